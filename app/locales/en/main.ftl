@@ -1,0 +1,24 @@
+# Sprechzimmer – English UI texts. Anything missing here is shown in German.
+
+brand = Sprechzimmer
+skip-to-content = Skip to content
+nav-main-label = Main navigation
+nav-footer-label = Legal
+nav-patient = Join a video consultation
+nav-login = Log in
+nav-register = Register
+footer-note = Video consultations browser to browser. No ads, no tracking, no recording.
+loading = Loading …
+landing-heading = Video consultations – direct, encrypted, no patient account
+landing-lead = Sprechzimmer connects your practice and your patients directly, browser to browser. Picture and sound are end-to-end encrypted and never recorded.
+landing-patients-heading = For patients
+landing-patients-text = Has your practice sent you an email with a personal access code? Then you need neither an account nor an app – just a device with camera, microphone and speaker and an up-to-date browser.
+landing-practices-heading = For practices
+landing-practices-text = Create appointments in the online calendar, send invitations by email, keep an eye on the waiting room and admit patients with one click. Prefilled documents for your KV are ready.
+landing-check-button = Check my browser
+landing-check-ok = Your browser supports video consultations. Camera and microphone are only requested when you enter the room.
+landing-check-fail = Your browser does not support video consultations. Please use a current Chrome, Firefox, Safari or Edge.
+landing-noscript = Video consultations need JavaScript switched on in your browser.
+not-found-title = Page not found
+not-found-text = This address does not exist. Please check the link in your email or start on the home page.
+not-found-home = To the home page

@@ -1,0 +1,80 @@
+//! Translations. Texts live in Fluent files under `app/locales/<lang>/`; German is complete and
+//! the default, English may lag and falls back to German message by message.
+//!
+//! The server chooses the language from `Accept-Language` and writes it into `<html lang>`; the
+//! browser reads it back from there when it hydrates, so both render the same text.
+
+mod bundles;
+mod locale;
+
+pub use bundles::{has_message, translate, translate_with};
+pub use locale::Locale;
+
+use leptos::prelude::*;
+
+/// The language of the current page, provided once by `App` and read by every component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct I18n {
+    pub locale: Locale,
+}
+
+impl I18n {
+    /// The message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        translate(self.locale, key)
+    }
+
+    /// The message `key` with Fluent variables, e.g. `[("operator", name)]`.
+    pub fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        translate_with(self.locale, key, args)
+    }
+
+    /// Whether the message exists (German or the page's language); used to enumerate sections.
+    pub fn has(&self, key: &str) -> bool {
+        has_message(self.locale, key)
+    }
+}
+
+/// Provides the page language: from the request on the server, from `<html lang>` in the browser.
+pub fn provide_i18n() -> I18n {
+    let i18n = I18n {
+        locale: request_locale(),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+/// The `I18n` provided by `App`; German when called outside of it (e.g. in a unit test).
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or(I18n {
+        locale: Locale::default(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn request_locale() -> Locale {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Locale::negotiate)
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn request_locale() -> Locale {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("lang"))
+        .and_then(|tag| Locale::from_tag(&tag))
+        .unwrap_or_default()
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+fn request_locale() -> Locale {
+    Locale::default()
+}

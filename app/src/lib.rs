@@ -1,0 +1,76 @@
+//! Sprechzimmer: components, server functions and types shared by the server and the browser.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "ssr")]
+pub mod clock;
+pub mod error;
+pub mod i18n;
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod settings;
+pub mod site;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::i18n::{provide_i18n, use_i18n};
+use crate::site::{
+    ImpressumPage, LandingPage, Layout, NotFoundPage, PendingPage, PrivacyPage, TermsPage,
+};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = provide_i18n().locale.tag();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: page language, metadata and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    if use_context::<i18n::I18n>().is_none() {
+        provide_i18n();
+    }
+    let t = use_i18n();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sprechzimmer.css" />
+        <Title formatter=move |page: String| {
+            if page.is_empty() { t.t("brand") } else { format!("{page} – {}", t.t("brand")) }
+        } />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("") view=LandingPage />
+                    <Route path=path!("nutzungsbedingungen") view=TermsPage />
+                    <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::InOrder />
+                    <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::InOrder />
+                    <Route path=path!("videosprechstunde") view=|| view! { <PendingPage area="patient" /> } />
+                    <Route path=path!("anmelden") view=|| view! { <PendingPage area="login" /> } />
+                    <Route path=path!("registrieren") view=|| view! { <PendingPage area="register" /> } />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,8 @@
+//! Facts about how the service behaves that pages, documents and jobs must agree on.
+//! Change a promise here and every text that states it changes with it.
+
+/// Metadata of appointments and calls is deleted at the latest this many months after the fact.
+pub const METADATA_RETENTION_MONTHS: u32 = 3;
+
+/// The product name shown to users.
+pub const PRODUCT_NAME: &str = "Sprechzimmer";

@@ -1,0 +1,280 @@
+//! The shape of the configuration. `server::config` loads it in layers (Leptos.toml,
+//! `config/base.toml`, `config/<environment>.toml`, `APP_SECTION__KEY` variables); this module
+//! holds the types and the rules derived from them, so server functions can read them.
+
+use crate::site::types::OperatorInfo;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub application: ApplicationSettings,
+    pub database: DatabaseSettings,
+    pub session: SessionSettings,
+    pub security: SecuritySettings,
+    pub operator: OperatorSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Local,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApplicationSettings {
+    pub environment: Environment,
+    /// The address patients and practices use, e.g. `https://video.example.de`; links in
+    /// e-mails and the cookie's security follow from it.
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite://data/sprechzimmer.db` or `postgres://user:password@host/db`; secret because
+    /// it may hold a password.
+    pub url: SecretString,
+    pub max_connections: u32,
+    /// How long SQLite waits for a lock before it reports "busy".
+    pub busy_timeout_ms: u64,
+    /// How long a request waits for a free connection from the pool.
+    pub acquire_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionSettings {
+    /// A logged-in session ends after this many minutes without a request.
+    pub inactivity_minutes: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// Largest request body accepted anywhere; bigger requests get 413.
+    pub max_body_bytes: usize,
+    /// `max-age` of the HSTS header, sent only when `base_url` is HTTPS.
+    pub hsts_max_age_seconds: u64,
+}
+
+/// Who runs this installation; shown in the Impressum and the privacy notice.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OperatorSettings {
+    pub name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub email: String,
+    pub phone: String,
+    pub representative: String,
+    #[serde(default)]
+    pub register_entry: String,
+    #[serde(default)]
+    pub vat_id: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    /// A `tracing` filter such as `info,sqlx=warn`.
+    pub filter: String,
+    /// One JSON object per line instead of human-readable lines.
+    pub json: bool,
+}
+
+/// Why the settings cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SettingsError {
+    #[error("application.base_url {0:?} is not an absolute http(s) URL")]
+    BaseUrl(String),
+    #[error("application.base_url must use https outside localhost (got {0:?}); session cookies are never sent unencrypted")]
+    InsecureBaseUrl(String),
+    #[error("{0} must be greater than zero")]
+    Zero(&'static str),
+}
+
+/// Name and flags of the session cookie, derived from `base_url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCookie {
+    pub name: &'static str,
+    pub secure: bool,
+}
+
+impl Settings {
+    /// Checks the rules that types cannot express; the server refuses to start otherwise.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        self.application.base_uri()?;
+        self.session_cookie()?;
+        if self.database.max_connections == 0 {
+            return Err(SettingsError::Zero("database.max_connections"));
+        }
+        if self.security.max_body_bytes == 0 {
+            return Err(SettingsError::Zero("security.max_body_bytes"));
+        }
+        if self.session.inactivity_minutes <= 0 {
+            return Err(SettingsError::Zero("session.inactivity_minutes"));
+        }
+        Ok(())
+    }
+
+    /// `__Host-sprechzimmer` (Secure) over HTTPS; a plain name only on plain-HTTP loopback.
+    pub fn session_cookie(&self) -> Result<SessionCookie, SettingsError> {
+        let uri = self.application.base_uri()?;
+        if uri.scheme_str() == Some("https") {
+            return Ok(SessionCookie {
+                name: "__Host-sprechzimmer",
+                secure: true,
+            });
+        }
+        let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if loopback && self.application.environment == Environment::Local {
+            Ok(SessionCookie {
+                name: "sprechzimmer",
+                secure: false,
+            })
+        } else {
+            Err(SettingsError::InsecureBaseUrl(
+                self.application.base_url.clone(),
+            ))
+        }
+    }
+}
+
+impl ApplicationSettings {
+    /// `base_url` parsed; only absolute http and https URLs are accepted.
+    pub fn base_uri(&self) -> Result<http::Uri, SettingsError> {
+        let bad = || SettingsError::BaseUrl(self.base_url.clone());
+        let uri: http::Uri = self.base_url.parse().map_err(|_| bad())?;
+        match (uri.scheme_str(), uri.host()) {
+            (Some("http" | "https"), Some(h)) if !h.is_empty() => Ok(uri),
+            _ => Err(bad()),
+        }
+    }
+
+    /// `scheme://host[:port]` of `base_url`, compared with the `Origin` header of requests.
+    pub fn origin(&self) -> Result<String, SettingsError> {
+        let uri = self.base_uri()?;
+        let scheme = uri.scheme_str().unwrap_or("https");
+        let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+        Ok(format!("{scheme}://{authority}"))
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+impl OperatorSettings {
+    /// The public part, sent to the browser for the Impressum.
+    pub fn public_info(&self) -> OperatorInfo {
+        OperatorInfo {
+            name: self.name.clone(),
+            street: self.street.clone(),
+            postcode: self.postcode.clone(),
+            city: self.city.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            representative: self.representative.clone(),
+            register_entry: self.register_entry.clone(),
+            vat_id: self.vat_id.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(environment: Environment, base_url: &str) -> Settings {
+        Settings {
+            application: ApplicationSettings {
+                environment,
+                base_url: base_url.into(),
+            },
+            database: DatabaseSettings {
+                url: SecretString::from("sqlite::memory:"),
+                max_connections: 4,
+                busy_timeout_ms: 5000,
+                acquire_timeout_ms: 5000,
+            },
+            session: SessionSettings {
+                inactivity_minutes: 60,
+            },
+            security: SecuritySettings {
+                max_body_bytes: 1024,
+                hsts_max_age_seconds: 1,
+            },
+            operator: OperatorSettings {
+                name: "n".into(),
+                street: "s".into(),
+                postcode: "p".into(),
+                city: "c".into(),
+                email: "e".into(),
+                phone: "t".into(),
+                representative: "r".into(),
+                register_entry: String::new(),
+                vat_id: String::new(),
+            },
+            log: LogSettings {
+                filter: "info".into(),
+                json: false,
+            },
+        }
+    }
+
+    #[test]
+    fn session_cookie_follows_base_url() {
+        use Environment::*;
+        let secure = Ok(SessionCookie {
+            name: "__Host-sprechzimmer",
+            secure: true,
+        });
+        let plain = Ok(SessionCookie {
+            name: "sprechzimmer",
+            secure: false,
+        });
+        let cases: &[(Environment, &str, Result<SessionCookie, ()>)] = &[
+            (Production, "https://video.example.de", secure.clone()),
+            (Local, "https://localhost:3000", secure.clone()),
+            (Local, "http://127.0.0.1:3000", plain.clone()),
+            (Local, "http://localhost:3000", plain.clone()),
+            (Local, "http://[::1]:3000", plain.clone()),
+            (Local, "http://192.168.1.5:3000", Err(())),
+            (Local, "http://video.example.de", Err(())),
+            (Production, "http://127.0.0.1:3000", Err(())),
+            (Production, "ftp://example.de", Err(())),
+            (Production, "video.example.de", Err(())),
+        ];
+        for (env, url, expected) in cases {
+            let got = settings(*env, url).session_cookie().map_err(|_| ());
+            assert_eq!(&got, expected, "{env:?} {url}");
+        }
+    }
+
+    #[test]
+    fn origin_has_scheme_host_and_port_only() {
+        let s = settings(
+            Environment::Production,
+            "https://video.example.de:8443/some/path",
+        );
+        assert_eq!(
+            s.application.origin().unwrap(),
+            "https://video.example.de:8443"
+        );
+        assert!(s.application.is_https());
+    }
+
+    #[test]
+    fn zero_limits_are_rejected() {
+        let mut s = settings(Environment::Local, "http://127.0.0.1:3000");
+        assert_eq!(s.validate(), Ok(()));
+        s.security.max_body_bytes = 0;
+        assert_eq!(
+            s.validate(),
+            Err(SettingsError::Zero("security.max_body_bytes"))
+        );
+    }
+}

@@ -1,0 +1,41 @@
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Header with the product name and main links, the page content, and the footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <a class="skip-link" href="#inhalt">{t.t("skip-to-content")}</a>
+        <header class="site-header">
+            <div class="wrap header-row">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true"></span>
+                    {t.t("brand")}
+                </A>
+                <nav aria-label=t.t("nav-main-label")>
+                    <ul class="nav-list">
+                        <li><A href="/videosprechstunde">{t.t("nav-patient")}</A></li>
+                        <li><A href="/anmelden">{t.t("nav-login")}</A></li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+        <main id="inhalt" class="wrap" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="wrap">
+                <nav aria-label=t.t("nav-footer-label")>
+                    <ul class="nav-list">
+                        <li><A href="/nutzungsbedingungen">{t.t("terms-title")}</A></li>
+                        <li><A href="/datenschutz">{t.t("privacy-title")}</A></li>
+                        <li><A href="/impressum">{t.t("impressum-title")}</A></li>
+                    </ul>
+                </nav>
+                <p class="footer-note">{t.t("footer-note")}</p>
+            </div>
+        </footer>
+    }
+}

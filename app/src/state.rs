@@ -1,0 +1,24 @@
+//! What the server hands to every request: database, clock, settings, Leptos options.
+//! Injected into server functions through `leptos_routes_with_context`, never global.
+
+use crate::{clock::Clock, error::AppError, settings::Settings};
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+/// The `AppState` of the current server function call.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}

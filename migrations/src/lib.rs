@@ -1,0 +1,14 @@
+//! Database schema changes, one file per change, applied in order at server start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_practice;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_practice::Migration)]
+    }
+}

@@ -1,0 +1,163 @@
+//! Loads the settings in layers, later layers winning:
+//! `Leptos.toml` (site address and files), `config/base.toml`, `config/<environment>.toml`
+//! (`APP_ENVIRONMENT`, default `local`), then `APP_<SECTION>__<KEY>` variables, and finally
+//! `DATABASE_URL` for the database.
+
+use app::settings::Settings;
+use leptos::config::LeptosOptions;
+use std::path::{Path, PathBuf};
+
+/// Everything the server needs to start.
+pub struct LoadedConfig {
+    pub settings: Settings,
+    pub leptos_options: LeptosOptions,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Leptos { path: String, message: String },
+    #[error("settings: {0}")]
+    Settings(#[from] ::config::ConfigError),
+    #[error("APP_ENVIRONMENT must be `local` or `production`, not {0:?}")]
+    Environment(String),
+    #[error(transparent)]
+    Invalid(#[from] app::settings::SettingsError),
+}
+
+/// Where the configuration files are: `APP_CONFIG_DIR`, else the working directory.
+fn config_root() -> PathBuf {
+    std::env::var_os("APP_CONFIG_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Loads and validates the configuration from files and the process environment.
+pub fn load() -> Result<LoadedConfig, ConfigError> {
+    let root = config_root();
+    let environment = std::env::var("APP_ENVIRONMENT").unwrap_or_else(|_| "local".into());
+    if !matches!(environment.as_str(), "local" | "production") {
+        return Err(ConfigError::Environment(environment));
+    }
+    let leptos_options = load_leptos_options(&root.join("Leptos.toml"))?;
+    let settings = load_settings(&root.join("config"), &environment, std::env::vars())?;
+    Ok(LoadedConfig {
+        settings,
+        leptos_options,
+    })
+}
+
+/// Reads `Leptos.toml`; `LEPTOS_*` variables (set by cargo-leptos) override it.
+pub fn load_leptos_options(path: &Path) -> Result<LeptosOptions, ConfigError> {
+    let path_str = path.to_string_lossy().into_owned();
+    leptos::config::get_configuration(Some(&path_str))
+        .map(|c| c.leptos_options)
+        .map_err(|e| ConfigError::Leptos {
+            path: path_str,
+            message: e.to_string(),
+        })
+}
+
+/// Builds the settings from the files in `dir` and the given variables (taken as a parameter so
+/// tests need not touch the process environment).
+pub fn load_settings(
+    dir: &Path,
+    environment: &str,
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> Result<Settings, ConfigError> {
+    let vars: Vec<(String, String)> = vars.into_iter().collect();
+    let app_vars: ::config::Map<String, String> = vars
+        .iter()
+        .filter(|(k, _)| k.starts_with("APP_"))
+        .cloned()
+        .collect();
+    let mut builder = ::config::Config::builder()
+        .add_source(::config::File::from(dir.join("base.toml")))
+        .add_source(::config::File::from(dir.join(format!("{environment}.toml"))).required(false))
+        .add_source(
+            ::config::Environment::with_prefix("APP")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(app_vars)),
+        )
+        .set_override("application.environment", environment)?;
+    if let Some((_, url)) = vars.iter().find(|(k, _)| k == "DATABASE_URL") {
+        builder = builder.set_override("database.url", url.as_str())?;
+    }
+    let settings: Settings = builder.build()?.try_deserialize()?;
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn config_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../config")
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn shipped_local_configuration_is_valid() {
+        let s = load_settings(&config_dir(), "local", vars(&[])).expect("load");
+        assert!(s.database.url.expose_secret().starts_with("sqlite://data/"));
+        assert_eq!(s.application.environment, app::settings::Environment::Local);
+    }
+
+    #[test]
+    fn environment_variables_override_files() {
+        let s = load_settings(
+            &config_dir(),
+            "local",
+            vars(&[
+                ("APP_SECURITY__MAX_BODY_BYTES", "4096"),
+                ("APP_OPERATOR__NAME", "Praxisdienst GmbH"),
+                ("DATABASE_URL", "postgres://u:p@127.0.0.1:5432/db"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .expect("load");
+        assert_eq!(s.security.max_body_bytes, 4096);
+        assert_eq!(s.operator.name, "Praxisdienst GmbH");
+        assert_eq!(
+            s.database.url.expose_secret(),
+            "postgres://u:p@127.0.0.1:5432/db"
+        );
+    }
+
+    #[test]
+    fn production_file_demands_https() {
+        let s = load_settings(&config_dir(), "production", vars(&[])).expect("load");
+        assert!(
+            s.validate().is_err(),
+            "production without a real https base_url must not start"
+        );
+        let s = load_settings(
+            &config_dir(),
+            "production",
+            vars(&[("APP_APPLICATION__BASE_URL", "https://video.example.de")]),
+        )
+        .expect("load");
+        assert_eq!(s.validate(), Ok(()));
+        assert!(s.log.json, "production logs are JSON");
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let s = load_settings(
+            &config_dir(),
+            "local",
+            vars(&[("DATABASE_URL", "postgres://u:topsecret@h/db")]),
+        )
+        .expect("load");
+        assert!(!format!("{s:?}").contains("topsecret"));
+    }
+}

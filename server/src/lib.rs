@@ -1,0 +1,10 @@
+//! The Sprechzimmer server: configuration, start-up, database, security middleware and the
+//! HTTP endpoints outside Leptos (health). `main.rs` only calls into this library.
+
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod security;
+pub mod session;
+pub mod startup;
+pub mod telemetry;

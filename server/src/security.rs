@@ -1,0 +1,192 @@
+//! Security headers on every response, the per-request CSP nonce that Leptos puts on its inline
+//! scripts, and the same-origin check that protects state-changing requests against CSRF.
+
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use std::sync::Arc;
+
+/// The nonce of one response; Leptos reads it from the request extensions (see
+/// [`provide_request_nonce`]) and this middleware writes it into the CSP header.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub Arc<str>);
+
+impl CspNonce {
+    /// 128 bits from the operating system, URL-safe base64.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 16];
+        // The OS random source failing is not recoverable for a server that needs secrets.
+        getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("OS randomness unavailable: {e}"));
+        Self(URL_SAFE_NO_PAD.encode(bytes).into())
+    }
+}
+
+/// Makes Leptos use the nonce of this request instead of generating its own.
+/// Called from the additional context of every Leptos render.
+pub fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// What the header middleware needs to know, derived once from the settings.
+#[derive(Clone, Debug)]
+pub struct SecurityConfig {
+    /// `scheme://host:port` that browsers send as `Origin` for our own pages.
+    pub origin: String,
+    /// `Some(max_age)` when served over HTTPS.
+    pub hsts_max_age: Option<u64>,
+}
+
+/// The Content-Security-Policy for a response with this nonce. Nothing from other hosts: no
+/// fonts, scripts, images or connections leave our origin.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+         media-src 'self' blob:; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Camera and microphone only for our own pages; everything else we do not use is off.
+pub const PERMISSIONS_POLICY: &str = "camera=(self), microphone=(self), fullscreen=(self), \
+     display-capture=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), \
+     midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
+
+/// Adds a fresh nonce to the request and the security headers to the response.
+pub async fn security_headers(
+    State(config): State<Arc<SecurityConfig>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let nonce = CspNonce::generate();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        &content_security_policy(&nonce.0),
+    );
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, "permissions-policy", PERMISSIONS_POLICY);
+    set(headers, "cross-origin-opener-policy", "same-origin");
+    set(headers, "cross-origin-resource-policy", "same-origin");
+    if let Some(max_age) = config.hsts_max_age {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            &format!("max-age={max_age}; includeSubDomains"),
+        );
+    }
+    // Pages carry a per-request nonce and may carry personal data: never store them in caches.
+    let is_dynamic = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+    if is_dynamic || !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    response
+}
+
+fn set(headers: &mut HeaderMap, name: impl header::IntoHeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        headers.insert(name, v);
+    }
+}
+
+/// Refuses state-changing requests that a browser sent from another site (CSRF): such a request
+/// carries `Sec-Fetch-Site: cross-site`/`same-site` or an `Origin` that is not ours. Requests
+/// without these headers come from non-browser clients, which hold no session cookie of a user.
+pub async fn same_origin_only(
+    State(config): State<Arc<SecurityConfig>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let cross_site = matches!(fetch_site, Some(site) if site != "same-origin" && site != "none");
+    let foreign_origin = matches!(origin, Some(o) if o != config.origin);
+    if cross_site || foreign_origin {
+        tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-origin request refused");
+        return error_response(
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+            "error-forbidden-origin",
+        );
+    }
+    next.run(request).await
+}
+
+/// Gives the bare 413 of the body limit a German message (JSON, like our other API errors).
+pub async fn explain_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let bare = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && bare {
+        return error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "error-payload-too-large",
+        );
+    }
+    response
+}
+
+/// A JSON error `{ "error": { "code": …, "message": … } }` with the German message for `key`.
+pub fn error_response(status: StatusCode, code: &'static str, key: &str) -> Response {
+    let message = app::i18n::translate(app::i18n::Locale::De, key);
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    (status, Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_long_and_unique() {
+        let a = CspNonce::generate();
+        let b = CspNonce::generate();
+        assert_eq!(a.0.len(), 22, "128 bits in unpadded base64");
+        assert_ne!(a.0, b.0);
+    }
+
+    #[test]
+    fn policy_names_the_nonce_and_forbids_plugins_framing_and_base() {
+        let csp = content_security_policy("abc");
+        for part in [
+            "script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(part), "{part} missing in {csp}");
+        }
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("http"),
+            "{csp}"
+        );
+    }
+}

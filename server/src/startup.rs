@@ -1,0 +1,242 @@
+//! Builds the application (database, migrations, sessions, router) and serves it until a
+//! shutdown signal arrives. Tests call the same functions with port 0 and a fresh database.
+
+use crate::{
+    db::{self, Database, DbError},
+    health,
+    security::{self, SecurityConfig},
+    session::{session_layer, DbSessionStore},
+};
+use app::{
+    clock::{Clock, SystemClock},
+    settings::Settings,
+    shell,
+    state::AppState,
+    App,
+};
+use axum::{
+    extract::DefaultBodyLimit,
+    http::{HeaderName, Request},
+    middleware,
+    routing::get,
+    Router,
+};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::ExpiredDeletion;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Settings(#[from] app::settings::SettingsError),
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("session store: {0}")]
+    SessionStore(sqlx::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A built, bound, not yet serving application.
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    router: Router,
+    database: Database,
+    session_store: DbSessionStore,
+}
+
+impl Application {
+    /// Connects and migrates the database, binds `leptos_options.site_addr` (port 0 picks a free
+    /// port) and assembles the router. An empty `application.base_url` becomes
+    /// `http://<bound address>`.
+    pub async fn build(
+        settings: Settings,
+        leptos_options: LeptosOptions,
+    ) -> Result<Self, StartupError> {
+        Self::build_with_clock(settings, leptos_options, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`Application::build`] with a given clock (tests move time).
+    pub async fn build_with_clock(
+        mut settings: Settings,
+        mut leptos_options: LeptosOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
+        let addr = leptos_options.site_addr;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        leptos_options.site_addr = address;
+        if settings.application.base_url.trim().is_empty() {
+            settings.application.base_url = format!("http://{address}");
+        }
+        settings.validate()?;
+
+        let database = db::connect(&settings.database).await?;
+        db::migrate(&database).await?;
+        let session_store = DbSessionStore::new(&database.pool);
+        session_store
+            .migrate()
+            .await
+            .map_err(StartupError::SessionStore)?;
+
+        let security = Arc::new(SecurityConfig {
+            origin: settings.application.origin()?,
+            hsts_max_age: settings
+                .application
+                .is_https()
+                .then_some(settings.security.hsts_max_age_seconds),
+        });
+        let sessions = session_layer(&settings, session_store.clone())?;
+        let max_body = settings.security.max_body_bytes;
+        let state = AppState {
+            leptos_options: leptos_options.clone(),
+            db: database.conn.clone(),
+            clock,
+            settings: Arc::new(settings),
+        };
+
+        let routes = generate_route_list(App);
+        let leptos_context = {
+            let state = state.clone();
+            move || {
+                provide_context(state.clone());
+                security::provide_request_nonce();
+            }
+        };
+        let router = Router::new()
+            .route("/health/live", get(health::live))
+            .route("/health/ready", get(health::ready))
+            .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            })
+            .fallback(leptos_axum::file_and_error_handler_with_context::<
+                AppState,
+                _,
+            >(leptos_context, shell))
+            .with_state(state)
+            .layer(
+                // Listed outermost first.
+                ServiceBuilder::new()
+                    .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                    .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                    .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                    .layer(middleware::from_fn_with_state(
+                        security.clone(),
+                        security::security_headers,
+                    ))
+                    .layer(middleware::from_fn(security::explain_rejections))
+                    .layer(CompressionLayer::new())
+                    .layer(middleware::from_fn_with_state(
+                        security,
+                        security::same_origin_only,
+                    ))
+                    .layer(DefaultBodyLimit::max(max_body))
+                    .layer(RequestBodyLimitLayer::new(max_body))
+                    .layer(sessions),
+            );
+        Ok(Self {
+            listener,
+            address,
+            router,
+            database,
+            session_store,
+        })
+    }
+
+    /// The address actually bound (the real port when 0 was asked for).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The database the application uses (tests look into it).
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// Serves until `shutdown` completes, then lets running requests finish.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let cleanup = tokio::spawn(
+            self.session_store
+                .clone()
+                .continuously_delete_expired(Duration::from_secs(15 * 60)),
+        );
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        cleanup.abort();
+        tracing::info!("server stopped");
+        result
+    }
+}
+
+/// One span per request with its id, method and path; no query string (it may hold codes),
+/// no headers, no body.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutdown signal received, finishing open requests");
+}

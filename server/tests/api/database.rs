@@ -1,0 +1,102 @@
+use crate::helpers::{engine, query_one_string, spawn_app, test_settings, Engine, TestDatabase};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Statement};
+use server::db;
+
+async fn practice_table_exists(conn: &sea_orm::DatabaseConnection) -> bool {
+    let sql = match conn.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => {
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'practice'"
+        }
+        _ => "SELECT count(*) FROM information_schema.tables WHERE table_name = 'practice'",
+    };
+    query_one_string(conn, sql).await == "1"
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_again() {
+    let database = TestDatabase::new().await;
+    let settings = test_settings(&database.url);
+    let db = db::connect(&settings.database).await.expect("connect");
+
+    Migrator::up(&db.conn, None).await.expect("up");
+    assert!(practice_table_exists(&db.conn).await);
+    assert!(Migrator::get_pending_migrations(&db.conn)
+        .await
+        .unwrap()
+        .is_empty());
+
+    Migrator::down(&db.conn, None).await.expect("down");
+    assert!(!practice_table_exists(&db.conn).await);
+    assert_eq!(
+        Migrator::get_pending_migrations(&db.conn)
+            .await
+            .unwrap()
+            .len(),
+        Migrator::migrations().len()
+    );
+
+    Migrator::up(&db.conn, None).await.expect("up again");
+    assert!(practice_table_exists(&db.conn).await);
+}
+
+#[tokio::test]
+async fn start_up_applies_migrations_and_a_restart_is_harmless() {
+    let app = spawn_app().await;
+    assert!(practice_table_exists(app.conn()).await);
+    assert!(Migrator::get_pending_migrations(app.conn())
+        .await
+        .unwrap()
+        .is_empty());
+    // Running them again (a second server start) changes nothing.
+    Migrator::up(app.conn(), None).await.expect("idempotent");
+}
+
+#[tokio::test]
+async fn sqlite_runs_with_wal_full_sync_foreign_keys_and_busy_timeout() {
+    if engine() != Engine::Sqlite {
+        // This property belongs to SQLite; the PostgreSQL run checks its own engine below.
+        return;
+    }
+    let app = spawn_app().await;
+    let conn = app.conn();
+    assert_eq!(query_one_string(conn, "PRAGMA journal_mode").await, "wal");
+    assert_eq!(
+        query_one_string(conn, "PRAGMA synchronous").await,
+        "2",
+        "2 = FULL"
+    );
+    assert_eq!(query_one_string(conn, "PRAGMA foreign_keys").await, "1");
+    assert_eq!(query_one_string(conn, "PRAGMA busy_timeout").await, "5000");
+}
+
+#[tokio::test]
+async fn the_configured_engine_is_the_one_in_use() {
+    let app = spawn_app().await;
+    let backend = app.conn().get_database_backend();
+    match engine() {
+        Engine::Sqlite => assert_eq!(backend, sea_orm::DatabaseBackend::Sqlite),
+        Engine::Postgres => {
+            assert_eq!(backend, sea_orm::DatabaseBackend::Postgres);
+            let row = app
+                .conn()
+                .query_one(Statement::from_string(
+                    backend,
+                    "SELECT version()".to_owned(),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            let version: String = row.try_get_by_index(0).unwrap();
+            assert!(version.starts_with("PostgreSQL"), "{version}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn unsupported_database_urls_are_refused_with_a_clear_error() {
+    let mut settings = test_settings("mysql://u@h/db");
+    settings.database.url = secrecy::SecretString::from("mysql://u@h/db".to_owned());
+    let err = db::connect(&settings.database).await.unwrap_err();
+    assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
+}

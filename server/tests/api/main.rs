@@ -1,0 +1,10 @@
+//! Integration tests against the real server on port 0 with a fresh database per test.
+//! The database is SQLite unless `SPRECHZIMMER_TEST_DATABASE=postgres` (scripts/test.sh runs
+//! this suite once for each).
+
+mod database;
+mod health;
+mod helpers;
+mod pages;
+mod security;
+mod sessions;

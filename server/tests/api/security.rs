@@ -1,0 +1,153 @@
+use crate::helpers::{spawn_app, spawn_app_with};
+use reqwest::Response;
+
+fn header<'a>(response: &'a Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} missing"))
+        .to_str()
+        .unwrap()
+}
+
+fn assert_security_headers(response: &Response) -> String {
+    let csp = header(response, "content-security-policy");
+    for part in [
+        "script-src 'nonce-",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "default-src 'self'",
+    ] {
+        assert!(csp.contains(part), "CSP lacks {part}: {csp}");
+    }
+    assert_eq!(header(response, "referrer-policy"), "no-referrer");
+    assert_eq!(header(response, "x-content-type-options"), "nosniff");
+    let permissions = header(response, "permissions-policy");
+    assert!(permissions.contains("camera=(self)") && permissions.contains("microphone=(self)"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    nonce.to_owned()
+}
+
+#[tokio::test]
+async fn html_page_has_security_headers_and_its_scripts_carry_the_csp_nonce() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    let nonce = assert_security_headers(&response);
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none(),
+        "no HSTS on plain HTTP"
+    );
+    assert_eq!(header(&response, "cache-control"), "no-store");
+    let html = response.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "the page hydrates through a script");
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        html.matches("nonce=\"").count(),
+        "every nonce on the page is this response's nonce"
+    );
+    assert!(html.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts);
+
+    let other = app.get("/").await;
+    let other_nonce = assert_security_headers(&other);
+    assert_ne!(nonce, other_nonce, "a fresh nonce per response");
+}
+
+#[tokio::test]
+async fn error_pages_and_json_have_security_headers_too() {
+    let app = spawn_app().await;
+    let not_found = app.get("/kein-solcher-pfad").await;
+    assert_eq!(not_found.status(), 404);
+    assert_security_headers(&not_found);
+    let health = app.get("/health/live").await;
+    assert_security_headers(&health);
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_served_over_https() {
+    let app = spawn_app_with(|s| s.application.base_url = "https://sprechzimmer.test".into()).await;
+    let response = app.get("/health/live").await;
+    assert_eq!(
+        header(&response, "strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413_with_a_german_message() {
+    let app = spawn_app_with(|s| s.security.max_body_bytes = 64 * 1024).await;
+    let response = app
+        .client
+        .post(format!("{}/api/site/operator", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 200 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_security_headers(&response);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+    assert_eq!(
+        body["error"]["message"],
+        "Die gesendeten Daten sind zu groß."
+    );
+    // The server is still there.
+    assert_eq!(app.get("/health/live").await.status(), 200);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn_app().await;
+    let url = format!("{}/api/site/operator", app.address);
+    let foreign = app
+        .client
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    let body: serde_json::Value = foreign.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden_origin");
+
+    let cross_site = app
+        .client
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+
+    // Our own origin passes the check (the endpoint itself only answers GET).
+    let own = app
+        .client
+        .post(&url)
+        .header("origin", app.address.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(own.status(), 403);
+}
+
+#[tokio::test]
+async fn server_function_answers_with_operator_json() {
+    let app = spawn_app().await;
+    let response = app.get("/api/site/operator").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["email"], "kontakt@example.org");
+}
