@@ -9,6 +9,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # wasm-bindgen must match the crate pinned in Cargo.toml exactly.
 WASM_BINDGEN_VERSION="0.2.130"
 CARGO_LEPTOS_VERSION="0.3.11"
+# Debian's binaryen (108) breaks the reference-types wasm of current rustc; npm's is current.
+BINARYEN_VERSION="132.0.0"
+TOOLS_DIR="$CACHE_DIR/tools"
+export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mFEHLER:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -64,11 +68,78 @@ ensure_cargo_leptos() {
   rm -rf "$build" "$CACHE_DIR/cargo-leptos-target"
 }
 
+ensure_wasm_opt() {
+  if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
+    log "installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
+    mkdir -p "$TOOLS_DIR"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+  fi
+  wasm-opt --version >/dev/null || die "wasm-opt does not run after installing binaryen"
+}
+
 # Tools needed to build and run the app (first README command).
 ensure_build_tools() {
-  apt_install binaryen pkg-config
+  command -v npm >/dev/null || die "Node.js with npm is required (Debian: apt-get install nodejs npm)"
+  apt_install pkg-config
   ensure_wasm_target
   ensure_wasm_bindgen
+  ensure_wasm_opt
   ensure_cargo_leptos
-  command -v wasm-opt >/dev/null || die "wasm-opt missing after installing binaryen"
+}
+
+# Tools the test command needs on top of the build tools.
+ensure_test_tools() {
+  ensure_build_tools
+  # chromium: the browser for Playwright; postgresql: the second database engine;
+  # brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
+  apt_install chromium postgresql brotli iproute2 util-linux ca-certificates
+  command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+  ensure_npm_packages
+}
+
+ensure_npm_packages() {
+  local dir="$ROOT/end2end" stamp="$ROOT/end2end/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$CACHE_DIR/end2end-lock.json"; then
+    log "npm ci (end2end)"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    mkdir -p "$CACHE_DIR" && cp "$dir/package-lock.json" "$CACHE_DIR/end2end-lock.json"
+  fi
+}
+
+# A TCP port nobody listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Starts a throw-away PostgreSQL cluster in a temporary directory on a free port, as a
+# non-root user, and exports SPRECHZIMMER_TEST_POSTGRES_URL. stop_postgres removes it.
+PG_TMP=""
+start_postgres() {
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$bin/initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+  PG_TMP=$(mktemp -d /tmp/sprechzimmer-pg.XXXXXX)
+  local port; port=$(free_port)
+  local run=()
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_TMP"; run=(runuser -u postgres --); fi
+  "${run[@]}" "$bin/initdb" -D "$PG_TMP/data" -U sprechzimmer -A trust -E UTF8 --no-locale --no-sync >"$PG_TMP/initdb.log" 2>&1 \
+    || { cat "$PG_TMP/initdb.log" >&2; die "initdb failed"; }
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_TMP -c fsync=off -c max_connections=200" start >/dev/null \
+    || { cat "$PG_TMP/server.log" >&2; die "PostgreSQL did not start"; }
+  export SPRECHZIMMER_TEST_POSTGRES_URL="postgres://sprechzimmer@127.0.0.1:$port/postgres"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on port $port ($PG_TMP)"
+}
+
+stop_postgres() {
+  [ -n "$PG_TMP" ] && [ -d "$PG_TMP" ] || return 0
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  local run=(); [ "$(id -u)" = 0 ] && run=(runuser -u postgres --)
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_TMP"; PG_TMP=""
+}
+
+# Runs a command in a new network namespace that has only loopback: nothing can leave the machine.
+in_loopback_namespace() {
+  local unshare=(unshare -n); [ "$(id -u)" = 0 ] || unshare=(unshare -rn)
+  "${unshare[@]}" sh -c 'ip link set lo up && exec "$@"' sh "$@"
 }

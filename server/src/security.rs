@@ -59,7 +59,7 @@ pub fn content_security_policy(nonce: &str) -> String {
 
 /// Camera and microphone only for our own pages; everything else we do not use is off.
 pub const PERMISSIONS_POLICY: &str = "camera=(self), microphone=(self), fullscreen=(self), \
-     display-capture=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), \
+     display-capture=(), geolocation=(), payment=(), usb=(), serial=(), \
      midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
 
 /// Adds a fresh nonce to the request and the security headers to the response.

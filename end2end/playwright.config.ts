@@ -1,0 +1,60 @@
+import { defineConfig } from '@playwright/test';
+
+// The release server, started by Playwright with a fresh SQLite database for this run.
+// scripts/test.sh runs everything inside a network namespace that has only loopback.
+const port = Number(process.env.E2E_PORT ?? 3210);
+const root = `${__dirname}/..`;
+const serverBin = process.env.SERVER_BIN;
+if (!serverBin) {
+  throw new Error('SERVER_BIN must name the release server binary (scripts/test.sh sets it)');
+}
+const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/sprechzimmer-e2e-${process.pid}`;
+
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: true,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+    trace: 'off',
+  },
+  webServer: {
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && exec ${serverBin}`,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/health/ready`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: 'target/site',
+      APP_ENVIRONMENT: 'local',
+      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      RUST_LOG: 'warn',
+    },
+  },
+});

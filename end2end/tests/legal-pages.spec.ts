@@ -1,0 +1,42 @@
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+// The legal pages must be readable without JavaScript.
+test.describe('ohne JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  const pages = [
+    { path: '/nutzungsbedingungen', heading: 'Nutzungsbedingungen', text: /Kündigung/ },
+    { path: '/datenschutz', heading: 'Datenschutzerklärung', text: /Beispiel-Betreiber/ },
+    { path: '/impressum', heading: 'Impressum', text: /kontakt@example\.org/ },
+  ];
+
+  for (const { path, heading, text } of pages) {
+    test(`${heading} ist lesbar`, async ({ page }) => {
+      const response = await page.goto(path);
+      expect(response?.status()).toBe(200);
+      expect(response!.headers()['content-security-policy']).toContain("base-uri 'none'");
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+      await expect(page.getByRole('main')).toContainText(text);
+      expect(await page.getByRole('heading', { level: 2 }).count()).toBeGreaterThan(1);
+      await expect(page).toHaveTitle(`${heading} – Sprechzimmer`);
+    });
+  }
+
+  test('Fußzeile verlinkt alle Rechtstexte', async ({ page }) => {
+    await page.goto('/');
+    const footer = page.getByRole('navigation', { name: 'Rechtliches' });
+    await footer.getByRole('link', { name: 'Impressum' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Impressum' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Rechtliches' }).getByRole('link', { name: 'Datenschutzerklärung' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Datenschutzerklärung' })).toBeVisible();
+  });
+});
+
+test('Datenschutzerklärung: keine Barrierefreiheitsfehler', async ({ page }) => {
+  await page.goto('/datenschutz');
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+});
