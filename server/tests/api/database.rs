@@ -55,7 +55,11 @@ async fn start_up_applies_migrations_and_a_restart_is_harmless() {
 #[tokio::test]
 async fn sqlite_runs_with_wal_full_sync_foreign_keys_and_busy_timeout() {
     // SQLite only: scripts/test.sh leaves tests named `sqlite_*` out of the PostgreSQL run.
-    assert_eq!(engine(), Engine::Sqlite, "run with SPRECHZIMMER_TEST_DATABASE=sqlite");
+    assert_eq!(
+        engine(),
+        Engine::Sqlite,
+        "run with SPRECHZIMMER_TEST_DATABASE=sqlite"
+    );
     let app = spawn_app().await;
     let conn = app.conn();
     assert_eq!(query_one_string(conn, "PRAGMA journal_mode").await, "wal");
