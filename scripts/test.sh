@@ -28,7 +28,7 @@ step "rust tests on SQLite" \
   env SPRECHZIMMER_TEST_DATABASE=sqlite cargo nextest run --workspace --exclude frontend --locked --no-fail-fast
 start_postgres
 step "rust integration tests on PostgreSQL" \
-  env SPRECHZIMMER_TEST_DATABASE=postgres cargo nextest run -p server --test api --locked --no-fail-fast -E 'not test(/sqlite_/)'
+  env SPRECHZIMMER_TEST_DATABASE=postgres cargo nextest run -p server --test api --locked --no-fail-fast
 stop_postgres
 step "release build (cargo leptos)" cargo leptos build --release
 step "wasm size" scripts/wasm-size.sh "$WASM_BROTLI_BUDGET"

@@ -12,7 +12,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub session: SessionSettings,
     pub security: SecuritySettings,
-    pub operator: OperatorSettings,
+    /// Who runs this installation; shown in the Impressum and the privacy notice.
+    pub operator: OperatorInfo,
     pub log: LogSettings,
 }
 
@@ -55,22 +56,6 @@ pub struct SecuritySettings {
     pub max_body_bytes: usize,
     /// `max-age` of the HSTS header, sent only when `base_url` is HTTPS.
     pub hsts_max_age_seconds: u64,
-}
-
-/// Who runs this installation; shown in the Impressum and the privacy notice.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OperatorSettings {
-    pub name: String,
-    pub street: String,
-    pub postcode: String,
-    pub city: String,
-    pub email: String,
-    pub phone: String,
-    pub representative: String,
-    #[serde(default)]
-    pub register_entry: String,
-    #[serde(default)]
-    pub vat_id: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -167,23 +152,6 @@ impl ApplicationSettings {
     }
 }
 
-impl OperatorSettings {
-    /// The public part, sent to the browser for the Impressum.
-    pub fn public_info(&self) -> OperatorInfo {
-        OperatorInfo {
-            name: self.name.clone(),
-            street: self.street.clone(),
-            postcode: self.postcode.clone(),
-            city: self.city.clone(),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
-            representative: self.representative.clone(),
-            register_entry: self.register_entry.clone(),
-            vat_id: self.vat_id.clone(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,7 +175,7 @@ mod tests {
                 max_body_bytes: 1024,
                 hsts_max_age_seconds: 1,
             },
-            operator: OperatorSettings {
+            operator: OperatorInfo {
                 name: "n".into(),
                 street: "s".into(),
                 postcode: "p".into(),

@@ -6,8 +6,9 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 use secrecy::ExposeSecret;
 use sqlx::{
-    postgres::{PgConnectOptions, PgPoolOptions},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    pool::PoolOptions,
+    postgres::PgConnectOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
     PgPool, SqlitePool,
 };
 use std::{str::FromStr, time::Duration};
@@ -47,7 +48,6 @@ pub enum DbError {
 /// timeout; the file and its directory are created when missing.
 pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
     let url = settings.url.expose_secret();
-    let acquire = Duration::from_millis(settings.acquire_timeout_ms);
     if url.starts_with("sqlite:") {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(DbError::InvalidUrl)?
@@ -66,9 +66,7 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
                 source,
             })?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(settings.max_connections)
-            .acquire_timeout(acquire)
+        let pool = pool_options(settings)
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;
@@ -78,9 +76,7 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
         })
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let options = PgConnectOptions::from_str(url).map_err(DbError::InvalidUrl)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(settings.max_connections)
-            .acquire_timeout(acquire)
+        let pool = pool_options(settings)
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;
@@ -92,6 +88,13 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
         let scheme = url.split(':').next().unwrap_or_default().to_owned();
         Err(DbError::UnsupportedScheme(scheme))
     }
+}
+
+/// Pool limits shared by both engines.
+fn pool_options<DB: sqlx::Database>(settings: &DatabaseSettings) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
 }
 
 /// Applies all pending migrations.

@@ -6,5 +6,5 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "site/operator", input = server_fn::codec::GetUrl)]
 pub async fn load_operator_info() -> Result<OperatorInfo, AppError> {
     let state = crate::state::app_state()?;
-    Ok(state.settings.operator.public_info())
+    Ok(state.settings.operator.clone())
 }

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-/// The operator of this installation as the Impressum shows it (from `[operator]` settings).
+/// The operator of this installation as the Impressum shows it; read from the `[operator]`
+/// settings and sent to the browser as is (it holds only public details).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorInfo {
     pub name: String,
@@ -10,7 +11,9 @@ pub struct OperatorInfo {
     pub email: String,
     pub phone: String,
     pub representative: String,
+    #[serde(default)]
     pub register_entry: String,
+    #[serde(default)]
     pub vat_id: String,
 }
 

@@ -52,24 +52,33 @@ async fn start_up_applies_migrations_and_a_restart_is_harmless() {
     Migrator::up(app.conn(), None).await.expect("idempotent");
 }
 
+/// Durability and integrity settings of whichever engine runs: for SQLite WAL,
+/// `synchronous=FULL`, foreign keys and the busy timeout; for PostgreSQL synchronous commits
+/// and UTF-8 (names such as "Müller-Lüdenscheidt" must survive).
 #[tokio::test]
-async fn sqlite_runs_with_wal_full_sync_foreign_keys_and_busy_timeout() {
-    // SQLite only: scripts/test.sh leaves tests named `sqlite_*` out of the PostgreSQL run.
-    assert_eq!(
-        engine(),
-        Engine::Sqlite,
-        "run with SPRECHZIMMER_TEST_DATABASE=sqlite"
-    );
+async fn database_runs_with_durable_settings() {
     let app = spawn_app().await;
     let conn = app.conn();
-    assert_eq!(query_one_string(conn, "PRAGMA journal_mode").await, "wal");
-    assert_eq!(
-        query_one_string(conn, "PRAGMA synchronous").await,
-        "2",
-        "2 = FULL"
-    );
-    assert_eq!(query_one_string(conn, "PRAGMA foreign_keys").await, "1");
-    assert_eq!(query_one_string(conn, "PRAGMA busy_timeout").await, "5000");
+    match engine() {
+        Engine::Sqlite => {
+            assert_eq!(query_one_string(conn, "PRAGMA journal_mode").await, "wal");
+            assert_eq!(
+                query_one_string(conn, "PRAGMA synchronous").await,
+                "2",
+                "2 = FULL"
+            );
+            assert_eq!(query_one_string(conn, "PRAGMA foreign_keys").await, "1");
+            assert_eq!(query_one_string(conn, "PRAGMA busy_timeout").await, "5000");
+        }
+        Engine::Postgres => {
+            assert_eq!(
+                query_one_string(conn, "SHOW synchronous_commit").await,
+                "on"
+            );
+            assert_eq!(query_one_string(conn, "SHOW server_encoding").await, "UTF8");
+            assert_eq!(query_one_string(conn, "SHOW client_encoding").await, "UTF8");
+        }
+    }
 }
 
 #[tokio::test]

@@ -8,3 +8,4 @@ mod helpers;
 mod pages;
 mod security;
 mod sessions;
+mod shutdown;
