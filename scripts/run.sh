@@ -4,5 +4,19 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_build_tools
 cd "$ROOT"
-log "building and starting on http://127.0.0.1:3000 (Ctrl-C stops)"
-exec cargo leptos serve --release
+
+# cargo-leptos re-runs wasm-bindgen and wasm-opt (~13 s) even when nothing changed, so the build
+# is skipped when no input is newer than the last successful build of this checkout.
+stamp="$ROOT/target/site/.built"
+server="$CARGO_TARGET_DIR/release/server"
+inputs=(app frontend server migrations style public Cargo.toml Cargo.lock Leptos.toml)
+if [ -f "$stamp" ] && [ -x "$server" ] && [ -f target/site/pkg/sprechzimmer.wasm ] \
+  && [ "$server" -ot "$stamp" ] && [ -z "$(find "${inputs[@]}" -newer "$stamp" -print -quit)" ]; then
+  log "nothing changed since the last build"
+else
+  log "building (release)"
+  cargo leptos build --release
+  touch "$stamp"
+fi
+log "starting on http://127.0.0.1:3000 (Ctrl-C stops)"
+exec "$server"

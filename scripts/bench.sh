@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Measures what BENCHMARKS.md reports for the foundation: the release wasm size and the latency
+# of server-rendered pages under load (wrk, loopback). Run after `cargo leptos build --release`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+apt_install wrk brotli
+server="$CARGO_TARGET_DIR/release/server"
+[ -x "$server" ] || die "no release build: run cargo leptos build --release first"
+
+scripts/wasm-size.sh
+
+port=$(free_port); data=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" RUST_LOG=warn "$server" &
+pid=$!
+for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
+
+for path in / /datenschutz /health/ready; do
+  echo "== GET $path (wrk -t2 -c16 -d10s)"
+  wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+done
