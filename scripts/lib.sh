@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${SPRECHZIMMER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sprechzimmer}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE_DIR/target}"
-export PATH="$HOME/.cargo/bin:$PATH"
+CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export PATH="$CARGO_HOME/bin:$PATH"
 # wasm-bindgen must match the crate pinned in Cargo.toml exactly.
 WASM_BINDGEN_VERSION="0.2.130"
 CARGO_LEPTOS_VERSION="0.3.11"
@@ -51,7 +52,7 @@ ensure_cargo_leptos() {
   # half of the install time and buys nothing for a build tool, so it is switched off here.
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
   local src
-  src=$(ls -d "$HOME"/.cargo/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" 2>/dev/null | head -1 || true)
+  src=$(ls -d "$CARGO_HOME"/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" 2>/dev/null | head -1 || true)
   if [ -z "$src" ]; then
     # Fetch the source through a throw-away manifest; `cargo install --locked` cannot build it
     # because its lock file pins cargo-util-schemas 0.14.2, which needs a newer rustc.
@@ -60,7 +61,7 @@ ensure_cargo_leptos() {
     printf '[package]\nname="fetch-cargo-leptos"\nversion="0.0.0"\nedition="2021"\n[dependencies]\ncargo-leptos="=%s"\n' "$CARGO_LEPTOS_VERSION" > "$tmp/Cargo.toml"
     (cd "$tmp" && cargo fetch -q) || true
     rm -rf "$tmp"
-    src=$(ls -d "$HOME"/.cargo/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" 2>/dev/null | head -1 || true)
+    src=$(ls -d "$CARGO_HOME"/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" 2>/dev/null | head -1 || true)
     [ -n "$src" ] || die "could not download the cargo-leptos $CARGO_LEPTOS_VERSION source from crates.io"
   fi
   local build="$CACHE_DIR/cargo-leptos-src"
@@ -84,7 +85,8 @@ ensure_wasm_opt() {
 # Tools needed to build and run the app (first README command).
 ensure_build_tools() {
   command -v npm >/dev/null || die "Node.js with npm is required (Debian: apt-get install nodejs npm)"
-  apt_install pkg-config
+  # A C compiler: ring and the bundled SQLite are compiled from C.
+  apt_install gcc libc6-dev pkg-config
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_wasm_opt
@@ -94,6 +96,9 @@ ensure_build_tools() {
 # Tools the test command needs on top of the build tools.
 ensure_test_tools() {
   ensure_build_tools
+  # A rustup "minimal" profile lacks these.
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
   # chromium: the browser for Playwright; postgresql: the second database engine;
   # brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
   apt_install chromium postgresql brotli iproute2 util-linux ca-certificates
@@ -130,11 +135,13 @@ start_postgres() {
   local port; port=$(free_port)
   local run=()
   if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_TMP"; run=(runuser -u postgres --); fi
+  cd "$PG_TMP"
   "${run[@]}" "$bin/initdb" -D "$PG_TMP/data" -U sprechzimmer -A trust -E UTF8 --no-locale --no-sync >"$PG_TMP/initdb.log" 2>&1 \
     || { cat "$PG_TMP/initdb.log" >&2; die "initdb failed"; }
   "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_TMP -c fsync=off -c max_connections=200" start >/dev/null \
     || { cat "$PG_TMP/server.log" >&2; die "PostgreSQL did not start"; }
+  cd "$ROOT"
   export SPRECHZIMMER_TEST_POSTGRES_URL="postgres://sprechzimmer@127.0.0.1:$port/postgres"
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on port $port ($PG_TMP)"
 }

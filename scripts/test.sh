@@ -11,14 +11,17 @@ WASM_BROTLI_BUDGET=${WASM_BROTLI_BUDGET:-400000}
 STEPS=()
 step() {
   local name=$1; shift
-  local start=$SECONDS
+  local start=$SECONDS rc=0
   log "$name"
-  "$@" || die "step failed: $name"
+  # A subshell with its own `set -e`: inside `cmd || die` bash would ignore -e in shell functions.
+  ( set -e; "$@" ) || rc=$?
+  [ "$rc" = 0 ] || die "step failed (exit $rc): $name"
   STEPS+=("$(printf '%-44s %5ss' "$name" $((SECONDS - start)))")
 }
 trap stop_postgres EXIT
 
-step "install test tools" ensure_test_tools
+log "install test tools"
+ensure_test_tools
 step "cargo fmt --check" cargo fmt --all --check
 step "clippy (server, all targets)" \
   cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings

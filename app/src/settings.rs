@@ -139,12 +139,13 @@ impl ApplicationSettings {
         }
     }
 
-    /// `scheme://host[:port]` of `base_url`, compared with the `Origin` header of requests.
+    /// `scheme://host[:port]` of `base_url` in the form [`normalize_origin`] gives; compared with
+    /// the `Origin` header of requests.
     pub fn origin(&self) -> Result<String, SettingsError> {
         let uri = self.base_uri()?;
-        let scheme = uri.scheme_str().unwrap_or("https");
         let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
-        Ok(format!("{scheme}://{authority}"))
+        let raw = format!("{}://{authority}", uri.scheme_str().unwrap_or("https"));
+        normalize_origin(&raw).ok_or_else(|| SettingsError::BaseUrl(self.base_url.clone()))
     }
 
     pub fn is_https(&self) -> bool {
@@ -152,9 +153,55 @@ impl ApplicationSettings {
     }
 }
 
+/// An origin as browsers compare them: lower-case scheme and host, no default port, no path.
+/// `None` for anything that is not an absolute http(s) origin (including `null`).
+pub fn normalize_origin(origin: &str) -> Option<String> {
+    let uri: http::Uri = origin.trim().parse().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let host = uri.host()?.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    if host.is_empty() || uri.authority()?.as_str().contains('@') {
+        return None;
+    }
+    Some(match uri.port_u16() {
+        Some(port) if port != default_port => format!("{scheme}://{host}:{port}"),
+        _ => format!("{scheme}://{host}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_are_normalized_like_browsers_send_them() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("https://video.example.de", Some("https://video.example.de")),
+            (
+                "HTTPS://Video.Example.DE:443",
+                Some("https://video.example.de"),
+            ),
+            ("http://127.0.0.1:80", Some("http://127.0.0.1")),
+            ("http://127.0.0.1:3000", Some("http://127.0.0.1:3000")),
+            (
+                "https://video.example.de:8443/pfad",
+                Some("https://video.example.de:8443"),
+            ),
+            ("http://[::1]:3000", Some("http://[::1]:3000")),
+            ("null", None),
+            ("", None),
+            ("ftp://example.de", None),
+            ("https://user@example.de", None),
+            ("video.example.de", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(normalize_origin(input).as_deref(), *expected, "{input:?}");
+        }
+    }
 
     fn settings(environment: Environment, base_url: &str) -> Settings {
         Settings {

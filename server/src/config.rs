@@ -78,7 +78,8 @@ pub fn load_settings(
             ::config::Environment::with_prefix("APP")
                 .prefix_separator("_")
                 .separator("__")
-                .try_parsing(true)
+                // No `try_parsing`: it would turn the postcode "01067" into 1067 and drop the
+                // "+" of phone numbers; serde converts strings to numbers where a field needs one.
                 .source(Some(app_vars)),
         )
         .set_override("application.environment", environment)?;
@@ -131,6 +132,27 @@ mod tests {
             s.database.url.expose_secret(),
             "postgres://u:p@127.0.0.1:5432/db"
         );
+    }
+
+    #[test]
+    fn string_settings_keep_leading_zeros_and_plus_signs() {
+        let s = load_settings(
+            &config_dir(),
+            "local",
+            vars(&[
+                ("APP_OPERATOR__POSTCODE", "01067"),
+                ("APP_OPERATOR__PHONE", "+49 351 000000"),
+                ("APP_OPERATOR__NAME", "true"),
+                ("APP_LOG__JSON", "true"),
+                ("APP_DATABASE__MAX_CONNECTIONS", "12"),
+            ]),
+        )
+        .expect("load");
+        assert_eq!(s.operator.postcode, "01067");
+        assert_eq!(s.operator.phone, "+49 351 000000");
+        assert_eq!(s.operator.name, "true");
+        assert!(s.log.json);
+        assert_eq!(s.database.max_connections, 12);
     }
 
     #[test]

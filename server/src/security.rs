@@ -91,12 +91,16 @@ pub async fn security_headers(
         );
     }
     // Pages carry a per-request nonce and may carry personal data: never store them in caches.
+    // Static files (wasm, JS, CSS) may be kept but are revalidated (ETag/Last-Modified → 304),
+    // so a new release is picked up at once.
     let is_dynamic = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
-    if is_dynamic || !headers.contains_key(header::CACHE_CONTROL) {
+    if is_dynamic {
         set(headers, header::CACHE_CONTROL, "no-store");
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, header::CACHE_CONTROL, "no-cache");
     }
     response
 }
@@ -125,7 +129,9 @@ pub async fn same_origin_only(
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let cross_site = matches!(fetch_site, Some(site) if site != "same-origin" && site != "none");
-    let foreign_origin = matches!(origin, Some(o) if o != config.origin);
+    let foreign_origin = origin.is_some_and(|o| {
+        app::settings::normalize_origin(o).as_deref() != Some(config.origin.as_str())
+    });
     if cross_site || foreign_origin {
         tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-origin request refused");
         return error_response(

@@ -16,6 +16,7 @@ use app::{
 };
 use axum::{
     extract::DefaultBodyLimit,
+    handler::Handler,
     http::{HeaderName, Request},
     middleware,
     routing::get,
@@ -25,18 +26,28 @@ use axum::{
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    future::{Future, IntoFuture},
+    net::SocketAddr,
+    sync::Arc,
+    time::Duration,
+};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    services::ServeDir,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 use tower_sessions::ExpiredDeletion;
+use tracing::Level;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// How long running requests may take to finish after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -131,16 +142,33 @@ impl Application {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
             })
-            .fallback(leptos_axum::file_and_error_handler_with_context::<
-                AppState,
-                _,
-            >(leptos_context, shell))
+            // Static files through tower-http (conditional requests → 304); anything that is
+            // neither a route nor a file gets the Leptos 404 page.
+            .fallback_service(
+                ServeDir::new(&*leptos_options.site_root).fallback(
+                    leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                        leptos_context,
+                        shell,
+                    )
+                    .with_state(state.clone()),
+                ),
+            )
             .with_state(state)
             .layer(
                 // Listed outermost first.
                 ServiceBuilder::new()
+                    // The id is always ours: a client-sent one could forge log correlation.
+                    .map_request(|mut request: Request<axum::body::Body>| {
+                        request.headers_mut().remove(REQUEST_ID);
+                        request
+                    })
                     .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                    .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                    .layer(
+                        TraceLayer::new_for_http()
+                            .make_span_with(request_span)
+                            .on_request(())
+                            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                    )
                     .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                     .layer(middleware::from_fn_with_state(
                         security.clone(),
@@ -179,7 +207,8 @@ impl Application {
         &self.database
     }
 
-    /// Serves until `shutdown` completes, then lets running requests finish.
+    /// Serves until `shutdown` completes, then lets running requests finish for at most
+    /// [`SHUTDOWN_GRACE`] and closes the database pool (SQLite checkpoints its WAL).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -196,14 +225,33 @@ impl Application {
                 tracing::debug!(error = %e, "cannot set TCP_NODELAY");
             }
         });
-        let result = axum::serve(
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let serve = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping_tx.send(());
+        })
+        .into_future();
+        let deadline = async {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        let result = tokio::select! {
+            result = serve => result,
+            () = deadline => {
+                tracing::warn!(grace = ?SHUTDOWN_GRACE, "open connections did not finish in time; stopping anyway");
+                Ok(())
+            }
+        };
         cleanup.abort();
+        self.database.conn.close().await.ok();
         tracing::info!("server stopped");
         result
     }

@@ -43,3 +43,18 @@ async fn every_response_carries_a_request_id() {
     assert!(uuid::Uuid::parse_str(&id_a).is_ok(), "{id_a}");
     assert_ne!(id_a, id_b);
 }
+
+#[tokio::test]
+async fn a_request_id_sent_by_the_client_is_replaced() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(format!("{}/health/live", app.address))
+        .header("x-request-id", "forged-id")
+        .send()
+        .await
+        .unwrap();
+    let id = response.headers()["x-request-id"].to_str().unwrap();
+    assert_ne!(id, "forged-id");
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+}

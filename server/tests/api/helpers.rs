@@ -64,6 +64,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Database,
     _database: TestDatabase,
+    _site_root: tempfile::TempDir,
 }
 
 fn workspace_root() -> PathBuf {
@@ -91,6 +92,15 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let mut leptos_options =
         config::load_leptos_options(&workspace_root().join("Leptos.toml")).expect("Leptos.toml");
     leptos_options.site_addr = "127.0.0.1:0".parse().expect("addr");
+    // A site root with one real asset, so static-file responses can be checked without a
+    // wasm build.
+    let site_root = tempfile::tempdir().expect("site root");
+    std::fs::copy(
+        workspace_root().join("public/favicon.svg"),
+        site_root.path().join("favicon.svg"),
+    )
+    .expect("copy favicon");
+    leptos_options.site_root = site_root.path().display().to_string().into();
     let app = Application::build(settings, leptos_options)
         .await
         .expect("build app");
@@ -107,6 +117,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         db,
         _database: database,
+        _site_root: site_root,
     }
 }
 

@@ -123,24 +123,61 @@ async fn cross_site_posts_are_refused() {
     let body: serde_json::Value = foreign.json().await.unwrap();
     assert_eq!(body["error"]["code"], "forbidden_origin");
 
-    let cross_site = app
-        .client
-        .post(&url)
-        .header("sec-fetch-site", "cross-site")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cross_site.status(), 403);
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "null"),
+        ("origin", "http://127.0.0.1.evil.example"),
+    ] {
+        let refused = app
+            .client
+            .post(&url)
+            .header(header, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{header}: {value}");
+    }
 
-    // Our own origin passes the check (the endpoint itself only answers GET).
-    let own = app
+    // Our own origin (any letter case) passes the check and reaches the endpoint, which only
+    // answers GET.
+    for origin in [app.address.clone(), app.address.to_uppercase()] {
+        let own = app
+            .client
+            .post(&url)
+            .header("origin", origin.as_str())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own.status(), 405, "{origin}");
+    }
+    let same_origin = app
         .client
         .post(&url)
-        .header("origin", app.address.as_str())
+        .header("sec-fetch-site", "same-origin")
         .send()
         .await
         .unwrap();
-    assert_ne!(own.status(), 403);
+    assert_eq!(same_origin.status(), 405);
+}
+
+#[tokio::test]
+async fn static_files_are_revalidated_not_stored_forever_and_carry_the_headers() {
+    let app = spawn_app().await;
+    let response = app.get("/favicon.svg").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "cache-control"), "no-cache");
+    assert!(header(&response, "content-type").starts_with("image/svg+xml"));
+    assert_security_headers(&response);
+    let modified = header(&response, "last-modified").to_owned();
+    let again = app
+        .client
+        .get(format!("{}/favicon.svg", app.address))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
 }
 
 #[tokio::test]
