@@ -7,7 +7,7 @@ apt_install wrk brotli
 server="$CARGO_TARGET_DIR/release/server"
 [ -x "$server" ] || die "no release build: run cargo leptos build --release first"
 
-scripts/wasm-size.sh
+scripts/wasm-size.sh "" BENCHMARKS.md
 
 port=$(free_port); data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT

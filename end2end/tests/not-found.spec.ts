@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 test('Unbekannte Adresse zeigt die 404-Seite mit Weg zurück', async ({ page }) => {
   const response = await page.goto('/diese-seite-gibt-es-nicht');
