@@ -198,10 +198,6 @@ impl Application {
         self.address
     }
 
-    pub fn port(&self) -> u16 {
-        self.address.port()
-    }
-
     /// The database the application uses (tests look into it).
     pub fn database(&self) -> &Database {
         &self.database

@@ -48,12 +48,8 @@ async fn every_response_carries_a_request_id() {
 async fn a_request_id_sent_by_the_client_is_replaced() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .get(format!("{}/health/live", app.address))
-        .header("x-request-id", "forged-id")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/health/live", "x-request-id", "forged-id")
+        .await;
     let id = response.headers()["x-request-id"].to_str().unwrap();
     assert_ne!(id, "forged-id");
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");

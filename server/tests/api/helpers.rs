@@ -130,6 +130,33 @@ impl TestApp {
             .expect("request")
     }
 
+    /// GET with one extra request header.
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> reqwest::Response {
+        self.send_with_header(reqwest::Method::GET, path, name, value)
+            .await
+    }
+
+    /// POST without a body, with one extra request header.
+    pub async fn post_with_header(&self, path: &str, name: &str, value: &str) -> reqwest::Response {
+        self.send_with_header(reqwest::Method::POST, path, name, value)
+            .await
+    }
+
+    async fn send_with_header(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        name: &str,
+        value: &str,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+            .header(name, value)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub fn conn(&self) -> &DatabaseConnection {
         &self.db.conn
     }

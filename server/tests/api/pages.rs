@@ -20,12 +20,8 @@ async fn landing_page_is_german_by_default_and_server_rendered() {
 async fn accept_language_english_gives_english_with_german_fallback() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .get(format!("{}/", app.address))
-        .header("accept-language", "en-GB,en;q=0.9,de;q=0.5")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/", "accept-language", "en-GB,en;q=0.9,de;q=0.5")
+        .await;
     let html = response.text().await.unwrap();
     assert!(html.contains(r#"<html lang="en""#));
     assert!(html.contains("Join a video consultation"));

@@ -111,14 +111,10 @@ async fn oversized_bodies_get_413_with_a_german_message() {
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
     let app = spawn_app().await;
-    let url = format!("{}/api/site/operator", app.address);
+    let url = "/api/site/operator";
     let foreign = app
-        .client
-        .post(&url)
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .post_with_header(url, "origin", "https://evil.example")
+        .await;
     assert_eq!(foreign.status(), 403);
     let body: serde_json::Value = foreign.json().await.unwrap();
     assert_eq!(body["error"]["code"], "forbidden_origin");
@@ -129,35 +125,19 @@ async fn cross_site_posts_are_refused() {
         ("origin", "null"),
         ("origin", "http://127.0.0.1.evil.example"),
     ] {
-        let refused = app
-            .client
-            .post(&url)
-            .header(header, value)
-            .send()
-            .await
-            .unwrap();
+        let refused = app.post_with_header(url, header, value).await;
         assert_eq!(refused.status(), 403, "{header}: {value}");
     }
 
     // Our own origin (any letter case) passes the check and reaches the endpoint, which only
     // answers GET.
     for origin in [app.address.clone(), app.address.to_uppercase()] {
-        let own = app
-            .client
-            .post(&url)
-            .header("origin", origin.as_str())
-            .send()
-            .await
-            .unwrap();
+        let own = app.post_with_header(url, "origin", &origin).await;
         assert_eq!(own.status(), 405, "{origin}");
     }
     let same_origin = app
-        .client
-        .post(&url)
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+        .post_with_header(url, "sec-fetch-site", "same-origin")
+        .await;
     assert_eq!(same_origin.status(), 405);
 }
 
@@ -171,12 +151,8 @@ async fn static_files_are_revalidated_not_stored_forever_and_carry_the_headers()
     assert_security_headers(&response);
     let modified = header(&response, "last-modified").to_owned();
     let again = app
-        .client
-        .get(format!("{}/favicon.svg", app.address))
-        .header("if-modified-since", modified)
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/favicon.svg", "if-modified-since", &modified)
+        .await;
     assert_eq!(again.status(), 304);
 }
 
