@@ -2,7 +2,7 @@
 //! that maps to an HTTP status and a German message, never to database or internal text.
 
 use leptos::server_fn::error::ServerFnErrorErr;
-use leptos::server_fn::{codec::JsonEncoding, error::FromServerFnError, ServerFnError};
+use leptos::server_fn::{codec::JsonEncoding, error::FromServerFnError};
 use serde::{Deserialize, Serialize};
 
 /// Errors shared by all domains.
@@ -52,11 +52,5 @@ impl FromServerFnError for AppError {
             }
             _ => AppError::Internal,
         }
-    }
-}
-
-impl From<ServerFnError> for AppError {
-    fn from(_: ServerFnError) -> Self {
-        AppError::Internal
     }
 }

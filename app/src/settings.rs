@@ -104,7 +104,7 @@ impl Settings {
     /// `__Host-sprechzimmer` (Secure) over HTTPS; a plain name only on plain-HTTP loopback.
     pub fn session_cookie(&self) -> Result<SessionCookie, SettingsError> {
         let uri = self.application.base_uri()?;
-        if uri.scheme_str() == Some("https") {
+        if self.application.is_https() {
             return Ok(SessionCookie {
                 name: "__Host-sprechzimmer",
                 secure: true,
@@ -148,8 +148,12 @@ impl ApplicationSettings {
         normalize_origin(&raw).ok_or_else(|| SettingsError::BaseUrl(self.base_url.clone()))
     }
 
+    /// Whether `base_url` is HTTPS; decides the cookie's `Secure` flag and HSTS alike.
     pub fn is_https(&self) -> bool {
-        self.base_url.starts_with("https://")
+        self.base_uri().is_ok_and(|uri| {
+            uri.scheme_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("https"))
+        })
     }
 }
 
@@ -280,6 +284,13 @@ mod tests {
             "https://video.example.de:8443"
         );
         assert!(s.application.is_https());
+        // Cookie and HSTS follow the same rule, whatever the letter case of the scheme.
+        let upper = settings(Environment::Production, "HTTPS://video.example.de");
+        assert!(upper.application.is_https());
+        assert!(upper.session_cookie().is_ok_and(|c| c.secure));
+        assert!(!settings(Environment::Local, "http://127.0.0.1:3000")
+            .application
+            .is_https());
     }
 
     #[test]
