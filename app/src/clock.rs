@@ -39,6 +39,24 @@ impl Clock for FixedClock {
     }
 }
 
+/// The system time moved by an offset a test can grow ("three hours later").
+#[derive(Debug, Clone, Default)]
+pub struct ShiftedClock(Arc<Mutex<chrono::Duration>>);
+
+impl ShiftedClock {
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut offset = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *offset += by;
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

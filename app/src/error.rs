@@ -17,6 +17,15 @@ pub enum AppError {
     /// The client sent something the server does not accept.
     #[error("bad request")]
     BadRequest,
+    /// Not logged in (or the session has ended).
+    #[error("not logged in")]
+    Unauthorized,
+    /// Logged in, but the role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many requests; try again later.
+    #[error("busy")]
+    Busy,
 }
 
 impl AppError {
@@ -26,6 +35,9 @@ impl AppError {
             AppError::Internal => "error-internal",
             AppError::Transport => "error-transport",
             AppError::BadRequest => "error-bad-request",
+            AppError::Unauthorized => "error-unauthorized",
+            AppError::Forbidden => "error-forbidden",
+            AppError::Busy => "error-busy",
         }
     }
 
@@ -36,7 +48,38 @@ impl AppError {
             AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport => http::StatusCode::BAD_GATEWAY,
             AppError::BadRequest => http::StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => http::StatusCode::FORBIDDEN,
+            AppError::Busy => http::StatusCode::TOO_MANY_REQUESTS,
         }
+    }
+}
+
+/// Gives a server function's error its HTTP status (server_fn itself always answers 500);
+/// every server function returns through this.
+#[cfg(feature = "ssr")]
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(e.status_code());
+        }
+    }
+    result
+}
+
+/// Plain axum handlers answer errors as JSON with the German message and the right status.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let message = crate::i18n::I18n {
+            locale: crate::i18n::Locale::De,
+        }
+        .t(self.message_key());
+        (
+            self.status_code(),
+            axum::Json(serde_json::json!({ "error": self.message_key(), "message": message })),
+        )
+            .into_response()
     }
 }
 

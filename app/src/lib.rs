@@ -3,14 +3,23 @@
 
 #[cfg(feature = "ssr")]
 pub mod clock;
+pub mod email;
+#[cfg(feature = "ssr")]
+pub mod entities;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod policy;
+pub mod practice;
 #[cfg(feature = "ssr")]
 pub mod settings;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod time;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -20,6 +29,11 @@ use leptos_router::{
 };
 
 use crate::i18n::{provide_i18n, use_i18n};
+use crate::practice::pages::{
+    ForgotPasswordPage, LinkInvalidPage, LoginPage, PracticeHomePage, RechnungsdatenPage,
+    RegisterPage, RegisterSentPage, ResetPasswordPage, SecondFactorPage, StammdatenPage,
+    VertragPage,
+};
 use crate::site::{
     ImpressumPage, LandingPage, Layout, NotFoundPage, PendingPage, PrivacyPage, TermsPage,
 };
@@ -67,8 +81,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::InOrder />
                     <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::InOrder />
                     <Route path=path!("videosprechstunde") view=|| view! { <PendingPage area="patient" /> } />
-                    <Route path=path!("anmelden") view=|| view! { <PendingPage area="login" /> } />
-                    <Route path=path!("registrieren") view=|| view! { <PendingPage area="register" /> } />
+                    <Route path=path!("registrieren") view=RegisterPage />
+                    <Route path=path!("registrieren/gesendet") view=RegisterSentPage />
+                    <Route path=path!("registrieren/link-ungueltig") view=LinkInvalidPage />
+                    <Route path=path!("anmelden") view=LoginPage />
+                    <Route path=path!("anmelden/zweiter-faktor") view=SecondFactorPage />
+                    <Route path=path!("passwort-vergessen") view=ForgotPasswordPage />
+                    <Route path=path!("passwort-neu") view=ResetPasswordPage />
+                    <Route path=path!("praxis") view=PracticeHomePage />
+                    <Route path=path!("praxis/stammdaten") view=StammdatenPage />
+                    <Route path=path!("praxis/rechnungsdaten") view=RechnungsdatenPage />
+                    <Route path=path!("praxis/vertrag") view=VertragPage />
                 </Routes>
             </Layout>
         </Router>

@@ -14,7 +14,16 @@ pub struct Settings {
     pub security: SecuritySettings,
     /// Who runs this installation; shown in the Impressum and the privacy notice.
     pub operator: OperatorInfo,
+    pub email: EmailSettings,
+    pub demo: DemoSettings,
     pub log: LogSettings,
+}
+
+/// The demo practice for trying the product locally.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DemoSettings {
+    /// Create (or keep) the demo practice at start-up; refused in production.
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -56,6 +65,56 @@ pub struct SecuritySettings {
     pub max_body_bytes: usize,
     /// `max-age` of the HSTS header, sent only when `base_url` is HTTPS.
     pub hsts_max_age_seconds: u64,
+    /// Unit of the progressive delay after failed logins (delays are 1, 2, 4, 8 units).
+    pub login_delay_unit_ms: u64,
+    /// Take the client address from the last entry of `X-Forwarded-For` (set this only behind
+    /// a reverse proxy that sets the header); otherwise the TCP peer address counts.
+    pub trust_forwarded_for: bool,
+}
+
+impl SecuritySettings {
+    pub fn login_delay_unit(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.login_delay_unit_ms)
+    }
+}
+
+/// How e-mails leave the server.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmailSettings {
+    /// `file` writes each message as an `.eml` file into `outbox_dir` (the embedded default);
+    /// `smtp` delivers through `smtp_host`.
+    pub transport: EmailTransport,
+    /// Sender, e.g. `Sprechzimmer <no-reply@praxis.example>`.
+    pub from: String,
+    /// Folder for the `file` transport, relative to the working directory.
+    pub outbox_dir: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    /// Empty: no authentication.
+    pub smtp_username: String,
+    pub smtp_password: SecretString,
+    /// One delivery attempt gives up after this many seconds.
+    pub smtp_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    File,
+    Smtp,
+}
+
+/// Transport security towards the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Implicit TLS (usually port 465).
+    Tls,
+    /// STARTTLS is required (usually port 587).
+    Starttls,
+    /// Unencrypted; refused in production, for a local test listener only.
+    None,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +132,10 @@ pub enum SettingsError {
     BaseUrl(String),
     #[error("application.base_url must use https outside localhost (got {0:?}); session cookies are never sent unencrypted")]
     InsecureBaseUrl(String),
+    #[error("email.smtp_tls = \"none\" is refused in production: e-mails carry personal data")]
+    UnencryptedSmtp,
+    #[error("demo.enabled is refused in production: the demo password is public")]
+    DemoInProduction,
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
 }
@@ -94,6 +157,15 @@ impl Settings {
         }
         if self.security.max_body_bytes == 0 {
             return Err(SettingsError::Zero("security.max_body_bytes"));
+        }
+        if self.email.transport == EmailTransport::Smtp
+            && self.email.smtp_tls == SmtpTls::None
+            && self.application.environment == Environment::Production
+        {
+            return Err(SettingsError::UnencryptedSmtp);
+        }
+        if self.demo.enabled && self.application.environment == Environment::Production {
+            return Err(SettingsError::DemoInProduction);
         }
         if self.session.inactivity_minutes <= 0 {
             return Err(SettingsError::Zero("session.inactivity_minutes"));
@@ -225,6 +297,8 @@ mod tests {
             security: SecuritySettings {
                 max_body_bytes: 1024,
                 hsts_max_age_seconds: 1,
+                login_delay_unit_ms: 1,
+                trust_forwarded_for: false,
             },
             operator: OperatorInfo {
                 name: "n".into(),
@@ -237,11 +311,40 @@ mod tests {
                 register_entry: String::new(),
                 vat_id: String::new(),
             },
+            email: EmailSettings {
+                transport: EmailTransport::File,
+                from: "a <a@b.de>".into(),
+                outbox_dir: "outbox".into(),
+                smtp_host: String::new(),
+                smtp_port: 587,
+                smtp_tls: SmtpTls::Starttls,
+                smtp_username: String::new(),
+                smtp_password: SecretString::from(""),
+                smtp_timeout_seconds: 5,
+            },
+            demo: DemoSettings { enabled: false },
             log: LogSettings {
                 filter: "info".into(),
                 json: false,
             },
         }
+    }
+
+    #[test]
+    fn production_refuses_unencrypted_smtp_and_the_demo_practice() {
+        let mut s = settings(Environment::Production, "https://video.example.de");
+        assert_eq!(s.validate(), Ok(()));
+        s.email.transport = EmailTransport::Smtp;
+        s.email.smtp_tls = SmtpTls::None;
+        assert_eq!(s.validate(), Err(SettingsError::UnencryptedSmtp));
+        s.email.smtp_tls = SmtpTls::Tls;
+        s.demo.enabled = true;
+        assert_eq!(s.validate(), Err(SettingsError::DemoInProduction));
+        let mut local = settings(Environment::Local, "http://127.0.0.1:3000");
+        local.demo.enabled = true;
+        local.email.transport = EmailTransport::Smtp;
+        local.email.smtp_tls = SmtpTls::None;
+        assert_eq!(local.validate(), Ok(()));
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! What the server hands to every request: database, clock, settings, Leptos options.
+//! What the server hands to every request: database, clock, settings, Leptos options,
+//! the password hasher and the e-mail outbox signal.
 //! Injected into server functions through `leptos_routes_with_context`, never global.
 
-use crate::{clock::Clock, error::AppError, settings::Settings};
+use crate::{
+    clock::Clock, email::outbox::OutboxSignal, error::AppError, practice::password::PasswordHasher,
+    settings::Settings,
+};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
@@ -13,6 +17,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    /// argon2id with a concurrency limit.
+    pub passwords: PasswordHasher,
+    /// Wakes the e-mail worker after a request queued a message.
+    pub outbox: OutboxSignal,
 }
 
 /// The `AppState` of the current server function call.

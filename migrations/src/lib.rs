@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_practice;
+mod m20261123_000002_create_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_practice::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_practice::Migration),
+            Box::new(m20261123_000002_create_accounts::Migration),
+        ]
     }
 }

@@ -8,34 +8,9 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use std::sync::Arc;
 
-/// The nonce of one response; Leptos reads it from the request extensions (see
-/// [`provide_request_nonce`]) and this middleware writes it into the CSP header.
-#[derive(Clone, Debug)]
-pub struct CspNonce(pub Arc<str>);
-
-impl CspNonce {
-    /// 128 bits from the operating system, URL-safe base64.
-    pub fn generate() -> Self {
-        let mut bytes = [0u8; 16];
-        // The OS random source failing is not recoverable for a server that needs secrets.
-        getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("OS randomness unavailable: {e}"));
-        Self(URL_SAFE_NO_PAD.encode(bytes).into())
-    }
-}
-
-/// Makes Leptos use the nonce of this request instead of generating its own.
-/// Called from the additional context of every Leptos render.
-pub fn provide_request_nonce() {
-    use leptos::prelude::{provide_context, use_context};
-    if let Some(nonce) = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
-    {
-        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
-    }
-}
+pub use app::web::{provide_request_nonce, CspNonce};
 
 /// What the header middleware needs to know, derived once from the settings.
 #[derive(Clone, Debug)]

@@ -9,9 +9,15 @@ use crate::{
 };
 use app::{
     clock::{Clock, SystemClock},
+    email::{
+        mailer::Mailer,
+        outbox::{OutboxSignal, OutboxWorker},
+    },
+    practice::password::PasswordHasher,
     settings::Settings,
     shell,
     state::AppState,
+    web::provide_server_context,
     App,
 };
 use axum::{
@@ -24,7 +30,6 @@ use axum::{
     Router,
 };
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{
     future::{Future, IntoFuture},
@@ -46,6 +51,9 @@ use tracing::Level;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// How often the e-mail worker looks for due messages when nobody wakes it.
+const OUTBOX_POLL: Duration = Duration::from_secs(2);
+
 /// How long running requests may take to finish after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -55,6 +63,10 @@ pub enum StartupError {
     Settings(#[from] app::settings::SettingsError),
     #[error(transparent)]
     Database(#[from] DbError),
+    #[error("e-mail: {0}")]
+    Mailer(app::email::mailer::MailerError),
+    #[error("demo practice: {0}")]
+    Demo(String),
     #[error("session store: {0}")]
     SessionStore(sqlx::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -71,6 +83,7 @@ pub struct Application {
     router: Router,
     database: Database,
     session_store: DbSessionStore,
+    outbox_worker: OutboxWorker,
 }
 
 impl Application {
@@ -120,24 +133,45 @@ impl Application {
         });
         let sessions = session_layer(&settings, session_store.clone())?;
         let max_body = settings.security.max_body_bytes;
+        let mailer = Mailer::new(&settings.email).map_err(StartupError::Mailer)?;
+        let message_id_domain = settings
+            .application
+            .base_uri()?
+            .host()
+            .unwrap_or("localhost")
+            .trim_matches(['[', ']'])
+            .to_owned();
         let state = AppState {
             leptos_options: leptos_options.clone(),
             db: database.conn.clone(),
             clock,
             settings: Arc::new(settings),
+            passwords: PasswordHasher::per_core(),
+            outbox: OutboxSignal::default(),
+        };
+        if state.settings.demo.enabled {
+            app::practice::demo::ensure_demo_practice(&state)
+                .await
+                .map_err(|e| StartupError::Demo(e.to_string()))?;
+        }
+        let outbox_worker = OutboxWorker {
+            db: state.db.clone(),
+            mailer,
+            clock: state.clock.clone(),
+            signal: state.outbox.clone(),
+            message_id_domain,
+            poll_interval: OUTBOX_POLL,
         };
 
         let routes = generate_route_list(App);
         let leptos_context = {
             let state = state.clone();
-            move || {
-                provide_context(state.clone());
-                security::provide_request_nonce();
-            }
+            move || provide_server_context(&state)
         };
         let router = Router::new()
             .route("/health/live", get(health::live))
             .route("/health/ready", get(health::ready))
+            .merge(app::practice::handlers::routes())
             .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
@@ -153,6 +187,10 @@ impl Application {
                     .with_state(state.clone()),
                 ),
             )
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                app::practice::auth::guard_practice_pages,
+            ))
             .with_state(state)
             .layer(
                 // Listed outermost first.
@@ -190,6 +228,7 @@ impl Application {
             router,
             database,
             session_store,
+            outbox_worker,
         })
     }
 
@@ -209,6 +248,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let outbox = tokio::spawn(self.outbox_worker.run());
         let cleanup = tokio::spawn(
             self.session_store
                 .clone()
@@ -247,6 +287,7 @@ impl Application {
             }
         };
         cleanup.abort();
+        outbox.abort();
         self.database.conn.close().await.ok();
         tracing::info!("server stopped");
         result

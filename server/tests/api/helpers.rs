@@ -1,8 +1,12 @@
-use app::settings::Settings;
+use crate::smtp::{link_in, ReceivedEmail, SmtpInbox};
+use app::clock::ShiftedClock;
+use app::settings::{EmailTransport, Settings, SmtpTls};
 use sea_orm::{ConnectionTrait, Database as SeaDatabase, DatabaseConnection, Statement};
 use secrecy::SecretString;
 use server::{config, db::Database, startup::Application};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Which database engine this test run uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +67,10 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Database,
+    /// The SMTP server the app delivers to.
+    pub inbox: SmtpInbox,
+    /// The app's clock; tests move it forward.
+    pub clock: ShiftedClock,
     _database: TestDatabase,
     _site_root: tempfile::TempDir,
 }
@@ -77,6 +85,8 @@ pub fn test_settings(db_url: &str) -> Settings {
         .expect("settings");
     settings.database.url = SecretString::from(db_url.to_owned());
     settings.database.max_connections = 4;
+    settings.demo.enabled = false;
+    settings.security.login_delay_unit_ms = 5;
     settings
 }
 
@@ -87,8 +97,15 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with the shipped settings changed by `customise`.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::new().await;
+    let inbox = SmtpInbox::start().await;
     let mut settings = test_settings(&database.url);
+    settings.email.transport = EmailTransport::Smtp;
+    settings.email.smtp_host = "127.0.0.1".into();
+    settings.email.smtp_port = inbox.port();
+    settings.email.smtp_tls = SmtpTls::None;
+    settings.email.smtp_timeout_seconds = 5;
     customise(&mut settings);
+    let clock = ShiftedClock::default();
     let mut leptos_options =
         config::load_leptos_options(&workspace_root().join("Leptos.toml")).expect("Leptos.toml");
     leptos_options.site_addr = "127.0.0.1:0".parse().expect("addr");
@@ -101,7 +118,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     )
     .expect("copy favicon");
     leptos_options.site_root = site_root.path().display().to_string().into();
-    let app = Application::build(settings, leptos_options)
+    let app = Application::build_with_clock(settings, leptos_options, Arc::new(clock.clone()))
         .await
         .expect("build app");
     let address = format!("http://{}", app.address());
@@ -116,6 +133,8 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         client,
         db,
+        inbox,
+        clock,
         _database: database,
         _site_root: site_root,
     }
@@ -176,4 +195,117 @@ pub async fn query_one_string(conn: &DatabaseConnection, sql: &str) -> String {
         .or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string()))
         .or_else(|_| row.try_get_by_index::<i32>(0).map(|v| v.to_string()))
         .expect("text or integer column")
+}
+
+/// A complete, valid registration; tests change single fields.
+pub fn registration(email: &str) -> Vec<(&'static str, String)> {
+    [
+        ("title", "Dr. med."),
+        ("first_name", "Anna"),
+        ("last_name", "Beispiel"),
+        ("specialty", "Allgemeinmedizin"),
+        ("practice_name", "Praxis am Markt"),
+        ("street", "Marktplatz 3"),
+        ("postcode", "04109"),
+        ("city", "Leipzig"),
+        ("phone", "0341 1234567"),
+        ("email", email),
+        ("password", "Sonnenblumen im Wartezimmer"),
+        ("lanr", "123456601"),
+        ("bsnr", "981234500"),
+        ("kv_region", "sachsen"),
+        ("accept_terms", "on"),
+        ("accept_dpa", "on"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+pub const PASSWORD: &str = "Sonnenblumen im Wartezimmer";
+
+impl TestApp {
+    /// POSTs an urlencoded form as a browser without JavaScript would.
+    pub async fn post_form(&self, path: &str, form: &[(&str, String)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("Accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A second browser on the same server (its own cookies).
+    pub fn new_browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    /// Registers, follows the link from the e-mail, and logs in; returns the e-mail.
+    pub async fn register_verified(&self, email: &str) -> ReceivedEmail {
+        let before = self.inbox.messages().len();
+        let response = self.post_form("/registrieren", &registration(email)).await;
+        assert_eq!(
+            response.status(),
+            303,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+        let mails = self
+            .inbox
+            .wait_for_messages(before + 1, Duration::from_secs(10))
+            .await;
+        let mail = mails.last().expect("mail").clone();
+        let link = link_in(&mail.text, "/registrieren/bestaetigen").expect("verification link");
+        let response = self.client.get(link).send().await.expect("verify");
+        assert_eq!(location(&response), "/anmelden?bestaetigt");
+        mail
+    }
+
+    /// A second browser logged in as `email` (password [`PASSWORD`]).
+    pub async fn browser_logged_in(&self, email: &str) -> reqwest::Client {
+        let browser = self.new_browser();
+        let response = browser
+            .post(format!("{}/anmelden", self.address))
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(location(&response), "/praxis");
+        browser
+    }
+
+    /// Logs in with e-mail and password; returns the response (303 on success).
+    pub async fn log_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/anmelden",
+            &[("email", email.into()), ("password", password.into())],
+        )
+        .await
+    }
+}
+
+/// The redirect target of a response.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of the session cookie set by a response, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sprechzimmer="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
 }

@@ -2,6 +2,7 @@
 //! The database is SQLite unless `SPRECHZIMMER_TEST_DATABASE=postgres` (scripts/test.sh runs
 //! this suite once for each).
 
+mod accounts;
 mod database;
 mod health;
 mod helpers;
@@ -9,3 +10,4 @@ mod pages;
 mod security;
 mod sessions;
 mod shutdown;
+mod smtp;

@@ -1,0 +1,39 @@
+## E-Mails. $name = Anrede der Person, $practice = Name der Praxis.
+
+email-greeting = Guten Tag { $name },
+email-footer = Diese Nachricht wurde automatisch für { $practice } von Sprechzimmer versendet.
+    Bitte antworten Sie nicht auf diese E-Mail.
+
+email-verify-subject = Bitte bestätigen Sie Ihre E-Mail-Adresse für { $practice }
+email-verify-body = vielen Dank für die Registrierung von { $practice } bei Sprechzimmer.
+
+    Bitte bestätigen Sie Ihre E-Mail-Adresse, damit Sie sich anmelden können. Der Link ist 24 Stunden gültig und funktioniert nur einmal.
+email-verify-link = E-Mail-Adresse bestätigen
+email-verify-ignore = Sie haben sich nicht registriert? Dann können Sie diese E-Mail ignorieren; ohne Bestätigung bleibt das Konto gesperrt.
+
+email-reset-subject = Neues Passwort für Sprechzimmer
+email-reset-body = für Ihr Konto bei { $practice } wurde ein neues Passwort angefordert.
+
+    Über den folgenden Link legen Sie ein neues Passwort fest. Der Link ist eine Stunde gültig und funktioniert nur einmal. Danach werden alle anderen Anmeldungen beendet.
+email-reset-link = Neues Passwort festlegen
+email-reset-ignore = Sie haben kein neues Passwort angefordert? Dann ignorieren Sie diese E-Mail; Ihr Passwort bleibt unverändert.
+
+email-invite-subject = Einladung in das Team von { $practice }
+email-invite-body = { $inviter } lädt Sie ein, bei { $practice } in der Rolle „{ $role }“ mit Sprechzimmer zu arbeiten.
+
+    Über den folgenden Link legen Sie Ihr Passwort fest. Der Link ist 7 Tage gültig und funktioniert nur einmal.
+email-invite-link = Einladung annehmen
+
+email-notice-password-subject = Ihr Passwort wurde geändert
+email-notice-password-body = das Passwort Ihres Kontos bei { $practice } wurde soeben geändert. Alle anderen Anmeldungen wurden beendet.
+email-notice-totp-on-subject = Zwei-Faktor-Anmeldung eingeschaltet
+email-notice-totp-on-body = für Ihr Konto bei { $practice } ist die Anmeldung mit einem zweiten Faktor (Authenticator-App) jetzt eingeschaltet.
+email-notice-totp-off-subject = Zwei-Faktor-Anmeldung ausgeschaltet
+email-notice-totp-off-body = für Ihr Konto bei { $practice } wurde die Anmeldung mit einem zweiten Faktor ausgeschaltet.
+email-notice-contact = Waren Sie das nicht? Dann setzen Sie bitte sofort Ihr Passwort zurück und informieren Sie Ihre Praxisleitung.
+
+email-already-subject = Registrierung mit Ihrer E-Mail-Adresse
+email-already-body = soeben wurde versucht, mit Ihrer E-Mail-Adresse eine neue Praxis bei Sprechzimmer zu registrieren. Ihre Adresse gehört bereits zu einem Konto bei { $practice }.
+
+    Wenn Sie das waren, melden Sie sich einfach an. Haben Sie Ihr Passwort vergessen, können Sie auf der Anmeldeseite ein neues festlegen. Waren Sie es nicht, müssen Sie nichts tun.
+email-already-link = Zur Anmeldung

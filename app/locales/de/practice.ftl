@@ -1,0 +1,109 @@
+## Praxiskonten: Registrierung, Anmeldung, Stammdaten.
+
+form-error-summary = Bitte korrigieren Sie die markierten Angaben:
+form-optional = (freiwillig)
+saved = Ihre Änderungen wurden gespeichert.
+error-unauthorized = Bitte melden Sie sich an, um diese Seite zu sehen.
+error-forbidden = Diese Seite ist der Praxisleitung vorbehalten.
+error-busy = Gerade sind sehr viele Anfragen unterwegs. Bitte versuchen Sie es in einer Minute noch einmal; Ihre Eingaben sind erhalten.
+
+role-owner = Praxisinhaber/in
+role-doctor = Arzt/Therapeut
+role-team = Praxisteam
+
+field-title = Titel
+field-title-hint = z. B. Dr. med. oder Dipl.-Psych.
+field-first-name = Vorname
+field-last-name = Nachname
+field-specialty = Fachgebiet
+field-specialty-hint = z. B. Allgemeinmedizin oder Psychologische Psychotherapeutin
+field-lanr = LANR (Lebenslange Arztnummer)
+field-lanr-hint = 9 Ziffern, steht z. B. auf Ihrem Praxisstempel. Psychotherapeutinnen und Psychotherapeuten tragen ihre Arztnummer ein.
+field-practice-name = Name der Praxis
+field-street = Straße und Hausnummer
+field-postcode = PLZ
+field-city = Ort
+field-phone = Telefon
+field-kv-region = Kassenärztliche Vereinigung
+field-kv-region-choose = Bitte wählen
+field-bsnr = BSNR (Betriebsstättennummer)
+field-bsnr-hint = 9 Ziffern; die ersten beiden Ziffern bezeichnen Ihre KV.
+field-email = E-Mail-Adresse
+field-password = Passwort
+field-new-password = Passwort
+field-new-password-hint = Mindestens 12 Zeichen. Ein Satz aus mehreren Wörtern ist sicher und gut zu merken.
+field-code = Code
+field-billing-name = Rechnungsempfänger
+field-account-holder = Kontoinhaber/in
+field-iban = IBAN
+field-iban-hint = Für den späteren Lastschrifteinzug; der Basis-Tarif ist kostenlos.
+field-iban-stored = Gespeichert: { $iban }. Lassen Sie das Feld leer, um sie zu behalten.
+
+register-title = Praxis registrieren
+register-intro = Registrieren Sie Ihre Praxis in wenigen Minuten. Sie sind danach Praxisinhaber/in und können weitere Ärztinnen, Therapeuten und Ihr Praxisteam einladen.
+register-person-legend = Ihre Angaben
+register-practice-legend = Ihre Praxis
+register-account-legend = Zugang
+register-accept-terms-before = Ich akzeptiere die
+register-accept-terms-link = Nutzungsbedingungen
+register-accept-terms-after = von Sprechzimmer.
+register-accept-dpa = Ich schließe für die Praxis den Vertrag zur Auftragsverarbeitung (AV-Vertrag nach Art. 28 DSGVO) ab.
+register-accept-terms-required = Bitte akzeptieren Sie die Nutzungsbedingungen.
+register-accept-dpa-required = Bitte schließen Sie den AV-Vertrag ab; ohne ihn dürfen wir keine Patientendaten für Sie verarbeiten.
+register-submit = Praxis registrieren
+register-have-account = Schon registriert?
+register-sent-title = Bitte bestätigen Sie Ihre E-Mail-Adresse
+register-sent-text = Wir haben Ihnen eine E-Mail mit einem Bestätigungslink geschickt. Der Link ist 24 Stunden gültig. Erst nach der Bestätigung können Sie sich anmelden. Keine E-Mail erhalten? Sehen Sie bitte auch im Spam-Ordner nach.
+link-invalid-title = Dieser Link ist nicht mehr gültig
+link-invalid-text = Der Bestätigungslink wurde schon benutzt, ist älter als 24 Stunden oder unvollständig. Lassen Sie sich einen neuen Link schicken:
+
+login-title = Anmelden
+login-submit = Anmelden
+login-no-account = Noch kein Konto?
+login-failed = E-Mail-Adresse oder Passwort stimmen nicht. Bitte versuchen Sie es erneut.
+login-locked = Zu viele Fehlversuche. Die Anmeldung ist für 15 Minuten gesperrt. Sie können in der Zwischenzeit ein neues Passwort anfordern.
+login-not-verified = Ihre E-Mail-Adresse ist noch nicht bestätigt. Bitte klicken Sie auf den Link in unserer E-Mail oder lassen Sie sich einen neuen schicken.
+login-resend = Link erneut senden
+login-notice-verified = Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.
+login-notice-link-sent = Wenn zu dieser Adresse ein unbestätigtes Konto gehört, haben wir einen neuen Link geschickt.
+login-notice-logged-out = Sie haben sich abgemeldet.
+login-notice-password-changed = Ihr Passwort ist geändert. Bitte melden Sie sich mit dem neuen Passwort an.
+login-notice-expired = Sie wurden nach längerer Inaktivität abgemeldet. Bitte melden Sie sich erneut an.
+logout-submit = Abmelden
+
+second-factor-title = Zweiter Faktor
+second-factor-text = Bitte geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.
+second-factor-hint = Kein Zugriff auf die App? Geben Sie einen Ihrer Wiederherstellungscodes ein.
+second-factor-submit = Bestätigen
+second-factor-failed = Der Code stimmt nicht oder ist abgelaufen. Bitte geben Sie den aktuellen Code ein.
+
+forgot-title = Passwort vergessen?
+forgot-text = Geben Sie die E-Mail-Adresse Ihres Kontos ein. Sie erhalten einen Link, mit dem Sie ein neues Passwort festlegen; er ist eine Stunde gültig.
+forgot-submit = Link anfordern
+forgot-sent = Wenn zu dieser Adresse ein Konto gehört, ist der Link unterwegs. Bitte sehen Sie in Ihr Postfach.
+reset-title = Neues Passwort festlegen
+reset-submit = Passwort speichern
+reset-invalid = Dieser Link ist nicht mehr gültig (schon benutzt oder älter als eine Stunde). Bitte fordern Sie einen neuen an.
+reset-hint = Nach dem Speichern werden alle anderen Anmeldungen beendet.
+
+practice-nav-label = Praxisbereich
+practice-home-title = Übersicht
+practice-home-welcome = Willkommen, { $name }.
+practice-home-totp-nudge = Schützen Sie Ihr Konto zusätzlich mit einem zweiten Faktor (Authenticator-App). Als Praxisinhaber/in verwalten Sie Zugänge zu Gesundheitsdaten.
+practice-home-next = Termine, Wartezimmer und Unterlagen folgen in den nächsten Ausbaustufen.
+stammdaten-title = Stammdaten
+stammdaten-practice = Praxis
+stammdaten-person = Ihre Angaben
+stammdaten-login-email = Sie melden sich mit { $email } an.
+stammdaten-save-practice = Praxisdaten speichern
+stammdaten-save-person = Ihre Angaben speichern
+rechnungsdaten-title = Rechnungsdaten
+rechnungsdaten-save = Rechnungsdaten speichern
+vertrag-title = Vertrag
+vertrag-plan = Tarif
+vertrag-start = Vertragsbeginn
+vertrag-text = Der Basis-Tarif ist kostenlos. Die Kündigung richten wir hier in Kürze ein.
+plan-basis = Basis (kostenlos)
+
+idle-warning = Sie werden in 2 Minuten automatisch abgemeldet, weil Sie länger nichts getan haben.
+idle-stay = Angemeldet bleiben

@@ -1,0 +1,239 @@
+//! The transactional outbox: [`enqueue`] writes an e-mail row inside the caller's transaction;
+//! [`OutboxWorker`] delivers due rows, retries transient failures with exponential back-off and
+//! records each success, so a crash or an SMTP outage loses nothing and repeats nothing that was
+//! recorded as sent.
+
+use super::mailer::{EmailMessage, Mailer, SendError};
+use crate::clock::Clock;
+use crate::entities::email_outbox::{self, Entity as Outbox};
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+/// After this many failed attempts (≈ 2 days of back-off) a message is given up.
+pub const MAX_ATTEMPTS: i32 = 20;
+/// A worker owns a claimed row this long; another instance may retry it afterwards.
+const LEASE: ChronoDuration = ChronoDuration::minutes(5);
+/// Sent messages hold personal data (names, links): kept a week for support, then deleted.
+const KEEP_SENT: ChronoDuration = ChronoDuration::days(7);
+const KEEP_FAILED: ChronoDuration = ChronoDuration::days(30);
+const BATCH: u64 = 20;
+
+/// An e-mail to be written into the outbox.
+pub struct NewEmail {
+    pub practice_id: Option<Uuid>,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Wakes the worker when a request has queued a message, so it goes out at once.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxSignal(Arc<Notify>);
+
+impl OutboxSignal {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Writes `email` into the outbox on `conn` (usually the caller's open transaction).
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    email: NewEmail,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    Outbox::insert(email_outbox::ActiveModel {
+        id: Set(id),
+        practice_id: Set(email.practice_id),
+        recipient: Set(email.to),
+        subject: Set(email.subject),
+        body_text: Set(email.text),
+        body_html: Set(email.html),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        sent_at: Set(None),
+        failed_at: Set(None),
+        last_error: Set(None),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Delay before attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at 4 h.
+pub fn backoff(attempts: i32) -> ChronoDuration {
+    let exp = attempts.clamp(0, 16) as u32;
+    let seconds = 10i64.saturating_mul(1i64 << exp).min(4 * 3600);
+    ChronoDuration::seconds(seconds)
+}
+
+/// Delivers the outbox in the background.
+pub struct OutboxWorker {
+    pub db: DatabaseConnection,
+    pub mailer: Mailer,
+    pub clock: Arc<dyn Clock>,
+    pub signal: OutboxSignal,
+    /// Domain for Message-IDs (the host of `base_url`).
+    pub message_id_domain: String,
+    /// How often due messages are looked for when nobody wakes the worker.
+    pub poll_interval: Duration,
+}
+
+impl OutboxWorker {
+    /// Runs until the task is aborted.
+    pub async fn run(self) {
+        tracing::info!(
+            transport = self.mailer.describe(),
+            "e-mail outbox worker started"
+        );
+        let mut rounds: u64 = 0;
+        loop {
+            match self.deliver_due().await {
+                Ok(n) if n as u64 == BATCH => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "e-mail outbox: database error"),
+            }
+            if rounds.is_multiple_of(600) {
+                if let Err(e) = self.purge().await {
+                    tracing::error!(error = %e, "e-mail outbox: purge failed");
+                }
+            }
+            rounds = rounds.wrapping_add(1);
+            tokio::select! {
+                () = self.signal.0.notified() => {}
+                () = tokio::time::sleep(self.poll_interval) => {}
+            }
+        }
+    }
+
+    /// Sends every message that is due now; returns how many were tried.
+    pub async fn deliver_due(&self) -> Result<usize, DbErr> {
+        let now = self.clock.now();
+        let due = Outbox::find()
+            .filter(email_outbox::Column::SentAt.is_null())
+            .filter(email_outbox::Column::FailedAt.is_null())
+            .filter(email_outbox::Column::NextAttemptAt.lte(now))
+            .order_by_asc(email_outbox::Column::NextAttemptAt)
+            .limit(BATCH)
+            .all(&self.db)
+            .await?;
+        let tried = due.len();
+        for row in due {
+            if !self.claim(&row, now).await? {
+                continue;
+            }
+            let message = EmailMessage {
+                to: row.recipient.clone(),
+                subject: row.subject.clone(),
+                text: row.body_text.clone(),
+                html: row.body_html.clone(),
+                message_id: format!("<{}@{}>", row.id, self.message_id_domain),
+            };
+            let result = self.mailer.send(&message).await;
+            self.record(&row, result).await?;
+        }
+        Ok(tried)
+    }
+
+    /// Takes the row for this worker by moving its next attempt past the lease; only one of
+    /// several instances wins the update.
+    async fn claim(&self, row: &email_outbox::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
+        let result = Outbox::update_many()
+            .col_expr(
+                email_outbox::Column::NextAttemptAt,
+                Expr::value(now + LEASE),
+            )
+            .filter(email_outbox::Column::Id.eq(row.id))
+            .filter(email_outbox::Column::SentAt.is_null())
+            .filter(email_outbox::Column::FailedAt.is_null())
+            .filter(email_outbox::Column::NextAttemptAt.lte(now))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn record(
+        &self,
+        row: &email_outbox::Model,
+        result: Result<(), SendError>,
+    ) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        let attempts = row.attempts + 1;
+        let mut update = Outbox::update_many()
+            .col_expr(email_outbox::Column::Attempts, Expr::value(attempts))
+            .filter(email_outbox::Column::Id.eq(row.id));
+        match result {
+            Ok(()) => {
+                tracing::info!(outbox_id = %row.id, attempts, "e-mail sent");
+                update = update
+                    .col_expr(email_outbox::Column::SentAt, Expr::value(Some(now)))
+                    .col_expr(email_outbox::Column::LastError, Expr::value(None::<String>));
+            }
+            Err(e) => {
+                let permanent = matches!(e, SendError::Permanent(_)) || attempts >= MAX_ATTEMPTS;
+                let reason: String = e.to_string().chars().take(500).collect();
+                if permanent {
+                    tracing::error!(outbox_id = %row.id, attempts, error = %reason, "e-mail given up");
+                    update =
+                        update.col_expr(email_outbox::Column::FailedAt, Expr::value(Some(now)));
+                } else {
+                    let next = now + backoff(attempts);
+                    tracing::warn!(outbox_id = %row.id, attempts, error = %reason, next = %next, "e-mail delivery failed; will retry");
+                    update =
+                        update.col_expr(email_outbox::Column::NextAttemptAt, Expr::value(next));
+                }
+                update =
+                    update.col_expr(email_outbox::Column::LastError, Expr::value(Some(reason)));
+            }
+        }
+        update.exec(&self.db).await.map(|_| ())
+    }
+
+    /// Deletes old sent and failed messages (they contain personal data).
+    pub async fn purge(&self) -> Result<u64, DbErr> {
+        let now = self.clock.now();
+        let sent = Outbox::delete_many()
+            .filter(email_outbox::Column::SentAt.lt(now - KEEP_SENT))
+            .exec(&self.db)
+            .await?;
+        let failed = Outbox::delete_many()
+            .filter(email_outbox::Column::FailedAt.lt(now - KEEP_FAILED))
+            .exec(&self.db)
+            .await?;
+        Ok(sent.rows_affected + failed.rows_affected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_ten_seconds_and_stops_at_four_hours() {
+        let table = [
+            (0, 10),
+            (1, 20),
+            (2, 40),
+            (5, 320),
+            (10, 4 * 3600),
+            (19, 4 * 3600),
+        ];
+        for (attempts, seconds) in table {
+            assert_eq!(
+                backoff(attempts),
+                ChronoDuration::seconds(seconds),
+                "{attempts}"
+            );
+        }
+        assert_eq!(backoff(-3), ChronoDuration::seconds(10));
+    }
+}

@@ -1,0 +1,203 @@
+//! The e-mails the application sends, in German, as plain text plus simple HTML (no images,
+//! no tracking, no external resources). Texts live in `locales/*/email.ftl`.
+
+use super::outbox::NewEmail;
+use crate::i18n::{I18n, Locale};
+use uuid::Uuid;
+
+/// One e-mail's content before rendering.
+struct Letter {
+    subject: String,
+    blocks: Vec<Block>,
+}
+
+enum Block {
+    Paragraph(String),
+    /// A button-like link; in plain text the label followed by the address.
+    Link {
+        label: String,
+        url: String,
+    },
+}
+
+/// Who gets an e-mail and in which practice's name it is sent.
+pub struct Recipient<'a> {
+    pub email: &'a str,
+    /// Salutation, e.g. "Dr. Anna Beispiel".
+    pub name: &'a str,
+    pub practice_id: Option<Uuid>,
+    pub practice_name: &'a str,
+}
+
+fn t(key: &str, args: &[(&str, &str)]) -> String {
+    I18n { locale: Locale::De }.t_with(key, args)
+}
+
+impl Letter {
+    fn new(kind: &str, to: &Recipient<'_>, extra: &[(&str, &str)]) -> Self {
+        let mut args = vec![("name", to.name), ("practice", to.practice_name)];
+        args.extend_from_slice(extra);
+        Self {
+            subject: t(&format!("email-{kind}-subject"), &args),
+            blocks: vec![Block::Paragraph(t("email-greeting", &args))],
+        }
+        .paragraphs(&t(&format!("email-{kind}-body"), &args))
+    }
+
+    fn paragraphs(mut self, text: &str) -> Self {
+        for p in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            self.blocks.push(Block::Paragraph(p.to_owned()));
+        }
+        self
+    }
+
+    fn link(mut self, label: String, url: &str) -> Self {
+        self.blocks.push(Block::Link {
+            label,
+            url: url.to_owned(),
+        });
+        self
+    }
+
+    fn into_email(self, to: &Recipient<'_>) -> NewEmail {
+        let footer = t("email-footer", &[("practice", to.practice_name)]);
+        let mut text = String::new();
+        let mut html = String::from(
+            "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"></head>\
+             <body style=\"font-family:sans-serif;line-height:1.5;color:#1b1f24\">",
+        );
+        for block in &self.blocks {
+            match block {
+                Block::Paragraph(p) => {
+                    text.push_str(p);
+                    html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
+                }
+                Block::Link { label, url } => {
+                    text.push_str(&format!("{label}:\n{url}"));
+                    html.push_str(&format!(
+                        "<p><a href=\"{u}\" style=\"color:#0b57a4\">{l}</a></p>\
+                         <p style=\"font-size:0.9em;color:#4a5563\">{u}</p>",
+                        u = escape(url),
+                        l = escape(label)
+                    ));
+                }
+            }
+            text.push_str("\n\n");
+        }
+        text.push_str("-- \n");
+        text.push_str(&footer);
+        text.push('\n');
+        html.push_str(&format!(
+            "<hr><p style=\"font-size:0.9em;color:#4a5563\">{}</p></body></html>",
+            escape(&footer).replace('\n', "<br>")
+        ));
+        NewEmail {
+            practice_id: to.practice_id,
+            to: to.email.to_owned(),
+            subject: self.subject,
+            text,
+            html,
+        }
+    }
+}
+
+/// HTML-escapes text for element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "Please confirm your address" after registration or on "Link erneut senden".
+pub fn verify_email(to: &Recipient<'_>, link: &str) -> NewEmail {
+    Letter::new("verify", to, &[])
+        .link(t("email-verify-link", &[]), link)
+        .paragraphs(&t("email-verify-ignore", &[]))
+        .into_email(to)
+}
+
+/// Someone tried to register again with an address that has an account.
+pub fn already_registered(to: &Recipient<'_>, login: &str) -> NewEmail {
+    Letter::new("already", to, &[])
+        .link(t("email-already-link", &[]), login)
+        .into_email(to)
+}
+
+/// A link to choose a new password.
+pub fn password_reset(to: &Recipient<'_>, link: &str) -> NewEmail {
+    Letter::new("reset", to, &[])
+        .link(t("email-reset-link", &[]), link)
+        .paragraphs(&t("email-reset-ignore", &[]))
+        .into_email(to)
+}
+
+/// An invitation to join a practice's team.
+pub fn invitation(to: &Recipient<'_>, inviter: &str, role: &str, link: &str) -> NewEmail {
+    Letter::new("invite", to, &[("inviter", inviter), ("role", role)])
+        .link(t("email-invite-link", &[]), link)
+        .into_email(to)
+}
+
+/// A security notice ("password changed", "second factor switched on/off").
+pub fn security_notice(to: &Recipient<'_>, kind: &str) -> NewEmail {
+    Letter::new(&format!("notice-{kind}"), to, &[])
+        .paragraphs(&t("email-notice-contact", &[]))
+        .into_email(to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anna() -> Recipient<'static> {
+        Recipient {
+            email: "anna@example.de",
+            name: "Dr. Anna <Beispiel>",
+            practice_id: None,
+            practice_name: "Praxis am Markt & Co",
+        }
+    }
+
+    #[test]
+    fn verification_mail_names_the_practice_and_carries_the_link_in_both_parts() {
+        let link = "https://video.example.de/registrieren/bestaetigen?token=abc";
+        let mail = verify_email(&anna(), link);
+        assert!(mail.subject.contains("E-Mail-Adresse"), "{}", mail.subject);
+        assert!(mail.text.contains(link));
+        assert!(mail.text.contains("Praxis am Markt & Co"));
+        assert!(mail.html.contains(&format!("href=\"{link}\"")));
+        assert!(mail.html.contains("Praxis am Markt &amp; Co"));
+        assert!(
+            mail.html.contains("Dr. Anna &lt;Beispiel&gt;"),
+            "names are escaped"
+        );
+        assert!(!mail.html.contains("<img"), "no images, no tracking pixels");
+    }
+
+    #[test]
+    fn every_template_renders_without_missing_messages() {
+        let mails = [
+            verify_email(&anna(), "https://x/a"),
+            password_reset(&anna(), "https://x/b"),
+            invitation(&anna(), "Dr. Berg", "Praxisteam", "https://x/c"),
+            security_notice(&anna(), "password"),
+            already_registered(&anna(), "https://x/anmelden"),
+            security_notice(&anna(), "totp-on"),
+            security_notice(&anna(), "totp-off"),
+        ];
+        for mail in mails {
+            for part in [&mail.subject, &mail.text, &mail.html] {
+                assert!(!part.contains("email-"), "unresolved key in {part}");
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Database rows as sea-orm entities (server only). Never used as form or wire types: forms
+//! parse into the validated newtypes of their domain, wire types live in `<domain>/types.rs`.
+
+pub mod account_token;
+pub mod email_outbox;
+pub mod login_throttle;
+pub mod practice;
+pub mod practice_user;
+pub mod recovery_code;

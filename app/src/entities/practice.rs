@@ -1,0 +1,43 @@
+//! A practice (Praxis): the tenant. Stammdaten, Rechnungsdaten and the contract plan.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "practice")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub phone: String,
+    pub kv_region: String,
+    pub bsnr: String,
+    pub billing_name: Option<String>,
+    pub billing_street: Option<String>,
+    pub billing_postcode: Option<String>,
+    pub billing_city: Option<String>,
+    pub iban: Option<String>,
+    pub account_holder: Option<String>,
+    pub plan: String,
+    pub contract_started_on: Option<Date>,
+    pub terms_accepted_at: Option<DateTimeUtc>,
+    pub terms_version: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::practice_user::Entity")]
+    PracticeUser,
+}
+
+impl Related<super::practice_user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PracticeUser.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,222 @@
+//! Who is logged in: the session's contents, the checks on every request (absolute timeout,
+//! sessions ended by a password reset, idle refresh) and the guard of the `/praxis` pages.
+
+use super::types::Role;
+use crate::entities::{practice, practice_user};
+use crate::error::AppError;
+use crate::policy::SESSION_ABSOLUTE_HOURS;
+use crate::state::AppState;
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+const AUTH_KEY: &str = "auth";
+const PENDING_KEY: &str = "pending_second_factor";
+/// The password step of a login with second factor is valid this long.
+pub const PENDING_FOR: Duration = Duration::minutes(5);
+/// The session's expiry is refreshed at most this often (each refresh is a database write).
+const TOUCH_EVERY: Duration = Duration::seconds(30);
+
+/// What the session stores about a logged-in person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AuthState {
+    user_id: Uuid,
+    practice_id: Uuid,
+    authenticated_at: DateTime<Utc>,
+    seen_at: DateTime<Utc>,
+}
+
+/// A correct password whose second factor is still to come.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PendingSecondFactor {
+    user_id: Uuid,
+    since: DateTime<Utc>,
+}
+
+/// The logged-in person with their practice, loaded fresh for every request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: practice_user::Model,
+    pub practice: practice::Model,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    /// "Dr. Anna Beispiel".
+    pub fn display_name(&self) -> String {
+        display_name(&self.user)
+    }
+}
+
+/// Title, first and last name joined.
+pub fn display_name(user: &practice_user::Model) -> String {
+    [user.title.as_str(), &user.first_name, &user.last_name]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}
+
+/// Logs `user` in: a new session id (no fixation), the time of login for the absolute timeout.
+pub async fn log_in(
+    session: &Session,
+    user: &practice_user::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    let state = AuthState {
+        user_id: user.id,
+        practice_id: user.practice_id,
+        authenticated_at: now,
+        seen_at: now,
+    };
+    session.insert(AUTH_KEY, state).await.map_err(session_error)
+}
+
+/// Remembers a correct password while the second factor is asked for (new session id too).
+pub async fn begin_second_factor(
+    session: &Session,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(
+            PENDING_KEY,
+            PendingSecondFactor {
+                user_id,
+                since: now,
+            },
+        )
+        .await
+        .map_err(session_error)
+}
+
+/// The user whose password was right a moment ago and whose second factor is due.
+pub async fn pending_second_factor(
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, AppError> {
+    let pending: Option<PendingSecondFactor> =
+        session.get(PENDING_KEY).await.map_err(session_error)?;
+    Ok(pending
+        .filter(|p| now - p.since < PENDING_FOR)
+        .map(|p| p.user_id))
+}
+
+/// Ends the session: the record is deleted, the old cookie no longer works.
+pub async fn log_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The logged-in person, or `None` (not logged in, absolute timeout reached, logged out by a
+/// password reset, account gone). Refreshes the idle timeout.
+pub async fn current_user(
+    session: &Session,
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(mut state) = session
+        .get::<AuthState>(AUTH_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    if now - state.authenticated_at >= Duration::hours(SESSION_ABSOLUTE_HOURS) {
+        log_out(session).await?;
+        return Ok(None);
+    }
+    let found = practice_user::Entity::find_by_id(state.user_id)
+        .find_also_related(practice::Entity)
+        .one(db)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "loading the session's user failed");
+            AppError::Internal
+        })?;
+    let Some((user, Some(practice))) = found else {
+        log_out(session).await?;
+        return Ok(None);
+    };
+    let role = Role::parse(&user.role);
+    if user.practice_id != state.practice_id
+        || state.authenticated_at < user.sessions_valid_after
+        || user.email_verified_at.is_none()
+        || role.is_none()
+    {
+        log_out(session).await?;
+        return Ok(None);
+    }
+    if now - state.seen_at >= TOUCH_EVERY {
+        state.seen_at = now;
+        session
+            .insert(AUTH_KEY, state)
+            .await
+            .map_err(session_error)?;
+    }
+    Ok(role.map(|role| CurrentUser {
+        user,
+        practice,
+        role,
+    }))
+}
+
+/// The session of the request being rendered or served (server functions, components).
+pub fn request_session() -> Option<Session> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Session>().cloned())
+}
+
+/// The logged-in person for a server function; `Unauthorized` otherwise.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    let state = crate::state::app_state()?;
+    let session = request_session().ok_or(AppError::Unauthorized)?;
+    current_user(&session, &state.db, state.clock.now())
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+/// Like [`require_user`], and the person must manage the practice (owner).
+pub async fn require_manager() -> Result<CurrentUser, AppError> {
+    let user = require_user().await?;
+    if user.role.manages_practice() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Sends visitors of `/praxis/…` who are not logged in to the login page.
+pub async fn guard_practice_pages(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if path == "/praxis" || path.starts_with("/praxis/") {
+        match current_user(&session, &state.db, state.clock.now()).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return Redirect::to("/anmelden").into_response(),
+            Err(e) => return e.into_response(),
+        }
+    }
+    next.run(request).await
+}

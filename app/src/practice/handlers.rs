@@ -1,0 +1,282 @@
+//! The POST side of the practice pages (and the verification link): parse, call the service,
+//! then redirect (303) on success or render the same page again with the problems.
+
+use super::auth::{self, current_user, CurrentUser};
+use super::service::{
+    self, AccountError, LoginOutcome, RechnungsdatenInput, RegisterInput, StammdatenInput,
+};
+use super::tokens::TokenPurpose;
+use crate::error::AppError;
+use crate::forms::FormFeedback;
+use crate::state::AppState;
+use crate::web::{client_ip, read_form, render_with_feedback};
+use axum::{
+    extract::{Query, Request, State},
+    http::{request::Parts, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Router,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use tower_sessions::Session;
+
+/// The form endpoints; merged with the Leptos routes that render the same paths for GET.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/registrieren", post(register))
+        .route("/registrieren/bestaetigen", get(verify_email))
+        .route("/anmelden", post(log_in))
+        .route("/anmelden/link-erneut-senden", post(resend_verification))
+        .route("/anmelden/zweiter-faktor", post(second_factor))
+        .route("/abmelden", post(log_out))
+        .route("/passwort-vergessen", post(forgot_password))
+        .route("/passwort-neu", post(reset_password))
+        .route("/praxis/stammdaten", post(save_stammdaten))
+        .route("/praxis/rechnungsdaten", post(save_rechnungsdaten))
+}
+
+fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// Turns a failed action into a page: field problems next to the fields (422), anything
+/// else as a general message with the typed values kept.
+async fn failure(
+    state: &AppState,
+    parts: Parts,
+    form: &str,
+    values: BTreeMap<String, String>,
+    error: AccountError,
+) -> Response {
+    let (feedback, status) = match error {
+        AccountError::Invalid(feedback) => (feedback, StatusCode::UNPROCESSABLE_ENTITY),
+        AccountError::App(e) => return e.into_response(),
+        AccountError::Hashing(super::password::PasswordHashError::Busy) => (
+            notice(form, values, "error-busy"),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        other => {
+            tracing::error!(error = %other, "account action failed");
+            (
+                notice(form, values, "error-internal"),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        }
+    };
+    render_with_feedback(state, parts, feedback, status).await
+}
+
+fn notice(form: &str, values: BTreeMap<String, String>, key: &str) -> FormFeedback {
+    let mut feedback = FormFeedback::for_form(form);
+    feedback.values = values;
+    feedback.notice = Some(key.to_owned());
+    feedback
+}
+
+async fn register(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, input) = match read_form::<RegisterInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let values = input.echo();
+    match service::register(&state, input).await {
+        Ok(()) => see_other("/registrieren/gesendet"),
+        Err(e) => failure(&state, parts, "register", values, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+async fn verify_email(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
+    match service::verify_email(&state, &query.token).await {
+        Ok(true) => see_other("/anmelden?bestaetigt"),
+        Ok(false) => see_other("/registrieren/link-ungueltig"),
+        Err(e) => {
+            tracing::error!(error = %e, "verification failed");
+            AppError::Internal.into_response()
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginInput {
+    email: String,
+    password: String,
+}
+
+async fn log_in(State(state): State<AppState>, session: Session, request: Request) -> Response {
+    let (parts, input) = match read_form::<LoginInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let values: BTreeMap<String, String> = [("email".to_owned(), input.email.clone())].into();
+    let ip = client_ip(&state, &parts);
+    let outcome = service::log_in(&state, &session, ip, &input.email, &input.password).await;
+    let key = match outcome {
+        Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
+        Ok(LoginOutcome::SecondFactor) => return see_other("/anmelden/zweiter-faktor"),
+        Ok(LoginOutcome::NotVerified) => "login-not-verified",
+        Ok(LoginOutcome::Failed) => "login-failed",
+        Ok(LoginOutcome::Locked) => "login-locked",
+        Err(e) => return failure(&state, parts, "login", values, e).await,
+    };
+    let status = if key == "login-not-verified" {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
+    render_with_feedback(&state, parts, notice("login", values, key), status).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EmailInput {
+    email: String,
+}
+
+async fn resend_verification(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, input) = match read_form::<EmailInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::resend_verification(&state, &input.email).await {
+        Ok(()) => see_other("/anmelden?link-gesendet"),
+        Err(e) => failure(&state, parts, "login", BTreeMap::new(), e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeInput {
+    code: String,
+}
+
+async fn second_factor(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let (parts, input) = match read_form::<CodeInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let ip = client_ip(&state, &parts);
+    let key = match service::complete_second_factor(&state, &session, ip, &input.code).await {
+        Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
+        Ok(LoginOutcome::Locked) => "login-locked",
+        Ok(_) => "second-factor-failed",
+        Err(e) => return failure(&state, parts, "second-factor", BTreeMap::new(), e).await,
+    };
+    render_with_feedback(
+        &state,
+        parts,
+        notice("second-factor", BTreeMap::new(), key),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await
+}
+
+async fn log_out(session: Session) -> Response {
+    match auth::log_out(&session).await {
+        Ok(()) => see_other("/anmelden?abgemeldet"),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn forgot_password(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, input) = match read_form::<EmailInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::request_password_reset(&state, &input.email).await {
+        Ok(()) => see_other("/passwort-vergessen?gesendet"),
+        Err(e) => failure(&state, parts, "forgot", BTreeMap::new(), e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewPasswordInput {
+    token: String,
+    password: String,
+}
+
+async fn reset_password(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, input) = match read_form::<NewPasswordInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::set_password_with_token(
+        &state,
+        TokenPurpose::ResetPassword,
+        &input.token,
+        &input.password,
+    )
+    .await
+    {
+        Ok(true) => see_other("/anmelden?passwort-geaendert"),
+        Ok(false) => see_other("/passwort-neu?ungueltig"),
+        Err(e) => failure(&state, parts, "password", BTreeMap::new(), e).await,
+    }
+}
+
+/// The logged-in person, or the response that sends them to the login page.
+async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
+    match current_user(session, &state.db, state.clock.now()).await {
+        Ok(Some(me)) => Ok(me),
+        Ok(None) => Err(see_other("/anmelden")),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+async fn save_stammdaten(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let me = match me(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let (parts, input) = match read_form::<StammdatenInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (form, result) = if input.form == "practice" {
+        (
+            "practice",
+            service::update_practice(&state, &me, &input).await,
+        )
+    } else {
+        ("person", service::update_person(&state, &me, &input).await)
+    };
+    match result {
+        Ok(()) => see_other(&format!("/praxis/stammdaten?gespeichert={form}")),
+        Err(e) => failure(&state, parts, form, BTreeMap::new(), e).await,
+    }
+}
+
+async fn save_rechnungsdaten(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let me = match me(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let (parts, input) = match read_form::<RechnungsdatenInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::update_billing(&state, &me, &input).await {
+        Ok(()) => see_other("/praxis/rechnungsdaten?gespeichert"),
+        Err(e) => failure(&state, parts, "billing", BTreeMap::new(), e).await,
+    }
+}

@@ -1,0 +1,494 @@
+//! The practice pages: registration, login, second factor, password reset and the logged-in
+//! area (overview, Stammdaten, Rechnungsdaten, Vertrag). Forms post to their own address and
+//! work without JavaScript (see `crate::forms`).
+
+use super::fields::KvRegion;
+use super::server_fns::{load_rechnungsdaten, load_session_info, load_stammdaten, load_vertrag};
+use super::types::{Role, SessionInfo};
+use crate::error::AppError;
+use crate::forms::{
+    use_form_feedback, CheckboxField, ErrorSummary, Field, FormFeedback, SuccessNotice,
+};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+/// Whether the address has the query flag `name` (e.g. `?bestaetigt`).
+fn has_flag(name: &'static str) -> Memo<bool> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get(name).is_some()))
+}
+
+fn query_value(name: &'static str) -> Option<String> {
+    use_query_map().with_untracked(|q| q.get(name))
+}
+
+/// A page heading with the document title.
+#[component]
+fn PageTitle(key: &'static str) -> impl IntoView {
+    let text = use_i18n().t(key);
+    view! {
+        <Title text=text.clone() />
+        <h1>{text}</h1>
+    }
+}
+
+/// Shown instead of the page when loading its data failed.
+#[component]
+fn LoadError(error: AppError) -> impl IntoView {
+    let t = use_i18n();
+    view! { <p class="notice error" role="alert">{t.t(error.message_key())}</p> }
+}
+
+/// The KV selection with all 17 Kassenärztliche Vereinigungen.
+#[component]
+fn KvSelect(form: &'static str, selected: String, feedback: FormFeedback) -> impl IntoView {
+    let t = use_i18n();
+    let id = format!("{form}-kv_region");
+    let selected = feedback
+        .value(form, "kv_region")
+        .map(str::to_owned)
+        .unwrap_or(selected);
+    let issue = feedback
+        .issue(form, "kv_region")
+        .map(crate::forms::issue_text);
+    let error_id = issue.as_ref().map(|_| format!("{id}-error"));
+    let invalid = issue.is_some();
+    let options = KvRegion::ALL
+        .iter()
+        .map(|kv| {
+            let slug = kv.slug();
+            view! { <option value=slug selected=selected == slug>{kv.display_name()}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{t.t("field-kv-region")}</label>
+            {issue.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <select id=id name="kv_region" required=true aria-describedby=error_id.clone() aria-invalid=error_id.is_some().then_some("true")>
+                <option value="">{t.t("field-kv-region-choose")}</option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
+/// Specialties offered as suggestions; any other text is allowed.
+const SPECIALTIES: &[&str] = &[
+    "Allgemeinmedizin",
+    "Innere Medizin",
+    "Kinder- und Jugendmedizin",
+    "Psychiatrie und Psychotherapie",
+    "Psychosomatische Medizin und Psychotherapie",
+    "Psychologische Psychotherapeutin",
+    "Psychologischer Psychotherapeut",
+    "Kinder- und Jugendlichenpsychotherapeut/in",
+    "Dermatologie",
+    "Neurologie",
+    "Gynäkologie",
+    "Orthopädie",
+];
+
+#[component]
+fn PersonFields(
+    form: &'static str,
+    feedback: FormFeedback,
+    #[prop(optional)] initial: Option<super::types::Stammdaten>,
+    lanr_required: bool,
+) -> impl IntoView {
+    let t = use_i18n();
+    let i = initial.unwrap_or_default();
+    let suggestions = SPECIALTIES
+        .iter()
+        .map(|s| view! { <option value=*s></option> })
+        .collect_view();
+    view! {
+        <Field form name="title" label=t.t("field-title") value=i.title feedback=feedback.clone() autocomplete="honorific-prefix" hint=t.t("field-title-hint") maxlength=60 />
+        <Field form name="first_name" label=t.t("field-first-name") value=i.first_name feedback=feedback.clone() autocomplete="given-name" required=true maxlength=100 />
+        <Field form name="last_name" label=t.t("field-last-name") value=i.last_name feedback=feedback.clone() autocomplete="family-name" required=true maxlength=100 />
+        <Field form name="specialty" label=t.t("field-specialty") value=i.specialty feedback=feedback.clone() hint=t.t("field-specialty-hint") required=true list="specialties" maxlength=120 />
+        <datalist id="specialties">{suggestions}</datalist>
+        <Field form name="lanr" label=t.t("field-lanr") value=i.lanr feedback=feedback.clone() hint=t.t("field-lanr-hint") required=lanr_required inputmode="numeric" maxlength=11 />
+    }
+}
+
+#[component]
+fn PracticeFields(
+    form: &'static str,
+    feedback: FormFeedback,
+    #[prop(optional)] initial: Option<super::types::Stammdaten>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let i = initial.unwrap_or_default();
+    view! {
+        <Field form name="practice_name" label=t.t("field-practice-name") value=i.practice_name feedback=feedback.clone() autocomplete="organization" required=true maxlength=200 />
+        <Field form name="street" label=t.t("field-street") value=i.street feedback=feedback.clone() autocomplete="street-address" required=true maxlength=200 />
+        <div class="field-row">
+            <Field form name="postcode" label=t.t("field-postcode") value=i.postcode feedback=feedback.clone() autocomplete="postal-code" required=true inputmode="numeric" maxlength=5 />
+            <Field form name="city" label=t.t("field-city") value=i.city feedback=feedback.clone() autocomplete="address-level2" required=true maxlength=100 />
+        </div>
+        <Field form name="phone" label=t.t("field-phone") value=i.phone feedback=feedback.clone() kind="tel" autocomplete="tel" required=true maxlength=40 />
+        <KvSelect form selected=i.kv_region feedback=feedback.clone() />
+        <Field form name="bsnr" label=t.t("field-bsnr") value=i.bsnr feedback=feedback.clone() hint=t.t("field-bsnr-hint") required=true inputmode="numeric" maxlength=11 />
+    }
+}
+
+/// `/registrieren`: a practice registers with its owner.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let t = use_i18n();
+    let feedback = use_form_feedback();
+    view! {
+        <PageTitle key="register-title" />
+        <p>{t.t("register-intro")}</p>
+        <ErrorSummary form="register" feedback=feedback.clone() />
+        <form method="post" action="/registrieren" class="form" novalidate=true>
+            <fieldset>
+                <legend>{t.t("register-person-legend")}</legend>
+                <PersonFields form="register" feedback=feedback.clone() lanr_required=true />
+            </fieldset>
+            <fieldset>
+                <legend>{t.t("register-practice-legend")}</legend>
+                <PracticeFields form="register" feedback=feedback.clone() />
+            </fieldset>
+            <fieldset>
+                <legend>{t.t("register-account-legend")}</legend>
+                <Field form="register" name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" autocomplete="email" required=true maxlength=254 />
+                <Field form="register" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=256 />
+            </fieldset>
+            <CheckboxField form="register" name="accept_terms" feedback=feedback.clone()>
+                {t.t("register-accept-terms-before")} <a href="/nutzungsbedingungen" target="_blank">{t.t("register-accept-terms-link")}</a> {t.t("register-accept-terms-after")}
+            </CheckboxField>
+            <CheckboxField form="register" name="accept_dpa" feedback=feedback.clone()>
+                {t.t("register-accept-dpa")}
+            </CheckboxField>
+            <button type="submit" class="button primary">{t.t("register-submit")}</button>
+        </form>
+        <p>{t.t("register-have-account")} " " <A href="/anmelden">{t.t("login-title")}</A></p>
+    }
+}
+
+/// After registration: check your inbox.
+#[component]
+pub fn RegisterSentPage() -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <PageTitle key="register-sent-title" />
+        <p role="status">{t.t("register-sent-text")}</p>
+        <p><A href="/anmelden">{t.t("login-title")}</A></p>
+    }
+}
+
+/// A verification link that is unknown, used or expired.
+#[component]
+pub fn LinkInvalidPage() -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <PageTitle key="link-invalid-title" />
+        <p>{t.t("link-invalid-text")}</p>
+        <form method="post" action="/anmelden/link-erneut-senden" class="form">
+            <Field form="resend" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="email" required=true />
+            <button type="submit" class="button">{t.t("login-resend")}</button>
+        </form>
+    }
+}
+
+/// `/anmelden`.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_i18n();
+    let feedback = use_form_feedback();
+    let not_verified = feedback.notice.as_deref() == Some("login-not-verified");
+    let typed_email = feedback
+        .value("login", "email")
+        .unwrap_or_default()
+        .to_owned();
+    let notices = [
+        ("bestaetigt", "login-notice-verified"),
+        ("link-gesendet", "login-notice-link-sent"),
+        ("abgemeldet", "login-notice-logged-out"),
+        ("passwort-geaendert", "login-notice-password-changed"),
+        ("abgelaufen", "login-notice-expired"),
+    ]
+    .into_iter()
+    .filter(|(flag, _)| has_flag(flag).get_untracked())
+    .map(|(_, key)| t.t(key))
+    .next();
+    view! {
+        <PageTitle key="login-title" />
+        <SuccessNotice message=notices />
+        <ErrorSummary form="login" feedback=feedback.clone() />
+        {not_verified.then(|| view! {
+            <form method="post" action="/anmelden/link-erneut-senden" class="form inline-form">
+                <input type="hidden" name="email" value=typed_email.clone() />
+                <button type="submit" class="button">{use_i18n().t("login-resend")}</button>
+            </form>
+        })}
+        <form method="post" action="/anmelden" class="form">
+            <Field form="login" name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" autocomplete="username" required=true maxlength=254 />
+            <Field form="login" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=256 />
+            <button type="submit" class="button primary">{t.t("login-submit")}</button>
+        </form>
+        <p><A href="/passwort-vergessen">{t.t("forgot-title")}</A></p>
+        <p>{t.t("login-no-account")} " " <A href="/registrieren">{t.t("register-title")}</A></p>
+    }
+}
+
+/// `/anmelden/zweiter-faktor`: the code from the authenticator app or a recovery code.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let t = use_i18n();
+    let feedback = use_form_feedback();
+    view! {
+        <PageTitle key="second-factor-title" />
+        <p>{t.t("second-factor-text")}</p>
+        <ErrorSummary form="second-factor" feedback=feedback.clone() />
+        <form method="post" action="/anmelden/zweiter-faktor" class="form">
+            <Field form="second-factor" name="code" label=t.t("field-code") feedback=feedback.clone() autocomplete="one-time-code" inputmode="text" required=true maxlength=20 hint=t.t("second-factor-hint") />
+            <button type="submit" class="button primary">{t.t("second-factor-submit")}</button>
+        </form>
+    }
+}
+
+/// `/passwort-vergessen`.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let t = use_i18n();
+    let sent = has_flag("gesendet")
+        .get_untracked()
+        .then(|| t.t("forgot-sent"));
+    view! {
+        <PageTitle key="forgot-title" />
+        <SuccessNotice message=sent />
+        <p>{t.t("forgot-text")}</p>
+        <form method="post" action="/passwort-vergessen" class="form">
+            <Field form="forgot" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="username" required=true maxlength=254 />
+            <button type="submit" class="button primary">{t.t("forgot-submit")}</button>
+        </form>
+    }
+}
+
+/// `/passwort-neu?token=…`: choose a new password.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let t = use_i18n();
+    let feedback = use_form_feedback();
+    let token = query_value("token").unwrap_or_default();
+    let invalid = has_flag("ungueltig").get_untracked();
+    view! {
+        <PageTitle key="reset-title" />
+        {invalid.then(|| view! {
+            <p class="notice error" role="alert">{use_i18n().t("reset-invalid")}</p>
+            <p><A href="/passwort-vergessen">{use_i18n().t("forgot-title")}</A></p>
+        })}
+        <ErrorSummary form="password" feedback=feedback.clone() />
+        {(!invalid).then(|| view! {
+            <form method="post" action="/passwort-neu" class="form">
+                <input type="hidden" name="token" value=token.clone() />
+                <Field form="password" name="password" label=use_i18n().t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=use_i18n().t("field-new-password-hint") required=true maxlength=256 />
+                <button type="submit" class="button primary">{use_i18n().t("reset-submit")}</button>
+            </form>
+        })}
+        <p class="hint">{t.t("reset-hint")}</p>
+    }
+}
+
+/// Navigation of the logged-in area with the logout button.
+#[component]
+fn PracticeNav(info: SessionInfo) -> impl IntoView {
+    let t = use_i18n();
+    let manager = info.role.manages_practice();
+    view! {
+        <nav class="practice-nav" aria-label=t.t("practice-nav-label")>
+            <p class="practice-who">
+                <strong>{info.practice_name.clone()}</strong> " · " {info.display_name.clone()} " (" {t.t(info.role.label_key())} ")"
+            </p>
+            <ul>
+                <li><A href="/praxis">{t.t("practice-home-title")}</A></li>
+                <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
+                {manager.then(|| view! {
+                    <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>
+                    <li><A href="/praxis/vertrag">{use_i18n().t("vertrag-title")}</A></li>
+                })}
+            </ul>
+            <form method="post" action="/abmelden" class="inline-form">
+                <button type="submit" class="button">{t.t("logout-submit")}</button>
+            </form>
+        </nav>
+        <super::idle::IdleWarning minutes=info.idle_minutes />
+    }
+}
+
+/// Frame of every logged-in page: loads who is logged in, then shows nav and content.
+#[component]
+fn PracticeArea(children: ChildrenFn) -> impl IntoView {
+    let info = Resource::new_blocking(|| (), |_| load_session_info());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(Some(info)) => view! {
+                        <PracticeNav info />
+                        {children.read_value()()}
+                    }.into_any(),
+                    Ok(None) => view! { <LoadError error=AppError::Unauthorized /> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/praxis`: the overview after login.
+#[component]
+pub fn PracticeHomePage() -> impl IntoView {
+    let t = use_i18n();
+    let info = Resource::new_blocking(|| (), |_| load_session_info());
+    view! {
+        <PracticeArea>
+            <PageTitle key="practice-home-title" />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = info.await.ok().flatten();
+                    let nudge = info.as_ref().is_some_and(|i| i.role == Role::Owner && !i.totp_enabled);
+                    view! {
+                        <p>{info.map(|i| use_i18n().t_with("practice-home-welcome", &[("name", &i.display_name)]))}</p>
+                        {nudge.then(|| view! { <p class="notice" role="note">{use_i18n().t("practice-home-totp-nudge")}</p> })}
+                    }
+                })}
+            </Suspense>
+            <p>{t.t("practice-home-next")}</p>
+        </PracticeArea>
+    }
+}
+
+/// `/praxis/stammdaten`: practice data (owner) and personal data (everyone).
+#[component]
+pub fn StammdatenPage() -> impl IntoView {
+    let feedback = StoredValue::new(use_form_feedback());
+    let data = Resource::new_blocking(|| (), |_| load_stammdaten());
+    let info = Resource::new_blocking(|| (), |_| load_session_info());
+    let saved = query_value("gespeichert");
+    view! {
+        <PracticeArea>
+            <PageTitle key="stammdaten-title" />
+            <SuccessNotice message=saved.clone().map(|_| use_i18n().t("saved")) />
+            <Suspense fallback=|| ()>
+                {
+                    move || {
+                        let feedback = feedback.get_value();
+                        Suspend::new(async move {
+                            let t = use_i18n();
+                            let manager = info.await.ok().flatten().is_some_and(|i| i.role.manages_practice());
+                            let lanr_required = info.await.ok().flatten().is_some_and(|i| i.role != Role::Team);
+                            match data.await {
+                                Ok(d) => view! {
+                                    {manager.then(|| view! {
+                                        <section aria-labelledby="practice-form-title">
+                                            <h2 id="practice-form-title">{use_i18n().t("stammdaten-practice")}</h2>
+                                            <ErrorSummary form="practice" feedback=feedback.clone() />
+                                            <form method="post" action="/praxis/stammdaten" class="form">
+                                                <input type="hidden" name="form" value="practice" />
+                                                <PracticeFields form="practice" feedback=feedback.clone() initial=d.clone() />
+                                                <button type="submit" class="button primary">{use_i18n().t("stammdaten-save-practice")}</button>
+                                            </form>
+                                        </section>
+                                    })}
+                                    <section aria-labelledby="person-form-title">
+                                        <h2 id="person-form-title">{t.t("stammdaten-person")}</h2>
+                                        <p>{t.t_with("stammdaten-login-email", &[("email", &d.email)])}</p>
+                                        <ErrorSummary form="person" feedback=feedback.clone() />
+                                        <form method="post" action="/praxis/stammdaten" class="form">
+                                            <input type="hidden" name="form" value="person" />
+                                            <PersonFields form="person" feedback=feedback.clone() initial=d.clone() lanr_required />
+                                            <button type="submit" class="button primary">{t.t("stammdaten-save-person")}</button>
+                                        </form>
+                                    </section>
+                                }.into_any(),
+                                Err(e) => view! { <LoadError error=e /> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </PracticeArea>
+    }
+}
+
+/// `/praxis/rechnungsdaten`: billing address and bank account (owner).
+#[component]
+pub fn RechnungsdatenPage() -> impl IntoView {
+    let feedback = StoredValue::new(use_form_feedback());
+    let data = Resource::new_blocking(|| (), |_| load_rechnungsdaten());
+    let saved = query_value("gespeichert");
+    view! {
+        <PracticeArea>
+            <PageTitle key="rechnungsdaten-title" />
+            <SuccessNotice message=saved.clone().map(|_| use_i18n().t("saved")) />
+            <Suspense fallback=|| ()>
+                {
+                    move || {
+                        let feedback = feedback.get_value();
+                        Suspend::new(async move {
+                            let t = use_i18n();
+                            match data.await {
+                                Ok(d) => {
+                                    let iban_hint = match &d.iban_masked {
+                                        Some(m) => t.t_with("field-iban-stored", &[("iban", m)]),
+                                        None => t.t("field-iban-hint"),
+                                    };
+                                    let f = "billing";
+                                    view! {
+                                        <ErrorSummary form=f feedback=feedback.clone() />
+                                        <form method="post" action="/praxis/rechnungsdaten" class="form">
+                                            <Field form=f name="billing_name" label=t.t("field-billing-name") value=d.billing_name feedback=feedback.clone() autocomplete="organization" required=true maxlength=200 />
+                                            <Field form=f name="billing_street" label=t.t("field-street") value=d.billing_street feedback=feedback.clone() autocomplete="street-address" required=true maxlength=200 />
+                                            <div class="field-row">
+                                                <Field form=f name="billing_postcode" label=t.t("field-postcode") value=d.billing_postcode feedback=feedback.clone() autocomplete="postal-code" required=true inputmode="numeric" maxlength=5 />
+                                                <Field form=f name="billing_city" label=t.t("field-city") value=d.billing_city feedback=feedback.clone() autocomplete="address-level2" required=true maxlength=100 />
+                                            </div>
+                                            <Field form=f name="account_holder" label=t.t("field-account-holder") value=d.account_holder feedback=feedback.clone() required=true maxlength=200 />
+                                            <Field form=f name="iban" label=t.t("field-iban") feedback=feedback.clone() hint=iban_hint required=d.iban_masked.is_none() maxlength=42 />
+                                            <button type="submit" class="button primary">{t.t("rechnungsdaten-save")}</button>
+                                        </form>
+                                    }.into_any()
+                                }
+                                Err(e) => view! { <LoadError error=e /> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </PracticeArea>
+    }
+}
+
+/// `/praxis/vertrag`: the current plan and its start (cancellation follows in its own issue).
+#[component]
+pub fn VertragPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| load_vertrag());
+    view! {
+        <PracticeArea>
+            <PageTitle key="vertrag-title" />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let t = use_i18n();
+                    match data.await {
+                        Ok(v) => view! {
+                            <dl class="facts">
+                                <dt>{t.t("vertrag-plan")}</dt>
+                                <dd>{t.t(&format!("plan-{}", v.plan))}</dd>
+                                <dt>{t.t("vertrag-start")}</dt>
+                                <dd>{v.started_on}</dd>
+                            </dl>
+                            <p>{t.t("vertrag-text")}</p>
+                        }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PracticeArea>
+    }
+}

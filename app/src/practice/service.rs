@@ -1,0 +1,892 @@
+//! The rules and the database work of practice accounts. Every function takes the already
+//! parsed input and the state; the handlers turn the outcomes into pages and redirects.
+
+use super::auth::{self, display_name, CurrentUser};
+use super::fields::{
+    check_bsnr_matches, Bsnr, EmailAddress, FieldError, Iban, KvRegion, Lanr, OptionalText,
+    PhoneNumber, Postcode, ShortText,
+};
+use super::password::PasswordHashError;
+use super::password_policy::NewPassword;
+use super::throttle;
+use super::tokens::{self, TokenPurpose};
+use super::totp::{self, TotpSecret};
+use super::types::Role;
+use crate::email::outbox::enqueue;
+use crate::email::templates::{self, Recipient};
+use crate::entities::{practice, practice_user, recovery_code};
+use crate::forms::FormFeedback;
+use crate::policy::TERMS_VERSION;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait,
+};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// Why an account action did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The input has problems; shown next to the fields.
+    #[error("invalid input")]
+    Invalid(FormFeedback),
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error("password hashing: {0}")]
+    Hashing(#[from] PasswordHashError),
+    #[error(transparent)]
+    App(#[from] crate::error::AppError),
+}
+
+/// Collects field problems while parsing a form.
+pub struct Checker {
+    pub feedback: FormFeedback,
+}
+
+impl Checker {
+    /// Starts checking `form` whose typed values are echoed back on error.
+    pub fn new(form: &str, values: BTreeMap<String, String>) -> Self {
+        let mut feedback = FormFeedback::for_form(form);
+        feedback.values = values;
+        Self { feedback }
+    }
+
+    /// The parsed value, or `None` with the problem recorded for `field`.
+    pub fn field<T>(&mut self, field: &str, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|e| self.error(field, e)).ok()
+    }
+
+    pub fn error(&mut self, field: &str, e: FieldError) {
+        let args = e
+            .message_args()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        self.feedback.add(field, e.message_key(), args);
+    }
+
+    pub fn key(&mut self, field: &str, key: &str) {
+        self.feedback.add(field, key, Vec::new());
+    }
+
+    /// `Err(Invalid)` if anything was recorded.
+    pub fn finish(self) -> Result<(), AccountError> {
+        if self.feedback.has_errors() {
+            Err(AccountError::Invalid(self.feedback))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The registration form as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RegisterInput {
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub specialty: String,
+    pub practice_name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub phone: String,
+    pub email: String,
+    pub password: String,
+    pub lanr: String,
+    pub bsnr: String,
+    pub kv_region: String,
+    pub accept_terms: String,
+    pub accept_dpa: String,
+}
+
+impl RegisterInput {
+    /// Everything except the password, to show the form again.
+    pub fn echo(&self) -> BTreeMap<String, String> {
+        [
+            ("title", &self.title),
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("specialty", &self.specialty),
+            ("practice_name", &self.practice_name),
+            ("street", &self.street),
+            ("postcode", &self.postcode),
+            ("city", &self.city),
+            ("phone", &self.phone),
+            ("email", &self.email),
+            ("lanr", &self.lanr),
+            ("bsnr", &self.bsnr),
+            ("kv_region", &self.kv_region),
+            ("accept_terms", &self.accept_terms),
+            ("accept_dpa", &self.accept_dpa),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .collect()
+    }
+}
+
+/// Lengths the database columns allow.
+pub mod limits {
+    pub const TITLE: usize = 60;
+    pub const NAME: usize = 100;
+    pub const SPECIALTY: usize = 120;
+    pub const PRACTICE_NAME: usize = 200;
+    pub const STREET: usize = 200;
+    pub const CITY: usize = 100;
+}
+
+/// Validated personal data of a practice user.
+struct Person {
+    title: String,
+    first_name: String,
+    last_name: String,
+    specialty: String,
+}
+
+/// Validated practice address and identifiers.
+struct PracticeData {
+    name: String,
+    street: String,
+    postcode: Postcode,
+    city: String,
+    phone: PhoneNumber,
+    kv_region: KvRegion,
+    bsnr: Bsnr,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_practice(
+    c: &mut Checker,
+    name: &str,
+    street: &str,
+    postcode: &str,
+    city: &str,
+    phone: &str,
+    kv_region: &str,
+    bsnr: &str,
+) -> Option<PracticeData> {
+    let name = c.field(
+        "practice_name",
+        ShortText::parse(name, limits::PRACTICE_NAME),
+    );
+    let street = c.field("street", ShortText::parse(street, limits::STREET));
+    let postcode = c.field("postcode", Postcode::parse(postcode));
+    let city = c.field("city", ShortText::parse(city, limits::CITY));
+    let phone = c.field("phone", PhoneNumber::parse(phone));
+    let kv_region = c.field("kv_region", KvRegion::parse(kv_region));
+    let bsnr = c.field("bsnr", Bsnr::parse(bsnr));
+    if let (Some(b), Some(kv)) = (&bsnr, kv_region) {
+        if let Err(e) = check_bsnr_matches(b, kv) {
+            c.error("bsnr", e);
+        }
+    }
+    Some(PracticeData {
+        name: name?.as_str().to_owned(),
+        street: street?.as_str().to_owned(),
+        postcode: postcode?,
+        city: city?.as_str().to_owned(),
+        phone: phone?,
+        kv_region: kv_region?,
+        bsnr: bsnr?,
+    })
+}
+
+fn check_person(
+    c: &mut Checker,
+    title: &str,
+    first: &str,
+    last: &str,
+    specialty: &str,
+) -> Option<Person> {
+    let title = c.field("title", OptionalText::parse(title, limits::TITLE));
+    let first = c.field("first_name", ShortText::parse(first, limits::NAME));
+    let last = c.field("last_name", ShortText::parse(last, limits::NAME));
+    let specialty = c.field(
+        "specialty",
+        OptionalText::parse(specialty, limits::SPECIALTY),
+    );
+    Some(Person {
+        title: title?.as_str().to_owned(),
+        first_name: first?.as_str().to_owned(),
+        last_name: last?.as_str().to_owned(),
+        specialty: specialty?.as_str().to_owned(),
+    })
+}
+
+fn check_password(c: &mut Checker, password: &str, context: &[&str]) -> Option<NewPassword> {
+    match NewPassword::parse(password, context) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            c.key("password", e.message_key());
+            None
+        }
+    }
+}
+
+fn recipient<'a>(
+    user: &'a practice_user::Model,
+    name: &'a str,
+    practice: &'a practice::Model,
+) -> Recipient<'a> {
+    Recipient {
+        email: &user.email,
+        name,
+        practice_id: Some(practice.id),
+        practice_name: &practice.name,
+    }
+}
+
+fn link(state: &AppState, path: &str, token: &str) -> String {
+    format!(
+        "{}{path}?token={token}",
+        state.settings.application.base_url.trim_end_matches('/')
+    )
+}
+
+/// Registers a practice with its owner and queues the verification e-mail. An address that is
+/// already registered gets a hint by e-mail instead; the answer is the same either way.
+pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), AccountError> {
+    let mut c = Checker::new("register", input.echo());
+    let person = check_person(
+        &mut c,
+        &input.title,
+        &input.first_name,
+        &input.last_name,
+        &input.specialty,
+    );
+    if person.as_ref().is_some_and(|p| p.specialty.is_empty()) {
+        c.key("specialty", "field-required");
+    }
+    let practice_data = check_practice(
+        &mut c,
+        &input.practice_name,
+        &input.street,
+        &input.postcode,
+        &input.city,
+        &input.phone,
+        &input.kv_region,
+        &input.bsnr,
+    );
+    let email = c.field("email", EmailAddress::parse(&input.email));
+    let context: Vec<&str> = [
+        input.email.as_str(),
+        input.email.split('@').next().unwrap_or_default(),
+        input.first_name.as_str(),
+        input.last_name.as_str(),
+    ]
+    .into_iter()
+    .filter(|s| !s.trim().is_empty())
+    .collect();
+    let password = check_password(&mut c, &input.password, &context);
+    let lanr = c.field("lanr", Lanr::parse(&input.lanr));
+    if input.accept_terms != "on" {
+        c.key("accept_terms", "register-accept-terms-required");
+    }
+    if input.accept_dpa != "on" {
+        c.key("accept_dpa", "register-accept-dpa-required");
+    }
+    c.finish()?;
+    let (Some(person), Some(data), Some(email), Some(password), Some(lanr)) =
+        (person, practice_data, email, password, lanr)
+    else {
+        return Err(crate::error::AppError::Internal.into());
+    };
+
+    let password_hash = state.passwords.hash(password.expose()).await?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let existing = practice_user::Entity::find()
+        .filter(practice_user::Column::EmailNormalized.eq(email.normalized()))
+        .one(&txn)
+        .await?;
+    if let Some(existing) = existing {
+        let practice = practice::Entity::find_by_id(existing.practice_id)
+            .one(&txn)
+            .await?;
+        if let Some(practice) = practice {
+            let name = display_name(&existing);
+            let login = format!(
+                "{}/anmelden",
+                state.settings.application.base_url.trim_end_matches('/')
+            );
+            enqueue(
+                &txn,
+                now,
+                templates::already_registered(&recipient(&existing, &name, &practice), &login),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        state.outbox.wake();
+        tracing::info!("registration for an existing address; hint e-mail queued");
+        return Ok(());
+    }
+    let practice_id = Uuid::now_v7();
+    let practice = practice::ActiveModel {
+        id: Set(practice_id),
+        name: Set(data.name),
+        street: Set(data.street),
+        postcode: Set(data.postcode.as_str().to_owned()),
+        city: Set(data.city),
+        phone: Set(data.phone.as_str().to_owned()),
+        kv_region: Set(data.kv_region.slug().to_owned()),
+        bsnr: Set(data.bsnr.as_str().to_owned()),
+        billing_name: Set(None),
+        billing_street: Set(None),
+        billing_postcode: Set(None),
+        billing_city: Set(None),
+        iban: Set(None),
+        account_holder: Set(None),
+        plan: Set("basis".to_owned()),
+        contract_started_on: Set(Some(crate::time::berlin_date(now))),
+        terms_accepted_at: Set(Some(now)),
+        terms_version: Set(TERMS_VERSION.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let user = practice_user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        practice_id: Set(practice_id),
+        email_normalized: Set(email.normalized()),
+        email: Set(email.as_str().to_owned()),
+        password_hash: Set(Some(password_hash)),
+        title: Set(person.title),
+        first_name: Set(person.first_name),
+        last_name: Set(person.last_name),
+        specialty: Set(person.specialty),
+        lanr: Set(Some(lanr.as_str().to_owned())),
+        role: Set(Role::Owner.as_str().to_owned()),
+        email_verified_at: Set(None),
+        totp_secret: Set(None),
+        totp_pending_secret: Set(None),
+        totp_last_step: Set(None),
+        sessions_valid_after: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let token = tokens::issue(&txn, user.id, TokenPurpose::VerifyEmail, now).await?;
+    let name = display_name(&user);
+    let mail = templates::verify_email(
+        &recipient(&user, &name, &practice),
+        &link(state, "/registrieren/bestaetigen", &token),
+    );
+    enqueue(&txn, now, mail).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!(practice_id = %practice_id, "practice registered");
+    Ok(())
+}
+
+/// Marks the address of the token's user as verified; `false` for unknown, used or old links.
+pub async fn verify_email(state: &AppState, token: &str) -> Result<bool, AccountError> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let Some(user_id) = tokens::consume(&txn, token, TokenPurpose::VerifyEmail, now).await? else {
+        return Ok(false);
+    };
+    practice_user::Entity::update_many()
+        .col_expr(
+            practice_user::Column::EmailVerifiedAt,
+            Expr::value(Some(now)),
+        )
+        .col_expr(practice_user::Column::UpdatedAt, Expr::value(now))
+        .filter(practice_user::Column::Id.eq(user_id))
+        .filter(practice_user::Column::EmailVerifiedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    tracing::info!(user_id = %user_id, "e-mail address verified");
+    Ok(true)
+}
+
+async fn user_by_email(
+    state: &AppState,
+    email: &str,
+) -> Result<Option<(practice_user::Model, practice::Model)>, DbErr> {
+    let Ok(email) = EmailAddress::parse(email) else {
+        return Ok(None);
+    };
+    let found = practice_user::Entity::find()
+        .filter(practice_user::Column::EmailNormalized.eq(email.normalized()))
+        .find_also_related(practice::Entity)
+        .one(&state.db)
+        .await?;
+    Ok(found.and_then(|(u, p)| p.map(|p| (u, p))))
+}
+
+/// Counts a request for `kind` (resend, reset) per address; `false` when over the limit.
+async fn within_mail_limit(state: &AppState, kind: &str, email: &str) -> Result<bool, DbErr> {
+    let key = format!(
+        "{kind}:{}",
+        &throttle::account_key(&email.trim().to_lowercase())[5..]
+    );
+    let now = state.clock.now();
+    let count = throttle::record_failure(&state.db, &key, i32::MAX, now).await?;
+    Ok(count <= 5)
+}
+
+/// Sends a new verification link if the address belongs to an unverified account. Silent
+/// otherwise, so the answer does not tell whether an account exists.
+pub async fn resend_verification(state: &AppState, email: &str) -> Result<(), AccountError> {
+    if !within_mail_limit(state, "resend", email).await? {
+        tracing::warn!("verification resend limit reached");
+        return Ok(());
+    }
+    let Some((user, practice)) = user_by_email(state, email).await? else {
+        return Ok(());
+    };
+    if user.email_verified_at.is_some() || user.password_hash.is_none() {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let token = tokens::issue(&txn, user.id, TokenPurpose::VerifyEmail, now).await?;
+    let name = display_name(&user);
+    let mail = templates::verify_email(
+        &recipient(&user, &name, &practice),
+        &link(state, "/registrieren/bestaetigen", &token),
+    );
+    enqueue(&txn, now, mail).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    Ok(())
+}
+
+/// What a login attempt with e-mail and password led to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// Logged in.
+    LoggedIn,
+    /// Password right; the second factor is asked next.
+    SecondFactor,
+    /// Password right, address not yet verified.
+    NotVerified,
+    /// Wrong address or password (one answer for both).
+    Failed,
+    /// Too many failures for this account or address.
+    Locked,
+}
+
+/// Checks e-mail and password with throttling; logs in or starts the second factor.
+pub async fn log_in(
+    state: &AppState,
+    session: &Session,
+    client: IpAddr,
+    email: &str,
+    password: &str,
+) -> Result<LoginOutcome, AccountError> {
+    let now = state.clock.now();
+    let normalized = email.trim().to_lowercase();
+    let account_key = throttle::account_key(&normalized);
+    let address_key = throttle::address_key(client);
+    if throttle::locked_until(&state.db, &[&account_key, &address_key], now)
+        .await?
+        .is_some()
+    {
+        tracing::warn!("login refused: locked");
+        return Ok(LoginOutcome::Locked);
+    }
+    let found = user_by_email(state, email).await?;
+    let hash = found.as_ref().and_then(|(u, _)| u.password_hash.as_deref());
+    let matches = state.passwords.verify(password, hash).await?;
+    let Some((user, _)) = found.filter(|_| matches) else {
+        let account =
+            throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
+        let address =
+            throttle::record_failure(&state.db, &address_key, throttle::ADDRESS_LIMIT, now).await?;
+        tracing::warn!(
+            account_failures = account,
+            address_failures = address,
+            "login failed"
+        );
+        let delay = throttle::delay_after(
+            account.max(address),
+            state.settings.security.login_delay_unit(),
+        );
+        tokio::time::sleep(delay).await;
+        return Ok(LoginOutcome::Failed);
+    };
+    if user.email_verified_at.is_none() {
+        return Ok(LoginOutcome::NotVerified);
+    }
+    throttle::reset(&state.db, &account_key).await?;
+    if user.totp_secret.is_some() {
+        auth::begin_second_factor(session, user.id, now).await?;
+        return Ok(LoginOutcome::SecondFactor);
+    }
+    auth::log_in(session, &user, now).await?;
+    tracing::info!(user_id = %user.id, "logged in");
+    Ok(LoginOutcome::LoggedIn)
+}
+
+/// Checks the second factor (authenticator code or recovery code) of a pending login.
+pub async fn complete_second_factor(
+    state: &AppState,
+    session: &Session,
+    client: IpAddr,
+    code: &str,
+) -> Result<LoginOutcome, AccountError> {
+    let now = state.clock.now();
+    let Some(user_id) = auth::pending_second_factor(session, now).await? else {
+        return Ok(LoginOutcome::Failed);
+    };
+    let Some(user) = practice_user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(LoginOutcome::Failed);
+    };
+    let account_key = throttle::account_key(&user.email_normalized);
+    let address_key = throttle::address_key(client);
+    if throttle::locked_until(&state.db, &[&account_key, &address_key], now)
+        .await?
+        .is_some()
+    {
+        return Ok(LoginOutcome::Locked);
+    }
+    if check_second_factor(state, &user, code, now).await? {
+        throttle::reset(&state.db, &account_key).await?;
+        auth::log_in(session, &user, now).await?;
+        tracing::info!(user_id = %user.id, "logged in with second factor");
+        return Ok(LoginOutcome::LoggedIn);
+    }
+    let account =
+        throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
+    throttle::record_failure(&state.db, &address_key, throttle::ADDRESS_LIMIT, now).await?;
+    tracing::warn!(account_failures = account, "second factor failed");
+    tokio::time::sleep(throttle::delay_after(
+        account,
+        state.settings.security.login_delay_unit(),
+    ))
+    .await;
+    Ok(LoginOutcome::Failed)
+}
+
+/// A TOTP code (not used before) or an unused recovery code of `user`; uses it up.
+async fn check_second_factor(
+    state: &AppState,
+    user: &practice_user::Model,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountError> {
+    let Some(secret) = user
+        .totp_secret
+        .as_deref()
+        .and_then(|s| TotpSecret::from_base32(s).ok())
+    else {
+        return Ok(false);
+    };
+    let unix = u64::try_from(now.timestamp()).unwrap_or_default();
+    let last = user.totp_last_step.and_then(|s| u64::try_from(s).ok());
+    if let Some(step) = totp::verify(&secret, code, unix, last) {
+        let updated = practice_user::Entity::update_many()
+            .col_expr(
+                practice_user::Column::TotpLastStep,
+                Expr::value(Some(step as i64)),
+            )
+            .filter(practice_user::Column::Id.eq(user.id))
+            .exec(&state.db)
+            .await?;
+        return Ok(updated.rows_affected == 1);
+    }
+    let Some(hash) = totp::hash_recovery_code(code) else {
+        return Ok(false);
+    };
+    let used = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, Expr::value(Some(now)))
+        .filter(recovery_code::Column::UserId.eq(user.id))
+        .filter(recovery_code::Column::CodeHash.eq(hash))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(&state.db)
+        .await?;
+    if used.rows_affected >= 1 {
+        tracing::info!(user_id = %user.id, "recovery code used");
+    }
+    Ok(used.rows_affected >= 1)
+}
+
+/// Sends a password-reset link if the address has an account; silent otherwise.
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AccountError> {
+    if !within_mail_limit(state, "reset", email).await? {
+        tracing::warn!("password reset limit reached");
+        return Ok(());
+    }
+    let Some((user, practice)) = user_by_email(state, email).await? else {
+        return Ok(());
+    };
+    if user.password_hash.is_none() {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let token = tokens::issue(&txn, user.id, TokenPurpose::ResetPassword, now).await?;
+    let name = display_name(&user);
+    let mail = templates::password_reset(
+        &recipient(&user, &name, &practice),
+        &link(state, "/passwort-neu", &token),
+    );
+    enqueue(&txn, now, mail).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    Ok(())
+}
+
+/// Sets a new password from a reset or invitation link; ends every other session, verifies
+/// the address (the link proves it). `Ok(false)` for an invalid link.
+pub async fn set_password_with_token(
+    state: &AppState,
+    purpose: TokenPurpose,
+    token: &str,
+    password: &str,
+) -> Result<bool, AccountError> {
+    let now = state.clock.now();
+    let Some(user_id) = tokens::peek(&state.db, token, purpose, now).await? else {
+        return Ok(false);
+    };
+    let Some(user) = practice_user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let mut c = Checker::new("password", BTreeMap::new());
+    let local = user.email.split('@').next().unwrap_or_default();
+    let password = check_password(
+        &mut c,
+        password,
+        &[&user.email, local, &user.first_name, &user.last_name],
+    );
+    c.finish()?;
+    let Some(password) = password else {
+        return Err(crate::error::AppError::Internal.into());
+    };
+    let hash = state.passwords.hash(password.expose()).await?;
+    let txn = state.db.begin().await?;
+    if tokens::consume(&txn, token, purpose, now).await?.is_none() {
+        return Ok(false);
+    }
+    let practice = practice::Entity::find_by_id(user.practice_id)
+        .one(&txn)
+        .await?;
+    let mut active = user.clone().into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.sessions_valid_after = Set(now);
+    active.updated_at = Set(now);
+    if user.email_verified_at.is_none() {
+        active.email_verified_at = Set(Some(now));
+    }
+    active.update(&txn).await?;
+    if let (TokenPurpose::ResetPassword, Some(practice)) = (purpose, practice) {
+        let name = display_name(&user);
+        enqueue(
+            &txn,
+            now,
+            templates::security_notice(&recipient(&user, &name, &practice), "password"),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    throttle::reset(&state.db, &throttle::account_key(&user.email_normalized)).await?;
+    state.outbox.wake();
+    tracing::info!(user_id = %user.id, purpose = purpose.as_str(), "password set; other sessions ended");
+    Ok(true)
+}
+
+/// The Stammdaten form as typed (practice part and personal part are separate forms).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StammdatenInput {
+    pub form: String,
+    pub practice_name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub phone: String,
+    pub kv_region: String,
+    pub bsnr: String,
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub specialty: String,
+    pub lanr: String,
+}
+
+fn echo_pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Saves the practice's Stammdaten (owner only) — always of the caller's own practice.
+pub async fn update_practice(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &StammdatenInput,
+) -> Result<(), AccountError> {
+    if !me.role.manages_practice() {
+        return Err(crate::error::AppError::Forbidden.into());
+    }
+    let mut c = Checker::new(
+        "practice",
+        echo_pairs(&[
+            ("practice_name", &input.practice_name),
+            ("street", &input.street),
+            ("postcode", &input.postcode),
+            ("city", &input.city),
+            ("phone", &input.phone),
+            ("kv_region", &input.kv_region),
+            ("bsnr", &input.bsnr),
+        ]),
+    );
+    let data = check_practice(
+        &mut c,
+        &input.practice_name,
+        &input.street,
+        &input.postcode,
+        &input.city,
+        &input.phone,
+        &input.kv_region,
+        &input.bsnr,
+    );
+    c.finish()?;
+    let Some(data) = data else {
+        return Err(crate::error::AppError::Internal.into());
+    };
+    let mut active = me.practice.clone().into_active_model();
+    active.name = Set(data.name);
+    active.street = Set(data.street);
+    active.postcode = Set(data.postcode.as_str().to_owned());
+    active.city = Set(data.city);
+    active.phone = Set(data.phone.as_str().to_owned());
+    active.kv_region = Set(data.kv_region.slug().to_owned());
+    active.bsnr = Set(data.bsnr.as_str().to_owned());
+    active.updated_at = Set(state.clock.now());
+    active.update(&state.db).await?;
+    tracing::info!(practice_id = %me.practice.id, "practice Stammdaten saved");
+    Ok(())
+}
+
+/// Saves the caller's own personal data.
+pub async fn update_person(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &StammdatenInput,
+) -> Result<(), AccountError> {
+    let mut c = Checker::new(
+        "person",
+        echo_pairs(&[
+            ("title", &input.title),
+            ("first_name", &input.first_name),
+            ("last_name", &input.last_name),
+            ("specialty", &input.specialty),
+            ("lanr", &input.lanr),
+        ]),
+    );
+    let person = check_person(
+        &mut c,
+        &input.title,
+        &input.first_name,
+        &input.last_name,
+        &input.specialty,
+    );
+    // Doctors need a LANR; the practice team has none.
+    let lanr = if me.role == Role::Team && input.lanr.trim().is_empty() {
+        None
+    } else {
+        c.field("lanr", Lanr::parse(&input.lanr))
+    };
+    c.finish()?;
+    let Some(person) = person else {
+        return Err(crate::error::AppError::Internal.into());
+    };
+    let mut active = me.user.clone().into_active_model();
+    active.title = Set(person.title);
+    active.first_name = Set(person.first_name);
+    active.last_name = Set(person.last_name);
+    active.specialty = Set(person.specialty);
+    active.lanr = Set(lanr.map(|l| l.as_str().to_owned()));
+    active.updated_at = Set(state.clock.now());
+    active.update(&state.db).await?;
+    Ok(())
+}
+
+/// The Rechnungsdaten form as typed. An empty IBAN keeps the stored one.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RechnungsdatenInput {
+    pub billing_name: String,
+    pub billing_street: String,
+    pub billing_postcode: String,
+    pub billing_city: String,
+    pub account_holder: String,
+    pub iban: String,
+}
+
+/// Saves the billing address and bank account (owner only).
+pub async fn update_billing(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &RechnungsdatenInput,
+) -> Result<(), AccountError> {
+    if !me.role.manages_practice() {
+        return Err(crate::error::AppError::Forbidden.into());
+    }
+    let mut c = Checker::new(
+        "billing",
+        echo_pairs(&[
+            ("billing_name", &input.billing_name),
+            ("billing_street", &input.billing_street),
+            ("billing_postcode", &input.billing_postcode),
+            ("billing_city", &input.billing_city),
+            ("account_holder", &input.account_holder),
+            ("iban", &input.iban),
+        ]),
+    );
+    let name = c.field(
+        "billing_name",
+        ShortText::parse(&input.billing_name, limits::PRACTICE_NAME),
+    );
+    let street = c.field(
+        "billing_street",
+        ShortText::parse(&input.billing_street, limits::STREET),
+    );
+    let postcode = c.field("billing_postcode", Postcode::parse(&input.billing_postcode));
+    let city = c.field(
+        "billing_city",
+        ShortText::parse(&input.billing_city, limits::CITY),
+    );
+    let holder = c.field(
+        "account_holder",
+        ShortText::parse(&input.account_holder, limits::PRACTICE_NAME),
+    );
+    let iban = if input.iban.trim().is_empty() && me.practice.iban.is_some() {
+        None
+    } else {
+        c.field("iban", Iban::parse(&input.iban))
+    };
+    c.finish()?;
+    let mut active = me.practice.clone().into_active_model();
+    active.billing_name = Set(name.map(|v| v.as_str().to_owned()));
+    active.billing_street = Set(street.map(|v| v.as_str().to_owned()));
+    active.billing_postcode = Set(postcode.map(|v| v.as_str().to_owned()));
+    active.billing_city = Set(city.map(|v| v.as_str().to_owned()));
+    active.account_holder = Set(holder.map(|v| v.as_str().to_owned()));
+    if let Some(iban) = iban {
+        active.iban = Set(Some(iban.as_str().to_owned()));
+    }
+    active.updated_at = Set(state.clock.now());
+    active.update(&state.db).await?;
+    tracing::info!(practice_id = %me.practice.id, "Rechnungsdaten saved");
+    Ok(())
+}

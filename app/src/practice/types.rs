@@ -1,0 +1,123 @@
+//! Types that cross the wire between the practice pages and the server.
+
+use serde::{Deserialize, Serialize};
+
+/// What a person may do in a practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Registered the practice: holds calls and manages data, billing, contract and team.
+    Owner,
+    /// Arzt/Ärztin or Psychotherapeut/in: holds calls.
+    Doctor,
+    /// Praxisteam: manages the calendar only.
+    Team,
+}
+
+impl Role {
+    /// Stable id stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Doctor => "doctor",
+            Role::Team => "team",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "owner" => Some(Role::Owner),
+            "doctor" => Some(Role::Doctor),
+            "team" => Some(Role::Team),
+            _ => None,
+        }
+    }
+
+    /// Fluent key of the role's German name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Owner => "role-owner",
+            Role::Doctor => "role-doctor",
+            Role::Team => "role-team",
+        }
+    }
+
+    /// Whether the role manages practice data, billing, contract and team.
+    pub fn manages_practice(self) -> bool {
+        self == Role::Owner
+    }
+}
+
+/// The logged-in person as the pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub display_name: String,
+    pub practice_name: String,
+    pub role: Role,
+    pub totp_enabled: bool,
+    /// Minutes of inactivity after which the session ends (for the warning).
+    pub idle_minutes: i64,
+}
+
+/// The Stammdaten form's current values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stammdaten {
+    pub practice_name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub phone: String,
+    pub kv_region: String,
+    pub bsnr: String,
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub specialty: String,
+    pub lanr: String,
+    pub email: String,
+}
+
+/// The Rechnungsdaten form's current values (IBAN shown masked, never sent back in full).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rechnungsdaten {
+    pub billing_name: String,
+    pub billing_street: String,
+    pub billing_postcode: String,
+    pub billing_city: String,
+    pub account_holder: String,
+    pub iban_masked: Option<String>,
+}
+
+/// The contract page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vertrag {
+    pub plan: String,
+    /// German date, e.g. "23.11.2026".
+    pub started_on: String,
+}
+
+/// One row of the team list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub invitation_pending: bool,
+    pub totp_enabled: bool,
+}
+
+/// The second-factor page: either the setup in progress or the current state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorView {
+    pub enabled: bool,
+    /// QR code (inline SVG) and the secret to type in, while setting up.
+    pub setup: Option<TotpSetup>,
+    pub recovery_codes_left: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    pub qr_svg: String,
+    /// Base32 secret in groups of four for manual entry.
+    pub secret_grouped: String,
+}
