@@ -300,15 +300,17 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
 
     let password_hash = state.passwords.hash(password.expose()).await?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    // Read before the transaction: SQLite transactions must start with their first write (see
+    // `tokens::consume`); the unique index still guards against a concurrent registration.
     let existing = practice_user::Entity::find()
         .filter(practice_user::Column::EmailNormalized.eq(email.normalized()))
-        .one(&txn)
+        .one(&state.db)
         .await?;
     if let Some(existing) = existing {
         let practice = practice::Entity::find_by_id(existing.practice_id)
-            .one(&txn)
+            .one(&state.db)
             .await?;
+        let txn = state.db.begin().await?;
         if let Some(practice) = practice {
             let name = display_name(&existing);
             let login = format!(
@@ -327,6 +329,7 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         tracing::info!("registration for an existing address; hint e-mail queued");
         return Ok(());
     }
+    let txn = state.db.begin().await?;
     let practice_id = Uuid::now_v7();
     let practice = practice::ActiveModel {
         id: Set(practice_id),

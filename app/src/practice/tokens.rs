@@ -99,23 +99,31 @@ pub async fn peek(
 }
 
 /// Uses the token up and returns its user; `None` when unknown, used or expired. Of two
-/// concurrent requests with the same token only one succeeds.
+/// concurrent requests with the same token only one succeeds. The write comes first so that
+/// SQLite takes the write lock at once instead of upgrading a read snapshot (which fails with
+/// "busy" when another connection wrote in between).
 pub async fn consume(
     conn: &impl ConnectionTrait,
     token: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, DbErr> {
-    let Some(user_id) = peek(conn, token, purpose, now).await? else {
-        return Ok(None);
-    };
     let updated = Token::update_many()
         .col_expr(account_token::Column::UsedAt, Expr::value(Some(now)))
         .filter(account_token::Column::TokenHash.eq(hash(token)))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
         .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
         .exec(conn)
         .await?;
-    Ok((updated.rows_affected == 1).then_some(user_id))
+    if updated.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(Token::find()
+        .filter(account_token::Column::TokenHash.eq(hash(token)))
+        .one(conn)
+        .await?
+        .map(|t| t.user_id))
 }
 
 #[cfg(test)]
