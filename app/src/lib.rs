@@ -29,6 +29,7 @@ use leptos_router::{
 };
 
 use crate::i18n::{provide_i18n, use_i18n};
+use crate::practice::account_pages::{InvitationPage, SecurityPage, TeamPage};
 use crate::practice::pages::{
     ForgotPasswordPage, LinkInvalidPage, LoginPage, PracticeHomePage, RechnungsdatenPage,
     RegisterPage, RegisterSentPage, ResetPasswordPage, SecondFactorPage, StammdatenPage,
@@ -92,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/stammdaten") view=StammdatenPage />
                     <Route path=path!("praxis/rechnungsdaten") view=RechnungsdatenPage />
                     <Route path=path!("praxis/vertrag") view=VertragPage />
+                    <Route path=path!("praxis/sicherheit") view=SecurityPage />
+                    <Route path=path!("praxis/team") view=TeamPage />
+                    <Route path=path!("einladung") view=InvitationPage />
                 </Routes>
             </Layout>
         </Router>

@@ -141,8 +141,10 @@ pub fn password_reset(to: &Recipient<'_>, link: &str) -> NewEmail {
 }
 
 /// An invitation to join a practice's team.
-pub fn invitation(to: &Recipient<'_>, inviter: &str, role: &str, link: &str) -> NewEmail {
-    Letter::new("invite", to, &[("inviter", inviter), ("role", role)])
+/// `role_key` is the Fluent key of the role's name (`Role::label_key`).
+pub fn invitation(to: &Recipient<'_>, inviter: &str, role_key: &str, link: &str) -> NewEmail {
+    let role = t(role_key, &[]);
+    Letter::new("invite", to, &[("inviter", inviter), ("role", &role)])
         .link(t("email-invite-link", &[]), link)
         .into_email(to)
 }
@@ -184,11 +186,28 @@ mod tests {
     }
 
     #[test]
+    fn invitation_names_the_role_in_german_and_who_invites() {
+        let mail = invitation(
+            &anna(),
+            "Dr. Berg",
+            "role-doctor",
+            "https://x/einladung?token=t",
+        );
+        assert!(mail.text.contains("„Arzt/Therapeut“"), "{}", mail.text);
+        assert!(mail.text.contains("Dr. Berg"), "{}", mail.text);
+        assert!(
+            mail.text.contains("https://x/einladung?token=t"),
+            "{}",
+            mail.text
+        );
+    }
+
+    #[test]
     fn every_template_renders_without_missing_messages() {
         let mails = [
             verify_email(&anna(), "https://x/a"),
             password_reset(&anna(), "https://x/b"),
-            invitation(&anna(), "Dr. Berg", "Praxisteam", "https://x/c"),
+            invitation(&anna(), "Dr. Berg", "role-team", "https://x/c"),
             security_notice(&anna(), "password"),
             already_registered(&anna(), "https://x/anmelden"),
             security_notice(&anna(), "totp-on"),

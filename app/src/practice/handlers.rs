@@ -6,6 +6,7 @@ use super::service::{
     self, AccountError, LoginOutcome, RechnungsdatenInput, RegisterInput, StammdatenInput,
 };
 use super::tokens::TokenPurpose;
+use super::{second_factor, team};
 use crate::error::AppError;
 use crate::forms::FormFeedback;
 use crate::state::AppState;
@@ -34,6 +35,9 @@ pub fn routes() -> Router<AppState> {
         .route("/passwort-neu", post(reset_password))
         .route("/praxis/stammdaten", post(save_stammdaten))
         .route("/praxis/rechnungsdaten", post(save_rechnungsdaten))
+        .route("/praxis/sicherheit", post(security))
+        .route("/praxis/team", post(team))
+        .route("/einladung", post(accept_invitation))
 }
 
 fn see_other(path: &str) -> Response {
@@ -278,5 +282,98 @@ async fn save_rechnungsdaten(
     match service::update_billing(&state, &me, &input).await {
         Ok(()) => see_other("/praxis/rechnungsdaten?gespeichert"),
         Err(e) => failure(&state, parts, "billing", BTreeMap::new(), e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SecurityInput {
+    action: String,
+    code: String,
+    password: String,
+}
+
+/// `/praxis/sicherheit`: start the setup, confirm it with a code, or switch the factor off.
+async fn security(State(state): State<AppState>, session: Session, request: Request) -> Response {
+    let me = match me(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let (parts, input) = match read_form::<SecurityInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match input.action.as_str() {
+        "start" => match second_factor::start_setup(&state, &me).await {
+            Ok(()) => see_other("/praxis/sicherheit#einrichten"),
+            Err(e) => failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
+        },
+        "confirm" => match second_factor::confirm_setup(&state, &me, &input.code).await {
+            // Shown once, in this answer; nothing keeps them afterwards.
+            Ok(codes) => {
+                let mut feedback = FormFeedback::for_form("totp-codes");
+                feedback.values.insert("codes".to_owned(), codes.join("\n"));
+                render_with_feedback(&state, parts, feedback, StatusCode::OK).await
+            }
+            Err(e) => failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
+        },
+        "disable" => match second_factor::disable(&state, &me, &input.password).await {
+            Ok(()) => see_other("/praxis/sicherheit?ausgeschaltet"),
+            Err(e) => failure(&state, parts, "totp-off", BTreeMap::new(), e).await,
+        },
+        _ => AppError::BadRequest.into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TeamInput {
+    action: String,
+    id: String,
+    #[serde(flatten)]
+    invite: team::InviteInput,
+}
+
+/// `/praxis/team`: invite someone or remove a member.
+async fn team(State(state): State<AppState>, session: Session, request: Request) -> Response {
+    let me = match me(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let (parts, input) = match read_form::<TeamInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match input.action.as_str() {
+        "invite" => match team::invite(&state, &me, &input.invite).await {
+            Ok(()) => see_other("/praxis/team?eingeladen"),
+            Err(e) => failure(&state, parts, "invite", BTreeMap::new(), e).await,
+        },
+        "remove" => match team::remove(&state, &me, &input.id).await {
+            Ok(true) => see_other("/praxis/team?entfernt"),
+            Ok(false) => AppError::BadRequest.into_response(),
+            Err(e) => failure(&state, parts, "invite", BTreeMap::new(), e).await,
+        },
+        _ => AppError::BadRequest.into_response(),
+    }
+}
+
+/// `/einladung`: the invited person chooses a password.
+async fn accept_invitation(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, input) = match read_form::<NewPasswordInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::set_password_with_token(
+        &state,
+        TokenPurpose::Invitation,
+        &input.token,
+        &input.password,
+    )
+    .await
+    {
+        Ok(true) => see_other("/anmelden?eingeladen"),
+        Ok(false) => see_other("/einladung?ungueltig"),
+        Err(e) => failure(&state, parts, "password", BTreeMap::new(), e).await,
     }
 }

@@ -1,6 +1,7 @@
 //! Practices and their people: registration, e-mail verification, login with an optional second
 //! factor, Stammdaten (master data), Rechnungsdaten (billing data), the contract page and the team.
 
+pub mod account_pages;
 pub mod fields;
 pub mod idle;
 pub mod pages;
@@ -18,7 +19,11 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_policy;
 #[cfg(feature = "ssr")]
+pub mod second_factor;
+#[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod team;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 #[cfg(feature = "ssr")]

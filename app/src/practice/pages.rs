@@ -15,18 +15,18 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 /// Whether the address has the query flag `name` (e.g. `?bestaetigt`).
-fn has_flag(name: &'static str) -> Memo<bool> {
+pub(super) fn has_flag(name: &'static str) -> Memo<bool> {
     let query = use_query_map();
     Memo::new(move |_| query.with(|q| q.get(name).is_some()))
 }
 
-fn query_value(name: &'static str) -> Option<String> {
+pub(super) fn query_value(name: &'static str) -> Option<String> {
     use_query_map().with_untracked(|q| q.get(name))
 }
 
 /// A page heading with the document title.
 #[component]
-fn PageTitle(key: &'static str) -> impl IntoView {
+pub(super) fn PageTitle(key: &'static str) -> impl IntoView {
     let text = use_i18n().t(key);
     view! {
         <Title text=text.clone() />
@@ -36,7 +36,7 @@ fn PageTitle(key: &'static str) -> impl IntoView {
 
 /// Shown instead of the page when loading its data failed.
 #[component]
-fn LoadError(error: AppError) -> impl IntoView {
+pub(super) fn LoadError(error: AppError) -> impl IntoView {
     let t = use_i18n();
     view! { <p class="notice error" role="alert">{t.t(error.message_key())}</p> }
 }
@@ -210,6 +210,7 @@ pub fn LoginPage() -> impl IntoView {
         ("abgemeldet", "login-notice-logged-out"),
         ("passwort-geaendert", "login-notice-password-changed"),
         ("abgelaufen", "login-notice-expired"),
+        ("eingeladen", "login-notice-invited"),
     ]
     .into_iter()
     .filter(|(flag, _)| has_flag(flag).get_untracked())
@@ -273,24 +274,45 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let t = use_i18n();
+    view! {
+        <PageTitle key="reset-title" />
+        <NewPasswordForm action="/passwort-neu" invalid_key="reset-invalid" submit_key="reset-submit">
+            <p><A href="/passwort-vergessen">{use_i18n().t("forgot-title")}</A></p>
+        </NewPasswordForm>
+        <p class="hint">{t.t("reset-hint")}</p>
+    }
+}
+
+/// The password form behind a link (`?token=…`); `?ungueltig` shows why the link did not work
+/// and `children` what to do instead.
+#[component]
+pub(super) fn NewPasswordForm(
+    action: &'static str,
+    invalid_key: &'static str,
+    submit_key: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let t = use_i18n();
     let feedback = use_form_feedback();
     let token = query_value("token").unwrap_or_default();
     let invalid = has_flag("ungueltig").get_untracked();
-    view! {
-        <PageTitle key="reset-title" />
-        {invalid.then(|| view! {
-            <p class="notice error" role="alert">{use_i18n().t("reset-invalid")}</p>
-            <p><A href="/passwort-vergessen">{use_i18n().t("forgot-title")}</A></p>
-        })}
-        <ErrorSummary form="password" feedback=feedback.clone() />
-        {(!invalid).then(|| view! {
-            <form method="post" action="/passwort-neu" class="form">
+    let form = (!invalid).then(|| {
+        view! {
+            <ErrorSummary form="password" feedback=feedback.clone() />
+            <form method="post" action=action class="form">
                 <input type="hidden" name="token" value=token.clone() />
-                <Field form="password" name="password" label=use_i18n().t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=use_i18n().t("field-new-password-hint") required=true maxlength=256 />
-                <button type="submit" class="button primary">{use_i18n().t("reset-submit")}</button>
+                <Field form="password" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=256 />
+                <button type="submit" class="button primary">{t.t(submit_key)}</button>
             </form>
-        })}
-        <p class="hint">{t.t("reset-hint")}</p>
+        }
+    });
+    let problem = invalid.then(|| {
+        view! { <p class="notice error" role="alert">{t.t(invalid_key)}</p> }
+    });
+    view! {
+        {problem}
+        {invalid.then(children)}
+        {form}
     }
 }
 
@@ -310,7 +332,9 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
                 {manager.then(|| view! {
                     <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>
                     <li><A href="/praxis/vertrag">{use_i18n().t("vertrag-title")}</A></li>
+                    <li><A href="/praxis/team">{use_i18n().t("team-title")}</A></li>
                 })}
+                <li><A href="/praxis/sicherheit">{t.t("security-title")}</A></li>
             </ul>
             <form method="post" action="/abmelden" class="inline-form">
                 <button type="submit" class="button">{t.t("logout-submit")}</button>
@@ -322,7 +346,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
 
 /// Frame of every logged-in page: loads who is logged in, then shows nav and content.
 #[component]
-fn PracticeArea(children: ChildrenFn) -> impl IntoView {
+pub(super) fn PracticeArea(children: ChildrenFn) -> impl IntoView {
     let info = Resource::new_blocking(|| (), |_| load_session_info());
     let children = StoredValue::new(children);
     view! {
@@ -355,7 +379,12 @@ pub fn PracticeHomePage() -> impl IntoView {
                     let nudge = info.as_ref().is_some_and(|i| i.role == Role::Owner && !i.totp_enabled);
                     view! {
                         <p>{info.map(|i| use_i18n().t_with("practice-home-welcome", &[("name", &i.display_name)]))}</p>
-                        {nudge.then(|| view! { <p class="notice" role="note">{use_i18n().t("practice-home-totp-nudge")}</p> })}
+                        {nudge.then(|| view! {
+                            <p class="notice" role="note">
+                                {use_i18n().t("practice-home-totp-nudge")} " "
+                                <A href="/praxis/sicherheit">{use_i18n().t("practice-home-totp-link")}</A>
+                            </p>
+                        })}
                     }
                 })}
             </Suspense>

@@ -1,7 +1,9 @@
 //! Server functions the practice pages load their data with; each one works only on the
 //! logged-in person's own practice.
 
-use super::types::{Rechnungsdaten, SessionInfo, Stammdaten, Vertrag};
+use super::types::{
+    Rechnungsdaten, SecondFactorView, SessionInfo, Stammdaten, TeamMember, Vertrag,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -84,4 +86,28 @@ pub async fn load_vertrag() -> Result<Vertrag, AppError> {
             .map(crate::time::german_date)
             .unwrap_or_default(),
     })
+}
+
+/// The logged-in person's second factor: on/off, or the QR code of a setup in progress.
+#[server(endpoint = "praxis/sicherheit", input = server_fn::codec::GetUrl)]
+pub async fn load_second_factor() -> Result<SecondFactorView, AppError> {
+    let me = crate::error::with_status(super::auth::require_user().await)?;
+    let state = crate::state::app_state()?;
+    crate::error::with_status(
+        super::second_factor::view(&state, &me)
+            .await
+            .map_err(AppError::from),
+    )
+}
+
+/// Everyone in the practice (owner only).
+#[server(endpoint = "praxis/team", input = server_fn::codec::GetUrl)]
+pub async fn load_team() -> Result<Vec<TeamMember>, AppError> {
+    let me = crate::error::with_status(super::auth::require_manager().await)?;
+    let state = crate::state::app_state()?;
+    crate::error::with_status(
+        super::team::members(&state, &me)
+            .await
+            .map_err(AppError::from),
+    )
 }

@@ -42,6 +42,31 @@ pub enum AccountError {
     App(#[from] crate::error::AppError),
 }
 
+impl From<AccountError> for crate::error::AppError {
+    /// For server functions: the typed error without internals (those go to the log).
+    fn from(e: AccountError) -> Self {
+        use crate::error::AppError;
+        match e {
+            AccountError::App(e) => e,
+            AccountError::Invalid(_) => AppError::BadRequest,
+            AccountError::Hashing(PasswordHashError::Busy) => AppError::Busy,
+            other => {
+                tracing::error!(error = %other, "account action failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+impl AccountError {
+    /// One problem with one field of `form`.
+    pub fn field(form: &str, field: &str, key: &str) -> Self {
+        let mut c = Checker::new(form, BTreeMap::new());
+        c.key(field, key);
+        AccountError::Invalid(c.feedback)
+    }
+}
+
 /// Collects field problems while parsing a form.
 pub struct Checker {
     pub feedback: FormFeedback,
@@ -142,11 +167,11 @@ pub mod limits {
 }
 
 /// Validated personal data of a practice user.
-struct Person {
-    title: String,
-    first_name: String,
-    last_name: String,
-    specialty: String,
+pub(super) struct Person {
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub specialty: String,
 }
 
 /// Validated practice address and identifiers.
@@ -197,7 +222,7 @@ fn check_practice(
     })
 }
 
-fn check_person(
+pub(super) fn check_person(
     c: &mut Checker,
     title: &str,
     first: &str,
@@ -219,7 +244,11 @@ fn check_person(
     })
 }
 
-fn check_password(c: &mut Checker, password: &str, context: &[&str]) -> Option<NewPassword> {
+pub(super) fn check_password(
+    c: &mut Checker,
+    password: &str,
+    context: &[&str],
+) -> Option<NewPassword> {
     match NewPassword::parse(password, context) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -229,7 +258,7 @@ fn check_password(c: &mut Checker, password: &str, context: &[&str]) -> Option<N
     }
 }
 
-fn recipient<'a>(
+pub(super) fn recipient<'a>(
     user: &'a practice_user::Model,
     name: &'a str,
     practice: &'a practice::Model,
@@ -242,7 +271,7 @@ fn recipient<'a>(
     }
 }
 
-fn link(state: &AppState, path: &str, token: &str) -> String {
+pub(super) fn link(state: &AppState, path: &str, token: &str) -> String {
     format!(
         "{}{path}?token={token}",
         state.settings.application.base_url.trim_end_matches('/')
@@ -412,7 +441,7 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<bool, Account
     Ok(true)
 }
 
-async fn user_by_email(
+pub(super) async fn user_by_email(
     state: &AppState,
     email: &str,
 ) -> Result<Option<(practice_user::Model, practice::Model)>, DbErr> {
@@ -428,7 +457,11 @@ async fn user_by_email(
 }
 
 /// Counts a request for `kind` (resend, reset) per address; `false` when over the limit.
-async fn within_mail_limit(state: &AppState, kind: &str, email: &str) -> Result<bool, DbErr> {
+pub(super) async fn within_mail_limit(
+    state: &AppState,
+    kind: &str,
+    email: &str,
+) -> Result<bool, DbErr> {
     let key = format!(
         "{kind}:{}",
         &throttle::account_key(&email.trim().to_lowercase())[5..]
@@ -724,7 +757,7 @@ pub struct StammdatenInput {
     pub lanr: String,
 }
 
-fn echo_pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(super) fn echo_pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -99,6 +99,8 @@ pub struct Vertrag {
 /// One row of the team list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {
+    /// The member's id, for the remove button.
+    pub id: String,
     pub display_name: String,
     pub email: String,
     pub role: Role,

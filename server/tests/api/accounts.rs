@@ -357,6 +357,8 @@ async fn a_practice_never_sees_or_changes_another_practices_data() {
         "/api/praxis/rechnungsdaten",
         "/api/praxis/vertrag",
         "/api/praxis/sitzung",
+        "/api/praxis/sicherheit",
+        "/api/praxis/team",
     ] {
         let a_sees = app.get(path).await.text().await.unwrap();
         let b_sees = b
@@ -395,6 +397,8 @@ async fn a_practice_never_sees_or_changes_another_practices_data() {
         "/api/praxis/stammdaten",
         "/api/praxis/rechnungsdaten",
         "/api/praxis/vertrag",
+        "/api/praxis/sicherheit",
+        "/api/praxis/team",
     ] {
         let r = anonymous
             .get(format!("{}{path}", app.address))
