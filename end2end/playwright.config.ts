@@ -8,7 +8,10 @@ const serverBin = process.env.SERVER_BIN;
 if (!serverBin) {
   throw new Error('SERVER_BIN must name the release server binary (scripts/test.sh sets it)');
 }
-const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/sprechzimmer-e2e-${process.pid}`;
+// Set once in the runner; workers inherit the environment, so they read the same outbox.
+process.env.E2E_DATA_DIR ??= `/tmp/sprechzimmer-e2e-${process.pid}`;
+const dataDir = process.env.E2E_DATA_DIR;
+process.env.E2E_OUTBOX_DIR = `${dataDir}/outbox`;
 
 export const chromiumArgs = [
   '--headless',
@@ -54,6 +57,9 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: 'target/site',
       APP_ENVIRONMENT: 'local',
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      APP_APPLICATION__BASE_URL: `http://127.0.0.1:${port}`,
+      APP_EMAIL__TRANSPORT: 'file',
+      APP_EMAIL__OUTBOX_DIR: `${dataDir}/outbox`,
       RUST_LOG: 'warn',
     },
   },

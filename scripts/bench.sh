@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures what BENCHMARKS.md reports for the foundation: the release wasm size and the latency
-# of server-rendered pages under load (wrk, loopback). Run after `cargo leptos build --release`.
+# Measures what BENCHMARKS.md reports: the release wasm size, the latency of server-rendered
+# pages under load and the login throughput with argon2id (wrk, loopback). Run after
+# `cargo leptos build --release`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 apt_install wrk brotli
@@ -18,4 +19,11 @@ for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/r
 for path in / /datenschutz /health/ready; do
   echo "== GET $path (wrk -t2 -c16 -d10s)"
   wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+done
+
+# Logins: the demo owner logs in again and again; argon2id (m=19456 KiB, t=2, p=1) dominates.
+for connections in 2 16; do
+  echo "== POST /anmelden, demo login (wrk -t2 -c$connections -d15s)"
+  wrk -t2 -c"$connections" -d15s --latency -s scripts/bench-login.lua "http://127.0.0.1:$port/anmelden" \
+    | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors|logins:"
 done

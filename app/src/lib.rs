@@ -89,12 +89,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("anmelden/zweiter-faktor") view=SecondFactorPage />
                     <Route path=path!("passwort-vergessen") view=ForgotPasswordPage />
                     <Route path=path!("passwort-neu") view=ResetPasswordPage />
-                    <Route path=path!("praxis") view=PracticeHomePage />
-                    <Route path=path!("praxis/stammdaten") view=StammdatenPage />
-                    <Route path=path!("praxis/rechnungsdaten") view=RechnungsdatenPage />
-                    <Route path=path!("praxis/vertrag") view=VertragPage />
-                    <Route path=path!("praxis/sicherheit") view=SecurityPage />
-                    <Route path=path!("praxis/team") view=TeamPage />
+                    // In order: the logged-in pages load their data in Suspense, and out-of-order
+                    // streaming would need JavaScript to put it into place.
+                    <Route path=path!("praxis") view=PracticeHomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/stammdaten") view=StammdatenPage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/rechnungsdaten") view=RechnungsdatenPage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/vertrag") view=VertragPage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/sicherheit") view=SecurityPage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/team") view=TeamPage ssr=SsrMode::InOrder />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>
             </Layout>

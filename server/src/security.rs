@@ -89,6 +89,12 @@ fn set(headers: &mut HeaderMap, name: impl header::IntoHeaderName, value: &str) 
 /// Refuses state-changing requests that a browser sent from another site (CSRF): such a request
 /// carries `Sec-Fetch-Site: cross-site`/`same-site` or an `Origin` that is not ours. Requests
 /// without these headers come from non-browser clients, which hold no session cookie of a user.
+///
+/// `Origin: null` is what browsers send for our own form posts, because our
+/// `Referrer-Policy: no-referrer` also hides the origin of non-CORS requests (Fetch standard,
+/// "serializing a request origin"). It is accepted only together with
+/// `Sec-Fetch-Site: same-origin`, which the browser sets and no page can forge; without fetch
+/// metadata a `null` origin (e.g. a sandboxed frame on another site) is refused.
 pub async fn same_origin_only(
     State(config): State<Arc<SecurityConfig>>,
     request: Request,
@@ -105,9 +111,10 @@ pub async fn same_origin_only(
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let cross_site = matches!(fetch_site, Some(site) if site != "same-origin" && site != "none");
     let foreign_origin = origin.is_some_and(|o| {
-        app::settings::normalize_origin(o).as_deref() != Some(config.origin.as_str())
+        o != "null" && app::settings::normalize_origin(o).as_deref() != Some(config.origin.as_str())
     });
-    if cross_site || foreign_origin {
+    let opaque_origin_unvouched = origin == Some("null") && fetch_site != Some("same-origin");
+    if cross_site || foreign_origin || opaque_origin_unvouched {
         tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-origin request refused");
         return error_response(
             StatusCode::FORBIDDEN,

@@ -190,8 +190,7 @@ fn MemberList(members: Vec<TeamMember>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
-            <table class="members">
+        <table class="members">
                 <caption>{t.t("team-list-caption")}</caption>
                 <thead>
                     <tr>
@@ -203,8 +202,7 @@ fn MemberList(members: Vec<TeamMember>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
-        </div>
+        </table>
     }
 }
 

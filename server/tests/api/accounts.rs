@@ -241,6 +241,35 @@ async fn cross_site_form_posts_are_refused() {
 }
 
 #[tokio::test]
+async fn own_form_posts_from_a_browser_pass_although_the_origin_is_hidden() {
+    // What Chromium and Firefox send for our form posts under `Referrer-Policy: no-referrer`.
+    let app = spawn_app().await;
+    app.register_verified("olga@example.de").await;
+    let post = |fetch_site: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(format!("{}/anmelden", app.address))
+            .header("Origin", "null");
+        if let Some(site) = fetch_site {
+            request = request.header("Sec-Fetch-Site", site);
+        }
+        request
+            .form(&[("email", "olga@example.de"), ("password", PASSWORD)])
+            .send()
+    };
+    assert_eq!(
+        location(&post(Some("same-origin")).await.unwrap()),
+        "/praxis"
+    );
+    assert_eq!(
+        post(None).await.unwrap().status(),
+        403,
+        "null origin without fetch metadata"
+    );
+    assert_eq!(post(Some("cross-site")).await.unwrap().status(), 403);
+}
+
+#[tokio::test]
 async fn a_password_reset_ends_every_other_session_and_works_once() {
     let app = spawn_app().await;
     app.register_verified("ida@example.de").await;

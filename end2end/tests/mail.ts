@@ -1,0 +1,103 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
+
+/** Where the server under test writes its e-mails (file transport, see playwright.config.ts). */
+export const outboxDir = () => {
+  const dir = process.env.E2E_OUTBOX_DIR;
+  if (!dir) throw new Error('E2E_OUTBOX_DIR is not set (playwright.config.ts sets it)');
+  return dir;
+};
+
+export interface Mail {
+  subject: string;
+  text: string;
+}
+
+function decodeWords(header: string): string {
+  return header.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, kind: string, data: string) =>
+    kind.toLowerCase() === 'b'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+  );
+}
+
+function decodeQuotedPrintable(body: string): string {
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => `%${hex}`)
+    .replace(/%(?![0-9A-F]{2})/gi, '%25');
+  return decodeURIComponent(bytes);
+}
+
+/** Headers (unfolded) and body of one MIME entity. */
+function split(entity: string): { headers: Map<string, string>; body: string } {
+  const cut = entity.search(/\r?\n\r?\n/);
+  const head = entity.slice(0, cut).replace(/\r?\n[ \t]+/g, ' ');
+  const headers = new Map<string, string>();
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { headers, body: entity.slice(cut).replace(/^\r?\n\r?\n/, '') };
+}
+
+function decodeBody(headers: Map<string, string>, body: string): string {
+  const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') return decodeQuotedPrintable(body);
+  return body;
+}
+
+/** The text/plain part of a raw message. */
+export function parseMail(raw: string): Mail & { to: string } {
+  const { headers, body } = split(raw);
+  const subject = decodeWords(headers.get('subject') ?? '');
+  const to = decodeWords(headers.get('to') ?? '');
+  const boundary = /boundary="?([^";]+)"?/i.exec(headers.get('content-type') ?? '')?.[1];
+  if (!boundary) return { subject, to, text: decodeBody(headers, body) };
+  for (const part of body.split(`--${boundary}`)) {
+    const entity = split(part.replace(/^\r?\n/, ''));
+    if ((entity.headers.get('content-type') ?? '').startsWith('text/plain')) {
+      return { subject, to, text: decodeBody(entity.headers, entity.body) };
+    }
+  }
+  throw new Error(`no text/plain part in message "${subject}"`);
+}
+
+/** Waits until a message to `address` whose subject matches arrives in the outbox. */
+export async function waitForMail(address: string, subject: RegExp, timeoutMs = 15_000): Promise<Mail> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const names = await readdir(outboxDir()).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.eml'))) {
+      const mail = parseMail(await readFile(join(outboxDir(), name), 'utf8'));
+      if (mail.to.includes(address) && subject.test(mail.subject)) return mail;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no e-mail to ${address} with subject ${subject} within ${timeoutMs} ms`);
+}
+
+/** The first link in `text` whose path starts with `path`. */
+export function linkIn(text: string, path: string): string {
+  const match = new RegExp(`https?://\\S+?${path.replace(/[/?]/g, '\\$&')}\\S*`).exec(text);
+  if (!match) throw new Error(`no link to ${path} in:\n${text}`);
+  return match[0];
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) written here independently of the server. */
+export function totp(secretBase32: string, unixSeconds: number): string {
+  const clean = secretBase32.replace(/[\s=]/g, '').toUpperCase();
+  let bits = '';
+  for (const c of clean) bits += BASE32.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
