@@ -9,6 +9,8 @@ pub mod entities;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod maintenance;
 pub mod policy;
 pub mod practice;
 #[cfg(feature = "ssr")]

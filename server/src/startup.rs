@@ -248,6 +248,10 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let maintenance = tokio::spawn(app::maintenance::run(
+            self.database.conn.clone(),
+            self.outbox_worker.clock.clone(),
+        ));
         let outbox = tokio::spawn(self.outbox_worker.run());
         let cleanup = tokio::spawn(
             self.session_store
@@ -287,6 +291,7 @@ impl Application {
             }
         };
         cleanup.abort();
+        maintenance.abort();
         outbox.abort();
         self.database.conn.close().await.ok();
         tracing::info!("server stopped");

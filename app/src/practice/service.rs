@@ -467,7 +467,7 @@ pub(super) async fn within_mail_limit(
         &throttle::account_key(&email.trim().to_lowercase())[5..]
     );
     let now = state.clock.now();
-    let count = throttle::record_failure(&state.db, &key, i32::MAX, now).await?;
+    let count = throttle::count_request(&state.db, &key, now).await?;
     Ok(count <= 5)
 }
 

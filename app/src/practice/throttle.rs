@@ -109,6 +109,16 @@ pub async fn record_failure(
     Ok(failures)
 }
 
+/// Counts one request under `key` in the current window without ever locking (for limits the
+/// caller enforces itself, e.g. e-mails per address); returns the count so far.
+pub async fn count_request(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    record_failure(conn, key, i32::MAX, now).await
+}
+
 /// Forgets the failures of `key` (after a successful login or a password reset).
 pub async fn reset(conn: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
     Throttle::delete_by_id(key.to_owned())

@@ -6,6 +6,7 @@ mod accounts;
 mod database;
 mod health;
 mod helpers;
+mod maintenance;
 mod pages;
 mod second_factor;
 mod security;
