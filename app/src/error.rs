@@ -26,6 +26,9 @@ pub enum AppError {
     /// Too many requests; try again later.
     #[error("busy")]
     Busy,
+    /// No such thing (or not the caller's: the answer is the same).
+    #[error("not found")]
+    NotFound,
 }
 
 impl AppError {
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Unauthorized => "error-unauthorized",
             AppError::Forbidden => "error-forbidden",
             AppError::Busy => "error-busy",
+            AppError::NotFound => "error-not-found",
         }
     }
 
@@ -51,6 +55,7 @@ impl AppError {
             AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
             AppError::Forbidden => http::StatusCode::FORBIDDEN,
             AppError::Busy => http::StatusCode::TOO_MANY_REQUESTS,
+            AppError::NotFound => http::StatusCode::NOT_FOUND,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Sprechzimmer: components, server functions and types shared by the server and the browser.
 #![recursion_limit = "256"]
 
+pub mod calendar;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod email;
@@ -30,6 +31,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::calendar::pages::{AppointmentPage, NewAppointmentPage, WeekPage};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::practice::account_pages::{InvitationPage, SecurityPage, TeamPage};
 use crate::practice::pages::{
@@ -99,6 +101,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/vertrag") view=VertragPage ssr=SsrMode::InOrder />
                     <Route path=path!("praxis/sicherheit") view=SecurityPage ssr=SsrMode::InOrder />
                     <Route path=path!("praxis/team") view=TeamPage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/termine") view=WeekPage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/termine/neu") view=NewAppointmentPage ssr=SsrMode::InOrder />
+                    <Route path=path!("praxis/termin/:id") view=AppointmentPage ssr=SsrMode::InOrder />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>
             </Layout>

@@ -98,6 +98,16 @@ pub struct EmailSettings {
     pub smtp_timeout_seconds: u64,
 }
 
+impl EmailSettings {
+    /// The bare address of `from` (`no-reply@praxis.example`), e.g. for an `.ics` organizer.
+    pub fn from_address(&self) -> String {
+        match (self.from.rfind('<'), self.from.rfind('>')) {
+            (Some(start), Some(end)) if start < end => self.from[start + 1..end].trim().to_owned(),
+            _ => self.from.trim().to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EmailTransport {

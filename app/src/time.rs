@@ -1,6 +1,6 @@
 //! Times are stored in UTC and shown in Europe/Berlin, the practices' time zone.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Berlin;
 
 /// The calendar date in Berlin at `instant`.
@@ -11,6 +11,87 @@ pub fn berlin_date(instant: DateTime<Utc>) -> NaiveDate {
 /// "23.11.2026".
 pub fn german_date(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+];
+const MONTHS: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+
+fn weekday(date: NaiveDate) -> &'static str {
+    WEEKDAYS[date.weekday().num_days_from_monday() as usize]
+}
+
+fn month(date: NaiveDate) -> &'static str {
+    MONTHS[date.month0() as usize]
+}
+
+/// "Dienstag, 12. Januar 2027" for the Berlin date of `instant`.
+pub fn german_long_date(instant: DateTime<Utc>) -> String {
+    let d = berlin_date(instant);
+    format!("{}, {}. {} {}", weekday(d), d.day(), month(d), d.year())
+}
+
+/// "10:00" in Berlin time.
+pub fn german_time(instant: DateTime<Utc>) -> String {
+    instant.with_timezone(&Berlin).format("%H:%M").to_string()
+}
+
+/// "Montag, 11. Januar" (a day heading in the calendar).
+pub fn german_day_label(date: NaiveDate) -> String {
+    format!("{}, {}. {}", weekday(date), date.day(), month(date))
+}
+
+/// "11.–17. Januar 2027", "29. März – 4. April 2027", "28. Dezember 2026 – 3. Januar 2027".
+pub fn german_week_label(monday: NaiveDate) -> String {
+    let sunday = monday + chrono::Duration::days(6);
+    if monday.year() != sunday.year() {
+        format!(
+            "{}. {} {} – {}. {} {}",
+            monday.day(),
+            month(monday),
+            monday.year(),
+            sunday.day(),
+            month(sunday),
+            sunday.year()
+        )
+    } else if monday.month() != sunday.month() {
+        format!(
+            "{}. {} – {}. {} {}",
+            monday.day(),
+            month(monday),
+            sunday.day(),
+            month(sunday),
+            sunday.year()
+        )
+    } else {
+        format!(
+            "{}.–{}. {} {}",
+            monday.day(),
+            sunday.day(),
+            month(sunday),
+            sunday.year()
+        )
+    }
 }
 
 #[cfg(test)]
@@ -31,5 +112,25 @@ mod tests {
             let instant: DateTime<Utc> = utc.parse().unwrap();
             assert_eq!(german_date(berlin_date(instant)), expected, "{utc}");
         }
+    }
+
+    #[test]
+    fn german_labels_for_dates_times_and_weeks() {
+        let at: DateTime<Utc> = "2027-01-12T09:00:00Z".parse().unwrap();
+        assert_eq!(german_long_date(at), "Dienstag, 12. Januar 2027");
+        assert_eq!(german_time(at), "10:00");
+        let summer: DateTime<Utc> = "2027-03-28T08:00:00Z".parse().unwrap();
+        assert_eq!(german_time(summer), "10:00", "CEST after the spring change");
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(german_day_label(d("2027-01-11")), "Montag, 11. Januar");
+        assert_eq!(german_week_label(d("2027-01-11")), "11.–17. Januar 2027");
+        assert_eq!(
+            german_week_label(d("2027-03-29")),
+            "29. März – 4. April 2027"
+        );
+        assert_eq!(
+            german_week_label(d("2026-12-28")),
+            "28. Dezember 2026 – 3. Januar 2027"
+        );
     }
 }

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_practice;
 mod m20261123_000002_create_accounts;
+mod m20261123_000003_create_appointments;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_practice::Migration),
             Box::new(m20261123_000002_create_accounts::Migration),
+            Box::new(m20261123_000003_create_appointments::Migration),
         ]
     }
 }

@@ -172,6 +172,7 @@ impl Application {
             .route("/health/live", get(health::live))
             .route("/health/ready", get(health::ready))
             .merge(app::practice::handlers::routes())
+            .merge(app::calendar::handlers::routes())
             .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

@@ -37,3 +37,22 @@ email-already-body = soeben wurde versucht, mit Ihrer E-Mail-Adresse eine neue P
 
     Wenn Sie das waren, melden Sie sich einfach an. Haben Sie Ihr Passwort vergessen, können Sie auf der Anmeldeseite ein neues festlegen. Waren Sie es nicht, müssen Sie nichts tun.
 email-already-link = Zur Anmeldung
+
+email-appointment-invite-subject = Ihre Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-invite-body = { $doctor } ({ $practice }) erwartet Sie zur Videosprechstunde am { $date } um { $time } Uhr (etwa { $duration } Minuten).
+email-appointment-change-subject = Geänderter Termin: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-change-body = Ihr Termin zur Videosprechstunde bei { $doctor } ({ $practice }) wurde geändert. Der neue Termin ist am { $date } um { $time } Uhr (etwa { $duration } Minuten).
+email-appointment-cancel-subject = Abgesagt: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-cancel-body = Ihr Termin zur Videosprechstunde bei { $doctor } ({ $practice }) am { $date } um { $time } Uhr ist abgesagt. Ihr Zugangscode gilt nicht mehr.
+email-appointment-link = Zur Videosprechstunde
+email-appointment-code = Geben Sie dort Ihren vollständigen Namen und diesen Zugangscode ein:
+
+    { $code }
+
+    Der Code gilt nur für diesen Termin: ab 30 Minuten vor Beginn bis zum Ende.
+email-appointment-code-unchanged = Ihr Zugangscode aus der ersten Einladung bleibt gültig.
+email-appointment-needs = Sie brauchen: ein Smartphone, Tablet oder einen Computer mit Kamera, Mikrofon und Lautsprecher und einen aktuellen Browser (Chrome, Firefox, Safari oder Edge). Sie brauchen keine App und kein Konto. Bitte kommen Sie etwa 5 Minuten vor dem Termin, damit die Technik in Ruhe geprüft werden kann.
+email-appointment-cancel-how = Wenn Sie den Termin nicht wahrnehmen können, sagen Sie ihn bitte bei der Praxis ab: { $phone }. Im Anhang finden Sie den Termin für Ihren Kalender.
+email-appointment-ics-summary = Videosprechstunde – { $doctor }, { $practice }
+email-appointment-ics-description = Videosprechstunde bei { $doctor }. Adresse: { $url } — Ihren Zugangscode finden Sie in der Einladungs-E-Mail. Absagen: { $phone }
+email-appointment-rebook = Für einen neuen Termin wenden Sie sich bitte an die Praxis: { $phone }. Im Anhang finden Sie die Absage für Ihren Kalender.

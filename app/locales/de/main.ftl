@@ -58,3 +58,4 @@ error-transport = Keine Verbindung zum Server. Bitte prüfen Sie Ihre Internetve
 error-bad-request = Die Anfrage war unvollständig oder ungültig. Bitte laden Sie die Seite neu.
 error-payload-too-large = Die gesendeten Daten sind zu groß.
 error-forbidden-origin = Diese Anfrage kam nicht von unserer Seite und wurde abgelehnt.
+error-not-found = Das gesuchte Element gibt es nicht (mehr).

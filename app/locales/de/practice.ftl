@@ -152,6 +152,7 @@ team-role-required = Bitte wählen Sie eine Rolle.
 team-email-taken = Für diese Adresse gibt es schon ein Konto. Eine Adresse kann nur zu einem Konto gehören; bitte nutzen Sie eine andere.
 team-full = Ihre Praxis hat die Höchstzahl von 50 Personen erreicht.
 team-invited = Die Einladung ist unterwegs.
+team-has-appointments = Diese Person hat Termine im Kalender. Bitte sagen Sie künftige Termine ab oder geben Sie sie an jemand anderen; vergangene Termine werden spätestens 3 Monate nach dem Termin gelöscht.
 team-removed = Die Person wurde entfernt; ihre Anmeldungen sind beendet.
 
 invitation-title = Einladung annehmen

@@ -3,7 +3,7 @@
 
 use crate::settings::{EmailSettings, EmailTransport, SmtpTls};
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{header::ContentType, Attachment as LettreAttachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
@@ -63,6 +63,8 @@ pub struct EmailMessage {
     pub html: String,
     /// `<id@sprechzimmer>`, stable per outbox row so a re-sent message keeps its identity.
     pub message_id: String,
+    /// Sent as a third part after text and HTML (multipart/mixed).
+    pub attachment: Option<super::outbox::Attachment>,
 }
 
 /// Sends e-mails; cheap to clone, all clones share one transport.
@@ -174,12 +176,23 @@ impl Mailer {
                 HeaderName::new_from_ascii_str("Auto-Submitted"),
                 "auto-generated".into(),
             ))
-            .multipart(MultiPart::alternative_plain_html(
-                message.text.clone(),
-                message.html.clone(),
-            ))
+            .multipart(body(message)?)
             .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
     }
+}
+
+/// Text and HTML as alternatives; with an attachment, both wrapped in multipart/mixed.
+fn body(message: &EmailMessage) -> Result<MultiPart, SendError> {
+    let alternative = MultiPart::alternative_plain_html(message.text.clone(), message.html.clone());
+    let Some(attachment) = &message.attachment else {
+        return Ok(alternative);
+    };
+    let content_type = ContentType::parse(&attachment.content_type)
+        .map_err(|e| SendError::Permanent(format!("attachment content type: {e}")))?;
+    Ok(MultiPart::mixed().multipart(alternative).singlepart(
+        LettreAttachment::new(attachment.filename.clone())
+            .body(attachment.body.clone(), content_type),
+    ))
 }
 
 /// Creates the outbox folder readable by the server's user only, since messages hold
@@ -336,6 +349,7 @@ mod tests {
             text: "Hallo,\nbitte bestätigen Sie: https://video.example.de/bestaetigen/abc\n".into(),
             html: "<p>Hallo, bitte <a href=\"https://video.example.de/bestaetigen/abc\">bestätigen</a> Sie.</p>".into(),
             message_id: "<0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b@sprechzimmer>".into(),
+            attachment: None,
         }
     }
 

@@ -31,6 +31,22 @@ pub struct NewEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub attachment: Option<Attachment>,
+}
+
+/// A text attachment, e.g. the `.ics` of an appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl NewEmail {
+    pub fn with_attachment(mut self, attachment: Attachment) -> Self {
+        self.attachment = Some(attachment);
+        self
+    }
 }
 
 /// Wakes the worker when a request has queued a message, so it goes out at once.
@@ -63,6 +79,9 @@ pub async fn enqueue(
         sent_at: Set(None),
         failed_at: Set(None),
         last_error: Set(None),
+        attachment_name: Set(email.attachment.as_ref().map(|a| a.filename.clone())),
+        attachment_type: Set(email.attachment.as_ref().map(|a| a.content_type.clone())),
+        attachment_body: Set(email.attachment.map(|a| a.body)),
     })
     .exec_without_returning(conn)
     .await?;
@@ -137,6 +156,18 @@ impl OutboxWorker {
                 text: row.body_text.clone(),
                 html: row.body_html.clone(),
                 message_id: format!("<{}@{}>", row.id, self.message_id_domain),
+                attachment: match (
+                    &row.attachment_name,
+                    &row.attachment_type,
+                    &row.attachment_body,
+                ) {
+                    (Some(filename), Some(content_type), Some(body)) => Some(Attachment {
+                        filename: filename.clone(),
+                        content_type: content_type.clone(),
+                        body: body.clone(),
+                    }),
+                    _ => None,
+                },
             };
             let result = self.mailer.send(&message).await;
             self.record(&row, result).await?;

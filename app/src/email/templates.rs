@@ -6,7 +6,7 @@ use crate::i18n::{I18n, Locale};
 use uuid::Uuid;
 
 /// One e-mail's content before rendering.
-struct Letter {
+pub(crate) struct Letter {
     subject: String,
     blocks: Vec<Block>,
 }
@@ -29,12 +29,13 @@ pub struct Recipient<'a> {
     pub practice_name: &'a str,
 }
 
-fn t(key: &str, args: &[(&str, &str)]) -> String {
+/// A German e-mail text by its Fluent key.
+pub(crate) fn t(key: &str, args: &[(&str, &str)]) -> String {
     I18n { locale: Locale::De }.t_with(key, args)
 }
 
 impl Letter {
-    fn new(kind: &str, to: &Recipient<'_>, extra: &[(&str, &str)]) -> Self {
+    pub(crate) fn new(kind: &str, to: &Recipient<'_>, extra: &[(&str, &str)]) -> Self {
         let mut args = vec![("name", to.name), ("practice", to.practice_name)];
         args.extend_from_slice(extra);
         Self {
@@ -44,14 +45,14 @@ impl Letter {
         .paragraphs(&t(&format!("email-{kind}-body"), &args))
     }
 
-    fn paragraphs(mut self, text: &str) -> Self {
+    pub(crate) fn paragraphs(mut self, text: &str) -> Self {
         for p in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
             self.blocks.push(Block::Paragraph(p.to_owned()));
         }
         self
     }
 
-    fn link(mut self, label: String, url: &str) -> Self {
+    pub(crate) fn link(mut self, label: String, url: &str) -> Self {
         self.blocks.push(Block::Link {
             label,
             url: url.to_owned(),
@@ -59,7 +60,7 @@ impl Letter {
         self
     }
 
-    fn into_email(self, to: &Recipient<'_>) -> NewEmail {
+    pub(crate) fn into_email(self, to: &Recipient<'_>) -> NewEmail {
         let footer = t("email-footer", &[("practice", to.practice_name)]);
         let mut text = String::new();
         let mut html = String::from(
@@ -97,6 +98,7 @@ impl Letter {
             subject: self.subject,
             text,
             html,
+            attachment: None,
         }
     }
 }

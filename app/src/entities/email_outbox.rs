@@ -20,6 +20,11 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub failed_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// One attachment (e.g. `termin.ics`): file name, MIME type, text content.
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub attachment_body: Option<String>,
 }
 
 impl std::fmt::Debug for Model {

@@ -2,6 +2,7 @@
 //! parse into the validated newtypes of their domain, wire types live in `<domain>/types.rs`.
 
 pub mod account_token;
+pub mod appointment;
 pub mod email_outbox;
 pub mod login_throttle;
 pub mod practice;

@@ -24,6 +24,10 @@ pub struct Model {
     pub contract_started_on: Option<Date>,
     pub terms_accepted_at: Option<DateTimeUtc>,
     pub terms_version: String,
+    /// Preselected appointment length in minutes.
+    pub default_duration_minutes: i32,
+    /// Whether patients get a reminder 24 h before.
+    pub reminders_enabled: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

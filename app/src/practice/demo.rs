@@ -46,6 +46,8 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service
         contract_started_on: Set(Some(crate::time::berlin_date(now))),
         terms_accepted_at: Set(Some(now)),
         terms_version: Set(crate::policy::TERMS_VERSION.to_owned()),
+        default_duration_minutes: Set(50),
+        reminders_enabled: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -15,18 +15,18 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 /// Whether the address has the query flag `name` (e.g. `?bestaetigt`).
-pub(super) fn has_flag(name: &'static str) -> Memo<bool> {
+pub(crate) fn has_flag(name: &'static str) -> Memo<bool> {
     let query = use_query_map();
     Memo::new(move |_| query.with(|q| q.get(name).is_some()))
 }
 
-pub(super) fn query_value(name: &'static str) -> Option<String> {
+pub(crate) fn query_value(name: &'static str) -> Option<String> {
     use_query_map().with_untracked(|q| q.get(name))
 }
 
 /// A page heading with the document title.
 #[component]
-pub(super) fn PageTitle(key: &'static str) -> impl IntoView {
+pub(crate) fn PageTitle(key: &'static str) -> impl IntoView {
     let text = use_i18n().t(key);
     view! {
         <Title text=text.clone() />
@@ -36,7 +36,7 @@ pub(super) fn PageTitle(key: &'static str) -> impl IntoView {
 
 /// Shown instead of the page when loading its data failed.
 #[component]
-pub(super) fn LoadError(error: AppError) -> impl IntoView {
+pub(crate) fn LoadError(error: AppError) -> impl IntoView {
     let t = use_i18n();
     view! { <p class="notice error" role="alert">{t.t(error.message_key())}</p> }
 }
@@ -328,6 +328,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
             </p>
             <ul>
                 <li><A href="/praxis">{t.t("practice-home-title")}</A></li>
+                <li><A href="/praxis/termine">{t.t("calendar-title")}</A></li>
                 <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
                 {manager.then(|| view! {
                     <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>
@@ -346,7 +347,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
 
 /// Frame of every logged-in page: loads who is logged in, then shows nav and content.
 #[component]
-pub(super) fn PracticeArea(children: ChildrenFn) -> impl IntoView {
+pub(crate) fn PracticeArea(children: ChildrenFn) -> impl IntoView {
     let info = Resource::new_blocking(|| (), |_| load_session_info());
     let children = StoredValue::new(children);
     view! {

@@ -379,6 +379,8 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         contract_started_on: Set(Some(crate::time::berlin_date(now))),
         terms_accepted_at: Set(Some(now)),
         terms_version: Set(TERMS_VERSION.to_owned()),
+        default_duration_minutes: Set(50),
+        reminders_enabled: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -757,7 +759,7 @@ pub struct StammdatenInput {
     pub lanr: String,
 }
 
-pub(super) fn echo_pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(crate) fn echo_pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -8,7 +8,7 @@ use super::tokens::{self, TokenPurpose};
 use super::types::{Role, TeamMember};
 use crate::email::outbox::enqueue;
 use crate::email::templates;
-use crate::entities::practice_user;
+use crate::entities::{appointment, practice_user};
 use crate::error::AppError;
 use crate::state::AppState;
 use sea_orm::{
@@ -168,6 +168,20 @@ pub async fn remove(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let Ok(id) = Uuid::parse_str(id.trim()) else {
         return Ok(false);
     };
+    // Appointments keep their doctor until they are deleted (3 months after the date at the
+    // latest); removing the doctor first would leave patients without anyone to meet.
+    let appointments = appointment::Entity::find()
+        .filter(appointment::Column::DoctorId.eq(id))
+        .filter(appointment::Column::PracticeId.eq(me.practice.id))
+        .count(&state.db)
+        .await?;
+    if appointments > 0 {
+        return Err(AccountError::field(
+            "invite",
+            "email",
+            "team-has-appointments",
+        ));
+    }
     let deleted = practice_user::Entity::delete_many()
         .filter(practice_user::Column::Id.eq(id))
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))

@@ -3,6 +3,7 @@
 //! this suite once for each).
 
 mod accounts;
+mod calendar;
 mod database;
 mod health;
 mod helpers;

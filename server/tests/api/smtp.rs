@@ -473,6 +473,7 @@ mod tests {
                  bestätigen</a> Sie Ihre Adresse.</p>"
             ),
             message_id: format!("<0190a1b2-0000-7000-8000-00000000000{n}@sprechzimmer>"),
+            attachment: None,
         }
     }
 

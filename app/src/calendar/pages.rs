@@ -1,0 +1,319 @@
+//! The calendar pages: the week (`/praxis/termine`), a new appointment
+//! (`/praxis/termine/neu`) and one appointment (`/praxis/termin/{id}`). Forms post to their own
+//! page and work without JavaScript.
+
+use super::server_fns::{load_appointment, load_choices, load_week};
+use super::types::{AppointmentDetail, DayView, FormChoices, WeekView, DURATIONS};
+use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice};
+use crate::i18n::use_i18n;
+use crate::practice::pages::{has_flag, query_value, LoadError, PageTitle, PracticeArea};
+use leptos::prelude::*;
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
+
+/// `/praxis/termine?datum=YYYY-MM-DD`: the week with that day, Monday first.
+#[component]
+pub fn WeekPage() -> impl IntoView {
+    let query = use_query_map();
+    let week = Resource::new_blocking(
+        move || query.with(|q| q.get("datum").unwrap_or_default()),
+        load_week,
+    );
+    let notice = if has_flag("angelegt").get_untracked() {
+        Some(use_i18n().t("calendar-created"))
+    } else {
+        None
+    };
+    view! {
+        <PracticeArea>
+            <PageTitle key="calendar-title" />
+            <SuccessNotice message=notice.clone() />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match week.await {
+                        Ok(w) => view! { <Week week=w /> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PracticeArea>
+    }
+}
+
+#[component]
+fn Week(week: WeekView) -> impl IntoView {
+    let t = use_i18n();
+    let new_link = format!("/praxis/termine/neu?datum={}", week.monday);
+    let days = week
+        .days
+        .into_iter()
+        .map(|day| view! { <Day day /> })
+        .collect_view();
+    view! {
+        <nav class="week-nav" aria-label=t.t("calendar-nav-label")>
+            <A href=format!("/praxis/termine?datum={}", week.previous)>{t.t("calendar-previous")}</A>
+            <A href="/praxis/termine">{t.t("calendar-today")}</A>
+            <A href=format!("/praxis/termine?datum={}", week.next)>{t.t("calendar-next")}</A>
+            <form method="get" action="/praxis/termine" class="inline-form date-jump">
+                <label for="calendar-date">{t.t("calendar-jump")}</label>
+                <input id="calendar-date" type="date" name="datum" value=week.monday.clone() />
+                <button type="submit" class="button">{t.t("calendar-show")}</button>
+            </form>
+        </nav>
+        <p><a class="button primary" href=new_link>{t.t("calendar-new")}</a></p>
+        <h2>{week.label}</h2>
+        <ol class="week">{days}</ol>
+    }
+}
+
+#[component]
+fn Day(day: DayView) -> impl IntoView {
+    let t = use_i18n();
+    let empty = day.appointments.is_empty();
+    let items = day
+        .appointments
+        .into_iter()
+        .map(|a| {
+            let t = use_i18n();
+            let href = format!("/praxis/termin/{}", a.id);
+            view! {
+                <li class:cancelled=a.cancelled>
+                    <a href=href>
+                        <span class="appointment-time">{a.time}</span> " "
+                        <span class="appointment-patient">{a.patient_name}</span>
+                    </a>
+                    <span class="hint">" · " {a.doctor_name}</span>
+                    {a.cancelled.then(|| view! { <span class="badge">{t.t("calendar-cancelled")}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let today = day.is_today;
+    view! {
+        <li class="day" class:today=today aria-current=today.then_some("date")>
+            <h3>
+                {day.label}
+                {today.then(|| view! { " " <span class="badge">{use_i18n().t("calendar-today-badge")}</span> })}
+            </h3>
+            {if empty {
+                view! { <p class="hint">{t.t("calendar-free")}</p> }.into_any()
+            } else {
+                view! { <ul class="appointments">{items}</ul> }.into_any()
+            }}
+        </li>
+    }
+}
+
+/// The fields of the appointment form (new and edit).
+#[component]
+fn AppointmentFields(
+    feedback: FormFeedback,
+    choices: FormChoices,
+    #[prop(optional)] initial: Option<AppointmentDetail>,
+    date: String,
+) -> impl IntoView {
+    let t = use_i18n();
+    let f = "appointment";
+    let i = initial.clone();
+    let value = |name: &str, fallback: String| {
+        feedback
+            .value(f, name)
+            .map(str::to_owned)
+            .unwrap_or(fallback)
+    };
+    let duration = value(
+        "duration",
+        i.as_ref()
+            .map(|i| i.duration)
+            .unwrap_or(choices.default_duration)
+            .to_string(),
+    );
+    let doctor = value(
+        "doctor_id",
+        i.as_ref()
+            .map(|i| i.doctor_id.clone())
+            .unwrap_or(choices.me.clone()),
+    );
+    let note = value(
+        "note",
+        i.as_ref().map(|i| i.note.clone()).unwrap_or_default(),
+    );
+    let select = |name: &'static str,
+                  label: String,
+                  options: Vec<(String, String)>,
+                  chosen: String| {
+        let id = format!("{f}-{name}");
+        let issue = feedback.issue(f, name).map(crate::forms::issue_text);
+        let error_id = issue.as_ref().map(|_| format!("{id}-error"));
+        let invalid = issue.is_some();
+        let options = options
+            .into_iter()
+            .map(|(v, l)| {
+                let selected = v == chosen;
+                view! { <option value=v selected=selected>{l}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field" class:field-invalid=invalid>
+                <label for=id.clone()>{label}</label>
+                {issue.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+                <select id=id name=name required=true aria-invalid=invalid.then_some("true") aria-describedby=error_id.clone()>{options}</select>
+            </div>
+        }
+    };
+    let minutes = DURATIONS
+        .iter()
+        .map(|d| {
+            (
+                d.to_string(),
+                t.t_with("calendar-minutes", &[("count", &d.to_string())]),
+            )
+        })
+        .collect();
+    let mut doctors: Vec<(String, String)> = Vec::new();
+    if choices.me.is_empty() {
+        doctors.push((String::new(), t.t("field-kv-region-choose")));
+    }
+    doctors.extend(
+        choices
+            .doctors
+            .iter()
+            .map(|d| (d.id.clone(), d.name.clone())),
+    );
+    let (name, email, time) = match &i {
+        Some(i) => (
+            i.patient_name.clone(),
+            i.patient_email.clone(),
+            i.time.clone(),
+        ),
+        None => Default::default(),
+    };
+    let note_issue = feedback.issue(f, "note").map(crate::forms::issue_text);
+    let note_invalid = note_issue.is_some();
+    view! {
+        <Field form=f name="patient_name" label=t.t("calendar-patient-name") value=name feedback=feedback.clone() required=true maxlength=200 hint=t.t("calendar-patient-name-hint") />
+        <Field form=f name="patient_email" label=t.t("calendar-patient-email") value=email feedback=feedback.clone() kind="email" required=true maxlength=254 />
+        <div class="field-row">
+            <Field form=f name="date" label=t.t("calendar-date") value=date feedback=feedback.clone() kind="date" required=true />
+            <Field form=f name="time" label=t.t("calendar-time") value=time feedback=feedback.clone() kind="time" required=true />
+        </div>
+        {select("duration", t.t("calendar-duration"), minutes, duration)}
+        {select("doctor_id", t.t("calendar-doctor"), doctors, doctor)}
+        <div class="field" class:field-invalid=note_invalid>
+            <label for="appointment-note">{t.t("calendar-note")} <span class="optional">{t.t("form-optional")}</span></label>
+            <p class="hint" id="appointment-note-hint">{t.t("calendar-note-hint")}</p>
+            {note_issue.map(|e| view! { <p class="field-error">{e}</p> })}
+            <textarea id="appointment-note" name="note" rows="3" maxlength="1000" aria-describedby="appointment-note-hint">{note}</textarea>
+        </div>
+    }
+}
+
+/// `/praxis/termine/neu?datum=…`: a new appointment; the patient gets the invitation.
+#[component]
+pub fn NewAppointmentPage() -> impl IntoView {
+    let feedback = StoredValue::new(use_form_feedback());
+    let choices = Resource::new_blocking(|| (), |_| load_choices());
+    let date = StoredValue::new(query_value("datum").unwrap_or_default());
+    view! {
+        <PracticeArea>
+            <PageTitle key="calendar-new" />
+            <Suspense fallback=|| ()>
+                {move || {
+                    let feedback = feedback.get_value();
+                    let date = feedback.value("appointment", "date").map(str::to_owned).unwrap_or(date.get_value());
+                    Suspend::new(async move {
+                        match choices.await {
+                            Ok(choices) => view! {
+                                <p>{use_i18n().t("calendar-new-text")}</p>
+                                <ErrorSummary form="appointment" feedback=feedback.clone() />
+                                <form method="post" action="/praxis/termine/neu" class="form">
+                                    <input type="hidden" name="action" value="create" />
+                                    <AppointmentFields feedback=feedback.clone() choices date />
+                                    <button type="submit" class="button primary">{use_i18n().t("calendar-create")}</button>
+                                </form>
+                            }.into_any(),
+                            Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </PracticeArea>
+    }
+}
+
+/// `/praxis/termin/{id}`: change, send again or cancel one appointment.
+#[component]
+pub fn AppointmentPage() -> impl IntoView {
+    let feedback = StoredValue::new(use_form_feedback());
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
+    let detail = Resource::new_blocking(move || id.clone(), load_appointment);
+    let choices = Resource::new_blocking(|| (), |_| load_choices());
+    let done = [
+        ("gespeichert", "calendar-saved"),
+        ("gesendet", "calendar-resent"),
+        ("abgesagt", "calendar-cancel-done"),
+    ]
+    .into_iter()
+    .find(|(flag, _)| has_flag(flag).get_untracked())
+    .map(|(_, key)| use_i18n().t(key));
+    view! {
+        <PracticeArea>
+            <PageTitle key="calendar-appointment" />
+            <SuccessNotice message=done.clone() />
+            <Suspense fallback=|| ()>
+                {move || {
+                    let feedback = feedback.get_value();
+                    Suspend::new(async move {
+                        let t = use_i18n();
+                        match (detail.await, choices.await) {
+                            (Ok(Some(d)), Ok(choices)) => {
+                                let action = format!("/praxis/termin/{}", d.id);
+                                let when = t.t_with("calendar-when", &[("when", &d.when)]);
+                                if d.cancelled {
+                                    return view! {
+                                        <p>{when}</p>
+                                        <p class="notice" role="status">{t.t("calendar-is-cancelled")}</p>
+                                        <p><A href="/praxis/termine">{t.t("calendar-back")}</A></p>
+                                    }.into_any();
+                                }
+                                let date = feedback.value("appointment", "date").map(str::to_owned).unwrap_or(d.date.clone());
+                                view! {
+                                    <p>{when}</p>
+                                    <ErrorSummary form="appointment" feedback=feedback.clone() />
+                                    <form method="post" action=action.clone() class="form">
+                                        <input type="hidden" name="action" value="update" />
+                                        <AppointmentFields feedback=feedback.clone() choices initial=d.clone() date />
+                                        <div class="field field-checkbox">
+                                            <input type="checkbox" id="appointment-new_code" name="new_code" />
+                                            <label for="appointment-new_code">{t.t("calendar-new-code")}</label>
+                                        </div>
+                                        <button type="submit" class="button primary">{t.t("calendar-save")}</button>
+                                    </form>
+                                    <section aria-labelledby="more-title">
+                                        <h2 id="more-title">{t.t("calendar-more")}</h2>
+                                        <form method="post" action=action.clone() class="form">
+                                            <input type="hidden" name="action" value="resend" />
+                                            <p class="hint">{t.t("calendar-resend-hint")}</p>
+                                            <button type="submit" class="button">{t.t("calendar-resend")}</button>
+                                        </form>
+                                        <form method="post" action=action class="form">
+                                            <input type="hidden" name="action" value="cancel" />
+                                            <p class="hint">{t.t("calendar-cancel-hint")}</p>
+                                            <button type="submit" class="button">{t.t("calendar-cancel")}</button>
+                                        </form>
+                                    </section>
+                                    <p><A href=format!("/praxis/termine?datum={}", d.date)>{t.t("calendar-back")}</A></p>
+                                }.into_any()
+                            }
+                            (Ok(None), _) => view! { <LoadError error=crate::error::AppError::NotFound /> }.into_any(),
+                            (Err(e), _) | (_, Err(e)) => view! { <LoadError error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </PracticeArea>
+    }
+}

@@ -1,0 +1,41 @@
+//! Data for the calendar pages; each works only on the logged-in person's own practice.
+
+use super::types::{AppointmentDetail, FormChoices, WeekView};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The week containing `date` (`YYYY-MM-DD`; empty = this week).
+#[server(endpoint = "praxis/termine/woche", input = server_fn::codec::GetUrl)]
+pub async fn load_week(date: String) -> Result<WeekView, AppError> {
+    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let state = crate::state::app_state()?;
+    crate::error::with_status(
+        super::view::week(&state, &me, &date)
+            .await
+            .map_err(AppError::from),
+    )
+}
+
+/// Doctors to choose from and the default duration.
+#[server(endpoint = "praxis/termine/auswahl", input = server_fn::codec::GetUrl)]
+pub async fn load_choices() -> Result<FormChoices, AppError> {
+    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let state = crate::state::app_state()?;
+    crate::error::with_status(
+        super::view::choices(&state, &me)
+            .await
+            .map_err(AppError::from),
+    )
+}
+
+/// One appointment for its edit page (`None` if it is not the practice's).
+#[server(endpoint = "praxis/termine/termin", input = server_fn::codec::GetUrl)]
+pub async fn load_appointment(id: String) -> Result<Option<AppointmentDetail>, AppError> {
+    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let state = crate::state::app_state()?;
+    crate::error::with_status(
+        super::view::detail(&state, &me, &id)
+            .await
+            .map_err(AppError::from),
+    )
+}

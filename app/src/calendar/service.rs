@@ -1,0 +1,475 @@
+//! The rules and database work of the calendar: create, reschedule, cancel, resend. Every
+//! function works on the caller's own practice only, and every change queues its e-mail to the
+//! patient in the same transaction (outbox).
+
+use super::access_code::AccessCode;
+use super::emails::{self, AppointmentMail, MailKind};
+use super::types::{AppointmentForm, DURATIONS};
+use crate::email::outbox::enqueue;
+use crate::entities::{appointment, practice_user};
+use crate::error::AppError;
+use crate::practice::auth::{display_name, CurrentUser};
+use crate::practice::fields::{EmailAddress, OptionalText, ShortText};
+use crate::practice::service::{echo_pairs, AccountError, Checker};
+use crate::practice::types::Role;
+use crate::state::AppState;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Berlin;
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+};
+use uuid::Uuid;
+
+pub const SCHEDULED: &str = "scheduled";
+pub const CANCELLED: &str = "cancelled";
+
+/// Longest note the practice can keep with an appointment.
+pub const NOTE_MAX: usize = 1000;
+
+/// A Berlin wall-clock date and time as UTC. Times that do not exist (the hour skipped in
+/// spring) are refused; times that exist twice (autumn) mean the first one.
+pub fn berlin_to_utc(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    Berlin
+        .from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The checked form: everything needed to store the appointment.
+struct Checked {
+    patient_name: String,
+    patient_email: String,
+    starts_at: DateTime<Utc>,
+    duration: i32,
+    note: Option<String>,
+    doctor_id: Uuid,
+}
+
+fn check(
+    me: &CurrentUser,
+    input: &AppointmentForm,
+    now: DateTime<Utc>,
+) -> Result<Checked, AccountError> {
+    let mut c = Checker::new(
+        "appointment",
+        echo_pairs(&[
+            ("patient_name", &input.patient_name),
+            ("patient_email", &input.patient_email),
+            ("date", &input.date),
+            ("time", &input.time),
+            ("duration", &input.duration),
+            ("note", &input.note),
+            ("doctor_id", &input.doctor_id),
+        ]),
+    );
+    let name = c.field("patient_name", ShortText::parse(&input.patient_name, 200));
+    let email = c.field("patient_email", EmailAddress::parse(&input.patient_email));
+    let note = c.field("note", OptionalText::parse(&input.note, NOTE_MAX));
+    let date = NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok();
+    if date.is_none() {
+        c.key("date", "calendar-date-invalid");
+    }
+    let time = NaiveTime::parse_from_str(input.time.trim(), "%H:%M").ok();
+    if time.is_none() {
+        c.key("time", "calendar-time-invalid");
+    }
+    let starts_at = match (date, time) {
+        (Some(d), Some(t)) => {
+            let at = berlin_to_utc(d, t);
+            match at {
+                None => c.key("time", "calendar-time-skipped"),
+                Some(at) if at < now - Duration::minutes(5) => c.key("date", "calendar-in-past"),
+                Some(_) => {}
+            }
+            at
+        }
+        _ => None,
+    };
+    let duration = input
+        .duration
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|d| DURATIONS.contains(d));
+    if duration.is_none() {
+        c.key("duration", "calendar-duration-invalid");
+    }
+    let doctor_id = if input.doctor_id.trim().is_empty() && me.role != Role::Team {
+        Some(me.user.id)
+    } else {
+        Uuid::parse_str(input.doctor_id.trim()).ok()
+    };
+    if doctor_id.is_none() {
+        c.key("doctor_id", "calendar-doctor-required");
+    }
+    c.finish()?;
+    match (name, email, note, starts_at, duration, doctor_id) {
+        (Some(name), Some(email), Some(note), Some(starts_at), Some(duration), Some(doctor_id)) => {
+            Ok(Checked {
+                patient_name: name.as_str().to_owned(),
+                patient_email: email.as_str().to_owned(),
+                starts_at,
+                duration,
+                note: Some(note.as_str().to_owned()).filter(|n| !n.is_empty()),
+                doctor_id,
+            })
+        }
+        _ => Err(AppError::Internal.into()),
+    }
+}
+
+fn field_error(field: &str, key: &str, args: &[(&str, &str)]) -> AccountError {
+    let mut c = Checker::new("appointment", Default::default());
+    c.feedback.add(
+        field,
+        key,
+        args.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    );
+    AccountError::Invalid(c.feedback)
+}
+
+/// Takes the doctor's row lock (the first statement of the transaction is a write, which
+/// serialises bookings for that doctor on PostgreSQL and SQLite alike) and checks that the
+/// doctor holds calls in the caller's practice.
+async fn lock_doctor(
+    txn: &DatabaseTransaction,
+    me: &CurrentUser,
+    doctor_id: Uuid,
+) -> Result<practice_user::Model, AccountError> {
+    let locked = practice_user::Entity::update_many()
+        .col_expr(
+            practice_user::Column::UpdatedAt,
+            Expr::col(practice_user::Column::UpdatedAt).into(),
+        )
+        .filter(practice_user::Column::Id.eq(doctor_id))
+        .filter(practice_user::Column::PracticeId.eq(me.practice.id))
+        .filter(practice_user::Column::Role.ne(Role::Team.as_str()))
+        .exec(txn)
+        .await?;
+    let doctor = if locked.rows_affected == 1 {
+        practice_user::Entity::find_by_id(doctor_id)
+            .one(txn)
+            .await?
+    } else {
+        None
+    };
+    doctor.ok_or_else(|| field_error("doctor_id", "calendar-doctor-required", &[]))
+}
+
+/// Refuses an overlap with another scheduled appointment of the same doctor, naming it.
+async fn check_free(
+    txn: &DatabaseTransaction,
+    doctor_id: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> Result<(), AccountError> {
+    let mut query = appointment::Entity::find()
+        .filter(appointment::Column::DoctorId.eq(doctor_id))
+        .filter(appointment::Column::Status.eq(SCHEDULED))
+        .filter(appointment::Column::StartsAt.lt(ends_at))
+        .filter(appointment::Column::EndsAt.gt(starts_at));
+    if let Some(id) = except {
+        query = query.filter(appointment::Column::Id.ne(id));
+    }
+    let Some(other) = query
+        .order_by_asc(appointment::Column::StartsAt)
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let (from, to) = (berlin_hm(other.starts_at), berlin_hm(other.ends_at));
+    Err(field_error(
+        "time",
+        "calendar-conflict",
+        &[
+            ("from", &from),
+            ("to", &to),
+            ("patient", &other.patient_name),
+        ],
+    ))
+}
+
+fn berlin_hm(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Berlin).format("%H:%M").to_string()
+}
+
+/// Creates an appointment and queues the invitation with its access code.
+pub async fn create(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &AppointmentForm,
+) -> Result<Uuid, AccountError> {
+    let now = state.clock.now();
+    let checked = check(me, input, now)?;
+    let ends_at = checked.starts_at + Duration::minutes(i64::from(checked.duration));
+    let code = AccessCode::generate().map_err(|_| AppError::Internal)?;
+    let txn = state.db.begin().await?;
+    let doctor = lock_doctor(&txn, me, checked.doctor_id).await?;
+    check_free(&txn, doctor.id, checked.starts_at, ends_at, None).await?;
+    let row = appointment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        practice_id: Set(me.practice.id),
+        doctor_id: Set(doctor.id),
+        patient_name: Set(checked.patient_name),
+        patient_email: Set(checked.patient_email),
+        starts_at: Set(checked.starts_at),
+        ends_at: Set(ends_at),
+        duration_minutes: Set(checked.duration),
+        note: Set(checked.note),
+        code_hash: Set(code.hash()),
+        status: Set(SCHEDULED.to_owned()),
+        sequence: Set(0),
+        reminder_sent_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    queue_mail(
+        state,
+        &txn,
+        me,
+        &doctor,
+        &row,
+        MailKind::Invitation,
+        Some(&code),
+    )
+    .await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!(practice_id = %me.practice.id, appointment_id = %row.id, "appointment created");
+    Ok(row.id)
+}
+
+async fn queue_mail(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    me: &CurrentUser,
+    doctor: &practice_user::Model,
+    row: &appointment::Model,
+    kind: MailKind,
+    code: Option<&AccessCode>,
+) -> Result<(), AccountError> {
+    let doctor_name = display_name(doctor);
+    let mail = emails::render(&AppointmentMail {
+        kind,
+        practice: &me.practice,
+        doctor_name: &doctor_name,
+        appointment: row,
+        code,
+        patient_url: &format!(
+            "{}/videosprechstunde",
+            state.settings.application.base_url.trim_end_matches('/')
+        ),
+        organizer_email: &state.settings.email.from_address(),
+        stamp: state.clock.now(),
+    });
+    enqueue(conn, state.clock.now(), mail).await?;
+    Ok(())
+}
+
+/// One appointment of the caller's practice, or `None` (also for other practices' ids).
+pub async fn find(
+    state: &AppState,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<Option<appointment::Model>, AccountError> {
+    let Ok(id) = Uuid::parse_str(id.trim()) else {
+        return Ok(None);
+    };
+    Ok(appointment::Entity::find_by_id(id)
+        .filter(appointment::Column::PracticeId.eq(me.practice.id))
+        .one(&state.db)
+        .await?)
+}
+
+/// Reschedules or edits; the code stays unless `new_code` asks for a new one. The patient gets
+/// a change e-mail with an updated `.ics` (same UID, SEQUENCE + 1).
+pub async fn update(
+    state: &AppState,
+    me: &CurrentUser,
+    id: &str,
+    input: &AppointmentForm,
+) -> Result<bool, AccountError> {
+    let Some(existing) = find(state, me, id).await? else {
+        return Ok(false);
+    };
+    if existing.status != SCHEDULED {
+        return Err(field_error("date", "calendar-already-cancelled", &[]));
+    }
+    let now = state.clock.now();
+    let checked = check(me, input, now)?;
+    let ends_at = checked.starts_at + Duration::minutes(i64::from(checked.duration));
+    let code = if input.new_code == "on" {
+        Some(AccessCode::generate().map_err(|_| AppError::Internal)?)
+    } else {
+        None
+    };
+    let txn = state.db.begin().await?;
+    let doctor = lock_doctor(&txn, me, checked.doctor_id).await?;
+    check_free(
+        &txn,
+        doctor.id,
+        checked.starts_at,
+        ends_at,
+        Some(existing.id),
+    )
+    .await?;
+    let mut active = existing.clone().into_active_model();
+    active.doctor_id = Set(doctor.id);
+    active.patient_name = Set(checked.patient_name);
+    active.patient_email = Set(checked.patient_email);
+    active.starts_at = Set(checked.starts_at);
+    active.ends_at = Set(ends_at);
+    active.duration_minutes = Set(checked.duration);
+    active.note = Set(checked.note);
+    active.sequence = Set(existing.sequence + 1);
+    active.reminder_sent_at = Set(None);
+    active.updated_at = Set(now);
+    if let Some(code) = &code {
+        active.code_hash = Set(code.hash());
+    }
+    let row = active.update(&txn).await?;
+    queue_mail(
+        state,
+        &txn,
+        me,
+        &doctor,
+        &row,
+        MailKind::Change,
+        code.as_ref(),
+    )
+    .await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!(appointment_id = %row.id, new_code = code.is_some(), "appointment changed");
+    Ok(true)
+}
+
+/// Cancels: the code stops working at once; the patient gets a cancellation with
+/// `METHOD:CANCEL`.
+pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, AccountError> {
+    let Some(existing) = find(state, me, id).await? else {
+        return Ok(false);
+    };
+    if existing.status != SCHEDULED {
+        return Ok(true);
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let changed = appointment::Entity::update_many()
+        .col_expr(appointment::Column::Status, Expr::value(CANCELLED))
+        .col_expr(
+            appointment::Column::Sequence,
+            Expr::value(existing.sequence + 1),
+        )
+        .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+        .filter(appointment::Column::Id.eq(existing.id))
+        .filter(appointment::Column::Status.eq(SCHEDULED))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 1 {
+        let mut row = existing.clone();
+        row.status = CANCELLED.to_owned();
+        row.sequence += 1;
+        let doctor = practice_user::Entity::find_by_id(row.doctor_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::Internal)?;
+        queue_mail(state, &txn, me, &doctor, &row, MailKind::Cancellation, None).await?;
+    }
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!(appointment_id = %existing.id, "appointment cancelled");
+    Ok(true)
+}
+
+/// Sends the invitation again. Only the hash of the code is stored, so this comes with a new
+/// code; the old one stops working.
+pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, AccountError> {
+    let Some(existing) = find(state, me, id).await? else {
+        return Ok(false);
+    };
+    if existing.status != SCHEDULED {
+        return Err(field_error("date", "calendar-already-cancelled", &[]));
+    }
+    let code = AccessCode::generate().map_err(|_| AppError::Internal)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    appointment::Entity::update_many()
+        .col_expr(appointment::Column::CodeHash, Expr::value(code.hash()))
+        .col_expr(
+            appointment::Column::Sequence,
+            Expr::value(existing.sequence + 1),
+        )
+        .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+        .filter(appointment::Column::Id.eq(existing.id))
+        .exec(&txn)
+        .await?;
+    let mut row = existing.clone();
+    row.code_hash = code.hash();
+    row.sequence += 1;
+    let doctor = practice_user::Entity::find_by_id(row.doctor_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    queue_mail(
+        state,
+        &txn,
+        me,
+        &doctor,
+        &row,
+        MailKind::Invitation,
+        Some(&code),
+    )
+    .await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!(appointment_id = %existing.id, "invitation sent again with a new code");
+    Ok(true)
+}
+
+/// The practice's appointments starting in `[from, to)`, earliest first.
+pub async fn between(
+    state: &AppState,
+    me: &CurrentUser,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(appointment::Model, Option<practice_user::Model>)>, AccountError> {
+    Ok(appointment::Entity::find()
+        .filter(appointment::Column::PracticeId.eq(me.practice.id))
+        .filter(appointment::Column::StartsAt.gte(from))
+        .filter(appointment::Column::StartsAt.lt(to))
+        .order_by_asc(appointment::Column::StartsAt)
+        .find_also_related(practice_user::Entity)
+        .all(&state.db)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn berlin_wall_clock_becomes_utc_across_both_dst_changes() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let t = |h, min| NaiveTime::from_hms_opt(h, min, 0).unwrap();
+        let utc = |y, m, day, h, min| Utc.with_ymd_and_hms(y, m, day, h, min, 0).unwrap();
+        let table = [
+            (d(2027, 3, 27), t(10, 0), Some(utc(2027, 3, 27, 9, 0))),
+            (d(2027, 3, 28), t(10, 0), Some(utc(2027, 3, 28, 8, 0))),
+            (d(2027, 3, 28), t(2, 30), None),
+            (d(2027, 10, 30), t(10, 0), Some(utc(2027, 10, 30, 8, 0))),
+            (d(2027, 10, 31), t(10, 0), Some(utc(2027, 10, 31, 9, 0))),
+            (d(2027, 10, 31), t(2, 30), Some(utc(2027, 10, 31, 0, 30))),
+        ];
+        for (date, time, expected) in table {
+            assert_eq!(berlin_to_utc(date, time), expected, "{date} {time}");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Types of the calendar that cross the wire or come from its forms.
+
+use serde::{Deserialize, Serialize};
+
+/// Appointment lengths a practice can choose (minutes); 50 is the psychotherapy session.
+pub const DURATIONS: [i32; 5] = [10, 15, 20, 30, 50];
+
+/// The appointment form as typed (create and edit).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AppointmentForm {
+    pub action: String,
+    pub patient_name: String,
+    pub patient_email: String,
+    /// `YYYY-MM-DD` (the browser's date input).
+    pub date: String,
+    /// `HH:MM`, Berlin wall-clock time.
+    pub time: String,
+    pub duration: String,
+    pub note: String,
+    pub doctor_id: String,
+    /// `on` when the edit should come with a new access code.
+    pub new_code: String,
+}
+
+/// One week of the calendar, Monday first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekView {
+    /// Monday of the week, `YYYY-MM-DD`.
+    pub monday: String,
+    /// "11.–17. Januar 2027"
+    pub label: String,
+    pub previous: String,
+    pub next: String,
+    pub today: String,
+    pub days: Vec<DayView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayView {
+    /// `YYYY-MM-DD`
+    pub date: String,
+    /// "Montag, 11. Januar"
+    pub label: String,
+    pub is_today: bool,
+    pub appointments: Vec<AppointmentRow>,
+}
+
+/// An appointment as the calendar lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentRow {
+    pub id: String,
+    /// "10:00–10:50"
+    pub time: String,
+    pub patient_name: String,
+    pub doctor_name: String,
+    pub cancelled: bool,
+}
+
+/// Someone in the practice who holds calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// What the appointment form needs besides the appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormChoices {
+    pub doctors: Vec<DoctorChoice>,
+    /// Preselected doctor (the logged-in doctor; empty for the practice team).
+    pub me: String,
+    pub default_duration: i32,
+}
+
+/// One appointment for its edit page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentDetail {
+    pub id: String,
+    pub patient_name: String,
+    pub patient_email: String,
+    pub date: String,
+    pub time: String,
+    pub duration: i32,
+    pub note: String,
+    pub doctor_id: String,
+    pub cancelled: bool,
+    /// "Dienstag, 12. Januar 2027, 10:00 Uhr"
+    pub when: String,
+}

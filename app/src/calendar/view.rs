@@ -1,0 +1,139 @@
+//! Turns appointments into what the calendar pages show: weeks from Monday, Berlin time.
+
+use super::service::{self, CANCELLED};
+use super::types::{
+    AppointmentDetail, AppointmentRow, DayView, DoctorChoice, FormChoices, WeekView,
+};
+use crate::entities::practice_user;
+use crate::practice::auth::{display_name, CurrentUser};
+use crate::practice::service::AccountError;
+use crate::practice::types::Role;
+use crate::state::AppState;
+use crate::time::{
+    berlin_date, german_day_label, german_long_date, german_time, german_week_label,
+};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+/// The Monday of the week that contains `date`.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+}
+
+/// The week containing `date` (`YYYY-MM-DD`; anything else means today).
+pub async fn week(
+    state: &AppState,
+    me: &CurrentUser,
+    date: &str,
+) -> Result<WeekView, AccountError> {
+    let today = berlin_date(state.clock.now());
+    let shown = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").unwrap_or(today);
+    let monday = monday_of(shown);
+    let midnight = NaiveTime::MIN;
+    let from = service::berlin_to_utc(monday, midnight).ok_or(crate::error::AppError::Internal)?;
+    let to = service::berlin_to_utc(monday + Duration::days(7), midnight)
+        .ok_or(crate::error::AppError::Internal)?;
+    let rows = service::between(state, me, from, to).await?;
+    let days = (0..7)
+        .map(|offset| {
+            let day = monday + Duration::days(offset);
+            let appointments = rows
+                .iter()
+                .filter(|(a, _)| berlin_date(a.starts_at) == day)
+                .map(|(a, doctor)| AppointmentRow {
+                    id: a.id.to_string(),
+                    time: format!("{}–{}", german_time(a.starts_at), german_time(a.ends_at)),
+                    patient_name: a.patient_name.clone(),
+                    doctor_name: doctor.as_ref().map(display_name).unwrap_or_default(),
+                    cancelled: a.status == CANCELLED,
+                })
+                .collect();
+            DayView {
+                date: day.to_string(),
+                label: german_day_label(day),
+                is_today: day == today,
+                appointments,
+            }
+        })
+        .collect();
+    Ok(WeekView {
+        monday: monday.to_string(),
+        label: german_week_label(monday),
+        previous: (monday - Duration::days(7)).to_string(),
+        next: (monday + Duration::days(7)).to_string(),
+        today: today.to_string(),
+        days,
+    })
+}
+
+/// The practice's people who hold calls, and the default duration.
+pub async fn choices(state: &AppState, me: &CurrentUser) -> Result<FormChoices, AccountError> {
+    let doctors = practice_user::Entity::find()
+        .filter(practice_user::Column::PracticeId.eq(me.practice.id))
+        .filter(practice_user::Column::Role.ne(Role::Team.as_str()))
+        .order_by_asc(practice_user::Column::LastName)
+        .all(&state.db)
+        .await?
+        .iter()
+        .map(|u| DoctorChoice {
+            id: u.id.to_string(),
+            name: display_name(u),
+        })
+        .collect();
+    Ok(FormChoices {
+        doctors,
+        me: if me.role == Role::Team {
+            String::new()
+        } else {
+            me.user.id.to_string()
+        },
+        default_duration: me.practice.default_duration_minutes,
+    })
+}
+
+/// One appointment of the practice for its edit page.
+pub async fn detail(
+    state: &AppState,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<Option<AppointmentDetail>, AccountError> {
+    let Some(a) = service::find(state, me, id).await? else {
+        return Ok(None);
+    };
+    let local = a.starts_at.with_timezone(&chrono_tz::Europe::Berlin);
+    Ok(Some(AppointmentDetail {
+        id: a.id.to_string(),
+        patient_name: a.patient_name.clone(),
+        patient_email: a.patient_email.clone(),
+        date: local.date_naive().to_string(),
+        time: local.format("%H:%M").to_string(),
+        duration: a.duration_minutes,
+        note: a.note.clone().unwrap_or_default(),
+        doctor_id: a.doctor_id.to_string(),
+        cancelled: a.status == CANCELLED,
+        when: format!(
+            "{}, {} Uhr",
+            german_long_date(a.starts_at),
+            german_time(a.starts_at)
+        ),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_start_on_monday() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        for (date, monday) in [
+            ("2027-01-11", "2027-01-11"),
+            ("2027-01-17", "2027-01-11"),
+            ("2027-01-13", "2027-01-11"),
+            ("2027-03-28", "2027-03-22"),
+            ("2027-01-01", "2026-12-28"),
+        ] {
+            assert_eq!(monday_of(d(date)), d(monday), "{date}");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! A video appointment: who (patient name and e-mail, only as long as needed), when (UTC),
+//! with which doctor, and the hash of its access code.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "appointment")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub practice_id: Uuid,
+    pub doctor_id: Uuid,
+    pub patient_name: String,
+    pub patient_email: String,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub duration_minutes: i32,
+    pub note: Option<String>,
+    pub code_hash: String,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+    /// iCalendar SEQUENCE of the last e-mail sent about it.
+    pub sequence: i32,
+    pub reminder_sent_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Patient data stays out of logs and panics.
+        f.debug_struct("Appointment")
+            .field("id", &self.id)
+            .field("practice_id", &self.practice_id)
+            .field("starts_at", &self.starts_at)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::practice_user::Entity",
+        from = "Column::DoctorId",
+        to = "super::practice_user::Column::Id"
+    )]
+    Doctor,
+}
+
+impl Related<super::practice_user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Doctor.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

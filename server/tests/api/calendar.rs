@@ -1,0 +1,448 @@
+//! The calendar against the real server, database and SMTP listener: create, change, cancel,
+//! resend, the patient's e-mails with their `.ics`, double bookings, and practice isolation.
+
+use crate::helpers::{location, registration, spawn_app, TestApp, PASSWORD};
+use crate::smtp::{link_in, ReceivedEmail};
+use app::clock::Clock;
+use chrono::Duration as ChronoDuration;
+use mail_parser::{MessageParser, MimeHeaders};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A weekday a week from the app's today, `YYYY-MM-DD` (never a DST change day in the tests'
+/// expectations, since only local times are compared).
+fn next_week(app: &TestApp) -> String {
+    app::time::berlin_date(app.clock.now() + ChronoDuration::days(7)).to_string()
+}
+
+fn appointment(date: &str, time: &str, patient: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("action", "create".into()),
+        ("patient_name", patient.into()),
+        ("patient_email", "erika@example.org".into()),
+        ("date", date.into()),
+        ("time", time.into()),
+        ("duration", "50".into()),
+        ("note", "Erstgespräch".into()),
+        ("doctor_id", String::new()),
+    ]
+}
+
+/// An owner of "Praxis am Markt", logged in on `app.client`.
+async fn practice(email: &str) -> TestApp {
+    let app = spawn_app().await;
+    app.register_verified(email).await;
+    app.log_in(email, PASSWORD).await;
+    app
+}
+
+/// The `.ics` attachment of a mail, unfolded (RFC 5545 line folding undone).
+fn ics_of(mail: &ReceivedEmail) -> String {
+    let parsed = MessageParser::default()
+        .parse(mail.raw.as_bytes())
+        .expect("parsable mail");
+    let part = parsed.attachment(0).expect("an attachment");
+    assert_eq!(part.attachment_name(), Some("termin.ics"));
+    let text = String::from_utf8(part.contents().to_vec()).expect("utf-8");
+    assert!(text.contains("\r\n"), "CRLF line ends");
+    text.replace("\r\n ", "").replace("\r\n", "\n")
+}
+
+/// `ABCD-EFGH-JKMN` from the invitation text.
+fn code_in(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.len() == 14 && w.as_bytes()[4] == b'-' && w.as_bytes()[9] == b'-')
+        .expect("access code in the mail")
+        .to_owned()
+}
+
+/// The id in the first appointment link of the week page of `date`.
+async fn first_appointment_id(app: &TestApp, date: &str) -> String {
+    let page = app
+        .get(&format!("/praxis/termine?datum={date}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let marker = "/praxis/termin/";
+    let from = page.find(marker).expect("appointment link") + marker.len();
+    page[from..from + 36].to_owned()
+}
+
+async fn last_mail_to(app: &TestApp, count: usize, address: &str) -> ReceivedEmail {
+    let mails = app.inbox.wait_for_messages(count, WAIT).await;
+    mails
+        .iter()
+        .rev()
+        .find(|m| m.to == vec![address.to_owned()])
+        .expect("mail to the address")
+        .clone()
+}
+
+#[tokio::test]
+async fn an_appointment_is_created_changed_and_cancelled_and_the_patient_is_told_each_time() {
+    let app = practice("anna@praxis.de").await;
+    let date = next_week(&app);
+    let created = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&date, "10:00", "Erika Mustermann"),
+        )
+        .await;
+    assert_eq!(
+        location(&created),
+        format!("/praxis/termine?datum={date}&angelegt")
+    );
+
+    let invitation = last_mail_to(&app, 2, "erika@example.org").await;
+    assert!(
+        invitation.subject.contains("Videosprechstunde am"),
+        "{}",
+        invitation.subject
+    );
+    assert!(invitation.subject.contains("10:00 Uhr"));
+    let text = &invitation.text;
+    assert!(text.contains("Guten Tag Erika Mustermann"), "{text}");
+    assert!(text.contains("Dr. med. Anna Beispiel") && text.contains("Praxis am Markt"));
+    assert!(link_in(text, "/videosprechstunde").is_some(), "{text}");
+    assert!(text.contains("Kamera, Mikrofon und Lautsprecher"));
+    assert!(text.contains("Chrome, Firefox, Safari oder Edge"));
+    assert!(text.contains("5 Minuten vor dem Termin"));
+    assert!(
+        text.contains("0341 1234567"),
+        "how to cancel: the practice's phone"
+    );
+    assert!(
+        !text.contains("Erstgespräch"),
+        "the note stays in the practice"
+    );
+    let code = code_in(text);
+    assert!(code
+        .chars()
+        .all(|c| c == '-' || "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)));
+    let stored =
+        crate::helpers::query_one_string(app.conn(), "SELECT code_hash FROM appointment").await;
+    assert!(
+        !stored.contains(&code.replace('-', "")),
+        "only the hash is stored"
+    );
+
+    let ics = ics_of(&invitation);
+    let compact = date.replace('-', "");
+    for line in [
+        "BEGIN:VCALENDAR",
+        "METHOD:REQUEST",
+        "SEQUENCE:0",
+        "TZID:Europe/Berlin",
+        &format!("DTSTART;TZID=Europe/Berlin:{compact}T100000"),
+        &format!("DTEND;TZID=Europe/Berlin:{compact}T105000"),
+        "TRIGGER:-PT15M",
+        "STATUS:CONFIRMED",
+    ] {
+        assert!(ics.lines().any(|l| l == line), "{line} missing in\n{ics}");
+    }
+    let uid = ics
+        .lines()
+        .find(|l| l.starts_with("UID:"))
+        .expect("UID")
+        .to_owned();
+    assert!(ics.contains("mailto:erika@example.org"));
+
+    let week = app
+        .get(&format!("/praxis/termine?datum={date}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        week.contains("Erika Mustermann") && week.contains("10:00–10:50"),
+        "{week}"
+    );
+
+    // Reschedule: same code, change mail with SEQUENCE 1.
+    let id = first_appointment_id(&app, &date).await;
+    let mut moved = appointment(&date, "11:30", "Erika Mustermann");
+    moved[0].1 = "update".into();
+    let saved = app.post_form(&format!("/praxis/termin/{id}"), &moved).await;
+    assert_eq!(location(&saved), format!("/praxis/termin/{id}?gespeichert"));
+    let change = last_mail_to(&app, 3, "erika@example.org").await;
+    assert!(
+        change.subject.starts_with("Geänderter Termin"),
+        "{}",
+        change.subject
+    );
+    assert!(change.text.contains("11:30 Uhr"));
+    assert!(change.text.contains("bleibt gültig"));
+    assert!(!change.text.contains(&code), "the code is not mailed again");
+    let ics = ics_of(&change);
+    assert!(ics.lines().any(|l| l == uid), "same UID");
+    assert!(ics.lines().any(|l| l == "SEQUENCE:1"));
+    assert!(ics
+        .lines()
+        .any(|l| l == format!("DTSTART;TZID=Europe/Berlin:{compact}T113000")));
+    let after =
+        crate::helpers::query_one_string(app.conn(), "SELECT code_hash FROM appointment").await;
+    assert_eq!(after, stored, "rescheduling keeps the code");
+
+    // Cancel.
+    let cancelled = app
+        .post_form(
+            &format!("/praxis/termin/{id}"),
+            &[("action", "cancel".into())],
+        )
+        .await;
+    assert_eq!(
+        location(&cancelled),
+        format!("/praxis/termin/{id}?abgesagt")
+    );
+    let cancel = last_mail_to(&app, 4, "erika@example.org").await;
+    assert!(cancel.subject.starts_with("Abgesagt"), "{}", cancel.subject);
+    assert!(cancel.text.contains("gilt nicht mehr"));
+    let ics = ics_of(&cancel);
+    for line in [
+        "METHOD:CANCEL",
+        "SEQUENCE:2",
+        "STATUS:CANCELLED",
+        uid.as_str(),
+    ] {
+        assert!(ics.lines().any(|l| l == line), "{line} missing in\n{ics}");
+    }
+    assert!(
+        !ics.contains("VALARM"),
+        "no alarm for a cancelled appointment"
+    );
+    let page = app
+        .get(&format!("/praxis/termin/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Dieser Termin ist abgesagt."));
+    let again = app.post_form(&format!("/praxis/termin/{id}"), &moved).await;
+    assert_eq!(
+        again.status(),
+        422,
+        "a cancelled appointment cannot be changed"
+    );
+}
+
+#[tokio::test]
+async fn resending_comes_with_a_new_code_and_the_old_one_stops_working() {
+    let app = practice("bert@praxis.de").await;
+    let date = next_week(&app);
+    app.post_form(
+        "/praxis/termine/neu",
+        &appointment(&date, "09:00", "Max Muster"),
+    )
+    .await;
+    let first = code_in(&last_mail_to(&app, 2, "erika@example.org").await.text);
+    let id = first_appointment_id(&app, &date).await;
+    let before =
+        crate::helpers::query_one_string(app.conn(), "SELECT code_hash FROM appointment").await;
+    let resent = app
+        .post_form(
+            &format!("/praxis/termin/{id}"),
+            &[("action", "resend".into())],
+        )
+        .await;
+    assert_eq!(location(&resent), format!("/praxis/termin/{id}?gesendet"));
+    let second = code_in(&last_mail_to(&app, 3, "erika@example.org").await.text);
+    assert_ne!(first, second);
+    let after =
+        crate::helpers::query_one_string(app.conn(), "SELECT code_hash FROM appointment").await;
+    assert_ne!(before, after, "the old code's hash is gone");
+}
+
+#[tokio::test]
+async fn bad_input_gets_german_messages_next_to_the_fields_and_keeps_what_was_typed() {
+    let app = practice("carl@praxis.de").await;
+    let mut form = appointment("", "25:00", "");
+    form[2].1 = "keine-adresse".into();
+    form[5].1 = "45".into();
+    let response = app.post_form("/praxis/termine/neu", &form).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    for message in [
+        "Bitte geben Sie ein Datum ein",
+        "Bitte geben Sie eine Uhrzeit ein",
+        "Bitte wählen Sie eine Dauer",
+    ] {
+        assert!(html.contains(message), "{message}");
+    }
+    assert!(
+        html.contains(r#"value="keine-adresse""#),
+        "typed values are kept"
+    );
+
+    let past = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment("2020-01-06", "10:00", "Eva"),
+        )
+        .await;
+    assert_eq!(past.status(), 422);
+    assert!(past.text().await.unwrap().contains("in der Vergangenheit"));
+    let skipped = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment("2027-03-28", "02:30", "Eva"),
+        )
+        .await;
+    assert_eq!(skipped.status(), 422);
+    assert!(skipped.text().await.unwrap().contains("Sommerzeit"));
+    assert_eq!(app.inbox.messages().len(), 1, "only the registration mail");
+}
+
+#[tokio::test]
+async fn a_doctor_cannot_be_booked_twice_and_the_message_names_the_other_appointment() {
+    let app = practice("dora@praxis.de").await;
+    let date = next_week(&app);
+    let first = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&date, "10:00", "Erika Mustermann"),
+        )
+        .await;
+    assert_eq!(first.status(), 303);
+    let overlap = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&date, "10:30", "Max Muster"),
+        )
+        .await;
+    assert_eq!(overlap.status(), 422);
+    let html = overlap.text().await.unwrap();
+    assert!(
+        html.contains("10:00–10:50 Uhr mit Erika Mustermann"),
+        "{html}"
+    );
+    let adjacent = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&date, "10:50", "Max Muster"),
+        )
+        .await;
+    assert_eq!(adjacent.status(), 303, "back to back is fine");
+}
+
+#[tokio::test]
+async fn of_a_hundred_concurrent_bookings_for_overlapping_slots_exactly_one_succeeds() {
+    let app = practice("emil@praxis.de").await;
+    let date = next_week(&app);
+    let mut requests = Vec::new();
+    for i in 0..100u32 {
+        // Starts spread over 40 minutes, 50 minutes long: every pair overlaps.
+        let time = format!("10:{:02}", i % 40);
+        let form = appointment(&date, &time, &format!("Patient {i}"));
+        let client = app.client.clone();
+        let url = format!("{}/praxis/termine/neu", app.address);
+        requests.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(request.await.unwrap());
+    }
+    let created = statuses.iter().filter(|s| **s == 303).count();
+    let refused = statuses.iter().filter(|s| **s == 422).count();
+    assert_eq!((created, refused), (1, 99), "{statuses:?}");
+    let stored = crate::helpers::query_one_string(
+        app.conn(),
+        "SELECT CAST(COUNT(*) AS TEXT) FROM appointment",
+    )
+    .await;
+    assert_eq!(stored, "1");
+}
+
+#[tokio::test]
+async fn another_practice_can_neither_see_nor_touch_an_appointment() {
+    let app = practice("fritz@praxis-a.de").await;
+    let date = next_week(&app);
+    app.post_form(
+        "/praxis/termine/neu",
+        &appointment(&date, "10:00", "Erika Mustermann"),
+    )
+    .await;
+    let id = first_appointment_id(&app, &date).await;
+
+    let b = app.new_browser();
+    let mut form_b = registration("owner@praxis-b.de");
+    form_b[4].1 = "Praxis B".into();
+    b.post(format!("{}/registrieren", app.address))
+        .form(&form_b)
+        .send()
+        .await
+        .unwrap();
+    let mails = app.inbox.wait_for_messages(3, WAIT).await;
+    let verify = mails
+        .iter()
+        .find(|m| m.to == vec!["owner@praxis-b.de".to_owned()])
+        .unwrap();
+    b.get(link_in(&verify.text, "/registrieren/bestaetigen").unwrap())
+        .send()
+        .await
+        .unwrap();
+    b.post(format!("{}/anmelden", app.address))
+        .form(&[("email", "owner@praxis-b.de"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let get = |path: String| b.get(format!("{}{path}", app.address)).send();
+
+    let week = get(format!("/praxis/termine?datum={date}")).await.unwrap();
+    assert!(!week.text().await.unwrap().contains("Erika"));
+    let api = get(format!("/api/praxis/termine/woche?date={date}"))
+        .await
+        .unwrap();
+    assert!(!api.text().await.unwrap().contains("Erika"));
+    let detail = get(format!("/api/praxis/termine/termin?id={id}"))
+        .await
+        .unwrap();
+    assert_eq!(detail.text().await.unwrap(), "null");
+    let page = get(format!("/praxis/termin/{id}")).await.unwrap();
+    assert!(!page.text().await.unwrap().contains("Erika"));
+    for action in ["update", "resend", "cancel"] {
+        let mut form = appointment(&date, "12:00", "Übernommen");
+        form[0].1 = action.into();
+        let response = b
+            .post(format!("{}/praxis/termin/{id}", app.address))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{action}");
+    }
+    let a_sees = app
+        .get(&format!("/praxis/termin/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(a_sees.contains(r#"value="Erika Mustermann""#) && a_sees.contains(r#"value="10:00""#));
+    assert_eq!(
+        app.inbox
+            .messages()
+            .iter()
+            .filter(|m| m.to == vec!["erika@example.org".to_owned()])
+            .count(),
+        1,
+        "the patient got only the invitation"
+    );
+    // Nobody logged out sees anything either.
+    let anonymous = app.new_browser();
+    let r = anonymous
+        .get(format!("{}/api/praxis/termine/termin?id={id}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
