@@ -5,6 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${SPRECHZIMMER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sprechzimmer}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE_DIR/target}"
+# Incremental data is never pruned by cargo and grew the cache to tens of gigabytes; the
+# scripts rebuild changed crates without it.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export PATH="$CARGO_HOME/bin:$PATH"
 # wasm-bindgen must match the crate pinned in Cargo.toml exactly.

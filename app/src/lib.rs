@@ -55,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -83,8 +83,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("") view=LandingPage />
                     <Route path=path!("nutzungsbedingungen") view=TermsPage />
-                    <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::InOrder />
-                    <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::InOrder />
+                    <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::Async />
                     <Route path=path!("videosprechstunde") view=|| view! { <PendingPage area="patient" /> } />
                     <Route path=path!("registrieren") view=RegisterPage />
                     <Route path=path!("registrieren/gesendet") view=RegisterSentPage />
@@ -93,17 +93,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("anmelden/zweiter-faktor") view=SecondFactorPage />
                     <Route path=path!("passwort-vergessen") view=ForgotPasswordPage />
                     <Route path=path!("passwort-neu") view=ResetPasswordPage />
-                    // In order: the logged-in pages load their data in Suspense, and out-of-order
-                    // streaming would need JavaScript to put it into place.
-                    <Route path=path!("praxis") view=PracticeHomePage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/stammdaten") view=StammdatenPage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/rechnungsdaten") view=RechnungsdatenPage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/vertrag") view=VertragPage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/sicherheit") view=SecurityPage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/team") view=TeamPage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/termine") view=WeekPage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/termine/neu") view=NewAppointmentPage ssr=SsrMode::InOrder />
-                    <Route path=path!("praxis/termin/:id") view=AppointmentPage ssr=SsrMode::InOrder />
+                    // Async: the logged-in pages load their data in Suspense; the whole page (with its
+                    // <title>) is rendered before the first byte, so it is complete without JavaScript.
+                    <Route path=path!("praxis") view=PracticeHomePage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/stammdaten") view=StammdatenPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/rechnungsdaten") view=RechnungsdatenPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/vertrag") view=VertragPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/sicherheit") view=SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/team") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/termine") view=WeekPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/termine/neu") view=NewAppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/termin/:id") view=AppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>
             </Layout>

@@ -45,8 +45,8 @@ pub fn provide_server_context(state: &AppState) {
 }
 
 /// Renders the page of this request again with `feedback` (errors next to the fields, the
-/// typed values kept) and the given status. In order, so that the page is complete without
-/// JavaScript (out-of-order streaming puts Suspense content in place with scripts).
+/// typed values kept) and the given status. Rendered completely before sending (like the
+/// logged-in routes, `SsrMode::Async`), so the page and its title need no JavaScript.
 pub async fn render_with_feedback(
     state: &AppState,
     mut parts: Parts,
@@ -55,7 +55,7 @@ pub async fn render_with_feedback(
 ) -> Response {
     let options = state.leptos_options.clone();
     let state = state.clone();
-    let handler = leptos_axum::render_app_to_stream_in_order_with_context(
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_server_context(&state);
             provide_context(feedback.clone());

@@ -15,7 +15,8 @@ export interface Mail {
 }
 
 function decodeWords(header: string): string {
-  return header.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, kind: string, data: string) =>
+  // Whitespace between two encoded words is not part of the text (RFC 2047, 6.2).
+  return header.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
     kind.toLowerCase() === 'b'
       ? Buffer.from(data, 'base64').toString('utf8')
       : decodeQuotedPrintable(data.replace(/_/g, ' ')),
@@ -49,20 +50,29 @@ function decodeBody(headers: Map<string, string>, body: string): string {
   return body;
 }
 
+/** The first text/plain entity, looking into nested multiparts (mixed → alternative). */
+function findText(headers: Map<string, string>, body: string): string | undefined {
+  const type = headers.get('content-type') ?? 'text/plain';
+  if (type.startsWith('text/plain')) return decodeBody(headers, body);
+  const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (!boundary) return undefined;
+  for (const part of body.split(`--${boundary}`).slice(1)) {
+    if (part.startsWith('--')) break;
+    const entity = split(part.replace(/^\r?\n/, ''));
+    const text = findText(entity.headers, entity.body);
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
 /** The text/plain part of a raw message. */
 export function parseMail(raw: string): Mail & { to: string } {
   const { headers, body } = split(raw);
   const subject = decodeWords(headers.get('subject') ?? '');
   const to = decodeWords(headers.get('to') ?? '');
-  const boundary = /boundary="?([^";]+)"?/i.exec(headers.get('content-type') ?? '')?.[1];
-  if (!boundary) return { subject, to, text: decodeBody(headers, body) };
-  for (const part of body.split(`--${boundary}`)) {
-    const entity = split(part.replace(/^\r?\n/, ''));
-    if ((entity.headers.get('content-type') ?? '').startsWith('text/plain')) {
-      return { subject, to, text: decodeBody(entity.headers, entity.body) };
-    }
-  }
-  throw new Error(`no text/plain part in message "${subject}"`);
+  const text = findText(headers, body);
+  if (text === undefined) throw new Error(`no text/plain part in message "${subject}"`);
+  return { subject, to, text };
 }
 
 /** Waits until a message to `address` whose subject matches arrives in the outbox. */

@@ -156,3 +156,20 @@ test('Praxisseiten: keine Barrierefreiheitsfehler (axe, WCAG 2.2 AA) und kein se
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
   expect(results.violations.map((v) => `team form error ${v.id}: ${v.help}`)).toEqual([]);
 });
+
+test('Inaktivität: zwei Minuten vor der Abmeldung erscheint die Warnung, „Angemeldet bleiben“ verlängert', async ({ page }) => {
+  await page.clock.install();
+  await logIn(page, 'demo@sprechzimmer.test', 'Sprechstunde-am-Bildschirm');
+  await expect(page).toHaveURL(/\/praxis$/);
+  await page.waitForLoadState('networkidle');
+  const warning = page.getByRole('alertdialog');
+  await expect(warning).toBeHidden();
+  await page.clock.fastForward('27:00');
+  await expect(warning).toBeHidden();
+  await page.clock.fastForward('01:30');
+  await expect(warning).toBeVisible();
+  await expect(warning).toContainText('in 2 Minuten automatisch abgemeldet');
+  await page.getByRole('button', { name: 'Angemeldet bleiben' }).click();
+  await expect(warning).toBeHidden();
+  await expect(page).toHaveURL(/\/praxis$/);
+});

@@ -44,10 +44,12 @@ pub fn provide_i18n() -> I18n {
     i18n
 }
 
-/// The `I18n` provided by `App`; German when called outside of it (e.g. in a unit test).
+/// The `I18n` provided by `App`. Islands hydrate without the server's context, so there (and
+/// outside of any page, e.g. in a unit test) the language is read again like at the start: from
+/// `<html lang>` in the browser, German otherwise.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or(I18n {
-        locale: Locale::default(),
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        locale: request_locale(),
     })
 }
 

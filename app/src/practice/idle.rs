@@ -10,7 +10,7 @@ use std::time::Duration;
 const WARN_BEFORE: Duration = Duration::from_secs(120);
 
 /// Counts the idle time from page load; `minutes` is the server's idle timeout.
-#[component]
+#[island]
 pub fn IdleWarning(minutes: i64) -> impl IntoView {
     let t = use_i18n();
     let warning = RwSignal::new(false);

@@ -61,7 +61,7 @@ pub fn LandingPage() -> impl IntoView {
 
 /// Checks in the browser, without asking for the camera, whether video calls can work here.
 /// Only works once the page is hydrated; without JavaScript a note says it is needed.
-#[component]
+#[island]
 fn BrowserCheck() -> impl IntoView {
     let t = use_i18n();
     let (supported, set_supported) = signal(None::<bool>);

@@ -1,0 +1,80 @@
+import { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { waitForMail } from './mail';
+import AxeBuilder from '@axe-core/playwright';
+
+async function logInDemo(page: Page) {
+  await page.goto('/anmelden');
+  await page.getByLabel(/^E-Mail-Adresse/).fill('demo@sprechzimmer.test');
+  await page.getByLabel(/^Passwort/).fill('Sprechstunde-am-Bildschirm');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page).toHaveURL(/\/praxis$/);
+}
+
+test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absagen; die Patientin bekommt jedes Mal Post', async ({ page }) => {
+  test.setTimeout(60_000);
+  const stamp = Date.now();
+  const patient = `Erika Mustermann ${stamp}`;
+  const email = `erika.${stamp}@example.org`;
+
+  await logInDemo(page);
+  await page.getByRole('link', { name: 'Termine' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Termine' })).toBeVisible();
+  await expect(page.locator('[aria-current="date"]')).toContainText('heute');
+  await page.getByRole('link', { name: 'Nächste Woche →' }).click();
+  await page.getByRole('link', { name: 'Neuer Termin' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Neuer Termin' })).toBeVisible();
+  await expect(page.getByLabel(/^Datum/)).not.toHaveValue('');
+
+  await page.getByLabel(/^Vollständiger Name/).fill(patient);
+  await page.getByLabel(/^E-Mail-Adresse der Patientin/).fill(email);
+  await page.getByLabel(/^Uhrzeit/).fill('10:00');
+  await page.getByLabel('Dauer').selectOption({ label: '30 Minuten' });
+  await page.getByLabel(/^Notiz/).fill('Nur für die Praxis');
+  await page.getByRole('button', { name: 'Termin anlegen und Einladung senden' }).click();
+
+  await expect(page.getByText('Der Termin ist angelegt; die Einladung ist unterwegs.')).toBeVisible();
+  const entry = page.getByRole('link', { name: new RegExp(`10:00–10:30 ${patient}`) });
+  await expect(entry).toBeVisible();
+
+  const invitation = await waitForMail(email, /Videosprechstunde am .* um 10:00 Uhr/);
+  expect(invitation.text).toMatch(/\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b/);
+  expect(invitation.text).toContain('/videosprechstunde');
+  expect(invitation.text).not.toContain('Nur für die Praxis');
+
+  // Reschedule by editing.
+  await entry.click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Termin' })).toBeVisible();
+  await expect(page.getByLabel(/^Notiz/)).toHaveValue('Nur für die Praxis');
+  await page.getByLabel(/^Uhrzeit/).fill('11:15');
+  await page.getByRole('button', { name: 'Änderungen speichern und Patient/in informieren' }).click();
+  await expect(page.getByText(/^Gespeichert; die Patientin/)).toBeVisible();
+  await waitForMail(email, /^Geänderter Termin: .* um 11:15 Uhr/);
+  await page.getByRole('link', { name: 'Zurück zum Kalender' }).click();
+  await expect(page.getByRole('link', { name: new RegExp(`11:15–11:45 ${patient}`) })).toBeVisible();
+  await expect(page.getByRole('link', { name: new RegExp(`10:00–10:30 ${patient}`) })).toHaveCount(0);
+
+  // Cancel.
+  await page.getByRole('link', { name: new RegExp(`11:15–11:45 ${patient}`) }).click();
+  await page.getByRole('button', { name: 'Termin absagen' }).click();
+  await expect(page.getByText('Der Termin ist abgesagt; die Absage ist unterwegs.')).toBeVisible();
+  await expect(page.getByText('Dieser Termin ist abgesagt.')).toBeVisible();
+  await waitForMail(email, /^Abgesagt: /);
+});
+
+test('Kalender: Wochenansicht ohne Barrierefreiheitsfehler, als Liste auf 360 px', async ({ page }) => {
+  await logInDemo(page);
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const path of ['/praxis/termine', '/praxis/termine/neu']) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      expect(results.violations.map((v) => `${width}px ${path} ${v.id}: ${v.help}`)).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+    }
+  }
+});
