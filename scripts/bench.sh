@@ -27,3 +27,33 @@ for connections in 2 16; do
   wrk -t2 -c"$connections" -d15s --latency -s scripts/bench-login.lua "http://127.0.0.1:$port/anmelden" \
     | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors|logins:"
 done
+
+# Calendar: the week page with 200 appointments of the demo practice (next week, 10-minute
+# slots from 08:00), rendered for a logged-in owner.
+jar="$data/cookies"
+curl -sf -c "$jar" -o /dev/null \
+  -d 'email=demo%40sprechzimmer.test&password=Sprechstunde-am-Bildschirm' \
+  "http://127.0.0.1:$port/anmelden" || true
+monday=$(date -d 'next monday' +%F)
+created=0
+for day in 0 1 2 3 4 5 6; do
+  date=$(date -d "$monday + $day days" +%F)
+  for slot in $(seq 0 29); do
+    [ "$created" -lt 200 ] || break 2
+    time=$(printf '%02d:%02d' $((8 + slot / 6)) $((slot % 6 * 10)))
+    code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' \
+      --data-urlencode "patient_name=Patientin $created" \
+      --data-urlencode "patient_email=p$created@example.org" \
+      -d "date=$date&time=$time&duration=10&action=create" \
+      "http://127.0.0.1:$port/praxis/termine/neu")
+    [ "$code" = 303 ] || die "creating appointment $created answered $code"
+    created=$((created + 1))
+  done
+done
+shown=$(curl -s -b "$jar" "http://127.0.0.1:$port/praxis/termine?datum=$monday" | grep -o '/praxis/termin/' | wc -l)
+[ "$shown" = 200 ] || die "the week page shows $shown appointments, not 200"
+cookie=$(awk '$6 == "sprechzimmer" { print $7 }' "$jar")
+echo "== GET /praxis/termine (200 appointments, logged in; wrk -t2 -c16 -d10s)"
+wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" \
+  "http://127.0.0.1:$port/praxis/termine?datum=$monday" \
+  | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"

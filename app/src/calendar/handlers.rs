@@ -4,7 +4,7 @@
 use super::service;
 use super::types::AppointmentForm;
 use crate::error::AppError;
-use crate::practice::auth::{current_user, CurrentUser};
+use crate::practice::handlers::me;
 use crate::practice::service::AccountError;
 use crate::state::AppState;
 use crate::web::{read_form, render_with_feedback};
@@ -21,14 +21,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/praxis/termine/neu", post(create))
         .route("/praxis/termin/{id}", post(change))
-}
-
-async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
-    match current_user(session, &state.db, state.clock.now()).await {
-        Ok(Some(me)) => Ok(me),
-        Ok(None) => Err(Redirect::to("/anmelden").into_response()),
-        Err(e) => Err(e.into_response()),
-    }
 }
 
 async fn failure(state: &AppState, parts: Parts, error: AccountError) -> Response {

@@ -230,32 +230,27 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    queue_mail(
-        state,
-        &txn,
-        me,
-        &doctor,
-        &row,
-        MailKind::Invitation,
-        Some(&code),
-    )
-    .await?;
+    queue_mail(state, &txn, me, &row, MailKind::Invitation, Some(&code)).await?;
     txn.commit().await?;
     state.outbox.wake();
     tracing::info!(practice_id = %me.practice.id, appointment_id = %row.id, "appointment created");
     Ok(row.id)
 }
 
+/// Queues the patient's e-mail about `row` (in the caller's transaction).
 async fn queue_mail(
     state: &AppState,
     conn: &impl ConnectionTrait,
     me: &CurrentUser,
-    doctor: &practice_user::Model,
     row: &appointment::Model,
     kind: MailKind,
     code: Option<&AccessCode>,
 ) -> Result<(), AccountError> {
-    let doctor_name = display_name(doctor);
+    let doctor = practice_user::Entity::find_by_id(row.doctor_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let doctor_name = display_name(&doctor);
     let mail = emails::render(&AppointmentMail {
         kind,
         practice: &me.practice,
@@ -335,16 +330,7 @@ pub async fn update(
         active.code_hash = Set(code.hash());
     }
     let row = active.update(&txn).await?;
-    queue_mail(
-        state,
-        &txn,
-        me,
-        &doctor,
-        &row,
-        MailKind::Change,
-        code.as_ref(),
-    )
-    .await?;
+    queue_mail(state, &txn, me, &row, MailKind::Change, code.as_ref()).await?;
     txn.commit().await?;
     state.outbox.wake();
     tracing::info!(appointment_id = %row.id, new_code = code.is_some(), "appointment changed");
@@ -377,11 +363,7 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         let mut row = existing.clone();
         row.status = CANCELLED.to_owned();
         row.sequence += 1;
-        let doctor = practice_user::Entity::find_by_id(row.doctor_id)
-            .one(&txn)
-            .await?
-            .ok_or(AppError::Internal)?;
-        queue_mail(state, &txn, me, &doctor, &row, MailKind::Cancellation, None).await?;
+        queue_mail(state, &txn, me, &row, MailKind::Cancellation, None).await?;
     }
     txn.commit().await?;
     state.outbox.wake();
@@ -414,20 +396,7 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let mut row = existing.clone();
     row.code_hash = code.hash();
     row.sequence += 1;
-    let doctor = practice_user::Entity::find_by_id(row.doctor_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::Internal)?;
-    queue_mail(
-        state,
-        &txn,
-        me,
-        &doctor,
-        &row,
-        MailKind::Invitation,
-        Some(&code),
-    )
-    .await?;
+    queue_mail(state, &txn, me, &row, MailKind::Invitation, Some(&code)).await?;
     txn.commit().await?;
     state.outbox.wake();
     tracing::info!(appointment_id = %existing.id, "invitation sent again with a new code");

@@ -231,7 +231,7 @@ async fn reset_password(State(state): State<AppState>, request: Request) -> Resp
 }
 
 /// The logged-in person, or the response that sends them to the login page.
-async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
+pub(crate) async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
     match current_user(session, &state.db, state.clock.now()).await {
         Ok(Some(me)) => Ok(me),
         Ok(None) => Err(see_other("/anmelden")),

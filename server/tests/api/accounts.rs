@@ -361,24 +361,7 @@ async fn stammdaten_and_rechnungsdaten_are_saved_and_validated() {
 async fn a_practice_never_sees_or_changes_another_practices_data() {
     let app = spawn_app().await;
     app.register_verified("a@praxis-a.de").await;
-    let b = app.new_browser();
-    let mut form_b = registration("b@praxis-b.de");
-    form_b[4].1 = "Praxis B".into();
-    b.post(format!("{}/registrieren", app.address))
-        .form(&form_b)
-        .send()
-        .await
-        .unwrap();
-    let mail = app.inbox.wait_for_messages(2, WAIT).await[1].clone();
-    b.get(link_in(&mail.text, "/registrieren/bestaetigen").unwrap())
-        .send()
-        .await
-        .unwrap();
-    b.post(format!("{}/anmelden", app.address))
-        .form(&[("email", "b@praxis-b.de"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let b = app.practice_b("b@praxis-b.de").await;
     app.log_in("a@praxis-a.de", PASSWORD).await;
 
     for path in [

@@ -1,7 +1,7 @@
 //! The calendar against the real server, database and SMTP listener: create, change, cancel,
 //! resend, the patient's e-mails with their `.ics`, double bookings, and practice isolation.
 
-use crate::helpers::{location, registration, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
 use crate::smtp::{link_in, ReceivedEmail};
 use app::clock::Clock;
 use chrono::Duration as ChronoDuration;
@@ -374,28 +374,7 @@ async fn another_practice_can_neither_see_nor_touch_an_appointment() {
     .await;
     let id = first_appointment_id(&app, &date).await;
 
-    let b = app.new_browser();
-    let mut form_b = registration("owner@praxis-b.de");
-    form_b[4].1 = "Praxis B".into();
-    b.post(format!("{}/registrieren", app.address))
-        .form(&form_b)
-        .send()
-        .await
-        .unwrap();
-    let mails = app.inbox.wait_for_messages(3, WAIT).await;
-    let verify = mails
-        .iter()
-        .find(|m| m.to == vec!["owner@praxis-b.de".to_owned()])
-        .unwrap();
-    b.get(link_in(&verify.text, "/registrieren/bestaetigen").unwrap())
-        .send()
-        .await
-        .unwrap();
-    b.post(format!("{}/anmelden", app.address))
-        .form(&[("email", "owner@praxis-b.de"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let b = app.practice_b("owner@praxis-b.de").await;
     let get = |path: String| b.get(format!("{}{path}", app.address)).send();
 
     let week = get(format!("/praxis/termine?datum={date}")).await.unwrap();

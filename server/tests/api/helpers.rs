@@ -279,6 +279,44 @@ impl TestApp {
         browser
     }
 
+    /// A second practice, "Praxis B", registered, verified and logged in as `email` in its own
+    /// browser (for isolation tests).
+    pub async fn practice_b(&self, email: &str) -> reqwest::Client {
+        let b = self.new_browser();
+        let mut form = registration(email);
+        form[4].1 = "Praxis B".into();
+        b.post(format!("{}/registrieren", self.address))
+            .form(&form)
+            .send()
+            .await
+            .expect("register B");
+        // Other mails (e.g. to A's patients) may still be on their way; wait for B's own.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let verify = loop {
+            let mails = self.inbox.messages();
+            if let Some(mail) = mails.iter().find(|m| m.to == vec![email.to_owned()]) {
+                break mail.clone();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no verification mail for {email}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        b.get(link_in(&verify.text, "/registrieren/bestaetigen").expect("link"))
+            .send()
+            .await
+            .expect("verify B");
+        let login = b
+            .post(format!("{}/anmelden", self.address))
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login B");
+        assert_eq!(location(&login), "/praxis");
+        b
+    }
+
     /// Logs in with e-mail and password; returns the response (303 on success).
     pub async fn log_in(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_form(

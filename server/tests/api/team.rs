@@ -1,7 +1,7 @@
 //! The team: the owner invites by e-mail, the invited person sets a password from the link,
 //! roles limit what each person may do, removing someone ends their sessions.
 
-use crate::helpers::{location, registration, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
 use crate::smtp::link_in;
 use std::time::Duration;
 
@@ -190,28 +190,7 @@ async fn invitations_are_validated_and_stay_inside_the_practice() {
     invite(&app, "arzt@praxis-a.de", "doctor").await;
 
     // Practice B cannot list or remove A's people.
-    let b = app.new_browser();
-    let mut form_b = registration("owner@praxis-b.de");
-    form_b[4].1 = "Praxis B".into();
-    b.post(format!("{}/registrieren", app.address))
-        .form(&form_b)
-        .send()
-        .await
-        .unwrap();
-    let mails = app.inbox.wait_for_messages(3, WAIT).await;
-    let verify = mails
-        .iter()
-        .find(|m| m.to == vec!["owner@praxis-b.de".to_owned()])
-        .expect("B's verification mail");
-    b.get(link_in(&verify.text, "/registrieren/bestaetigen").unwrap())
-        .send()
-        .await
-        .unwrap();
-    b.post(format!("{}/anmelden", app.address))
-        .form(&[("email", "owner@praxis-b.de"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let b = app.practice_b("owner@praxis-b.de").await;
     let b_list = b
         .get(format!("{}/api/praxis/team", app.address))
         .send()
