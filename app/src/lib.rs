@@ -31,7 +31,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::calendar::pages::{AppointmentPage, NewAppointmentPage, WeekPage};
+use crate::calendar::pages::{AppointmentPage, CalendarSettingsPage, NewAppointmentPage, WeekPage};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::practice::account_pages::{InvitationPage, SecurityPage, TeamPage};
 use crate::practice::pages::{
@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termine") view=WeekPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termine/neu") view=NewAppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/termine/einstellungen") view=CalendarSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termin/:id") view=AppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>

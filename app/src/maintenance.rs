@@ -1,23 +1,24 @@
-//! Deleting what is no longer needed, on a timer: login counters that neither count nor lock
-//! any more, and e-mail links that have expired or were used. Later issues add the metadata
-//! of consultations here (deleted after three months at the latest, see `policy`).
+//! Work on a timer: deleting what is no longer needed (login counters that neither count nor
+//! lock any more, e-mail links that expired or were used, appointments — with the patient's
+//! name and e-mail — three months after they ended, see `policy`) and the 24-hour reminders.
 
-use crate::clock::Clock;
-use crate::entities::account_token;
+use crate::entities::{account_token, appointment};
+use crate::policy::METADATA_RETENTION_MONTHS;
 use crate::practice::throttle;
-use chrono::{DateTime, Utc};
+use crate::state::AppState;
+use chrono::{DateTime, Months, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
-use std::sync::Arc;
 use std::time::Duration;
 
-/// How often the clean-up runs.
-pub const EVERY: Duration = Duration::from_secs(60 * 60);
+/// How often the work runs; reminders go out at most this late.
+pub const EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// What one run deleted.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Purged {
     pub login_counters: u64,
     pub account_tokens: u64,
+    pub appointments: u64,
 }
 
 /// Deletes stale login counters and expired or used e-mail links as of `now`.
@@ -32,20 +33,38 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
         .exec(db)
         .await?
         .rows_affected;
+    // Calendar months: an appointment on 30 November goes on 28 February at the latest.
+    let cutoff = now
+        .checked_sub_months(Months::new(METADATA_RETENTION_MONTHS))
+        .unwrap_or(now);
+    let appointments = appointment::Entity::delete_many()
+        .filter(appointment::Column::EndsAt.lt(cutoff))
+        .exec(db)
+        .await?
+        .rows_affected;
     Ok(Purged {
         login_counters,
         account_tokens,
+        appointments,
     })
 }
 
-/// Runs [`purge`] now and then every [`EVERY`]; errors are logged and retried next time.
-pub async fn run(db: DatabaseConnection, clock: Arc<dyn Clock>) {
+/// One round: clean up, then send due reminders.
+pub async fn run_once(state: &AppState) {
+    match purge(&state.db, state.clock.now()).await {
+        Ok(purged) => tracing::debug!(?purged, "clean-up done"),
+        Err(e) => tracing::warn!(error = %e, "clean-up failed; next try in five minutes"),
+    }
+    if let Err(e) = crate::calendar::service::send_due_reminders(state).await {
+        tracing::warn!(error = %e, "reminders failed; next try in five minutes");
+    }
+}
+
+/// Runs [`run_once`] now and then every [`EVERY`]; errors are logged and retried next time.
+pub async fn run(state: AppState) {
     let mut interval = tokio::time::interval(EVERY);
     loop {
         interval.tick().await;
-        match purge(&db, clock.now()).await {
-            Ok(purged) => tracing::debug!(?purged, "maintenance done"),
-            Err(e) => tracing::warn!(error = %e, "maintenance failed; next try in an hour"),
-        }
+        run_once(&state).await;
     }
 }

@@ -84,6 +84,7 @@ pub struct Application {
     database: Database,
     session_store: DbSessionStore,
     outbox_worker: OutboxWorker,
+    state: AppState,
 }
 
 impl Application {
@@ -192,7 +193,7 @@ impl Application {
                 state.clone(),
                 app::practice::auth::guard_practice_pages,
             ))
-            .with_state(state)
+            .with_state(state.clone())
             .layer(
                 // Listed outermost first.
                 ServiceBuilder::new()
@@ -230,6 +231,7 @@ impl Application {
             database,
             session_store,
             outbox_worker,
+            state,
         })
     }
 
@@ -243,16 +245,18 @@ impl Application {
         &self.database
     }
 
+    /// What every request gets (tests run the timed jobs with it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Serves until `shutdown` completes, then lets running requests finish for at most
     /// [`SHUTDOWN_GRACE`] and closes the database pool (SQLite checkpoints its WAL).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let maintenance = tokio::spawn(app::maintenance::run(
-            self.database.conn.clone(),
-            self.outbox_worker.clock.clone(),
-        ));
+        let maintenance = tokio::spawn(app::maintenance::run(self.state.clone()));
         let outbox = tokio::spawn(self.outbox_worker.run());
         let cleanup = tokio::spawn(
             self.session_store

@@ -56,3 +56,6 @@ email-appointment-cancel-how = Wenn Sie den Termin nicht wahrnehmen können, sag
 email-appointment-ics-summary = Videosprechstunde – { $doctor }, { $practice }
 email-appointment-ics-description = Videosprechstunde bei { $doctor }. Adresse: { $url } — Ihren Zugangscode finden Sie in der Einladungs-E-Mail. Absagen: { $phone }
 email-appointment-rebook = Für einen neuen Termin wenden Sie sich bitte an die Praxis: { $phone }. Im Anhang finden Sie die Absage für Ihren Kalender.
+email-appointment-reminder-subject = Erinnerung: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-reminder-body = wir erinnern Sie an Ihre Videosprechstunde bei { $doctor } ({ $practice }) am { $date } um { $time } Uhr (etwa { $duration } Minuten).
+email-appointment-code-in-invitation = Ihren persönlichen Zugangscode finden Sie in der Einladungs-E-Mail.

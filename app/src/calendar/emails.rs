@@ -14,6 +14,8 @@ pub enum MailKind {
     Invitation,
     Change,
     Cancellation,
+    /// 24 hours before; no calendar attachment (nothing changed).
+    Reminder,
 }
 
 impl MailKind {
@@ -22,6 +24,7 @@ impl MailKind {
             MailKind::Invitation => "appointment-invite",
             MailKind::Change => "appointment-change",
             MailKind::Cancellation => "appointment-cancel",
+            MailKind::Reminder => "appointment-reminder",
         }
     }
 }
@@ -68,6 +71,9 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
             Some(code) => {
                 letter.paragraphs(&t("email-appointment-code", &[("code", &code.display())]))
             }
+            None if mail.kind == MailKind::Reminder => {
+                letter.paragraphs(&t("email-appointment-code-in-invitation", &[]))
+            }
             None => letter.paragraphs(&t("email-appointment-code-unchanged", &[])),
         };
         letter = letter.paragraphs(&t("email-appointment-needs", &args));
@@ -106,7 +112,11 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
         attendee_email: &a.patient_email,
         stamp: mail.stamp,
     });
-    letter.into_email(&to).with_attachment(Attachment {
+    let email = letter.into_email(&to);
+    if mail.kind == MailKind::Reminder {
+        return email;
+    }
+    email.with_attachment(Attachment {
         filename: "termin.ics".to_owned(),
         content_type: ics::content_type(method).to_owned(),
         body: calendar,

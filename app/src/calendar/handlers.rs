@@ -2,7 +2,7 @@
 //! the same page again with the problems.
 
 use super::service;
-use super::types::AppointmentForm;
+use super::types::{AppointmentForm, SettingsForm};
 use crate::error::AppError;
 use crate::practice::handlers::me;
 use crate::practice::service::AccountError;
@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/praxis/termine/neu", post(create))
         .route("/praxis/termin/{id}", post(change))
+        .route("/praxis/termine/einstellungen", post(save_settings))
 }
 
 async fn failure(state: &AppState, parts: Parts, error: AccountError) -> Response {
@@ -85,6 +86,25 @@ async fn change(
     match result {
         Ok(true) => Redirect::to(&format!("/praxis/termin/{id}?{flag}")).into_response(),
         Ok(false) => AppError::NotFound.into_response(),
+        Err(e) => failure(&state, parts, e).await,
+    }
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let me = match me(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let (parts, input) = match read_form::<SettingsForm>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::update_settings(&state, &me, &input).await {
+        Ok(()) => Redirect::to("/praxis/termine/einstellungen?gespeichert").into_response(),
         Err(e) => failure(&state, parts, e).await,
     }
 }

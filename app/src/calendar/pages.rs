@@ -2,8 +2,10 @@
 //! (`/praxis/termine/neu`) and one appointment (`/praxis/termin/{id}`). Forms post to their own
 //! page and work without JavaScript.
 
-use super::server_fns::{load_appointment, load_choices, load_week};
-use super::types::{AppointmentDetail, DayView, FormChoices, WeekView, DURATIONS};
+use super::server_fns::{load_appointment, load_calendar_settings, load_choices, load_week};
+use super::types::{
+    AppointmentDetail, CalendarSettings, DayView, FormChoices, WeekView, DURATIONS,
+};
 use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice};
 use crate::i18n::use_i18n;
 use crate::practice::pages::{has_flag, query_value, LoadError, PageTitle, PracticeArea};
@@ -62,7 +64,12 @@ fn Week(week: WeekView) -> impl IntoView {
                 <button type="submit" class="button">{t.t("calendar-show")}</button>
             </form>
         </nav>
-        <p><a class="button primary" href=new_link>{t.t("calendar-new")}</a></p>
+        <p class="button-row">
+            <a class="button primary" href=new_link>{t.t("calendar-new")}</a>
+            {week.can_configure.then(|| view! {
+                <a class="button secondary" href="/praxis/termine/einstellungen">{use_i18n().t("calendar-settings-title")}</a>
+            })}
+        </p>
         <h2>{week.label}</h2>
         <ol class="week">{days}</ol>
     }
@@ -315,5 +322,67 @@ pub fn AppointmentPage() -> impl IntoView {
                 }}
             </Suspense>
         </PracticeArea>
+    }
+}
+
+/// `/praxis/termine/einstellungen`: default duration and reminders (owner).
+#[component]
+pub fn CalendarSettingsPage() -> impl IntoView {
+    let feedback = StoredValue::new(use_form_feedback());
+    let settings = Resource::new_blocking(|| (), |_| load_calendar_settings());
+    let saved = has_flag("gespeichert")
+        .get_untracked()
+        .then(|| use_i18n().t("saved"));
+    view! {
+        <PracticeArea>
+            <PageTitle key="calendar-settings-title" />
+            <SuccessNotice message=saved.clone() />
+            <Suspense fallback=|| ()>
+                {move || {
+                    let feedback = feedback.get_value();
+                    Suspend::new(async move {
+                        match settings.await {
+                            Ok(s) => view! { <SettingsForm settings=s feedback /> }.into_any(),
+                            Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </PracticeArea>
+    }
+}
+
+#[component]
+fn SettingsForm(settings: CalendarSettings, feedback: FormFeedback) -> impl IntoView {
+    let t = use_i18n();
+    let f = "calendar-settings";
+    let chosen = feedback
+        .value(f, "default_duration")
+        .map(str::to_owned)
+        .unwrap_or(settings.default_duration.to_string());
+    let options = DURATIONS
+        .iter()
+        .map(|d| {
+            let value = d.to_string();
+            let selected = value == chosen;
+            let label = use_i18n().t_with("calendar-minutes", &[("count", &value)]);
+            view! { <option value=value selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <ErrorSummary form=f feedback=feedback.clone() />
+        <form method="post" action="/praxis/termine/einstellungen" class="form">
+            <div class="field">
+                <label for="calendar-settings-default_duration">{t.t("calendar-settings-duration")}</label>
+                <p class="hint" id="calendar-settings-duration-hint">{t.t("calendar-settings-duration-hint")}</p>
+                <select id="calendar-settings-default_duration" name="default_duration" aria-describedby="calendar-settings-duration-hint">{options}</select>
+            </div>
+            <div class="field field-checkbox">
+                <input type="checkbox" id="calendar-settings-reminders" name="reminders" checked=settings.reminders_enabled />
+                <label for="calendar-settings-reminders">{t.t("calendar-settings-reminders")}</label>
+            </div>
+            <button type="submit" class="button primary">{t.t("calendar-settings-save")}</button>
+        </form>
+        <p><A href="/praxis/termine">{t.t("calendar-back")}</A></p>
     }
 }

@@ -1,6 +1,6 @@
 //! Data for the calendar pages; each works only on the logged-in person's own practice.
 
-use super::types::{AppointmentDetail, FormChoices, WeekView};
+use super::types::{AppointmentDetail, CalendarSettings, FormChoices, WeekView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -38,4 +38,14 @@ pub async fn load_appointment(id: String) -> Result<Option<AppointmentDetail>, A
             .await
             .map_err(AppError::from),
     )
+}
+
+/// The practice's calendar settings (owner only).
+#[server(endpoint = "praxis/termine/einstellungen", input = server_fn::codec::GetUrl)]
+pub async fn load_calendar_settings() -> Result<CalendarSettings, AppError> {
+    let me = crate::error::with_status(crate::practice::auth::require_manager().await)?;
+    Ok(CalendarSettings {
+        default_duration: me.practice.default_duration_minutes,
+        reminders_enabled: me.practice.reminders_enabled,
+    })
 }

@@ -4,9 +4,9 @@
 
 use super::access_code::AccessCode;
 use super::emails::{self, AppointmentMail, MailKind};
-use super::types::{AppointmentForm, DURATIONS};
+use super::types::{AppointmentForm, SettingsForm, DURATIONS};
 use crate::email::outbox::enqueue;
-use crate::entities::{appointment, practice_user};
+use crate::entities::{appointment, practice, practice_user};
 use crate::error::AppError;
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::fields::{EmailAddress, OptionalText, ShortText};
@@ -230,7 +230,15 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    queue_mail(state, &txn, me, &row, MailKind::Invitation, Some(&code)).await?;
+    queue_mail(
+        state,
+        &txn,
+        &me.practice,
+        &row,
+        MailKind::Invitation,
+        Some(&code),
+    )
+    .await?;
     txn.commit().await?;
     state.outbox.wake();
     tracing::info!(practice_id = %me.practice.id, appointment_id = %row.id, "appointment created");
@@ -241,7 +249,7 @@ pub async fn create(
 async fn queue_mail(
     state: &AppState,
     conn: &impl ConnectionTrait,
-    me: &CurrentUser,
+    practice: &practice::Model,
     row: &appointment::Model,
     kind: MailKind,
     code: Option<&AccessCode>,
@@ -253,7 +261,7 @@ async fn queue_mail(
     let doctor_name = display_name(&doctor);
     let mail = emails::render(&AppointmentMail {
         kind,
-        practice: &me.practice,
+        practice,
         doctor_name: &doctor_name,
         appointment: row,
         code,
@@ -330,7 +338,15 @@ pub async fn update(
         active.code_hash = Set(code.hash());
     }
     let row = active.update(&txn).await?;
-    queue_mail(state, &txn, me, &row, MailKind::Change, code.as_ref()).await?;
+    queue_mail(
+        state,
+        &txn,
+        &me.practice,
+        &row,
+        MailKind::Change,
+        code.as_ref(),
+    )
+    .await?;
     txn.commit().await?;
     state.outbox.wake();
     tracing::info!(appointment_id = %row.id, new_code = code.is_some(), "appointment changed");
@@ -363,7 +379,15 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         let mut row = existing.clone();
         row.status = CANCELLED.to_owned();
         row.sequence += 1;
-        queue_mail(state, &txn, me, &row, MailKind::Cancellation, None).await?;
+        queue_mail(
+            state,
+            &txn,
+            &me.practice,
+            &row,
+            MailKind::Cancellation,
+            None,
+        )
+        .await?;
     }
     txn.commit().await?;
     state.outbox.wake();
@@ -396,11 +420,101 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let mut row = existing.clone();
     row.code_hash = code.hash();
     row.sequence += 1;
-    queue_mail(state, &txn, me, &row, MailKind::Invitation, Some(&code)).await?;
+    queue_mail(
+        state,
+        &txn,
+        &me.practice,
+        &row,
+        MailKind::Invitation,
+        Some(&code),
+    )
+    .await?;
     txn.commit().await?;
     state.outbox.wake();
     tracing::info!(appointment_id = %existing.id, "invitation sent again with a new code");
     Ok(true)
+}
+
+/// Saves the practice's calendar settings (owner only).
+pub async fn update_settings(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &SettingsForm,
+) -> Result<(), AccountError> {
+    if !me.role.manages_practice() {
+        return Err(AppError::Forbidden.into());
+    }
+    let Some(duration) = input
+        .default_duration
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|d| DURATIONS.contains(d))
+    else {
+        return Err(AccountError::field(
+            "calendar-settings",
+            "default_duration",
+            "calendar-duration-invalid",
+        ));
+    };
+    let mut active = me.practice.clone().into_active_model();
+    active.default_duration_minutes = Set(duration);
+    active.reminders_enabled = Set(input.reminders == "on");
+    active.updated_at = Set(state.clock.now());
+    active.update(&state.db).await?;
+    tracing::info!(practice_id = %me.practice.id, "calendar settings saved");
+    Ok(())
+}
+
+/// Reminders go out this long before the start.
+pub const REMIND_BEFORE: Duration = Duration::hours(24);
+
+/// Sends the 24-hour reminder for every appointment that is due, once: the flag is set by the
+/// first statement of the transaction that also queues the e-mail, so a crash or a second
+/// server cannot send it twice. Appointments whose last e-mail (invitation or change) went out
+/// less than 24 hours before the start get none. Returns how many were queued.
+pub async fn send_due_reminders(state: &AppState) -> Result<u32, AccountError> {
+    let now = state.clock.now();
+    let due = appointment::Entity::find()
+        .filter(appointment::Column::Status.eq(SCHEDULED))
+        .filter(appointment::Column::ReminderSentAt.is_null())
+        .filter(appointment::Column::StartsAt.gt(now))
+        .filter(appointment::Column::StartsAt.lte(now + REMIND_BEFORE))
+        .all(&state.db)
+        .await?;
+    let mut sent = 0;
+    for row in due {
+        if row.updated_at > row.starts_at - REMIND_BEFORE {
+            continue;
+        }
+        let Some(practice) = practice::Entity::find_by_id(row.practice_id)
+            .one(&state.db)
+            .await?
+        else {
+            continue;
+        };
+        if !practice.reminders_enabled {
+            continue;
+        }
+        let txn = state.db.begin().await?;
+        let claimed = appointment::Entity::update_many()
+            .col_expr(appointment::Column::ReminderSentAt, Expr::value(Some(now)))
+            .filter(appointment::Column::Id.eq(row.id))
+            .filter(appointment::Column::ReminderSentAt.is_null())
+            .filter(appointment::Column::Status.eq(SCHEDULED))
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 1 {
+            queue_mail(state, &txn, &practice, &row, MailKind::Reminder, None).await?;
+            sent += 1;
+        }
+        txn.commit().await?;
+    }
+    if sent > 0 {
+        state.outbox.wake();
+        tracing::info!(count = sent, "appointment reminders queued");
+    }
+    Ok(sent)
 }
 
 /// The practice's appointments starting in `[from, to)`, earliest first.

@@ -34,6 +34,24 @@ pub struct WeekView {
     pub next: String,
     pub today: String,
     pub days: Vec<DayView>,
+    /// Whether the viewer may change the calendar settings (owner).
+    pub can_configure: bool,
+}
+
+/// The practice's calendar settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarSettings {
+    pub default_duration: i32,
+    pub reminders_enabled: bool,
+}
+
+/// The settings form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub default_duration: String,
+    /// `on` when ticked.
+    pub reminders: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

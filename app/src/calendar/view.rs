@@ -63,6 +63,7 @@ pub async fn week(
         next: (monday + Duration::days(7)).to_string(),
         today: today.to_string(),
         days,
+        can_configure: me.role.manages_practice(),
     })
 }
 

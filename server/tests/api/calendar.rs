@@ -57,6 +57,16 @@ fn code_in(text: &str) -> String {
         .to_owned()
 }
 
+/// Whether the reminders checkbox on the settings page is ticked.
+fn reminders_ticked(page: &str) -> bool {
+    let start = page
+        .find(r#"id="calendar-settings-reminders""#)
+        .expect("reminders checkbox");
+    let tag_start = page[..start].rfind('<').expect("tag start");
+    let tag_end = start + page[start..].find('>').expect("tag end");
+    page[tag_start..tag_end].contains(" checked")
+}
+
 /// The id in the first appointment link of the week page of `date`.
 async fn first_appointment_id(app: &TestApp, date: &str) -> String {
     let page = app
@@ -424,4 +434,138 @@ async fn another_practice_can_neither_see_nor_touch_an_appointment() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_off() {
+    let app = practice("gina@praxis.de").await;
+    let date = next_week(&app);
+    app.post_form(
+        "/praxis/termine/neu",
+        &appointment(&date, "10:00", "Erika Mustermann"),
+    )
+    .await;
+    last_mail_to(&app, 2, "erika@example.org").await;
+    let starts = app::calendar::service::berlin_to_utc(
+        date.parse().unwrap(),
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+    )
+    .unwrap();
+    app::maintenance::run_once(&app.state).await;
+    // 25 hours before: nothing yet.
+    app.clock
+        .advance(starts - ChronoDuration::hours(25) - app.clock.now());
+    app::maintenance::run_once(&app.state).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.inbox.messages().len(), 2, "no reminder yet");
+    // 23 hours before: the reminder, once however often the job runs.
+    app.clock.advance(ChronoDuration::hours(2));
+    app::maintenance::run_once(&app.state).await;
+    app::maintenance::run_once(&app.state).await;
+    let reminder = last_mail_to(&app, 3, "erika@example.org").await;
+    app.log_in("gina@praxis.de", PASSWORD).await;
+    let page = app
+        .get("/praxis/termine/einstellungen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(reminders_ticked(&page), "reminders are on by default");
+    assert!(
+        reminder.subject.starts_with("Erinnerung"),
+        "{}",
+        reminder.subject
+    );
+    assert!(
+        reminder.text.contains("Einladungs-E-Mail"),
+        "the code is in the invitation"
+    );
+    assert!(MessageParser::default()
+        .parse(reminder.raw.as_bytes())
+        .unwrap()
+        .attachment(0)
+        .is_none());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.inbox.messages().len(), 3, "exactly one reminder");
+
+    // A practice that switched reminders off sends none.
+    let quiet = practice("hans@praxis.de").await;
+    let settings = quiet
+        .post_form(
+            "/praxis/termine/einstellungen",
+            &[("default_duration", "30".into())],
+        )
+        .await;
+    assert_eq!(
+        location(&settings),
+        "/praxis/termine/einstellungen?gespeichert"
+    );
+    let form = quiet.get("/praxis/termine/neu").await.text().await.unwrap();
+    assert!(
+        form.contains(r#"<option value="30" selected"#),
+        "the new default duration is preselected"
+    );
+    let page = quiet
+        .get("/praxis/termine/einstellungen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!reminders_ticked(&page), "reminders are off");
+    let date = next_week(&quiet);
+    quiet
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&date, "10:00", "Max Muster"),
+        )
+        .await;
+    last_mail_to(&quiet, 2, "erika@example.org").await;
+    let starts = app::calendar::service::berlin_to_utc(
+        date.parse().unwrap(),
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+    )
+    .unwrap();
+    quiet
+        .clock
+        .advance(starts - ChronoDuration::hours(2) - quiet.clock.now());
+    app::maintenance::run_once(&quiet.state).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(quiet.inbox.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn appointments_with_the_patients_data_are_deleted_three_months_after_they_ended() {
+    let app = practice("ida@praxis.de").await;
+    let date = next_week(&app);
+    app.post_form(
+        "/praxis/termine/neu",
+        &appointment(&date, "10:00", "Erika Mustermann"),
+    )
+    .await;
+    app.clock.advance(ChronoDuration::days(7 + 85));
+    // The login of 92 days ago has long ended.
+    app.log_in("ida@praxis.de", PASSWORD).await;
+    let later = next_week(&app);
+    let created = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&later, "10:00", "Max Muster"),
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let count = || async {
+        crate::helpers::query_one_string(
+            app.conn(),
+            "SELECT CAST(COUNT(*) AS TEXT) FROM appointment",
+        )
+        .await
+    };
+    app::maintenance::run_once(&app.state).await;
+    assert_eq!(count().await, "2", "not yet three months after");
+    app.clock.advance(ChronoDuration::days(10));
+    app::maintenance::run_once(&app.state).await;
+    assert_eq!(count().await, "1", "the old one is gone");
+    let left =
+        crate::helpers::query_one_string(app.conn(), "SELECT patient_name FROM appointment").await;
+    assert_eq!(left, "Max Muster");
 }

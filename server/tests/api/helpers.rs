@@ -71,6 +71,8 @@ pub struct TestApp {
     pub inbox: SmtpInbox,
     /// The app's clock; tests move it forward.
     pub clock: ShiftedClock,
+    /// The app's state, to run its timed jobs (`app::maintenance::run_once`) at once.
+    pub state: app::state::AppState,
     _database: TestDatabase,
     _site_root: tempfile::TempDir,
 }
@@ -123,6 +125,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("build app");
     let address = format!("http://{}", app.address());
     let db = app.database().clone();
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -135,6 +138,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         db,
         inbox,
         clock,
+        state,
         _database: database,
         _site_root: site_root,
     }

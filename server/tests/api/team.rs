@@ -106,6 +106,7 @@ async fn an_invited_team_member_sets_a_password_and_may_not_touch_billing_or_the
         "/api/praxis/rechnungsdaten",
         "/api/praxis/vertrag",
         "/api/praxis/team",
+        "/api/praxis/termine/einstellungen",
     ] {
         assert_eq!(get(path).await.unwrap().status(), 403, "{path}");
     }
@@ -129,6 +130,16 @@ async fn an_invited_team_member_sets_a_password_and_may_not_touch_billing_or_the
         .await
         .unwrap();
     assert_eq!(team.status(), 403);
+    let settings = post(
+        "/praxis/termine/einstellungen",
+        vec![
+            ("default_duration", "10".into()),
+            ("reminders", "on".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(settings.status(), 403);
     let practice = post(
         "/praxis/stammdaten",
         vec![
