@@ -103,8 +103,21 @@ async fn save_settings(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match service::update_settings(&state, &me, &input).await {
-        Ok(()) => Redirect::to("/praxis/termine/einstellungen?gespeichert").into_response(),
+    let result = match input.action.as_str() {
+        "hours" => service::save_hours(&state, &me, &input)
+            .await
+            .map(|()| true),
+        "block" => service::add_blocked(&state, &me, &input)
+            .await
+            .map(|()| true),
+        "unblock" => service::remove_blocked(&state, &me, &input.id).await,
+        _ => service::update_settings(&state, &me, &input)
+            .await
+            .map(|()| true),
+    };
+    match result {
+        Ok(true) => Redirect::to("/praxis/termine/einstellungen?gespeichert").into_response(),
+        Ok(false) => AppError::NotFound.into_response(),
         Err(e) => failure(&state, parts, e).await,
     }
 }

@@ -8,6 +8,8 @@ pub mod types;
 #[cfg(feature = "ssr")]
 pub mod access_code;
 #[cfg(feature = "ssr")]
+pub mod availability;
+#[cfg(feature = "ssr")]
 pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod handlers;

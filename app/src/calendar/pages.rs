@@ -2,9 +2,12 @@
 //! (`/praxis/termine/neu`) and one appointment (`/praxis/termin/{id}`). Forms post to their own
 //! page and work without JavaScript.
 
-use super::server_fns::{load_appointment, load_calendar_settings, load_choices, load_week};
+use super::server_fns::{
+    load_appointment, load_availability, load_calendar_settings, load_choices, load_week,
+};
 use super::types::{
-    AppointmentDetail, CalendarSettings, DayView, FormChoices, WeekView, DURATIONS,
+    AppointmentDetail, AvailabilityView, CalendarSettings, DayView, FormChoices, WeekView,
+    DURATIONS,
 };
 use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice};
 use crate::i18n::use_i18n;
@@ -98,12 +101,23 @@ fn Day(day: DayView) -> impl IntoView {
         })
         .collect_view();
     let today = day.is_today;
+    let availability = match (&day.blocked, day.closed) {
+        (Some(reason), _) if reason.is_empty() => Some(t.t("calendar-blocked-day")),
+        (Some(reason), _) => Some(t.t_with("calendar-blocked-day-reason", &[("reason", reason)])),
+        (None, true) => Some(t.t("calendar-closed")),
+        (None, false) if !day.hours.is_empty() => {
+            Some(t.t_with("calendar-hours-of-day", &[("hours", &day.hours)]))
+        }
+        _ => None,
+    };
+    let off = day.blocked.is_some() || day.closed;
     view! {
-        <li class="day" class:today=today aria-current=today.then_some("date")>
+        <li class="day" class:today=today class:day-off=off aria-current=today.then_some("date")>
             <h3>
                 {day.label}
                 {today.then(|| view! { " " <span class="badge">{use_i18n().t("calendar-today-badge")}</span> })}
             </h3>
+            {availability.map(|text| view! { <p class="day-hours">{text}</p> })}
             {if empty {
                 view! { <p class="hint">{t.t("calendar-free")}</p> }.into_any()
             } else {
@@ -197,6 +211,9 @@ fn AppointmentFields(
         ),
         None => Default::default(),
     };
+    let outside = feedback
+        .issue(f, "time")
+        .is_some_and(|i| i.key.starts_with("calendar-outside"));
     let note_issue = feedback.issue(f, "note").map(crate::forms::issue_text);
     let note_invalid = note_issue.is_some();
     view! {
@@ -214,6 +231,12 @@ fn AppointmentFields(
             {note_issue.map(|e| view! { <p class="field-error">{e}</p> })}
             <textarea id="appointment-note" name="note" rows="3" maxlength="1000" aria-describedby="appointment-note-hint">{note}</textarea>
         </div>
+        {outside.then(|| view! {
+            <div class="field field-checkbox">
+                <input type="checkbox" id="appointment-confirm_outside" name="confirm_outside" />
+                <label for="appointment-confirm_outside">{use_i18n().t("calendar-confirm-outside")}</label>
+            </div>
+        })}
     }
 }
 
@@ -330,6 +353,7 @@ pub fn AppointmentPage() -> impl IntoView {
 pub fn CalendarSettingsPage() -> impl IntoView {
     let feedback = StoredValue::new(use_form_feedback());
     let settings = Resource::new_blocking(|| (), |_| load_calendar_settings());
+    let available = Resource::new_blocking(|| (), |_| load_availability());
     let saved = has_flag("gespeichert")
         .get_untracked()
         .then(|| use_i18n().t("saved"));
@@ -341,9 +365,12 @@ pub fn CalendarSettingsPage() -> impl IntoView {
                 {move || {
                     let feedback = feedback.get_value();
                     Suspend::new(async move {
-                        match settings.await {
-                            Ok(s) => view! { <SettingsForm settings=s feedback /> }.into_any(),
-                            Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        match (settings.await, available.await) {
+                            (Ok(s), Ok(a)) => view! {
+                                <SettingsForm settings=s feedback=feedback.clone() />
+                                <AvailabilityForms data=a feedback />
+                            }.into_any(),
+                            (Err(e), _) | (_, Err(e)) => view! { <LoadError error=e /> }.into_any(),
                         }
                     })
                 }}
@@ -383,6 +410,72 @@ fn SettingsForm(settings: CalendarSettings, feedback: FormFeedback) -> impl Into
             </div>
             <button type="submit" class="button primary">{t.t("calendar-settings-save")}</button>
         </form>
+    }
+}
+
+/// Opening hours and blocked days on the settings page.
+#[component]
+fn AvailabilityForms(data: AvailabilityView, feedback: FormFeedback) -> impl IntoView {
+    let t = use_i18n();
+    let days = data
+        .days
+        .iter()
+        .enumerate()
+        .map(|(index, (label, hours))| {
+            let name = WEEKDAY_FIELDS[index];
+            view! {
+                <Field form="hours" name=name label=label.clone() value=hours.clone() feedback=feedback.clone() maxlength=60 />
+            }
+        })
+        .collect_view();
+    let empty = data.blocked.is_empty();
+    let blocked = data
+        .blocked
+        .into_iter()
+        .map(|b| {
+            let t = use_i18n();
+            let label = t.t_with("calendar-blocked-remove-label", &[("period", &b.label)]);
+            view! {
+                <li>
+                    {b.label.clone()}
+                    <form method="post" action="/praxis/termine/einstellungen" class="inline-form">
+                        <input type="hidden" name="action" value="unblock" />
+                        <input type="hidden" name="id" value=b.id />
+                        " " <button type="submit" class="button" aria-label=label>{t.t("team-remove")}</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    let none = empty.then(|| view! { <p class="hint">{use_i18n().t("calendar-blocked-none")}</p> });
+    view! {
+        <section aria-labelledby="hours-title">
+            <h2 id="hours-title">{t.t("calendar-hours-title")}</h2>
+            <p class="hint">{t.t("calendar-hours-hint")}</p>
+            <ErrorSummary form="hours" feedback=feedback.clone() />
+            <form method="post" action="/praxis/termine/einstellungen" class="form">
+                <input type="hidden" name="action" value="hours" />
+                {days}
+                <button type="submit" class="button primary">{t.t("calendar-hours-save")}</button>
+            </form>
+        </section>
+        <section aria-labelledby="blocked-title">
+            <h2 id="blocked-title">{t.t("calendar-blocked-title")}</h2>
+            {none}
+            <ul class="blocked-list">{blocked}</ul>
+            <ErrorSummary form="blocked" feedback=feedback.clone() />
+            <form method="post" action="/praxis/termine/einstellungen" class="form">
+                <input type="hidden" name="action" value="block" />
+                <div class="field-row">
+                    <Field form="blocked" name="first_day" label=t.t("calendar-blocked-first") feedback=feedback.clone() kind="date" required=true />
+                    <Field form="blocked" name="last_day" label=t.t("calendar-blocked-last") feedback=feedback.clone() kind="date" />
+                </div>
+                <Field form="blocked" name="reason" label=t.t("calendar-blocked-reason") feedback=feedback.clone() maxlength=100 hint=t.t("calendar-blocked-reason-hint") />
+                <button type="submit" class="button primary">{t.t("calendar-blocked-add")}</button>
+            </form>
+        </section>
         <p><A href="/praxis/termine">{t.t("calendar-back")}</A></p>
     }
 }
+
+const WEEKDAY_FIELDS: [&str; 7] = ["day0", "day1", "day2", "day3", "day4", "day5", "day6"];

@@ -1,6 +1,6 @@
 //! Data for the calendar pages; each works only on the logged-in person's own practice.
 
-use super::types::{AppointmentDetail, CalendarSettings, FormChoices, WeekView};
+use super::types::{AppointmentDetail, AvailabilityView, CalendarSettings, FormChoices, WeekView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -48,4 +48,16 @@ pub async fn load_calendar_settings() -> Result<CalendarSettings, AppError> {
         default_duration: me.practice.default_duration_minutes,
         reminders_enabled: me.practice.reminders_enabled,
     })
+}
+
+/// The practice's opening hours and blocked days (owner only).
+#[server(endpoint = "praxis/termine/sprechzeiten", input = server_fn::codec::GetUrl)]
+pub async fn load_availability() -> Result<AvailabilityView, AppError> {
+    let me = crate::error::with_status(crate::practice::auth::require_manager().await)?;
+    let state = crate::state::app_state()?;
+    crate::error::with_status(
+        super::view::availability(&state, &me)
+            .await
+            .map_err(AppError::from),
+    )
 }

@@ -3,10 +3,11 @@
 //! patient in the same transaction (outbox).
 
 use super::access_code::AccessCode;
+use super::availability::{parse_day, Availability, Blocked, Interval, Outside};
 use super::emails::{self, AppointmentMail, MailKind};
 use super::types::{AppointmentForm, SettingsForm, DURATIONS};
 use crate::email::outbox::enqueue;
-use crate::entities::{appointment, practice, practice_user};
+use crate::entities::{appointment, blocked_period, opening_hours, practice, practice_user};
 use crate::error::AppError;
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::fields::{EmailAddress, OptionalText, ShortText};
@@ -51,18 +52,7 @@ fn check(
     input: &AppointmentForm,
     now: DateTime<Utc>,
 ) -> Result<Checked, AccountError> {
-    let mut c = Checker::new(
-        "appointment",
-        echo_pairs(&[
-            ("patient_name", &input.patient_name),
-            ("patient_email", &input.patient_email),
-            ("date", &input.date),
-            ("time", &input.time),
-            ("duration", &input.duration),
-            ("note", &input.note),
-            ("doctor_id", &input.doctor_id),
-        ]),
-    );
+    let mut c = Checker::new("appointment", echo(input));
     let name = c.field("patient_name", ShortText::parse(&input.patient_name, 200));
     let email = c.field("patient_email", EmailAddress::parse(&input.patient_email));
     let note = c.field("note", OptionalText::parse(&input.note, NOTE_MAX));
@@ -119,6 +109,32 @@ fn check(
     }
 }
 
+/// The appointment form's typed values, to show it again.
+fn echo(input: &AppointmentForm) -> std::collections::BTreeMap<String, String> {
+    echo_pairs(&[
+        ("patient_name", &input.patient_name),
+        ("patient_email", &input.patient_email),
+        ("date", &input.date),
+        ("time", &input.time),
+        ("duration", &input.duration),
+        ("note", &input.note),
+        ("doctor_id", &input.doctor_id),
+    ])
+}
+
+/// One problem with the appointment form, the typed values kept.
+fn invalid(input: &AppointmentForm, field: &str, key: &str, args: &[(&str, &str)]) -> AccountError {
+    let mut c = Checker::new("appointment", echo(input));
+    c.feedback.add(
+        field,
+        key,
+        args.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    );
+    AccountError::Invalid(c.feedback)
+}
+
 fn field_error(field: &str, key: &str, args: &[(&str, &str)]) -> AccountError {
     let mut c = Checker::new("appointment", Default::default());
     c.feedback.add(
@@ -137,6 +153,7 @@ fn field_error(field: &str, key: &str, args: &[(&str, &str)]) -> AccountError {
 async fn lock_doctor(
     txn: &DatabaseTransaction,
     me: &CurrentUser,
+    input: &AppointmentForm,
     doctor_id: Uuid,
 ) -> Result<practice_user::Model, AccountError> {
     let locked = practice_user::Entity::update_many()
@@ -156,12 +173,13 @@ async fn lock_doctor(
     } else {
         None
     };
-    doctor.ok_or_else(|| field_error("doctor_id", "calendar-doctor-required", &[]))
+    doctor.ok_or_else(|| invalid(input, "doctor_id", "calendar-doctor-required", &[]))
 }
 
 /// Refuses an overlap with another scheduled appointment of the same doctor, naming it.
 async fn check_free(
     txn: &DatabaseTransaction,
+    input: &AppointmentForm,
     doctor_id: Uuid,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
@@ -183,7 +201,8 @@ async fn check_free(
         return Ok(());
     };
     let (from, to) = (berlin_hm(other.starts_at), berlin_hm(other.ends_at));
-    Err(field_error(
+    Err(invalid(
+        input,
         "time",
         "calendar-conflict",
         &[
@@ -207,10 +226,11 @@ pub async fn create(
     let now = state.clock.now();
     let checked = check(me, input, now)?;
     let ends_at = checked.starts_at + Duration::minutes(i64::from(checked.duration));
+    check_available(state, me, input, checked.starts_at, ends_at).await?;
     let code = AccessCode::generate().map_err(|_| AppError::Internal)?;
     let txn = state.db.begin().await?;
-    let doctor = lock_doctor(&txn, me, checked.doctor_id).await?;
-    check_free(&txn, doctor.id, checked.starts_at, ends_at, None).await?;
+    let doctor = lock_doctor(&txn, me, input, checked.doctor_id).await?;
+    check_free(&txn, input, doctor.id, checked.starts_at, ends_at, None).await?;
     let row = appointment::ActiveModel {
         id: Set(Uuid::now_v7()),
         practice_id: Set(me.practice.id),
@@ -303,20 +323,22 @@ pub async fn update(
         return Ok(false);
     };
     if existing.status != SCHEDULED {
-        return Err(field_error("date", "calendar-already-cancelled", &[]));
+        return Err(invalid(input, "date", "calendar-already-cancelled", &[]));
     }
     let now = state.clock.now();
     let checked = check(me, input, now)?;
     let ends_at = checked.starts_at + Duration::minutes(i64::from(checked.duration));
+    check_available(state, me, input, checked.starts_at, ends_at).await?;
     let code = if input.new_code == "on" {
         Some(AccessCode::generate().map_err(|_| AppError::Internal)?)
     } else {
         None
     };
     let txn = state.db.begin().await?;
-    let doctor = lock_doctor(&txn, me, checked.doctor_id).await?;
+    let doctor = lock_doctor(&txn, me, input, checked.doctor_id).await?;
     check_free(
         &txn,
+        input,
         doctor.id,
         checked.starts_at,
         ends_at,
@@ -532,6 +554,208 @@ pub async fn between(
         .find_also_related(practice_user::Entity)
         .all(&state.db)
         .await?)
+}
+
+/// The practice's opening hours and blocked periods.
+pub async fn availability(
+    db: &impl ConnectionTrait,
+    practice_id: Uuid,
+) -> Result<Availability, sea_orm::DbErr> {
+    let mut result = Availability::default();
+    for row in opening_hours::Entity::find()
+        .filter(opening_hours::Column::PracticeId.eq(practice_id))
+        .order_by_asc(opening_hours::Column::OpensMinute)
+        .all(db)
+        .await?
+    {
+        if let (Ok(day), Ok(opens), Ok(closes)) = (
+            usize::try_from(row.weekday),
+            u16::try_from(row.opens_minute),
+            u16::try_from(row.closes_minute),
+        ) {
+            if let Some(list) = result.week.get_mut(day) {
+                list.push(Interval { opens, closes });
+            }
+        }
+    }
+    result.blocked = blocked_period::Entity::find()
+        .filter(blocked_period::Column::PracticeId.eq(practice_id))
+        .order_by_asc(blocked_period::Column::FirstDay)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| Blocked {
+            id: b.id.to_string(),
+            first_day: b.first_day,
+            last_day: b.last_day,
+            reason: b.reason,
+        })
+        .collect();
+    Ok(result)
+}
+
+/// Refuses an appointment outside the opening hours or on a blocked day unless the form
+/// confirms it ("Trotzdem eintragen").
+async fn check_available(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &AppointmentForm,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    if input.confirm_outside == "on" {
+        return Ok(());
+    }
+    let available = availability(&state.db, me.practice.id).await?;
+    let local = |t: DateTime<Utc>| t.with_timezone(&Berlin).naive_local();
+    match available.check(local(starts_at), local(ends_at)) {
+        None => Ok(()),
+        Some(Outside::Blocked(Some(reason))) => Err(invalid(
+            input,
+            "time",
+            "calendar-outside-blocked",
+            &[("reason", &reason)],
+        )),
+        Some(Outside::Blocked(None)) => Err(invalid(input, "time", "calendar-outside-closed", &[])),
+        Some(Outside::Hours(hours)) if hours.is_empty() => {
+            Err(invalid(input, "time", "calendar-outside-closed", &[]))
+        }
+        Some(Outside::Hours(hours)) => Err(invalid(
+            input,
+            "time",
+            "calendar-outside-hours",
+            &[("hours", &hours)],
+        )),
+    }
+}
+
+const WEEKDAY_FIELDS: [&str; 7] = ["day0", "day1", "day2", "day3", "day4", "day5", "day6"];
+
+fn settings_echo(input: &SettingsForm) -> std::collections::BTreeMap<String, String> {
+    echo_pairs(&[
+        ("day0", &input.day0),
+        ("day1", &input.day1),
+        ("day2", &input.day2),
+        ("day3", &input.day3),
+        ("day4", &input.day4),
+        ("day5", &input.day5),
+        ("day6", &input.day6),
+        ("first_day", &input.first_day),
+        ("last_day", &input.last_day),
+        ("reason", &input.reason),
+    ])
+}
+
+/// Replaces the weekly opening hours (owner only).
+pub async fn save_hours(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &SettingsForm,
+) -> Result<(), AccountError> {
+    if !me.role.manages_practice() {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut c = Checker::new("hours", settings_echo(input));
+    let days = [
+        &input.day0,
+        &input.day1,
+        &input.day2,
+        &input.day3,
+        &input.day4,
+        &input.day5,
+        &input.day6,
+    ];
+    let mut week: Vec<(i16, Interval)> = Vec::new();
+    for (index, (text, field)) in days.iter().zip(WEEKDAY_FIELDS).enumerate() {
+        match parse_day(text) {
+            Ok(intervals) => week.extend(intervals.into_iter().map(|i| (index as i16, i))),
+            Err(e) => c.key(field, e.message_key()),
+        }
+    }
+    c.finish()?;
+    let txn = state.db.begin().await?;
+    opening_hours::Entity::delete_many()
+        .filter(opening_hours::Column::PracticeId.eq(me.practice.id))
+        .exec(&txn)
+        .await?;
+    for (weekday, interval) in week {
+        opening_hours::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            practice_id: Set(me.practice.id),
+            weekday: Set(weekday),
+            opens_minute: Set(interval.opens as i16),
+            closes_minute: Set(interval.closes as i16),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(practice_id = %me.practice.id, "opening hours saved");
+    Ok(())
+}
+
+/// Adds a blocked period (owner only); one day when the last day is left empty.
+pub async fn add_blocked(
+    state: &AppState,
+    me: &CurrentUser,
+    input: &SettingsForm,
+) -> Result<(), AccountError> {
+    if !me.role.manages_practice() {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut c = Checker::new("blocked", settings_echo(input));
+    let first = NaiveDate::parse_from_str(input.first_day.trim(), "%Y-%m-%d").ok();
+    if first.is_none() {
+        c.key("first_day", "calendar-date-invalid");
+    }
+    let last = if input.last_day.trim().is_empty() {
+        first
+    } else {
+        NaiveDate::parse_from_str(input.last_day.trim(), "%Y-%m-%d").ok()
+    };
+    match (first, last) {
+        (_, None) => c.key("last_day", "calendar-date-invalid"),
+        (Some(f), Some(l)) if l < f => c.key("last_day", "calendar-blocked-order"),
+        (Some(f), Some(l)) if (l - f).num_days() > 366 => {
+            c.key("last_day", "calendar-blocked-long")
+        }
+        _ => {}
+    }
+    let reason = c.field("reason", OptionalText::parse(&input.reason, 100));
+    c.finish()?;
+    let (Some(first), Some(last), Some(reason)) = (first, last, reason) else {
+        return Err(AppError::Internal.into());
+    };
+    blocked_period::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        practice_id: Set(me.practice.id),
+        first_day: Set(first),
+        last_day: Set(last),
+        reason: Set(Some(reason.as_str().to_owned()).filter(|r| !r.is_empty())),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a blocked period of the caller's practice; `Ok(false)` if there is none.
+pub async fn remove_blocked(
+    state: &AppState,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<bool, AccountError> {
+    if !me.role.manages_practice() {
+        return Err(AppError::Forbidden.into());
+    }
+    let Ok(id) = Uuid::parse_str(id.trim()) else {
+        return Ok(false);
+    };
+    let deleted = blocked_period::Entity::delete_many()
+        .filter(blocked_period::Column::Id.eq(id))
+        .filter(blocked_period::Column::PracticeId.eq(me.practice.id))
+        .exec(&state.db)
+        .await?;
+    Ok(deleted.rows_affected == 1)
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub struct AppointmentForm {
     pub doctor_id: String,
     /// `on` when the edit should come with a new access code.
     pub new_code: String,
+    /// `on` to book outside the opening hours or on a blocked day anyway.
+    pub confirm_outside: String,
 }
 
 /// One week of the calendar, Monday first.
@@ -49,9 +51,40 @@ pub struct CalendarSettings {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct SettingsForm {
+    /// `settings`, `hours`, `block` or `unblock`.
+    pub action: String,
     pub default_duration: String,
     /// `on` when ticked.
     pub reminders: String,
+    /// Opening hours, Monday (`day0`) to Sunday (`day6`), e.g. "08:00–12:00, 14:00–18:00".
+    pub day0: String,
+    pub day1: String,
+    pub day2: String,
+    pub day3: String,
+    pub day4: String,
+    pub day5: String,
+    pub day6: String,
+    /// A blocked period to add (`YYYY-MM-DD`; the last day may be empty for one day).
+    pub first_day: String,
+    pub last_day: String,
+    pub reason: String,
+    /// The blocked period to remove.
+    pub id: String,
+}
+
+/// Opening hours and blocked days as the settings page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvailabilityView {
+    /// (weekday name, hours text) Monday to Sunday.
+    pub days: Vec<(String, String)>,
+    pub blocked: Vec<BlockedRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedRow {
+    pub id: String,
+    /// "18.01.2027 – 22.01.2027: Urlaub"
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +94,12 @@ pub struct DayView {
     /// "Montag, 11. Januar"
     pub label: String,
     pub is_today: bool,
+    /// Opening hours of the day ("08:00–12:00, 14:00–18:00"); empty when closed or unset.
+    pub hours: String,
+    /// Closed all day by the weekly hours (only when hours are set at all).
+    pub closed: bool,
+    /// Set when the day is blocked: the reason, possibly empty.
+    pub blocked: Option<String>,
     pub appointments: Vec<AppointmentRow>,
 }
 

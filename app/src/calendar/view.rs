@@ -1,9 +1,11 @@
 //! Turns appointments into what the calendar pages show: weeks from Monday, Berlin time.
 
+use super::availability::format_day;
 use super::service::{self, CANCELLED};
 use super::types::{
     AppointmentDetail, AppointmentRow, DayView, DoctorChoice, FormChoices, WeekView,
 };
+use super::types::{AvailabilityView, BlockedRow};
 use crate::entities::practice_user;
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::service::AccountError;
@@ -34,6 +36,7 @@ pub async fn week(
     let to = service::berlin_to_utc(monday + Duration::days(7), midnight)
         .ok_or(crate::error::AppError::Internal)?;
     let rows = service::between(state, me, from, to).await?;
+    let available = service::availability(&state.db, me.practice.id).await?;
     let days = (0..7)
         .map(|offset| {
             let day = monday + Duration::days(offset);
@@ -48,10 +51,18 @@ pub async fn week(
                     cancelled: a.status == CANCELLED,
                 })
                 .collect();
+            let hours = format_day(available.hours_on(day));
+            let closed = available.has_hours() && hours.is_empty();
+            let blocked = available
+                .blocked_on(day)
+                .map(|b| b.reason.clone().unwrap_or_default());
             DayView {
                 date: day.to_string(),
                 label: german_day_label(day),
                 is_today: day == today,
+                hours,
+                closed,
+                blocked,
                 appointments,
             }
         })
@@ -118,6 +129,53 @@ pub async fn detail(
             german_time(a.starts_at)
         ),
     }))
+}
+
+const WEEKDAY_NAMES: [&str; 7] = [
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+];
+
+/// Opening hours and blocked days for the settings page.
+pub async fn availability(
+    state: &AppState,
+    me: &CurrentUser,
+) -> Result<AvailabilityView, AccountError> {
+    let available = service::availability(&state.db, me.practice.id).await?;
+    Ok(AvailabilityView {
+        days: WEEKDAY_NAMES
+            .iter()
+            .zip(available.week.iter())
+            .map(|(name, hours)| ((*name).to_owned(), format_day(hours)))
+            .collect(),
+        blocked: available
+            .blocked
+            .iter()
+            .map(|b| {
+                let period = if b.first_day == b.last_day {
+                    crate::time::german_date(b.first_day)
+                } else {
+                    format!(
+                        "{} – {}",
+                        crate::time::german_date(b.first_day),
+                        crate::time::german_date(b.last_day)
+                    )
+                };
+                BlockedRow {
+                    id: b.id.clone(),
+                    label: match &b.reason {
+                        Some(reason) => format!("{period}: {reason}"),
+                        None => period,
+                    },
+                }
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 
 pub mod account_token;
 pub mod appointment;
+pub mod blocked_period;
 pub mod email_outbox;
 pub mod login_throttle;
+pub mod opening_hours;
 pub mod practice;
 pub mod practice_user;
 pub mod recovery_code;

@@ -569,3 +569,179 @@ async fn appointments_with_the_patients_data_are_deleted_three_months_after_they
         crate::helpers::query_one_string(app.conn(), "SELECT patient_name FROM appointment").await;
     assert_eq!(left, "Max Muster");
 }
+
+async fn settings(app: &TestApp, form: Vec<(&'static str, String)>) -> reqwest::Response {
+    app.post_form("/praxis/termine/einstellungen", &form).await
+}
+
+/// Monday of next week and the one after, `YYYY-MM-DD`.
+fn next_mondays(app: &TestApp) -> (String, String) {
+    let today = app::time::berlin_date(app.clock.now());
+    let monday = app::calendar::view::monday_of(today) + ChronoDuration::days(7);
+    (
+        monday.to_string(),
+        (monday + ChronoDuration::days(7)).to_string(),
+    )
+}
+
+#[tokio::test]
+async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation() {
+    let app = practice("jana@praxis.de").await;
+    let (monday, monday_after) = next_mondays(&app);
+    let tuesday =
+        (monday.parse::<chrono::NaiveDate>().unwrap() + ChronoDuration::days(1)).to_string();
+
+    let bad = settings(
+        &app,
+        vec![
+            ("action", "hours".into()),
+            ("day0", "8-12, 14-18".into()),
+            ("day1", "morgens".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Bitte schreiben Sie die Zeiten so"), "{html}");
+    assert!(html.contains(r#"value="morgens""#), "typed hours kept");
+    let saved = settings(
+        &app,
+        vec![("action", "hours".into()), ("day0", "8-12, 14-18".into())],
+    )
+    .await;
+    assert_eq!(
+        location(&saved),
+        "/praxis/termine/einstellungen?gespeichert"
+    );
+    let page = app
+        .get("/praxis/termine/einstellungen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"value="08:00–12:00, 14:00–18:00""#),
+        "hours shown normalised"
+    );
+    let blocked = settings(
+        &app,
+        vec![
+            ("action", "block".into()),
+            ("first_day", monday_after.clone()),
+            ("reason", "Urlaub".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        location(&blocked),
+        "/praxis/termine/einstellungen?gespeichert"
+    );
+
+    let outside = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&monday, "12:30", "Erika Mustermann"),
+        )
+        .await;
+    assert_eq!(outside.status(), 422);
+    let html = outside.text().await.unwrap();
+    assert!(
+        html.contains("außerhalb der Sprechzeiten dieses Tages (08:00–12:00, 14:00–18:00 Uhr)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Trotzdem eintragen"),
+        "the confirmation is offered"
+    );
+    assert!(
+        html.contains(r#"value="Erika Mustermann""#),
+        "typed values kept"
+    );
+    let closed = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&tuesday, "10:00", "Erika Mustermann"),
+        )
+        .await;
+    assert_eq!(closed.status(), 422);
+    assert!(closed
+        .text()
+        .await
+        .unwrap()
+        .contains("An diesem Tag ist die Praxis geschlossen."));
+    let vacation = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&monday_after, "09:00", "Erika Mustermann"),
+        )
+        .await;
+    assert_eq!(vacation.status(), 422);
+    assert!(vacation
+        .text()
+        .await
+        .unwrap()
+        .contains("geschlossen (Urlaub)"));
+
+    let inside = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&monday, "09:00", "Erika Mustermann"),
+        )
+        .await;
+    assert_eq!(inside.status(), 303);
+    let mut confirmed = appointment(&monday, "12:30", "Max Muster");
+    confirmed.push(("confirm_outside", "on".into()));
+    let anyway = app.post_form("/praxis/termine/neu", &confirmed).await;
+    assert_eq!(
+        anyway.status(),
+        303,
+        "booked outside the hours after confirming"
+    );
+
+    let week = app
+        .get(&format!("/praxis/termine?datum={monday}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(week.contains("Sprechzeiten 08:00–12:00, 14:00–18:00"));
+    assert!(week.contains("Keine Sprechzeiten"), "Tuesday is closed");
+    let next = app
+        .get(&format!("/praxis/termine?datum={monday_after}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(next.contains("Praxis geschlossen: Urlaub"));
+
+    // Another practice cannot remove the blocked days; the owner can.
+    let page = app
+        .get("/praxis/termine/einstellungen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let marker = r#"name="id" value=""#;
+    let from = page.find(marker).expect("remove button") + marker.len();
+    let id = page[from..from + 36].to_owned();
+    let b = app.practice_b("owner@praxis-b.de").await;
+    let attempt = b
+        .post(format!("{}/praxis/termine/einstellungen", app.address))
+        .form(&[("action", "unblock"), ("id", id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(attempt.status(), 404);
+    let removed = settings(&app, vec![("action", "unblock".into()), ("id", id)]).await;
+    assert_eq!(
+        location(&removed),
+        "/praxis/termine/einstellungen?gespeichert"
+    );
+    let page = app
+        .get("/praxis/termine/einstellungen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Keine geschlossenen Tage eingetragen."));
+}
