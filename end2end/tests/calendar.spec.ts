@@ -62,11 +62,12 @@ test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absa
   await waitForMail(email, /^Abgesagt: /);
 });
 
-test('Kalender: Wochenansicht ohne Barrierefreiheitsfehler, als Liste auf 360 px', async ({ page }) => {
+test('Kalender: Woche, Tag, neuer Termin und Einstellungen ohne Barrierefreiheitsfehler, als Liste auf 360 px', async ({ page }) => {
+  test.setTimeout(60_000);
   await logInDemo(page);
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 800 });
-    for (const path of ['/praxis/termine', '/praxis/termine/neu']) {
+    for (const path of ['/praxis/termine', '/praxis/termine?ansicht=tag', '/praxis/termine/neu', '/praxis/termine/einstellungen']) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
       const results = await new AxeBuilder({ page })

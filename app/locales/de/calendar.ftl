@@ -75,3 +75,6 @@ calendar-blocked-long = Bitte tragen Sie höchstens ein Jahr auf einmal ein.
 hours-format = Bitte schreiben Sie die Zeiten so: 08:00–12:00, 14:00–18:00.
 hours-order = Eine Sprechzeit endet vor ihrem Beginn.
 hours-overlap = Zwei Sprechzeiten überschneiden sich.
+calendar-previous-day = ← Voriger Tag
+calendar-next-day = Nächster Tag →
+calendar-week-view = Ganze Woche

@@ -18,10 +18,13 @@ use leptos_router::{
     hooks::{use_params_map, use_query_map},
 };
 
-/// `/praxis/termine?datum=YYYY-MM-DD`: the week with that day, Monday first.
+/// `/praxis/termine?datum=YYYY-MM-DD`: the week with that day, Monday first; with
+/// `&ansicht=tag` only that day.
 #[component]
 pub fn WeekPage() -> impl IntoView {
     let query = use_query_map();
+    let day_view = query.with_untracked(|q| q.get("ansicht").is_some_and(|v| v == "tag"));
+
     let week = Resource::new_blocking(
         move || query.with(|q| q.get("datum").unwrap_or_default()),
         load_week,
@@ -38,6 +41,7 @@ pub fn WeekPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match week.await {
+                        Ok(w) if day_view => view! { <OneDay week=w /> }.into_any(),
                         Ok(w) => view! { <Week week=w /> }.into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                     }
@@ -78,6 +82,30 @@ fn Week(week: WeekView) -> impl IntoView {
     }
 }
 
+/// The day view: one day of the loaded week, with links to the neighbouring days.
+#[component]
+fn OneDay(week: WeekView) -> impl IntoView {
+    let t = use_i18n();
+    let date = week.selected.clone();
+    let neighbour = |d: &str| format!("/praxis/termine?ansicht=tag&datum={d}");
+    let new_link = format!("/praxis/termine/neu?datum={date}");
+    let day = week.days.into_iter().find(|d| d.date == date);
+    let label = day.as_ref().map(|d| d.label.clone()).unwrap_or_default();
+    view! {
+        <nav class="week-nav" aria-label=t.t("calendar-nav-label")>
+            <A href=neighbour(&week.selected_previous)>{t.t("calendar-previous-day")}</A>
+            <A href="/praxis/termine?ansicht=tag">{t.t("calendar-today")}</A>
+            <A href=neighbour(&week.selected_next)>{t.t("calendar-next-day")}</A>
+            <A href=format!("/praxis/termine?datum={date}")>{t.t("calendar-week-view")}</A>
+        </nav>
+        <p class="button-row">
+            <a class="button primary" href=new_link>{t.t("calendar-new")}</a>
+        </p>
+        <h2>{label}</h2>
+        <ol class="week one-day">{day.map(|day| view! { <Day day /> })}</ol>
+    }
+}
+
 #[component]
 fn Day(day: DayView) -> impl IntoView {
     let t = use_i18n();
@@ -114,7 +142,7 @@ fn Day(day: DayView) -> impl IntoView {
     view! {
         <li class="day" class:today=today class:day-off=off aria-current=today.then_some("date")>
             <h3>
-                {day.label}
+                <a href=format!("/praxis/termine?ansicht=tag&datum={}", day.date) class="day-link">{day.label}</a>
                 {today.then(|| view! { " " <span class="badge">{use_i18n().t("calendar-today-badge")}</span> })}
             </h3>
             {availability.map(|text| view! { <p class="day-hours">{text}</p> })}

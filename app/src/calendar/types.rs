@@ -38,6 +38,10 @@ pub struct WeekView {
     pub days: Vec<DayView>,
     /// Whether the viewer may change the calendar settings (owner).
     pub can_configure: bool,
+    /// The day asked for (today if none), and its neighbours, for the day view.
+    pub selected: String,
+    pub selected_previous: String,
+    pub selected_next: String,
 }
 
 /// The practice's calendar settings.

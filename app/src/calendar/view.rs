@@ -75,6 +75,9 @@ pub async fn week(
         today: today.to_string(),
         days,
         can_configure: me.role.manages_practice(),
+        selected: shown.to_string(),
+        selected_previous: (shown - Duration::days(1)).to_string(),
+        selected_next: (shown + Duration::days(1)).to_string(),
     })
 }
 

@@ -745,3 +745,43 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
         .unwrap();
     assert!(page.contains("Keine geschlossenen Tage eingetragen."));
 }
+
+#[tokio::test]
+async fn the_day_view_shows_one_day_and_links_its_neighbours() {
+    let app = practice("kurt@praxis.de").await;
+    let (monday, _) = next_mondays(&app);
+    let tuesday =
+        (monday.parse::<chrono::NaiveDate>().unwrap() + ChronoDuration::days(1)).to_string();
+    let wednesday =
+        (monday.parse::<chrono::NaiveDate>().unwrap() + ChronoDuration::days(2)).to_string();
+    app.post_form(
+        "/praxis/termine/neu",
+        &appointment(&monday, "09:00", "Erika Montag"),
+    )
+    .await;
+    app.post_form(
+        "/praxis/termine/neu",
+        &appointment(&tuesday, "09:00", "Max Dienstag"),
+    )
+    .await;
+    let week = app
+        .get(&format!("/praxis/termine?datum={monday}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(week.contains("Erika Montag") && week.contains("Max Dienstag"));
+    assert!(week.contains(&format!("/praxis/termine?ansicht=tag&amp;datum={tuesday}")));
+    let day = app
+        .get(&format!("/praxis/termine?ansicht=tag&datum={tuesday}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(day.contains("Max Dienstag"), "{day}");
+    assert!(!day.contains("Erika Montag"), "only the chosen day");
+    assert!(
+        day.contains(&format!("datum={monday}")) && day.contains(&format!("datum={wednesday}"))
+    );
+    assert!(day.contains("Dienstag,"), "the day's heading");
+}
