@@ -12,6 +12,7 @@ pub mod forms;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
+pub mod patient;
 pub mod policy;
 pub mod practice;
 #[cfg(feature = "ssr")]
@@ -39,9 +40,7 @@ use crate::practice::pages::{
     RegisterPage, RegisterSentPage, ResetPasswordPage, SecondFactorPage, StammdatenPage,
     VertragPage,
 };
-use crate::site::{
-    ImpressumPage, LandingPage, Layout, NotFoundPage, PendingPage, PrivacyPage, TermsPage,
-};
+use crate::site::{ImpressumPage, LandingPage, Layout, NotFoundPage, PrivacyPage, TermsPage};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -85,7 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("nutzungsbedingungen") view=TermsPage />
                     <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::Async />
-                    <Route path=path!("videosprechstunde") view=|| view! { <PendingPage area="patient" /> } />
+                    <Route path=path!("videosprechstunde") view=crate::patient::pages::EntryPage />
                     <Route path=path!("registrieren") view=RegisterPage />
                     <Route path=path!("registrieren/gesendet") view=RegisterSentPage />
                     <Route path=path!("registrieren/link-ungueltig") view=LinkInvalidPage />

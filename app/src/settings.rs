@@ -17,6 +17,23 @@ pub struct Settings {
     pub email: EmailSettings,
     pub demo: DemoSettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub appointments: AppointmentSettings,
+}
+
+/// Rules of the patient entry.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppointmentSettings {
+    /// The access code opens the waiting room this many minutes before the start.
+    pub code_opens_minutes_before: i64,
+}
+
+impl Default for AppointmentSettings {
+    fn default() -> Self {
+        Self {
+            code_opens_minutes_before: 30,
+        }
+    }
 }
 
 /// The demo practice for trying the product locally.
@@ -337,6 +354,7 @@ mod tests {
                 filter: "info".into(),
                 json: false,
             },
+            appointments: AppointmentSettings::default(),
         }
     }
 

@@ -11,7 +11,7 @@ async function logInDemo(page: Page) {
   await expect(page).toHaveURL(/\/praxis$/);
 }
 
-test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absagen; die Patientin bekommt jedes Mal Post', async ({ page }) => {
+test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absagen; die Patientin bekommt jedes Mal Post', async ({ page, browser }) => {
   test.setTimeout(60_000);
   const stamp = Date.now();
   const patient = `Erika Mustermann ${stamp}`;
@@ -42,6 +42,20 @@ test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absa
   expect(invitation.text).toContain('/videosprechstunde');
   expect(invitation.text).not.toContain('Nur für die Praxis');
 
+  // The code works on the patient page (a week ahead: the waiting room is not open yet).
+  const code = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(invitation.text)![0];
+  const patientContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE' });
+  const patientPage = await patientContext.newPage();
+  await patientPage.goto('/videosprechstunde');
+  await patientPage.getByLabel(/^Ihr vollständiger Name/).fill(patient.toLowerCase());
+  await patientPage.getByLabel(/^Zugangscode/).fill(code.replace(/-/g, '').toLowerCase());
+  await patientPage.getByRole('button', { name: 'Raum betreten' }).click();
+  await expect(patientPage.getByRole('status')).toContainText('Der Warteraum öffnet um 09:30 Uhr');
+  await patientPage.getByLabel(/^Zugangscode/).fill('ABCD-EFGH-JKMN');
+  await patientPage.getByRole('button', { name: 'Raum betreten' }).click();
+  await expect(patientPage.getByText('Name oder Zugangscode stimmen nicht.').first()).toBeVisible();
+  await patientContext.close();
+
   // Reschedule by editing.
   await entry.click();
   await expect(page.getByRole('heading', { level: 1, name: 'Termin' })).toBeVisible();
@@ -67,7 +81,7 @@ test('Kalender: Woche, Tag, neuer Termin und Einstellungen ohne Barrierefreiheit
   await logInDemo(page);
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 800 });
-    for (const path of ['/praxis/termine', '/praxis/termine?ansicht=tag', '/praxis/termine/neu', '/praxis/termine/einstellungen']) {
+    for (const path of ['/praxis/termine', '/praxis/termine?ansicht=tag', '/praxis/termine/neu', '/praxis/termine/einstellungen', '/videosprechstunde']) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
       const results = await new AxeBuilder({ page })

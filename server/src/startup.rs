@@ -174,6 +174,7 @@ impl Application {
             .route("/health/ready", get(health::ready))
             .merge(app::practice::handlers::routes())
             .merge(app::calendar::handlers::routes())
+            .merge(app::patient::handlers::routes())
             .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

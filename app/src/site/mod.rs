@@ -11,4 +11,4 @@ pub mod types;
 pub use landing::LandingPage;
 pub use layout::Layout;
 pub use legal::{ImpressumPage, PrivacyPage, TermsPage};
-pub use status_pages::{NotFoundPage, PendingPage};
+pub use status_pages::NotFoundPage;

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod maintenance;
 mod pages;
+mod patient_entry;
 mod second_factor;
 mod security;
 mod sessions;

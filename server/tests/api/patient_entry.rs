@@ -1,0 +1,128 @@
+//! The patient entry page: full name and the access code from the invitation; the code opens
+//! the waiting room only from 30 minutes before the start until the end.
+
+use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
+use app::clock::Clock;
+use chrono::Duration as ChronoDuration;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Books an appointment a week ahead at 10:00 for "Erika Mustermann"; returns the code from
+/// the invitation and the start.
+async fn booked(app: &TestApp, email: &str) -> (String, chrono::DateTime<chrono::Utc>) {
+    app.register_verified(email).await;
+    app.log_in(email, PASSWORD).await;
+    let date = app::time::berlin_date(app.clock.now() + ChronoDuration::days(7));
+    let form = vec![
+        ("action", "create".to_owned()),
+        ("patient_name", "Erika Mustermann".into()),
+        ("patient_email", "erika@example.org".into()),
+        ("date", date.to_string()),
+        ("time", "10:00".into()),
+        ("duration", "50".into()),
+    ];
+    let created = app.post_form("/praxis/termine/neu", &form).await;
+    assert_eq!(created.status(), 303);
+    let mails = app.inbox.wait_for_messages(2, WAIT).await;
+    let code = mails[1]
+        .text
+        .split_whitespace()
+        .find(|w| w.len() == 14 && w.as_bytes()[4] == b'-')
+        .expect("code")
+        .to_owned();
+    let starts = app::calendar::service::berlin_to_utc(
+        date,
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+    )
+    .unwrap();
+    (code, starts)
+}
+
+async fn enter(app: &TestApp, name: &str, code: &str) -> (u16, String) {
+    let patient = app.new_browser();
+    let response = patient
+        .post(format!("{}/videosprechstunde", app.address))
+        .form(&[("name", name), ("code", code)])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_code_from_the_invitation_opens_the_room_only_in_its_window() {
+    let app = spawn_app().await;
+    let page = app.get("/videosprechstunde").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Raum betreten") && html.contains("Zugangscode"));
+
+    let (code, starts) = booked(&app, "lena@praxis.de").await;
+    let (status, html) = enter(&app, "Erika Mustermann", "ABCD-EFGH-JKMN").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Name oder Zugangscode stimmen nicht"));
+    let (status, html) = enter(&app, "Erika Musterfrau", &code).await;
+    assert_eq!(
+        status, 422,
+        "the right code with another name does not open"
+    );
+    assert!(html.contains("Name oder Zugangscode stimmen nicht"));
+    assert!(
+        html.contains(r#"value="Erika Musterfrau""#),
+        "typed values kept"
+    );
+
+    // Typed casually: lower case, no dashes, extra spaces in the name.
+    let casual = code.replace('-', "").to_lowercase();
+    let (status, html) = enter(&app, " erika  mustermann ", &casual).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Der Warteraum öffnet um 09:30 Uhr"), "{html}");
+
+    app.clock
+        .advance(starts - ChronoDuration::minutes(29) - app.clock.now());
+    let (_, html) = enter(&app, "Erika Mustermann", &code).await;
+    assert!(html.contains("Ihr Zugangscode gilt"), "{html}");
+    app.clock.advance(ChronoDuration::minutes(29 + 50 + 1));
+    let (_, html) = enter(&app, "Erika Mustermann", &code).await;
+    assert!(html.contains("ist vorbei"), "{html}");
+}
+
+#[tokio::test]
+async fn a_cancelled_appointment_says_so_and_guessing_is_stopped() {
+    let app = spawn_app().await;
+    let (code, _) = booked(&app, "mara@praxis.de").await;
+    let week = app
+        .get(&format!(
+            "/praxis/termine?datum={}",
+            app::time::berlin_date(app.clock.now() + ChronoDuration::days(7))
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let marker = "/praxis/termin/";
+    let from = week.find(marker).unwrap() + marker.len();
+    let id = &week[from..from + 36];
+    let cancelled = app
+        .post_form(
+            &format!("/praxis/termin/{id}"),
+            &[("action", "cancel".into())],
+        )
+        .await;
+    assert_eq!(
+        location(&cancelled),
+        format!("/praxis/termin/{id}?abgesagt")
+    );
+    let (_, html) = enter(&app, "Erika Mustermann", &code).await;
+    assert!(html.contains("wurde abgesagt"), "{html}");
+
+    for _ in 0..20 {
+        let (status, _) = enter(&app, "Erika Mustermann", "ZZZZ-ZZZZ-ZZZZ").await;
+        assert_eq!(status, 422);
+    }
+    let (status, html) = enter(&app, "Erika Mustermann", &code).await;
+    assert_eq!(status, 429, "after 20 wrong codes even the right one waits");
+    assert!(html.contains("Zu viele Versuche"));
+}
