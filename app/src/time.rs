@@ -13,7 +13,8 @@ pub fn german_date(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
 }
 
-const WEEKDAYS: [&str; 7] = [
+/// German weekday names, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
     "Montag",
     "Dienstag",
     "Mittwoch",

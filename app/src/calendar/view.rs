@@ -134,16 +134,6 @@ pub async fn detail(
     }))
 }
 
-const WEEKDAY_NAMES: [&str; 7] = [
-    "Montag",
-    "Dienstag",
-    "Mittwoch",
-    "Donnerstag",
-    "Freitag",
-    "Samstag",
-    "Sonntag",
-];
-
 /// Opening hours and blocked days for the settings page.
 pub async fn availability(
     state: &AppState,
@@ -151,7 +141,7 @@ pub async fn availability(
 ) -> Result<AvailabilityView, AccountError> {
     let available = service::availability(&state.db, me.practice.id).await?;
     Ok(AvailabilityView {
-        days: WEEKDAY_NAMES
+        days: crate::time::WEEKDAYS
             .iter()
             .zip(available.week.iter())
             .map(|(name, hours)| ((*name).to_owned(), format_day(hours)))

@@ -322,7 +322,7 @@ async fn stammdaten_and_rechnungsdaten_are_saved_and_validated() {
     ];
     let saved = app.post_form("/praxis/stammdaten", &form).await;
     assert_eq!(location(&saved), "/praxis/stammdaten?gespeichert=practice");
-    let page = app.get("/praxis/stammdaten").await.text().await.unwrap();
+    let page = app.html("/praxis/stammdaten").await;
     assert!(page.contains(r#"value="Praxis am Park""#));
 
     form[7].1 = "721234500".into(); // a Berlin BSNR with the KV Sachsen
@@ -344,12 +344,7 @@ async fn stammdaten_and_rechnungsdaten_are_saved_and_validated() {
     billing[5].1 = "DE89 3704 0044 0532 0130 00".into();
     let ok = app.post_form("/praxis/rechnungsdaten", &billing).await;
     assert_eq!(location(&ok), "/praxis/rechnungsdaten?gespeichert");
-    let page = app
-        .get("/praxis/rechnungsdaten")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html("/praxis/rechnungsdaten").await;
     assert!(
         page.contains("DE89 **** **** **** **30 00"),
         "IBAN shown masked"
@@ -372,7 +367,7 @@ async fn a_practice_never_sees_or_changes_another_practices_data() {
         "/api/praxis/sicherheit",
         "/api/praxis/team",
     ] {
-        let a_sees = app.get(path).await.text().await.unwrap();
+        let a_sees = app.html(path).await;
         let b_sees = b
             .get(format!("{}{path}", app.address))
             .send()
@@ -399,7 +394,7 @@ async fn a_practice_never_sees_or_changes_another_practices_data() {
         .send()
         .await
         .unwrap();
-    let a_page = app.get("/praxis/stammdaten").await.text().await.unwrap();
+    let a_page = app.html("/praxis/stammdaten").await;
     assert!(
         a_page.contains(r#"value="Praxis am Markt""#),
         "A's data unchanged"

@@ -69,12 +69,7 @@ fn reminders_ticked(page: &str) -> bool {
 
 /// The id in the first appointment link of the week page of `date`.
 async fn first_appointment_id(app: &TestApp, date: &str) -> String {
-    let page = app
-        .get(&format!("/praxis/termine?datum={date}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html(&format!("/praxis/termine?datum={date}")).await;
     let marker = "/praxis/termin/";
     let from = page.find(marker).expect("appointment link") + marker.len();
     page[from..from + 36].to_owned()
@@ -159,12 +154,7 @@ async fn an_appointment_is_created_changed_and_cancelled_and_the_patient_is_told
         .to_owned();
     assert!(ics.contains("mailto:erika@example.org"));
 
-    let week = app
-        .get(&format!("/praxis/termine?datum={date}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let week = app.html(&format!("/praxis/termine?datum={date}")).await;
     assert!(
         week.contains("Erika Mustermann") && week.contains("10:00–10:50"),
         "{week}"
@@ -222,12 +212,7 @@ async fn an_appointment_is_created_changed_and_cancelled_and_the_patient_is_told
         !ics.contains("VALARM"),
         "no alarm for a cancelled appointment"
     );
-    let page = app
-        .get(&format!("/praxis/termin/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html(&format!("/praxis/termin/{id}")).await;
     assert!(page.contains("Dieser Termin ist abgesagt."));
     let again = app.post_form(&format!("/praxis/termin/{id}"), &moved).await;
     assert_eq!(
@@ -410,12 +395,7 @@ async fn another_practice_can_neither_see_nor_touch_an_appointment() {
             .unwrap();
         assert_eq!(response.status(), 404, "{action}");
     }
-    let a_sees = app
-        .get(&format!("/praxis/termin/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let a_sees = app.html(&format!("/praxis/termin/{id}")).await;
     assert!(a_sees.contains(r#"value="Erika Mustermann""#) && a_sees.contains(r#"value="10:00""#));
     assert_eq!(
         app.inbox
@@ -464,12 +444,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
     app::maintenance::run_once(&app.state).await;
     let reminder = last_mail_to(&app, 3, "erika@example.org").await;
     app.log_in("gina@praxis.de", PASSWORD).await;
-    let page = app
-        .get("/praxis/termine/einstellungen")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html("/praxis/termine/einstellungen").await;
     assert!(reminders_ticked(&page), "reminders are on by default");
     assert!(
         reminder.subject.starts_with("Erinnerung"),
@@ -500,17 +475,12 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
         location(&settings),
         "/praxis/termine/einstellungen?gespeichert"
     );
-    let form = quiet.get("/praxis/termine/neu").await.text().await.unwrap();
+    let form = quiet.html("/praxis/termine/neu").await;
     assert!(
         form.contains(r#"<option value="30" selected"#),
         "the new default duration is preselected"
     );
-    let page = quiet
-        .get("/praxis/termine/einstellungen")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = quiet.html("/praxis/termine/einstellungen").await;
     assert!(!reminders_ticked(&page), "reminders are off");
     let date = next_week(&quiet);
     quiet
@@ -613,12 +583,7 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
         location(&saved),
         "/praxis/termine/einstellungen?gespeichert"
     );
-    let page = app
-        .get("/praxis/termine/einstellungen")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html("/praxis/termine/einstellungen").await;
     assert!(
         page.contains(r#"value="08:00–12:00, 14:00–18:00""#),
         "hours shown normalised"
@@ -698,29 +663,16 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
         "booked outside the hours after confirming"
     );
 
-    let week = app
-        .get(&format!("/praxis/termine?datum={monday}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let week = app.html(&format!("/praxis/termine?datum={monday}")).await;
     assert!(week.contains("Sprechzeiten 08:00–12:00, 14:00–18:00"));
     assert!(week.contains("Keine Sprechzeiten"), "Tuesday is closed");
     let next = app
-        .get(&format!("/praxis/termine?datum={monday_after}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .html(&format!("/praxis/termine?datum={monday_after}"))
+        .await;
     assert!(next.contains("Praxis geschlossen: Urlaub"));
 
     // Another practice cannot remove the blocked days; the owner can.
-    let page = app
-        .get("/praxis/termine/einstellungen")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html("/praxis/termine/einstellungen").await;
     let marker = r#"name="id" value=""#;
     let from = page.find(marker).expect("remove button") + marker.len();
     let id = page[from..from + 36].to_owned();
@@ -737,12 +689,7 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
         location(&removed),
         "/praxis/termine/einstellungen?gespeichert"
     );
-    let page = app
-        .get("/praxis/termine/einstellungen")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.html("/praxis/termine/einstellungen").await;
     assert!(page.contains("Keine geschlossenen Tage eingetragen."));
 }
 
@@ -764,20 +711,12 @@ async fn the_day_view_shows_one_day_and_links_its_neighbours() {
         &appointment(&tuesday, "09:00", "Max Dienstag"),
     )
     .await;
-    let week = app
-        .get(&format!("/praxis/termine?datum={monday}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let week = app.html(&format!("/praxis/termine?datum={monday}")).await;
     assert!(week.contains("Erika Montag") && week.contains("Max Dienstag"));
     assert!(week.contains(&format!("/praxis/termine?ansicht=tag&amp;datum={tuesday}")));
     let day = app
-        .get(&format!("/praxis/termine?ansicht=tag&datum={tuesday}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .html(&format!("/praxis/termine?ansicht=tag&datum={tuesday}"))
+        .await;
     assert!(day.contains("Max Dienstag"), "{day}");
     assert!(!day.contains("Erika Montag"), "only the chosen day");
     assert!(

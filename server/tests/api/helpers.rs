@@ -180,6 +180,11 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The body of a GET as text (the page as the browser gets it).
+    pub async fn html(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
     pub fn conn(&self) -> &DatabaseConnection {
         &self.db.conn
     }

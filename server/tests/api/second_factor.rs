@@ -39,7 +39,7 @@ async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login(
     let app = spawn_app().await;
     app.register_verified("tina@example.de").await;
     app.log_in("tina@example.de", PASSWORD).await;
-    let home = app.get("/praxis").await.text().await.unwrap();
+    let home = app.html("/praxis").await;
     assert!(
         home.contains("Zwei-Faktor-Anmeldung einrichten"),
         "owners are nudged to switch it on"
@@ -47,7 +47,7 @@ async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login(
 
     let start = security(&app, &[("action", "start")]).await;
     assert_eq!(location(&start), "/praxis/sicherheit#einrichten");
-    let page = app.get("/praxis/sicherheit").await.text().await.unwrap();
+    let page = app.html("/praxis/sicherheit").await;
     assert!(page.contains("<svg"), "QR code inline in the page");
     assert!(!page.contains("<img"), "no image request for the QR code");
     let grouped = between(&page, r#"class="secret">"#, "<").expect("secret");
@@ -73,7 +73,7 @@ async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login(
     let codes = recovery_codes(&shown);
     assert_eq!(codes.len(), 10, "ten recovery codes, shown now");
     assert!(shown.contains("nur dieses eine Mal"));
-    let again = app.get("/praxis/sicherheit").await.text().await.unwrap();
+    let again = app.html("/praxis/sicherheit").await;
     assert!(again.contains("Unbenutzte Wiederherstellungscodes: 10"));
     assert!(
         codes.iter().all(|c| !again.contains(c.as_str())),
@@ -136,7 +136,7 @@ async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login(
         )
         .await;
     assert_eq!(location(&back_in), "/praxis");
-    let page = app.get("/praxis/sicherheit").await.text().await.unwrap();
+    let page = app.html("/praxis/sicherheit").await;
     assert!(page.contains("Unbenutzte Wiederherstellungscodes: 9"));
 
     // Switching off needs the password.
@@ -189,12 +189,7 @@ async fn the_second_factor_page_needs_a_login_and_shows_only_ones_own_secret() {
     app.register_verified("uwe@example.de").await;
     app.log_in("uwe@example.de", PASSWORD).await;
     security(&app, &[("action", "start")]).await;
-    let mine = app
-        .get("/api/praxis/sicherheit")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mine = app.html("/api/praxis/sicherheit").await;
     let stored = query_one_string(
         app.conn(),
         "SELECT totp_pending_secret FROM practice_user LIMIT 1",

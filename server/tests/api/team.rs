@@ -34,7 +34,7 @@ async fn invite(app: &TestApp, email: &str, role: &str) -> String {
 
 /// The id in the remove button of `email`'s row on the owner's team page.
 async fn member_id(app: &TestApp, email: &str) -> String {
-    let page = app.get("/praxis/team").await.text().await.unwrap();
+    let page = app.html("/praxis/team").await;
     let row = &page[page.find(email).expect("member listed")..];
     let marker = r#"name="id" value=""#;
     let from = row.find(marker).expect("remove button") + marker.len();
@@ -51,7 +51,7 @@ async fn an_invited_team_member_sets_a_password_and_may_not_touch_billing_or_the
     let mail = app.inbox.messages().last().unwrap().clone();
     assert!(mail.subject.contains("Praxis am Markt"), "{}", mail.subject);
     assert!(mail.text.contains("„Praxisteam“"), "{}", mail.text);
-    let list = app.get("/praxis/team").await.text().await.unwrap();
+    let list = app.html("/praxis/team").await;
     assert!(list.contains("mia@praxis.de") && list.contains("Eingeladen, noch nicht angemeldet"));
 
     let member = app.new_browser();
@@ -219,7 +219,7 @@ async fn invitations_are_validated_and_stay_inside_the_practice() {
         .await
         .unwrap();
     assert_eq!(attempt.status(), 400);
-    let a_list = app.get("/api/praxis/team").await.text().await.unwrap();
+    let a_list = app.html("/api/praxis/team").await;
     assert!(
         a_list.contains("arzt@praxis-a.de"),
         "A's member is still there"
