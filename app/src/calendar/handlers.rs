@@ -4,10 +4,10 @@
 use super::service;
 use super::types::{AppointmentForm, SettingsForm};
 use crate::error::AppError;
-use crate::practice::handlers::me;
+use crate::practice::handlers::user_and_form;
 use crate::practice::service::AccountError;
 use crate::state::AppState;
-use crate::web::{read_form, render_with_feedback};
+use crate::web::render_with_feedback;
 use axum::{
     extract::{Path, Request, State},
     http::{request::Parts, StatusCode},
@@ -34,11 +34,8 @@ async fn failure(state: &AppState, parts: Parts, error: AccountError) -> Respons
 }
 
 async fn create(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let me = match me(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    let (parts, input) = match read_form::<AppointmentForm>(&state, request).await {
+    let (me, parts, input) = match user_and_form::<AppointmentForm>(&state, &session, request).await
+    {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -66,11 +63,8 @@ async fn change(
     session: Session,
     request: Request,
 ) -> Response {
-    let me = match me(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    let (parts, input) = match read_form::<AppointmentForm>(&state, request).await {
+    let (me, parts, input) = match user_and_form::<AppointmentForm>(&state, &session, request).await
+    {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -95,11 +89,7 @@ async fn save_settings(
     session: Session,
     request: Request,
 ) -> Response {
-    let me = match me(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    let (parts, input) = match read_form::<SettingsForm>(&state, request).await {
+    let (me, parts, input) = match user_and_form::<SettingsForm>(&state, &session, request).await {
         Ok(x) => x,
         Err(r) => return r,
     };

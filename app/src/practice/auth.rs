@@ -184,8 +184,14 @@ pub fn request_session() -> Option<Session> {
         .and_then(|parts| parts.extensions.get::<Session>().cloned())
 }
 
-/// The logged-in person for a server function; `Unauthorized` otherwise.
+/// The logged-in person for a server function; `Unauthorized` otherwise. During a page render
+/// the person the `/praxis` guard loaded for this very request is used.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
+    if let Some(me) = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+    {
+        return Ok(me);
+    }
     let state = crate::state::app_state()?;
     let session = request_session().ok_or(AppError::Unauthorized)?;
     current_user(&session, &state.db, state.clock.now())
@@ -203,17 +209,24 @@ pub async fn require_manager() -> Result<CurrentUser, AppError> {
     }
 }
 
-/// Sends visitors of `/praxis/…` who are not logged in to the login page.
+/// Sends visitors of `/praxis/…` who are not logged in to the login page. For a page (GET) the
+/// person it loaded travels in the request extensions, so the page frame and its server
+/// functions rendered for this request do not load them again ([`require_user`]). POSTs get
+/// nothing: their re-rendered page must see the data as the action left it.
 pub async fn guard_practice_pages(
     State(state): State<AppState>,
     session: Session,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path();
     if path == "/praxis" || path.starts_with("/praxis/") {
         match current_user(&session, &state.db, state.clock.now()).await {
-            Ok(Some(_)) => {}
+            Ok(Some(me)) => {
+                if request.method() == http::Method::GET {
+                    request.extensions_mut().insert(me);
+                }
+            }
             Ok(None) => return Redirect::to("/anmelden").into_response(),
             Err(e) => return e.into_response(),
         }

@@ -230,8 +230,20 @@ async fn reset_password(State(state): State<AppState>, request: Request) -> Resp
     }
 }
 
+/// The logged-in person and the parsed form of a POST, or the response to give instead
+/// (login page, 400).
+pub(crate) async fn user_and_form<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    session: &Session,
+    request: Request,
+) -> Result<(CurrentUser, Parts, T), Response> {
+    let me = me(state, session).await?;
+    let (parts, input) = read_form::<T>(state, request).await?;
+    Ok((me, parts, input))
+}
+
 /// The logged-in person, or the response that sends them to the login page.
-pub(crate) async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
+async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
     match current_user(session, &state.db, state.clock.now()).await {
         Ok(Some(me)) => Ok(me),
         Ok(None) => Err(see_other("/anmelden")),
@@ -244,11 +256,8 @@ async fn save_stammdaten(
     session: Session,
     request: Request,
 ) -> Response {
-    let me = match me(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    let (parts, input) = match read_form::<StammdatenInput>(&state, request).await {
+    let (me, parts, input) = match user_and_form::<StammdatenInput>(&state, &session, request).await
+    {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -271,14 +280,11 @@ async fn save_rechnungsdaten(
     session: Session,
     request: Request,
 ) -> Response {
-    let me = match me(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    let (parts, input) = match read_form::<RechnungsdatenInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (me, parts, input) =
+        match user_and_form::<RechnungsdatenInput>(&state, &session, request).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     match service::update_billing(&state, &me, &input).await {
         Ok(()) => see_other("/praxis/rechnungsdaten?gespeichert"),
         Err(e) => failure(&state, parts, "billing", BTreeMap::new(), e).await,
@@ -295,11 +301,7 @@ struct SecurityInput {
 
 /// `/praxis/sicherheit`: start the setup, confirm it with a code, or switch the factor off.
 async fn security(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let me = match me(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    let (parts, input) = match read_form::<SecurityInput>(&state, request).await {
+    let (me, parts, input) = match user_and_form::<SecurityInput>(&state, &session, request).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -336,11 +338,7 @@ struct TeamInput {
 
 /// `/praxis/team`: invite someone or remove a member.
 async fn team(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let me = match me(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    let (parts, input) = match read_form::<TeamInput>(&state, request).await {
+    let (me, parts, input) = match user_and_form::<TeamInput>(&state, &session, request).await {
         Ok(x) => x,
         Err(r) => return r,
     };
