@@ -135,18 +135,6 @@ fn invalid(input: &AppointmentForm, field: &str, key: &str, args: &[(&str, &str)
     AccountError::Invalid(c.feedback)
 }
 
-fn field_error(field: &str, key: &str, args: &[(&str, &str)]) -> AccountError {
-    let mut c = Checker::new("appointment", Default::default());
-    c.feedback.add(
-        field,
-        key,
-        args.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-    );
-    AccountError::Invalid(c.feedback)
-}
-
 /// Takes the doctor's row lock (the first statement of the transaction is a write, which
 /// serialises bookings for that doctor on PostgreSQL and SQLite alike) and checks that the
 /// doctor holds calls in the caller's practice.
@@ -424,7 +412,11 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         return Ok(false);
     };
     if existing.status != SCHEDULED {
-        return Err(field_error("date", "calendar-already-cancelled", &[]));
+        return Err(AccountError::field(
+            "appointment",
+            "date",
+            "calendar-already-cancelled",
+        ));
     }
     let code = AccessCode::generate().map_err(|_| AppError::Internal)?;
     let now = state.clock.now();
