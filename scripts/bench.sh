@@ -12,7 +12,8 @@ scripts/wasm-size.sh "" BENCHMARKS.md
 
 port=$(free_port); data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT
-LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" RUST_LOG=warn "$server" &
+LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
+  RUST_LOG=warn "$server" &
 pid=$!
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
 
