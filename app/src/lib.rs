@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod calendar;
+pub mod call;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod email;
@@ -22,6 +23,7 @@ pub mod site;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod time;
+pub mod waiting_room;
 #[cfg(feature = "ssr")]
 pub mod web;
 
@@ -85,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::Async />
                     <Route path=path!("videosprechstunde") view=crate::patient::pages::EntryPage />
+                    <Route path=path!("videosprechstunde/raum") view=crate::patient::pages::PatientRoomPage ssr=SsrMode::Async />
                     <Route path=path!("registrieren") view=RegisterPage />
                     <Route path=path!("registrieren/gesendet") view=RegisterSentPage />
                     <Route path=path!("registrieren/link-ungueltig") view=LinkInvalidPage />

@@ -19,6 +19,32 @@ pub struct Settings {
     pub log: LogSettings,
     #[serde(default)]
     pub appointments: AppointmentSettings,
+    #[serde(default)]
+    pub ice: IceSettings,
+}
+
+/// STUN/TURN servers the browsers use to find a path to each other.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct IceSettings {
+    /// `stun:host:port` URLs; empty: browsers use their own addresses only (fine on one
+    /// network, not across the internet).
+    #[serde(default)]
+    pub stun_urls: Vec<String>,
+}
+
+impl Settings {
+    /// The STUN/TURN servers handed to the browsers.
+    pub fn ice_servers(&self) -> Vec<crate::patient::types::IceServer> {
+        self.ice
+            .stun_urls
+            .iter()
+            .map(|url| crate::patient::types::IceServer {
+                url: url.clone(),
+                username: None,
+                credential: None,
+            })
+            .collect()
+    }
 }
 
 /// Rules of the patient entry.
@@ -355,6 +381,7 @@ mod tests {
                 json: false,
             },
             appointments: AppointmentSettings::default(),
+            ice: IceSettings::default(),
         }
     }
 

@@ -6,6 +6,7 @@ mod m20261123_000001_create_practice;
 mod m20261123_000002_create_accounts;
 mod m20261123_000003_create_appointments;
 mod m20261123_000004_create_availability;
+mod m20261123_000005_create_waiting_room;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_accounts::Migration),
             Box::new(m20261123_000003_create_appointments::Migration),
             Box::new(m20261123_000004_create_availability::Migration),
+            Box::new(m20261123_000005_create_waiting_room::Migration),
         ]
     }
 }

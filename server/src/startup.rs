@@ -149,6 +149,7 @@ impl Application {
             settings: Arc::new(settings),
             passwords: PasswordHasher::per_core(),
             outbox: OutboxSignal::default(),
+            rooms: Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
         };
         if state.settings.demo.enabled {
             app::practice::demo::ensure_demo_practice(&state)
@@ -175,6 +176,7 @@ impl Application {
             .merge(app::practice::handlers::routes())
             .merge(app::calendar::handlers::routes())
             .merge(app::patient::handlers::routes())
+            .merge(app::waiting_room::socket::routes())
             .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

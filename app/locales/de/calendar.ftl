@@ -79,18 +79,3 @@ calendar-previous-day = ← Voriger Tag
 calendar-next-day = Nächster Tag →
 calendar-week-view = Ganze Woche
 
-## Patient entry.
-entry-title = Videosprechstunde betreten
-entry-intro = Geben Sie Ihren vollständigen Namen und den Zugangscode aus der Einladung Ihrer Praxis ein.
-entry-name = Ihr vollständiger Name
-entry-name-hint = Vor- und Nachname, so wie in der Einladung.
-entry-code = Zugangscode
-entry-code-hint = 12 Zeichen, z. B. ABCD-EFGH-JKMN; Groß- und Kleinschreibung und Bindestriche sind egal.
-entry-submit = Raum betreten
-entry-privacy = Ihr Gespräch läuft direkt zwischen Ihrem Browser und dem Ihrer Praxis, verschlüsselt und ohne Aufzeichnung.
-entry-wrong = Name oder Zugangscode stimmen nicht. Bitte prüfen Sie beides anhand der Einladung.
-entry-locked = Zu viele Versuche von diesem Anschluss. Bitte warten Sie 15 Minuten oder rufen Sie Ihre Praxis an.
-entry-too-early = Ihr Termin ist am { $when }. Der Warteraum öffnet um { $opens } Uhr; bitte kommen Sie dann wieder.
-entry-open = Ihr Zugangscode gilt: Termin am { $when }. Technik-Test und Online-Wartezimmer werden gerade freigeschaltet und folgen in Kürze auf dieser Seite.
-entry-expired = Dieser Termin ({ $when }) ist vorbei; der Zugangscode gilt nicht mehr. Bitte wenden Sie sich an Ihre Praxis.
-entry-cancelled = Dieser Termin ({ $when }) wurde abgesagt. Bitte wenden Sie sich an Ihre Praxis.

@@ -233,6 +233,12 @@ pub async fn create(
         status: Set(SCHEDULED.to_owned()),
         sequence: Set(0),
         reminder_sent_at: Set(None),
+        entered_name: Set(None),
+        arrived_at: Set(None),
+        admitted_at: Set(None),
+        finished_at: Set(None),
+        doctor_note: Set(None),
+        entry_valid_after: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -22,6 +22,18 @@ pub struct Model {
     /// iCalendar SEQUENCE of the last e-mail sent about it.
     pub sequence: i32,
     pub reminder_sent_at: Option<DateTimeUtc>,
+    /// The name the patient typed at entry, shown to the doctor next to `patient_name`.
+    pub entered_name: Option<String>,
+    /// When the patient entered the waiting room (kept across a reload or a short loss).
+    pub arrived_at: Option<DateTimeUtc>,
+    /// When a doctor let the patient in; `None` while waiting.
+    pub admitted_at: Option<DateTimeUtc>,
+    /// When the consultation ended.
+    pub finished_at: Option<DateTimeUtc>,
+    /// The doctor's short message shown in the patient's waiting room.
+    pub doctor_note: Option<String>,
+    /// Patient sessions from before this moment no longer open the room (removal, end).
+    pub entry_valid_after: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,8 @@
-//! Checks a patient's name and access code against the appointments, with a limit per client
-//! address so codes cannot be guessed.
+//! Checks a patient's name and access code. The code alone opens the room; the typed name is
+//! stored for the doctor, who sees it next to the booked one. Attempts are limited per client
+//! address and per code, so codes cannot be guessed (figures in the README).
 
+use super::name::PatientName;
 use crate::calendar::access_code::{window, AccessCode, CodeWindow};
 use crate::calendar::service::CANCELLED;
 use crate::entities::appointment;
@@ -9,12 +11,15 @@ use crate::practice::throttle;
 use crate::state::AppState;
 use crate::time::{german_long_date, german_time};
 use chrono::Duration;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-/// Failed attempts per client address within the throttle window before entry is refused.
+/// Wrong codes per client address within the throttle window before entry is refused.
 pub const ATTEMPTS: i32 = 20;
+/// Entries with one code (right or wrong moment) within the throttle window; a code passed
+/// around or attacked from many addresses stops here.
+pub const CODE_ATTEMPTS: i32 = 30;
 
 /// The entry form as typed.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -24,38 +29,50 @@ pub struct EntryInput {
     pub code: String,
 }
 
-/// "Erika  mustermann " and "Erika Mustermann" are the same name.
-fn same_name(typed: &str, stored: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .map(str::to_lowercase)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    !typed.trim().is_empty() && norm(typed) == norm(stored)
+/// What became of an entry attempt.
+pub enum EntryOutcome {
+    /// Shown on the entry page: an error next to a field or a notice with its arguments.
+    Refused(FormFeedback),
+    /// The code opens the room now; the typed name is stored with the appointment.
+    Open(Box<appointment::Model>),
 }
 
-/// The outcome shown on the entry page: a notice key with its arguments.
+fn code_key(code: &AccessCode) -> String {
+    format!("entry-code:{}", &code.hash()[..40])
+}
+
+/// Checks the typed name and code at the moment of the clock.
 pub async fn enter(
     state: &AppState,
     client: IpAddr,
     input: &EntryInput,
-) -> Result<FormFeedback, DbErr> {
+) -> Result<EntryOutcome, DbErr> {
     let now = state.clock.now();
-    let key = format!("entry:{}", &throttle::address_key(client)[5..]);
     let mut feedback = FormFeedback::for_form("entry");
     feedback.values = BTreeMap::from([
         ("name".to_owned(), input.name.clone()),
         ("code".to_owned(), input.code.clone()),
     ]);
-    if throttle::locked_until(&state.db, &[&key], now)
+    let name = match PatientName::parse(&input.name) {
+        Ok(name) => name,
+        Err(e) => {
+            feedback.add("name", e.key(), Vec::new());
+            return Ok(EntryOutcome::Refused(feedback));
+        }
+    };
+    let address_key = format!("entry:{}", &throttle::address_key(client)[5..]);
+    let code = AccessCode::parse(&input.code);
+    let code_key = code.as_ref().map(code_key);
+    let mut keys = vec![address_key.as_str()];
+    keys.extend(code_key.as_deref());
+    if throttle::locked_until(&state.db, &keys, now)
         .await?
         .is_some()
     {
         feedback.notice = Some("entry-locked".into());
-        return Ok(feedback);
+        return Ok(EntryOutcome::Refused(feedback));
     }
-    let found = match AccessCode::parse(&input.code) {
+    let found = match &code {
         Some(code) => {
             appointment::Entity::find()
                 .filter(appointment::Column::CodeHash.eq(code.hash()))
@@ -64,12 +81,13 @@ pub async fn enter(
         }
         None => None,
     };
-    let Some(appointment) = found.filter(|a| same_name(&input.name, &a.patient_name)) else {
-        throttle::record_failure(&state.db, &key, ATTEMPTS, now).await?;
-        tracing::info!("patient entry refused: name or code wrong");
+    let (Some(appointment), Some(code_key)) = (found, code_key) else {
+        throttle::record_failure(&state.db, &address_key, ATTEMPTS, now).await?;
+        tracing::info!("patient entry refused: unknown code");
         feedback.add("code", "entry-wrong", Vec::new());
-        return Ok(feedback);
+        return Ok(EntryOutcome::Refused(feedback));
     };
+    throttle::record_failure(&state.db, &code_key, CODE_ATTEMPTS, now).await?;
     let lead = Duration::minutes(state.settings.appointments.code_opens_minutes_before);
     let result = window(
         now,
@@ -78,17 +96,25 @@ pub async fn enter(
         appointment.status == CANCELLED,
         lead,
     );
+    let finished = appointment.finished_at.is_some();
     let when = format!(
         "{}, {} Uhr",
         german_long_date(appointment.starts_at),
         german_time(appointment.starts_at)
     );
     let (notice, args) = match result {
+        CodeWindow::Open if finished => ("entry-finished", vec![("when", when)]),
+        CodeWindow::Open => {
+            tracing::info!(appointment_id = %appointment.id, "patient entry: room open");
+            let mut row: appointment::ActiveModel = appointment.into();
+            row.entered_name = Set(Some(name.as_str().to_owned()));
+            let row = row.update(&state.db).await?;
+            return Ok(EntryOutcome::Open(Box::new(row)));
+        }
         CodeWindow::TooEarly { opens_at } => (
             "entry-too-early",
             vec![("when", when), ("opens", german_time(opens_at))],
         ),
-        CodeWindow::Open => ("entry-open", vec![("when", when)]),
         CodeWindow::Expired => ("entry-expired", vec![("when", when)]),
         CodeWindow::Cancelled => ("entry-cancelled", vec![("when", when)]),
     };
@@ -98,19 +124,5 @@ pub async fn enter(
     for (k, v) in args {
         feedback.values.insert(format!("arg-{k}"), v);
     }
-    Ok(feedback)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_name;
-
-    #[test]
-    fn names_match_regardless_of_case_and_spaces_but_not_otherwise() {
-        assert!(same_name("Erika Mustermann", "Erika Mustermann"));
-        assert!(same_name("  erika   MUSTERMANN ", "Erika Mustermann"));
-        assert!(!same_name("Erika", "Erika Mustermann"));
-        assert!(!same_name("Erika Musterfrau", "Erika Mustermann"));
-        assert!(!same_name("", ""));
-    }
+    Ok(EntryOutcome::Refused(feedback))
 }

@@ -1,9 +1,15 @@
-//! The patient's side: the entry page with full name and access code. The tech test and the
-//! waiting room follow (issue 6); today the page says whether the code opens the room now.
+//! The patient's side: the entry page (full name and access code), the pass that keeps the
+//! place, and the room page with the automatic tech test and the online waiting room.
 
 pub mod pages;
+pub mod room;
+pub mod server_fns;
+pub mod types;
 
 #[cfg(feature = "ssr")]
 pub mod entry;
 #[cfg(feature = "ssr")]
 pub mod handlers;
+pub mod name;
+#[cfg(feature = "ssr")]
+pub mod pass;

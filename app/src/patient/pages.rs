@@ -16,6 +16,9 @@ pub fn EntryPage() -> impl IntoView {
             .unwrap_or_default()
             .to_owned()
     };
+    let left = crate::practice::pages::has_flag("verlassen")
+        .get_untracked()
+        .then(|| view! { <p class="notice" role="status">{use_i18n().t("waiting-left")}</p> });
     let outcome = feedback.notice.clone().map(|key| {
         let text = t.t_with(&key, &[("when", &arg("when")), ("opens", &arg("opens"))]);
         let class = match key.as_str() {
@@ -27,7 +30,14 @@ pub fn EntryPage() -> impl IntoView {
     });
     view! {
         <PageTitle key="entry-title" />
+        {left}
         <p>{t.t("entry-intro")}</p>
+        <ul class="entry-steps">
+            <li>{t.t("entry-step-code")}</li>
+            <li>{t.t("entry-step-test")}</li>
+            <li>{t.t("entry-step-wait")}</li>
+        </ul>
+        <p class="hint">{t.t("entry-needs")}</p>
         {outcome}
         <ErrorSummary form="entry" feedback=feedback.clone() />
         <form method="post" action="/videosprechstunde" class="form">
@@ -35,6 +45,29 @@ pub fn EntryPage() -> impl IntoView {
             <Field form="entry" name="code" label=t.t("entry-code") feedback=feedback.clone() autocomplete="off" required=true maxlength=20 hint=t.t("entry-code-hint") />
             <button type="submit" class="button primary">{t.t("entry-submit")}</button>
         </form>
-        <p class="hint">{t.t("entry-privacy")}</p>
+        <p class="hint">{t.t("entry-privacy")} " " <a href="/datenschutz">{t.t("entry-privacy-link")}</a></p>
+    }
+}
+
+/// `/videosprechstunde/raum`: the tech test and the waiting room behind the patient's pass.
+#[component]
+pub fn PatientRoomPage() -> impl IntoView {
+    let room = Resource::new_blocking(|| (), |_| super::server_fns::load_patient_room());
+    view! {
+        <PageTitle key="room-title" />
+        <noscript><p class="notice error">{use_i18n().t("room-needs-javascript")}</p></noscript>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let t = use_i18n();
+                match room.await {
+                    Ok(Some(info)) => view! { <super::room::PatientRoom info /> }.into_any(),
+                    Ok(None) => view! {
+                        <p class="notice error" role="alert">{t.t("room-no-pass")}</p>
+                        <p><a href="/videosprechstunde" class="button primary">{t.t("room-enter-again")}</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <crate::practice::pages::LoadError error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

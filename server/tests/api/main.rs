@@ -16,3 +16,4 @@ mod sessions;
 mod shutdown;
 mod smtp;
 mod team;
+mod waiting_room;

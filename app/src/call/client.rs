@@ -1,0 +1,170 @@
+//! The browser's end of the signalling socket: typed messages in and out, and reconnecting
+//! with growing pauses when the connection drops. Browser only (`hydrate`).
+
+use super::types::{ClientMessage, Envelope, ServerMessage, SIGNAL_PATH};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+/// The state of the link to the server, for the page to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Open,
+    /// Dropped; trying again (this many attempts so far).
+    Lost(u32),
+}
+
+type Handler<T> = Rc<dyn Fn(T)>;
+
+struct Inner {
+    url: String,
+    socket: Option<WebSocket>,
+    on_message: Handler<ServerMessage>,
+    on_link: Handler<Link>,
+    attempts: u32,
+    stopped: bool,
+    // The callbacks of the current socket live as long as it does.
+    callbacks: Vec<Box<dyn std::any::Any>>,
+}
+
+/// An open (or reopening) signalling socket.
+#[derive(Clone)]
+pub struct SignalClient(Rc<RefCell<Inner>>);
+
+fn socket_url(side: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!(
+        "{scheme}://{}{SIGNAL_PATH}?seite={side}",
+        location.host().ok()?
+    ))
+}
+
+impl SignalClient {
+    /// Connects as `side` ("patient" or "praxis"); `on_message` gets every message,
+    /// `on_link` every change of the link.
+    pub fn connect(
+        side: &str,
+        on_message: impl Fn(ServerMessage) + 'static,
+        on_link: impl Fn(Link) + 'static,
+    ) -> Self {
+        let client = Self(Rc::new(RefCell::new(Inner {
+            url: socket_url(side).unwrap_or_default(),
+            socket: None,
+            on_message: Rc::new(on_message),
+            on_link: Rc::new(on_link),
+            attempts: 0,
+            stopped: false,
+            callbacks: Vec::new(),
+        })));
+        client.open();
+        client
+    }
+
+    fn open(&self) {
+        let (url, on_link) = {
+            let inner = self.0.borrow();
+            (inner.url.clone(), inner.on_link.clone())
+        };
+        on_link(Link::Connecting);
+        let Ok(socket) = WebSocket::new(&url) else {
+            self.retry();
+            return;
+        };
+        let weak = Rc::downgrade(&self.0);
+        let on_open = Closure::<dyn FnMut()>::new({
+            let weak = weak.clone();
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.borrow_mut().attempts = 0;
+                    let on_link = inner.borrow().on_link.clone();
+                    on_link(Link::Open);
+                }
+            }
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new({
+            let weak = weak.clone();
+            move |event: MessageEvent| {
+                let Some(text) = event.data().as_string() else {
+                    return;
+                };
+                let Ok(envelope) = serde_json::from_str::<Envelope<ServerMessage>>(&text) else {
+                    return;
+                };
+                if let Some(inner) = weak.upgrade() {
+                    let handler = inner.borrow().on_message.clone();
+                    handler(envelope.message);
+                }
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new({
+            let weak = weak.clone();
+            move |_event: CloseEvent| {
+                if let Some(inner) = weak.upgrade() {
+                    SignalClient(inner).retry();
+                }
+            }
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let mut inner = self.0.borrow_mut();
+        inner.socket = Some(socket);
+        inner.callbacks = vec![Box::new(on_open), Box::new(on_message), Box::new(on_close)];
+    }
+
+    /// After a drop: wait 1, 2, 4, 8, then 10 seconds between attempts.
+    fn retry(&self) {
+        let (stopped, attempts, on_link) = {
+            let mut inner = self.0.borrow_mut();
+            inner.attempts += 1;
+            (inner.stopped, inner.attempts, inner.on_link.clone())
+        };
+        if stopped {
+            return;
+        }
+        on_link(Link::Lost(attempts));
+        let delay = 1000u64 << (attempts - 1).min(3);
+        let weak = Rc::downgrade(&self.0);
+        leptos::prelude::set_timeout(
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    if !inner.borrow().stopped {
+                        SignalClient(inner).open();
+                    }
+                }
+            },
+            std::time::Duration::from_millis(delay.min(10_000)),
+        );
+    }
+
+    /// Sends a message; `false` while the socket is not open.
+    pub fn send(&self, message: ClientMessage) -> bool {
+        let inner = self.0.borrow();
+        let Some(socket) = inner.socket.as_ref() else {
+            return false;
+        };
+        if socket.ready_state() != WebSocket::OPEN {
+            return false;
+        }
+        serde_json::to_string(&Envelope::new(message))
+            .ok()
+            .is_some_and(|text| socket.send_with_str(&text).is_ok())
+    }
+
+    /// Closes for good (no reconnect).
+    pub fn stop(&self) {
+        let mut inner = self.0.borrow_mut();
+        inner.stopped = true;
+        if let Some(socket) = inner.socket.take() {
+            socket.set_onclose(None);
+            let _ = socket.close();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The patient's short-lived session: after a correct access code, the browser holds a pass
+//! for this one appointment, so a reload or a lost connection brings the patient back to the
+//! waiting room without typing the code again. No account, no other data.
+
+use crate::calendar::service::CANCELLED;
+use crate::entities::appointment;
+use crate::error::AppError;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+const PASS_KEY: &str = "patient";
+/// A pass stays valid this long after the appointment's planned end (consultations overrun).
+pub const VALID_AFTER_END: Duration = Duration::minutes(60);
+
+/// What the patient's session holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PatientPass {
+    pub appointment_id: Uuid,
+    pub practice_id: Uuid,
+    /// When the code was accepted; a removal after this moment ends the pass.
+    pub entered_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}
+
+/// Gives the browser a pass for `appointment` (a new session id, no fixation).
+pub async fn issue(
+    session: &Session,
+    appointment: &appointment::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    let pass = PatientPass {
+        appointment_id: appointment.id,
+        practice_id: appointment.practice_id,
+        entered_at: now,
+        expires_at: appointment.ends_at + VALID_AFTER_END,
+    };
+    session.insert(PASS_KEY, pass).await.map_err(session_error)
+}
+
+/// The pass in this session, as stored (check it with [`open_appointment`]).
+pub async fn current(session: &Session) -> Result<Option<PatientPass>, AppError> {
+    session.get(PASS_KEY).await.map_err(session_error)
+}
+
+/// Takes the pass away (leaving, removal seen, end).
+pub async fn revoke(session: &Session) -> Result<(), AppError> {
+    session
+        .remove_value(PASS_KEY)
+        .await
+        .map(|_| ())
+        .map_err(session_error)
+}
+
+/// Keeps the session record alive while the patient waits (the socket calls it now and then).
+pub async fn touch(session: &Session) -> Result<(), AppError> {
+    if let Some(pass) = current(session).await? {
+        session
+            .insert(PASS_KEY, pass)
+            .await
+            .map_err(session_error)?;
+        session.save().await.map_err(session_error)?;
+    }
+    Ok(())
+}
+
+/// Whether `pass` still opens its appointment at `now`.
+pub fn opens(pass: &PatientPass, appointment: &appointment::Model, now: DateTime<Utc>) -> bool {
+    now < pass.expires_at
+        && appointment.id == pass.appointment_id
+        && appointment.status != CANCELLED
+        && appointment.finished_at.is_none()
+        && appointment
+            .entry_valid_after
+            .is_none_or(|after| pass.entered_at > after)
+}
+
+/// The appointment the pass opens now, if it still does.
+pub async fn open_appointment(
+    db: &DatabaseConnection,
+    pass: &PatientPass,
+    now: DateTime<Utc>,
+) -> Result<Option<appointment::Model>, DbErr> {
+    if now >= pass.expires_at {
+        return Ok(None);
+    }
+    Ok(appointment::Entity::find_by_id(pass.appointment_id)
+        .one(db)
+        .await?
+        .filter(|a| opens(pass, a, now)))
+}

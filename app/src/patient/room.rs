@@ -1,0 +1,614 @@
+//! The patient's room: first the automatic tech test, then the online waiting room, then the
+//! call (issue 7). One island, so the camera stays on from the test to the call.
+
+use super::types::PatientRoomInfo;
+use crate::call::types::{PatientPhase, ServerMessage};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// The upstream the KBV recommends for a video consultation, in kbit/s.
+pub const RECOMMENDED_UPSTREAM_KBITS: u32 = 2000;
+
+/// Where the patient is on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    TechTest,
+    Waiting,
+    InCall,
+    Ended(PatientPhase),
+}
+
+/// The result of one step of the tech test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Check {
+    Pending,
+    Running,
+    Passed(String),
+    Warning(String, &'static str),
+    Failed(String, &'static str),
+}
+
+impl Check {
+    fn class(&self) -> &'static str {
+        match self {
+            Check::Pending => "check pending",
+            Check::Running => "check running",
+            Check::Passed(_) => "check passed",
+            Check::Warning(..) => "check warning",
+            Check::Failed(..) => "check failed",
+        }
+    }
+    fn done(&self) -> bool {
+        matches!(
+            self,
+            Check::Passed(_) | Check::Warning(..) | Check::Failed(..)
+        )
+    }
+    fn usable(&self) -> bool {
+        matches!(self, Check::Passed(_) | Check::Warning(..))
+    }
+}
+
+/// The five steps, each with its own signal.
+#[derive(Clone, Copy)]
+struct Checks {
+    browser: RwSignal<Check>,
+    camera: RwSignal<Check>,
+    microphone: RwSignal<Check>,
+    speaker: RwSignal<Check>,
+    network: RwSignal<Check>,
+}
+
+impl Checks {
+    fn new() -> Self {
+        Self {
+            browser: RwSignal::new(Check::Pending),
+            camera: RwSignal::new(Check::Pending),
+            microphone: RwSignal::new(Check::Pending),
+            speaker: RwSignal::new(Check::Pending),
+            network: RwSignal::new(Check::Pending),
+        }
+    }
+    fn all(&self) -> [RwSignal<Check>; 5] {
+        [
+            self.browser,
+            self.camera,
+            self.microphone,
+            self.speaker,
+            self.network,
+        ]
+    }
+}
+
+/// One line of the tech test.
+#[component]
+fn CheckItem(label: String, check: RwSignal<Check>) -> impl IntoView {
+    let t = use_i18n();
+    let (running, passed, warning, failed) = (
+        t.t("tech-state-running"),
+        t.t("tech-state-passed"),
+        t.t("tech-state-warning"),
+        t.t("tech-state-failed"),
+    );
+    let pending = t.t("tech-state-pending");
+    view! {
+        <li class=move || check.with(Check::class)>
+            <span class="check-label">{label}</span>
+            <span class="check-state">{move || check.with(|c| match c {
+                Check::Pending => pending.clone(),
+                Check::Running => running.clone(),
+                Check::Passed(_) => passed.clone(),
+                Check::Warning(..) => warning.clone(),
+                Check::Failed(..) => failed.clone(),
+            })}</span>
+            <span class="check-result">{move || check.with(|c| match c {
+                Check::Passed(text) | Check::Warning(text, _) | Check::Failed(text, _) => text.clone(),
+                _ => String::new(),
+            })}</span>
+            {move || check.with(|c| match c {
+                Check::Warning(_, advice) | Check::Failed(_, advice) => {
+                    Some(view! { <p class="check-advice">{use_i18n().t(advice)}</p> })
+                }
+                _ => None,
+            })}
+        </li>
+    }
+}
+
+/// The signals the browser half works on.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Wiring {
+    stage: RwSignal<Stage>,
+    checks: Checks,
+    level: RwSignal<u8>,
+    camera_on: RwSignal<bool>,
+    note: RwSignal<Option<String>>,
+    link_lost: RwSignal<bool>,
+    devices: RwSignal<Devices>,
+    chosen_camera: RwSignal<String>,
+    chosen_microphone: RwSignal<String>,
+    run: RwSignal<u32>,
+    preview: NodeRef<leptos::html::Video>,
+    ice_servers: StoredValue<Vec<super::types::IceServer>>,
+}
+
+/// The tech test, the waiting room and (later) the call for the patient of one appointment.
+#[island]
+pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
+    let t = use_i18n();
+    let hydrated = RwSignal::new(false);
+    let stage = RwSignal::new(if info.in_call {
+        Stage::InCall
+    } else if info.resume {
+        Stage::Waiting
+    } else {
+        Stage::TechTest
+    });
+    let checks = Checks::new();
+    let level = RwSignal::new(0u8);
+    let camera_on = RwSignal::new(true);
+    let note = RwSignal::new(None::<String>);
+    let link_lost = RwSignal::new(false);
+    let tone_played = RwSignal::new(false);
+    let devices = RwSignal::new(Devices::default());
+    let chosen_camera = RwSignal::new(String::new());
+    let chosen_microphone = RwSignal::new(String::new());
+    let chosen_speaker = RwSignal::new(String::new());
+    let run = RwSignal::new(0u32);
+    let preview = NodeRef::<leptos::html::Video>::new();
+    let tone = NodeRef::<leptos::html::Audio>::new();
+    let ice_servers = StoredValue::new(info.ice_servers.clone());
+
+    Effect::new(move |_| hydrated.set(true));
+    browser::start(Wiring {
+        stage,
+        checks,
+        level,
+        camera_on,
+        note,
+        link_lost,
+        devices,
+        chosen_camera,
+        chosen_microphone,
+        run,
+        preview,
+        ice_servers,
+    });
+
+    let progress = move || checks.all().iter().filter(|c| c.with(Check::done)).count();
+    let can_continue = move || {
+        checks.browser.with(Check::usable)
+            && checks.camera.with(Check::usable)
+            && checks.microphone.with(Check::usable)
+            && checks.speaker.with(Check::done)
+            && checks.network.with(Check::done)
+    };
+    let play_tone = move |_| {
+        tone_played.set(true);
+        if let Some(element) = tone.get_untracked() {
+            browser::play_tone(element, chosen_speaker.get_untracked());
+        }
+        checks.speaker.set(Check::Running);
+    };
+    let heard = move |yes: bool| {
+        let t = use_i18n();
+        checks.speaker.set(if yes {
+            Check::Passed(t.t("tech-speaker-ok"))
+        } else {
+            Check::Warning(t.t("tech-speaker-none"), "tech-advice-speaker")
+        });
+    };
+    let retry = move |_| {
+        tone_played.set(false);
+        run.update(|n| *n += 1);
+    };
+    let to_waiting = move |_| stage.set(Stage::Waiting);
+    let toggle_camera = move |_| {
+        camera_on.update(|on| *on = !*on);
+    };
+
+    let labels = [
+        t.t("tech-step-browser"),
+        t.t("tech-step-camera"),
+        t.t("tech-step-microphone"),
+        t.t("tech-step-speaker"),
+        t.t("tech-step-network"),
+    ];
+    // Stored, so the stage views below stay `Copy` and can be rebuilt on every change.
+    let labels = StoredValue::new(labels);
+    let label = move |i: usize| labels.with_value(|l| l[i].clone());
+    let appointment_time = StoredValue::new(info.appointment_time.clone());
+    let practice_name = StoredValue::new(info.practice_name.clone());
+
+    let tech_test = move || {
+        let t = use_i18n();
+        view! {
+            <section class="tech-test" aria-labelledby="tech-title">
+                <h2 id="tech-title">{t.t("tech-title")}</h2>
+                <p>{t.t("tech-intro")}</p>
+                <p class="progress-line">
+                    <label for="tech-progress">{t.t("tech-progress")}</label>
+                    <progress id="tech-progress" max="5" value=move || progress().to_string()>
+                        {move || format!("{}/5", progress())}
+                    </progress>
+                </p>
+                <ol class="checks">
+                    <CheckItem label=label(0) check=checks.browser />
+                    <CheckItem label=label(1) check=checks.camera />
+                    <CheckItem label=label(2) check=checks.microphone />
+                    <CheckItem label=label(3) check=checks.speaker />
+                    <CheckItem label=label(4) check=checks.network />
+                </ol>
+                <p class="level">
+                    <label for="mic-level">{t.t("tech-level")}</label>
+                    <meter id="mic-level" min="0" max="100" low="10" optimum="50" value=move || level.get().to_string()></meter>
+                </p>
+                <div class="speaker-test">
+                    <button type="button" class="button" on:click=play_tone
+                        disabled=move || !checks.camera.with(Check::done)>{t.t("tech-play-tone")}</button>
+                    <Show when=move || tone_played.get()>
+                        <button type="button" class="button" on:click=move |_| heard(true)>{use_i18n().t("tech-heard")}</button>
+                        <button type="button" class="button" on:click=move |_| heard(false)>{use_i18n().t("tech-heard-nothing")}</button>
+                    </Show>
+                </div>
+                <DeviceChoice devices chosen_camera chosen_microphone chosen_speaker run />
+                <div class="actions">
+                    <button type="button" class="button" on:click=retry>{t.t("tech-retry")}</button>
+                    <button type="button" class="button primary" on:click=to_waiting
+                        disabled=move || !can_continue()>{t.t("tech-continue")}</button>
+                </div>
+                <p class="hint" role="status">{move || (!can_continue() && checks.all().iter().all(|c| c.with(Check::done)))
+                    .then(|| use_i18n().t("tech-cannot-continue"))}</p>
+            </section>
+        }
+    };
+    let waiting = move || {
+        let t = use_i18n();
+        view! {
+            <section class="waiting" aria-labelledby="waiting-title">
+                <h2 id="waiting-title">{t.t("waiting-title")}</h2>
+                <p>{t.t_with("waiting-appointment", &[("when", &appointment_time.get_value()), ("practice", &practice_name.get_value())])}</p>
+                <p class="notice" role="status" aria-live="polite">{move || if link_lost.get() {
+                    use_i18n().t("waiting-link-lost")
+                } else {
+                    use_i18n().t("waiting-notified")
+                }}</p>
+                <div aria-live="polite">{move || note.get().map(|text| view! {
+                    <p class="notice doctor-note"><strong>{use_i18n().t("waiting-note")}</strong> " " {text}</p>
+                })}</div>
+                <p class="hint">{t.t("waiting-hint")}</p>
+            </section>
+        }
+    };
+    let in_call = move || {
+        let t = use_i18n();
+        view! {
+            <section class="call" aria-labelledby="call-title">
+                <h2 id="call-title">{t.t("call-title")}</h2>
+                <p class="notice success" role="status">{t.t("call-admitted")}</p>
+            </section>
+        }
+    };
+    let ended = move |phase: PatientPhase| {
+        let t = use_i18n();
+        let key = match phase {
+            PatientPhase::Removed => "waiting-removed",
+            PatientPhase::Left => "waiting-left",
+            _ => "waiting-finished",
+        };
+        view! {
+            <section class="ended">
+                <p class="notice" role="status">{t.t(key)}</p>
+                <p><a href="/videosprechstunde">{t.t("waiting-again")}</a></p>
+            </section>
+        }
+    };
+
+    view! {
+        <div class="room">
+            <Show when=move || hydrated.get() fallback=|| view! { <p class="hint">{use_i18n().t("room-loading")}</p> }>
+                {move || match stage.get() {
+                    Stage::TechTest => tech_test().into_any(),
+                    Stage::Waiting => waiting().into_any(),
+                    Stage::InCall => in_call().into_any(),
+                    Stage::Ended(phase) => ended(phase).into_any(),
+                }}
+                <div class="self-view" hidden=move || matches!(stage.get(), Stage::Ended(_)) || !camera_on.get()>
+                    <video node_ref=preview autoplay=true muted=true playsinline=true aria-label=use_i18n().t("room-self-view")></video>
+                </div>
+                <audio node_ref=tone></audio>
+                <div class="actions" hidden=move || matches!(stage.get(), Stage::Ended(_))>
+                    <button type="button" class="button" aria-pressed=move || (!camera_on.get()).to_string() on:click=toggle_camera>
+                        {move || if camera_on.get() { use_i18n().t("room-camera-off") } else { use_i18n().t("room-camera-on") }}
+                    </button>
+                    <form method="post" action="/videosprechstunde/verlassen" class="inline-form">
+                        <button type="submit" class="button">{use_i18n().t("waiting-leave")}</button>
+                    </form>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Devices found on this computer or phone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Devices {
+    pub cameras: Vec<(String, String)>,
+    pub microphones: Vec<(String, String)>,
+    pub speakers: Vec<(String, String)>,
+}
+
+/// The device selects; a change runs the test again with the chosen device.
+#[component]
+fn DeviceChoice(
+    devices: RwSignal<Devices>,
+    chosen_camera: RwSignal<String>,
+    chosen_microphone: RwSignal<String>,
+    chosen_speaker: RwSignal<String>,
+    run: RwSignal<u32>,
+) -> impl IntoView {
+    let select = move |id: &'static str,
+                       key: &'static str,
+                       list: fn(&Devices) -> Vec<(String, String)>,
+                       chosen: RwSignal<String>,
+                       rerun: bool| {
+        let options = move || {
+            devices
+                .with(list)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (value, label))| {
+                    let label = if label.is_empty() {
+                        format!("{} {}", use_i18n().t(key), i + 1)
+                    } else {
+                        label
+                    };
+                    let selected = chosen.get() == value;
+                    view! { <option value=value.clone() selected=selected>{label}</option> }
+                })
+                .collect_view()
+        };
+        view! {
+            <p class="field" hidden=move || devices.with(list).len() < 2>
+                <label for=id>{use_i18n().t(key)}</label>
+                <select id=id on:change=move |ev| {
+                    chosen.set(event_target_value(&ev));
+                    if rerun { run.update(|n| *n += 1); }
+                }>{options}</select>
+            </p>
+        }
+    };
+    view! {
+        <div class="devices">
+            {select("device-camera", "tech-device-camera", |d| d.cameras.clone(), chosen_camera, true)}
+            {select("device-microphone", "tech-device-microphone", |d| d.microphones.clone(), chosen_microphone, true)}
+            {select("device-speaker", "tech-device-speaker", |d| d.speakers.clone(), chosen_speaker, false)}
+        </div>
+    }
+}
+
+/// Applies a message from the server to the page.
+fn apply(message: ServerMessage, stage: RwSignal<Stage>, note: RwSignal<Option<String>>) {
+    if let ServerMessage::WaitingRoom(view) = message {
+        note.set(view.note);
+        stage.set(match view.phase {
+            PatientPhase::Waiting => Stage::Waiting,
+            PatientPhase::InCall => Stage::InCall,
+            other => Stage::Ended(other),
+        });
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    //! The browser half: media, checks, the socket.
+    use super::*;
+    use crate::call::client::{Link, SignalClient};
+    use crate::call::media::{self, LevelMeter};
+    use leptos::task::spawn_local;
+    use web_sys::MediaStream;
+
+    pub fn play_tone(element: web_sys::HtmlAudioElement, speaker: String) {
+        spawn_local(async move {
+            if !speaker.is_empty() {
+                media::set_speaker(&element, &speaker).await;
+            }
+            media::play_test_sound(&element).await;
+        });
+    }
+
+    pub fn start(w: Wiring) {
+        let stream = StoredValue::new_local(None::<MediaStream>);
+        let meter = StoredValue::new_local(None::<LevelMeter>);
+        let socket = StoredValue::new_local(None::<SignalClient>);
+
+        // The tech test runs at load and again on "Erneut prüfen" or a device change.
+        Effect::new(move |_| {
+            let _ = w.run.get();
+            let stage = w.stage.get_untracked();
+            if matches!(stage, Stage::Ended(_)) {
+                return;
+            }
+            spawn_local(async move {
+                let full = stage == Stage::TechTest;
+                let checked = run_checks(&w, full).await;
+                if let Some((new_stream, new_meter)) = checked {
+                    if let Some(old) = stream.get_value() {
+                        media::stop(&old);
+                    }
+                    stream.set_value(Some(new_stream));
+                    meter.set_value(new_meter);
+                    if full {
+                        w.checks.speaker.set(Check::Running);
+                        w.checks.network.set(Check::Running);
+                        let check = network_check(w.ice_servers.get_value()).await;
+                        w.checks.network.set(check);
+                    }
+                }
+            });
+        });
+        // The microphone level, ten times a second.
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                let level = meter
+                    .try_update_value(|m| m.as_mut().map(LevelMeter::level))
+                    .flatten();
+                w.level.set(level.unwrap_or(0));
+            },
+            std::time::Duration::from_millis(100),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+        // Camera on/off: the track is switched, the preview follows.
+        Effect::new(move |_| {
+            let on = w.camera_on.get();
+            if let Some(track) =
+                stream.with_value(|s| s.as_ref().and_then(|s| media::first_track(s, "video")))
+            {
+                track.set_enabled(on);
+            }
+        });
+        // In the waiting room (and the call) the socket is open; it ends with the stage.
+        Effect::new(move |_| {
+            let stage = w.stage.get();
+            let wanted = matches!(stage, Stage::Waiting | Stage::InCall);
+            let open = socket.with_value(Option::is_some);
+            if wanted && !open {
+                let client = SignalClient::connect(
+                    "patient",
+                    move |message| apply(message, w.stage, w.note),
+                    move |link| w.link_lost.set(matches!(link, Link::Lost(n) if n > 1)),
+                );
+                socket.set_value(Some(client));
+            } else if !wanted && open {
+                if let Some(client) = socket.get_value() {
+                    client.stop();
+                }
+                socket.set_value(None);
+            }
+            if let Stage::Ended(_) = stage {
+                if let Some(s) = stream.get_value() {
+                    media::stop(&s);
+                }
+                stream.set_value(None);
+                meter.set_value(None);
+            }
+        });
+    }
+
+    /// Runs the checks (or only opens the camera when coming back to the waiting room);
+    /// returns the stream and the level meter.
+    async fn run_checks(w: &Wiring, full: bool) -> Option<(MediaStream, Option<LevelMeter>)> {
+        let t = use_i18n();
+        let c = w.checks;
+        if full {
+            for check in c.all() {
+                check.set(Check::Pending);
+            }
+            c.browser.set(Check::Running);
+        }
+        if !media::browser_supported() {
+            c.browser.set(Check::Failed(
+                t.t("tech-browser-bad"),
+                "tech-advice-browser",
+            ));
+            return None;
+        }
+        c.browser.set(Check::Passed(t.t("tech-browser-ok")));
+        c.camera.set(Check::Running);
+        c.microphone.set(Check::Running);
+        let camera = w.chosen_camera.get_untracked();
+        let microphone = w.chosen_microphone.get_untracked();
+        let stream = match media::open_camera_and_microphone(Some(&camera), Some(&microphone)).await
+        {
+            Ok(stream) => stream,
+            Err(problem) => {
+                let text = t.t("tech-media-bad");
+                c.camera
+                    .set(Check::Failed(text.clone(), problem.advice_key()));
+                c.microphone.set(Check::Failed(text, problem.advice_key()));
+                return None;
+            }
+        };
+        if let Some(video) = w.preview.get_untracked() {
+            media::show(&video, Some(&stream));
+        }
+        let video = media::first_track(&stream, "video");
+        let audio = media::first_track(&stream, "audio");
+        match &video {
+            Some(track) => {
+                w.chosen_camera.set(media::device_of(track));
+                c.camera.set(Check::Passed(
+                    t.t_with("tech-camera-ok", &[("device", &track.label())]),
+                ));
+            }
+            None => c.camera.set(Check::Failed(
+                t.t("tech-camera-none"),
+                "tech-advice-not-found",
+            )),
+        }
+        match &audio {
+            Some(track) => {
+                w.chosen_microphone.set(media::device_of(track));
+                c.microphone.set(Check::Passed(
+                    t.t_with("tech-microphone-ok", &[("device", &track.label())]),
+                ));
+            }
+            None => c.microphone.set(Check::Failed(
+                t.t("tech-microphone-none"),
+                "tech-advice-not-found",
+            )),
+        }
+        let found = media::list_devices().await;
+        let pairs = |list: Vec<media::Device>| list.into_iter().map(|d| (d.id, d.label)).collect();
+        let speakers = if media::speaker_choice_supported() {
+            pairs(found.speakers)
+        } else {
+            Vec::new()
+        };
+        w.devices.set(Devices {
+            cameras: pairs(found.cameras),
+            microphones: pairs(found.microphones),
+            speakers,
+        });
+        let meter = audio.as_ref().and_then(|_| LevelMeter::new(&stream));
+        Some((stream, meter))
+    }
+
+    /// Candidates with the STUN/TURN servers, then the upstream against the recommendation.
+    async fn network_check(servers: Vec<super::super::types::IceServer>) -> Check {
+        let t = use_i18n();
+        let ice = media::gather_candidates(&servers, 5000).await;
+        let reachable = match ice {
+            None => false,
+            Some(result) if servers.is_empty() => result.host,
+            Some(result) => result.server_reflexive || result.relay,
+        };
+        let upstream = media::measure_upstream("/videosprechstunde/messung").await;
+        match (reachable, upstream) {
+            (false, _) => Check::Warning(t.t("tech-network-unreachable"), "tech-advice-network"),
+            (true, None) => Check::Warning(t.t("tech-network-unmeasured"), "tech-advice-network"),
+            (true, Some(kbits)) if kbits < RECOMMENDED_UPSTREAM_KBITS => Check::Warning(
+                t.t_with("tech-network-slow", &[("kbits", &kbits.to_string())]),
+                "tech-advice-network",
+            ),
+            (true, Some(kbits)) => {
+                Check::Passed(t.t_with("tech-network-ok", &[("kbits", &kbits.to_string())]))
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    //! On the server the island only renders; nothing runs.
+    use super::*;
+
+    pub fn start(_: Wiring) {
+        let _ = apply;
+    }
+
+    pub fn play_tone<T>(_: T, _: String) {}
+}

@@ -1,0 +1,43 @@
+//! Data for the patient's room page.
+
+use super::types::PatientRoomInfo;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The room the patient's pass opens; `None` without a valid pass (never says why).
+#[server(prefix = "/api", endpoint = "videosprechstunde/raum", input = server_fn::codec::GetUrl)]
+pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
+    use crate::entities::practice;
+    use sea_orm::EntityTrait;
+    let state = crate::state::app_state()?;
+    let Some(session) = crate::practice::auth::request_session() else {
+        return Ok(None);
+    };
+    let Some(pass) = super::pass::current(&session).await? else {
+        return Ok(None);
+    };
+    let db_error = |e: sea_orm::DbErr| {
+        tracing::error!(error = %e, "loading the patient's room failed");
+        AppError::Internal
+    };
+    let Some(row) = super::pass::open_appointment(&state.db, &pass, state.clock.now())
+        .await
+        .map_err(db_error)?
+    else {
+        return Ok(None);
+    };
+    let practice_name = practice::Entity::find_by_id(row.practice_id)
+        .one(&state.db)
+        .await
+        .map_err(db_error)?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let view = crate::waiting_room::service::patient_view(&row);
+    Ok(Some(PatientRoomInfo {
+        practice_name,
+        appointment_time: view.appointment_time,
+        resume: crate::waiting_room::service::arrived_now(&row),
+        in_call: row.admitted_at.is_some(),
+        ice_servers: state.settings.ice_servers(),
+    }))
+}

@@ -1,0 +1,25 @@
+//! What the patient's room page gets from the server.
+
+use serde::{Deserialize, Serialize};
+
+/// A STUN or TURN server for the browser's connection checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub url: String,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// The room behind a valid patient pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRoomInfo {
+    pub practice_name: String,
+    /// "Montag, 23. November 2026, 10:00 Uhr".
+    pub appointment_time: String,
+    /// Already in the waiting room before (a reload): straight back, no tech test.
+    pub resume: bool,
+    /// Admitted already: the call page.
+    pub in_call: bool,
+    /// The servers the network check gathers candidates with.
+    pub ice_servers: Vec<IceServer>,
+}

@@ -1,0 +1,248 @@
+//! Who is connected right now and who must hear about a change. Behind a trait so that
+//! several server instances can later share it over PostgreSQL LISTEN/NOTIFY; the in-memory
+//! registry here serves one instance. What lasts (arrival, admission, end, notes) is in the
+//! database; the registry only knows open sockets and wakes them.
+
+use crate::call::types::PatientView;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// A patient whose connection dropped keeps their place this long (a reload, a tunnel); after
+/// it, the doctor's list shows them as gone.
+pub const RECONNECT_GRACE: Duration = Duration::from_secs(5);
+
+/// The rooms of all practices.
+pub trait Rooms: Send + Sync + std::fmt::Debug {
+    /// Doctor sockets of `practice` watch this; it ticks on every change of the practice's list.
+    fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64>;
+    /// Something in the practice's list changed (arrival, leave, admission, note).
+    fn practice_changed(&self, practice: Uuid);
+    /// A patient socket of `appointment` opened; the receiver gets each new view the practice
+    /// sends ([`Rooms::tell_patient`]).
+    fn patient_connected(
+        &self,
+        practice: Uuid,
+        appointment: Uuid,
+    ) -> watch::Receiver<Option<PatientView>>;
+    /// A patient socket closed.
+    fn patient_disconnected(&self, practice: Uuid, appointment: Uuid);
+    /// Sends `view` to every open socket of the patient of `appointment`.
+    fn tell_patient(&self, practice: Uuid, appointment: Uuid, view: PatientView);
+    /// Appointments of `practice` whose patient is connected, or lost the connection less than
+    /// [`RECONNECT_GRACE`] ago.
+    fn present(&self, practice: Uuid) -> HashSet<Uuid>;
+}
+
+#[derive(Debug)]
+struct PatientSlot {
+    connections: u32,
+    lost_at: Option<Instant>,
+    view: watch::Sender<Option<PatientView>>,
+}
+
+#[derive(Debug)]
+struct PracticeRoom {
+    changes: watch::Sender<u64>,
+    patients: HashMap<Uuid, PatientSlot>,
+}
+
+impl PracticeRoom {
+    fn new() -> Self {
+        Self {
+            changes: watch::Sender::new(0),
+            patients: HashMap::new(),
+        }
+    }
+
+    fn forget_lost(&mut self, now: Instant) {
+        self.patients.retain(|_, slot| {
+            slot.connections > 0 || slot.lost_at.is_none_or(|t| now - t < RECONNECT_GRACE)
+        });
+    }
+
+    fn unused(&self) -> bool {
+        self.patients.is_empty() && self.changes.receiver_count() == 0
+    }
+}
+
+/// The registry of one server instance.
+#[derive(Debug, Default)]
+pub struct InMemoryRooms {
+    practices: Mutex<HashMap<Uuid, PracticeRoom>>,
+}
+
+impl InMemoryRooms {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<Uuid, PracticeRoom>) -> R) -> R {
+        // A panic while holding the lock cannot leave the maps half-changed in a way that
+        // matters (each change is one insert or counter step), so a poisoned lock is used on.
+        let mut guard = self
+            .practices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+}
+
+impl Rooms for InMemoryRooms {
+    fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64> {
+        self.with(|rooms| {
+            rooms
+                .entry(practice)
+                .or_insert_with(PracticeRoom::new)
+                .changes
+                .subscribe()
+        })
+    }
+
+    fn practice_changed(&self, practice: Uuid) {
+        self.with(|rooms| {
+            if let Some(room) = rooms.get(&practice) {
+                room.changes.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        });
+    }
+
+    fn patient_connected(
+        &self,
+        practice: Uuid,
+        appointment: Uuid,
+    ) -> watch::Receiver<Option<PatientView>> {
+        self.with(|rooms| {
+            let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
+            let slot = room
+                .patients
+                .entry(appointment)
+                .or_insert_with(|| PatientSlot {
+                    connections: 0,
+                    lost_at: None,
+                    view: watch::Sender::new(None),
+                });
+            slot.connections += 1;
+            slot.lost_at = None;
+            let mut receiver = slot.view.subscribe();
+            // Only views sent from now on count.
+            receiver.mark_unchanged();
+            receiver
+        })
+    }
+
+    fn patient_disconnected(&self, practice: Uuid, appointment: Uuid) {
+        let now = Instant::now();
+        self.with(|rooms| {
+            let Some(room) = rooms.get_mut(&practice) else {
+                return;
+            };
+            if let Some(slot) = room.patients.get_mut(&appointment) {
+                slot.connections = slot.connections.saturating_sub(1);
+                if slot.connections == 0 {
+                    slot.lost_at = Some(now);
+                }
+            }
+            room.forget_lost(now);
+            if room.unused() {
+                rooms.remove(&practice);
+            }
+        });
+    }
+
+    fn tell_patient(&self, practice: Uuid, appointment: Uuid, view: PatientView) {
+        self.with(|rooms| {
+            if let Some(slot) = rooms
+                .get(&practice)
+                .and_then(|room| room.patients.get(&appointment))
+            {
+                slot.view.send_replace(Some(view));
+            }
+        });
+    }
+
+    fn present(&self, practice: Uuid) -> HashSet<Uuid> {
+        let now = Instant::now();
+        self.with(|rooms| {
+            let Some(room) = rooms.get_mut(&practice) else {
+                return HashSet::new();
+            };
+            room.forget_lost(now);
+            let present = room.patients.keys().copied().collect();
+            if room.unused() {
+                rooms.remove(&practice);
+            }
+            present
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::types::PatientPhase;
+
+    fn view(note: &str) -> PatientView {
+        PatientView {
+            phase: PatientPhase::Waiting,
+            appointment_time: "heute".into(),
+            note: Some(note.into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_patient_hears_only_their_own_news_and_doctors_hear_every_change() {
+        let rooms = InMemoryRooms::default();
+        let (practice, other_practice) = (Uuid::new_v4(), Uuid::new_v4());
+        let (x, y) = (Uuid::new_v4(), Uuid::new_v4());
+        let doctor = rooms.watch_practice(practice);
+        let mut other_doctor = rooms.watch_practice(other_practice);
+        let mut patient_x = rooms.patient_connected(practice, x);
+        let patient_y = rooms.patient_connected(practice, y);
+        rooms.practice_changed(practice);
+        assert!(doctor.has_changed().unwrap());
+        assert!(!other_doctor.has_changed().unwrap());
+        rooms.tell_patient(practice, x, view("Ich komme in 5 Minuten"));
+        assert!(patient_x.has_changed().unwrap());
+        assert!(!patient_y.has_changed().unwrap(), "Y hears nothing of X");
+        assert_eq!(
+            patient_x
+                .borrow_and_update()
+                .as_ref()
+                .and_then(|v| v.note.clone()),
+            Some("Ich komme in 5 Minuten".into())
+        );
+        // Telling an appointment of another practice reaches nobody.
+        rooms.tell_patient(other_practice, y, view("falsch"));
+        assert!(!patient_y.has_changed().unwrap());
+        assert_eq!(rooms.present(practice), HashSet::from([x, y]));
+        assert!(rooms.present(other_practice).is_empty());
+        other_doctor.mark_unchanged();
+    }
+
+    #[tokio::test]
+    async fn a_lost_patient_keeps_the_place_for_the_grace_period_only() {
+        let rooms = InMemoryRooms::default();
+        let practice = Uuid::new_v4();
+        let x = Uuid::new_v4();
+        let _first = rooms.patient_connected(practice, x);
+        let _second = rooms.patient_connected(practice, x);
+        rooms.patient_disconnected(practice, x);
+        assert!(rooms.present(practice).contains(&x), "one tab still open");
+        rooms.patient_disconnected(practice, x);
+        assert!(
+            rooms.present(practice).contains(&x),
+            "within the grace period"
+        );
+        // Back within the grace period: the same place.
+        let _again = rooms.patient_connected(practice, x);
+        rooms.patient_disconnected(practice, x);
+        rooms.with(|r| {
+            let slot = r.get_mut(&practice).unwrap().patients.get_mut(&x).unwrap();
+            slot.lost_at = Some(Instant::now() - RECONNECT_GRACE);
+        });
+        assert!(rooms.present(practice).is_empty());
+        assert!(
+            rooms.with(|r| r.is_empty()),
+            "nothing is kept for a practice nobody watches"
+        );
+    }
+}

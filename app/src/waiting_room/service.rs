@@ -1,0 +1,406 @@
+//! The rules of the waiting room: a patient arrives and leaves; a doctor of the practice lets
+//! them in, sends a note, sends them back, removes them or ends the consultation. The database
+//! holds what lasts; [`super::rooms::Rooms`] wakes the sockets that must hear about it.
+
+use crate::calendar::service::{berlin_to_utc, CANCELLED};
+use crate::call::types::{
+    clean_note, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
+    RosterStatus, ServerMessage,
+};
+use crate::entities::{appointment, practice_user};
+use crate::patient::name::PatientName;
+use crate::patient::pass::{self, PatientPass};
+use crate::practice::auth::{display_name, CurrentUser};
+use crate::practice::types::Role;
+use crate::state::AppState;
+use crate::time::{berlin_date, german_long_date, german_time};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+/// Whether this person may see and admit the practice's patients (not the Praxisteam).
+pub fn holds_calls(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Doctor)
+}
+
+/// The patient's own view of their appointment.
+pub fn patient_view(row: &appointment::Model) -> PatientView {
+    let phase = if row.finished_at.is_some() {
+        PatientPhase::Finished
+    } else if row.admitted_at.is_some() {
+        PatientPhase::InCall
+    } else {
+        PatientPhase::Waiting
+    };
+    PatientView {
+        phase,
+        appointment_time: format!(
+            "{}, {} Uhr",
+            german_long_date(row.starts_at),
+            german_time(row.starts_at)
+        ),
+        note: row.doctor_note.clone(),
+    }
+}
+
+/// Whether the patient's current stay in the waiting room began after their last leave or
+/// removal (an arrival from before it does not count).
+pub fn arrived_now(row: &appointment::Model) -> bool {
+    row.arrived_at
+        .is_some_and(|arrived| row.entry_valid_after.is_none_or(|t| arrived > t))
+}
+
+/// The patient's socket opened: the arrival time is set once per stay (a reload keeps it).
+/// `None` when the pass no longer opens the appointment.
+pub async fn arrive(
+    state: &AppState,
+    pass: &PatientPass,
+) -> Result<Option<appointment::Model>, DbErr> {
+    let now = state.clock.now();
+    let Some(row) = pass::open_appointment(&state.db, pass, now).await? else {
+        return Ok(None);
+    };
+    if !arrived_now(&row) {
+        appointment::Entity::update_many()
+            .col_expr(appointment::Column::ArrivedAt, Expr::value(now))
+            .filter(appointment::Column::Id.eq(row.id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(appointment::Column::ArrivedAt.is_null())
+                    .add(appointment::Column::ArrivedAt.lte(row.entry_valid_after)),
+            )
+            .exec(&state.db)
+            .await?;
+        tracing::info!(appointment_id = %row.id, "patient entered the waiting room");
+    }
+    pass::open_appointment(&state.db, pass, now).await
+}
+
+/// The patient leaves ("Wartezimmer verlassen"): the doctor's list says so at once, the place
+/// is given up and the pass ends (entering again with the code is a new arrival).
+pub async fn leave(state: &AppState, pass: &PatientPass) -> Result<(), DbErr> {
+    let now = state.clock.now();
+    appointment::Entity::update_many()
+        .col_expr(
+            appointment::Column::AdmittedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(appointment::Column::EntryValidAfter, Expr::value(now))
+        .filter(appointment::Column::Id.eq(pass.appointment_id))
+        .filter(appointment::Column::FinishedAt.is_null())
+        .exec(&state.db)
+        .await?;
+    tracing::info!(appointment_id = %pass.appointment_id, "patient left the waiting room");
+    if let Some(row) = appointment::Entity::find_by_id(pass.appointment_id)
+        .one(&state.db)
+        .await?
+    {
+        let view = PatientView {
+            phase: PatientPhase::Left,
+            ..patient_view(&row)
+        };
+        state
+            .rooms
+            .tell_patient(pass.practice_id, pass.appointment_id, view);
+    }
+    state.rooms.practice_changed(pass.practice_id);
+    Ok(())
+}
+
+/// The start and end of today in Berlin, as UTC instants.
+fn today(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let date = berlin_date(now);
+    let midnight = NaiveTime::MIN;
+    let start = berlin_to_utc(date, midnight).unwrap_or(now - Duration::hours(12));
+    let end = date
+        .succ_opt()
+        .and_then(|d| berlin_to_utc(d, midnight))
+        .unwrap_or(now + Duration::hours(12));
+    (start, end)
+}
+
+/// Today's video appointments of the practice with where each patient stands.
+pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
+    let (start, end) = today(state.clock.now());
+    let rows = appointment::Entity::find()
+        .filter(appointment::Column::PracticeId.eq(practice))
+        .filter(appointment::Column::StartsAt.gte(start))
+        .filter(appointment::Column::StartsAt.lt(end))
+        .filter(appointment::Column::Status.ne(CANCELLED))
+        .order_by_asc(appointment::Column::StartsAt)
+        .find_also_related(practice_user::Entity)
+        .all(&state.db)
+        .await?;
+    let present = state.rooms.present(practice);
+    let entries: Vec<RosterEntry> =
+        rows.into_iter()
+            .map(|(row, doctor)| {
+                let (status, since) = if row.finished_at.is_some() {
+                    (RosterStatus::Finished, row.finished_at)
+                } else if row.admitted_at.is_some() {
+                    (RosterStatus::InCall, row.admitted_at)
+                } else if present.contains(&row.id) && arrived_now(&row) {
+                    (RosterStatus::Waiting, row.arrived_at)
+                } else if row.arrived_at.is_some() {
+                    (RosterStatus::Left, None)
+                } else {
+                    (RosterStatus::NotArrived, None)
+                };
+                let names_differ = row.entered_name.as_deref().is_some_and(|typed| {
+                    match PatientName::parse(typed) {
+                        Ok(name) => !name.matches(&row.patient_name),
+                        Err(_) => true,
+                    }
+                });
+                RosterEntry {
+                    appointment: row.id.to_string(),
+                    time: german_time(row.starts_at),
+                    doctor: doctor.as_ref().map(display_name).unwrap_or_default(),
+                    booked_name: row.patient_name,
+                    entered_name: row.entered_name,
+                    names_differ,
+                    status,
+                    since: since.map(german_time),
+                    note: row.doctor_note,
+                }
+            })
+            .collect();
+    let waiting = entries
+        .iter()
+        .filter(|e| e.status == RosterStatus::Waiting)
+        .count();
+    Ok(Roster {
+        waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+        entries,
+    })
+}
+
+fn internal(e: DbErr) -> ErrorCode {
+    tracing::error!(error = %e, "waiting room action failed");
+    ErrorCode::Internal
+}
+
+/// The practice's own, not cancelled appointment with this id.
+async fn own_appointment(
+    state: &AppState,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<appointment::Model, ErrorCode> {
+    let id = Uuid::parse_str(id).map_err(|_| ErrorCode::UnknownAppointment)?;
+    appointment::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .filter(|a| a.practice_id == me.practice.id && a.status != CANCELLED)
+        .ok_or(ErrorCode::UnknownAppointment)
+}
+
+/// Applies `change` to the appointment if `guard` still holds (checked in the same UPDATE, so
+/// two doctors clicking at once cannot both succeed); then tells the patient and the practice.
+async fn change_if(
+    state: &AppState,
+    row: &appointment::Model,
+    guard: sea_orm::Condition,
+    change: Vec<(appointment::Column, sea_orm::sea_query::SimpleExpr)>,
+    phase: Option<PatientPhase>,
+) -> Result<(), ErrorCode> {
+    let mut update = appointment::Entity::update_many()
+        .filter(appointment::Column::Id.eq(row.id))
+        .filter(guard);
+    for (column, value) in change {
+        update = update.col_expr(column, value);
+    }
+    let done = update.exec(&state.db).await.map_err(internal)?;
+    if done.rows_affected != 1 {
+        return Err(ErrorCode::WrongState);
+    }
+    let fresh = appointment::Entity::find_by_id(row.id)
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .ok_or(ErrorCode::UnknownAppointment)?;
+    let mut view = patient_view(&fresh);
+    if let Some(phase) = phase {
+        view.phase = phase;
+    }
+    state.rooms.tell_patient(row.practice_id, row.id, view);
+    state.rooms.practice_changed(row.practice_id);
+    Ok(())
+}
+
+fn set(
+    column: appointment::Column,
+    value: Option<DateTime<Utc>>,
+) -> (appointment::Column, sea_orm::sea_query::SimpleExpr) {
+    (column, Expr::value(value))
+}
+
+/// Carries out a doctor's message; the answer goes to the socket that sent it.
+pub async fn act(
+    state: &AppState,
+    me: &CurrentUser,
+    message: ClientMessage,
+) -> Result<Option<ServerMessage>, ErrorCode> {
+    use appointment::Column as C;
+    use sea_orm::Condition;
+    if !holds_calls(me.role) {
+        return Err(ErrorCode::NotAllowed);
+    }
+    let now = state.clock.now();
+    match message {
+        ClientMessage::Admit { appointment } => {
+            let row = own_appointment(state, me, &appointment).await?;
+            if !state.rooms.present(row.practice_id).contains(&row.id) {
+                return Err(ErrorCode::WrongState);
+            }
+            let guard = Condition::all()
+                .add(C::ArrivedAt.is_not_null())
+                .add(C::AdmittedAt.is_null())
+                .add(C::FinishedAt.is_null());
+            change_if(
+                state,
+                &row,
+                guard,
+                vec![set(C::AdmittedAt, Some(now))],
+                None,
+            )
+            .await?;
+            tracing::info!(appointment_id = %row.id, doctor_id = %me.user.id, "patient admitted");
+            Ok(Some(ServerMessage::Admitted { appointment }))
+        }
+        ClientMessage::SendNote { appointment, text } => {
+            let text = clean_note(&text)?;
+            let row = own_appointment(state, me, &appointment).await?;
+            let guard = Condition::all().add(C::FinishedAt.is_null());
+            change_if(
+                state,
+                &row,
+                guard,
+                vec![(C::DoctorNote, Expr::value(text))],
+                None,
+            )
+            .await?;
+            Ok(None)
+        }
+        ClientMessage::NoteToAll { text } => {
+            let text = clean_note(&text)?;
+            note_to_all(state, me.practice.id, &text)
+                .await
+                .map_err(internal)?;
+            Ok(None)
+        }
+        ClientMessage::BackToWaiting { appointment } => {
+            let row = own_appointment(state, me, &appointment).await?;
+            let guard = Condition::all()
+                .add(C::AdmittedAt.is_not_null())
+                .add(C::FinishedAt.is_null());
+            change_if(state, &row, guard, vec![set(C::AdmittedAt, None)], None).await?;
+            Ok(None)
+        }
+        ClientMessage::Remove { appointment } => {
+            let row = own_appointment(state, me, &appointment).await?;
+            let guard = Condition::all()
+                .add(C::ArrivedAt.is_not_null())
+                .add(C::FinishedAt.is_null());
+            let change = vec![
+                set(C::ArrivedAt, None),
+                set(C::AdmittedAt, None),
+                (C::DoctorNote, Expr::value(None::<String>)),
+                set(C::EntryValidAfter, Some(now)),
+            ];
+            change_if(state, &row, guard, change, Some(PatientPhase::Removed)).await?;
+            tracing::info!(appointment_id = %row.id, "patient removed from the waiting room");
+            Ok(None)
+        }
+        ClientMessage::Finish { appointment } => {
+            let row = own_appointment(state, me, &appointment).await?;
+            let guard = Condition::all()
+                .add(C::ArrivedAt.is_not_null())
+                .add(C::FinishedAt.is_null());
+            let change = vec![
+                set(C::FinishedAt, Some(now)),
+                set(C::EntryValidAfter, Some(now)),
+            ];
+            change_if(state, &row, guard, change, None).await?;
+            tracing::info!(appointment_id = %row.id, "consultation finished");
+            Ok(None)
+        }
+    }
+}
+
+/// One note to everybody waiting for the practice right now (not those in a call).
+pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result<usize, DbErr> {
+    let present: Vec<Uuid> = state.rooms.present(practice).into_iter().collect();
+    if present.is_empty() {
+        return Ok(0);
+    }
+    let waiting = || {
+        sea_orm::Condition::all()
+            .add(appointment::Column::PracticeId.eq(practice))
+            .add(appointment::Column::ArrivedAt.is_not_null())
+            .add(appointment::Column::AdmittedAt.is_null())
+            .add(appointment::Column::FinishedAt.is_null())
+    };
+    let mut told = 0;
+    // Chunks keep each statement under the databases' parameter limits.
+    for ids in present.chunks(500) {
+        appointment::Entity::update_many()
+            .col_expr(appointment::Column::DoctorNote, Expr::value(text))
+            .filter(appointment::Column::Id.is_in(ids.iter().copied()))
+            .filter(waiting())
+            .exec(&state.db)
+            .await?;
+        let rows = appointment::Entity::find()
+            .filter(appointment::Column::Id.is_in(ids.iter().copied()))
+            .filter(waiting())
+            .all(&state.db)
+            .await?;
+        for row in &rows {
+            state
+                .rooms
+                .tell_patient(practice, row.id, patient_view(row));
+        }
+        told += rows.len();
+    }
+    state.rooms.practice_changed(practice);
+    Ok(told)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::today;
+    use chrono::{DateTime, Utc};
+
+    #[test]
+    fn today_runs_from_berlin_midnight_to_midnight_also_on_dst_days() {
+        let table = [
+            (
+                "2026-11-23T12:00:00Z",
+                "2026-11-22T23:00:00Z",
+                "2026-11-23T23:00:00Z",
+            ),
+            (
+                "2026-11-23T23:30:00Z",
+                "2026-11-23T23:00:00Z",
+                "2026-11-24T23:00:00Z",
+            ),
+            // 29 March 2026: clocks go forward, the day has 23 hours.
+            (
+                "2026-03-29T10:00:00Z",
+                "2026-03-28T23:00:00Z",
+                "2026-03-29T22:00:00Z",
+            ),
+            // 25 October 2026: clocks go back, the day has 25 hours.
+            (
+                "2026-10-25T10:00:00Z",
+                "2026-10-24T22:00:00Z",
+                "2026-10-25T23:00:00Z",
+            ),
+        ];
+        for (now, start, end) in table {
+            let parse = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+            assert_eq!(today(parse(now)), (parse(start), parse(end)), "{now}");
+        }
+    }
+}

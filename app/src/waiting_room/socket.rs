@@ -1,0 +1,395 @@
+//! The signalling socket ([`SIGNAL_PATH`]): one WebSocket per open page, authenticated by the
+//! doctor's login or the patient's pass. Each socket is one task with a small loop: frames in
+//! (size, rate and protocol checked; bad ones answered with an error, never a crash), changes
+//! out, pings to find dead connections. Buffers are kept small so thousands of waiting
+//! patients cost little memory.
+
+use super::service;
+use crate::call::types::{
+    parse_client_message, Envelope, ErrorCode, PatientPhase, ServerMessage, SIGNAL_PATH,
+};
+use crate::error::AppError;
+use crate::patient::pass::{self, PatientPass};
+use crate::practice::auth::{current_user, CurrentUser};
+use crate::state::AppState;
+use axum::{
+    extract::{
+        ws::{Message, WebSocket, WebSocketUpgrade},
+        Query, State,
+    },
+    http::{header, HeaderMap},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use std::time::{Duration, Instant};
+use tower_sessions::Session;
+
+/// Bytes read from the network at a time; tungstenite's default is 128 KiB per socket.
+const READ_BUFFER: usize = 1024;
+/// The largest frame the socket takes at all; larger ones close the socket. Messages above
+/// [`crate::call::types::MAX_MESSAGE_BYTES`] but below this get a polite error.
+const FRAME_LIMIT: usize = 64 * 1024;
+/// A ping this often; a socket silent for [`DEAD_AFTER`] is closed.
+const PING_EVERY: Duration = Duration::from_secs(15);
+const DEAD_AFTER: Duration = Duration::from_secs(40);
+/// Messages a socket may send in a burst, and the steady rate after it.
+const BURST: f64 = 20.0;
+const PER_SECOND: f64 = 5.0;
+/// Refused messages after which the socket is closed.
+const STRIKES: u32 = 50;
+/// How often a waiting patient's session is kept alive, and a doctor's login checked again.
+const REFRESH_EVERY: Duration = Duration::from_secs(60);
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route(SIGNAL_PATH, get(upgrade))
+}
+
+/// Which page opens the socket: `?seite=patient` for the patient, otherwise the practice.
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+struct Side {
+    seite: String,
+}
+
+enum Caller {
+    Doctor(Box<CurrentUser>),
+    Patient(PatientPass),
+}
+
+/// Browsers always send `Origin` with a WebSocket handshake; a page of another site must not
+/// be able to open a socket with our cookie.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    let ours = state.settings.application.origin().ok();
+    let theirs = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::settings::normalize_origin);
+    ours.is_some() && ours == theirs
+}
+
+async fn identify(state: &AppState, session: &Session, side: &Side) -> Result<Caller, AppError> {
+    let now = state.clock.now();
+    if side.seite == "patient" {
+        let pass = pass::current(session)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let open = pass::open_appointment(&state.db, &pass, now)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "loading the patient's appointment failed");
+                AppError::Internal
+            })?;
+        return match open {
+            Some(_) => Ok(Caller::Patient(pass)),
+            None => Err(AppError::Unauthorized),
+        };
+    }
+    let me = current_user(session, &state.db, now)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if service::holds_calls(me.role) {
+        Ok(Caller::Doctor(Box::new(me)))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    session: Session,
+    Query(side): Query<Side>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&state, &headers) {
+        tracing::warn!("signalling socket from another origin refused");
+        return AppError::Forbidden.into_response();
+    }
+    let caller = match identify(&state, &session, &side).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_message_size(FRAME_LIMIT)
+        .max_frame_size(FRAME_LIMIT)
+        .on_upgrade(move |socket| async move {
+            let connection = Connection::new(socket);
+            match caller {
+                Caller::Doctor(me) => serve_doctor(state, connection, *me, session).await,
+                Caller::Patient(pass) => serve_patient(state, connection, pass, session).await,
+            }
+        })
+}
+
+/// What a frame from the browser turned out to be.
+enum Incoming {
+    Message(crate::call::types::ClientMessage),
+    Refused(ErrorCode),
+    /// Control frames: nothing to do.
+    Nothing,
+    Closed,
+}
+
+/// One socket with its limits.
+struct Connection {
+    socket: WebSocket,
+    tokens: f64,
+    refilled: Instant,
+    strikes: u32,
+    heard: Instant,
+}
+
+impl Connection {
+    fn new(socket: WebSocket) -> Self {
+        let now = Instant::now();
+        Self {
+            socket,
+            tokens: BURST,
+            refilled: now,
+            strikes: 0,
+            heard: now,
+        }
+    }
+
+    async fn send(&mut self, message: ServerMessage) -> bool {
+        match serde_json::to_string(&Envelope::new(message)) {
+            Ok(text) => self.socket.send(Message::text(text)).await.is_ok(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot serialise a signalling message");
+                false
+            }
+        }
+    }
+
+    /// Waits for the next frame and judges it.
+    async fn receive(&mut self) -> Incoming {
+        let frame = match self.socket.recv().await {
+            Some(Ok(frame)) => frame,
+            Some(Err(e)) => {
+                tracing::debug!(error = %e, "signalling socket read error");
+                return Incoming::Closed;
+            }
+            None => return Incoming::Closed,
+        };
+        let now = Instant::now();
+        self.heard = now;
+        let text = match frame {
+            Message::Text(text) => text,
+            Message::Binary(_) => return self.refuse(ErrorCode::Malformed),
+            Message::Close(_) => return Incoming::Closed,
+            Message::Ping(_) | Message::Pong(_) => return Incoming::Nothing,
+        };
+        self.tokens =
+            (self.tokens + now.duration_since(self.refilled).as_secs_f64() * PER_SECOND).min(BURST);
+        self.refilled = now;
+        if self.tokens < 1.0 {
+            return self.refuse(ErrorCode::RateLimited);
+        }
+        self.tokens -= 1.0;
+        match parse_client_message(text.as_str()) {
+            Ok(message) => Incoming::Message(message),
+            Err(code) => self.refuse(code),
+        }
+    }
+
+    fn refuse(&mut self, code: ErrorCode) -> Incoming {
+        self.strikes += 1;
+        if self.strikes > STRIKES {
+            tracing::info!("signalling socket closed after too many refused messages");
+            Incoming::Closed
+        } else {
+            Incoming::Refused(code)
+        }
+    }
+
+    /// Pings the browser; `false` when it has been silent too long or the socket is gone.
+    async fn ping(&mut self) -> bool {
+        if self.heard.elapsed() > DEAD_AFTER {
+            tracing::debug!("signalling socket silent, closing");
+            return false;
+        }
+        self.socket
+            .send(Message::Ping(Default::default()))
+            .await
+            .is_ok()
+    }
+}
+
+async fn send_roster(state: &AppState, connection: &mut Connection, me: &CurrentUser) -> bool {
+    match service::roster(state, me.practice.id).await {
+        Ok(roster) => connection.send(ServerMessage::Roster(roster)).await,
+        Err(e) => {
+            tracing::error!(error = %e, "loading the waiting room list failed");
+            connection
+                .send(ServerMessage::Error {
+                    code: ErrorCode::Internal,
+                })
+                .await
+        }
+    }
+}
+
+async fn serve_doctor(
+    state: AppState,
+    mut connection: Connection,
+    me: CurrentUser,
+    session: Session,
+) {
+    let mut changes = state.rooms.watch_practice(me.practice.id);
+    changes.mark_unchanged();
+    if !send_roster(&state, &mut connection, &me).await {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut refresh = tokio::time::interval(REFRESH_EVERY);
+    ping.tick().await;
+    refresh.tick().await;
+    loop {
+        tokio::select! {
+            changed = changes.changed() => {
+                if changed.is_err() || !send_roster(&state, &mut connection, &me).await {
+                    break;
+                }
+            }
+            incoming = connection.receive() => match incoming {
+                Incoming::Message(message) => {
+                    let reply = match service::act(&state, &me, message).await {
+                        Ok(reply) => reply,
+                        Err(code) => Some(ServerMessage::Error { code }),
+                    };
+                    if let Some(reply) = reply {
+                        if !connection.send(reply).await {
+                            break;
+                        }
+                    }
+                }
+                Incoming::Refused(code) => {
+                    if !connection.send(ServerMessage::Error { code }).await {
+                        break;
+                    }
+                }
+                Incoming::Nothing => {}
+                Incoming::Closed => break,
+            },
+            _ = ping.tick() => {
+                if !connection.ping().await {
+                    break;
+                }
+            }
+            _ = refresh.tick() => {
+                // A logout, a password reset or the end of the login closes the socket too.
+                match current_user(&session, &state.db, state.clock.now()).await {
+                    Ok(Some(_)) => {}
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// Takes the patient off the list when their socket task ends, however it ends; the doctors
+/// hear of it once the reconnect grace is over.
+struct Presence {
+    state: AppState,
+    pass: PatientPass,
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        let rooms = self.state.rooms.clone();
+        let (practice, appointment) = (self.pass.practice_id, self.pass.appointment_id);
+        rooms.patient_disconnected(practice, appointment);
+        rooms.practice_changed(practice);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                tokio::time::sleep(super::rooms::RECONNECT_GRACE + Duration::from_millis(100))
+                    .await;
+                rooms.practice_changed(practice);
+            });
+        }
+    }
+}
+
+async fn serve_patient(
+    state: AppState,
+    mut connection: Connection,
+    pass: PatientPass,
+    session: Session,
+) {
+    let mut views = state
+        .rooms
+        .patient_connected(pass.practice_id, pass.appointment_id);
+    let _presence = Presence {
+        state: state.clone(),
+        pass: pass.clone(),
+    };
+    let row = match service::arrive(&state, &pass).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::error!(error = %e, "patient arrival failed");
+            return;
+        }
+    };
+    state.rooms.practice_changed(pass.practice_id);
+    if !connection
+        .send(ServerMessage::WaitingRoom(service::patient_view(&row)))
+        .await
+    {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut refresh = tokio::time::interval(REFRESH_EVERY);
+    ping.tick().await;
+    refresh.tick().await;
+    loop {
+        tokio::select! {
+            changed = views.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                let view = views.borrow_and_update().clone();
+                let Some(view) = view else { continue };
+                let last = matches!(view.phase, PatientPhase::Removed | PatientPhase::Finished | PatientPhase::Left);
+                if !connection.send(ServerMessage::WaitingRoom(view)).await {
+                    break;
+                }
+                if last {
+                    if let Err(e) = pass::revoke(&session).await {
+                        tracing::warn!(error = ?e, "cannot end the patient's pass");
+                    } else if let Err(e) = session.save().await {
+                        tracing::warn!(error = %e, "cannot save the patient's session");
+                    }
+                    break;
+                }
+            }
+            incoming = connection.receive() => match incoming {
+                // Patients send nothing in this protocol version (the call adds signals).
+                Incoming::Message(_) => {
+                    if !connection.send(ServerMessage::Error { code: ErrorCode::NotAllowed }).await {
+                        break;
+                    }
+                }
+                Incoming::Refused(code) => {
+                    if !connection.send(ServerMessage::Error { code }).await {
+                        break;
+                    }
+                }
+                Incoming::Nothing => {}
+                Incoming::Closed => break,
+            },
+            _ = ping.tick() => {
+                if !connection.ping().await {
+                    break;
+                }
+            }
+            _ = refresh.tick() => {
+                if let Err(e) = pass::touch(&session).await {
+                    tracing::warn!(error = ?e, "cannot keep the patient's session alive");
+                }
+            }
+        }
+    }
+}

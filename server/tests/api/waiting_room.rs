@@ -1,0 +1,633 @@
+//! The waiting room over the real signalling socket: a patient arrives, the doctor sees them
+//! with the typed name, sends a note, lets them in; leaving and lost connections reach the
+//! doctor within seconds; other practices and other patients see nothing; bad frames are
+//! answered and never stop the server.
+
+use crate::helpers::{location, session_cookie, TestApp, PASSWORD};
+use crate::patient_entry::booked;
+use app::call::types::{
+    ClientMessage, Envelope, ErrorCode, PatientPhase, Roster, RosterStatus, ServerMessage,
+};
+use app::clock::Clock;
+use chrono::Duration as ChronoDuration;
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    tungstenite::{client::IntoClientRequest, Message},
+    MaybeTlsStream, WebSocketStream,
+};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Opens the signalling socket with `cookie` as a browser on our page would.
+async fn open(app: &TestApp, cookie: &str, side: &str) -> Result<Socket, u16> {
+    let url = format!(
+        "{}/signal?seite={side}",
+        app.address.replace("http://", "ws://")
+    );
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", cookie.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", app.address.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(e) => panic!("socket: {e}"),
+    }
+}
+
+async fn send(socket: &mut Socket, message: ClientMessage) {
+    let text = serde_json::to_string(&Envelope::new(message)).unwrap();
+    socket.send(Message::text(text)).await.unwrap();
+}
+
+/// The next protocol message (pings are skipped); `None` when the socket closed.
+async fn next(socket: &mut Socket) -> Option<ServerMessage> {
+    loop {
+        let frame = tokio::time::timeout(WAIT, socket.next())
+            .await
+            .expect("a message within 10 s");
+        match frame {
+            Some(Ok(Message::Text(text))) => {
+                let envelope: Envelope<ServerMessage> = serde_json::from_str(&text).unwrap();
+                assert_eq!(envelope.v, 1);
+                return Some(envelope.message);
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// Reads roster updates until one satisfies `check`.
+async fn roster_until(socket: &mut Socket, check: impl Fn(&Roster) -> bool) -> Roster {
+    loop {
+        match next(socket).await {
+            Some(ServerMessage::Roster(roster)) if check(&roster) => return roster,
+            Some(_) => continue,
+            None => panic!("doctor socket closed"),
+        }
+    }
+}
+
+/// Nothing arrives for a while (pings aside).
+async fn silent(socket: &mut Socket) -> bool {
+    loop {
+        match tokio::time::timeout(Duration::from_millis(700), socket.next()).await {
+            Err(_) => return true,
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+            Ok(_) => return false,
+        }
+    }
+}
+
+/// A doctor logged in (after the clock moved) with the session cookie for the socket.
+async fn doctor_cookie(app: &TestApp, email: &str) -> String {
+    let browser = app.new_browser();
+    let login = browser
+        .post(format!("{}/anmelden", app.address))
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&login), "/praxis");
+    session_cookie(&login).expect("login cookie")
+}
+
+/// The patient types name and code; returns the pass cookie.
+async fn patient_enters(app: &TestApp, name: &str, code: &str) -> String {
+    let response = app
+        .new_browser()
+        .post(format!("{}/videosprechstunde", app.address))
+        .form(&[("name", name), ("code", code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/videosprechstunde/raum");
+    session_cookie(&response).expect("patient cookie")
+}
+
+async fn post_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", app.address))
+        .header("cookie", cookie)
+        .header("origin", &app.address)
+        .form(&[("x", "")])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Books an appointment and moves the clock to ten minutes before it.
+async fn ten_minutes_before(app: &TestApp, email: &str) -> String {
+    let (code, starts) = booked(app, email).await;
+    app.clock
+        .advance(starts - ChronoDuration::minutes(10) - app.clock.now());
+    code
+}
+
+#[tokio::test]
+async fn the_doctor_sees_the_patient_arrive_sends_a_note_admits_and_sees_them_leave() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "anna@praxis.de").await;
+    let mut doctor = open(&app, &doctor_cookie(&app, "anna@praxis.de").await, "praxis")
+        .await
+        .expect("doctor socket");
+    let roster = roster_until(&mut doctor, |_| true).await;
+    assert_eq!(roster.waiting, 0);
+    assert_eq!(roster.entries.len(), 1);
+    assert_eq!(roster.entries[0].status, RosterStatus::NotArrived);
+    assert_eq!(roster.entries[0].booked_name, "Erika Mustermann");
+    let id = roster.entries[0].appointment.clone();
+
+    // Another name than booked is let in; the doctor sees both names.
+    let pass = patient_enters(&app, "  Erika   Musterfrau ", &code).await;
+    let room = reqwest::Client::new()
+        .get(format!("{}/videosprechstunde/raum", app.address))
+        .header("cookie", &pass)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(room.contains("10:00 Uhr"), "{room}");
+    let mut patient = open(&app, &pass, "patient").await.expect("patient socket");
+    match next(&mut patient).await {
+        Some(ServerMessage::WaitingRoom(view)) => {
+            assert_eq!(view.phase, PatientPhase::Waiting);
+            assert!(view.appointment_time.ends_with("10:00 Uhr"), "{view:?}");
+            assert_eq!(view.note, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    let roster = roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let entry = &roster.entries[0];
+    assert_eq!(entry.status, RosterStatus::Waiting);
+    assert_eq!(entry.entered_name.as_deref(), Some("Erika Musterfrau"));
+    assert!(entry.names_differ);
+    assert!(entry.since.is_some());
+
+    send(
+        &mut doctor,
+        ClientMessage::SendNote {
+            appointment: id.clone(),
+            text: "Ich komme in 5 Minuten".into(),
+        },
+    )
+    .await;
+    match next(&mut patient).await {
+        Some(ServerMessage::WaitingRoom(view)) => {
+            assert_eq!(view.note.as_deref(), Some("Ich komme in 5 Minuten"));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    send(
+        &mut doctor,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    let mut admitted = false;
+    while !admitted {
+        match next(&mut doctor).await {
+            Some(ServerMessage::Admitted { appointment }) => {
+                assert_eq!(appointment, id);
+                admitted = true;
+            }
+            Some(ServerMessage::Roster(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    match next(&mut patient).await {
+        Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::InCall),
+        other => panic!("{other:?}"),
+    }
+    roster_until(&mut doctor, |r| r.entries[0].status == RosterStatus::InCall).await;
+    // Admitting twice is refused.
+    send(
+        &mut doctor,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    loop {
+        match next(&mut doctor).await {
+            Some(ServerMessage::Error { code }) => {
+                assert_eq!(code, ErrorCode::WrongState);
+                break;
+            }
+            Some(ServerMessage::Roster(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    send(
+        &mut doctor,
+        ClientMessage::BackToWaiting {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    match next(&mut patient).await {
+        Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::Waiting),
+        other => panic!("{other:?}"),
+    }
+    let since = roster_until(&mut doctor, |r| r.waiting == 1).await.entries[0]
+        .since
+        .clone();
+
+    // A reload keeps the place: the socket closes and opens again, the arrival time stays.
+    drop(patient);
+    let mut patient = open(&app, &pass, "patient").await.expect("again");
+    assert!(matches!(
+        next(&mut patient).await,
+        Some(ServerMessage::WaitingRoom(_))
+    ));
+    let roster = roster_until(&mut doctor, |r| r.waiting == 1).await;
+    assert_eq!(roster.entries[0].since, since);
+
+    // "Wartezimmer verlassen": the patient's socket hears it and closes, the doctor's list
+    // says so at once, and the pass no longer opens the room.
+    let left = post_as(&app, &pass, "/videosprechstunde/verlassen").await;
+    assert_eq!(location(&left), "/videosprechstunde?verlassen");
+    match next(&mut patient).await {
+        Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::Left),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        next(&mut patient).await.is_none(),
+        "socket closed after leaving"
+    );
+    let roster = roster_until(&mut doctor, |r| r.entries[0].status == RosterStatus::Left).await;
+    assert_eq!(roster.waiting, 0);
+    assert_eq!(open(&app, &pass, "patient").await.err(), Some(401));
+}
+
+#[tokio::test]
+async fn closing_the_tab_takes_the_patient_off_the_list_within_seconds() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "ben@praxis.de").await;
+    let mut doctor = open(&app, &doctor_cookie(&app, "ben@praxis.de").await, "praxis")
+        .await
+        .unwrap();
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    let mut patient = open(&app, &pass, "patient").await.unwrap();
+    next(&mut patient).await;
+    roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let closed_at = std::time::Instant::now();
+    patient.close(None).await.unwrap();
+    drop(patient);
+    let roster = roster_until(&mut doctor, |r| r.waiting == 0).await;
+    let took = closed_at.elapsed();
+    assert_eq!(roster.entries[0].status, RosterStatus::Left);
+    assert!(
+        took >= Duration::from_secs(4) && took < Duration::from_secs(8),
+        "off the list after the 5 s reconnect grace, took {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn another_practice_and_another_patient_see_and_do_nothing() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "cara@praxis.de").await;
+    let mut doctor = open(&app, &doctor_cookie(&app, "cara@praxis.de").await, "praxis")
+        .await
+        .unwrap();
+    let id = roster_until(&mut doctor, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    let mut patient = open(&app, &pass, "patient").await.unwrap();
+    next(&mut patient).await;
+
+    // Practice B: an empty list, and A's appointment does not exist for it.
+    app.practice_b("bruno@praxis-b.de").await;
+    let mut other = open(
+        &app,
+        &doctor_cookie(&app, "bruno@praxis-b.de").await,
+        "praxis",
+    )
+    .await
+    .unwrap();
+    let roster = roster_until(&mut other, |_| true).await;
+    assert!(roster.entries.is_empty());
+    for message in [
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+        ClientMessage::SendNote {
+            appointment: id.clone(),
+            text: "Hallo".into(),
+        },
+        ClientMessage::Remove {
+            appointment: id.clone(),
+        },
+    ] {
+        send(&mut other, message).await;
+        assert_eq!(
+            next(&mut other).await,
+            Some(ServerMessage::Error {
+                code: ErrorCode::UnknownAppointment
+            })
+        );
+    }
+    assert!(silent(&mut patient).await, "the patient heard nothing of B");
+
+    // A patient cannot act: no doctor's message works from the patient's socket.
+    send(
+        &mut patient,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    assert_eq!(
+        next(&mut patient).await,
+        Some(ServerMessage::Error {
+            code: ErrorCode::NotAllowed
+        })
+    );
+    send(
+        &mut patient,
+        ClientMessage::NoteToAll {
+            text: "Hallo alle".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        next(&mut patient).await,
+        Some(ServerMessage::Error {
+            code: ErrorCode::NotAllowed
+        })
+    );
+
+    // Without a pass or a login there is no socket; nor from another site's page.
+    assert_eq!(
+        open(&app, "sprechzimmer=nothing", "patient").await.err(),
+        Some(401)
+    );
+    assert_eq!(
+        open(&app, "sprechzimmer=nothing", "praxis").await.err(),
+        Some(401)
+    );
+    let mut request = format!(
+        "{}/signal?seite=patient",
+        app.address.replace("http://", "ws://")
+    )
+    .into_client_request()
+    .unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", pass.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 403),
+        other => panic!("foreign origin accepted: {:?}", other.map(|_| ())),
+    }
+
+    // Removing ends the pass: the patient is told, the socket closes, the pass stops working.
+    send(
+        &mut doctor,
+        ClientMessage::Remove {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    match next(&mut patient).await {
+        Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::Removed),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(open(&app, &pass, "patient").await.err(), Some(401));
+}
+
+#[tokio::test]
+async fn two_patients_of_one_practice_hear_only_their_own_notes() {
+    let app = crate::helpers::spawn_app().await;
+    let code_x = ten_minutes_before(&app, "dora@praxis.de").await;
+    // The solo doctor has X 10:00–10:50; Y follows at 10:50 (its code opens at 10:20).
+    let date = app::time::berlin_date(app.clock.now());
+    let form = vec![
+        ("action", "create".to_owned()),
+        ("patient_name", "Max Muster".into()),
+        ("patient_email", "max@example.org".into()),
+        ("date", date.to_string()),
+        ("time", "10:50".into()),
+        ("duration", "20".into()),
+        ("confirm_outside", "on".into()),
+    ];
+    let cookie = doctor_cookie(&app, "dora@praxis.de").await;
+    let created = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/praxis/termine/neu", app.address))
+        .header("cookie", &cookie)
+        .header("origin", &app.address)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 303, "{}", created.text().await.unwrap());
+    let mails = app.inbox.wait_for_messages(3, WAIT).await;
+    let code_y = mails
+        .iter()
+        .find(|m| m.to == vec!["max@example.org".to_owned()])
+        .unwrap()
+        .text
+        .split_whitespace()
+        .find(|w| w.len() == 14 && w.as_bytes()[4] == b'-')
+        .unwrap()
+        .to_owned();
+
+    app.clock.advance(ChronoDuration::minutes(35));
+    let cookie = doctor_cookie(&app, "dora@praxis.de").await;
+    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
+    let mut x = open(
+        &app,
+        &patient_enters(&app, "Erika Mustermann", &code_x).await,
+        "patient",
+    )
+    .await
+    .unwrap();
+    let mut y = open(
+        &app,
+        &patient_enters(&app, "Max Muster", &code_y).await,
+        "patient",
+    )
+    .await
+    .unwrap();
+    next(&mut x).await;
+    next(&mut y).await;
+    let roster = roster_until(&mut doctor, |r| r.waiting == 2).await;
+    let id_y = roster
+        .entries
+        .iter()
+        .find(|e| e.booked_name == "Max Muster")
+        .unwrap()
+        .appointment
+        .clone();
+    send(
+        &mut doctor,
+        ClientMessage::SendNote {
+            appointment: id_y,
+            text: "Nur für Y".into(),
+        },
+    )
+    .await;
+    match next(&mut y).await {
+        Some(ServerMessage::WaitingRoom(view)) => {
+            assert_eq!(view.note.as_deref(), Some("Nur für Y"))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(silent(&mut x).await, "X hears nothing of Y's note");
+
+    send(
+        &mut doctor,
+        ClientMessage::NoteToAll {
+            text: "Heute 10 Minuten später".into(),
+        },
+    )
+    .await;
+    for socket in [&mut x, &mut y] {
+        match next(socket).await {
+            Some(ServerMessage::WaitingRoom(view)) => {
+                assert_eq!(view.note.as_deref(), Some("Heute 10 Minuten später"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn random_and_malformed_frames_are_answered_and_the_server_keeps_serving() {
+    let app = crate::helpers::spawn_app().await;
+    ten_minutes_before(&app, "emil@praxis.de").await;
+    let cookie = doctor_cookie(&app, "emil@praxis.de").await;
+    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
+    roster_until(&mut doctor, |_| true).await;
+
+    // A fixed-seed xorshift: random frames, the same every run.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut random = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let shapes = [
+        r#"{"v":1,"type":"admit","appointment":"%"}"#,
+        r#"{"v":1,"type":"send_note","appointment":"%","text":"%"}"#,
+        r#"{"v":%,"type":"finish","appointment":"x"}"#,
+        r#"{"type":"%"}"#,
+        "%",
+    ];
+    // 40 refusals: below the 50 after which a socket is closed as abusive.
+    for round in 0..40 {
+        let junk: String = (0..(random() % 64))
+            .map(|_| char::from_u32((random() % 0x2FF) as u32 + 1).unwrap_or('?'))
+            .collect();
+        let junk = junk.replace(['"', '\\'], "");
+        let text = shapes[round % shapes.len()].replace('%', &junk);
+        doctor.send(Message::text(text.clone())).await.unwrap();
+        match next(&mut doctor).await {
+            Some(ServerMessage::Error { .. }) => {}
+            other => panic!("{text:?} got {other:?}"),
+        }
+        // Stay under the rate limit: this part is about content.
+        tokio::time::sleep(Duration::from_millis(210)).await;
+    }
+    doctor
+        .send(Message::binary(vec![0u8, 159, 146, 150]))
+        .await
+        .unwrap();
+    assert_eq!(
+        next(&mut doctor).await,
+        Some(ServerMessage::Error {
+            code: ErrorCode::Malformed
+        })
+    );
+    let big = format!(
+        r#"{{"v":1,"type":"note_to_all","text":"{}"}}"#,
+        "x".repeat(20 * 1024)
+    );
+    doctor.send(Message::text(big)).await.unwrap();
+    assert_eq!(
+        next(&mut doctor).await,
+        Some(ServerMessage::Error {
+            code: ErrorCode::TooLarge
+        })
+    );
+
+    // A flood (on a fresh socket) is cut down to the rate limit.
+    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
+    roster_until(&mut doctor, |_| true).await;
+    for _ in 0..60 {
+        doctor
+            .send(Message::text(
+                r#"{"v":1,"type":"finish","appointment":"x"}"#,
+            ))
+            .await
+            .unwrap();
+    }
+    let mut limited = 0;
+    for _ in 0..60 {
+        if let Some(ServerMessage::Error {
+            code: ErrorCode::RateLimited,
+        }) = next(&mut doctor).await
+        {
+            limited += 1;
+        }
+    }
+    assert!(
+        limited >= 30,
+        "only {limited} of 60 flooded messages were limited"
+    );
+
+    // Past 50 refusals the socket is closed as abusive.
+    for _ in 0..15 {
+        let _ = doctor.send(Message::text("not json")).await;
+        tokio::time::sleep(Duration::from_millis(210)).await;
+    }
+    let mut closed = false;
+    for _ in 0..20 {
+        if next(&mut doctor).await.is_none() {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "an abusive socket is closed");
+    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
+    roster_until(&mut doctor, |_| true).await;
+
+    // A frame over the hard limit closes that socket only.
+    let huge = "x".repeat(100 * 1024);
+    let _ = doctor.send(Message::text(huge)).await;
+    assert!(next(&mut doctor).await.is_none());
+
+    let health = reqwest::get(format!("{}/health/live", app.address))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let mut again = open(&app, &cookie, "praxis").await.expect("new socket");
+    assert!(matches!(
+        next(&mut again).await,
+        Some(ServerMessage::Roster(_))
+    ));
+}
