@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/termine/neu") view=NewAppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termine/einstellungen") view=CalendarSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termin/:id") view=AppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/gespraech/:id") view=crate::waiting_room::pages::CallPage ssr=SsrMode::Async />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>
             </Layout>

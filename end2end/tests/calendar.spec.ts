@@ -47,13 +47,13 @@ test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absa
   const patientContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE' });
   const patientPage = await patientContext.newPage();
   await patientPage.goto('/videosprechstunde');
-  await patientPage.getByLabel(/^Ihr vollständiger Name/).fill(patient.toLowerCase());
+  await patientPage.getByLabel(/^Ihr Name/).fill('erika  mustermann');
   await patientPage.getByLabel(/^Zugangscode/).fill(code.replace(/-/g, '').toLowerCase());
   await patientPage.getByRole('button', { name: 'Raum betreten' }).click();
-  await expect(patientPage.getByRole('status')).toContainText('Der Warteraum öffnet um 09:30 Uhr');
+  await expect(patientPage.getByRole('status')).toContainText('Das Wartezimmer öffnet um 09:30 Uhr');
   await patientPage.getByLabel(/^Zugangscode/).fill('ABCD-EFGH-JKMN');
   await patientPage.getByRole('button', { name: 'Raum betreten' }).click();
-  await expect(patientPage.getByText('Name oder Zugangscode stimmen nicht.').first()).toBeVisible();
+  await expect(patientPage.getByText('Diesen Zugangscode kennen wir nicht.').first()).toBeVisible();
   await patientContext.close();
 
   // Reschedule by editing.

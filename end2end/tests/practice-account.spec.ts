@@ -1,16 +1,8 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { linkIn, totp, waitForMail } from './mail';
+import { logIn, submitRegistration, PASSWORD } from './practice';
 import AxeBuilder from '@axe-core/playwright';
-
-const PASSWORD = 'Sonnenblumen im Wartezimmer';
-
-async function logIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto('/anmelden');
-  await page.getByLabel(/^E-Mail-Adresse/).fill(email);
-  await page.getByLabel(/^Passwort/).fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-}
 
 const now = () => Date.now() / 1000;
 
@@ -25,26 +17,7 @@ test('Praxis: registrieren, E-Mail bestätigen, anmelden, 2FA einschalten, mit 2
   test.setTimeout(90_000);
   const email = `anna.${Date.now()}@praxis-e2e.de`;
 
-  await page.goto('/registrieren');
-  await expect(page.getByRole('heading', { level: 1, name: 'Praxis registrieren' })).toBeVisible();
-  await page.getByLabel(/^Titel/).fill('Dr. med.');
-  await page.getByLabel(/^Vorname/).fill('Anna');
-  await page.getByLabel(/^Nachname/).fill('Beispiel');
-  await page.getByLabel(/^Fachgebiet/).fill('Allgemeinmedizin');
-  await page.getByLabel(/^LANR/).fill('123456601');
-  await page.getByLabel(/^Name der Praxis/).fill('Praxis am Markt');
-  await page.getByLabel(/^Straße und Hausnummer/).fill('Marktplatz 3');
-  await page.getByLabel(/^PLZ/).fill('04109');
-  await page.getByLabel(/^Ort/).fill('Leipzig');
-  await page.getByLabel(/^Telefon/).fill('0341 1234567');
-  await page.getByLabel(/^Kassenärztliche Vereinigung/).selectOption({ label: 'Kassenärztliche Vereinigung Sachsen' });
-  await page.getByLabel(/^BSNR/).fill('981234500');
-  await page.getByLabel(/^E-Mail-Adresse/).fill(email);
-  await page.getByLabel(/^Passwort/).fill(PASSWORD);
-  await page.getByRole('checkbox', { name: /Nutzungsbedingungen/ }).check();
-  await page.getByRole('checkbox', { name: /AV-Vertrag/ }).check();
-  await page.getByRole('button', { name: 'Praxis registrieren' }).click();
-  await expect(page.getByRole('heading', { name: 'Bitte bestätigen Sie Ihre E-Mail-Adresse' })).toBeVisible();
+  await submitRegistration(page, email);
 
   // Before the link: login is refused with the resend offer.
   await logIn(page, email);

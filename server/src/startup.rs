@@ -177,6 +177,7 @@ impl Application {
             .merge(app::calendar::handlers::routes())
             .merge(app::patient::handlers::routes())
             .merge(app::waiting_room::socket::routes())
+            .merge(app::waiting_room::handlers::routes())
             .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

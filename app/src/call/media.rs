@@ -239,8 +239,12 @@ impl LevelMeter {
         })
     }
 
-    /// Loudness now, 0–100 (peak deviation from silence).
+    /// Loudness now, 0–100 (peak deviation from silence). A context the browser held back
+    /// until the first click is started here once the page may play sound.
     pub fn level(&mut self) -> u8 {
+        if self.context.state() == web_sys::AudioContextState::Suspended {
+            let _ = self.context.resume();
+        }
         self.analyser.get_byte_time_domain_data(&mut self.samples);
         let peak = self
             .samples
@@ -249,11 +253,6 @@ impl LevelMeter {
             .max()
             .unwrap_or(0);
         u8::try_from((u32::from(peak) * 100 / 128).min(100)).unwrap_or(100)
-    }
-
-    /// Starts the audio context after a click if the browser held it back.
-    pub fn wake(&self) {
-        let _ = self.context.resume();
     }
 }
 

@@ -452,10 +452,13 @@ mod browser {
         // The microphone level, ten times a second.
         if let Ok(handle) = set_interval_with_handle(
             move || {
-                let level = meter
+                let now = meter
                     .try_update_value(|m| m.as_mut().map(LevelMeter::level))
                     .flatten();
-                w.level.set(level.unwrap_or(0));
+                // Peaks fade slowly, so short sounds stay visible.
+                let faded =
+                    u8::try_from(u16::from(w.level.get_untracked()) * 85 / 100).unwrap_or(0);
+                w.level.set(now.unwrap_or(0).max(faded));
             },
             std::time::Duration::from_millis(100),
         ) {

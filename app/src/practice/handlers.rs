@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/einladung", post(accept_invitation))
 }
 
-fn see_other(path: &str) -> Response {
+pub(crate) fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 

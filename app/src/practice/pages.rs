@@ -341,6 +341,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
                 <button type="submit" class="button">{t.t("logout-submit")}</button>
             </form>
         </nav>
+        {info.role.holds_calls().then(|| view! { <crate::waiting_room::panel::WaitingPanel /> })}
         <super::idle::IdleWarning minutes=info.idle_minutes />
     }
 }
@@ -374,6 +375,8 @@ pub fn PracticeHomePage() -> impl IntoView {
     view! {
         <PracticeArea>
             <PageTitle key="practice-home-title" />
+            <SuccessNotice message=query_value("beendet").map(|_| use_i18n().t("call-ended")) />
+            <SuccessNotice message=query_value("zurueck").map(|_| use_i18n().t("call-back-to-waiting")) />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let info = info.await.ok().flatten();

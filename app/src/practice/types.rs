@@ -46,6 +46,11 @@ impl Role {
     pub fn manages_practice(self) -> bool {
         self == Role::Owner
     }
+
+    /// Holds video consultations: sees the waiting room and admits patients.
+    pub fn holds_calls(self) -> bool {
+        matches!(self, Role::Owner | Role::Doctor)
+    }
 }
 
 /// The logged-in person as the pages see it.

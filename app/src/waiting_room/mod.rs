@@ -1,6 +1,13 @@
 //! The online waiting room: patients wait, the practice sees them live, lets them in, sends
-//! short notes. Server side: the rules, the live registry and the signalling socket.
+//! short notes. The doctor's live panel is an island; the rules, the live registry and the
+//! signalling socket are on the server.
 
+pub mod pages;
+pub mod panel;
+pub mod server_fns;
+
+#[cfg(feature = "ssr")]
+pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod rooms;
 #[cfg(feature = "ssr")]

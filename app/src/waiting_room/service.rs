@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 /// Whether this person may see and admit the practice's patients (not the Praxisteam).
 pub fn holds_calls(role: Role) -> bool {
-    matches!(role, Role::Owner | Role::Doctor)
+    role.holds_calls()
 }
 
 /// The patient's own view of their appointment.

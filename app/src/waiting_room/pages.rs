@@ -1,0 +1,58 @@
+//! `/praxis/gespraech/:id`: the doctor's call page. The video call itself arrives with the
+//! next step (issue 7); the page already holds the patient's names and the actions.
+
+use crate::call::types::RosterStatus;
+use crate::i18n::use_i18n;
+use crate::practice::pages::{LoadError, PageTitle, PracticeArea};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CallPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let call = Resource::new_blocking(id, super::server_fns::load_call);
+    view! {
+        <PracticeArea>
+            <PageTitle key="call-page-title" />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let t = use_i18n();
+                    match call.await {
+                        Ok(entry) => {
+                            let action = format!("/praxis/gespraech/{}", entry.appointment);
+                            let in_call = entry.status == RosterStatus::InCall;
+                            let since = entry.since.clone().unwrap_or_default();
+                            view! {
+                                <section class="call" aria-labelledby="call-with">
+                                    <h2 id="call-with">{t.t_with("call-with", &[("name", &entry.booked_name)])}</h2>
+                                    <p>{t.t_with("call-appointment", &[("time", &entry.time), ("doctor", &entry.doctor)])}</p>
+                                    {entry.entered_name.clone().map(|typed| view! {
+                                        <p class=if entry.names_differ { "name-check" } else { "hint" }>
+                                            {use_i18n().t_with("call-entered-name", &[("name", &typed)])}
+                                        </p>
+                                    })}
+                                    <p class="notice" role="status">{t.t_with(entry.status.label_key(), &[("since", &since)])}</p>
+                                    <p class="hint">{t.t("call-video-next")}</p>
+                                    {in_call.then(|| view! {
+                                        <div class="actions">
+                                            <form method="post" action=action.clone() class="inline-form">
+                                                <input type="hidden" name="action" value="zurueck" />
+                                                <button type="submit" class="button">{use_i18n().t("panel-back")}</button>
+                                            </form>
+                                            <form method="post" action=action.clone() class="inline-form">
+                                                <input type="hidden" name="action" value="beenden" />
+                                                <button type="submit" class="button primary">{use_i18n().t("call-end")}</button>
+                                            </form>
+                                        </div>
+                                    })}
+                                </section>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PracticeArea>
+    }
+}

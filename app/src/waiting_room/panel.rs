@@ -1,0 +1,456 @@
+//! The doctor's live view of today's video appointments, on every page of the practice area:
+//! who has not arrived, who waits since when, who is in a call. Arrivals are announced with a
+//! sound (can be muted), a highlight and, when allowed, a browser notification; the waiting
+//! count is in the page title. Actions go over the signalling socket.
+
+use crate::call::types::{
+    ClientMessage, ErrorCode, Roster, RosterEntry, RosterStatus, NOTE_MAX_CHARS,
+};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// Preset notes offered while typing.
+const PRESETS: [&str; 4] = [
+    "note-preset-5-minutes",
+    "note-preset-delay",
+    "note-preset-check-audio",
+    "note-preset-soon",
+];
+
+/// The signals the browser half fills.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Live {
+    roster: RwSignal<Option<Roster>>,
+    lost: RwSignal<bool>,
+    muted: RwSignal<bool>,
+    can_notify: RwSignal<bool>,
+    error: RwSignal<Option<ErrorCode>>,
+    fresh: RwSignal<Vec<String>>,
+    announcement: RwSignal<String>,
+}
+
+/// The live list; `me_holds_calls` is false for the Praxisteam, who do not see it.
+#[island]
+pub fn WaitingPanel() -> impl IntoView {
+    let t = use_i18n();
+    let live = Live {
+        roster: RwSignal::new(None),
+        lost: RwSignal::new(false),
+        muted: RwSignal::new(false),
+        can_notify: RwSignal::new(false),
+        error: RwSignal::new(None),
+        fresh: RwSignal::new(Vec::new()),
+        announcement: RwSignal::new(String::new()),
+    };
+    let send = browser::connect(live);
+    let note_for = RwSignal::new(None::<String>);
+    let note_text = RwSignal::new(String::new());
+    let all_text = RwSignal::new(String::new());
+
+    let waiting = move || live.roster.with(|r| r.as_ref().map_or(0, |r| r.waiting));
+    let summary = move || match waiting() {
+        0 => use_i18n().t("panel-summary-none"),
+        1 => use_i18n().t("panel-summary-one"),
+        n => use_i18n().t_with("panel-summary-many", &[("count", &n.to_string())]),
+    };
+    let badge_class = move || {
+        if waiting() > 0 {
+            "badge badge-active"
+        } else {
+            "badge"
+        }
+    };
+    let send_note = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(appointment) = note_for.get_untracked() {
+            send(ClientMessage::SendNote {
+                appointment,
+                text: note_text.get_untracked(),
+            });
+            note_for.set(None);
+            note_text.set(String::new());
+        }
+    };
+    let send_all = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(ClientMessage::NoteToAll {
+            text: all_text.get_untracked(),
+        });
+        all_text.set(String::new());
+    };
+    let entry_view = move |entry: RosterEntry| {
+        let t = use_i18n();
+        let id = entry.appointment.clone();
+        let since = entry.since.clone().unwrap_or_default();
+        let status = t.t_with(entry.status.label_key(), &[("since", &since)]);
+        let fresh = {
+            let id = id.clone();
+            move || live.fresh.with(|f| f.contains(&id))
+        };
+        let class = move || {
+            let base = match entry.status {
+                RosterStatus::Waiting => "roster-entry waiting",
+                RosterStatus::InCall => "roster-entry in-call",
+                RosterStatus::Finished => "roster-entry finished",
+                _ => "roster-entry",
+            };
+            if fresh() {
+                format!("{base} arrived")
+            } else {
+                base.to_owned()
+            }
+        };
+        let differs = entry.names_differ.then(|| {
+            let typed = entry.entered_name.clone().unwrap_or_default();
+            view! { <p class="name-check" role="note">{use_i18n().t_with("panel-name-differs", &[("name", &typed)])}</p> }
+        });
+        let note = entry
+            .note
+            .clone()
+            .map(|n| view! { <p class="hint">{use_i18n().t("panel-last-note")} " " {n}</p> });
+        let name = entry.booked_name.clone();
+        let actions = match entry.status {
+            RosterStatus::Waiting => {
+                let (a, b, c) = (id.clone(), id.clone(), id.clone());
+                let confirm_name = name.clone();
+                Some(view! {
+                    <div class="roster-actions">
+                        <button type="button" class="button primary" on:click=move |_| send(ClientMessage::Admit { appointment: a.clone() })>{use_i18n().t("panel-admit")}</button>
+                        <button type="button" class="button" on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
+                        <button type="button" class="button" on:click=move |_| {
+                            if browser::confirm(&use_i18n().t_with("panel-remove-confirm", &[("name", &confirm_name)])) {
+                                send(ClientMessage::Remove { appointment: c.clone() });
+                            }
+                        }>{use_i18n().t("panel-remove")}</button>
+                    </div>
+                }.into_any())
+            }
+            RosterStatus::InCall => {
+                let (b, c) = (id.clone(), id.clone());
+                let href = format!("/praxis/gespraech/{id}");
+                Some(view! {
+                    <div class="roster-actions">
+                        <a class="button primary" href=href>{use_i18n().t("panel-open-call")}</a>
+                        <button type="button" class="button" on:click=move |_| send(ClientMessage::BackToWaiting { appointment: b.clone() })>{use_i18n().t("panel-back")}</button>
+                        <button type="button" class="button" on:click=move |_| send(ClientMessage::Finish { appointment: c.clone() })>{use_i18n().t("panel-finish")}</button>
+                    </div>
+                }.into_any())
+            }
+            _ => None,
+        };
+        let note_form = {
+            let id = id.clone();
+            let name = name.clone();
+            move || {
+                (note_for.get().as_deref() == Some(id.as_str())).then(|| {
+                let t = use_i18n();
+                view! {
+                    <form class="note-form" on:submit=send_note>
+                        <label for="note-text">{t.t_with("panel-note-label", &[("name", &name)])}</label>
+                        <input id="note-text" type="text" list="note-presets" required=true maxlength=NOTE_MAX_CHARS.to_string() autofocus=true
+                            prop:value=move || note_text.get() on:input=move |ev| note_text.set(event_target_value(&ev)) />
+                        <button type="submit" class="button primary">{t.t("panel-note-send")}</button>
+                        <button type="button" class="button" on:click=move |_| note_for.set(None)>{t.t("panel-cancel")}</button>
+                    </form>
+                }
+            })
+            }
+        };
+        view! {
+            <li class=class>
+                <p class="roster-main">
+                    <span class="roster-time">{entry.time.clone()}</span> " "
+                    <strong>{name.clone()}</strong> " "
+                    <span class="roster-status">{status}</span>
+                </p>
+                {differs}
+                <p class="hint">{entry.doctor.clone()}</p>
+                {note}
+                {actions}
+                {note_form}
+            </li>
+        }
+    };
+
+    view! {
+        <details class="waiting-panel" open=true>
+            <summary>
+                <span class="panel-title">{t.t("panel-title")}</span> " "
+                <span class=badge_class aria-live="polite">{summary}</span>
+            </summary>
+            <div class="panel-body">
+                <div class="panel-tools">
+                    <button type="button" class="button small" aria-pressed=move || live.muted.get().to_string()
+                        on:click=move |_| browser::set_muted(live.muted, !live.muted.get_untracked())>
+                        {move || if live.muted.get() { use_i18n().t("panel-sound-on") } else { use_i18n().t("panel-sound-off") }}
+                    </button>
+                    <Show when=move || live.can_notify.get()>
+                        <button type="button" class="button small" on:click=move |_| browser::ask_for_notifications(live.can_notify)>
+                            {use_i18n().t("panel-notifications")}
+                        </button>
+                    </Show>
+                </div>
+                <p class="notice error" role="alert" hidden=move || !live.lost.get()>{t.t("panel-link-lost")}</p>
+                <p class="notice error" role="alert" hidden=move || live.error.get().is_none()>
+                    {move || live.error.get().map(|code| use_i18n().t(error_key(code)))}
+                </p>
+                <p class="visually-hidden" aria-live="assertive">{move || live.announcement.get()}</p>
+                {move || match live.roster.get() {
+                    None => view! { <p class="hint">{use_i18n().t("panel-loading")}</p> }.into_any(),
+                    Some(roster) if roster.entries.is_empty() => view! { <p class="hint">{use_i18n().t("panel-empty")}</p> }.into_any(),
+                    Some(roster) => view! {
+                        <ul class="roster">{roster.entries.into_iter().map(entry_view).collect_view()}</ul>
+                    }.into_any(),
+                }}
+                <Show when=move || { waiting() > 0 }>
+                    <form class="note-form" on:submit=send_all>
+                        <label for="note-all">{use_i18n().t("panel-note-all")}</label>
+                        <input id="note-all" type="text" list="note-presets" required=true maxlength=NOTE_MAX_CHARS.to_string()
+                            prop:value=move || all_text.get() on:input=move |ev| all_text.set(event_target_value(&ev)) />
+                        <button type="submit" class="button">{use_i18n().t("panel-note-send")}</button>
+                    </form>
+                </Show>
+                <datalist id="note-presets">
+                    {PRESETS.iter().map(|key| view! { <option value=use_i18n().t(key)></option> }).collect_view()}
+                </datalist>
+            </div>
+        </details>
+    }
+}
+
+/// The Fluent key of the message for a refused action.
+fn error_key(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::RateLimited => "signal-error-rate",
+        ErrorCode::UnknownAppointment => "signal-error-unknown",
+        ErrorCode::WrongState => "signal-error-state",
+        ErrorCode::InvalidNote => "signal-error-note",
+        ErrorCode::NotAllowed => "signal-error-not-allowed",
+        ErrorCode::Malformed | ErrorCode::TooLarge | ErrorCode::UnsupportedVersion => {
+            "signal-error-reload"
+        }
+        ErrorCode::Internal => "signal-error-internal",
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    //! The browser half: the socket, sound, notifications and the page title.
+    use super::*;
+    use crate::call::client::{Link, SignalClient};
+    use crate::call::types::ServerMessage;
+
+    const MUTE_KEY: &str = "sprechzimmer.wartezimmer.stumm";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    pub fn confirm(text: &str) -> bool {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(text).ok())
+            .unwrap_or(false)
+    }
+
+    pub fn set_muted(muted: RwSignal<bool>, value: bool) {
+        muted.set(value);
+        if let Some(s) = storage() {
+            let _ = if value {
+                s.set_item(MUTE_KEY, "1")
+            } else {
+                s.remove_item(MUTE_KEY)
+            };
+        }
+    }
+
+    fn notification_permission() -> Option<web_sys::NotificationPermission> {
+        let window = web_sys::window()?;
+        js_sys::Reflect::has(&window, &"Notification".into())
+            .ok()?
+            .then(web_sys::Notification::permission)
+    }
+
+    pub fn ask_for_notifications(can_notify: RwSignal<bool>) {
+        if let Ok(promise) = web_sys::Notification::request_permission() {
+            leptos::task::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                can_notify.set(
+                    notification_permission() == Some(web_sys::NotificationPermission::Default),
+                );
+            });
+        }
+    }
+
+    fn notify(time: &str) {
+        if notification_permission() != Some(web_sys::NotificationPermission::Granted) {
+            return;
+        }
+        let t = use_i18n();
+        let options = web_sys::NotificationOptions::new();
+        // No name: notifications can show on a locked screen.
+        options.set_body(&t.t_with("panel-notification-body", &[("time", time)]));
+        options.set_tag("sprechzimmer-wartezimmer");
+        let _ = web_sys::Notification::new_with_options(&t.t("panel-notification-title"), &options);
+    }
+
+    fn chime() {
+        let Ok(context) = web_sys::AudioContext::new() else {
+            return;
+        };
+        let played = (|| -> Result<(), wasm_bindgen::JsValue> {
+            let gain = context.create_gain()?;
+            gain.gain().set_value(0.2);
+            gain.connect_with_audio_node(&context.destination())?;
+            let now = context.current_time();
+            for (i, frequency) in [880.0_f32, 660.0].into_iter().enumerate() {
+                let tone = context.create_oscillator()?;
+                tone.frequency().set_value(frequency);
+                tone.connect_with_audio_node(&gain)?;
+                let start = now + 0.25 * i as f64;
+                tone.start_with_when(start)?;
+                tone.stop_with_when(start + 0.22)?;
+            }
+            Ok(())
+        })();
+        if played.is_ok() {
+            let _ = context.resume();
+        }
+        set_timeout(
+            move || {
+                let _ = context.close();
+            },
+            std::time::Duration::from_secs(2),
+        );
+    }
+
+    /// "(2) Terminkalender – Sprechzimmer" while two patients wait.
+    fn show_count_in_title(waiting: u32) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let title = document.title();
+        let base = match title
+            .strip_prefix('(')
+            .and_then(|rest| rest.split_once(") "))
+        {
+            Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest.to_owned(),
+            _ => title,
+        };
+        document.set_title(&if waiting > 0 {
+            format!("({waiting}) {base}")
+        } else {
+            base
+        });
+    }
+
+    fn on_roster(live: Live, roster: Roster) {
+        let before: Vec<String> = live.roster.with_untracked(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.entries
+                        .iter()
+                        .filter(|e| e.status == RosterStatus::Waiting)
+                        .map(|e| e.appointment.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let first = live.roster.with_untracked(Option::is_none);
+        let arrived: Vec<&RosterEntry> = roster
+            .entries
+            .iter()
+            .filter(|e| e.status == RosterStatus::Waiting && !before.contains(&e.appointment))
+            .collect();
+        if !first && !arrived.is_empty() {
+            if !live.muted.get_untracked() {
+                chime();
+            }
+            let t = use_i18n();
+            for entry in &arrived {
+                notify(&entry.time);
+            }
+            live.announcement.set(
+                arrived
+                    .iter()
+                    .map(|e| {
+                        t.t_with(
+                            "panel-arrived",
+                            &[("name", &e.booked_name), ("time", &e.time)],
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            let ids: Vec<String> = arrived.iter().map(|e| e.appointment.clone()).collect();
+            live.fresh.update(|f| f.extend(ids.iter().cloned()));
+            set_timeout(
+                move || live.fresh.update(|f| f.retain(|id| !ids.contains(id))),
+                std::time::Duration::from_secs(15),
+            );
+        }
+        show_count_in_title(roster.waiting);
+        live.roster.set(Some(roster));
+    }
+
+    /// Opens the socket; the returned function sends a message over it.
+    pub fn connect(live: Live) -> impl Fn(ClientMessage) + Copy + 'static {
+        let client = StoredValue::new_local(None::<SignalClient>);
+        Effect::new(move |_| {
+            live.muted.set(
+                storage()
+                    .and_then(|s| s.get_item(MUTE_KEY).ok().flatten())
+                    .is_some(),
+            );
+            live.can_notify
+                .set(notification_permission() == Some(web_sys::NotificationPermission::Default));
+            let socket = SignalClient::connect(
+                "praxis",
+                move |message| match message {
+                    ServerMessage::Roster(roster) => {
+                        live.error.set(None);
+                        on_roster(live, roster);
+                    }
+                    ServerMessage::Admitted { appointment } => {
+                        if let Some(window) = web_sys::window() {
+                            let _ = window
+                                .location()
+                                .set_href(&format!("/praxis/gespraech/{appointment}"));
+                        }
+                    }
+                    ServerMessage::Error { code } => live.error.set(Some(code)),
+                    ServerMessage::WaitingRoom(_) => {}
+                },
+                move |link| live.lost.set(matches!(link, Link::Lost(n) if n > 1)),
+            );
+            client.set_value(Some(socket));
+        });
+        on_cleanup(move || {
+            if let Some(c) = client.try_get_value().flatten() {
+                c.stop();
+            }
+        });
+        move |message| {
+            client.with_value(|c| {
+                if let Some(c) = c {
+                    c.send(message);
+                }
+            });
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    //! On the server the panel renders its frame; the list arrives over the socket.
+    use super::*;
+
+    pub fn connect(_: Live) -> impl Fn(ClientMessage) + Copy + 'static {
+        |_| {}
+    }
+    pub fn confirm(_: &str) -> bool {
+        false
+    }
+    pub fn set_muted(_: RwSignal<bool>, _: bool) {}
+    pub fn ask_for_notifications(_: RwSignal<bool>) {}
+}

@@ -1,0 +1,139 @@
+import { chromium } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './fixtures';
+import { waitForMail } from './mail';
+import { chromiumArgs } from '../playwright.config';
+import { newPracticeLoggedIn } from './practice';
+
+/** Today and the current minute in Berlin: an appointment starting now (the calendar takes up
+ * to five minutes in the past), so the code is open and the appointment is today's. */
+function berlinNow(): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(new Date()).map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-Test und wartet; die Ärztin sieht sie live, schreibt ihr, lässt sie eintreten und beendet', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const patient = `Erika Warteraum ${stamp}`;
+  const typed = 'Erika W. Mustermann';
+  const email = `wartet.${stamp}@example.org`;
+
+  // A practice of its own (the demo practice's calendar is shared with other journeys); the
+  // doctor books an appointment for now.
+  await newPracticeLoggedIn(page, `warteraum.${stamp}@praxis-e2e.de`, 'Praxis Wartezimmer');
+  const { date, time } = berlinNow();
+  await page.goto(`/praxis/termine/neu?datum=${date}`);
+  await page.getByLabel(/^Vollständiger Name/).fill(patient);
+  await page.getByLabel(/^E-Mail-Adresse der Patientin/).fill(email);
+  await page.getByLabel(/^Datum/).fill(date);
+  await page.getByLabel(/^Uhrzeit/).fill(time);
+  await page.getByLabel('Dauer').selectOption({ label: '30 Minuten' });
+  const submit = page.getByRole('button', { name: 'Termin anlegen und Einladung senden' });
+  await submit.click();
+  const outside = page.getByLabel('Trotzdem eintragen (außerhalb der Sprechzeiten)');
+  if (await outside.isVisible()) {
+    await outside.check();
+    await submit.click();
+  }
+  await expect(page.getByText('Der Termin ist angelegt; die Einladung ist unterwegs.')).toBeVisible();
+  const invitation = await waitForMail(email, /Videosprechstunde am/);
+  const code = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(invitation.text)![0];
+
+  // The live panel is on every practice page and shows the appointment as not yet arrived.
+  await page.goto('/praxis');
+  const panel = page.locator('details.waiting-panel');
+  const entry = panel.getByRole('listitem').filter({ hasText: patient });
+  await expect(entry).toContainText('noch nicht da');
+  await expect(panel.locator('summary')).toContainText('niemand wartet');
+
+  // Without JavaScript the entry works and the room says that JavaScript is needed.
+  const noJs = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await plain.goto('/videosprechstunde');
+  await plain.getByLabel(/^Ihr Name/).fill('Erika');
+  await plain.getByLabel(/^Zugangscode/).fill(code);
+  await plain.getByRole('button', { name: 'Raum betreten' }).click();
+  await expect(plain.locator('#entry-name-error')).toContainText('Bitte geben Sie Vor- und Nachnamen ein');
+  await expect(plain.getByLabel(/^Ihr Name/)).toHaveAttribute('aria-invalid', 'true');
+  await plain.getByLabel(/^Ihr Name/).fill(typed);
+  await plain.getByRole('button', { name: 'Raum betreten' }).click();
+  await expect(plain).toHaveURL(/\/videosprechstunde\/raum$/);
+  await expect(plain.getByText(/braucht die Videosprechstunde JavaScript/)).toBeVisible();
+  await noJs.close();
+
+  // The patient: a browser of their own (a separate process), on a phone-sized screen.
+  const patientBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  try {
+    const context = await patientBrowser.newContext({
+      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
+      permissions: ['camera', 'microphone'],
+    });
+    const p = await context.newPage();
+    await p.goto('/videosprechstunde');
+    await p.getByLabel(/^Ihr Name/).fill(typed);
+    await p.getByLabel(/^Zugangscode/).fill(code.toLowerCase());
+    await p.getByRole('button', { name: 'Raum betreten' }).click();
+    await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
+
+    // The tech test runs by itself; only the speaker needs the patient's ear.
+    await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
+    const check = (name: string) => p.getByRole('listitem').filter({ hasText: new RegExp(`^${name}`) });
+    await expect(check('Browser')).toContainText('in Ordnung');
+    await expect(check('Kamera')).toContainText('in Ordnung');
+    await expect(check('Mikrofon')).toContainText('in Ordnung');
+    await expect(p.getByRole('button', { name: 'Weiter ins Wartezimmer' })).toBeDisabled();
+    await p.getByRole('button', { name: 'Testton abspielen' }).click();
+    await p.getByRole('button', { name: 'Ich höre den Ton' }).click();
+    await expect(check('Lautsprecher')).toContainText('in Ordnung');
+    await expect(check('Internetverbindung')).toContainText(/in Ordnung|mit Hinweis/);
+    await expect(p.getByRole('progressbar', { name: 'Fortschritt' })).toHaveAttribute('value', '5');
+    await expect.poll(() => p.getByRole('meter', { name: /Mikrofonpegel/ }).evaluate((m) => (m as HTMLMeterElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
+    const preview = p.getByLabel('Ihr eigenes Kamerabild');
+    await expect.poll(() => preview.evaluate((v) => (v as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
+    await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click();
+
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+    await expect(p.getByText('Ihre Praxis wurde benachrichtigt')).toBeVisible();
+    const axe = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(axe.violations, 'axe on the waiting room at 360 px').toEqual([]);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    // The doctor sees the patient arrive, with the name as typed, and the count in the title.
+    await expect(entry).toContainText(/wartet seit \d\d:\d\d Uhr/);
+    await expect(entry).toContainText(`Angegebener Name: „${typed}“`);
+    await expect(panel.locator('summary')).toContainText('1 wartet');
+    await expect(page).toHaveTitle(/^\(1\) /);
+
+    // A note reaches the patient's waiting room.
+    await entry.getByRole('button', { name: 'Nachricht senden' }).click();
+    await page.getByLabel(`Nachricht an ${patient}`).fill('Ich komme in 5 Minuten.');
+    await entry.getByRole('button', { name: 'Senden', exact: true }).click();
+    await expect(p.getByText('Ich komme in 5 Minuten.')).toBeVisible();
+
+    // Reloading keeps the place: straight back into the waiting room, no code.
+    await p.reload();
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+    await expect(p.getByText('Ich komme in 5 Minuten.')).toBeVisible();
+
+    // Admit: the doctor's tab opens the call page, the patient's room turns into the call.
+    await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+    await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('heading', { name: `Gespräch mit ${patient}` })).toBeVisible();
+    await expect(p.getByRole('heading', { name: 'Videosprechstunde', exact: true })).toBeVisible();
+    await expect(p.getByText('Ihre Praxis hat Sie hereingebeten.')).toBeVisible();
+    await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('im Gespräch seit');
+
+    await page.getByRole('button', { name: 'Gespräch beenden' }).click();
+    await expect(page.getByText('Das Gespräch ist beendet.')).toBeVisible();
+    await expect(p.getByText('Ihre Videosprechstunde ist beendet. Vielen Dank!')).toBeVisible();
+    await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
+  } finally {
+    await patientBrowser.close();
+  }
+});
