@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures what BENCHMARKS.md reports: the release wasm size, the latency of server-rendered
-# pages under load and the login throughput with argon2id (wrk, loopback). Run after
+# pages under load, the login throughput with argon2id (wrk, loopback), the waiting room with
+# thousands of idle sockets and the patient page's time to interactive. Run after
 # `cargo leptos build --release`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -58,3 +59,20 @@ echo "== GET /praxis/termine (200 appointments, logged in; wrk -t2 -c16 -d10s)"
 wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" \
   "http://127.0.0.1:$port/praxis/termine?datum=$monday" \
   | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+
+# Waiting room: 5,000 idle patient sockets (memory per socket) and one note from the demo
+# doctor to the 1,000 of them waiting for the demo practice (delivery latency). A fresh
+# server, so the calendar appointments above do not count.
+kill "$pid"; wait "$pid" 2>/dev/null || true
+rm -rf "$data"/bench.db*
+LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
+  APP_APPLICATION__BASE_URL="http://127.0.0.1:$port" RUST_LOG=warn "$server" &
+pid=$!
+for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
+cargo build --release --locked -p server --example waiting_room_load
+echo "== waiting room: 5000 idle sockets, note to 1000"
+load_out=$("$CARGO_TARGET_DIR/release/examples/waiting_room_load" "http://127.0.0.1:$port" "sqlite://$data/bench.db" "$pid" 5000 1000)
+echo "$load_out" | grep -v '^spare-code'
+spare=$(echo "$load_out" | awk '/^spare-code:/ { print $2 }')
+echo "== patient room page (Chromium, loopback)"
+node scripts/bench-patient-page.mjs "http://127.0.0.1:$port" "$spare"

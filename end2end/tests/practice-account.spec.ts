@@ -1,7 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { linkIn, totp, waitForMail } from './mail';
-import { logIn, submitRegistration, PASSWORD } from './practice';
+import { logIn, submitRegistration } from './practice';
 import AxeBuilder from '@axe-core/playwright';
 
 const now = () => Date.now() / 1000;

@@ -3,7 +3,7 @@
 //! registry here serves one instance. What lasts (arrival, admission, end, notes) is in the
 //! database; the registry only knows open sockets and wakes them.
 
-use crate::call::types::PatientView;
+use crate::call::types::{PatientPhase, PatientView};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -20,17 +20,21 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64>;
     /// Something in the practice's list changed (arrival, leave, admission, note).
     fn practice_changed(&self, practice: Uuid);
-    /// A patient socket of `appointment` opened; the receiver gets each new view the practice
-    /// sends ([`Rooms::tell_patient`]).
+    /// A patient socket of `appointment` opened, showing `view`; the receiver gets each new
+    /// view the practice sends ([`Rooms::tell_patient`]).
     fn patient_connected(
         &self,
         practice: Uuid,
         appointment: Uuid,
+        view: PatientView,
     ) -> watch::Receiver<Option<PatientView>>;
     /// A patient socket closed.
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid);
     /// Sends `view` to every open socket of the patient of `appointment`.
     fn tell_patient(&self, practice: Uuid, appointment: Uuid, view: PatientView);
+    /// Puts `note` into the view of every patient of `practice` who is waiting now (not in a
+    /// call) and sends it at once; returns their appointments (the caller stores the note).
+    fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid>;
     /// Appointments of `practice` whose patient is connected, or lost the connection less than
     /// [`RECONNECT_GRACE`] ago.
     fn present(&self, practice: Uuid) -> HashSet<Uuid>;
@@ -109,6 +113,7 @@ impl Rooms for InMemoryRooms {
         &self,
         practice: Uuid,
         appointment: Uuid,
+        view: PatientView,
     ) -> watch::Receiver<Option<PatientView>> {
         self.with(|rooms| {
             let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
@@ -122,6 +127,7 @@ impl Rooms for InMemoryRooms {
                 });
             slot.connections += 1;
             slot.lost_at = None;
+            slot.view.send_replace(Some(view));
             let mut receiver = slot.view.subscribe();
             // Only views sent from now on count.
             receiver.mark_unchanged();
@@ -159,6 +165,33 @@ impl Rooms for InMemoryRooms {
         });
     }
 
+    fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
+        let now = Instant::now();
+        self.with(|rooms| {
+            let Some(room) = rooms.get_mut(&practice) else {
+                return Vec::new();
+            };
+            room.forget_lost(now);
+            let mut told = Vec::new();
+            for (appointment, slot) in &room.patients {
+                let waiting = slot
+                    .view
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|v| v.phase == PatientPhase::Waiting);
+                if waiting {
+                    slot.view.send_modify(|v| {
+                        if let Some(v) = v {
+                            v.note = Some(note.to_owned());
+                        }
+                    });
+                    told.push(*appointment);
+                }
+            }
+            told
+        })
+    }
+
     fn present(&self, practice: Uuid) -> HashSet<Uuid> {
         let now = Instant::now();
         self.with(|rooms| {
@@ -178,7 +211,6 @@ impl Rooms for InMemoryRooms {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::types::PatientPhase;
 
     fn view(note: &str) -> PatientView {
         PatientView {
@@ -195,8 +227,8 @@ mod tests {
         let (x, y) = (Uuid::new_v4(), Uuid::new_v4());
         let doctor = rooms.watch_practice(practice);
         let mut other_doctor = rooms.watch_practice(other_practice);
-        let mut patient_x = rooms.patient_connected(practice, x);
-        let patient_y = rooms.patient_connected(practice, y);
+        let mut patient_x = rooms.patient_connected(practice, x, view("x"));
+        let mut patient_y = rooms.patient_connected(practice, y, view("y"));
         rooms.practice_changed(practice);
         assert!(doctor.has_changed().unwrap());
         assert!(!other_doctor.has_changed().unwrap());
@@ -214,6 +246,19 @@ mod tests {
         rooms.tell_patient(other_practice, y, view("falsch"));
         assert!(!patient_y.has_changed().unwrap());
         assert_eq!(rooms.present(practice), HashSet::from([x, y]));
+        // A note to everybody waiting skips the one in a call.
+        rooms.tell_patient(
+            practice,
+            y,
+            PatientView {
+                phase: PatientPhase::InCall,
+                ..view("y")
+            },
+        );
+        patient_y.mark_unchanged();
+        assert_eq!(rooms.note_to_waiting(practice, "Verspätung"), vec![x]);
+        assert!(patient_x.has_changed().unwrap());
+        assert!(!patient_y.has_changed().unwrap());
         assert!(rooms.present(other_practice).is_empty());
         other_doctor.mark_unchanged();
     }
@@ -223,8 +268,8 @@ mod tests {
         let rooms = InMemoryRooms::default();
         let practice = Uuid::new_v4();
         let x = Uuid::new_v4();
-        let _first = rooms.patient_connected(practice, x);
-        let _second = rooms.patient_connected(practice, x);
+        let _first = rooms.patient_connected(practice, x, view("x"));
+        let _second = rooms.patient_connected(practice, x, view("x"));
         rooms.patient_disconnected(practice, x);
         assert!(rooms.present(practice).contains(&x), "one tab still open");
         rooms.patient_disconnected(practice, x);
@@ -233,7 +278,7 @@ mod tests {
             "within the grace period"
         );
         // Back within the grace period: the same place.
-        let _again = rooms.patient_connected(practice, x);
+        let _again = rooms.patient_connected(practice, x, view("x"));
         rooms.patient_disconnected(practice, x);
         rooms.with(|r| {
             let slot = r.get_mut(&practice).unwrap().patients.get_mut(&x).unwrap();

@@ -329,42 +329,24 @@ pub async fn act(
     }
 }
 
-/// One note to everybody waiting for the practice right now (not those in a call).
+/// One note to everybody waiting for the practice right now (not those in a call). The
+/// waiting patients get it at once from the live registry; then it is stored, so a reload
+/// shows it again.
 pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result<usize, DbErr> {
-    let present: Vec<Uuid> = state.rooms.present(practice).into_iter().collect();
-    if present.is_empty() {
-        return Ok(0);
-    }
-    let waiting = || {
-        sea_orm::Condition::all()
-            .add(appointment::Column::PracticeId.eq(practice))
-            .add(appointment::Column::ArrivedAt.is_not_null())
-            .add(appointment::Column::AdmittedAt.is_null())
-            .add(appointment::Column::FinishedAt.is_null())
-    };
-    let mut told = 0;
+    let told = state.rooms.note_to_waiting(practice, text);
     // Chunks keep each statement under the databases' parameter limits.
-    for ids in present.chunks(500) {
+    for ids in told.chunks(500) {
         appointment::Entity::update_many()
             .col_expr(appointment::Column::DoctorNote, Expr::value(text))
             .filter(appointment::Column::Id.is_in(ids.iter().copied()))
-            .filter(waiting())
+            .filter(appointment::Column::PracticeId.eq(practice))
+            .filter(appointment::Column::AdmittedAt.is_null())
+            .filter(appointment::Column::FinishedAt.is_null())
             .exec(&state.db)
             .await?;
-        let rows = appointment::Entity::find()
-            .filter(appointment::Column::Id.is_in(ids.iter().copied()))
-            .filter(waiting())
-            .all(&state.db)
-            .await?;
-        for row in &rows {
-            state
-                .rooms
-                .tell_patient(practice, row.id, patient_view(row));
-        }
-        told += rows.len();
     }
     state.rooms.practice_changed(practice);
-    Ok(told)
+    Ok(told.len())
 }
 
 #[cfg(test)]

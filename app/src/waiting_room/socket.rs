@@ -318,13 +318,6 @@ async fn serve_patient(
     pass: PatientPass,
     session: Session,
 ) {
-    let mut views = state
-        .rooms
-        .patient_connected(pass.practice_id, pass.appointment_id);
-    let _presence = Presence {
-        state: state.clone(),
-        pass: pass.clone(),
-    };
     let row = match service::arrive(&state, &pass).await {
         Ok(Some(row)) => row,
         Ok(None) => return,
@@ -333,11 +326,17 @@ async fn serve_patient(
             return;
         }
     };
+    let view = service::patient_view(&row);
+    let mut views =
+        state
+            .rooms
+            .patient_connected(pass.practice_id, pass.appointment_id, view.clone());
+    let _presence = Presence {
+        state: state.clone(),
+        pass: pass.clone(),
+    };
     state.rooms.practice_changed(pass.practice_id);
-    if !connection
-        .send(ServerMessage::WaitingRoom(service::patient_view(&row)))
-        .await
-    {
+    if !connection.send(ServerMessage::WaitingRoom(view)).await {
         return;
     }
     let mut ping = tokio::time::interval(PING_EVERY);
