@@ -262,6 +262,40 @@ impl Drop for LevelMeter {
     }
 }
 
+/// Schedules a short chime on `context`: one tone per frequency, each `length` seconds, the
+/// next `spacing` seconds after the previous, into `output` at a soft volume.
+pub fn chime(
+    context: &AudioContext,
+    output: &web_sys::AudioNode,
+    frequencies: &[f32],
+    spacing: f64,
+    length: f64,
+) -> Result<(), JsValue> {
+    let gain = context.create_gain()?;
+    gain.gain().set_value(0.25);
+    gain.connect_with_audio_node(output)?;
+    let now = context.current_time();
+    for (i, frequency) in frequencies.iter().enumerate() {
+        let tone = context.create_oscillator()?;
+        tone.frequency().set_value(*frequency);
+        tone.connect_with_audio_node(&gain)?;
+        let start = now + spacing * i as f64;
+        tone.start_with_when(start)?;
+        tone.stop_with_when(start + length)?;
+    }
+    Ok(())
+}
+
+/// Closes an audio context once its sounds have played.
+pub fn close_later(context: AudioContext, after: std::time::Duration) {
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = context.close();
+        },
+        after,
+    );
+}
+
 /// Plays a 1.5-second test sound (a soft two-tone chime) through `element`.
 pub async fn play_test_sound(element: &HtmlMediaElement) -> bool {
     let Ok(context) = AudioContext::new() else {
@@ -269,18 +303,7 @@ pub async fn play_test_sound(element: &HtmlMediaElement) -> bool {
     };
     let result = (|| -> Result<(), JsValue> {
         let destination = context.create_media_stream_destination()?;
-        let gain = context.create_gain()?;
-        gain.gain().set_value(0.25);
-        gain.connect_with_audio_node(&destination)?;
-        let now = context.current_time();
-        for (i, frequency) in [660.0_f32, 880.0].into_iter().enumerate() {
-            let tone = context.create_oscillator()?;
-            tone.frequency().set_value(frequency);
-            tone.connect_with_audio_node(&gain)?;
-            let start = now + 0.75 * i as f64;
-            tone.start_with_when(start)?;
-            tone.stop_with_when(start + 0.7)?;
-        }
+        chime(&context, &destination, &[660.0, 880.0], 0.75, 0.7)?;
         element.set_muted(false);
         element.set_src_object(Some(&destination.stream()));
         Ok(())
@@ -298,13 +321,7 @@ pub async fn play_test_sound(element: &HtmlMediaElement) -> bool {
         Ok(promise) => JsFuture::from(promise).await.is_ok(),
         Err(_) => false,
     };
-    let context_for_close = context.clone();
-    leptos::prelude::set_timeout(
-        move || {
-            let _ = context_for_close.close();
-        },
-        std::time::Duration::from_secs(3),
-    );
+    close_later(context, std::time::Duration::from_secs(3));
     played
 }
 

@@ -5,6 +5,7 @@
 use crate::calendar::service::CANCELLED;
 use crate::entities::appointment;
 use crate::error::AppError;
+use crate::practice::auth::session_error;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use serde::{Deserialize, Serialize};
@@ -23,11 +24,6 @@ pub struct PatientPass {
     /// When the code was accepted; a removal after this moment ends the pass.
     pub entered_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
-}
-
-fn session_error(e: tower_sessions::session::Error) -> AppError {
-    tracing::error!(error = %e, "session store error");
-    AppError::Internal
 }
 
 /// Gives the browser a pass for `appointment` (a new session id, no fixation).

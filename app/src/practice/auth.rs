@@ -64,7 +64,8 @@ pub fn display_name(user: &practice_user::Model) -> String {
         .join(" ")
 }
 
-fn session_error(e: tower_sessions::session::Error) -> AppError {
+/// A session store failure: logged, answered as an internal error.
+pub(crate) fn session_error(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "session store error");
     AppError::Internal
 }

@@ -239,6 +239,7 @@ mod browser {
     //! The browser half: the socket, sound, notifications and the page title.
     use super::*;
     use crate::call::client::{Link, SignalClient};
+    use crate::call::media;
     use crate::call::types::ServerMessage;
 
     const MUTE_KEY: &str = "sprechzimmer.wartezimmer.stumm";
@@ -294,34 +295,16 @@ mod browser {
         let _ = web_sys::Notification::new_with_options(&t.t("panel-notification-title"), &options);
     }
 
+    /// A short falling two-tone chime for an arrival.
     fn chime() {
         let Ok(context) = web_sys::AudioContext::new() else {
             return;
         };
-        let played = (|| -> Result<(), wasm_bindgen::JsValue> {
-            let gain = context.create_gain()?;
-            gain.gain().set_value(0.2);
-            gain.connect_with_audio_node(&context.destination())?;
-            let now = context.current_time();
-            for (i, frequency) in [880.0_f32, 660.0].into_iter().enumerate() {
-                let tone = context.create_oscillator()?;
-                tone.frequency().set_value(frequency);
-                tone.connect_with_audio_node(&gain)?;
-                let start = now + 0.25 * i as f64;
-                tone.start_with_when(start)?;
-                tone.stop_with_when(start + 0.22)?;
-            }
-            Ok(())
-        })();
-        if played.is_ok() {
+        let destination = context.destination();
+        if media::chime(&context, &destination, &[880.0, 660.0], 0.25, 0.22).is_ok() {
             let _ = context.resume();
         }
-        set_timeout(
-            move || {
-                let _ = context.close();
-            },
-            std::time::Duration::from_secs(2),
-        );
+        media::close_later(context, std::time::Duration::from_secs(2));
     }
 
     /// "(2) Terminkalender – Sprechzimmer" while two patients wait.
