@@ -13,7 +13,7 @@ scripts/wasm-size.sh "" BENCHMARKS.md
 
 port=$(free_port); data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT
-LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
+APP_ICE__TURN_PORT=0 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
   RUST_LOG=warn "$server" &
 pid=$!
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
@@ -65,7 +65,7 @@ wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" \
 # server, so the calendar appointments above do not count.
 kill "$pid"; wait "$pid" 2>/dev/null || true
 rm -rf "$data"/bench.db*
-LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
+APP_ICE__TURN_PORT=0 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
   APP_APPLICATION__BASE_URL="http://127.0.0.1:$port" RUST_LOG=warn "$server" &
 pid=$!
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done

@@ -23,27 +23,37 @@ pub struct Settings {
     pub ice: IceSettings,
 }
 
-/// STUN/TURN servers the browsers use to find a path to each other.
-#[derive(Debug, Clone, Deserialize, Default)]
+/// STUN/TURN: how the browsers find a path to each other. The server runs its own STUN/TURN
+/// service on UDP (`turn_enabled`); browsers get short-lived credentials for it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct IceSettings {
-    /// `stun:host:port` URLs; empty: browsers use their own addresses only (fine on one
-    /// network, not across the internet).
-    #[serde(default)]
+    /// Run the embedded STUN/TURN service.
+    pub turn_enabled: bool,
+    /// Its UDP port (0: any free port, for tests).
+    pub turn_port: u16,
+    /// The IP address it listens on and announces for relayed connections; must be reachable
+    /// by the patients' browsers (in production: the server's public address).
+    pub relay_ip: String,
+    /// The host name in the `stun:`/`turn:` addresses given to browsers; empty: the host of
+    /// `application.base_url`.
+    pub turn_host: String,
+    /// How long a TURN credential is valid.
+    pub credential_minutes: i64,
+    /// Further STUN servers (e.g. `stun:stun.example.org:3478`); usually none.
     pub stun_urls: Vec<String>,
 }
 
-impl Settings {
-    /// The STUN/TURN servers handed to the browsers.
-    pub fn ice_servers(&self) -> Vec<crate::patient::types::IceServer> {
-        self.ice
-            .stun_urls
-            .iter()
-            .map(|url| crate::patient::types::IceServer {
-                url: url.clone(),
-                username: None,
-                credential: None,
-            })
-            .collect()
+impl Default for IceSettings {
+    fn default() -> Self {
+        Self {
+            turn_enabled: true,
+            turn_port: 3478,
+            relay_ip: "127.0.0.1".into(),
+            turn_host: String::new(),
+            credential_minutes: 12 * 60,
+            stun_urls: Vec::new(),
+        }
     }
 }
 
@@ -191,6 +201,8 @@ pub enum SettingsError {
     DemoInProduction,
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
+    #[error("ice.relay_ip {0:?} is not an IP address")]
+    RelayIp(String),
 }
 
 /// Name and flags of the session cookie, derived from `base_url`.
@@ -222,6 +234,14 @@ impl Settings {
         }
         if self.session.inactivity_minutes <= 0 {
             return Err(SettingsError::Zero("session.inactivity_minutes"));
+        }
+        if self.ice.turn_enabled {
+            if self.ice.relay_ip.parse::<std::net::IpAddr>().is_err() {
+                return Err(SettingsError::RelayIp(self.ice.relay_ip.clone()));
+            }
+            if self.ice.credential_minutes <= 0 {
+                return Err(SettingsError::Zero("ice.credential_minutes"));
+            }
         }
         Ok(())
     }

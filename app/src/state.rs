@@ -21,6 +21,8 @@ pub struct AppState {
     pub passwords: PasswordHasher,
     /// Wakes the e-mail worker after a request queued a message.
     pub outbox: OutboxSignal,
+    /// STUN/TURN addresses and credentials for the browsers.
+    pub ice: Arc<crate::call::ice::IceConfig>,
     /// Open waiting-room sockets and who must hear about a change.
     pub rooms: Arc<dyn crate::waiting_room::rooms::Rooms>,
 }

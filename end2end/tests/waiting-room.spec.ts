@@ -91,7 +91,9 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await p.getByRole('button', { name: 'Testton abspielen' }).click();
     await p.getByRole('button', { name: 'Ich höre den Ton' }).click();
     await expect(check('Lautsprecher')).toContainText('in Ordnung');
-    await expect(check('Internetverbindung')).toContainText(/in Ordnung|mit Hinweis/);
+    // The embedded TURN service gives a relay address, and the upload is fast on loopback.
+    await expect(check('Internetverbindung')).toContainText('in Ordnung');
+    await expect(check('Internetverbindung')).toContainText(/Upload etwa \d+ kbit\/s/);
     await expect(p.getByRole('progressbar', { name: 'Fortschritt' })).toHaveAttribute('value', '5');
     await expect.poll(() => p.getByRole('meter', { name: /Mikrofonpegel/ }).evaluate((m) => (m as HTMLMeterElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
     const preview = p.getByLabel('Ihr eigenes Kamerabild');

@@ -8,3 +8,4 @@ pub mod security;
 pub mod session;
 pub mod startup;
 pub mod telemetry;
+pub mod turn;

@@ -69,6 +69,8 @@ pub enum StartupError {
     Demo(String),
     #[error("session store: {0}")]
     SessionStore(sqlx::Error),
+    #[error(transparent)]
+    Turn(#[from] crate::turn::TurnError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -84,6 +86,7 @@ pub struct Application {
     database: Database,
     session_store: DbSessionStore,
     outbox_worker: OutboxWorker,
+    turn: Option<crate::turn::TurnService>,
     state: AppState,
 }
 
@@ -142,6 +145,7 @@ impl Application {
             .unwrap_or("localhost")
             .trim_matches(['[', ']'])
             .to_owned();
+        let (turn, ice) = crate::turn::start(&settings, clock.clone()).await?;
         let state = AppState {
             leptos_options: leptos_options.clone(),
             db: database.conn.clone(),
@@ -150,6 +154,7 @@ impl Application {
             passwords: PasswordHasher::per_core(),
             outbox: OutboxSignal::default(),
             rooms: Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
+            ice: Arc::new(ice),
         };
         if state.settings.demo.enabled {
             app::practice::demo::ensure_demo_practice(&state)
@@ -235,6 +240,7 @@ impl Application {
             database,
             session_store,
             outbox_worker,
+            turn,
             state,
         })
     }
@@ -247,6 +253,11 @@ impl Application {
     /// The database the application uses (tests look into it).
     pub fn database(&self) -> &Database {
         &self.database
+    }
+
+    /// The UDP address of the embedded STUN/TURN service, when it runs.
+    pub fn turn_address(&self) -> Option<SocketAddr> {
+        self.turn.as_ref().map(crate::turn::TurnService::address)
     }
 
     /// What every request gets (tests run the timed jobs with it).
@@ -302,6 +313,9 @@ impl Application {
         cleanup.abort();
         maintenance.abort();
         outbox.abort();
+        if let Some(turn) = &self.turn {
+            turn.close().await;
+        }
         self.database.conn.close().await.ok();
         tracing::info!("server stopped");
         result

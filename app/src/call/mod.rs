@@ -3,6 +3,9 @@
 
 pub mod types;
 
+#[cfg(feature = "ssr")]
+pub mod ice;
+
 #[cfg(feature = "hydrate")]
 pub mod client;
 #[cfg(feature = "hydrate")]

@@ -38,6 +38,6 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
         appointment_time: view.appointment_time,
         resume: crate::waiting_room::service::arrived_now(&row),
         in_call: row.admitted_at.is_some(),
-        ice_servers: state.settings.ice_servers(),
+        ice_servers: state.ice.servers(state.clock.now()),
     }))
 }

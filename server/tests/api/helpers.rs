@@ -73,6 +73,8 @@ pub struct TestApp {
     pub clock: ShiftedClock,
     /// The app's state, to run its timed jobs (`app::maintenance::run_once`) at once.
     pub state: app::state::AppState,
+    /// The UDP address of the embedded STUN/TURN service.
+    pub turn_address: Option<std::net::SocketAddr>,
     _database: TestDatabase,
     _site_root: tempfile::TempDir,
 }
@@ -89,6 +91,7 @@ pub fn test_settings(db_url: &str) -> Settings {
     settings.database.max_connections = 4;
     settings.demo.enabled = false;
     settings.security.login_delay_unit_ms = 5;
+    settings.ice.turn_port = 0;
     settings
 }
 
@@ -126,6 +129,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://{}", app.address());
     let db = app.database().clone();
     let state = app.state().clone();
+    let turn_address = app.turn_address();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -139,6 +143,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         inbox,
         clock,
         state,
+        turn_address,
         _database: database,
         _site_root: site_root,
     }

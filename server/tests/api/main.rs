@@ -16,4 +16,5 @@ mod sessions;
 mod shutdown;
 mod smtp;
 mod team;
+mod turn;
 mod waiting_room;
