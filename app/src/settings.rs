@@ -42,6 +42,10 @@ pub struct IceSettings {
     pub credential_minutes: i64,
     /// Further STUN servers (e.g. `stun:stun.example.org:3478`); usually none.
     pub stun_urls: Vec<String>,
+    /// Relay to loopback and private addresses too. Off in production, so nobody can use the
+    /// relay to reach the server's own or its network's services; on for local runs, where
+    /// every browser is on loopback.
+    pub relay_to_private_addresses: bool,
 }
 
 impl Default for IceSettings {
@@ -53,6 +57,7 @@ impl Default for IceSettings {
             turn_host: String::new(),
             credential_minutes: 12 * 60,
             stun_urls: Vec::new(),
+            relay_to_private_addresses: false,
         }
     }
 }

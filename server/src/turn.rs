@@ -9,8 +9,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use turn::auth::{generate_auth_key, AuthHandler};
 use turn::relay::relay_static::RelayAddressGeneratorStatic;
+use turn::relay::RelayAddressGenerator;
 use turn::server::config::{ConnConfig, ServerConfig};
 use turn::server::Server;
+use webrtc_util::Conn;
 
 const REALM: &str = "sprechzimmer";
 
@@ -35,6 +37,104 @@ impl AuthHandler for ShortLivedCredentials {
             realm,
             &turn_password(&self.secret, username),
         ))
+    }
+}
+
+/// Whether packets may be relayed to `ip`: public unicast addresses only (not loopback,
+/// private, link-local, shared, multicast or unspecified ones).
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80)
+            }
+        },
+    }
+}
+
+/// A relay socket that drops packets to addresses [`is_public`] refuses.
+struct PublicPeersOnly {
+    inner: Arc<dyn Conn + Send + Sync>,
+}
+
+#[async_trait::async_trait]
+impl Conn for PublicPeersOnly {
+    async fn connect(&self, addr: SocketAddr) -> webrtc_util::Result<()> {
+        self.inner.connect(addr).await
+    }
+    async fn recv(&self, buf: &mut [u8]) -> webrtc_util::Result<usize> {
+        self.inner.recv(buf).await
+    }
+    async fn recv_from(&self, buf: &mut [u8]) -> webrtc_util::Result<(usize, SocketAddr)> {
+        self.inner.recv_from(buf).await
+    }
+    async fn send(&self, buf: &[u8]) -> webrtc_util::Result<usize> {
+        self.inner.send(buf).await
+    }
+    async fn send_to(&self, buf: &[u8], target: SocketAddr) -> webrtc_util::Result<usize> {
+        if is_public(target.ip()) {
+            self.inner.send_to(buf, target).await
+        } else {
+            tracing::debug!("relay to a non-public address dropped");
+            Ok(buf.len())
+        }
+    }
+    fn local_addr(&self) -> webrtc_util::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+    fn remote_addr(&self) -> Option<SocketAddr> {
+        self.inner.remote_addr()
+    }
+    async fn close(&self) -> webrtc_util::Result<()> {
+        self.inner.close().await
+    }
+    fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {
+        self
+    }
+}
+
+/// Relay sockets on the configured IP; unless `private_allowed`, they relay to public
+/// addresses only.
+struct Relays {
+    inner: RelayAddressGeneratorStatic,
+    private_allowed: bool,
+}
+
+#[async_trait::async_trait]
+impl RelayAddressGenerator for Relays {
+    fn validate(&self) -> Result<(), turn::Error> {
+        self.inner.validate()
+    }
+
+    async fn allocate_conn(
+        &self,
+        use_ipv4: bool,
+        requested_port: u16,
+    ) -> Result<(Arc<dyn Conn + Send + Sync>, SocketAddr), turn::Error> {
+        let (conn, addr) = self.inner.allocate_conn(use_ipv4, requested_port).await?;
+        if self.private_allowed {
+            Ok((conn, addr))
+        } else {
+            Ok((Arc::new(PublicPeersOnly { inner: conn }), addr))
+        }
     }
 }
 
@@ -70,6 +170,39 @@ pub enum TurnError {
     Server(#[from] turn::Error),
 }
 
+#[cfg(test)]
+mod tests {
+    use super::is_public;
+
+    #[test]
+    fn only_public_unicast_addresses_are_relayed_to() {
+        let table = [
+            ("93.184.216.34", true),
+            ("2a00:1450:4001:82a::200e", true),
+            ("::ffff:93.184.216.34", true),
+            ("127.0.0.1", false),
+            ("10.1.2.3", false),
+            ("172.16.0.1", false),
+            ("192.168.178.1", false),
+            ("169.254.1.1", false),
+            ("100.64.0.1", false),
+            ("0.0.0.0", false),
+            ("0.1.2.3", false),
+            ("224.0.0.1", false),
+            ("255.255.255.255", false),
+            ("::1", false),
+            ("::", false),
+            ("fd00::1", false),
+            ("fe80::1", false),
+            ("::ffff:127.0.0.1", false),
+            ("ff02::1", false),
+        ];
+        for (ip, public) in table {
+            assert_eq!(is_public(ip.parse().unwrap()), public, "{ip}");
+        }
+    }
+}
+
 /// Starts the service when `ice.turn_enabled`, and returns what the browsers are given.
 pub async fn start(
     settings: &Settings,
@@ -93,10 +226,13 @@ pub async fn start(
     let server = Server::new(ServerConfig {
         conn_configs: vec![ConnConfig {
             conn: Arc::new(socket),
-            relay_addr_generator: Box::new(RelayAddressGeneratorStatic {
-                relay_address: ip,
-                address: ip.to_string(),
-                net: Arc::new(webrtc_util::vnet::net::Net::new(None)),
+            relay_addr_generator: Box::new(Relays {
+                inner: RelayAddressGeneratorStatic {
+                    relay_address: ip,
+                    address: ip.to_string(),
+                    net: Arc::new(webrtc_util::vnet::net::Net::new(None)),
+                },
+                private_allowed: ice.relay_to_private_addresses,
             }),
         }],
         realm: REALM.to_owned(),

@@ -77,3 +77,48 @@ async fn stun_answers_and_turn_relays_only_with_a_valid_unexpired_credential() {
     assert!(stale.allocate().await.is_err());
     stale.close().await.unwrap();
 }
+
+/// Relays the browser's credential allows, then sends one packet through the relay to a UDP
+/// socket on loopback; returns whether it arrived.
+async fn relayed_to_loopback(private_allowed: bool) -> bool {
+    let app =
+        crate::helpers::spawn_app_with(|s| s.ice.relay_to_private_addresses = private_allowed)
+            .await;
+    let server = app.turn_address.unwrap().to_string();
+    let servers = app.state.ice.servers(app.clock.now());
+    let turn = servers.iter().find(|s| s.url.starts_with("turn:")).unwrap();
+    let client = client(
+        &server,
+        turn.username.as_deref().unwrap(),
+        turn.credential.as_deref().unwrap(),
+    )
+    .await;
+    let relay = client.allocate().await.expect("allocation");
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    use webrtc_util::Conn;
+    relay
+        .send_to(b"hallo", peer.local_addr().unwrap())
+        .await
+        .expect("send through the relay");
+    let mut buf = [0u8; 16];
+    let arrived = tokio::time::timeout(
+        std::time::Duration::from_millis(800),
+        peer.recv_from(&mut buf),
+    )
+    .await
+    .is_ok_and(|r| r.is_ok_and(|(n, _)| &buf[..n] == b"hallo"));
+    client.close().await.unwrap();
+    arrived
+}
+
+#[tokio::test]
+async fn the_relay_reaches_loopback_only_where_that_is_switched_on() {
+    assert!(
+        relayed_to_loopback(true).await,
+        "local runs relay on loopback"
+    );
+    assert!(
+        !relayed_to_loopback(false).await,
+        "production refuses the server's own addresses"
+    );
+}
