@@ -170,39 +170,6 @@ pub enum TurnError {
     Server(#[from] turn::Error),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_public;
-
-    #[test]
-    fn only_public_unicast_addresses_are_relayed_to() {
-        let table = [
-            ("93.184.216.34", true),
-            ("2a00:1450:4001:82a::200e", true),
-            ("::ffff:93.184.216.34", true),
-            ("127.0.0.1", false),
-            ("10.1.2.3", false),
-            ("172.16.0.1", false),
-            ("192.168.178.1", false),
-            ("169.254.1.1", false),
-            ("100.64.0.1", false),
-            ("0.0.0.0", false),
-            ("0.1.2.3", false),
-            ("224.0.0.1", false),
-            ("255.255.255.255", false),
-            ("::1", false),
-            ("::", false),
-            ("fd00::1", false),
-            ("fe80::1", false),
-            ("::ffff:127.0.0.1", false),
-            ("ff02::1", false),
-        ];
-        for (ip, public) in table {
-            assert_eq!(is_public(ip.parse().unwrap()), public, "{ip}");
-        }
-    }
-}
-
 /// Starts the service when `ice.turn_enabled`, and returns what the browsers are given.
 pub async fn start(
     settings: &Settings,
@@ -260,4 +227,37 @@ pub async fn start(
     );
     tracing::info!(%address, "STUN/TURN service listening");
     Ok((Some(TurnService { server, address }), config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public;
+
+    #[test]
+    fn only_public_unicast_addresses_are_relayed_to() {
+        let table = [
+            ("93.184.216.34", true),
+            ("2a00:1450:4001:82a::200e", true),
+            ("::ffff:93.184.216.34", true),
+            ("127.0.0.1", false),
+            ("10.1.2.3", false),
+            ("172.16.0.1", false),
+            ("192.168.178.1", false),
+            ("169.254.1.1", false),
+            ("100.64.0.1", false),
+            ("0.0.0.0", false),
+            ("0.1.2.3", false),
+            ("224.0.0.1", false),
+            ("255.255.255.255", false),
+            ("::1", false),
+            ("::", false),
+            ("fd00::1", false),
+            ("fe80::1", false),
+            ("::ffff:127.0.0.1", false),
+            ("ff02::1", false),
+        ];
+        for (ip, public) in table {
+            assert_eq!(is_public(ip.parse().unwrap()), public, "{ip}");
+        }
+    }
 }
