@@ -13,10 +13,16 @@ scripts/wasm-size.sh "" BENCHMARKS.md
 
 port=$(free_port); data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT
-APP_ICE__TURN_PORT=0 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
-  RUST_LOG=warn "$server" &
-pid=$!
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
+# Starts the release server on a fresh database in $data and waits until it is ready.
+start_server() {
+  rm -rf "$data"/bench.db*
+  APP_ICE__TURN_PORT=0 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" \
+    APP_EMAIL__OUTBOX_DIR="$data/outbox" APP_APPLICATION__BASE_URL="http://127.0.0.1:$port" \
+    RUST_LOG=warn "$server" &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
+}
+start_server
 
 for path in / /datenschutz /health/ready; do
   echo "== GET $path (wrk -t2 -c16 -d10s)"
@@ -64,11 +70,7 @@ wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" \
 # doctor to the 1,000 of them waiting for the demo practice (delivery latency). A fresh
 # server, so the calendar appointments above do not count.
 kill "$pid"; wait "$pid" 2>/dev/null || true
-rm -rf "$data"/bench.db*
-APP_ICE__TURN_PORT=0 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/bench.db" APP_EMAIL__OUTBOX_DIR="$data/outbox" \
-  APP_APPLICATION__BASE_URL="http://127.0.0.1:$port" RUST_LOG=warn "$server" &
-pid=$!
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
+start_server
 cargo build --release --locked -p server --example waiting_room_load
 echo "== waiting room: 5000 idle sockets, note to 1000"
 load_out=$("$CARGO_TARGET_DIR/release/examples/waiting_room_load" "http://127.0.0.1:$port" "sqlite://$data/bench.db" "$pid" 5000 1000)

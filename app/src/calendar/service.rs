@@ -244,22 +244,35 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    queue_mail(
+    mail_and_commit(
         state,
-        &txn,
+        txn,
         &me.practice,
         &row,
         MailKind::Invitation,
         Some(&code),
     )
     .await?;
-    txn.commit().await?;
-    state.outbox.wake();
     tracing::info!(practice_id = %me.practice.id, appointment_id = %row.id, "appointment created");
     Ok(row.id)
 }
 
 /// Queues the patient's e-mail about `row` (in the caller's transaction).
+/// Queues the patient's e-mail in `txn`, commits it and wakes the e-mail worker.
+async fn mail_and_commit(
+    state: &AppState,
+    txn: sea_orm::DatabaseTransaction,
+    practice: &practice::Model,
+    row: &appointment::Model,
+    kind: MailKind,
+    code: Option<&AccessCode>,
+) -> Result<(), AccountError> {
+    queue_mail(state, &txn, practice, row, kind, code).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    Ok(())
+}
+
 async fn queue_mail(
     state: &AppState,
     conn: &impl ConnectionTrait,
@@ -354,17 +367,15 @@ pub async fn update(
         active.code_hash = Set(code.hash());
     }
     let row = active.update(&txn).await?;
-    queue_mail(
+    mail_and_commit(
         state,
-        &txn,
+        txn,
         &me.practice,
         &row,
         MailKind::Change,
         code.as_ref(),
     )
     .await?;
-    txn.commit().await?;
-    state.outbox.wake();
     tracing::info!(appointment_id = %row.id, new_code = code.is_some(), "appointment changed");
     Ok(true)
 }
@@ -440,17 +451,15 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let mut row = existing.clone();
     row.code_hash = code.hash();
     row.sequence += 1;
-    queue_mail(
+    mail_and_commit(
         state,
-        &txn,
+        txn,
         &me.practice,
         &row,
         MailKind::Invitation,
         Some(&code),
     )
     .await?;
-    txn.commit().await?;
-    state.outbox.wake();
     tracing::info!(appointment_id = %existing.id, "invitation sent again with a new code");
     Ok(true)
 }

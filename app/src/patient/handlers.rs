@@ -88,7 +88,7 @@ async fn measure_upstream(
 async fn leave(State(state): State<AppState>, session: Session) -> Response {
     let result = async {
         if let Some(current) = pass::current(&session).await? {
-            super::super::waiting_room::service::leave(&state, &current)
+            crate::waiting_room::service::leave(&state, &current)
                 .await
                 .map_err(|e| {
                     tracing::error!(error = %e, "leaving the waiting room failed");

@@ -93,3 +93,19 @@ pub async fn open_appointment(
         .await?
         .filter(|a| opens(pass, a, now)))
 }
+
+/// The pass in this session and the appointment it opens now, if both exist.
+pub async fn open_in_session(
+    session: &Session,
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<(PatientPass, appointment::Model)>, AppError> {
+    let Some(pass) = current(session).await? else {
+        return Ok(None);
+    };
+    let open = open_appointment(db, &pass, now).await.map_err(|e| {
+        tracing::error!(error = %e, "loading the patient's appointment failed");
+        AppError::Internal
+    })?;
+    Ok(open.map(|row| (pass, row)))
+}

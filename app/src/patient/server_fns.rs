@@ -13,23 +13,18 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
     let Some(session) = crate::practice::auth::request_session() else {
         return Ok(None);
     };
-    let Some(pass) = super::pass::current(&session).await? else {
-        return Ok(None);
-    };
-    let db_error = |e: sea_orm::DbErr| {
-        tracing::error!(error = %e, "loading the patient's room failed");
-        AppError::Internal
-    };
-    let Some(row) = super::pass::open_appointment(&state.db, &pass, state.clock.now())
-        .await
-        .map_err(db_error)?
+    let Some((_, row)) =
+        super::pass::open_in_session(&session, &state.db, state.clock.now()).await?
     else {
         return Ok(None);
     };
     let practice_name = practice::Entity::find_by_id(row.practice_id)
         .one(&state.db)
         .await
-        .map_err(db_error)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "loading the patient's practice failed");
+            AppError::Internal
+        })?
         .map(|p| p.name)
         .unwrap_or_default();
     let view = crate::waiting_room::service::patient_view(&row);

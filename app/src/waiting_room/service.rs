@@ -11,18 +11,12 @@ use crate::entities::{appointment, practice_user};
 use crate::patient::name::PatientName;
 use crate::patient::pass::{self, PatientPass};
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::types::Role;
 use crate::state::AppState;
 use crate::time::{berlin_date, german_long_date, german_time};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
-
-/// Whether this person may see and admit the practice's patients (not the Praxisteam).
-pub fn holds_calls(role: Role) -> bool {
-    role.holds_calls()
-}
 
 /// The patient's own view of their appointment.
 pub fn patient_view(row: &appointment::Model) -> PatientView {
@@ -51,29 +45,28 @@ pub fn arrived_now(row: &appointment::Model) -> bool {
         .is_some_and(|arrived| row.entry_valid_after.is_none_or(|t| arrived > t))
 }
 
-/// The patient's socket opened: the arrival time is set once per stay (a reload keeps it).
-/// `None` when the pass no longer opens the appointment.
+/// The patient's socket opened on `row` (as the pass opened it): the arrival time is set once
+/// per stay (a reload keeps it). `None` when the pass no longer opens the appointment.
 pub async fn arrive(
     state: &AppState,
     pass: &PatientPass,
+    row: appointment::Model,
 ) -> Result<Option<appointment::Model>, DbErr> {
-    let now = state.clock.now();
-    let Some(row) = pass::open_appointment(&state.db, pass, now).await? else {
-        return Ok(None);
-    };
-    if !arrived_now(&row) {
-        appointment::Entity::update_many()
-            .col_expr(appointment::Column::ArrivedAt, Expr::value(now))
-            .filter(appointment::Column::Id.eq(row.id))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(appointment::Column::ArrivedAt.is_null())
-                    .add(appointment::Column::ArrivedAt.lte(row.entry_valid_after)),
-            )
-            .exec(&state.db)
-            .await?;
-        tracing::info!(appointment_id = %row.id, "patient entered the waiting room");
+    if arrived_now(&row) {
+        return Ok(Some(row));
     }
+    let now = state.clock.now();
+    appointment::Entity::update_many()
+        .col_expr(appointment::Column::ArrivedAt, Expr::value(now))
+        .filter(appointment::Column::Id.eq(row.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(appointment::Column::ArrivedAt.is_null())
+                .add(appointment::Column::ArrivedAt.lte(row.entry_valid_after)),
+        )
+        .exec(&state.db)
+        .await?;
+    tracing::info!(appointment_id = %row.id, "patient entered the waiting room");
     pass::open_appointment(&state.db, pass, now).await
 }
 
@@ -244,7 +237,7 @@ pub async fn act(
 ) -> Result<Option<ServerMessage>, ErrorCode> {
     use appointment::Column as C;
     use sea_orm::Condition;
-    if !holds_calls(me.role) {
+    if !me.role.holds_calls() {
         return Err(ErrorCode::NotAllowed);
     }
     let now = state.clock.now();

@@ -6,8 +6,10 @@
 
 use super::service;
 use crate::call::types::{
-    parse_client_message, Envelope, ErrorCode, PatientPhase, ServerMessage, SIGNAL_PATH,
+    parse_client_message, ClientMessage, Envelope, ErrorCode, PatientPhase, ServerMessage,
+    SIGNAL_PATH,
 };
+use crate::entities::appointment;
 use crate::error::AppError;
 use crate::patient::pass::{self, PatientPass};
 use crate::practice::auth::{current_user, CurrentUser};
@@ -54,7 +56,8 @@ struct Side {
 
 enum Caller {
     Doctor(Box<CurrentUser>),
-    Patient(PatientPass),
+    /// The pass and the appointment it opened at the handshake.
+    Patient(PatientPass, Box<appointment::Model>),
 }
 
 /// Browsers always send `Origin` with a WebSocket handshake; a page of another site must not
@@ -71,24 +74,15 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 async fn identify(state: &AppState, session: &Session, side: &Side) -> Result<Caller, AppError> {
     let now = state.clock.now();
     if side.seite == "patient" {
-        let pass = pass::current(session)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        let open = pass::open_appointment(&state.db, &pass, now)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "loading the patient's appointment failed");
-                AppError::Internal
-            })?;
-        return match open {
-            Some(_) => Ok(Caller::Patient(pass)),
+        return match pass::open_in_session(session, &state.db, now).await? {
+            Some((pass, row)) => Ok(Caller::Patient(pass, Box::new(row))),
             None => Err(AppError::Unauthorized),
         };
     }
     let me = current_user(session, &state.db, now)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if service::holds_calls(me.role) {
+    if me.role.holds_calls() {
         Ok(Caller::Doctor(Box::new(me)))
     } else {
         Err(AppError::Forbidden)
@@ -118,18 +112,16 @@ async fn upgrade(
             let connection = Connection::new(socket);
             match caller {
                 Caller::Doctor(me) => serve_doctor(state, connection, *me, session).await,
-                Caller::Patient(pass) => serve_patient(state, connection, pass, session).await,
+                Caller::Patient(pass, row) => {
+                    serve_patient(state, connection, pass, *row, session).await
+                }
             }
         })
 }
 
-/// What a frame from the browser turned out to be.
-enum Incoming {
-    Message(crate::call::types::ClientMessage),
-    Refused(ErrorCode),
-    /// Control frames: nothing to do.
-    Nothing,
-    Closed,
+/// Ticks every `period`, the first time one period from now.
+fn every(period: Duration) -> tokio::time::Interval {
+    tokio::time::interval_at(tokio::time::Instant::now() + period, period)
 }
 
 /// One socket with its limits.
@@ -163,44 +155,48 @@ impl Connection {
         }
     }
 
-    /// Waits for the next frame and judges it.
-    async fn receive(&mut self) -> Incoming {
-        let frame = match self.socket.recv().await {
-            Some(Ok(frame)) => frame,
-            Some(Err(e)) => {
-                tracing::debug!(error = %e, "signalling socket read error");
-                return Incoming::Closed;
+    /// The next message from the browser, or why it was refused; `None` when the socket is
+    /// closed (or closed for too many refusals). Control frames only count as a sign of life.
+    /// Cancel-safe: it only awaits the socket's next frame.
+    async fn receive(&mut self) -> Option<Result<ClientMessage, ErrorCode>> {
+        loop {
+            let frame = match self.socket.recv().await? {
+                Ok(frame) => frame,
+                Err(e) => {
+                    tracing::debug!(error = %e, "signalling socket read error");
+                    return None;
+                }
+            };
+            let now = Instant::now();
+            self.heard = now;
+            let text = match frame {
+                Message::Text(text) => text,
+                Message::Binary(_) => return self.refuse(ErrorCode::Malformed),
+                Message::Close(_) => return None,
+                Message::Ping(_) | Message::Pong(_) => continue,
+            };
+            self.tokens = (self.tokens
+                + now.duration_since(self.refilled).as_secs_f64() * PER_SECOND)
+                .min(BURST);
+            self.refilled = now;
+            if self.tokens < 1.0 {
+                return self.refuse(ErrorCode::RateLimited);
             }
-            None => return Incoming::Closed,
-        };
-        let now = Instant::now();
-        self.heard = now;
-        let text = match frame {
-            Message::Text(text) => text,
-            Message::Binary(_) => return self.refuse(ErrorCode::Malformed),
-            Message::Close(_) => return Incoming::Closed,
-            Message::Ping(_) | Message::Pong(_) => return Incoming::Nothing,
-        };
-        self.tokens =
-            (self.tokens + now.duration_since(self.refilled).as_secs_f64() * PER_SECOND).min(BURST);
-        self.refilled = now;
-        if self.tokens < 1.0 {
-            return self.refuse(ErrorCode::RateLimited);
-        }
-        self.tokens -= 1.0;
-        match parse_client_message(text.as_str()) {
-            Ok(message) => Incoming::Message(message),
-            Err(code) => self.refuse(code),
+            self.tokens -= 1.0;
+            return match parse_client_message(text.as_str()) {
+                Ok(message) => Some(Ok(message)),
+                Err(code) => self.refuse(code),
+            };
         }
     }
 
-    fn refuse(&mut self, code: ErrorCode) -> Incoming {
+    fn refuse(&mut self, code: ErrorCode) -> Option<Result<ClientMessage, ErrorCode>> {
         self.strikes += 1;
         if self.strikes > STRIKES {
             tracing::info!("signalling socket closed after too many refused messages");
-            Incoming::Closed
+            None
         } else {
-            Incoming::Refused(code)
+            Some(Err(code))
         }
     }
 
@@ -242,10 +238,7 @@ async fn serve_doctor(
     if !send_roster(&state, &mut connection, &me).await {
         return;
     }
-    let mut ping = tokio::time::interval(PING_EVERY);
-    let mut refresh = tokio::time::interval(REFRESH_EVERY);
-    ping.tick().await;
-    refresh.tick().await;
+    let (mut ping, mut refresh) = (every(PING_EVERY), every(REFRESH_EVERY));
     loop {
         tokio::select! {
             changed = changes.changed() => {
@@ -253,26 +246,20 @@ async fn serve_doctor(
                     break;
                 }
             }
-            incoming = connection.receive() => match incoming {
-                Incoming::Message(message) => {
-                    let reply = match service::act(&state, &me, message).await {
-                        Ok(reply) => reply,
-                        Err(code) => Some(ServerMessage::Error { code }),
-                    };
-                    if let Some(reply) = reply {
-                        if !connection.send(reply).await {
-                            break;
-                        }
-                    }
-                }
-                Incoming::Refused(code) => {
-                    if !connection.send(ServerMessage::Error { code }).await {
+            incoming = connection.receive() => {
+                let reply = match incoming {
+                    None => break,
+                    Some(Ok(message)) => service::act(&state, &me, message)
+                        .await
+                        .unwrap_or_else(|code| Some(ServerMessage::Error { code })),
+                    Some(Err(code)) => Some(ServerMessage::Error { code }),
+                };
+                if let Some(reply) = reply {
+                    if !connection.send(reply).await {
                         break;
                     }
                 }
-                Incoming::Nothing => {}
-                Incoming::Closed => break,
-            },
+            }
             _ = ping.tick() => {
                 if !connection.ping().await {
                     break;
@@ -301,7 +288,8 @@ impl Drop for Presence {
         let rooms = self.state.rooms.clone();
         let (practice, appointment) = (self.pass.practice_id, self.pass.appointment_id);
         rooms.patient_disconnected(practice, appointment);
-        rooms.practice_changed(practice);
+        // Within the grace the patient still counts as present; the doctors' lists change
+        // only after it (leave, removal and end tell them at once themselves).
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
                 tokio::time::sleep(super::rooms::RECONNECT_GRACE + Duration::from_millis(100))
@@ -316,9 +304,10 @@ async fn serve_patient(
     state: AppState,
     mut connection: Connection,
     pass: PatientPass,
+    row: appointment::Model,
     session: Session,
 ) {
-    let row = match service::arrive(&state, &pass).await {
+    let row = match service::arrive(&state, &pass, row).await {
         Ok(Some(row)) => row,
         Ok(None) => return,
         Err(e) => {
@@ -339,10 +328,7 @@ async fn serve_patient(
     if !connection.send(ServerMessage::WaitingRoom(view)).await {
         return;
     }
-    let mut ping = tokio::time::interval(PING_EVERY);
-    let mut refresh = tokio::time::interval(REFRESH_EVERY);
-    ping.tick().await;
-    refresh.tick().await;
+    let (mut ping, mut refresh) = (every(PING_EVERY), every(REFRESH_EVERY));
     loop {
         tokio::select! {
             changed = views.changed() => {
@@ -364,21 +350,17 @@ async fn serve_patient(
                     break;
                 }
             }
-            incoming = connection.receive() => match incoming {
-                // Patients send nothing in this protocol version (the call adds signals).
-                Incoming::Message(_) => {
-                    if !connection.send(ServerMessage::Error { code: ErrorCode::NotAllowed }).await {
-                        break;
-                    }
+            incoming = connection.receive() => {
+                let code = match incoming {
+                    None => break,
+                    // Patients send nothing in this protocol version (the call adds signals).
+                    Some(Ok(_)) => ErrorCode::NotAllowed,
+                    Some(Err(code)) => code,
+                };
+                if !connection.send(ServerMessage::Error { code }).await {
+                    break;
                 }
-                Incoming::Refused(code) => {
-                    if !connection.send(ServerMessage::Error { code }).await {
-                        break;
-                    }
-                }
-                Incoming::Nothing => {}
-                Incoming::Closed => break,
-            },
+            }
             _ = ping.tick() => {
                 if !connection.ping().await {
                     break;
