@@ -25,6 +25,8 @@ pub struct AppState {
     pub ice: Arc<crate::call::ice::IceConfig>,
     /// Open waiting-room sockets and who must hear about a change.
     pub rooms: Arc<dyn crate::waiting_room::rooms::Rooms>,
+    /// The two seats of each running call.
+    pub calls: Arc<crate::call::relay::CallRelay>,
 }
 
 /// The `AppState` of the current server function call.

@@ -7,6 +7,7 @@ mod m20261123_000002_create_accounts;
 mod m20261123_000003_create_appointments;
 mod m20261123_000004_create_availability;
 mod m20261123_000005_create_waiting_room;
+mod m20261123_000006_create_call_times;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_appointments::Migration),
             Box::new(m20261123_000004_create_availability::Migration),
             Box::new(m20261123_000005_create_waiting_room::Migration),
+            Box::new(m20261123_000006_create_call_times::Migration),
         ]
     }
 }

@@ -88,6 +88,7 @@ async fn book(
             finished_at: Set(None),
             doctor_note: Set(None),
             entry_valid_after: Set(None),
+            call_started_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -154,6 +154,7 @@ impl Application {
             passwords: PasswordHasher::per_core(),
             outbox: OutboxSignal::default(),
             rooms: Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
+            calls: Arc::default(),
             ice: Arc::new(ice),
         };
         if state.settings.demo.enabled {

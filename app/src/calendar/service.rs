@@ -239,6 +239,7 @@ pub async fn create(
         finished_at: Set(None),
         doctor_note: Set(None),
         entry_valid_after: Set(None),
+        call_started_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

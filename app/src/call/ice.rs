@@ -3,7 +3,7 @@
 //! password base64(HMAC-SHA1(secret, username))). The secret never leaves the server; the
 //! embedded TURN service checks the same rule.
 
-use crate::patient::types::IceServer;
+use crate::call::types::IceServer;
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};

@@ -338,7 +338,7 @@ pub struct IceResult {
 
 /// Gathers connection candidates with the given STUN/TURN servers (at most `timeout_ms`).
 pub async fn gather_candidates(
-    servers: &[crate::patient::types::IceServer],
+    servers: &[crate::call::types::IceServer],
     timeout_ms: u32,
 ) -> Option<IceResult> {
     let configuration = RtcConfiguration::new();

@@ -1,10 +1,12 @@
-//! The consultation itself: the typed signalling protocol shared by browser and server. The
-//! WebRTC call in the browser follows in issue 7.
+//! The consultation itself: the typed signalling protocol shared by browser and server, the
+//! server's relay between the two seats of a call, and the WebRTC call in the browser.
 
 pub mod types;
 
 #[cfg(feature = "ssr")]
 pub mod ice;
+#[cfg(feature = "ssr")]
+pub mod relay;
 
 #[cfg(feature = "hydrate")]
 pub mod client;

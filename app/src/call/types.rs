@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The version both sides speak; a message with another version is refused.
 pub const PROTOCOL_VERSION: u32 = 1;
 /// The largest message (JSON text) either side accepts.
-pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
+/// The longest page instance id a browser may send with [`ClientMessage::JoinCall`].
+pub const INSTANCE_MAX_CHARS: usize = 64;
 /// The longest message a doctor can send into the waiting room.
 pub const NOTE_MAX_CHARS: usize = 200;
 /// The path of the signalling socket.
@@ -47,6 +49,57 @@ pub enum ClientMessage {
     Remove { appointment: String },
     /// Doctor: the consultation is over.
     Finish { appointment: String },
+    /// Either side, once in the call: take this side's seat. `instance` is a random id of the
+    /// page (its peer connection); a reconnect of the same page sends the same id, a reload a
+    /// new one.
+    JoinCall { instance: String },
+    /// Either side, in the call: a WebRTC negotiation message for the other browser.
+    Signal { signal: Signal },
+    /// Either side, in the call: "Sprechstunde beenden".
+    Hangup,
+}
+
+/// A WebRTC negotiation message, passed unchanged from one browser to the other. The server
+/// reads none of it; media never passes the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signal {
+    /// An SDP offer or answer.
+    Description { sdp_type: SdpType, sdp: String },
+    /// One ICE candidate (`candidate` empty: the end of the candidates).
+    Candidate {
+        candidate: String,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+    },
+}
+
+/// The two kinds of session description that travel (a rollback stays in the browser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SdpType {
+    Offer,
+    Answer,
+}
+
+/// A STUN or TURN server for the browser's connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub url: String,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// Why a call ended, for the doctor's end screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum CallEnd {
+    /// The consultation is over; start and end as "14:31" (Berlin).
+    Finished { started: String, ended: String },
+    /// The doctor sent the patient back to the waiting room.
+    BackToWaiting,
+    /// The patient left or was removed.
+    PatientLeft,
 }
 
 /// Server → browser.
@@ -61,6 +114,21 @@ pub enum ServerMessage {
     Admitted { appointment: String },
     /// Either side: the last message was refused.
     Error { code: ErrorCode },
+    /// Either side, after [`ClientMessage::JoinCall`]: the seat is yours. `polite` says who
+    /// gives way when both offer at once (the patient); `ice_servers` carry this call's
+    /// short-lived TURN credential.
+    CallReady {
+        polite: bool,
+        ice_servers: Vec<IceServer>,
+    },
+    /// The other side joined the call (or joined again after a reload: a new `instance`).
+    PeerJoined { instance: String },
+    /// The other side's page closed or lost its connection.
+    PeerLeft,
+    /// A negotiation message from the other side.
+    Signal { signal: Signal },
+    /// The call is over.
+    CallEnded(CallEnd),
 }
 
 /// What a patient sees of their own appointment; nothing about anybody else.
@@ -165,6 +233,27 @@ pub enum ErrorCode {
     InvalidNote,
     /// The server could not do it; try again.
     Internal,
+    /// This call is already open on both sides (or in another window of this side).
+    CallBusy,
+    /// Signals and hang-up need a joined call first.
+    NotInCall,
+}
+
+impl ErrorCode {
+    /// The Fluent key of the message the page shows for it.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::RateLimited => "signal-error-rate",
+            Self::UnknownAppointment => "signal-error-unknown",
+            Self::WrongState => "signal-error-state",
+            Self::InvalidNote => "signal-error-note",
+            Self::NotAllowed => "signal-error-not-allowed",
+            Self::Malformed | Self::TooLarge | Self::UnsupportedVersion => "signal-error-reload",
+            Self::Internal => "signal-error-internal",
+            Self::CallBusy => "signal-error-busy",
+            Self::NotInCall => "signal-error-not-in-call",
+        }
+    }
 }
 
 /// Reads one text frame: size, JSON, version.
@@ -183,6 +272,59 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, ErrorCode> {
     serde_json::from_str::<Envelope<ClientMessage>>(text)
         .map(|e| e.message)
         .map_err(|_| ErrorCode::Malformed)
+}
+
+/// Whether a page instance id is acceptable: 1 to [`INSTANCE_MAX_CHARS`] letters, digits or `-`.
+pub fn valid_instance(instance: &str) -> bool {
+    !instance.is_empty()
+        && instance.len() <= INSTANCE_MAX_CHARS
+        && instance
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The DTLS fingerprints (`a=fingerprint:` lines) of an SDP, as `"sha-256 AB:CD:…"`, upper case.
+pub fn sdp_fingerprints(sdp: &str) -> Vec<String> {
+    let mut found: Vec<String> = sdp
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("a=fingerprint:"))
+        .map(|value| {
+            let mut parts = value.split_whitespace();
+            let algorithm = parts.next().unwrap_or_default().to_ascii_lowercase();
+            let digest = parts.next().unwrap_or_default().to_ascii_uppercase();
+            format!("{algorithm} {digest}")
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// What both sides hash for the verification code: their own and the other's fingerprints,
+/// sorted, so both compute the same text when (and only when) each sees the other's real
+/// certificate. `None` without a fingerprint on either side.
+pub fn verification_input(local_sdp: &str, remote_sdp: &str) -> Option<String> {
+    let local = sdp_fingerprints(local_sdp);
+    let remote = sdp_fingerprints(remote_sdp);
+    if local.is_empty() || remote.is_empty() {
+        return None;
+    }
+    let mut all = [local.join(","), remote.join(",")];
+    all.sort();
+    Some(format!(
+        "sprechzimmer-verification-v1|{}|{}",
+        all[0], all[1]
+    ))
+}
+
+/// Six digits from a SHA-256 digest of [`verification_input`], shown as "123 456".
+pub fn verification_code(digest: &[u8]) -> String {
+    let mut first = [0u8; 8];
+    for (slot, byte) in first.iter_mut().zip(digest) {
+        *slot = *byte;
+    }
+    let number = u64::from_be_bytes(first) % 1_000_000;
+    format!("{:03} {:03}", number / 1000, number % 1000)
 }
 
 /// A note as the doctor typed it: trimmed, 1 to [`NOTE_MAX_CHARS`] characters, one line.
@@ -325,6 +467,124 @@ mod tests {
                 code: ErrorCode::WrongState
             }
         );
+    }
+
+    #[test]
+    fn call_messages_have_their_wire_form() {
+        both_ways_client(
+            ClientMessage::JoinCall {
+                instance: "a1b2".into(),
+            },
+            json!({"v": 1, "type": "join_call", "instance": "a1b2"}),
+        );
+        both_ways_client(
+            ClientMessage::Signal {
+                signal: Signal::Description {
+                    sdp_type: SdpType::Offer,
+                    sdp: "v=0".into(),
+                },
+            },
+            json!({"v": 1, "type": "signal", "signal": {"kind": "description", "sdp_type": "offer", "sdp": "v=0"}}),
+        );
+        both_ways_client(
+            ClientMessage::Signal {
+                signal: Signal::Candidate {
+                    candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_m_line_index: Some(0),
+                },
+            },
+            json!({"v": 1, "type": "signal", "signal": {"kind": "candidate",
+                   "candidate": "candidate:1 1 udp 1 127.0.0.1 5000 typ host",
+                   "sdp_mid": "0", "sdp_m_line_index": 0}}),
+        );
+        both_ways_client(ClientMessage::Hangup, json!({"v": 1, "type": "hangup"}));
+        assert_eq!(
+            wire(ServerMessage::CallReady {
+                polite: true,
+                ice_servers: vec![IceServer {
+                    url: "turn:h:3478?transport=udp".into(),
+                    username: Some("1:x".into()),
+                    credential: Some("p".into()),
+                }],
+            }),
+            json!({"v": 1, "type": "call_ready", "polite": true, "ice_servers": [
+                {"url": "turn:h:3478?transport=udp", "username": "1:x", "credential": "p"}]})
+        );
+        assert_eq!(
+            wire(ServerMessage::PeerJoined {
+                instance: "c3".into()
+            }),
+            json!({"v": 1, "type": "peer_joined", "instance": "c3"})
+        );
+        assert_eq!(
+            wire(ServerMessage::PeerLeft),
+            json!({"v": 1, "type": "peer_left"})
+        );
+        assert_eq!(
+            wire(ServerMessage::CallEnded(CallEnd::Finished {
+                started: "14:31".into(),
+                ended: "14:45".into()
+            })),
+            json!({"v": 1, "type": "call_ended", "reason": "finished", "started": "14:31", "ended": "14:45"})
+        );
+        assert_eq!(
+            wire(ServerMessage::CallEnded(CallEnd::BackToWaiting)),
+            json!({"v": 1, "type": "call_ended", "reason": "back_to_waiting"})
+        );
+        assert_eq!(
+            wire(ServerMessage::Error {
+                code: ErrorCode::CallBusy
+            }),
+            json!({"v": 1, "type": "error", "code": "call_busy"})
+        );
+    }
+
+    #[test]
+    fn instance_ids_are_short_and_plain() {
+        assert!(valid_instance("0f8e-11aa"));
+        assert!(valid_instance(&"a".repeat(INSTANCE_MAX_CHARS)));
+        assert!(!valid_instance(""));
+        assert!(!valid_instance(&"a".repeat(INSTANCE_MAX_CHARS + 1)));
+        assert!(!valid_instance("a b"));
+        assert!(!valid_instance("<script>"));
+    }
+
+    const DOCTOR_SDP: &str = "v=0\r\na=fingerprint:sha-256 ab:cd:EF\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:sha-256 AB:CD:EF\r\n";
+    const PATIENT_SDP: &str = "v=0\na=fingerprint:SHA-256 12:34:56\n";
+
+    #[test]
+    fn fingerprints_are_read_from_the_sdp_normalised() {
+        assert_eq!(sdp_fingerprints(DOCTOR_SDP), vec!["sha-256 AB:CD:EF"]);
+        assert_eq!(sdp_fingerprints(PATIENT_SDP), vec!["sha-256 12:34:56"]);
+        assert!(sdp_fingerprints("v=0").is_empty());
+    }
+
+    #[test]
+    fn both_sides_hash_the_same_text_and_a_man_in_the_middle_changes_it() {
+        use sha2::{Digest, Sha256};
+        let doctor = verification_input(DOCTOR_SDP, PATIENT_SDP).unwrap();
+        let patient = verification_input(PATIENT_SDP, DOCTOR_SDP).unwrap();
+        assert_eq!(doctor, patient);
+        let code = |text: &str| verification_code(&Sha256::digest(text.as_bytes()));
+        // Someone in the middle shows each side their own certificate instead.
+        let mitm = "v=0\na=fingerprint:sha-256 99:99:99\n";
+        let doctor_sees = verification_input(DOCTOR_SDP, mitm).unwrap();
+        let patient_sees = verification_input(PATIENT_SDP, mitm).unwrap();
+        assert_ne!(code(&doctor_sees), code(&patient_sees));
+        assert_eq!(code(&doctor), code(&patient));
+        assert_eq!(verification_input(DOCTOR_SDP, "v=0"), None);
+    }
+
+    #[test]
+    fn the_code_is_six_digits_in_two_groups() {
+        assert_eq!(verification_code(&[0; 32]), "000 000");
+        // 0x0000_0000_0001_E240 = 123456
+        assert_eq!(
+            verification_code(&[0, 0, 0, 0, 0, 1, 0xE2, 0x40]),
+            "123 456"
+        );
+        assert_eq!(verification_code(&[0xFF; 32]).len(), 7);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Model {
     pub doctor_note: Option<String>,
     /// Patient sessions from before this moment no longer open the room (removal, end).
     pub entry_valid_after: Option<DateTimeUtc>,
+    /// When the doctor first let the patient in (kept when sent back to the waiting room).
+    pub call_started_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

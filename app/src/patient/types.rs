@@ -2,13 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A STUN or TURN server for the browser's connection checks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IceServer {
-    pub url: String,
-    pub username: Option<String>,
-    pub credential: Option<String>,
-}
+pub use crate::call::types::IceServer;
 
 /// The room behind a valid patient pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

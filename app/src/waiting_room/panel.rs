@@ -193,7 +193,7 @@ pub fn WaitingPanel() -> impl IntoView {
                 </div>
                 <p class="notice error" role="alert" hidden=move || !live.lost.get()>{t.t("panel-link-lost")}</p>
                 <p class="notice error" role="alert" hidden=move || live.error.get().is_none()>
-                    {move || live.error.get().map(|code| use_i18n().t(error_key(code)))}
+                    {move || live.error.get().map(|code| use_i18n().t(code.message_key()))}
                 </p>
                 <p class="visually-hidden" aria-live="assertive">{move || live.announcement.get()}</p>
                 {move || match live.roster.get() {
@@ -216,21 +216,6 @@ pub fn WaitingPanel() -> impl IntoView {
                 </datalist>
             </div>
         </details>
-    }
-}
-
-/// The Fluent key of the message for a refused action.
-fn error_key(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::RateLimited => "signal-error-rate",
-        ErrorCode::UnknownAppointment => "signal-error-unknown",
-        ErrorCode::WrongState => "signal-error-state",
-        ErrorCode::InvalidNote => "signal-error-note",
-        ErrorCode::NotAllowed => "signal-error-not-allowed",
-        ErrorCode::Malformed | ErrorCode::TooLarge | ErrorCode::UnsupportedVersion => {
-            "signal-error-reload"
-        }
-        ErrorCode::Internal => "signal-error-internal",
     }
 }
 

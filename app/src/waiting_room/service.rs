@@ -4,7 +4,7 @@
 
 use crate::calendar::service::{berlin_to_utc, CANCELLED};
 use crate::call::types::{
-    clean_note, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
+    clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
     RosterStatus, ServerMessage,
 };
 use crate::entities::{appointment, practice_user};
@@ -85,6 +85,7 @@ pub async fn leave(state: &AppState, pass: &PatientPass) -> Result<(), DbErr> {
         .exec(&state.db)
         .await?;
     tracing::info!(appointment_id = %pass.appointment_id, "patient left the waiting room");
+    state.calls.end(pass.appointment_id, CallEnd::PatientLeft);
     if let Some(row) = appointment::Entity::find_by_id(pass.appointment_id)
         .one(&state.db)
         .await?
@@ -251,14 +252,11 @@ pub async fn act(
                 .add(C::ArrivedAt.is_not_null())
                 .add(C::AdmittedAt.is_null())
                 .add(C::FinishedAt.is_null());
-            change_if(
-                state,
-                &row,
-                guard,
-                vec![set(C::AdmittedAt, Some(now))],
-                None,
-            )
-            .await?;
+            let change = vec![
+                set(C::AdmittedAt, Some(now)),
+                (C::CallStartedAt, Expr::col(C::CallStartedAt).if_null(now)),
+            ];
+            change_if(state, &row, guard, change, None).await?;
             tracing::info!(appointment_id = %row.id, doctor_id = %me.user.id, "patient admitted");
             Ok(Some(ServerMessage::Admitted { appointment }))
         }
@@ -289,6 +287,7 @@ pub async fn act(
                 .add(C::AdmittedAt.is_not_null())
                 .add(C::FinishedAt.is_null());
             change_if(state, &row, guard, vec![set(C::AdmittedAt, None)], None).await?;
+            state.calls.end(row.id, CallEnd::BackToWaiting);
             Ok(None)
         }
         ClientMessage::Remove { appointment } => {
@@ -303,22 +302,57 @@ pub async fn act(
                 set(C::EntryValidAfter, Some(now)),
             ];
             change_if(state, &row, guard, change, Some(PatientPhase::Removed)).await?;
+            state.calls.end(row.id, CallEnd::PatientLeft);
             tracing::info!(appointment_id = %row.id, "patient removed from the waiting room");
             Ok(None)
         }
         ClientMessage::Finish { appointment } => {
             let row = own_appointment(state, me, &appointment).await?;
-            let guard = Condition::all()
-                .add(C::ArrivedAt.is_not_null())
-                .add(C::FinishedAt.is_null());
-            let change = vec![
-                set(C::FinishedAt, Some(now)),
-                set(C::EntryValidAfter, Some(now)),
-            ];
-            change_if(state, &row, guard, change, None).await?;
-            tracing::info!(appointment_id = %row.id, "consultation finished");
+            finish(state, &row).await?;
             Ok(None)
         }
+        ClientMessage::JoinCall { .. } | ClientMessage::Signal { .. } | ClientMessage::Hangup => {
+            Err(ErrorCode::NotInCall)
+        }
+    }
+}
+
+/// The consultation is over (the doctor ended it, or either side hung up): the end time is
+/// stored, the patient's entry ends, both call pages hear it with start and end.
+pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), ErrorCode> {
+    use appointment::Column as C;
+    let now = state.clock.now();
+    let guard = sea_orm::Condition::all()
+        .add(C::ArrivedAt.is_not_null())
+        .add(C::FinishedAt.is_null());
+    let change = vec![
+        set(C::FinishedAt, Some(now)),
+        set(C::EntryValidAfter, Some(now)),
+    ];
+    change_if(state, row, guard, change, None).await?;
+    let started = row.call_started_at.or(row.admitted_at).unwrap_or(now);
+    state.calls.end(
+        row.id,
+        CallEnd::Finished {
+            started: german_time(started),
+            ended: german_time(now),
+        },
+    );
+    tracing::info!(appointment_id = %row.id, "consultation finished");
+    Ok(())
+}
+
+/// The doctor's own appointment that is in a call now (let in, not finished).
+pub async fn call_of_doctor(
+    state: &AppState,
+    me: &CurrentUser,
+    id: Uuid,
+) -> Result<appointment::Model, ErrorCode> {
+    let row = own_appointment(state, me, &id.to_string()).await?;
+    if row.admitted_at.is_some() && row.finished_at.is_none() {
+        Ok(row)
+    } else {
+        Err(ErrorCode::WrongState)
     }
 }
 

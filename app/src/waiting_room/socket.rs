@@ -5,9 +5,10 @@
 //! patients cost little memory.
 
 use super::service;
+use crate::call::relay::{CallEvent, Seat, Side as CallSide};
 use crate::call::types::{
-    parse_client_message, ClientMessage, Envelope, ErrorCode, PatientPhase, ServerMessage,
-    SIGNAL_PATH,
+    parse_client_message, valid_instance, ClientMessage, Envelope, ErrorCode, PatientPhase,
+    ServerMessage, Signal, SIGNAL_PATH,
 };
 use crate::entities::appointment;
 use crate::error::AppError;
@@ -47,15 +48,18 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(SIGNAL_PATH, get(upgrade))
 }
 
-/// Which page opens the socket: `?seite=patient` for the patient, otherwise the practice.
+/// Which page opens the socket: `?seite=patient` for the patient, `?seite=gespraech&termin=…`
+/// for the doctor's call page, otherwise the practice's waiting list.
 #[derive(Debug, serde::Deserialize, Default)]
 #[serde(default)]
 struct Side {
     seite: String,
+    termin: Option<uuid::Uuid>,
 }
 
 enum Caller {
-    Doctor(Box<CurrentUser>),
+    /// The doctor's waiting list (`None`) or call page (the appointment).
+    Doctor(Box<CurrentUser>, Option<uuid::Uuid>),
     /// The pass and the appointment it opened at the handshake.
     Patient(PatientPass, Box<appointment::Model>),
 }
@@ -82,10 +86,13 @@ async fn identify(state: &AppState, session: &Session, side: &Side) -> Result<Ca
     let me = current_user(session, &state.db, now)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if me.role.holds_calls() {
-        Ok(Caller::Doctor(Box::new(me)))
-    } else {
-        Err(AppError::Forbidden)
+    if !me.role.holds_calls() {
+        return Err(AppError::Forbidden);
+    }
+    match (side.seite.as_str(), side.termin) {
+        ("gespraech", Some(call)) => Ok(Caller::Doctor(Box::new(me), Some(call))),
+        ("gespraech", None) => Err(AppError::BadRequest),
+        _ => Ok(Caller::Doctor(Box::new(me), None)),
     }
 }
 
@@ -111,7 +118,9 @@ async fn upgrade(
         .on_upgrade(move |socket| async move {
             let connection = Connection::new(socket);
             match caller {
-                Caller::Doctor(me) => serve_doctor(state, connection, *me, session).await,
+                Caller::Doctor(me, call) => {
+                    serve_doctor(state, connection, *me, session, call).await
+                }
                 Caller::Patient(pass, row) => {
                     serve_patient(state, connection, pass, *row, session).await
                 }
@@ -213,6 +222,88 @@ impl Connection {
     }
 }
 
+/// The call part of a socket: the seat once the page joined.
+struct CallPart {
+    side: CallSide,
+    appointment: uuid::Uuid,
+    seat: Option<Seat>,
+}
+
+impl CallPart {
+    fn new(side: CallSide, appointment: uuid::Uuid) -> Self {
+        Self {
+            side,
+            appointment,
+            seat: None,
+        }
+    }
+
+    /// The next event of the seat; never ready while the page has none.
+    async fn next_event(&mut self) -> Option<CallEvent> {
+        match &mut self.seat {
+            Some(seat) => seat.events.recv().await,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Takes the seat: the page's ICE servers (with a fresh TURN credential for this call)
+    /// and, if the other side is there, who it is.
+    fn join(&mut self, state: &AppState, instance: &str) -> Result<Vec<ServerMessage>, ErrorCode> {
+        if !valid_instance(instance) {
+            return Err(ErrorCode::Malformed);
+        }
+        // A second join of the same socket gives up the first seat.
+        self.seat = None;
+        let (seat, peer) = state
+            .calls
+            .join(self.appointment, self.side, instance)
+            .map_err(|_| ErrorCode::CallBusy)?;
+        self.seat = Some(seat);
+        let mut replies = vec![ServerMessage::CallReady {
+            polite: self.side == CallSide::Patient,
+            ice_servers: state.ice.servers(state.clock.now()),
+        }];
+        replies.extend(peer.map(|instance| ServerMessage::PeerJoined { instance }));
+        Ok(replies)
+    }
+
+    fn relay(&self, signal: Signal) -> Result<(), ErrorCode> {
+        let seat = self.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
+        let bytes = serde_json::to_string(&signal).map_or(0, |s| s.len());
+        // Nobody to hear it is no error: the other side starts over when it joins.
+        seat.relay(signal, bytes);
+        Ok(())
+    }
+
+    /// What the page hears of an event; `None` when the seat was taken over by a newer
+    /// socket of the same page (this one is stale).
+    fn forward(&mut self, event: Option<CallEvent>) -> Option<ServerMessage> {
+        let Some(event) = event else {
+            self.seat = None;
+            return None;
+        };
+        Some(match event {
+            CallEvent::PeerJoined { instance } => ServerMessage::PeerJoined { instance },
+            CallEvent::PeerLeft => ServerMessage::PeerLeft,
+            CallEvent::Signal(signal) => ServerMessage::Signal { signal },
+            CallEvent::Ended(how) => {
+                self.seat = None;
+                ServerMessage::CallEnded(how)
+            }
+        })
+    }
+}
+
+/// Sends every message; `false` once the socket is gone.
+async fn send_all(connection: &mut Connection, messages: Vec<ServerMessage>) -> bool {
+    for message in messages {
+        if !connection.send(message).await {
+            return false;
+        }
+    }
+    true
+}
+
 async fn send_roster(state: &AppState, connection: &mut Connection, me: &CurrentUser) -> bool {
     match service::roster(state, me.practice.id).await {
         Ok(roster) => connection.send(ServerMessage::Roster(roster)).await,
@@ -227,37 +318,89 @@ async fn send_roster(state: &AppState, connection: &mut Connection, me: &Current
     }
 }
 
+/// A doctor's message on the call page: join, signal, hang up.
+async fn doctor_in_call(
+    state: &AppState,
+    me: &CurrentUser,
+    call: &mut CallPart,
+    message: ClientMessage,
+) -> Result<Vec<ServerMessage>, ErrorCode> {
+    match message {
+        ClientMessage::JoinCall { instance } => {
+            service::call_of_doctor(state, me, call.appointment).await?;
+            call.join(state, &instance)
+        }
+        ClientMessage::Signal { signal } => call.relay(signal).map(|()| Vec::new()),
+        ClientMessage::Hangup => {
+            call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
+            let row = service::call_of_doctor(state, me, call.appointment).await?;
+            service::finish(state, &row).await.map(|()| Vec::new())
+        }
+        other => service::act(state, me, other)
+            .await
+            .map(|reply| reply.into_iter().collect()),
+    }
+}
+
+/// The doctor's waiting list (with `call == None`) or call page.
 async fn serve_doctor(
     state: AppState,
     mut connection: Connection,
     me: CurrentUser,
     session: Session,
+    call: Option<uuid::Uuid>,
 ) {
-    let mut changes = state.rooms.watch_practice(me.practice.id);
-    changes.mark_unchanged();
-    if !send_roster(&state, &mut connection, &me).await {
+    // The call page needs no list; its socket only carries the call.
+    let mut changes = call.is_none().then(|| {
+        let mut changes = state.rooms.watch_practice(me.practice.id);
+        changes.mark_unchanged();
+        changes
+    });
+    let mut call = call.map(|id| CallPart::new(CallSide::Doctor, id));
+    if changes.is_some() && !send_roster(&state, &mut connection, &me).await {
         return;
     }
     let (mut ping, mut refresh) = (every(PING_EVERY), every(REFRESH_EVERY));
     loop {
         tokio::select! {
-            changed = changes.changed() => {
+            changed = async {
+                match changes.as_mut() {
+                    Some(changes) => changes.changed().await,
+                    None => std::future::pending().await,
+                }
+            } => {
                 if changed.is_err() || !send_roster(&state, &mut connection, &me).await {
                     break;
                 }
             }
-            incoming = connection.receive() => {
-                let reply = match incoming {
-                    None => break,
-                    Some(Ok(message)) => service::act(&state, &me, message)
-                        .await
-                        .unwrap_or_else(|code| Some(ServerMessage::Error { code })),
-                    Some(Err(code)) => Some(ServerMessage::Error { code }),
-                };
-                if let Some(reply) = reply {
-                    if !connection.send(reply).await {
+            event = async {
+                match call.as_mut() {
+                    Some(call) => call.next_event().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                let forwarded = call.as_mut().and_then(|c| c.forward(event));
+                let ended = matches!(forwarded, Some(ServerMessage::CallEnded(_)));
+                if let Some(message) = forwarded {
+                    if !connection.send(message).await || ended {
                         break;
                     }
+                }
+            }
+            incoming = connection.receive() => {
+                let replies = match incoming {
+                    None => break,
+                    Some(Ok(message)) => match call.as_mut() {
+                        Some(call) => doctor_in_call(&state, &me, call, message).await,
+                        None => service::act(&state, &me, message)
+                            .await
+                            .map(|reply| reply.into_iter().collect()),
+                    }
+                    .unwrap_or_else(|code| vec![ServerMessage::Error { code }]),
+                    Some(Err(code)) => vec![ServerMessage::Error { code }],
+                };
+                if !send_all(&mut connection, replies).await {
+                    break;
                 }
             }
             _ = ping.tick() => {
@@ -328,6 +471,8 @@ async fn serve_patient(
     if !connection.send(ServerMessage::WaitingRoom(view)).await {
         return;
     }
+    let mut call = CallPart::new(CallSide::Patient, pass.appointment_id);
+    let mut phase = row_phase(&row);
     let (mut ping, mut refresh) = (every(PING_EVERY), every(REFRESH_EVERY));
     loop {
         tokio::select! {
@@ -337,6 +482,10 @@ async fn serve_patient(
                 }
                 let view = views.borrow_and_update().clone();
                 let Some(view) = view else { continue };
+                phase = view.phase;
+                if phase != PatientPhase::InCall {
+                    call.seat = None;
+                }
                 let last = matches!(view.phase, PatientPhase::Removed | PatientPhase::Finished | PatientPhase::Left);
                 if !connection.send(ServerMessage::WaitingRoom(view)).await {
                     break;
@@ -350,14 +499,23 @@ async fn serve_patient(
                     break;
                 }
             }
+            event = call.next_event() => {
+                // The patient's end screen comes with the view (finished, back, removed).
+                if let Some(message) = call.forward(event) {
+                    if !matches!(message, ServerMessage::CallEnded(_)) && !connection.send(message).await {
+                        break;
+                    }
+                }
+            }
             incoming = connection.receive() => {
-                let code = match incoming {
+                let replies = match incoming {
                     None => break,
-                    // Patients send nothing in this protocol version (the call adds signals).
-                    Some(Ok(_)) => ErrorCode::NotAllowed,
-                    Some(Err(code)) => code,
+                    Some(Ok(message)) => patient_in_call(&state, &pass, phase, &mut call, message)
+                        .await
+                        .unwrap_or_else(|code| vec![ServerMessage::Error { code }]),
+                    Some(Err(code)) => vec![ServerMessage::Error { code }],
                 };
-                if !connection.send(ServerMessage::Error { code }).await {
+                if !send_all(&mut connection, replies).await {
                     break;
                 }
             }
@@ -372,5 +530,40 @@ async fn serve_patient(
                 }
             }
         }
+    }
+}
+
+/// Where the patient stands by the appointment row.
+fn row_phase(row: &appointment::Model) -> PatientPhase {
+    service::patient_view(row).phase
+}
+
+/// A patient's message: only the call's (join once let in, signal, hang up).
+async fn patient_in_call(
+    state: &AppState,
+    pass: &PatientPass,
+    phase: PatientPhase,
+    call: &mut CallPart,
+    message: ClientMessage,
+) -> Result<Vec<ServerMessage>, ErrorCode> {
+    match message {
+        ClientMessage::JoinCall { instance } if phase == PatientPhase::InCall => {
+            call.join(state, &instance)
+        }
+        ClientMessage::JoinCall { .. } => Err(ErrorCode::WrongState),
+        ClientMessage::Signal { signal } => call.relay(signal).map(|()| Vec::new()),
+        ClientMessage::Hangup => {
+            call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
+            let row = pass::open_appointment(&state.db, pass, state.clock.now())
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "loading the patient's appointment failed");
+                    ErrorCode::Internal
+                })?
+                .ok_or(ErrorCode::WrongState)?;
+            service::finish(state, &row).await.map(|()| Vec::new())
+        }
+        // Everything else is the practice's.
+        _ => Err(ErrorCode::NotAllowed),
     }
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod calendar;
+mod call_signalling;
 mod database;
 mod health;
 mod helpers;

@@ -18,11 +18,11 @@ use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
 };
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Opens the signalling socket with `cookie` as a browser on our page would.
-async fn open(app: &TestApp, cookie: &str, side: &str) -> Result<Socket, u16> {
+pub(crate) async fn open(app: &TestApp, cookie: &str, side: &str) -> Result<Socket, u16> {
     let url = format!(
         "{}/signal?seite={side}",
         app.address.replace("http://", "ws://")
@@ -43,13 +43,13 @@ async fn open(app: &TestApp, cookie: &str, side: &str) -> Result<Socket, u16> {
     }
 }
 
-async fn send(socket: &mut Socket, message: ClientMessage) {
+pub(crate) async fn send(socket: &mut Socket, message: ClientMessage) {
     let text = serde_json::to_string(&Envelope::new(message)).unwrap();
     socket.send(Message::text(text)).await.unwrap();
 }
 
 /// The next protocol message (pings are skipped); `None` when the socket closed.
-async fn next(socket: &mut Socket) -> Option<ServerMessage> {
+pub(crate) async fn next(socket: &mut Socket) -> Option<ServerMessage> {
     loop {
         let frame = tokio::time::timeout(WAIT, socket.next())
             .await
@@ -67,7 +67,7 @@ async fn next(socket: &mut Socket) -> Option<ServerMessage> {
 }
 
 /// Reads roster updates until one satisfies `check`.
-async fn roster_until(socket: &mut Socket, check: impl Fn(&Roster) -> bool) -> Roster {
+pub(crate) async fn roster_until(socket: &mut Socket, check: impl Fn(&Roster) -> bool) -> Roster {
     loop {
         match next(socket).await {
             Some(ServerMessage::Roster(roster)) if check(&roster) => return roster,
@@ -78,7 +78,7 @@ async fn roster_until(socket: &mut Socket, check: impl Fn(&Roster) -> bool) -> R
 }
 
 /// Nothing arrives for a while (pings aside).
-async fn silent(socket: &mut Socket) -> bool {
+pub(crate) async fn silent(socket: &mut Socket) -> bool {
     loop {
         match tokio::time::timeout(Duration::from_millis(700), socket.next()).await {
             Err(_) => return true,
@@ -89,7 +89,7 @@ async fn silent(socket: &mut Socket) -> bool {
 }
 
 /// A doctor logged in (after the clock moved) with the session cookie for the socket.
-async fn doctor_cookie(app: &TestApp, email: &str) -> String {
+pub(crate) async fn doctor_cookie(app: &TestApp, email: &str) -> String {
     let browser = app.new_browser();
     let login = browser
         .post(format!("{}/anmelden", app.address))
@@ -102,7 +102,7 @@ async fn doctor_cookie(app: &TestApp, email: &str) -> String {
 }
 
 /// The patient types name and code; returns the pass cookie.
-async fn patient_enters(app: &TestApp, name: &str, code: &str) -> String {
+pub(crate) async fn patient_enters(app: &TestApp, name: &str, code: &str) -> String {
     let response = app
         .new_browser()
         .post(format!("{}/videosprechstunde", app.address))
@@ -129,7 +129,7 @@ async fn post_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
 }
 
 /// Books an appointment and moves the clock to ten minutes before it.
-async fn ten_minutes_before(app: &TestApp, email: &str) -> String {
+pub(crate) async fn ten_minutes_before(app: &TestApp, email: &str) -> String {
     let (code, starts) = booked(app, email).await;
     app.clock
         .advance(starts - ChronoDuration::minutes(10) - app.clock.now());
@@ -565,7 +565,7 @@ async fn random_and_malformed_frames_are_answered_and_the_server_keeps_serving()
     );
     let big = format!(
         r#"{{"v":1,"type":"note_to_all","text":"{}"}}"#,
-        "x".repeat(20 * 1024)
+        "x".repeat(40 * 1024)
     );
     doctor.send(Message::text(big)).await.unwrap();
     assert_eq!(

@@ -1,0 +1,332 @@
+//! The call's signalling over the real socket: both seats join after the admission, negotiation
+//! messages pass from one side to the other and nowhere else, a third page is refused, a
+//! reload takes the seat again, and either side's hang-up ends the call for both with start and
+//! end stored.
+
+use crate::helpers::TestApp;
+use crate::waiting_room::{
+    doctor_cookie, next, open, patient_enters, roster_until, send, ten_minutes_before, Socket,
+};
+use app::call::types::{
+    CallEnd, ClientMessage, ErrorCode, PatientPhase, SdpType, ServerMessage, Signal,
+};
+use app::entities::appointment;
+use sea_orm::EntityTrait;
+use std::sync::atomic::Ordering;
+
+/// The doctor's call page socket for `appointment`.
+async fn call_page(app: &TestApp, cookie: &str, appointment: &str) -> Socket {
+    open(app, cookie, &format!("gespraech&termin={appointment}"))
+        .await
+        .expect("call page socket")
+}
+
+fn join(instance: &str) -> ClientMessage {
+    ClientMessage::JoinCall {
+        instance: instance.into(),
+    }
+}
+
+fn offer(sdp: &str) -> Signal {
+    Signal::Description {
+        sdp_type: SdpType::Offer,
+        sdp: sdp.into(),
+    }
+}
+
+async fn expect_error(socket: &mut Socket, code: ErrorCode) {
+    assert_eq!(next(socket).await, Some(ServerMessage::Error { code }));
+}
+
+/// Nothing of the call arrives for a while.
+async fn hears_no_signal(socket: &mut Socket) -> bool {
+    let quiet = std::time::Duration::from_millis(700);
+    loop {
+        match tokio::time::timeout(quiet, next(socket)).await {
+            Err(_) => return true,
+            // News of the page's own (the list, the admission's answer, the patient's view).
+            Ok(Some(
+                ServerMessage::Roster(_)
+                | ServerMessage::Admitted { .. }
+                | ServerMessage::WaitingRoom(_),
+            )) => continue,
+            Ok(other) => panic!("heard {other:?}"),
+        }
+    }
+}
+
+/// Reads until the patient's view shows `phase`.
+async fn phase_until(socket: &mut Socket, phase: PatientPhase) {
+    loop {
+        match next(socket).await {
+            Some(ServerMessage::WaitingRoom(view)) if view.phase == phase => return,
+            Some(_) => continue,
+            None => panic!("patient socket closed before {phase:?}"),
+        }
+    }
+}
+
+/// A practice, a patient in the waiting room and the doctor's list; returns the doctor's
+/// cookie, the list socket, the patient's pass cookie and socket, and the appointment id.
+async fn patient_waiting(app: &TestApp, email: &str) -> (String, Socket, String, Socket, String) {
+    let code = ten_minutes_before(app, email).await;
+    let cookie = doctor_cookie(app, email).await;
+    let mut list = open(app, &cookie, "praxis").await.unwrap();
+    let id = roster_until(&mut list, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let pass = patient_enters(app, "Erika Mustermann", &code).await;
+    let mut patient = open(app, &pass, "patient").await.unwrap();
+    phase_until(&mut patient, PatientPhase::Waiting).await;
+    roster_until(&mut list, |r| r.waiting == 1).await;
+    (cookie, list, pass, patient, id)
+}
+
+#[tokio::test]
+async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
+    let app = crate::helpers::spawn_app().await;
+    let (cookie, mut list, pass, mut patient, id) = patient_waiting(&app, "anna@praxis.de").await;
+
+    // Not let in yet: the patient cannot join, and the doctor's call page cannot either.
+    send(&mut patient, join("patient-1")).await;
+    expect_error(&mut patient, ErrorCode::WrongState).await;
+    let mut doctor = call_page(&app, &cookie, &id).await;
+    send(&mut doctor, join("doctor-1")).await;
+    expect_error(&mut doctor, ErrorCode::WrongState).await;
+    send(&mut patient, ClientMessage::Signal { signal: offer("x") }).await;
+    expect_error(&mut patient, ErrorCode::NotInCall).await;
+
+    send(
+        &mut list,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    phase_until(&mut patient, PatientPhase::InCall).await;
+
+    send(&mut doctor, join("doctor-1")).await;
+    match next(&mut doctor).await {
+        Some(ServerMessage::CallReady {
+            polite,
+            ice_servers,
+        }) => {
+            assert!(!polite, "the doctor offers");
+            let turn = ice_servers
+                .iter()
+                .find(|s| s.url.starts_with("turn:"))
+                .expect("a TURN server for this call");
+            assert!(turn.username.is_some() && turn.credential.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    send(&mut patient, join("patient-1")).await;
+    assert!(matches!(
+        next(&mut patient).await,
+        Some(ServerMessage::CallReady { polite: true, .. })
+    ));
+    assert_eq!(
+        next(&mut patient).await,
+        Some(ServerMessage::PeerJoined {
+            instance: "doctor-1".into()
+        })
+    );
+    assert_eq!(
+        next(&mut doctor).await,
+        Some(ServerMessage::PeerJoined {
+            instance: "patient-1".into()
+        })
+    );
+
+    // Offer, answer and candidates pass unchanged, each to the other side only.
+    let before = app.state.calls.counters.signals.load(Ordering::Relaxed);
+    send(
+        &mut doctor,
+        ClientMessage::Signal {
+            signal: offer("v=0 doctor"),
+        },
+    )
+    .await;
+    assert_eq!(
+        next(&mut patient).await,
+        Some(ServerMessage::Signal {
+            signal: offer("v=0 doctor")
+        })
+    );
+    let answer = Signal::Description {
+        sdp_type: SdpType::Answer,
+        sdp: "v=0 patient".into(),
+    };
+    let candidate = Signal::Candidate {
+        candidate: "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host".into(),
+        sdp_mid: Some("0".into()),
+        sdp_m_line_index: Some(0),
+    };
+    for signal in [answer, candidate] {
+        send(
+            &mut patient,
+            ClientMessage::Signal {
+                signal: signal.clone(),
+            },
+        )
+        .await;
+        assert_eq!(
+            next(&mut doctor).await,
+            Some(ServerMessage::Signal { signal })
+        );
+    }
+    assert!(
+        hears_no_signal(&mut list).await,
+        "the list hears no signals"
+    );
+    assert_eq!(
+        app.state.calls.counters.signals.load(Ordering::Relaxed) - before,
+        3
+    );
+
+    // A third page: the doctor's second tab, and a second patient browser with the code.
+    let mut second_tab = call_page(&app, &cookie, &id).await;
+    send(&mut second_tab, join("doctor-2")).await;
+    expect_error(&mut second_tab, ErrorCode::CallBusy).await;
+    let mut stranger = open(&app, &pass, "patient").await.unwrap();
+    phase_until(&mut stranger, PatientPhase::InCall).await;
+    send(&mut stranger, join("patient-2")).await;
+    expect_error(&mut stranger, ErrorCode::CallBusy).await;
+    send(
+        &mut second_tab,
+        ClientMessage::Signal { signal: offer("x") },
+    )
+    .await;
+    expect_error(&mut second_tab, ErrorCode::NotInCall).await;
+    assert!(
+        hears_no_signal(&mut patient).await,
+        "the refused pages reach nobody"
+    );
+    drop(stranger);
+
+    // Another practice cannot join the call.
+    app.practice_b("bruno@praxis-b.de").await;
+    let mut other = call_page(&app, &doctor_cookie(&app, "bruno@praxis-b.de").await, &id).await;
+    send(&mut other, join("b-1")).await;
+    expect_error(&mut other, ErrorCode::UnknownAppointment).await;
+
+    // The patient reloads: the doctor hears them leave and come back as a new page.
+    drop(patient);
+    assert_eq!(next(&mut doctor).await, Some(ServerMessage::PeerLeft));
+    let mut patient = open(&app, &pass, "patient").await.unwrap();
+    phase_until(&mut patient, PatientPhase::InCall).await;
+    send(&mut patient, join("patient-3")).await;
+    assert!(matches!(
+        next(&mut patient).await,
+        Some(ServerMessage::CallReady { .. })
+    ));
+    assert_eq!(
+        next(&mut doctor).await,
+        Some(ServerMessage::PeerJoined {
+            instance: "patient-3".into()
+        })
+    );
+
+    // The patient hangs up: the end for both, with the times stored.
+    send(&mut patient, ClientMessage::Hangup).await;
+    phase_until(&mut patient, PatientPhase::Finished).await;
+    match next(&mut doctor).await {
+        Some(ServerMessage::CallEnded(CallEnd::Finished { started, ended })) => {
+            assert_eq!(started.len(), 5, "{started}");
+            assert_eq!(ended.len(), 5, "{ended}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let row = appointment::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
+        .one(app.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.call_started_at.is_some());
+    assert!(row.finished_at >= row.call_started_at);
+    assert_eq!(app.state.calls.seated(), 0);
+}
+
+#[tokio::test]
+async fn back_to_the_waiting_room_and_the_doctors_hang_up_end_the_call() {
+    let app = crate::helpers::spawn_app().await;
+    let (cookie, mut list, pass, mut patient, id) = patient_waiting(&app, "cara@praxis.de").await;
+    send(
+        &mut list,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    phase_until(&mut patient, PatientPhase::InCall).await;
+    let mut doctor = call_page(&app, &cookie, &id).await;
+    send(&mut doctor, join("doctor-1")).await;
+    next(&mut doctor).await;
+    send(&mut patient, join("patient-1")).await;
+    next(&mut patient).await;
+
+    send(
+        &mut list,
+        ClientMessage::BackToWaiting {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    phase_until(&mut patient, PatientPhase::Waiting).await;
+    loop {
+        match next(&mut doctor).await {
+            Some(ServerMessage::CallEnded(how)) => {
+                assert_eq!(how, CallEnd::BackToWaiting);
+                break;
+            }
+            Some(_) => continue,
+            None => panic!("the doctor's page must hear why the call ended"),
+        }
+    }
+    assert_eq!(
+        next(&mut doctor).await,
+        None,
+        "the call page's socket closes"
+    );
+    send(&mut patient, ClientMessage::Signal { signal: offer("x") }).await;
+    expect_error(&mut patient, ErrorCode::NotInCall).await;
+    // Patients cannot use the doctor's actions.
+    send(
+        &mut patient,
+        ClientMessage::Finish {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    expect_error(&mut patient, ErrorCode::NotAllowed).await;
+
+    // Let in again; this time the doctor ends it ("Sprechstunde beenden").
+    send(
+        &mut list,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    phase_until(&mut patient, PatientPhase::InCall).await;
+    let mut doctor = call_page(&app, &cookie, &id).await;
+    send(&mut doctor, join("doctor-2")).await;
+    next(&mut doctor).await;
+    send(&mut doctor, ClientMessage::Hangup).await;
+    assert!(matches!(
+        next(&mut doctor).await,
+        Some(ServerMessage::CallEnded(CallEnd::Finished { .. }))
+    ));
+    phase_until(&mut patient, PatientPhase::Finished).await;
+    // The pass is over: the room does not open again.
+    let room = reqwest::Client::new()
+        .get(format!("{}/videosprechstunde/raum", app.address))
+        .header("cookie", &pass)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(room.contains("Zugangscode erneut"), "{room}");
+}
