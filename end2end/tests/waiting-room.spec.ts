@@ -131,9 +131,18 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await expect(p.getByText('Ihre Praxis hat Sie hereingebeten.')).toBeVisible();
     await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('im Gespräch seit');
 
-    await page.getByRole('button', { name: 'Gespräch beenden' }).click();
-    await expect(page.getByText('Das Gespräch ist beendet.')).toBeVisible();
+    // Back to the waiting room (the call itself: call.spec.ts), then the end.
+    await page.getByRole('region', { name: `Gespräch mit ${patient}` }).getByRole('button', { name: 'Zurück ins Wartezimmer' }).click();
+    await expect(p.getByText('Sie sind wieder im Wartezimmer.', { exact: false })).toBeVisible();
+    await expect(entry).toContainText(/wartet seit/);
+    await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+    await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
+    await page.getByRole('button', { name: 'Ja, beenden' }).click();
+    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
     await expect(p.getByText('Ihre Videosprechstunde ist beendet. Vielen Dank!')).toBeVisible();
+    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible();
+    await page.goto('/praxis');
     await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
   } finally {
     await patientBrowser.close();

@@ -1,6 +1,7 @@
 //! Camera, microphone, speaker and network in the browser: what the tech test checks and the
 //! waiting room and call reuse. Browser only (`hydrate`).
 
+use super::screen::Devices;
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -140,22 +141,8 @@ pub fn stop(stream: &MediaStream) {
     }
 }
 
-/// A device the patient can choose.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Device {
-    pub id: String,
-    pub label: String,
-}
-
-/// Cameras, microphones and speakers, each in the browser's order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Devices {
-    pub cameras: Vec<Device>,
-    pub microphones: Vec<Device>,
-    pub speakers: Vec<Device>,
-}
-
-/// Lists the devices (labels are only known after permission was given).
+/// Lists the devices, each in the browser's order (labels are only known after permission
+/// was given; speakers only where the page may choose them).
 pub async fn list_devices() -> Devices {
     let mut found = Devices::default();
     let Some(devices) = media_devices() else {
@@ -171,14 +158,13 @@ pub async fn list_devices() -> Devices {
         let Ok(info) = item.dyn_into::<MediaDeviceInfo>() else {
             continue;
         };
-        let device = Device {
-            id: info.device_id(),
-            label: info.label(),
-        };
+        let device = (info.device_id(), info.label());
         match info.kind() {
             MediaDeviceKind::Videoinput => found.cameras.push(device),
             MediaDeviceKind::Audioinput => found.microphones.push(device),
-            MediaDeviceKind::Audiooutput => found.speakers.push(device),
+            MediaDeviceKind::Audiooutput if speaker_choice_supported() => {
+                found.speakers.push(device)
+            }
             _ => {}
         }
     }
@@ -211,6 +197,11 @@ pub async fn set_speaker(element: &HtmlMediaElement, speaker: &str) {
 /// Shows `stream` in a `<video>` element (muted: one's own voice is not played back).
 pub fn show(element: &HtmlMediaElement, stream: Option<&MediaStream>) {
     element.set_muted(true);
+    play(element, stream);
+}
+
+/// Plays `stream` with sound (the other side of the call).
+pub fn play(element: &HtmlMediaElement, stream: Option<&MediaStream>) {
     element.set_src_object(stream);
     if stream.is_some() {
         let _ = element.play();
@@ -336,11 +327,8 @@ pub struct IceResult {
     pub relay: bool,
 }
 
-/// Gathers connection candidates with the given STUN/TURN servers (at most `timeout_ms`).
-pub async fn gather_candidates(
-    servers: &[crate::call::types::IceServer],
-    timeout_ms: u32,
-) -> Option<IceResult> {
+/// A peer connection configuration with these STUN/TURN servers.
+pub fn rtc_configuration(servers: &[crate::call::types::IceServer]) -> Option<RtcConfiguration> {
     let configuration = RtcConfiguration::new();
     let list = Array::new();
     for server in servers {
@@ -353,6 +341,15 @@ pub async fn gather_candidates(
         list.push(&entry);
     }
     configuration.set_ice_servers(&list);
+    Some(configuration)
+}
+
+/// Gathers connection candidates with the given STUN/TURN servers (at most `timeout_ms`).
+pub async fn gather_candidates(
+    servers: &[crate::call::types::IceServer],
+    timeout_ms: u32,
+) -> Option<IceResult> {
+    let configuration = rtc_configuration(servers)?;
     let connection = RtcPeerConnection::new_with_configuration(&configuration).ok()?;
     let _channel = connection.create_data_channel("tech-test");
     let offer = JsFuture::from(connection.create_offer()).await.ok()?;

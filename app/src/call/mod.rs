@@ -1,6 +1,8 @@
 //! The consultation itself: the typed signalling protocol shared by browser and server, the
 //! server's relay between the two seats of a call, and the WebRTC call in the browser.
 
+pub mod doctor;
+pub mod screen;
 pub mod types;
 
 #[cfg(feature = "ssr")]
@@ -12,3 +14,5 @@ pub mod relay;
 pub mod client;
 #[cfg(feature = "hydrate")]
 pub mod media;
+#[cfg(feature = "hydrate")]
+pub mod peer;

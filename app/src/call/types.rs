@@ -274,6 +274,73 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, ErrorCode> {
         .map_err(|_| ErrorCode::Malformed)
 }
 
+/// The longest chat message, in characters.
+pub const CHAT_MAX_CHARS: usize = 1000;
+
+/// Browser to browser over the call's data channel: never through the server, never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PeerMessage {
+    /// A chat line.
+    Chat { text: String },
+    /// The sender switched microphone or camera on or off.
+    Media { microphone: bool, camera: bool },
+}
+
+/// A chat line as typed: trimmed, 1 to [`CHAT_MAX_CHARS`] characters, no control characters
+/// except line breaks.
+pub fn clean_chat(text: &str) -> Option<String> {
+    let text = text.trim();
+    let len = text.chars().count();
+    (len > 0 && len <= CHAT_MAX_CHARS && !text.chars().any(|c| c.is_control() && c != '\n'))
+        .then(|| text.to_owned())
+}
+
+/// What `getStats` showed over the last interval.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LinkStats {
+    /// Round-trip time of the selected candidate pair.
+    pub rtt_ms: Option<f64>,
+    /// Packets lost of those expected, incoming audio and video.
+    pub loss_percent: Option<f64>,
+    /// Incoming bitrate (audio and video).
+    pub kbits: Option<f64>,
+}
+
+/// The connection quality the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quality {
+    Good,
+    Fair,
+    Poor,
+}
+
+impl Quality {
+    /// The Fluent key of its plain-language description.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Good => "call-quality-good",
+            Self::Fair => "call-quality-fair",
+            Self::Poor => "call-quality-poor",
+        }
+    }
+}
+
+/// Rates a connection: a round trip over 400 ms, more than 5 % loss or under 150 kbit/s
+/// incoming makes talking hard; over 200 ms, 2 % or under 400 kbit/s is noticeable.
+pub fn quality(stats: LinkStats) -> Quality {
+    let rtt = stats.rtt_ms.unwrap_or(0.0);
+    let loss = stats.loss_percent.unwrap_or(0.0);
+    let kbits = stats.kbits.unwrap_or(f64::INFINITY);
+    if rtt > 400.0 || loss > 5.0 || kbits < 150.0 {
+        Quality::Poor
+    } else if rtt > 200.0 || loss > 2.0 || kbits < 400.0 {
+        Quality::Fair
+    } else {
+        Quality::Good
+    }
+}
+
 /// Whether a page instance id is acceptable: 1 to [`INSTANCE_MAX_CHARS`] letters, digits or `-`.
 pub fn valid_instance(instance: &str) -> bool {
     !instance.is_empty()
@@ -537,6 +604,62 @@ mod tests {
                 code: ErrorCode::CallBusy
             }),
             json!({"v": 1, "type": "error", "code": "call_busy"})
+        );
+    }
+
+    #[test]
+    fn peer_messages_have_their_wire_form() {
+        let chat = PeerMessage::Chat {
+            text: "Hallo".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&chat).unwrap(),
+            json!({"type": "chat", "text": "Hallo"})
+        );
+        let media = PeerMessage::Media {
+            microphone: false,
+            camera: true,
+        };
+        assert_eq!(
+            serde_json::to_value(&media).unwrap(),
+            json!({"type": "media", "microphone": false, "camera": true})
+        );
+        assert_eq!(
+            serde_json::from_value::<PeerMessage>(json!({"type": "chat", "text": "x"})).unwrap(),
+            PeerMessage::Chat { text: "x".into() }
+        );
+    }
+
+    #[test]
+    fn chat_lines_are_trimmed_and_limited() {
+        assert_eq!(
+            clean_chat("  Hallo\nzweite Zeile "),
+            Some("Hallo\nzweite Zeile".into())
+        );
+        assert_eq!(clean_chat(" \n "), None);
+        assert_eq!(clean_chat("a\u{0007}"), None);
+        assert!(clean_chat(&"ü".repeat(CHAT_MAX_CHARS)).is_some());
+        assert_eq!(clean_chat(&"ü".repeat(CHAT_MAX_CHARS + 1)), None);
+    }
+
+    #[test]
+    fn quality_follows_round_trip_loss_and_bitrate() {
+        let stats = |rtt, loss, kbits| LinkStats {
+            rtt_ms: Some(rtt),
+            loss_percent: Some(loss),
+            kbits: Some(kbits),
+        };
+        assert_eq!(quality(stats(20.0, 0.0, 1500.0)), Quality::Good);
+        assert_eq!(quality(stats(250.0, 0.0, 1500.0)), Quality::Fair);
+        assert_eq!(quality(stats(20.0, 3.0, 1500.0)), Quality::Fair);
+        assert_eq!(quality(stats(20.0, 0.0, 300.0)), Quality::Fair);
+        assert_eq!(quality(stats(450.0, 0.0, 1500.0)), Quality::Poor);
+        assert_eq!(quality(stats(20.0, 8.0, 1500.0)), Quality::Poor);
+        assert_eq!(quality(stats(20.0, 0.0, 100.0)), Quality::Poor);
+        assert_eq!(
+            quality(LinkStats::default()),
+            Quality::Good,
+            "nothing measured yet"
         );
     }
 

@@ -1,7 +1,8 @@
 //! The patient's room: first the automatic tech test, then the online waiting room, then the
-//! call (issue 7). One island, so the camera stays on from the test to the call.
+//! call. One island, so the camera stays on from the test to the call.
 
 use super::types::PatientRoomInfo;
+use crate::call::screen::{CallScreen, CallUi, DeviceChoice, DeviceSignals};
 use crate::call::types::{PatientPhase, ServerMessage};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -126,15 +127,15 @@ struct Wiring {
     camera_on: RwSignal<bool>,
     note: RwSignal<Option<String>>,
     link_lost: RwSignal<bool>,
-    devices: RwSignal<Devices>,
-    chosen_camera: RwSignal<String>,
-    chosen_microphone: RwSignal<String>,
-    run: RwSignal<u32>,
+    /// Back in the waiting room after the call was interrupted or the practice sent them.
+    back_from_call: RwSignal<bool>,
+    devices: DeviceSignals,
     preview: NodeRef<leptos::html::Video>,
     ice_servers: StoredValue<Vec<super::types::IceServer>>,
+    call: CallUi,
 }
 
-/// The tech test, the waiting room and (later) the call for the patient of one appointment.
+/// The tech test, the waiting room and the call for the patient of one appointment.
 #[island]
 pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let t = use_i18n();
@@ -151,12 +152,10 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let camera_on = RwSignal::new(true);
     let note = RwSignal::new(None::<String>);
     let link_lost = RwSignal::new(false);
+    let back_from_call = RwSignal::new(false);
     let tone_played = RwSignal::new(false);
-    let devices = RwSignal::new(Devices::default());
-    let chosen_camera = RwSignal::new(String::new());
-    let chosen_microphone = RwSignal::new(String::new());
-    let chosen_speaker = RwSignal::new(String::new());
-    let run = RwSignal::new(0u32);
+    let devices = DeviceSignals::new();
+    let call = CallUi::new(DeviceSignals::new());
     let preview = NodeRef::<leptos::html::Video>::new();
     let tone = NodeRef::<leptos::html::Audio>::new();
     let ice_servers = StoredValue::new(info.ice_servers.clone());
@@ -169,12 +168,11 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
         camera_on,
         note,
         link_lost,
+        back_from_call,
         devices,
-        chosen_camera,
-        chosen_microphone,
-        run,
         preview,
         ice_servers,
+        call,
     });
 
     let progress = move || checks.all().iter().filter(|c| c.with(Check::done)).count();
@@ -188,7 +186,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let play_tone = move |_| {
         tone_played.set(true);
         if let Some(element) = tone.get_untracked() {
-            browser::play_tone(element, chosen_speaker.get_untracked());
+            browser::play_tone(element, devices.speaker.get_untracked());
         }
         checks.speaker.set(Check::Running);
     };
@@ -202,7 +200,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     };
     let retry = move |_| {
         tone_played.set(false);
-        run.update(|n| *n += 1);
+        devices.run.update(|n| *n += 1);
     };
     let to_waiting = move |_| stage.set(Stage::Waiting);
     let toggle_camera = move |_| {
@@ -253,7 +251,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
                         <button type="button" class="button" on:click=move |_| heard(false)>{use_i18n().t("tech-heard-nothing")}</button>
                     </Show>
                 </div>
-                <DeviceChoice devices chosen_camera chosen_microphone chosen_speaker run />
+                <DeviceChoice devices />
                 <div class="actions">
                     <button type="button" class="button" on:click=retry>{t.t("tech-retry")}</button>
                     <button type="button" class="button primary" on:click=to_waiting
@@ -275,6 +273,9 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
                 } else {
                     use_i18n().t("waiting-notified")
                 }}</p>
+                {move || back_from_call.get().then(|| view! {
+                    <p class="notice warning" role="alert">{use_i18n().t("waiting-back-from-call")}</p>
+                })}
                 <div aria-live="polite">{move || note.get().map(|text| view! {
                     <p class="notice doctor-note"><strong>{use_i18n().t("waiting-note")}</strong> " " {text}</p>
                 })}</div>
@@ -283,25 +284,25 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
         }
     };
     let in_call = move || {
-        let t = use_i18n();
         view! {
-            <section class="call" aria-labelledby="call-title">
-                <h2 id="call-title">{t.t("call-title")}</h2>
-                <p class="notice success" role="status">{t.t("call-admitted")}</p>
-            </section>
+            <p class="notice success" role="status">{use_i18n().t("call-admitted")}</p>
+            <CallScreen ui=call peer_label=practice_name.get_value() />
         }
     };
     let ended = move |phase: PatientPhase| {
         let t = use_i18n();
+        let finished = !matches!(phase, PatientPhase::Removed | PatientPhase::Left);
         let key = match phase {
             PatientPhase::Removed => "waiting-removed",
             PatientPhase::Left => "waiting-left",
             _ => "waiting-finished",
         };
         view! {
-            <section class="ended">
+            <section class="ended" aria-labelledby="ended-title">
+                <h2 id="ended-title">{t.t(if finished { "call-ended-title" } else { "waiting-ended-title" })}</h2>
                 <p class="notice" role="status">{t.t(key)}</p>
-                <p><a href="/videosprechstunde">{t.t("waiting-again")}</a></p>
+                {finished.then(|| view! { <p class="close-hint">{use_i18n().t("call-close-window")}</p> })}
+                {(!finished).then(|| view! { <p><a href="/videosprechstunde">{use_i18n().t("waiting-again")}</a></p> })}
             </section>
         }
     };
@@ -315,11 +316,11 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
                     Stage::InCall => in_call().into_any(),
                     Stage::Ended(phase) => ended(phase).into_any(),
                 }}
-                <div class="self-view" hidden=move || matches!(stage.get(), Stage::Ended(_)) || !camera_on.get()>
+                <div class="self-view" hidden=move || matches!(stage.get(), Stage::Ended(_) | Stage::InCall) || !camera_on.get()>
                     <video node_ref=preview autoplay=true muted=true playsinline=true aria-label=use_i18n().t("room-self-view")></video>
                 </div>
                 <audio node_ref=tone></audio>
-                <div class="actions" hidden=move || matches!(stage.get(), Stage::Ended(_))>
+                <div class="actions" hidden=move || matches!(stage.get(), Stage::Ended(_) | Stage::InCall)>
                     <button type="button" class="button" aria-pressed=move || (!camera_on.get()).to_string() on:click=toggle_camera>
                         {move || if camera_on.get() { use_i18n().t("room-camera-off") } else { use_i18n().t("room-camera-on") }}
                     </button>
@@ -332,72 +333,21 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     }
 }
 
-/// Devices found on this computer or phone.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Devices {
-    pub cameras: Vec<(String, String)>,
-    pub microphones: Vec<(String, String)>,
-    pub speakers: Vec<(String, String)>,
-}
-
-/// The device selects; a change runs the test again with the chosen device.
-#[component]
-fn DeviceChoice(
-    devices: RwSignal<Devices>,
-    chosen_camera: RwSignal<String>,
-    chosen_microphone: RwSignal<String>,
-    chosen_speaker: RwSignal<String>,
-    run: RwSignal<u32>,
-) -> impl IntoView {
-    let select = move |id: &'static str,
-                       key: &'static str,
-                       list: fn(&Devices) -> Vec<(String, String)>,
-                       chosen: RwSignal<String>,
-                       rerun: bool| {
-        let options = move || {
-            devices
-                .with(list)
-                .into_iter()
-                .enumerate()
-                .map(|(i, (value, label))| {
-                    let label = if label.is_empty() {
-                        format!("{} {}", use_i18n().t(key), i + 1)
-                    } else {
-                        label
-                    };
-                    let selected = chosen.get() == value;
-                    view! { <option value=value.clone() selected=selected>{label}</option> }
-                })
-                .collect_view()
-        };
-        view! {
-            <p class="field" hidden=move || devices.with(list).len() < 2>
-                <label for=id>{use_i18n().t(key)}</label>
-                <select id=id on:change=move |ev| {
-                    chosen.set(event_target_value(&ev));
-                    if rerun { run.update(|n| *n += 1); }
-                }>{options}</select>
-            </p>
-        }
-    };
-    view! {
-        <div class="devices">
-            {select("device-camera", "tech-device-camera", |d| d.cameras.clone(), chosen_camera, true)}
-            {select("device-microphone", "tech-device-microphone", |d| d.microphones.clone(), chosen_microphone, true)}
-            {select("device-speaker", "tech-device-speaker", |d| d.speakers.clone(), chosen_speaker, false)}
-        </div>
-    }
-}
-
 /// Applies a message from the server to the page.
-fn apply(message: ServerMessage, stage: RwSignal<Stage>, note: RwSignal<Option<String>>) {
+fn apply(message: &ServerMessage, w: &Wiring) {
     if let ServerMessage::WaitingRoom(view) = message {
-        note.set(view.note);
-        stage.set(match view.phase {
+        w.note.set(view.note.clone());
+        let next = match view.phase {
             PatientPhase::Waiting => Stage::Waiting,
             PatientPhase::InCall => Stage::InCall,
             other => Stage::Ended(other),
-        });
+        };
+        let now = w.stage.get_untracked();
+        if now != next {
+            w.back_from_call
+                .set(now == Stage::InCall && next == Stage::Waiting);
+            w.stage.set(next);
+        }
     }
 }
 
@@ -407,6 +357,7 @@ mod browser {
     use super::*;
     use crate::call::client::{Link, SignalClient};
     use crate::call::media::{self, LevelMeter};
+    use crate::call::peer::Call;
     use leptos::task::spawn_local;
     use web_sys::MediaStream;
 
@@ -421,14 +372,17 @@ mod browser {
 
     pub fn start(w: Wiring) {
         let stream = StoredValue::new_local(None::<MediaStream>);
+        let stream_ready = RwSignal::new(0u32);
         let meter = StoredValue::new_local(None::<LevelMeter>);
         let socket = StoredValue::new_local(None::<SignalClient>);
+        let call = StoredValue::new_local(None::<Call>);
 
-        // The tech test runs at load and again on "Erneut prüfen" or a device change.
+        // The tech test runs at load and again on "Erneut prüfen" or a device change (in the
+        // call, the call switches devices itself).
         Effect::new(move |_| {
-            let _ = w.run.get();
+            let _ = w.devices.run.get();
             let stage = w.stage.get_untracked();
-            if matches!(stage, Stage::Ended(_)) {
+            if matches!(stage, Stage::Ended(_)) || call.with_value(Option::is_some) {
                 return;
             }
             spawn_local(async move {
@@ -439,6 +393,7 @@ mod browser {
                         media::stop(&old);
                     }
                     stream.set_value(Some(new_stream));
+                    stream_ready.update(|n| *n += 1);
                     meter.set_value(new_meter);
                     if full {
                         w.checks.speaker.set(Check::Running);
@@ -481,8 +436,20 @@ mod browser {
             if wanted && !open {
                 let client = SignalClient::connect(
                     "patient",
-                    move |message| apply(message, w.stage, w.note),
-                    move |link| w.link_lost.set(matches!(link, Link::Lost(n) if n > 1)),
+                    move |message| {
+                        apply(&message, &w);
+                        if let Some(call) = call.get_value() {
+                            call.handle(&message);
+                        }
+                    },
+                    move |link| {
+                        w.link_lost.set(matches!(link, Link::Lost(n) if n > 1));
+                        if link == Link::Open {
+                            if let Some(call) = call.get_value() {
+                                call.join();
+                            }
+                        }
+                    },
                 );
                 socket.set_value(Some(client));
             } else if !wanted && open {
@@ -497,6 +464,43 @@ mod browser {
                 }
                 stream.set_value(None);
                 meter.set_value(None);
+            }
+        });
+        // Let in: the call starts with the camera of the waiting room; it ends with the stage.
+        let in_call = Memo::new(move |_| w.stage.get() == Stage::InCall);
+        Effect::new(move |_| {
+            let _ = stream_ready.get();
+            let wanted = in_call.get();
+            let running = call.with_value(Option::is_some);
+            if wanted && !running {
+                let (Some(client), Some(local)) = (socket.get_value(), stream.get_value()) else {
+                    return;
+                };
+                w.call.camera.set(w.camera_on.get_untracked());
+                let started = Call::new(w.call, client, local, || {});
+                started.join();
+                call.set_value(Some(started));
+            } else if !wanted && running {
+                if let Some(ended) = call.get_value() {
+                    ended.close();
+                }
+                call.set_value(None);
+                w.camera_on.set(w.call.camera.get_untracked());
+                if let (Some(video), Some(s)) = (w.preview.get_untracked(), stream.get_value()) {
+                    media::show(&video, Some(&s));
+                }
+            }
+        });
+        // "Sprechstunde beenden".
+        Effect::new(move |_| {
+            if w.call.hangup.get() {
+                w.call.hangup.set(false);
+                let sent = socket
+                    .get_value()
+                    .is_some_and(|s| s.send(crate::call::types::ClientMessage::Hangup));
+                if !sent {
+                    w.call.problem.set(Some("call-problem-offline"));
+                }
             }
         });
     }
@@ -522,8 +526,8 @@ mod browser {
         c.browser.set(Check::Passed(t.t("tech-browser-ok")));
         c.camera.set(Check::Running);
         c.microphone.set(Check::Running);
-        let camera = w.chosen_camera.get_untracked();
-        let microphone = w.chosen_microphone.get_untracked();
+        let camera = w.devices.camera.get_untracked();
+        let microphone = w.devices.microphone.get_untracked();
         let stream = match media::open_camera_and_microphone(Some(&camera), Some(&microphone)).await
         {
             Ok(stream) => stream,
@@ -542,7 +546,7 @@ mod browser {
         let audio = media::first_track(&stream, "audio");
         match &video {
             Some(track) => {
-                w.chosen_camera.set(media::device_of(track));
+                w.devices.camera.set(media::device_of(track));
                 c.camera.set(Check::Passed(
                     t.t_with("tech-camera-ok", &[("device", &track.label())]),
                 ));
@@ -554,7 +558,7 @@ mod browser {
         }
         match &audio {
             Some(track) => {
-                w.chosen_microphone.set(media::device_of(track));
+                w.devices.microphone.set(media::device_of(track));
                 c.microphone.set(Check::Passed(
                     t.t_with("tech-microphone-ok", &[("device", &track.label())]),
                 ));
@@ -564,18 +568,7 @@ mod browser {
                 "tech-advice-not-found",
             )),
         }
-        let found = media::list_devices().await;
-        let pairs = |list: Vec<media::Device>| list.into_iter().map(|d| (d.id, d.label)).collect();
-        let speakers = if media::speaker_choice_supported() {
-            pairs(found.speakers)
-        } else {
-            Vec::new()
-        };
-        w.devices.set(Devices {
-            cameras: pairs(found.cameras),
-            microphones: pairs(found.microphones),
-            speakers,
-        });
+        w.devices.devices.set(media::list_devices().await);
         let meter = audio.as_ref().and_then(|_| LevelMeter::new(&stream));
         Some((stream, meter))
     }

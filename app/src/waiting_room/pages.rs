@@ -1,5 +1,5 @@
-//! `/praxis/gespraech/:id`: the doctor's call page. The video call itself arrives with the
-//! next step (issue 7); the page already holds the patient's names and the actions.
+//! `/praxis/gespraech/:id`: the doctor's call page: the patient's names, the video call
+//! ([`crate::call::doctor::DoctorCall`]) and "back to the waiting room" as a plain form.
 
 use crate::call::types::RosterStatus;
 use crate::i18n::use_i18n;
@@ -33,18 +33,12 @@ pub fn CallPage() -> impl IntoView {
                                         </p>
                                     })}
                                     <p class="notice" role="status">{t.t_with(entry.status.label_key(), &[("since", &since)])}</p>
-                                    <p class="hint">{t.t("call-video-next")}</p>
                                     {in_call.then(|| view! {
-                                        <div class="actions">
-                                            <form method="post" action=action.clone() class="inline-form">
-                                                <input type="hidden" name="action" value="zurueck" />
-                                                <button type="submit" class="button">{use_i18n().t("panel-back")}</button>
-                                            </form>
-                                            <form method="post" action=action.clone() class="inline-form">
-                                                <input type="hidden" name="action" value="beenden" />
-                                                <button type="submit" class="button primary">{use_i18n().t("call-end")}</button>
-                                            </form>
-                                        </div>
+                                        <crate::call::doctor::DoctorCall appointment=entry.appointment.clone() patient=entry.booked_name.clone() />
+                                        <form method="post" action=action.clone() class="inline-form">
+                                            <input type="hidden" name="action" value="zurueck" />
+                                            <button type="submit" class="button">{use_i18n().t("panel-back")}</button>
+                                        </form>
                                     })}
                                 </section>
                             }.into_any()

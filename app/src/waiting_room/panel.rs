@@ -387,7 +387,8 @@ mod browser {
                         }
                     }
                     ServerMessage::Error { code } => live.error.set(Some(code)),
-                    ServerMessage::WaitingRoom(_) => {}
+                    // The list's socket carries no call.
+                    _ => {}
                 },
                 move |link| live.lost.set(matches!(link, Link::Lost(n) if n > 1)),
             );

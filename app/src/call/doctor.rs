@@ -1,0 +1,153 @@
+//! The doctor's side of the call (island on `/praxis/gespraech/:id`): camera and microphone,
+//! the call socket for this appointment, the call screen and the end screen.
+
+use super::screen::{CallScreen, CallUi, DeviceSignals};
+use super::types::{CallEnd, ErrorCode};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// Where the doctor's call page stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Stage {
+    Live,
+    Ended(CallEnd),
+    /// The server refused this page (already open elsewhere, not in a call).
+    Refused(ErrorCode),
+}
+
+#[island]
+pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let stage = RwSignal::new(Stage::Live);
+    let ui = CallUi::new(DeviceSignals::new());
+    browser::start(appointment, stage, ui);
+    let patient = StoredValue::new(patient);
+    let end_screen = move |how: CallEnd| {
+        let t = use_i18n();
+        let text = match how {
+            CallEnd::Finished { started, ended } => t.t_with(
+                "call-finished-times",
+                &[("started", &started), ("ended", &ended)],
+            ),
+            CallEnd::BackToWaiting => t.t("call-back-to-waiting"),
+            CallEnd::PatientLeft => t.t("call-patient-left"),
+        };
+        view! {
+            <section class="ended" aria-labelledby="ended-title">
+                <h2 id="ended-title">{t.t("call-ended-title")}</h2>
+                <p class="notice" role="status">{text}</p>
+                <p><a class="button primary" href="/praxis">{t.t("call-to-list")}</a></p>
+            </section>
+        }
+    };
+    view! {
+        <Show when=move || hydrated.get() fallback=|| view! { <p class="hint">{use_i18n().t("call-loading")}</p> }>
+            {move || match stage.get() {
+                Stage::Live => view! { <CallScreen ui peer_label=patient.get_value() /> }.into_any(),
+                Stage::Ended(how) => end_screen(how).into_any(),
+                Stage::Refused(code) => view! {
+                    <p class="notice error" role="alert">{use_i18n().t(code.message_key())}</p>
+                    <p><a class="button" href="/praxis">{use_i18n().t("call-to-list")}</a></p>
+                }.into_any(),
+            }}
+        </Show>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::*;
+    use crate::call::client::{Link, SignalClient};
+    use crate::call::media;
+    use crate::call::peer::Call;
+    use crate::call::types::{ClientMessage, ServerMessage};
+    use leptos::task::spawn_local;
+
+    pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi) {
+        let call = StoredValue::new_local(None::<Call>);
+        let socket = StoredValue::new_local(None::<SignalClient>);
+        let end = move || {
+            if let Some(c) = call.get_value() {
+                c.close();
+                c.stop_media();
+            }
+            if let Some(s) = socket.get_value() {
+                s.stop();
+            }
+        };
+        let id = appointment.clone();
+        spawn_local(async move {
+            let stream = match media::open_camera_and_microphone(None, None).await {
+                Ok(stream) => stream,
+                Err(problem) => {
+                    ui.problem.set(Some(problem.advice_key()));
+                    return;
+                }
+            };
+            let client = SignalClient::connect(
+                &format!("gespraech&termin={id}"),
+                move |message| match message {
+                    ServerMessage::CallEnded(how) => {
+                        end();
+                        stage.set(Stage::Ended(how));
+                    }
+                    ServerMessage::Error {
+                        code:
+                            code @ (ErrorCode::CallBusy
+                            | ErrorCode::WrongState
+                            | ErrorCode::UnknownAppointment),
+                    } => {
+                        end();
+                        stage.set(Stage::Refused(code));
+                    }
+                    ServerMessage::Error { code } => ui.problem.set(Some(code.message_key())),
+                    other => {
+                        if let Some(c) = call.get_value() {
+                            c.handle(&other);
+                        }
+                    }
+                },
+                move |link| {
+                    if link == Link::Open {
+                        if let Some(c) = call.get_value() {
+                            c.join();
+                        }
+                    }
+                },
+            );
+            let back = {
+                let (client, id) = (client.clone(), id.clone());
+                move || {
+                    // No path after several attempts: the patient waits again, both can retry.
+                    client.send(ClientMessage::BackToWaiting {
+                        appointment: id.clone(),
+                    });
+                }
+            };
+            let started = Call::new(ui, client.clone(), stream, back);
+            call.set_value(Some(started));
+            socket.set_value(Some(client));
+        });
+        Effect::new(move |_| {
+            if ui.hangup.get() {
+                ui.hangup.set(false);
+                let sent = socket
+                    .get_value()
+                    .is_some_and(|s| s.send(ClientMessage::Hangup));
+                if !sent {
+                    ui.problem.set(Some("call-problem-offline"));
+                }
+            }
+        });
+        on_cleanup(end);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    use super::*;
+
+    pub fn start(_: String, _: RwSignal<Stage>, _: CallUi) {}
+}

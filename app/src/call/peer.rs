@@ -1,0 +1,829 @@
+//! The WebRTC call in the browser: one `RTCPeerConnection` per call, "perfect negotiation"
+//! (the doctor is impolite and offers, the patient is polite and gives way on glare), a
+//! negotiated data channel for chat and microphone/camera state, ICE restart on failure,
+//! `getStats` for the quality shown, and the verification code from both DTLS fingerprints.
+//! Browser only (`hydrate`).
+
+use super::client::SignalClient;
+use super::media;
+use super::screen::{CallLink, CallUi, ChatLine};
+use super::types::{
+    clean_chat, quality, verification_code, verification_input, ClientMessage, IceServer,
+    LinkStats, PeerMessage, SdpType, ServerMessage, Signal,
+};
+use js_sys::{Function, Reflect};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    MediaStream, MediaStreamTrack, RtcDataChannel, RtcDataChannelInit, RtcDataChannelState,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSdpType,
+    RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+};
+
+/// ICE restarts before the call falls back to the waiting room.
+const MAX_RESTARTS: u32 = 3;
+/// How long a "disconnected" may last before the connection is restarted.
+const DISCONNECTED_GRACE_MS: u32 = 5000;
+/// How often the quality is measured.
+const STATS_EVERY_MS: u32 = 2000;
+
+#[derive(Default)]
+struct Previous {
+    at_ms: f64,
+    bytes: f64,
+    lost: f64,
+    received: f64,
+}
+
+struct Inner {
+    ui: CallUi,
+    socket: SignalClient,
+    stream: MediaStream,
+    instance: String,
+    polite: bool,
+    servers: Vec<IceServer>,
+    pc: Option<RtcPeerConnection>,
+    channel: Option<RtcDataChannel>,
+    peer: Option<String>,
+    making_offer: bool,
+    ignore_offer: bool,
+    restarts: u32,
+    /// Bumped with each new peer connection; late callbacks of an old one do nothing.
+    generation: u32,
+    queue: VecDeque<Signal>,
+    working: bool,
+    previous: Previous,
+    /// The other side's media, shown once the video element exists.
+    remote: RwSignal<Option<MediaStream>, LocalStorage>,
+    on_failed: Rc<dyn Fn()>,
+    closed: bool,
+    callbacks: Vec<Box<dyn std::any::Any>>,
+}
+
+/// One call of this page.
+#[derive(Clone)]
+pub struct Call(Rc<RefCell<Inner>>);
+
+fn random_instance() -> String {
+    let mut bytes = [0u8; 12];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn time_of_day() -> String {
+    let date = js_sys::Date::new_0();
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Calls a method that web-sys does not bind (argument-less `setLocalDescription`,
+/// `restartIce`); its promise, if it returns one.
+fn call_method(target: &JsValue, name: &str) -> Option<js_sys::Promise> {
+    let method: Function = get(target, name).dyn_into().ok()?;
+    method.call0(target).ok()?.dyn_into().ok()
+}
+
+impl Call {
+    /// A call with the page's camera and microphone in `stream`; `on_failed` runs when no
+    /// connection could be restored.
+    pub fn new(
+        ui: CallUi,
+        socket: SignalClient,
+        stream: MediaStream,
+        on_failed: impl Fn() + 'static,
+    ) -> Self {
+        let call = Self(Rc::new(RefCell::new(Inner {
+            ui,
+            socket,
+            stream,
+            instance: random_instance(),
+            polite: false,
+            servers: Vec::new(),
+            pc: None,
+            channel: None,
+            peer: None,
+            making_offer: false,
+            ignore_offer: false,
+            restarts: 0,
+            generation: 0,
+            queue: VecDeque::new(),
+            working: false,
+            previous: Previous::default(),
+            remote: RwSignal::new_local(None),
+            on_failed: Rc::new(on_failed),
+            closed: false,
+            callbacks: Vec::new(),
+        })));
+        call.watch_ui();
+        call
+    }
+
+    /// Takes (or takes again, after the socket reconnected) this page's seat.
+    pub fn join(&self) {
+        let (socket, instance) = {
+            let inner = self.0.borrow();
+            (inner.socket.clone(), inner.instance.clone())
+        };
+        socket.send(ClientMessage::JoinCall { instance });
+    }
+
+    /// Handles a message of the call; `false` for messages that are not the call's.
+    pub fn handle(&self, message: &ServerMessage) -> bool {
+        match message {
+            ServerMessage::CallReady {
+                polite,
+                ice_servers,
+            } => {
+                let mut inner = self.0.borrow_mut();
+                inner.polite = *polite;
+                inner.servers = ice_servers.clone();
+                if inner.pc.is_none() {
+                    inner.ui.link.set(CallLink::WaitingForPeer);
+                }
+            }
+            ServerMessage::PeerJoined { instance } => self.peer_joined(instance),
+            ServerMessage::PeerLeft => {
+                let inner = self.0.borrow();
+                // Media may well go on (the other page only lost the server); the
+                // connection state decides what the page shows.
+                if inner.pc.is_none() {
+                    inner.ui.link.set(CallLink::WaitingForPeer);
+                }
+            }
+            ServerMessage::Signal { signal } => {
+                let start = {
+                    let mut inner = self.0.borrow_mut();
+                    inner.queue.push_back(signal.clone());
+                    !std::mem::replace(&mut inner.working, true)
+                };
+                if start {
+                    let call = self.clone();
+                    spawn_local(async move { call.work_queue().await });
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Ends the call on this page: the connection closes (camera and microphone stay with
+    /// the page, see [`Call::stop_media`]).
+    pub fn close(&self) {
+        let mut inner = self.0.borrow_mut();
+        inner.closed = true;
+        inner.generation += 1;
+        if let Some(pc) = inner.pc.take() {
+            pc.close();
+        }
+        inner.channel = None;
+        inner.callbacks.clear();
+    }
+
+    /// Camera and microphone off.
+    pub fn stop_media(&self) {
+        media::stop(&self.0.borrow().stream);
+    }
+
+    fn peer_joined(&self, instance: &str) {
+        let same_page = {
+            let inner = self.0.borrow();
+            inner.peer.as_deref() == Some(instance) && inner.pc.is_some()
+        };
+        if same_page {
+            // Only the signalling socket was gone (for example a server restart): the media
+            // never passed the server; restart ICE only if the connection suffered.
+            let broken = self.0.borrow().pc.as_ref().is_some_and(|pc| {
+                matches!(
+                    pc.connection_state(),
+                    RtcPeerConnectionState::Failed | RtcPeerConnectionState::Disconnected
+                )
+            });
+            if broken {
+                self.restart_ice();
+            }
+            return;
+        }
+        self.0.borrow_mut().peer = Some(instance.to_owned());
+        self.new_connection();
+    }
+
+    /// A fresh peer connection with this page's tracks and the chat channel.
+    fn new_connection(&self) {
+        let (servers, stream, generation) = {
+            let mut inner = self.0.borrow_mut();
+            if let Some(old) = inner.pc.take() {
+                old.close();
+            }
+            inner.generation += 1;
+            inner.making_offer = false;
+            inner.ignore_offer = false;
+            inner.queue.clear();
+            inner.callbacks.clear();
+            inner.previous = Previous::default();
+            inner.ui.link.set(CallLink::Connecting);
+            inner.ui.code.set(None);
+            (
+                inner.servers.clone(),
+                inner.stream.clone(),
+                inner.generation,
+            )
+        };
+        let Some(pc) = media::rtc_configuration(&servers)
+            .and_then(|c| RtcPeerConnection::new_with_configuration(&c).ok())
+        else {
+            self.0.borrow().ui.problem.set(Some("call-problem-browser"));
+            return;
+        };
+        let weak = Rc::downgrade(&self.0);
+        let alive = move || {
+            weak.upgrade()
+                .map(Call)
+                .filter(|c| c.0.borrow().generation == generation && !c.0.borrow().closed)
+        };
+        let mut callbacks: Vec<Box<dyn std::any::Any>> = Vec::new();
+
+        let on_negotiation = Closure::<dyn FnMut()>::new({
+            let alive = alive.clone();
+            move || {
+                if let Some(call) = alive() {
+                    spawn_local(async move { call.offer().await });
+                }
+            }
+        });
+        pc.set_onnegotiationneeded(Some(on_negotiation.as_ref().unchecked_ref()));
+        callbacks.push(Box::new(on_negotiation));
+
+        let on_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new({
+            let alive = alive.clone();
+            move |event: RtcPeerConnectionIceEvent| {
+                let (Some(call), Some(candidate)) = (alive(), event.candidate()) else {
+                    return;
+                };
+                let signal = Signal::Candidate {
+                    candidate: candidate.candidate(),
+                    sdp_mid: candidate.sdp_mid(),
+                    sdp_m_line_index: candidate.sdp_m_line_index(),
+                };
+                call.send(signal);
+            }
+        });
+        pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
+        callbacks.push(Box::new(on_candidate));
+
+        let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new({
+            let alive = alive.clone();
+            move |event: RtcTrackEvent| {
+                let Some(call) = alive() else { return };
+                let remote = call.0.borrow().remote;
+                let stream = event
+                    .streams()
+                    .get(0)
+                    .dyn_into::<MediaStream>()
+                    .ok()
+                    .or_else(|| {
+                        let current = remote.get_untracked()?;
+                        current.add_track(&event.track());
+                        Some(current)
+                    })
+                    .or_else(|| {
+                        let fresh = MediaStream::new().ok()?;
+                        fresh.add_track(&event.track());
+                        Some(fresh)
+                    });
+                if remote.get_untracked() != stream {
+                    remote.set(stream);
+                }
+            }
+        });
+        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        callbacks.push(Box::new(on_track));
+
+        let on_state = Closure::<dyn FnMut()>::new({
+            let alive = alive.clone();
+            move || {
+                if let Some(call) = alive() {
+                    call.state_changed();
+                }
+            }
+        });
+        pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+        callbacks.push(Box::new(on_state));
+
+        // The chat channel is negotiated (id 0 on both sides): no glare over who opens it.
+        let init = RtcDataChannelInit::new();
+        init.set_negotiated(true);
+        init.set_id(0);
+        let channel = pc.create_data_channel_with_data_channel_dict("chat", &init);
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new({
+            let alive = alive.clone();
+            move |event: web_sys::MessageEvent| {
+                let (Some(call), Some(text)) = (alive(), event.data().as_string()) else {
+                    return;
+                };
+                if let Ok(message) = serde_json::from_str::<PeerMessage>(&text) {
+                    call.received(message);
+                }
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        callbacks.push(Box::new(on_message));
+        let on_open = Closure::<dyn FnMut()>::new({
+            let alive = alive.clone();
+            move || {
+                if let Some(call) = alive() {
+                    call.send_media_state();
+                }
+            }
+        });
+        channel.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        callbacks.push(Box::new(on_open));
+
+        for track in stream.get_tracks().iter() {
+            if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+                pc.add_track_0(&track, &stream);
+            }
+        }
+        let mut inner = self.0.borrow_mut();
+        inner.pc = Some(pc);
+        inner.channel = Some(channel);
+        inner.callbacks = callbacks;
+    }
+
+    fn send(&self, signal: Signal) {
+        let socket = self.0.borrow().socket.clone();
+        socket.send(ClientMessage::Signal { signal });
+    }
+
+    /// `negotiationneeded`: make an offer (the browser picks offer or ICE restart).
+    async fn offer(&self) {
+        let Some(pc) = self.0.borrow().pc.clone() else {
+            return;
+        };
+        self.0.borrow_mut().making_offer = true;
+        let done = match call_method(&pc, "setLocalDescription") {
+            Some(promise) => JsFuture::from(promise).await.is_ok(),
+            None => false,
+        };
+        self.0.borrow_mut().making_offer = false;
+        if let (true, Some(local)) = (done, pc.local_description()) {
+            if local.type_() == RtcSdpType::Offer {
+                self.send(Signal::Description {
+                    sdp_type: SdpType::Offer,
+                    sdp: local.sdp(),
+                });
+            }
+        }
+    }
+
+    /// Applies the other side's messages one after the other, in order.
+    async fn work_queue(&self) {
+        loop {
+            let next = self.0.borrow_mut().queue.pop_front();
+            let Some(signal) = next else {
+                self.0.borrow_mut().working = false;
+                return;
+            };
+            self.apply(signal).await;
+        }
+    }
+
+    async fn apply(&self, signal: Signal) {
+        let (pc, polite, making_offer) = {
+            let inner = self.0.borrow();
+            let Some(pc) = inner.pc.clone() else { return };
+            (pc, inner.polite, inner.making_offer)
+        };
+        match signal {
+            Signal::Description { sdp_type, sdp } => {
+                let offer = sdp_type == SdpType::Offer;
+                let collision =
+                    offer && (making_offer || pc.signaling_state() != RtcSignalingState::Stable);
+                let ignore = !polite && collision;
+                self.0.borrow_mut().ignore_offer = ignore;
+                if ignore {
+                    return;
+                }
+                let description = RtcSessionDescriptionInit::new(if offer {
+                    RtcSdpType::Offer
+                } else {
+                    RtcSdpType::Answer
+                });
+                description.set_sdp(&sdp);
+                // A polite side with its own offer out rolls it back implicitly.
+                if JsFuture::from(pc.set_remote_description(&description))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                if offer {
+                    if let Some(promise) = call_method(&pc, "setLocalDescription") {
+                        if JsFuture::from(promise).await.is_ok() {
+                            if let Some(local) = pc.local_description() {
+                                self.send(Signal::Description {
+                                    sdp_type: SdpType::Answer,
+                                    sdp: local.sdp(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            Signal::Candidate {
+                candidate,
+                sdp_mid,
+                sdp_m_line_index,
+            } => {
+                let init = web_sys::RtcIceCandidateInit::new(&candidate);
+                init.set_sdp_mid(sdp_mid.as_deref());
+                init.set_sdp_m_line_index(sdp_m_line_index);
+                // Candidates of an ignored offer fail; that is expected.
+                let _ = JsFuture::from(
+                    pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init)),
+                )
+                .await;
+            }
+        }
+    }
+
+    fn state_changed(&self) {
+        let Some(pc) = self.0.borrow().pc.clone() else {
+            return;
+        };
+        let ui = self.0.borrow().ui;
+        match pc.connection_state() {
+            RtcPeerConnectionState::Connected => {
+                self.0.borrow_mut().restarts = 0;
+                ui.link.set(CallLink::Connected);
+                ui.problem.set(None);
+                if ui.elapsed.get_untracked().is_none() {
+                    ui.elapsed.set(Some(0));
+                }
+                let call = self.clone();
+                spawn_local(async move { call.show_code().await });
+            }
+            RtcPeerConnectionState::Disconnected => {
+                ui.link.set(CallLink::Reconnecting);
+                // Often only a moment; restart if it lasts.
+                let call = self.clone();
+                let generation = self.0.borrow().generation;
+                spawn_local(async move {
+                    media::sleep_ms(DISCONNECTED_GRACE_MS).await;
+                    let still = call.0.borrow().generation == generation
+                        && call.0.borrow().pc.as_ref().is_some_and(|pc| {
+                            pc.connection_state() == RtcPeerConnectionState::Disconnected
+                        });
+                    if still {
+                        call.restart_ice();
+                    }
+                });
+            }
+            RtcPeerConnectionState::Failed => self.restart_ice(),
+            RtcPeerConnectionState::Connecting | RtcPeerConnectionState::New
+                if ui.link.get_untracked() != CallLink::Reconnecting =>
+            {
+                ui.link.set(CallLink::Connecting);
+            }
+            _ => {}
+        }
+    }
+
+    /// Looks for a new path (ICE restart); after [`MAX_RESTARTS`] the call gives up.
+    fn restart_ice(&self) {
+        let (pc, restarts, ui, on_failed) = {
+            let mut inner = self.0.borrow_mut();
+            inner.restarts += 1;
+            (
+                inner.pc.clone(),
+                inner.restarts,
+                inner.ui,
+                inner.on_failed.clone(),
+            )
+        };
+        if restarts > MAX_RESTARTS {
+            ui.link.set(CallLink::Failed);
+            on_failed();
+            return;
+        }
+        ui.link.set(CallLink::Reconnecting);
+        if let Some(pc) = pc {
+            // Fires negotiationneeded with an ICE restart offer.
+            let _ = call_method(&pc, "restartIce");
+        }
+    }
+
+    async fn show_code(&self) {
+        let Some(pc) = self.0.borrow().pc.clone() else {
+            return;
+        };
+        let (Some(local), Some(remote)) = (pc.local_description(), pc.remote_description()) else {
+            return;
+        };
+        let Some(input) = verification_input(&local.sdp(), &remote.sdp()) else {
+            return;
+        };
+        if let Some(digest) = sha256(input.as_bytes()).await {
+            self.0
+                .borrow()
+                .ui
+                .code
+                .set(Some(verification_code(&digest)));
+        }
+    }
+
+    fn received(&self, message: PeerMessage) {
+        let ui = self.0.borrow().ui;
+        match message {
+            PeerMessage::Chat { text } => {
+                if let Some(text) = clean_chat(&text) {
+                    ui.chat.update(|lines| {
+                        lines.push(ChatLine {
+                            mine: false,
+                            time: time_of_day(),
+                            text,
+                        })
+                    });
+                }
+            }
+            PeerMessage::Media { microphone, camera } => {
+                ui.remote_microphone.set(microphone);
+                ui.remote_camera.set(camera);
+            }
+        }
+    }
+
+    fn to_peer(&self, message: &PeerMessage) -> bool {
+        let inner = self.0.borrow();
+        let Some(channel) = inner.channel.as_ref() else {
+            return false;
+        };
+        channel.ready_state() == RtcDataChannelState::Open
+            && serde_json::to_string(message)
+                .ok()
+                .is_some_and(|text| channel.send_with_str(&text).is_ok())
+    }
+
+    fn send_media_state(&self) {
+        let ui = self.0.borrow().ui;
+        self.to_peer(&PeerMessage::Media {
+            microphone: ui.microphone.get_untracked(),
+            camera: ui.camera.get_untracked(),
+        });
+    }
+
+    /// Acts on the user's wishes: microphone, camera, devices, chat; and measures quality.
+    fn watch_ui(&self) {
+        let (ui, local, remote) = {
+            let inner = self.0.borrow();
+            (inner.ui, inner.stream.clone(), inner.remote)
+        };
+        let call = StoredValue::new_local(self.clone());
+        // The videos get their streams once the elements are on the page.
+        let local = StoredValue::new_local(local);
+        Effect::new(move |_| {
+            if let Some(video) = ui.local.get() {
+                media::show(&video, Some(&local.get_value()));
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(video) = ui.remote.get() {
+                media::play(&video, remote.get().as_ref());
+            }
+        });
+        Effect::new(move |_| {
+            let (microphone, camera) = (ui.microphone.get(), ui.camera.get());
+            call.with_value(|call| {
+                let stream = call.0.borrow().stream.clone();
+                if let Some(track) = media::first_track(&stream, "audio") {
+                    track.set_enabled(microphone);
+                }
+                if let Some(track) = media::first_track(&stream, "video") {
+                    track.set_enabled(camera);
+                }
+                call.send_media_state();
+            });
+        });
+        Effect::new(move |_| {
+            let Some(text) = ui.outgoing.get() else {
+                return;
+            };
+            ui.outgoing.set(None);
+            let Some(text) = clean_chat(&text) else {
+                return;
+            };
+            let sent = call.with_value(|c| c.to_peer(&PeerMessage::Chat { text: text.clone() }));
+            if sent {
+                ui.chat.update(|lines| {
+                    lines.push(ChatLine {
+                        mine: true,
+                        time: time_of_day(),
+                        text,
+                    })
+                });
+                ui.problem.set(None);
+            } else {
+                ui.problem.set(Some("call-chat-not-sent"));
+            }
+        });
+        Effect::new(move |first: Option<()>| {
+            let _ = ui.devices.run.get();
+            if first.is_some() {
+                let call = call.get_value();
+                spawn_local(async move { call.switch_devices().await });
+            }
+        });
+        Effect::new(move |_| {
+            let speaker = ui.devices.speaker.get();
+            if let (false, Some(video)) = (speaker.is_empty(), ui.remote.get()) {
+                spawn_local(async move { media::set_speaker(&video, &speaker).await });
+            }
+        });
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                let call = call.get_value();
+                spawn_local(async move { call.measure().await });
+            },
+            std::time::Duration::from_millis(u64::from(STATS_EVERY_MS)),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if ui.link.get_untracked() == CallLink::Connected
+                    || ui.elapsed.get_untracked().is_some()
+                {
+                    ui.elapsed.update(|e| *e = e.map(|s| s + 1));
+                }
+            },
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+        let devices = ui.devices.devices;
+        spawn_local(async move {
+            devices.set(media::list_devices().await);
+        });
+    }
+
+    /// The chosen camera and microphone replace the ones in use, without renegotiation.
+    async fn switch_devices(&self) {
+        let (ui, stream, pc) = {
+            let inner = self.0.borrow();
+            (inner.ui, inner.stream.clone(), inner.pc.clone())
+        };
+        let camera = ui.devices.camera.get_untracked();
+        let microphone = ui.devices.microphone.get_untracked();
+        let Ok(fresh) = media::open_camera_and_microphone(Some(&camera), Some(&microphone)).await
+        else {
+            ui.problem.set(Some("call-problem-device"));
+            return;
+        };
+        let senders: Vec<web_sys::RtcRtpSender> = pc
+            .map(|pc| {
+                pc.get_senders()
+                    .iter()
+                    .filter_map(|s| s.dyn_into().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for kind in ["audio", "video"] {
+            let (Some(new), old) = (
+                media::first_track(&fresh, kind),
+                media::first_track(&stream, kind),
+            ) else {
+                continue;
+            };
+            new.set_enabled(if kind == "audio" {
+                ui.microphone.get_untracked()
+            } else {
+                ui.camera.get_untracked()
+            });
+            for sender in &senders {
+                if sender.track().is_some_and(|t| t.kind() == kind) {
+                    let _ = JsFuture::from(sender.replace_track(Some(&new))).await;
+                }
+            }
+            if let Some(old) = old {
+                old.stop();
+                stream.remove_track(&old);
+            }
+            stream.add_track(&new);
+        }
+        if let Some(video) = ui.local.get_untracked() {
+            media::show(&video, Some(&stream));
+        }
+    }
+
+    /// Reads `getStats` and updates the quality shown.
+    async fn measure(&self) {
+        let (pc, ui) = {
+            let inner = self.0.borrow();
+            (inner.pc.clone(), inner.ui)
+        };
+        let Some(pc) = pc else { return };
+        if pc.connection_state() != RtcPeerConnectionState::Connected {
+            return;
+        }
+        let Ok(report) = JsFuture::from(pc.get_stats()).await else {
+            return;
+        };
+        let report: js_sys::Map = report.unchecked_into();
+        let mut entries: Vec<JsValue> = Vec::new();
+        report.for_each(&mut |value, _| entries.push(value));
+        let kind = |e: &JsValue| get(e, "type").as_string().unwrap_or_default();
+        let number = |e: &JsValue, key: &str| get(e, key).as_f64();
+        let selected_id = entries
+            .iter()
+            .find(|e| kind(e) == "transport")
+            .and_then(|t| get(t, "selectedCandidatePairId").as_string());
+        let pair = entries.iter().find(|e| {
+            kind(e) == "candidate-pair"
+                && match &selected_id {
+                    Some(id) => get(e, "id").as_string().as_ref() == Some(id),
+                    None => get(e, "selected").as_bool() == Some(true),
+                }
+        });
+        let mut rtt_ms = pair
+            .and_then(|p| number(p, "currentRoundTripTime"))
+            .map(|s| s * 1000.0);
+        if rtt_ms.is_none() {
+            rtt_ms = entries
+                .iter()
+                .filter(|e| kind(e) == "remote-inbound-rtp")
+                .find_map(|e| number(e, "roundTripTime"))
+                .map(|s| s * 1000.0);
+        }
+        let relayed = pair
+            .and_then(|p| get(p, "localCandidateId").as_string())
+            .and_then(|id| {
+                entries
+                    .iter()
+                    .find(|e| get(e, "id").as_string().as_ref() == Some(&id))
+            })
+            .is_some_and(|c| get(c, "candidateType").as_string().as_deref() == Some("relay"));
+        let (mut bytes, mut lost, mut received) = (0.0, 0.0, 0.0);
+        for e in entries.iter().filter(|e| kind(e) == "inbound-rtp") {
+            bytes += number(e, "bytesReceived").unwrap_or(0.0);
+            lost += number(e, "packetsLost").unwrap_or(0.0).max(0.0);
+            received += number(e, "packetsReceived").unwrap_or(0.0);
+        }
+        let at_ms = now_ms();
+        let previous = std::mem::replace(
+            &mut self.0.borrow_mut().previous,
+            Previous {
+                at_ms,
+                bytes,
+                lost,
+                received,
+            },
+        );
+        if previous.at_ms == 0.0 {
+            return;
+        }
+        let seconds = ((at_ms - previous.at_ms) / 1000.0).max(0.001);
+        let expected = (lost - previous.lost) + (received - previous.received);
+        let stats = LinkStats {
+            rtt_ms,
+            loss_percent: (expected > 0.0).then(|| (lost - previous.lost) / expected * 100.0),
+            kbits: Some((bytes - previous.bytes) * 8.0 / 1000.0 / seconds),
+        };
+        ui.quality.set(Some((quality(stats), stats, relayed)));
+    }
+}
+
+/// SHA-256 in the browser (Web Crypto).
+async fn sha256(bytes: &[u8]) -> Option<Vec<u8>> {
+    let subtle = web_sys::window()?.crypto().ok()?.subtle();
+    let data = js_sys::Uint8Array::from(bytes);
+    let promise = subtle
+        .digest_with_str_and_buffer_source("SHA-256", &data)
+        .ok()?;
+    let buffer = JsFuture::from(promise).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Full screen for the videos, or back.
+pub fn toggle_full_screen(stage: NodeRef<leptos::html::Div>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if document.fullscreen_element().is_some() {
+        document.exit_fullscreen();
+    } else if let Some(element) = stage.get_untracked() {
+        let _ = element.request_fullscreen();
+    }
+}

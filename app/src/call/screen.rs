@@ -1,0 +1,333 @@
+//! The call screen both sides see: the other side's video large, the own picture small, the
+//! controls (microphone, camera, devices, full screen, end), the call timer, the connection
+//! quality, the verification code and the chat. Only signals here; the browser half
+//! ([`super::peer`]) fills them and acts on them.
+
+use super::types::{LinkStats, Quality, CHAT_MAX_CHARS};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// Where the connection to the other side stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallLink {
+    /// Joining the call on the server.
+    Joining,
+    /// The other side has not opened the call yet.
+    WaitingForPeer,
+    /// Both are there; the browsers look for a path to each other.
+    Connecting,
+    Connected,
+    /// The connection dropped; trying to restore it.
+    Reconnecting,
+    /// No path found after several attempts.
+    Failed,
+}
+
+impl CallLink {
+    fn label_key(self) -> &'static str {
+        match self {
+            Self::Joining => "call-link-joining",
+            Self::WaitingForPeer => "call-link-waiting",
+            Self::Connecting => "call-link-connecting",
+            Self::Connected => "call-link-connected",
+            Self::Reconnecting => "call-link-reconnecting",
+            Self::Failed => "call-link-failed",
+        }
+    }
+}
+
+/// One chat line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatLine {
+    pub mine: bool,
+    /// "14:32".
+    pub time: String,
+    pub text: String,
+}
+
+/// Devices found on this computer or phone: (device id, label).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Devices {
+    pub cameras: Vec<(String, String)>,
+    pub microphones: Vec<(String, String)>,
+    pub speakers: Vec<(String, String)>,
+}
+
+/// The chosen devices; a change of camera or microphone bumps `run`.
+#[derive(Clone, Copy)]
+pub struct DeviceSignals {
+    pub devices: RwSignal<Devices>,
+    pub camera: RwSignal<String>,
+    pub microphone: RwSignal<String>,
+    pub speaker: RwSignal<String>,
+    pub run: RwSignal<u32>,
+}
+
+impl DeviceSignals {
+    pub fn new() -> Self {
+        Self {
+            devices: RwSignal::new(Devices::default()),
+            camera: RwSignal::new(String::new()),
+            microphone: RwSignal::new(String::new()),
+            speaker: RwSignal::new(String::new()),
+            run: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for DeviceSignals {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Everything the call screen shows and every wish of the user.
+#[derive(Clone, Copy)]
+pub struct CallUi {
+    pub link: RwSignal<CallLink>,
+    pub quality: RwSignal<Option<(Quality, LinkStats, bool)>>,
+    pub code: RwSignal<Option<String>>,
+    pub microphone: RwSignal<bool>,
+    pub camera: RwSignal<bool>,
+    pub remote_microphone: RwSignal<bool>,
+    pub remote_camera: RwSignal<bool>,
+    pub chat: RwSignal<Vec<ChatLine>>,
+    /// A chat line the user sent, for the browser half to pass on.
+    pub outgoing: RwSignal<Option<String>>,
+    /// Seconds since the connection first stood.
+    pub elapsed: RwSignal<Option<u64>>,
+    /// The user confirmed "Sprechstunde beenden".
+    pub hangup: RwSignal<bool>,
+    /// A problem to show (Fluent key).
+    pub problem: RwSignal<Option<&'static str>>,
+    pub devices: DeviceSignals,
+    pub remote: NodeRef<leptos::html::Video>,
+    pub local: NodeRef<leptos::html::Video>,
+    pub stage: NodeRef<leptos::html::Div>,
+}
+
+impl CallUi {
+    pub fn new(devices: DeviceSignals) -> Self {
+        Self {
+            link: RwSignal::new(CallLink::Joining),
+            quality: RwSignal::new(None),
+            code: RwSignal::new(None),
+            microphone: RwSignal::new(true),
+            camera: RwSignal::new(true),
+            remote_microphone: RwSignal::new(true),
+            remote_camera: RwSignal::new(true),
+            chat: RwSignal::new(Vec::new()),
+            outgoing: RwSignal::new(None),
+            elapsed: RwSignal::new(None),
+            hangup: RwSignal::new(false),
+            problem: RwSignal::new(None),
+            devices,
+            remote: NodeRef::new(),
+            local: NodeRef::new(),
+            stage: NodeRef::new(),
+        }
+    }
+}
+
+/// "mm:ss", or "h:mm:ss" after an hour.
+pub fn clock_text(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+/// A toggle button with `aria-pressed` (pressed = switched off).
+#[component]
+fn Toggle(on: RwSignal<bool>, off_key: &'static str, on_key: &'static str) -> impl IntoView {
+    view! {
+        <button type="button" class="button" aria-pressed=move || (!on.get()).to_string()
+            on:click=move |_| on.update(|v| *v = !*v)>
+            {move || use_i18n().t(if on.get() { off_key } else { on_key })}
+        </button>
+    }
+}
+
+/// The call screen.
+#[component]
+pub fn CallScreen(ui: CallUi, #[prop(into)] peer_label: String) -> impl IntoView {
+    let t = use_i18n();
+    let confirming = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let send_chat = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = draft.get_untracked();
+        if super::types::clean_chat(&text).is_some() {
+            ui.outgoing.set(Some(text));
+            draft.set(String::new());
+        }
+    };
+    let full_screen = move |_| {
+        #[cfg(feature = "hydrate")]
+        super::peer::toggle_full_screen(ui.stage);
+    };
+    let peer_label = StoredValue::new(peer_label);
+    let quality_text = move || {
+        ui.quality.get().map(|(q, stats, relayed)| {
+            let t = use_i18n();
+            let mut parts = vec![t.t(q.label_key())];
+            if let Some(rtt) = stats.rtt_ms {
+                parts.push(t.t_with("call-rtt", &[("ms", &format!("{rtt:.0}"))]));
+            }
+            if let Some(loss) = stats.loss_percent {
+                parts.push(t.t_with("call-loss", &[("percent", &format!("{loss:.1}"))]));
+            }
+            if let Some(kbits) = stats.kbits {
+                parts.push(t.t_with("call-bitrate", &[("kbits", &format!("{kbits:.0}"))]));
+            }
+            parts.push(t.t(if relayed {
+                "call-path-relay"
+            } else {
+                "call-path-direct"
+            }));
+            parts.join(" · ")
+        })
+    };
+    let quality_class = move || match ui.quality.get().map(|(q, ..)| q) {
+        Some(Quality::Good) => "quality good",
+        Some(Quality::Fair) => "quality fair",
+        Some(Quality::Poor) => "quality poor",
+        None => "quality",
+    };
+    view! {
+        <section class="call-screen" aria-labelledby="call-screen-title">
+            <h2 id="call-screen-title" class="visually-hidden">{t.t("call-title")}</h2>
+            <div class="call-stage" node_ref=ui.stage>
+                <video class="remote-video" node_ref=ui.remote autoplay=true playsinline=true
+                    aria-label=move || use_i18n().t_with("call-remote-video", &[("name", &peer_label.get_value())])></video>
+                <p class="call-link" role="status" aria-live="polite" data-link=move || format!("{:?}", ui.link.get())>
+                    {move || use_i18n().t(ui.link.get().label_key())}
+                </p>
+                <video class="local-video" node_ref=ui.local autoplay=true muted=true playsinline=true
+                    hidden=move || !ui.camera.get() aria-label=t.t("room-self-view")></video>
+            </div>
+            <div class="call-bar">
+                <span class="call-timer">
+                    <span class="visually-hidden">{t.t("call-timer")} " "</span>
+                    <time>{move || ui.elapsed.get().map(clock_text).unwrap_or_else(|| "00:00".into())}</time>
+                </span>
+                <span class=quality_class role="status">{quality_text}</span>
+            </div>
+            <div aria-live="polite">
+                {move || (ui.quality.get().map(|(q, ..)| q) == Some(Quality::Poor)).then(|| view! {
+                    <p class="notice warning">{use_i18n().t("call-quality-poor-advice")}</p>
+                })}
+                {move || (!ui.remote_microphone.get()).then(|| view! {
+                    <p class="hint remote-state">{use_i18n().t("call-remote-microphone-off")}</p>
+                })}
+                {move || (!ui.remote_camera.get()).then(|| view! {
+                    <p class="hint remote-state">{use_i18n().t("call-remote-camera-off")}</p>
+                })}
+                {move || ui.problem.get().map(|key| view! {
+                    <p class="notice error" role="alert">{use_i18n().t(key)}</p>
+                })}
+            </div>
+            <div class="call-controls" role="toolbar" aria-label=t.t("call-controls")>
+                <Toggle on=ui.microphone off_key="call-microphone-off" on_key="call-microphone-on" />
+                <Toggle on=ui.camera off_key="room-camera-off" on_key="room-camera-on" />
+                <button type="button" class="button" on:click=full_screen>{t.t("call-full-screen")}</button>
+                <button type="button" class="button danger" on:click=move |_| confirming.set(true)
+                    hidden=move || confirming.get()>{t.t("call-hang-up")}</button>
+            </div>
+            <Show when=move || confirming.get()>
+                <div class="confirm" role="alertdialog" aria-labelledby="hangup-question">
+                    <p id="hangup-question">{use_i18n().t("call-hang-up-question")}</p>
+                    <button type="button" class="button danger" on:click=move |_| ui.hangup.set(true)>{use_i18n().t("call-hang-up-yes")}</button>
+                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{use_i18n().t("call-hang-up-no")}</button>
+                </div>
+            </Show>
+            <details class="call-devices">
+                <summary>{t.t("call-devices")}</summary>
+                <DeviceChoice devices=ui.devices />
+            </details>
+            <section class="verification" aria-labelledby="verification-title">
+                <h3 id="verification-title">{t.t("call-code-title")}</h3>
+                <p class="code" aria-live="polite">{move || ui.code.get().unwrap_or_else(|| use_i18n().t("call-code-pending"))}</p>
+                <p class="hint">{t.t("call-code-hint")}</p>
+            </section>
+            <section class="chat" aria-labelledby="chat-title">
+                <h3 id="chat-title">{t.t("call-chat-title")}</h3>
+                <ol class="chat-lines" aria-live="polite">
+                    <For each=move || ui.chat.get().into_iter().enumerate() key=|(i, _)| *i let((_, line))>
+                        <li class=if line.mine { "mine" } else { "theirs" }>
+                            <span class="who">{use_i18n().t(if line.mine { "call-chat-me" } else { "call-chat-them" })}
+                                " " {line.time.clone()}</span>
+                            <span class="text">{line.text.clone()}</span>
+                        </li>
+                    </For>
+                </ol>
+                <form class="chat-form" on:submit=send_chat>
+                    <label for="chat-input">{t.t("call-chat-label")}</label>
+                    <input id="chat-input" type="text" maxlength=CHAT_MAX_CHARS.to_string() autocomplete="off"
+                        prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev)) />
+                    <button type="submit" class="button">{t.t("call-chat-send")}</button>
+                </form>
+                <p class="hint">{t.t("call-chat-hint")}</p>
+            </section>
+        </section>
+    }
+}
+
+/// The device selects; a change of camera or microphone bumps `run`.
+#[component]
+pub fn DeviceChoice(devices: DeviceSignals) -> impl IntoView {
+    let select = move |id: &'static str,
+                       key: &'static str,
+                       list: fn(&Devices) -> Vec<(String, String)>,
+                       chosen: RwSignal<String>,
+                       rerun: bool| {
+        let options = move || {
+            devices
+                .devices
+                .with(list)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (value, label))| {
+                    let label = if label.is_empty() {
+                        format!("{} {}", use_i18n().t(key), i + 1)
+                    } else {
+                        label
+                    };
+                    let selected = chosen.get() == value;
+                    view! { <option value=value.clone() selected=selected>{label}</option> }
+                })
+                .collect_view()
+        };
+        view! {
+            <p class="field" hidden=move || devices.devices.with(list).len() < 2>
+                <label for=id>{use_i18n().t(key)}</label>
+                <select id=id on:change=move |ev| {
+                    chosen.set(event_target_value(&ev));
+                    if rerun { devices.run.update(|n| *n += 1); }
+                }>{options}</select>
+            </p>
+        }
+    };
+    view! {
+        <div class="devices">
+            {select("device-camera", "tech-device-camera", |d| d.cameras.clone(), devices.camera, true)}
+            {select("device-microphone", "tech-device-microphone", |d| d.microphones.clone(), devices.microphone, true)}
+            {select("device-speaker", "tech-device-speaker", |d| d.speakers.clone(), devices.speaker, false)}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_text;
+
+    #[test]
+    fn the_timer_reads_minutes_and_seconds_then_hours() {
+        assert_eq!(clock_text(0), "00:00");
+        assert_eq!(clock_text(65), "01:05");
+        assert_eq!(clock_text(3599), "59:59");
+        assert_eq!(clock_text(3600 + 62), "1:01:02");
+    }
+}

@@ -1,0 +1,92 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './fixtures';
+import { newPracticeLoggedIn } from './practice';
+import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, lettersOf, patientChromium, recordPeers } from './room';
+
+test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleichen den Sicherheitscode, schreiben, schalten Mikrofon und Kamera aus und beenden', async ({ page }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now();
+  const patient = `Paula Anruf ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `anruf.${stamp}@praxis-e2e.de`, 'Praxis Videogespräch');
+  const code = await bookNow(page, patient, `anruf.${stamp}@example.org`);
+  await page.addInitScript(recordPeers(false));
+  await page.goto('/praxis');
+
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientBrowser.newContext({
+      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
+      permissions: ['camera', 'microphone'],
+    });
+    await context.addInitScript(recordPeers(false));
+    const p = await context.newPage();
+    const errors: string[] = [];
+    for (const [side, pg] of [['Ärztin', page], ['Patientin', p]] as const) {
+      pg.on('pageerror', (e) => errors.push(`${side}: ${e.message}`));
+      pg.on('console', (m) => { if (m.type() === 'error') errors.push(`${side}: ${m.text()}`); });
+    }
+    await enterAndPassTechTest(p, patient, code);
+
+    const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
+    await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+    await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
+
+    // Both see the other's video, directly between the two browsers on loopback.
+    await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' }), errors.join('\n')).toBeVisible({ timeout: 20_000 });
+    await expect(p.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible();
+    await expectFramesFlowing(page);
+    await expectFramesFlowing(p);
+    for (const side of [page, p]) {
+      const stats = await callStats(side);
+      expect(stats.localType, 'a direct (host) path').toBe('host');
+      expect(stats.remoteType).toBe('host');
+      expect(stats.remotePort, 'never through the app server').not.toBe(Number(new URL(test.info().project.use.baseURL!).port));
+    }
+    await expect(page.getByLabel(`Video von ${patient}`)).toBeVisible();
+    await expect(p.getByLabel('Video von Praxis Videogespräch')).toBeVisible();
+
+    // The same verification code on both sides.
+    const codeOf = (side: typeof page) => side.locator('.verification .code');
+    await expect(codeOf(page)).toHaveText(/^\d{3} \d{3}$/);
+    await expect(codeOf(p)).toHaveText(/^\d{3} \d{3}$/);
+    expect(await codeOf(p).textContent()).toBe(await codeOf(page).textContent());
+
+    // The connection quality is measured and shown in plain words.
+    await expect(page.locator('.quality')).toContainText(/Verbindung (gut|ausreichend|schwach).*direkt/, { timeout: 10_000 });
+    await expect(page.locator('.call-timer time')).toHaveText(/^\d\d:\d\d$/);
+
+    // Chat, end to end over the data channel.
+    await page.getByLabel('Ihre Nachricht').fill('Können Sie mich gut hören?');
+    await page.getByRole('button', { name: 'Senden', exact: true }).click();
+    await expect(p.locator('.chat-lines')).toContainText('Können Sie mich gut hören?');
+    await p.getByLabel('Ihre Nachricht').fill('Ja, sehr gut.');
+    await p.getByLabel('Ihre Nachricht').press('Enter');
+    await expect(page.locator('.chat-lines')).toContainText('Ja, sehr gut.');
+
+    // Microphone and camera off on the patient's side show on the doctor's.
+    await p.getByRole('button', { name: 'Mikrofon ausschalten' }).click();
+    await expect(p.getByRole('button', { name: 'Mikrofon einschalten' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByText('Das Mikrofon der Gegenseite ist ausgeschaltet.')).toBeVisible();
+    await p.getByRole('button', { name: 'Kamera ausschalten' }).click();
+    await expect(page.getByText('Die Kamera der Gegenseite ist ausgeschaltet.')).toBeVisible();
+    await p.getByRole('button', { name: 'Kamera einschalten' }).click();
+    await expect(page.getByText('Die Kamera der Gegenseite ist ausgeschaltet.')).toBeHidden();
+
+    const axe = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(axe.violations, 'axe on the call at 360 px').toEqual([]);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    // The doctor ends the consultation: both see the end.
+    await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
+    await page.getByRole('button', { name: 'Ja, beenden' }).click();
+    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
+    await expect(page.getByText(/^Beginn \d\d:\d\d Uhr, Ende \d\d:\d\d Uhr\.$/)).toBeVisible();
+    await expect(p.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
+    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible();
+    expect(errors, 'no script errors on either side').toEqual([]);
+    await page.getByRole('link', { name: 'Zurück zur Warteliste' }).click();
+    await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
+  } finally {
+    await patientBrowser.close();
+  }
+});

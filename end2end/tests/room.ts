@@ -1,0 +1,125 @@
+import { Page, expect, chromium, Browser } from '@playwright/test';
+import { waitForMail } from './mail';
+import { chromiumArgs } from '../playwright.config';
+
+/** Today and the current minute in Berlin: an appointment starting now (the calendar takes up
+ * to five minutes in the past), so the code is open and the appointment is today's. */
+export function berlinNow(): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(new Date()).map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+/** A name part from a number (names take letters only): 1795 → "Bhjf". */
+export function lettersOf(n: number): string {
+  const s = String(n).split('').map((d) => 'abcdefghij'[Number(d)]).join('');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The logged-in doctor books a video appointment starting now; returns the access code. */
+export async function bookNow(page: Page, patient: string, email: string): Promise<string> {
+  const { date, time } = berlinNow();
+  await page.goto(`/praxis/termine/neu?datum=${date}`);
+  await page.getByLabel(/^Vollständiger Name/).fill(patient);
+  await page.getByLabel(/^E-Mail-Adresse der Patientin/).fill(email);
+  await page.getByLabel(/^Datum/).fill(date);
+  await page.getByLabel(/^Uhrzeit/).fill(time);
+  await page.getByLabel('Dauer').selectOption({ label: '30 Minuten' });
+  const submit = page.getByRole('button', { name: 'Termin anlegen und Einladung senden' });
+  await submit.click();
+  const outside = page.getByLabel('Trotzdem eintragen (außerhalb der Sprechzeiten)');
+  if (await outside.isVisible()) {
+    await outside.check();
+    await submit.click();
+  }
+  await expect(page.getByText('Der Termin ist angelegt; die Einladung ist unterwegs.')).toBeVisible();
+  const invitation = await waitForMail(email, /Videosprechstunde am/);
+  return /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(invitation.text)![0];
+}
+
+/** A Chromium of its own for the patient (a separate process, as on another device). */
+export async function patientChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+}
+
+/** Name and code at the entrance, then the automatic tech test (only the speaker needs the
+ * patient's ear), then the waiting room. */
+export async function enterAndPassTechTest(p: Page, name: string, code: string) {
+  await p.goto('/videosprechstunde');
+  await p.getByLabel(/^Ihr Name/).fill(name);
+  await p.getByLabel(/^Zugangscode/).fill(code);
+  await p.getByRole('button', { name: 'Raum betreten' }).click();
+  await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
+  await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
+  await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeEnabled({ timeout: 15_000 });
+  await p.getByRole('button', { name: 'Testton abspielen' }).click();
+  await p.getByRole('button', { name: 'Ich höre den Ton' }).click();
+  await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click({ timeout: 20_000 });
+  await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+}
+
+/**
+ * Test-only: keeps every RTCPeerConnection the page creates in `window.__peers`, so the test
+ * can read `getStats()` as a user's browser internals would show it (the app exposes none).
+ * With `relayOnly`, the browser may use the TURN relay only.
+ */
+export const recordPeers = (relayOnly: boolean) => `(() => {
+  const Native = window.RTCPeerConnection;
+  window.__peers = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(config, ...rest) {
+      super(${relayOnly} ? { ...(config || {}), iceTransportPolicy: 'relay' } : config, ...rest);
+      window.__peers.push(this);
+    }
+  };
+})();`;
+
+export interface CallStats {
+  state: string;
+  framesDecoded: number;
+  bytesReceived: number;
+  localType: string | null;
+  remoteType: string | null;
+  remoteAddress: string | null;
+  remotePort: number | null;
+}
+
+/** What the page's live call connection shows in getStats(). */
+export async function callStats(p: Page): Promise<CallStats> {
+  return p.evaluate(async () => {
+    const peers = ((window as any).__peers as RTCPeerConnection[]).filter((pc) => pc.connectionState !== 'closed');
+    const pc = peers[peers.length - 1];
+    const out = { state: pc?.connectionState ?? 'none', framesDecoded: 0, bytesReceived: 0, localType: null as string | null, remoteType: null as string | null, remoteAddress: null as string | null, remotePort: null as number | null };
+    if (!pc) return out;
+    const report = await pc.getStats();
+    const all: any[] = [];
+    report.forEach((s) => all.push(s));
+    for (const s of all) {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') out.framesDecoded += s.framesDecoded ?? 0;
+      if (s.type === 'inbound-rtp') out.bytesReceived += s.bytesReceived ?? 0;
+    }
+    const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+    const pair = all.find((s) => s.type === 'candidate-pair' && (transport ? s.id === transport.selectedCandidatePairId : s.selected));
+    if (pair) {
+      const local = all.find((s) => s.id === pair.localCandidateId);
+      const remote = all.find((s) => s.id === pair.remoteCandidateId);
+      out.localType = local?.candidateType ?? null;
+      out.remoteType = remote?.candidateType ?? null;
+      out.remoteAddress = remote?.address ?? remote?.ip ?? null;
+      out.remotePort = remote?.port ?? null;
+    }
+    return out;
+  });
+}
+
+/** The remote video plays and its decoded frames keep increasing. */
+export async function expectFramesFlowing(p: Page) {
+  await expect.poll(async () => (await callStats(p)).state, { timeout: 20_000 }).toBe('connected');
+  const first = (await callStats(p)).framesDecoded;
+  await expect.poll(async () => (await callStats(p)).framesDecoded, { timeout: 10_000 }).toBeGreaterThan(first + 10);
+  await expect.poll(() => p.locator('video.remote-video').evaluate((v) => (v as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
+}
