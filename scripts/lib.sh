@@ -102,9 +102,9 @@ ensure_test_tools() {
   # A rustup "minimal" profile lacks these.
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
-  # chromium: the browser for Playwright; postgresql: the second database engine;
+  # chromium, firefox-esr: the browsers for the journeys (a patient may use either); postgresql: the second database engine;
   # brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
-  apt_install chromium postgresql brotli iproute2 util-linux ca-certificates
+  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
   ensure_npm_packages
 }
@@ -113,7 +113,7 @@ ensure_npm_packages() {
   local dir="$ROOT/end2end" stamp="$ROOT/end2end/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$CACHE_DIR/end2end-lock.json"; then
     log "npm ci (end2end)"
-    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
     mkdir -p "$CACHE_DIR" && cp "$dir/package-lock.json" "$CACHE_DIR/end2end-lock.json"
   fi
 }

@@ -24,14 +24,16 @@ pub struct Settings {
 }
 
 /// STUN/TURN: how the browsers find a path to each other. The server runs its own STUN/TURN
-/// service on UDP (`turn_enabled`); browsers get short-lived credentials for it.
+/// service on UDP and TCP (`turn_enabled`); browsers get short-lived credentials for it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct IceSettings {
     /// Run the embedded STUN/TURN service.
     pub turn_enabled: bool,
-    /// Its UDP port (0: any free port, for tests).
+    /// Its UDP port (0: any free port, for tests); TURN over TCP uses the same number.
     pub turn_port: u16,
+    /// Also offer TURN over TCP (for networks that block UDP).
+    pub turn_tcp: bool,
     /// The IP address it listens on and announces for relayed connections; must be reachable
     /// by the patients' browsers (in production: the server's public address).
     pub relay_ip: String,
@@ -53,6 +55,7 @@ impl Default for IceSettings {
         Self {
             turn_enabled: true,
             turn_port: 3478,
+            turn_tcp: true,
             relay_ip: "127.0.0.1".into(),
             turn_host: String::new(),
             credential_minutes: 12 * 60,

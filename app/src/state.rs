@@ -27,6 +27,26 @@ pub struct AppState {
     pub rooms: Arc<dyn crate::waiting_room::rooms::Rooms>,
     /// The two seats of each running call.
     pub calls: Arc<crate::call::relay::CallRelay>,
+    /// Set when the server begins to shut down: open sockets close at once, so the browsers
+    /// reconnect to the next instance instead of waiting for the shutdown grace.
+    pub stopping: Stopping,
+}
+
+/// The server is shutting down.
+#[derive(Clone, Debug, Default)]
+pub struct Stopping(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Stopping {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Completes once the server is shutting down.
+    pub async fn wait(&self) {
+        let mut receiver = self.0.subscribe();
+        // An error means the sender is gone, which also means the server is stopping.
+        let _ = receiver.wait_for(|stopping| *stopping).await;
+    }
 }
 
 /// The `AppState` of the current server function call.

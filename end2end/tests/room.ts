@@ -65,14 +65,21 @@ export async function enterAndPassTechTest(p: Page, name: string, code: string) 
 /**
  * Test-only: keeps every RTCPeerConnection the page creates in `window.__peers`, so the test
  * can read `getStats()` as a user's browser internals would show it (the app exposes none).
- * With `relayOnly`, the browser may use the TURN relay only.
+ * With `relayOnly`, the browser may use the TURN relay (over UDP) only. TURN over TCP is left
+ * out: Chromium does not open TCP TURN connections to a server on loopback (error 701 here);
+ * server/tests/api/turn.rs tests it with a TCP client instead.
  */
 export const recordPeers = (relayOnly: boolean) => `(() => {
   const Native = window.RTCPeerConnection;
   window.__peers = [];
   window.RTCPeerConnection = class extends Native {
     constructor(config, ...rest) {
-      super(${relayOnly} ? { ...(config || {}), iceTransportPolicy: 'relay' } : config, ...rest);
+      config = { ...(config || {}) };
+      if (${relayOnly}) {
+        config.iceTransportPolicy = 'relay';
+        config.iceServers = (config.iceServers || []).filter((s) => [].concat(s.urls).every((u) => !u.endsWith('transport=tcp')));
+      }
+      super(config, ...rest);
       window.__peers.push(this);
     }
   };
@@ -83,6 +90,7 @@ export interface CallStats {
   framesDecoded: number;
   bytesReceived: number;
   localType: string | null;
+  relayProtocol: string | null;
   remoteType: string | null;
   remoteAddress: string | null;
   remotePort: number | null;
@@ -93,7 +101,7 @@ export async function callStats(p: Page): Promise<CallStats> {
   return p.evaluate(async () => {
     const peers = ((window as any).__peers as RTCPeerConnection[]).filter((pc) => pc.connectionState !== 'closed');
     const pc = peers[peers.length - 1];
-    const out = { state: pc?.connectionState ?? 'none', framesDecoded: 0, bytesReceived: 0, localType: null as string | null, remoteType: null as string | null, remoteAddress: null as string | null, remotePort: null as number | null };
+    const out = { state: pc?.connectionState ?? 'none', framesDecoded: 0, bytesReceived: 0, localType: null as string | null, relayProtocol: null as string | null, remoteType: null as string | null, remoteAddress: null as string | null, remotePort: null as number | null };
     if (!pc) return out;
     const report = await pc.getStats();
     const all: any[] = [];
@@ -108,6 +116,7 @@ export async function callStats(p: Page): Promise<CallStats> {
       const local = all.find((s) => s.id === pair.localCandidateId);
       const remote = all.find((s) => s.id === pair.remoteCandidateId);
       out.localType = local?.candidateType ?? null;
+      out.relayProtocol = local?.relayProtocol ?? null;
       out.remoteType = remote?.candidateType ?? null;
       out.remoteAddress = remote?.address ?? remote?.ip ?? null;
       out.remotePort = remote?.port ?? null;

@@ -9,3 +9,4 @@ pub mod session;
 pub mod startup;
 pub mod telemetry;
 pub mod turn;
+pub mod turn_tcp;

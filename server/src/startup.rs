@@ -155,6 +155,7 @@ impl Application {
             outbox: OutboxSignal::default(),
             rooms: Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
             calls: Arc::default(),
+            stopping: Default::default(),
             ice: Arc::new(ice),
         };
         if state.settings.demo.enabled {
@@ -261,6 +262,11 @@ impl Application {
         self.turn.as_ref().map(crate::turn::TurnService::address)
     }
 
+    /// A handle on the embedded STUN/TURN service, when it runs.
+    pub fn turn(&self) -> Option<crate::turn::TurnService> {
+        self.turn.clone()
+    }
+
     /// What every request gets (tests run the timed jobs with it).
     pub fn state(&self) -> &AppState {
         &self.state
@@ -287,6 +293,7 @@ impl Application {
             }
         });
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let stopping = self.state.stopping.clone();
         let serve = axum::serve(
             listener,
             self.router
@@ -294,6 +301,7 @@ impl Application {
         )
         .with_graceful_shutdown(async move {
             shutdown.await;
+            stopping.stop();
             let _ = stopping_tx.send(());
         })
         .into_future();

@@ -1,6 +1,7 @@
-//! The embedded STUN/TURN service (UDP): browsers learn their public address from it and, when
-//! no direct path exists, relay their encrypted media through it. Credentials are short-lived
-//! and checked against a secret that is new at every start (`app::call::ice`).
+//! The embedded STUN/TURN service (UDP, and TURN over TCP on the same port number): browsers
+//! learn their public address from it and, when no direct path exists, relay their encrypted
+//! media through it. Credentials are short-lived and checked against a secret that is new at
+//! every start (`app::call::ice`).
 
 use app::call::ice::{turn_password, turn_username_valid, IceConfig};
 use app::clock::Clock;
@@ -138,16 +139,33 @@ impl RelayAddressGenerator for Relays {
     }
 }
 
-/// The running service.
+/// The running service (a handle; clones share it).
+#[derive(Clone)]
 pub struct TurnService {
-    server: Server,
+    server: Arc<Server>,
     address: SocketAddr,
+    tcp_address: Option<SocketAddr>,
 }
 
 impl TurnService {
     /// The UDP address it listens on (the real port when 0 was asked for).
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The address of TURN over TCP, when it runs (the same port number as UDP, except in
+    /// tests, which ask for any free port).
+    pub fn tcp_address(&self) -> Option<SocketAddr> {
+        self.tcp_address
+    }
+
+    /// Relays open right now (one per browser that uses the relay).
+    pub async fn allocations(&self) -> usize {
+        self.server
+            .get_allocations_info(None)
+            .await
+            .map(|all| all.len())
+            .unwrap_or(0)
     }
 
     /// Stops it; relayed connections end.
@@ -161,7 +179,7 @@ impl TurnService {
 /// Errors starting the service.
 #[derive(Debug, thiserror::Error)]
 pub enum TurnError {
-    #[error("cannot listen on UDP {addr}: {source}")]
+    #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
@@ -190,18 +208,37 @@ pub async fn start(
         .map_err(|source| TurnError::Bind { addr, source })?;
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).unwrap_or_else(|e| panic!("OS randomness unavailable: {e}"));
+    let relays = || {
+        Box::new(Relays {
+            inner: RelayAddressGeneratorStatic {
+                relay_address: ip,
+                address: ip.to_string(),
+                net: Arc::new(webrtc_util::vnet::net::Net::new(None)),
+            },
+            private_allowed: ice.relay_to_private_addresses,
+        })
+    };
+    let mut conn_configs = vec![ConnConfig {
+        conn: Arc::new(socket),
+        relay_addr_generator: relays(),
+    }];
+    let mut tcp_address = None;
+    if ice.turn_tcp {
+        // The same port number as UDP, so one firewall rule names both (port 0: any).
+        let addr = SocketAddr::new(ip, ice.turn_port);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| TurnError::Bind { addr, source })?;
+        let conn = crate::turn_tcp::TcpTurnConn::new(listener)
+            .map_err(|source| TurnError::Bind { addr, source })?;
+        tcp_address = Some(conn.local_address());
+        conn_configs.push(ConnConfig {
+            conn: Arc::new(conn),
+            relay_addr_generator: relays(),
+        });
+    }
     let server = Server::new(ServerConfig {
-        conn_configs: vec![ConnConfig {
-            conn: Arc::new(socket),
-            relay_addr_generator: Box::new(Relays {
-                inner: RelayAddressGeneratorStatic {
-                    relay_address: ip,
-                    address: ip.to_string(),
-                    net: Arc::new(webrtc_util::vnet::net::Net::new(None)),
-                },
-                private_allowed: ice.relay_to_private_addresses,
-            }),
-        }],
+        conn_configs,
         realm: REALM.to_owned(),
         auth_handler: Arc::new(ShortLivedCredentials { secret, clock }),
         channel_bind_timeout: std::time::Duration::from_secs(0),
@@ -221,12 +258,20 @@ pub async fn start(
     let config = IceConfig::with_turn(
         host.trim_matches(['[', ']']),
         address.port(),
+        tcp_address.map(|a| a.port()),
         secret,
         chrono::Duration::minutes(ice.credential_minutes),
         ice.stun_urls.clone(),
     );
     tracing::info!(%address, "STUN/TURN service listening");
-    Ok((Some(TurnService { server, address }), config))
+    Ok((
+        Some(TurnService {
+            server: Arc::new(server),
+            address,
+            tcp_address,
+        }),
+        config,
+    ))
 }
 
 #[cfg(test)]

@@ -58,10 +58,12 @@ impl IceConfig {
         }
     }
 
-    /// The embedded service at `host:port` (STUN and TURN over UDP) plus further STUN servers.
+    /// The embedded service at `host:port` (STUN and TURN over UDP; with `tcp_port` also TURN
+    /// over TCP) plus further STUN servers.
     pub fn with_turn(
         host: &str,
         port: u16,
+        tcp_port: Option<u16>,
         secret: [u8; 32],
         valid_for: Duration,
         mut stun_urls: Vec<String>,
@@ -75,7 +77,9 @@ impl IceConfig {
         Self {
             stun_urls,
             turn: Some(TurnAccess {
-                urls: vec![format!("turn:{host}:{port}?transport=udp")],
+                urls: std::iter::once(format!("turn:{host}:{port}?transport=udp"))
+                    .chain(tcp_port.map(|tcp| format!("turn:{host}:{tcp}?transport=tcp")))
+                    .collect(),
                 secret,
                 valid_for,
             }),
@@ -142,6 +146,7 @@ mod tests {
         let ice = IceConfig::with_turn(
             "video.praxis.de",
             3478,
+            Some(3478),
             [7; 32],
             Duration::hours(12),
             vec![],
@@ -151,6 +156,8 @@ mod tests {
         assert_eq!(servers[0].username, None);
         let turn = &servers[1];
         assert_eq!(turn.url, "turn:video.praxis.de:3478?transport=udp");
+        assert_eq!(servers[2].url, "turn:video.praxis.de:3478?transport=tcp");
+        assert_eq!(servers[2].username, turn.username);
         let username = turn.username.clone().unwrap();
         assert!(username.starts_with(&format!("{}:", (now + Duration::hours(12)).timestamp())));
         assert_eq!(turn.credential, Some(turn_password(&[7; 32], &username)));
@@ -163,7 +170,7 @@ mod tests {
             Some(username),
             "each browser gets its own"
         );
-        let v6 = IceConfig::with_turn("::1", 3478, [7; 32], Duration::hours(1), vec![]);
+        let v6 = IceConfig::with_turn("::1", 3478, None, [7; 32], Duration::hours(1), vec![]);
         assert_eq!(v6.servers(now)[0].url, "stun:[::1]:3478");
         assert!(!format!("{ice:?}").contains("secret: ["));
     }

@@ -165,14 +165,17 @@ impl Call {
                 }
             }
             ServerMessage::Signal { signal } => {
-                let start = {
+                let (start, generation) = {
                     let mut inner = self.0.borrow_mut();
                     inner.queue.push_back(signal.clone());
-                    !std::mem::replace(&mut inner.working, true)
+                    (
+                        !std::mem::replace(&mut inner.working, true),
+                        inner.generation,
+                    )
                 };
                 if start {
                     let call = self.clone();
-                    spawn_local(async move { call.work_queue().await });
+                    spawn_local(async move { call.work_queue(generation).await });
                 }
             }
             _ => return false,
@@ -231,6 +234,8 @@ impl Call {
             inner.generation += 1;
             inner.making_offer = false;
             inner.ignore_offer = false;
+            // A promise of the closed connection may never settle: its worker is left behind.
+            inner.working = false;
             inner.queue.clear();
             inner.callbacks.clear();
             inner.previous = Previous::default();
@@ -368,16 +373,28 @@ impl Call {
         socket.send(ClientMessage::Signal { signal });
     }
 
+    /// Whether `generation` is still the current connection.
+    fn current(&self, generation: u32) -> bool {
+        let inner = self.0.borrow();
+        inner.generation == generation && !inner.closed
+    }
+
     /// `negotiationneeded`: make an offer (the browser picks offer or ICE restart).
     async fn offer(&self) {
-        let Some(pc) = self.0.borrow().pc.clone() else {
-            return;
+        let (pc, generation) = {
+            let inner = self.0.borrow();
+            let Some(pc) = inner.pc.clone() else { return };
+            (pc, inner.generation)
         };
         self.0.borrow_mut().making_offer = true;
         let done = match call_method(&pc, "setLocalDescription") {
             Some(promise) => JsFuture::from(promise).await.is_ok(),
             None => false,
         };
+        // An offer of a connection replaced meanwhile must not reach the other side.
+        if !self.current(generation) {
+            return;
+        }
         self.0.borrow_mut().making_offer = false;
         if let (true, Some(local)) = (done, pc.local_description()) {
             if local.type_() == RtcSdpType::Offer {
@@ -389,19 +406,23 @@ impl Call {
         }
     }
 
-    /// Applies the other side's messages one after the other, in order.
-    async fn work_queue(&self) {
+    /// Applies the other side's messages one after the other, in order, for the connection
+    /// of `generation` (a newer connection gets a worker of its own).
+    async fn work_queue(&self, generation: u32) {
         loop {
+            if !self.current(generation) {
+                return;
+            }
             let next = self.0.borrow_mut().queue.pop_front();
             let Some(signal) = next else {
                 self.0.borrow_mut().working = false;
                 return;
             };
-            self.apply(signal).await;
+            self.apply(signal, generation).await;
         }
     }
 
-    async fn apply(&self, signal: Signal) {
+    async fn apply(&self, signal: Signal, generation: u32) {
         let (pc, polite, making_offer) = {
             let inner = self.0.borrow();
             let Some(pc) = inner.pc.clone() else { return };
@@ -430,9 +451,9 @@ impl Call {
                 {
                     return;
                 }
-                if offer {
+                if offer && self.current(generation) {
                     if let Some(promise) = call_method(&pc, "setLocalDescription") {
-                        if JsFuture::from(promise).await.is_ok() {
+                        if JsFuture::from(promise).await.is_ok() && self.current(generation) {
                             if let Some(local) = pc.local_description() {
                                 self.send(Signal::Description {
                                     sdp_type: SdpType::Answer,

@@ -39,6 +39,10 @@ const DEAD_AFTER: Duration = Duration::from_secs(40);
 /// Messages a socket may send in a burst, and the steady rate after it.
 const BURST: f64 = 20.0;
 const PER_SECOND: f64 = 5.0;
+/// The same for a call's negotiation messages: a browser trickles a few dozen ICE candidates
+/// at once (Firefox more than Chromium), and none of them may be lost.
+const SIGNAL_BURST: f64 = 200.0;
+const SIGNALS_PER_SECOND: f64 = 50.0;
 /// Refused messages after which the socket is closed.
 const STRIKES: u32 = 50;
 /// How often a waiting patient's session is kept alive, and a doctor's login checked again.
@@ -133,11 +137,41 @@ fn every(period: Duration) -> tokio::time::Interval {
     tokio::time::interval_at(tokio::time::Instant::now() + period, period)
 }
 
+/// A token bucket: `burst` messages at once, `rate` per second after that.
+struct Bucket {
+    tokens: f64,
+    burst: f64,
+    rate: f64,
+    refilled: Instant,
+}
+
+impl Bucket {
+    fn new(burst: f64, rate: f64, now: Instant) -> Self {
+        Self {
+            tokens: burst,
+            burst,
+            rate,
+            refilled: now,
+        }
+    }
+
+    fn take(&mut self, now: Instant) -> bool {
+        self.tokens = (self.tokens + now.duration_since(self.refilled).as_secs_f64() * self.rate)
+            .min(self.burst);
+        self.refilled = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
+}
+
 /// One socket with its limits.
 struct Connection {
     socket: WebSocket,
-    tokens: f64,
-    refilled: Instant,
+    actions: Bucket,
+    signals: Bucket,
     strikes: u32,
     heard: Instant,
 }
@@ -147,8 +181,8 @@ impl Connection {
         let now = Instant::now();
         Self {
             socket,
-            tokens: BURST,
-            refilled: now,
+            actions: Bucket::new(BURST, PER_SECOND, now),
+            signals: Bucket::new(SIGNAL_BURST, SIGNALS_PER_SECOND, now),
             strikes: 0,
             heard: now,
         }
@@ -184,17 +218,18 @@ impl Connection {
                 Message::Close(_) => return None,
                 Message::Ping(_) | Message::Pong(_) => continue,
             };
-            self.tokens = (self.tokens
-                + now.duration_since(self.refilled).as_secs_f64() * PER_SECOND)
-                .min(BURST);
-            self.refilled = now;
-            if self.tokens < 1.0 {
-                return self.refuse(ErrorCode::RateLimited);
-            }
-            self.tokens -= 1.0;
-            return match parse_client_message(text.as_str()) {
-                Ok(message) => Some(Ok(message)),
-                Err(code) => self.refuse(code),
+            let message = match parse_client_message(text.as_str()) {
+                Ok(message) => message,
+                Err(code) => return self.refuse(code),
+            };
+            let bucket = match message {
+                ClientMessage::Signal { .. } => &mut self.signals,
+                _ => &mut self.actions,
+            };
+            return if bucket.take(now) {
+                Some(Ok(message))
+            } else {
+                self.refuse(ErrorCode::RateLimited)
             };
         }
     }
@@ -207,6 +242,15 @@ impl Connection {
         } else {
             Some(Err(code))
         }
+    }
+
+    /// Tells the browser the server restarts (close code 1012): it reconnects by itself.
+    async fn going_away(&mut self) {
+        let frame = axum::extract::ws::CloseFrame {
+            code: 1012,
+            reason: "Neustart".into(),
+        };
+        let _ = self.socket.send(Message::Close(Some(frame))).await;
     }
 
     /// Pings the browser; `false` when it has been silent too long or the socket is gone.
@@ -403,6 +447,10 @@ async fn serve_doctor(
                     break;
                 }
             }
+            () = state.stopping.wait() => {
+                connection.going_away().await;
+                break;
+            }
             _ = ping.tick() => {
                 if !connection.ping().await {
                     break;
@@ -518,6 +566,10 @@ async fn serve_patient(
                 if !send_all(&mut connection, replies).await {
                     break;
                 }
+            }
+            () = state.stopping.wait() => {
+                connection.going_away().await;
+                break;
             }
             _ = ping.tick() => {
                 if !connection.ping().await {

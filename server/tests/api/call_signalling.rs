@@ -184,6 +184,28 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
         3
     );
 
+    // A browser trickles dozens of candidates at once (Firefox more than 20): none is lost to
+    // the rate limit, and they arrive in order.
+    for i in 0..80u16 {
+        let candidate = Signal::Candidate {
+            candidate: format!("candidate:{i} 1 udp 1 127.0.0.1 {} typ host", 50000 + i),
+            sdp_mid: Some("0".into()),
+            sdp_m_line_index: Some(0),
+        };
+        send(&mut patient, ClientMessage::Signal { signal: candidate }).await;
+    }
+    for i in 0..80u16 {
+        match next(&mut doctor).await {
+            Some(ServerMessage::Signal {
+                signal: Signal::Candidate { candidate, .. },
+            }) => assert!(
+                candidate.starts_with(&format!("candidate:{i} ")),
+                "{candidate}"
+            ),
+            other => panic!("candidate {i}: {other:?}"),
+        }
+    }
+
     // A third page: the doctor's second tab, and a second patient browser with the code.
     let mut second_tab = call_page(&app, &cookie, &id).await;
     send(&mut second_tab, join("doctor-2")).await;

@@ -75,6 +75,8 @@ pub struct TestApp {
     pub state: app::state::AppState,
     /// The UDP address of the embedded STUN/TURN service.
     pub turn_address: Option<std::net::SocketAddr>,
+    /// The embedded STUN/TURN service (its TCP address, its open relays).
+    pub turn: Option<server::turn::TurnService>,
     _database: TestDatabase,
     _site_root: tempfile::TempDir,
 }
@@ -130,6 +132,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let db = app.database().clone();
     let state = app.state().clone();
     let turn_address = app.turn_address();
+    let turn = app.turn();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -144,6 +147,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         clock,
         state,
         turn_address,
+        turn,
         _database: database,
         _site_root: site_root,
     }

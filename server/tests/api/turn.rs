@@ -122,3 +122,132 @@ async fn the_relay_reaches_loopback_only_where_that_is_switched_on() {
         "production refuses the server's own addresses"
     );
 }
+
+/// The client side of TURN over TCP for the test: STUN messages and ChannelData framed by
+/// their own length, as browsers send them.
+struct TcpClientConn {
+    reader: tokio::sync::Mutex<tokio::net::tcp::OwnedReadHalf>,
+    writer: tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>,
+    server: std::net::SocketAddr,
+    local: std::net::SocketAddr,
+}
+
+#[async_trait::async_trait]
+impl webrtc_util::Conn for TcpClientConn {
+    async fn connect(&self, _: std::net::SocketAddr) -> webrtc_util::Result<()> {
+        Ok(())
+    }
+    async fn recv(&self, buf: &mut [u8]) -> webrtc_util::Result<usize> {
+        self.recv_from(buf).await.map(|(n, _)| n)
+    }
+    async fn recv_from(
+        &self,
+        buf: &mut [u8],
+    ) -> webrtc_util::Result<(usize, std::net::SocketAddr)> {
+        use tokio::io::AsyncReadExt;
+        let mut reader = self.reader.lock().await;
+        let mut header = [0u8; 4];
+        reader.read_exact(&mut header).await?;
+        let length = server::turn_tcp::frame_length(header).expect("a TURN frame");
+        let mut frame = vec![0u8; length];
+        frame[..4].copy_from_slice(&header);
+        reader.read_exact(&mut frame[4..]).await?;
+        if (0x40..=0x7F).contains(&header[0]) {
+            frame.truncate(4 + usize::from(u16::from_be_bytes([header[2], header[3]])));
+        }
+        buf[..frame.len()].copy_from_slice(&frame);
+        Ok((frame.len(), self.server))
+    }
+    async fn send(&self, buf: &[u8]) -> webrtc_util::Result<usize> {
+        self.send_to(buf, self.server).await
+    }
+    async fn send_to(&self, buf: &[u8], _: std::net::SocketAddr) -> webrtc_util::Result<usize> {
+        use tokio::io::AsyncWriteExt;
+        let mut frame = buf.to_vec();
+        if frame.first().is_some_and(|b| (0x40..=0x7F).contains(b)) {
+            frame.resize(frame.len().div_ceil(4) * 4, 0);
+        }
+        self.writer.lock().await.write_all(&frame).await?;
+        Ok(buf.len())
+    }
+    fn local_addr(&self) -> webrtc_util::Result<std::net::SocketAddr> {
+        Ok(self.local)
+    }
+    fn remote_addr(&self) -> Option<std::net::SocketAddr> {
+        Some(self.server)
+    }
+    async fn close(&self) -> webrtc_util::Result<()> {
+        Ok(())
+    }
+    fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {
+        self
+    }
+}
+
+#[tokio::test]
+async fn turn_over_tcp_relays_both_ways_with_the_browsers_credential() {
+    let app = crate::helpers::spawn_app_with(|s| s.ice.relay_to_private_addresses = true).await;
+    let tcp = app
+        .turn
+        .as_ref()
+        .and_then(|t| t.tcp_address())
+        .expect("TURN over TCP runs by default");
+    let servers = app.state.ice.servers(app.clock.now());
+    let turn = servers
+        .iter()
+        .find(|s| s.url.ends_with("?transport=tcp"))
+        .expect("a TCP TURN address for the browser");
+    assert_eq!(
+        turn.url,
+        format!("turn:127.0.0.1:{}?transport=tcp", tcp.port())
+    );
+    let stream = tokio::net::TcpStream::connect(tcp).await.unwrap();
+    let local = stream.local_addr().unwrap();
+    let (reader, writer) = stream.into_split();
+    let conn = Arc::new(TcpClientConn {
+        reader: tokio::sync::Mutex::new(reader),
+        writer: tokio::sync::Mutex::new(writer),
+        server: tcp,
+        local,
+    });
+    let client = Client::new(ClientConfig {
+        stun_serv_addr: tcp.to_string(),
+        turn_serv_addr: tcp.to_string(),
+        username: turn.username.clone().unwrap(),
+        password: turn.credential.clone().unwrap(),
+        realm: "sprechzimmer".into(),
+        software: String::new(),
+        rto_in_ms: 200,
+        conn,
+        vnet: None,
+    })
+    .await
+    .unwrap();
+    client.listen().await.unwrap();
+    let relay = client.allocate().await.expect("allocation over TCP");
+    assert_eq!(app.turn.as_ref().unwrap().allocations().await, 1);
+    use webrtc_util::Conn;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    // Out through the relay (with a permission for the peer), and the answer back in.
+    for _ in 0..3 {
+        relay
+            .send_to(b"hallo", peer.local_addr().unwrap())
+            .await
+            .unwrap();
+    }
+    let mut buf = [0u8; 64];
+    let (n, from) =
+        tokio::time::timeout(std::time::Duration::from_secs(3), peer.recv_from(&mut buf))
+            .await
+            .expect("relayed to the peer")
+            .unwrap();
+    assert_eq!(&buf[..n], b"hallo");
+    assert_eq!(from, relay.local_addr().unwrap());
+    peer.send_to(b"zurueck", from).await.unwrap();
+    let (n, _) = tokio::time::timeout(std::time::Duration::from_secs(3), relay.recv_from(&mut buf))
+        .await
+        .expect("relayed back over TCP")
+        .unwrap();
+    assert_eq!(&buf[..n], b"zurueck");
+    client.close().await.unwrap();
+}

@@ -1,0 +1,163 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { test, expect } from './fixtures';
+import { newPracticeLoggedIn } from './practice';
+import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, lettersOf, patientChromium, recordPeers } from './room';
+import type { Page } from '@playwright/test';
+
+const connected = (side: Page) => side.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' });
+
+test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen; Neuladen tritt wieder bei', async ({ page }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now();
+  const patient = `Rita Relais ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `relais.${stamp}@praxis-e2e.de`, 'Praxis Relais');
+  const code = await bookNow(page, patient, `relais.${stamp}@example.org`);
+  // Both browsers may use relay candidates only: the media must pass our TURN service. (TURN
+  // over TCP is tested in Rust, server/tests/api/turn.rs: Chromium does not open TCP TURN
+  // connections to a server on loopback.)
+  await page.addInitScript(recordPeers(true));
+  await page.goto('/praxis');
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientBrowser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
+    await context.addInitScript(recordPeers(true));
+    const p = await context.newPage();
+    await enterAndPassTechTest(p, patient, code);
+    await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
+      .getByRole('button', { name: 'Eintreten lassen' }).click();
+    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+    await expectFramesFlowing(page);
+    await expectFramesFlowing(p);
+    for (const side of [page, p]) {
+      const stats = await callStats(side);
+      expect(stats.localType, 'through the TURN relay').toBe('relay');
+    }
+    expect((await callStats(page)).relayProtocol).toBe('udp');
+    await expect(page.locator('.quality')).toContainText('über den Vermittlungsserver', { timeout: 10_000 });
+    const codeBefore = await page.locator('.verification .code').textContent();
+    expect(await p.locator('.verification .code').textContent()).toBe(codeBefore);
+
+    // A third window on the same call (the doctor's second tab) is refused; the call goes on.
+    const third = await page.context().newPage();
+    await third.goto(page.url());
+    await expect(third.getByRole('alert').filter({ hasText: 'bereits in einem anderen Fenster geöffnet' })).toBeVisible();
+    await third.close();
+    await expectFramesFlowing(p);
+
+    // The patient reloads: the same call again, a fresh connection with a new code.
+    await p.reload();
+    await expect(connected(p)).toBeVisible({ timeout: 20_000 });
+    await expectFramesFlowing(p);
+    await expectFramesFlowing(page);
+    await expect(p.locator('.verification .code')).toHaveText(/^\d{3} \d{3}$/);
+    await expect(page.locator('.verification .code')).toHaveText((await p.locator('.verification .code').textContent())!);
+  } finally {
+    await patientBrowser.close();
+  }
+});
+
+/** A second server of our own for this test, so that it can be restarted. */
+class OwnServer {
+  process?: ChildProcess;
+  constructor(readonly port: number, readonly dir: string) {}
+  get url() { return `http://127.0.0.1:${this.port}`; }
+  async start() {
+    this.process = spawn(process.env.SERVER_BIN!, [], {
+      cwd: `${__dirname}/../..`,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
+        LEPTOS_SITE_ROOT: 'target/site',
+        APP_ENVIRONMENT: 'local',
+        DATABASE_URL: `sqlite://${this.dir}/restart.db`,
+        APP_APPLICATION__BASE_URL: this.url,
+        APP_EMAIL__TRANSPORT: 'file',
+        // The same outbox as the main server: the mail helpers read it.
+        APP_EMAIL__OUTBOX_DIR: process.env.E2E_OUTBOX_DIR!,
+        APP_ICE__TURN_PORT: String(this.port + 1),
+        RUST_LOG: 'warn',
+      },
+    });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${this.url}/health/ready`)).ok) return;
+      } catch { /* not up yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('own server did not start');
+  }
+  async stop() {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beide Seiten verbinden sich wieder', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const stamp = Date.now();
+  const patient = `Nora Neustart ${lettersOf(stamp)}`;
+  const dir = `${process.env.E2E_DATA_DIR}/restart-${stamp}`;
+  mkdirSync(dir, { recursive: true });
+  const server = new OwnServer(3400 + (stamp % 500) * 2, dir);
+  await server.start();
+  const patientBrowser = await patientChromium();
+  try {
+    const doctorContext = await browser.newContext({ baseURL: server.url, locale: 'de-DE', permissions: ['camera', 'microphone'] });
+    await doctorContext.addInitScript(recordPeers(false));
+    const page = await doctorContext.newPage();
+    await newPracticeLoggedIn(page, `neustart.${stamp}@praxis-e2e.de`, 'Praxis Neustart');
+    const code = await bookNow(page, patient, `neustart.${stamp}@example.org`);
+    await page.goto('/praxis');
+    const context = await patientBrowser.newContext({ baseURL: server.url, locale: 'de-DE', permissions: ['camera', 'microphone'] });
+    await context.addInitScript(recordPeers(false));
+    const p = await context.newPage();
+    await enterAndPassTechTest(p, patient, code);
+    await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
+      .getByRole('button', { name: 'Eintreten lassen' }).click();
+    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+    await expectFramesFlowing(page);
+    await expectFramesFlowing(p);
+    const code1 = await page.locator('.verification .code').textContent();
+
+    // Frames keep increasing on both sides while the server stops, is away and comes back.
+    const samples: number[][] = [];
+    // Each sample a second after the last one (the browser's statistics refresh in between).
+    const sample = async () => {
+      await new Promise((r) => setTimeout(r, 1000));
+      samples.push([(await callStats(page)).framesDecoded, (await callStats(p)).framesDecoded]);
+    };
+    await sample();
+    await server.stop();
+    await sample();
+    await sample();
+    await server.start();
+    await sample();
+    // Both pages reconnect their signalling socket by themselves and show the call again.
+    await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }))
+      .toContainText('im Gespräch seit', { timeout: 30_000 });
+    await expect(connected(page)).toBeVisible();
+    await expect(connected(p)).toBeVisible();
+    await sample();
+    for (let i = 1; i < samples.length; i++) {
+      expect(samples[i][0], `doctor frames ${JSON.stringify(samples)}`).toBeGreaterThan(samples[i - 1][0]);
+      expect(samples[i][1], `patient frames ${JSON.stringify(samples)}`).toBeGreaterThan(samples[i - 1][1]);
+    }
+    // The same connection: no renegotiation, the same verification code.
+    await expect(page.locator('.verification .code')).toHaveText(code1!);
+    // And the call still works through the new server: hang up reaches both.
+    await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
+    await page.getByRole('button', { name: 'Ja, beenden' }).click();
+    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
+    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 15_000 });
+    await doctorContext.close();
+  } finally {
+    await patientBrowser.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
