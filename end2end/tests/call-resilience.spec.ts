@@ -47,7 +47,8 @@ test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Re
 
     // The patient reloads: the same call again, a fresh connection with a new code.
     await p.reload();
-    await expect(connected(p)).toBeVisible({ timeout: 20_000 });
+    // (A set-up that stalls is built again after 12 s by the doctor's side.)
+    await expect(connected(p)).toBeVisible({ timeout: 30_000 });
     await expectFramesFlowing(p);
     await expectFramesFlowing(page);
     await expect(p.locator('.verification .code')).toHaveText(/^\d{3} \d{3}$/);

@@ -94,13 +94,18 @@ mod browser {
                         stage.set(Stage::Ended(how));
                     }
                     ServerMessage::Error {
-                        code:
-                            code @ (ErrorCode::CallBusy
-                            | ErrorCode::WrongState
-                            | ErrorCode::UnknownAppointment),
+                        code: code @ (ErrorCode::WrongState | ErrorCode::UnknownAppointment),
                     } => {
                         end();
                         stage.set(Stage::Refused(code));
+                    }
+                    // The call says "open in another window" and tries again by itself.
+                    ServerMessage::Error {
+                        code: ErrorCode::CallBusy,
+                    } => {
+                        if let Some(c) = call.get_value() {
+                            c.handle(&message);
+                        }
                     }
                     ServerMessage::Error { code } => ui.problem.set(Some(code.message_key())),
                     other => {

@@ -8,8 +8,8 @@ use super::client::SignalClient;
 use super::media;
 use super::screen::{CallLink, CallUi, ChatLine};
 use super::types::{
-    clean_chat, quality, verification_code, verification_input, ClientMessage, IceServer,
-    LinkStats, PeerMessage, SdpType, ServerMessage, Signal,
+    clean_chat, quality, verification_code, verification_input, ClientMessage, ErrorCode,
+    IceServer, LinkStats, PeerMessage, SdpType, ServerMessage, Signal,
 };
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
@@ -31,6 +31,11 @@ const MAX_RESTARTS: u32 = 3;
 const DISCONNECTED_GRACE_MS: u32 = 5000;
 /// How often the quality is measured.
 const STATS_EVERY_MS: u32 = 2000;
+/// A refused join is tried again after this long.
+const BUSY_RETRY_MS: u32 = 3000;
+/// A new connection that is not up after this long is built again from scratch (by the
+/// offering side), at most [`MAX_RESTARTS`] times: it covers set-up messages lost on the way.
+const SETUP_WATCHDOG_MS: u32 = 12_000;
 
 #[derive(Default)]
 struct Previous {
@@ -53,6 +58,8 @@ struct Inner {
     making_offer: bool,
     ignore_offer: bool,
     restarts: u32,
+    /// Connections built again because their set-up stalled.
+    rebuilds: u32,
     /// Bumped with each new peer connection; late callbacks of an old one do nothing.
     generation: u32,
     queue: VecDeque<Signal>,
@@ -119,6 +126,7 @@ impl Call {
             making_offer: false,
             ignore_offer: false,
             restarts: 0,
+            rebuilds: 0,
             generation: 0,
             queue: VecDeque::new(),
             working: false,
@@ -151,11 +159,26 @@ impl Call {
                 let mut inner = self.0.borrow_mut();
                 inner.polite = *polite;
                 inner.servers = ice_servers.clone();
+                inner.ui.problem.set(None);
                 if inner.pc.is_none() {
                     inner.ui.link.set(CallLink::WaitingForPeer);
                 }
             }
             ServerMessage::PeerJoined { instance } => self.peer_joined(instance),
+            ServerMessage::Error {
+                code: ErrorCode::CallBusy,
+            } => {
+                // Another window holds this side's seat, or this page's own earlier socket is
+                // not gone yet (a reload): say so, and try again until the seat is free.
+                self.0.borrow().ui.problem.set(Some("signal-error-busy"));
+                let call = self.clone();
+                spawn_local(async move {
+                    media::sleep_ms(BUSY_RETRY_MS).await;
+                    if !call.0.borrow().closed {
+                        call.join();
+                    }
+                });
+            }
             ServerMessage::PeerLeft => {
                 let inner = self.0.borrow();
                 // Media may well go on (the other page only lost the server); the
@@ -199,6 +222,57 @@ impl Call {
     /// Camera and microphone off.
     pub fn stop_media(&self) {
         media::stop(&self.0.borrow().stream);
+    }
+
+    /// Starts over with a fresh connection and a new page id, so the other side builds a fresh
+    /// one too.
+    fn rebuild(&self) {
+        {
+            let mut inner = self.0.borrow_mut();
+            inner.instance = random_instance();
+            inner.peer = None;
+            inner.generation += 1;
+            if let Some(pc) = inner.pc.take() {
+                pc.close();
+            }
+        }
+        self.join();
+    }
+
+    /// Checks, a while after a connection was built, that it came up; the offering side
+    /// builds it again otherwise.
+    fn watch_setup(&self, generation: u32) {
+        let call = self.clone();
+        spawn_local(async move {
+            media::sleep_ms(SETUP_WATCHDOG_MS).await;
+            let (stalled, polite, rebuilds, on_failed) = {
+                let inner = call.0.borrow();
+                let stalled = inner.generation == generation
+                    && !inner.closed
+                    && inner.pc.as_ref().is_some_and(|pc| {
+                        matches!(
+                            pc.connection_state(),
+                            RtcPeerConnectionState::New | RtcPeerConnectionState::Connecting
+                        )
+                    });
+                (
+                    stalled,
+                    inner.polite,
+                    inner.rebuilds,
+                    inner.on_failed.clone(),
+                )
+            };
+            if !stalled || polite {
+                return;
+            }
+            if rebuilds >= MAX_RESTARTS {
+                call.0.borrow().ui.link.set(CallLink::Failed);
+                on_failed();
+                return;
+            }
+            call.0.borrow_mut().rebuilds += 1;
+            call.rebuild();
+        });
     }
 
     fn peer_joined(&self, instance: &str) {
@@ -362,10 +436,13 @@ impl Call {
                 pc.add_track_0(&track, &stream);
             }
         }
-        let mut inner = self.0.borrow_mut();
-        inner.pc = Some(pc);
-        inner.channel = Some(channel);
-        inner.callbacks = callbacks;
+        {
+            let mut inner = self.0.borrow_mut();
+            inner.pc = Some(pc);
+            inner.channel = Some(channel);
+            inner.callbacks = callbacks;
+        }
+        self.watch_setup(generation);
     }
 
     fn send(&self, signal: Signal) {
@@ -488,7 +565,11 @@ impl Call {
         let ui = self.0.borrow().ui;
         match pc.connection_state() {
             RtcPeerConnectionState::Connected => {
-                self.0.borrow_mut().restarts = 0;
+                {
+                    let mut inner = self.0.borrow_mut();
+                    inner.restarts = 0;
+                    inner.rebuilds = 0;
+                }
                 ui.link.set(CallLink::Connected);
                 ui.problem.set(None);
                 if ui.elapsed.get_untracked().is_none() {
