@@ -6,6 +6,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   ...base,
   testDir: './bench',
+  testMatch: '**/*.bench.ts',
   workers: 1,
   fullyParallel: false,
   timeout: 600_000,
