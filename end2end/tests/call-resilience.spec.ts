@@ -7,6 +7,15 @@ import type { Page } from '@playwright/test';
 
 const connected = (side: Page) => side.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' });
 
+/** The doctor lets the waiting patient in; both see the other's video. */
+async function admitAndSeeEachOther(page: Page, p: Page, patient: string) {
+  await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
+    .getByRole('button', { name: 'Eintreten lassen' }).click();
+  await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+  await expectFramesFlowing(page);
+  await expectFramesFlowing(p);
+}
+
 test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen; Neuladen tritt wieder bei', async ({ page }) => {
   test.setTimeout(120_000);
   const stamp = Date.now();
@@ -24,11 +33,7 @@ test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Re
     await context.addInitScript(recordPeers(true));
     const p = await context.newPage();
     await enterAndPassTechTest(p, patient, code);
-    await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
-      .getByRole('button', { name: 'Eintreten lassen' }).click();
-    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
-    await expectFramesFlowing(page);
-    await expectFramesFlowing(p);
+    await admitAndSeeEachOther(page, p, patient);
     for (const side of [page, p]) {
       const stats = await callStats(side);
       expect(stats.localType, 'through the TURN relay').toBe('relay');
@@ -118,11 +123,7 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
     await context.addInitScript(recordPeers(false));
     const p = await context.newPage();
     await enterAndPassTechTest(p, patient, code);
-    await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
-      .getByRole('button', { name: 'Eintreten lassen' }).click();
-    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
-    await expectFramesFlowing(page);
-    await expectFramesFlowing(p);
+    await admitAndSeeEachOther(page, p, patient);
     const code1 = await page.locator('.verification .code').textContent();
 
     // Frames keep increasing on both sides while the server stops, is away and comes back.

@@ -1,21 +1,7 @@
-import { chromium } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
-import { waitForMail } from './mail';
-import { chromiumArgs } from '../playwright.config';
 import { newPracticeLoggedIn } from './practice';
-
-/** Today and the current minute in Berlin: an appointment starting now (the calendar takes up
- * to five minutes in the past), so the code is open and the appointment is today's. */
-function berlinNow(): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(new Date()).map((p) => [p.type, p.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
+import { bookNow, patientChromium } from './room';
 
 test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-Test und wartet; die Ärztin sieht sie live, schreibt ihr, lässt sie eintreten und beendet', async ({ page, browser }) => {
   test.setTimeout(90_000);
@@ -27,23 +13,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
   // A practice of its own (the demo practice's calendar is shared with other journeys); the
   // doctor books an appointment for now.
   await newPracticeLoggedIn(page, `warteraum.${stamp}@praxis-e2e.de`, 'Praxis Wartezimmer');
-  const { date, time } = berlinNow();
-  await page.goto(`/praxis/termine/neu?datum=${date}`);
-  await page.getByLabel(/^Vollständiger Name/).fill(patient);
-  await page.getByLabel(/^E-Mail-Adresse der Patientin/).fill(email);
-  await page.getByLabel(/^Datum/).fill(date);
-  await page.getByLabel(/^Uhrzeit/).fill(time);
-  await page.getByLabel('Dauer').selectOption({ label: '30 Minuten' });
-  const submit = page.getByRole('button', { name: 'Termin anlegen und Einladung senden' });
-  await submit.click();
-  const outside = page.getByLabel('Trotzdem eintragen (außerhalb der Sprechzeiten)');
-  if (await outside.isVisible()) {
-    await outside.check();
-    await submit.click();
-  }
-  await expect(page.getByText('Der Termin ist angelegt; die Einladung ist unterwegs.')).toBeVisible();
-  const invitation = await waitForMail(email, /Videosprechstunde am/);
-  const code = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(invitation.text)![0];
+  const code = await bookNow(page, patient, email);
 
   // The live panel is on every practice page and shows the appointment as not yet arrived.
   await page.goto('/praxis');
@@ -68,7 +38,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
   await noJs.close();
 
   // The patient: a browser of their own (a separate process), on a phone-sized screen.
-  const patientBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const patientBrowser = await patientChromium();
   try {
     const context = await patientBrowser.newContext({
       baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },

@@ -66,6 +66,18 @@ async fn phase_until(socket: &mut Socket, phase: PatientPhase) {
     }
 }
 
+/// The doctor's list lets the patient in; the patient's page hears it.
+async fn admit(list: &mut Socket, patient: &mut Socket, id: &str) {
+    send(
+        list,
+        ClientMessage::Admit {
+            appointment: id.to_owned(),
+        },
+    )
+    .await;
+    phase_until(patient, PatientPhase::InCall).await;
+}
+
 /// A practice, a patient in the waiting room and the doctor's list; returns the doctor's
 /// cookie, the list socket, the patient's pass cookie and socket, and the appointment id.
 async fn patient_waiting(app: &TestApp, email: &str) -> (String, Socket, String, Socket, String) {
@@ -96,14 +108,7 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
     send(&mut patient, ClientMessage::Signal { signal: offer("x") }).await;
     expect_error(&mut patient, ErrorCode::NotInCall).await;
 
-    send(
-        &mut list,
-        ClientMessage::Admit {
-            appointment: id.clone(),
-        },
-    )
-    .await;
-    phase_until(&mut patient, PatientPhase::InCall).await;
+    admit(&mut list, &mut patient, &id).await;
 
     send(&mut doctor, join("doctor-1")).await;
     match next(&mut doctor).await {
@@ -273,14 +278,7 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
 async fn back_to_the_waiting_room_and_the_doctors_hang_up_end_the_call() {
     let app = crate::helpers::spawn_app().await;
     let (cookie, mut list, pass, mut patient, id) = patient_waiting(&app, "cara@praxis.de").await;
-    send(
-        &mut list,
-        ClientMessage::Admit {
-            appointment: id.clone(),
-        },
-    )
-    .await;
-    phase_until(&mut patient, PatientPhase::InCall).await;
+    admit(&mut list, &mut patient, &id).await;
     let mut doctor = call_page(&app, &cookie, &id).await;
     send(&mut doctor, join("doctor-1")).await;
     next(&mut doctor).await;
@@ -323,14 +321,7 @@ async fn back_to_the_waiting_room_and_the_doctors_hang_up_end_the_call() {
     expect_error(&mut patient, ErrorCode::NotAllowed).await;
 
     // Let in again; this time the doctor ends it ("Sprechstunde beenden").
-    send(
-        &mut list,
-        ClientMessage::Admit {
-            appointment: id.clone(),
-        },
-    )
-    .await;
-    phase_until(&mut patient, PatientPhase::InCall).await;
+    admit(&mut list, &mut patient, &id).await;
     let mut doctor = call_page(&app, &cookie, &id).await;
     send(&mut doctor, join("doctor-2")).await;
     next(&mut doctor).await;
