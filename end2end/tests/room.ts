@@ -64,7 +64,9 @@ export async function enterAndPassTechTest(p: Page, name: string, code: string) 
 
 /**
  * Test-only: keeps every RTCPeerConnection the page creates in `window.__peers`, so the test
- * can read `getStats()` as a user's browser internals would show it (the app exposes none).
+ * can read `getStats()` as a user's browser internals would show it (the app exposes none),
+ * and logs each connection's negotiation and state changes in `window.__peerLog` (read by
+ * `explainFailure` when a test fails).
  * With `relayOnly`, the browser may use the TURN relay (over UDP) only. TURN over TCP is left
  * out: Chromium does not open TCP TURN connections to a server on loopback (error 701 here);
  * server/tests/api/turn.rs tests it with a TCP client instead.
@@ -72,6 +74,11 @@ export async function enterAndPassTechTest(p: Page, name: string, code: string) 
 export const recordPeers = (relayOnly: boolean) => `(() => {
   const Native = window.RTCPeerConnection;
   window.__peers = [];
+  window.__peerLog = [];
+  const log = (n, what) => window.__peerLog.push((performance.now() / 1000).toFixed(2) + ' pc' + n + ' ' + what);
+  const traced = (n, name, promise) => promise.then(
+    (r) => { log(n, name + ' ok'); return r; },
+    (e) => { log(n, name + ' failed: ' + e); throw e; });
   window.RTCPeerConnection = class extends Native {
     constructor(config, ...rest) {
       config = { ...(config || {}) };
@@ -80,10 +87,59 @@ export const recordPeers = (relayOnly: boolean) => `(() => {
         config.iceServers = (config.iceServers || []).filter((s) => [].concat(s.urls).every((u) => !u.endsWith('transport=tcp')));
       }
       super(config, ...rest);
-      window.__peers.push(this);
+      const n = window.__peers.push(this);
+      this.__n = n;
+      log(n, 'new, servers ' + (config.iceServers || []).map((s) => [].concat(s.urls).join(' ')).join(', '));
+      for (const [event, read] of [['signalingstatechange', () => this.signalingState],
+        ['iceconnectionstatechange', () => this.iceConnectionState],
+        ['connectionstatechange', () => this.connectionState],
+        ['icegatheringstatechange', () => this.iceGatheringState]]) {
+        this.addEventListener(event, () => log(n, event.replace('statechange', '') + ' ' + read()));
+      }
+      this.addEventListener('negotiationneeded', () => log(n, 'negotiationneeded'));
+      this.addEventListener('icecandidate', (e) => log(n, 'local candidate ' + (e.candidate ? e.candidate.type + ' ' + e.candidate.protocol + ' ' + e.candidate.address + ':' + e.candidate.port : 'end')));
+      this.addEventListener('icecandidateerror', (e) => log(n, 'candidate error ' + e.errorCode + ' ' + e.errorText + ' ' + e.url));
+    }
+    setLocalDescription(...args) {
+      log(this.__n, 'setLocalDescription ' + (args[0]?.type ?? '(implicit)') + ' in ' + this.signalingState);
+      return traced(this.__n, 'setLocalDescription', super.setLocalDescription(...args));
+    }
+    setRemoteDescription(d, ...rest) {
+      log(this.__n, 'setRemoteDescription ' + d?.type + ' in ' + this.signalingState);
+      return traced(this.__n, 'setRemoteDescription', super.setRemoteDescription(d, ...rest));
+    }
+    addIceCandidate(c, ...rest) {
+      const what = 'addIceCandidate ' + (c?.candidate ?? '').split(' ').slice(4, 8).join(' ');
+      return super.addIceCandidate(c, ...rest).then(
+        (r) => { log(this.__n, what); return r; },
+        (e) => { log(this.__n, what + ' failed: ' + e); throw e; });
+    }
+    close() {
+      log(this.__n, 'close');
+      return super.close();
     }
   };
 })();`;
+
+/** The connection logs of `sides` (see `recordPeers`), for a failure message. */
+export async function peerLogs(sides: Record<string, Page>): Promise<string> {
+  const parts: string[] = [];
+  for (const [name, side] of Object.entries(sides)) {
+    const lines = await side.evaluate(() => (window as any).__peerLog as string[] | undefined).catch((e) => [`(unreadable: ${e})`]);
+    parts.push(`--- ${name} (${side.url()}):\n${(lines ?? ['(no log)']).join('\n')}`);
+  }
+  return parts.join('\n');
+}
+
+/** Runs `body`; if it fails, the connection logs of `sides` are added to the failure. */
+export async function explainFailure<T>(sides: Record<string, Page>, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof Error) e.message += `\n\nWebRTC logs:\n${await peerLogs(sides)}`;
+    throw e;
+  }
+}
 
 export interface CallStats {
   state: string;
