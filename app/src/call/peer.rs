@@ -458,11 +458,18 @@ impl Call {
 
     /// `negotiationneeded`: make an offer (the browser picks offer or ICE restart).
     async fn offer(&self) {
-        let (pc, generation) = {
+        let (pc, generation, polite) = {
             let inner = self.0.borrow();
             let Some(pc) = inner.pc.clone() else { return };
-            (pc, inner.generation)
+            (pc, inner.generation, inner.polite)
         };
+        // The polite side leaves the first offer of a connection to the other side: its own
+        // would only collide, and after the implicit rollback Chromium sometimes gathers no
+        // candidates at all (the connection then never comes up). Its tracks join the
+        // transceivers of the other side's offer; later offers (ICE restarts) are its own.
+        if polite && pc.remote_description().is_none() {
+            return;
+        }
         self.0.borrow_mut().making_offer = true;
         let done = match call_method(&pc, "setLocalDescription") {
             Some(promise) => JsFuture::from(promise).await.is_ok(),
