@@ -376,6 +376,8 @@ mod browser {
         let meter = StoredValue::new_local(None::<LevelMeter>);
         let socket = StoredValue::new_local(None::<SignalClient>);
         let call = StoredValue::new_local(None::<Call>);
+        // "Sprechstunde beenden" while the server was out of reach: sent once it is back.
+        let hangup_pending = StoredValue::new_local(false);
 
         // The tech test runs at load and again on "Erneut prüfen" or a device change (in the
         // call, the call switches devices itself).
@@ -448,6 +450,12 @@ mod browser {
                             if let Some(call) = call.get_value() {
                                 call.join();
                             }
+                            if hangup_pending.get_value() {
+                                let sent = socket.get_value().is_some_and(|s| {
+                                    s.send(crate::call::types::ClientMessage::Hangup)
+                                });
+                                hangup_pending.set_value(!sent);
+                            }
                         }
                     },
                 );
@@ -499,6 +507,7 @@ mod browser {
                     .get_value()
                     .is_some_and(|s| s.send(crate::call::types::ClientMessage::Hangup));
                 if !sent {
+                    hangup_pending.set_value(true);
                     w.call.problem.set(Some("call-problem-offline"));
                 }
             }
