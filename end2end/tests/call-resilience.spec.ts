@@ -2,7 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, lettersOf, patientChromium, recordPeers } from './room';
+import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
 import type { Page } from '@playwright/test';
 
 const connected = (side: Page) => side.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' });
@@ -11,12 +11,14 @@ const connected = (side: Page) => side.getByRole('status').filter({ hasText: 'Ve
 async function admitAndSeeEachOther(page: Page, p: Page, patient: string) {
   await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
     .getByRole('button', { name: 'Eintreten lassen' }).click();
-  await expect(connected(page)).toBeVisible({ timeout: 20_000 });
-  await expectFramesFlowing(page);
-  await expectFramesFlowing(p);
+  await explainFailure({ Ärztin: page, Patientin: p }, async () => {
+    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+    await expectFramesFlowing(page);
+    await expectFramesFlowing(p);
+  });
 }
 
-test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen', async ({ page }) => {
+test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen; Neuladen tritt wieder bei', async ({ page }) => {
   test.setTimeout(120_000);
   const stamp = Date.now();
   const patient = `Rita Relais ${lettersOf(stamp)}`;
@@ -50,6 +52,15 @@ test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Re
     await third.close();
     await expectFramesFlowing(p);
 
+    // The patient reloads: the same call again, a fresh connection with a new code.
+    await p.reload();
+    await explainFailure({ Ärztin: page, Patientin: p }, async () => {
+      await expect(connected(p)).toBeVisible({ timeout: 20_000 });
+      await expectFramesFlowing(p);
+      await expectFramesFlowing(page);
+    });
+    await expect(p.locator('.verification .code')).toHaveText(/^\d{3} \d{3}$/);
+    await expect(page.locator('.verification .code')).toHaveText((await p.locator('.verification .code').textContent())!);
   } finally {
     await patientBrowser.close();
   }
@@ -146,7 +157,8 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
     // And the call still works through the new server: hang up reaches both.
     await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
     await page.getByRole('button', { name: 'Ja, beenden' }).click();
-    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
+    // (If the call page's socket is still waiting to reconnect, the hang-up goes out once it is back.)
+    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible({ timeout: 20_000 });
     await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 15_000 });
     await doctorContext.close();
   } finally {

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, lettersOf, patientChromium, recordPeers } from './room';
+import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
 
 test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleichen den Sicherheitscode, schreiben, schalten Mikrofon und Kamera aus und beenden', async ({ page }) => {
   test.setTimeout(120_000);
@@ -32,10 +32,12 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
 
     // Both see the other's video, directly between the two browsers on loopback.
-    await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' }), errors.join('\n')).toBeVisible({ timeout: 20_000 });
-    await expect(p.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible();
-    await expectFramesFlowing(page);
-    await expectFramesFlowing(p);
+    await explainFailure({ Ärztin: page, Patientin: p }, async () => {
+      await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' }), errors.join('\n')).toBeVisible({ timeout: 20_000 });
+      await expect(p.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible();
+      await expectFramesFlowing(page);
+      await expectFramesFlowing(p);
+    });
     for (const side of [page, p]) {
       const stats = await callStats(side);
       expect(stats.localType, 'a direct (host) path').toBe('host');
@@ -71,6 +73,16 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     await expect(page.getByText('Die Kamera der Gegenseite ist ausgeschaltet.')).toBeVisible();
     await p.getByRole('button', { name: 'Kamera einschalten' }).click();
     await expect(page.getByText('Die Kamera der Gegenseite ist ausgeschaltet.')).toBeHidden();
+
+    // The doctor reloads the call page: the same call again, both sides with a new connection.
+    await page.reload();
+    await explainFailure({ Ärztin: page, Patientin: p }, async () => {
+      await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 20_000 });
+      await expectFramesFlowing(page);
+      await expectFramesFlowing(p);
+    });
+    await expect(codeOf(page)).toHaveText(/^\d{3} \d{3}$/);
+    await expect(codeOf(p)).toHaveText((await codeOf(page).textContent())!);
 
     const axe = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
     expect(axe.violations, 'axe on the call at 360 px').toEqual([]);
