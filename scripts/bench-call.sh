@@ -8,3 +8,19 @@ server="$CARGO_TARGET_DIR/release/server"
 [ -x "$server" ] || die "no release build: run cargo leptos build --release first"
 ensure_npm_packages
 in_loopback_namespace env SERVER_BIN="$server" sh -c 'cd end2end && npx playwright test --config bench.config.ts'
+
+# Twenty calls at once between native WebRTC peers (webrtc-rs, server/examples/call_load.rs):
+# the server's CPU and memory with every call up, media direct and then through the TURN relay.
+cargo build --release --example call_load --locked
+for mode in direct relay; do
+  port=$(free_port); data=$(mktemp -d)
+  APP_ICE__TURN_PORT=0 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/calls.db" \
+    APP_EMAIL__OUTBOX_DIR="$data/outbox" APP_APPLICATION__BASE_URL="http://127.0.0.1:$port" \
+    APP_ENVIRONMENT=local RUST_LOG=warn "$server" &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
+  echo "== 20 concurrent calls, $mode"
+  "$CARGO_TARGET_DIR/release/examples/call_load" "http://127.0.0.1:$port" "sqlite://$data/calls.db" "$pid" 20 "$mode" || rc=$?
+  kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf "$data"
+  [ "${rc:-0}" = 0 ] || die "call_load ($mode) failed"
+done

@@ -8,11 +8,15 @@
 //! every patient socket times its arrival. Prints one extra open access code for the page
 //! benchmark.
 
-use app::calendar::access_code::AccessCode;
+// Shared with `call_load`, which needs more of it.
+#[allow(dead_code)]
+#[path = "support/load.rs"]
+mod load;
+
 use app::call::types::{ClientMessage, Envelope, ServerMessage};
-use app::entities::{appointment, practice, practice_user};
-use chrono::{Duration as ChronoDuration, Utc};
+use app::entities::{practice, practice_user};
 use futures_util::{SinkExt, StreamExt};
+use load::{book, demo_login, enter, percentile, rss_kib, socket, Error};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, Set,
@@ -22,20 +26,6 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 use uuid::Uuid;
-
-type Error = Box<dyn std::error::Error + Send + Sync>;
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// A copy of the demo practice and its doctor under new ids (the idle patients' practice).
 async fn second_practice(
@@ -56,89 +46,6 @@ async fn second_practice(
     d.email_normalized = Set(format!("last-{doctor_id}@sprechzimmer.test"));
     d.insert(db).await?;
     Ok((practice_id, doctor_id))
-}
-
-async fn book(
-    db: &DatabaseConnection,
-    practice_id: Uuid,
-    doctor_id: Uuid,
-    n: usize,
-) -> Result<Vec<String>, Error> {
-    let now = Utc::now();
-    let mut codes = Vec::with_capacity(n);
-    for i in 0..n {
-        let code = AccessCode::generate()?;
-        appointment::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            practice_id: Set(practice_id),
-            doctor_id: Set(doctor_id),
-            patient_name: Set(format!("Patientin Last {i}")),
-            patient_email: Set(format!("last{i}@example.org")),
-            starts_at: Set(now - ChronoDuration::minutes(1)),
-            ends_at: Set(now + ChronoDuration::minutes(90)),
-            duration_minutes: Set(90),
-            note: Set(None),
-            code_hash: Set(code.hash()),
-            status: Set("scheduled".into()),
-            sequence: Set(0),
-            reminder_sent_at: Set(Some(now)),
-            entered_name: Set(None),
-            arrived_at: Set(None),
-            admitted_at: Set(None),
-            finished_at: Set(None),
-            doctor_note: Set(None),
-            entry_valid_after: Set(None),
-            call_started_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await?;
-        codes.push(code.display());
-    }
-    Ok(codes)
-}
-
-fn cookie_of(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("sprechzimmer="))
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
-}
-
-async fn enter(http: &reqwest::Client, base: &str, code: &str) -> Result<String, Error> {
-    let response = http
-        .post(format!("{base}/videosprechstunde"))
-        .form(&[("name", "Erika Mustermann"), ("code", code)])
-        .send()
-        .await?;
-    if response.status() != 303 {
-        return Err(format!("entry answered {}", response.status()).into());
-    }
-    cookie_of(&response).ok_or_else(|| "no pass cookie".into())
-}
-
-async fn socket(
-    base: &str,
-    cookie: &str,
-    side: &str,
-) -> Result<
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-    Error,
-> {
-    let mut request = format!("{}/signal?seite={side}", base.replace("http://", "ws://"))
-        .into_client_request()?;
-    request.headers_mut().insert("cookie", cookie.parse()?);
-    request.headers_mut().insert("origin", base.parse()?);
-    Ok(tokio_tungstenite::connect_async(request).await?.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 #[tokio::main]
@@ -165,8 +72,9 @@ async fn main() -> Result<(), Error> {
         .await?
         .ok_or("no demo practice")?;
     let (other_practice, other_doctor) = second_practice(&db, &demo, &doctor).await?;
-    let mut codes = book(&db, demo.id, doctor.id, broadcast).await?;
-    codes.extend(book(&db, other_practice, other_doctor, sockets - broadcast).await?);
+    let mut booked = book(&db, demo.id, doctor.id, broadcast).await?;
+    booked.extend(book(&db, other_practice, other_doctor, sockets - broadcast).await?);
+    let codes: Vec<String> = booked.into_iter().map(|(_, code)| code).collect();
     let spare = book(&db, other_practice, other_doctor, 1).await?;
 
     let http = reqwest::Client::builder()
@@ -225,15 +133,7 @@ async fn main() -> Result<(), Error> {
     );
 
     // The doctor logs in and sends one note to everybody waiting for the demo practice.
-    let login = http
-        .post(format!("{base}/anmelden"))
-        .form(&[
-            ("email", app::practice::demo::DEMO_EMAIL),
-            ("password", app::practice::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await?;
-    let doctor_cookie = cookie_of(&login).ok_or("doctor login failed")?;
+    let doctor_cookie = demo_login(&http, base).await?;
     let mut doctor_ws = socket(base, &doctor_cookie, "praxis").await?;
     doctor_ws.next().await;
     let note = Envelope::new(ClientMessage::NoteToAll {
@@ -264,7 +164,7 @@ async fn main() -> Result<(), Error> {
         percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
         latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     );
-    println!("spare-code: {}", spare[0]);
+    println!("spare-code: {}", spare[0].1);
     for task in tasks {
         task.abort();
     }

@@ -67,7 +67,7 @@ async fn phase_until(socket: &mut Socket, phase: PatientPhase) {
 }
 
 /// The doctor's list lets the patient in; the patient's page hears it.
-async fn admit(list: &mut Socket, patient: &mut Socket, id: &str) {
+pub(crate) async fn admit(list: &mut Socket, patient: &mut Socket, id: &str) {
     send(
         list,
         ClientMessage::Admit {
@@ -80,7 +80,10 @@ async fn admit(list: &mut Socket, patient: &mut Socket, id: &str) {
 
 /// A practice, a patient in the waiting room and the doctor's list; returns the doctor's
 /// cookie, the list socket, the patient's pass cookie and socket, and the appointment id.
-async fn patient_waiting(app: &TestApp, email: &str) -> (String, Socket, String, Socket, String) {
+pub(crate) async fn patient_waiting(
+    app: &TestApp,
+    email: &str,
+) -> (String, Socket, String, Socket, String) {
     let code = ten_minutes_before(app, email).await;
     let cookie = doctor_cookie(app, email).await;
     let mut list = open(app, &cookie, "praxis").await.unwrap();

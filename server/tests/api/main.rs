@@ -9,6 +9,9 @@ mod database;
 mod health;
 mod helpers;
 mod maintenance;
+mod native_call;
+#[path = "../support/native_peer.rs"]
+mod native_peer;
 mod pages;
 mod patient_entry;
 mod second_factor;

@@ -1,0 +1,140 @@
+//! Shared by the load benchmarks (`waiting_room_load`, `call_load`): appointments straight into
+//! the database, entries and sockets over HTTP as a browser makes them, server figures from
+//! `/proc`.
+
+use app::calendar::access_code::AccessCode;
+use app::entities::appointment;
+use chrono::{Duration as ChronoDuration, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The server's resident memory in KiB.
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The server's CPU time so far (user + system), from `/proc/<pid>/stat`.
+pub fn cpu_time(pid: u32) -> Duration {
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // The fields after the command name (which may contain spaces) in parentheses.
+            let after = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
+            Some(after.get(11)?.parse::<u64>().ok()? + after.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    // USER_HZ is 100 on Linux.
+    Duration::from_millis(ticks * 10)
+}
+
+/// `n` appointments of the practice starting a minute ago; their ids and access codes.
+pub async fn book(
+    db: &DatabaseConnection,
+    practice_id: Uuid,
+    doctor_id: Uuid,
+    n: usize,
+) -> Result<Vec<(Uuid, String)>, Error> {
+    let now = Utc::now();
+    let mut booked = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = AccessCode::generate()?;
+        let id = Uuid::now_v7();
+        appointment::ActiveModel {
+            id: Set(id),
+            practice_id: Set(practice_id),
+            doctor_id: Set(doctor_id),
+            patient_name: Set(format!("Patientin Last {i}")),
+            patient_email: Set(format!("last{i}@example.org")),
+            starts_at: Set(now - ChronoDuration::minutes(1)),
+            ends_at: Set(now + ChronoDuration::minutes(90)),
+            duration_minutes: Set(90),
+            note: Set(None),
+            code_hash: Set(code.hash()),
+            status: Set("scheduled".into()),
+            sequence: Set(0),
+            reminder_sent_at: Set(Some(now)),
+            entered_name: Set(None),
+            arrived_at: Set(None),
+            admitted_at: Set(None),
+            finished_at: Set(None),
+            doctor_note: Set(None),
+            entry_valid_after: Set(None),
+            call_started_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        booked.push((id, code.display()));
+    }
+    Ok(booked)
+}
+
+pub fn cookie_of(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sprechzimmer="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The patient enters with name and code; their pass cookie.
+pub async fn enter(http: &reqwest::Client, base: &str, code: &str) -> Result<String, Error> {
+    let response = http
+        .post(format!("{base}/videosprechstunde"))
+        .form(&[("name", "Erika Mustermann"), ("code", code)])
+        .send()
+        .await?;
+    if response.status() != 303 {
+        return Err(format!("entry answered {}", response.status()).into());
+    }
+    cookie_of(&response).ok_or_else(|| "no pass cookie".into())
+}
+
+/// A signalling socket as the pages open it.
+pub async fn socket(
+    base: &str,
+    cookie: &str,
+    side: &str,
+) -> Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    Error,
+> {
+    let mut request = format!("{}/signal?seite={side}", base.replace("http://", "ws://"))
+        .into_client_request()?;
+    request.headers_mut().insert("cookie", cookie.parse()?);
+    request.headers_mut().insert("origin", base.parse()?);
+    Ok(tokio_tungstenite::connect_async(request).await?.0)
+}
+
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+/// The demo owner logs in; the session cookie.
+pub async fn demo_login(http: &reqwest::Client, base: &str) -> Result<String, Error> {
+    let login = http
+        .post(format!("{base}/anmelden"))
+        .form(&[
+            ("email", app::practice::demo::DEMO_EMAIL),
+            ("password", app::practice::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await?;
+    cookie_of(&login).ok_or_else(|| "demo login failed".into())
+}

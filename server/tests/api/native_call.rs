@@ -1,0 +1,133 @@
+//! A whole call between two native WebRTC peers (webrtc-rs) through the real signalling
+//! server: the doctor's call page and the patient's page take their seats, offer, answer and
+//! candidates pass the relay, media and chat flow between the peers, both compute the same
+//! verification code — and the server's counters show it passed signalling only. Once on
+//! the direct path, once forced through the embedded TURN relay.
+
+use crate::helpers::TestApp;
+use crate::native_peer::{join, negotiate, NativePeer, Side};
+use crate::waiting_room::open;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// A patient let in, the doctor's call page open; both sides with their peers.
+async fn call(app: &TestApp, email: &str, relay_only: bool) -> (Side, Side) {
+    let (cookie, mut list, _pass, mut patient, id) =
+        crate::call_signalling::patient_waiting(app, email).await;
+    crate::call_signalling::admit(&mut list, &mut patient, &id).await;
+    let mut doctor = open(app, &cookie, &format!("gespraech&termin={id}"))
+        .await
+        .expect("call page");
+    let doctor_servers = join(&mut doctor, "native-doctor")
+        .await
+        .expect("doctor joins");
+    let patient_servers = join(&mut patient, "native-patient")
+        .await
+        .expect("patient joins");
+    let doctor = Side {
+        peer: NativePeer::new("doctor", &doctor_servers, relay_only)
+            .await
+            .expect("doctor peer"),
+        socket: doctor,
+    };
+    let patient = Side {
+        peer: NativePeer::new("patient", &patient_servers, relay_only)
+            .await
+            .expect("patient peer"),
+        socket: patient,
+    };
+    (doctor, patient)
+}
+
+/// Media and chat both ways on the expected `path` (the local candidate type in use), the same
+/// code on both sides, the relay carried signals only.
+async fn talk(app: &TestApp, mut doctor: Side, mut patient: Side, path: &str) {
+    let signal_bytes = app
+        .state
+        .calls
+        .counters
+        .signal_bytes
+        .load(Ordering::Relaxed);
+    doctor.peer.start_media().await.expect("doctor media");
+    patient.peer.start_media().await.expect("patient media");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for (who, side) in [("doctor", &doctor), ("patient", &patient)] {
+        let (audio, video) = side.peer.packets();
+        // 2 s: 100 audio packets, 60 frames of 3 packets each, minus start-up.
+        assert!(
+            audio > 50 && video > 90,
+            "{who} received {audio} audio / {video} video packets"
+        );
+    }
+    for side in [&doctor, &patient] {
+        assert_eq!(
+            side.peer.path().await.as_deref(),
+            Some(path),
+            "the path in use"
+        );
+    }
+    assert!(doctor.peer.chat("Guten Tag, hören Sie mich?").await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(patient.peer.chat("Ja, gut.").await);
+    let mut heard = (Vec::new(), Vec::new());
+    for _ in 0..50 {
+        heard = (doctor.peer.chat_received(), patient.peer.chat_received());
+        if !heard.0.is_empty() && !heard.1.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(heard.1, ["Guten Tag, hören Sie mich?"]);
+    assert_eq!(heard.0, ["Ja, gut."]);
+    let code = doctor
+        .peer
+        .verification_code()
+        .await
+        .expect("doctor's code");
+    assert_eq!(
+        patient.peer.verification_code().await.as_deref(),
+        Some(code.as_str())
+    );
+    // Seconds of media and chat, and not one byte of it through the signalling relay.
+    assert_eq!(
+        app.state
+            .calls
+            .counters
+            .signal_bytes
+            .load(Ordering::Relaxed),
+        signal_bytes
+    );
+    drop(doctor.socket);
+    drop(patient.socket);
+    doctor.peer.close().await;
+    patient.peer.close().await;
+}
+
+#[tokio::test]
+async fn two_native_peers_call_each_other_directly_through_our_signalling() {
+    let app = crate::helpers::spawn_app().await;
+    let (mut doctor, mut patient) = call(&app, "native@praxis.de", false).await;
+    negotiate(&mut doctor, &mut patient, Duration::from_secs(20))
+        .await
+        .expect("connected");
+    talk(&app, doctor, patient, "host").await;
+}
+
+#[tokio::test]
+async fn two_native_peers_call_each_other_through_the_embedded_turn_relay() {
+    let app = crate::helpers::spawn_app_with(|s| s.ice.relay_to_private_addresses = true).await;
+    let (mut doctor, mut patient) = call(&app, "relay@praxis.de", true).await;
+    negotiate(&mut doctor, &mut patient, Duration::from_secs(20))
+        .await
+        .expect("connected");
+    let turn = app.turn.as_ref().expect("the embedded TURN service");
+    assert_eq!(turn.allocations().await, 2, "one relay allocation per side");
+    for side in [&doctor, &patient] {
+        assert_eq!(
+            side.peer.path().await.as_deref(),
+            Some("relay"),
+            "through the relay"
+        );
+    }
+    talk(&app, doctor, patient, "relay").await;
+}
