@@ -24,7 +24,7 @@ use sea_orm::{
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 /// A copy of the demo practice and its doctor under new ids (the idle patients' practice).

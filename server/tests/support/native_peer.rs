@@ -402,7 +402,7 @@ impl NativePeer {
         let pairs: Vec<_> = report
             .iter()
             .filter_map(|e| match e {
-                RTCStatsReportEntry::IceCandidatePair(p) => Some(p.clone()),
+                RTCStatsReportEntry::IceCandidatePair(p) => Some(p),
                 _ => None,
             })
             .collect();
