@@ -18,11 +18,9 @@ mod load;
 mod native_peer;
 
 use app::call::types::{ClientMessage, Envelope, PatientPhase, ServerMessage};
-use app::entities::practice_user;
 use futures_util::SinkExt;
-use load::{book, cpu_time, demo_login, enter, percentile, rss_kib, socket, Error};
+use load::{book, cpu_time, demo_doctor, demo_login, enter, percentile, rss_kib, socket, Error};
 use native_peer::{join, negotiate, receive, NativePeer, Side};
-use sea_orm::{ColumnTrait, ConnectOptions, Database, EntityTrait, QueryFilter};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -50,14 +48,7 @@ async fn main() -> Result<(), Error> {
         "relay" => true,
         other => return Err(format!("mode {other}: direct or relay").into()),
     };
-    let mut options = ConnectOptions::new(database_url.clone());
-    options.max_connections(1).sqlx_logging(false);
-    let db = Database::connect(options).await?;
-    let doctor = practice_user::Entity::find()
-        .filter(practice_user::Column::EmailNormalized.eq(app::practice::demo::DEMO_EMAIL))
-        .one(&db)
-        .await?
-        .ok_or("no demo practice")?;
+    let (db, doctor) = demo_doctor(database_url).await?;
     let booked = book(&db, doctor.practice_id, doctor.id, calls).await?;
 
     let http = reqwest::Client::builder()

@@ -16,11 +16,8 @@ mod load;
 use app::call::types::{ClientMessage, Envelope, ServerMessage};
 use app::entities::{practice, practice_user};
 use futures_util::{SinkExt, StreamExt};
-use load::{book, demo_login, enter, percentile, rss_kib, socket, Error};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
-};
+use load::{book, demo_doctor, demo_login, enter, percentile, rss_kib, socket, Error};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -59,14 +56,7 @@ async fn main() -> Result<(), Error> {
     };
     let (pid, sockets, broadcast): (u32, usize, usize) =
         (pid.parse()?, sockets.parse()?, broadcast.parse()?);
-    let mut options = ConnectOptions::new(database_url.clone());
-    options.max_connections(1).sqlx_logging(false);
-    let db = Database::connect(options).await?;
-    let doctor = practice_user::Entity::find()
-        .filter(practice_user::Column::EmailNormalized.eq(app::practice::demo::DEMO_EMAIL))
-        .one(&db)
-        .await?
-        .ok_or("no demo practice")?;
+    let (db, doctor) = demo_doctor(database_url).await?;
     let demo = practice::Entity::find_by_id(doctor.practice_id)
         .one(&db)
         .await?

@@ -4,8 +4,12 @@
 
 use app::calendar::access_code::AccessCode;
 use app::entities::appointment;
+use app::entities::practice_user;
 use chrono::{Duration as ChronoDuration, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait,
+    QueryFilter, Set,
+};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
@@ -137,4 +141,19 @@ pub async fn demo_login(http: &reqwest::Client, base: &str) -> Result<String, Er
         .send()
         .await?;
     cookie_of(&login).ok_or_else(|| "demo login failed".into())
+}
+
+/// A connection to the server's database and the demo practice's owner.
+pub async fn demo_doctor(
+    database_url: &str,
+) -> Result<(DatabaseConnection, practice_user::Model), Error> {
+    let mut options = ConnectOptions::new(database_url.to_owned());
+    options.max_connections(1).sqlx_logging(false);
+    let db = Database::connect(options).await?;
+    let doctor = practice_user::Entity::find()
+        .filter(practice_user::Column::EmailNormalized.eq(app::practice::demo::DEMO_EMAIL))
+        .one(&db)
+        .await?
+        .ok_or("no demo practice")?;
+    Ok((db, doctor))
 }
