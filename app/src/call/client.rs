@@ -25,6 +25,8 @@ struct Inner {
     on_link: Handler<Link>,
     attempts: u32,
     stopped: bool,
+    /// Sent once the socket is open again (after the page's own `on_link(Open)` messages).
+    queued: Vec<ClientMessage>,
     // The callbacks of the current socket live as long as it does.
     callbacks: Vec<Box<dyn std::any::Any>>,
 }
@@ -61,6 +63,7 @@ impl SignalClient {
             on_link: Rc::new(on_link),
             attempts: 0,
             stopped: false,
+            queued: Vec::new(),
             callbacks: Vec::new(),
         })));
         client.open();
@@ -85,6 +88,11 @@ impl SignalClient {
                     inner.borrow_mut().attempts = 0;
                     let on_link = inner.borrow().on_link.clone();
                     on_link(Link::Open);
+                    let queued = std::mem::take(&mut inner.borrow_mut().queued);
+                    let client = SignalClient(inner);
+                    for message in queued {
+                        client.send_soon(message);
+                    }
                 }
             }
         });
@@ -156,6 +164,15 @@ impl SignalClient {
         serde_json::to_string(&Envelope::new(message))
             .ok()
             .is_some_and(|text| socket.send_with_str(&text).is_ok())
+    }
+
+    /// Sends a message now if the socket is open (`true`), else as soon as it is open again.
+    pub fn send_soon(&self, message: ClientMessage) -> bool {
+        if self.send(message.clone()) {
+            return true;
+        }
+        self.0.borrow_mut().queued.push(message);
+        false
     }
 
     /// Closes for good (no reconnect).

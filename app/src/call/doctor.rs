@@ -68,8 +68,6 @@ mod browser {
     pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi) {
         let call = StoredValue::new_local(None::<Call>);
         let socket = StoredValue::new_local(None::<SignalClient>);
-        // "Sprechstunde beenden" while the server was out of reach: sent once it is back.
-        let hangup_pending = StoredValue::new_local(false);
         let end = move || {
             if let Some(c) = call.get_value() {
                 c.close();
@@ -121,12 +119,6 @@ mod browser {
                         if let Some(c) = call.get_value() {
                             c.join();
                         }
-                        if hangup_pending.get_value() {
-                            let sent = socket
-                                .get_value()
-                                .is_some_and(|s| s.send(ClientMessage::Hangup));
-                            hangup_pending.set_value(!sent);
-                        }
                     }
                 },
             );
@@ -148,9 +140,8 @@ mod browser {
                 ui.hangup.set(false);
                 let sent = socket
                     .get_value()
-                    .is_some_and(|s| s.send(ClientMessage::Hangup));
+                    .is_some_and(|s| s.send_soon(ClientMessage::Hangup));
                 if !sent {
-                    hangup_pending.set_value(true);
                     ui.problem.set(Some("call-problem-offline"));
                 }
             }

@@ -376,8 +376,6 @@ mod browser {
         let meter = StoredValue::new_local(None::<LevelMeter>);
         let socket = StoredValue::new_local(None::<SignalClient>);
         let call = StoredValue::new_local(None::<Call>);
-        // "Sprechstunde beenden" while the server was out of reach: sent once it is back.
-        let hangup_pending = StoredValue::new_local(false);
 
         // The tech test runs at load and again on "Erneut prüfen" or a device change (in the
         // call, the call switches devices itself).
@@ -450,12 +448,6 @@ mod browser {
                             if let Some(call) = call.get_value() {
                                 call.join();
                             }
-                            if hangup_pending.get_value() {
-                                let sent = socket.get_value().is_some_and(|s| {
-                                    s.send(crate::call::types::ClientMessage::Hangup)
-                                });
-                                hangup_pending.set_value(!sent);
-                            }
                         }
                     },
                 );
@@ -505,9 +497,8 @@ mod browser {
                 w.call.hangup.set(false);
                 let sent = socket
                     .get_value()
-                    .is_some_and(|s| s.send(crate::call::types::ClientMessage::Hangup));
+                    .is_some_and(|s| s.send_soon(crate::call::types::ClientMessage::Hangup));
                 if !sent {
-                    hangup_pending.set_value(true);
                     w.call.problem.set(Some("call-problem-offline"));
                 }
             }
