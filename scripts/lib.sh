@@ -104,7 +104,8 @@ ensure_test_tools() {
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
   # chromium, firefox-esr: the browsers for the journeys (a patient may use either); postgresql: the second database engine;
   # brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
-  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates
+  # poppler-utils: pdftotext/pdftoppm/pdfinfo check the generated consent PDFs in the unit tests.
+  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
   ensure_npm_packages
 }

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod call;
 #[cfg(feature = "ssr")]
 pub mod clock;
+pub mod consent;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod entities;
@@ -107,6 +108,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/termine/neu") view=NewAppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termine/einstellungen") view=CalendarSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termin/:id") view=AppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/einwilligungen") view=crate::consent::pages::ConsentsPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/einwilligung/:id") view=crate::consent::pages::ConsentPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/protokoll") view=crate::consent::pages::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/gespraech/:id") view=crate::waiting_room::pages::CallPage ssr=SsrMode::Async />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>

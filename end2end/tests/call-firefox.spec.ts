@@ -1,7 +1,7 @@
 import puppeteer, { Browser as Firefox, Page as FirefoxPage } from 'puppeteer-core';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { bookNow, callStats, expectFramesFlowing, lettersOf, recordPeers } from './room';
+import { admitWithoutConsent, bookNow, callStats, expectFramesFlowing, lettersOf, recordPeers } from './room';
 
 // Patients use Firefox too: a Chromium doctor with a Firefox ESR patient, headless, driven over
 // WebDriver BiDi (puppeteer-core), with Firefox's fake camera and microphone.
@@ -71,8 +71,7 @@ test('Videosprechstunde zwischen Chromium (Ärztin) und Firefox ESR (Patientin)'
     await fp.locator('button::-p-text(Weiter ins Wartezimmer)').setTimeout(20_000).click();
     await fp.locator('h2::-p-text(Sie sind im Wartezimmer)').wait();
 
-    await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
-      .getByRole('button', { name: 'Eintreten lassen' }).click();
+    await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
     await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 20_000 });
     await expectFramesFlowing(page);
 

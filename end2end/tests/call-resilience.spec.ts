@@ -2,15 +2,14 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
+import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
 import type { Page } from '@playwright/test';
 
 const connected = (side: Page) => side.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' });
 
 /** The doctor lets the waiting patient in; both see the other's video. */
 async function admitAndSeeEachOther(page: Page, p: Page, patient: string) {
-  await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })
-    .getByRole('button', { name: 'Eintreten lassen' }).click();
+  await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
   await explainFailure({ Ärztin: page, Patientin: p }, async () => {
     await expect(connected(page)).toBeVisible({ timeout: 20_000 });
     await expectFramesFlowing(page);

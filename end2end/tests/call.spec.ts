@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
+import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
 
 test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleichen den Sicherheitscode, schreiben, schalten Mikrofon und Kamera aus und beenden', async ({ page }) => {
   test.setTimeout(120_000);
@@ -28,7 +28,7 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     await enterAndPassTechTest(p, patient, code);
 
     const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
-    await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+    await admitWithoutConsent(entry);
     await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
 
     // Both see the other's video, directly between the two browsers on loopback.

@@ -1,4 +1,4 @@
-import { Page, expect, chromium, Browser } from '@playwright/test';
+import { Page, Locator, expect, chromium, Browser } from '@playwright/test';
 import { waitForMail } from './mail';
 import { chromiumArgs } from '../playwright.config';
 
@@ -187,4 +187,11 @@ export async function expectFramesFlowing(p: Page) {
   const first = (await callStats(p)).framesDecoded;
   await expect.poll(async () => (await callStats(p)).framesDecoded, { timeout: 10_000 }).toBeGreaterThan(first + 10);
   await expect.poll(() => p.locator('video.remote-video').evaluate((v) => (v as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
+}
+
+/** The doctor lets a waiting patient in whose consent is not on record: the panel asks first,
+ * and the doctor answers that consent was given otherwise. */
+export async function admitWithoutConsent(entry: Locator) {
+  await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+  await entry.getByRole('button', { name: 'Ja, Einwilligung liegt vor – hereinholen' }).click();
 }

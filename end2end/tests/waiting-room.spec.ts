@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { bookNow, patientChromium } from './room';
+import { admitWithoutConsent, bookNow, patientChromium } from './room';
 
 test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-Test und wartet; die Ärztin sieht sie live, schreibt ihr, lässt sie eintreten und beendet', async ({ page, browser }) => {
   test.setTimeout(90_000);
@@ -93,8 +93,16 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
     await expect(p.getByText('Ich komme in 5 Minuten.')).toBeVisible();
 
-    // Admit: the doctor's tab opens the call page, the patient's room turns into the call.
+    // Admit: no consent on record, so the panel asks first; "Abbrechen" keeps the patient waiting.
+    await expect(entry).toContainText('Einwilligung: fehlt');
     await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+    await expect(entry.getByRole('alertdialog')).toContainText('keine bestätigte Einverständniserklärung');
+    await entry.getByRole('button', { name: 'Abbrechen' }).click();
+    await expect(entry.getByRole('alertdialog')).toHaveCount(0);
+    await expect(entry).toContainText(/wartet seit/);
+    // The doctor confirms consent was given otherwise: the doctor's tab opens the call page,
+    // the patient's room turns into the call.
+    await admitWithoutConsent(entry);
     await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
     await expect(page.getByRole('heading', { name: `Gespräch mit ${patient}` })).toBeVisible();
     await expect(p.getByRole('heading', { name: 'Videosprechstunde', exact: true })).toBeVisible();
@@ -105,7 +113,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await page.getByRole('region', { name: `Gespräch mit ${patient}` }).getByRole('button', { name: 'Zurück ins Wartezimmer' }).click();
     await expect(p.getByText('Sie sind wieder im Wartezimmer.', { exact: false })).toBeVisible();
     await expect(entry).toContainText(/wartet seit/);
-    await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+    await admitWithoutConsent(entry);
     await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
     await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
     await page.getByRole('button', { name: 'Ja, beenden' }).click();

@@ -8,6 +8,7 @@ mod m20261123_000003_create_appointments;
 mod m20261123_000004_create_availability;
 mod m20261123_000005_create_waiting_room;
 mod m20261123_000006_create_call_times;
+mod m20261201_000001_create_consent;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_availability::Migration),
             Box::new(m20261123_000005_create_waiting_room::Migration),
             Box::new(m20261123_000006_create_call_times::Migration),
+            Box::new(m20261201_000001_create_consent::Migration),
         ]
     }
 }

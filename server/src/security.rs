@@ -149,6 +149,43 @@ pub fn error_response(status: StatusCode, code: &'static str, key: &str) -> Resp
     (status, Json(body)).into_response()
 }
 
+/// The body limits: small for every request, larger only where an encrypted consent document
+/// is uploaded.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimits {
+    pub default: usize,
+    pub documents: usize,
+}
+
+/// Refuses a body over the limit of its path: at once when `Content-Length` says so, else
+/// while it is read (the handler's body read fails, answered as 413).
+pub async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = if app::consent::handlers::is_upload_path(request.uri().path()) {
+        limits.documents
+    } else {
+        limits.default
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let key = if limit == limits.documents {
+            "consent-upload-too-large"
+        } else {
+            "error-payload-too-large"
+        };
+        return error_response(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", key);
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

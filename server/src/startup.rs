@@ -41,7 +41,6 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
     trace::{DefaultOnResponse, TraceLayer},
@@ -185,6 +184,7 @@ impl Application {
             .merge(app::patient::handlers::routes())
             .merge(app::waiting_room::socket::routes())
             .merge(app::waiting_room::handlers::routes())
+            .merge(app::consent::handlers::routes())
             .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
@@ -232,7 +232,13 @@ impl Application {
                         security::same_origin_only,
                     ))
                     .layer(DefaultBodyLimit::max(max_body))
-                    .layer(RequestBodyLimitLayer::new(max_body))
+                    .layer(middleware::from_fn_with_state(
+                        security::BodyLimits {
+                            default: max_body,
+                            documents: app::consent::document::MAX_SEALED_BYTES,
+                        },
+                        security::limit_body,
+                    ))
                     .layer(sessions),
             );
         Ok(Self {

@@ -38,6 +38,8 @@ pub struct AppointmentMail<'a> {
     /// The code in plain text: only for a new code (invitation, or a change with a new code).
     pub code: Option<&'a AccessCode>,
     pub patient_url: &'a str,
+    /// The practice's consent form (Einverständniserklärung) as PDF, without patient data.
+    pub consent_url: &'a str,
     /// Bare sending address, the organizer in the `.ics`.
     pub organizer_email: &'a str,
     pub stamp: DateTime<Utc>,
@@ -77,6 +79,11 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
             None => letter.paragraphs(&t("email-appointment-code-unchanged", &[])),
         };
         letter = letter.paragraphs(&t("email-appointment-needs", &args));
+        if mail.kind != MailKind::Reminder {
+            letter = letter
+                .paragraphs(&t("email-appointment-consent", &[]))
+                .link(t("email-appointment-consent-link", &[]), mail.consent_url);
+        }
     }
     let closing = if mail.kind == MailKind::Cancellation {
         "email-appointment-rebook"

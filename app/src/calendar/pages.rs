@@ -124,6 +124,7 @@ fn Day(day: DayView) -> impl IntoView {
                     </a>
                     <span class="hint">" · " {a.doctor_name}</span>
                     {a.cancelled.then(|| view! { <span class="badge">{t.t("calendar-cancelled")}</span> })}
+                    {(!a.cancelled).then(|| view! { " " <crate::consent::pages::ConsentBadge status=a.consent /> })}
                 </li>
             }
         })
@@ -309,6 +310,10 @@ pub fn AppointmentPage() -> impl IntoView {
     let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
     let detail = Resource::new_blocking(move || id.clone(), load_appointment);
     let choices = Resource::new_blocking(|| (), |_| load_choices());
+    let consent = Resource::new_blocking(
+        move || params.with_untracked(|p| p.get("id").unwrap_or_default()),
+        crate::consent::server_fns::load_appointment_consent,
+    );
     let done = [
         ("gespeichert", "calendar-saved"),
         ("gesendet", "calendar-resent"),
@@ -326,6 +331,7 @@ pub fn AppointmentPage() -> impl IntoView {
                     let feedback = feedback.get_value();
                     Suspend::new(async move {
                         let t = use_i18n();
+                        let consent = consent.await.ok().flatten();
                         match (detail.await, choices.await) {
                             (Ok(Some(d)), Ok(choices)) => {
                                 let action = format!("/praxis/termin/{}", d.id);
@@ -363,6 +369,9 @@ pub fn AppointmentPage() -> impl IntoView {
                                             <button type="submit" class="button">{t.t("calendar-cancel")}</button>
                                         </form>
                                     </section>
+                                    {consent.map(|consent| view! {
+                                        <crate::consent::pages::AppointmentConsentSection appointment_id=d.id.clone() consent />
+                                    })}
                                     <p><A href=format!("/praxis/termine?datum={}", d.date)>{t.t("calendar-back")}</A></p>
                                 }.into_any()
                             }

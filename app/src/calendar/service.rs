@@ -297,6 +297,11 @@ async fn queue_mail(
             "{}/videosprechstunde",
             state.settings.application.base_url.trim_end_matches('/')
         ),
+        consent_url: &format!(
+            "{}/einwilligung/{}.pdf",
+            state.settings.application.base_url.trim_end_matches('/'),
+            practice.id
+        ),
         organizer_email: &state.settings.email.from_address(),
         stamp: state.clock.now(),
     });

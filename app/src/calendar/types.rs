@@ -116,6 +116,8 @@ pub struct AppointmentRow {
     pub patient_name: String,
     pub doctor_name: String,
     pub cancelled: bool,
+    /// The patient's written consent (Einverständniserklärung).
+    pub consent: crate::consent::types::ConsentStatus,
 }
 
 /// Someone in the practice who holds calls.

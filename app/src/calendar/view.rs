@@ -37,6 +37,9 @@ pub async fn week(
         .ok_or(crate::error::AppError::Internal)?;
     let rows = service::between(state, me, from, to).await?;
     let available = service::availability(&state.db, me.practice.id).await?;
+    let appointments: Vec<_> = rows.iter().map(|(a, _)| a.clone()).collect();
+    let consents =
+        crate::consent::service::statuses(&state.db, me.practice.id, &appointments).await?;
     let days = (0..7)
         .map(|offset| {
             let day = monday + Duration::days(offset);
@@ -49,6 +52,7 @@ pub async fn week(
                     patient_name: a.patient_name.clone(),
                     doctor_name: doctor.as_ref().map(display_name).unwrap_or_default(),
                     cancelled: a.status == CANCELLED,
+                    consent: consents.get(&a.id).copied().unwrap_or_default(),
                 })
                 .collect();
             let hours = format_day(available.hours_on(day));

@@ -184,6 +184,9 @@ pub struct RosterEntry {
     pub since: Option<String>,
     /// The latest message sent to this patient.
     pub note: Option<String>,
+    /// The patient's written consent (Einverständniserklärung).
+    #[serde(default)]
+    pub consent: crate::consent::types::ConsentStatus,
 }
 
 /// The state of one appointment in the doctor's list.
@@ -493,6 +496,7 @@ mod tests {
                 status: RosterStatus::Waiting,
                 since: Some("14:27".into()),
                 note: None,
+                consent: crate::consent::types::ConsentStatus::ToCheck,
             }],
         };
         assert_eq!(
@@ -500,7 +504,8 @@ mod tests {
             json!({"v": 1, "type": "roster", "waiting": 1, "entries": [{
                 "appointment": "a1", "time": "14:30", "doctor": "Dr. Anna Beispiel",
                 "booked_name": "Erika Mustermann", "entered_name": "Erika Musterfrau",
-                "names_differ": true, "status": "waiting", "since": "14:27", "note": null}]})
+                "names_differ": true, "status": "waiting", "since": "14:27", "note": null,
+                "consent": "to_check"}]})
         );
         for (status, name) in [
             (RosterStatus::NotArrived, "not_arrived"),

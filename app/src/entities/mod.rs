@@ -3,10 +3,14 @@
 
 pub mod account_token;
 pub mod appointment;
+pub mod audit_entry;
 pub mod blocked_period;
+pub mod consent;
+pub mod consent_document;
 pub mod email_outbox;
 pub mod login_throttle;
 pub mod opening_hours;
 pub mod practice;
+pub mod practice_key;
 pub mod practice_user;
 pub mod recovery_code;

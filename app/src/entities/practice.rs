@@ -28,6 +28,8 @@ pub struct Model {
     pub default_duration_minutes: i32,
     /// Whether patients get a reminder 24 h before.
     pub reminders_enabled: bool,
+    /// The practice's own paragraph in the consent form (Einverständniserklärung).
+    pub consent_paragraph: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -10,6 +10,7 @@ const DE_SOURCES: &[&str] = &[
     include_str!("../../locales/de/practice.ftl"),
     include_str!("../../locales/de/calendar.ftl"),
     include_str!("../../locales/de/patient.ftl"),
+    include_str!("../../locales/de/consent.ftl"),
 ];
 const EN_SOURCES: &[&str] = &[
     include_str!("../../locales/en/main.ftl"),

@@ -53,6 +53,10 @@ pub fn EntryPage() -> impl IntoView {
 #[component]
 pub fn PatientRoomPage() -> impl IntoView {
     let room = Resource::new_blocking(|| (), |_| super::server_fns::load_patient_room());
+    let consent = Resource::new_blocking(
+        || (),
+        |_| crate::consent::server_fns::load_patient_consent(),
+    );
     view! {
         <PageTitle key="room-title" />
         <noscript><p class="notice error">{use_i18n().t("room-needs-javascript")}</p></noscript>
@@ -60,7 +64,12 @@ pub fn PatientRoomPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let t = use_i18n();
                 match room.await {
-                    Ok(Some(info)) => view! { <super::room::PatientRoom info /> }.into_any(),
+                    Ok(Some(info)) => {
+                        let consent = consent.await.ok().map(|consent| view! {
+                            <crate::consent::pages::PatientConsentSection consent />
+                        });
+                        view! { <super::room::PatientRoom info /> {consent} }.into_any()
+                    }
                     Ok(None) => view! {
                         <p class="notice error" role="alert">{t.t("room-no-pass")}</p>
                         <p><a href="/videosprechstunde" class="button primary">{t.t("room-enter-again")}</a></p>

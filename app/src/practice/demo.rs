@@ -48,6 +48,7 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service
         terms_version: Set(crate::policy::TERMS_VERSION.to_owned()),
         default_duration_minutes: Set(50),
         reminders_enabled: Set(true),
+        consent_paragraph: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

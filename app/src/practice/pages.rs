@@ -329,6 +329,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
             <ul>
                 <li><A href="/praxis">{t.t("practice-home-title")}</A></li>
                 <li><A href="/praxis/termine">{t.t("calendar-title")}</A></li>
+                <li><A href="/praxis/einwilligungen">{t.t("consents-title")}</A></li>
                 <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
                 {manager.then(|| view! {
                     <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>

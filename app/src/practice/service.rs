@@ -381,6 +381,7 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         terms_version: Set(TERMS_VERSION.to_owned()),
         default_duration_minutes: Set(50),
         reminders_enabled: Set(true),
+        consent_paragraph: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -6,6 +6,8 @@
 use crate::call::types::{
     ClientMessage, ErrorCode, Roster, RosterEntry, RosterStatus, NOTE_MAX_CHARS,
 };
+use crate::consent::pages::ConsentBadge;
+use crate::consent::types::ConsentStatus;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
@@ -45,6 +47,8 @@ pub fn WaitingPanel() -> impl IntoView {
     };
     let send = browser::connect(live);
     let note_for = RwSignal::new(None::<String>);
+    // The waiting patient whose missing consent the doctor is asked about before admitting.
+    let consent_for = RwSignal::new(None::<String>);
     let note_text = RwSignal::new(String::new());
     let all_text = RwSignal::new(String::new());
 
@@ -110,13 +114,40 @@ pub fn WaitingPanel() -> impl IntoView {
             .clone()
             .map(|n| view! { <p class="hint">{use_i18n().t("panel-last-note")} " " {n}</p> });
         let name = entry.booked_name.clone();
+        let consent_ok = entry.consent == ConsentStatus::Confirmed;
+        let consent_badge = view! { <p><ConsentBadge status=entry.consent /></p> };
+        let consent_question = {
+            let id = id.clone();
+            let name = name.clone();
+            move || {
+                (consent_for.get().as_deref() == Some(id.as_str())).then(|| {
+                    let id = id.clone();
+                    view! {
+                        <div class="consent-question" role="alertdialog" aria-labelledby="consent-question-text">
+                            <p id="consent-question-text">{use_i18n().t_with("panel-consent-question", &[("name", &name)])}</p>
+                            <button type="button" class="button primary" on:click=move |_| {
+                                consent_for.set(None);
+                                send(ClientMessage::Admit { appointment: id.clone() });
+                            }>{use_i18n().t("panel-consent-given")}</button>
+                            <button type="button" class="button" on:click=move |_| consent_for.set(None)>{use_i18n().t("panel-cancel")}</button>
+                        </div>
+                    }
+                })
+            }
+        };
         let actions = match entry.status {
             RosterStatus::Waiting => {
                 let (a, b, c) = (id.clone(), id.clone(), id.clone());
                 let confirm_name = name.clone();
                 Some(view! {
                     <div class="roster-actions">
-                        <button type="button" class="button primary" on:click=move |_| send(ClientMessage::Admit { appointment: a.clone() })>{use_i18n().t("panel-admit")}</button>
+                        <button type="button" class="button primary" on:click=move |_| {
+                            if consent_ok {
+                                send(ClientMessage::Admit { appointment: a.clone() });
+                            } else {
+                                consent_for.set(Some(a.clone()));
+                            }
+                        }>{use_i18n().t("panel-admit")}</button>
                         <button type="button" class="button" on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
                         <button type="button" class="button" on:click=move |_| {
                             if browser::confirm(&use_i18n().t_with("panel-remove-confirm", &[("name", &confirm_name)])) {
@@ -166,8 +197,10 @@ pub fn WaitingPanel() -> impl IntoView {
                 </p>
                 {differs}
                 <p class="hint">{entry.doctor.clone()}</p>
+                {consent_badge}
                 {note}
                 {actions}
+                {consent_question}
                 {note_form}
             </li>
         }

@@ -127,6 +127,8 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .all(&state.db)
         .await?;
     let present = state.rooms.present(practice);
+    let appointments: Vec<_> = rows.iter().map(|(row, _)| row.clone()).collect();
+    let consents = crate::consent::service::statuses(&state.db, practice, &appointments).await?;
     let entries: Vec<RosterEntry> =
         rows.into_iter()
             .map(|(row, doctor)| {
@@ -148,6 +150,7 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
                     }
                 });
                 RosterEntry {
+                    consent: consents.get(&row.id).copied().unwrap_or_default(),
                     appointment: row.id.to_string(),
                     time: german_time(row.starts_at),
                     doctor: doctor.as_ref().map(display_name).unwrap_or_default(),
@@ -223,6 +226,31 @@ async fn change_if(
     Ok(())
 }
 
+/// Admitting a patient whose consent is not confirmed is the doctor's decision (the panel asks
+/// first); the practice's audit log keeps it.
+async fn record_admission_without_consent(
+    state: &AppState,
+    me: &CurrentUser,
+    row: &appointment::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ErrorCode> {
+    use crate::consent::{service, types::ConsentStatus};
+    let status = service::status_of(&state.db, row).await.map_err(internal)?;
+    if status != ConsentStatus::Confirmed {
+        service::audit(
+            &state.db,
+            row.practice_id,
+            service::Actor::Member(me.user.id),
+            service::action::ADMITTED_WITHOUT,
+            Some(row.id),
+            now,
+        )
+        .await
+        .map_err(internal)?;
+    }
+    Ok(())
+}
+
 fn set(
     column: appointment::Column,
     value: Option<DateTime<Utc>>,
@@ -257,6 +285,7 @@ pub async fn act(
                 (C::CallStartedAt, Expr::col(C::CallStartedAt).if_null(now)),
             ];
             change_if(state, &row, guard, change, None).await?;
+            record_admission_without_consent(state, me, &row, now).await?;
             tracing::info!(appointment_id = %row.id, doctor_id = %me.user.id, "patient admitted");
             Ok(Some(ServerMessage::Admitted { appointment }))
         }

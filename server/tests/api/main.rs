@@ -5,6 +5,7 @@
 mod accounts;
 mod calendar;
 mod call_signalling;
+mod consent;
 mod database;
 mod health;
 mod helpers;

@@ -1,0 +1,126 @@
+//! Browser plumbing for the consent islands: reading a chosen file, uploading with progress
+//! (XMLHttpRequest: `fetch` reports no upload progress), downloading bytes and JSON, and
+//! showing decrypted bytes through a `blob:` address that never leaves the browser.
+
+use js_sys::{Array, Promise, Uint8Array};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, BlobPropertyBag, File, ProgressEvent, RequestInit, Response, Url, XmlHttpRequest,
+};
+
+/// The files picked in an `<input type="file">`.
+pub fn chosen_files(input: &web_sys::HtmlInputElement) -> Vec<File> {
+    let Some(list) = input.files() else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// The whole content of a picked file.
+pub async fn read_file(file: &File) -> Result<Vec<u8>, JsValue> {
+    let buffer = JsFuture::from(file.array_buffer()).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// A `blob:` address for bytes of this MIME type (revoke it with [`revoke`]).
+pub fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    Url::create_object_url_with_blob(&blob).ok()
+}
+
+pub fn revoke(url: &str) {
+    let _ = Url::revoke_object_url(url);
+}
+
+/// The answer of an upload: HTTP status and body text.
+pub struct Uploaded {
+    pub status: u16,
+    pub body: String,
+}
+
+/// POSTs `bytes` to `url`, reporting the share sent so far (0.0–1.0) to `progress`.
+pub async fn upload(
+    url: &str,
+    bytes: &[u8],
+    progress: impl Fn(f64) + 'static,
+) -> Result<Uploaded, JsValue> {
+    let xhr = XmlHttpRequest::new()?;
+    xhr.open_with_async("POST", url, true)?;
+    xhr.set_request_header("Content-Type", "application/octet-stream")?;
+    let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
+        if event.length_computable() && event.total() > 0.0 {
+            progress(event.loaded() / event.total());
+        }
+    });
+    xhr.upload()?
+        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    let done = {
+        let xhr = xhr.clone();
+        Promise::new(&mut |resolve, reject| {
+            xhr.set_onload(Some(&resolve));
+            xhr.set_onerror(Some(&reject));
+            xhr.set_onabort(Some(&reject));
+        })
+    };
+    xhr.send_with_opt_buffer_source(Some(&Uint8Array::from(bytes)))?;
+    let result = JsFuture::from(done).await;
+    // The progress callback lives until the request is over.
+    drop(on_progress);
+    result?;
+    Ok(Uploaded {
+        status: xhr.status()?,
+        body: xhr.response_text()?.unwrap_or_default(),
+    })
+}
+
+async fn get(url: &str) -> Result<Response, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await?
+        .dyn_into()?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(JsValue::from_f64(f64::from(response.status())))
+    }
+}
+
+/// GETs bytes (same origin, with the session cookie).
+pub async fn get_bytes(url: &str) -> Result<Vec<u8>, JsValue> {
+    let buffer = JsFuture::from(get(url).await?.array_buffer()?).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// GETs JSON.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, JsValue> {
+    let text = JsFuture::from(get(url).await?.text()?).await?;
+    let text = text.as_string().unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// POSTs JSON; the HTTP status comes back.
+pub async fn post_json<T: serde::Serialize>(url: &str, body: &T) -> Result<u16, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let text = serde_json::to_string(body).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&text));
+    let headers = web_sys::Headers::new()?;
+    headers.set("Content-Type", "application/json")?;
+    init.set_headers(&headers);
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await?
+        .dyn_into()?;
+    Ok(response.status())
+}
+
+/// Lets the page paint (a progress message) before a long computation such as Argon2id.
+pub async fn yield_to_browser() {
+    crate::call::media::sleep_ms(30).await;
+}

@@ -1,0 +1,395 @@
+//! HTTP side of consent: the PDF template for practice and patient, the key's wraps, sealed
+//! uploads (patient with the access code's pass, practice member for a scan), sealed downloads
+//! for the practice's browser, and the review forms.
+
+use super::document::MAX_SEALED_BYTES;
+use super::service::{self, Actor, ConsentError, Review};
+use super::template::ConsentTemplate;
+use super::types::KeyUpload;
+use super::PATIENT_UPLOAD_PATH;
+use crate::entities::{appointment, practice};
+use crate::error::AppError;
+use crate::patient::pass;
+use crate::practice::auth::{current_user, CurrentUser};
+use crate::practice::handlers::user_and_form;
+use crate::state::AppState;
+use axum::{
+    body::Body,
+    extract::{Path, Request, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use sea_orm::EntityTrait;
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// Requests that may carry a whole encrypted document; every other request keeps the small
+/// general body limit.
+pub fn is_upload_path(path: &str) -> bool {
+    path == PATIENT_UPLOAD_PATH
+        || (path.starts_with("/praxis/termin/") && path.ends_with("/einwilligung/dokument"))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/einwilligung/{practice}", get(public_template))
+        .route("/videosprechstunde/einwilligung.pdf", get(patient_template))
+        .route(PATIENT_UPLOAD_PATH, post(patient_upload))
+        .route("/praxis/einwilligungen", post(save_paragraph))
+        .route("/praxis/einwilligungen/vorlage.pdf", get(blank_template))
+        .route(
+            "/praxis/einwilligungen/schluessel",
+            get(key_wraps).post(save_key),
+        )
+        .route("/praxis/einwilligung/{id}", post(review))
+        .route("/praxis/einwilligung/dokument/{id}", get(sealed_document))
+        .route(
+            "/praxis/termin/{id}/einwilligung.pdf",
+            get(appointment_template),
+        )
+        .route("/praxis/termin/{id}/einwilligung", post(record_paper))
+        .route(
+            "/praxis/termin/{id}/einwilligung/dokument",
+            post(practice_upload),
+        )
+}
+
+/// The consent form as a PDF download; never cached (it carries a patient's name).
+fn pdf_response(practice: &practice::Model, patient_name: Option<&str>) -> Response {
+    let address = vec![
+        practice.street.clone(),
+        format!("{} {}", practice.postcode, practice.city),
+    ];
+    let bytes = ConsentTemplate {
+        practice_name: &practice.name,
+        practice_address: address,
+        patient_name,
+        practice_paragraph: practice.consent_paragraph.as_deref(),
+        service_name: "Sprechzimmer",
+    }
+    .render();
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"Einverstaendniserklaerung.pdf\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn member(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
+    match current_user(session, &state.db, state.clock.now()).await {
+        Ok(Some(me)) => Ok(me),
+        Ok(None) => Err(AppError::Unauthorized.into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+/// The form for any patient of a practice: linked from the invitation e-mail, so it works
+/// without the access code and carries no patient data.
+async fn public_template(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(Ok(id)) = file.strip_suffix(".pdf").map(Uuid::parse_str) else {
+        return AppError::NotFound.into_response();
+    };
+    match practice::Entity::find_by_id(id).one(&state.db).await {
+        Ok(Some(practice)) => pdf_response(&practice, None),
+        Ok(None) => AppError::NotFound.into_response(),
+        Err(e) => ConsentError::from(e).into_response(),
+    }
+}
+
+/// The patient's own form with their name, from the patient page.
+async fn patient_template(State(state): State<AppState>, session: Session) -> Response {
+    let row = match patient_appointment(&state, &session).await {
+        Ok(row) => row,
+        Err(r) => return r,
+    };
+    match practice::Entity::find_by_id(row.practice_id)
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(practice)) => pdf_response(&practice, Some(&row.patient_name)),
+        Ok(None) => AppError::NotFound.into_response(),
+        Err(e) => ConsentError::from(e).into_response(),
+    }
+}
+
+async fn blank_template(State(state): State<AppState>, session: Session) -> Response {
+    match member(&state, &session).await {
+        Ok(me) => pdf_response(&me.practice, None),
+        Err(r) => r,
+    }
+}
+
+async fn own_appointment(
+    state: &AppState,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<appointment::Model, Response> {
+    match crate::calendar::service::find(state, me, id).await {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(AppError::NotFound.into_response()),
+        Err(e) => Err(AppError::from(e).into_response()),
+    }
+}
+
+async fn appointment_template(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: Session,
+) -> Response {
+    let me = match member(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    match own_appointment(&state, &me, &id).await {
+        Ok(row) => pdf_response(&me.practice, Some(&row.patient_name)),
+        Err(r) => r,
+    }
+}
+
+/// The appointment the patient's pass opens, or the refusal.
+async fn patient_appointment(
+    state: &AppState,
+    session: &Session,
+) -> Result<appointment::Model, Response> {
+    let current = match pass::current(session).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return Err(AppError::Unauthorized.into_response()),
+        Err(e) => return Err(e.into_response()),
+    };
+    match pass::open_appointment(&state.db, &current, state.clock.now()).await {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(AppError::Unauthorized.into_response()),
+        Err(e) => Err(ConsentError::from(e).into_response()),
+    }
+}
+
+/// Reads a sealed upload up to the limit; a longer body is "too large", not a broken request.
+async fn read_sealed(request: Request) -> Result<Vec<u8>, ConsentError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if let Some(n) = declared.filter(|n| *n > MAX_SEALED_BYTES) {
+        return Err(ConsentError::TooLarge(n));
+    }
+    axum::body::to_bytes(request.into_body(), MAX_SEALED_BYTES)
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|_| ConsentError::TooLarge(MAX_SEALED_BYTES + 1))
+}
+
+fn stored(id: Uuid) -> Response {
+    (
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id.to_string() })),
+    )
+        .into_response()
+}
+
+async fn patient_upload(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let row = match patient_appointment(&state, &session).await {
+        Ok(row) => row,
+        Err(r) => return r,
+    };
+    let sealed = match read_sealed(request).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    match service::store_document(&state, &row, Actor::Patient, sealed).await {
+        Ok(id) => stored(id),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn practice_upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let me = match member(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    if !me.role.holds_calls() {
+        return ConsentError::Forbidden.into_response();
+    }
+    let row = match own_appointment(&state, &me, &id).await {
+        Ok(row) => row,
+        Err(r) => return r,
+    };
+    let sealed = match read_sealed(request).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    match service::store_document(&state, &row, Actor::Member(me.user.id), sealed).await {
+        Ok(id) => stored(id),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn key_wraps(State(state): State<AppState>, session: Session) -> Response {
+    let me = match member(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    match service::key_wraps(&state, &me).await {
+        Ok(wraps) => ([(header::CACHE_CONTROL, "no-store")], Json(wraps)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn save_key(State(state): State<AppState>, session: Session, request: Request) -> Response {
+    let me = match member(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let upload = match axum::body::to_bytes(request.into_body(), 16 * 1024)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<KeyUpload>(&b).ok())
+    {
+        Some(u) => u,
+        None => return ConsentError::BadKey.into_response(),
+    };
+    match service::save_key(&state, &me, upload).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn sealed_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: Session,
+) -> Response {
+    let me = match member(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    match service::sealed_document(&state, &me, &id).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            Body::from(bytes),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The buttons of the consent's detail page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReviewForm {
+    /// `confirm`, `withdraw`, `delete` or `delete-document`.
+    action: String,
+    document: String,
+}
+
+async fn review(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let (me, _, form) = match user_and_form::<ReviewForm>(&state, &session, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let back = format!("/praxis/einwilligung/{}", id.trim());
+    let result = match form.action.as_str() {
+        "confirm" => service::review(&state, &me, &id, Review::Confirm)
+            .await
+            .map(|_| format!("{back}?bestaetigt")),
+        "withdraw" => service::review(&state, &me, &id, Review::Withdraw)
+            .await
+            .map(|_| format!("{back}?widerrufen")),
+        "delete" => service::review(&state, &me, &id, Review::Delete)
+            .await
+            .map(|_| "/praxis/einwilligungen?geloescht".to_owned()),
+        "delete-document" => service::delete_document(&state, &me, &form.document)
+            .await
+            .map(|consent| format!("/praxis/einwilligung/{consent}?dokument-geloescht")),
+        _ => Err(ConsentError::Invalid),
+    };
+    match result {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PaperForm {
+    /// `YYYY-MM-DD`.
+    received_on: String,
+}
+
+async fn record_paper(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let (me, _, form) = match user_and_form::<PaperForm>(&state, &session, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let row = match own_appointment(&state, &me, &id).await {
+        Ok(row) => row,
+        Err(r) => return r,
+    };
+    let Ok(date) = chrono::NaiveDate::parse_from_str(form.received_on.trim(), "%Y-%m-%d") else {
+        return Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id))
+            .into_response();
+    };
+    match service::record_paper(&state, &me, &row, date).await {
+        Ok(_) => Redirect::to(&format!("/praxis/termin/{}?einwilligung-erhalten", row.id))
+            .into_response(),
+        Err(ConsentError::Invalid) => {
+            Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id)).into_response()
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ParagraphForm {
+    paragraph: String,
+}
+
+async fn save_paragraph(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let (me, _, form) = match user_and_form::<ParagraphForm>(&state, &session, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::save_paragraph(&state, &me, &form.paragraph).await {
+        Ok(()) => Redirect::to("/praxis/einwilligungen?gespeichert").into_response(),
+        Err(ConsentError::Invalid) => {
+            Redirect::to("/praxis/einwilligungen?zu-lang").into_response()
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,431 @@
+//! The three places where consent needs the browser: setting up the practice's key pair,
+//! encrypting and uploading a signed form, and opening documents with the passphrase. Keys and
+//! plaintext stay in this page's memory; only public keys, wraps and ciphertext are sent.
+
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// One file on its way: what the list shows about it.
+#[derive(Clone, Copy)]
+struct UploadItem {
+    /// 0.0–1.0 of the encrypted bytes sent.
+    progress: RwSignal<f64>,
+    /// Fluent key or final German message.
+    state: RwSignal<UploadState>,
+    preview: RwSignal<Option<String>>,
+    name: StoredValue<String>,
+}
+
+// Built by the browser-side upload only.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, PartialEq)]
+enum UploadState {
+    Checking,
+    Uploading,
+    Done,
+    Failed(String),
+}
+
+/// File picker that checks each file by its content, shows a preview, encrypts it for the
+/// practice's `public_key` and uploads it to `endpoint` with a progress bar.
+#[island]
+pub fn ConsentUpload(public_key: String, endpoint: String, for_practice: bool) -> impl IntoView {
+    let t = use_i18n();
+    let items = RwSignal::new(Vec::<UploadItem>::new());
+    let input = NodeRef::<leptos::html::Input>::new();
+    let id = if for_practice {
+        "consent-scan"
+    } else {
+        "consent-file"
+    };
+    let label = if for_practice {
+        t.t("consent-upload-scan-label")
+    } else {
+        t.t("consent-upload-label")
+    };
+    let on_change = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(element) = input.get_untracked() else {
+                return;
+            };
+            let files = super::browser::chosen_files(&element);
+            let key = public_key.clone();
+            let endpoint = endpoint.clone();
+            leptos::task::spawn_local(async move {
+                for file in files {
+                    let item = UploadItem {
+                        progress: RwSignal::new(0.0),
+                        state: RwSignal::new(UploadState::Checking),
+                        preview: RwSignal::new(None),
+                        name: StoredValue::new(file.name()),
+                    };
+                    items.update(|list| list.push(item));
+                    let outcome = send_file(&file, &key, &endpoint, item).await;
+                    item.state.set(outcome);
+                }
+                element.set_value("");
+                if for_practice
+                    && items
+                        .get_untracked()
+                        .iter()
+                        .all(|i| i.state.get_untracked() == UploadState::Done)
+                {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
+                    }
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&input, &public_key, &endpoint);
+    };
+    let list = move || {
+        items
+            .get()
+            .into_iter()
+            .map(|item| {
+                let t = use_i18n();
+                let state_text = move || match item.state.get() {
+                    UploadState::Checking => use_i18n().t("consent-upload-checking"),
+                    UploadState::Uploading => use_i18n().t_with(
+                        "consent-upload-progress",
+                        &[("percent", &format!("{:.0}", item.progress.get() * 100.0))],
+                    ),
+                    UploadState::Done => use_i18n().t("consent-upload-done"),
+                    UploadState::Failed(message) => message,
+                };
+                let failed = move || matches!(item.state.get(), UploadState::Failed(_));
+                view! {
+                    <li class="upload-item" class:upload-failed=failed>
+                        <span class="upload-name">{item.name.get_value()}</span>
+                        <progress max="100" value=move || format!("{:.0}", item.progress.get() * 100.0) aria-label=t.t("consent-upload-progress-label")></progress>
+                        <span class="upload-state" role=move || if failed() { "alert" } else { "status" }>{state_text}</span>
+                        {move || item.preview.get().map(|src| view! {
+                            <img class="upload-preview" src=src alt=use_i18n().t("consent-upload-preview") />
+                        })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let thanks = move || {
+        let list = items.get();
+        (!for_practice && !list.is_empty() && list.iter().all(|i| i.state.get() == UploadState::Done))
+            .then(|| view! { <p class="notice success" role="status">{use_i18n().t("patient-consent-uploaded")}</p> })
+    };
+    view! {
+        <div class="consent-upload">
+            <div class="field">
+                <label for=id>{label}</label>
+                <p class="hint" id=format!("{id}-hint")>{t.t("consent-upload-hint")}</p>
+                <input type="file" id=id node_ref=input multiple
+                    accept="application/pdf,image/jpeg,image/png,image/heic,image/heif,.pdf,.jpg,.jpeg,.png,.heic,.heif"
+                    aria-describedby=format!("{id}-hint") on:change=on_change />
+            </div>
+            <ul class="upload-list">{list}</ul>
+            {thanks}
+        </div>
+    }
+}
+
+/// Reads, checks, previews, seals and uploads one file; the final state.
+#[cfg(feature = "hydrate")]
+async fn send_file(
+    file: &web_sys::File,
+    public_key: &str,
+    endpoint: &str,
+    item: UploadItem,
+) -> UploadState {
+    use super::{browser, crypto, document};
+    let t = use_i18n();
+    // A size far over the limit is refused before reading the file into memory.
+    if file.size() > (document::MAX_DOCUMENT_BYTES as f64) * 2.0 {
+        let e = document::DocumentError::TooLarge {
+            bytes: file.size() as usize,
+        };
+        return UploadState::Failed(document_message(&e));
+    }
+    let Ok(bytes) = browser::read_file(file).await else {
+        return UploadState::Failed(t.t("consent-upload-unreadable"));
+    };
+    let kind = match document::check_document(&bytes) {
+        Ok(kind) => kind,
+        Err(e) => return UploadState::Failed(document_message(&e)),
+    };
+    if kind.is_image() && kind != document::DocumentKind::Heic {
+        item.preview.set(browser::object_url(&bytes, kind.mime()));
+    }
+    browser::yield_to_browser().await;
+    let sealed = match crypto::public_key_from_b64(public_key)
+        .and_then(|key| crypto::seal_document(&key, kind, &bytes))
+    {
+        Ok(sealed) => sealed,
+        Err(e) => return UploadState::Failed(t.t(e.message_key())),
+    };
+    drop(bytes);
+    item.state.set(UploadState::Uploading);
+    let progress = item.progress;
+    match browser::upload(endpoint, &sealed, move |share| progress.set(share)).await {
+        Ok(answer) if answer.status == 201 => {
+            item.progress.set(1.0);
+            UploadState::Done
+        }
+        Ok(answer) => UploadState::Failed(
+            serde_json::from_str::<serde_json::Value>(&answer.body)
+                .ok()
+                .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
+                .unwrap_or_else(|| t.t("error-internal")),
+        ),
+        Err(_) => UploadState::Failed(t.t("consent-upload-network")),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn document_message(e: &super::document::DocumentError) -> String {
+    let args = e.message_args();
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    use_i18n().t_with(e.message_key(), &args)
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, PartialEq)]
+enum KeyStep {
+    Form,
+    Working,
+    Failed(String),
+    /// The recovery code, shown once.
+    Done(String),
+}
+
+/// The owner creates the practice's key pair: a passphrase for everyday use, and a recovery
+/// code shown once. The private key leaves the browser only wrapped by both.
+#[island]
+pub fn KeySetup() -> impl IntoView {
+    let t = use_i18n();
+    let step = RwSignal::new(KeyStep::Form);
+    let passphrase = NodeRef::<leptos::html::Input>::new();
+    let repeat = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let (Some(a), Some(b)) = (passphrase.get_untracked(), repeat.get_untracked()) else {
+                return;
+            };
+            let (a, b) = (a.value(), b.value());
+            leptos::task::spawn_local(async move {
+                step.set(create_key(a, b, step).await);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&passphrase, &repeat);
+    };
+    let form = move || {
+        let t = use_i18n();
+        match step.get() {
+            KeyStep::Done(code) => view! {
+                <div class="notice success" role="status">
+                    <p>{t.t("consent-key-created")}</p>
+                    <p>{t.t("consent-recovery-intro")}</p>
+                    <p class="recovery-code"><output aria-label=t.t("consent-recovery-label")>{code}</output></p>
+                    <p>{t.t("consent-recovery-warning")}</p>
+                    <p><a class="button primary" href="/praxis/einwilligungen">{t.t("consent-recovery-noted")}</a></p>
+                </div>
+            }.into_any(),
+            current => {
+                let working = current == KeyStep::Working;
+                let problem = match current {
+                    KeyStep::Failed(message) => Some(view! { <p class="notice error" role="alert">{message}</p> }),
+                    _ => None,
+                };
+                view! {
+                    {problem}
+                    <form class="form" on:submit=on_submit>
+                        <div class="field">
+                            <label for="consent-passphrase">{t.t("consent-passphrase-label")}</label>
+                            <p class="hint" id="consent-passphrase-hint">{t.t("consent-passphrase-hint")}</p>
+                            <input type="password" id="consent-passphrase" node_ref=passphrase autocomplete="new-password" minlength="12" maxlength="256" required aria-describedby="consent-passphrase-hint" />
+                        </div>
+                        <div class="field">
+                            <label for="consent-passphrase-repeat">{t.t("consent-passphrase-repeat")}</label>
+                            <input type="password" id="consent-passphrase-repeat" node_ref=repeat autocomplete="new-password" minlength="12" maxlength="256" required />
+                        </div>
+                        <button type="submit" class="button primary" disabled=working>{t.t("consent-key-create")}</button>
+                        {working.then(|| view! { <p role="status">{use_i18n().t("consent-key-working")}</p> })}
+                    </form>
+                }.into_any()
+            }
+        }
+    };
+    view! {
+        <div class="key-setup">
+            <p>{t.t("consent-key-explain")}</p>
+            <p class="notice">{t.t("consent-key-tradeoff")}</p>
+            <noscript><p class="notice error">{t.t("consent-needs-javascript")}</p></noscript>
+            {form}
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn create_key(passphrase: String, repeat: String, step: RwSignal<KeyStep>) -> KeyStep {
+    use super::{browser, crypto, types::KeyUpload, wrapped_key};
+    let t = use_i18n();
+    if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
+        let args = e.message_args();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        return KeyStep::Failed(t.t_with(e.message_key(), &args));
+    }
+    if passphrase != repeat {
+        return KeyStep::Failed(t.t("consent-passphrase-mismatch"));
+    }
+    step.set(KeyStep::Working);
+    browser::yield_to_browser().await;
+    let keys = crypto::PracticeKeys::generate();
+    let code = crypto::new_recovery_code();
+    let wraps = crypto::wrap_secret_key(&keys, &passphrase).and_then(|p| {
+        crypto::wrap_secret_key(&keys, &crypto::normalize_recovery_code(&code)).map(|r| (p, r))
+    });
+    let Ok((passphrase_wrap, recovery_wrap)) = wraps else {
+        return KeyStep::Failed(t.t("consent-key-wrap-failed"));
+    };
+    let upload = KeyUpload {
+        public_key: keys.public_key_b64(),
+        passphrase_wrap,
+        recovery_wrap: Some(recovery_wrap),
+    };
+    match browser::post_json("/praxis/einwilligungen/schluessel", &upload).await {
+        Ok(204) => KeyStep::Done(code),
+        Ok(409) => KeyStep::Failed(t.t("consent-error-key-exists")),
+        _ => KeyStep::Failed(t.t("consent-upload-network")),
+    }
+}
+
+/// One opened document: its label and where the browser shows it.
+#[derive(Clone, PartialEq)]
+struct Opened {
+    label: String,
+    url: String,
+    image: bool,
+    file_name: String,
+}
+
+/// Opens the consent's documents in this browser: the passphrase (or the recovery code)
+/// unwraps the practice's key, which decrypts each document. With the recovery code, a new
+/// passphrase can be set.
+#[island]
+pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
+    let t = use_i18n();
+    let secret = NodeRef::<leptos::html::Input>::new();
+    let use_recovery = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let opened = RwSignal::new(Vec::<Opened>::new());
+    let documents = StoredValue::new(documents);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(input) = secret.get_untracked() else {
+                return;
+            };
+            let typed = input.value();
+            busy.set(true);
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                match open_all(&typed, use_recovery.get_untracked(), documents.get_value()).await {
+                    Ok(list) => {
+                        opened
+                            .update(|old| old.iter().for_each(|o| super::browser::revoke(&o.url)));
+                        opened.set(list);
+                    }
+                    Err(message) => problem.set(Some(message)),
+                }
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&secret, &documents);
+    };
+    let shown = move || {
+        opened
+            .get()
+            .into_iter()
+            .map(|o| {
+                if o.image {
+                    view! {
+                        <figure class="consent-page">
+                            <img src=o.url.clone() alt=o.label.clone() />
+                            <figcaption>{o.label.clone()}</figcaption>
+                        </figure>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <p><a class="button" href=o.url.clone() download=o.file_name.clone()>{use_i18n().t_with("consent-save-file", &[("label", &o.label)])}</a></p>
+                    }
+                    .into_any()
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="document-viewer" aria-labelledby="document-viewer-heading">
+            <h3 id="document-viewer-heading">{t.t("consent-viewer-heading")}</h3>
+            <noscript><p class="notice error">{t.t("consent-needs-javascript")}</p></noscript>
+            <form class="form" on:submit=on_submit>
+                <div class="field">
+                    <label for="consent-secret">{move || if use_recovery.get() { use_i18n().t("consent-recovery-label") } else { use_i18n().t("consent-passphrase-label") }}</label>
+                    <input type="password" id="consent-secret" node_ref=secret autocomplete="off" required maxlength="256" />
+                </div>
+                <div class="field field-checkbox">
+                    <input type="checkbox" id="consent-use-recovery" on:change=move |ev| use_recovery.set(event_target_checked(&ev)) />
+                    <label for="consent-use-recovery">{t.t("consent-use-recovery")}</label>
+                </div>
+                <button type="submit" class="button primary" disabled=move || busy.get()>{t.t("consent-open-documents")}</button>
+                <p role="status">{move || busy.get().then(|| use_i18n().t("consent-opening"))}</p>
+                <p role="alert" class="field-error">{move || problem.get()}</p>
+            </form>
+            <div class="consent-pages">{shown}</div>
+        </section>
+    }
+}
+
+/// Unwraps the key, then fetches and opens every document.
+#[cfg(feature = "hydrate")]
+async fn open_all(
+    typed: &str,
+    recovery: bool,
+    documents: Vec<(String, String)>,
+) -> Result<Vec<Opened>, String> {
+    use super::{browser, crypto, types::KeyWraps};
+    let t = use_i18n();
+    let wraps: KeyWraps = browser::get_json("/praxis/einwilligungen/schluessel")
+        .await
+        .map_err(|_| t.t("consent-upload-network"))?;
+    browser::yield_to_browser().await;
+    let (wrap, secret) = if recovery {
+        (&wraps.recovery_wrap, crypto::normalize_recovery_code(typed))
+    } else {
+        (&wraps.passphrase_wrap, typed.to_owned())
+    };
+    let keys = crypto::unwrap_secret_key(wrap, &wraps.public_key, &secret)
+        .map_err(|e| t.t(e.message_key()))?;
+    let mut opened = Vec::new();
+    for (index, (id, label)) in documents.into_iter().enumerate() {
+        let sealed = browser::get_bytes(&format!("/praxis/einwilligung/dokument/{id}"))
+            .await
+            .map_err(|_| t.t("consent-upload-network"))?;
+        let (kind, bytes) =
+            crypto::open_document(&keys, &sealed).map_err(|e| t.t(e.message_key()))?;
+        let url = browser::object_url(&bytes, kind.mime()).ok_or_else(|| t.t("error-internal"))?;
+        opened.push(Opened {
+            label,
+            url,
+            image: kind.is_image() && kind != super::document::DocumentKind::Heic,
+            file_name: format!("Einwilligung-{}.{}", index + 1, kind.extension()),
+        });
+    }
+    Ok(opened)
+}

@@ -1,0 +1,24 @@
+//! Einverständniserklärung: the patient's written consent to video treatment. The PDF template,
+//! documents encrypted in the patient's browser for the practice, and the practice's review.
+
+#[cfg(feature = "hydrate")]
+mod browser;
+#[cfg(any(feature = "hydrate", feature = "crypto"))]
+pub mod crypto;
+pub mod document;
+#[cfg(feature = "ssr")]
+pub mod handlers;
+pub mod islands;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod pdf;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod template;
+pub mod types;
+pub mod wrapped_key;
+
+/// Where the patient uploads (with the pass of the access code).
+pub const PATIENT_UPLOAD_PATH: &str = "/videosprechstunde/einwilligung";

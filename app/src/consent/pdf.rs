@@ -1,0 +1,520 @@
+//! A small A4 document builder for the forms the service hands out: the Einverständniserklärung
+//! now, the KV application forms later. Text is set in the standard fonts Helvetica and
+//! Helvetica-Bold (built into every reader, nothing embedded, WinAnsi-encoded), word-wrapped
+//! with the fonts' real glyph widths, broken across pages automatically, and every page gets a
+//! footer with the title and "Seite x von n".
+//!
+//! ```
+//! use app::consent::pdf::Document;
+//!
+//! let pdf = Document::new("Beispiel")
+//!     .heading("Beispiel")
+//!     .paragraph("Bitte lesen Sie die folgenden Hinweise.")
+//!     .field_line("Name", Some("Erika Mustermann"))
+//!     .signature_lines(&["Ort, Datum", "Unterschrift"])
+//!     .finish();
+//! assert!(pdf.starts_with(b"%PDF-"));
+//! ```
+
+mod font;
+mod write;
+
+pub use font::encode_winansi;
+use font::Font;
+
+/// Points per millimetre (PDF user space is 1/72 inch).
+const MM: f32 = 72.0 / 25.4;
+/// A4 in points.
+const PAGE_WIDTH: f32 = 595.276;
+const PAGE_HEIGHT: f32 = 841.89;
+const MARGIN: f32 = 20.0 * MM;
+const LEFT: f32 = MARGIN;
+const RIGHT: f32 = PAGE_WIDTH - MARGIN;
+const TOP: f32 = PAGE_HEIGHT - MARGIN;
+const BOTTOM: f32 = MARGIN;
+/// Width available to text between the margins, in points (170 mm).
+pub const TEXT_WIDTH: f32 = RIGHT - LEFT;
+/// The footer sits inside the bottom margin, so it never competes with content for space.
+const FOOTER_BASELINE: f32 = 12.0 * MM;
+const FOOTER_GRAY: f32 = 0.35;
+/// The documents are German; screen readers and hyphenating readers use this.
+const LANGUAGE: &str = "de-DE";
+
+const PARAGRAPH_GAP: f32 = 2.5 * MM;
+const BULLET_INDENT: f32 = 5.0 * MM;
+const BULLET_GAP: f32 = 1.0 * MM;
+/// Height of one row of a field line: enough to write on by hand.
+const FIELD_ROW: f32 = 9.0 * MM;
+/// How far above the field line its text sits.
+const FIELD_TEXT_RAISE: f32 = 1.5;
+/// Free space above a signature line for the signature itself.
+const SIGNATURE_SPACE: f32 = 15.0 * MM;
+const COLUMN_GAP: f32 = 10.0 * MM;
+/// Rounding slack when comparing widths, so text exactly as wide as the line still fits.
+const EPSILON: f32 = 0.01;
+
+/// Font, size and line distance of one kind of text.
+#[derive(Clone, Copy, Debug)]
+struct Style {
+    font: Font,
+    size: f32,
+    leading: f32,
+}
+
+const HEADING: Style = Style {
+    font: Font::Bold,
+    size: 16.0,
+    leading: 20.0,
+};
+const SUBHEADING: Style = Style {
+    font: Font::Bold,
+    size: 11.5,
+    leading: 15.0,
+};
+const BODY: Style = Style {
+    font: Font::Regular,
+    size: 10.0,
+    leading: 14.0,
+};
+const BODY_BOLD: Style = Style {
+    font: Font::Bold,
+    ..BODY
+};
+const SMALL: Style = Style {
+    font: Font::Regular,
+    size: 8.0,
+    leading: 10.5,
+};
+
+/// Something drawn on a page, positioned in points from the page's bottom-left corner.
+#[derive(Clone, Debug, PartialEq)]
+enum Mark {
+    /// WinAnsi-encoded text starting at its baseline.
+    Text {
+        x: f32,
+        y: f32,
+        font: Font,
+        size: f32,
+        gray: f32,
+        text: Vec<u8>,
+    },
+    /// A thin horizontal line, as under a field or a signature.
+    Rule { x1: f32, x2: f32, y: f32 },
+}
+
+/// An A4 document being laid out top to bottom; [`Document::finish`] turns it into PDF bytes.
+///
+/// The methods append blocks and return `&mut Self`, so they chain; page breaks happen
+/// automatically and never split a heading from the text below it or a signature block.
+#[derive(Clone, Debug)]
+pub struct Document {
+    title: String,
+    pages: Vec<Vec<Mark>>,
+    /// Top of the free space on the last page, in points from the bottom.
+    cursor: f32,
+}
+
+impl Document {
+    /// A new, empty document; `title` goes into the PDF metadata and every page's footer.
+    pub fn new(title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            pages: Vec::new(),
+            cursor: TOP,
+        }
+    }
+
+    /// The document's main heading.
+    pub fn heading(&mut self, text: &str) -> &mut Self {
+        self.titled_block(text, HEADING, 6.0 * MM, 3.0 * MM)
+    }
+
+    /// A section heading.
+    pub fn subheading(&mut self, text: &str) -> &mut Self {
+        self.titled_block(text, SUBHEADING, 4.0 * MM, 1.5 * MM)
+    }
+
+    /// Body text, word-wrapped; a line break in `text` starts a new line.
+    pub fn paragraph(&mut self, text: &str) -> &mut Self {
+        self.text_block(text, BODY)
+    }
+
+    /// Body text in bold, for the few sentences that must not be overlooked.
+    pub fn bold_paragraph(&mut self, text: &str) -> &mut Self {
+        self.text_block(text, BODY_BOLD)
+    }
+
+    /// Small print, e.g. a form's legal notes.
+    pub fn small_print(&mut self, text: &str) -> &mut Self {
+        self.text_block(text, SMALL)
+    }
+
+    /// A name in bold with the address lines below it, kept together on one page, as on a
+    /// letterhead or a practice stamp.
+    pub fn address<S: AsRef<str>>(&mut self, name: &str, lines: &[S]) -> &mut Self {
+        let mut block: Vec<(Style, Vec<u8>)> =
+            wrap(name, BODY_BOLD.font, BODY_BOLD.size, TEXT_WIDTH)
+                .into_iter()
+                .map(|line| (BODY_BOLD, line))
+                .collect();
+        for line in lines {
+            block.extend(
+                wrap(line.as_ref(), BODY.font, BODY.size, TEXT_WIDTH)
+                    .into_iter()
+                    .map(|line| (BODY, line)),
+            );
+        }
+        self.make_room(block.iter().map(|(style, _)| style.leading).sum());
+        for (style, line) in block {
+            self.line(LEFT, style, line);
+        }
+        self.gap_after(PARAGRAPH_GAP)
+    }
+
+    /// A bulleted list; long items wrap with a hanging indent.
+    pub fn bullets<S: AsRef<str>>(&mut self, items: &[S]) -> &mut Self {
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                self.gap_after(BULLET_GAP);
+            }
+            let lines = wrap(
+                item.as_ref(),
+                BODY.font,
+                BODY.size,
+                TEXT_WIDTH - BULLET_INDENT,
+            );
+            for (row, line) in lines.into_iter().enumerate() {
+                if row == 0 {
+                    self.make_room(BODY.leading);
+                    let baseline = self.cursor - BODY.size;
+                    self.text_at(LEFT + 1.5 * MM, baseline, BODY, encode_winansi("•"));
+                }
+                self.line(LEFT + BULLET_INDENT, BODY, line);
+            }
+        }
+        if !items.is_empty() {
+            self.gap_after(PARAGRAPH_GAP);
+        }
+        self
+    }
+
+    /// A labelled line to fill in: with `Some(value)` the value is printed on it, otherwise
+    /// it stays empty to be filled in by hand. A long label gets a line of its own.
+    pub fn field_line(&mut self, label: &str, value: Option<&str>) -> &mut Self {
+        let label = format!("{label}:");
+        let encoded_label = encode_winansi(&label);
+        let label_width = BODY.font.width(&encoded_label, BODY.size);
+        let beside = label_width <= TEXT_WIDTH / 2.0;
+        let line_start = if beside {
+            LEFT + label_width + 2.0 * MM
+        } else {
+            for line in wrap(&label, BODY.font, BODY.size, TEXT_WIDTH) {
+                self.line(LEFT, BODY, line);
+            }
+            LEFT
+        };
+        let value_width = RIGHT - line_start - 2.0 * MM;
+        let values = value
+            .map(|value| wrap(value, BODY.font, BODY.size, value_width))
+            .unwrap_or_default();
+        for row in 0..values.len().max(1) {
+            self.make_room(FIELD_ROW);
+            let baseline = self.cursor - FIELD_ROW + 2.0 * MM;
+            if row == 0 && beside {
+                self.text_at(LEFT, baseline, BODY, encoded_label.clone());
+            }
+            if let Some(text) = values.get(row) {
+                self.text_at(line_start + 1.0 * MM, baseline, BODY, text.clone());
+            }
+            self.rule(line_start, RIGHT, baseline - FIELD_TEXT_RAISE);
+            self.cursor -= FIELD_ROW;
+        }
+        self.gap_after(2.0 * MM)
+    }
+
+    /// Signature lines side by side, each with its label in small print below the line
+    /// (e.g. "Ort, Datum" and "Unterschrift"), with room above to sign.
+    pub fn signature_lines<S: AsRef<str>>(&mut self, labels: &[S]) -> &mut Self {
+        if labels.is_empty() {
+            return self;
+        }
+        let columns = labels.len() as f32;
+        let column_width = (TEXT_WIDTH - COLUMN_GAP * (columns - 1.0)) / columns;
+        let captions: Vec<Vec<Vec<u8>>> = labels
+            .iter()
+            .map(|label| wrap(label.as_ref(), SMALL.font, SMALL.size, column_width))
+            .collect();
+        let caption_rows = captions.iter().map(Vec::len).max().unwrap_or(0) as f32;
+        // Captions start just below the line.
+        let caption_gap = 2.0;
+        self.make_room(SIGNATURE_SPACE + caption_gap + caption_rows * SMALL.leading);
+        let line_y = self.cursor - SIGNATURE_SPACE;
+        for (column, caption) in captions.into_iter().enumerate() {
+            let x = LEFT + column as f32 * (column_width + COLUMN_GAP);
+            self.rule(x, x + column_width, line_y);
+            for (row, text) in caption.into_iter().enumerate() {
+                let baseline = line_y - caption_gap - SMALL.size - row as f32 * SMALL.leading;
+                self.text_at(x, baseline, SMALL, text);
+            }
+        }
+        self.cursor = line_y - caption_gap - caption_rows * SMALL.leading;
+        self.gap_after(PARAGRAPH_GAP)
+    }
+
+    /// Vertical space of `mm` millimetres (negative values count as none).
+    pub fn space(&mut self, mm: f32) -> &mut Self {
+        self.ensure_page();
+        self.gap_after(mm.max(0.0) * MM)
+    }
+
+    /// Starts a new page unless `mm` millimetres are still free on this one, so that what
+    /// follows (a declaration and its signatures) stays together.
+    pub fn ensure_space(&mut self, mm: f32) -> &mut Self {
+        self.make_room(mm.max(0.0) * MM);
+        self
+    }
+
+    /// Continues on a new page (nothing happens on a page that is still empty).
+    pub fn page_break(&mut self) -> &mut Self {
+        if !self.at_page_top() {
+            self.new_page();
+        }
+        self
+    }
+
+    /// Number of pages laid out so far (at least one).
+    pub fn page_count(&self) -> usize {
+        self.pages.len().max(1)
+    }
+
+    /// The finished PDF. Equal input gives byte-identical output (no dates, no random ids).
+    #[must_use]
+    pub fn finish(&self) -> Vec<u8> {
+        let blank = vec![Vec::new()];
+        let pages = if self.pages.is_empty() {
+            &blank
+        } else {
+            &self.pages
+        };
+        let footers: Vec<[Mark; 2]> = (1..=pages.len())
+            .map(|number| self.footer(number, pages.len()))
+            .collect();
+        let marks: Vec<Vec<&Mark>> = pages
+            .iter()
+            .zip(&footers)
+            .map(|(page, footer)| page.iter().chain(footer).collect())
+            .collect();
+        write::write_pdf(&self.title, LANGUAGE, &marks)
+    }
+
+    fn footer(&self, number: usize, total: usize) -> [Mark; 2] {
+        let page_label = encode_winansi(&format!("Seite {number} von {total}"));
+        let label_width = SMALL.font.width(&page_label, SMALL.size);
+        let title_room = TEXT_WIDTH - label_width - 10.0 * MM;
+        let footer_text = |x, text| Mark::Text {
+            x,
+            y: FOOTER_BASELINE,
+            font: SMALL.font,
+            size: SMALL.size,
+            gray: FOOTER_GRAY,
+            text,
+        };
+        [
+            footer_text(LEFT, truncate_to_width(&self.title, SMALL, title_room)),
+            footer_text(RIGHT - label_width, page_label),
+        ]
+    }
+
+    fn titled_block(&mut self, text: &str, style: Style, before: f32, after: f32) -> &mut Self {
+        let lines = wrap(text, style.font, style.size, TEXT_WIDTH);
+        if !self.at_page_top() {
+            self.cursor -= before;
+        }
+        // Keep the heading with at least two lines of what follows it.
+        self.make_room(lines.len() as f32 * style.leading + after + 2.0 * BODY.leading);
+        for line in lines {
+            self.line(LEFT, style, line);
+        }
+        self.gap_after(after)
+    }
+
+    fn text_block(&mut self, text: &str, style: Style) -> &mut Self {
+        let lines = wrap(text, style.font, style.size, TEXT_WIDTH);
+        if lines.is_empty() {
+            return self;
+        }
+        for line in lines {
+            self.line(LEFT, style, line);
+        }
+        self.gap_after(PARAGRAPH_GAP)
+    }
+
+    /// One line of text at the cursor, on a new page if it does not fit.
+    fn line(&mut self, x: f32, style: Style, text: Vec<u8>) {
+        self.make_room(style.leading);
+        let baseline = self.cursor - style.size;
+        self.text_at(x, baseline, style, text);
+        self.cursor -= style.leading;
+    }
+
+    fn text_at(&mut self, x: f32, y: f32, style: Style, text: Vec<u8>) {
+        if text.is_empty() {
+            return;
+        }
+        self.current_page().push(Mark::Text {
+            x,
+            y,
+            font: style.font,
+            size: style.size,
+            gray: 0.0,
+            text,
+        });
+    }
+
+    fn rule(&mut self, x1: f32, x2: f32, y: f32) {
+        self.current_page().push(Mark::Rule { x1, x2, y });
+    }
+
+    /// Moves down by `height`; the next block starts a new page if this ran past the bottom.
+    fn gap_after(&mut self, height: f32) -> &mut Self {
+        self.cursor -= height;
+        self
+    }
+
+    /// Starts a new page if less than `height` is free on this one. A block taller than a
+    /// whole page starts at the top and overflows rather than looping.
+    fn make_room(&mut self, height: f32) {
+        self.ensure_page();
+        if self.cursor - height < BOTTOM - EPSILON && !self.at_page_top() {
+            self.new_page();
+        }
+    }
+
+    fn at_page_top(&self) -> bool {
+        self.cursor >= TOP - EPSILON
+    }
+
+    fn ensure_page(&mut self) {
+        if self.pages.is_empty() {
+            self.new_page();
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.cursor = TOP;
+    }
+
+    fn current_page(&mut self) -> &mut Vec<Mark> {
+        self.ensure_page();
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+}
+
+/// Breaks `text` into WinAnsi-encoded lines no wider than `max_width` points: at spaces,
+/// after hyphens inside words, and inside a word only if it is wider than a whole line.
+/// Line breaks in `text` are kept; no-break spaces never break.
+fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Vec<u8>> {
+    let style = Style {
+        font,
+        size,
+        leading: 0.0,
+    };
+    text.lines()
+        .flat_map(|hard_line| {
+            let words: Vec<Vec<u8>> = hard_line
+                .split(is_breaking_space)
+                .map(encode_winansi)
+                .filter(|word| !word.is_empty())
+                .collect();
+            wrap_encoded_words(&words, style, max_width)
+        })
+        .collect()
+}
+
+fn is_breaking_space(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+}
+
+/// Greedy line filling of already encoded words; an empty word list gives one empty line.
+fn wrap_encoded_words(words: &[Vec<u8>], style: Style, max_width: f32) -> Vec<Vec<u8>> {
+    let width = |text: &[u8]| style.font.width(text, style.size);
+    let space = width(b" ");
+    let mut lines = Vec::new();
+    let mut line: Vec<u8> = Vec::new();
+    for word in words {
+        let mut rest: &[u8] = word;
+        while !rest.is_empty() {
+            let used = if line.is_empty() {
+                0.0
+            } else {
+                width(&line) + space
+            };
+            let room = max_width - used;
+            let take = if width(rest) <= room + EPSILON {
+                rest.len()
+            } else if let Some(head) = hyphen_break(rest, style, room) {
+                head
+            } else if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            } else {
+                // A word wider than a whole line (a long address): break it anywhere.
+                prefix_fitting(rest, style, max_width).max(1)
+            };
+            if !line.is_empty() {
+                line.push(b' ');
+            }
+            line.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if !rest.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Length of the longest head of `word` that ends in a hyphen and fits into `room`.
+fn hyphen_break(word: &[u8], style: Style, room: f32) -> Option<usize> {
+    (1..word.len().saturating_sub(1))
+        .rev()
+        .filter(|&i| word[i] == b'-')
+        .map(|i| i + 1)
+        .find(|&head| style.font.width(&word[..head], style.size) <= room + EPSILON)
+}
+
+/// Number of leading bytes (each one glyph) of `text` that fit into `room`.
+fn prefix_fitting(text: &[u8], style: Style, room: f32) -> usize {
+    let mut used = 0.0;
+    text.iter()
+        .take_while(|&&byte| {
+            used += style.font.width(&[byte], style.size);
+            used <= room + EPSILON
+        })
+        .count()
+}
+
+/// `text` encoded, shortened with "…" if it is wider than `room`.
+fn truncate_to_width(text: &str, style: Style, room: f32) -> Vec<u8> {
+    let encoded = encode_winansi(text);
+    if style.font.width(&encoded, style.size) <= room + EPSILON {
+        return encoded;
+    }
+    let ellipsis = encode_winansi("…");
+    let keep = prefix_fitting(
+        &encoded,
+        style,
+        room - style.font.width(&ellipsis, style.size),
+    );
+    let mut shortened = encoded[..keep].to_vec();
+    shortened.extend_from_slice(&ellipsis);
+    shortened
+}
+
+#[cfg(test)]
+mod tests;
