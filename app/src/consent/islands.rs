@@ -111,7 +111,7 @@ pub fn ConsentUpload(public_key: String, endpoint: String, for_practice: bool) -
     };
     let thanks = move || {
         let list = items.get();
-        (!for_practice && !list.is_empty() && list.iter().all(|i| i.state.get() == UploadState::Done))
+        (!for_practice && list.last().is_some_and(|i| i.state.get() == UploadState::Done))
             .then(|| view! { <p class="notice success" role="status">{use_i18n().t("patient-consent-uploaded")}</p> })
     };
     view! {

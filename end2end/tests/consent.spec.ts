@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './fixtures';
+import { newPracticeLoggedIn } from './practice';
+import { bookNow, lettersOf } from './room';
+
+const fixtures = `${__dirname}/../../server/tests/fixtures/consent`;
+
+test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unterschriebene Erklärung verschlüsselt hoch, die Ärztin öffnet und bestätigt sie', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now();
+  const patient = `Jürgen Einwilligung ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `einwilligung.${stamp}@praxis-e2e.de`, 'Praxis Einwilligung');
+  const code = await bookNow(page, patient, `einwilligung.${stamp}@example.org`);
+
+  // The owner creates the practice's key: the recovery code is shown once.
+  await page.goto('/praxis/einwilligungen');
+  await expect(page.getByRole('heading', { name: 'Einwilligungen', level: 1 })).toBeVisible();
+  const passphrase = 'Sonnige Praxis am Markt 2026';
+  await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
+  await page.getByLabel('Passphrase wiederholen').fill(passphrase);
+  await page.getByRole('button', { name: 'Schlüssel erzeugen' }).click();
+  await expect(page.getByText('Der Schlüssel ist eingerichtet.')).toBeVisible({ timeout: 20_000 });
+  const recovery = await page.getByRole('status').locator('output').textContent();
+  expect(recovery?.trim()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{2,4}){6}$/);
+  await page.getByRole('link', { name: 'Ich habe den Code sicher notiert' }).click();
+  await expect(page.getByText('Der Schlüssel Ihrer Praxis ist eingerichtet.')).toBeVisible();
+  expect((await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);
+
+  // The patient (a phone-sized window) enters with the code and finds the consent section.
+  const context = await browser.newContext({
+    baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
+    permissions: ['camera', 'microphone'],
+  });
+  try {
+    const p = await context.newPage();
+    await p.goto('/videosprechstunde');
+    await p.getByLabel(/^Ihr Name/).fill(patient);
+    await p.getByLabel(/^Zugangscode/).fill(code);
+    await p.getByRole('button', { name: 'Raum betreten' }).click();
+    await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
+    const section = p.getByRole('region', { name: 'Einverständniserklärung' });
+    await expect(section).toBeVisible();
+
+    // The form to print carries the practice's and the patient's names.
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      section.getByRole('link', { name: 'Einverständniserklärung herunterladen (PDF)' }).click(),
+    ]);
+    const pdf = await download.path();
+    const text = execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ');
+    expect(text).toContain(patient);
+    expect(text).toContain('Praxis Einwilligung');
+
+    // A renamed program is refused by its content, with a German message; nothing is sent.
+    const picker = section.getByLabel('Unterschriebene Erklärung hochladen');
+    await picker.setInputFiles(`${fixtures}/umbenannt.pdf`);
+    await expect(section.getByRole('alert')).toContainText('kein PDF, JPEG, PNG oder HEIC');
+
+    // The photo of the signed form: preview, progress to 100 %, done.
+    await picker.setInputFiles(`${fixtures}/foto.png`);
+    const item = section.getByRole('listitem').filter({ hasText: 'foto.png' });
+    await expect(item.getByRole('img', { name: 'Vorschau der gewählten Seite' })).toBeVisible();
+    await expect(item.getByRole('progressbar', { name: 'Fortschritt des Hochladens' })).toHaveAttribute('value', '100', { timeout: 20_000 });
+    await expect(item.getByRole('status')).toHaveText('Hochgeladen.');
+    await expect(section.getByText('Danke! Ihre Erklärung ist verschlüsselt bei der Praxis angekommen.')).toBeVisible();
+    expect((await new AxeBuilder({ page: p }).include('section.card').withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);
+  } finally {
+    await context.close();
+  }
+
+  // The practice sees "zu prüfen" in the calendar and in the waiting list.
+  await page.goto('/praxis/termine');
+  const booked = page.getByRole('listitem').filter({ hasText: patient }).filter({ hasText: 'Einwilligung' }).first();
+  await expect(booked).toContainText('Einwilligung: zu prüfen');
+  const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
+  await expect(entry).toContainText('Einwilligung: zu prüfen');
+
+  // The doctor opens the consent: a wrong passphrase opens nothing, the right one shows the photo.
+  await page.goto('/praxis/einwilligungen');
+  await page.getByRole('link', { name: patient }).click();
+  await expect(page.getByText('Einwilligung: zu prüfen')).toBeVisible();
+  await page.getByLabel('Passphrase der Praxis', { exact: true }).fill('nicht die richtige Passphrase');
+  await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'stimmt nicht' })).toBeVisible({ timeout: 20_000 });
+  await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
+  await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
+  const shown = page.getByRole('img', { name: /^Dokument 1/ });
+  await expect(shown).toBeVisible({ timeout: 20_000 });
+  // The same picture the patient chose: pixel by pixel equal to the file on disk (decoded from
+  // a data: URL in the same page; the CSP keeps blob: addresses out of fetch).
+  const original = readFileSync(`${fixtures}/foto.png`).toString('base64');
+  const samePixels = await shown.evaluate(async (img: HTMLImageElement, b64: string) => {
+    const reference = new Image();
+    reference.src = `data:image/png;base64,${b64}`;
+    await reference.decode();
+    const pixels = (source: HTMLImageElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = source.naturalWidth;
+      canvas.height = source.naturalHeight;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(source, 0, 0);
+      return ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    };
+    const a = pixels(img);
+    const b = pixels(reference);
+    return a.length === b.length && a.length > 0 && a.every((v, i) => v === b[i]);
+  }, original);
+  expect(samePixels).toBe(true);
+  expect(await shown.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
+
+  // Confirmed: the status reads "bestätigt" on the page, in the calendar and in the waiting list.
+  await page.getByRole('button', { name: 'Einwilligung bestätigen' }).click();
+  await expect(page.getByText('Die Einwilligung ist bestätigt.')).toBeVisible();
+  await expect(page.getByText('Einwilligung: bestätigt')).toBeVisible();
+  await page.goto('/praxis/termine');
+  await expect(page.getByRole('listitem').filter({ hasText: patient }).filter({ hasText: 'Einwilligung' }).first()).toContainText('Einwilligung: bestätigt');
+  await expect(entry).toContainText('Einwilligung: bestätigt');
+
+  // The audit log names every step.
+  await page.goto('/praxis/protokoll');
+  for (const line of ['Schlüssel eingerichtet', 'Dokument hochgeladen', 'Dokument geöffnet', 'Einwilligung bestätigt']) {
+    await expect(page.getByRole('cell', { name: line }).first()).toBeVisible();
+  }
+});
