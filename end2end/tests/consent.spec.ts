@@ -118,9 +118,29 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await expect(page.getByRole('listitem').filter({ hasText: patient }).filter({ hasText: 'Einwilligung' }).first()).toContainText('Einwilligung: bestätigt');
   await expect(entry).toContainText('Einwilligung: bestätigt');
 
+  // Passphrase forgotten: the recovery code (typed in lower case with spaces) opens the documents
+  // and sets a new passphrase; the old one no longer works.
+  await page.goto('/praxis/einwilligungen');
+  await page.getByRole('link', { name: patient }).click();
+  await page.getByLabel('Stattdessen den Wiederherstellungscode verwenden').check();
+  await page.getByLabel('Wiederherstellungscode', { exact: true }).fill(recovery!.trim().toLowerCase().replace(/-/g, ' '));
+  const renewed = 'Neue Passphrase fuer das Team';
+  await page.getByLabel('Neue Passphrase der Praxis').fill(renewed);
+  await page.getByLabel('Passphrase wiederholen').fill(renewed);
+  await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
+  await expect(page.getByText('Die neue Passphrase ist gespeichert.')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('img', { name: /^Dokument 1/ })).toBeVisible();
+  await page.reload();
+  await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
+  await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'stimmt nicht' })).toBeVisible({ timeout: 20_000 });
+  await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(renewed);
+  await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
+  await expect(page.getByRole('img', { name: /^Dokument 1/ })).toBeVisible({ timeout: 20_000 });
+
   // The audit log names every step.
   await page.goto('/praxis/protokoll');
-  for (const line of ['Schlüssel eingerichtet', 'Dokument hochgeladen', 'Dokument geöffnet', 'Einwilligung bestätigt']) {
+  for (const line of ['Schlüssel eingerichtet', 'Dokument hochgeladen', 'Dokument geöffnet', 'Einwilligung bestätigt', 'Passphrase geändert']) {
     await expect(page.getByRole('cell', { name: line }).first()).toBeVisible();
   }
 });

@@ -318,6 +318,9 @@ struct Opened {
 pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
     let t = use_i18n();
     let secret = NodeRef::<leptos::html::Input>::new();
+    let new_passphrase = NodeRef::<leptos::html::Input>::new();
+    let new_repeat = NodeRef::<leptos::html::Input>::new();
+    let rewrapped = RwSignal::new(false);
     let use_recovery = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
@@ -331,11 +334,22 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
                 return;
             };
             let typed = input.value();
+            let recovery = use_recovery.get_untracked();
+            // A new passphrase only together with the recovery code (the forgotten-passphrase case).
+            let renewal = match (
+                recovery,
+                new_passphrase.get_untracked(),
+                new_repeat.get_untracked(),
+            ) {
+                (true, Some(a), Some(b)) if !a.value().is_empty() => Some((a.value(), b.value())),
+                _ => None,
+            };
             busy.set(true);
             problem.set(None);
             leptos::task::spawn_local(async move {
-                match open_all(&typed, use_recovery.get_untracked(), documents.get_value()).await {
-                    Ok(list) => {
+                match open_all(&typed, recovery, renewal, documents.get_value()).await {
+                    Ok((list, renewed)) => {
+                        rewrapped.set(renewed);
                         opened
                             .update(|old| old.iter().for_each(|o| super::browser::revoke(&o.url)));
                         opened.set(list);
@@ -346,7 +360,7 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&secret, &documents);
+        let _ = (&secret, &documents, &new_passphrase, &new_repeat);
     };
     let shown = move || {
         opened
@@ -383,7 +397,19 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
                     <input type="checkbox" id="consent-use-recovery" on:change=move |ev| use_recovery.set(event_target_checked(&ev)) />
                     <label for="consent-use-recovery">{t.t("consent-use-recovery")}</label>
                 </div>
+                <div hidden=move || !use_recovery.get()>
+                    <p class="hint">{t.t("consent-new-passphrase-hint")}</p>
+                    <div class="field">
+                        <label for="consent-new-passphrase">{t.t("consent-new-passphrase")}</label>
+                        <input type="password" id="consent-new-passphrase" node_ref=new_passphrase autocomplete="new-password" maxlength="256" />
+                    </div>
+                    <div class="field">
+                        <label for="consent-new-passphrase-repeat">{t.t("consent-passphrase-repeat")}</label>
+                        <input type="password" id="consent-new-passphrase-repeat" node_ref=new_repeat autocomplete="new-password" maxlength="256" />
+                    </div>
+                </div>
                 <button type="submit" class="button primary" disabled=move || busy.get()>{t.t("consent-open-documents")}</button>
+                <p role="status" class="notice success" hidden=move || !rewrapped.get()>{t.t("consent-passphrase-renewed")}</p>
                 <p role="status">{move || busy.get().then(|| use_i18n().t("consent-opening"))}</p>
                 <p role="alert" class="field-error">{move || problem.get()}</p>
             </form>
@@ -397,9 +423,10 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
 async fn open_all(
     typed: &str,
     recovery: bool,
+    renewal: Option<(String, String)>,
     documents: Vec<(String, String)>,
-) -> Result<Vec<Opened>, String> {
-    use super::{browser, crypto, types::KeyWraps};
+) -> Result<(Vec<Opened>, bool), String> {
+    use super::{browser, crypto, types::KeyUpload, types::KeyWraps, wrapped_key};
     let t = use_i18n();
     let wraps: KeyWraps = browser::get_json("/praxis/einwilligungen/schluessel")
         .await
@@ -412,6 +439,30 @@ async fn open_all(
     };
     let keys = crypto::unwrap_secret_key(wrap, &wraps.public_key, &secret)
         .map_err(|e| t.t(e.message_key()))?;
+    let renewed = match renewal {
+        Some((passphrase, repeat)) => {
+            if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
+                let args = e.message_args();
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                return Err(t.t_with(e.message_key(), &args));
+            }
+            if passphrase != repeat {
+                return Err(t.t("consent-passphrase-mismatch"));
+            }
+            let passphrase_wrap =
+                crypto::wrap_secret_key(&keys, &passphrase).map_err(|e| t.t(e.message_key()))?;
+            let upload = KeyUpload {
+                public_key: wraps.public_key.clone(),
+                passphrase_wrap,
+                recovery_wrap: None,
+            };
+            match browser::post_json("/praxis/einwilligungen/schluessel", &upload).await {
+                Ok(204) => true,
+                _ => return Err(t.t("consent-upload-network")),
+            }
+        }
+        None => false,
+    };
     let mut opened = Vec::new();
     for (index, (id, label)) in documents.into_iter().enumerate() {
         let sealed = browser::get_bytes(&format!("/praxis/einwilligung/dokument/{id}"))
@@ -427,5 +478,5 @@ async fn open_all(
             file_name: format!("Einwilligung-{}.{}", index + 1, kind.extension()),
         });
     }
-    Ok(opened)
+    Ok((opened, renewed))
 }

@@ -207,6 +207,8 @@ pub async fn save_key(
     let txn = state.db.begin().await?;
     match practice_key(&txn, me.practice.id).await? {
         Some(existing) => {
+            // Only those who can open documents may re-wrap (a new passphrase after recovery).
+            require_reviewer(me)?;
             if existing.public_key != upload.public_key || upload.recovery_wrap.is_some() {
                 return Err(ConsentError::KeyExists);
             }
@@ -411,26 +413,7 @@ pub async fn store_document(
             }
             existing.id
         }
-        None => {
-            let id = Uuid::now_v7();
-            consent::ActiveModel {
-                id: Set(id),
-                practice_id: Set(row.practice_id),
-                patient_key: Set(patient_key(&row.patient_name, &row.patient_email)),
-                patient_name: Set(row.patient_name.clone()),
-                patient_email: Set(row.patient_email.clone()),
-                status: Set(ConsentStatus::ToCheck.as_stored().to_owned()),
-                paper_received_on: Set(None),
-                confirmed_at: Set(None),
-                confirmed_by: Set(None),
-                withdrawn_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            id
-        }
+        None => new_consent(&txn, row, ConsentStatus::ToCheck, None, None, now).await?,
     };
     let id = Uuid::now_v7();
     let size = sealed.len() as i64;
@@ -460,7 +443,69 @@ pub async fn store_document(
     )
     .await?;
     txn.commit().await?;
+    // The practice's waiting lists show the new status at once.
+    state.rooms.practice_changed(row.practice_id);
     Ok(id)
+}
+
+/// Creates the consent of `row`'s patient; returns its id.
+async fn new_consent(
+    conn: &impl ConnectionTrait,
+    row: &appointment::Model,
+    status: ConsentStatus,
+    paper: Option<NaiveDate>,
+    confirmed_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    consent::ActiveModel {
+        id: Set(id),
+        practice_id: Set(row.practice_id),
+        patient_key: Set(patient_key(&row.patient_name, &row.patient_email)),
+        patient_name: Set(row.patient_name.clone()),
+        patient_email: Set(row.patient_email.clone()),
+        status: Set(status.as_stored().to_owned()),
+        paper_received_on: Set(paper),
+        confirmed_at: Set(confirmed_by.map(|_| now)),
+        confirmed_by: Set(confirmed_by),
+        withdrawn_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Marks a consent confirmed by `member` now (clearing an earlier withdrawal); with `paper`, the
+/// day the signed paper form arrived.
+async fn mark_confirmed(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    member: Uuid,
+    paper: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut update = consent::Entity::update_many()
+        .col_expr(
+            consent::Column::Status,
+            Expr::value(ConsentStatus::Confirmed.as_stored()),
+        )
+        .col_expr(consent::Column::ConfirmedAt, Expr::value(now))
+        .col_expr(consent::Column::ConfirmedBy, Expr::value(member))
+        .col_expr(
+            consent::Column::WithdrawnAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(consent::Column::UpdatedAt, Expr::value(now));
+    if let Some(day) = paper {
+        update = update.col_expr(consent::Column::PaperReceivedOn, Expr::value(day));
+    }
+    update
+        .filter(consent::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .map(|_| ())
 }
 
 async fn set_status(
@@ -549,21 +594,7 @@ pub async fn review(
     let actor = Actor::Member(me.user.id);
     match step {
         Review::Confirm => {
-            consent::Entity::update_many()
-                .col_expr(
-                    consent::Column::Status,
-                    Expr::value(ConsentStatus::Confirmed.as_stored()),
-                )
-                .col_expr(consent::Column::ConfirmedAt, Expr::value(now))
-                .col_expr(consent::Column::ConfirmedBy, Expr::value(me.user.id))
-                .col_expr(
-                    consent::Column::WithdrawnAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(consent::Column::UpdatedAt, Expr::value(now))
-                .filter(consent::Column::Id.eq(row.id))
-                .exec(&txn)
-                .await?;
+            mark_confirmed(&txn, row.id, me.user.id, None, now).await?;
             audit(
                 &txn,
                 me.practice.id,
@@ -613,6 +644,7 @@ pub async fn review(
         }
     }
     txn.commit().await?;
+    state.rooms.practice_changed(me.practice.id);
     Ok(step != Review::Delete)
 }
 
@@ -643,6 +675,7 @@ pub async fn delete_document(
     )
     .await?;
     txn.commit().await?;
+    state.rooms.practice_changed(me.practice.id);
     Ok(row.consent_id)
 }
 
@@ -661,46 +694,19 @@ pub async fn record_paper(
     let txn = state.db.begin().await?;
     let id = match for_appointment(&txn, appointment).await? {
         Some(existing) => {
-            consent::Entity::update_many()
-                .col_expr(
-                    consent::Column::Status,
-                    Expr::value(ConsentStatus::Confirmed.as_stored()),
-                )
-                .col_expr(consent::Column::PaperReceivedOn, Expr::value(received_on))
-                .col_expr(consent::Column::ConfirmedAt, Expr::value(now))
-                .col_expr(consent::Column::ConfirmedBy, Expr::value(me.user.id))
-                .col_expr(
-                    consent::Column::WithdrawnAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(consent::Column::UpdatedAt, Expr::value(now))
-                .filter(consent::Column::Id.eq(existing.id))
-                .exec(&txn)
-                .await?;
+            mark_confirmed(&txn, existing.id, me.user.id, Some(received_on), now).await?;
             existing.id
         }
         None => {
-            let id = Uuid::now_v7();
-            consent::ActiveModel {
-                id: Set(id),
-                practice_id: Set(appointment.practice_id),
-                patient_key: Set(patient_key(
-                    &appointment.patient_name,
-                    &appointment.patient_email,
-                )),
-                patient_name: Set(appointment.patient_name.clone()),
-                patient_email: Set(appointment.patient_email.clone()),
-                status: Set(ConsentStatus::Confirmed.as_stored().to_owned()),
-                paper_received_on: Set(Some(received_on)),
-                confirmed_at: Set(Some(now)),
-                confirmed_by: Set(Some(me.user.id)),
-                withdrawn_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            id
+            new_consent(
+                &txn,
+                appointment,
+                ConsentStatus::Confirmed,
+                Some(received_on),
+                Some(me.user.id),
+                now,
+            )
+            .await?
         }
     };
     audit(
@@ -713,6 +719,7 @@ pub async fn record_paper(
     )
     .await?;
     txn.commit().await?;
+    state.rooms.practice_changed(me.practice.id);
     Ok(id)
 }
 
