@@ -28,6 +28,10 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await expect(page.getByText('Der Schlüssel Ihrer Praxis ist eingerichtet.')).toBeVisible();
   expect((await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);
 
+  // The waiting list on every practice page shows the consent as missing.
+  const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
+  await expect(entry).toContainText('Einwilligung: fehlt');
+
   // The patient (a phone-sized window) enters with the code and finds the consent section.
   const context = await browser.newContext({
     baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
@@ -65,6 +69,8 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
     await expect(item.getByRole('progressbar', { name: 'Fortschritt des Hochladens' })).toHaveAttribute('value', '100', { timeout: 20_000 });
     await expect(item.getByRole('status')).toHaveText('Hochgeladen.');
     await expect(section.getByText('Danke! Ihre Erklärung ist verschlüsselt bei der Praxis angekommen.')).toBeVisible();
+    // The doctor's open page changes at once, without a reload.
+    await expect(entry).toContainText('Einwilligung: zu prüfen');
     expect((await new AxeBuilder({ page: p }).include('section.card').withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);
   } finally {
     await context.close();
@@ -74,7 +80,6 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await page.goto('/praxis/termine');
   const booked = page.getByRole('listitem').filter({ hasText: patient }).filter({ hasText: 'Einwilligung' }).first();
   await expect(booked).toContainText('Einwilligung: zu prüfen');
-  const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
   await expect(entry).toContainText('Einwilligung: zu prüfen');
 
   // The doctor opens the consent: a wrong passphrase opens nothing, the right one shows the photo.

@@ -119,6 +119,7 @@ privacy-s6-heading = 6. Einverständniserklärung
 privacy-s6-p1 = Vor einer Videosprechstunde braucht Ihre Praxis Ihr Einverständnis. Sie können Ihre unterschriebene Einverständniserklärung über Sprechzimmer an Ihre Praxis übermitteln.
 privacy-s6-p2 = Die Datei wird Ende-zu-Ende verschlüsselt gespeichert. Lesen kann sie nur Ihre Praxis; wir speichern lediglich die verschlüsselte Datei und können ihren Inhalt nicht einsehen.
 privacy-s6-p3 = Die Praxis bewahrt Ihre Einverständniserklärung im Rahmen ihrer Dokumentationspflichten auf. Auf unseren Servern wird die verschlüsselte Datei spätestens mit der Löschung des Praxiskontos gelöscht.
+privacy-s6-p4 = Damit die Praxis die Erklärung Ihren Terminen zuordnen kann, speichern wir dazu Ihren Namen, Ihre E-Mail-Adresse und den Stand (zu prüfen, bestätigt, widerrufen). Diese Angaben bleiben, solange die Einwilligung gilt, also auch länger als drei Monate; die Praxis kann sie jederzeit löschen, und mit dem Praxiskonto werden sie gelöscht. Jeder Zugriff der Praxis auf Ihre Erklärung wird protokolliert.
 
 privacy-s7-heading = 7. Praxen: Daten Ihres Kontos
 privacy-s7-p1 = Wenn Sie Ihre Praxis registrieren, verarbeiten wir die Angaben zu Ihrer Praxis, die Namen und E-Mail-Adressen der Nutzerinnen und Nutzer, Ihre Zugangsdaten sowie gegebenenfalls Nachweise Ihrer Berufszulassung. Für diese Daten sind wir selbst verantwortlich.

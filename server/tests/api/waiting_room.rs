@@ -211,6 +211,15 @@ async fn the_doctor_sees_the_patient_arrive_sends_a_note_admits_and_sees_them_le
             other => panic!("{other:?}"),
         }
     }
+    // No consent on record: the admission is in the practice's audit log.
+    assert_eq!(
+        crate::helpers::query_one_string(
+            app.conn(),
+            "SELECT action FROM audit_entry WHERE action = 'admitted-without-consent'"
+        )
+        .await,
+        "admitted-without-consent"
+    );
     match next(&mut patient).await {
         Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::InCall),
         other => panic!("{other:?}"),
