@@ -8,6 +8,7 @@ use crate::patient_entry::booked;
 use crate::waiting_room::{patient_enters, ten_minutes_before};
 use app::clock::Clock;
 use app::consent::crypto::{self, PracticeKeys};
+use app::consent::document::DocumentKind;
 use app::consent::types::{KeyUpload, KeyWraps};
 use app::consent::wrapped_key::KdfParams;
 use std::process::Command;
@@ -234,7 +235,7 @@ async fn a_patient_upload_is_stored_as_ciphertext_only_and_opens_with_the_practi
     assert_eq!(fetched.headers()["cache-control"], "no-store");
     let fetched = fetched.bytes().await.unwrap().to_vec();
     let (kind, opened) = crypto::open_document(&unwrapped, &fetched).unwrap();
-    assert_eq!(kind, app::consent::document::DocumentKind::Png);
+    assert_eq!(kind, DocumentKind::Png);
     assert_eq!(opened, photo);
     // Another key (another practice's) cannot open it.
     assert!(crypto::open_document(&PracticeKeys::generate(), &fetched).is_err());
@@ -321,7 +322,7 @@ async fn uploads_are_limited_in_size_and_refused_without_a_pass() {
     let cookie = patient_enters(&app, "Erika Mustermann", &code).await;
 
     // Table of real files as the browser checks them before sealing (by content, not name).
-    use app::consent::document::{check_document, DocumentError, DocumentKind, MAX_DOCUMENT_BYTES};
+    use app::consent::document::{check_document, DocumentError, MAX_DOCUMENT_BYTES};
     let eleven_mb = {
         let mut b = fixture("foto.png");
         b.resize(11 * 1024 * 1024, 0);
@@ -387,7 +388,7 @@ async fn another_practice_cannot_fetch_review_or_decrypt_a_document() {
     let cookie = patient_enters(&app, "Erika Mustermann", &code).await;
     let sealed = crypto::seal_document(
         keys.public(),
-        app::consent::document::DocumentKind::Pdf,
+        DocumentKind::Pdf,
         &fixture("einwilligung.pdf"),
     )
     .unwrap();
@@ -484,4 +485,73 @@ async fn paper_consent_is_confirmed_at_once_for_every_appointment_of_the_patient
     assert!(page.contains("Einwilligung: bestätigt"), "{page}");
     let overview = app.html("/praxis/einwilligungen").await;
     assert!(overview.contains("auf Papier erhalten am"), "{overview}");
+}
+
+#[tokio::test]
+async fn documents_per_consent_and_uploads_per_hour_are_limited() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let keys = set_up_key(&app).await;
+    let cookie = patient_enters(&app, "Erika Mustermann", &code).await;
+    let page = fixture("scan.jpg");
+    let sealed = crypto::seal_document(keys.public(), DocumentKind::Jpeg, &page).unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..31 {
+        statuses.push(
+            upload(&app, &cookie, sealed.clone())
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    // 12 pages fit one consent; then "too many documents"; the 31st upload in the hour is
+    // refused for the rate, whatever it holds.
+    assert!(statuses[..12].iter().all(|s| *s == 201), "{statuses:?}");
+    assert!(statuses[12..30].iter().all(|s| *s == 409), "{statuses:?}");
+    assert_eq!(statuses[30], 429);
+    let busy = upload(&app, &cookie, sealed).await;
+    assert_eq!(busy.status(), 429);
+    assert!(!german_message(busy).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_practice_uploads_a_scan_for_an_appointment_and_the_team_cannot_open_it() {
+    let app = crate::helpers::spawn_app().await;
+    booked(&app, "praxis@example.org").await;
+    let keys = set_up_key(&app).await;
+    let id = only_id::<app::entities::appointment::Entity>(&app).await;
+    let scan = fixture("einwilligung.pdf");
+    let sealed = crypto::seal_document(keys.public(), DocumentKind::Pdf, &scan).unwrap();
+    let response = app
+        .client
+        .post(format!(
+            "{}/praxis/termin/{id}/einwilligung/dokument",
+            app.address
+        ))
+        .header("content-type", "application/octet-stream")
+        .body(sealed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        crate::helpers::query_one_string(app.conn(), "SELECT uploaded_by FROM consent_document")
+            .await,
+        "practice"
+    );
+    let page = app.html(&format!("/praxis/termin/{id}")).await;
+    assert!(page.contains("Einwilligung: zu prüfen"), "{page}");
+    // A scan for an appointment of another practice is not found.
+    let b = app.practice_b("b@example.org").await;
+    let foreign = b
+        .post(format!(
+            "{}/praxis/termin/{id}/einwilligung/dokument",
+            app.address
+        ))
+        .body(vec![1u8; 200])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 404);
 }
