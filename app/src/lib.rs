@@ -12,9 +12,12 @@ pub mod entities;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod kv_forms;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
 pub mod patient;
+#[cfg(feature = "ssr")]
+pub mod pdf;
 pub mod policy;
 pub mod practice;
 #[cfg(feature = "ssr")]

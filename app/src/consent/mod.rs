@@ -10,8 +10,6 @@ pub mod document;
 pub mod handlers;
 pub mod islands;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod pdf;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -1,7 +1,7 @@
 //! The Einverständniserklärung zur Videosprechstunde: the consent form a patient reads, signs
 //! and returns to the practice before being treated by video, rendered as an A4 PDF.
 
-use super::pdf::Document;
+use crate::pdf::Document;
 
 /// Title of the form, also the PDF's title.
 pub const TITLE: &str = "Einverständniserklärung zur Videosprechstunde";

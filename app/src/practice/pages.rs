@@ -394,6 +394,9 @@ pub fn PracticeHomePage() -> impl IntoView {
                 })}
             </Suspense>
             <p>{t.t("practice-home-next")}</p>
+            <h2>{t.t("kv-heading")}</h2>
+            <p>{t.t("kv-intro")}</p>
+            <p><a class="button" href="/praxis/kv-antrag/selbstauskunft.pdf" download>{t.t("kv-self-disclosure")}</a></p>
         </PracticeArea>
     }
 }

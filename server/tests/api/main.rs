@@ -9,6 +9,7 @@ mod consent;
 mod database;
 mod health;
 mod helpers;
+mod kv_forms;
 mod maintenance;
 mod native_call;
 #[path = "../support/native_peer.rs"]

@@ -5,7 +5,7 @@
 //! footer with the title and "Seite x von n".
 //!
 //! ```
-//! use app::consent::pdf::Document;
+//! use app::pdf::Document;
 //!
 //! let pdf = Document::new("Beispiel")
 //!     .heading("Beispiel")
