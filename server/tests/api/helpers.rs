@@ -365,3 +365,38 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .find(|c| c.starts_with("sprechzimmer="))
         .map(|c| c.split(';').next().unwrap_or_default().to_owned())
 }
+
+/// Text of a PDF as `pdftotext` extracts it, with single spaces (it may break lines anywhere);
+/// fails loudly when poppler-utils is missing.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext missing: install poppler-utils (scripts/test.sh does)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Renders every page of a PDF with `pdftoppm`; returns the number of PNG pages.
+pub fn rendered_pages(bytes: &[u8]) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("document.pdf"), bytes).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "40", "document.pdf", "page"])
+        .current_dir(dir.path())
+        .status()
+        .expect("pdftoppm missing: install poppler-utils (scripts/test.sh does)");
+    assert!(status.success(), "pdftoppm failed");
+    std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| std::fs::read(e.path()).is_ok_and(|b| b.starts_with(b"\x89PNG\r\n\x1a\n")))
+        .count()
+}
