@@ -518,3 +518,21 @@ fn truncate_to_width(text: &str, style: Style, room: f32) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests;
+
+/// A generated PDF as a download named `file_name` (ASCII, RFC 6266 `attachment`); never cached,
+/// since the forms carry practice or patient data.
+pub fn download(bytes: Vec<u8>, file_name: &str) -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -71,18 +71,7 @@ fn pdf_response(practice: &practice::Model, patient_name: Option<&str>) -> Respo
         service_name: "Sprechzimmer",
     }
     .render();
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"Einverstaendniserklaerung.pdf\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::pdf::download(bytes, "Einverstaendniserklaerung.pdf")
 }
 
 async fn member(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
@@ -174,14 +163,9 @@ async fn patient_appointment(
 }
 
 /// Reads a sealed upload up to the limit; a longer body is "too large", not a broken request.
+/// (A declared `Content-Length` over the limit never gets here: `server::security::limit_body`
+/// refuses it for the upload paths.)
 async fn read_sealed(request: Request) -> Result<Vec<u8>, ConsentError> {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if let Some(n) = declared.filter(|n| *n > MAX_SEALED_BYTES) {
-        return Err(ConsentError::TooLarge(n));
-    }
     axum::body::to_bytes(request.into_body(), MAX_SEALED_BYTES)
         .await
         .map(|b| b.to_vec())

@@ -183,9 +183,14 @@ async fn send_file(
 
 #[cfg(feature = "hydrate")]
 fn document_message(e: &super::document::DocumentError) -> String {
-    let args = e.message_args();
+    message_with(e.message_key(), e.message_args())
+}
+
+/// The German message `key` with the owned Fluent arguments an error carries.
+#[cfg(feature = "hydrate")]
+fn message_with(key: &str, args: Vec<(&'static str, String)>) -> String {
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    use_i18n().t_with(e.message_key(), &args)
+    use_i18n().t_with(key, &args)
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -273,9 +278,7 @@ async fn create_key(passphrase: String, repeat: String, step: RwSignal<KeyStep>)
     use super::{browser, crypto, types::KeyUpload, wrapped_key};
     let t = use_i18n();
     if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
-        let args = e.message_args();
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        return KeyStep::Failed(t.t_with(e.message_key(), &args));
+        return KeyStep::Failed(message_with(e.message_key(), e.message_args()));
     }
     if passphrase != repeat {
         return KeyStep::Failed(t.t("consent-passphrase-mismatch"));
@@ -442,9 +445,7 @@ async fn open_all(
     let renewed = match renewal {
         Some((passphrase, repeat)) => {
             if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
-                let args = e.message_args();
-                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                return Err(t.t_with(e.message_key(), &args));
+                return Err(message_with(e.message_key(), e.message_args()));
             }
             if passphrase != repeat {
                 return Err(t.t("consent-passphrase-mismatch"));

@@ -5,7 +5,6 @@ use crate::practice::auth::current_user;
 use crate::state::AppState;
 use axum::{
     extract::State,
-    http::header,
     response::{IntoResponse, Response},
     routing::get,
     Router,
@@ -24,16 +23,5 @@ async fn self_disclosure(State(state): State<AppState>, session: Session) -> Res
     };
     let bytes =
         super::self_disclosure::render(&state.settings.operator, &me.practice, "Sprechzimmer");
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"Selbstauskunft-Videosprechstunde.pdf\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::pdf::download(bytes, "Selbstauskunft-Videosprechstunde.pdf")
 }
