@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/einwilligungen") view=crate::consent::pages::ConsentsPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/einwilligung/:id") view=crate::consent::pages::ConsentPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/protokoll") view=crate::consent::pages::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/kv-antrag") view=crate::kv_forms::pages::KvApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/gespraech/:id") view=crate::waiting_room::pages::CallPage ssr=SsrMode::Async />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>

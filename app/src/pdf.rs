@@ -1,8 +1,7 @@
 //! A small A4 document builder for the forms the service hands out: the Einverständniserklärung
-//! now, the KV application forms later. Text is set in the standard fonts Helvetica and
-//! Helvetica-Bold (built into every reader, nothing embedded, WinAnsi-encoded), word-wrapped
-//! with the fonts' real glyph widths, broken across pages automatically, and every page gets a
-//! footer with the title and "Seite x von n".
+//! and the KV documents. Text is set in Liberation Sans, an open font embedded as a subset of
+//! the glyphs used (see [`font`]), word-wrapped with the font's real glyph widths, broken across
+//! pages automatically, and every page gets a footer with the title and "Seite x von n".
 //!
 //! ```
 //! use app::pdf::Document;
@@ -19,7 +18,7 @@
 mod font;
 mod write;
 
-pub use font::encode_winansi;
+pub use font::normalize;
 use font::Font;
 
 /// Points per millimetre (PDF user space is 1/72 inch).
@@ -36,7 +35,15 @@ const BOTTOM: f32 = MARGIN;
 pub const TEXT_WIDTH: f32 = RIGHT - LEFT;
 /// The footer sits inside the bottom margin, so it never competes with content for space.
 const FOOTER_BASELINE: f32 = 12.0 * MM;
-const FOOTER_GRAY: f32 = 0.35;
+const FOOTER_INK: Rgb = [0.35, 0.35, 0.35];
+const TEXT_INK: Rgb = [0.0, 0.0, 0.0];
+/// Filled-in values (the practice's data) are dark blue on a pale blue field, so they stand
+/// out from the printed form; contrast 10:1, and still legible in black and white.
+const FIELD_INK: Rgb = [0.0, 0.16, 0.45];
+const FIELD_BACKGROUND: Rgb = [0.91, 0.94, 0.99];
+
+/// A colour as red, green and blue from 0 to 1.
+type Rgb = [f32; 3];
 /// The documents are German; screen readers and hyphenating readers use this.
 const LANGUAGE: &str = "de-DE";
 
@@ -45,11 +52,15 @@ const BULLET_INDENT: f32 = 5.0 * MM;
 const BULLET_GAP: f32 = 1.0 * MM;
 /// Height of one row of a field line: enough to write on by hand.
 const FIELD_ROW: f32 = 9.0 * MM;
+/// Field lines start here when their label fits, so the values of a form line up.
+const LABEL_COLUMN: f32 = 58.0 * MM;
 /// How far above the field line its text sits.
 const FIELD_TEXT_RAISE: f32 = 1.5;
 /// Free space above a signature line for the signature itself.
 const SIGNATURE_SPACE: f32 = 15.0 * MM;
 const COLUMN_GAP: f32 = 10.0 * MM;
+/// Fewest characters on either side of a hyphen a word is broken at.
+const MIN_HYPHEN_PART: usize = 3;
 /// Rounding slack when comparing widths, so text exactly as wide as the line still fits.
 const EPSILON: f32 = 0.01;
 
@@ -89,14 +100,21 @@ const SMALL: Style = Style {
 /// Something drawn on a page, positioned in points from the page's bottom-left corner.
 #[derive(Clone, Debug, PartialEq)]
 enum Mark {
-    /// WinAnsi-encoded text starting at its baseline.
+    /// Normalised text (see [`normalize`]) starting at its baseline.
     Text {
         x: f32,
         y: f32,
         font: Font,
         size: f32,
-        gray: f32,
-        text: Vec<u8>,
+        color: Rgb,
+        text: String,
+    },
+    /// A filled rectangle behind a filled-in value.
+    Field {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
     },
     /// A thin horizontal line, as under a field or a signature.
     Rule { x1: f32, x2: f32, y: f32 },
@@ -152,7 +170,7 @@ impl Document {
     /// A name in bold with the address lines below it, kept together on one page, as on a
     /// letterhead or a practice stamp.
     pub fn address<S: AsRef<str>>(&mut self, name: &str, lines: &[S]) -> &mut Self {
-        let mut block: Vec<(Style, Vec<u8>)> =
+        let mut block: Vec<(Style, String)> =
             wrap(name, BODY_BOLD.font, BODY_BOLD.size, TEXT_WIDTH)
                 .into_iter()
                 .map(|line| (BODY_BOLD, line))
@@ -187,7 +205,7 @@ impl Document {
                 if row == 0 {
                     self.make_room(BODY.leading);
                     let baseline = self.cursor - BODY.size;
-                    self.text_at(LEFT + 1.5 * MM, baseline, BODY, encode_winansi("•"));
+                    self.text_at(LEFT + 1.5 * MM, baseline, BODY, "•".to_owned());
                 }
                 self.line(LEFT + BULLET_INDENT, BODY, line);
             }
@@ -202,10 +220,12 @@ impl Document {
     /// it stays empty to be filled in by hand. A long label gets a line of its own.
     pub fn field_line(&mut self, label: &str, value: Option<&str>) -> &mut Self {
         let label = format!("{label}:");
-        let encoded_label = encode_winansi(&label);
+        let encoded_label = normalize(&label);
         let label_width = BODY.font.width(&encoded_label, BODY.size);
         let beside = label_width <= TEXT_WIDTH / 2.0;
-        let line_start = if beside {
+        let line_start = if label_width + 2.0 * MM <= LABEL_COLUMN {
+            LEFT + LABEL_COLUMN
+        } else if beside {
             LEFT + label_width + 2.0 * MM
         } else {
             for line in wrap(&label, BODY.font, BODY.size, TEXT_WIDTH) {
@@ -224,7 +244,20 @@ impl Document {
                 self.text_at(LEFT, baseline, BODY, encoded_label.clone());
             }
             if let Some(text) = values.get(row) {
-                self.text_at(line_start + 1.0 * MM, baseline, BODY, text.clone());
+                let bottom = baseline - FIELD_TEXT_RAISE;
+                self.current_page().push(Mark::Field {
+                    x: line_start,
+                    y: bottom,
+                    width: RIGHT - line_start,
+                    height: FIELD_ROW - 2.0 * MM,
+                });
+                self.ink_at(
+                    line_start + 1.0 * MM,
+                    baseline,
+                    BODY,
+                    FIELD_INK,
+                    text.clone(),
+                );
             }
             self.rule(line_start, RIGHT, baseline - FIELD_TEXT_RAISE);
             self.cursor -= FIELD_ROW;
@@ -240,7 +273,7 @@ impl Document {
         }
         let columns = labels.len() as f32;
         let column_width = (TEXT_WIDTH - COLUMN_GAP * (columns - 1.0)) / columns;
-        let captions: Vec<Vec<Vec<u8>>> = labels
+        let captions: Vec<Vec<String>> = labels
             .iter()
             .map(|label| wrap(label.as_ref(), SMALL.font, SMALL.size, column_width))
             .collect();
@@ -308,7 +341,7 @@ impl Document {
     }
 
     fn footer(&self, number: usize, total: usize) -> [Mark; 2] {
-        let page_label = encode_winansi(&format!("Seite {number} von {total}"));
+        let page_label = format!("Seite {number} von {total}");
         let label_width = SMALL.font.width(&page_label, SMALL.size);
         let title_room = TEXT_WIDTH - label_width - 10.0 * MM;
         let footer_text = |x, text| Mark::Text {
@@ -316,7 +349,7 @@ impl Document {
             y: FOOTER_BASELINE,
             font: SMALL.font,
             size: SMALL.size,
-            gray: FOOTER_GRAY,
+            color: FOOTER_INK,
             text,
         };
         [
@@ -350,14 +383,18 @@ impl Document {
     }
 
     /// One line of text at the cursor, on a new page if it does not fit.
-    fn line(&mut self, x: f32, style: Style, text: Vec<u8>) {
+    fn line(&mut self, x: f32, style: Style, text: String) {
         self.make_room(style.leading);
         let baseline = self.cursor - style.size;
         self.text_at(x, baseline, style, text);
         self.cursor -= style.leading;
     }
 
-    fn text_at(&mut self, x: f32, y: f32, style: Style, text: Vec<u8>) {
+    fn text_at(&mut self, x: f32, y: f32, style: Style, text: String) {
+        self.ink_at(x, y, style, TEXT_INK, text);
+    }
+
+    fn ink_at(&mut self, x: f32, y: f32, style: Style, color: Rgb, text: String) {
         if text.is_empty() {
             return;
         }
@@ -366,7 +403,7 @@ impl Document {
             y,
             font: style.font,
             size: style.size,
-            gray: 0.0,
+            color,
             text,
         });
     }
@@ -412,10 +449,10 @@ impl Document {
     }
 }
 
-/// Breaks `text` into WinAnsi-encoded lines no wider than `max_width` points: at spaces,
-/// after hyphens inside words, and inside a word only if it is wider than a whole line.
-/// Line breaks in `text` are kept; no-break spaces never break.
-fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Vec<u8>> {
+/// Breaks `text` into normalised lines no wider than `max_width` points: at spaces, after
+/// hyphens inside words, and inside a word only if it is wider than a whole line. Line breaks
+/// in `text` are kept; no-break spaces never break.
+fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<String> {
     let style = Style {
         font,
         size,
@@ -423,12 +460,12 @@ fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Vec<u8>> {
     };
     text.lines()
         .flat_map(|hard_line| {
-            let words: Vec<Vec<u8>> = hard_line
+            let words: Vec<String> = hard_line
                 .split(is_breaking_space)
-                .map(encode_winansi)
+                .map(normalize)
                 .filter(|word| !word.is_empty())
                 .collect();
-            wrap_encoded_words(&words, style, max_width)
+            wrap_words(&words, style, max_width)
         })
         .collect()
 }
@@ -437,14 +474,14 @@ fn is_breaking_space(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
-/// Greedy line filling of already encoded words; an empty word list gives one empty line.
-fn wrap_encoded_words(words: &[Vec<u8>], style: Style, max_width: f32) -> Vec<Vec<u8>> {
-    let width = |text: &[u8]| style.font.width(text, style.size);
-    let space = width(b" ");
+/// Greedy line filling of normalised words; an empty word list gives one empty line.
+fn wrap_words(words: &[String], style: Style, max_width: f32) -> Vec<String> {
+    let width = |text: &str| style.font.width(text, style.size);
+    let space = width(" ");
     let mut lines = Vec::new();
-    let mut line: Vec<u8> = Vec::new();
+    let mut line = String::new();
     for word in words {
-        let mut rest: &[u8] = word;
+        let mut rest: &str = word;
         while !rest.is_empty() {
             let used = if line.is_empty() {
                 0.0
@@ -460,13 +497,15 @@ fn wrap_encoded_words(words: &[Vec<u8>], style: Style, max_width: f32) -> Vec<Ve
                 lines.push(std::mem::take(&mut line));
                 continue;
             } else {
-                // A word wider than a whole line (a long address): break it anywhere.
-                prefix_fitting(rest, style, max_width).max(1)
+                // A word wider than a whole line (a long address): break it anywhere, but
+                // always take at least one character.
+                let first = rest.chars().next().map_or(1, char::len_utf8);
+                prefix_fitting(rest, style, max_width).max(first)
             };
             if !line.is_empty() {
-                line.push(b' ');
+                line.push(' ');
             }
-            line.extend_from_slice(&rest[..take]);
+            line.push_str(&rest[..take]);
             rest = &rest[take..];
             if !rest.is_empty() {
                 lines.push(std::mem::take(&mut line));
@@ -479,60 +518,93 @@ fn wrap_encoded_words(words: &[Vec<u8>], style: Style, max_width: f32) -> Vec<Ve
     lines
 }
 
-/// Length of the longest head of `word` that ends in a hyphen and fits into `room`.
-fn hyphen_break(word: &[u8], style: Style, room: f32) -> Option<usize> {
-    (1..word.len().saturating_sub(1))
+/// Byte length of the longest head of `word` that ends in a hyphen and fits into `room`; both
+/// sides keep at least [`MIN_HYPHEN_PART`] characters, so "(BMV-Ä)" stays whole.
+fn hyphen_break(word: &str, style: Style, room: f32) -> Option<usize> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    chars
+        .iter()
+        .enumerate()
         .rev()
-        .filter(|&i| word[i] == b'-')
-        .map(|i| i + 1)
+        .filter(|&(n, &(_, c))| {
+            c == '-' && n >= MIN_HYPHEN_PART && chars.len() - n > MIN_HYPHEN_PART
+        })
+        .map(|(_, &(i, _))| i + 1)
         .find(|&head| style.font.width(&word[..head], style.size) <= room + EPSILON)
 }
 
-/// Number of leading bytes (each one glyph) of `text` that fit into `room`.
-fn prefix_fitting(text: &[u8], style: Style, room: f32) -> usize {
+/// Byte length of the longest head of `text` that fits into `room`.
+fn prefix_fitting(text: &str, style: Style, room: f32) -> usize {
     let mut used = 0.0;
-    text.iter()
-        .take_while(|&&byte| {
-            used += style.font.width(&[byte], style.size);
+    text.chars()
+        .take_while(|&c| {
+            used += style.font.width(c.encode_utf8(&mut [0; 4]), style.size);
             used <= room + EPSILON
         })
-        .count()
+        .map(char::len_utf8)
+        .sum()
 }
 
-/// `text` encoded, shortened with "…" if it is wider than `room`.
-fn truncate_to_width(text: &str, style: Style, room: f32) -> Vec<u8> {
-    let encoded = encode_winansi(text);
-    if style.font.width(&encoded, style.size) <= room + EPSILON {
-        return encoded;
+/// `text` normalised, shortened with "…" if it is wider than `room`.
+fn truncate_to_width(text: &str, style: Style, room: f32) -> String {
+    let text = normalize(text);
+    if style.font.width(&text, style.size) <= room + EPSILON {
+        return text;
     }
-    let ellipsis = encode_winansi("…");
-    let keep = prefix_fitting(
-        &encoded,
-        style,
-        room - style.font.width(&ellipsis, style.size),
-    );
-    let mut shortened = encoded[..keep].to_vec();
-    shortened.extend_from_slice(&ellipsis);
-    shortened
+    let ellipsis = "…";
+    let keep = prefix_fitting(&text, style, room - style.font.width(ellipsis, style.size));
+    format!("{}{ellipsis}", &text[..keep])
 }
 
 #[cfg(test)]
 mod tests;
 
-/// A generated PDF as a download named `file_name` (ASCII, RFC 6266 `attachment`); never cached,
-/// since the forms carry practice or patient data.
+/// A generated PDF as a download named `file_name` (RFC 6266 `attachment`: an ASCII `filename`
+/// for old clients and the exact name as `filename*`); never cached, since the forms carry
+/// practice or patient data.
 pub fn download(bytes: Vec<u8>, file_name: &str) -> axum::response::Response {
     use axum::{http::header, response::IntoResponse};
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
+            (header::CONTENT_DISPOSITION, content_disposition(file_name)),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
     )
         .into_response()
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 8187 encoding). The ASCII
+/// name spells umlauts out (ä → ae) and replaces anything else outside ASCII letters, digits,
+/// `.`, `-` and `_` with `_`, so no quote or line break can reach the header.
+pub fn content_disposition(file_name: &str) -> String {
+    let mut ascii = String::with_capacity(file_name.len());
+    for c in file_name.chars() {
+        match c {
+            'ä' => ascii.push_str("ae"),
+            'ö' => ascii.push_str("oe"),
+            'ü' => ascii.push_str("ue"),
+            'Ä' => ascii.push_str("Ae"),
+            'Ö' => ascii.push_str("Oe"),
+            'Ü' => ascii.push_str("Ue"),
+            'ß' => ascii.push_str("ss"),
+            c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => ascii.push(c),
+            _ => ascii.push('_'),
+        }
+    }
+    if ascii == file_name {
+        return format!("attachment; filename=\"{ascii}\"");
+    }
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }

@@ -21,6 +21,27 @@ pub struct Settings {
     pub appointments: AppointmentSettings,
     #[serde(default)]
     pub ice: IceSettings,
+    /// The operator's certificates (IT security, data protection) that practices download
+    /// for their KV; none by default.
+    #[serde(default)]
+    pub certificates: Vec<CertificateSettings>,
+}
+
+/// One certificate of the operator, e.g. under `[[certificates]]` in the configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct CertificateSettings {
+    /// What it certifies, e.g. "Zertifikat Informationssicherheit (Anlage 31b § 5)".
+    pub title: String,
+    /// Who issued it.
+    pub issuer: String,
+    /// The certificate's number.
+    pub number: String,
+    /// Valid until, as printed on the certificate (e.g. "31.12.2027").
+    pub valid_until: String,
+    /// The certificate as a PDF file, offered for download; a relative path counts from the
+    /// server's working directory.
+    #[serde(default)]
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// STUN/TURN: how the browsers find a path to each other. The server runs its own STUN/TURN
@@ -391,6 +412,7 @@ mod tests {
                 representative: "r".into(),
                 register_entry: String::new(),
                 vat_id: String::new(),
+                example: false,
             },
             email: EmailSettings {
                 transport: EmailTransport::File,
@@ -410,6 +432,7 @@ mod tests {
             },
             appointments: AppointmentSettings::default(),
             ice: IceSettings::default(),
+            certificates: Vec::new(),
         }
     }
 

@@ -162,5 +162,6 @@ invitation-invalid = Diese Einladung ist nicht mehr gültig (schon angenommen od
 invitation-ask-owner = Bitte bitten Sie Ihre Praxisleitung, Sie erneut einzuladen.
 invitation-have-account = Passwort schon festgelegt?
 kv-heading = KV-Antrag
-kv-intro = Bevor Sie Videosprechstunden mit gesetzlich Versicherten abrechnen, zeigen Sie sie Ihrer Kassenärztlichen Vereinigung an. Dafür brauchen Sie Nachweise des Videodienstes; die Selbstauskunft ist für Ihre Praxis ausgefüllt. Die Formulare der einzelnen KVen folgen.
+kv-intro = Bevor Sie Videosprechstunden mit gesetzlich Versicherten abrechnen, braucht Ihre Kassenärztliche Vereinigung eine Anzeige oder einen Antrag und Nachweise des Videodienstes. Die Unterlagen sind für Ihre Praxis vorausgefüllt.
 kv-self-disclosure = Selbstauskunft nach Anlage 31b BMV-Ä (PDF)
+kv-home-link = Zum KV-Antrag: Formular für Ihre KV, Bestätigung, Selbstauskunft

@@ -68,7 +68,7 @@ fn pdf_response(practice: &practice::Model, patient_name: Option<&str>) -> Respo
         practice_address: address,
         patient_name,
         practice_paragraph: practice.consent_paragraph.as_deref(),
-        service_name: "Sprechzimmer",
+        service_name: crate::policy::PRODUCT_NAME,
     }
     .render();
     crate::pdf::download(bytes, "Einverstaendniserklaerung.pdf")

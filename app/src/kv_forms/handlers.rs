@@ -1,27 +1,129 @@
 //! Downloads of the KV-Antrag area (logged-in practice members, their own practice only).
 
+use super::documents::{self, Filling};
+use super::kvs;
+use super::service::{self, KvFormError};
 use crate::error::AppError;
-use crate::practice::auth::current_user;
+use crate::policy::PRODUCT_NAME;
+use crate::practice::auth::{current_user, CurrentUser};
 use crate::state::AppState;
 use axum::{
-    extract::State,
+    extract::{Path, Query, State},
+    http::Uri,
     response::{IntoResponse, Response},
     routing::get,
     Router,
 };
+use serde::Deserialize;
 use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/praxis/kv-antrag/selbstauskunft.pdf", get(self_disclosure))
+    Router::new()
+        .route("/praxis/kv-antrag/selbstauskunft.pdf", get(self_disclosure))
+        .route("/praxis/kv-antrag/antrag.pdf", get(application))
+        .route("/praxis/kv-antrag/bestaetigung.pdf", get(confirmation))
+        .route("/praxis/kv-antrag/zertifikat/{file}", get(certificate))
+}
+
+/// The form's fields, as the KV-Antrag page sends them (all optional).
+#[derive(Debug, Deserialize)]
+struct FormQuery {
+    kv: Option<String>,
+    arzt: Option<String>,
+    beginn: Option<String>,
+}
+
+async fn member(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
+    match current_user(session, &state.db, state.clock.now()).await {
+        Ok(Some(me)) => Ok(me),
+        Ok(None) => Err(AppError::Unauthorized.into_response()),
+        Err(e) => Err(e.into_response()),
+    }
 }
 
 async fn self_disclosure(State(state): State<AppState>, session: Session) -> Response {
-    let me = match current_user(&session, &state.db, state.clock.now()).await {
-        Ok(Some(me)) => me,
-        Ok(None) => return AppError::Unauthorized.into_response(),
-        Err(e) => return e.into_response(),
+    let me = match member(&state, &session).await {
+        Ok(me) => me,
+        Err(response) => return response,
     };
     let bytes =
-        super::self_disclosure::render(&state.settings.operator, &me.practice, "Sprechzimmer");
+        super::self_disclosure::render(&state.settings.operator, &me.practice, PRODUCT_NAME);
     crate::pdf::download(bytes, "Selbstauskunft-Videosprechstunde.pdf")
+}
+
+/// Which of the two per-KV documents.
+#[derive(Clone, Copy)]
+enum Kind {
+    Application,
+    Confirmation,
+}
+
+async fn per_kv(state: &AppState, session: &Session, uri: &Uri, kind: Kind) -> Response {
+    let me = match member(state, session).await {
+        Ok(me) => me,
+        Err(response) => return response,
+    };
+    let filled = async {
+        let Query(query) = Query::<FormQuery>::try_from_uri(uri).map_err(|_| KvFormError::Query)?;
+        let kv = service::kv_or_own(query.kv.as_deref(), &me)?;
+        let start = service::start_date(query.beginn.as_deref())?;
+        let doctor = service::doctor(state, &me, query.arzt.as_deref()).await?;
+        Ok::<_, KvFormError>((kv, start, doctor))
+    };
+    let (kv, start, doctor) = match filled.await {
+        Ok(filled) => filled,
+        Err(e) => return e.into_response(),
+    };
+    let email = doctor
+        .as_ref()
+        .map_or(me.user.email.as_str(), |d| d.email.as_str());
+    let filling = Filling {
+        kv,
+        practice: &me.practice,
+        doctor: doctor.as_ref(),
+        email,
+        start,
+        operator: &state.settings.operator,
+        certificates: &state.settings.certificates,
+        service: PRODUCT_NAME,
+    };
+    match kind {
+        Kind::Application => {
+            crate::pdf::download(documents::application(&filling), &kvs::form_file_name(kv))
+        }
+        Kind::Confirmation => crate::pdf::download(
+            documents::confirmation(&filling),
+            &kvs::confirmation_file_name(kv),
+        ),
+    }
+}
+
+async fn application(State(state): State<AppState>, session: Session, uri: Uri) -> Response {
+    per_kv(&state, &session, &uri, Kind::Application).await
+}
+
+async fn confirmation(State(state): State<AppState>, session: Session, uri: Uri) -> Response {
+    per_kv(&state, &session, &uri, Kind::Confirmation).await
+}
+
+/// `/praxis/kv-antrag/zertifikat/1.pdf`: the operator's first configured certificate.
+async fn certificate(
+    State(state): State<AppState>,
+    session: Session,
+    Path(file): Path<String>,
+) -> Response {
+    if let Err(response) = member(&state, &session).await {
+        return response;
+    }
+    let Some(index) = file
+        .strip_suffix(".pdf")
+        .and_then(|n| n.parse::<usize>().ok())
+        .and_then(|n| n.checked_sub(1))
+    else {
+        return KvFormError::CertificateNotFound.into_response();
+    };
+    match service::certificate_file(&state, index).await {
+        Ok((name, bytes)) => crate::pdf::download(bytes, &name),
+        Err(e) => e.into_response(),
+    }
 }

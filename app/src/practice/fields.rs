@@ -312,6 +312,8 @@ pub enum KvRegion {
 struct KvData {
     slug: &'static str,
     short_name: &'static str,
+    /// The name the KV uses for itself in short ("KVNO", "KV Hessen").
+    abbreviation: &'static str,
     display_name: &'static str,
     bsnr_area_codes: &'static [&'static str],
 }
@@ -348,6 +350,7 @@ impl KvRegion {
             Self::BadenWuerttemberg => &KvData {
                 slug: "baden-wuerttemberg",
                 short_name: "Baden-Württemberg",
+                abbreviation: "KVBW",
                 display_name: "Kassenärztliche Vereinigung Baden-Württemberg",
                 bsnr_area_codes: &[
                     "52", "53", "54", "55", "56", "57", "58", "59", "60", "61", "62",
@@ -356,48 +359,56 @@ impl KvRegion {
             Self::Bayerns => &KvData {
                 slug: "bayerns",
                 short_name: "Bayerns",
+                abbreviation: "KVB",
                 display_name: "Kassenärztliche Vereinigung Bayerns",
                 bsnr_area_codes: &["71", "63", "64", "65", "66", "67", "68", "69", "70"],
             },
             Self::Berlin => &KvData {
                 slug: "berlin",
                 short_name: "Berlin",
+                abbreviation: "KV Berlin",
                 display_name: "Kassenärztliche Vereinigung Berlin",
                 bsnr_area_codes: &["72"],
             },
             Self::Brandenburg => &KvData {
                 slug: "brandenburg",
                 short_name: "Brandenburg",
+                abbreviation: "KVBB",
                 display_name: "Kassenärztliche Vereinigung Brandenburg",
                 bsnr_area_codes: &["83", "79", "80", "81"],
             },
             Self::Bremen => &KvData {
                 slug: "bremen",
                 short_name: "Bremen",
+                abbreviation: "KVHB",
                 display_name: "Kassenärztliche Vereinigung Bremen",
                 bsnr_area_codes: &["03"],
             },
             Self::Hamburg => &KvData {
                 slug: "hamburg",
                 short_name: "Hamburg",
+                abbreviation: "KVH",
                 display_name: "Kassenärztliche Vereinigung Hamburg",
                 bsnr_area_codes: &["02"],
             },
             Self::Hessen => &KvData {
                 slug: "hessen",
                 short_name: "Hessen",
+                abbreviation: "KV Hessen",
                 display_name: "Kassenärztliche Vereinigung Hessen",
                 bsnr_area_codes: &["46", "39", "40", "41", "42", "43", "44", "45"],
             },
             Self::MecklenburgVorpommern => &KvData {
                 slug: "mecklenburg-vorpommern",
                 short_name: "Mecklenburg-Vorpommern",
+                abbreviation: "KVMV",
                 display_name: "Kassenärztliche Vereinigung Mecklenburg-Vorpommern",
                 bsnr_area_codes: &["78"],
             },
             Self::Niedersachsen => &KvData {
                 slug: "niedersachsen",
                 short_name: "Niedersachsen",
+                abbreviation: "KVN",
                 display_name: "Kassenärztliche Vereinigung Niedersachsen",
                 bsnr_area_codes: &[
                     "17", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16",
@@ -406,48 +417,56 @@ impl KvRegion {
             Self::Nordrhein => &KvData {
                 slug: "nordrhein",
                 short_name: "Nordrhein",
+                abbreviation: "KVNO",
                 display_name: "Kassenärztliche Vereinigung Nordrhein",
                 bsnr_area_codes: &["38", "21", "24", "25", "27", "28", "31", "37"],
             },
             Self::RheinlandPfalz => &KvData {
                 slug: "rheinland-pfalz",
                 short_name: "Rheinland-Pfalz",
+                abbreviation: "KV RLP",
                 display_name: "Kassenärztliche Vereinigung Rheinland-Pfalz",
                 bsnr_area_codes: &["51", "47", "48", "49", "50"],
             },
             Self::Saarland => &KvData {
                 slug: "saarland",
                 short_name: "Saarland",
+                abbreviation: "KV Saarland",
                 display_name: "Kassenärztliche Vereinigung Saarland",
                 bsnr_area_codes: &["73"],
             },
             Self::Sachsen => &KvData {
                 slug: "sachsen",
                 short_name: "Sachsen",
+                abbreviation: "KVS",
                 display_name: "Kassenärztliche Vereinigung Sachsen",
                 bsnr_area_codes: &["98", "94", "95", "96"],
             },
             Self::SachsenAnhalt => &KvData {
                 slug: "sachsen-anhalt",
                 short_name: "Sachsen-Anhalt",
+                abbreviation: "KVSA",
                 display_name: "Kassenärztliche Vereinigung Sachsen-Anhalt",
                 bsnr_area_codes: &["88", "85", "86", "87"],
             },
             Self::SchleswigHolstein => &KvData {
                 slug: "schleswig-holstein",
                 short_name: "Schleswig-Holstein",
+                abbreviation: "KVSH",
                 display_name: "Kassenärztliche Vereinigung Schleswig-Holstein",
                 bsnr_area_codes: &["01"],
             },
             Self::Thueringen => &KvData {
                 slug: "thueringen",
                 short_name: "Thüringen",
+                abbreviation: "KV Thüringen",
                 display_name: "Kassenärztliche Vereinigung Thüringen",
                 bsnr_area_codes: &["93", "89", "90", "91"],
             },
             Self::WestfalenLippe => &KvData {
                 slug: "westfalen-lippe",
                 short_name: "Westfalen-Lippe",
+                abbreviation: "KVWL",
                 display_name: "Kassenärztliche Vereinigung Westfalen-Lippe",
                 bsnr_area_codes: &["20", "18", "19"],
             },
@@ -491,6 +510,11 @@ impl KvRegion {
     /// Full German name, e.g. "Kassenärztliche Vereinigung Bayerns".
     pub fn display_name(&self) -> &'static str {
         self.data().display_name
+    }
+
+    /// The KV's own short name, e.g. "KVNO" or "KV Thüringen".
+    pub fn abbreviation(&self) -> &'static str {
+        self.data().abbreviation
     }
 
     /// The two-digit codes that start BSNRs of this KV; the current Landesstelle code comes first.

@@ -330,6 +330,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
                 <li><A href="/praxis">{t.t("practice-home-title")}</A></li>
                 <li><A href="/praxis/termine">{t.t("calendar-title")}</A></li>
                 <li><A href="/praxis/einwilligungen">{t.t("consents-title")}</A></li>
+                <li><A href="/praxis/kv-antrag">{t.t("kv-title")}</A></li>
                 <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
                 {manager.then(|| view! {
                     <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>
@@ -396,7 +397,7 @@ pub fn PracticeHomePage() -> impl IntoView {
             <p>{t.t("practice-home-next")}</p>
             <h2>{t.t("kv-heading")}</h2>
             <p>{t.t("kv-intro")}</p>
-            <p><a class="button" href="/praxis/kv-antrag/selbstauskunft.pdf" download>{t.t("kv-self-disclosure")}</a></p>
+            <p><A href="/praxis/kv-antrag">{t.t("kv-home-link")}</A></p>
         </PracticeArea>
     }
 }

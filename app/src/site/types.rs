@@ -15,6 +15,10 @@ pub struct OperatorInfo {
     pub register_entry: String,
     #[serde(default)]
     pub vat_id: String,
+    /// The shipped example details, not yet replaced by the operator's own: documents and the
+    /// KV-Antrag page then mark them as examples.
+    #[serde(default)]
+    pub example: bool,
 }
 
 impl OperatorInfo {

@@ -81,7 +81,7 @@ pub struct TestApp {
     _site_root: tempfile::TempDir,
 }
 
-fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
@@ -382,6 +382,23 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The number of pages a PDF declares, as `pdfinfo` reads it.
+pub fn pdf_page_count(bytes: &[u8]) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo missing: install poppler-utils (scripts/test.sh does)");
+    assert!(out.status.success(), "pdfinfo failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo prints the page count")
 }
 
 /// Renders every page of a PDF with `pdftoppm`; returns the number of PNG pages.

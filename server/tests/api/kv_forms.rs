@@ -1,24 +1,306 @@
-//! The KV-Antrag downloads: the operator's self-disclosure per Anlage 31b, prefilled for the
-//! logged-in practice only.
+//! The KV-Antrag area: the per-KV forms, the operator's confirmation and self-disclosure, the
+//! configured certificates; prefilled for the logged-in practice only.
 
-use crate::helpers::{pdf_text, spawn_app, PASSWORD};
+use crate::helpers::{
+    location, pdf_page_count, pdf_text, registration, rendered_pages, spawn_app, spawn_app_with,
+    TestApp, PASSWORD,
+};
 use app::kv_forms::requirements::REQUIREMENTS;
+use app::practice::fields::KvRegion;
+use app::settings::CertificateSettings;
+
+/// Registers a practice in Görlitz (KV Sachsen) with umlauts and ß in name and address.
+async fn practice_in_goerlitz(app: &TestApp) {
+    let mut form = registration("goerlitz@example.org");
+    for (key, value) in [
+        ("first_name", "Jürgen"),
+        ("last_name", "Müßig"),
+        ("specialty", "Kinder- und Jugendmedizin"),
+        ("practice_name", "Kinderarztpraxis Müßig"),
+        ("street", "Berliner Straße 12"),
+        ("postcode", "02826"),
+        ("city", "Görlitz"),
+    ] {
+        form.iter_mut().find(|(k, _)| *k == key).expect(key).1 = value.to_owned();
+    }
+    let response = app.post_form("/registrieren", &form).await;
+    assert_eq!(response.status(), 303);
+    let mail = app
+        .inbox
+        .wait_for_messages(1, std::time::Duration::from_secs(10))
+        .await;
+    let link = crate::smtp::link_in(&mail[0].text, "/registrieren/bestaetigen").unwrap();
+    app.client.get(link).send().await.unwrap();
+    let login = app.log_in("goerlitz@example.org", PASSWORD).await;
+    assert_eq!(location(&login), "/praxis");
+}
+
+async fn pdf(app: &TestApp, path: &str) -> (String, Vec<u8>) {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (disposition, response.bytes().await.unwrap().to_vec())
+}
+
+/// The id of the logged-in doctor, as the KV-Antrag page offers it.
+fn preselected_doctor(html: &str) -> String {
+    let select = &html[html.find("name=\"arzt\"").expect("doctor select")..];
+    let option = select
+        .split("<option")
+        .find(|o| o.contains("selected"))
+        .expect("a preselected doctor");
+    option
+        .split("value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("value")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_kv_gets_its_form_prefilled_with_the_practice_and_umlauts_survive() {
+    let app = spawn_app().await;
+    practice_in_goerlitz(&app).await;
+    let page = app.html("/praxis/kv-antrag").await;
+    let doctor = preselected_doctor(&page);
+    for kv in KvRegion::ALL {
+        let path = format!(
+            "/praxis/kv-antrag/antrag.pdf?kv={}&arzt={doctor}&beginn=2027-01-04",
+            kv.slug()
+        );
+        let (disposition, bytes) = pdf(&app, &path).await;
+        let name = app::kv_forms::kvs::form_file_name(kv);
+        assert!(
+            disposition.contains(&format!("UTF-8''{}", name.replace('ü', "%C3%BC")))
+                || disposition == format!("attachment; filename=\"{name}\""),
+            "{disposition}"
+        );
+        let text = pdf_text(&bytes);
+        for expected in [
+            "123456601",
+            "981234500",
+            "Kinderarztpraxis Müßig",
+            "Dr. med. Jürgen Müßig",
+            "Kinder- und Jugendmedizin",
+            "Berliner Straße 12, 02826 Görlitz",
+            "04.01.2027",
+            "Sprechzimmer",
+            kv.display_name(),
+        ] {
+            assert!(
+                text.contains(expected),
+                "{kv:?}: {expected} missing in {text}"
+            );
+        }
+        let pages = pdf_page_count(&bytes);
+        assert!(pages >= 2, "{kv:?}: {pages} pages");
+        assert_eq!(rendered_pages(&bytes), pages, "{kv:?}");
+    }
+    // Without a choice: the KV of the Stammdaten and the logged-in doctor.
+    let (disposition, bytes) = pdf(&app, "/praxis/kv-antrag/antrag.pdf").await;
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"Antrag-Videosprechstunde-KVS.pdf\""
+    );
+    let text = pdf_text(&bytes);
+    assert!(text.contains("Kassenärztliche Vereinigung Sachsen") && text.contains("Jürgen Müßig"));
+    // What we know of a KV is on page 2, with its source; of an unknown one, we say so.
+    let (_, nordrhein) = pdf(&app, "/praxis/kv-antrag/antrag.pdf?kv=nordrhein").await;
+    let text = pdf_text(&nordrhein);
+    assert!(
+        text.contains("Videosprechstunde@kvno.de") && text.contains("Quelle: https://www.kvno.de/")
+    );
+    assert!(text.contains("Anzeige der Durchführung"));
+    let text = pdf_text(&bytes);
+    assert!(
+        text.contains("nicht aus einer Veröffentlichung der KV selbst belegen"),
+        "{text}"
+    );
+    assert!(!text.contains("Quelle:"));
+}
+
+#[tokio::test]
+async fn the_page_preselects_the_practices_kv_and_offers_all_17() {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let page = app.html("/praxis/kv-antrag").await;
+    let kv_select = &page[page.find("name=\"kv\"").unwrap()..];
+    let kv_select = &kv_select[..kv_select.find("</select>").unwrap()];
+    assert_eq!(kv_select.matches("<option").count(), 17);
+    assert!(
+        kv_select.contains("value=\"sachsen\" selected"),
+        "{kv_select}"
+    );
+    assert_eq!(kv_select.matches("selected").count(), 1);
+    for kv in KvRegion::ALL {
+        assert!(kv_select.contains(&format!("value=\"{}\"", kv.slug())));
+    }
+    // No certificate configured: said plainly; the operator details are the marked examples.
+    assert!(page.contains("noch keine Zertifikate hinterlegt"), "{page}");
+    assert!(page.contains("Beispielangaben"));
+    let (_, bytes) = pdf(&app, "/praxis/kv-antrag/bestaetigung.pdf").await;
+    let text = pdf_text(&bytes);
+    assert!(text.contains("Beispielangaben") && text.contains("noch keine Zertifikate"));
+}
+
+#[tokio::test]
+async fn the_confirmation_and_the_certificates_come_from_the_configuration() {
+    let fixture =
+        crate::helpers::workspace_root().join("server/tests/fixtures/consent/einwilligung.pdf");
+    let certificate = CertificateSettings {
+        title: "Zertifikat Informationssicherheit".into(),
+        issuer: "Prüfstelle Nord GmbH".into(),
+        number: "IS-2026-0042".into(),
+        valid_until: "31.12.2027".into(),
+        file: Some(fixture.clone()),
+    };
+    let app = spawn_app_with(|s| {
+        s.operator.example = false;
+        s.operator.name = "Sprechzimmer Betriebs-GmbH".into();
+        s.certificates = vec![
+            certificate.clone(),
+            CertificateSettings {
+                title: "Datenschutz-Zertifikat".into(),
+                number: "DS-7".into(),
+                file: None,
+                ..certificate.clone()
+            },
+        ];
+    })
+    .await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let page = app.html("/praxis/kv-antrag").await;
+    assert!(page.contains("IS-2026-0042") && page.contains("DS-7"));
+    assert!(page.contains("/praxis/kv-antrag/zertifikat/1.pdf"));
+    assert!(
+        !page.contains("/praxis/kv-antrag/zertifikat/2.pdf"),
+        "the second has no file"
+    );
+    assert!(!page.contains("Beispielangaben"));
+
+    let (_, file) = pdf(&app, "/praxis/kv-antrag/zertifikat/1.pdf").await;
+    assert_eq!(file, std::fs::read(&fixture).unwrap());
+    for missing in ["2.pdf", "3.pdf", "0.pdf", "..%2F..%2Fetc%2Fpasswd"] {
+        let response = app
+            .get(&format!("/praxis/kv-antrag/zertifikat/{missing}"))
+            .await;
+        assert_eq!(response.status(), 404, "{missing}");
+    }
+
+    let (disposition, bytes) = pdf(&app, "/praxis/kv-antrag/bestaetigung.pdf?kv=thueringen").await;
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"Bestaetigung-Videosprechstunde-KV-Thueringen.pdf\"; \
+         filename*=UTF-8''Best%C3%A4tigung-Videosprechstunde-KV-Th%C3%BCringen.pdf"
+    );
+    let text = pdf_text(&bytes);
+    for expected in [
+        "Bestätigung Videosprechstunde",
+        "Kassenärztliche Vereinigung Thüringen",
+        "Sprechzimmer Betriebs-GmbH",
+        "Praxis am Markt",
+        "981234500",
+        "123456601",
+        "Prüfstelle Nord GmbH, Nr. IS-2026-0042, gültig bis 31.12.2027",
+        "Anlage 31b",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in {text}");
+    }
+    assert!(!text.contains("Beispielangaben"));
+    assert_eq!(rendered_pages(&bytes), pdf_page_count(&bytes));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_german_message_and_other_practices_stay_out() {
+    let app = spawn_app().await;
+    let logged_out = app.get("/praxis/kv-antrag/antrag.pdf").await;
+    assert_eq!(location(&logged_out), "/anmelden");
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let doctor = preselected_doctor(&app.html("/praxis/kv-antrag").await);
+
+    for (query, status, message) in [
+        ("kv=atlantis", 400, "kennen wir nicht"),
+        ("beginn=morgen", 400, "Datum für den Beginn ist ungültig"),
+        (
+            "beginn=2027-02-30",
+            400,
+            "Datum für den Beginn ist ungültig",
+        ),
+        ("arzt=keine-uuid", 404, "gibt es in Ihrer Praxis nicht"),
+        (
+            "arzt=00000000-0000-0000-0000-000000000000",
+            404,
+            "gibt es in Ihrer Praxis nicht",
+        ),
+        ("kv=sachsen&kv=berlin", 400, ""),
+    ] {
+        let response = app
+            .get(&format!("/praxis/kv-antrag/antrag.pdf?{query}"))
+            .await;
+        assert_eq!(response.status(), status, "{query}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains(message), "{query}: {body}");
+        assert!(
+            !body.contains("rror:") && !body.contains("panicked"),
+            "{body}"
+        );
+    }
+
+    // Practice B cannot fill its form with A's doctor, and never sees A's data.
+    let b = app.practice_b("b@example.org").await;
+    let response = b
+        .get(format!(
+            "{}/praxis/kv-antrag/antrag.pdf?arzt={doctor}",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let own = b
+        .get(format!("{}/praxis/kv-antrag/bestaetigung.pdf", app.address))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdf_text(&own);
+    assert!(
+        text.contains("Praxis B") && !text.contains("Praxis am Markt"),
+        "{text}"
+    );
+    let b_page = b
+        .get(format!("{}/praxis/kv-antrag", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!b_page.contains(&doctor));
+}
 
 #[tokio::test]
 async fn the_self_disclosure_names_every_requirement_and_only_the_own_practice() {
     let app = spawn_app().await;
     let logged_out = app.get("/praxis/kv-antrag/selbstauskunft.pdf").await;
-    assert_eq!(crate::helpers::location(&logged_out), "/anmelden");
+    assert_eq!(location(&logged_out), "/anmelden");
 
     app.register_verified("praxis@example.org").await;
     app.log_in("praxis@example.org", PASSWORD).await;
-    let response = app.get("/praxis/kv-antrag/selbstauskunft.pdf").await;
-    assert_eq!(response.status(), 200);
+    let (disposition, bytes) = pdf(&app, "/praxis/kv-antrag/selbstauskunft.pdf").await;
     assert_eq!(
-        response.headers()["content-disposition"],
+        disposition,
         "attachment; filename=\"Selbstauskunft-Videosprechstunde.pdf\""
     );
-    let bytes = response.bytes().await.unwrap();
     let text = pdf_text(&bytes);
     for r in REQUIREMENTS {
         assert!(text.contains(r.title), "missing: {}", r.title);
@@ -28,9 +310,7 @@ async fn the_self_disclosure_names_every_requirement_and_only_the_own_practice()
         "{text}"
     );
     assert!(text.contains("Selbstauskunft nach Anlage 31b BMV-Ä"));
-
-    // Every page renders.
-    assert_eq!(crate::helpers::rendered_pages(&bytes), 2);
+    assert_eq!(rendered_pages(&bytes), pdf_page_count(&bytes));
 
     // Another practice gets its own name, never this one's.
     let b = app.practice_b("b@example.org").await;

@@ -1,0 +1,37 @@
+# KV-Antrag: documents for the Kassenärztliche Vereinigung
+
+kv-title = KV-Antrag
+kv-page-intro = Bevor Sie Videosprechstunden mit gesetzlich Versicherten abrechnen, braucht Ihre Kassenärztliche Vereinigung (KV) je nach Bezirk eine Anzeige oder einen Antrag – und Nachweise des Videodienstes. Alles hier ist mit den Daten Ihrer Praxis vorausgefüllt; Sie prüfen, unterschreiben und senden es ab.
+kv-step-form = Formular für Ihre KV herunterladen: Ihre KV aus den Stammdaten ist vorausgewählt, die Ärztin oder der Arzt und der Beginn lassen sich wählen.
+kv-step-attachments = Die „Bestätigung Videosprechstunde“, die Selbstauskunft und – soweit vorhanden – die Zertifikate des Betreibers beilegen.
+kv-step-send = Prüfen, unterschreiben, stempeln und an Ihre KV senden. Die letzte Seite des Formulars sagt, was über Ihre KV bekannt ist; sie wird nicht mit eingereicht.
+kv-operator-example = Die Angaben zum Betreiber sind noch Beispielangaben aus der Grundeinstellung. Die Dokumente sind deshalb als Beispiel gekennzeichnet und so nicht einzureichen.
+kv-form-heading = Formular und Bestätigung für Ihre KV
+kv-doctor = Ärztin/Arzt bzw. Psychotherapeut/in
+kv-doctor-blank = Leer lassen (von Hand ausfüllen)
+kv-doctor-hint = Titel, Name, Fachgebiet und LANR kommen aus den persönlichen Daten der gewählten Person.
+kv-start = Beginn der Videosprechstunden (freiwillig)
+kv-start-hint = Ohne Datum bleibt die Zeile zum Ausfüllen frei.
+kv-download-form = Formular für die KV herunterladen (PDF)
+kv-download-confirmation = Bestätigung Videosprechstunde herunterladen (PDF)
+kv-self-heading = Selbstauskunft nach Anlage 31b
+kv-self-intro = Die Erklärung des Betreibers, wie der Dienst jede Anforderung der Anlage 31b BMV-Ä erfüllt, ausgefüllt für Ihre Praxis.
+kv-certificates-heading = Zertifikate des Betreibers
+kv-certificates-none = { $operator } hat in dieser Installation noch keine Zertifikate hinterlegt. Fragen Sie beim Betreiber nach den Nachweisen zur Informationssicherheit und zum Datenschutz.
+kv-certificate-download = { $title } herunterladen (PDF)
+kv-facts-heading = Was die KVen verlangen
+kv-facts-intro = Wir tragen nur ein, was eine KV selbst veröffentlicht hat, mit Quelle und deren Datum; Anschriften der KVen tragen wir nicht ein. Wo nichts steht, fragen Sie bitte Ihre KV. Stand der Tabelle: { $date }.
+kv-col-kv = KV
+kv-col-procedure = Verfahren
+kv-col-note = Hinweis
+kv-col-source = Quelle
+kv-own = (Ihre KV)
+kv-send-to = Einreichen: { $where }.
+kv-procedure-notification = Anzeige
+kv-procedure-approval = Antrag auf Genehmigung
+kv-procedure-not-required = Nach Angabe der KV nicht nötig
+kv-procedure-unknown = Nicht belegt – bitte bei der KV erfragen
+kv-error-unknown-kv = Diese Kassenärztliche Vereinigung kennen wir nicht. Bitte wählen Sie eine aus der Liste.
+kv-error-start-date = Das Datum für den Beginn ist ungültig. Bitte als Datum eingeben, z. B. 04.01.2027.
+kv-error-doctor = Diese Person gibt es in Ihrer Praxis nicht (mehr). Bitte laden Sie die Seite neu.
+kv-error-certificate = Dieses Zertifikat ist nicht (mehr) hinterlegt. Bitte wenden Sie sich an den Betreiber.
