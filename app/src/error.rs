@@ -76,16 +76,23 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let message = crate::i18n::I18n {
-            locale: crate::i18n::Locale::De,
-        }
-        .t(self.message_key());
-        (
-            self.status_code(),
-            axum::Json(serde_json::json!({ "error": self.message_key(), "message": message })),
-        )
-            .into_response()
+        json_error(self.status_code(), self.message_key())
     }
+}
+
+/// The JSON error answer of plain handlers: `{"error": key, "message": German text}`.
+#[cfg(feature = "ssr")]
+pub fn json_error(status: http::StatusCode, message_key: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let message = crate::i18n::I18n {
+        locale: crate::i18n::Locale::De,
+    }
+    .t(message_key);
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": message_key, "message": message })),
+    )
+        .into_response()
 }
 
 impl FromServerFnError for AppError {

@@ -10,7 +10,7 @@ use super::PATIENT_UPLOAD_PATH;
 use crate::entities::{appointment, practice};
 use crate::error::AppError;
 use crate::patient::pass;
-use crate::practice::auth::{current_user, CurrentUser};
+use crate::practice::auth::{member_or_401, CurrentUser};
 use crate::practice::handlers::user_and_form;
 use crate::state::AppState;
 use axum::{
@@ -74,14 +74,6 @@ fn pdf_response(practice: &practice::Model, patient_name: Option<&str>) -> Respo
     crate::pdf::download(bytes, "Einverstaendniserklaerung.pdf")
 }
 
-async fn member(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
-    match current_user(session, &state.db, state.clock.now()).await {
-        Ok(Some(me)) => Ok(me),
-        Ok(None) => Err(AppError::Unauthorized.into_response()),
-        Err(e) => Err(e.into_response()),
-    }
-}
-
 /// The form for any patient of a practice: linked from the invitation e-mail, so it works
 /// without the access code and carries no patient data.
 async fn public_template(State(state): State<AppState>, Path(file): Path<String>) -> Response {
@@ -112,7 +104,7 @@ async fn patient_template(State(state): State<AppState>, session: Session) -> Re
 }
 
 async fn blank_template(State(state): State<AppState>, session: Session) -> Response {
-    match member(&state, &session).await {
+    match member_or_401(&state, &session).await {
         Ok(me) => pdf_response(&me.practice, None),
         Err(r) => r,
     }
@@ -135,7 +127,7 @@ async fn appointment_template(
     Path(id): Path<String>,
     session: Session,
 ) -> Response {
-    let me = match member(&state, &session).await {
+    let me = match member_or_401(&state, &session).await {
         Ok(me) => me,
         Err(r) => return r,
     };
@@ -205,7 +197,7 @@ async fn practice_upload(
     session: Session,
     request: Request,
 ) -> Response {
-    let me = match member(&state, &session).await {
+    let me = match member_or_401(&state, &session).await {
         Ok(me) => me,
         Err(r) => return r,
     };
@@ -227,7 +219,7 @@ async fn practice_upload(
 }
 
 async fn key_wraps(State(state): State<AppState>, session: Session) -> Response {
-    let me = match member(&state, &session).await {
+    let me = match member_or_401(&state, &session).await {
         Ok(me) => me,
         Err(r) => return r,
     };
@@ -238,7 +230,7 @@ async fn key_wraps(State(state): State<AppState>, session: Session) -> Response 
 }
 
 async fn save_key(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let me = match member(&state, &session).await {
+    let me = match member_or_401(&state, &session).await {
         Ok(me) => me,
         Err(r) => return r,
     };
@@ -261,7 +253,7 @@ async fn sealed_document(
     Path(id): Path<String>,
     session: Session,
 ) -> Response {
-    let me = match member(&state, &session).await {
+    let me = match member_or_401(&state, &session).await {
         Ok(me) => me,
         Err(r) => return r,
     };

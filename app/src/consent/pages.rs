@@ -111,7 +111,7 @@ fn Overview(overview: ConsentOverview) -> impl IntoView {
                 view! { <p>{t.t("consent-list-empty")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=use_i18n().t("consents-title")>
                         <table class="table">
                             <thead><tr>
                                 <th scope="col">{t.t("consent-col-patient")}</th>
@@ -260,7 +260,7 @@ pub fn AuditPage() -> impl IntoView {
                     match data.await {
                         Ok(rows) if rows.is_empty() => view! { <p>{t.t("audit-empty")}</p> }.into_any(),
                         Ok(rows) => view! {
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label=use_i18n().t("audit-title")>
                                 <table class="table">
                                     <thead><tr>
                                         <th scope="col">{t.t("audit-col-at")}</th>

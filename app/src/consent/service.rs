@@ -97,15 +97,7 @@ impl axum::response::IntoResponse for ConsentError {
         if let ConsentError::Database(e) = &self {
             tracing::error!(error = %e, "consent action failed");
         }
-        let message = crate::i18n::I18n {
-            locale: crate::i18n::Locale::De,
-        }
-        .t(self.message_key());
-        (
-            self.status_code(),
-            axum::Json(serde_json::json!({ "error": self.message_key(), "message": message })),
-        )
-            .into_response()
+        crate::error::json_error(self.status_code(), self.message_key())
     }
 }
 

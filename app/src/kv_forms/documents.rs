@@ -40,15 +40,6 @@ impl Filling<'_> {
         )
     }
 
-    fn operator_lines(&self) -> Vec<String> {
-        let op = self.operator;
-        vec![
-            op.street.clone(),
-            format!("{} {}", op.postcode, op.city),
-            format!("E-Mail: {}, Telefon: {}", op.email, op.phone),
-        ]
-    }
-
     fn certificate_lines(&self) -> Vec<String> {
         self.certificates
             .iter()
@@ -60,6 +51,19 @@ impl Filling<'_> {
             })
             .collect()
     }
+}
+
+/// The operator as letterhead, marked when its details are still the shipped examples.
+pub(super) fn operator_letterhead(doc: &mut Document, operator: &OperatorInfo) {
+    doc.address(
+        &operator.name,
+        &[
+            operator.street.clone(),
+            format!("{} {}", operator.postcode, operator.city),
+            format!("E-Mail: {}, Telefon: {}", operator.email, operator.phone),
+        ],
+    );
+    example_notice(doc, operator);
 }
 
 /// Marks operator details that are still the shipped examples.
@@ -209,8 +213,7 @@ fn notes_for_the_practice(doc: &mut Document, f: &Filling<'_>) {
 pub fn confirmation(f: &Filling<'_>) -> Vec<u8> {
     let title = "Bestätigung Videosprechstunde";
     let mut doc = Document::new(&format!("{title} – {}", f.kv.abbreviation()));
-    doc.address(&f.operator.name, &f.operator_lines());
-    example_notice(&mut doc, f.operator);
+    operator_letterhead(&mut doc, f.operator);
     doc.space(4.0)
         .address("An die", &[f.kv.display_name()])
         .heading(title)

@@ -3,9 +3,8 @@
 use super::documents::{self, Filling};
 use super::kvs;
 use super::service::{self, KvFormError};
-use crate::error::AppError;
 use crate::policy::PRODUCT_NAME;
-use crate::practice::auth::{current_user, CurrentUser};
+use crate::practice::auth::member_or_401;
 use crate::state::AppState;
 use axum::{
     extract::{Path, Query, State},
@@ -33,16 +32,8 @@ struct FormQuery {
     beginn: Option<String>,
 }
 
-async fn member(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
-    match current_user(session, &state.db, state.clock.now()).await {
-        Ok(Some(me)) => Ok(me),
-        Ok(None) => Err(AppError::Unauthorized.into_response()),
-        Err(e) => Err(e.into_response()),
-    }
-}
-
 async fn self_disclosure(State(state): State<AppState>, session: Session) -> Response {
-    let me = match member(&state, &session).await {
+    let me = match member_or_401(&state, &session).await {
         Ok(me) => me,
         Err(response) => return response,
     };
@@ -59,7 +50,7 @@ enum Kind {
 }
 
 async fn per_kv(state: &AppState, session: &Session, uri: &Uri, kind: Kind) -> Response {
-    let me = match member(state, session).await {
+    let me = match member_or_401(state, session).await {
         Ok(me) => me,
         Err(response) => return response,
     };
@@ -112,7 +103,7 @@ async fn certificate(
     session: Session,
     Path(file): Path<String>,
 ) -> Response {
-    if let Err(response) = member(&state, &session).await {
+    if let Err(response) = member_or_401(&state, &session).await {
         return response;
     }
     let Some(index) = file

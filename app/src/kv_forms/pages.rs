@@ -130,7 +130,7 @@ fn KvFactsTable(kvs: Vec<KvRow>, as_of: String) -> impl IntoView {
         <section aria-labelledby="kv-facts-heading">
             <h2 id="kv-facts-heading">{t.t("kv-facts-heading")}</h2>
             <p>{t.t_with("kv-facts-intro", &[("date", &as_of)])}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="kv-facts-heading">
                 <table class="table">
                     <thead><tr>
                         <th scope="col">{t.t("kv-col-kv")}</th>

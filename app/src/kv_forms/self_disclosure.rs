@@ -12,15 +12,8 @@ pub const TITLE: &str = "Selbstauskunft nach Anlage 31b BMV-Ä";
 /// The self-disclosure for `practice`, signed by the operator.
 pub fn render(operator: &OperatorInfo, practice: &practice::Model, service: &str) -> Vec<u8> {
     let mut doc = Document::new(TITLE);
-    doc.address(
-        &operator.name,
-        &[
-            operator.street.clone(),
-            format!("{} {}", operator.postcode, operator.city),
-            format!("E-Mail: {}, Telefon: {}", operator.email, operator.phone),
-        ],
-    )
-    .space(6.0)
+    super::documents::operator_letterhead(&mut doc, operator);
+    doc.space(6.0)
     .heading(TITLE)
     .paragraph(&format!(
         "Videodienst „{service}“. Der Betreiber erklärt für die unten genannte Praxis, wie der Dienst die Anforderungen der Anlage 31b zum Bundesmantelvertrag-Ärzte (Vereinbarung über die Anforderungen an die technischen Verfahren zur Videosprechstunde) erfüllt. Stand: {AS_OF}."

@@ -55,6 +55,18 @@ impl CurrentUser {
     }
 }
 
+/// The logged-in member for a plain axum handler, or the 401 answer to return.
+pub async fn member_or_401(
+    state: &AppState,
+    session: &tower_sessions::Session,
+) -> Result<CurrentUser, Response> {
+    match current_user(session, &state.db, state.clock.now()).await {
+        Ok(Some(me)) => Ok(me),
+        Ok(None) => Err(AppError::Unauthorized.into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
 /// Title, first and last name joined.
 pub fn display_name(user: &practice_user::Model) -> String {
     [user.title.as_str(), &user.first_name, &user.last_name]

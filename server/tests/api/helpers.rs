@@ -254,6 +254,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// GET `path` with another browser (e.g. practice B's).
+    pub async fn get_as(&self, browser: &reqwest::Client, path: &str) -> reqwest::Response {
+        browser
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// A second browser on the same server (its own cookies).
     pub fn new_browser(&self) -> reqwest::Client {
         reqwest::Client::builder()

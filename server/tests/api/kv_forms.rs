@@ -255,20 +255,13 @@ async fn bad_input_gets_a_german_message_and_other_practices_stay_out() {
 
     // Practice B cannot fill its form with A's doctor, and never sees A's data.
     let b = app.practice_b("b@example.org").await;
-    let response = b
-        .get(format!(
-            "{}/praxis/kv-antrag/antrag.pdf?arzt={doctor}",
-            app.address
-        ))
-        .send()
-        .await
-        .unwrap();
+    let response = app
+        .get_as(&b, &format!("/praxis/kv-antrag/antrag.pdf?arzt={doctor}"))
+        .await;
     assert_eq!(response.status(), 404);
-    let own = b
-        .get(format!("{}/praxis/kv-antrag/bestaetigung.pdf", app.address))
-        .send()
+    let own = app
+        .get_as(&b, "/praxis/kv-antrag/bestaetigung.pdf")
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
@@ -277,11 +270,9 @@ async fn bad_input_gets_a_german_message_and_other_practices_stay_out() {
         text.contains("Praxis B") && !text.contains("Praxis am Markt"),
         "{text}"
     );
-    let b_page = b
-        .get(format!("{}/praxis/kv-antrag", app.address))
-        .send()
+    let b_page = app
+        .get_as(&b, "/praxis/kv-antrag")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -314,14 +305,9 @@ async fn the_self_disclosure_names_every_requirement_and_only_the_own_practice()
 
     // Another practice gets its own name, never this one's.
     let b = app.practice_b("b@example.org").await;
-    let other = b
-        .get(format!(
-            "{}/praxis/kv-antrag/selbstauskunft.pdf",
-            app.address
-        ))
-        .send()
+    let other = app
+        .get_as(&b, "/praxis/kv-antrag/selbstauskunft.pdf")
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
