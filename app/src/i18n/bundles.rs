@@ -11,15 +11,19 @@ const DE_SOURCES: &[&str] = &[
     include_str!("../../locales/de/calendar.ftl"),
     include_str!("../../locales/de/patient.ftl"),
     include_str!("../../locales/de/consent.ftl"),
-    include_str!("../../locales/de/kv.ftl"),
 ];
 const EN_SOURCES: &[&str] = &[
     include_str!("../../locales/en/main.ftl"),
     include_str!("../../locales/en/fields.ftl"),
 ];
-/// E-mails are written on the server only; the browser bundle stays smaller without them.
+/// E-mails and island-free pages are written on the server only; the browser bundle stays
+/// smaller without them.
 #[cfg(feature = "ssr")]
-const DE_SERVER_SOURCES: &[&str] = &[include_str!("../../locales/de/email.ftl")];
+const DE_SERVER_SOURCES: &[&str] = &[
+    include_str!("../../locales/de/email.ftl"),
+    // The KV-Antrag page has no island: its texts are rendered on the server only.
+    include_str!("../../locales/de/kv.ftl"),
+];
 #[cfg(not(feature = "ssr"))]
 const DE_SERVER_SOURCES: &[&str] = &[];
 

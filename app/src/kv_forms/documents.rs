@@ -75,11 +75,6 @@ fn example_notice(doc: &mut Document, operator: &OperatorInfo) {
     }
 }
 
-/// German date as on forms: 05.01.2027.
-fn german_date(date: Date) -> String {
-    date.format("%d.%m.%Y").to_string()
-}
-
 /// The practice's form for its KV, with a second page of notes for the practice itself.
 pub fn application(f: &Filling<'_>) -> Vec<u8> {
     let facts = kvs::facts(f.kv);
@@ -131,7 +126,7 @@ pub fn application(f: &Filling<'_>) -> Vec<u8> {
         .subheading("3. Videosprechstunde")
         .field_line(
             "Beginn der Videosprechstunden",
-            f.start.map(german_date).as_deref(),
+            f.start.map(crate::time::german_date).as_deref(),
         )
         .field_line("Videodienst", Some(f.service))
         .field_line(
@@ -239,8 +234,10 @@ pub fn confirmation(f: &Filling<'_>) -> Vec<u8> {
     }
     let promises: Vec<&str> = REQUIREMENTS.iter().map(|r| r.title).collect();
     doc.subheading("Zugesichert wird insbesondere")
-        .bullets(&promises)
-        .paragraph("Wie der Dienst jede Anforderung erfüllt, beschreibt die beigefügte „Selbstauskunft nach Anlage 31b BMV-Ä“.")
+        .paragraph(&format!(
+            "{}. Wie der Dienst jede Anforderung erfüllt, beschreibt die beigefügte „Selbstauskunft nach Anlage 31b BMV-Ä“.",
+            promises.join("; ")
+        ))
         .ensure_space(35.0)
         .signature_lines(&["Ort, Datum".to_owned(), format!("Unterschrift für {}", f.operator.name)])
         .finish()
