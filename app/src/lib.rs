@@ -6,6 +6,7 @@ pub mod call;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod consent;
+pub mod contract;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod entities;

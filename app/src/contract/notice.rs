@@ -119,7 +119,11 @@ mod tests {
             ("2027-07-10T10:00:00Z", "2027-12-31T23:00:00Z"),
         ];
         for (received, deletion) in cases {
-            assert_eq!(termination(utc(received)).deletion_at, utc(deletion), "{received}");
+            assert_eq!(
+                termination(utc(received)).deletion_at,
+                utc(deletion),
+                "{received}"
+            );
         }
     }
 
@@ -132,7 +136,10 @@ mod tests {
             let days = (t.deletion_at - instant).num_days();
             assert!((90..=184).contains(&days), "{instant}: {days} days");
             assert!(t.deletion_at > instant);
-            assert_eq!(crate::time::berlin_date(t.deletion_at), t.last_day.succ_opt().unwrap());
+            assert_eq!(
+                crate::time::berlin_date(t.deletion_at),
+                t.last_day.succ_opt().unwrap()
+            );
             instant += chrono::Duration::hours(7);
         }
     }
