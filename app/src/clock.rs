@@ -49,6 +49,11 @@ impl ShiftedClock {
         let mut offset = self.0.lock().unwrap_or_else(|e| e.into_inner());
         *offset += by;
     }
+
+    /// Moves the clock to `when` (forward or back); it keeps running from there.
+    pub fn set(&self, when: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = when - Utc::now();
+    }
 }
 
 impl Clock for ShiftedClock {

@@ -45,7 +45,6 @@ use crate::practice::account_pages::{InvitationPage, SecurityPage, TeamPage};
 use crate::practice::pages::{
     ForgotPasswordPage, LinkInvalidPage, LoginPage, PracticeHomePage, RechnungsdatenPage,
     RegisterPage, RegisterSentPage, ResetPasswordPage, SecondFactorPage, StammdatenPage,
-    VertragPage,
 };
 use crate::site::{ImpressumPage, LandingPage, Layout, NotFoundPage, PrivacyPage, TermsPage};
 
@@ -105,7 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis") view=PracticeHomePage ssr=SsrMode::Async />
                     <Route path=path!("praxis/stammdaten") view=StammdatenPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/rechnungsdaten") view=RechnungsdatenPage ssr=SsrMode::Async />
-                    <Route path=path!("praxis/vertrag") view=VertragPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/vertrag") view=crate::contract::pages::VertragPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/vertrag/kuendigen") view=crate::contract::pages::CancelContractPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/vertrag/widerrufen") view=crate::contract::pages::RevokeCancellationPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/sicherheit") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termine") view=WeekPage ssr=SsrMode::Async />

@@ -58,6 +58,18 @@ pub async fn run_once(state: &AppState) {
     if let Err(e) = crate::calendar::service::send_due_reminders(state).await {
         tracing::warn!(error = %e, "reminders failed; next try in five minutes");
     }
+    if let Err(e) = crate::contract::jobs::send_reminders(state).await {
+        tracing::warn!(error = %e, "contract reminders failed; next try in five minutes");
+    }
+    match crate::contract::jobs::delete_due(state).await {
+        Ok(deleted) if deleted.practices > 0 => tracing::info!(
+            practices = deleted.practices,
+            rows = deleted.rows,
+            "practices deleted at the end of their contract"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "practice deletion failed; next try in five minutes"),
+    }
 }
 
 /// Runs [`run_once`] now and then every [`EVERY`]; errors are logged and retried next time.

@@ -9,6 +9,7 @@ mod m20261123_000004_create_availability;
 mod m20261123_000005_create_waiting_room;
 mod m20261123_000006_create_call_times;
 mod m20261201_000001_create_consent;
+mod m20261201_000002_contract_cancellation;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_waiting_room::Migration),
             Box::new(m20261123_000006_create_call_times::Migration),
             Box::new(m20261201_000001_create_consent::Migration),
+            Box::new(m20261201_000002_contract_cancellation::Migration),
         ]
     }
 }

@@ -63,6 +63,11 @@ fn main() {
         default_duration_minutes: 15,
         reminders_enabled: true,
         consent_paragraph: None,
+        cancelled_at: None,
+        contract_ends_on: None,
+        deletion_at: None,
+        reminder_month_sent_at: None,
+        reminder_week_sent_at: None,
         created_at: now,
         updated_at: now,
     };

@@ -61,3 +61,20 @@ email-appointment-rebook = Für einen neuen Termin wenden Sie sich bitte an die 
 email-appointment-reminder-subject = Erinnerung: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
 email-appointment-reminder-body = wir erinnern Sie an Ihre Videosprechstunde bei { $doctor } ({ $practice }) am { $date } um { $time } Uhr (etwa { $duration } Minuten).
 email-appointment-code-in-invitation = Ihren persönlichen Zugangscode finden Sie in der Einladungs-E-Mail.
+
+email-contract-cancelled-subject = Kündigung bestätigt: Daten werden nach dem { $date } gelöscht
+email-contract-cancelled-body = wir bestätigen die Kündigung des Vertrags von { $practice } mit Sprechzimmer. Der Vertrag endet mit Ablauf des { $date } (24:00 Uhr). Danach werden das Konto, alle Zugänge, Termine, Einwilligungen mit ihren Dokumenten und alle übrigen Daten der Praxis unwiderruflich gelöscht.
+
+    Bis dahin arbeiten Sie wie gewohnt weiter. Wir erinnern Sie einen Monat und eine Woche vorher daran. Bis zum { $date } können Sie die Kündigung unter „Vertrag“ widerrufen; dann läuft der Vertrag unverändert weiter.
+
+    Sichern Sie vorher, was Sie aufbewahren müssen, z. B. Einwilligungserklärungen für Ihre Patientenakten.
+email-contract-revoked-subject = Kündigung widerrufen: Ihr Vertrag läuft weiter
+email-contract-revoked-body = Sie haben die Kündigung des Vertrags von { $practice } widerrufen. Der Vertrag läuft unverändert weiter, es wird nichts gelöscht. Eine spätere Kündigung beginnt eine neue Kündigungsfrist.
+email-contract-reminder-month-subject = Erinnerung: Daten von { $practice } werden nach dem { $date } gelöscht
+email-contract-reminder-month-body = der Vertrag von { $practice } endet mit Ablauf des { $date }. Danach werden das Konto und alle Daten der Praxis unwiderruflich gelöscht. Sichern Sie bis dahin, was Sie aufbewahren müssen. Bis zum { $date } können Sie die Kündigung unter „Vertrag“ widerrufen.
+email-contract-reminder-week-subject = In einer Woche: Daten von { $practice } werden gelöscht
+email-contract-reminder-week-body = der Vertrag von { $practice } endet mit Ablauf des { $date }, also in einer Woche. Danach werden das Konto und alle Daten der Praxis unwiderruflich gelöscht. Sichern Sie jetzt, was Sie aufbewahren müssen. Bis zum { $date } können Sie die Kündigung unter „Vertrag“ widerrufen.
+email-contract-deleted-subject = Die Daten von { $practice } sind gelöscht
+email-contract-deleted-body = der Vertrag von { $practice } ist mit Ablauf des { $date } beendet. Wie angekündigt haben wir das Konto, alle Zugänge, Termine, Einwilligungen mit ihren Dokumenten und alle übrigen Daten der Praxis unwiderruflich gelöscht. Eine Anmeldung ist nicht mehr möglich.
+
+    Diese E-Mail ist die letzte, die Sie von uns zu dieser Praxis erhalten. Vielen Dank, dass Sie Sprechzimmer genutzt haben.

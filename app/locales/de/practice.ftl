@@ -104,7 +104,7 @@ rechnungsdaten-save = Rechnungsdaten speichern
 vertrag-title = Vertrag
 vertrag-plan = Tarif
 vertrag-start = Vertragsbeginn
-vertrag-text = Der Basis-Tarif ist kostenlos. Die Kündigung richten wir hier in Kürze ein.
+vertrag-text = Der Basis-Tarif ist kostenlos. Sie können den Vertrag mit einer Frist von drei Monaten zum Ende eines Kalendervierteljahres kündigen; danach werden alle Daten Ihrer Praxis gelöscht.
 plan-basis = Basis (kostenlos)
 
 idle-warning = Sie werden in 2 Minuten automatisch abgemeldet, weil Sie länger nichts getan haben.

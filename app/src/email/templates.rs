@@ -158,6 +158,12 @@ pub fn security_notice(to: &Recipient<'_>, kind: &str) -> NewEmail {
         .into_email(to)
 }
 
+/// About the contract (`kind`: cancelled, revoked, reminder-month, reminder-week, deleted),
+/// naming the contract's last day.
+pub fn contract(to: &Recipient<'_>, kind: &str, last_day: &str) -> NewEmail {
+    Letter::new(&format!("contract-{kind}"), to, &[("date", last_day)]).into_email(to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

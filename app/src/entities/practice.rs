@@ -30,6 +30,15 @@ pub struct Model {
     pub reminders_enabled: bool,
     /// The practice's own paragraph in the consent form (Einverständniserklärung).
     pub consent_paragraph: Option<String>,
+    /// When the owner cancelled the contract; `None` while it runs (also after a revocation).
+    pub cancelled_at: Option<DateTimeUtc>,
+    /// The contract's last day (Berlin date) after a cancellation.
+    pub contract_ends_on: Option<Date>,
+    /// When all the practice's data is deleted: the end of `contract_ends_on`, 24:00 Berlin.
+    pub deletion_at: Option<DateTimeUtc>,
+    /// The reminders one month and one week before the deletion, once each.
+    pub reminder_month_sent_at: Option<DateTimeUtc>,
+    pub reminder_week_sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -23,6 +23,8 @@ const DE_SERVER_SOURCES: &[&str] = &[
     include_str!("../../locales/de/email.ftl"),
     // The KV-Antrag page has no island: its texts are rendered on the server only.
     include_str!("../../locales/de/kv.ftl"),
+    // So have the contract pages and the notice banner of the practice area.
+    include_str!("../../locales/de/contract.ftl"),
 ];
 #[cfg(not(feature = "ssr"))]
 const DE_SERVER_SOURCES: &[&str] = &[];

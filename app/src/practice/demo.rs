@@ -49,6 +49,11 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service
         default_duration_minutes: Set(50),
         reminders_enabled: Set(true),
         consent_paragraph: Set(None),
+        cancelled_at: Set(None),
+        contract_ends_on: Set(None),
+        deletion_at: Set(None),
+        reminder_month_sent_at: Set(None),
+        reminder_week_sent_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

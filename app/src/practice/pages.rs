@@ -3,7 +3,7 @@
 //! work without JavaScript (see `crate::forms`).
 
 use super::fields::KvRegion;
-use super::server_fns::{load_rechnungsdaten, load_session_info, load_stammdaten, load_vertrag};
+use super::server_fns::{load_rechnungsdaten, load_session_info, load_stammdaten};
 use super::types::{Role, SessionInfo};
 use crate::error::AppError;
 use crate::forms::{
@@ -343,6 +343,12 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
                 <button type="submit" class="button">{t.t("logout-submit")}</button>
             </form>
         </nav>
+        {info.contract_ends_on.clone().map(|date| view! {
+            <p class="notice contract-banner" role="note">
+                {use_i18n().t_with("contract-banner", &[("date", &date)])}
+                {manager.then(|| view! { " " <A href="/praxis/vertrag">{use_i18n().t("contract-banner-link")}</A> })}
+            </p>
+        })}
         {info.role.holds_calls().then(|| view! { <crate::waiting_room::panel::WaitingPanel /> })}
         <super::idle::IdleWarning minutes=info.idle_minutes />
     }
@@ -498,34 +504,6 @@ pub fn RechnungsdatenPage() -> impl IntoView {
                         })
                     }
                 }
-            </Suspense>
-        </PracticeArea>
-    }
-}
-
-/// `/praxis/vertrag`: the current plan and its start (cancellation follows in its own issue).
-#[component]
-pub fn VertragPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| load_vertrag());
-    view! {
-        <PracticeArea>
-            <PageTitle key="vertrag-title" />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let t = use_i18n();
-                    match data.await {
-                        Ok(v) => view! {
-                            <dl class="facts">
-                                <dt>{t.t("vertrag-plan")}</dt>
-                                <dd>{t.t(&format!("plan-{}", v.plan))}</dd>
-                                <dt>{t.t("vertrag-start")}</dt>
-                                <dd>{v.started_on}</dd>
-                            </dl>
-                            <p>{t.t("vertrag-text")}</p>
-                        }.into_any(),
-                        Err(e) => view! { <LoadError error=e /> }.into_any(),
-                    }
-                })}
             </Suspense>
         </PracticeArea>
     }

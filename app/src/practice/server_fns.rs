@@ -1,9 +1,7 @@
 //! Server functions the practice pages load their data with; each one works only on the
 //! logged-in person's own practice.
 
-use super::types::{
-    Rechnungsdaten, SecondFactorView, SessionInfo, Stammdaten, TeamMember, Vertrag,
-};
+use super::types::{Rechnungsdaten, SecondFactorView, SessionInfo, Stammdaten, TeamMember};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -21,6 +19,7 @@ pub async fn load_session_info() -> Result<Option<SessionInfo>, AppError> {
                 .settings
                 .session
                 .inactivity_minutes,
+            contract_ends_on: me.practice.contract_ends_on.map(crate::time::german_date),
         })),
         Err(AppError::Unauthorized) => Ok(None),
         Err(e) => Err(e),
@@ -71,20 +70,6 @@ pub async fn load_rechnungsdaten() -> Result<Rechnungsdaten, AppError> {
             .as_deref()
             .and_then(|i| super::fields::Iban::parse(i).ok())
             .map(|i| i.masked()),
-    })
-}
-
-/// The practice's contract: plan and start date (owner only).
-#[server(endpoint = "praxis/vertrag", input = server_fn::codec::GetUrl)]
-pub async fn load_vertrag() -> Result<Vertrag, AppError> {
-    let me = crate::error::with_status(super::auth::require_manager().await)?;
-    Ok(Vertrag {
-        plan: me.practice.plan.clone(),
-        started_on: me
-            .practice
-            .contract_started_on
-            .map(crate::time::german_date)
-            .unwrap_or_default(),
     })
 }
 

@@ -382,6 +382,11 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         default_duration_minutes: Set(50),
         reminders_enabled: Set(true),
         consent_paragraph: Set(None),
+        cancelled_at: Set(None),
+        contract_ends_on: Set(None),
+        deletion_at: Set(None),
+        reminder_month_sent_at: Set(None),
+        reminder_week_sent_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -62,6 +62,8 @@ pub struct SessionInfo {
     pub totp_enabled: bool,
     /// Minutes of inactivity after which the session ends (for the warning).
     pub idle_minutes: i64,
+    /// The contract's last day (German date) once it is cancelled: a banner on every page.
+    pub contract_ends_on: Option<String>,
 }
 
 /// The Stammdaten form's current values.
@@ -91,14 +93,6 @@ pub struct Rechnungsdaten {
     pub billing_city: String,
     pub account_holder: String,
     pub iban_masked: Option<String>,
-}
-
-/// The contract page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Vertrag {
-    pub plan: String,
-    /// German date, e.g. "23.11.2026".
-    pub started_on: String,
 }
 
 /// One row of the team list.

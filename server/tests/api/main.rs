@@ -6,6 +6,7 @@ mod accounts;
 mod calendar;
 mod call_signalling;
 mod consent;
+mod contract;
 mod database;
 mod health;
 mod helpers;

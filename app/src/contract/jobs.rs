@@ -1,0 +1,261 @@
+//! The timed work of a cancelled contract: reminders one month and one week before the
+//! deletion, and the deletion itself when the notice period has ended.
+//!
+//! The deletion of one practice is a single database transaction: a crash (or a kill) midway
+//! rolls it back and the next run does it again from the start, and a practice that is gone is
+//! simply not found again, so running the job twice is harmless. The logs carry counts and ids,
+//! never names or contents.
+
+use super::service::letter;
+use crate::email::outbox::enqueue;
+use crate::entities::{
+    account_token, appointment, audit_entry, blocked_period, consent, consent_document,
+    email_outbox, login_throttle, opening_hours, practice, practice_key, practice_user,
+    recovery_code,
+};
+use crate::practice::throttle;
+use crate::state::AppState;
+use crate::time::german_date;
+use chrono::{DateTime, Duration, Months, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr,
+    EntityTrait, QueryFilter, Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// How many rows one deletion removed, per table (for the log and the tests).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Deleted {
+    pub practices: u64,
+    pub rows: u64,
+}
+
+/// Sends the reminders that are due: one month before the deletion, then one week before.
+/// Each goes out once; one that is late (the server was down) still goes out, but never the
+/// month reminder after the week reminder.
+pub async fn send_reminders(state: &AppState) -> Result<u64, DbErr> {
+    let now = state.clock.now();
+    let cancelled = practice::Entity::find()
+        .filter(practice::Column::DeletionAt.gt(now))
+        .all(&state.db)
+        .await?;
+    let mut sent = 0;
+    for p in cancelled {
+        let (Some(deletion_at), Some(last_day)) = (p.deletion_at, p.contract_ends_on) else {
+            continue;
+        };
+        let week_due = now >= deletion_at - Duration::days(7);
+        let month_due = now
+            >= deletion_at
+                .checked_sub_months(Months::new(1))
+                .unwrap_or(deletion_at);
+        let kind = if week_due && p.reminder_week_sent_at.is_none() {
+            "reminder-week"
+        } else if month_due && !week_due && p.reminder_month_sent_at.is_none() {
+            "reminder-month"
+        } else {
+            continue;
+        };
+        let owners = owners(&state.db, p.id).await?;
+        let txn = state.db.begin().await?;
+        for owner in &owners {
+            enqueue(&txn, now, letter(owner, &p, kind, &german_date(last_day))).await?;
+        }
+        let mut row: practice::ActiveModel = p.clone().into();
+        if kind == "reminder-week" {
+            row.reminder_week_sent_at = Set(Some(now));
+            if p.reminder_month_sent_at.is_none() {
+                row.reminder_month_sent_at = Set(Some(now));
+            }
+        } else {
+            row.reminder_month_sent_at = Set(Some(now));
+        }
+        row.update(&txn).await?;
+        txn.commit().await?;
+        sent += 1;
+        tracing::info!(practice_id = %p.id, kind, "contract reminder queued");
+    }
+    if sent > 0 {
+        state.outbox.wake();
+    }
+    Ok(sent)
+}
+
+async fn owners(
+    db: &impl ConnectionTrait,
+    practice_id: Uuid,
+) -> Result<Vec<practice_user::Model>, DbErr> {
+    practice_user::Entity::find()
+        .filter(practice_user::Column::PracticeId.eq(practice_id))
+        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner.as_str()))
+        .all(db)
+        .await
+}
+
+/// Deletes every practice whose notice period has ended by `now`.
+pub async fn delete_due(state: &AppState) -> Result<Deleted, DbErr> {
+    let now = state.clock.now();
+    let due: Vec<Uuid> = practice::Entity::find()
+        .filter(practice::Column::DeletionAt.lte(now))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let mut total = Deleted::default();
+    for id in due {
+        let rows = delete_practice(state, id, now).await?;
+        total.practices += 1;
+        total.rows += rows;
+        tracing::info!(practice_id = %id, rows, "practice deleted after the end of its contract");
+    }
+    if total.practices > 0 {
+        state.outbox.wake();
+    }
+    Ok(total)
+}
+
+/// Everything of one practice, in one transaction; then the final e-mail to its owners, which
+/// is the only row left that names it (an e-mail without practice, sent and purged like any
+/// other).
+async fn delete_practice(state: &AppState, id: Uuid, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let txn = state.db.begin().await?;
+    match delete_rows(&txn, id, now).await {
+        Ok(rows) => {
+            txn.commit().await?;
+            Ok(rows)
+        }
+        Err(e) => {
+            // Rolled back at once (not only when the connection is next used), so the next run
+            // starts from an untouched practice.
+            if let Err(rollback) = txn.rollback().await {
+                tracing::warn!(error = %rollback, "rollback of a failed deletion failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn delete_rows(
+    txn: &sea_orm::DatabaseTransaction,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    // Read inside the transaction: a revocation that came first wins.
+    let Some(p) = practice::Entity::find_by_id(id).one(txn).await? else {
+        return Ok(0);
+    };
+    if p.deletion_at.is_none_or(|at| at > now) {
+        return Ok(0);
+    }
+    let users = practice_user::Entity::find()
+        .filter(practice_user::Column::PracticeId.eq(id))
+        .all(txn)
+        .await?;
+    let user_ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let throttle_keys: Vec<String> = users
+        .iter()
+        .map(|u| throttle::account_key(&u.email_normalized))
+        .collect();
+
+    // Children before parents (appointments name their doctor without a cascade).
+    let mut rows = 0;
+    rows += consent_document::Entity::delete_many()
+        .filter(consent_document::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += consent::Entity::delete_many()
+        .filter(consent::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += audit_entry::Entity::delete_many()
+        .filter(audit_entry::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += practice_key::Entity::delete_many()
+        .filter(practice_key::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += appointment::Entity::delete_many()
+        .filter(appointment::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += opening_hours::Entity::delete_many()
+        .filter(opening_hours::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += blocked_period::Entity::delete_many()
+        .filter(blocked_period::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += email_outbox::Entity::delete_many()
+        .filter(email_outbox::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += account_token::Entity::delete_many()
+        .filter(account_token::Column::UserId.is_in(user_ids.clone()))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.is_in(user_ids.clone()))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::Key.is_in(throttle_keys))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += delete_sessions(txn, id).await?;
+    rows += practice_user::Entity::delete_many()
+        .filter(practice_user::Column::PracticeId.eq(id))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    rows += practice::Entity::delete_by_id(id)
+        .exec(txn)
+        .await?
+        .rows_affected;
+
+    let last_day = p.contract_ends_on.map(german_date).unwrap_or_default();
+    for owner in users
+        .iter()
+        .filter(|u| u.role == crate::practice::types::Role::Owner.as_str())
+    {
+        let mut mail = letter(owner, &p, "deleted", &last_day);
+        mail.practice_id = None;
+        enqueue(txn, now, mail).await?;
+    }
+    Ok(rows)
+}
+
+/// The sessions of the practice's members and patients: their stored data names the practice's
+/// id (see `practice::auth` and `patient::pass`).
+async fn delete_sessions(txn: &impl ConnectionTrait, practice_id: Uuid) -> Result<u64, DbErr> {
+    let needle = practice_id.to_string().into_bytes();
+    let backend = txn.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Sqlite => "DELETE FROM tower_sessions WHERE instr(data, ?) > 0",
+        DatabaseBackend::Postgres => {
+            "DELETE FROM tower_sessions.session WHERE position($1::bytea in data) > 0"
+        }
+        DatabaseBackend::MySql => return Ok(0),
+    };
+    let result = txn
+        .execute(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [needle.into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}

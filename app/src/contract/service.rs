@@ -1,0 +1,170 @@
+//! Cancelling and revoking the contract (owner only), and what the Vertrag page shows.
+
+use super::notice::{termination, Termination};
+use super::types::{ContractState, ContractView};
+use crate::email::outbox::{enqueue, NewEmail};
+use crate::email::templates::{self, Recipient};
+use crate::entities::{practice, practice_user};
+use crate::practice::auth::{display_name, CurrentUser};
+use crate::practice::service::AccountError;
+use crate::practice::throttle;
+use crate::state::AppState;
+use crate::time::german_date;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+
+/// The Vertrag page's data as of now.
+pub fn view(practice: &practice::Model, now: DateTime<Utc>) -> ContractView {
+    let state = match (practice.contract_ends_on, practice.cancelled_at) {
+        (Some(last_day), Some(cancelled_at)) => ContractState::Cancelled {
+            cancelled_on: german_date(crate::time::berlin_date(cancelled_at)),
+            last_day: german_date(last_day),
+        },
+        _ => ContractState::Running,
+    };
+    ContractView {
+        plan: practice.plan.clone(),
+        started_on: practice
+            .contract_started_on
+            .map(german_date)
+            .unwrap_or_default(),
+        state,
+        // What a cancellation now would mean (the dialog states it before anyone confirms).
+        would_end_on: german_date(termination(now).last_day),
+    }
+}
+
+fn owner_recipient<'a>(me: &'a CurrentUser, name: &'a str) -> Recipient<'a> {
+    Recipient {
+        email: &me.user.email,
+        name,
+        practice_id: Some(me.practice.id),
+        practice_name: &me.practice.name,
+    }
+}
+
+/// Cancels the contract after the owner's password is confirmed; the data is deleted at the end
+/// of the notice period. Wrong passwords count towards the login lockout.
+pub async fn cancel(
+    state: &AppState,
+    me: &CurrentUser,
+    password: &str,
+) -> Result<Termination, AccountError> {
+    const FORM: &str = "cancel";
+    if !me.role.manages_practice() {
+        return Err(crate::error::AppError::Forbidden.into());
+    }
+    let now = state.clock.now();
+    if me.practice.cancelled_at.is_some() {
+        return Err(AccountError::field(
+            FORM,
+            "password",
+            "contract-already-cancelled",
+        ));
+    }
+    let account_key = throttle::account_key(&me.user.email_normalized);
+    if throttle::locked_until(&state.db, &[&account_key], now)
+        .await?
+        .is_some()
+    {
+        return Err(AccountError::field(FORM, "password", "login-locked"));
+    }
+    let ok = state
+        .passwords
+        .verify(password, me.user.password_hash.as_deref())
+        .await?;
+    if !ok {
+        throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
+        tracing::warn!(user_id = %me.user.id, "contract cancellation: wrong password");
+        return Err(AccountError::field(
+            FORM,
+            "password",
+            "security-password-wrong",
+        ));
+    }
+    let t = termination(now);
+    let txn = state.db.begin().await?;
+    let mut practice: practice::ActiveModel = me.practice.clone().into();
+    practice.cancelled_at = Set(Some(now));
+    practice.contract_ends_on = Set(Some(t.last_day));
+    practice.deletion_at = Set(Some(t.deletion_at));
+    practice.reminder_month_sent_at = Set(None);
+    practice.reminder_week_sent_at = Set(None);
+    practice.updated_at = Set(now);
+    practice.update(&txn).await?;
+    let name = display_name(&me.user);
+    let mail = templates::contract(
+        &owner_recipient(me, &name),
+        "cancelled",
+        &german_date(t.last_day),
+    );
+    enqueue(&txn, now, mail).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!(practice_id = %me.practice.id, last_day = %t.last_day, "contract cancelled");
+    Ok(t)
+}
+
+/// Takes a cancellation back while the notice period runs; the contract runs on as before.
+pub async fn revoke(state: &AppState, me: &CurrentUser) -> Result<(), AccountError> {
+    if !me.role.manages_practice() {
+        return Err(crate::error::AppError::Forbidden.into());
+    }
+    let now = state.clock.now();
+    let (Some(last_day), Some(deletion_at)) =
+        (me.practice.contract_ends_on, me.practice.deletion_at)
+    else {
+        return Err(AccountError::field(
+            "revoke",
+            "confirm",
+            "contract-not-cancelled",
+        ));
+    };
+    if now >= deletion_at {
+        return Err(AccountError::field(
+            "revoke",
+            "confirm",
+            "contract-not-cancelled",
+        ));
+    }
+    let txn = state.db.begin().await?;
+    let mut practice: practice::ActiveModel = me.practice.clone().into();
+    practice.cancelled_at = Set(None);
+    practice.contract_ends_on = Set(None);
+    practice.deletion_at = Set(None);
+    practice.reminder_month_sent_at = Set(None);
+    practice.reminder_week_sent_at = Set(None);
+    practice.updated_at = Set(now);
+    practice.update(&txn).await?;
+    let name = display_name(&me.user);
+    let mail = templates::contract(
+        &owner_recipient(me, &name),
+        "revoked",
+        &german_date(last_day),
+    );
+    enqueue(&txn, now, mail).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!(practice_id = %me.practice.id, "contract cancellation revoked");
+    Ok(())
+}
+
+/// The reminder or final e-mail `kind` for one person of a practice about its deletion.
+pub(super) fn letter(
+    user: &practice_user::Model,
+    practice: &practice::Model,
+    kind: &str,
+    last_day: &str,
+) -> NewEmail {
+    let name = display_name(user);
+    templates::contract(
+        &Recipient {
+            email: &user.email,
+            name: &name,
+            practice_id: Some(practice.id),
+            practice_name: &practice.name,
+        },
+        kind,
+        last_day,
+    )
+}
