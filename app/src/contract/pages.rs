@@ -8,6 +8,7 @@ use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, Success
 use crate::i18n::use_i18n;
 use crate::practice::pages::{has_flag, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Loads the contract and shows `body` with it.
@@ -88,6 +89,7 @@ pub fn CancelContractPage() -> impl IntoView {
     view! {
         <PracticeArea>
             <section class="card dialog" role="dialog" aria-modal="false" aria-labelledby="cancel-title">
+                <Title text=use_i18n().t("contract-cancel-title") />
                 <h1 id="cancel-title">{use_i18n().t("contract-cancel-title")}</h1>
                 {with_contract(move |c| cancel_body(c, feedback.get_value()))}
             </section>
@@ -126,6 +128,7 @@ pub fn RevokeCancellationPage() -> impl IntoView {
     view! {
         <PracticeArea>
             <section class="card dialog" role="dialog" aria-modal="false" aria-labelledby="revoke-title">
+                <Title text=use_i18n().t("contract-revoke-title") />
                 <h1 id="revoke-title">{use_i18n().t("contract-revoke-title")}</h1>
                 {with_contract(move |c| {
                     let t = use_i18n();
