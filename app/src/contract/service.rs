@@ -7,7 +7,6 @@ use crate::email::templates::{self, Recipient};
 use crate::entities::{practice, practice_user};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::service::AccountError;
-use crate::practice::throttle;
 use crate::state::AppState;
 use crate::time::german_date;
 use chrono::{DateTime, Utc};
@@ -62,45 +61,16 @@ pub async fn cancel(
             "contract-already-cancelled",
         ));
     }
-    let account_key = throttle::account_key(&me.user.email_normalized);
-    if throttle::locked_until(&state.db, &[&account_key], now)
-        .await?
-        .is_some()
-    {
-        return Err(AccountError::field(FORM, "password", "login-locked"));
-    }
-    let ok = state
-        .passwords
-        .verify(password, me.user.password_hash.as_deref())
-        .await?;
-    if !ok {
-        throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-        tracing::warn!(user_id = %me.user.id, "contract cancellation: wrong password");
-        return Err(AccountError::field(
-            FORM,
-            "password",
-            "security-password-wrong",
-        ));
-    }
+    crate::practice::second_factor::confirm_password(
+        state,
+        me,
+        password,
+        FORM,
+        "contract cancellation",
+    )
+    .await?;
     let t = termination(now);
-    let txn = state.db.begin().await?;
-    let mut practice: practice::ActiveModel = me.practice.clone().into();
-    practice.cancelled_at = Set(Some(now));
-    practice.contract_ends_on = Set(Some(t.last_day));
-    practice.deletion_at = Set(Some(t.deletion_at));
-    practice.reminder_month_sent_at = Set(None);
-    practice.reminder_week_sent_at = Set(None);
-    practice.updated_at = Set(now);
-    practice.update(&txn).await?;
-    let name = display_name(&me.user);
-    let mail = templates::contract(
-        &owner_recipient(me, &name),
-        "cancelled",
-        &german_date(t.last_day),
-    );
-    enqueue(&txn, now, mail).await?;
-    txn.commit().await?;
-    state.outbox.wake();
+    record(state, me, Some(t), "cancelled", t.last_day).await?;
     tracing::info!(practice_id = %me.practice.id, last_day = %t.last_day, "contract cancelled");
     Ok(t)
 }
@@ -127,25 +97,35 @@ pub async fn revoke(state: &AppState, me: &CurrentUser) -> Result<(), AccountErr
             "contract-not-cancelled",
         ));
     }
+    record(state, me, None, "revoked", last_day).await?;
+    tracing::info!(practice_id = %me.practice.id, "contract cancellation revoked");
+    Ok(())
+}
+
+/// Stores the cancellation (`Some`) or clears it (`None`, a revocation) and queues the owner's
+/// confirmation `kind` naming `last_day`, in one transaction; reminders start afresh.
+async fn record(
+    state: &AppState,
+    me: &CurrentUser,
+    termination: Option<Termination>,
+    kind: &str,
+    last_day: chrono::NaiveDate,
+) -> Result<(), AccountError> {
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     let mut practice: practice::ActiveModel = me.practice.clone().into();
-    practice.cancelled_at = Set(None);
-    practice.contract_ends_on = Set(None);
-    practice.deletion_at = Set(None);
+    practice.cancelled_at = Set(termination.map(|_| now));
+    practice.contract_ends_on = Set(termination.map(|t| t.last_day));
+    practice.deletion_at = Set(termination.map(|t| t.deletion_at));
     practice.reminder_month_sent_at = Set(None);
     practice.reminder_week_sent_at = Set(None);
     practice.updated_at = Set(now);
     practice.update(&txn).await?;
     let name = display_name(&me.user);
-    let mail = templates::contract(
-        &owner_recipient(me, &name),
-        "revoked",
-        &german_date(last_day),
-    );
+    let mail = templates::contract(&owner_recipient(me, &name), kind, &german_date(last_day));
     enqueue(&txn, now, mail).await?;
     txn.commit().await?;
     state.outbox.wake();
-    tracing::info!(practice_id = %me.practice.id, "contract cancellation revoked");
     Ok(())
 }
 

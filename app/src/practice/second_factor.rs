@@ -178,12 +178,15 @@ async fn replace_recovery_codes(
     Ok(())
 }
 
-/// Switches the second factor off after the password is confirmed (a session left open on a
-/// shared computer must not be enough). Wrong passwords count towards the login lockout.
-pub async fn disable(
+/// Asks for the password again before a grave step (a session left open on a shared computer
+/// must not be enough). A wrong password counts towards the login lockout and is answered on
+/// the `password` field of `form`; `action` names the step in the log.
+pub async fn confirm_password(
     state: &AppState,
     me: &CurrentUser,
     password: &str,
+    form: &str,
+    action: &'static str,
 ) -> Result<(), AccountError> {
     let now = state.clock.now();
     let account_key = throttle::account_key(&me.user.email_normalized);
@@ -191,7 +194,7 @@ pub async fn disable(
         .await?
         .is_some()
     {
-        return Err(AccountError::field("totp-off", "password", "login-locked"));
+        return Err(AccountError::field(form, "password", "login-locked"));
     }
     let ok = state
         .passwords
@@ -199,13 +202,25 @@ pub async fn disable(
         .await?;
     if !ok {
         throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-        tracing::warn!(user_id = %me.user.id, "second factor switch-off: wrong password");
+        tracing::warn!(user_id = %me.user.id, action, "wrong password");
         return Err(AccountError::field(
-            "totp-off",
+            form,
             "password",
             "security-password-wrong",
         ));
     }
+    Ok(())
+}
+
+/// Switches the second factor off after the password is confirmed (a session left open on a
+/// shared computer must not be enough). Wrong passwords count towards the login lockout.
+pub async fn disable(
+    state: &AppState,
+    me: &CurrentUser,
+    password: &str,
+) -> Result<(), AccountError> {
+    confirm_password(state, me, password, "totp-off", "second factor switch-off").await?;
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     practice_user::Entity::update_many()
         .col_expr(
