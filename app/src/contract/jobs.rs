@@ -23,7 +23,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// How many rows one deletion removed, per table (for the log and the tests).
+/// How many practices one run deleted, and how many rows in all (for the log).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Deleted {
     pub practices: u64,

@@ -3,10 +3,10 @@
 use super::notice::{termination, Termination};
 use super::types::{ContractState, ContractView};
 use crate::email::outbox::{enqueue, NewEmail};
-use crate::email::templates::{self, Recipient};
+use crate::email::templates;
 use crate::entities::{practice, practice_user};
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::service::AccountError;
+use crate::practice::service::{recipient, AccountError};
 use crate::state::AppState;
 use crate::time::german_date;
 use chrono::{DateTime, Utc};
@@ -30,15 +30,6 @@ pub fn view(practice: &practice::Model, now: DateTime<Utc>) -> ContractView {
         state,
         // What a cancellation now would mean (the dialog states it before anyone confirms).
         would_end_on: german_date(termination(now).last_day),
-    }
-}
-
-fn owner_recipient<'a>(me: &'a CurrentUser, name: &'a str) -> Recipient<'a> {
-    Recipient {
-        email: &me.user.email,
-        name,
-        practice_id: Some(me.practice.id),
-        practice_name: &me.practice.name,
     }
 }
 
@@ -121,8 +112,7 @@ async fn record(
     practice.reminder_week_sent_at = Set(None);
     practice.updated_at = Set(now);
     practice.update(&txn).await?;
-    let name = display_name(&me.user);
-    let mail = templates::contract(&owner_recipient(me, &name), kind, &german_date(last_day));
+    let mail = letter(&me.user, &me.practice, kind, &german_date(last_day));
     enqueue(&txn, now, mail).await?;
     txn.commit().await?;
     state.outbox.wake();
@@ -137,14 +127,5 @@ pub(super) fn letter(
     last_day: &str,
 ) -> NewEmail {
     let name = display_name(user);
-    templates::contract(
-        &Recipient {
-            email: &user.email,
-            name: &name,
-            practice_id: Some(practice.id),
-            practice_name: &practice.name,
-        },
-        kind,
-        last_day,
-    )
+    templates::contract(&recipient(user, &name, practice), kind, last_day)
 }

@@ -258,7 +258,7 @@ pub(super) fn check_password(
     }
 }
 
-pub(super) fn recipient<'a>(
+pub(crate) fn recipient<'a>(
     user: &'a practice_user::Model,
     name: &'a str,
     practice: &'a practice::Model,
