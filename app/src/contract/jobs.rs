@@ -159,72 +159,114 @@ async fn delete_rows(
         .collect();
 
     // Children before parents (appointments name their doctor without a cascade).
-    let mut rows = 0;
-    rows += consent_document::Entity::delete_many()
-        .filter(consent_document::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += consent::Entity::delete_many()
-        .filter(consent::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += audit_entry::Entity::delete_many()
-        .filter(audit_entry::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += practice_key::Entity::delete_many()
-        .filter(practice_key::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += appointment::Entity::delete_many()
-        .filter(appointment::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += opening_hours::Entity::delete_many()
-        .filter(opening_hours::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += blocked_period::Entity::delete_many()
-        .filter(blocked_period::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += email_outbox::Entity::delete_many()
-        .filter(email_outbox::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += account_token::Entity::delete_many()
-        .filter(account_token::Column::UserId.is_in(user_ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.is_in(user_ids.clone()))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += login_throttle::Entity::delete_many()
-        .filter(login_throttle::Column::Key.is_in(throttle_keys))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += delete_sessions(txn, id).await?;
-    rows += practice_user::Entity::delete_many()
-        .filter(practice_user::Column::PracticeId.eq(id))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    rows += practice::Entity::delete_by_id(id)
-        .exec(txn)
-        .await?
-        .rows_affected;
+    let mut tally = Tally {
+        practice_id: id,
+        rows: 0,
+    };
+    tally.add(
+        "consent_document",
+        consent_document::Entity::delete_many()
+            .filter(consent_document::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "consent",
+        consent::Entity::delete_many()
+            .filter(consent::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "audit_entry",
+        audit_entry::Entity::delete_many()
+            .filter(audit_entry::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "practice_key",
+        practice_key::Entity::delete_many()
+            .filter(practice_key::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "appointment",
+        appointment::Entity::delete_many()
+            .filter(appointment::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "opening_hours",
+        opening_hours::Entity::delete_many()
+            .filter(opening_hours::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "blocked_period",
+        blocked_period::Entity::delete_many()
+            .filter(blocked_period::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "email_outbox",
+        email_outbox::Entity::delete_many()
+            .filter(email_outbox::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "account_token",
+        account_token::Entity::delete_many()
+            .filter(account_token::Column::UserId.is_in(user_ids.clone()))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "recovery_code",
+        recovery_code::Entity::delete_many()
+            .filter(recovery_code::Column::UserId.is_in(user_ids.clone()))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "login_throttle",
+        login_throttle::Entity::delete_many()
+            .filter(login_throttle::Column::Key.is_in(throttle_keys))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add("sessions", delete_sessions(txn, id).await?);
+    tally.add(
+        "practice_user",
+        practice_user::Entity::delete_many()
+            .filter(practice_user::Column::PracticeId.eq(id))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "practice",
+        practice::Entity::delete_by_id(id)
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
 
     let last_day = p.contract_ends_on.map(german_date).unwrap_or_default();
     for owner in users
@@ -235,7 +277,20 @@ async fn delete_rows(
         mail.practice_id = None;
         enqueue(txn, now, mail).await?;
     }
-    Ok(rows)
+    Ok(tally.rows)
+}
+
+/// Counts the deleted rows and logs each table's count (debug; counts only, never contents).
+struct Tally {
+    practice_id: Uuid,
+    rows: u64,
+}
+
+impl Tally {
+    fn add(&mut self, table: &'static str, rows: u64) {
+        tracing::debug!(practice_id = %self.practice_id, table, rows, "rows deleted (not yet committed)");
+        self.rows += rows;
+    }
 }
 
 /// The sessions of the practice's members and patients: their stored data names the practice's

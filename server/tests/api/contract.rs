@@ -421,3 +421,271 @@ async fn only_the_owner_cancels_and_a_broken_off_deletion_is_completed_by_the_ne
     let again = app::contract::jobs::delete_due(&app.state).await.unwrap();
     assert_eq!(again.practices, 0);
 }
+
+/// The deletion job in the real server binary, killed (SIGKILL) while it is inside the
+/// deletion: a trigger holds it at the practice's people, after every other table of the
+/// practice has been deleted in the transaction. Nothing may be gone after the kill, and the
+/// next start of the binary completes the deletion.
+#[tokio::test]
+async fn a_deletion_killed_midway_is_rolled_back_and_completed_by_the_next_start() {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    book(&app, &app.client).await;
+    let b = app.practice_b("b@example.org").await;
+    book(&app, &b).await;
+    let a_id = practice_id(&app, "Praxis am Markt").await;
+    let b_id = practice_id(&app, "Praxis B").await;
+    fill_calendar_and_consent(&app, a_id).await;
+    let cancelled = app
+        .post_form(
+            "/praxis/vertrag/kuendigen",
+            &[("password", PASSWORD.into())],
+        )
+        .await;
+    assert_eq!(location(&cancelled), "/praxis/vertrag?gekuendigt");
+    mail_to(&app, "praxis@example.org", "Kündigung bestätigt", "").await;
+    // The child runs on the system clock: the notice period ends a second ago. Every queued
+    // e-mail is delivered first, so the child has nothing else to do.
+    let db = app.conn();
+    let mut ended: practice::ActiveModel = practice::Entity::find_by_id(a_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    ended.deletion_at = sea_orm::Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+    sea_orm::ActiveModelTrait::update(ended, db).await.unwrap();
+    wait_until_outbox_is_sent(&app).await;
+    // The child's routine clean-up runs before the deletion and commits on its own (used
+    // e-mail links go): done here first, so that what follows counts only the deletion.
+    app::maintenance::purge(db, chrono::Utc::now())
+        .await
+        .unwrap();
+    let before = rows_of(&app, a_id).await;
+    let b_before = rows_of(&app, b_id).await;
+    // (Keys, sealed documents and recovery codes need the browser, the used e-mail link is
+    // purged; the first test has them all.)
+    for (table, n) in &before {
+        assert!(
+            *n > 0
+                || [
+                    "practice_key",
+                    "consent_document",
+                    "recovery_code",
+                    "account_token"
+                ]
+                .contains(table),
+            "{table}: {before:?}"
+        );
+    }
+
+    let backend = db.get_database_backend();
+    let (create, drop): (&[&str], &[&str]) = match backend {
+        // No sleep in SQLite: a join of 2,000³ rows keeps it busy for minutes.
+        sea_orm::DatabaseBackend::Sqlite => (
+            &[
+                "CREATE TABLE hold (n INTEGER)",
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) \
+                 INSERT INTO hold SELECT x FROM c",
+                "CREATE TRIGGER hold BEFORE DELETE ON practice_user \
+                 BEGIN SELECT count(*) FROM hold a, hold b, hold c; END",
+            ],
+            &["DROP TRIGGER hold", "DROP TABLE hold"],
+        ),
+        // New connections check every 100 ms that their client still lives, so the server
+        // notices the kill during the sleep (not after ten minutes) and rolls back.
+        _ => (
+            &[
+                "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET \
+                 client_connection_check_interval = 100', current_database()); END $$",
+                "CREATE FUNCTION hold() RETURNS trigger AS $$ \
+                 BEGIN PERFORM pg_sleep(600); RETURN OLD; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER hold BEFORE DELETE ON practice_user \
+                 FOR EACH ROW EXECUTE FUNCTION hold()",
+            ],
+            &["DROP TRIGGER hold ON practice_user", "DROP FUNCTION hold()"],
+        ),
+    };
+    for sql in create {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+
+    let mut child = ServerProcess::start(&app);
+    child
+        .wait_for_log(|line| {
+            line["fields"]["table"] == "sessions"
+                && line["fields"]["practice_id"] == a_id.to_string()
+        })
+        .await;
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        wait_for_sleeping_backends(&app, 1).await;
+    }
+    child.kill().await;
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        wait_for_sleeping_backends(&app, 0).await;
+    }
+    assert_eq!(rows_of(&app, a_id).await, before, "nothing of A is gone");
+    assert_eq!(rows_of(&app, b_id).await, b_before);
+
+    for sql in drop {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+    let mut child = ServerProcess::start(&app);
+    child
+        .wait_for_log(|line| {
+            line["fields"]["message"] == "practice deleted after the end of its contract"
+        })
+        .await;
+    mail_to(&app, "praxis@example.org", "sind gelöscht", "").await;
+    child.kill().await;
+    let after = rows_of(&app, a_id).await;
+    assert_eq!(total(&after), 0, "{after:?}");
+    assert_eq!(rows_of(&app, b_id).await, b_before);
+    let again = app::contract::jobs::delete_due(&app.state).await.unwrap();
+    assert_eq!(again, app::contract::jobs::Deleted::default());
+}
+
+/// Opening hours, a blocked day and a paper consent (with its audit entry) for practice `id`.
+async fn fill_calendar_and_consent(app: &TestApp, id: Uuid) {
+    for form in [
+        vec![
+            ("action", "hours".to_owned()),
+            ("day0", "08:00–12:00".into()),
+        ],
+        vec![
+            ("action", "block".to_owned()),
+            ("first_day", "2030-12-24".into()),
+            ("reason", "Urlaub".into()),
+        ],
+    ] {
+        let saved = app.post_form("/praxis/termine/einstellungen", &form).await;
+        assert_eq!(
+            location(&saved),
+            "/praxis/termine/einstellungen?gespeichert"
+        );
+    }
+    let appointment = appointment::Entity::find()
+        .filter(appointment::Column::PracticeId.eq(id))
+        .one(app.conn())
+        .await
+        .unwrap()
+        .expect("appointment")
+        .id;
+    let today = app::time::berlin_date(app.clock.now());
+    let saved = app
+        .post_form(
+            &format!("/praxis/termin/{appointment}/einwilligung"),
+            &[("received_on", today.to_string())],
+        )
+        .await;
+    assert_eq!(
+        location(&saved),
+        format!("/praxis/termin/{appointment}?einwilligung-erhalten")
+    );
+}
+
+async fn wait_until_outbox_is_sent(app: &TestApp) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while email_outbox::Entity::find()
+        .filter(email_outbox::Column::SentAt.is_null())
+        .count(app.conn())
+        .await
+        .unwrap()
+        > 0
+    {
+        assert!(std::time::Instant::now() < deadline, "outbox not sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until `n` PostgreSQL backends sleep in the trigger.
+async fn wait_for_sleeping_backends(app: &TestApp, n: i64) {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let sleeping: i64 = app
+            .conn()
+            .query_one(Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event = 'PgSleep'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "n")
+            .unwrap();
+        if sleeping == n {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{sleeping} backends sleep, expected {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The server binary as an operator runs it, on the test's database and SMTP server, with
+/// JSON logs (the contract job's at debug level) to read from.
+struct ServerProcess {
+    child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+impl ServerProcess {
+    fn start(app: &TestApp) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(crate::helpers::workspace_root())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", app.database_url())
+            .env("APP_ENVIRONMENT", "local")
+            .env("APP_DEMO__ENABLED", "false")
+            .env("APP_ICE__TURN_PORT", "0")
+            .env("APP_EMAIL__TRANSPORT", "smtp")
+            .env("APP_EMAIL__SMTP_HOST", "127.0.0.1")
+            .env("APP_EMAIL__SMTP_PORT", app.inbox.port().to_string())
+            .env("APP_EMAIL__SMTP_TLS", "none")
+            .env("APP_LOG__JSON", "true")
+            .env("RUST_LOG", "warn,app::contract::jobs=debug")
+            .env_remove("APP_CONFIG_DIR")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start server binary");
+        let stdout = child.stdout.take().expect("stdout");
+        Self {
+            child,
+            lines: tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout)),
+        }
+    }
+
+    /// Reads the log until a line matches (30 s at most).
+    async fn wait_for_log(&mut self, matches: impl Fn(&serde_json::Value) -> bool) {
+        let read = async {
+            let mut seen = Vec::new();
+            while let Some(line) = self.lines.next_line().await.unwrap() {
+                let value: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+                if matches(&value) {
+                    return;
+                }
+                seen.push(line);
+            }
+            panic!("server exited; log:\n{}", seen.join("\n"));
+        };
+        tokio::time::timeout(Duration::from_secs(30), read)
+            .await
+            .expect("log line within 30 s");
+    }
+
+    /// SIGKILL: no clean-up, no rollback by the process itself.
+    async fn kill(&mut self) {
+        self.child.kill().await.expect("kill");
+    }
+}

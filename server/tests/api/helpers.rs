@@ -194,6 +194,11 @@ impl TestApp {
         self.get(path).await.text().await.expect("body")
     }
 
+    /// The URL of the test's database (for a second process on it).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub fn conn(&self) -> &DatabaseConnection {
         &self.db.conn
     }
