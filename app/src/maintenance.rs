@@ -52,7 +52,13 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
 /// One round: clean up, then send due reminders.
 pub async fn run_once(state: &AppState) {
     match purge(&state.db, state.clock.now()).await {
-        Ok(purged) => tracing::debug!(?purged, "clean-up done"),
+        Ok(purged) if purged != Purged::default() => tracing::info!(
+            login_counters = purged.login_counters,
+            account_tokens = purged.account_tokens,
+            appointments = purged.appointments,
+            "clean-up deleted rows past their retention"
+        ),
+        Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "clean-up failed; next try in five minutes"),
     }
     if let Err(e) = crate::calendar::service::send_due_reminders(state).await {

@@ -14,36 +14,16 @@
 mod load;
 
 use app::call::types::{ClientMessage, Envelope, ServerMessage};
-use app::entities::{practice, practice_user};
+use app::entities::practice;
 use futures_util::{SinkExt, StreamExt};
-use load::{book, demo_doctor, demo_login, enter, percentile, rss_kib, socket, Error};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
+use load::{
+    book, copy_practice, demo_doctor, demo_login, enter, percentile, rss_kib, socket, Error,
+};
+use sea_orm::EntityTrait;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
-use uuid::Uuid;
-
-/// A copy of the demo practice and its doctor under new ids (the idle patients' practice).
-async fn second_practice(
-    db: &DatabaseConnection,
-    demo: &practice::Model,
-    doctor: &practice_user::Model,
-) -> Result<(Uuid, Uuid), Error> {
-    let practice_id = Uuid::now_v7();
-    let mut p = demo.clone().into_active_model().reset_all();
-    p.id = Set(practice_id);
-    p.name = Set("Lastpraxis".into());
-    p.insert(db).await?;
-    let doctor_id = Uuid::now_v7();
-    let mut d = doctor.clone().into_active_model().reset_all();
-    d.id = Set(doctor_id);
-    d.practice_id = Set(practice_id);
-    d.email = Set(format!("last-{doctor_id}@sprechzimmer.test"));
-    d.email_normalized = Set(format!("last-{doctor_id}@sprechzimmer.test"));
-    d.insert(db).await?;
-    Ok((practice_id, doctor_id))
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -61,7 +41,7 @@ async fn main() -> Result<(), Error> {
         .one(&db)
         .await?
         .ok_or("no demo practice")?;
-    let (other_practice, other_doctor) = second_practice(&db, &demo, &doctor).await?;
+    let (other_practice, other_doctor) = copy_practice(&db, &demo, &doctor, "Lastpraxis").await?;
     let mut booked = book(&db, demo.id, doctor.id, broadcast).await?;
     booked.extend(book(&db, other_practice, other_doctor, sockets - broadcast).await?);
     let codes: Vec<String> = booked.into_iter().map(|(_, code)| code).collect();

@@ -3,12 +3,11 @@
 //! `/proc`.
 
 use app::calendar::access_code::AccessCode;
-use app::entities::appointment;
-use app::entities::practice_user;
+use app::entities::{appointment, practice, practice_user};
 use chrono::{Duration as ChronoDuration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -45,7 +44,7 @@ pub fn cpu_time(pid: u32) -> Duration {
 
 /// `n` appointments of the practice starting a minute ago; their ids and access codes.
 pub async fn book(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     practice_id: Uuid,
     doctor_id: Uuid,
     n: usize,
@@ -156,4 +155,26 @@ pub async fn demo_doctor(
         .await?
         .ok_or("no demo practice")?;
     Ok((db, doctor))
+}
+
+/// A copy of the demo practice and its doctor under new ids, named `name`.
+pub async fn copy_practice(
+    db: &impl ConnectionTrait,
+    demo: &practice::Model,
+    doctor: &practice_user::Model,
+    name: &str,
+) -> Result<(Uuid, Uuid), Error> {
+    let practice_id = Uuid::now_v7();
+    let mut p = demo.clone().into_active_model().reset_all();
+    p.id = Set(practice_id);
+    p.name = Set(name.into());
+    p.insert(db).await?;
+    let doctor_id = Uuid::now_v7();
+    let mut d = doctor.clone().into_active_model().reset_all();
+    d.id = Set(doctor_id);
+    d.practice_id = Set(practice_id);
+    d.email = Set(format!("last-{doctor_id}@sprechzimmer.test"));
+    d.email_normalized = Set(format!("last-{doctor_id}@sprechzimmer.test"));
+    d.insert(db).await?;
+    Ok((practice_id, doctor_id))
 }
