@@ -217,3 +217,27 @@ pub fn CheckboxField(
 pub fn SuccessNotice(message: Option<String>) -> impl IntoView {
     message.map(|m| view! { <p class="notice success" role="status">{m}</p> })
 }
+
+/// Text for the children of a `<textarea>`, escaped by hand: Leptos 0.8 (tachys 0.2) treats
+/// `textarea` like `script` and writes its children unescaped, so a typed `</textarea>` would
+/// end the element and the rest would be read as markup. Browsers decode the entities inside a
+/// textarea, so the field shows exactly what was typed. Only for server-rendered pages (not
+/// inside an island, where the browser would show the entities).
+pub fn textarea_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod textarea_tests {
+    use super::textarea_text;
+
+    #[test]
+    fn textarea_text_cannot_end_the_element() {
+        assert_eq!(
+            textarea_text("a < b & </textarea><b>x</b>"),
+            "a &lt; b &amp; &lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"
+        );
+    }
+}

@@ -21,6 +21,7 @@ pub mod patient;
 pub mod pdf;
 pub mod policy;
 pub mod practice;
+pub mod public_page;
 #[cfg(feature = "ssr")]
 pub mod settings;
 pub mod site;
@@ -117,6 +118,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/einwilligung/:id") view=crate::consent::pages::ConsentPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/protokoll") view=crate::consent::pages::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/kv-antrag") view=crate::kv_forms::pages::KvApplicationPage ssr=SsrMode::Async />
+                    <Route path=path!("praxis/praxisseite") view=crate::public_page::pages::PracticePageSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("praxen/:kurzname") view=crate::public_page::pages::PublicPracticePage ssr=SsrMode::Async />
                     <Route path=path!("praxis/gespraech/:id") view=crate::waiting_room::pages::CallPage ssr=SsrMode::Async />
                     <Route path=path!("einladung") view=InvitationPage />
                 </Routes>

@@ -12,3 +12,157 @@ pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
 
 /// Version of the terms of use and the AV-Vertrag a practice accepts at registration.
 pub const TERMS_VERSION: &str = "2026-11";
+
+/// Patients are asked to open the page this many minutes before the appointment, so the tech
+/// test can run in peace (the practice page and the patient guide say so).
+pub const ARRIVE_EARLY_MINUTES: u32 = 5;
+
+/// The upstream the KBV recommends for a video consultation, in kbit/s: the tech test warns
+/// below it, the practice page and the guide name it.
+pub const RECOMMENDED_UPSTREAM_KBITS: u32 = 2000;
+
+/// A browser the service is made and tested for, and the oldest major version the tech test
+/// accepts without a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Browser {
+    pub name: &'static str,
+    pub min_version: u32,
+}
+
+/// The browsers patients are told to use. Older versions than these lack parts of WebRTC the
+/// call relies on or no longer get security updates; the tech test warns about them (and
+/// still lets the feature check decide, so an unknown browser that can do it is not turned
+/// away).
+pub const SUPPORTED_BROWSERS: &[Browser] = &[
+    Browser {
+        name: "Chrome",
+        min_version: 109,
+    },
+    Browser {
+        name: "Firefox",
+        min_version: 115,
+    },
+    Browser {
+        name: "Edge",
+        min_version: 109,
+    },
+    Browser {
+        name: "Safari",
+        min_version: 15,
+    },
+];
+
+/// The supported browsers as German text: "Chrome, Firefox, Edge oder Safari".
+pub fn browser_names() -> String {
+    match SUPPORTED_BROWSERS.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.name.to_owned(),
+        Some((last, rest)) => format!(
+            "{} oder {}",
+            rest.iter().map(|b| b.name).collect::<Vec<_>>().join(", "),
+            last.name
+        ),
+    }
+}
+
+/// What the tech test makes of a browser's user agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrowserSupport {
+    /// One of [`SUPPORTED_BROWSERS`], recent enough.
+    Supported,
+    /// One of them, but older than its minimum.
+    Outdated {
+        name: &'static str,
+        min_version: u32,
+    },
+    /// Another browser: only the feature check decides.
+    Unknown,
+}
+
+/// Recognises the supported browsers and their major version from the user agent.
+pub fn browser_support(user_agent: &str) -> BrowserSupport {
+    let Some((name, version)) = identify(user_agent) else {
+        return BrowserSupport::Unknown;
+    };
+    match SUPPORTED_BROWSERS.iter().find(|b| b.name == name) {
+        Some(b) if version >= b.min_version => BrowserSupport::Supported,
+        Some(b) => BrowserSupport::Outdated {
+            name: b.name,
+            min_version: b.min_version,
+        },
+        None => BrowserSupport::Unknown,
+    }
+}
+
+/// Name and major version. The order matters: Edge and Opera also say "Chrome", Chrome also
+/// says "Safari"; on iPhones the apps say "CriOS", "FxiOS", "EdgiOS".
+fn identify(user_agent: &str) -> Option<(&'static str, u32)> {
+    let version_after = |marker: &str| -> Option<u32> {
+        let rest = user_agent.split(marker).nth(1)?;
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    if ["OPR/", "SamsungBrowser/", "YaBrowser/", "Vivaldi/"]
+        .iter()
+        .any(|m| user_agent.contains(m))
+    {
+        return None;
+    }
+    for (marker, name) in [
+        ("Edg/", "Edge"),
+        ("EdgA/", "Edge"),
+        ("EdgiOS/", "Edge"),
+        ("CriOS/", "Chrome"),
+        ("FxiOS/", "Firefox"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+    ] {
+        if let Some(version) = version_after(marker) {
+            return Some((name, version));
+        }
+    }
+    if user_agent.contains("Safari/") {
+        return version_after("Version/").map(|v| ("Safari", v));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_names_read_as_german_text() {
+        assert_eq!(browser_names(), "Chrome, Firefox, Edge oder Safari");
+    }
+
+    #[test]
+    fn real_user_agents_are_recognised() {
+        use BrowserSupport::*;
+        for (agent, expected) in [
+            // Chromium on Debian (the journeys' browser).
+            ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", Supported),
+            // Firefox ESR 115 on Debian, and an old Firefox.
+            ("Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0", Supported),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:102.0) Gecko/20100101 Firefox/102.0", Outdated { name: "Firefox", min_version: 115 }),
+            // Edge says Chrome too.
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/108.0.0.0 Safari/537.36 Edg/108.0.1462.54", Outdated { name: "Edge", min_version: 109 }),
+            // Safari on an iPhone, new and old.
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", Supported),
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 14_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.1.2 Mobile/15E148 Safari/604.1", Outdated { name: "Safari", min_version: 15 }),
+            // Chrome on an iPhone says Safari and CriOS.
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1", Supported),
+            // Chrome on Android.
+            ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/99.0.4844.88 Mobile Safari/537.36", Outdated { name: "Chrome", min_version: 109 }),
+            // Opera and Samsung Internet: the feature check decides.
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 OPR/106.0.0.0", Unknown),
+            ("Mozilla/5.0 (Linux; Android 13; SM-S901B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36", Unknown),
+            ("", Unknown),
+            ("curl/8.5.0", Unknown),
+        ] {
+            assert_eq!(browser_support(agent), expected, "{agent}");
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod m20261123_000005_create_waiting_room;
 mod m20261123_000006_create_call_times;
 mod m20261201_000001_create_consent;
 mod m20261201_000002_contract_cancellation;
+mod m20261201_000003_public_page;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_call_times::Migration),
             Box::new(m20261201_000001_create_consent::Migration),
             Box::new(m20261201_000002_contract_cancellation::Migration),
+            Box::new(m20261201_000003_public_page::Migration),
         ]
     }
 }

@@ -68,6 +68,10 @@ fn main() {
         deletion_at: None,
         reminder_month_sent_at: None,
         reminder_week_sent_at: None,
+        short_name: None,
+        public_page_enabled: false,
+        public_intro: None,
+        guide_in_invitation: true,
         created_at: now,
         updated_at: now,
     };

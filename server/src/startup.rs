@@ -186,6 +186,7 @@ impl Application {
             .merge(app::waiting_room::handlers::routes())
             .merge(app::consent::handlers::routes())
             .merge(app::kv_forms::handlers::routes())
+            .merge(app::public_page::handlers::routes())
             .leptos_routes_with_context(&state, routes, leptos_context.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

@@ -51,7 +51,11 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
     let date = german_long_date(a.starts_at);
     let time = german_time(a.starts_at);
     let duration = a.duration_minutes.to_string();
+    let browsers = crate::policy::browser_names();
+    let early = crate::policy::ARRIVE_EARLY_MINUTES.to_string();
     let args: Vec<(&str, &str)> = vec![
+        ("browsers", &browsers),
+        ("early", &early),
         ("doctor", mail.doctor_name),
         ("date", &date),
         ("time", &time),

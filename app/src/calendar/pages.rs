@@ -258,7 +258,7 @@ fn AppointmentFields(
             <label for="appointment-note">{t.t("calendar-note")} <span class="optional">{t.t("form-optional")}</span></label>
             <p class="hint" id="appointment-note-hint">{t.t("calendar-note-hint")}</p>
             {note_issue.map(|e| view! { <p class="field-error">{e}</p> })}
-            <textarea id="appointment-note" name="note" rows="3" maxlength="1000" aria-describedby="appointment-note-hint">{note}</textarea>
+            <textarea id="appointment-note" name="note" rows="3" maxlength="1000" aria-describedby="appointment-note-hint">{crate::forms::textarea_text(&note)}</textarea>
         </div>
         {outside.then(|| view! {
             <div class="field field-checkbox">

@@ -58,7 +58,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The consent form as a PDF download; never cached (it carries a patient's name).
-fn pdf_response(practice: &practice::Model, patient_name: Option<&str>) -> Response {
+pub(crate) fn pdf_response(practice: &practice::Model, patient_name: Option<&str>) -> Response {
     let address = vec![
         practice.street.clone(),
         format!("{} {}", practice.postcode, practice.city),

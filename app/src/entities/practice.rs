@@ -39,6 +39,15 @@ pub struct Model {
     /// The reminders one month and one week before the deletion, once each.
     pub reminder_month_sent_at: Option<DateTimeUtc>,
     pub reminder_week_sent_at: Option<DateTimeUtc>,
+    /// The public page's address `/praxen/<short_name>` (unique; `None` until chosen).
+    pub short_name: Option<String>,
+    /// Whether the public page is online (members see it as a preview when it is not).
+    pub public_page_enabled: bool,
+    /// The practice's own introduction on the public page (plain text, paragraphs).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub public_intro: Option<String>,
+    /// Whether invitation e-mails link the patient guide.
+    pub guide_in_invitation: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -25,6 +25,8 @@ const DE_SERVER_SOURCES: &[&str] = &[
     include_str!("../../locales/de/kv.ftl"),
     // So have the contract pages and the notice banner of the practice area.
     include_str!("../../locales/de/contract.ftl"),
+    // The public practice page and its settings have no island either.
+    include_str!("../../locales/de/public.ftl"),
 ];
 #[cfg(not(feature = "ssr"))]
 const DE_SERVER_SOURCES: &[&str] = &[];

@@ -7,8 +7,7 @@ use crate::call::types::{PatientPhase, ServerMessage};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
-/// The upstream the KBV recommends for a video consultation, in kbit/s.
-pub const RECOMMENDED_UPSTREAM_KBITS: u32 = 2000;
+pub use crate::policy::RECOMMENDED_UPSTREAM_KBITS;
 
 /// Where the patient is on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +108,8 @@ fn CheckItem(label: String, check: RwSignal<Check>) -> impl IntoView {
             })}</span>
             {move || check.with(|c| match c {
                 Check::Warning(_, advice) | Check::Failed(_, advice) => {
-                    Some(view! { <p class="check-advice">{use_i18n().t(advice)}</p> })
+                    let browsers = crate::policy::browser_names();
+                    Some(view! { <p class="check-advice">{use_i18n().t_with(advice, &[("browsers", &browsers)])}</p> })
                 }
                 _ => None,
             })}
@@ -523,7 +523,19 @@ mod browser {
             ));
             return None;
         }
-        c.browser.set(Check::Passed(t.t("tech-browser-ok")));
+        let agent = web_sys::window()
+            .and_then(|w| w.navigator().user_agent().ok())
+            .unwrap_or_default();
+        c.browser.set(match crate::policy::browser_support(&agent) {
+            crate::policy::BrowserSupport::Outdated { name, min_version } => Check::Warning(
+                t.t_with(
+                    "tech-browser-old",
+                    &[("browser", name), ("version", &min_version.to_string())],
+                ),
+                "tech-advice-browser",
+            ),
+            _ => Check::Passed(t.t("tech-browser-ok")),
+        });
         c.camera.set(Check::Running);
         c.microphone.set(Check::Running);
         let camera = w.devices.camera.get_untracked();
@@ -587,7 +599,13 @@ mod browser {
             (false, _) => Check::Warning(t.t("tech-network-unreachable"), "tech-advice-network"),
             (true, None) => Check::Warning(t.t("tech-network-unmeasured"), "tech-advice-network"),
             (true, Some(kbits)) if kbits < RECOMMENDED_UPSTREAM_KBITS => Check::Warning(
-                t.t_with("tech-network-slow", &[("kbits", &kbits.to_string())]),
+                t.t_with(
+                    "tech-network-slow",
+                    &[
+                        ("kbits", &kbits.to_string()),
+                        ("recommended", &RECOMMENDED_UPSTREAM_KBITS.to_string()),
+                    ],
+                ),
                 "tech-advice-network",
             ),
             (true, Some(kbits)) => {

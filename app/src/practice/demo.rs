@@ -10,6 +10,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub const DEMO_EMAIL: &str = "demo@sprechzimmer.test";
+/// The demo practice's public page: `/praxen/demo-praxis`.
+pub const DEMO_SHORT_NAME: &str = "demo-praxis";
 /// Public on purpose (README); the server refuses `demo.enabled` in production.
 pub const DEMO_PASSWORD: &str = "Sprechstunde-am-Bildschirm";
 
@@ -54,6 +56,11 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service
         deletion_at: Set(None),
         reminder_month_sent_at: Set(None),
         reminder_week_sent_at: Set(None),
+        // The demo shows the public page too: /praxen/demo-praxis.
+        short_name: Set(Some(DEMO_SHORT_NAME.to_owned())),
+        public_page_enabled: Set(true),
+        public_intro: Set(None),
+        guide_in_invitation: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -48,7 +48,7 @@ pub(crate) fn see_other(path: &str) -> Response {
 
 /// Turns a failed action into a page: field problems next to the fields (422), anything
 /// else as a general message with the typed values kept.
-async fn failure(
+pub(crate) async fn failure(
     state: &AppState,
     parts: Parts,
     form: &str,

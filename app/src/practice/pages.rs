@@ -331,6 +331,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
                 <li><A href="/praxis/termine">{t.t("calendar-title")}</A></li>
                 <li><A href="/praxis/einwilligungen">{t.t("consents-title")}</A></li>
                 <li><A href="/praxis/kv-antrag">{t.t("kv-title")}</A></li>
+                <li><A href="/praxis/praxisseite">{t.t("public-settings-title")}</A></li>
                 <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
                 {manager.then(|| view! {
                     <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>

@@ -387,6 +387,10 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         deletion_at: Set(None),
         reminder_month_sent_at: Set(None),
         reminder_week_sent_at: Set(None),
+        short_name: Set(None),
+        public_page_enabled: Set(false),
+        public_intro: Set(None),
+        guide_in_invitation: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     }

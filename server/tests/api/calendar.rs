@@ -112,7 +112,7 @@ async fn an_appointment_is_created_changed_and_cancelled_and_the_patient_is_told
     assert!(text.contains("Dr. med. Anna Beispiel") && text.contains("Praxis am Markt"));
     assert!(link_in(text, "/videosprechstunde").is_some(), "{text}");
     assert!(text.contains("Kamera, Mikrofon und Lautsprecher"));
-    assert!(text.contains("Chrome, Firefox, Safari oder Edge"));
+    assert!(text.contains("Chrome, Firefox, Edge oder Safari"));
     assert!(text.contains("5 Minuten vor dem Termin"));
     assert!(
         text.contains("0341 1234567"),

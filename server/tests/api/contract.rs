@@ -312,43 +312,9 @@ async fn only_the_owner_cancels_and_a_broken_off_deletion_is_completed_by_the_ne
     let a_id = practice_id(&app, "Praxis am Markt").await;
 
     // A doctor of the practice may not cancel or revoke.
-    let invited = app
-        .post_form(
-            "/praxis/team",
-            &[
-                ("action", "invite".to_owned()),
-                ("title", String::new()),
-                ("first_name", "Ben".into()),
-                ("last_name", "Arzt".into()),
-                ("email", "ben@example.org".into()),
-                ("role", "doctor".into()),
-            ],
-        )
+    let doctor = app
+        .invite_and_log_in("ben@example.org", "doctor", "Ein langes Passwort für Ben")
         .await;
-    assert_eq!(location(&invited), "/praxis/team?eingeladen");
-    let mail = mail_to(&app, "ben@example.org", "", "").await;
-    let link = crate::smtp::link_in(&mail.text, "/einladung").unwrap();
-    let token = link.split("token=").nth(1).unwrap().to_owned();
-    let doctor = app.new_browser();
-    doctor
-        .post(format!("{}/einladung", app.address))
-        .form(&[
-            ("token", token.as_str()),
-            ("password", "Ein langes Passwort für Ben"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let login = doctor
-        .post(format!("{}/anmelden", app.address))
-        .form(&[
-            ("email", "ben@example.org"),
-            ("password", "Ein langes Passwort für Ben"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&login), "/praxis");
     for path in ["/praxis/vertrag/kuendigen", "/praxis/vertrag/widerrufen"] {
         let response = doctor
             .post(format!("{}{path}", app.address))

@@ -349,6 +349,57 @@ impl TestApp {
         b
     }
 
+    /// Invites `email` into the logged-in owner's practice with `role`, accepts the invitation
+    /// with `password` in a new browser and logs it in there.
+    pub async fn invite_and_log_in(
+        &self,
+        email: &str,
+        role: &str,
+        password: &str,
+    ) -> reqwest::Client {
+        let before = self.inbox.messages().len();
+        let invited = self
+            .post_form(
+                "/praxis/team",
+                &[
+                    ("action", "invite".to_owned()),
+                    ("title", String::new()),
+                    ("first_name", "Ben".into()),
+                    ("last_name", "Kollege".into()),
+                    ("email", email.into()),
+                    ("role", role.into()),
+                ],
+            )
+            .await;
+        assert_eq!(location(&invited), "/praxis/team?eingeladen");
+        let mails = self
+            .inbox
+            .wait_for_messages(before + 1, Duration::from_secs(10))
+            .await;
+        let mail = mails
+            .iter()
+            .rev()
+            .find(|m| m.to == vec![email.to_owned()])
+            .expect("invitation");
+        let link = link_in(&mail.text, "/einladung").expect("invitation link");
+        let token = link.split("token=").nth(1).expect("token").to_owned();
+        let browser = self.new_browser();
+        browser
+            .post(format!("{}/einladung", self.address))
+            .form(&[("token", token.as_str()), ("password", password)])
+            .send()
+            .await
+            .expect("accept invitation");
+        let login = browser
+            .post(format!("{}/anmelden", self.address))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(location(&login), "/praxis");
+        browser
+    }
+
     /// Logs in with e-mail and password; returns the response (303 on success).
     pub async fn log_in(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_form(

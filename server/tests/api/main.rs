@@ -17,6 +17,7 @@ mod native_call;
 mod native_peer;
 mod pages;
 mod patient_entry;
+mod public_page;
 mod second_factor;
 mod security;
 mod sessions;

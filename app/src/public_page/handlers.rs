@@ -1,0 +1,83 @@
+//! The POST of the settings page, the QR code, and the consent form under the page's address.
+
+use super::service::{self, PageSettingsInput};
+use crate::error::AppError;
+use crate::practice::auth::{current_user, member_or_401};
+use crate::practice::handlers::{failure, see_other, user_and_form};
+use crate::state::AppState;
+use axum::{
+    extract::{Path, Request, State},
+    http::header,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use std::collections::BTreeMap;
+use tower_sessions::Session;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/praxis/praxisseite", post(save))
+        .route("/praxis/praxisseite/qr-code.svg", get(qr_code))
+        .route(
+            "/praxen/{short_name}/einverstaendniserklaerung.pdf",
+            get(consent_template),
+        )
+}
+
+async fn save(State(state): State<AppState>, session: Session, request: Request) -> Response {
+    let (me, parts, input) =
+        match user_and_form::<PageSettingsInput>(&state, &session, request).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
+    match service::save(&state, &me, &input).await {
+        Ok(()) => see_other("/praxis/praxisseite?gespeichert"),
+        Err(e) => failure(&state, parts, "public-page", BTreeMap::new(), e).await,
+    }
+}
+
+/// The page's address as a QR code, for the poster in the waiting room.
+async fn qr_code(State(state): State<AppState>, session: Session) -> Response {
+    let me = match member_or_401(&state, &session).await {
+        Ok(me) => me,
+        Err(r) => return r,
+    };
+    let Some(short_name) = me.practice.short_name.as_deref() else {
+        return AppError::NotFound.into_response();
+    };
+    match crate::practice::totp::qr_svg(&service::address(&state, short_name)) {
+        Ok(svg) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            svg,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "QR code of the practice page failed");
+            AppError::Internal.into_response()
+        }
+    }
+}
+
+/// The blank consent form, wherever the page itself may be seen.
+async fn consent_template(
+    State(state): State<AppState>,
+    Path(short_name): Path<String>,
+    session: Session,
+) -> Response {
+    let viewer = current_user(&session, &state.db, state.clock.now())
+        .await
+        .ok()
+        .flatten();
+    match service::find(&state, &short_name, viewer.as_ref()).await {
+        Ok(Some((practice, _))) => crate::consent::handlers::pdf_response(&practice, None),
+        Ok(None) => AppError::NotFound.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "loading a public practice page failed");
+            AppError::Internal.into_response()
+        }
+    }
+}

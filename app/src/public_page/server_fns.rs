@@ -1,0 +1,38 @@
+use super::types::{PageSettings, PublicPractice};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The public page of the practice with this short name; `NotFound` when there is none or it
+/// is switched off (then only the practice's own members see it, as a preview).
+#[server(endpoint = "praxen/seite", input = server_fn::codec::GetUrl)]
+pub async fn load_public_practice(short_name: String) -> Result<PublicPractice, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = match crate::practice::auth::request_session() {
+        Some(session) => {
+            crate::practice::auth::current_user(&session, &state.db, state.clock.now()).await?
+        }
+        None => None,
+    };
+    let found = super::service::find(&state, &short_name, viewer.as_ref())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "loading a public practice page failed");
+            AppError::Internal
+        });
+    match crate::error::with_status(found)? {
+        Some((_, page)) => Ok(page),
+        None => crate::error::with_status(Err(AppError::NotFound)),
+    }
+}
+
+/// The settings of the logged-in member's practice page.
+#[server(endpoint = "praxis/praxisseite/daten", input = server_fn::codec::GetUrl)]
+pub async fn load_page_settings() -> Result<PageSettings, AppError> {
+    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let state = crate::state::app_state()?;
+    let settings = super::service::settings(&state, &me).await.map_err(|e| {
+        tracing::error!(error = %e, "loading the practice page settings failed");
+        AppError::Internal
+    });
+    crate::error::with_status(settings)
+}

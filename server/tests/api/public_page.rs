@@ -1,0 +1,333 @@
+//! The practice's public page `/praxen/<short name>`: on and off, short names, the escaped
+//! introduction, the consent form under its address, and facts equal to what the service does.
+
+use crate::helpers::{location, pdf_text, spawn_app, TestApp, PASSWORD};
+use app::clock::Clock;
+use app::policy;
+
+const SETTINGS: &str = "/praxis/praxisseite";
+
+fn form(short_name: &str, enabled: bool, intro: &str) -> Vec<(&'static str, String)> {
+    let mut form = vec![
+        ("short_name", short_name.to_owned()),
+        ("intro", intro.to_owned()),
+        ("guide_in_invitation", "on".to_owned()),
+    ];
+    if enabled {
+        form.push(("enabled", "on".into()));
+    }
+    form
+}
+
+async fn save_as(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    form: &[(&str, String)],
+) -> reqwest::Response {
+    browser
+        .post(format!("{}{SETTINGS}", app.address))
+        .header("Accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Status and body of `path` for a visitor who is not logged in.
+async fn visit(app: &TestApp, path: &str) -> (u16, String) {
+    let response = app.get_as(&app.new_browser(), path).await;
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+
+    // No short name yet: the settings propose one from the practice's name.
+    let settings = app.html(SETTINGS).await;
+    assert!(
+        settings.contains(r#"value="praxis-am-markt""#),
+        "{settings}"
+    );
+    assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 404);
+
+    // Saved switched off: members see a preview, everybody else "not found".
+    let intro = "Willkommen in unserer Praxis!\n\n<script>alert(1)</script> & <b>fett</b>\n\n\
+                 </textarea><i id=\"injected\">";
+    let saved = app
+        .post_form(SETTINGS, &form("Praxis am Markt", false, intro))
+        .await;
+    assert_eq!(location(&saved), "/praxis/praxisseite?gespeichert");
+    let (status, body) = visit(&app, "/praxen/praxis-am-markt").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Diese Praxisseite gibt es nicht"), "{body}");
+    assert!(!body.contains("Marktplatz 3"));
+    let preview = app.get("/praxen/praxis-am-markt").await;
+    assert_eq!(preview.status(), 200);
+    assert!(preview.text().await.unwrap().contains("Vorschau"));
+    assert_eq!(
+        visit(
+            &app,
+            "/praxen/praxis-am-markt/einverstaendniserklaerung.pdf"
+        )
+        .await
+        .0,
+        404
+    );
+
+    // Switched on: public, with the practice, its doctor and the introduction as text.
+    let saved = app
+        .post_form(SETTINGS, &form("praxis-am-markt", true, intro))
+        .await;
+    assert_eq!(location(&saved), "/praxis/praxisseite?gespeichert");
+    let (status, page) = visit(&app, "/praxen/praxis-am-markt").await;
+    assert_eq!(status, 200);
+    for text in [
+        "<h1>Praxis am Markt</h1>",
+        "Marktplatz 3",
+        "04109 Leipzig",
+        "Dr. med. Anna Beispiel, Allgemeinmedizin",
+        "<p>Willkommen in unserer Praxis!</p>",
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fett&lt;/b&gt;",
+        r#"href="/videosprechstunde""#,
+        "Zur Videosprechstunde",
+        "Voraussetzungen",
+        "Datensicherheit",
+        "So läuft die Videosprechstunde ab",
+    ] {
+        assert!(page.contains(text), "{text} missing in {page}");
+    }
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(!page.contains("<b>fett"));
+    assert!(
+        !page.contains("Vorschau:"),
+        "no preview note for the public"
+    );
+
+    // The consent form under the page's address, for this practice.
+    let pdf = app
+        .get_as(
+            &app.new_browser(),
+            "/praxen/praxis-am-markt/einverstaendniserklaerung.pdf",
+        )
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    assert!(text.contains("Praxis am Markt"), "{text}");
+
+    // Only the exact address; unknown names look like switched-off ones.
+    let (status, missing) = visit(&app, "/praxen/gibt-es-nicht").await;
+    assert_eq!(status, 404);
+    assert!(missing.contains("Diese Praxisseite gibt es nicht"));
+    assert_eq!(visit(&app, "/praxen/Praxis-am-Markt").await.0, 404);
+    assert_eq!(visit(&app, "/praxen/..%2Fpraxis").await.0, 404);
+
+    // The settings show the address, the snippet and the QR code; the introduction stays
+    // inside its field.
+    let settings = app.html(SETTINGS).await;
+    assert!(!settings.contains(r#"<i id="injected">"#), "{settings}");
+    assert!(settings.contains("&lt;/textarea&gt;&lt;i id=\"injected\"&gt;</textarea>"));
+    assert!(settings.contains("/praxen/praxis-am-markt"));
+    assert!(
+        settings.contains(r#"<textarea id="public-snippet" readonly rows="4" aria-describedby="public-snippet-hint">&lt;a href="http://"#),
+        "snippet as text: {settings}"
+    );
+    let qr = app.get("/praxis/praxisseite/qr-code.svg").await;
+    assert_eq!(qr.status(), 200);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    let svg = qr.text().await.unwrap();
+    assert!(svg.starts_with("<svg") && !svg.contains("<script"));
+    let anonymous = app
+        .get_as(&app.new_browser(), "/praxis/praxisseite/qr-code.svg")
+        .await;
+    assert_eq!(location(&anonymous), "/anmelden");
+
+    // Off again: gone for the public.
+    app.post_form(SETTINGS, &form("praxis-am-markt", false, ""))
+        .await;
+    assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 404);
+}
+
+#[tokio::test]
+async fn short_names_are_checked_and_belong_to_one_practice() {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let saved = app
+        .post_form(SETTINGS, &form("praxis-am-markt", true, ""))
+        .await;
+    assert_eq!(location(&saved), "/praxis/praxisseite?gespeichert");
+    let b = app.practice_b("b@example.org").await;
+    for (typed, message) in [
+        ("Praxis am Markt", "schon vergeben"),
+        ("ab", "zu kurz"),
+        ("praxis", "reserviert"),
+        ("Praxis <script>", "nur Buchstaben"),
+        (&"a".repeat(41), "zu lang"),
+        ("", "Bitte geben Sie einen Kurznamen ein"),
+    ] {
+        let response = save_as(&app, &b, &form(typed, true, "")).await;
+        assert_eq!(response.status(), 422, "{typed}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains(message),
+            "{typed}: {message} missing in {body}"
+        );
+        // What was typed comes back.
+        if !typed.is_empty() && !typed.contains('<') {
+            assert!(body.contains(&format!(r#"value="{typed}""#)), "{typed}");
+        }
+    }
+    let long = "x".repeat(app::public_page::MAX_INTRO_CHARS + 1);
+    let response = save_as(&app, &b, &form("praxis-b", true, &long)).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("zu lang"));
+    // B gets its own name; A's page still shows A.
+    let response = save_as(&app, &b, &form("Praxis B Leipzig", true, "")).await;
+    assert_eq!(location(&response), "/praxis/praxisseite?gespeichert");
+    assert!(visit(&app, "/praxen/praxis-b-leipzig")
+        .await
+        .1
+        .contains("<h1>Praxis B</h1>"));
+    assert!(visit(&app, "/praxen/praxis-am-markt")
+        .await
+        .1
+        .contains("<h1>Praxis am Markt</h1>"));
+    // Without a short name the page can be off, not on.
+    let response = save_as(&app, &b, &form("", false, "")).await;
+    assert_eq!(location(&response), "/praxis/praxisseite?gespeichert");
+    assert_eq!(visit(&app, "/praxen/praxis-b-leipzig").await.0, 404);
+}
+
+#[tokio::test]
+async fn only_the_owner_changes_the_page() {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let team = app
+        .invite_and_log_in("team@example.org", "team", "Ein langes Passwort für Tina")
+        .await;
+    let response = save_as(&app, &team, &form("praxis-am-markt", true, "")).await;
+    assert_eq!(response.status(), 403);
+    let page = app.get_as(&team, SETTINGS).await.text().await.unwrap();
+    assert!(page.contains("Praxisseite") && !page.contains(r#"action="/praxis/praxisseite""#));
+}
+
+/// The page states the retention period, the opening of the code and the browsers; each is
+/// checked against what the service does with it.
+#[tokio::test]
+async fn the_facts_on_the_page_are_what_the_service_does() {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
+        .await;
+    let (_, page) = visit(&app, "/praxen/praxis-am-markt").await;
+
+    // Retention: the months on the page are the months after which the job deletes.
+    let months: u32 = page
+        .split("spätestens ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("retention in months on the page");
+    assert_eq!(months, policy::METADATA_RETENTION_MONTHS);
+    let date = app::time::berlin_date(app.clock.now() + chrono::Duration::days(7));
+    let booked = app
+        .post_form(
+            "/praxis/termine/neu",
+            &[
+                ("action", "create".to_owned()),
+                ("patient_name", "Erika Mustermann".into()),
+                ("patient_email", "erika@example.org".into()),
+                ("date", date.to_string()),
+                ("time", "10:00".into()),
+                ("duration", "50".into()),
+            ],
+        )
+        .await;
+    assert_eq!(booked.status(), 303);
+    let ends = app::entities::appointment::Entity::find()
+        .one(app.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .ends_at;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let after = |m: u32| ends.checked_add_months(chrono::Months::new(m)).unwrap();
+    let count = || async {
+        app::entities::appointment::Entity::find()
+            .count(app.conn())
+            .await
+            .unwrap()
+    };
+    app::maintenance::purge(app.conn(), after(months) - chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(count().await, 1, "kept until {months} months after the end");
+    app::maintenance::purge(app.conn(), after(months) + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(count().await, 0, "deleted {months} months after the end");
+
+    // The code opens as many minutes before as the page says.
+    let opens = app.state.settings.appointments.code_opens_minutes_before;
+    assert!(
+        page.contains(&format!("ab {opens} Minuten vorher")),
+        "{page}"
+    );
+    assert!(page.contains(&format!(
+        "etwa {} Minuten vor dem Termin",
+        policy::ARRIVE_EARLY_MINUTES
+    )));
+
+    // Browsers: the page names exactly the browsers the tech test accepts, and each is
+    // accepted at the version the policy names and warned about one version below.
+    let listed = policy::browser_names();
+    assert!(page.contains(&listed), "{listed} missing in {page}");
+    for browser in policy::SUPPORTED_BROWSERS {
+        assert!(listed.contains(browser.name));
+        let current = user_agent(browser.name, browser.min_version);
+        assert_eq!(
+            policy::browser_support(&current),
+            policy::BrowserSupport::Supported,
+            "{current}"
+        );
+        let old = user_agent(browser.name, browser.min_version - 1);
+        assert_eq!(
+            policy::browser_support(&old),
+            policy::BrowserSupport::Outdated {
+                name: browser.name,
+                min_version: browser.min_version
+            },
+            "{old}"
+        );
+    }
+}
+
+/// A real-looking user agent of `name` at major `version`; a browser added to the policy
+/// without one here fails the test.
+fn user_agent(name: &str, version: u32) -> String {
+    match name {
+        "Chrome" => format!(
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) \
+             Chrome/{version}.0.0.0 Mobile Safari/537.36"
+        ),
+        "Firefox" => {
+            format!("Mozilla/5.0 (X11; Linux x86_64; rv:{version}.0) Gecko/20100101 Firefox/{version}.0")
+        }
+        "Edge" => format!(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+             Chrome/{version}.0.0.0 Safari/537.36 Edg/{version}.0.0.0"
+        ),
+        "Safari" => format!(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 \
+             (KHTML, like Gecko) Version/{version}.0 Mobile/15E148 Safari/604.1"
+        ),
+        other => panic!("no sample user agent for {other}"),
+    }
+}
