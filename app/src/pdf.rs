@@ -118,6 +118,51 @@ enum Mark {
     },
     /// A thin horizontal line, as under a field or a signature.
     Rule { x1: f32, x2: f32, y: f32 },
+    /// A rectangle of a sketch: filled, outlined, or both.
+    Box {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        fill: Option<Rgb>,
+        stroke: Option<Rgb>,
+    },
+}
+
+/// One row of a small drawing of a screen beside a step (see [`Document::step`]): the real
+/// labels of our pages, drawn as simple shapes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sketch<'a> {
+    /// A line of text.
+    Text(&'a str),
+    /// A labelled input with its value.
+    Field(&'a str, &'a str),
+    /// A button.
+    Button(&'a str),
+    /// A check that passed ("Kamera … in Ordnung").
+    Check(&'a str),
+    /// A grey area standing for a video picture, with a caption.
+    Picture(&'a str),
+}
+
+const SKETCH_WIDTH: f32 = 56.0 * MM;
+const SKETCH_PADDING: f32 = 3.0 * MM;
+const SKETCH_FRAME: Rgb = [0.45, 0.45, 0.45];
+const SKETCH_FIELD: Rgb = [0.6, 0.6, 0.6];
+const SKETCH_PICTURE: Rgb = [0.85, 0.87, 0.9];
+const SKETCH_OK: Rgb = [0.1, 0.45, 0.2];
+const WHITE: Rgb = [1.0, 1.0, 1.0];
+const STEP_BADGE: f32 = 6.0 * MM;
+
+impl Sketch<'_> {
+    fn height(&self) -> f32 {
+        match self {
+            Sketch::Text(_) | Sketch::Check(_) => 5.0 * MM,
+            Sketch::Field(..) => 11.0 * MM,
+            Sketch::Button(_) => 9.0 * MM,
+            Sketch::Picture(_) => 16.0 * MM,
+        }
+    }
 }
 
 /// An A4 document being laid out top to bottom; [`Document::finish`] turns it into PDF bytes.
@@ -292,6 +337,177 @@ impl Document {
         }
         self.cursor = line_y - caption_gap - caption_rows * SMALL.leading;
         self.gap_after(PARAGRAPH_GAP)
+    }
+
+    /// A numbered step: a badge with the number and the title in bold, the text below it, and
+    /// a small sketch of the screen at this step beside it; kept together on one page.
+    pub fn step(
+        &mut self,
+        number: usize,
+        title: &str,
+        text: &str,
+        sketch: &[Sketch<'_>],
+    ) -> &mut Self {
+        let column = TEXT_WIDTH - SKETCH_WIDTH - COLUMN_GAP;
+        let title_x = LEFT + STEP_BADGE + 2.0 * MM;
+        let title_lines = wrap(
+            title,
+            BODY_BOLD.font,
+            BODY_BOLD.size,
+            LEFT + column - title_x,
+        );
+        let text_lines = wrap(text, BODY.font, BODY.size, column);
+        let text_height = (title_lines.len().max(1) as f32) * BODY_BOLD.leading
+            + 1.0 * MM
+            + text_lines.len() as f32 * BODY.leading;
+        let sketch_height = if sketch.is_empty() {
+            0.0
+        } else {
+            2.0 * SKETCH_PADDING + sketch.iter().map(Sketch::height).sum::<f32>()
+        };
+        self.make_room(text_height.max(sketch_height));
+        let top = self.cursor;
+
+        let badge_y = top - STEP_BADGE;
+        self.current_page().push(Mark::Box {
+            x: LEFT,
+            y: badge_y,
+            width: STEP_BADGE,
+            height: STEP_BADGE,
+            fill: Some(FIELD_INK),
+            stroke: None,
+        });
+        let label = number.to_string();
+        let label_width = BODY_BOLD.font.width(&label, BODY_BOLD.size);
+        self.ink_at(
+            LEFT + (STEP_BADGE - label_width) / 2.0,
+            badge_y + (STEP_BADGE - BODY_BOLD.size * 0.7) / 2.0,
+            BODY_BOLD,
+            WHITE,
+            label,
+        );
+        for line in title_lines {
+            let baseline = self.cursor - BODY_BOLD.size;
+            self.text_at(title_x, baseline, BODY_BOLD, line);
+            self.cursor -= BODY_BOLD.leading;
+        }
+        self.cursor -= 1.0 * MM;
+        for line in text_lines {
+            let baseline = self.cursor - BODY.size;
+            self.text_at(LEFT, baseline, BODY, line);
+            self.cursor -= BODY.leading;
+        }
+        let text_bottom = self.cursor;
+        if !sketch.is_empty() {
+            self.sketch(RIGHT - SKETCH_WIDTH, top, sketch_height, sketch);
+        }
+        self.cursor = text_bottom.min(top - sketch_height);
+        self.gap_after(4.0 * MM)
+    }
+
+    /// Draws `rows` in a frame `height` high whose top-left corner is (`x`, `top`).
+    fn sketch(&mut self, x: f32, top: f32, height: f32, rows: &[Sketch<'_>]) {
+        self.current_page().push(Mark::Box {
+            x,
+            y: top - height,
+            width: SKETCH_WIDTH,
+            height,
+            fill: None,
+            stroke: Some(SKETCH_FRAME),
+        });
+        let inner_x = x + SKETCH_PADDING;
+        let inner_width = SKETCH_WIDTH - 2.0 * SKETCH_PADDING;
+        let fit = |text: &str, style: Style| truncate_to_width(text, style, inner_width - 2.0 * MM);
+        let mut y = top - SKETCH_PADDING;
+        for row in rows {
+            let h = row.height();
+            match *row {
+                Sketch::Text(text) => {
+                    self.text_at(inner_x, y - SMALL.size - 1.0, SMALL, fit(text, SMALL));
+                }
+                Sketch::Check(text) => {
+                    let mark = 2.2 * MM;
+                    self.current_page().push(Mark::Box {
+                        x: inner_x,
+                        y: y - SMALL.size - 1.0,
+                        width: mark,
+                        height: mark,
+                        fill: Some(SKETCH_OK),
+                        stroke: None,
+                    });
+                    let text = format!("{text} – in Ordnung");
+                    let style = SMALL;
+                    let line = truncate_to_width(&text, style, inner_width - mark - 3.0 * MM);
+                    self.text_at(inner_x + mark + 1.5 * MM, y - SMALL.size - 1.0, style, line);
+                }
+                Sketch::Field(label, value) => {
+                    self.text_at(inner_x, y - SMALL.size, SMALL, fit(label, SMALL));
+                    let box_top = y - 4.5 * MM;
+                    let box_height = 5.5 * MM;
+                    self.current_page().push(Mark::Box {
+                        x: inner_x,
+                        y: box_top - box_height,
+                        width: inner_width,
+                        height: box_height,
+                        fill: Some(WHITE),
+                        stroke: Some(SKETCH_FIELD),
+                    });
+                    self.ink_at(
+                        inner_x + 1.5 * MM,
+                        box_top - box_height + 1.7 * MM,
+                        SMALL,
+                        FIELD_INK,
+                        fit(value, SMALL),
+                    );
+                }
+                Sketch::Button(label) => {
+                    let box_height = 6.5 * MM;
+                    let box_y = y - 1.0 * MM - box_height;
+                    self.current_page().push(Mark::Box {
+                        x: inner_x,
+                        y: box_y,
+                        width: inner_width,
+                        height: box_height,
+                        fill: Some(FIELD_INK),
+                        stroke: None,
+                    });
+                    let style = Style {
+                        font: Font::Bold,
+                        ..SMALL
+                    };
+                    let text = fit(label, style);
+                    let width = style.font.width(&text, style.size);
+                    self.ink_at(
+                        inner_x + (inner_width - width) / 2.0,
+                        box_y + 2.2 * MM,
+                        style,
+                        WHITE,
+                        text,
+                    );
+                }
+                Sketch::Picture(caption) => {
+                    let box_height = h - 2.0 * MM;
+                    let box_y = y - 1.0 * MM - box_height;
+                    self.current_page().push(Mark::Box {
+                        x: inner_x,
+                        y: box_y,
+                        width: inner_width,
+                        height: box_height,
+                        fill: Some(SKETCH_PICTURE),
+                        stroke: None,
+                    });
+                    let text = fit(caption, SMALL);
+                    let width = SMALL.font.width(&text, SMALL.size);
+                    self.text_at(
+                        inner_x + (inner_width - width) / 2.0,
+                        box_y + box_height / 2.0 - 1.0 * MM,
+                        SMALL,
+                        text,
+                    );
+                }
+            }
+            y -= h;
+        }
     }
 
     /// Vertical space of `mm` millimetres (negative values count as none).

@@ -54,6 +54,7 @@ email-appointment-code-unchanged = Ihr Zugangscode aus der ersten Einladung blei
 email-appointment-needs = Sie brauchen: ein Smartphone, Tablet oder einen Computer mit Kamera, Mikrofon und Lautsprecher und einen aktuellen Browser ({ $browsers }). Sie brauchen keine App und kein Konto. Bitte kommen Sie etwa { $early } Minuten vor dem Termin, damit die Technik in Ruhe geprüft werden kann.
 email-appointment-consent = Vor der ersten Videosprechstunde braucht Ihre Praxis Ihre unterschriebene Einverständniserklärung. Drucken Sie das Formular aus, unterschreiben Sie es und laden Sie ein Foto davon auf der Seite der Videosprechstunde hoch (nach Eingabe des Zugangscodes) – oder geben Sie es in der Praxis ab.
 email-appointment-consent-link = Einverständniserklärung (PDF)
+email-appointment-guide-link = Anleitung: So funktioniert Ihre Videosprechstunde (PDF)
 email-appointment-cancel-how = Wenn Sie den Termin nicht wahrnehmen können, sagen Sie ihn bitte bei der Praxis ab: { $phone }. Im Anhang finden Sie den Termin für Ihren Kalender.
 email-appointment-ics-summary = Videosprechstunde – { $doctor }, { $practice }
 email-appointment-ics-description = Videosprechstunde bei { $doctor }. Adresse: { $url } — Ihren Zugangscode finden Sie in der Einladungs-E-Mail. Absagen: { $phone }

@@ -37,6 +37,7 @@ public-step-leave = Zum Schluss beenden Sie das Gespräch und schließen die Sei
 public-documents-title = Unterlagen
 public-documents-text = Bitte drucken Sie die Einverständniserklärung aus, unterschreiben Sie sie und geben Sie sie uns vor dem ersten Termin – oder laden Sie sie nach dem Eintreten im Wartezimmer hoch.
 public-consent-download = Einverständniserklärung herunterladen (PDF)
+public-guide-download = Anleitung „So funktioniert Ihre Videosprechstunde“ herunterladen (PDF, zum Ausdrucken)
 
 public-settings-title = Praxisseite
 public-settings-intro = Ihre Praxisseite erklärt Ihren Patientinnen und Patienten, was sie für die Videosprechstunde brauchen, wie ihre Daten geschützt sind und wie der Termin abläuft. Die Angaben zu Technik und Datenschutz pflegen wir; Sie wählen die Adresse und können einen eigenen Einleitungstext ergänzen.

@@ -40,6 +40,8 @@ pub struct AppointmentMail<'a> {
     pub patient_url: &'a str,
     /// The practice's consent form (Einverständniserklärung) as PDF, without patient data.
     pub consent_url: &'a str,
+    /// The patient guide as PDF, when the practice sends it along.
+    pub guide_url: Option<&'a str>,
     /// Bare sending address, the organizer in the `.ics`.
     pub organizer_email: &'a str,
     pub stamp: DateTime<Utc>,
@@ -83,6 +85,9 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
             None => letter.paragraphs(&t("email-appointment-code-unchanged", &[])),
         };
         letter = letter.paragraphs(&t("email-appointment-needs", &args));
+        if let Some(url) = mail.guide_url {
+            letter = letter.link(t("email-appointment-guide-link", &[]), url);
+        }
         if mail.kind != MailKind::Reminder {
             letter = letter
                 .paragraphs(&t("email-appointment-consent", &[]))

@@ -287,6 +287,10 @@ async fn queue_mail(
         .await?
         .ok_or(AppError::Internal)?;
     let doctor_name = display_name(&doctor);
+    let base = state.settings.application.base_url.trim_end_matches('/');
+    let guide_url = practice
+        .guide_in_invitation
+        .then(|| format!("{base}/anleitung/{}.pdf", practice.id));
     let mail = emails::render(&AppointmentMail {
         kind,
         practice,
@@ -302,6 +306,7 @@ async fn queue_mail(
             state.settings.application.base_url.trim_end_matches('/'),
             practice.id
         ),
+        guide_url: guide_url.as_deref(),
         organizer_email: &state.settings.email.from_address(),
         stamp: state.clock.now(),
     });

@@ -9,7 +9,7 @@ fn texts(page: &[Mark]) -> Vec<&str> {
     page.iter()
         .filter_map(|mark| match mark {
             Mark::Text { text, .. } => Some(text.as_str()),
-            Mark::Rule { .. } | Mark::Field { .. } => None,
+            Mark::Rule { .. } | Mark::Field { .. } | Mark::Box { .. } => None,
         })
         .collect()
 }
@@ -98,7 +98,10 @@ fn long_content_breaks_pages_and_numbers_them() {
     for page in &doc.pages {
         for mark in page {
             let y = match mark {
-                Mark::Text { y, .. } | Mark::Rule { y, .. } | Mark::Field { y, .. } => *y,
+                Mark::Text { y, .. }
+                | Mark::Rule { y, .. }
+                | Mark::Field { y, .. }
+                | Mark::Box { y, .. } => *y,
             };
             assert!((BOTTOM..=TOP).contains(&y), "mark at y = {y}");
         }
@@ -148,7 +151,7 @@ fn signature_lines_stand_side_by_side_within_the_margins() {
         .iter()
         .filter_map(|mark| match mark {
             Mark::Rule { x1, x2, y } => Some((*x1, *x2, *y)),
-            Mark::Text { .. } | Mark::Field { .. } => None,
+            Mark::Text { .. } | Mark::Field { .. } | Mark::Box { .. } => None,
         })
         .collect();
     assert_eq!(rules.len(), 2);
@@ -204,4 +207,70 @@ fn download_names_follow_rfc_6266() {
     assert!(header.starts_with(
         "attachment; filename=\"a_b__c_d.pdf\"; filename*=UTF-8''a%22b%0D%0Ac%20d.pdf"
     ));
+}
+
+#[test]
+fn steps_keep_their_sketch_beside_them_inside_the_margins() {
+    let mut doc = Document::new("Probe");
+    for number in 1..=7 {
+        doc.step(
+            number,
+            "Name und Zugangscode eingeben",
+            LOREM,
+            &[
+                Sketch::Field("Ihr Name", "Erika Mustermann"),
+                Sketch::Button("Raum betreten"),
+                Sketch::Check("Kamera"),
+                Sketch::Picture("Bild Ihrer Praxis"),
+                Sketch::Text("Eine Zeile, die viel zu lang ist für die kleine Skizze am Rand"),
+            ],
+        );
+    }
+    assert!(doc.page_count() >= 2);
+    for page in &doc.pages {
+        let (mut badges, mut frames) = (0, 0);
+        for mark in page {
+            match mark {
+                Mark::Box {
+                    x,
+                    y,
+                    width,
+                    height,
+                    fill,
+                    stroke,
+                } => {
+                    assert!(*x >= LEFT - EPSILON && x + width <= RIGHT + EPSILON);
+                    assert!(*y >= BOTTOM - EPSILON && y + height <= TOP + EPSILON);
+                    if *stroke == Some(SKETCH_FRAME) {
+                        frames += 1;
+                    } else if *fill == Some(FIELD_INK) && *width == STEP_BADGE {
+                        badges += 1;
+                    }
+                }
+                Mark::Text { x, y, .. } => {
+                    assert!(*x >= LEFT - EPSILON && *x <= RIGHT);
+                    assert!(*y >= BOTTOM - EPSILON && *y <= TOP);
+                }
+                _ => {}
+            }
+        }
+        assert!(badges > 0);
+        assert_eq!(badges, frames, "each step has its sketch on its own page");
+    }
+    // The long line is cut to the sketch's width, with an ellipsis.
+    let cut = doc.pages[0]
+        .iter()
+        .filter_map(|mark| match mark {
+            Mark::Text {
+                text,
+                x,
+                size,
+                font,
+                ..
+            } if text.starts_with("Eine Zeile") => Some((text.clone(), *x, *size, *font)),
+            _ => None,
+        })
+        .next()
+        .expect("sketch text");
+    assert!(cut.1 + cut.3.width(&cut.0, cut.2) <= RIGHT + EPSILON);
 }

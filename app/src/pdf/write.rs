@@ -247,6 +247,30 @@ fn content_stream(marks: &[&Mark], subsets: &Subsets) -> Vec<u8> {
             Mark::Rule { x1, x2, y } => {
                 content.move_to(*x1, *y).line_to(*x2, *y).stroke();
             }
+            Mark::Box {
+                x,
+                y,
+                width,
+                height,
+                fill: box_fill,
+                stroke,
+            } => {
+                if let Some([r, g, b]) = box_fill {
+                    content
+                        .set_fill_rgb(*r, *g, *b)
+                        .rect(*x, *y, *width, *height)
+                        .fill_nonzero();
+                    let [r, g, b] = fill;
+                    content.set_fill_rgb(r, g, b);
+                }
+                if let Some([r, g, b]) = stroke {
+                    content
+                        .set_stroke_rgb(*r, *g, *b)
+                        .rect(*x, *y, *width, *height)
+                        .stroke()
+                        .set_stroke_rgb(0.0, 0.0, 0.0);
+                }
+            }
         }
     }
     content.finish().into_vec()

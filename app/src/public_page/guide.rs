@@ -19,6 +19,10 @@ pub struct GuidePractice {
 
 /// The guide as PDF bytes.
 pub fn render(practice: Option<&GuidePractice>, code_opens_minutes_before: i64) -> Vec<u8> {
+    document(practice, code_opens_minutes_before).finish()
+}
+
+fn document(practice: Option<&GuidePractice>, code_opens_minutes_before: i64) -> Document {
     let early = policy::ARRIVE_EARLY_MINUTES;
     let browsers = policy::browser_names();
     let months = policy::METADATA_RETENTION_MONTHS;
@@ -119,7 +123,6 @@ pub fn render(practice: Option<&GuidePractice>, code_opens_minutes_before: i64) 
         ],
     );
 
-    doc.page_break();
     doc.subheading("Wenn etwas nicht klappt");
     doc.bold_paragraph("Kamera oder Mikrofon sind blockiert");
     doc.bullets(&[
@@ -171,7 +174,7 @@ pub fn render(practice: Option<&GuidePractice>, code_opens_minutes_before: i64) 
         None => "Fragen? Rufen Sie Ihre Praxis an – am besten schon vor dem Termin.".to_owned(),
     };
     doc.bold_paragraph(&help);
-    doc.finish()
+    doc
 }
 
 #[cfg(test)]
@@ -186,10 +189,8 @@ mod tests {
             phone: "03581 123456".into(),
         };
         for p in [Some(&practice), None] {
-            let pdf = render(p, 30);
-            assert!(pdf.starts_with(b"%PDF-"));
-            let pages = pdf.windows(b"/Type /Page\n".len()).count();
-            assert!(pages > 0);
+            assert_eq!(document(p, 30).page_count(), 2);
+            assert!(render(p, 30).starts_with(b"%PDF-"));
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The POST of the settings page, the QR code, and the consent form under the page's address.
 
+use super::guide::{self, GuidePractice};
 use super::service::{self, PageSettingsInput};
+use crate::entities::practice;
 use crate::error::AppError;
 use crate::practice::auth::{current_user, member_or_401};
 use crate::practice::handlers::{failure, see_other, user_and_form};
@@ -12,8 +14,10 @@ use axum::{
     routing::{get, post},
     Router,
 };
+use sea_orm::EntityTrait;
 use std::collections::BTreeMap;
 use tower_sessions::Session;
+use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,6 +27,73 @@ pub fn routes() -> Router<AppState> {
             "/praxen/{short_name}/einverstaendniserklaerung.pdf",
             get(consent_template),
         )
+        .route("/praxen/{short_name}/anleitung.pdf", get(page_guide))
+        .route("/anleitung/{file}", get(invitation_guide))
+}
+
+fn guide_response(state: &AppState, practice: &practice::Model) -> Response {
+    let p = GuidePractice {
+        name: practice.name.clone(),
+        address: vec![
+            practice.street.clone(),
+            format!("{} {}", practice.postcode, practice.city),
+        ],
+        phone: practice.phone.clone(),
+    };
+    let bytes = guide::render(
+        Some(&p),
+        state.settings.appointments.code_opens_minutes_before,
+    );
+    crate::pdf::download(bytes, guide::FILE_NAME)
+}
+
+/// The guide for the patients of the practice whose page this is.
+async fn page_guide(
+    State(state): State<AppState>,
+    Path(short_name): Path<String>,
+    session: Session,
+) -> Response {
+    match visible_practice(&state, &short_name, &session).await {
+        Ok(practice) => guide_response(&state, &practice),
+        Err(r) => r,
+    }
+}
+
+/// The guide linked from invitation e-mails (`/anleitung/<practice id>.pdf`): like the consent
+/// form's link it works whether or not the practice's page is switched on, and carries no
+/// patient data.
+async fn invitation_guide(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(Ok(id)) = file.strip_suffix(".pdf").map(Uuid::parse_str) else {
+        return AppError::NotFound.into_response();
+    };
+    match practice::Entity::find_by_id(id).one(&state.db).await {
+        Ok(Some(practice)) => guide_response(&state, &practice),
+        Ok(None) => AppError::NotFound.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "loading the practice for a guide failed");
+            AppError::Internal.into_response()
+        }
+    }
+}
+
+/// The practice of a page the visitor may see, or the 404 to answer.
+async fn visible_practice(
+    state: &AppState,
+    short_name: &str,
+    session: &Session,
+) -> Result<practice::Model, Response> {
+    let viewer = current_user(session, &state.db, state.clock.now())
+        .await
+        .ok()
+        .flatten();
+    match service::find(state, short_name, viewer.as_ref()).await {
+        Ok(Some((practice, _))) => Ok(practice),
+        Ok(None) => Err(AppError::NotFound.into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, "loading a public practice page failed");
+            Err(AppError::Internal.into_response())
+        }
+    }
 }
 
 async fn save(State(state): State<AppState>, session: Session, request: Request) -> Response {
@@ -68,16 +139,8 @@ async fn consent_template(
     Path(short_name): Path<String>,
     session: Session,
 ) -> Response {
-    let viewer = current_user(&session, &state.db, state.clock.now())
-        .await
-        .ok()
-        .flatten();
-    match service::find(&state, &short_name, viewer.as_ref()).await {
-        Ok(Some((practice, _))) => crate::consent::handlers::pdf_response(&practice, None),
-        Ok(None) => AppError::NotFound.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "loading a public practice page failed");
-            AppError::Internal.into_response()
-        }
+    match visible_practice(&state, &short_name, &session).await {
+        Ok(practice) => crate::consent::handlers::pdf_response(&practice, None),
+        Err(r) => r,
     }
 }

@@ -3,6 +3,8 @@
 //! link snippet and a QR code for its website and waiting room.
 
 #[cfg(feature = "ssr")]
+pub mod guide;
+#[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod pages;
 pub mod server_fns;

@@ -61,6 +61,7 @@ fn PracticeInformation(practice: PublicPractice) -> impl IntoView {
     let opens = p.code_opens_minutes_before.to_string();
     let mbits = format!("{}", policy::RECOMMENDED_UPSTREAM_KBITS / 1000);
     let consent = format!("/praxen/{}/einverstaendniserklaerung.pdf", p.short_name);
+    let guide = format!("/praxen/{}/anleitung.pdf", p.short_name);
     let doctors = (!p.doctors.is_empty()).then(|| {
         let items = p
             .doctors
@@ -136,7 +137,10 @@ fn PracticeInformation(practice: PublicPractice) -> impl IntoView {
             <section aria-labelledby="public-documents">
                 <h2 id="public-documents">{t.t("public-documents-title")}</h2>
                 <p>{t.t("public-documents-text")}</p>
-                <p><a href=consent download>{t.t("public-consent-download")}</a></p>
+                <ul class="downloads">
+                    <li><a href=consent download>{t.t("public-consent-download")}</a></li>
+                    <li><a href=guide download>{t.t("public-guide-download")}</a></li>
+                </ul>
             </section>
         </article>
     }

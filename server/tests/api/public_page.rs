@@ -331,3 +331,97 @@ fn user_agent(name: &str, version: u32) -> String {
         other => panic!("no sample user agent for {other}"),
     }
 }
+
+/// Books an appointment for next week; the invitation e-mail to the patient.
+async fn invitation(app: &TestApp, patient: &str, time: &str) -> crate::smtp::ReceivedEmail {
+    let before = app.inbox.messages().len();
+    let date = app::time::berlin_date(app.clock.now() + chrono::Duration::days(7));
+    let booked = app
+        .post_form(
+            "/praxis/termine/neu",
+            &[
+                ("action", "create".to_owned()),
+                ("patient_name", "Erika Mustermann".into()),
+                ("patient_email", patient.into()),
+                ("date", date.to_string()),
+                ("time", time.into()),
+                ("duration", "50".into()),
+            ],
+        )
+        .await;
+    assert_eq!(booked.status(), 303);
+    let mails = app
+        .inbox
+        .wait_for_messages(before + 1, std::time::Duration::from_secs(10))
+        .await;
+    mails
+        .into_iter()
+        .rev()
+        .find(|m| m.to == vec![patient.to_owned()])
+        .expect("invitation")
+}
+
+#[tokio::test]
+async fn the_patient_guide_names_the_practice_and_invitations_link_it() {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
+        .await;
+
+    let response = app
+        .get_as(&app.new_browser(), "/praxen/praxis-am-markt/anleitung.pdf")
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = response.bytes().await.unwrap();
+    let pages = crate::helpers::pdf_page_count(&bytes);
+    assert!((1..=2).contains(&pages), "{pages} pages");
+    assert_eq!(crate::helpers::rendered_pages(&bytes), pages);
+    let text = pdf_text(&bytes)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "So funktioniert Ihre Videosprechstunde",
+        "Praxis am Markt",
+        "0341 1234567",
+        "Einladung öffnen",
+        "Name und Zugangscode eingeben",
+        "Raum betreten",
+        "Technik-Test",
+        "Im Wartezimmer warten",
+        "Sprechstunde beenden",
+        "Kamera oder Mikrofon sind blockiert",
+        "Sie hören nichts",
+        "Die Verbindung ist schlecht",
+        &policy::browser_names(),
+    ] {
+        assert!(text.contains(expected), "{expected} missing in {text}");
+    }
+
+    // The invitation links the practice's guide (a setting, on by default) ...
+    let mail = invitation(&app, "erika@example.org", "10:00").await;
+    let link = crate::smtp::link_in(&mail.text, "/anleitung/").expect("guide link");
+    let guide = app.new_browser().get(&link).send().await.unwrap();
+    assert_eq!(guide.status(), 200);
+    assert!(pdf_text(&guide.bytes().await.unwrap()).contains("Praxis am Markt"));
+    assert!(mail.text.contains(&policy::browser_names()));
+    // ... also when the page is off, and not when the practice switches it off.
+    let mut off = form("praxis-am-markt", false, "");
+    off.retain(|(k, _)| *k != "guide_in_invitation");
+    app.post_form(SETTINGS, &off).await;
+    let mail = invitation(&app, "max@example.org", "11:00").await;
+    assert_eq!(crate::smtp::link_in(&mail.text, "/anleitung/"), None);
+    assert_eq!(
+        visit(&app, "/praxen/praxis-am-markt/anleitung.pdf").await.0,
+        404
+    );
+    assert_eq!(visit(&app, "/anleitung/kein-uuid.pdf").await.0, 404);
+    assert_eq!(
+        visit(&app, &format!("/anleitung/{}.pdf", uuid::Uuid::new_v4()))
+            .await
+            .0,
+        404
+    );
+}
