@@ -24,10 +24,13 @@ start_server() {
 }
 start_server
 
-for path in / /datenschutz /health/ready; do
+# The public practice page and the patient guide are the demo practice's.
+for path in / /datenschutz /videosprechstunde /praxen/demo-praxis /praxen/demo-praxis/anleitung.pdf /health/ready; do
   echo "== GET $path (wrk -t2 -c16 -d10s)"
   wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
 done
+# `bash scripts/bench.sh pages` stops here.
+[ "${1:-}" != pages ] || exit 0
 
 # Logins: the demo owner logs in again and again; argon2id (m=19456 KiB, t=2, p=1) dominates.
 for connections in 2 16; do
