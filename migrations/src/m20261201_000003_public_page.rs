@@ -10,7 +10,7 @@ use crate::m20261123_000001_create_practice::Practice;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum PublicPage {
+enum Column {
     ShortName,
     PublicPageEnabled,
     PublicIntro,
@@ -21,14 +21,10 @@ const INDEX: &str = "idx_practice_short_name";
 
 fn columns() -> [ColumnDef; 4] {
     [
-        string_len_null(PublicPage::ShortName, 40),
-        boolean(PublicPage::PublicPageEnabled)
-            .default(false)
-            .to_owned(),
-        text_null(PublicPage::PublicIntro),
-        boolean(PublicPage::GuideInInvitation)
-            .default(true)
-            .to_owned(),
+        string_len_null(Column::ShortName, 40),
+        boolean(Column::PublicPageEnabled).default(false).to_owned(),
+        text_null(Column::PublicIntro),
+        boolean(Column::GuideInInvitation).default(true).to_owned(),
     ]
 }
 
@@ -52,7 +48,7 @@ impl MigrationTrait for Migration {
                 Index::create()
                     .name(INDEX)
                     .table(Practice::Table)
-                    .col(PublicPage::ShortName)
+                    .col(Column::ShortName)
                     .unique()
                     .to_owned(),
             )
@@ -64,10 +60,10 @@ impl MigrationTrait for Migration {
             .drop_index(Index::drop().name(INDEX).table(Practice::Table).to_owned())
             .await?;
         for column in [
-            PublicPage::ShortName,
-            PublicPage::PublicPageEnabled,
-            PublicPage::PublicIntro,
-            PublicPage::GuideInInvitation,
+            Column::ShortName,
+            Column::PublicPageEnabled,
+            Column::PublicIntro,
+            Column::GuideInInvitation,
         ] {
             manager
                 .alter_table(

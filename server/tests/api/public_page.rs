@@ -236,21 +236,7 @@ async fn the_facts_on_the_page_are_what_the_service_does() {
         .and_then(|n| n.parse().ok())
         .expect("retention in months on the page");
     assert_eq!(months, policy::METADATA_RETENTION_MONTHS);
-    let date = app::time::berlin_date(app.clock.now() + chrono::Duration::days(7));
-    let booked = app
-        .post_form(
-            "/praxis/termine/neu",
-            &[
-                ("action", "create".to_owned()),
-                ("patient_name", "Erika Mustermann".into()),
-                ("patient_email", "erika@example.org".into()),
-                ("date", date.to_string()),
-                ("time", "10:00".into()),
-                ("duration", "50".into()),
-            ],
-        )
-        .await;
-    assert_eq!(booked.status(), 303);
+    invitation(&app, "erika@example.org", "10:00").await;
     let ends = app::entities::appointment::Entity::find()
         .one(app.conn())
         .await
