@@ -224,6 +224,12 @@ pub fn SuccessNotice(message: Option<String>) -> impl IntoView {
 /// textarea, so the field shows exactly what was typed. Only for server-rendered pages (not
 /// inside an island, where the browser would show the entities).
 pub fn textarea_text(text: &str) -> String {
+    escape_raw_text(text)
+}
+
+/// `&`, `<` and `>` as entities, for the places Leptos writes text unescaped: the children
+/// of `<textarea>` and leptos_meta's `<title>`.
+pub fn escape_raw_text(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -81,8 +81,10 @@ pub fn App() -> impl IntoView {
     let t = use_i18n();
     view! {
         <Stylesheet id="leptos" href="/pkg/sprechzimmer.css" />
+        // leptos_meta writes the title unescaped: escaped here once for every page, since some
+        // titles carry data (a practice's name).
         <Title formatter=move |page: String| {
-            if page.is_empty() { t.t("brand") } else { format!("{page} – {}", t.t("brand")) }
+            crate::forms::escape_raw_text(&if page.is_empty() { t.t("brand") } else { format!("{page} – {}", t.t("brand")) })
         } />
         <Router>
             <Layout>

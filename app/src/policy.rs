@@ -95,7 +95,10 @@ pub fn browser_support(user_agent: &str) -> BrowserSupport {
 }
 
 /// Name and major version. The order matters: Edge and Opera also say "Chrome", Chrome also
-/// says "Safari"; on iPhones the apps say "CriOS", "FxiOS", "EdgiOS".
+/// says "Safari". Other browsers built on Chromium, in-app browsers (Android WebView, Facebook,
+/// Instagram) and the old EdgeHTML are left to the feature check. On iPhones and iPads every
+/// browser ("CriOS", "FxiOS", "EdgiOS") runs the system's Safari engine, so the system's
+/// version counts, as Safari's.
 fn identify(user_agent: &str) -> Option<(&'static str, u32)> {
     let version_after = |marker: &str| -> Option<u32> {
         let rest = user_agent.split(marker).nth(1)?;
@@ -104,18 +107,34 @@ fn identify(user_agent: &str) -> Option<(&'static str, u32)> {
             .parse()
             .ok()
     };
-    if ["OPR/", "SamsungBrowser/", "YaBrowser/", "Vivaldi/"]
+    if [
+        "OPR/",
+        "SamsungBrowser/",
+        "YaBrowser/",
+        "Vivaldi/",
+        "HuaweiBrowser/",
+        "MiuiBrowser/",
+        "UCBrowser/",
+        "; wv)",
+        "FBAN/",
+        "FBAV/",
+        "Instagram",
+        " Edge/",
+    ]
+    .iter()
+    .any(|m| user_agent.contains(m))
+    {
+        return None;
+    }
+    if ["CriOS/", "FxiOS/", "EdgiOS/"]
         .iter()
         .any(|m| user_agent.contains(m))
     {
-        return None;
+        return version_after(" OS ").map(|v| ("Safari", v));
     }
     for (marker, name) in [
         ("Edg/", "Edge"),
         ("EdgA/", "Edge"),
-        ("EdgiOS/", "Edge"),
-        ("CriOS/", "Chrome"),
-        ("FxiOS/", "Firefox"),
         ("Firefox/", "Firefox"),
         ("Chrome/", "Chrome"),
     ] {
@@ -152,7 +171,15 @@ mod tests {
             // Safari on an iPhone, new and old.
             ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", Supported),
             ("Mozilla/5.0 (iPhone; CPU iPhone OS 14_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.1.2 Mobile/15E148 Safari/604.1", Outdated { name: "Safari", min_version: 15 }),
-            // Chrome on an iPhone says Safari and CriOS.
+            // Chrome on an iPhone runs the system's Safari engine: the system's version counts.
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 14_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1", Outdated { name: "Safari", min_version: 15 }),
+            ("Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/120.0 Mobile/15E148 Safari/605.1.15", Supported),
+            // In-app browsers and the old Edge: the feature check decides.
+            ("Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230805.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36", Unknown),
+            ("Mozilla/5.0 (Linux; Android 12; SM-A525F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/98.0.4758.101 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/350.0.0.14.108;]", Unknown),
+            ("Mozilla/5.0 (Linux; Android 10; ELE-L29; HMSCore 6.11.0.302) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/99.0.4844.88 HuaweiBrowser/14.0.0.322 Mobile Safari/537.36", Unknown),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.102 Safari/537.36 Edge/18.19582", Unknown),
+            // Chrome on an iPhone, current system.
             ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1", Supported),
             // Chrome on Android.
             ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/99.0.4844.88 Mobile Safari/537.36", Outdated { name: "Chrome", min_version: 109 }),

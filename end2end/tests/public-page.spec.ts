@@ -84,7 +84,7 @@ test('Praxisseite: einrichten, öffentlich ohne JavaScript lesen, Unterlagen lad
   // Switched off, the page is gone for patients.
   await page.getByLabel('Praxisseite einschalten (öffentlich erreichbar)').uncheck();
   await page.getByRole('button', { name: 'Speichern' }).click();
-  await expect(page.getByRole('status')).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('Die Einstellungen der Praxisseite sind gespeichert.');
   const gone = await visitor.goto(new URL(address).pathname);
   expect(gone?.status()).toBe(404);
   await expect(visitor.getByRole('heading', { name: 'Diese Praxisseite gibt es nicht', level: 1 })).toBeVisible();

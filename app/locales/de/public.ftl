@@ -67,4 +67,4 @@ short-name-invalid = Der Kurzname darf nur Buchstaben, Ziffern, Leerzeichen und 
 short-name-reserved = Dieser Kurzname ist für den Dienst reserviert. Bitte wählen Sie einen anderen, z. B. mit Ihrem Ort.
 short-name-taken = Dieser Kurzname ist schon vergeben. Bitte wählen Sie einen anderen, z. B. mit Ihrem Ort.
 public-intro-too-long = Der Einleitungstext ist zu lang: höchstens 2000 Zeichen.
-public-intro-invalid = Der Einleitungstext enthält unzulässige Steuerzeichen.
+public-intro-invalid = Der Einleitungstext enthält unsichtbare oder Steuerzeichen, die nicht erlaubt sind. Bitte tippen Sie ihn neu, statt ihn einzufügen.

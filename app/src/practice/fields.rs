@@ -161,7 +161,7 @@ macro_rules! validated_string {
 // Text pasted from PDFs or mail programs may carry invisible characters. Control characters break
 // e-mail headers and CSV exports; bidi overrides make a name display differently from what is
 // stored (spoofing). Zero-width joiners stay allowed: emoji and some scripts need them.
-fn is_disallowed_char(c: char) -> bool {
+pub(crate) fn is_disallowed_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

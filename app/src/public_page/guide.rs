@@ -188,7 +188,12 @@ mod tests {
             address: vec!["Berliner Straße 12".into(), "02826 Görlitz".into()],
             phone: "03581 123456".into(),
         };
-        for p in [Some(&practice), None] {
+        let long = GuidePractice {
+            name: "Überörtliche Berufsausübungsgemeinschaft ".repeat(5),
+            address: vec!["Straße ".repeat(14), "02826 Görlitz".into()],
+            phone: "03581 123456".into(),
+        };
+        for p in [Some(&practice), None, Some(&long)] {
             assert_eq!(document(p, 30).page_count(), 2);
             assert!(render(p, 30).starts_with(b"%PDF-"));
         }

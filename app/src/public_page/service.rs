@@ -24,7 +24,8 @@ pub fn check_intro(text: &str) -> Result<Option<String>, &'static str> {
     }
     if text
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        // Control characters, invisible and direction-changing ones (as in every other field).
+        .any(|c| c != '\n' && c != '\t' && crate::practice::fields::is_disallowed_char(c))
     {
         return Err("public-intro-invalid");
     }
@@ -274,6 +275,11 @@ mod tests {
             Err("public-intro-too-long")
         );
         assert_eq!(check_intro("a\u{0}b"), Err("public-intro-invalid"));
+        assert_eq!(
+            check_intro("Name \u{202E}gnp.exe"),
+            Err("public-intro-invalid")
+        );
+        assert_eq!(check_intro("Zeile\n\tZeile").map(|t| t.is_some()), Ok(true));
     }
 
     #[test]

@@ -357,7 +357,6 @@ impl TestApp {
         role: &str,
         password: &str,
     ) -> reqwest::Client {
-        let before = self.inbox.messages().len();
         let invited = self
             .post_form(
                 "/praxis/team",
@@ -372,16 +371,24 @@ impl TestApp {
             )
             .await;
         assert_eq!(location(&invited), "/praxis/team?eingeladen");
-        let mails = self
-            .inbox
-            .wait_for_messages(before + 1, Duration::from_secs(10))
-            .await;
-        let mail = mails
-            .iter()
-            .rev()
-            .find(|m| m.to == vec![email.to_owned()])
-            .expect("invitation");
-        let link = link_in(&mail.text, "/einladung").expect("invitation link");
+        // Other mails (e.g. to patients) may arrive in between; wait for this one.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let link = loop {
+            if let Some(link) = self
+                .inbox
+                .messages()
+                .iter()
+                .filter(|m| m.to == vec![email.to_owned()])
+                .find_map(|m| link_in(&m.text, "/einladung"))
+            {
+                break link;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no invitation to {email}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
         let token = link.split("token=").nth(1).expect("token").to_owned();
         let browser = self.new_browser();
         browser

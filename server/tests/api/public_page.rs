@@ -78,6 +78,16 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
         404
     );
 
+    // A member of another practice is nobody here.
+    let b = app.practice_b("b@example.org").await;
+    for path in [
+        "/praxen/praxis-am-markt",
+        "/praxen/praxis-am-markt/einverstaendniserklaerung.pdf",
+        "/praxen/praxis-am-markt/anleitung.pdf",
+    ] {
+        assert_eq!(app.get_as(&b, path).await.status(), 404, "{path}");
+    }
+
     // Switched on: public, with the practice, its doctor and the introduction as text.
     let saved = app
         .post_form(SETTINGS, &form("praxis-am-markt", true, intro))
@@ -124,7 +134,6 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
     assert_eq!(status, 404);
     assert!(missing.contains("Diese Praxisseite gibt es nicht"));
     assert_eq!(visit(&app, "/praxen/Praxis-am-Markt").await.0, 404);
-    assert_eq!(visit(&app, "/praxen/..%2Fpraxis").await.0, 404);
 
     // The settings show the address, the snippet and the QR code; the introduction stays
     // inside its field.
@@ -214,7 +223,8 @@ async fn only_the_owner_changes_the_page() {
     let response = save_as(&app, &team, &form("praxis-am-markt", true, "")).await;
     assert_eq!(response.status(), 403);
     let page = app.get_as(&team, SETTINGS).await.text().await.unwrap();
-    assert!(page.contains("Praxisseite") && !page.contains(r#"action="/praxis/praxisseite""#));
+    assert!(page.contains("Die Seite ist ausgeschaltet"), "{page}");
+    assert!(!page.contains(r#"action="/praxis/praxisseite""#));
 }
 
 /// The page states the retention period, the opening of the code and the browsers; each is
@@ -393,7 +403,16 @@ async fn the_patient_guide_names_the_practice_and_invitations_link_it() {
     assert_eq!(guide.status(), 200);
     assert!(pdf_text(&guide.bytes().await.unwrap()).contains("Praxis am Markt"));
     assert!(mail.text.contains(&policy::browser_names()));
-    // ... also when the page is off, and not when the practice switches it off.
+    // ... also when the page is off ...
+    app.post_form(SETTINGS, &form("praxis-am-markt", false, ""))
+        .await;
+    let mail = invitation(&app, "lena@example.org", "12:00").await;
+    let link = crate::smtp::link_in(&mail.text, "/anleitung/").expect("guide link, page off");
+    assert_eq!(
+        app.new_browser().get(&link).send().await.unwrap().status(),
+        200
+    );
+    // ... and not when the practice switches the link off.
     let mut off = form("praxis-am-markt", false, "");
     off.retain(|(k, _)| *k != "guide_in_invitation");
     app.post_form(SETTINGS, &off).await;
@@ -410,4 +429,32 @@ async fn the_patient_guide_names_the_practice_and_invitations_link_it() {
             .0,
         404
     );
+}
+
+/// The practice's name is data: in the page's title too, where leptos_meta writes text as it
+/// is, it must stay text.
+#[tokio::test]
+async fn a_practice_name_with_markup_stays_text_in_the_title() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
+        .await;
+    let practice = app::entities::practice::Entity::find()
+        .one(app.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut renamed: app::entities::practice::ActiveModel = practice.into();
+    renamed.name = Set(r#"Praxis </title><meta http-equiv="refresh" content="0"> & Co"#.into());
+    renamed.update(app.conn()).await.unwrap();
+    let (status, page) = visit(&app, "/praxen/praxis-am-markt").await;
+    assert_eq!(status, 200);
+    assert!(!page.contains(r#"<meta http-equiv="refresh""#), "{page}");
+    assert!(
+        page.contains("<title>Videosprechstunde – Praxis &lt;/title&gt;&lt;meta"),
+        "{page}"
+    );
+    assert!(page.contains("&amp; Co – Sprechzimmer</title>"));
 }
