@@ -2,7 +2,7 @@
 //! lock any more, e-mail links that expired or were used, appointments — with the patient's
 //! name and e-mail — three months after they ended, see `policy`) and the 24-hour reminders.
 
-use crate::entities::{account_token, appointment};
+use crate::entities::{account_token, appointment, retired_short_name};
 use crate::policy::METADATA_RETENTION_MONTHS;
 use crate::practice::throttle;
 use crate::state::AppState;
@@ -19,6 +19,7 @@ pub struct Purged {
     pub login_counters: u64,
     pub account_tokens: u64,
     pub appointments: u64,
+    pub retired_short_names: u64,
 }
 
 /// Deletes stale login counters and expired or used e-mail links as of `now`.
@@ -42,10 +43,19 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
         .exec(db)
         .await?
         .rows_affected;
+    let retired_short_names = retired_short_name::Entity::delete_many()
+        .filter(
+            retired_short_name::Column::RetiredAt
+                .lte(crate::public_page::service::retired_since(now)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
     Ok(Purged {
         login_counters,
         account_tokens,
         appointments,
+        retired_short_names,
     })
 }
 
@@ -56,6 +66,7 @@ pub async fn run_once(state: &AppState) {
             login_counters = purged.login_counters,
             account_tokens = purged.account_tokens,
             appointments = purged.appointments,
+            retired_short_names = purged.retired_short_names,
             "clean-up deleted rows past their retention"
         ),
         Ok(_) => {}

@@ -13,6 +13,10 @@ pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
 /// Version of the terms of use and the AV-Vertrag a practice accepts at registration.
 pub const TERMS_VERSION: &str = "2026-11";
 
+/// A short name a practice gave up stays blocked for other practices this many days, so
+/// printed posters and links do not lead to someone else's page.
+pub const RETIRED_SHORT_NAME_DAYS: i64 = 365;
+
 /// Patients are asked to open the page this many minutes before the appointment, so the tech
 /// test can run in peace (the practice page and the patient guide say so).
 pub const ARRIVE_EARLY_MINUTES: u32 = 5;

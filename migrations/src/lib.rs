@@ -11,6 +11,7 @@ mod m20261123_000006_create_call_times;
 mod m20261201_000001_create_consent;
 mod m20261201_000002_contract_cancellation;
 mod m20261201_000003_public_page;
+mod m20261201_000004_retired_short_name;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_consent::Migration),
             Box::new(m20261201_000002_contract_cancellation::Migration),
             Box::new(m20261201_000003_public_page::Migration),
+            Box::new(m20261201_000004_retired_short_name::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use crate::email::outbox::enqueue;
 use crate::entities::{
     account_token, appointment, audit_entry, blocked_period, consent, consent_document,
     email_outbox, login_throttle, opening_hours, practice, practice_key, practice_user,
-    recovery_code,
+    recovery_code, retired_short_name,
 };
 use crate::practice::throttle;
 use crate::state::AppState;
@@ -247,6 +247,14 @@ async fn delete_rows(
         "login_throttle",
         login_throttle::Entity::delete_many()
             .filter(login_throttle::Column::Key.is_in(throttle_keys))
+            .exec(txn)
+            .await?
+            .rows_affected,
+    );
+    tally.add(
+        "retired_short_name",
+        retired_short_name::Entity::delete_many()
+            .filter(retired_short_name::Column::PracticeId.eq(id))
             .exec(txn)
             .await?
             .rows_affected,

@@ -14,3 +14,4 @@ pub mod practice;
 pub mod practice_key;
 pub mod practice_user;
 pub mod recovery_code;
+pub mod retired_short_name;

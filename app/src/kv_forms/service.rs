@@ -101,7 +101,7 @@ async fn physicians(
         .await?;
     Ok(members
         .into_iter()
-        .filter(|m| Role::parse(&m.role).is_some_and(|r| r != Role::Team))
+        .filter(|m| Role::parse(&m.role).is_some_and(Role::holds_calls))
         .collect())
 }
 

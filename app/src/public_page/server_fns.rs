@@ -19,10 +19,24 @@ pub async fn load_public_practice(short_name: String) -> Result<PublicPractice, 
             tracing::error!(error = %e, "loading a public practice page failed");
             AppError::Internal
         });
-    match crate::error::with_status(found)? {
-        Some((_, page)) => Ok(page),
-        None => crate::error::with_status(Err(AppError::NotFound)),
+    if let Some((_, page)) = crate::error::with_status(found)? {
+        return Ok(page);
     }
+    // A typed variant of a page this visitor may see ("/praxen/Praxis-am-Markt"): to its
+    // address. Anything else gets the same 404 as an unknown name.
+    if let Some(canonical) = super::short_name::ShortName::parse(&short_name)
+        .ok()
+        .filter(|name| name.as_str() != short_name)
+    {
+        let found = super::service::find(&state, canonical.as_str(), viewer.as_ref())
+            .await
+            .map_err(|_| AppError::Internal);
+        if let Some((_, page)) = crate::error::with_status(found)? {
+            leptos_axum::redirect(&format!("/praxen/{canonical}"));
+            return Ok(page);
+        }
+    }
+    crate::error::with_status(Err(AppError::NotFound))
 }
 
 /// The settings of the logged-in member's practice page.

@@ -3,12 +3,16 @@
 
 use super::short_name::ShortName;
 use super::types::{PageSettings, PublicPractice};
-use crate::entities::{practice, practice_user};
+use crate::entities::{practice, practice_user, retired_short_name};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::service::{AccountError, Checker};
 use crate::practice::types::Role;
 use crate::state::AppState;
-use sea_orm::{sea_query::Expr, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+};
 use std::collections::BTreeMap;
 
 use super::MAX_INTRO_CHARS;
@@ -38,6 +42,11 @@ pub fn intro_paragraphs(text: &str) -> Vec<String> {
         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// Names given up before this moment are free again.
+pub fn retired_since(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::days(crate::policy::RETIRED_SHORT_NAME_DAYS)
 }
 
 /// The page's address.
@@ -211,6 +220,7 @@ pub async fn save(
             None
         }
     };
+    let now = state.clock.now();
     if let Some(name) = &short_name {
         let taken = practice::Entity::find()
             .filter(practice::Column::ShortName.eq(name.as_str()))
@@ -218,28 +228,56 @@ pub async fn save(
             .one(&state.db)
             .await?
             .is_some();
+        let retired = retired_short_name::Entity::find_by_id(name.as_str())
+            .filter(retired_short_name::Column::PracticeId.ne(me.practice.id))
+            .filter(retired_short_name::Column::RetiredAt.gt(retired_since(now)))
+            .one(&state.db)
+            .await?
+            .is_some();
         if taken {
             c.key("short_name", "short-name-taken");
+        } else if retired {
+            c.key("short_name", "short-name-retired");
         }
     }
     c.finish()?;
+    let new_name = short_name.as_ref().map(ToString::to_string);
+    let txn = state.db.begin().await?;
+    // The old name is kept from others for a while; taking one's own back releases it.
+    if let Some(old) = me.practice.short_name.as_deref() {
+        if new_name.as_deref() != Some(old) {
+            retired_short_name::Entity::delete_by_id(old)
+                .exec(&txn)
+                .await?;
+            retired_short_name::ActiveModel {
+                short_name: Set(old.to_owned()),
+                practice_id: Set(me.practice.id),
+                retired_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    if let Some(name) = &new_name {
+        retired_short_name::Entity::delete_by_id(name.as_str())
+            .exec(&txn)
+            .await?;
+    }
     let updated = practice::Entity::update_many()
-        .col_expr(
-            practice::Column::ShortName,
-            Expr::value(short_name.as_ref().map(ToString::to_string)),
-        )
+        .col_expr(practice::Column::ShortName, Expr::value(new_name))
         .col_expr(practice::Column::PublicPageEnabled, Expr::value(enabled))
         .col_expr(practice::Column::PublicIntro, Expr::value(intro))
         .col_expr(
             practice::Column::GuideInInvitation,
             Expr::value(input.guide_in_invitation == "on"),
         )
-        .col_expr(practice::Column::UpdatedAt, Expr::value(state.clock.now()))
+        .col_expr(practice::Column::UpdatedAt, Expr::value(now))
         .filter(practice::Column::Id.eq(me.practice.id))
-        .exec(&state.db)
+        .exec(&txn)
         .await;
     match updated {
         Ok(_) => {
+            txn.commit().await?;
             tracing::info!(practice_id = %me.practice.id, enabled, "public page settings saved");
             Ok(())
         }

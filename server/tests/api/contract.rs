@@ -7,6 +7,7 @@ use app::contract::notice::termination;
 use app::entities::{
     account_token, appointment, audit_entry, blocked_period, consent, consent_document,
     email_outbox, opening_hours, practice, practice_key, practice_user, recovery_code,
+    retired_short_name,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement};
 use std::time::Duration;
@@ -112,6 +113,10 @@ async fn rows_of(app: &TestApp, id: Uuid) -> Vec<(&'static str, u64)> {
                 .count(db)
                 .await
                 .unwrap(),
+        ),
+        (
+            "retired_short_name",
+            count!(retired_short_name, PracticeId, id),
         ),
         ("sessions", sessions as u64),
     ]
@@ -512,8 +517,15 @@ async fn a_deletion_killed_midway_is_rolled_back_and_completed_by_the_next_start
     assert_eq!(again, app::contract::jobs::Deleted::default());
 }
 
-/// Opening hours, a blocked day and a paper consent (with its audit entry) for practice `id`.
+/// Opening hours, a blocked day, a paper consent (with its audit entry) and a given-up short
+/// name for practice `id`.
 async fn fill_calendar_and_consent(app: &TestApp, id: Uuid) {
+    for name in ["praxis-alt", "praxis-am-markt"] {
+        let saved = app
+            .post_form("/praxis/praxisseite", &[("short_name", name.to_owned())])
+            .await;
+        assert_eq!(location(&saved), "/praxis/praxisseite?gespeichert");
+    }
     for form in [
         vec![
             ("action", "hours".to_owned()),

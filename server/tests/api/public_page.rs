@@ -133,7 +133,16 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
     let (status, missing) = visit(&app, "/praxen/gibt-es-nicht").await;
     assert_eq!(status, 404);
     assert!(missing.contains("Diese Praxisseite gibt es nicht"));
-    assert_eq!(visit(&app, "/praxen/Praxis-am-Markt").await.0, 404);
+    // A typed variant leads to the page's address.
+    let variant = app
+        .new_browser()
+        .get(format!("{}/praxen/Praxis-am-Markt", app.address))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(variant.status(), 302);
+    assert_eq!(location(&variant), "/praxen/praxis-am-markt");
 
     // The settings show the address, the snippet and the QR code; the introduction stays
     // inside its field.
@@ -155,10 +164,18 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
         .await;
     assert_eq!(location(&anonymous), "/anmelden");
 
-    // Off again: gone for the public.
+    // Off again: gone for the public, also under a typed variant.
     app.post_form(SETTINGS, &form("praxis-am-markt", false, ""))
         .await;
     assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 404);
+    let variant = app
+        .new_browser()
+        .get(format!("{}/praxen/Praxis-am-Markt", app.address))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(variant.status(), 404);
 }
 
 #[tokio::test]
@@ -457,4 +474,53 @@ async fn a_practice_name_with_markup_stays_text_in_the_title() {
         "{page}"
     );
     assert!(page.contains("&amp; Co – Sprechzimmer</title>"));
+}
+
+/// A name a practice gives up stays its own for a year: printed posters and links must not
+/// lead to another practice.
+#[tokio::test]
+async fn a_given_up_short_name_is_blocked_for_others_for_a_year() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
+        .await;
+    let renamed = app
+        .post_form(SETTINGS, &form("praxis-leipzig", true, ""))
+        .await;
+    assert_eq!(location(&renamed), "/praxis/praxisseite?gespeichert");
+    assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 404);
+
+    let b = app.practice_b("b@example.org").await;
+    let response = save_as(&app, &b, &form("praxis-am-markt", true, "")).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("bis vor Kurzem"));
+
+    // The practice itself may take it back; then its other name is the blocked one.
+    let back = app
+        .post_form(SETTINGS, &form("praxis-am-markt", true, ""))
+        .await;
+    assert_eq!(location(&back), "/praxis/praxisseite?gespeichert");
+    assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 200);
+    let response = save_as(&app, &b, &form("praxis-leipzig", true, "")).await;
+    assert_eq!(response.status(), 422);
+
+    // A year later it is free, and the clean-up forgets it.
+    app.clock
+        .advance(chrono::Duration::days(policy::RETIRED_SHORT_NAME_DAYS + 1));
+    let purged = app::maintenance::purge(app.conn(), app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(purged.retired_short_names, 1);
+    assert_eq!(
+        app::entities::retired_short_name::Entity::find()
+            .count(app.conn())
+            .await
+            .unwrap(),
+        0
+    );
+    let b = app.browser_logged_in("b@example.org").await;
+    let response = save_as(&app, &b, &form("praxis-leipzig", true, "")).await;
+    assert_eq!(location(&response), "/praxis/praxisseite?gespeichert");
 }
