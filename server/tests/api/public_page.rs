@@ -33,6 +33,18 @@ async fn save_as(
         .unwrap()
 }
 
+/// "Praxis am Markt", its owner logged in, its page switched on at `/praxen/praxis-am-markt`.
+async fn practice_with_page() -> TestApp {
+    let app = spawn_app().await;
+    app.register_verified("praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let saved = app
+        .post_form(SETTINGS, &form("praxis-am-markt", true, ""))
+        .await;
+    assert_eq!(location(&saved), "/praxis/praxisseite?gespeichert");
+    app
+}
+
 /// Status and body of `path` for a visitor who is not logged in.
 async fn visit(app: &TestApp, path: &str) -> (u16, String) {
     let response = app.get_as(&app.new_browser(), path).await;
@@ -248,11 +260,7 @@ async fn only_the_owner_changes_the_page() {
 /// checked against what the service does with it.
 #[tokio::test]
 async fn the_facts_on_the_page_are_what_the_service_does() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
-    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
-        .await;
+    let app = practice_with_page().await;
     let (_, page) = visit(&app, "/praxen/praxis-am-markt").await;
 
     // Retention: the months on the page are the months after which the job deletes.
@@ -376,11 +384,7 @@ async fn invitation(app: &TestApp, patient: &str, time: &str) -> crate::smtp::Re
 
 #[tokio::test]
 async fn the_patient_guide_names_the_practice_and_invitations_link_it() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
-    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
-        .await;
+    let app = practice_with_page().await;
 
     let response = app
         .get_as(&app.new_browser(), "/praxen/praxis-am-markt/anleitung.pdf")
@@ -453,11 +457,7 @@ async fn the_patient_guide_names_the_practice_and_invitations_link_it() {
 #[tokio::test]
 async fn a_practice_name_with_markup_stays_text_in_the_title() {
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
-    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
-        .await;
+    let app = practice_with_page().await;
     let practice = app::entities::practice::Entity::find()
         .one(app.conn())
         .await
@@ -481,11 +481,7 @@ async fn a_practice_name_with_markup_stays_text_in_the_title() {
 #[tokio::test]
 async fn a_given_up_short_name_is_blocked_for_others_for_a_year() {
     use sea_orm::{EntityTrait, PaginatorTrait};
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
-    app.post_form(SETTINGS, &form("praxis-am-markt", true, ""))
-        .await;
+    let app = practice_with_page().await;
     let renamed = app
         .post_form(SETTINGS, &form("praxis-leipzig", true, ""))
         .await;
