@@ -369,14 +369,7 @@ impl Document {
         let top = self.cursor;
 
         let badge_y = top - STEP_BADGE;
-        self.current_page().push(Mark::Box {
-            x: LEFT,
-            y: badge_y,
-            width: STEP_BADGE,
-            height: STEP_BADGE,
-            fill: Some(FIELD_INK),
-            stroke: None,
-        });
+        self.rect(LEFT, badge_y, STEP_BADGE, STEP_BADGE, Some(FIELD_INK), None);
         let label = number.to_string();
         let label_width = BODY_BOLD.font.width(&label, BODY_BOLD.size);
         self.ink_at(
@@ -407,14 +400,14 @@ impl Document {
 
     /// Draws `rows` in a frame `height` high whose top-left corner is (`x`, `top`).
     fn sketch(&mut self, x: f32, top: f32, height: f32, rows: &[Sketch<'_>]) {
-        self.current_page().push(Mark::Box {
+        self.rect(
             x,
-            y: top - height,
-            width: SKETCH_WIDTH,
+            top - height,
+            SKETCH_WIDTH,
             height,
-            fill: None,
-            stroke: Some(SKETCH_FRAME),
-        });
+            None,
+            Some(SKETCH_FRAME),
+        );
         let inner_x = x + SKETCH_PADDING;
         let inner_width = SKETCH_WIDTH - 2.0 * SKETCH_PADDING;
         let fit = |text: &str, style: Style| truncate_to_width(text, style, inner_width - 2.0 * MM);
@@ -427,14 +420,14 @@ impl Document {
                 }
                 Sketch::Check(text) => {
                     let mark = 2.2 * MM;
-                    self.current_page().push(Mark::Box {
-                        x: inner_x,
-                        y: y - SMALL.size - 1.0,
-                        width: mark,
-                        height: mark,
-                        fill: Some(SKETCH_OK),
-                        stroke: None,
-                    });
+                    self.rect(
+                        inner_x,
+                        y - SMALL.size - 1.0,
+                        mark,
+                        mark,
+                        Some(SKETCH_OK),
+                        None,
+                    );
                     let text = format!("{text} – in Ordnung");
                     let style = SMALL;
                     let line = truncate_to_width(&text, style, inner_width - mark - 3.0 * MM);
@@ -444,14 +437,14 @@ impl Document {
                     self.text_at(inner_x, y - SMALL.size, SMALL, fit(label, SMALL));
                     let box_top = y - 4.5 * MM;
                     let box_height = 5.5 * MM;
-                    self.current_page().push(Mark::Box {
-                        x: inner_x,
-                        y: box_top - box_height,
-                        width: inner_width,
-                        height: box_height,
-                        fill: Some(WHITE),
-                        stroke: Some(SKETCH_FIELD),
-                    });
+                    self.rect(
+                        inner_x,
+                        box_top - box_height,
+                        inner_width,
+                        box_height,
+                        Some(WHITE),
+                        Some(SKETCH_FIELD),
+                    );
                     self.ink_at(
                         inner_x + 1.5 * MM,
                         box_top - box_height + 1.7 * MM,
@@ -463,14 +456,14 @@ impl Document {
                 Sketch::Button(label) => {
                     let box_height = 6.5 * MM;
                     let box_y = y - 1.0 * MM - box_height;
-                    self.current_page().push(Mark::Box {
-                        x: inner_x,
-                        y: box_y,
-                        width: inner_width,
-                        height: box_height,
-                        fill: Some(FIELD_INK),
-                        stroke: None,
-                    });
+                    self.rect(
+                        inner_x,
+                        box_y,
+                        inner_width,
+                        box_height,
+                        Some(FIELD_INK),
+                        None,
+                    );
                     let style = Style {
                         font: Font::Bold,
                         ..SMALL
@@ -488,14 +481,14 @@ impl Document {
                 Sketch::Picture(caption) => {
                     let box_height = h - 2.0 * MM;
                     let box_y = y - 1.0 * MM - box_height;
-                    self.current_page().push(Mark::Box {
-                        x: inner_x,
-                        y: box_y,
-                        width: inner_width,
-                        height: box_height,
-                        fill: Some(SKETCH_PICTURE),
-                        stroke: None,
-                    });
+                    self.rect(
+                        inner_x,
+                        box_y,
+                        inner_width,
+                        box_height,
+                        Some(SKETCH_PICTURE),
+                        None,
+                    );
                     let text = fit(caption, SMALL);
                     let width = SMALL.font.width(&text, SMALL.size);
                     self.text_at(
@@ -626,6 +619,26 @@ impl Document {
 
     fn rule(&mut self, x1: f32, x2: f32, y: f32) {
         self.current_page().push(Mark::Rule { x1, x2, y });
+    }
+
+    /// A rectangle of a sketch or a step badge, filled and/or outlined.
+    fn rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        fill: Option<Rgb>,
+        stroke: Option<Rgb>,
+    ) {
+        self.current_page().push(Mark::Box {
+            x,
+            y,
+            width,
+            height,
+            fill,
+            stroke,
+        });
     }
 
     /// Moves down by `height`; the next block starts a new page if this ran past the bottom.

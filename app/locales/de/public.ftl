@@ -67,5 +67,5 @@ short-name-invalid = Der Kurzname darf nur Buchstaben, Ziffern, Leerzeichen und 
 short-name-reserved = Dieser Kurzname ist für den Dienst reserviert. Bitte wählen Sie einen anderen, z. B. mit Ihrem Ort.
 short-name-retired = Diesen Kurznamen hat bis vor Kurzem eine andere Praxis verwendet; damit Aushänge und Links nicht in die falsche Praxis führen, ist er noch ein Jahr gesperrt. Bitte wählen Sie einen anderen.
 short-name-taken = Dieser Kurzname ist schon vergeben. Bitte wählen Sie einen anderen, z. B. mit Ihrem Ort.
-public-intro-too-long = Der Einleitungstext ist zu lang: höchstens 2000 Zeichen.
+public-intro-too-long = Der Einleitungstext ist zu lang: höchstens { $max } Zeichen.
 public-intro-invalid = Der Einleitungstext enthält unsichtbare oder Steuerzeichen, die nicht erlaubt sind. Bitte tippen Sie ihn neu, statt ihn einzufügen.

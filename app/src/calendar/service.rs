@@ -297,15 +297,8 @@ async fn queue_mail(
         doctor_name: &doctor_name,
         appointment: row,
         code,
-        patient_url: &format!(
-            "{}/videosprechstunde",
-            state.settings.application.base_url.trim_end_matches('/')
-        ),
-        consent_url: &format!(
-            "{}/einwilligung/{}.pdf",
-            state.settings.application.base_url.trim_end_matches('/'),
-            practice.id
-        ),
+        patient_url: &format!("{base}/videosprechstunde"),
+        consent_url: &format!("{base}/einwilligung/{}.pdf", practice.id),
         guide_url: guide_url.as_deref(),
         organizer_email: &state.settings.email.from_address(),
         stamp: state.clock.now(),

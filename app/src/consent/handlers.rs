@@ -59,13 +59,9 @@ pub fn routes() -> Router<AppState> {
 
 /// The consent form as a PDF download; never cached (it carries a patient's name).
 pub(crate) fn pdf_response(practice: &practice::Model, patient_name: Option<&str>) -> Response {
-    let address = vec![
-        practice.street.clone(),
-        format!("{} {}", practice.postcode, practice.city),
-    ];
     let bytes = ConsentTemplate {
         practice_name: &practice.name,
-        practice_address: address,
+        practice_address: practice.address_lines(),
         patient_name,
         practice_paragraph: practice.consent_paragraph.as_deref(),
         service_name: crate::policy::PRODUCT_NAME,
@@ -77,13 +73,25 @@ pub(crate) fn pdf_response(practice: &practice::Model, patient_name: Option<&str
 /// The form for any patient of a practice: linked from the invitation e-mail, so it works
 /// without the access code and carries no patient data.
 async fn public_template(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    match practice_from_file(&state, &file).await {
+        Ok(practice) => pdf_response(&practice, None),
+        Err(r) => r,
+    }
+}
+
+/// The practice named by a public link's file name `<practice id>.pdf` (the consent form and
+/// the patient guide), or the 404 to answer.
+pub(crate) async fn practice_from_file(
+    state: &AppState,
+    file: &str,
+) -> Result<practice::Model, Response> {
     let Some(Ok(id)) = file.strip_suffix(".pdf").map(Uuid::parse_str) else {
-        return AppError::NotFound.into_response();
+        return Err(AppError::NotFound.into_response());
     };
     match practice::Entity::find_by_id(id).one(&state.db).await {
-        Ok(Some(practice)) => pdf_response(&practice, None),
-        Ok(None) => AppError::NotFound.into_response(),
-        Err(e) => ConsentError::from(e).into_response(),
+        Ok(Some(practice)) => Ok(practice),
+        Ok(None) => Err(AppError::NotFound.into_response()),
+        Err(e) => Err(ConsentError::from(e).into_response()),
     }
 }
 

@@ -65,3 +65,13 @@ impl Related<super::practice_user::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The address below the name, as on a letterhead: street, then postcode and city.
+    pub fn address_lines(&self) -> Vec<String> {
+        vec![
+            self.street.clone(),
+            format!("{} {}", self.postcode, self.city),
+        ]
+    }
+}

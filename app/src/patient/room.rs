@@ -7,8 +7,6 @@ use crate::call::types::{PatientPhase, ServerMessage};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
-pub use crate::policy::RECOMMENDED_UPSTREAM_KBITS;
-
 /// Where the patient is on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
@@ -598,16 +596,21 @@ mod browser {
         match (reachable, upstream) {
             (false, _) => Check::Warning(t.t("tech-network-unreachable"), "tech-advice-network"),
             (true, None) => Check::Warning(t.t("tech-network-unmeasured"), "tech-advice-network"),
-            (true, Some(kbits)) if kbits < RECOMMENDED_UPSTREAM_KBITS => Check::Warning(
-                t.t_with(
-                    "tech-network-slow",
-                    &[
-                        ("kbits", &kbits.to_string()),
-                        ("recommended", &RECOMMENDED_UPSTREAM_KBITS.to_string()),
-                    ],
-                ),
-                "tech-advice-network",
-            ),
+            (true, Some(kbits)) if kbits < crate::policy::RECOMMENDED_UPSTREAM_KBITS => {
+                Check::Warning(
+                    t.t_with(
+                        "tech-network-slow",
+                        &[
+                            ("kbits", &kbits.to_string()),
+                            (
+                                "recommended",
+                                &crate::policy::RECOMMENDED_UPSTREAM_KBITS.to_string(),
+                            ),
+                        ],
+                    ),
+                    "tech-advice-network",
+                )
+            }
             (true, Some(kbits)) => {
                 Check::Passed(t.t_with("tech-network-ok", &[("kbits", &kbits.to_string())]))
             }

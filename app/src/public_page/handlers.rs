@@ -14,10 +14,8 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use sea_orm::EntityTrait;
 use std::collections::BTreeMap;
 use tower_sessions::Session;
-use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,10 +32,7 @@ pub fn routes() -> Router<AppState> {
 fn guide_response(state: &AppState, practice: &practice::Model) -> Response {
     let p = GuidePractice {
         name: practice.name.clone(),
-        address: vec![
-            practice.street.clone(),
-            format!("{} {}", practice.postcode, practice.city),
-        ],
+        address: practice.address_lines(),
         phone: practice.phone.clone(),
     };
     let bytes = guide::render(
@@ -63,16 +58,9 @@ async fn page_guide(
 /// form's link it works whether or not the practice's page is switched on, and carries no
 /// patient data.
 async fn invitation_guide(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(Ok(id)) = file.strip_suffix(".pdf").map(Uuid::parse_str) else {
-        return AppError::NotFound.into_response();
-    };
-    match practice::Entity::find_by_id(id).one(&state.db).await {
-        Ok(Some(practice)) => guide_response(&state, &practice),
-        Ok(None) => AppError::NotFound.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "loading the practice for a guide failed");
-            AppError::Internal.into_response()
-        }
+    match crate::consent::handlers::practice_from_file(&state, &file).await {
+        Ok(practice) => guide_response(&state, &practice),
+        Err(r) => r,
     }
 }
 

@@ -69,11 +69,9 @@ pub fn snippet(address: &str, practice_name: &str) -> String {
     )
 }
 
+/// Escaped for an attribute value as well as for text.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::forms::escape_raw_text(text).replace('"', "&quot;")
 }
 
 /// The page as patients see it.
@@ -216,7 +214,12 @@ pub async fn save(
     let intro = match check_intro(&input.intro) {
         Ok(intro) => intro,
         Err(key) => {
-            c.key("intro", key);
+            // The message names the limit.
+            c.feedback.add(
+                "intro",
+                key,
+                vec![("max".into(), MAX_INTRO_CHARS.to_string())],
+            );
             None
         }
     };

@@ -1,7 +1,7 @@
 //! The contract: cancellation with the owner's password, revocation, reminders, and the
 //! deletion of every row of the practice when the notice period has ended.
 
-use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{eventually, location, spawn_app, TestApp, PASSWORD};
 use app::clock::Clock;
 use app::contract::notice::termination;
 use app::entities::{
@@ -12,8 +12,6 @@ use app::entities::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement};
 use std::time::Duration;
 use uuid::Uuid;
-
-const WAIT: Duration = Duration::from_secs(10);
 
 async fn practice_id(app: &TestApp, name: &str) -> Uuid {
     practice::Entity::find()
@@ -128,19 +126,12 @@ fn total(rows: &[(&str, u64)]) -> u64 {
 
 /// Waits for a mail to `to` whose subject contains `subject` and whose text contains `text`.
 async fn mail_to(app: &TestApp, to: &str, subject: &str, text: &str) -> crate::smtp::ReceivedEmail {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        if let Some(mail) = app.inbox.messages().into_iter().rev().find(|m| {
+    eventually(format!("a mail '{subject}' to {to}"), || async move {
+        app.inbox.messages().into_iter().rev().find(|m| {
             m.to == vec![to.to_owned()] && m.subject.contains(subject) && m.text.contains(text)
-        }) {
-            return mail;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no mail '{subject}' to {to}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        })
+    })
+    .await
 }
 
 #[tokio::test]
@@ -564,44 +555,38 @@ async fn fill_calendar_and_consent(app: &TestApp, id: Uuid) {
 }
 
 async fn wait_until_outbox_is_sent(app: &TestApp) {
-    let deadline = std::time::Instant::now() + WAIT;
-    while email_outbox::Entity::find()
-        .filter(email_outbox::Column::SentAt.is_null())
-        .count(app.conn())
-        .await
-        .unwrap()
-        > 0
-    {
-        assert!(std::time::Instant::now() < deadline, "outbox not sent");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually("every queued e-mail sent", || async move {
+        let unsent = email_outbox::Entity::find()
+            .filter(email_outbox::Column::SentAt.is_null())
+            .count(app.conn())
+            .await
+            .unwrap();
+        (unsent == 0).then_some(())
+    })
+    .await
 }
 
 /// Waits until `n` PostgreSQL backends sleep in the trigger.
 async fn wait_for_sleeping_backends(app: &TestApp, n: i64) {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let sleeping: i64 = app
-            .conn()
-            .query_one(Statement::from_string(
-                sea_orm::DatabaseBackend::Postgres,
-                "SELECT COUNT(*) AS n FROM pg_stat_activity \
+    eventually(
+        format!("{n} backends sleeping in the trigger"),
+        || async move {
+            let sleeping: i64 = app
+                .conn()
+                .query_one(Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    "SELECT COUNT(*) AS n FROM pg_stat_activity \
                  WHERE datname = current_database() AND wait_event = 'PgSleep'",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get("", "n")
-            .unwrap();
-        if sleeping == n {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{sleeping} backends sleep, expected {n}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get("", "n")
+                .unwrap();
+            (sleeping == n).then_some(())
+        },
+    )
+    .await
 }
 
 /// The server binary as an operator runs it, on the test's database and SMTP server, with

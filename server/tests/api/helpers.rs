@@ -81,6 +81,26 @@ pub struct TestApp {
     _site_root: tempfile::TempDir,
 }
 
+/// Runs `check` every 50 ms until it gives `Some`, for 10 s at most; `what` names the wait in
+/// the failure.
+pub async fn eventually<T, F, Fut>(what: impl std::fmt::Display, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 10 s in vain: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -323,18 +343,13 @@ impl TestApp {
             .await
             .expect("register B");
         // Other mails (e.g. to A's patients) may still be on their way; wait for B's own.
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        let verify = loop {
-            let mails = self.inbox.messages();
-            if let Some(mail) = mails.iter().find(|m| m.to == vec![email.to_owned()]) {
-                break mail.clone();
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no verification mail for {email}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
+        let verify = eventually(format!("a verification mail for {email}"), || async move {
+            self.inbox
+                .messages()
+                .into_iter()
+                .find(|m| m.to == vec![email.to_owned()])
+        })
+        .await;
         b.get(link_in(&verify.text, "/registrieren/bestaetigen").expect("link"))
             .send()
             .await
@@ -372,23 +387,14 @@ impl TestApp {
             .await;
         assert_eq!(location(&invited), "/praxis/team?eingeladen");
         // Other mails (e.g. to patients) may arrive in between; wait for this one.
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        let link = loop {
-            if let Some(link) = self
-                .inbox
+        let link = eventually(format!("an invitation to {email}"), || async move {
+            self.inbox
                 .messages()
                 .iter()
                 .filter(|m| m.to == vec![email.to_owned()])
                 .find_map(|m| link_in(&m.text, "/einladung"))
-            {
-                break link;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no invitation to {email}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
+        })
+        .await;
         let token = link.split("token=").nth(1).expect("token").to_owned();
         let browser = self.new_browser();
         browser

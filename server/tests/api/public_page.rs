@@ -45,9 +45,19 @@ async fn practice_with_page() -> TestApp {
     app
 }
 
+/// `path` as the browser of a visitor who is not logged in asks for it.
+async fn visit_response(app: &TestApp, path: &str) -> reqwest::Response {
+    app.new_browser()
+        .get(format!("{}{path}", app.address))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Status and body of `path` for a visitor who is not logged in.
 async fn visit(app: &TestApp, path: &str) -> (u16, String) {
-    let response = app.get_as(&app.new_browser(), path).await;
+    let response = visit_response(app, path).await;
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
 }
@@ -146,13 +156,7 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
     assert_eq!(status, 404);
     assert!(missing.contains("Diese Praxisseite gibt es nicht"));
     // A typed variant leads to the page's address.
-    let variant = app
-        .new_browser()
-        .get(format!("{}/praxen/Praxis-am-Markt", app.address))
-        .header("Accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let variant = visit_response(&app, "/praxen/Praxis-am-Markt").await;
     assert_eq!(variant.status(), 302);
     assert_eq!(location(&variant), "/praxen/praxis-am-markt");
 
@@ -180,13 +184,7 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
     app.post_form(SETTINGS, &form("praxis-am-markt", false, ""))
         .await;
     assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 404);
-    let variant = app
-        .new_browser()
-        .get(format!("{}/praxen/Praxis-am-Markt", app.address))
-        .header("Accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let variant = visit_response(&app, "/praxen/Praxis-am-Markt").await;
     assert_eq!(variant.status(), 404);
 }
 
