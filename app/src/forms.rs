@@ -19,6 +19,9 @@ pub struct FormFeedback {
     pub errors: Vec<FieldIssue>,
     /// A message for the whole form (e.g. the generic login failure), as a Fluent key.
     pub notice: Option<String>,
+    /// The Fluent variables of `notice` (e.g. the appointment's time on the entry page).
+    #[serde(default)]
+    pub notice_args: Vec<(String, String)>,
 }
 
 /// One field's problem as a Fluent key with its arguments.
@@ -45,6 +48,18 @@ impl FormFeedback {
             key: key.to_owned(),
             args,
         });
+    }
+
+    /// Sets the message for the whole form with its Fluent variables.
+    pub fn set_notice(&mut self, key: &str, args: Vec<(String, String)>) {
+        self.notice = Some(key.to_owned());
+        self.notice_args = args;
+    }
+
+    /// The notice in the user's language, with its variables.
+    pub fn notice_text(&self) -> Option<String> {
+        let key = self.notice.as_deref()?;
+        Some(use_i18n().t_with(key, &arg_refs(&self.notice_args)))
     }
 
     pub fn has_errors(&self) -> bool {
@@ -74,12 +89,11 @@ pub fn use_form_feedback() -> FormFeedback {
 
 /// Renders a field issue in the user's language.
 pub fn issue_text(issue: &FieldIssue) -> String {
-    let args: Vec<(&str, &str)> = issue
-        .args
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    use_i18n().t_with(&issue.key, &args)
+    use_i18n().t_with(&issue.key, &arg_refs(&issue.args))
+}
+
+fn arg_refs(args: &[(String, String)]) -> Vec<(&str, &str)> {
+    args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// The list of problems above a form, each linking to its field (WCAG 3.3.1).
@@ -89,10 +103,7 @@ pub fn ErrorSummary(form: &'static str, feedback: FormFeedback) -> impl IntoView
     if feedback.form != form || !feedback.has_errors() {
         return None;
     }
-    let notice = feedback
-        .notice
-        .clone()
-        .map(|key| view! { <p>{t.t(&key)}</p> });
+    let notice = feedback.notice_text().map(|text| view! { <p>{text}</p> });
     let items = feedback
         .errors
         .iter()
@@ -161,7 +172,7 @@ pub fn Field(
         <div class="field" class:field-invalid=invalid>
             <label for=id.clone()>
                 {label}
-                {(!required).then(|| view! { <span class="optional">{use_i18n().t("form-optional")}</span> })}
+                {(!required).then(|| view! { " " <span class="optional">{use_i18n().t("form-optional")}</span> })}
             </label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {issue.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
@@ -244,6 +255,81 @@ mod textarea_tests {
         assert_eq!(
             textarea_text("a < b & </textarea><b>x</b>"),
             "a &lt; b &amp; &lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"
+        );
+    }
+}
+
+/// Leptos' `view!` drops the whitespace between a `{block}` and an inline element, so
+/// `{label} <span>(freiwillig)</span>` renders "Titel(freiwillig)" and `<a>…</a> {rest}` glues
+/// the link to the next word. A space is written as a literal `" "`; this finds the other way.
+#[cfg(test)]
+mod view_spacing_tests {
+    const INLINE: [&str; 11] = [
+        "a", "span", "strong", "em", "b", "i", "code", "abbr", "time", "output", "kbd",
+    ];
+
+    fn glued_in(text: &str) -> Vec<String> {
+        let mut found = vec![];
+        for (number, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            // Comments, and this test's own examples.
+            if code.starts_with("//") || code.contains("glued_in(") {
+                continue;
+            }
+            for tag in INLINE {
+                for opening in [format!("<{tag} "), format!("<{tag}>")] {
+                    for (pos, _) in line.match_indices(&opening) {
+                        let before = line[..pos].trim_end_matches(' ');
+                        if before.len() < pos && before.ends_with('}') {
+                            found.push(format!("{}: {}", number + 1, line.trim()));
+                        }
+                    }
+                }
+                let closing = format!("</{tag}>");
+                for (pos, _) in line.match_indices(&closing) {
+                    let after = &line[pos + closing.len()..];
+                    let rest = after.trim_start_matches(' ');
+                    if rest.len() < after.len() && rest.starts_with('{') {
+                        found.push(format!("{}: {}", number + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_scanner_finds_glued_words() {
+        assert_eq!(
+            glued_in(r#"{label} <span class="optional">x</span>"#).len(),
+            1
+        );
+        assert_eq!(glued_in(r#"<a href="/x">{link}</a> {after}"#).len(), 1);
+        assert!(glued_in(r#"{label} " " <span>x</span> <a href="/">y</a> " " {z}"#).is_empty());
+    }
+
+    #[test]
+    fn no_view_relies_on_dropped_whitespace() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        let mut glued = vec![];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).expect("src dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("source");
+                    for hit in glued_in(&text) {
+                        glued.push(format!("{}:{hit}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            glued.is_empty(),
+            "words glued to an inline element (write \" \" for a space):\n{}",
+            glued.join("\n")
         );
     }
 }

@@ -1,6 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { waitForMail } from './mail';
+import { berlinNow } from './room';
 import AxeBuilder from '@axe-core/playwright';
 
 async function logInDemo(page: Page) {
@@ -21,6 +22,14 @@ test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absa
   await page.getByRole('link', { name: 'Termine' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Termine' })).toBeVisible();
   await expect(page.locator('[aria-current="date"]')).toContainText('heute');
+  // "Neuer Termin" starts today in this week (not on its Monday, which may be past), and each
+  // coming day offers a link of its own.
+  await page.getByRole('link', { name: 'Neuer Termin' }).click();
+  await expect(page.getByLabel(/^Datum/)).toHaveValue(berlinNow().date);
+  await page.goBack();
+  await page.locator('[aria-current="date"]').getByRole('link', { name: /^Termin eintragen am / }).click();
+  await expect(page.getByLabel(/^Datum/)).toHaveValue(berlinNow().date);
+  await page.goBack();
   await page.getByRole('link', { name: 'Nächste Woche →' }).click();
   await page.getByRole('link', { name: 'Neuer Termin' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Neuer Termin' })).toBeVisible();
@@ -70,7 +79,10 @@ test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absa
 
   // Cancel.
   await page.getByRole('link', { name: new RegExp(`11:15–11:45 ${patient}`) }).click();
-  await page.getByRole('button', { name: 'Termin absagen' }).click();
+  // The first click only asks; nothing is cancelled yet.
+  await page.getByText('Termin absagen', { exact: true }).click();
+  await expect(page.getByText('Der Zugangscode wird sofort ungültig')).toBeVisible();
+  await page.getByRole('button', { name: 'Ja, Termin absagen' }).click();
   await expect(page.getByText('Der Termin ist abgesagt; die Absage ist unterwegs.')).toBeVisible();
   await expect(page.getByText('Dieser Termin ist abgesagt.')).toBeVisible();
   await waitForMail(email, /^Abgesagt: /);

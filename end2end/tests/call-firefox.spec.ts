@@ -67,6 +67,8 @@ test('Videosprechstunde zwischen Chromium (Ärztin) und Firefox ESR (Patientin)'
     await fp.locator('button::-p-text(Raum betreten)').click();
     await fp.waitForFunction(() => location.pathname === '/videosprechstunde/raum');
     await clickUntil(fp, 'button::-p-text(Testton abspielen)', () => exists(fp, 'button::-p-text(Ich höre den Ton)'));
+    // Firefox starts audio only after a gesture: the click above lets the level meter move.
+    await until('the microphone level moves in Firefox', () => fp.$eval('#mic-level', (m) => (m as HTMLMeterElement).value), (v) => v > 0);
     await fp.locator('button::-p-text(Ich höre den Ton)').click();
     await fp.locator('button::-p-text(Weiter ins Wartezimmer)').setTimeout(20_000).click();
     await fp.locator('h2::-p-text(Sie sind im Wartezimmer)').wait();
@@ -102,7 +104,7 @@ test('Videosprechstunde zwischen Chromium (Ärztin) und Firefox ESR (Patientin)'
     await page.getByLabel('Ihre Nachricht').press('Enter');
     await until('chat in Firefox', () => text(fp, '.chat-lines'), (t) => t.includes('Hallo zurück'));
     await clickUntil(fp, '.call-controls button::-p-text(Kamera ausschalten)', () => exists(fp, '.call-controls button::-p-text(Kamera einschalten)'));
-    await expect(page.getByText('Die Kamera der Gegenseite ist ausgeschaltet.')).toBeVisible();
+    await expect(page.getByText(`${patient} hat die Kamera ausgeschaltet.`)).toBeVisible();
 
     // The patient ends the consultation in Firefox.
     // (Clicks again when one had no effect, as for the camera above.)

@@ -68,11 +68,11 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     // Microphone and camera off on the patient's side show on the doctor's.
     await p.getByRole('button', { name: 'Mikrofon ausschalten' }).click();
     await expect(p.getByRole('button', { name: 'Mikrofon einschalten' })).toHaveAttribute('aria-pressed', 'true');
-    await expect(page.getByText('Das Mikrofon der Gegenseite ist ausgeschaltet.')).toBeVisible();
+    await expect(page.getByText(`${patient} hat das Mikrofon ausgeschaltet.`)).toBeVisible();
     await p.getByRole('button', { name: 'Kamera ausschalten' }).click();
-    await expect(page.getByText('Die Kamera der Gegenseite ist ausgeschaltet.')).toBeVisible();
+    await expect(page.getByText(`${patient} hat die Kamera ausgeschaltet.`)).toBeVisible();
     await p.getByRole('button', { name: 'Kamera einschalten' }).click();
-    await expect(page.getByText('Die Kamera der Gegenseite ist ausgeschaltet.')).toBeHidden();
+    await expect(page.getByText(`${patient} hat die Kamera ausgeschaltet.`)).toBeHidden();
 
     // The doctor reloads the call page: the same call again, both sides with a new connection.
     await page.reload();

@@ -24,6 +24,13 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await expect(page.getByText('Der Schlüssel ist eingerichtet.')).toBeVisible({ timeout: 20_000 });
   const recovery = await page.getByRole('status').locator('output').textContent();
   expect(recovery?.trim()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{2,4}){6}$/);
+  // The text says to print it: "Drucken" is there, and on paper only the code's sheet appears.
+  await expect(page.getByRole('button', { name: 'Drucken' })).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('status').locator('output')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Einwilligungen', level: 1 })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Drucken' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
   await page.getByRole('link', { name: 'Ich habe den Code sicher notiert' }).click();
   await expect(page.getByText('Der Schlüssel Ihrer Praxis ist eingerichtet.')).toBeVisible();
   expect((await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);

@@ -58,12 +58,15 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await expect(check('Kamera')).toContainText('in Ordnung');
     await expect(check('Mikrofon')).toContainText('in Ordnung');
     await expect(p.getByRole('button', { name: 'Weiter ins Wartezimmer' })).toBeDisabled();
+    // The speaker step says it waits for the patient, not that it is checking.
+    await expect(check('Lautsprecher')).toContainText('Sie sind dran');
+    await expect(check('Lautsprecher')).not.toContainText('wird geprüft');
     await p.getByRole('button', { name: 'Testton abspielen' }).click();
     await p.getByRole('button', { name: 'Ich höre den Ton' }).click();
     await expect(check('Lautsprecher')).toContainText('in Ordnung');
     // The embedded TURN service gives a relay address, and the upload is fast on loopback.
     await expect(check('Internetverbindung')).toContainText('in Ordnung');
-    await expect(check('Internetverbindung')).toContainText(/Upload etwa \d+ kbit\/s/);
+    await expect(check('Internetverbindung')).toContainText(/schnell genug \(Upload etwa \d+(,\d)? Mbit\/s\)/);
     await expect(p.getByRole('progressbar', { name: 'Fortschritt' })).toHaveAttribute('value', '5');
     await expect.poll(() => p.getByRole('meter', { name: /Mikrofonpegel/ }).evaluate((m) => (m as HTMLMeterElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
     const preview = p.getByLabel('Ihr eigenes Kamerabild');
@@ -118,8 +121,14 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
     await page.getByRole('button', { name: 'Ja, beenden' }).click();
     await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
-    await expect(p.getByText('Ihre Videosprechstunde ist beendet. Vielen Dank!')).toBeVisible();
+    // After the end nothing still describes the running call.
+    const callRegion = page.getByRole('region', { name: `Gespräch mit ${patient}` });
+    await expect(callRegion.getByText(/im Gespräch seit/)).toBeHidden();
+    await expect(callRegion.getByRole('button', { name: 'Zurück ins Wartezimmer' })).toBeHidden();
+    await expect(p.getByText('Vielen Dank, dass Sie die Videosprechstunde genutzt haben.')).toBeVisible();
     await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible();
+    await expect(p.getByRole('heading', { name: 'Einverständniserklärung' })).toBeHidden();
+    await expect(p.getByText(/ist beendet/)).toHaveCount(1);
     await page.goto('/praxis');
     await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
   } finally {

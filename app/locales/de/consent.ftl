@@ -29,6 +29,7 @@ consent-recovery-intro = Ihr Wiederherstellungscode (wird nur jetzt angezeigt):
 consent-recovery-label = Wiederherstellungscode
 consent-recovery-warning = Drucken Sie den Code aus oder schreiben Sie ihn ab und bewahren Sie ihn sicher auf, getrennt von der Passphrase. Er öffnet die Dokumente, wenn die Passphrase vergessen wurde.
 consent-recovery-noted = Ich habe den Code sicher notiert
+consent-recovery-print = Drucken
 consent-needs-javascript = Zum Ver- und Entschlüsseln braucht diese Seite JavaScript.
 consent-error-no-key = Ihre Praxis hat das verschlüsselte Hochladen noch nicht eingerichtet. Bitte bringen Sie die unterschriebene Erklärung mit oder senden Sie sie per Post.
 consent-error-key-exists = Für Ihre Praxis ist bereits ein Schlüssel eingerichtet.
@@ -92,6 +93,8 @@ consent-paper-submit = Papier-Einwilligung eintragen
 consent-paper-saved = Die Einwilligung auf Papier ist eingetragen.
 consent-paper-bad-date = Bitte ein Datum angeben, das nicht in der Zukunft liegt.
 patient-consent-intro = Ihre Praxis braucht vor der ersten Videosprechstunde Ihre unterschriebene Einverständniserklärung. Laden Sie die Vorlage herunter, drucken und unterschreiben Sie sie und laden Sie ein Foto oder einen Scan hier hoch.
+# The practice has no key for uploads yet: the patient brings or sends the paper instead.
+patient-consent-intro-paper = Ihre Praxis braucht vor der ersten Videosprechstunde Ihre unterschriebene Einverständniserklärung. Laden Sie die Vorlage herunter, drucken und unterschreiben Sie sie.
 patient-consent-download = Einverständniserklärung herunterladen (PDF)
 patient-consent-to-check = Ihre Erklärung ist angekommen; die Praxis prüft sie noch.
 patient-consent-confirmed = Ihre Einverständniserklärung liegt der Praxis vor. Sie müssen nichts weiter tun.

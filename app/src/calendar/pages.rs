@@ -54,11 +54,19 @@ pub fn WeekPage() -> impl IntoView {
 #[component]
 fn Week(week: WeekView) -> impl IntoView {
     let t = use_i18n();
-    let new_link = format!("/praxis/termine/neu?datum={}", week.monday);
+    // A new appointment starts on the shown day, never in the past: this week's Monday is
+    // gone from Tuesday on.
+    let new_link = format!(
+        "/praxis/termine/neu?datum={}",
+        (&week.selected).max(&week.today)
+    );
     let days = week
         .days
         .into_iter()
-        .map(|day| view! { <Day day /> })
+        .map(|day| {
+            let bookable = day.date >= week.today;
+            view! { <Day day bookable /> }
+        })
         .collect_view();
     view! {
         <nav class="week-nav" aria-label=t.t("calendar-nav-label")>
@@ -88,7 +96,8 @@ fn OneDay(week: WeekView) -> impl IntoView {
     let t = use_i18n();
     let date = week.selected.clone();
     let neighbour = |d: &str| format!("/praxis/termine?ansicht=tag&datum={d}");
-    let new_link = format!("/praxis/termine/neu?datum={date}");
+    let new_link = format!("/praxis/termine/neu?datum={}", (&date).max(&week.today));
+    let today = week.today.clone();
     let day = week.days.into_iter().find(|d| d.date == date);
     let label = day.as_ref().map(|d| d.label.clone()).unwrap_or_default();
     view! {
@@ -102,12 +111,19 @@ fn OneDay(week: WeekView) -> impl IntoView {
             <a class="button primary" href=new_link>{t.t("calendar-new")}</a>
         </p>
         <h2>{label}</h2>
-        <ol class="week one-day">{day.map(|day| view! { <Day day /> })}</ol>
+        <ol class="week one-day">{day.map(|day| {
+            let bookable = day.date >= today;
+            view! { <Day day bookable /> }
+        })}</ol>
     }
 }
 
 #[component]
-fn Day(day: DayView) -> impl IntoView {
+fn Day(
+    day: DayView,
+    /// Today or later: the day offers "Neuer Termin" for itself.
+    bookable: bool,
+) -> impl IntoView {
     let t = use_i18n();
     let empty = day.appointments.is_empty();
     let items = day
@@ -140,12 +156,22 @@ fn Day(day: DayView) -> impl IntoView {
         _ => None,
     };
     let off = day.blocked.is_some() || day.closed;
+    // Visible "Termin eintragen", read as "Termin eintragen am Donnerstag, 3. Dezember".
+    let new_here = bookable.then(|| {
+        let day_name = t.t_with("calendar-new-on", &[("day", &day.label)]);
+        view! {
+            <a class="day-new" href=format!("/praxis/termine/neu?datum={}", day.date)>
+                {t.t("calendar-new-here")}<span class="visually-hidden">" " {day_name}</span>
+            </a>
+        }
+    });
     view! {
         <li class="day" class:today=today class:day-off=off aria-current=today.then_some("date")>
             <h3>
                 <a href=format!("/praxis/termine?ansicht=tag&datum={}", day.date) class="day-link">{day.label}</a>
                 {today.then(|| view! { " " <span class="badge">{use_i18n().t("calendar-today-badge")}</span> })}
             </h3>
+            {new_here}
             {availability.map(|text| view! { <p class="day-hours">{text}</p> })}
             {if empty {
                 view! { <p class="hint">{t.t("calendar-free")}</p> }.into_any()
@@ -255,7 +281,7 @@ fn AppointmentFields(
         {select("duration", t.t("calendar-duration"), minutes, duration)}
         {select("doctor_id", t.t("calendar-doctor"), doctors, doctor)}
         <div class="field" class:field-invalid=note_invalid>
-            <label for="appointment-note">{t.t("calendar-note")} <span class="optional">{t.t("form-optional")}</span></label>
+            <label for="appointment-note">{t.t("calendar-note")} " " <span class="optional">{t.t("form-optional")}</span></label>
             <p class="hint" id="appointment-note-hint">{t.t("calendar-note-hint")}</p>
             {note_issue.map(|e| view! { <p class="field-error">{e}</p> })}
             <textarea id="appointment-note" name="note" rows="3" maxlength="1000" aria-describedby="appointment-note-hint">{crate::forms::textarea_text(&note)}</textarea>
@@ -358,16 +384,23 @@ pub fn AppointmentPage() -> impl IntoView {
                                     </form>
                                     <section aria-labelledby="more-title">
                                         <h2 id="more-title">{t.t("calendar-more")}</h2>
-                                        <form method="post" action=action.clone() class="form">
-                                            <input type="hidden" name="action" value="resend" />
-                                            <p class="hint">{t.t("calendar-resend-hint")}</p>
-                                            <button type="submit" class="button">{t.t("calendar-resend")}</button>
-                                        </form>
-                                        <form method="post" action=action class="form">
-                                            <input type="hidden" name="action" value="cancel" />
-                                            <p class="hint">{t.t("calendar-cancel-hint")}</p>
-                                            <button type="submit" class="button">{t.t("calendar-cancel")}</button>
-                                        </form>
+                                        // Both cannot be undone: the first click only asks (works without JavaScript).
+                                        <details class="confirm-step">
+                                            <summary class="button">{t.t("calendar-resend")}</summary>
+                                            <form method="post" action=action.clone() class="form confirm">
+                                                <input type="hidden" name="action" value="resend" />
+                                                <p>{t.t("calendar-resend-hint")}</p>
+                                                <button type="submit" class="button primary">{t.t("calendar-resend-yes")}</button>
+                                            </form>
+                                        </details>
+                                        <details class="confirm-step">
+                                            <summary class="button">{t.t("calendar-cancel")}</summary>
+                                            <form method="post" action=action class="form confirm">
+                                                <input type="hidden" name="action" value="cancel" />
+                                                <p>{t.t("calendar-cancel-hint")}</p>
+                                                <button type="submit" class="button danger">{t.t("calendar-cancel-yes")}</button>
+                                            </form>
+                                        </details>
                                     </section>
                                     {consent.map(|consent| view! {
                                         <crate::consent::pages::AppointmentConsentSection appointment_id=d.id.clone() consent />

@@ -45,7 +45,12 @@ pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
     view! {
         <Show when=move || hydrated.get() fallback=|| view! { <p class="hint">{use_i18n().t("call-loading")}</p> }>
             {move || match stage.get() {
-                Stage::Live => view! { <CallScreen ui peer_label=patient.get_value() /> }.into_any(),
+                // While the call runs, the idle logout renews the session instead (practice::idle).
+                Stage::Live => view! {
+                    <div class="keeps-session" data-keeps-session="call">
+                        <CallScreen ui peer_label=patient.get_value() peer=patient.get_value() />
+                    </div>
+                }.into_any(),
                 Stage::Ended(how) => end_screen(how).into_any(),
                 Stage::Refused(code) => view! {
                     <p class="notice error" role="alert">{use_i18n().t(code.message_key())}</p>

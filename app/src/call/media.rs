@@ -213,7 +213,13 @@ pub struct LevelMeter {
     context: AudioContext,
     analyser: AnalyserNode,
     samples: Vec<u8>,
+    /// Resumes the context on the person's next click or key: Firefox keeps an audio context
+    /// suspended until a user gesture, and a `resume()` from a timer does not count.
+    on_gesture: wasm_bindgen::closure::Closure<dyn FnMut()>,
 }
+
+/// The events that count as a user gesture for starting audio.
+const GESTURES: [&str; 3] = ["pointerdown", "keydown", "touchend"];
 
 impl LevelMeter {
     pub fn new(stream: &MediaStream) -> Option<Self> {
@@ -223,10 +229,25 @@ impl LevelMeter {
         analyser.set_fft_size(512);
         source.connect_with_audio_node(&analyser).ok()?;
         let _ = context.resume();
+        let on_gesture = {
+            let context = context.clone();
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                if context.state() == web_sys::AudioContextState::Suspended {
+                    let _ = context.resume();
+                }
+            })
+        };
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            for event in GESTURES {
+                let _ = document
+                    .add_event_listener_with_callback(event, on_gesture.as_ref().unchecked_ref());
+            }
+        }
         Some(Self {
             context,
             analyser,
             samples: vec![0; 512],
+            on_gesture,
         })
     }
 
@@ -249,6 +270,14 @@ impl LevelMeter {
 
 impl Drop for LevelMeter {
     fn drop(&mut self) {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            for event in GESTURES {
+                let _ = document.remove_event_listener_with_callback(
+                    event,
+                    self.on_gesture.as_ref().unchecked_ref(),
+                );
+            }
+        }
         let _ = self.context.close();
     }
 }

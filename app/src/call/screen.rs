@@ -152,7 +152,16 @@ fn Toggle(on: RwSignal<bool>, off_key: &'static str, on_key: &'static str) -> im
 
 /// The call screen.
 #[component]
-pub fn CallScreen(ui: CallUi, #[prop(into)] peer_label: String) -> impl IntoView {
+pub fn CallScreen(
+    ui: CallUi,
+    /// The other side's name for its video ("Video von …").
+    #[prop(into)]
+    peer_label: String,
+    /// How the texts name the other side: "Ihre Praxis" to the patient, the patient's name to
+    /// the doctor.
+    #[prop(into)]
+    peer: String,
+) -> impl IntoView {
     let t = use_i18n();
     let confirming = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
@@ -169,18 +178,20 @@ pub fn CallScreen(ui: CallUi, #[prop(into)] peer_label: String) -> impl IntoView
         super::peer::toggle_full_screen(ui.stage);
     };
     let peer_label = StoredValue::new(peer_label);
+    let peer = StoredValue::new(peer);
+    let about_peer = move |key: &str| use_i18n().t_with(key, &[("peer", &peer.get_value())]);
     let quality_text = move || {
         ui.quality.get().map(|(q, stats, relayed)| {
             let t = use_i18n();
             let mut parts = vec![t.t(q.label_key())];
             if let Some(rtt) = stats.rtt_ms {
-                parts.push(t.t_with("call-rtt", &[("ms", &format!("{rtt:.0}"))]));
+                parts.push(t.t_with("call-rtt", &[("ms", &t.decimal(rtt, 0))]));
             }
             if let Some(loss) = stats.loss_percent {
-                parts.push(t.t_with("call-loss", &[("percent", &format!("{loss:.1}"))]));
+                parts.push(t.t_with("call-loss", &[("percent", &t.decimal(loss, 1))]));
             }
             if let Some(kbits) = stats.kbits {
-                parts.push(t.t_with("call-bitrate", &[("kbits", &format!("{kbits:.0}"))]));
+                parts.push(t.t_with("call-bitrate", &[("mbits", &t.mbits(kbits))]));
             }
             parts.push(t.t(if relayed {
                 "call-path-relay"
@@ -203,7 +214,7 @@ pub fn CallScreen(ui: CallUi, #[prop(into)] peer_label: String) -> impl IntoView
                 <video class="remote-video" node_ref=ui.remote autoplay=true playsinline=true
                     aria-label=move || use_i18n().t_with("call-remote-video", &[("name", &peer_label.get_value())])></video>
                 <p class="call-link" role="status" aria-live="polite" data-link=move || format!("{:?}", ui.link.get())>
-                    {move || use_i18n().t(ui.link.get().label_key())}
+                    {move || about_peer(ui.link.get().label_key())}
                 </p>
                 <video class="local-video" node_ref=ui.local autoplay=true muted=true playsinline=true
                     hidden=move || !ui.camera.get() aria-label=t.t("room-self-view")></video>
@@ -220,10 +231,10 @@ pub fn CallScreen(ui: CallUi, #[prop(into)] peer_label: String) -> impl IntoView
                     <p class="notice warning">{use_i18n().t("call-quality-poor-advice")}</p>
                 })}
                 {move || (!ui.remote_microphone.get()).then(|| view! {
-                    <p class="hint remote-state">{use_i18n().t("call-remote-microphone-off")}</p>
+                    <p class="hint remote-state">{about_peer("call-remote-microphone-off")}</p>
                 })}
                 {move || (!ui.remote_camera.get()).then(|| view! {
-                    <p class="hint remote-state">{use_i18n().t("call-remote-camera-off")}</p>
+                    <p class="hint remote-state">{about_peer("call-remote-camera-off")}</p>
                 })}
                 {move || ui.problem.get().map(|key| view! {
                     <p class="notice error" role="alert">{use_i18n().t(key)}</p>
@@ -257,7 +268,7 @@ pub fn CallScreen(ui: CallUi, #[prop(into)] peer_label: String) -> impl IntoView
                 <ol class="chat-lines" aria-live="polite">
                     <For each=move || ui.chat.get().into_iter().enumerate() key=|(i, _)| *i let((_, line))>
                         <li class=if line.mine { "mine" } else { "theirs" }>
-                            <span class="who">{use_i18n().t(if line.mine { "call-chat-me" } else { "call-chat-them" })}
+                            <span class="who">{about_peer(if line.mine { "call-chat-me" } else { "call-chat-them" })}
                                 " " {line.time.clone()}</span>
                             <span class="text">{line.text.clone()}</span>
                         </li>
@@ -269,7 +280,7 @@ pub fn CallScreen(ui: CallUi, #[prop(into)] peer_label: String) -> impl IntoView
                         prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev)) />
                     <button type="submit" class="button">{t.t("call-chat-send")}</button>
                 </form>
-                <p class="hint">{t.t("call-chat-hint")}</p>
+                <p class="hint">{about_peer("call-chat-hint")}</p>
             </section>
         </section>
     }

@@ -230,12 +230,16 @@ pub fn KeySetup() -> impl IntoView {
         let t = use_i18n();
         match step.get() {
             KeyStep::Done(code) => view! {
-                <div class="notice success" role="status">
+                // Printed alone (style: @media print), so the sheet holds the code and the warning.
+                <div class="notice success recovery-sheet" role="status">
                     <p>{t.t("consent-key-created")}</p>
                     <p>{t.t("consent-recovery-intro")}</p>
                     <p class="recovery-code"><output aria-label=t.t("consent-recovery-label")>{code}</output></p>
                     <p>{t.t("consent-recovery-warning")}</p>
-                    <p><a class="button primary" href="/praxis/einwilligungen">{t.t("consent-recovery-noted")}</a></p>
+                    <p class="button-row no-print">
+                        <button type="button" class="button" on:click=move |_| print_page()>{t.t("consent-recovery-print")}</button>
+                        <a class="button primary" href="/praxis/einwilligungen">{t.t("consent-recovery-noted")}</a>
+                    </p>
                 </div>
             }.into_any(),
             current => {
@@ -480,4 +484,12 @@ async fn open_all(
         });
     }
     Ok((opened, renewed))
+}
+
+/// Opens the browser's print dialog (the recovery code sheet).
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
 }

@@ -337,22 +337,23 @@ pub fn PatientConsentSection(consent: AppointmentConsent) -> impl IntoView {
             let waiting = (status == ConsentStatus::ToCheck).then(
                 || view! { <p class="notice">{use_i18n().t("patient-consent-to-check")}</p> },
             );
-            let upload = match consent.public_key.clone() {
-                Some(key) => view! {
+            // Without the practice's key there is nothing to upload to: the text says so.
+            let (intro, upload) = match consent.public_key.clone() {
+                Some(key) => ("patient-consent-intro", view! {
                     <ConsentUpload public_key=key endpoint=super::PATIENT_UPLOAD_PATH.to_owned() for_practice=false />
-                }.into_any(),
-                None => view! { <p class="hint">{use_i18n().t("patient-consent-no-upload")}</p> }.into_any(),
+                }.into_any()),
+                None => ("patient-consent-intro-paper", view! { <p>{use_i18n().t("patient-consent-no-upload")}</p> }.into_any()),
             };
             view! {
                 {waiting}
-                <p>{use_i18n().t("patient-consent-intro")}</p>
+                <p>{use_i18n().t(intro)}</p>
                 <p><a class="button" href="/videosprechstunde/einwilligung.pdf" download>{use_i18n().t("patient-consent-download")}</a></p>
                 {upload}
             }.into_any()
         }
     };
     view! {
-        <section aria-labelledby="patient-consent-heading" class="card">
+        <section aria-labelledby="patient-consent-heading" class="card patient-consent">
             <h2 id="patient-consent-heading">{t.t("consent-heading")}</h2>
             {body}
         </section>

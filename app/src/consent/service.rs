@@ -889,6 +889,27 @@ pub async fn audit_log(state: &AppState, me: &CurrentUser) -> Result<Vec<AuditRo
         .into_iter()
         .map(|c| (c.id, c.patient_name))
         .collect();
+    // "Let in without confirmed consent" names the appointment: its patient, while it is kept.
+    let admitted: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.action == action::ADMITTED_WITHOUT)
+        .filter_map(|r| r.subject_id)
+        .collect();
+    let booked: HashMap<Uuid, String> = if admitted.is_empty() {
+        HashMap::new()
+    } else {
+        appointment::Entity::find()
+            .select_only()
+            .column(appointment::Column::Id)
+            .column(appointment::Column::PatientName)
+            .filter(appointment::Column::PracticeId.eq(me.practice.id))
+            .filter(appointment::Column::Id.is_in(admitted))
+            .into_tuple::<(Uuid, String)>()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -898,6 +919,7 @@ pub async fn audit_log(state: &AppState, me: &CurrentUser) -> Result<Vec<AuditRo
                     names
                         .get(&s)
                         .or_else(|| documents.get(&s).and_then(|c| names.get(c)))
+                        .or_else(|| booked.get(&s))
                 })
                 .cloned()
                 .unwrap_or_default();

@@ -1,5 +1,6 @@
 use super::Locale;
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::LazyLock;
 
 /// The Fluent sources, compiled into both the server and the wasm build.
@@ -53,6 +54,16 @@ fn build(locale: Locale, sources: &[&str]) -> FluentBundle<FluentResource> {
     bundle
 }
 
+// A diagnostic counter, not application state: how many messages were formatted with errors
+// (a variable not passed, so the user would read `{$when}`). Tests fail when it moves.
+static FORMATTING_ERRORS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many messages this process formatted with errors (missing variables) so far. The
+/// integration tests check it is 0 after every test, whatever page or e-mail it rendered.
+pub fn formatting_errors() -> usize {
+    FORMATTING_ERRORS.load(Ordering::Relaxed)
+}
+
 fn bundle(locale: Locale) -> &'static FluentBundle<FluentResource> {
     match locale {
         Locale::De => &DE,
@@ -84,10 +95,15 @@ pub fn translate_with(locale: Locale, key: &str, args: &[(&str, &str)]) -> Strin
         .find_map(|b| {
             let pattern = b.get_message(key)?.value()?;
             let mut errors = vec![];
-            Some(
-                b.format_pattern(pattern, fluent_args.as_ref(), &mut errors)
-                    .into_owned(),
-            )
+            let text = b
+                .format_pattern(pattern, fluent_args.as_ref(), &mut errors)
+                .into_owned();
+            if !errors.is_empty() {
+                FORMATTING_ERRORS.fetch_add(1, Ordering::Relaxed);
+                #[cfg(feature = "ssr")]
+                tracing::error!(key, "a text was formatted without all its variables");
+            }
+            Some(text)
         })
         .unwrap_or_else(|| key.to_owned())
 }
@@ -178,6 +194,135 @@ mod tests {
             }
         }
         keys
+    }
+
+    /// The variables (`{ $name }`) each German message uses, by message id.
+    fn message_variables() -> std::collections::HashMap<String, HashSet<String>> {
+        use fluent_syntax::ast::{Expression, InlineExpression, Pattern, PatternElement};
+        fn walk_pattern(p: &Pattern<&str>, out: &mut HashSet<String>) {
+            for element in &p.elements {
+                if let PatternElement::Placeable { expression } = element {
+                    walk_expression(expression, out);
+                }
+            }
+        }
+        fn walk_expression(e: &Expression<&str>, out: &mut HashSet<String>) {
+            match e {
+                Expression::Inline(inline) => walk_inline(inline, out),
+                Expression::Select { selector, variants } => {
+                    walk_inline(selector, out);
+                    for v in variants {
+                        walk_pattern(&v.value, out);
+                    }
+                }
+            }
+        }
+        fn walk_inline(e: &InlineExpression<&str>, out: &mut HashSet<String>) {
+            match e {
+                InlineExpression::VariableReference { id } => {
+                    out.insert(id.name.to_owned());
+                }
+                InlineExpression::Placeable { expression } => walk_expression(expression, out),
+                _ => {}
+            }
+        }
+        let mut vars = std::collections::HashMap::new();
+        for source in [DE_SOURCES, DE_SERVER_SOURCES].concat() {
+            let resource = parse(source).expect("valid Fluent");
+            for entry in resource.body {
+                if let fluent_syntax::ast::Entry::Message(m) = entry {
+                    let mut used = HashSet::new();
+                    if let Some(value) = &m.value {
+                        walk_pattern(value, &mut used);
+                    }
+                    vars.insert(m.id.name.to_owned(), used);
+                }
+            }
+        }
+        vars
+    }
+
+    /// Every call with a literal key in `app/src`: the key and the variable names it passes
+    /// (none for the plain `t` method).
+    fn calls_in_sources() -> Vec<(String, String, Vec<String>)> {
+        let mut calls = vec![];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).expect("read src dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("read source");
+                let file = path.display().to_string();
+                for (marker, with_args) in [(".t(\"", false), (".t_with(\"", true)] {
+                    for (pos, _) in text.match_indices(marker) {
+                        let rest = &text[pos + marker.len()..];
+                        let Some(end) = rest.find('"') else { continue };
+                        let key = rest[..end].to_owned();
+                        let mut names = vec![];
+                        if with_args {
+                            // The argument list runs to the first `]`: `&[("when", …), …]`.
+                            let list = &rest[end..rest.find(']').unwrap_or(rest.len())];
+                            for (p, _) in list.match_indices("(\"") {
+                                let name = &list[p + 2..];
+                                if let Some(q) = name.find('"') {
+                                    names.push(name[..q].to_owned());
+                                }
+                            }
+                        }
+                        calls.push((file.clone(), key, names));
+                    }
+                }
+            }
+        }
+        calls
+    }
+
+    #[test]
+    fn every_literal_call_passes_the_variables_its_message_uses() {
+        let vars = message_variables();
+        let calls = calls_in_sources();
+        assert!(
+            calls.len() > 200,
+            "found only {} calls: scanner broken?",
+            calls.len()
+        );
+        let mut wrong = vec![];
+        for (file, key, passed) in calls {
+            let Some(needed) = vars.get(&key) else {
+                continue; // unknown keys are the other test's business
+            };
+            let missing: Vec<_> = needed.iter().filter(|v| !passed.contains(v)).collect();
+            if !missing.is_empty() {
+                wrong.push(format!("{file}: {key} lacks {missing:?}"));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "messages rendered without their variables (users would read {{$…}}):\n{}",
+            wrong.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_message_formatted_without_its_variables_is_counted() {
+        let before = formatting_errors();
+        let out = translate(Locale::De, "entry-too-early");
+        assert!(out.contains("{$when}"), "{out}");
+        assert_eq!(formatting_errors(), before + 1);
+        let out = translate_with(
+            Locale::De,
+            "entry-too-early",
+            &[("when", "Montag"), ("opens", "9:30")],
+        );
+        assert!(!out.contains('{'), "{out}");
+        assert_eq!(formatting_errors(), before + 1);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 
 mod bundles;
 mod locale;
+pub mod numbers;
 
-pub use bundles::{has_message, translate, translate_with};
+pub use bundles::{formatting_errors, has_message, translate, translate_with};
 pub use locale::Locale;
 
 use leptos::prelude::*;
@@ -27,6 +28,16 @@ impl I18n {
     /// The message `key` with Fluent variables, e.g. `[("operator", name)]`.
     pub fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
         translate_with(self.locale, key, args)
+    }
+
+    /// `value` with `places` decimals as the page's language writes it ("0,5").
+    pub fn decimal(&self, value: f64, places: usize) -> String {
+        numbers::decimal(self.locale, value, places)
+    }
+
+    /// A bandwidth in kbit/s as a number of Mbit/s ("1,5").
+    pub fn mbits(&self, kbits: f64) -> String {
+        numbers::mbits(self.locale, kbits)
     }
 
     /// Whether the message exists (German or the page's language); used to enumerate sections.

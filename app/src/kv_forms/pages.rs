@@ -146,7 +146,7 @@ fn KvFactsTable(kvs: Vec<KvRow>, as_of: String) -> impl IntoView {
                                 .into_iter().flatten().collect::<Vec<_>>().join(" ");
                             let source = kv.source_url.map(|url| {
                                 let dated = kv.source_dated.unwrap_or_default();
-                                view! { <a href=url.clone() rel="noopener noreferrer">{kv.abbreviation.clone()}</a> {format!(" ({dated})")} }
+                                view! { <a href=url.clone() rel="noopener noreferrer">{kv.abbreviation.clone()}</a>{format!(" ({dated})")} }
                             });
                             view! {
                                 <tr class:own-kv=kv.own>

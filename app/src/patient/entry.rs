@@ -69,7 +69,7 @@ pub async fn enter(
         .await?
         .is_some()
     {
-        feedback.notice = Some("entry-locked".into());
+        feedback.set_notice("entry-locked", Vec::new());
         return Ok(EntryOutcome::Refused(feedback));
     }
     let found = match &code {
@@ -119,10 +119,9 @@ pub async fn enter(
         CodeWindow::Cancelled => ("entry-cancelled", vec![("when", when)]),
     };
     tracing::info!(appointment_id = %appointment.id, outcome = notice, "patient entry");
-    feedback.notice = Some(notice.to_owned());
-    // The arguments travel as values of a pseudo-field the page reads.
-    for (k, v) in args {
-        feedback.values.insert(format!("arg-{k}"), v);
-    }
+    feedback.set_notice(
+        notice,
+        args.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+    );
     Ok(EntryOutcome::Refused(feedback))
 }

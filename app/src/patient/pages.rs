@@ -1,7 +1,7 @@
 //! `/videosprechstunde`: the patient types full name and access code and clicks
 //! "Raum betreten". Works without JavaScript.
 
-use crate::forms::{use_form_feedback, ErrorSummary, Field};
+use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback};
 use crate::i18n::use_i18n;
 use crate::practice::pages::PageTitle;
 use leptos::prelude::*;
@@ -10,24 +10,22 @@ use leptos::prelude::*;
 pub fn EntryPage() -> impl IntoView {
     let t = use_i18n();
     let feedback = use_form_feedback();
-    let arg = |name: &str| {
-        feedback
-            .value("entry", &format!("arg-{name}"))
-            .unwrap_or_default()
-            .to_owned()
-    };
     let left = crate::practice::pages::has_flag("verlassen")
         .get_untracked()
         .then(|| view! { <p class="notice" role="status">{use_i18n().t("waiting-left")}</p> });
-    let outcome = feedback.notice.clone().map(|key| {
-        let text = t.t_with(&key, &[("when", &arg("when")), ("opens", &arg("opens"))]);
-        let class = match key.as_str() {
-            "entry-open" => "notice success",
-            "entry-too-early" => "notice",
-            _ => "notice error",
+    // The state of the appointment (too early, over, locked) once, with its time; the error
+    // summary below lists only the fields' problems.
+    let outcome = feedback.notice_text().map(|text| {
+        let (class, role) = match feedback.notice.as_deref() {
+            Some("entry-too-early") => ("notice", "status"),
+            _ => ("notice error", "alert"),
         };
-        view! { <p class=class role="status">{text}</p> }
+        view! { <p class=class role=role>{text}</p> }
     });
+    let field_errors = FormFeedback {
+        notice: None,
+        ..feedback.clone()
+    };
     view! {
         <PageTitle key="entry-title" />
         {left}
@@ -39,7 +37,7 @@ pub fn EntryPage() -> impl IntoView {
         </ul>
         <p class="hint">{t.t("entry-needs")}</p>
         {outcome}
-        <ErrorSummary form="entry" feedback=feedback.clone() />
+        <ErrorSummary form="entry" feedback=field_errors />
         <form method="post" action="/videosprechstunde" class="form">
             <Field form="entry" name="name" label=t.t("entry-name") feedback=feedback.clone() autocomplete="name" required=true maxlength=200 hint=t.t("entry-name-hint") />
             <Field form="entry" name="code" label=t.t("entry-code") feedback=feedback.clone() autocomplete="off" required=true maxlength=20 hint=t.t("entry-code-hint") />

@@ -22,6 +22,9 @@ enum Stage {
 enum Check {
     Pending,
     Running,
+    /// The step waits for the patient (the speaker test: press "Testton abspielen", then
+    /// answer); the Fluent key says what to do.
+    YourTurn(&'static str),
     Passed(String),
     Warning(String, &'static str),
     Failed(String, &'static str),
@@ -32,6 +35,7 @@ impl Check {
         match self {
             Check::Pending => "check pending",
             Check::Running => "check running",
+            Check::YourTurn(_) => "check your-turn",
             Check::Passed(_) => "check passed",
             Check::Warning(..) => "check warning",
             Check::Failed(..) => "check failed",
@@ -96,6 +100,7 @@ fn CheckItem(label: String, check: RwSignal<Check>) -> impl IntoView {
             <span class="check-state">{move || check.with(|c| match c {
                 Check::Pending => pending.clone(),
                 Check::Running => running.clone(),
+                Check::YourTurn(key) => use_i18n().t(key),
                 Check::Passed(_) => passed.clone(),
                 Check::Warning(..) => warning.clone(),
                 Check::Failed(..) => failed.clone(),
@@ -186,7 +191,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
         if let Some(element) = tone.get_untracked() {
             browser::play_tone(element, devices.speaker.get_untracked());
         }
-        checks.speaker.set(Check::Running);
+        checks.speaker.set(Check::YourTurn("tech-state-answer"));
     };
     let heard = move |yes: bool| {
         let t = use_i18n();
@@ -284,7 +289,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let in_call = move || {
         view! {
             <p class="notice success" role="status">{use_i18n().t("call-admitted")}</p>
-            <CallScreen ui=call peer_label=practice_name.get_value() />
+            <CallScreen ui=call peer_label=practice_name.get_value() peer=use_i18n().t("call-peer-practice") />
         }
     };
     let ended = move |phase: PatientPhase| {
@@ -394,7 +399,9 @@ mod browser {
                     stream_ready.update(|n| *n += 1);
                     meter.set_value(new_meter);
                     if full {
-                        w.checks.speaker.set(Check::Running);
+                        w.checks
+                            .speaker
+                            .set(Check::YourTurn("tech-state-play-tone"));
                         w.checks.network.set(Check::Running);
                         let check = network_check(w.ice_servers.get_value()).await;
                         w.checks.network.set(check);
@@ -601,10 +608,10 @@ mod browser {
                     t.t_with(
                         "tech-network-slow",
                         &[
-                            ("kbits", &kbits.to_string()),
+                            ("mbits", &t.mbits(f64::from(kbits))),
                             (
                                 "recommended",
-                                &crate::policy::RECOMMENDED_UPSTREAM_KBITS.to_string(),
+                                &t.mbits(f64::from(crate::policy::RECOMMENDED_UPSTREAM_KBITS)),
                             ),
                         ],
                     ),
@@ -612,7 +619,7 @@ mod browser {
                 )
             }
             (true, Some(kbits)) => {
-                Check::Passed(t.t_with("tech-network-ok", &[("kbits", &kbits.to_string())]))
+                Check::Passed(t.t_with("tech-network-ok", &[("mbits", &t.mbits(f64::from(kbits)))]))
             }
         }
     }

@@ -226,8 +226,8 @@ fn InviteForm(feedback: FormFeedback) -> impl IntoView {
         }
     };
     view! {
-        <section aria-labelledby="invite-title">
-            <h2 id="invite-title">{t.t("team-invite-title")}</h2>
+        <section aria-labelledby="team-invite-heading">
+            <h2 id="team-invite-heading">{t.t("team-invite-title")}</h2>
             <p>{t.t("team-invite-text")}</p>
             <ErrorSummary form=f feedback=feedback.clone() />
             <form method="post" action="/praxis/team" class="form">

@@ -1,6 +1,10 @@
 //! The visible warning before an idle session ends: two minutes before, a dialog offers
 //! "Angemeldet bleiben"; at the end the page moves to the login with a notice. Browser only;
 //! the server ends the session on its own either way.
+//!
+//! A consultation is never cut by it: while a part of the page marks itself with
+//! [`KEEPS_SESSION`] (the doctor's call, the waiting list while somebody waits), the session is
+//! renewed on the server instead of warning, and no timer navigates away.
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -8,6 +12,12 @@ use std::time::Duration;
 
 /// Shown this long before the session ends.
 const WARN_BEFORE: Duration = Duration::from_secs(120);
+/// A failed renewal of a busy page is tried again after this long.
+const RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// The attribute a page part sets while the practice works with it: a call in progress, the
+/// waiting list with patients waiting. Its value says why (for tests and debugging).
+pub const KEEPS_SESSION: &str = "data-keeps-session";
 
 /// Counts the idle time from page load; `minutes` is the server's idle timeout.
 #[island]
@@ -16,12 +26,36 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
     let warning = RwSignal::new(false);
     let generation = RwSignal::new(0u32);
     let total = Duration::from_secs(u64::try_from(minutes.max(3)).unwrap_or(180) * 60);
-    // Timers only run in the browser; each "stay" starts a new generation of timers.
+    // Renews the server's session and starts the timers anew; a busy page keeps trying.
+    let renew = move || {
+        leptos::task::spawn_local(async move {
+            if super::server_fns::keep_session_alive().await.is_ok() {
+                warning.set(false);
+                generation.update(|g| *g += 1);
+            } else if page_is_busy() {
+                let current = generation.get_untracked();
+                set_timeout(
+                    move || {
+                        if generation.get_untracked() == current {
+                            generation.update(|g| *g += 1);
+                        }
+                    },
+                    RETRY_AFTER,
+                );
+            }
+        });
+    };
+    // Timers only run in the browser; each renewal starts a new generation of timers.
     Effect::new(move |_| {
         let current = generation.get();
         set_timeout(
             move || {
-                if generation.get_untracked() == current {
+                if generation.get_untracked() != current {
+                    return;
+                }
+                if page_is_busy() {
+                    renew();
+                } else {
                     warning.set(true);
                 }
             },
@@ -29,29 +63,41 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
         );
         set_timeout(
             move || {
-                if generation.get_untracked() == current {
-                    if let Some(window) = web_sys_window() {
-                        let _ = window.location().set_href("/anmelden?abgelaufen");
-                    }
+                if generation.get_untracked() != current {
+                    return;
+                }
+                if page_is_busy() {
+                    // A call began after the warning: renew rather than cut it.
+                    renew();
+                } else if let Some(window) = web_sys_window() {
+                    let _ = window.location().set_href("/anmelden?abgelaufen");
                 }
             },
             total,
         );
     });
-    let stay = move |_| {
-        leptos::task::spawn_local(async move {
-            if super::server_fns::keep_session_alive().await.is_ok() {
-                warning.set(false);
-                generation.update(|g| *g += 1);
-            }
-        });
-    };
+    let stay = move |_| renew();
     view! {
         <div class="idle-warning" role="alertdialog" aria-live="assertive" aria-labelledby="idle-warning-text" hidden=move || !warning.get()>
             <p id="idle-warning-text">{t.t("idle-warning")}</p>
             <button type="button" class="button primary" on:click=stay>{t.t("idle-stay")}</button>
         </div>
     }
+}
+
+/// Whether a part of the page holds the session open ([`KEEPS_SESSION`]).
+#[cfg(feature = "hydrate")]
+fn page_is_busy() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("[{KEEPS_SESSION}]")).ok())
+        .flatten()
+        .is_some()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn page_is_busy() -> bool {
+    false
 }
 
 #[cfg(feature = "hydrate")]

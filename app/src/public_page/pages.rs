@@ -215,7 +215,7 @@ fn settings_body(s: PageSettings, feedback: FormFeedback) -> impl IntoView {
                 <Field form="public-page" name="short_name" label=t.t("public-short-name") value=s.short_name.clone() feedback=feedback.clone() hint=t.t("public-short-name-hint") maxlength=60 />
                 <Toggle name="enabled" label=t.t("public-enabled") checked=s.enabled feedback=feedback.clone() />
                 <div class="field" class:field-invalid=intro_issue.is_some()>
-                    <label for="public-page-intro">{t.t("public-intro")}<span class="optional">{t.t("form-optional")}</span></label>
+                    <label for="public-page-intro">{t.t("public-intro")} " " <span class="optional">{t.t("form-optional")}</span></label>
                     <p class="hint" id="public-page-intro-hint">{t.t_with("public-intro-hint", &[("max", &max)])}</p>
                     {intro_issue.clone().map(|e| view! { <p class="field-error" id="public-page-intro-error">{e}</p> })}
                     <textarea id="public-page-intro" name="intro" rows="6" maxlength=max.clone() aria-describedby=described aria-invalid=intro_issue.is_some().then_some("true")>{textarea_text(&intro_value)}</textarea>

@@ -32,10 +32,10 @@ pub fn CallPage() -> impl IntoView {
                                             {use_i18n().t_with("call-entered-name", &[("name", &typed)])}
                                         </p>
                                     })}
-                                    <p class="notice" role="status">{t.t_with(entry.status.label_key(), &[("since", &since)])}</p>
+                                    <p class="notice call-status" role="status">{t.t_with(entry.status.label_key(), &[("since", &since)])}</p>
                                     {in_call.then(|| view! {
                                         <crate::call::doctor::DoctorCall appointment=entry.appointment.clone() patient=entry.booked_name.clone() />
-                                        <form method="post" action=action.clone() class="inline-form">
+                                        <form method="post" action=action.clone() class="inline-form call-back">
                                             <input type="hidden" name="action" value="zurueck" />
                                             <button type="submit" class="button">{use_i18n().t("panel-back")}</button>
                                         </form>

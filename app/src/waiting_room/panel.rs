@@ -207,7 +207,8 @@ pub fn WaitingPanel() -> impl IntoView {
     };
 
     view! {
-        <details class="waiting-panel" open=true>
+        // Patients waiting keep the session open (practice::idle): nobody is logged out before them.
+        <details class="waiting-panel" open=true data-keeps-session=move || (waiting() > 0).then_some("waiting")>
             <summary>
                 <span class="panel-title">{t.t("panel-title")}</span> " "
                 <span class=badge_class aria-live="polite">{summary}</span>

@@ -348,9 +348,20 @@ async fn send_all(connection: &mut Connection, messages: Vec<ServerMessage>) -> 
     true
 }
 
-async fn send_roster(state: &AppState, connection: &mut Connection, me: &CurrentUser) -> bool {
+/// Sends the practice's list: how many patients wait, or `None` when the socket is gone.
+async fn send_roster(
+    state: &AppState,
+    connection: &mut Connection,
+    me: &CurrentUser,
+) -> Option<u32> {
     match service::roster(state, me.practice.id).await {
-        Ok(roster) => connection.send(ServerMessage::Roster(roster)).await,
+        Ok(roster) => {
+            let waiting = roster.waiting;
+            connection
+                .send(ServerMessage::Roster(roster))
+                .await
+                .then_some(waiting)
+        }
         Err(e) => {
             tracing::error!(error = %e, "loading the waiting room list failed");
             connection
@@ -358,6 +369,7 @@ async fn send_roster(state: &AppState, connection: &mut Connection, me: &Current
                     code: ErrorCode::Internal,
                 })
                 .await
+                .then_some(0)
         }
     }
 }
@@ -401,8 +413,12 @@ async fn serve_doctor(
         changes
     });
     let mut call = call.map(|id| CallPart::new(CallSide::Doctor, id));
-    if changes.is_some() && !send_roster(&state, &mut connection, &me).await {
-        return;
+    let mut waiting = 0;
+    if changes.is_some() {
+        match send_roster(&state, &mut connection, &me).await {
+            Some(count) => waiting = count,
+            None => return,
+        }
     }
     let (mut ping, mut refresh) = (every(PING_EVERY), every(REFRESH_EVERY));
     loop {
@@ -413,8 +429,12 @@ async fn serve_doctor(
                     None => std::future::pending().await,
                 }
             } => {
-                if changed.is_err() || !send_roster(&state, &mut connection, &me).await {
+                if changed.is_err() {
                     break;
+                }
+                match send_roster(&state, &mut connection, &me).await {
+                    Some(count) => waiting = count,
+                    None => break,
                 }
             }
             event = async {
@@ -461,6 +481,13 @@ async fn serve_doctor(
                 match current_user(&session, &state.db, state.clock.now()).await {
                     Ok(Some(_)) => {}
                     _ => break,
+                }
+                // A running call and patients waiting keep the login from the idle logout,
+                // as the page itself does (practice::idle); an idle list does not.
+                if call.is_some() || waiting > 0 {
+                    if let Err(e) = session.save().await {
+                        tracing::warn!(error = %e, "cannot keep the doctor's session alive");
+                    }
                 }
             }
         }

@@ -173,6 +173,21 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
+/// Every test's pages, e-mails and PDFs are checked once more when its app goes: no text may
+/// have been formatted without its variables (the user would read `{$when}`). nextest runs each
+/// test in a process of its own, so the count is this test's.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert_eq!(
+                app::i18n::formatting_errors(),
+                0,
+                "a text was formatted without all its variables (its key is in the log)"
+            );
+        }
+    }
+}
+
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client

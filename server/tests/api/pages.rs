@@ -104,3 +104,83 @@ async fn pages_reference_no_other_host() {
         }
     }
 }
+
+/// Every page a practice and a patient meet, rendered with data in it: each gives 200, has one
+/// `<h1>`, no element id twice (a label would point at the wrong element), and no text left
+/// with a Fluent placeholder (`{$when}`) a person would read.
+#[tokio::test]
+async fn every_page_renders_without_placeholders_or_duplicate_ids() {
+    use sea_orm::EntityTrait;
+    let app = spawn_app().await;
+    let (code, _) = crate::patient_entry::booked(&app, "rundgang@praxis.de").await;
+    let appointment = app::entities::appointment::Entity::find()
+        .one(app.conn())
+        .await
+        .unwrap()
+        .expect("the booked appointment")
+        .id;
+    let practice_pages = [
+        "/praxis".to_owned(),
+        "/praxis/stammdaten".into(),
+        "/praxis/rechnungsdaten".into(),
+        "/praxis/vertrag".into(),
+        "/praxis/vertrag/kuendigen".into(),
+        "/praxis/sicherheit".into(),
+        "/praxis/team".into(),
+        "/praxis/termine".into(),
+        "/praxis/termine?ansicht=tag".into(),
+        "/praxis/termine/neu".into(),
+        "/praxis/termine/einstellungen".into(),
+        format!("/praxis/termin/{appointment}"),
+        "/praxis/einwilligungen".into(),
+        "/praxis/protokoll".into(),
+        "/praxis/kv-antrag".into(),
+        "/praxis/praxisseite".into(),
+    ];
+    let public_pages = [
+        "/",
+        "/nutzungsbedingungen",
+        "/datenschutz",
+        "/impressum",
+        "/videosprechstunde",
+        "/registrieren",
+        "/anmelden",
+        "/passwort-vergessen",
+        "/nix",
+    ];
+    let mut pages: Vec<(String, String)> = vec![];
+    for path in practice_pages {
+        pages.push((path.clone(), app.html(&path).await));
+    }
+    let stranger = app.new_browser();
+    for path in public_pages {
+        let html = app.get_as(&stranger, path).await.text().await.unwrap();
+        pages.push((path.to_owned(), html));
+    }
+    // The entry page in its states: unknown code, too early (with the time filled in).
+    for typed in ["ABCD-EFGH-JKMN", code.as_str()] {
+        let html = stranger
+            .post(format!("{}/videosprechstunde", app.address))
+            .form(&[("name", "Erika Mustermann"), ("code", typed)])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        pages.push((format!("/videosprechstunde ({typed})"), html));
+    }
+    for (path, html) in &pages {
+        assert!(
+            !html.contains("{$") && !html.contains("{ $") && !html.contains("{???}"),
+            "{path}: a Fluent placeholder reached the page"
+        );
+        assert_eq!(html.matches("<h1").count(), 1, "{path}: one <h1>");
+        let mut seen = std::collections::HashSet::new();
+        for (pos, _) in html.match_indices(" id=\"") {
+            let value = &html[pos + 5..];
+            let id = &value[..value.find('"').unwrap_or(0)];
+            assert!(seen.insert(id.to_owned()), "{path}: id=\"{id}\" twice");
+        }
+    }
+}

@@ -220,6 +220,13 @@ async fn the_doctor_sees_the_patient_arrive_sends_a_note_admits_and_sees_them_le
         .await,
         "admitted-without-consent"
     );
+    // …with the patient's name: the one entry where it matters.
+    let log = app.html("/praxis/protokoll").await;
+    let row = log
+        .split("<tr>")
+        .find(|r| r.contains("Ohne bestätigte Einwilligung eingelassen"))
+        .expect("the entry on the Protokoll page");
+    assert!(row.contains("<td>Erika Mustermann</td>"), "{row}");
     match next(&mut patient).await {
         Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::InCall),
         other => panic!("{other:?}"),
