@@ -83,11 +83,20 @@ impl axum::response::IntoResponse for AppError {
 /// The JSON error answer of plain handlers: `{"error": key, "message": German text}`.
 #[cfg(feature = "ssr")]
 pub fn json_error(status: http::StatusCode, message_key: &str) -> axum::response::Response {
+    json_error_with(status, message_key, &[])
+}
+
+/// Like [`json_error`], for a message with Fluent variables.
+pub fn json_error_with(
+    status: http::StatusCode,
+    message_key: &str,
+    args: &[(&str, &str)],
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let message = crate::i18n::I18n {
         locale: crate::i18n::Locale::De,
     }
-    .t(message_key);
+    .t_with(message_key, args);
     (
         status,
         axum::Json(serde_json::json!({ "error": message_key, "message": message })),

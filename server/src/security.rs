@@ -144,7 +144,17 @@ pub async fn explain_rejections(request: Request, next: Next) -> Response {
 
 /// A JSON error `{ "error": { "code": …, "message": … } }` with the German message for `key`.
 pub fn error_response(status: StatusCode, code: &'static str, key: &str) -> Response {
-    let message = app::i18n::translate(app::i18n::Locale::De, key);
+    error_response_with(status, code, key, &[])
+}
+
+/// Like [`error_response`], for a message with Fluent variables.
+pub fn error_response_with(
+    status: StatusCode,
+    code: &'static str,
+    key: &str,
+    args: &[(&str, &str)],
+) -> Response {
+    let message = app::i18n::translate_with(app::i18n::Locale::De, key, args);
     let body = serde_json::json!({ "error": { "code": code, "message": message } });
     (status, Json(body)).into_response()
 }
@@ -174,12 +184,20 @@ pub async fn limit_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        let key = if limit == limits.documents {
-            "consent-upload-too-large"
-        } else {
-            "error-payload-too-large"
-        };
-        return error_response(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", key);
+        if limit == limits.documents {
+            let max_mb = (app::consent::document::MAX_DOCUMENT_BYTES >> 20).to_string();
+            return error_response_with(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "consent-upload-too-large",
+                &[("max_mb", &max_mb)],
+            );
+        }
+        return error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "error-payload-too-large",
+        );
     }
     let (parts, body) = request.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));

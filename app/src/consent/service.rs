@@ -76,6 +76,17 @@ impl ConsentError {
         }
     }
 
+    /// The Fluent variables of the message: `$max_mb` for a file that is too large.
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ConsentError::TooLarge(_) => vec![(
+                "max_mb",
+                (super::document::MAX_DOCUMENT_BYTES >> 20).to_string(),
+            )],
+            _ => Vec::new(),
+        }
+    }
+
     pub fn status_code(&self) -> http::StatusCode {
         use http::StatusCode as S;
         match self {
@@ -97,7 +108,9 @@ impl axum::response::IntoResponse for ConsentError {
         if let ConsentError::Database(e) = &self {
             tracing::error!(error = %e, "consent action failed");
         }
-        crate::error::json_error(self.status_code(), self.message_key())
+        let args = self.message_args();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        crate::error::json_error_with(self.status_code(), self.message_key(), &args)
     }
 }
 

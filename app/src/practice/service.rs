@@ -252,7 +252,12 @@ pub(super) fn check_password(
     match NewPassword::parse(password, context) {
         Ok(p) => Some(p),
         Err(e) => {
-            c.key("password", e.message_key());
+            let args = e
+                .message_args()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
+            c.feedback.add("password", e.message_key(), args);
             None
         }
     }

@@ -220,12 +220,14 @@ async fn the_doctor_sees_the_patient_arrive_sends_a_note_admits_and_sees_them_le
         .await,
         "admitted-without-consent"
     );
-    // …with the patient's name: the one entry where it matters.
+    // …with the patient's name: the one entry where it matters (the owner logs in again: the
+    // clock moved past the login's 12 hours).
+    app.log_in("anna@praxis.de", crate::helpers::PASSWORD).await;
     let log = app.html("/praxis/protokoll").await;
     let row = log
         .split("<tr>")
         .find(|r| r.contains("Ohne bestätigte Einwilligung eingelassen"))
-        .expect("the entry on the Protokoll page");
+        .unwrap_or_else(|| panic!("the entry on the Protokoll page: {log}"));
     assert!(row.contains("<td>Erika Mustermann</td>"), "{row}");
     match next(&mut patient).await {
         Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::InCall),
