@@ -87,6 +87,7 @@ pub fn json_error(status: http::StatusCode, message_key: &str) -> axum::response
 }
 
 /// Like [`json_error`], for a message with Fluent variables.
+#[cfg(feature = "ssr")]
 pub fn json_error_with(
     status: http::StatusCode,
     message_key: &str,
