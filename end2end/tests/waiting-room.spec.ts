@@ -121,6 +121,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await expect(p.getByText('Ihre Videosprechstunde ist beendet. Vielen Dank!')).toBeVisible();
     await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible();
     await page.goto('/praxis');
+    await panel.getByText('heute erledigt (1)').click();
     await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
   } finally {
     await patientBrowser.close();
