@@ -1,6 +1,24 @@
 import { Page } from '@playwright/test';
 
 /**
+ * Text defects the Fluent and wording work on another branch fixes; listed here (path and
+ * problem) until it is merged. Layout defects (contrast, broken words, overflow) have no list.
+ */
+const KNOWN_TEXT_DEFECTS: RegExp[] = [
+  // The terms of use show their Fluent variables raw ({$operator}, {$address}, {$email}).
+  /^\/nutzungsbedingungen: fluent: /,
+  // "(freiwillig)" follows the label without a space ("Titel(freiwillig)").
+  /: glued: label: "[^"]*" \+ "\(freiwillig\)"$/,
+  // The registration's terms checkbox: "Ich akzeptiere dieNutzungsbedingungenvon Sprechzimmer."
+  /^\/registrieren: glued: label: "(Ich akzeptiere die" \+ "Nutzungsbedingungen|Nutzungsbedingungen" \+ "von Sprechzimmer\.)"$/,
+];
+
+/** Whether `problem` on the page at `path` is one of the KNOWN_TEXT_DEFECTS. */
+export function isKnownTextDefect(path: string, problem: string): boolean {
+  return KNOWN_TEXT_DEFECTS.some((known) => known.test(`${path}: ${problem}`));
+}
+
+/**
  * What a page looks like to a reader, checked in the browser itself. Each entry of the result
  * names one defect: `kind: where: text`. The kinds:
  * - `fluent`: raw Fluent in the visible text or in an accessible name (`{$`, `{ $`, `{???}`, a
