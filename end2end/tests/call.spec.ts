@@ -47,6 +47,33 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     await expect(page.getByLabel(`Video von ${patient}`)).toBeVisible();
     await expect(p.getByLabel('Video von Praxis Videogespräch')).toBeVisible();
 
+    // The call comes first: on a laptop, a small laptop and a phone the doctor sees the
+    // patient's picture and "Sprechstunde beenden" without scrolling; so does the patient on
+    // the phone, and the connection state does not cover the picture.
+    const inFirstScreen = async (side: typeof page, name: string, label: string) => {
+      await side.evaluate(() => window.scrollTo(0, 0));
+      const { width, height } = side.viewportSize()!;
+      for (const [what, target] of [['video', side.getByLabel(name)], ['Sprechstunde beenden', side.getByRole('button', { name: 'Sprechstunde beenden' })]] as const) {
+        const box = (await target.boundingBox())!;
+        expect(box, `${what} (${label})`).not.toBeNull();
+        expect(box.y, `${what} top at ${width}×${height} (${label})`).toBeGreaterThanOrEqual(0);
+        expect(box.x, `${what} left at ${width}×${height} (${label})`).toBeGreaterThanOrEqual(0);
+        expect(box.y + box.height, `${what} bottom at ${width}×${height} (${label})`).toBeLessThanOrEqual(height);
+        expect(box.x + box.width, `${what} right at ${width}×${height} (${label})`).toBeLessThanOrEqual(width);
+      }
+    };
+    for (const size of [{ width: 1366, height: 900 }, { width: 1280, height: 720 }, { width: 360, height: 740 }]) {
+      await page.setViewportSize(size);
+      await inFirstScreen(page, `Video von ${patient}`, 'Ärztin');
+      await page.screenshot({ path: test.info().outputPath(`call-doctor-${size.width}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await inFirstScreen(p, 'Video von Praxis Videogespräch', 'Patientin');
+    await p.screenshot({ path: test.info().outputPath('call-patient-360.png') });
+    const stage = (await p.locator('.call-stage').boundingBox())!;
+    const state = (await p.getByRole('status').filter({ hasText: 'Verbunden' }).boundingBox())!;
+    expect(state.y, 'the connection state stands below the picture').toBeGreaterThanOrEqual(stage.y + stage.height);
+
     // The same verification code on both sides.
     const codeOf = (side: typeof page) => side.locator('.verification .code');
     await expect(codeOf(page)).toHaveText(/^\d{3} \d{3}$/);
@@ -97,6 +124,8 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible();
     expect(errors, 'no script errors on either side').toEqual([]);
     await page.getByRole('link', { name: 'Zurück zur Warteliste' }).click();
+    // Finished appointments wait folded under "heute erledigt".
+    await page.locator('details.waiting-panel').getByText('heute erledigt (1)').click();
     await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
   } finally {
     await patientBrowser.close();

@@ -130,6 +130,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await expect(p.getByRole('heading', { name: 'Einverständniserklärung' })).toBeHidden();
     await expect(p.getByText(/ist beendet/)).toHaveCount(1);
     await page.goto('/praxis');
+    await panel.getByText('heute erledigt (1)').click();
     await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
   } finally {
     await patientBrowser.close();

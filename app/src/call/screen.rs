@@ -207,18 +207,38 @@ pub fn CallScreen(
         Some(Quality::Poor) => "quality poor",
         None => "quality",
     };
+    // The picture first, then (beside it on wide screens, below it on phones) the controls: on
+    // every screen size both are visible without scrolling. The connection state stands under
+    // the picture, never on it.
     view! {
         <section class="call-screen" aria-labelledby="call-screen-title">
             <h2 id="call-screen-title" class="visually-hidden">{t.t("call-title")}</h2>
-            <div class="call-stage" node_ref=ui.stage>
-                <video class="remote-video" node_ref=ui.remote autoplay=true playsinline=true
-                    aria-label=move || use_i18n().t_with("call-remote-video", &[("name", &peer_label.get_value())])></video>
+            <div class="call-main">
+                <div class="call-stage" node_ref=ui.stage>
+                    <video class="remote-video" node_ref=ui.remote autoplay=true playsinline=true
+                        aria-label=move || use_i18n().t_with("call-remote-video", &[("name", &peer_label.get_value())])></video>
+                    <video class="local-video" node_ref=ui.local autoplay=true muted=true playsinline=true
+                        hidden=move || !ui.camera.get() aria-label=t.t("room-self-view")></video>
+                </div>
                 <p class="call-link" role="status" aria-live="polite" data-link=move || format!("{:?}", ui.link.get())>
                     {move || about_peer(ui.link.get().label_key())}
                 </p>
-                <video class="local-video" node_ref=ui.local autoplay=true muted=true playsinline=true
-                    hidden=move || !ui.camera.get() aria-label=t.t("room-self-view")></video>
             </div>
+            <div class="call-side">
+            <div class="call-controls" role="toolbar" aria-label=t.t("call-controls")>
+                <Toggle on=ui.microphone off_key="call-microphone-off" on_key="call-microphone-on" />
+                <Toggle on=ui.camera off_key="room-camera-off" on_key="room-camera-on" />
+                <button type="button" class="button" on:click=full_screen>{t.t("call-full-screen")}</button>
+                <button type="button" class="button danger" on:click=move |_| confirming.set(true)
+                    hidden=move || confirming.get()>{t.t("call-hang-up")}</button>
+            </div>
+            <Show when=move || confirming.get()>
+                <div class="confirm" role="alertdialog" aria-labelledby="hangup-question">
+                    <p id="hangup-question">{use_i18n().t("call-hang-up-question")}</p>
+                    <button type="button" class="button danger" on:click=move |_| ui.hangup.set(true)>{use_i18n().t("call-hang-up-yes")}</button>
+                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{use_i18n().t("call-hang-up-no")}</button>
+                </div>
+            </Show>
             <div class="call-bar">
                 <span class="call-timer">
                     <span class="visually-hidden">{t.t("call-timer")} " "</span>
@@ -240,20 +260,6 @@ pub fn CallScreen(
                     <p class="notice error" role="alert">{use_i18n().t(key)}</p>
                 })}
             </div>
-            <div class="call-controls" role="toolbar" aria-label=t.t("call-controls")>
-                <Toggle on=ui.microphone off_key="call-microphone-off" on_key="call-microphone-on" />
-                <Toggle on=ui.camera off_key="room-camera-off" on_key="room-camera-on" />
-                <button type="button" class="button" on:click=full_screen>{t.t("call-full-screen")}</button>
-                <button type="button" class="button danger" on:click=move |_| confirming.set(true)
-                    hidden=move || confirming.get()>{t.t("call-hang-up")}</button>
-            </div>
-            <Show when=move || confirming.get()>
-                <div class="confirm" role="alertdialog" aria-labelledby="hangup-question">
-                    <p id="hangup-question">{use_i18n().t("call-hang-up-question")}</p>
-                    <button type="button" class="button danger" on:click=move |_| ui.hangup.set(true)>{use_i18n().t("call-hang-up-yes")}</button>
-                    <button type="button" class="button" on:click=move |_| confirming.set(false)>{use_i18n().t("call-hang-up-no")}</button>
-                </div>
-            </Show>
             <details class="call-devices">
                 <summary>{t.t("call-devices")}</summary>
                 <DeviceChoice devices=ui.devices />
@@ -282,6 +288,7 @@ pub fn CallScreen(
                 </form>
                 <p class="hint">{about_peer("call-chat-hint")}</p>
             </section>
+            </div>
         </section>
     }
 }

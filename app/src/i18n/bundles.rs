@@ -11,6 +11,7 @@ const DE_SOURCES: &[&str] = &[
     include_str!("../../locales/de/calendar.ftl"),
     include_str!("../../locales/de/patient.ftl"),
     include_str!("../../locales/de/consent.ftl"),
+    include_str!("../../locales/de/layout.ftl"),
 ];
 const EN_SOURCES: &[&str] = &[
     include_str!("../../locales/en/main.ftl"),

@@ -1,11 +1,31 @@
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 /// Header with the product name and main links, the page content, and the footer.
+///
+/// Inside the practice area (its own navigation logs out) and in the patient's room the
+/// header offers neither "Anmelden" nor the patient entrance: both would lead out of the page
+/// the person is working in.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_i18n();
+    let path = use_location().pathname.get_untracked();
+    let inside = path == "/praxis"
+        || path.starts_with("/praxis/")
+        || path.starts_with("/videosprechstunde/raum");
+    let main_nav = (!inside).then(|| {
+        let t = use_i18n();
+        view! {
+            <nav aria-label=t.t("nav-main-label")>
+                <ul class="nav-list">
+                    <li><A href="/videosprechstunde">{t.t("nav-patient")}</A></li>
+                    <li><A href="/anmelden">{t.t("nav-login")}</A></li>
+                </ul>
+            </nav>
+        }
+    });
     view! {
         <a class="skip-link" href="#inhalt">{t.t("skip-to-content")}</a>
         <header class="site-header">
@@ -14,12 +34,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true"></span>
                     {t.t("brand")}
                 </A>
-                <nav aria-label=t.t("nav-main-label")>
-                    <ul class="nav-list">
-                        <li><A href="/videosprechstunde">{t.t("nav-patient")}</A></li>
-                        <li><A href="/anmelden">{t.t("nav-login")}</A></li>
-                    </ul>
-                </nav>
+                {main_nav}
             </div>
         </header>
         <main id="inhalt" class="wrap" tabindex="-1">

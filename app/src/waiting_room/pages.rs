@@ -13,7 +13,8 @@ pub fn CallPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let call = Resource::new_blocking(id, super::server_fns::load_call);
     view! {
-        <PracticeArea>
+        <PracticeArea call_page=true>
+            <div class="call-page">
             <PageTitle key="call-page-title" />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -23,9 +24,14 @@ pub fn CallPage() -> impl IntoView {
                             let action = format!("/praxis/gespraech/{}", entry.appointment);
                             let in_call = entry.status == RosterStatus::InCall;
                             let since = entry.since.clone().unwrap_or_default();
+                            // The call first: the doctor sees the patient and the controls
+                            // without scrolling; who and when follow below it.
                             view! {
                                 <section class="call" aria-labelledby="call-with">
                                     <h2 id="call-with">{t.t_with("call-with", &[("name", &entry.booked_name)])}</h2>
+                                    {in_call.then(|| view! {
+                                        <crate::call::doctor::DoctorCall appointment=entry.appointment.clone() patient=entry.booked_name.clone() />
+                                    })}
                                     <p>{t.t_with("call-appointment", &[("time", &entry.time), ("doctor", &entry.doctor)])}</p>
                                     {entry.entered_name.clone().map(|typed| view! {
                                         <p class=if entry.names_differ { "name-check" } else { "hint" }>
@@ -34,7 +40,6 @@ pub fn CallPage() -> impl IntoView {
                                     })}
                                     <p class="notice call-status" role="status">{t.t_with(entry.status.label_key(), &[("since", &since)])}</p>
                                     {in_call.then(|| view! {
-                                        <crate::call::doctor::DoctorCall appointment=entry.appointment.clone() patient=entry.booked_name.clone() />
                                         <form method="post" action=action.clone() class="inline-form call-back">
                                             <input type="hidden" name="action" value="zurueck" />
                                             <button type="submit" class="button">{use_i18n().t("panel-back")}</button>
@@ -47,6 +52,7 @@ pub fn CallPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            </div>
         </PracticeArea>
     }
 }

@@ -32,10 +32,14 @@ struct Live {
     announcement: RwSignal<String>,
 }
 
-/// The live list; `me_holds_calls` is false for the Praxisteam, who do not see it.
+/// The live list (the Praxisteam does not see it). Unfolded until the doctor folds it; folding
+/// and unfolding is remembered in this browser. Finished appointments move into a folded
+/// "heute erledigt" part.
 #[island]
 pub fn WaitingPanel() -> impl IntoView {
     let t = use_i18n();
+    let details = NodeRef::<leptos::html::Details>::new();
+    browser::restore_open(details);
     let live = Live {
         roster: RwSignal::new(None),
         lost: RwSignal::new(false),
@@ -62,7 +66,7 @@ pub fn WaitingPanel() -> impl IntoView {
         if waiting() > 0 {
             "badge badge-active"
         } else {
-            "badge"
+            "badge badge-quiet"
         }
     };
     let send_note = move |ev: leptos::ev::SubmitEvent| {
@@ -206,9 +210,33 @@ pub fn WaitingPanel() -> impl IntoView {
         }
     };
 
+    // Whether "heute erledigt" is unfolded: kept across the list's live updates.
+    let done_open = RwSignal::new(false);
+    let roster_view = move |roster: Roster| {
+        let (done, open): (Vec<RosterEntry>, Vec<RosterEntry>) = roster
+            .entries
+            .into_iter()
+            .partition(|e| e.status == RosterStatus::Finished);
+        let count = done.len();
+        let done = (count > 0).then(|| {
+            view! {
+                <details class="roster-done" id="roster-done" open=done_open.get_untracked()
+                    on:toggle=move |_| done_open.set(browser::is_open("roster-done"))>
+                    <summary>{use_i18n().t_with("panel-done", &[("count", &count.to_string())])}</summary>
+                    <ul class="roster">{done.into_iter().map(entry_view).collect_view()}</ul>
+                </details>
+            }
+        });
+        view! {
+            {(!open.is_empty()).then(|| view! { <ul class="roster">{open.into_iter().map(entry_view).collect_view()}</ul> })}
+            {done}
+        }
+    };
+
     view! {
         // Patients waiting keep the session open (practice::idle): nobody is logged out before them.
-        <details class="waiting-panel" open=true data-keeps-session=move || (waiting() > 0).then_some("waiting")>
+        <details class="waiting-panel" open=true node_ref=details on:toggle=move |_| browser::remember_open(details)
+            data-keeps-session=move || (waiting() > 0).then_some("waiting")>
             <summary>
                 <span class="panel-title">{t.t("panel-title")}</span> " "
                 <span class=badge_class aria-live="polite">{summary}</span>
@@ -233,9 +261,7 @@ pub fn WaitingPanel() -> impl IntoView {
                 {move || match live.roster.get() {
                     None => view! { <p class="hint">{use_i18n().t("panel-loading")}</p> }.into_any(),
                     Some(roster) if roster.entries.is_empty() => view! { <p class="hint">{use_i18n().t("panel-empty")}</p> }.into_any(),
-                    Some(roster) => view! {
-                        <ul class="roster">{roster.entries.into_iter().map(entry_view).collect_view()}</ul>
-                    }.into_any(),
+                    Some(roster) => roster_view(roster).into_any(),
                 }}
                 <Show when=move || { waiting() > 0 }>
                     <form class="note-form" on:submit=send_all>
@@ -262,6 +288,39 @@ mod browser {
     use crate::call::types::ServerMessage;
 
     const MUTE_KEY: &str = "sprechzimmer.wartezimmer.stumm";
+    const OPEN_KEY: &str = "sprechzimmer.wartezimmer.offen";
+
+    /// Unfolds or folds the panel as the doctor last left it in this browser.
+    pub fn restore_open(details: NodeRef<leptos::html::Details>) {
+        Effect::new(move |_| {
+            let (Some(el), Some(stored)) = (
+                details.get(),
+                storage().and_then(|s| s.get_item(OPEN_KEY).ok().flatten()),
+            ) else {
+                return;
+            };
+            let _ = if stored == "1" {
+                el.set_attribute("open", "")
+            } else {
+                el.remove_attribute("open")
+            };
+        });
+    }
+
+    /// Whether the `<details>` with this id is unfolded.
+    pub fn is_open(id: &str) -> bool {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .is_some_and(|e| e.has_attribute("open"))
+    }
+
+    /// Stores whether the panel is unfolded (the `toggle` event).
+    pub fn remember_open(details: NodeRef<leptos::html::Details>) {
+        if let (Some(el), Some(s)) = (details.get_untracked(), storage()) {
+            let _ = s.set_item(OPEN_KEY, if el.has_attribute("open") { "1" } else { "0" });
+        }
+    }
 
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
@@ -456,4 +515,9 @@ mod browser {
     }
     pub fn set_muted(_: RwSignal<bool>, _: bool) {}
     pub fn ask_for_notifications(_: RwSignal<bool>) {}
+    pub fn restore_open(_: NodeRef<leptos::html::Details>) {}
+    pub fn remember_open(_: NodeRef<leptos::html::Details>) {}
+    pub fn is_open(_: &str) -> bool {
+        false
+    }
 }

@@ -1,0 +1,64 @@
+import puppeteer, { Page as FirefoxPage } from 'puppeteer-core';
+import { test, expect } from './fixtures';
+import { inspectPage, isKnownTextDefect } from './look';
+import { PASSWORD, newPracticeLoggedIn } from './practice';
+import { bookNow, lettersOf } from './room';
+
+// The page checks of pages-look.spec.ts in Firefox ESR (puppeteer-core over WebDriver BiDi):
+// Firefox lays out date fields, fonts and line breaks differently from Chromium.
+const VIEWPORTS = [
+  { width: 360, height: 740 },
+  { width: 1366, height: 900 },
+];
+const PUBLIC = ['/', '/videosprechstunde', '/anmelden', '/registrieren', '/datenschutz', '/impressum', '/diese-seite-gibt-es-nicht'];
+const PRACTICE = [
+  '/praxis', '/praxis/termine', '/praxis/termine?ansicht=tag', '/praxis/termine/neu', '/praxis/termine/einstellungen',
+  '/praxis/einwilligungen', '/praxis/kv-antrag', '/praxis/praxisseite', '/praxis/stammdaten', '/praxis/rechnungsdaten',
+  '/praxis/vertrag', '/praxis/team', '/praxis/sicherheit',
+];
+
+test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtext, mit lesbarem Kontrast, ohne zerbrochene oder verklebte Wörter, ohne Querscrollen', async ({ page }) => {
+  test.setTimeout(180_000);
+  const stamp = Date.now() + 7;
+  const email = `fuchsansicht.${stamp}@praxis-e2e.de`;
+  await newPracticeLoggedIn(page, email, `Praxis Fuchsansicht ${lettersOf(stamp)}`);
+  await bookNow(page, `Fritz Fuchsansicht ${lettersOf(stamp)}`, `fuchsansicht.${stamp}@example.org`);
+  const base = test.info().project.use.baseURL!;
+  const found: string[] = [];
+  const firefox = await puppeteer.launch({
+    browser: 'firefox', protocol: 'webDriverBiDi', executablePath: '/usr/bin/firefox-esr', headless: true,
+    extraPrefsFirefox: { 'intl.accept_languages': 'de-DE, de' },
+  });
+  try {
+    const fp: FirefoxPage = await firefox.newPage();
+    const look = async (path: string, width: number) => {
+      await fp.goto(base + path, { waitUntil: 'load' });
+      // The live panel has loaded its list (or is not on the page).
+      for (let i = 0; i < 40; i++) {
+        if (await fp.evaluate(() => !document.querySelector('.waiting-panel')?.textContent?.includes('wird geladen'))) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'start';
+      await fp.screenshot({ path: test.info().outputPath(`firefox-${width}-${name}.png`) as `${string}.png`, fullPage: true });
+      for (const problem of await fp.evaluate(inspectPage)) {
+        if (!isKnownTextDefect(new URL(fp.url()).pathname, problem)) found.push(`firefox ${width} ${path}: ${problem}`);
+      }
+    };
+    for (const viewport of VIEWPORTS) {
+      await fp.setViewport(viewport);
+      for (const path of PUBLIC) await look(path, viewport.width);
+    }
+    await fp.goto(`${base}/anmelden`);
+    await fp.type('#login-email', email);
+    await fp.type('#login-password', PASSWORD);
+    await Promise.all([fp.waitForNavigation(), fp.click('form[action="/anmelden"] button[type="submit"]')]);
+    expect(new URL(fp.url()).pathname).toBe('/praxis');
+    for (const viewport of VIEWPORTS) {
+      await fp.setViewport(viewport);
+      for (const path of PRACTICE) await look(path, viewport.width);
+    }
+  } finally {
+    await firefox.close();
+  }
+  expect(found, found.join('\n')).toEqual([]);
+});

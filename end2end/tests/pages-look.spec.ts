@@ -1,0 +1,185 @@
+import { Browser, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { isKnownTextDefect, lookAt } from './look';
+import { newPracticeLoggedIn } from './practice';
+import { bookNow, lettersOf, patientChromium } from './room';
+
+/**
+ * Every page of the app, on a phone (360 × 740) and a laptop (1366 × 900), in the states a
+ * practice and a patient meet (an appointment booked, a patient waiting, the public page on):
+ * no raw Fluent, every text readable (contrast), no word broken inside or glued to its
+ * neighbour, no sideways scrolling. A full-page screenshot of each lands in test-results/.
+ * Text defects fixed on another branch are listed in look.ts (KNOWN_TEXT_DEFECTS).
+ */
+const VIEWPORTS = [
+  { width: 360, height: 740 },
+  { width: 1366, height: 900 },
+];
+
+/** Waits until the page's islands show their data (the live panel has loaded its list). */
+async function settle(page: Page) {
+  await page.waitForLoadState('load');
+  await expect
+    .poll(() => page.evaluate(() => !document.querySelector('.waiting-panel')?.textContent?.includes('wird geladen')), { timeout: 10_000 })
+    .toBe(true);
+}
+
+async function visit(page: Page, path: string, name: string, found: string[]) {
+  const response = await page.goto(path);
+  expect(response, path).not.toBeNull();
+  await settle(page);
+  await check(page, name, found);
+}
+
+async function check(page: Page, name: string, found: string[]) {
+  const { width } = page.viewportSize()!;
+  await page.screenshot({ path: test.info().outputPath(`${width}-${name}.png`), fullPage: true });
+  const url = new URL(page.url());
+  for (const problem of await lookAt(page)) {
+    if (!isKnownTextDefect(url.pathname, problem)) found.push(`${width} ${url.pathname}${url.search}: ${problem}`);
+  }
+}
+
+/** The patient, in a browser of their own at the same size: entry, tech test, waiting room. */
+async function patientWaits(browser: Browser, viewport: { width: number; height: number }, name: string, code: string, found: string[]) {
+  const context = await browser.newContext({
+    baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport, permissions: ['camera', 'microphone'],
+  });
+  const p = await context.newPage();
+  await visit(p, '/videosprechstunde', 'patient-entry', found);
+  await p.getByLabel(/^Ihr Name/).fill(name);
+  await p.getByLabel(/^Zugangscode/).fill(code);
+  await p.getByRole('button', { name: 'Raum betreten' }).click();
+  await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
+  await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
+  await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeEnabled({ timeout: 15_000 });
+  await check(p, 'patient-tech-test', found);
+  await expect(async () => {
+    await p.getByRole('button', { name: 'Testton abspielen' }).click({ timeout: 2_000 });
+    await expect(p.getByRole('button', { name: 'Ich höre den Ton' })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  await p.getByRole('button', { name: 'Ich höre den Ton' }).click({ timeout: 10_000 });
+  await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click({ timeout: 20_000 });
+  await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+  await check(p, 'patient-waiting-room', found);
+  return context;
+}
+
+test('Die Seitenprüfung erkennt jede Fehlerart und lässt saubere Seiten durch', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.setContent(`<!DOCTYPE html><html lang="de"><body style="margin:0;font:16px sans-serif;overflow-wrap:break-word">
+    <p>Ohne Fehler: ein <a href="#">Link</a> mitten im Satz, <strong>fett</strong>. Ein <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)" class="visually-hidden">versteckt</span>Text.</p>
+    <p>Eine sehr lange Adresse darf brechen: praxis.mit.einem.sehr.langen.namen.am.markt@beispiel-praxis-leipzig.example.org</p>
+    <p>Lange Wörter mit Bindestrich dürfen am Bindestrich umbrechen: Kassenärztliche-Vereinigungs-Bereichs-Sonderregelungen</p>
+    <details><summary>Zu</summary><p>{$versteckt} im geschlossenen Teil</p></details>
+    <p>Hallo {$name}, Ihr Termin.</p>
+    <p><span style="background:#fff;color:#fff;border:1px solid #ccc">niemand wartet</span></p>
+    <table style="width:120px"><tr><td style="overflow-wrap:anywhere">Kassenärztliche Vereinigung</td></tr></table>
+    <p>Bitte lesen Sie die<a href="#">Nutzungsbedingungen</a>von uns.</p>
+    <label>Titel<span>(freiwillig)</span></label>
+    <div style="width:500px">breit</div>
+  </body></html>`);
+  const found = await lookAt(page);
+  const kinds = (kind: string) => found.filter((f) => f.startsWith(`${kind}:`));
+  expect(kinds('fluent'), found.join('\n')).toHaveLength(1);
+  expect(kinds('fluent')[0]).toContain('Hallo {$name}');
+  expect(kinds('contrast'), found.join('\n')).toHaveLength(1);
+  expect(kinds('contrast')[0]).toContain('niemand wartet');
+  expect(kinds('broken-word').join('\n')).toMatch(/Kassenärztlic?h?\|/);
+  expect(kinds('broken-word').join('\n')).not.toMatch(/beispiel|Sonderregelungen/);
+  expect(kinds('glued').join('\n')).toContain('"Bitte lesen Sie die" + "Nutzungsbedingungen"');
+  expect(kinds('glued').join('\n')).toContain('"Nutzungsbedingungen" + "von uns."');
+  expect(kinds('glued').join('\n')).toContain('"Titel" + "(freiwillig)"');
+  expect(kinds('glued'), found.join('\n')).toHaveLength(3);
+  expect(kinds('overflow'), found.join('\n')).toHaveLength(1);
+  expect(found).toHaveLength(kinds('fluent').length + kinds('contrast').length + kinds('broken-word').length + 4);
+});
+
+for (const viewport of VIEWPORTS) {
+  test(`Jede Seite bei ${viewport.width} × ${viewport.height}: kein Fluent-Rohtext, lesbarer Kontrast, keine zerbrochenen oder verklebten Wörter, kein Querscrollen`, async ({ page, browser }) => {
+    test.setTimeout(240_000);
+    await page.setViewportSize(viewport);
+    const found: string[] = [];
+    const stamp = Date.now() + viewport.width;
+    const practice = `Praxis Ansicht ${lettersOf(stamp)}`;
+
+    // Public pages, not logged in.
+    const guest = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport });
+    const g = await guest.newPage();
+    for (const [path, name] of [
+      ['/', 'start'], ['/nutzungsbedingungen', 'terms'], ['/datenschutz', 'privacy'], ['/impressum', 'impressum'],
+      ['/registrieren', 'register'], ['/registrieren/gesendet', 'register-sent'], ['/registrieren/link-ungueltig', 'link-invalid'],
+      ['/anmelden', 'login'], ['/passwort-vergessen', 'forgot'], ['/passwort-neu', 'reset'], ['/einladung', 'invitation'],
+      ['/diese-seite-gibt-es-nicht', 'not-found'],
+    ]) {
+      await visit(g, path, name, found);
+    }
+    // A login that fails shows its message next to the fields.
+    await g.goto('/anmelden');
+    await g.getByLabel(/^E-Mail-Adresse/).fill(`niemand.${stamp}@praxis-e2e.de`);
+    await g.getByLabel(/^Passwort/).fill('falsch und falsch');
+    await g.getByRole('button', { name: 'Anmelden' }).click();
+    await expect(g.getByRole('alert').first()).toBeVisible();
+    await check(g, 'login-failed', found);
+
+    // The practice: registered, an appointment for now, its public page switched on.
+    await newPracticeLoggedIn(page, `ansicht.${stamp}@praxis-e2e.de`, practice);
+    const patient = `Paula Ansicht ${lettersOf(stamp)}`;
+    const code = await bookNow(page, patient, `ansicht.${stamp}@example.org`);
+    await page.goto('/praxis/praxisseite');
+    await page.getByLabel('Praxisseite einschalten (öffentlich erreichbar)').check();
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await expect(page.getByRole('status')).toHaveText('Die Einstellungen der Praxisseite sind gespeichert.');
+    const publicPath = new URL(await page.getByLabel('Adresse der Praxisseite').inputValue()).pathname;
+    await visit(g, publicPath, 'public-practice-page', found);
+
+    // The patient waits (their own browser process, as on another device).
+    const patientBrowser = await patientChromium();
+    try {
+      await patientWaits(patientBrowser, viewport, patient, code, found);
+      await page.goto('/praxis');
+      await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })).toContainText('wartet seit');
+
+      await page.goto('/praxis/termine');
+      const appointment = (await page.locator('a[href^="/praxis/termin/"]').first().getAttribute('href'))!.split('/').pop();
+      await page.goto('/praxis/einwilligungen');
+      const consentLinks = page.locator('a[href^="/praxis/einwilligung/"]');
+      const consent = (await consentLinks.count()) > 0 ? await consentLinks.first().getAttribute('href') : null;
+
+      const pages: [string, string][] = [
+        ['/praxis', 'practice-home'],
+        ['/praxis/termine', 'calendar-week'],
+        ['/praxis/termine?ansicht=tag', 'calendar-day'],
+        ['/praxis/termine/neu', 'appointment-new'],
+        ['/praxis/termine/einstellungen', 'calendar-settings'],
+        [`/praxis/termin/${appointment}`, 'appointment'],
+        [`/praxis/gespraech/${appointment}`, 'call-page-waiting'],
+        ['/praxis/einwilligungen', 'consents'],
+        ...(consent ? [[consent, 'consent'] as [string, string]] : []),
+        ['/praxis/protokoll', 'audit-log'],
+        ['/praxis/kv-antrag', 'kv-application'],
+        ['/praxis/praxisseite', 'public-page-settings'],
+        ['/praxis/stammdaten', 'stammdaten'],
+        ['/praxis/rechnungsdaten', 'rechnungsdaten'],
+        ['/praxis/vertrag', 'contract'],
+        ['/praxis/vertrag/kuendigen', 'contract-cancel'],
+        ['/praxis/team', 'team'],
+        ['/praxis/sicherheit', 'security'],
+        [publicPath, 'public-practice-page-member'],
+      ];
+      for (const [path, name] of pages) await visit(page, path, name, found);
+
+      // The phone menu, unfolded.
+      if (viewport.width < 768) {
+        await page.goto('/praxis/termine');
+        await page.getByText('Menü', { exact: true }).click();
+        await expect(page.getByRole('navigation', { name: 'Praxisbereich' }).getByRole('link', { name: 'Sicherheit' })).toBeVisible();
+        await check(page, 'practice-menu-open', found);
+      }
+    } finally {
+      await patientBrowser.close();
+      await guest.close();
+    }
+    expect(found, found.join('\n')).toEqual([]);
+  });
+}
