@@ -158,10 +158,10 @@ pub fn RegisterPage() -> impl IntoView {
                 <Field form="register" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=256 />
             </fieldset>
             <CheckboxField form="register" name="accept_terms" feedback=feedback.clone()>
-                {t.t("register-accept-terms-before")} <a href="/nutzungsbedingungen" target="_blank">{t.t("register-accept-terms-link")}</a> {t.t("register-accept-terms-after")}
+                {t.t("register-accept-terms-before")} " " <a href="/nutzungsbedingungen" target="_blank">{t.t("register-accept-terms-link")}</a> " " {t.t("register-accept-terms-after")}
             </CheckboxField>
             <CheckboxField form="register" name="accept_dpa" feedback=feedback.clone()>
-                {t.t("register-accept-dpa")}
+                {t.t("register-accept-dpa-before")} " " <a href="/auftragsverarbeitung" target="_blank">{t.t("register-accept-dpa-link")}</a> " " {t.t("register-accept-dpa-after")}
             </CheckboxField>
             <button type="submit" class="button primary">{t.t("register-submit")}</button>
         </form>
