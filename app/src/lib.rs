@@ -47,7 +47,10 @@ use crate::practice::pages::{
     ForgotPasswordPage, LinkInvalidPage, LoginPage, PracticeHomePage, RechnungsdatenPage,
     RegisterPage, RegisterSentPage, ResetPasswordPage, SecondFactorPage, StammdatenPage,
 };
-use crate::site::{ImpressumPage, LandingPage, Layout, NotFoundPage, PrivacyPage, TermsPage};
+use crate::site::{
+    ImpressumPage, LandingPage, Layout, NotFoundPage, PrivacyPage, ProcessingAgreementPage,
+    TermsPage,
+};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -90,7 +93,8 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("") view=LandingPage />
-                    <Route path=path!("nutzungsbedingungen") view=TermsPage />
+                    <Route path=path!("nutzungsbedingungen") view=TermsPage ssr=SsrMode::Async />
+                    <Route path=path!("auftragsverarbeitung") view=ProcessingAgreementPage ssr=SsrMode::Async />
                     <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::Async />
                     <Route path=path!("videosprechstunde") view=crate::patient::pages::EntryPage />

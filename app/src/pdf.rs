@@ -96,6 +96,8 @@ const SMALL: Style = Style {
     size: 8.0,
     leading: 10.5,
 };
+/// The factor of [`Document::large_print`]: 10 pt body text becomes 12 pt.
+pub const LARGE_PRINT: f32 = 1.2;
 
 /// Something drawn on a page, positioned in points from the page's bottom-left corner.
 #[derive(Clone, Debug, PartialEq)]
@@ -175,6 +177,9 @@ pub struct Document {
     pages: Vec<Vec<Mark>>,
     /// Top of the free space on the last page, in points from the bottom.
     cursor: f32,
+    /// Factor on the size and leading of the text styles (1 normally, [`LARGE_PRINT`] for
+    /// readers who need bigger letters); sketches and footers keep their size.
+    scale: f32,
 }
 
 impl Document {
@@ -184,47 +189,67 @@ impl Document {
             title: title.to_owned(),
             pages: Vec::new(),
             cursor: TOP,
+            scale: 1.0,
+        }
+    }
+
+    /// Like [`Document::new`], with every text style enlarged by [`LARGE_PRINT`]: body text
+    /// in 12 pt instead of 10 pt, for a guide that patients of any age must read on paper and
+    /// on a phone.
+    pub fn large_print(title: &str) -> Self {
+        Self {
+            scale: LARGE_PRINT,
+            ..Self::new(title)
+        }
+    }
+
+    /// `style` at this document's scale.
+    fn style(&self, style: Style) -> Style {
+        Style {
+            size: style.size * self.scale,
+            leading: style.leading * self.scale,
+            ..style
         }
     }
 
     /// The document's main heading.
     pub fn heading(&mut self, text: &str) -> &mut Self {
-        self.titled_block(text, HEADING, 6.0 * MM, 3.0 * MM)
+        self.titled_block(text, self.style(HEADING), 6.0 * MM, 3.0 * MM)
     }
 
     /// A section heading.
     pub fn subheading(&mut self, text: &str) -> &mut Self {
-        self.titled_block(text, SUBHEADING, 4.0 * MM, 1.5 * MM)
+        self.titled_block(text, self.style(SUBHEADING), 4.0 * MM, 1.5 * MM)
     }
 
     /// Body text, word-wrapped; a line break in `text` starts a new line.
     pub fn paragraph(&mut self, text: &str) -> &mut Self {
-        self.text_block(text, BODY)
+        self.text_block(text, self.style(BODY))
     }
 
     /// Body text in bold, for the few sentences that must not be overlooked.
     pub fn bold_paragraph(&mut self, text: &str) -> &mut Self {
-        self.text_block(text, BODY_BOLD)
+        self.text_block(text, self.style(BODY_BOLD))
     }
 
     /// Small print, e.g. a form's legal notes.
     pub fn small_print(&mut self, text: &str) -> &mut Self {
-        self.text_block(text, SMALL)
+        self.text_block(text, self.style(SMALL))
     }
 
     /// A name in bold with the address lines below it, kept together on one page, as on a
     /// letterhead or a practice stamp.
     pub fn address<S: AsRef<str>>(&mut self, name: &str, lines: &[S]) -> &mut Self {
-        let mut block: Vec<(Style, String)> =
-            wrap(name, BODY_BOLD.font, BODY_BOLD.size, TEXT_WIDTH)
-                .into_iter()
-                .map(|line| (BODY_BOLD, line))
-                .collect();
+        let (body, bold) = (self.style(BODY), self.style(BODY_BOLD));
+        let mut block: Vec<(Style, String)> = wrap(name, bold.font, bold.size, TEXT_WIDTH)
+            .into_iter()
+            .map(|line| (bold, line))
+            .collect();
         for line in lines {
             block.extend(
-                wrap(line.as_ref(), BODY.font, BODY.size, TEXT_WIDTH)
+                wrap(line.as_ref(), body.font, body.size, TEXT_WIDTH)
                     .into_iter()
-                    .map(|line| (BODY, line)),
+                    .map(|line| (body, line)),
             );
         }
         self.make_room(block.iter().map(|(style, _)| style.leading).sum());
@@ -236,23 +261,24 @@ impl Document {
 
     /// A bulleted list; long items wrap with a hanging indent.
     pub fn bullets<S: AsRef<str>>(&mut self, items: &[S]) -> &mut Self {
+        let body = self.style(BODY);
         for (index, item) in items.iter().enumerate() {
             if index > 0 {
                 self.gap_after(BULLET_GAP);
             }
             let lines = wrap(
                 item.as_ref(),
-                BODY.font,
-                BODY.size,
+                body.font,
+                body.size,
                 TEXT_WIDTH - BULLET_INDENT,
             );
             for (row, line) in lines.into_iter().enumerate() {
                 if row == 0 {
-                    self.make_room(BODY.leading);
-                    let baseline = self.cursor - BODY.size;
-                    self.text_at(LEFT + 1.5 * MM, baseline, BODY, "•".to_owned());
+                    self.make_room(body.leading);
+                    let baseline = self.cursor - body.size;
+                    self.text_at(LEFT + 1.5 * MM, baseline, body, "•".to_owned());
                 }
-                self.line(LEFT + BULLET_INDENT, BODY, line);
+                self.line(LEFT + BULLET_INDENT, body, line);
             }
         }
         if !items.is_empty() {
@@ -262,8 +288,15 @@ impl Document {
     }
 
     /// A labelled line to fill in: with `Some(value)` the value is printed on it, otherwise
-    /// it stays empty to be filled in by hand. A long label gets a line of its own.
+    /// it stays empty to be filled in by hand. A long label gets a line of its own. Label and
+    /// value stay on one page: a reader must find a long value whole beside its label.
     pub fn field_line(&mut self, label: &str, value: Option<&str>) -> &mut Self {
+        self.keep_together(|doc| {
+            doc.field_line_here(label, value);
+        })
+    }
+
+    fn field_line_here(&mut self, label: &str, value: Option<&str>) -> &mut Self {
         let label = format!("{label}:");
         let encoded_label = normalize(&label);
         let label_width = BODY.font.width(&encoded_label, BODY.size);
@@ -348,18 +381,14 @@ impl Document {
         text: &str,
         sketch: &[Sketch<'_>],
     ) -> &mut Self {
+        let (body, bold) = (self.style(BODY), self.style(BODY_BOLD));
         let column = TEXT_WIDTH - SKETCH_WIDTH - COLUMN_GAP;
         let title_x = LEFT + STEP_BADGE + 2.0 * MM;
-        let title_lines = wrap(
-            title,
-            BODY_BOLD.font,
-            BODY_BOLD.size,
-            LEFT + column - title_x,
-        );
-        let text_lines = wrap(text, BODY.font, BODY.size, column);
-        let text_height = (title_lines.len().max(1) as f32) * BODY_BOLD.leading
+        let title_lines = wrap(title, bold.font, bold.size, LEFT + column - title_x);
+        let text_lines = wrap(text, body.font, body.size, column);
+        let text_height = (title_lines.len().max(1) as f32) * bold.leading
             + 1.0 * MM
-            + text_lines.len() as f32 * BODY.leading;
+            + text_lines.len() as f32 * body.leading;
         let sketch_height = if sketch.is_empty() {
             0.0
         } else {
@@ -380,15 +409,15 @@ impl Document {
             label,
         );
         for line in title_lines {
-            let baseline = self.cursor - BODY_BOLD.size;
-            self.text_at(title_x, baseline, BODY_BOLD, line);
-            self.cursor -= BODY_BOLD.leading;
+            let baseline = self.cursor - bold.size;
+            self.text_at(title_x, baseline, bold, line);
+            self.cursor -= bold.leading;
         }
         self.cursor -= 1.0 * MM;
         for line in text_lines {
-            let baseline = self.cursor - BODY.size;
-            self.text_at(LEFT, baseline, BODY, line);
-            self.cursor -= BODY.leading;
+            let baseline = self.cursor - body.size;
+            self.text_at(LEFT, baseline, body, line);
+            self.cursor -= body.leading;
         }
         let text_bottom = self.cursor;
         if !sketch.is_empty() {
@@ -516,6 +545,21 @@ impl Document {
         self
     }
 
+    /// Lays out what `block` adds on one page: if it would cross a page break, it starts on a
+    /// new page instead (a declaration with its signature lines, a labelled value). A block
+    /// taller than a page still flows over several pages. `block` may run twice.
+    pub fn keep_together(&mut self, block: impl Fn(&mut Self)) -> &mut Self {
+        self.ensure_page();
+        let before = self.clone();
+        block(self);
+        if self.pages.len() > before.pages.len() && !before.at_page_top() {
+            *self = before;
+            self.new_page();
+            block(self);
+        }
+        self
+    }
+
     /// Continues on a new page (nothing happens on a page that is still empty).
     pub fn page_break(&mut self) -> &mut Self {
         if !self.at_page_top() {
@@ -573,7 +617,7 @@ impl Document {
             self.cursor -= before;
         }
         // Keep the heading with at least two lines of what follows it.
-        self.make_room(lines.len() as f32 * style.leading + after + 2.0 * BODY.leading);
+        self.make_room(lines.len() as f32 * style.leading + after + 2.0 * self.style(BODY).leading);
         for line in lines {
             self.line(LEFT, style, line);
         }
@@ -792,11 +836,24 @@ mod tests;
 /// for old clients and the exact name as `filename*`); never cached, since the forms carry
 /// practice or patient data.
 pub fn download(bytes: Vec<u8>, file_name: &str) -> axum::response::Response {
+    pdf_response(bytes, content_disposition(file_name))
+}
+
+/// A generated PDF to show in the browser (`inline`, with the same file name for saving): a
+/// phone opens it in its viewer instead of putting it into the downloads. For documents
+/// without personal data, such as the patient guide.
+pub fn inline(bytes: Vec<u8>, file_name: &str) -> axum::response::Response {
+    let attachment = content_disposition(file_name);
+    let inline = attachment.replacen("attachment;", "inline;", 1);
+    pdf_response(bytes, inline)
+}
+
+fn pdf_response(bytes: Vec<u8>, disposition: String) -> axum::response::Response {
     use axum::{http::header, response::IntoResponse};
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, content_disposition(file_name)),
+            (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,

@@ -10,8 +10,9 @@ pub const PRODUCT_NAME: &str = "Sprechzimmer";
 /// A login ends after this many hours, however active the person is.
 pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
 
-/// Version of the terms of use and the AV-Vertrag a practice accepts at registration.
-pub const TERMS_VERSION: &str = "2026-11";
+/// Version of the terms of use and the AV-Vertrag a practice accepts at registration
+/// (2026-12: the AV-Vertrag has its own page, `/auftragsverarbeitung`).
+pub const TERMS_VERSION: &str = "2026-12";
 
 /// A short name a practice gave up stays blocked for other practices this many days, so
 /// printed posters and links do not lead to someone else's page.

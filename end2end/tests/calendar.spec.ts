@@ -55,6 +55,14 @@ test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absa
   const code = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(invitation.text)![0];
   const patientContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE' });
   const patientPage = await patientContext.newPage();
+  // The invitation's link carries the code in its fragment: the page fills the field and takes
+  // the code out of the address bar.
+  const link = new URL(/https?:\/\/\S+\/videosprechstunde#code=\S+/.exec(invitation.text)![0]);
+  expect(link.hash).toBe(`#code=${code}`);
+  await patientPage.goto(link.pathname + link.hash);
+  await expect(patientPage.getByLabel(/^Zugangscode/)).toHaveValue(code);
+  await expect.poll(() => patientPage.evaluate(() => location.hash)).toBe('');
+  await expect(patientPage).toHaveURL(/\/videosprechstunde$/);
   await patientPage.goto('/videosprechstunde');
   await patientPage.getByLabel(/^Ihr Name/).fill('erika  mustermann');
   await patientPage.getByLabel(/^Zugangscode/).fill(code.replace(/-/g, '').toLowerCase());

@@ -8,6 +8,7 @@ test.describe('ohne JavaScript', () => {
   const pages = [
     { path: '/nutzungsbedingungen', heading: 'Nutzungsbedingungen', text: /Kündigung/ },
     { path: '/datenschutz', heading: 'Datenschutzerklärung', text: /Beispiel-Betreiber/ },
+    { path: '/auftragsverarbeitung', heading: 'Vertrag über die Auftragsverarbeitung', text: /Art\. 32 DSGVO/ },
     { path: '/impressum', heading: 'Impressum', text: /kontakt@example\.org/ },
   ];
 
@@ -30,6 +31,8 @@ test.describe('ohne JavaScript', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Impressum' })).toBeVisible();
     await page.getByRole('navigation', { name: 'Rechtliches' }).getByRole('link', { name: 'Datenschutzerklärung' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Datenschutzerklärung' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Rechtliches' }).getByRole('link', { name: 'AV-Vertrag' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Vertrag über die Auftragsverarbeitung' })).toBeVisible();
   });
 });
 

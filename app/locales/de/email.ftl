@@ -45,11 +45,8 @@ email-appointment-change-body = Ihr Termin zur Videosprechstunde bei { $doctor }
 email-appointment-cancel-subject = Abgesagt: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
 email-appointment-cancel-body = Ihr Termin zur Videosprechstunde bei { $doctor } ({ $practice }) am { $date } um { $time } Uhr ist abgesagt. Ihr Zugangscode gilt nicht mehr.
 email-appointment-link = Zur Videosprechstunde
-email-appointment-code = Geben Sie dort Ihren vollständigen Namen und diesen Zugangscode ein:
-
-    { $code }
-
-    Der Code gilt nur für diesen Termin: ab 30 Minuten vor Beginn bis zum Ende.
+email-appointment-code = Über diesen Link ist Ihr Zugangscode schon eingetragen; Sie geben dort nur noch Ihren vollständigen Namen ein. Sonst tippen Sie diesen Zugangscode ein:
+email-appointment-code-validity = Der Code gilt nur für diesen Termin: ab 30 Minuten vor Beginn bis zum Ende.
 email-appointment-code-unchanged = Ihr Zugangscode aus der ersten Einladung bleibt gültig.
 email-appointment-needs = Sie brauchen: ein Smartphone, Tablet oder einen Computer mit Kamera, Mikrofon und Lautsprecher und einen aktuellen Browser ({ $browsers }). Sie brauchen keine App und kein Konto. Bitte kommen Sie etwa { $early } Minuten vor dem Termin, damit die Technik in Ruhe geprüft werden kann.
 email-appointment-consent = Vor der ersten Videosprechstunde braucht Ihre Praxis Ihre unterschriebene Einverständniserklärung. Drucken Sie das Formular aus, unterschreiben Sie es und laden Sie ein Foto davon auf der Seite der Videosprechstunde hoch (nach Eingabe des Zugangscodes) – oder geben Sie es in der Praxis ab.

@@ -1,6 +1,7 @@
 ### Rechtstexte für Sprechzimmer: Nutzungsbedingungen und Datenschutzerklärung.
 ### Variablen: $operator (Name des Betreibers), $address (Postanschrift in einer Zeile), $email (Kontakt-E-Mail).
 ### Abschnitte und Absätze werden lückenlos ab 1 nummeriert; die Seite liest bis zum ersten fehlenden Schlüssel.
+### Ein Absatz <p>-href mit <p>-link endet mit einem Link auf diese Adresse der eigenen Seite.
 
 legal-stand = Stand: 23. November 2026
 
@@ -62,7 +63,9 @@ terms-s8-p6 = Auch wir können den Vertrag mit einer Frist von drei Monaten zum 
 
 terms-s9-heading = 9. Datenschutz und Schweigepflicht
 terms-s9-p1 = Wie wir personenbezogene Daten verarbeiten, erklären wir in unserer Datenschutzerklärung.
-terms-s9-p2 = Für die Daten der Patientinnen und Patienten ist die Praxis verantwortlich. Wir verarbeiten sie nur in ihrem Auftrag und nach ihren Weisungen. Dafür schließen Praxis und Betreiber einen Vertrag über die Auftragsverarbeitung (AV-Vertrag) nach Art. 28 DSGVO, der Bestandteil dieses Vertrags ist.
+terms-s9-p2 = Für die Daten der Patientinnen und Patienten ist die Praxis verantwortlich. Wir verarbeiten sie nur in ihrem Auftrag und nach ihren Weisungen. Dafür schließen Praxis und Betreiber einen Vertrag über die Auftragsverarbeitung (AV-Vertrag) nach Art. 28 DSGVO, der Bestandteil dieses Vertrags ist. Den vollständigen Text finden Sie jederzeit hier:
+terms-s9-p2-link = Vertrag über die Auftragsverarbeitung
+terms-s9-p2-href = /auftragsverarbeitung
 terms-s9-p3 = Daten von Patientinnen und Patienten sind Gesundheitsdaten und unterliegen der ärztlichen und psychotherapeutischen Schweigepflicht (§ 203 StGB). Wir sind an der Berufsausübung der Praxis als mitwirkende Person im Sinne von § 203 Abs. 3 StGB beteiligt, haben unsere Beschäftigten zur Verschwiegenheit verpflichtet und greifen auf Daten nur zu, soweit es für den Betrieb unbedingt nötig ist.
 terms-s9-p4 = Inhalte der Videosprechstunde, Chatnachrichten und Einverständniserklärungen können wir wegen der Ende-zu-Ende-Verschlüsselung technisch nicht lesen.
 
@@ -96,7 +99,9 @@ privacy-s2-p3 = Sprechzimmer lädt keine Inhalte von Dritten nach. Schriften, Sk
 privacy-s2-p4 = Unsere Server stehen in Deutschland beziehungsweise in der Europäischen Union.
 
 privacy-s3-heading = 3. Patientinnen und Patienten: Ihre Daten in der Videosprechstunde
-privacy-s3-p1 = Verantwortlich für Ihre Daten ist Ihre Praxis. Wir verarbeiten sie nur in ihrem Auftrag und nach ihren Weisungen; dafür haben wir mit der Praxis einen Vertrag über die Auftragsverarbeitung nach Art. 28 DSGVO geschlossen. Für Sie brauchen wir kein Konto und legen kein Profil über Sie an.
+privacy-s3-p1 = Verantwortlich für Ihre Daten ist Ihre Praxis. Wir verarbeiten sie nur in ihrem Auftrag und nach ihren Weisungen; dafür haben wir mit der Praxis einen Vertrag über die Auftragsverarbeitung nach Art. 28 DSGVO geschlossen. Für Sie brauchen wir kein Konto und legen kein Profil über Sie an. Den Vertrag können Sie hier lesen:
+privacy-s3-p1-link = Vertrag über die Auftragsverarbeitung
+privacy-s3-p1-href = /auftragsverarbeitung
 privacy-s3-p2 = Folgende Daten werden verarbeitet: Ihr Name und Ihre E-Mail-Adresse, die die Praxis für die Einladung einträgt, der Termin, der Name, den Sie auf der Patientenseite eingeben, Ihr Zugangscode und die Zeiten Ihrer Verbindung.
 privacy-s3-p3 = Für den Verbindungsaufbau werden außerdem technische Daten wie Ihre IP-Adresse verarbeitet. Wenn Sie Ihre Einverständniserklärung hochladen, wird diese verschlüsselt gespeichert (siehe Abschnitt 6).
 privacy-s3-p4 = Die Daten dienen allein dazu, die Videosprechstunde durchzuführen: die Einladung zu versenden, Ihren Zugangscode zu prüfen, Sie ins Online-Wartezimmer zu bringen und die Verbindung zur Praxis herzustellen. Wir nutzen sie nicht für eigene Zwecke.

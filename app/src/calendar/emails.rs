@@ -47,6 +47,13 @@ pub struct AppointmentMail<'a> {
     pub stamp: DateTime<Utc>,
 }
 
+/// The entry page's address with the code in the fragment (`#code=ABCD-EFGH-JKMN`): the page
+/// fills the field from it, and browsers never send a fragment to the server, so the code does
+/// not reach requests, proxies or logs. The `.ics` keeps the bare address.
+pub fn link_with_code(patient_url: &str, code: &AccessCode) -> String {
+    format!("{patient_url}#code={}", code.display())
+}
+
 /// The e-mail with its `.ics` attachment.
 pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
     let a = mail.appointment;
@@ -74,15 +81,25 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
     let key = mail.kind.key();
     let mut letter = Letter::new(key, &to, &args);
     if mail.kind != MailKind::Cancellation {
-        letter = letter.link(t("email-appointment-link", &[]), mail.patient_url);
         letter = match mail.code {
-            Some(code) => {
-                letter.paragraphs(&t("email-appointment-code", &[("code", &code.display())]))
+            Some(code) => letter
+                .link(
+                    t("email-appointment-link", &[]),
+                    &link_with_code(mail.patient_url, code),
+                )
+                .paragraphs(&t("email-appointment-code", &[]))
+                .code(code.display())
+                .paragraphs(&t("email-appointment-code-validity", &[])),
+            None => {
+                let note = if mail.kind == MailKind::Reminder {
+                    "email-appointment-code-in-invitation"
+                } else {
+                    "email-appointment-code-unchanged"
+                };
+                letter
+                    .link(t("email-appointment-link", &[]), mail.patient_url)
+                    .paragraphs(&t(note, &[]))
             }
-            None if mail.kind == MailKind::Reminder => {
-                letter.paragraphs(&t("email-appointment-code-in-invitation", &[]))
-            }
-            None => letter.paragraphs(&t("email-appointment-code-unchanged", &[])),
         };
         letter = letter.paragraphs(&t("email-appointment-needs", &args));
         if let Some(url) = mail.guide_url {
@@ -137,4 +154,150 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
         content_type: ics::content_type(method).to_owned(),
         body: calendar,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::email::templates::tests::assert_fully_rendered;
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    fn practice() -> practice::Model {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        practice::Model {
+            id: Uuid::nil(),
+            name: "Praxis am Markt & Co".into(),
+            street: "Marktplatz 3".into(),
+            postcode: "04109".into(),
+            city: "Leipzig".into(),
+            phone: "0341 1234567".into(),
+            kv_region: "sachsen".into(),
+            bsnr: "981234500".into(),
+            billing_name: None,
+            billing_street: None,
+            billing_postcode: None,
+            billing_city: None,
+            iban: None,
+            account_holder: None,
+            plan: "basis".into(),
+            contract_started_on: None,
+            terms_accepted_at: Some(now),
+            terms_version: crate::policy::TERMS_VERSION.into(),
+            default_duration_minutes: 50,
+            reminders_enabled: true,
+            consent_paragraph: None,
+            cancelled_at: None,
+            contract_ends_on: None,
+            deletion_at: None,
+            reminder_month_sent_at: None,
+            reminder_week_sent_at: None,
+            short_name: None,
+            public_page_enabled: false,
+            public_intro: None,
+            guide_in_invitation: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn appointment() -> appointment::Model {
+        let starts_at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        appointment::Model {
+            id: Uuid::nil(),
+            practice_id: Uuid::nil(),
+            doctor_id: Uuid::nil(),
+            patient_name: "Erika <Mustermann>".into(),
+            patient_email: "erika@example.org".into(),
+            starts_at,
+            ends_at: starts_at + chrono::Duration::minutes(50),
+            duration_minutes: 50,
+            note: Some("Nur für die Praxis".into()),
+            code_hash: String::new(),
+            status: "booked".into(),
+            sequence: 0,
+            reminder_sent_at: None,
+            entered_name: None,
+            arrived_at: None,
+            admitted_at: None,
+            finished_at: None,
+            doctor_note: None,
+            entry_valid_after: None,
+            call_started_at: None,
+            created_at: starts_at,
+            updated_at: starts_at,
+        }
+    }
+
+    fn mail(kind: MailKind, code: Option<&AccessCode>, guide: Option<&str>) -> NewEmail {
+        let practice = practice();
+        let appointment = appointment();
+        render(&AppointmentMail {
+            kind,
+            practice: &practice,
+            doctor_name: "Dr. med. Anna Beispiel",
+            appointment: &appointment,
+            code,
+            patient_url: "https://video.example.de/videosprechstunde",
+            consent_url: "https://video.example.de/einwilligung/x.pdf",
+            guide_url: guide,
+            organizer_email: "no-reply@video.example.de",
+            stamp: appointment.created_at,
+        })
+    }
+
+    #[test]
+    fn every_appointment_mail_renders_completely() {
+        let code = AccessCode::parse("ABCD-EFGH-JKMN").unwrap();
+        let guide = Some("https://video.example.de/anleitung/x.pdf");
+        for kind in [
+            MailKind::Invitation,
+            MailKind::Change,
+            MailKind::Cancellation,
+            MailKind::Reminder,
+        ] {
+            for (code, guide) in [(Some(&code), guide), (None, None)] {
+                let mail = mail(kind, code, guide);
+                assert_fully_rendered(&mail);
+                assert!(!mail.text.contains("Nur für die Praxis"), "{kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_code_is_boxed_in_html_and_carried_in_the_links_fragment() {
+        let code = AccessCode::parse("abcd efgh jkmn").unwrap();
+        let mail = mail(MailKind::Invitation, Some(&code), None);
+        let link = "https://video.example.de/videosprechstunde#code=ABCD-EFGH-JKMN";
+        assert!(mail.text.contains(&format!("{link}\n")), "{}", mail.text);
+        assert!(
+            mail.text.contains("\n    ABCD-EFGH-JKMN\n"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.html.contains(&format!(r#"<a href="{link}""#)),
+            "{}",
+            mail.html
+        );
+        let boxed = mail
+            .html
+            .find(">ABCD-EFGH-JKMN</p>")
+            .expect("the code boxed");
+        let tag = &mail.html[mail.html[..boxed].rfind("<p").unwrap()..boxed];
+        assert!(
+            tag.contains("monospace") && tag.contains("border:"),
+            "{tag}"
+        );
+        // Without a new code the link is the bare address.
+        let change = mail_without_code();
+        assert!(!change.text.contains("#code="), "{}", change.text);
+        assert!(change
+            .text
+            .contains("https://video.example.de/videosprechstunde\n"));
+    }
+
+    fn mail_without_code() -> NewEmail {
+        mail(MailKind::Change, None, None)
+    }
 }

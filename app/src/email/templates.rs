@@ -18,6 +18,9 @@ enum Block {
         label: String,
         url: String,
     },
+    /// A code to type (the patient's access code): in HTML large, monospaced and boxed, so it
+    /// cannot be mistaken for body text; in plain text on a line of its own.
+    Code(String),
 }
 
 /// Who gets an e-mail and in which practice's name it is sent.
@@ -52,6 +55,11 @@ impl Letter {
         self
     }
 
+    pub(crate) fn code(mut self, code: String) -> Self {
+        self.blocks.push(Block::Code(code));
+        self
+    }
+
     pub(crate) fn link(mut self, label: String, url: &str) -> Self {
         self.blocks.push(Block::Link {
             label,
@@ -64,7 +72,8 @@ impl Letter {
         let footer = t("email-footer", &[("practice", to.practice_name)]);
         let mut text = String::new();
         let mut html = String::from(
-            "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"></head>\
+            "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
              <body style=\"font-family:sans-serif;line-height:1.5;color:#1b1f24\">",
         );
         for block in &self.blocks {
@@ -72,6 +81,17 @@ impl Letter {
                 Block::Paragraph(p) => {
                     text.push_str(p);
                     html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
+                }
+                Block::Code(code) => {
+                    text.push_str(&format!("    {code}"));
+                    html.push_str(&format!(
+                        "<p class=\"code\" style=\"display:inline-block;margin:0.25em 0;\
+                         padding:0.4em 0.8em;border:2px solid #0b57a4;border-radius:6px;\
+                         background:#f2f7fc;font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;\
+                         font-size:1.6em;font-weight:bold;letter-spacing:0.12em;\
+                         white-space:nowrap\">{}</p>",
+                        escape(code)
+                    ));
                 }
                 Block::Link { label, url } => {
                     text.push_str(&format!("{label}:\n{url}"));
@@ -165,7 +185,7 @@ pub fn contract(to: &Recipient<'_>, kind: &str, last_day: &str) -> NewEmail {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn anna() -> Recipient<'static> {
@@ -210,21 +230,55 @@ mod tests {
         );
     }
 
+    /// Fails on a message key shown as text and on Fluent's error output: a variable without
+    /// a value shows as `{$name}`, a missing message reference as `{name}`.
+    pub(crate) fn assert_fully_rendered(mail: &NewEmail) {
+        for part in [&mail.subject, &mail.text, &mail.html] {
+            assert!(!part.contains("email-"), "unresolved key in {part}");
+            for marker in ["{$", "{ $", "{", "}"] {
+                assert!(
+                    !part.contains(marker),
+                    "Fluent error marker {marker} in {part}"
+                );
+            }
+        }
+        assert!(
+            mail.html.contains(
+                r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#
+            ),
+            "the HTML part fits a phone's screen"
+        );
+    }
+
     #[test]
     fn every_template_renders_without_missing_messages() {
-        let mails = [
+        let mut mails = vec![
             verify_email(&anna(), "https://x/a"),
             password_reset(&anna(), "https://x/b"),
-            invitation(&anna(), "Dr. Berg", "role-team", "https://x/c"),
             security_notice(&anna(), "password"),
             already_registered(&anna(), "https://x/anmelden"),
             security_notice(&anna(), "totp-on"),
             security_notice(&anna(), "totp-off"),
         ];
-        for mail in mails {
-            for part in [&mail.subject, &mail.text, &mail.html] {
-                assert!(!part.contains("email-"), "unresolved key in {part}");
-            }
+        for role in ["role-team", "role-doctor", "role-owner"] {
+            mails.push(invitation(&anna(), "Dr. Berg", role, "https://x/c"));
+        }
+        for kind in [
+            "cancelled",
+            "revoked",
+            "reminder-month",
+            "reminder-week",
+            "deleted",
+        ] {
+            let mail = contract(&anna(), kind, "31.03.2027");
+            assert!(
+                mail.text.contains("31.03.2027") || kind == "revoked",
+                "{kind}"
+            );
+            mails.push(mail);
+        }
+        for mail in &mails {
+            assert_fully_rendered(mail);
         }
     }
 }

@@ -28,6 +28,9 @@ const DE_SERVER_SOURCES: &[&str] = &[
     include_str!("../../locales/de/contract.ftl"),
     // The public practice page and its settings have no island either.
     include_str!("../../locales/de/public.ftl"),
+    // The processing agreement and the pages' descriptions are rendered on the server only.
+    include_str!("../../locales/de/avv.ftl"),
+    include_str!("../../locales/de/meta.ftl"),
 ];
 #[cfg(not(feature = "ssr"))]
 const DE_SERVER_SOURCES: &[&str] = &[];

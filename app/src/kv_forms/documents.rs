@@ -142,6 +142,15 @@ pub fn application(f: &Filling<'_>) -> Vec<u8> {
         }
     }
     example_notice(&mut doc, f.operator);
+    // The declaration and its signature lines on one page: a signature alone on a page
+    // signs nothing.
+    doc.keep_together(declaration);
+    notes_for_the_practice(&mut doc, f);
+    doc.finish()
+}
+
+/// Section 4 of the form: what the doctor declares, the enclosures and the signature lines.
+fn declaration(doc: &mut Document) {
     doc.subheading("4. Erklärung")
         .paragraph("Ich erkläre, dass")
         .bullets(&[
@@ -151,13 +160,10 @@ pub fn application(f: &Filling<'_>) -> Vec<u8> {
             "ich der KV einen Wechsel des Videodienstanbieters und das Ende der Videosprechstunden mitteile.",
         ])
         .paragraph("Anlagen: Bestätigung Videosprechstunde des Videodienstanbieters, Selbstauskunft nach Anlage 31b BMV-Ä, Zertifikate des Anbieters (soweit vorhanden).")
-        .ensure_space(35.0)
         .signature_lines(&[
             "Ort, Datum",
             "Unterschrift Ärztin/Arzt bzw. Psychotherapeut/in, Praxisstempel",
         ]);
-    notes_for_the_practice(&mut doc, f);
-    doc.finish()
 }
 
 /// Page 2: what the KV asks and where it goes; not to be sent in.
@@ -233,12 +239,19 @@ pub fn confirmation(f: &Filling<'_>) -> Vec<u8> {
         doc.bullets(&certificates);
     }
     let promises: Vec<&str> = REQUIREMENTS.iter().map(|r| r.title).collect();
-    doc.subheading("Zugesichert wird insbesondere")
-        .paragraph(&format!(
-            "{}. Wie der Dienst jede Anforderung erfüllt, beschreibt die beigefügte „Selbstauskunft nach Anlage 31b BMV-Ä“.",
-            promises.join("; ")
-        ))
-        .ensure_space(35.0)
-        .signature_lines(&["Ort, Datum".to_owned(), format!("Unterschrift für {}", f.operator.name)])
-        .finish()
+    let promised = format!(
+        "{}. Wie der Dienst jede Anforderung erfüllt, beschreibt die beigefügte „Selbstauskunft nach Anlage 31b BMV-Ä“.",
+        promises.join("; ")
+    );
+    let signatures = [
+        "Ort, Datum".to_owned(),
+        format!("Unterschrift für {}", f.operator.name),
+    ];
+    // What is promised stays on the page that is signed.
+    doc.keep_together(|doc| {
+        doc.subheading("Zugesichert wird insbesondere")
+            .paragraph(&promised)
+            .signature_lines(&signatures);
+    })
+    .finish()
 }

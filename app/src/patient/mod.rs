@@ -1,6 +1,7 @@
 //! The patient's side: the entry page (full name and access code), the pass that keeps the
 //! place, and the room page with the automatic tech test and the online waiting room.
 
+pub mod code_link;
 pub mod pages;
 pub mod room;
 pub mod server_fns;

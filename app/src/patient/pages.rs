@@ -44,6 +44,7 @@ pub fn EntryPage() -> impl IntoView {
             <button type="submit" class="button primary">{t.t("entry-submit")}</button>
         </form>
         <p class="hint">{t.t("entry-privacy")} " " <a href="/datenschutz">{t.t("entry-privacy-link")}</a></p>
+        <super::code_link::CodeFromLink />
     }
 }
 

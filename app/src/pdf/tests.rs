@@ -274,3 +274,74 @@ fn steps_keep_their_sketch_beside_them_inside_the_margins() {
         .expect("sketch text");
     assert!(cut.1 + cut.3.width(&cut.0, cut.2) <= RIGHT + EPSILON);
 }
+
+/// Fills the first page until only `free` points are left above the bottom margin.
+fn nearly_full(free: f32) -> Document {
+    let mut doc = Document::new("Probe");
+    doc.paragraph("Eine Zeile.");
+    doc.cursor = BOTTOM + free;
+    doc
+}
+
+#[test]
+fn a_long_field_value_is_not_split_from_its_label() {
+    // Room for two rows, the value needs three: label and value move to the next page.
+    let mut doc = nearly_full(2.5 * FIELD_ROW);
+    let value = "Sprechzimmer Videodienste GmbH, Am Alten Güterbahnhof 112, Hinterhaus, \
+                 15230 Frankfurt (Oder), Deutschland, Europäische Union, Erde";
+    doc.field_line("Videodienstanbieter", Some(value));
+    assert_eq!(doc.page_count(), 2);
+    let second = texts(&doc.pages[1]).join(" ");
+    assert!(second.starts_with("Videodienstanbieter:"), "{second}");
+    assert!(second.ends_with("Erde"), "{second}");
+    assert!(!texts(&doc.pages[0]).join(" ").contains("Videodienst"));
+}
+
+#[test]
+fn a_kept_together_block_moves_whole_to_the_next_page_and_only_then() {
+    let declaration = |doc: &mut Document| {
+        doc.subheading("4. Erklärung")
+            .paragraph(LOREM)
+            .signature_lines(&["Ort, Datum", "Unterschrift"]);
+    };
+    let mut doc = nearly_full(40.0 * MM);
+    doc.keep_together(declaration);
+    assert_eq!(doc.page_count(), 2);
+    let second = texts(&doc.pages[1]);
+    assert_eq!(second.first(), Some(&"4. Erklärung"));
+    assert!(second.contains(&"Unterschrift"));
+    assert!(!texts(&doc.pages[0]).contains(&"4. Erklärung"));
+
+    // With room enough it stays where it is.
+    let mut roomy = Document::new("Probe");
+    roomy.paragraph("Einleitung.").keep_together(declaration);
+    assert_eq!(roomy.page_count(), 1);
+}
+
+#[test]
+fn large_print_sets_body_text_in_12_points() {
+    let mut doc = Document::large_print("Probe");
+    doc.heading("Titel").paragraph("Text").bullets(&["Punkt"]);
+    let sizes: Vec<f32> = doc.pages[0]
+        .iter()
+        .filter_map(|mark| match mark {
+            Mark::Text { size, .. } => Some(*size),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        sizes.iter().all(|&size| size >= 12.0 - EPSILON),
+        "{sizes:?}"
+    );
+    assert!((BODY.size * LARGE_PRINT - 12.0).abs() < EPSILON);
+}
+
+#[test]
+fn inline_pdfs_keep_the_file_name() {
+    let response = inline(b"%PDF-".to_vec(), "Anleitung-Videosprechstunde.pdf");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "inline; filename=\"Anleitung-Videosprechstunde.pdf\""
+    );
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+}

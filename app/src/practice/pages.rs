@@ -161,7 +161,7 @@ pub fn RegisterPage() -> impl IntoView {
                 {t.t("register-accept-terms-before")} " " <a href="/nutzungsbedingungen" target="_blank">{t.t("register-accept-terms-link")}</a> " " {t.t("register-accept-terms-after")}
             </CheckboxField>
             <CheckboxField form="register" name="accept_dpa" feedback=feedback.clone()>
-                {t.t("register-accept-dpa")}
+                {t.t("register-accept-dpa-before")} " " <a href="/auftragsverarbeitung" target="_blank">{t.t("register-accept-dpa-link")}</a> " " {t.t("register-accept-dpa-after")}
             </CheckboxField>
             <button type="submit" class="button primary">{t.t("register-submit")}</button>
         </form>

@@ -1,4 +1,5 @@
-//! The patient guide "So funktioniert Ihre Videosprechstunde": a printable two-page PDF with the
+//! The patient guide "So funktioniert Ihre Videosprechstunde": a printable PDF in large print
+//! (12 pt body text, three pages) with the
 //! practice's name, the steps with small sketches of our own pages (their real labels), and
 //! what to do when the camera is blocked, there is no sound or the connection is poor. The
 //! facts come from [`crate::policy`] and the settings, like on the practice page.
@@ -27,7 +28,8 @@ fn document(practice: Option<&GuidePractice>, code_opens_minutes_before: i64) ->
     let browsers = policy::browser_names();
     let months = policy::METADATA_RETENTION_MONTHS;
     let mbits = policy::RECOMMENDED_UPSTREAM_KBITS / 1000;
-    let mut doc = Document::new(TITLE);
+    // Body text in 12 pt: the readers are patients of every age, often on a phone.
+    let mut doc = Document::large_print(TITLE);
     doc.heading(TITLE);
     match practice {
         Some(p) => {
@@ -182,7 +184,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_guide_has_at_most_two_pages_with_or_without_a_practice() {
+    fn the_guide_in_large_print_has_three_pages_with_or_without_a_practice() {
         let practice = GuidePractice {
             name: "Kinderarztpraxis Dr. Jürgen Müßig und Kolleginnen".into(),
             address: vec!["Berliner Straße 12".into(), "02826 Görlitz".into()],
@@ -194,7 +196,7 @@ mod tests {
             phone: "03581 123456".into(),
         };
         for p in [Some(&practice), None, Some(&long)] {
-            assert_eq!(document(p, 30).page_count(), 2);
+            assert_eq!(document(p, 30).page_count(), 3);
             assert!(render(p, 30).starts_with(b"%PDF-"));
         }
     }

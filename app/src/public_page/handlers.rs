@@ -39,7 +39,8 @@ fn guide_response(state: &AppState, practice: &practice::Model) -> Response {
         Some(&p),
         state.settings.appointments.code_opens_minutes_before,
     );
-    crate::pdf::download(bytes, guide::FILE_NAME)
+    // Opened in the browser's viewer: a patient on a phone reads it at once.
+    crate::pdf::inline(bytes, guide::FILE_NAME)
 }
 
 /// The guide for the patients of the practice whose page this is.

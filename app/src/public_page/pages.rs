@@ -97,6 +97,7 @@ fn PracticeInformation(practice: PublicPractice) -> impl IntoView {
     .collect_view();
     view! {
         <Title text=t.t_with("public-page-title", &[("practice", &p.name)]) />
+        <crate::site::PageDescription text=t.t_with("meta-description-practice", &[("practice", &p.name)]) />
         <article class="public-page">
             {p.preview.then(|| view! { <p class="notice warning" role="note">{use_i18n().t("public-preview-note")}</p> })}
             <header class="public-header">

@@ -21,6 +21,7 @@ pub fn LandingPage() -> impl IntoView {
     ];
     view! {
         <Title text="" />
+        <super::PageDescription text=t.t("meta-description-landing") />
         <section class="hero" aria-labelledby="hero-title">
             <h1 id="hero-title">{t.t("landing-heading")}</h1>
             <p class="lead">{t.t("landing-lead")}</p>

@@ -1,7 +1,14 @@
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use leptos_meta::Meta;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+
+/// The page's `<meta name="description">` for search engines; public pages set exactly one.
+#[component]
+pub fn PageDescription(text: String) -> impl IntoView {
+    view! { <Meta name="description" content=text /> }
+}
 
 /// Header with the product name and main links, the page content, and the footer.
 ///
@@ -46,6 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <ul class="nav-list">
                         <li><A href="/nutzungsbedingungen">{t.t("terms-title")}</A></li>
                         <li><A href="/datenschutz">{t.t("privacy-title")}</A></li>
+                        <li><A href="/auftragsverarbeitung">{t.t("avv-footer-link")}</A></li>
                         <li><A href="/impressum">{t.t("impressum-title")}</A></li>
                     </ul>
                 </nav>

@@ -1,18 +1,31 @@
-use super::{server_fns::load_operator_info, types::OperatorInfo};
+use super::{server_fns::load_operator_info, types::OperatorInfo, PageDescription};
 use crate::i18n::{use_i18n, I18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Nutzungsbedingungen: the terms of use for practices.
+/// Nutzungsbedingungen: the terms of use for practices, naming the operator as configured.
 #[component]
 pub fn TermsPage() -> impl IntoView {
-    let t = use_i18n();
-    view! { <LegalText t prefix="terms" args=vec![] /> }
+    view! { <OperatorLegalText prefix="terms" /> }
 }
 
 /// Datenschutzerklärung: the privacy notice, naming the operator as configured.
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
+    view! { <OperatorLegalText prefix="privacy" /> }
+}
+
+/// Auftragsverarbeitungsvertrag: the processing agreement (Art. 28 DSGVO) a practice concludes
+/// at registration, naming the operator as configured.
+#[component]
+pub fn ProcessingAgreementPage() -> impl IntoView {
+    view! { <OperatorLegalText prefix="avv" /> }
+}
+
+/// A legal text whose messages name the operator: every variable the texts use is filled, so
+/// no message shows a bare `{$operator}`.
+#[component]
+fn OperatorLegalText(prefix: &'static str) -> impl IntoView {
     let t = use_i18n();
     let operator = Resource::new_blocking(|| (), |_| load_operator_info());
     view! {
@@ -20,18 +33,31 @@ pub fn PrivacyPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match operator.await {
                     Ok(op) => {
-                        let args = vec![
-                            ("operator".to_owned(), op.name.clone()),
-                            ("address".to_owned(), op.address_line()),
-                            ("email".to_owned(), op.email.clone()),
-                        ];
-                        view! { <LegalText t prefix="privacy" args /> }.into_any()
+                        let args = legal_args(&op);
+                        view! { <LegalText t prefix args /> }.into_any()
                     }
                     Err(e) => view! { <p role="alert">{t.t(e.message_key())}</p> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The Fluent variables of the legal texts (see the head of `legal.ftl` and `avv.ftl`).
+fn legal_args(op: &OperatorInfo) -> Vec<(String, String)> {
+    vec![
+        ("operator".to_owned(), op.name.clone()),
+        ("address".to_owned(), op.address_line()),
+        ("email".to_owned(), op.email.clone()),
+        (
+            "months".to_owned(),
+            crate::policy::METADATA_RETENTION_MONTHS.to_string(),
+        ),
+        (
+            "hours".to_owned(),
+            crate::policy::SESSION_ABSOLUTE_HOURS.to_string(),
+        ),
+    ]
 }
 
 /// Renders `<prefix>-title`, `<prefix>-intro` and the numbered sections `<prefix>-sN-heading`
@@ -47,7 +73,13 @@ fn LegalText(t: I18n, prefix: &'static str, args: Vec<(String, String)>) -> impl
             let paragraphs = (1..)
                 .map(|m| format!("{s}-p{m}"))
                 .take_while(|p| t.has(p))
-                .map(|p| view! { <p>{text(&p)}</p> })
+                .map(|p| {
+                    let link = t.has(&format!("{p}-href")).then(|| {
+                        let href = t.t(&format!("{p}-href"));
+                        view! { " " <a href=href>{text(&format!("{p}-link"))}</a> }
+                    });
+                    view! { <p>{text(&p)}{link}</p> }
+                })
                 .collect_view();
             view! {
                 <section>
@@ -58,13 +90,19 @@ fn LegalText(t: I18n, prefix: &'static str, args: Vec<(String, String)>) -> impl
         })
         .collect_view();
     let title = text(&format!("{prefix}-title"));
+    // A text revised on its own carries its own date.
+    let stand = match format!("{prefix}-stand") {
+        own if t.has(&own) => t.t(&own),
+        _ => t.t("legal-stand"),
+    };
     view! {
         <Title text=title.clone() />
+        <PageDescription text=t.t(&format!("meta-description-{prefix}")) />
         <article class="legal">
             <h1>{title}</h1>
             <p class="lead">{text(&format!("{prefix}-intro"))}</p>
             {sections}
-            <p class="stand">{t.t("legal-stand")}</p>
+            <p class="stand">{stand}</p>
         </article>
     }
 }
@@ -76,6 +114,7 @@ pub fn ImpressumPage() -> impl IntoView {
     let operator = Resource::new_blocking(|| (), |_| load_operator_info());
     view! {
         <Title text=t.t("impressum-title") />
+        <PageDescription text=t.t("meta-description-impressum") />
         <article class="legal">
             <h1>{t.t("impressum-title")}</h1>
             <Suspense fallback=move || view! { <p>{t.t("loading")}</p> }>

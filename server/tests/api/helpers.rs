@@ -477,6 +477,30 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .join(" ")
 }
 
+/// The text of each page of a PDF (`pdftotext` separates pages with a form feed), with single
+/// spaces.
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext missing: install poppler-utils (scripts/test.sh does)");
+    assert!(out.status.success(), "pdftotext failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut pages: Vec<String> = text
+        .split('\u{c}')
+        .map(|page| page.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    // The last page ends with a form feed too.
+    if pages.last().is_some_and(String::is_empty) {
+        pages.pop();
+    }
+    pages
+}
+
 /// The number of pages a PDF declares, as `pdfinfo` reads it.
 pub fn pdf_page_count(bytes: &[u8]) -> usize {
     let dir = tempfile::tempdir().unwrap();

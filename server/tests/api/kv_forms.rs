@@ -317,3 +317,93 @@ async fn the_self_disclosure_names_every_requirement_and_only_the_own_practice()
         "{text}"
     );
 }
+
+/// Checks the page layout of a KV form: the video service provider's value on one page with
+/// its label, the declaration on the page of its signature lines, no page nearly empty.
+fn assert_form_layout(what: &str, bytes: &[u8], operator_name: &str, operator_city: &str) {
+    let pages = crate::helpers::pdf_pages(bytes);
+    assert_eq!(
+        pages.len(),
+        pdf_page_count(bytes),
+        "{what}: one text per page"
+    );
+    let provider = pages
+        .iter()
+        .find(|p| p.contains("Videodienstanbieter:"))
+        .unwrap_or_else(|| panic!("{what}: no provider line in {pages:#?}"));
+    assert!(
+        provider.contains(operator_name) && provider.contains(operator_city),
+        "{what}: the provider's value is split from its label: {pages:#?}"
+    );
+    let declaration = pages
+        .iter()
+        .find(|p| p.contains("4. Erklärung"))
+        .unwrap_or_else(|| panic!("{what}: no declaration"));
+    assert!(
+        declaration.contains("Ich erkläre, dass")
+            && declaration.contains("Ort, Datum")
+            && declaration.contains("Praxisstempel"),
+        "{what}: the declaration and its signature lines are apart: {pages:#?}"
+    );
+    assert_no_nearly_empty_page(what, &pages);
+}
+
+/// Every page carries real content, not just a block that slipped over and its footer.
+fn assert_no_nearly_empty_page(what: &str, pages: &[String]) {
+    for (number, page) in pages.iter().enumerate() {
+        let words = page.split_whitespace().count();
+        assert!(
+            words >= 60,
+            "{what}: page {} is nearly empty ({words} words): {page}",
+            number + 1
+        );
+    }
+}
+
+#[tokio::test]
+async fn form_blocks_stay_together_and_no_page_is_nearly_empty() {
+    let long_name = "Sprechzimmer Videodienste für Praxen in Sachsen und Thüringen GmbH & Co. KG";
+    for (name, street, city) in [
+        (None, None, None),
+        (
+            Some(long_name),
+            Some("Am Alten Güterbahnhof 112, Hinterhaus"),
+            Some("Frankfurt (Oder)"),
+        ),
+    ] {
+        let app = spawn_app_with(|s| {
+            if let Some(name) = name {
+                s.operator.name = name.into();
+            }
+            if let Some(street) = street {
+                s.operator.street = street.into();
+            }
+            if let Some(city) = city {
+                s.operator.city = city.into();
+            }
+        })
+        .await;
+        practice_in_goerlitz(&app).await;
+        let operator = app.state.settings.operator.clone();
+        let doctor = preselected_doctor(&app.html("/praxis/kv-antrag").await);
+        for kv in KvRegion::ALL {
+            for start in ["", "&beginn=2027-01-04"] {
+                let path = format!(
+                    "/praxis/kv-antrag/antrag.pdf?kv={}&arzt={doctor}{start}",
+                    kv.slug()
+                );
+                let (_, bytes) = pdf(&app, &path).await;
+                assert_form_layout(&path, &bytes, &operator.name, &operator.city);
+            }
+            let path = format!("/praxis/kv-antrag/bestaetigung.pdf?kv={}", kv.slug());
+            let (_, bytes) = pdf(&app, &path).await;
+            let pages = crate::helpers::pdf_pages(&bytes);
+            let signed = pages
+                .iter()
+                .find(|p| p.contains("Zugesichert wird insbesondere"))
+                .expect("promises");
+            assert!(signed.contains("Ort, Datum"), "{path}: {pages:#?}");
+            assert_no_nearly_empty_page(&path, &pages);
+        }
+    }
+}

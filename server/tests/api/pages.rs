@@ -142,6 +142,7 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
         "/nutzungsbedingungen",
         "/datenschutz",
         "/impressum",
+        "/auftragsverarbeitung",
         "/videosprechstunde",
         "/registrieren",
         "/anmelden",
@@ -189,4 +190,163 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+/// The page's text as a reader sees it: tags (and Leptos' marker comments) removed, whitespace
+/// collapsed. Words glued to a link ("dieNutzungsbedingungen") show here.
+fn visible_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const LEGAL_PAGES: [&str; 4] = [
+    "/nutzungsbedingungen",
+    "/datenschutz",
+    "/auftragsverarbeitung",
+    "/impressum",
+];
+
+#[tokio::test]
+async fn legal_pages_fill_every_variable_in_german_and_english() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.operator.name = "Praxisdienst Nord GmbH".into();
+        s.operator.street = "Hafenstraße 7".into();
+        s.operator.postcode = "20457".into();
+        s.operator.city = "Hamburg".into();
+        s.operator.email = "datenschutz@praxisdienst-nord.example".into();
+    })
+    .await;
+    for language in ["de-DE,de;q=0.9", "en-GB,en;q=0.9"] {
+        for path in LEGAL_PAGES {
+            let response = app.get_with_header(path, "accept-language", language).await;
+            assert_eq!(response.status(), 200, "{path} {language}");
+            let html = response.text().await.unwrap();
+            for marker in ["{$", "{ $"] {
+                assert!(
+                    !html.contains(marker),
+                    "{path} ({language}) shows a Fluent variable: {}",
+                    &html[html.find(marker).unwrap().saturating_sub(120)..]
+                );
+            }
+            assert!(html.contains("Praxisdienst Nord GmbH"), "{path}: operator");
+            assert!(
+                html.contains("datenschutz@praxisdienst-nord.example"),
+                "{path}: e-mail"
+            );
+            if path != "/impressum" {
+                assert!(
+                    html.contains("Praxisdienst Nord GmbH, Hafenstraße 7, 20457 Hamburg"),
+                    "{path}: operator with address"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_processing_agreement_names_the_operator_and_is_linked_where_it_is_concluded() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.operator.name = "Praxisdienst Nord GmbH".into();
+        s.operator.email = "av@praxisdienst-nord.example".into();
+    })
+    .await;
+    let response = app.get("/auftragsverarbeitung").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<h1>Vertrag über die Auftragsverarbeitung</h1>"));
+    assert!(html.contains("<title>Vertrag über die Auftragsverarbeitung – Sprechzimmer</title>"));
+    let text = visible_text(&html);
+    let months = app::policy::METADATA_RETENTION_MONTHS;
+    for expected in [
+        "Praxisdienst Nord GmbH",
+        "av@praxisdienst-nord.example",
+        "Gegenstand und Dauer",
+        "Art und Zweck der Verarbeitung",
+        "Art der Daten und Kreis der betroffenen Personen",
+        "Art. 9 DSGVO",
+        "§ 203 StGB",
+        "Weisungen der Praxis",
+        "Technische und organisatorische Maßnahmen (Art. 32 DSGVO)",
+        "Peer-to-Peer",
+        "nicht aufgezeichnet",
+        "im Browser verschlüsselt",
+        &format!("{months} Monate nach dem Termin automatisch gelöscht"),
+        "Weitere Auftragsverarbeiter",
+        "Rechten der betroffenen Personen",
+        "Ort der Verarbeitung",
+        "Nachweise und Kontrollen",
+        "Löschung bei Vertragsende",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in {text}");
+    }
+
+    // Linked from the registration's checkbox, from the footer and from the terms, with the
+    // words around each link kept apart.
+    let register = visible_text(&app.html("/registrieren").await);
+    for label in [
+        "Ich akzeptiere die Nutzungsbedingungen von Sprechzimmer.",
+        "Ich schließe für die Praxis den Vertrag über die Auftragsverarbeitung (AV-Vertrag) nach \
+         Art. 28 DSGVO ab.",
+    ] {
+        assert!(register.contains(label), "{label} missing in {register}");
+    }
+    let register_html = app.html("/registrieren").await;
+    assert!(register_html.contains(r#"<a href="/auftragsverarbeitung" target="_blank">"#));
+    let landing = app.html("/").await;
+    assert!(
+        landing.contains(r#"href="/auftragsverarbeitung""#),
+        "footer link"
+    );
+    let terms = app.html("/nutzungsbedingungen").await;
+    assert!(terms
+        .contains(r#"<a href="/auftragsverarbeitung">Vertrag über die Auftragsverarbeitung</a>"#));
+    assert!(visible_text(&terms).contains(
+        "Den vollständigen Text finden Sie jederzeit hier: Vertrag über die Auftragsverarbeitung"
+    ));
+}
+
+#[tokio::test]
+async fn public_pages_have_exactly_one_german_description() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/videosprechstunde",
+        "/nutzungsbedingungen",
+        "/datenschutz",
+        "/auftragsverarbeitung",
+        "/impressum",
+    ] {
+        let html = app
+            .get_with_header(path, "accept-language", "en")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            html.matches(r#"name="description""#).count(),
+            1,
+            "{path}: one description"
+        );
+        let content = description(&html);
+        assert!(content.len() > 50, "{path}: {content}");
+        assert!(!content.contains("meta-description"), "{path}: raw key");
+    }
+}
+
+/// The `content` of the page's `<meta name="description">`.
+pub fn description(html: &str) -> &str {
+    let start = html.find(r#"name="description""#).expect("description");
+    let tag_start = html[..start].rfind('<').expect("tag start");
+    let tag = &html[tag_start..];
+    let tag = &tag[..tag.find('>').expect("tag end")];
+    let content = &tag[tag.find(r#"content=""#).expect("content") + 9..];
+    &content[..content.find('"').expect("end of content")]
 }

@@ -165,3 +165,116 @@ async fn one_code_is_locked_after_thirty_attempts_whatever_the_address() {
     let (status, _) = enter(&app, "Erika Mustermann", "ABCD-EFGH-JKMN").await;
     assert_eq!(status, 422);
 }
+
+/// Everything the app logs on this test's thread, at debug level and above.
+#[derive(Clone, Default)]
+struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CapturedLog {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+/// The invitation's link carries the code in the fragment, which the page reads and browsers
+/// never send; the HTML part shows the code boxed for reading it off, on a phone too.
+#[tokio::test]
+async fn the_invitation_links_the_code_in_the_fragment_shows_it_boxed_and_the_server_never_logs_it()
+{
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // The test runs on one thread (current-thread runtime), the app's tasks with it.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = spawn_app().await;
+    let (code, _) = booked(&app, "anna@praxis.de").await;
+    let mail = app.inbox.messages()[1].clone();
+    assert!(
+        mail.html
+            .contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#),
+        "{}",
+        mail.html
+    );
+    let boxed = mail
+        .html
+        .find(&format!(">{code}</p>"))
+        .map(|end| &mail.html[mail.html[..end].rfind("<p").unwrap()..end])
+        .expect("the code in a paragraph of its own");
+    for style in ["monospace", "border:2px solid", "font-size:1.6em"] {
+        assert!(boxed.contains(style), "{style} missing in {boxed}");
+    }
+    let link = crate::smtp::link_in(&mail.text, "/videosprechstunde").expect("link");
+    assert_eq!(
+        link,
+        format!(
+            "{}/videosprechstunde#code={code}",
+            app.state
+                .settings
+                .application
+                .base_url
+                .trim_end_matches('/')
+        )
+    );
+    assert!(
+        mail.html.contains(&format!(r#"href="{link}""#)),
+        "{}",
+        mail.html
+    );
+
+    // The patient opens the link (the fragment stays in the browser) and enters.
+    let patient = app.new_browser();
+    let page = patient.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("nonce in the CSP");
+    let prefill = html
+        .find(r#"getElementById("entry-code")"#)
+        .expect("the prefill script");
+    let tag = &html[html[..prefill].rfind("<script").unwrap()..prefill];
+    assert!(
+        tag.starts_with(&format!(r#"<script nonce="{nonce}">"#)),
+        "the prefill script carries the response's nonce: {tag}"
+    );
+    assert!(
+        html.find(r#"id="entry-code""#).expect("code field") < prefill,
+        "the script runs after the field exists"
+    );
+    let (status, _) = enter(&app, "Erika Mustermann", &code).await;
+    assert!(status == 200 || status == 303, "{status}");
+
+    let logged = log.text();
+    assert!(
+        logged.contains("videosprechstunde"),
+        "the capture sees the requests: {logged}"
+    );
+    let bare = code.replace('-', "");
+    for form in [code.as_str(), bare.as_str(), &bare.to_lowercase()] {
+        assert!(!logged.contains(form), "the log names the code {form}");
+    }
+}

@@ -391,8 +391,12 @@ async fn the_patient_guide_names_the_practice_and_invitations_link_it() {
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let bytes = response.bytes().await.unwrap();
     let pages = crate::helpers::pdf_page_count(&bytes);
-    assert!((1..=2).contains(&pages), "{pages} pages");
+    assert_eq!(pages, 3, "large print takes three pages");
     assert_eq!(crate::helpers::rendered_pages(&bytes), pages);
+    for (number, page) in crate::helpers::pdf_pages(&bytes).iter().enumerate() {
+        let words = page.split_whitespace().count();
+        assert!(words >= 60, "page {} nearly empty: {page}", number + 1);
+    }
     let text = pdf_text(&bytes)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -472,6 +476,18 @@ async fn a_practice_name_with_markup_stays_text_in_the_title() {
         "{page}"
     );
     assert!(page.contains("&amp; Co – Sprechzimmer</title>"));
+    // The description names the practice too, escaped as an attribute value.
+    assert_eq!(page.matches(r#"name="description""#).count(), 1, "{page}");
+    let description = crate::pages::description(&page);
+    assert!(
+        description.starts_with(
+            "Videosprechstunde bei Praxis &lt;/title&gt;&lt;meta http-equiv=&quot;refresh&quot;"
+        ) || description.starts_with(
+            "Videosprechstunde bei Praxis </title><meta http-equiv=&quot;refresh&quot;"
+        ),
+        "{description}"
+    );
+    assert!(description.contains("&amp; Co"), "{description}");
 }
 
 /// A name a practice gives up stays its own for a year: printed posters and links must not
@@ -517,4 +533,55 @@ async fn a_given_up_short_name_is_blocked_for_others_for_a_year() {
     let b = app.browser_logged_in("b@example.org").await;
     let response = save_as(&app, &b, &form("praxis-leipzig", true, "")).await;
     assert_eq!(location(&response), "/praxis/praxisseite?gespeichert");
+}
+
+/// Every PDF the service hands out, read back as text: no Fluent variable left unfilled and no
+/// Fluent error marker, in the guide (served inline, so a phone shows it), the consent form and
+/// the KV documents.
+#[tokio::test]
+async fn every_pdf_is_fully_rendered_and_the_guide_opens_in_the_browser() {
+    let app = practice_with_page().await;
+    let guide = visit_response(&app, "/praxen/praxis-am-markt/anleitung.pdf").await;
+    assert_eq!(
+        guide.headers()["content-disposition"],
+        "inline; filename=\"Anleitung-Videosprechstunde.pdf\""
+    );
+    let consent_link = crate::smtp::link_in(
+        &invitation(&app, "erika@example.org", "10:00").await.text,
+        "/einwilligung/",
+    )
+    .expect("consent link");
+    let mut documents = vec![
+        ("guide".to_owned(), guide.bytes().await.unwrap().to_vec()),
+        (
+            consent_link.clone(),
+            app.new_browser()
+                .get(&consent_link)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap()
+                .to_vec(),
+        ),
+    ];
+    for path in [
+        "/praxis/einwilligungen/vorlage.pdf",
+        "/praxis/kv-antrag/antrag.pdf",
+        "/praxis/kv-antrag/antrag.pdf?kv=nordrhein",
+        "/praxis/kv-antrag/bestaetigung.pdf",
+        "/praxis/kv-antrag/selbstauskunft.pdf",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        documents.push((path.to_owned(), response.bytes().await.unwrap().to_vec()));
+    }
+    for (what, bytes) in documents {
+        let text = pdf_text(&bytes);
+        assert!(text.len() > 500, "{what}: {text}");
+        for marker in ["{$", "{ $", "{", "}"] {
+            assert!(!text.contains(marker), "{what}: {marker} in {text}");
+        }
+    }
 }
