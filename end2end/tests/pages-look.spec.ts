@@ -62,6 +62,8 @@ async function patientWaits(browser: Browser, viewport: { width: number; height:
   await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click({ timeout: 20_000 });
   await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
   await check(p, 'patient-waiting-room', found);
+  // In the room the header leads nowhere else (no login, no second entrance).
+  await expect(p.getByRole('navigation', { name: 'Hauptnavigation' })).toHaveCount(0);
   return context;
 }
 
@@ -114,6 +116,8 @@ for (const viewport of VIEWPORTS) {
     ]) {
       await visit(g, path, name, found);
     }
+    await g.goto('/');
+    await expect(g.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Anmelden' })).toBeVisible();
     // A login that fails shows its message next to the fields.
     await g.goto('/anmelden');
     await g.getByLabel(/^E-Mail-Adresse/).fill(`niemand.${stamp}@praxis-e2e.de`);
@@ -131,6 +135,16 @@ for (const viewport of VIEWPORTS) {
     await page.getByRole('button', { name: 'Speichern' }).click();
     await expect(page.getByRole('status')).toHaveText('Die Einstellungen der Praxisseite sind gespeichert.');
     const publicPath = new URL(await page.getByLabel('Adresse der Praxisseite').inputValue()).pathname;
+    // Logged in, the header offers the practice area instead of a second login; inside the
+    // practice area it offers neither.
+    for (const path of ['/', '/datenschutz']) {
+      await page.goto(path);
+      const header = page.getByRole('navigation', { name: 'Hauptnavigation' });
+      await expect(header.getByRole('link', { name: 'Praxisbereich' }), path).toBeVisible();
+      await expect(header.getByRole('link', { name: 'Anmelden' }), path).toHaveCount(0);
+    }
+    await page.goto('/praxis');
+    await expect(page.getByRole('navigation', { name: 'Hauptnavigation' })).toHaveCount(0);
     await visit(g, publicPath, 'public-practice-page', found);
 
     // The patient waits (their own browser process, as on another device).
@@ -139,6 +153,17 @@ for (const viewport of VIEWPORTS) {
       await patientWaits(patientBrowser, viewport, patient, code, found);
       await page.goto('/praxis');
       await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })).toContainText('wartet seit');
+      // Folding the live panel is remembered on the next page (and unfolding again).
+      const panel = page.locator('details.waiting-panel');
+      await panel.locator('summary').first().click();
+      await expect(panel).toHaveJSProperty('open', false);
+      await page.goto('/praxis/termine');
+      await settle(page);
+      await expect(panel).toHaveJSProperty('open', false);
+      await panel.locator('summary').first().click();
+      await page.goto('/praxis');
+      await settle(page);
+      await expect(panel).toHaveJSProperty('open', true);
 
       await page.goto('/praxis/termine');
       const appointment = (await page.locator('a[href^="/praxis/termin/"]').first().getAttribute('href'))!.split('/').pop();

@@ -14,7 +14,8 @@ pub fn PageDescription(text: String) -> impl IntoView {
 ///
 /// Inside the practice area (its own navigation logs out) and in the patient's room the
 /// header offers neither "Anmelden" nor the patient entrance: both would lead out of the page
-/// the person is working in.
+/// the person is working in. Elsewhere a logged-in member sees "Praxisbereich" instead of
+/// "Anmelden".
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_i18n();
@@ -24,11 +25,22 @@ pub fn Layout(children: Children) -> impl IntoView {
         || path.starts_with("/videosprechstunde/raum");
     let main_nav = (!inside).then(|| {
         let t = use_i18n();
+        // A logged-in member is offered the practice area, not a second login. Until that is
+        // known (and without JavaScript on streamed pages) the header shows "Anmelden".
+        let member = Resource::new(|| (), |_| crate::practice::server_fns::load_session_info());
+        let login = || view! { <li><A href="/anmelden">{use_i18n().t("nav-login")}</A></li> };
         view! {
             <nav aria-label=t.t("nav-main-label")>
                 <ul class="nav-list">
                     <li><A href="/videosprechstunde">{t.t("nav-patient")}</A></li>
-                    <li><A href="/anmelden">{t.t("nav-login")}</A></li>
+                    <Suspense fallback=login>
+                        {move || Suspend::new(async move {
+                            match member.await {
+                                Ok(Some(_)) => view! { <li><A href="/praxis">{use_i18n().t("nav-practice")}</A></li> }.into_any(),
+                                _ => login().into_any(),
+                            }
+                        })}
+                    </Suspense>
                 </ul>
             </nav>
         }
