@@ -1,11 +1,9 @@
 import { Page } from '@playwright/test';
 
 /**
- * Text defects the Fluent and wording work on another branch fixes; listed here (path and
- * problem) until it is merged. Layout defects (contrast, broken words, overflow) have no list.
+ * Text defects known and not fixed yet (path and problem). Empty: every page is clean; a new
+ * defect fails the crawler. Layout defects (contrast, broken words, overflow) have no list.
  */
-// Defects known and not fixed yet; each entry is checked against the problems found, so a list
-// entry that matches nothing is harmless. Empty: every page is clean.
 const KNOWN_TEXT_DEFECTS: RegExp[] = [];
 
 /** Whether `problem` on the page at `path` is one of the KNOWN_TEXT_DEFECTS. */
