@@ -12,7 +12,7 @@ test('Vertrag: die Inhaberin kündigt mit Passwort, sieht das Löschdatum und wi
   const email = `vertrag.${stamp}@praxis-e2e.de`;
   await newPracticeLoggedIn(page, email, 'Praxis Vertrag');
 
-  await page.getByRole('navigation').getByRole('link', { name: 'Vertrag' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Vertrag', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Vertrag', level: 1 })).toBeVisible();
   await expect(page.getByText('Der Vertrag läuft auf unbestimmte Zeit.')).toBeVisible();
 
@@ -49,7 +49,7 @@ test('Vertrag: die Inhaberin kündigt mit Passwort, sieht das Löschdatum und wi
   await expect(page.getByRole('note').filter({ hasText: `Mit Ablauf des ${ends}` })).toBeVisible();
 
   // Revoked: the contract runs on as before.
-  await page.getByRole('navigation').getByRole('link', { name: 'Vertrag' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Vertrag', exact: true }).click();
   await page.getByRole('link', { name: 'Kündigung widerrufen' }).click();
   const revoke = page.getByRole('dialog', { name: 'Kündigung widerrufen' });
   await expect(revoke).toContainText(ends);

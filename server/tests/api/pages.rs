@@ -190,6 +190,7 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
 
 /// The page's text as a reader sees it: tags (and Leptos' marker comments) removed, whitespace
 /// collapsed. Words glued to a link ("dieNutzungsbedingungen") show here.
