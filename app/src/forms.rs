@@ -310,20 +310,10 @@ mod view_spacing_tests {
 
     #[test]
     fn no_view_relies_on_dropped_whitespace() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut stack = vec![root];
         let mut glued = vec![];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).expect("src dir").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).expect("source");
-                    for hit in glued_in(&text) {
-                        glued.push(format!("{}:{hit}", path.display()));
-                    }
-                }
+        for (file, text) in crate::i18n::rust_sources() {
+            for hit in glued_in(&text) {
+                glued.push(format!("{file}:{hit}"));
             }
         }
         assert!(

@@ -182,28 +182,10 @@ mod tests {
 
     /// Literal keys passed to the `t` and `t_with` methods anywhere under `app/src`.
     pub(super) fn keys_used_in_sources() -> HashSet<String> {
-        let mut keys = HashSet::new();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).expect("read src dir").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).expect("read source");
-                    for marker in [".t(\"", ".t_with(\""] {
-                        for (pos, _) in text.match_indices(marker) {
-                            let rest = &text[pos + marker.len()..];
-                            if let Some(end) = rest.find('"') {
-                                keys.insert(rest[..end].to_owned());
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        keys
+        calls_in_sources()
+            .into_iter()
+            .map(|(_, key, _)| key)
+            .collect()
     }
 
     /// The variables (`{ $name }`) each German message uses, by message id.
@@ -256,38 +238,24 @@ mod tests {
     /// (none for the plain `t` method).
     fn calls_in_sources() -> Vec<(String, String, Vec<String>)> {
         let mut calls = vec![];
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).expect("read src dir").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                if path.extension().is_none_or(|e| e != "rs") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).expect("read source");
-                let file = path.display().to_string();
-                for (marker, with_args) in [(".t(\"", false), (".t_with(\"", true)] {
-                    for (pos, _) in text.match_indices(marker) {
-                        let rest = &text[pos + marker.len()..];
-                        let Some(end) = rest.find('"') else { continue };
-                        let key = rest[..end].to_owned();
-                        let mut names = vec![];
-                        if with_args {
-                            // The argument list runs to the first `]`: `&[("when", …), …]`.
-                            let list = &rest[end..rest.find(']').unwrap_or(rest.len())];
-                            for (p, _) in list.match_indices("(\"") {
-                                let name = &list[p + 2..];
-                                if let Some(q) = name.find('"') {
-                                    names.push(name[..q].to_owned());
-                                }
+        for (file, text) in crate::i18n::rust_sources() {
+            for (marker, with_args) in [(".t(\"", false), (".t_with(\"", true)] {
+                for (pos, _) in text.match_indices(marker) {
+                    let rest = &text[pos + marker.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = rest[..end].to_owned();
+                    let mut names = vec![];
+                    if with_args {
+                        // The argument list runs to the first `]`: `&[("when", …), …]`.
+                        let list = &rest[end..rest.find(']').unwrap_or(rest.len())];
+                        for (p, _) in list.match_indices("(\"") {
+                            let name = &list[p + 2..];
+                            if let Some(q) = name.find('"') {
+                                names.push(name[..q].to_owned());
                             }
                         }
-                        calls.push((file.clone(), key, names));
                     }
+                    calls.push((file.clone(), key, names));
                 }
             }
         }

@@ -91,3 +91,23 @@ fn request_locale() -> Locale {
 fn request_locale() -> Locale {
     Locale::default()
 }
+
+/// Every Rust file under `app/src` as (path, text), for the tests that read the code itself
+/// (keys and their variables here, the spacing rule of views in `forms`).
+#[cfg(test)]
+pub(crate) fn rust_sources() -> Vec<(String, String)> {
+    let mut files = vec![];
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).expect("read src dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read source");
+                files.push((path.display().to_string(), text));
+            }
+        }
+    }
+    files
+}

@@ -160,15 +160,7 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
     }
     // The entry page in its states: unknown code, too early (with the time filled in).
     for typed in ["ABCD-EFGH-JKMN", code.as_str()] {
-        let html = stranger
-            .post(format!("{}/videosprechstunde", app.address))
-            .form(&[("name", "Erika Mustermann"), ("code", typed)])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, html) = crate::patient_entry::enter(&app, "Erika Mustermann", typed).await;
         pages.push((format!("/videosprechstunde ({typed})"), html));
     }
     let mut problems = vec![];

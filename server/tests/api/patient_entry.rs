@@ -40,7 +40,8 @@ pub async fn booked(app: &TestApp, email: &str) -> (String, chrono::DateTime<chr
     (code, starts)
 }
 
-async fn enter(app: &TestApp, name: &str, code: &str) -> (u16, String) {
+/// A patient types `name` and `code` on the entry page: the answer's status and page.
+pub(crate) async fn enter(app: &TestApp, name: &str, code: &str) -> (u16, String) {
     let patient = app.new_browser();
     let response = patient
         .post(format!("{}/videosprechstunde", app.address))
