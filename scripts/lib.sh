@@ -105,7 +105,8 @@ ensure_test_tools() {
   # chromium, firefox-esr: the browsers for the journeys (a patient may use either); postgresql: the second database engine;
   # brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
   # poppler-utils: pdftotext/pdftoppm/pdfinfo check the generated consent PDFs in the unit tests.
-  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils
+  # pulseaudio: a silent sound device, so the browsers' audio (the microphone meter) runs headless.
+  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils pulseaudio
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
   ensure_npm_packages
 }
@@ -162,4 +163,26 @@ stop_postgres() {
 in_loopback_namespace() {
   local unshare=(unshare -n); [ "$(id -u)" = 0 ] || unshare=(unshare -rn)
   "${unshare[@]}" sh -c 'ip link set lo up && exec "$@"' sh "$@"
+}
+
+# A sound server with a silent output device, for the browsers of the journeys: a headless
+# Firefox without any audio device keeps every AudioContext suspended, so the tech test's
+# microphone meter could never move there. Sets PULSE_SERVER; stop_audio ends it.
+AUDIO_TMP=""
+start_audio() {
+  command -v pulseaudio >/dev/null || die "pulseaudio is missing (apt-get install pulseaudio)"
+  AUDIO_TMP=$(mktemp -d /tmp/sprechzimmer-audio.XXXXXX)
+  XDG_RUNTIME_DIR="$AUDIO_TMP" pulseaudio --daemonize --exit-idle-time=-1 --disallow-exit \
+    --system=false -n --load=module-native-protocol-unix --load=module-null-sink \
+    --log-target=file:"$AUDIO_TMP/pulse.log" 2>/dev/null \
+    || { cat "$AUDIO_TMP/pulse.log" >&2 2>/dev/null; die "PulseAudio did not start"; }
+  export PULSE_SERVER="unix:$AUDIO_TMP/pulse/native"
+  for _ in $(seq 1 50); do [ -S "$AUDIO_TMP/pulse/native" ] && return 0; sleep 0.1; done
+  die "PulseAudio did not open its socket"
+}
+
+stop_audio() {
+  [ -n "$AUDIO_TMP" ] && [ -d "$AUDIO_TMP" ] || return 0
+  XDG_RUNTIME_DIR="$AUDIO_TMP" pulseaudio --kill 2>/dev/null || true
+  rm -rf "$AUDIO_TMP"; AUDIO_TMP=""
 }

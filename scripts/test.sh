@@ -18,7 +18,7 @@ step() {
   [ "$rc" = 0 ] || die "step failed (exit $rc): $name"
   STEPS+=("$(printf '%-44s %5ss' "$name" $((SECONDS - start)))")
 }
-trap stop_postgres EXIT
+trap 'stop_postgres; stop_audio' EXIT
 
 log "install test tools"
 ensure_test_tools
@@ -35,6 +35,7 @@ step "rust integration tests on PostgreSQL" \
 stop_postgres
 step "release build (cargo leptos)" cargo leptos build --release
 step "wasm size" scripts/wasm-size.sh "$WASM_BROTLI_BUDGET"
+start_audio
 step "playwright (chromium, loopback only)" \
   in_loopback_namespace env SERVER_BIN="$CARGO_TARGET_DIR/release/server" \
   sh -c 'cd end2end && npx playwright test'

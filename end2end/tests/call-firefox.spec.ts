@@ -67,6 +67,9 @@ test('Videosprechstunde zwischen Chromium (Ärztin) und Firefox ESR (Patientin)'
     await fp.locator('button::-p-text(Raum betreten)').click();
     await fp.waitForFunction(() => location.pathname === '/videosprechstunde/raum');
     await clickUntil(fp, 'button::-p-text(Testton abspielen)', () => exists(fp, 'button::-p-text(Ich höre den Ton)'));
+    // The microphone meter moves in Firefox too (scripts/test.sh gives the browsers a silent
+    // sound device; without any, Firefox keeps audio suspended).
+    await until('the microphone level moves in Firefox', () => fp.$eval('#mic-level', (m) => (m as HTMLMeterElement).value), (v) => v > 0);
     await fp.locator('button::-p-text(Ich höre den Ton)').click();
     await fp.locator('button::-p-text(Weiter ins Wartezimmer)').setTimeout(20_000).click();
     await fp.locator('h2::-p-text(Sie sind im Wartezimmer)').wait();
