@@ -167,7 +167,8 @@ in_loopback_namespace() {
 
 # A sound server with a silent output device, for the browsers of the journeys: a headless
 # Firefox without any audio device keeps every AudioContext suspended, so the tech test's
-# microphone meter could never move there. Sets PULSE_SERVER; stop_audio ends it.
+# microphone meter could never move there. Exports SPRECHZIMMER_FIREFOX_PULSE_SERVER for the
+# Firefox journeys only (Chromium keeps its own fake audio); stop_audio ends it.
 AUDIO_TMP=""
 start_audio() {
   command -v pulseaudio >/dev/null || die "pulseaudio is missing (apt-get install pulseaudio)"
@@ -176,7 +177,7 @@ start_audio() {
     --system=false -n --load=module-native-protocol-unix --load=module-null-sink \
     --log-target=file:"$AUDIO_TMP/pulse.log" 2>/dev/null \
     || { cat "$AUDIO_TMP/pulse.log" >&2 2>/dev/null; die "PulseAudio did not start"; }
-  export PULSE_SERVER="unix:$AUDIO_TMP/pulse/native"
+  export SPRECHZIMMER_FIREFOX_PULSE_SERVER="unix:$AUDIO_TMP/pulse/native"
   for _ in $(seq 1 50); do [ -S "$AUDIO_TMP/pulse/native" ] && return 0; sleep 0.1; done
   die "PulseAudio did not open its socket"
 }

@@ -55,6 +55,8 @@ test('Videosprechstunde zwischen Chromium (Ärztin) und Firefox ESR (Patientin)'
   const firefox: Firefox = await puppeteer.launch({
     browser: 'firefox', protocol: 'webDriverBiDi', executablePath: '/usr/bin/firefox-esr',
     headless: true, extraPrefsFirefox: firefoxPrefs,
+    // A silent sound device (scripts/test.sh): without one Firefox keeps audio suspended.
+    env: { ...process.env, PULSE_SERVER: process.env.SPRECHZIMMER_FIREFOX_PULSE_SERVER ?? '' },
   });
   try {
     const fp = await firefox.newPage();
