@@ -462,19 +462,13 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
 /// Text of a PDF as `pdftotext` extracts it, with single spaces (it may break lines anywhere);
 /// fails loudly when poppler-utils is missing.
 pub fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("document.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext missing: install poppler-utils (scripts/test.sh does)");
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let pages = pdf_pages(bytes);
+    let filled: Vec<&str> = pages
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !p.is_empty())
+        .collect();
+    filled.join(" ")
 }
 
 /// The text of each page of a PDF (`pdftotext` separates pages with a form feed), with single
