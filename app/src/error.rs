@@ -29,6 +29,10 @@ pub enum AppError {
     /// No such thing (or not the caller's: the answer is the same).
     #[error("not found")]
     NotFound,
+    /// A date parameter is not a date or lies outside the supported years
+    /// ([`crate::time::parse_iso_date`]).
+    #[error("invalid date")]
+    InvalidDate,
 }
 
 impl AppError {
@@ -42,6 +46,7 @@ impl AppError {
             AppError::Forbidden => "error-forbidden",
             AppError::Busy => "error-busy",
             AppError::NotFound => "error-not-found",
+            AppError::InvalidDate => "error-invalid-date",
         }
     }
 
@@ -56,6 +61,7 @@ impl AppError {
             AppError::Forbidden => http::StatusCode::FORBIDDEN,
             AppError::Busy => http::StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => http::StatusCode::NOT_FOUND,
+            AppError::InvalidDate => http::StatusCode::BAD_REQUEST,
         }
     }
 }

@@ -8,6 +8,36 @@ pub fn berlin_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Berlin).date_naive()
 }
 
+/// The first and last day any date field or `?datum=` parameter may name. Wider than any
+/// calendar needs (bookings are limited further), narrow enough that adding weeks or months
+/// to it can never overflow.
+pub const FIRST_DATE: (i32, u32, u32) = (2000, 1, 1);
+/// See [`FIRST_DATE`].
+pub const LAST_DATE: (i32, u32, u32) = (2099, 12, 31);
+
+/// A date as a date field sends it (`2027-01-04`): exactly four digits of year, two of
+/// month and day, between [`FIRST_DATE`] and [`LAST_DATE`]. chrono's own `%Y` also takes
+/// signs and more digits (`+262142-12-31`), whose arithmetic then panics.
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    let (fy, fm, fd) = FIRST_DATE;
+    let (ly, lm, ld) = LAST_DATE;
+    let first = NaiveDate::from_ymd_opt(fy, fm, fd)?;
+    let last = NaiveDate::from_ymd_opt(ly, lm, ld)?;
+    (first..=last).contains(&date).then_some(date)
+}
+
 /// "23.11.2026".
 pub fn german_date(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
@@ -133,5 +163,31 @@ mod tests {
             german_week_label(d("2026-12-28")),
             "28. Dezember 2026 – 3. Januar 2027"
         );
+    }
+
+    #[test]
+    fn date_fields_take_plain_dates_in_the_supported_range_only() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        for (text, expected) in [
+            ("2027-01-04", d(2027, 1, 4)),
+            (" 2027-01-04 ", d(2027, 1, 4)),
+            ("2000-01-01", d(2000, 1, 1)),
+            ("2099-12-31", d(2099, 12, 31)),
+            ("1999-12-31", None),
+            ("2100-01-01", None),
+            ("+262142-12-31", None),
+            ("-0001-01-01", None),
+            ("9999-12-31", None),
+            ("+2027-01-04", None),
+            ("2027-1-4", None),
+            ("2027-02-30", None),
+            ("2027-13-01", None),
+            ("27-01-04", None),
+            ("２０２７-01-04", None),
+            ("", None),
+            ("heute", None),
+        ] {
+            assert_eq!(parse_iso_date(text), expected, "{text:?}");
+        }
     }
 }

@@ -56,3 +56,4 @@ error-bad-request = Die Anfrage war unvollständig oder ungültig. Bitte laden S
 error-payload-too-large = Die gesendeten Daten sind zu groß.
 error-forbidden-origin = Diese Anfrage kam nicht von unserer Seite und wurde abgelehnt.
 error-not-found = Das gesuchte Element gibt es nicht (mehr).
+error-invalid-date = Dieses Datum können wir nicht anzeigen. Bitte wählen Sie ein Datum zwischen dem 01.01.2000 und dem 31.12.2099.

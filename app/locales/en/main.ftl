@@ -22,3 +22,4 @@ landing-noscript = Video consultations need JavaScript switched on in your brows
 not-found-title = Page not found
 not-found-text = This address does not exist. Please check the link in your email or start on the home page.
 not-found-home = To the home page
+error-invalid-date = We cannot show this date. Please choose a date between 01/01/2000 and 31/12/2099.

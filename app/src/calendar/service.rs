@@ -56,7 +56,7 @@ fn check(
     let name = c.field("patient_name", ShortText::parse(&input.patient_name, 200));
     let email = c.field("patient_email", EmailAddress::parse(&input.patient_email));
     let note = c.field("note", OptionalText::parse(&input.note, NOTE_MAX));
-    let date = NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok();
+    let date = crate::time::parse_iso_date(&input.date);
     if date.is_none() {
         c.key("date", "calendar-date-invalid");
     }
@@ -715,14 +715,14 @@ pub async fn add_blocked(
         return Err(AppError::Forbidden.into());
     }
     let mut c = Checker::new("blocked", settings_echo(input));
-    let first = NaiveDate::parse_from_str(input.first_day.trim(), "%Y-%m-%d").ok();
+    let first = crate::time::parse_iso_date(&input.first_day);
     if first.is_none() {
         c.key("first_day", "calendar-date-invalid");
     }
     let last = if input.last_day.trim().is_empty() {
         first
     } else {
-        NaiveDate::parse_from_str(input.last_day.trim(), "%Y-%m-%d").ok()
+        crate::time::parse_iso_date(&input.last_day)
     };
     match (first, last) {
         (_, None) => c.key("last_day", "calendar-date-invalid"),

@@ -22,14 +22,19 @@ pub fn monday_of(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
-/// The week containing `date` (`YYYY-MM-DD`; anything else means today).
+/// The week containing `date` (`YYYY-MM-DD`; empty means today; anything else that is not
+/// a supported date is refused).
 pub async fn week(
     state: &AppState,
     me: &CurrentUser,
     date: &str,
 ) -> Result<WeekView, AccountError> {
     let today = berlin_date(state.clock.now());
-    let shown = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").unwrap_or(today);
+    let shown = if date.trim().is_empty() {
+        today
+    } else {
+        crate::time::parse_iso_date(date).ok_or(crate::error::AppError::InvalidDate)?
+    };
     let monday = monday_of(shown);
     let midnight = NaiveTime::MIN;
     let from = service::berlin_to_utc(monday, midnight).ok_or(crate::error::AppError::Internal)?;

@@ -340,7 +340,7 @@ async fn record_paper(
         Ok(row) => row,
         Err(r) => return r,
     };
-    let Ok(date) = chrono::NaiveDate::parse_from_str(form.received_on.trim(), "%Y-%m-%d") else {
+    let Some(date) = crate::time::parse_iso_date(&form.received_on) else {
         return Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id))
             .into_response();
     };

@@ -83,9 +83,9 @@ pub fn start_date(input: Option<&str>) -> Result<Option<Date>, KvFormError> {
     let Some(text) = input.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    Date::parse_from_str(text, "%Y-%m-%d")
+    crate::time::parse_iso_date(text)
         .map(Some)
-        .map_err(|_| KvFormError::StartDate)
+        .ok_or(KvFormError::StartDate)
 }
 
 /// Members who can hold video consultations (owner and doctors), by name.

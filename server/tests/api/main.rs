@@ -8,6 +8,7 @@ mod call_signalling;
 mod consent;
 mod contract;
 mod database;
+mod dates;
 mod health;
 mod helpers;
 mod kv_forms;
