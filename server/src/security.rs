@@ -204,6 +204,93 @@ pub async fn limit_body(
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Refuses a form whose text is not clean UTF-8: the form parser would silently store invalid
+/// bytes as U+FFFD (also in passwords), and NUL or other control characters have no place in
+/// any field (tab and line breaks excepted). Browsers never send such forms; a 400 with a
+/// German message is the answer, before any handler sees the request.
+pub async fn refuse_unclean_forms(request: Request, next: Next) -> Response {
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(collected) = http_body_util::BodyExt::collect(body).await else {
+        // The body limit (or the client) cut the body short.
+        return error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "error-payload-too-large",
+        );
+    };
+    let bytes = collected.to_bytes();
+    if let Err(problem) = form_text_is_clean(&bytes) {
+        tracing::info!(?problem, "form with unclean text refused");
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "unclean_form",
+            "error-unclean-form",
+        );
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// Why a form's text was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UncleanForm {
+    /// A name or value does not decode to UTF-8.
+    InvalidUtf8,
+    /// NUL or another control character other than tab, CR and LF.
+    ControlCharacter,
+}
+
+/// Checks every name and value of an `application/x-www-form-urlencoded` body as the form
+/// parser will decode it (`+` is a space, `%XX` a byte, a stray `%` stays itself).
+pub fn form_text_is_clean(body: &[u8]) -> Result<(), UncleanForm> {
+    for part in body.split(|b| *b == b'&') {
+        for piece in part.splitn(2, |b| *b == b'=') {
+            let decoded = percent_decode(piece);
+            let text = std::str::from_utf8(&decoded).map_err(|_| UncleanForm::InvalidUtf8)?;
+            if text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
+                return Err(UncleanForm::ControlCharacter);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn percent_decode(piece: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(piece.len());
+    let mut i = 0;
+    while i < piece.len() {
+        match piece[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < piece.len() => match (hex(piece[i + 1]), hex(piece[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +318,29 @@ mod tests {
             !csp.contains("unsafe-inline") && !csp.contains("http"),
             "{csp}"
         );
+    }
+
+    #[test]
+    fn forms_must_decode_to_clean_utf8() {
+        for (body, expected) in [
+            (&b"name=Erika+M%C3%BCller&password=Sonnenblumen"[..], Ok(())),
+            (b"note=Zeile+1%0D%0AZeile+2%09Ende", Ok(())),
+            (b"a=100%&b=%zz&c=%", Ok(())),
+            (b"", Ok(())),
+            (b"password=abc%FF", Err(UncleanForm::InvalidUtf8)),
+            (b"password=%C3", Err(UncleanForm::InvalidUtf8)),
+            (b"pass%FFword=abc", Err(UncleanForm::InvalidUtf8)),
+            (b"password=abc\xff", Err(UncleanForm::InvalidUtf8)),
+            (b"password=abc%00def", Err(UncleanForm::ControlCharacter)),
+            (b"name=a%1Bb", Err(UncleanForm::ControlCharacter)),
+            (b"name=a%C2%85b", Err(UncleanForm::ControlCharacter)),
+        ] {
+            assert_eq!(
+                form_text_is_clean(body),
+                expected,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 }

@@ -241,6 +241,7 @@ impl Application {
                         },
                         security::limit_body,
                     ))
+                    .layer(middleware::from_fn(security::refuse_unclean_forms))
                     .layer(sessions),
             );
         Ok(Self {

@@ -57,3 +57,4 @@ error-payload-too-large = Die gesendeten Daten sind zu groß.
 error-forbidden-origin = Diese Anfrage kam nicht von unserer Seite und wurde abgelehnt.
 error-not-found = Das gesuchte Element gibt es nicht (mehr).
 error-invalid-date = Dieses Datum können wir nicht anzeigen. Bitte wählen Sie ein Datum zwischen dem 01.01.2000 und dem 31.12.2099.
+error-unclean-form = Das Formular enthielt Zeichen, die wir nicht annehmen können (z. B. Steuerzeichen). Bitte geben Sie Ihre Angaben erneut ein.

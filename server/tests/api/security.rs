@@ -1,5 +1,6 @@
 use crate::helpers::{spawn_app, spawn_app_with};
 use reqwest::Response;
+use sea_orm::EntityTrait;
 
 fn header<'a>(response: &'a Response, name: &str) -> &'a str {
     response
@@ -163,4 +164,79 @@ async fn server_function_answers_with_operator_json() {
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["email"], "kontakt@example.org");
+}
+
+/// Raw form bytes as a hostile client sends them (browsers always send clean UTF-8).
+async fn post_raw_form(app: &crate::helpers::TestApp, path: &str, body: Vec<u8>) -> Response {
+    app.client
+        .post(format!("{}{path}", app.address))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "text/html")
+        .body(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn forms_with_invalid_utf8_or_control_characters_are_refused_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let clean: Vec<u8> = crate::helpers::registration("rein@praxis.de")
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.replace(' ', "+")))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes();
+    let with_password = |password: &[u8]| {
+        let text = String::from_utf8(clean.clone()).unwrap();
+        let mut body = text
+            .replace("password=Sonnenblumen+im+Wartezimmer", "password=")
+            .into_bytes();
+        let at = body
+            .windows(9)
+            .position(|w| w == b"password=")
+            .expect("password field")
+            + 9;
+        body.splice(at..at, password.iter().copied());
+        body
+    };
+    for (what, password) in [
+        ("invalid UTF-8", &b"Sonnenblumen+im+Wartezimmer%FF%FE"[..]),
+        ("a raw invalid byte", b"Sonnenblumen+im+Wartezimmer\xff"),
+        ("NUL", b"Sonnenblumen+im%00Wartezimmer"),
+        ("an escape character", b"Sonnenblumen+im%1BWartezimmer"),
+    ] {
+        let response = post_raw_form(&app, "/registrieren", with_password(password)).await;
+        assert_eq!(response.status(), 400, "{what}");
+        let body: serde_json::Value = response.json().await.expect("JSON error");
+        assert_eq!(body["error"]["code"], "unclean_form", "{what}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("Das Formular enthielt Zeichen"),
+            "{message}"
+        );
+    }
+    let accounts = app::entities::practice_user::Entity::find()
+        .all(app.conn())
+        .await
+        .unwrap();
+    assert!(accounts.is_empty(), "no account from an unclean form");
+    let queued = app::entities::email_outbox::Entity::find()
+        .all(app.conn())
+        .await
+        .unwrap();
+    assert!(queued.is_empty(), "no mail either");
+
+    // The same login with NUL in the password is refused before any password check.
+    let login = post_raw_form(
+        &app,
+        "/anmelden",
+        b"email=rein%40praxis.de&password=abc%00def".to_vec(),
+    )
+    .await;
+    assert_eq!(login.status(), 400);
+
+    // The clean form still registers (line breaks and tabs stay allowed in text).
+    let response = post_raw_form(&app, "/registrieren", clean).await;
+    assert_eq!(response.status(), 303, "clean registration goes through");
 }
