@@ -29,6 +29,8 @@ pub mod site;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod time;
+#[cfg(feature = "ssr")]
+pub mod transaction;
 pub mod waiting_room;
 #[cfg(feature = "ssr")]
 pub mod web;

@@ -21,6 +21,8 @@ pub struct Settings {
     pub appointments: AppointmentSettings,
     #[serde(default)]
     pub ice: IceSettings,
+    #[serde(default)]
+    pub http: HttpSettings,
     /// The operator's certificates (IT security, data protection) that practices download
     /// for their KV; none by default.
     #[serde(default)]
@@ -82,6 +84,30 @@ impl Default for IceSettings {
             credential_minutes: 12 * 60,
             stun_urls: Vec::new(),
             relay_to_private_addresses: false,
+        }
+    }
+}
+
+/// Limits of the HTTP listener against slow or idle clients (slowloris) and connection floods.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    /// A request's headers must arrive within this many seconds; a kept-alive connection
+    /// without a new request is closed after the same time.
+    pub header_read_timeout_seconds: u64,
+    /// A request body that sends nothing for this many seconds is cut off (408).
+    pub body_idle_timeout_seconds: u64,
+    /// Most HTTP connections open at once (WebSockets, once upgraded, have their own caps);
+    /// further connections are closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_seconds: 10,
+            body_idle_timeout_seconds: 30,
+            max_connections: 10_000,
         }
     }
 }

@@ -49,7 +49,10 @@ impl Stopping {
     }
 }
 
-/// The `AppState` of the current server function call.
+/// The `AppState` of the current server function call. Take it before the first `.await`:
+/// the page that asked for the data may stop rendering meanwhile (a streamed SSR page whose
+/// browser left) and take its reactive owner, and the context with it, along. That is the
+/// likeliest cause of the missing context the contract journey once logged.
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");

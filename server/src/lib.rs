@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod health;
 pub mod security;
+pub mod serve;
 pub mod session;
 pub mod startup;
 pub mod telemetry;

@@ -165,10 +165,13 @@ pub fn error_response_with(
 pub struct BodyLimits {
     pub default: usize,
     pub documents: usize,
+    /// A body that sends nothing for this long is cut off (the handler's read fails).
+    pub idle: std::time::Duration,
 }
 
 /// Refuses a body over the limit of its path: at once when `Content-Length` says so, else
-/// while it is read (the handler's body read fails, answered as 413).
+/// while it is read (the handler's body read fails, answered as 413). A body that stalls for
+/// `idle` is cut off the same way.
 pub async fn limit_body(
     State(limits): State<BodyLimits>,
     request: Request,
@@ -200,7 +203,10 @@ pub async fn limit_body(
         );
     }
     let (parts, body) = request.into_parts();
-    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    let body = axum::body::Body::new(tower_http::timeout::TimeoutBody::new(
+        limits.idle,
+        http_body_util::Limited::new(body, limit),
+    ));
     next.run(Request::from_parts(parts, body)).await
 }
 

@@ -26,17 +26,11 @@ use axum::{
     http::{HeaderName, Request},
     middleware,
     routing::get,
-    serve::ListenerExt,
     Router,
 };
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{
-    future::{Future, IntoFuture},
-    net::SocketAddr,
-    sync::Arc,
-    time::Duration,
-};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
@@ -136,6 +130,7 @@ impl Application {
         });
         let sessions = session_layer(&settings, session_store.clone())?;
         let max_body = settings.security.max_body_bytes;
+        let body_idle = Duration::from_secs(settings.http.body_idle_timeout_seconds.max(1));
         let mailer = Mailer::new(&settings.email).map_err(StartupError::Mailer)?;
         let message_id_domain = settings
             .application
@@ -238,6 +233,7 @@ impl Application {
                         security::BodyLimits {
                             default: max_body,
                             documents: app::consent::document::MAX_SEALED_BYTES,
+                            idle: body_idle,
                         },
                         security::limit_body,
                     ))
@@ -294,40 +290,19 @@ impl Application {
                 .clone()
                 .continuously_delete_expired(Duration::from_secs(15 * 60)),
         );
-        // Pages stream in several chunks; without TCP_NODELAY, Nagle's algorithm and delayed
-        // ACKs hold each streamed page back by ~40 ms (measured with scripts/bench.sh).
-        let listener = self.listener.tap_io(|tcp: &mut tokio::net::TcpStream| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-            }
-        });
-        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let stopping = self.state.stopping.clone();
-        let serve = axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+        crate::serve::serve(
+            self.listener,
+            self.router,
+            &self.state.settings.http,
+            async move {
+                shutdown.await;
+                stopping.stop();
+            },
+            SHUTDOWN_GRACE,
         )
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            stopping.stop();
-            let _ = stopping_tx.send(());
-        })
-        .into_future();
-        let deadline = async {
-            if stopping_rx.await.is_ok() {
-                tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
-        let result = tokio::select! {
-            result = serve => result,
-            () = deadline => {
-                tracing::warn!(grace = ?SHUTDOWN_GRACE, "open connections did not finish in time; stopping anyway");
-                Ok(())
-            }
-        };
+        .await;
+        let result: std::io::Result<()> = Ok(());
         cleanup.abort();
         maintenance.abort();
         outbox.abort();

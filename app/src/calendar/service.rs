@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -216,7 +216,7 @@ pub async fn create(
     let ends_at = checked.starts_at + Duration::minutes(i64::from(checked.duration));
     check_available(state, me, input, checked.starts_at, ends_at).await?;
     let code = AccessCode::generate().map_err(|_| AppError::Internal)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let doctor = lock_doctor(&txn, me, input, checked.doctor_id).await?;
     check_free(&txn, input, doctor.id, checked.starts_at, ends_at, None).await?;
     let row = appointment::ActiveModel {
@@ -345,7 +345,7 @@ pub async fn update(
     } else {
         None
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let doctor = lock_doctor(&txn, me, input, checked.doctor_id).await?;
     check_free(
         &txn,
@@ -394,7 +394,7 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         return Ok(true);
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let changed = appointment::Entity::update_many()
         .col_expr(appointment::Column::Status, Expr::value(CANCELLED))
         .col_expr(
@@ -441,7 +441,7 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     }
     let code = AccessCode::generate().map_err(|_| AppError::Internal)?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     appointment::Entity::update_many()
         .col_expr(appointment::Column::CodeHash, Expr::value(code.hash()))
         .col_expr(
@@ -529,7 +529,7 @@ pub async fn send_due_reminders(state: &AppState) -> Result<u32, AccountError> {
         if !practice.reminders_enabled {
             continue;
         }
-        let txn = state.db.begin().await?;
+        let txn = crate::transaction::begin_write(&state.db).await?;
         let claimed = appointment::Entity::update_many()
             .col_expr(appointment::Column::ReminderSentAt, Expr::value(Some(now)))
             .filter(appointment::Column::Id.eq(row.id))
@@ -684,7 +684,7 @@ pub async fn save_hours(
         }
     }
     c.finish()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     opening_hours::Entity::delete_many()
         .filter(opening_hours::Column::PracticeId.eq(me.practice.id))
         .exec(&txn)

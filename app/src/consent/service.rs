@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -209,7 +209,7 @@ pub async fn save_key(
         .check_shape()
         .map_err(|_| ConsentError::BadKey)?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     match practice_key(&txn, me.practice.id).await? {
         Some(existing) => {
             // Only those who can open documents may re-wrap (a new passphrase after recovery).
@@ -400,7 +400,7 @@ pub async fn store_document(
     {
         return Err(ConsentError::Busy);
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     if practice_key(&txn, row.practice_id).await?.is_none() {
         return Err(ConsentError::NoKey);
     }
@@ -594,7 +594,7 @@ pub async fn review(
 ) -> Result<bool, ConsentError> {
     require_reviewer(me)?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let row = own_consent(&txn, me, id).await?;
     let actor = Actor::Member(me.user.id);
     match step {
@@ -661,7 +661,7 @@ pub async fn delete_document(
 ) -> Result<Uuid, ConsentError> {
     require_reviewer(me)?;
     let id = Uuid::parse_str(id.trim()).map_err(|_| ConsentError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let row = consent_document::Entity::find_by_id(id)
         .filter(consent_document::Column::PracticeId.eq(me.practice.id))
         .one(&txn)
@@ -696,7 +696,7 @@ pub async fn record_paper(
     if received_on > crate::time::berlin_date(now) {
         return Err(ConsentError::Invalid);
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let id = match for_appointment(&txn, appointment).await? {
         Some(existing) => {
             mark_confirmed(&txn, existing.id, me.user.id, Some(received_on), now).await?;

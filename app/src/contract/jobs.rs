@@ -19,7 +19,7 @@ use crate::time::german_date;
 use chrono::{DateTime, Duration, Months, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr,
-    EntityTrait, QueryFilter, Statement, TransactionTrait,
+    EntityTrait, QueryFilter, Statement,
 };
 use uuid::Uuid;
 
@@ -57,7 +57,7 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, DbErr> {
             continue;
         };
         let owners = owners(&state.db, p.id).await?;
-        let txn = state.db.begin().await?;
+        let txn = crate::transaction::begin_write(&state.db).await?;
         for owner in &owners {
             enqueue(&txn, now, letter(owner, &p, kind, &german_date(last_day))).await?;
         }
@@ -119,7 +119,7 @@ pub async fn delete_due(state: &AppState) -> Result<Deleted, DbErr> {
 /// is the only row left that names it (an e-mail without practice, sent and purged like any
 /// other).
 async fn delete_practice(state: &AppState, id: Uuid, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     match delete_rows(&txn, id, now).await {
         Ok(rows) => {
             txn.commit().await?;

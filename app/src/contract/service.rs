@@ -10,7 +10,7 @@ use crate::practice::service::{recipient, AccountError};
 use crate::state::AppState;
 use crate::time::german_date;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 /// The Vertrag page's data as of now.
 pub fn view(practice: &practice::Model, now: DateTime<Utc>) -> ContractView {
@@ -103,7 +103,7 @@ async fn record(
     last_day: chrono::NaiveDate,
 ) -> Result<(), AccountError> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let mut practice: practice::ActiveModel = me.practice.clone().into();
     practice.cancelled_at = Set(termination.map(|_| now));
     practice.contract_ends_on = Set(termination.map(|t| t.last_day));

@@ -4,9 +4,7 @@
 use super::types::Role;
 use crate::entities::{practice, practice_user};
 use crate::state::AppState;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 pub const DEMO_EMAIL: &str = "demo@sprechzimmer.test";
@@ -28,7 +26,7 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service
     let hash = state.passwords.hash(DEMO_PASSWORD).await?;
     let now = state.clock.now();
     let practice_id = Uuid::now_v7();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     practice::ActiveModel {
         id: Set(practice_id),
         name: Set("Demo-Praxis Dr. Beispiel".to_owned()),

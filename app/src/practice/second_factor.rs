@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -114,7 +114,7 @@ pub async fn confirm_setup(
         ));
     };
     let codes = totp::generate_recovery_codes().map_err(totp_error)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     // The write comes first (SQLite, see `tokens::consume`) and only succeeds while the
     // pending secret is still the one the code was checked against.
     let switched = practice_user::Entity::update_many()
@@ -221,7 +221,7 @@ pub async fn disable(
 ) -> Result<(), AccountError> {
     confirm_password(state, me, password, "totp-off", "second factor switch-off").await?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     practice_user::Entity::update_many()
         .col_expr(
             practice_user::Column::TotpSecret,

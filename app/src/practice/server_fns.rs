@@ -76,8 +76,8 @@ pub async fn load_rechnungsdaten() -> Result<Rechnungsdaten, AppError> {
 /// The logged-in person's second factor: on/off, or the QR code of a setup in progress.
 #[server(endpoint = "praxis/sicherheit", input = server_fn::codec::GetUrl)]
 pub async fn load_second_factor() -> Result<SecondFactorView, AppError> {
-    let me = crate::error::with_status(super::auth::require_user().await)?;
     let state = crate::state::app_state()?;
+    let me = crate::error::with_status(super::auth::require_user().await)?;
     crate::error::with_status(
         super::second_factor::view(&state, &me)
             .await
@@ -88,8 +88,8 @@ pub async fn load_second_factor() -> Result<SecondFactorView, AppError> {
 /// Everyone in the practice (owner only).
 #[server(endpoint = "praxis/team", input = server_fn::codec::GetUrl)]
 pub async fn load_team() -> Result<Vec<TeamMember>, AppError> {
-    let me = crate::error::with_status(super::auth::require_manager().await)?;
     let state = crate::state::app_state()?;
+    let me = crate::error::with_status(super::auth::require_manager().await)?;
     crate::error::with_status(
         super::team::members(&state, &me)
             .await

@@ -21,7 +21,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    IntoActiveModel, QueryFilter,
 };
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -344,7 +344,7 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         let practice = practice::Entity::find_by_id(existing.practice_id)
             .one(&state.db)
             .await?;
-        let txn = state.db.begin().await?;
+        let txn = crate::transaction::begin_write(&state.db).await?;
         if let Some(practice) = practice {
             let name = display_name(&existing);
             let login = format!(
@@ -363,7 +363,7 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         tracing::info!("registration for an existing address; hint e-mail queued");
         return Ok(());
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let practice_id = Uuid::now_v7();
     let practice = practice::ActiveModel {
         id: Set(practice_id),
@@ -439,7 +439,7 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
 /// Marks the address of the token's user as verified; `false` for unknown, used or old links.
 pub async fn verify_email(state: &AppState, token: &str) -> Result<bool, AccountError> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let Some(user_id) = tokens::consume(&txn, token, TokenPurpose::VerifyEmail, now).await? else {
         return Ok(false);
     };
@@ -502,7 +502,7 @@ pub async fn resend_verification(state: &AppState, email: &str) -> Result<(), Ac
         return Ok(());
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let token = tokens::issue(&txn, user.id, TokenPurpose::VerifyEmail, now).await?;
     let name = display_name(&user);
     let mail = templates::verify_email(
@@ -681,7 +681,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
         return Ok(());
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let token = tokens::issue(&txn, user.id, TokenPurpose::ResetPassword, now).await?;
     let name = display_name(&user);
     let mail = templates::password_reset(
@@ -724,7 +724,7 @@ pub async fn set_password_with_token(
         return Err(crate::error::AppError::Internal.into());
     };
     let hash = state.passwords.hash(password.expose()).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     if tokens::consume(&txn, token, purpose, now).await?.is_none() {
         return Ok(false);
     }

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -123,7 +123,7 @@ pub async fn invite(
         return Err(AppError::Internal.into());
     };
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let user = practice_user::ActiveModel {
         id: Set(Uuid::now_v7()),
         practice_id: Set(me.practice.id),

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, SqlErr,
 };
 use std::collections::BTreeMap;
 
@@ -245,7 +245,7 @@ pub async fn save(
     }
     c.finish()?;
     let new_name = short_name.as_ref().map(ToString::to_string);
-    let txn = state.db.begin().await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     // The old name is kept from others for a while; taking one's own back releases it.
     if let Some(old) = me.practice.short_name.as_deref() {
         if new_name.as_deref() != Some(old) {

@@ -20,12 +20,12 @@ const CHEAP: KdfParams = KdfParams {
     p: 1,
 };
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture")
 }
 
 /// The practice's owner (logged in as `app.client`) sets up the key; returns the key pair.
-async fn set_up_key(app: &TestApp) -> PracticeKeys {
+pub(crate) async fn set_up_key(app: &TestApp) -> PracticeKeys {
     let keys = PracticeKeys::generate();
     let upload = KeyUpload {
         public_key: keys.public_key_b64(),

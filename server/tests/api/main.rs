@@ -5,12 +5,14 @@
 mod accounts;
 mod calendar;
 mod call_signalling;
+mod concurrent_writes;
 mod consent;
 mod contract;
 mod database;
 mod dates;
 mod health;
 mod helpers;
+mod http_limits;
 mod kv_forms;
 mod maintenance;
 mod native_call;

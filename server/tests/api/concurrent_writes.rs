@@ -1,0 +1,178 @@
+//! Fifty parallel writes of each kind on one server: none may fail. On SQLite a transaction
+//! that read first and wrote second failed at once with `database is locked` when another
+//! writer had committed meanwhile (a consent upload did, in the suite's own run); write
+//! transactions now hold the write lock from their start (`app::transaction`).
+
+use crate::helpers::{spawn_app, PASSWORD};
+use app::clock::Clock;
+use futures_util::future::join_all;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+const N: usize = 50;
+
+fn form(pairs: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+    pairs.to_vec()
+}
+
+fn appointment_form(
+    action: &str,
+    date: &str,
+    minute: usize,
+    note: &str,
+) -> Vec<(&'static str, String)> {
+    let start = 7 * 60 + minute * 12;
+    form(&[
+        ("action", action.into()),
+        ("patient_name", format!("Patientin {minute}")),
+        ("patient_email", format!("p{minute}@example.org")),
+        ("date", date.into()),
+        ("time", format!("{:02}:{:02}", start / 60, start % 60)),
+        ("duration", "10".into()),
+        ("note", note.into()),
+        ("doctor_id", String::new()),
+    ])
+}
+
+fn statuses(responses: &[reqwest::Response]) -> Vec<u16> {
+    responses.iter().map(|r| r.status().as_u16()).collect()
+}
+
+#[tokio::test]
+async fn fifty_parallel_writes_of_each_kind_all_succeed() {
+    let app = spawn_app().await;
+
+    // Bookings (one practice, fifty slots of one day).
+    app.register_verified("kalender@praxis.de").await;
+    app.log_in("kalender@praxis.de", PASSWORD).await;
+    let date = app::time::berlin_date(app.clock.now() + chrono::Duration::days(7)).to_string();
+    let bookings = join_all((0..N).map(|i| {
+        let (app, date) = (&app, &date);
+        async move {
+            let form = appointment_form("create", date, i, "");
+            app.post_form("/praxis/termine/neu", &form).await
+        }
+    }))
+    .await;
+    assert!(
+        statuses(&bookings).iter().all(|s| *s == 303),
+        "bookings: {:?}",
+        statuses(&bookings)
+    );
+    for booking in &bookings {
+        let to = crate::helpers::location(booking);
+        assert!(to.starts_with("/praxis/termine?datum="), "booked: {to}");
+    }
+    let ids: Vec<(usize, String)> = {
+        let mut rows = app::entities::appointment::Entity::find()
+            .all(app.conn())
+            .await
+            .unwrap();
+        rows.sort_by_key(|a| a.starts_at);
+        rows.iter()
+            .enumerate()
+            .map(|(i, a)| (i, a.id.to_string()))
+            .collect()
+    };
+    assert_eq!(ids.len(), N);
+
+    // Notes: every appointment changed at once.
+    let notes = join_all(ids.iter().map(|(i, id)| {
+        let (app, date) = (&app, &date);
+        async move {
+            let form = appointment_form("update", date, *i, "Bitte Befunde bereithalten");
+            app.post_form(&format!("/praxis/termin/{id}"), &form).await
+        }
+    }))
+    .await;
+    assert!(
+        statuses(&notes).iter().all(|s| *s == 303),
+        "notes: {:?}",
+        statuses(&notes)
+    );
+
+    // Uploads: a sealed scan for every appointment at once.
+    let keys = crate::consent::set_up_key(&app).await;
+    let scan = crate::consent::fixture("einwilligung.pdf");
+    let sealed = app::consent::crypto::seal_document(
+        keys.public(),
+        app::consent::document::DocumentKind::Pdf,
+        &scan,
+    )
+    .unwrap();
+    // One member may upload UPLOADS_PER_HOUR documents an hour; that many go at once.
+    let per_hour = usize::try_from(app::consent::service::UPLOADS_PER_HOUR).unwrap();
+    let uploads = join_all(ids.iter().take(per_hour).map(|(_, id)| {
+        app.client
+            .post(format!(
+                "{}/praxis/termin/{id}/einwilligung/dokument",
+                app.address
+            ))
+            .header("content-type", "application/octet-stream")
+            .body(sealed.clone())
+            .send()
+    }))
+    .await
+    .into_iter()
+    .map(|r| r.expect("answer"))
+    .collect::<Vec<_>>();
+    assert!(
+        uploads.len() == per_hour.min(N) && statuses(&uploads).iter().all(|s| *s == 201),
+        "uploads: {:?}",
+        statuses(&uploads)
+    );
+
+    // Cancellations.
+    let cancellations = join_all(ids.iter().map(|(_, id)| {
+        let app = &app;
+        async move {
+            app.post_form(
+                &format!("/praxis/termin/{id}"),
+                &[("action", "cancel".into())],
+            )
+            .await
+        }
+    }))
+    .await;
+    assert!(
+        statuses(&cancellations).iter().all(|s| *s == 303),
+        "cancellations: {:?}",
+        statuses(&cancellations)
+    );
+    let cancelled = app::entities::appointment::Entity::find()
+        .all(app.conn())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|a| a.status == app::calendar::service::CANCELLED)
+        .count();
+    assert_eq!(cancelled, N);
+
+    // Registrations (after the practice above: its verification mail is then the only one).
+    let registrations = join_all((0..N).map(|i| {
+        let app = &app;
+        async move {
+            app.new_browser()
+                .post(format!("{}/registrieren", app.address))
+                .header("Accept", "text/html")
+                .form(&crate::helpers::registration(&format!(
+                    "praxis{i}@example.org"
+                )))
+                .send()
+                .await
+                .expect("answer")
+        }
+    }))
+    .await;
+    assert!(
+        statuses(&registrations).iter().all(|s| *s == 303),
+        "registrations: {:?}",
+        statuses(&registrations)
+    );
+    assert_eq!(
+        app::entities::practice_user::Entity::find()
+            .count(app.conn())
+            .await
+            .unwrap(),
+        N as u64 + 1
+    );
+}

@@ -1,0 +1,114 @@
+//! The HTTP listener against slow and idle clients over real sockets: half-sent headers, idle
+//! kept-alive connections and stalled bodies are closed after their timeouts, and connections
+//! beyond the cap are closed at once while the server keeps answering.
+
+use crate::helpers::spawn_app_with;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Reads until the server closes the connection; what it sent, and how long that took.
+async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (String, Duration) {
+    let start = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(limit.saturating_sub(start.elapsed()), stream.read(&mut buf))
+            .await
+        {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => panic!(
+                "still open after {limit:?}; got {:?}",
+                String::from_utf8_lossy(&got)
+            ),
+        }
+    }
+    (String::from_utf8_lossy(&got).into_owned(), start.elapsed())
+}
+
+#[tokio::test]
+async fn half_sent_requests_and_idle_connections_are_closed_after_the_header_timeout() {
+    let app = spawn_app_with(|s| s.http.header_read_timeout_seconds = 1).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    // 200 clients that send half a request head and then nothing.
+    let mut slow = Vec::new();
+    for _ in 0..200 {
+        let mut stream = TcpStream::connect(&address).await.unwrap();
+        stream
+            .write_all(b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    for stream in &mut slow {
+        let (_, took) = until_closed(stream, Duration::from_secs(5)).await;
+        assert!(took < Duration::from_secs(5));
+    }
+    // A kept-alive connection that sends no second request is closed too.
+    let mut idle = TcpStream::connect(&address).await.unwrap();
+    idle.write_all(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (answer, _) = until_closed(&mut idle, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The server still serves.
+    assert_eq!(app.get("/health/live").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_stalled_body_is_cut_off() {
+    let app = spawn_app_with(|s| s.http.body_idle_timeout_seconds = 1).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).await.unwrap();
+    stream
+        .write_all(
+            b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=a",
+        )
+        .await
+        .unwrap();
+    let (answer, took) = until_closed(&mut stream, Duration::from_secs(10)).await;
+    assert!(took < Duration::from_secs(10));
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 4"),
+        "no handler ran with half a body: {answer}"
+    );
+    assert_eq!(app.get("/health/live").await.status(), 200);
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_are_closed_at_once_and_served_again_when_slots_free() {
+    let app = spawn_app_with(|s| {
+        s.http.max_connections = 5;
+        s.http.header_read_timeout_seconds = 2;
+    })
+    .await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        held.push(TcpStream::connect(&address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut extra = TcpStream::connect(&address).await.unwrap();
+    let _ = extra
+        .write_all(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await;
+    let (answer, took) = until_closed(&mut extra, Duration::from_secs(1)).await;
+    assert!(
+        answer.is_empty(),
+        "the sixth connection is not served: {answer}"
+    );
+    assert!(took < Duration::from_secs(1));
+    // The held connections time out; then the server answers again.
+    drop(held);
+    crate::helpers::eventually("served again", || async {
+        let client = reqwest::Client::new();
+        client
+            .get(format!("{}/health/live", app.address))
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status() == 200)
+    })
+    .await;
+}
