@@ -22,3 +22,4 @@ landing-noscript = Video consultations need JavaScript switched on in your brows
 not-found-title = Page not found
 not-found-text = This address does not exist. Please check the link in your email or start on the home page.
 not-found-home = To the home page
+calendar-too-far-ahead = Appointments can be booked at most two years ahead. Please choose an earlier date.
