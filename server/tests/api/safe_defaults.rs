@@ -96,10 +96,16 @@ async fn production_refuses_the_private_relay_the_file_outbox_and_a_missing_code
         ),
         ("APP_SECURITY__CODE_SECRET", "", "security.code_secret"),
     ];
+    let nowhere = tempfile::tempdir().unwrap();
     for (key, value, message) in cases {
         let database = TestDatabase::new().await;
         let mut command = production(&database, free_port());
         command.env(key, value);
+        // No key file either (a local run may have left one in the working directory).
+        command.env(
+            "APP_SECURITY__CODE_SECRET_FILE",
+            nowhere.path().join("code_secret"),
+        );
         let (code, printed) = refused(command).await;
         assert_eq!(code, Some(1), "{key}={value}: {printed}");
         assert!(printed.contains(message), "{key}={value}: {printed}");
