@@ -253,8 +253,26 @@ async fn old_eml_files_are_pruned_like_the_outbox_table() {
         message_id_domain: "localhost".into(),
         poll_interval: std::time::Duration::from_secs(60),
     };
+    // A row sent by an older version, body still there: emptied by the next clean-up.
+    {
+        use sea_orm::{ActiveModelTrait, Set};
+        let row = email_outbox::Entity::find()
+            .one(app.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut old: email_outbox::ActiveModel = row.into();
+        old.body_text = Set("Ihr Link: https://example.org/x".into());
+        old.update(app.conn()).await.unwrap();
+    }
     app.clock.advance(chrono::Duration::days(6));
     assert_eq!(worker.purge().await.unwrap(), 0);
+    let row = email_outbox::Entity::find()
+        .one(app.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.body_text, "", "old bodies are emptied too");
     assert_eq!(emls(), 1, "kept for the week");
     app.clock.advance(chrono::Duration::days(2));
     assert_eq!(worker.purge().await.unwrap(), 1, "the row goes");
