@@ -1,14 +1,27 @@
 //! Work on a timer: deleting what is no longer needed (login counters that neither count nor
 //! lock any more, e-mail links that expired or were used, appointments — with the patient's
-//! name and e-mail — three months after they ended, see `policy`) and the 24-hour reminders.
+//! name and e-mail — three months after they ended, the audit log, consents, blocked days,
+//! unverified registrations and unaccepted invitations; every table's rule is in
+//! `policy::RETENTION`) and the 24-hour reminders.
 
-use crate::entities::{account_token, appointment, retired_short_name};
-use crate::policy::METADATA_RETENTION_MONTHS;
+use crate::entities::{
+    account_token, appointment, audit_entry, blocked_period, consent, consent_document, practice,
+    practice_user, recovery_code, retired_short_name,
+};
+use crate::policy::{
+    AUDIT_RETENTION_MONTHS, BLOCKED_PERIOD_RETENTION_MONTHS, CONSENT_RETENTION_MONTHS,
+    METADATA_RETENTION_MONTHS, UNACCEPTED_INVITATION_DAYS, UNVERIFIED_REGISTRATION_DAYS,
+};
 use crate::practice::throttle;
 use crate::state::AppState;
 use chrono::{DateTime, Months, Utc};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
+};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How often the work runs; reminders go out at most this late.
 pub const EVERY: Duration = Duration::from_secs(5 * 60);
@@ -20,6 +33,16 @@ pub struct Purged {
     pub account_tokens: u64,
     pub appointments: u64,
     pub retired_short_names: u64,
+    pub audit_entries: u64,
+    pub consents: u64,
+    pub blocked_periods: u64,
+    pub unverified_registrations: u64,
+    pub unaccepted_invitations: u64,
+}
+
+/// `now` minus `months` calendar months (an appointment on 30 November goes on 28 February).
+fn months_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
+    now.checked_sub_months(Months::new(months)).unwrap_or(now)
 }
 
 /// Deletes stale login counters and expired or used e-mail links as of `now`.
@@ -51,12 +74,208 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
         .exec(db)
         .await?
         .rows_affected;
+    let audit_entries = audit_entry::Entity::delete_many()
+        .filter(audit_entry::Column::At.lt(months_before(now, AUDIT_RETENTION_MONTHS)))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let consents = purge_consents(db, now).await?;
+    let last_kept_day =
+        crate::time::berlin_date(months_before(now, BLOCKED_PERIOD_RETENTION_MONTHS));
+    let blocked_periods = blocked_period::Entity::delete_many()
+        .filter(blocked_period::Column::LastDay.lt(last_kept_day))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let unaccepted_invitations = purge_unaccepted_invitations(db, now).await?;
+    let unverified_registrations = purge_unverified_registrations(db, now).await?;
     Ok(Purged {
         login_counters,
         account_tokens,
         appointments,
         retired_short_names,
+        audit_entries,
+        consents,
+        blocked_periods,
+        unverified_registrations,
+        unaccepted_invitations,
     })
+}
+
+/// Consents unchanged for [`CONSENT_RETENTION_MONTHS`] whose patient has no appointment left in
+/// the practice, with their documents.
+async fn purge_consents(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let stale = consent::Entity::find()
+        .filter(consent::Column::UpdatedAt.lt(months_before(now, CONSENT_RETENTION_MONTHS)))
+        .all(db)
+        .await?;
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let practices: HashSet<Uuid> = stale.iter().map(|c| c.practice_id).collect();
+    let mut patients: HashMap<Uuid, HashSet<String>> = HashMap::new();
+    let booked: Vec<(Uuid, String, String)> = appointment::Entity::find()
+        .select_only()
+        .column(appointment::Column::PracticeId)
+        .column(appointment::Column::PatientName)
+        .column(appointment::Column::PatientEmail)
+        .filter(appointment::Column::PracticeId.is_in(practices))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (practice_id, name, email) in booked {
+        patients
+            .entry(practice_id)
+            .or_default()
+            .insert(crate::consent::service::patient_key(&name, &email));
+    }
+    let gone: Vec<Uuid> = stale
+        .into_iter()
+        .filter(|c| {
+            !patients
+                .get(&c.practice_id)
+                .is_some_and(|keys| keys.contains(&c.patient_key))
+        })
+        .map(|c| c.id)
+        .collect();
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    let txn = db.begin().await?;
+    consent_document::Entity::delete_many()
+        .filter(consent_document::Column::ConsentId.is_in(gone.clone()))
+        .exec(&txn)
+        .await?;
+    let deleted = consent::Entity::delete_many()
+        .filter(consent::Column::Id.is_in(gone))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(deleted)
+}
+
+/// Invited team members (no password yet) whose invitation expired and is older than
+/// [`UNACCEPTED_INVITATION_DAYS`]; one booked for an appointment stays until it goes.
+async fn purge_unaccepted_invitations(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let invited: Vec<Uuid> = practice_user::Entity::find()
+        .select_only()
+        .column(practice_user::Column::Id)
+        .filter(practice_user::Column::PasswordHash.is_null())
+        .filter(practice_user::Column::EmailVerifiedAt.is_null())
+        .filter(
+            practice_user::Column::CreatedAt
+                .lt(now - chrono::Duration::days(UNACCEPTED_INVITATION_DAYS)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    if invited.is_empty() {
+        return Ok(0);
+    }
+    let open_links: HashSet<Uuid> = account_token::Entity::find()
+        .select_only()
+        .column(account_token::Column::UserId)
+        .filter(account_token::Column::UserId.is_in(invited.clone()))
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let booked: HashSet<Uuid> = appointment::Entity::find()
+        .select_only()
+        .column(appointment::Column::DoctorId)
+        .filter(appointment::Column::DoctorId.is_in(invited.clone()))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let gone: Vec<Uuid> = invited
+        .into_iter()
+        .filter(|id| !open_links.contains(id) && !booked.contains(id))
+        .collect();
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    let txn = db.begin().await?;
+    account_token::Entity::delete_many()
+        .filter(account_token::Column::UserId.is_in(gone.clone()))
+        .exec(&txn)
+        .await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.is_in(gone.clone()))
+        .exec(&txn)
+        .await?;
+    let deleted = practice_user::Entity::delete_many()
+        .filter(practice_user::Column::Id.is_in(gone))
+        .filter(practice_user::Column::PasswordHash.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(deleted)
+}
+
+/// Practices registered more than [`UNVERIFIED_REGISTRATION_DAYS`] ago in which nobody ever
+/// confirmed an e-mail address: deleted whole (without the farewell e-mail, which would go to
+/// an address nobody confirmed).
+async fn purge_unverified_registrations(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let cutoff = now - chrono::Duration::days(UNVERIFIED_REGISTRATION_DAYS);
+    let candidates: HashSet<Uuid> = practice_user::Entity::find()
+        .select_only()
+        .column(practice_user::Column::PracticeId)
+        .filter(practice_user::Column::EmailVerifiedAt.is_null())
+        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner.as_str()))
+        .filter(practice_user::Column::CreatedAt.lt(cutoff))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut deleted = 0;
+    for practice_id in candidates {
+        let txn = db.begin().await?;
+        // A write first takes SQLite's write lock up front (a read-then-write transaction
+        // cannot wait for it); then read inside: a confirmation that came first wins.
+        practice::Entity::update_many()
+            .col_expr(
+                practice::Column::UpdatedAt,
+                Expr::col(practice::Column::UpdatedAt).into(),
+            )
+            .filter(practice::Column::Id.eq(practice_id))
+            .exec(&txn)
+            .await?;
+        let verified = practice_user::Entity::find()
+            .filter(practice_user::Column::PracticeId.eq(practice_id))
+            .filter(practice_user::Column::EmailVerifiedAt.is_not_null())
+            .one(&txn)
+            .await?
+            .is_some();
+        let found = practice::Entity::find_by_id(practice_id).one(&txn).await?;
+        match found {
+            Some(p) if !verified && p.created_at < cutoff => {
+                crate::contract::jobs::erase_practice(
+                    &txn,
+                    &p,
+                    now,
+                    crate::contract::jobs::Farewell::None,
+                )
+                .await?;
+                txn.commit().await?;
+                deleted += 1;
+            }
+            _ => txn.rollback().await?,
+        }
+    }
+    Ok(deleted)
 }
 
 /// One round: clean up, then send due reminders.
@@ -67,6 +286,11 @@ pub async fn run_once(state: &AppState) {
             account_tokens = purged.account_tokens,
             appointments = purged.appointments,
             retired_short_names = purged.retired_short_names,
+            audit_entries = purged.audit_entries,
+            consents = purged.consents,
+            blocked_periods = purged.blocked_periods,
+            unverified_registrations = purged.unverified_registrations,
+            unaccepted_invitations = purged.unaccepted_invitations,
             "clean-up deleted rows past their retention"
         ),
         Ok(_) => {}

@@ -4,6 +4,73 @@
 /// Metadata of appointments and calls is deleted at the latest this many months after the fact.
 pub const METADATA_RETENTION_MONTHS: u32 = 3;
 
+/// Appointments can be booked at most this many months ahead: a date further away is refused
+/// (a year such as 9999 would otherwise keep the patient's name and e-mail for ever, out of
+/// reach of [`METADATA_RETENTION_MONTHS`]).
+pub const BOOKING_AHEAD_MONTHS: u32 = 24;
+
+/// The audit log (who opened which document, who let a patient in without consent, and when)
+/// holds consultation times: deleted this many months after the entry, like the appointments.
+pub const AUDIT_RETENTION_MONTHS: u32 = METADATA_RETENTION_MONTHS;
+
+/// A consent (the patient's name and e-mail, its sealed documents) is deleted this many months
+/// after it last changed, once the patient has no appointment left in the practice (those go
+/// [`METADATA_RETENTION_MONTHS`] after they ended). The practice keeps its own copy in the
+/// patient's record.
+pub const CONSENT_RETENTION_MONTHS: u32 = METADATA_RETENTION_MONTHS;
+
+/// A registration whose e-mail address was never confirmed is deleted (practice, account)
+/// this many days after it was made; the link itself is valid 24 hours.
+pub const UNVERIFIED_REGISTRATION_DAYS: i64 = 7;
+
+/// A team invitation nobody accepted (name and e-mail of the invited person) is deleted once
+/// its link has expired (7 days) and it is this many days old.
+pub const UNACCEPTED_INVITATION_DAYS: i64 = 7;
+
+/// Blocked days (their reason may name an illness) are deleted this many months after their
+/// last day.
+pub const BLOCKED_PERIOD_RETENTION_MONTHS: u32 = METADATA_RETENTION_MONTHS;
+
+/// Every table, and how long its rows stay. A new table must be added here (a test reads
+/// `entities/mod.rs`), so none is forgotten by the clean-up in `maintenance`.
+pub const RETENTION: &[(&str, &str)] = &[
+    ("account_token", "until used or expired (24 h, 1 h, 7 days)"),
+    ("appointment", "METADATA_RETENTION_MONTHS after its end"),
+    ("audit_entry", "AUDIT_RETENTION_MONTHS after the entry"),
+    (
+        "blocked_period",
+        "BLOCKED_PERIOD_RETENTION_MONTHS after its last day",
+    ),
+    (
+        "consent",
+        "CONSENT_RETENTION_MONTHS after its last change, once the patient has no appointment left",
+    ),
+    ("consent_document", "with its consent"),
+    (
+        "email_outbox",
+        "body blanked when sent; row 7 days after sending, 30 after giving up",
+    ),
+    (
+        "login_throttle",
+        "when it neither counts nor locks any more",
+    ),
+    ("opening_hours", "with the practice (no personal data)"),
+    (
+        "practice",
+        "at the end of the contract; unverified registrations after UNVERIFIED_REGISTRATION_DAYS",
+    ),
+    ("practice_key", "with the practice"),
+    (
+        "practice_user",
+        "with the practice; unaccepted invitations after UNACCEPTED_INVITATION_DAYS",
+    ),
+    ("recovery_code", "with the account"),
+    (
+        "retired_short_name",
+        "RETIRED_SHORT_NAME_DAYS after it was given up",
+    ),
+];
+
 /// The product name shown to users.
 pub const PRODUCT_NAME: &str = "Sprechzimmer";
 
@@ -156,6 +223,25 @@ fn identify(user_agent: &str) -> Option<(&'static str, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_table_has_a_retention_rule() {
+        let tables: Vec<&str> = include_str!("entities/mod.rs")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub mod "))
+            .filter_map(|l| l.strip_suffix(';'))
+            .collect();
+        assert!(tables.len() > 10, "{tables:?}");
+        for table in &tables {
+            assert!(
+                RETENTION.iter().any(|(t, _)| t == table),
+                "{table} has no retention rule in policy::RETENTION"
+            );
+        }
+        for (table, _) in RETENTION {
+            assert!(tables.contains(table), "{table} is not an entity");
+        }
+    }
 
     #[test]
     fn browser_names_read_as_german_text() {

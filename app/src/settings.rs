@@ -178,6 +178,20 @@ pub struct SecuritySettings {
     /// Take the client address from the last entry of `X-Forwarded-For` (set this only behind
     /// a reverse proxy that sets the header); otherwise the TCP peer address counts.
     pub trust_forwarded_for: bool,
+    /// Key of the HMAC-SHA256 under which patients' access codes are stored (at least 32
+    /// characters). Empty: read from `code_secret_file`. Losing it invalidates every code
+    /// not yet used (the practice sends new ones with "Einladung erneut senden").
+    #[serde(default = "empty_secret")]
+    pub code_secret: SecretString,
+    /// File holding that key. Empty: `code_secret` next to the SQLite database (`data/` for
+    /// PostgreSQL). A missing file is created with a random key (mode 0600) in local runs
+    /// only; production refuses to start without a key.
+    #[serde(default)]
+    pub code_secret_file: String,
+}
+
+fn empty_secret() -> SecretString {
+    SecretString::from("")
 }
 
 impl SecuritySettings {
@@ -258,6 +272,10 @@ pub enum SettingsError {
     Zero(&'static str),
     #[error("ice.relay_ip {0:?} is not an IP address")]
     RelayIp(String),
+    #[error("ice.relay_to_private_addresses is refused in production: the relay would reach the server's own network")]
+    PrivateRelayInProduction,
+    #[error("email.transport = \"file\" is refused in production: e-mails would pile up on the server instead of reaching practices and patients; configure SMTP")]
+    FileMailInProduction,
 }
 
 /// Name and flags of the session cookie, derived from `base_url`.
@@ -287,6 +305,14 @@ impl Settings {
         if self.demo.enabled && self.application.environment == Environment::Production {
             return Err(SettingsError::DemoInProduction);
         }
+        if self.application.environment == Environment::Production {
+            if self.ice.relay_to_private_addresses {
+                return Err(SettingsError::PrivateRelayInProduction);
+            }
+            if self.email.transport == EmailTransport::File {
+                return Err(SettingsError::FileMailInProduction);
+            }
+        }
         if self.session.inactivity_minutes <= 0 {
             return Err(SettingsError::Zero("session.inactivity_minutes"));
         }
@@ -303,19 +329,14 @@ impl Settings {
 
     /// `__Host-sprechzimmer` (Secure) over HTTPS; a plain name only on plain-HTTP loopback.
     pub fn session_cookie(&self) -> Result<SessionCookie, SettingsError> {
-        let uri = self.application.base_uri()?;
+        self.application.base_uri()?;
         if self.application.is_https() {
             return Ok(SessionCookie {
                 name: "__Host-sprechzimmer",
                 secure: true,
             });
         }
-        let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
-        let loopback = host == "localhost"
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        if loopback && self.application.environment == Environment::Local {
+        if self.application.is_loopback()? && self.application.environment == Environment::Local {
             Ok(SessionCookie {
                 name: "sprechzimmer",
                 secure: false,
@@ -346,6 +367,17 @@ impl ApplicationSettings {
         let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
         let raw = format!("{}://{authority}", uri.scheme_str().unwrap_or("https"));
         normalize_origin(&raw).ok_or_else(|| SettingsError::BaseUrl(self.base_url.clone()))
+    }
+
+    /// Whether `base_url` names this machine (`localhost`, 127.0.0.0/8, `::1`): only then may
+    /// the environment be left to its default, `local`.
+    pub fn is_loopback(&self) -> Result<bool, SettingsError> {
+        let uri = self.base_uri()?;
+        let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
+        Ok(host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback()))
     }
 
     /// Whether `base_url` is HTTPS; decides the cookie's `Secure` flag and HSTS alike.
@@ -427,6 +459,8 @@ mod tests {
                 hsts_max_age_seconds: 1,
                 login_delay_unit_ms: 1,
                 trust_forwarded_for: false,
+                code_secret: SecretString::from("k".repeat(32)),
+                code_secret_file: String::new(),
             },
             operator: OperatorInfo {
                 name: "n".into(),
@@ -463,8 +497,47 @@ mod tests {
     }
 
     #[test]
+    fn production_refuses_the_relay_to_private_addresses_and_the_file_outbox() {
+        let mut s = settings(Environment::Production, "https://video.example.de");
+        s.email.transport = EmailTransport::Smtp;
+        assert_eq!(s.validate(), Ok(()));
+        s.ice.relay_to_private_addresses = true;
+        assert_eq!(s.validate(), Err(SettingsError::PrivateRelayInProduction));
+        s.ice.relay_to_private_addresses = false;
+        s.email.transport = EmailTransport::File;
+        assert_eq!(s.validate(), Err(SettingsError::FileMailInProduction));
+        // Local runs keep both (browsers on loopback, no mail server needed).
+        let mut local = settings(Environment::Local, "http://127.0.0.1:3000");
+        local.ice.relay_to_private_addresses = true;
+        assert_eq!(local.validate(), Ok(()));
+    }
+
+    #[test]
+    fn loopback_base_urls_are_recognised() {
+        for (url, loopback) in [
+            ("http://127.0.0.1:3000", true),
+            ("http://127.8.9.10", true),
+            ("http://LOCALHOST:3000", true),
+            ("http://[::1]:3000", true),
+            ("https://localhost", true),
+            ("https://video.example.de", false),
+            ("http://192.168.1.5:3000", false),
+            ("http://0.0.0.0:3000", false),
+            ("http://[::]:3000", false),
+            ("http://localhost.example.de", false),
+        ] {
+            assert_eq!(
+                settings(Environment::Local, url).application.is_loopback(),
+                Ok(loopback),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
     fn production_refuses_unencrypted_smtp_and_the_demo_practice() {
         let mut s = settings(Environment::Production, "https://video.example.de");
+        s.email.transport = EmailTransport::Smtp;
         assert_eq!(s.validate(), Ok(()));
         s.email.transport = EmailTransport::Smtp;
         s.email.smtp_tls = SmtpTls::None;

@@ -21,6 +21,13 @@ pub enum ConfigError {
     Settings(#[from] ::config::ConfigError),
     #[error("APP_ENVIRONMENT must be `local` or `production`, not {0:?}")]
     Environment(String),
+    #[error(
+        "APP_ENVIRONMENT is not set, but application.base_url {0:?} is not on this machine: \
+         set APP_ENVIRONMENT=production (or APP_ENVIRONMENT=local on purpose); without it the \
+         server would run with local defaults (demo practice with a public password, relay to \
+         private addresses, debug logs)"
+    )]
+    EnvironmentNotSet(String),
     #[error(transparent)]
     Invalid(#[from] app::settings::SettingsError),
 }
@@ -35,16 +42,33 @@ fn config_root() -> PathBuf {
 /// Loads and validates the configuration from files and the process environment.
 pub fn load() -> Result<LoadedConfig, ConfigError> {
     let root = config_root();
-    let environment = std::env::var("APP_ENVIRONMENT").unwrap_or_else(|_| "local".into());
+    let explicit = std::env::var("APP_ENVIRONMENT").ok();
+    let environment = explicit.clone().unwrap_or_else(|| "local".into());
     if !matches!(environment.as_str(), "local" | "production") {
         return Err(ConfigError::Environment(environment));
     }
     let leptos_options = load_leptos_options(&root.join("Leptos.toml"))?;
     let settings = load_settings(&root.join("config"), &environment, std::env::vars())?;
+    require_explicit_environment(explicit.is_some(), &settings)?;
     Ok(LoadedConfig {
         settings,
         leptos_options,
     })
+}
+
+/// The default environment is `local` (demo practice, relay to private addresses, debug
+/// logs): fine on a developer's machine, dangerous on a public address. A `base_url` that is
+/// not loopback therefore needs `APP_ENVIRONMENT` set explicitly. An empty `base_url` becomes
+/// the bound address later, which the session-cookie rule already limits to loopback.
+pub fn require_explicit_environment(
+    explicit: bool,
+    settings: &Settings,
+) -> Result<(), ConfigError> {
+    let base_url = settings.application.base_url.trim();
+    if explicit || base_url.is_empty() || settings.application.is_loopback()? {
+        return Ok(());
+    }
+    Err(ConfigError::EnvironmentNotSet(base_url.to_owned()))
 }
 
 /// Reads `Leptos.toml`; `LEPTOS_*` variables (set by cargo-leptos) override it.
@@ -156,6 +180,30 @@ mod tests {
     }
 
     #[test]
+    fn a_public_base_url_needs_an_explicit_environment() {
+        let public = load_settings(
+            &config_dir(),
+            "local",
+            vars(&[("APP_APPLICATION__BASE_URL", "https://video.example.de")]),
+        )
+        .expect("load");
+        assert!(matches!(
+            require_explicit_environment(false, &public),
+            Err(ConfigError::EnvironmentNotSet(url)) if url == "https://video.example.de"
+        ));
+        assert!(require_explicit_environment(true, &public).is_ok());
+        for url in ["", "http://127.0.0.1:3000", "http://localhost:3000"] {
+            let s = load_settings(
+                &config_dir(),
+                "local",
+                vars(&[("APP_APPLICATION__BASE_URL", url)]),
+            )
+            .expect("load");
+            assert!(require_explicit_environment(false, &s).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
     fn production_file_demands_https() {
         let s = load_settings(&config_dir(), "production", vars(&[])).expect("load");
         assert!(
@@ -165,7 +213,11 @@ mod tests {
         let s = load_settings(
             &config_dir(),
             "production",
-            vars(&[("APP_APPLICATION__BASE_URL", "https://video.example.de")]),
+            vars(&[
+                ("APP_APPLICATION__BASE_URL", "https://video.example.de"),
+                ("APP_EMAIL__TRANSPORT", "smtp"),
+                ("APP_EMAIL__SMTP_HOST", "smtp.example.de"),
+            ]),
         )
         .expect("load");
         assert_eq!(s.validate(), Ok(()));

@@ -11,7 +11,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
     PgPool, SqlitePool,
 };
-use std::{str::FromStr, time::Duration};
+use std::{path::Path, str::FromStr, time::Duration};
 
 /// The pool under the sea-orm connection, for components that need sqlx itself.
 #[derive(Clone, Debug)]
@@ -38,6 +38,11 @@ pub enum DbError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot make the database file {path} private (mode 0600): {source}")]
+    FileMode {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot connect to the database: {0}")]
     Connect(sqlx::Error),
     #[error("migrations failed: {0}")]
@@ -55,14 +60,21 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted rows (health data, names) are overwritten with zeros, not left in free
+            // pages of the file or its backups.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_millis(settings.busy_timeout_ms));
-        if let Some(dir) = options
-            .get_filename()
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
+        let file = options.get_filename().to_path_buf();
+        let in_memory = file.as_os_str().is_empty() || file.as_os_str() == ":memory:";
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(|source| DbError::DataDir {
                 path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        if !in_memory {
+            create_private_file(&file).map_err(|source| DbError::FileMode {
+                path: file.display().to_string(),
                 source,
             })?;
         }
@@ -70,6 +82,14 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;
+        if !in_memory {
+            // SQLite gives the -wal and -shm files the database file's mode; set it anyway, also
+            // for files an older version created world-readable.
+            restrict_sqlite_files(&file).map_err(|source| DbError::FileMode {
+                path: file.display().to_string(),
+                source,
+            })?;
+        }
         Ok(Database {
             conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool.clone()),
             pool: Pool::Sqlite(pool),
@@ -88,6 +108,66 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
         let scheme = url.split(':').next().unwrap_or_default().to_owned();
         Err(DbError::UnsupportedScheme(scheme))
     }
+}
+
+/// Creates the data directory (and its parents) readable by the server's user only; an
+/// existing directory is left as the operator set it.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates the empty database file with mode 0600 before SQLite opens it, so it is never
+/// readable by others, whatever the umask; an existing file is left for
+/// [`restrict_sqlite_files`].
+fn create_private_file(file: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sets mode 0600 on the database file and its `-wal` and `-shm` files where they exist.
+fn restrict_sqlite_files(file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            let path = std::path::PathBuf::from(name);
+            let mode = match std::fs::metadata(&path) {
+                Ok(meta) => meta.permissions().mode() & 0o777,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            if mode != 0o600 {
+                tracing::warn!(
+                    file = %path.display(),
+                    mode = format!("{mode:o}"),
+                    "database file was accessible to others; set to 0600"
+                );
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 /// Pool limits shared by both engines.

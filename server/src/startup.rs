@@ -56,6 +56,8 @@ pub enum StartupError {
     Settings(#[from] app::settings::SettingsError),
     #[error(transparent)]
     Database(#[from] DbError),
+    #[error(transparent)]
+    CodeSecret(#[from] crate::code_secret::CodeSecretError),
     #[error("e-mail: {0}")]
     Mailer(app::email::mailer::MailerError),
     #[error("demo practice: {0}")]
@@ -112,6 +114,7 @@ impl Application {
             settings.application.base_url = format!("http://{address}");
         }
         settings.validate()?;
+        crate::code_secret::resolve(&mut settings)?;
 
         let database = db::connect(&settings.database).await?;
         db::migrate(&database).await?;
@@ -154,6 +157,10 @@ impl Application {
         };
         if state.settings.demo.enabled {
             app::practice::demo::ensure_demo_practice(&state)
+                .await
+                .map_err(|e| StartupError::Demo(e.to_string()))?;
+        } else {
+            app::practice::demo::remove_demo_practice(&state)
                 .await
                 .map_err(|e| StartupError::Demo(e.to_string()))?;
         }

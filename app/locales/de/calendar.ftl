@@ -47,6 +47,7 @@ calendar-date-invalid = Bitte geben Sie ein Datum ein, z. B. 12.01.2027.
 calendar-time-invalid = Bitte geben Sie eine Uhrzeit ein, z. B. 10:00.
 calendar-time-skipped = Diese Uhrzeit gibt es an diesem Tag nicht (Umstellung auf Sommerzeit). Bitte wählen Sie eine andere.
 calendar-in-past = Dieser Zeitpunkt liegt in der Vergangenheit.
+calendar-too-far-ahead = Termine können höchstens zwei Jahre im Voraus eingetragen werden. Bitte wählen Sie ein früheres Datum.
 calendar-duration-invalid = Bitte wählen Sie eine Dauer.
 calendar-doctor-required = Bitte wählen Sie, wer den Termin wahrnimmt.
 calendar-conflict = Zu dieser Zeit ist schon ein Termin eingetragen: { $from }–{ $to } Uhr mit { $patient }. Bitte wählen Sie eine andere Zeit.

@@ -24,3 +24,4 @@ not-found-text = This address does not exist. Please check the link in your emai
 not-found-home = To the home page
 error-invalid-date = We cannot show this date. Please choose a date between 01/01/2000 and 31/12/2099.
 error-unclean-form = The form contained characters we cannot accept (such as control characters). Please enter your details again.
+calendar-too-far-ahead = Appointments can be booked at most two years ahead. Please choose an earlier date.

@@ -6,8 +6,16 @@
 //! case does not matter, and dashes or spaces are ignored.
 
 use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use std::fmt;
+
+/// `appointment.code_hash_version` of a keyed hash ([`AccessCode::hash`]).
+pub const KEYED: i32 = 1;
+/// `appointment.code_hash_version` of a bare SHA-256 stored before 2026-12
+/// ([`AccessCode::legacy_hash`]); replaced by the keyed hash when the code is next used.
+pub const LEGACY: i32 = 0;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Characters in a code.
@@ -69,10 +77,24 @@ impl AccessCode {
         format!("{}-{}-{}", &s[0..4], &s[4..8], &s[8..12])
     }
 
-    /// What is stored: lower-case hex SHA-256 of the normalised code. 60 random bits are far
-    /// beyond online guessing (attempts are rate-limited), so a fast hash suffices and the
-    /// lookup stays an equality on an indexed column.
-    pub fn hash(&self) -> String {
+    /// What is stored: lower-case hex HMAC-SHA256 of the normalised code, keyed with
+    /// `security.code_secret`. 60 random bits are far beyond online guessing (attempts are
+    /// rate-limited), so a fast hash suffices and the lookup stays an equality on an indexed
+    /// column; the key makes a copy of the database (a backup, a leak) useless for trying
+    /// codes offline, which a bare hash of 60 bits would allow with enough hardware.
+    pub fn hash(&self, secret: &SecretString) -> String {
+        // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
+        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(secret.expose_secret().as_bytes())
+        {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC accepts keys of every length"),
+        };
+        mac.update(self.0.as_bytes());
+        data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
+    }
+
+    /// The bare SHA-256 that versions before 2026-12 stored ([`LEGACY`] rows).
+    pub fn legacy_hash(&self) -> String {
         data_encoding::HEXLOWER.encode(&Sha256::digest(self.0.as_bytes()))
     }
 }
@@ -163,13 +185,30 @@ mod tests {
 
     #[test]
     fn display_parse_and_hash_agree() {
+        let key = SecretString::from("k".repeat(40));
         let code = AccessCode::generate().unwrap();
         let again = AccessCode::parse(&code.display().to_lowercase()).unwrap();
-        assert_eq!(again.hash(), code.hash());
-        assert_eq!(code.hash().len(), 64);
+        assert_eq!(again.hash(&key), code.hash(&key));
+        assert_eq!(code.hash(&key).len(), 64);
         assert!(
-            !code.hash().contains(&code.0),
+            !code.hash(&key).contains(&code.0),
             "the hash does not contain the code"
+        );
+        assert_ne!(
+            code.hash(&key),
+            code.legacy_hash(),
+            "keyed, not bare SHA-256"
+        );
+        assert_ne!(
+            code.hash(&key),
+            code.hash(&SecretString::from("x".repeat(40))),
+            "another key, another hash"
+        );
+        // RFC 4231 test case 2 ("Jefe"), to pin the construction.
+        let jefe = AccessCode("what do ya want for nothing?".into());
+        assert_eq!(
+            jefe.hash(&SecretString::from("Jefe")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         assert_eq!(format!("{code:?}"), "AccessCode(<redacted>)");
     }

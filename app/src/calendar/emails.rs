@@ -214,6 +214,7 @@ mod tests {
             duration_minutes: 50,
             note: Some("Nur für die Praxis".into()),
             code_hash: String::new(),
+            code_hash_version: 1,
             status: "booked".into(),
             sequence: 0,
             reminder_sent_at: None,

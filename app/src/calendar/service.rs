@@ -2,7 +2,7 @@
 //! function works on the caller's own practice only, and every change queues its e-mail to the
 //! patient in the same transaction (outbox).
 
-use super::access_code::AccessCode;
+use super::access_code::{AccessCode, KEYED};
 use super::availability::{parse_day, Availability, Blocked, Interval, Outside};
 use super::emails::{self, AppointmentMail, MailKind};
 use super::types::{AppointmentForm, SettingsForm, DURATIONS};
@@ -37,6 +37,15 @@ pub fn berlin_to_utc(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> 
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The last Berlin day an appointment may be booked on, seen from `now`
+/// ([`crate::policy::BOOKING_AHEAD_MONTHS`] ahead).
+pub fn latest_booking_day(now: DateTime<Utc>) -> NaiveDate {
+    let today = now.with_timezone(&Berlin).date_naive();
+    today
+        .checked_add_months(chrono::Months::new(crate::policy::BOOKING_AHEAD_MONTHS))
+        .unwrap_or(today)
+}
+
 /// The checked form: everything needed to store the appointment.
 struct Checked {
     patient_name: String,
@@ -65,6 +74,12 @@ fn check(
         c.key("time", "calendar-time-invalid");
     }
     let starts_at = match (date, time) {
+        // Checked before any arithmetic: a year such as +262142 would overflow it, and a date
+        // far ahead would escape the retention rule for years.
+        (Some(d), Some(_)) if d > latest_booking_day(now) => {
+            c.key("date", "calendar-too-far-ahead");
+            None
+        }
         (Some(d), Some(t)) => {
             let at = berlin_to_utc(d, t);
             match at {
@@ -229,7 +244,8 @@ pub async fn create(
         ends_at: Set(ends_at),
         duration_minutes: Set(checked.duration),
         note: Set(checked.note),
-        code_hash: Set(code.hash()),
+        code_hash: Set(code.hash(&state.settings.security.code_secret)),
+        code_hash_version: Set(KEYED),
         status: Set(SCHEDULED.to_owned()),
         sequence: Set(0),
         reminder_sent_at: Set(None),
@@ -368,7 +384,8 @@ pub async fn update(
     active.reminder_sent_at = Set(None);
     active.updated_at = Set(now);
     if let Some(code) = &code {
-        active.code_hash = Set(code.hash());
+        active.code_hash = Set(code.hash(&state.settings.security.code_secret));
+        active.code_hash_version = Set(KEYED);
     }
     let row = active.update(&txn).await?;
     mail_and_commit(
@@ -443,7 +460,11 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let now = state.clock.now();
     let txn = crate::transaction::begin_write(&state.db).await?;
     appointment::Entity::update_many()
-        .col_expr(appointment::Column::CodeHash, Expr::value(code.hash()))
+        .col_expr(
+            appointment::Column::CodeHash,
+            Expr::value(code.hash(&state.settings.security.code_secret)),
+        )
+        .col_expr(appointment::Column::CodeHashVersion, Expr::value(KEYED))
         .col_expr(
             appointment::Column::Sequence,
             Expr::value(existing.sequence + 1),
@@ -453,7 +474,8 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         .exec(&txn)
         .await?;
     let mut row = existing.clone();
-    row.code_hash = code.hash();
+    row.code_hash = code.hash(&state.settings.security.code_secret);
+    row.code_hash_version = KEYED;
     row.sequence += 1;
     mail_and_commit(
         state,

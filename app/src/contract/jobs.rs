@@ -148,6 +148,26 @@ async fn delete_rows(
     if p.deletion_at.is_none_or(|at| at > now) {
         return Ok(0);
     }
+    erase_practice(txn, &p, now, Farewell::ToOwners).await
+}
+
+/// Whether the owners get the "Ihre Daten sind gelöscht" e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Farewell {
+    ToOwners,
+    /// The demo practice: its owner address does not exist.
+    None,
+}
+
+/// Deletes every row of practice `p` inside `txn` and blocks its short name for a year;
+/// returns the number of rows deleted.
+pub async fn erase_practice(
+    txn: &sea_orm::DatabaseTransaction,
+    p: &practice::Model,
+    now: DateTime<Utc>,
+    farewell: Farewell,
+) -> Result<u64, DbErr> {
+    let id = p.id;
     let users = practice_user::Entity::find()
         .filter(practice_user::Column::PracticeId.eq(id))
         .all(txn)
@@ -251,14 +271,21 @@ async fn delete_rows(
             .await?
             .rows_affected,
     );
-    tally.add(
-        "retired_short_name",
-        retired_short_name::Entity::delete_many()
-            .filter(retired_short_name::Column::PracticeId.eq(id))
+    // The short names the practice used stay blocked for a year (posters and QR codes point
+    // at them); the clean-up in `maintenance` forgets them afterwards. Not personal data:
+    // a name and the id of a practice that no longer exists.
+    if let Some(name) = p.short_name.as_deref() {
+        retired_short_name::Entity::delete_by_id(name)
             .exec(txn)
-            .await?
-            .rows_affected,
-    );
+            .await?;
+        retired_short_name::ActiveModel {
+            short_name: Set(name.to_owned()),
+            practice_id: Set(id),
+            retired_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
     tally.add("sessions", delete_sessions(txn, id).await?);
     tally.add(
         "practice_user",
@@ -276,12 +303,15 @@ async fn delete_rows(
             .rows_affected,
     );
 
+    if farewell == Farewell::None {
+        return Ok(tally.rows);
+    }
     let last_day = p.contract_ends_on.map(german_date).unwrap_or_default();
     for owner in users
         .iter()
         .filter(|u| u.role == crate::practice::types::Role::Owner.as_str())
     {
-        let mut mail = letter(owner, &p, "deleted", &last_day);
+        let mut mail = letter(owner, p, "deleted", &last_day);
         mail.practice_id = None;
         enqueue(txn, now, mail).await?;
     }

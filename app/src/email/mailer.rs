@@ -79,7 +79,11 @@ struct Inner {
 }
 
 enum Transport {
-    File(AsyncFileTransport<Tokio1Executor>),
+    File {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        /// The folder, for [`Mailer::prune_files`].
+        dir: std::path::PathBuf,
+    },
     Smtp {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         /// Cap on one whole attempt; lettre's own timeout applies to each command only.
@@ -112,7 +116,10 @@ impl Mailer {
                         source,
                     }
                 })?;
-                Transport::File(AsyncFileTransport::new(&settings.outbox_dir))
+                Transport::File {
+                    transport: AsyncFileTransport::new(&settings.outbox_dir),
+                    dir: settings.outbox_dir.clone().into(),
+                }
             }
             EmailTransport::Smtp => smtp_transport(settings)?,
         };
@@ -124,21 +131,55 @@ impl Mailer {
     /// `"file"` or `"smtp"`, for the startup log.
     pub fn describe(&self) -> &'static str {
         match self.inner.transport {
-            Transport::File(_) => "file",
+            Transport::File { .. } => "file",
             Transport::Smtp { .. } => "smtp",
         }
+    }
+
+    /// For the `file` transport: deletes the `.eml` files last written before `cutoff`, like the
+    /// outbox rows they came from (they hold the same codes and links); returns how many.
+    /// Nothing to do for SMTP.
+    pub fn prune_files(&self, cutoff: std::time::SystemTime) -> std::io::Result<u64> {
+        let Transport::File { dir, .. } = &self.inner.transport else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let ours = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e == "eml" || e == "json");
+            if !ours {
+                continue;
+            }
+            let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) else {
+                continue;
+            };
+            if modified < cutoff {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => removed += 1,
+                    // Another instance sharing the folder was faster.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// Delivers `message` once; the caller decides about another attempt from the error.
     pub async fn send(&self, message: &EmailMessage) -> Result<(), SendError> {
         let email = self.compose(message)?;
         match &self.inner.transport {
-            Transport::File(transport) => transport.send(email).await.map(drop).map_err(|e| {
-                // The file transport fails only on I/O (full disk, permissions): worth a retry.
-                let cause =
-                    std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
-                SendError::Transient(format!("writing the .eml file failed: {cause}"))
-            }),
+            Transport::File { transport, .. } => {
+                transport.send(email).await.map(drop).map_err(|e| {
+                    // The file transport fails only on I/O (full disk, permissions): worth a retry.
+                    let cause = std::error::Error::source(&e)
+                        .map_or_else(|| e.to_string(), |s| s.to_string());
+                    SendError::Transient(format!("writing the .eml file failed: {cause}"))
+                })
+            }
             Transport::Smtp { transport, timeout } => {
                 match tokio::time::timeout(*timeout, transport.send(email)).await {
                     Ok(Ok(_)) => Ok(()),

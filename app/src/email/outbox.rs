@@ -19,7 +19,9 @@ use uuid::Uuid;
 pub const MAX_ATTEMPTS: i32 = 20;
 /// A worker owns a claimed row this long; another instance may retry it afterwards.
 const LEASE: ChronoDuration = ChronoDuration::minutes(5);
-/// Sent messages hold personal data (names, links): kept a week for support, then deleted.
+/// Sent messages keep recipient, subject and times a week for support ("was the invitation
+/// sent?"), then go. Their bodies — with access codes and e-mail links — are blanked the
+/// moment the message is sent or given up (see [`OutboxWorker::record`]).
 const KEEP_SENT: ChronoDuration = ChronoDuration::days(7);
 const KEEP_FAILED: ChronoDuration = ChronoDuration::days(30);
 const BATCH: u64 = 20;
@@ -86,6 +88,19 @@ pub async fn enqueue(
     .exec_without_returning(conn)
     .await?;
     Ok(id)
+}
+
+/// Empties body and attachment of a message that will not be sent again: access codes,
+/// verification, reset and invitation links must not stay readable in the database (or its
+/// backups) once delivered. Recipient, subject, times and attempts stay for support.
+fn blank_contents(update: sea_orm::UpdateMany<Outbox>) -> sea_orm::UpdateMany<Outbox> {
+    update
+        .col_expr(email_outbox::Column::BodyText, Expr::value(""))
+        .col_expr(email_outbox::Column::BodyHtml, Expr::value(""))
+        .col_expr(
+            email_outbox::Column::AttachmentBody,
+            Expr::value(None::<String>),
+        )
 }
 
 /// Delay before attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at 4 h.
@@ -205,7 +220,7 @@ impl OutboxWorker {
         match result {
             Ok(()) => {
                 tracing::info!(outbox_id = %row.id, attempts, "e-mail sent");
-                update = update
+                update = blank_contents(update)
                     .col_expr(email_outbox::Column::SentAt, Expr::value(Some(now)))
                     .col_expr(email_outbox::Column::LastError, Expr::value(None::<String>));
             }
@@ -214,8 +229,8 @@ impl OutboxWorker {
                 let reason: String = e.to_string().chars().take(500).collect();
                 if permanent {
                     tracing::error!(outbox_id = %row.id, attempts, error = %reason, "e-mail given up");
-                    update =
-                        update.col_expr(email_outbox::Column::FailedAt, Expr::value(Some(now)));
+                    update = blank_contents(update)
+                        .col_expr(email_outbox::Column::FailedAt, Expr::value(Some(now)));
                 } else {
                     let next = now + backoff(attempts);
                     tracing::warn!(outbox_id = %row.id, attempts, error = %reason, next = %next, "e-mail delivery failed; will retry");
@@ -229,9 +244,25 @@ impl OutboxWorker {
         update.exec(&self.db).await.map(|_| ())
     }
 
-    /// Deletes old sent and failed messages (they contain personal data).
+    /// Deletes old sent and failed messages (recipient and subject are personal data)
+    /// and, for the file transport, their `.eml` files just as old.
     pub async fn purge(&self) -> Result<u64, DbErr> {
         let now = self.clock.now();
+        // Rows sent or given up by a version that kept the bodies: emptied now, not in a week.
+        blank_contents(Outbox::update_many())
+            .filter(
+                sea_orm::Condition::any()
+                    .add(email_outbox::Column::SentAt.is_not_null())
+                    .add(email_outbox::Column::FailedAt.is_not_null()),
+            )
+            .filter(
+                sea_orm::Condition::any()
+                    .add(email_outbox::Column::BodyText.ne(""))
+                    .add(email_outbox::Column::BodyHtml.ne(""))
+                    .add(email_outbox::Column::AttachmentBody.is_not_null()),
+            )
+            .exec(&self.db)
+            .await?;
         let sent = Outbox::delete_many()
             .filter(email_outbox::Column::SentAt.lt(now - KEEP_SENT))
             .exec(&self.db)
@@ -240,6 +271,12 @@ impl OutboxWorker {
             .filter(email_outbox::Column::FailedAt.lt(now - KEEP_FAILED))
             .exec(&self.db)
             .await?;
+        let cutoff = std::time::SystemTime::from(now - KEEP_SENT);
+        match self.mailer.prune_files(cutoff) {
+            Ok(0) => {}
+            Ok(files) => tracing::info!(files, "e-mail outbox: old .eml files deleted"),
+            Err(e) => tracing::warn!(error = %e, "e-mail outbox: deleting old .eml files failed"),
+        }
         Ok(sent.rows_affected + failed.rows_affected)
     }
 }

@@ -17,6 +17,9 @@ pub struct Model {
     pub duration_minutes: i32,
     pub note: Option<String>,
     pub code_hash: String,
+    /// What `code_hash` holds: 1 = HMAC-SHA256 with `security.code_secret`, 0 = bare SHA-256
+    /// of older versions (see `calendar::access_code`).
+    pub code_hash_version: i32,
     /// `scheduled` or `cancelled`.
     pub status: String,
     /// iCalendar SEQUENCE of the last e-mail sent about it.

@@ -3,7 +3,7 @@
 //! address and per code, so codes cannot be guessed (figures in the README).
 
 use super::name::PatientName;
-use crate::calendar::access_code::{window, AccessCode, CodeWindow};
+use crate::calendar::access_code::{window, AccessCode, CodeWindow, KEYED, LEGACY};
 use crate::calendar::service::CANCELLED;
 use crate::entities::appointment;
 use crate::forms::FormFeedback;
@@ -11,7 +11,9 @@ use crate::practice::throttle;
 use crate::state::AppState;
 use crate::time::{german_long_date, german_time};
 use chrono::Duration;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -37,8 +39,47 @@ pub enum EntryOutcome {
     Open(Box<appointment::Model>),
 }
 
-fn code_key(code: &AccessCode) -> String {
-    format!("entry-code:{}", &code.hash()[..40])
+fn code_key(code: &AccessCode, secret: &secrecy::SecretString) -> String {
+    format!("entry-code:{}", &code.hash(secret)[..40])
+}
+
+/// The appointment of `code`: by its keyed hash, else (rows stored before the hash was keyed)
+/// by the bare SHA-256, which is then replaced by the keyed hash, so the old form disappears
+/// with use.
+async fn find_by_code(
+    state: &AppState,
+    code: &AccessCode,
+) -> Result<Option<appointment::Model>, DbErr> {
+    let keyed = code.hash(&state.settings.security.code_secret);
+    let found = appointment::Entity::find()
+        .filter(appointment::Column::CodeHash.eq(keyed.as_str()))
+        .filter(appointment::Column::CodeHashVersion.eq(KEYED))
+        .one(&state.db)
+        .await?;
+    if found.is_some() {
+        return Ok(found);
+    }
+    let Some(legacy) = appointment::Entity::find()
+        .filter(appointment::Column::CodeHash.eq(code.legacy_hash()))
+        .filter(appointment::Column::CodeHashVersion.eq(LEGACY))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    appointment::Entity::update_many()
+        .col_expr(appointment::Column::CodeHash, Expr::value(keyed.as_str()))
+        .col_expr(appointment::Column::CodeHashVersion, Expr::value(KEYED))
+        .filter(appointment::Column::Id.eq(legacy.id))
+        .filter(appointment::Column::CodeHashVersion.eq(LEGACY))
+        .exec(&state.db)
+        .await?;
+    tracing::info!(appointment_id = %legacy.id, "access code hash upgraded to the keyed form");
+    Ok(Some(appointment::Model {
+        code_hash: keyed,
+        code_hash_version: KEYED,
+        ..legacy
+    }))
 }
 
 /// Checks the typed name and code at the moment of the clock.
@@ -62,7 +103,9 @@ pub async fn enter(
     };
     let address_key = format!("entry:{}", &throttle::address_key(client)[5..]);
     let code = AccessCode::parse(&input.code);
-    let code_key = code.as_ref().map(code_key);
+    let code_key = code
+        .as_ref()
+        .map(|c| code_key(c, &state.settings.security.code_secret));
     let mut keys = vec![address_key.as_str()];
     keys.extend(code_key.as_deref());
     if throttle::locked_until(&state.db, &keys, now)
@@ -73,12 +116,7 @@ pub async fn enter(
         return Ok(EntryOutcome::Refused(feedback));
     }
     let found = match &code {
-        Some(code) => {
-            appointment::Entity::find()
-                .filter(appointment::Column::CodeHash.eq(code.hash()))
-                .one(&state.db)
-                .await?
-        }
+        Some(code) => find_by_code(state, code).await?,
         None => None,
     };
     let (Some(appointment), Some(code_key)) = (found, code_key) else {

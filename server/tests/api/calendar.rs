@@ -6,6 +6,7 @@ use crate::smtp::{link_in, ReceivedEmail};
 use app::clock::Clock;
 use chrono::Duration as ChronoDuration;
 use mail_parser::{MessageParser, MimeHeaders};
+use sea_orm::EntityTrait;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -287,6 +288,44 @@ async fn bad_input_gets_german_messages_next_to_the_fields_and_keeps_what_was_ty
     assert_eq!(skipped.status(), 422);
     assert!(skipped.text().await.unwrap().contains("Sommerzeit"));
     assert_eq!(app.inbox.messages().len(), 1, "only the registration mail");
+}
+
+#[tokio::test]
+async fn appointments_far_ahead_are_refused_so_none_escapes_the_retention_rule() {
+    let app = practice("weit@praxis.de").await;
+    let latest = app::calendar::service::latest_booking_day(app.clock.now());
+    let too_far = latest + ChronoDuration::days(1);
+    for date in [
+        "9999-12-31".to_owned(),
+        "+262142-12-31".to_owned(),
+        too_far.to_string(),
+    ] {
+        let response = app
+            .post_form("/praxis/termine/neu", &appointment(&date, "10:00", "Eva"))
+            .await;
+        assert_eq!(response.status(), 422, "{date}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("höchstens zwei Jahre im Voraus"),
+            "{date}: German message next to the date"
+        );
+    }
+    let stored = app::entities::appointment::Entity::find()
+        .all(&app.db.conn)
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "nothing was booked");
+    // The last allowed day still works (a Monday or not: no opening hours are set).
+    let response = app
+        .post_form(
+            "/praxis/termine/neu",
+            &appointment(&latest.to_string(), "10:00", "Eva"),
+        )
+        .await;
+    assert_eq!(
+        location(&response),
+        format!("/praxis/termine?datum={latest}&angelegt")
+    );
 }
 
 #[tokio::test]

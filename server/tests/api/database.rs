@@ -111,3 +111,62 @@ async fn unsupported_database_urls_are_refused_with_a_clear_error() {
     let err = db::connect(&settings.database).await.unwrap_err();
     assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
 }
+
+/// The SQLite file holds health data: it, its WAL and its shared-memory file are readable by
+/// the server's user only (whatever the umask), and deleted rows are overwritten
+/// (`secure_delete`), so they cannot be read back from the file or a copy of it.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_files_are_private_and_deleted_rows_are_overwritten() {
+    use std::os::unix::fs::PermissionsExt;
+    if engine() != Engine::Sqlite {
+        return;
+    }
+    let app = spawn_app().await;
+    let conn = app.conn();
+    assert_eq!(query_one_string(conn, "PRAGMA secure_delete").await, "1");
+    let row = conn
+        .query_one(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT file FROM pragma_database_list WHERE name = 'main'".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let file: String = row.try_get_by_index(0).unwrap();
+    let secret = "Befund-Geheim-4711-Mueller";
+    for sql in [
+        "CREATE TABLE probe (x TEXT)".to_owned(),
+        format!("INSERT INTO probe VALUES ('{secret}')"),
+    ] {
+        conn.execute_unprepared(&sql).await.unwrap();
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{file}{suffix}");
+        let mode = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{path} has mode {:o}", mode & 0o777);
+    }
+
+    conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await
+        .unwrap();
+    let contains = |needle: &str| {
+        ["", "-wal"].iter().any(|suffix| {
+            std::fs::read(format!("{file}{suffix}"))
+                .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                .unwrap_or(false)
+        })
+    };
+    assert!(
+        contains(secret),
+        "the row is in the file before the deletion"
+    );
+    conn.execute_unprepared("DELETE FROM probe").await.unwrap();
+    conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await
+        .unwrap();
+    assert!(!contains(secret), "the deleted row was overwritten");
+}

@@ -114,6 +114,11 @@ pub fn test_settings(db_url: &str) -> Settings {
     settings.demo.enabled = false;
     settings.security.login_delay_unit_ms = 5;
     settings.ice.turn_port = 0;
+    if engine() == Engine::Postgres {
+        // No data directory to generate the access-code key into (SQLite runs exercise that).
+        settings.security.code_secret =
+            SecretString::from(uuid::Uuid::new_v4().simple().to_string());
+    }
     settings
 }
 

@@ -535,6 +535,57 @@ async fn a_given_up_short_name_is_blocked_for_others_for_a_year() {
     assert_eq!(location(&response), "/praxis/praxisseite?gespeichert");
 }
 
+/// A deleted practice's short name is not free at once: posters and QR codes still point at
+/// it, so nobody else may take it for a year.
+#[tokio::test]
+async fn a_deleted_practices_short_name_stays_blocked_for_a_year() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = practice_with_page().await;
+    let b = app.practice_b("b@example.org").await;
+    let id = app::entities::practice::Entity::find()
+        .all(app.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.short_name.as_deref() == Some("praxis-am-markt"))
+        .expect("practice A")
+        .id;
+    let mut ended: app::entities::practice::ActiveModel =
+        app::entities::practice::Entity::find_by_id(id)
+            .one(app.conn())
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    ended.deletion_at = Set(Some(app.clock.now() - chrono::Duration::seconds(1)));
+    ended.update(app.conn()).await.unwrap();
+    let deleted = app::contract::jobs::delete_due(&app.state).await.unwrap();
+    assert_eq!(deleted.practices, 1);
+    assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 404);
+
+    let response = save_as(&app, &b, &form("praxis-am-markt", true, "")).await;
+    assert_eq!(response.status(), 422);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("noch ein Jahr gesperrt"));
+
+    // Still blocked a day before the year is over, free after it.
+    app.clock
+        .advance(chrono::Duration::days(policy::RETIRED_SHORT_NAME_DAYS - 1));
+    app::maintenance::run_once(&app.state).await;
+    let b = app.browser_logged_in("b@example.org").await;
+    let response = save_as(&app, &b, &form("praxis-am-markt", true, "")).await;
+    assert_eq!(response.status(), 422);
+    app.clock.advance(chrono::Duration::days(2));
+    app::maintenance::run_once(&app.state).await;
+    let b = app.browser_logged_in("b@example.org").await;
+    let response = save_as(&app, &b, &form("praxis-am-markt", true, "")).await;
+    assert_eq!(location(&response), "/praxis/praxisseite?gespeichert");
+    assert_eq!(visit(&app, "/praxen/praxis-am-markt").await.0, 200);
+}
+
 /// Every PDF the service hands out, read back as text: no Fluent variable left unfilled and no
 /// Fluent error marker, in the guide (served inline, so a phone shows it), the consent form and
 /// the KV documents.

@@ -20,7 +20,7 @@ fn invitation(email: &str, role: &str) -> Vec<(&'static str, String)> {
 }
 
 /// Invites `email` with `role` as the logged-in owner of `app.client`; returns the link.
-async fn invite(app: &TestApp, email: &str, role: &str) -> String {
+pub(crate) async fn invite(app: &TestApp, email: &str, role: &str) -> String {
     let before = app.inbox.messages().len();
     let response = app
         .post_form("/praxis/team", &invitation(email, role))
