@@ -4,6 +4,7 @@
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod memory;
 pub mod security;
 pub mod session;
 pub mod startup;

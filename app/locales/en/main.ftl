@@ -22,3 +22,13 @@ landing-noscript = Video consultations need JavaScript switched on in your brows
 not-found-title = Page not found
 not-found-text = This address does not exist. Please check the link in your email or start on the home page.
 not-found-home = To the home page
+
+# Login, second factor and patient entry under load (issue 22)
+second-factor-locked = Too many wrong codes. Logging in with the second factor is locked for this account for 24 hours. If this was not you, someone knows your password: please set a new one with “Forgot password?”.
+security-on-password-hint = For your security: your current password.
+entry-busy = Right now very many sign-ins arrive over the same internet connection as yours; this is not your fault. Please try again in a few seconds.
+login-busy = Right now very many login attempts arrive over the same internet connection as yours. Please try again in a few seconds.
+verify-title = Confirm your email address
+verify-text = Please confirm with one click that this email address is yours. Then you can log in.
+verify-submit = Confirm email address
+register-too-many = Very many registrations came from your internet connection in the last hour. Please try again in an hour; your input has been kept.
