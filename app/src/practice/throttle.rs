@@ -204,23 +204,22 @@ pub async fn record_failure_within(
     let table = Alias::new("login_throttle");
     let window_over = now - window;
     let lock_until = now + lock_for;
+    // Column references of the existing row (`"login_throttle"."failures"` in the update).
+    let existing = |c: C| Expr::col((table.clone(), c));
+    let window_over_now = || existing(C::WindowStartedAt).lt(window_over);
     // The window restarts when it is over; the counter restarts with it.
-    let failures = Expr::cust_with_values(
-        r#"CASE WHEN "login_throttle"."window_started_at" < ? THEN 1 ELSE "login_throttle"."failures" + 1 END"#,
-        [window_over],
-    );
-    let window_start = Expr::cust_with_values(
-        r#"CASE WHEN "login_throttle"."window_started_at" < ? THEN ? ELSE "login_throttle"."window_started_at" END"#,
-        [window_over, now],
-    );
-    let locked = Expr::cust_with_values(
-        r#"CASE WHEN (CASE WHEN "login_throttle"."window_started_at" < ? THEN 1 ELSE "login_throttle"."failures" + 1 END) = ? THEN ? ELSE "login_throttle"."locked_until" END"#,
-        [
-            sea_orm::Value::from(window_over),
-            sea_orm::Value::from(limit),
-            sea_orm::Value::from(lock_until),
-        ],
-    );
+    let counted =
+        || Expr::case(window_over_now(), Expr::val(1i32)).finally(existing(C::Failures).add(1i32));
+    let failures: sea_orm::sea_query::SimpleExpr = counted().into();
+    let window_start: sea_orm::sea_query::SimpleExpr =
+        Expr::case(window_over_now(), Expr::val(now))
+            .finally(existing(C::WindowStartedAt))
+            .into();
+    let counted: sea_orm::sea_query::SimpleExpr = counted().into();
+    let locked: sea_orm::sea_query::SimpleExpr =
+        Expr::case(Expr::expr(counted).eq(limit), Expr::val(lock_until))
+            .finally(existing(C::LockedUntil))
+            .into();
     let first_lock: Option<DateTime<Utc>> = (limit <= 1).then_some(lock_until);
     let statement = Query::insert()
         .into_table(table)
