@@ -4,6 +4,8 @@
 pub mod calendar;
 pub mod call;
 #[cfg(feature = "ssr")]
+pub mod client_address;
+#[cfg(feature = "ssr")]
 pub mod clock;
 pub mod consent;
 pub mod contract;
@@ -48,6 +50,7 @@ use crate::practice::account_pages::{InvitationPage, SecurityPage, TeamPage};
 use crate::practice::pages::{
     ForgotPasswordPage, LinkInvalidPage, LoginPage, PracticeHomePage, RechnungsdatenPage,
     RegisterPage, RegisterSentPage, ResetPasswordPage, SecondFactorPage, StammdatenPage,
+    VerifyEmailPage,
 };
 use crate::site::{
     ImpressumPage, LandingPage, Layout, NotFoundPage, PrivacyPage, ProcessingAgreementPage,
@@ -104,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("registrieren") view=RegisterPage />
                     <Route path=path!("registrieren/gesendet") view=RegisterSentPage />
                     <Route path=path!("registrieren/link-ungueltig") view=LinkInvalidPage />
+                    <Route path=path!("registrieren/bestaetigen") view=VerifyEmailPage />
                     <Route path=path!("anmelden") view=LoginPage />
                     <Route path=path!("anmelden/zweiter-faktor") view=SecondFactorPage />
                     <Route path=path!("passwort-vergessen") view=ForgotPasswordPage />

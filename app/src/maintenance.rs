@@ -16,8 +16,7 @@ use crate::practice::throttle;
 use crate::state::AppState;
 use chrono::{DateTime, Months, Utc};
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -141,7 +140,7 @@ async fn purge_consents(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
     if gone.is_empty() {
         return Ok(0);
     }
-    let txn = db.begin().await?;
+    let txn = crate::transaction::begin_write(db).await?;
     consent_document::Entity::delete_many()
         .filter(consent_document::Column::ConsentId.is_in(gone.clone()))
         .exec(&txn)
@@ -202,7 +201,7 @@ async fn purge_unaccepted_invitations(
     if gone.is_empty() {
         return Ok(0);
     }
-    let txn = db.begin().await?;
+    let txn = crate::transaction::begin_write(db).await?;
     account_token::Entity::delete_many()
         .filter(account_token::Column::UserId.is_in(gone.clone()))
         .exec(&txn)
@@ -242,17 +241,8 @@ async fn purge_unverified_registrations(
         .collect();
     let mut deleted = 0;
     for practice_id in candidates {
-        let txn = db.begin().await?;
-        // A write first takes SQLite's write lock up front (a read-then-write transaction
-        // cannot wait for it); then read inside: a confirmation that came first wins.
-        practice::Entity::update_many()
-            .col_expr(
-                practice::Column::UpdatedAt,
-                Expr::col(practice::Column::UpdatedAt).into(),
-            )
-            .filter(practice::Column::Id.eq(practice_id))
-            .exec(&txn)
-            .await?;
+        // The write lock up front, then read inside: a confirmation that came first wins.
+        let txn = crate::transaction::begin_write(db).await?;
         let verified = practice_user::Entity::find()
             .filter(practice_user::Column::PracticeId.eq(practice_id))
             .filter(practice_user::Column::EmailVerifiedAt.is_not_null())

@@ -175,8 +175,8 @@ pub struct SecuritySettings {
     pub hsts_max_age_seconds: u64,
     /// Unit of the progressive delay after failed logins (delays are 1, 2, 4, 8 units).
     pub login_delay_unit_ms: u64,
-    /// Take the client address from the last entry of `X-Forwarded-For` (set this only behind
-    /// a reverse proxy that sets the header); otherwise the TCP peer address counts.
+    /// Legacy: treat every direct peer as a trusted proxy. Use `trusted_proxies` instead.
+    #[serde(default)]
     pub trust_forwarded_for: bool,
     /// Key of the HMAC-SHA256 under which patients' access codes are stored (at least 32
     /// characters). Empty: read from `code_secret_file`. Losing it invalidates every code
@@ -188,10 +188,62 @@ pub struct SecuritySettings {
     /// only; production refuses to start without a key.
     #[serde(default)]
     pub code_secret_file: String,
+    /// The reverse proxies (CIDR ranges, e.g. `["127.0.0.1/32", "10.0.0.0/8"]`, or one
+    /// comma-separated string in an environment variable) whose forwarded header is believed:
+    /// the client is the right-most entry that is not one of them. Empty: the TCP peer counts.
+    #[serde(default, deserialize_with = "list_or_comma_separated")]
+    pub trusted_proxies: Vec<String>,
+    /// `x-forwarded-for` (default) or `forwarded` (RFC 7239): the header the proxies write.
+    #[serde(default)]
+    pub forwarded_header: crate::client_address::ForwardedHeader,
+    /// Login and patient-entry requests from one client address that may wait for their
+    /// (delayed) answer at the same time; more are answered "busy" at once.
+    #[serde(default = "default_attempts_in_flight")]
+    pub attempts_in_flight_per_address: usize,
+    /// Registrations accepted from one client address per hour (then a German 429).
+    #[serde(default = "default_registrations_per_address")]
+    pub registrations_per_address_per_hour: i32,
+    /// E-mails a registration may cause to one target address per hour; further attempts are
+    /// answered the same way without a mail.
+    #[serde(default = "default_registration_mails")]
+    pub registration_mails_per_address_per_hour: i32,
 }
 
 fn empty_secret() -> SecretString {
     SecretString::from("")
+}
+
+fn default_attempts_in_flight() -> usize {
+    8
+}
+
+fn default_registrations_per_address() -> i32 {
+    10
+}
+
+fn default_registration_mails() -> i32 {
+    3
+}
+
+/// A list from a TOML array, or from one comma-separated string (environment variables).
+fn list_or_comma_separated<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrString {
+        List(Vec<String>),
+        String(String),
+    }
+    Ok(match ListOrString::deserialize(deserializer)? {
+        ListOrString::List(list) => list,
+        ListOrString::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 impl SecuritySettings {
@@ -276,6 +328,8 @@ pub enum SettingsError {
     PrivateRelayInProduction,
     #[error("email.transport = \"file\" is refused in production: e-mails would pile up on the server instead of reaching practices and patients; configure SMTP")]
     FileMailInProduction,
+    #[error("security.trusted_proxies: {0}")]
+    TrustedProxy(#[from] crate::client_address::CidrError),
 }
 
 /// Name and flags of the session cookie, derived from `base_url`.
@@ -295,6 +349,14 @@ impl Settings {
         }
         if self.security.max_body_bytes == 0 {
             return Err(SettingsError::Zero("security.max_body_bytes"));
+        }
+        for proxy in &self.security.trusted_proxies {
+            crate::client_address::Cidr::parse(proxy)?;
+        }
+        if self.security.attempts_in_flight_per_address == 0 {
+            return Err(SettingsError::Zero(
+                "security.attempts_in_flight_per_address",
+            ));
         }
         if self.email.transport == EmailTransport::Smtp
             && self.email.smtp_tls == SmtpTls::None
@@ -461,6 +523,11 @@ mod tests {
                 trust_forwarded_for: false,
                 code_secret: SecretString::from("k".repeat(32)),
                 code_secret_file: String::new(),
+                trusted_proxies: Vec::new(),
+                forwarded_header: Default::default(),
+                attempts_in_flight_per_address: 8,
+                registrations_per_address_per_hour: 10,
+                registration_mails_per_address_per_hour: 3,
             },
             operator: OperatorInfo {
                 name: "n".into(),

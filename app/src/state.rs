@@ -30,6 +30,10 @@ pub struct AppState {
     /// Set when the server begins to shut down: open sockets close at once, so the browsers
     /// reconnect to the next instance instead of waiting for the shutdown grace.
     pub stopping: Stopping,
+    /// Who the client is behind the trusted reverse proxies.
+    pub client_addresses: Arc<crate::client_address::ClientAddresses>,
+    /// Login and patient-entry requests per client address being answered right now.
+    pub in_flight: Arc<crate::practice::throttle::InFlight>,
 }
 
 /// The server is shutting down.

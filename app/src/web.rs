@@ -84,25 +84,13 @@ pub async fn read_form<T: DeserializeOwned>(
     Ok((parts, form.0))
 }
 
-/// The client's address: the TCP peer, or behind a trusted proxy the last `X-Forwarded-For`
-/// entry (the one the proxy added; earlier entries are client-controlled).
+/// The client's address: the TCP peer, or behind a trusted proxy the right-most forwarded
+/// entry that is not a trusted proxy (see [`crate::client_address`]).
 pub fn client_ip(state: &AppState, parts: &Parts) -> IpAddr {
-    if state.settings.security.trust_forwarded_for {
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .next_back();
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
-    parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    state.client_addresses.resolve(peer, &parts.headers)
 }

@@ -5,6 +5,7 @@ pub mod code_secret;
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod memory;
 pub mod security;
 pub mod serve;
 pub mod session;

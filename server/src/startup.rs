@@ -143,6 +143,7 @@ impl Application {
             .trim_matches(['[', ']'])
             .to_owned();
         let (turn, ice) = crate::turn::start(&settings, clock.clone()).await?;
+        let settings_security = settings.security.clone();
         let state = AppState {
             leptos_options: leptos_options.clone(),
             db: database.conn.clone(),
@@ -154,6 +155,10 @@ impl Application {
             calls: Arc::default(),
             stopping: Default::default(),
             ice: Arc::new(ice),
+            client_addresses: Arc::new(app::client_address::ClientAddresses::from_settings(
+                &settings_security,
+            )),
+            in_flight: Arc::default(),
         };
         if state.settings.demo.enabled {
             app::practice::demo::ensure_demo_practice(&state)

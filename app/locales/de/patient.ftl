@@ -7,6 +7,7 @@ entry-code = Zugangscode
 entry-code-hint = 12 Zeichen, z. B. ABCD-EFGH-JKMN; Groß- und Kleinschreibung und Bindestriche sind egal.
 entry-submit = Raum betreten
 entry-privacy = Ihr Gespräch läuft direkt zwischen Ihrem Browser und dem Ihrer Praxis, verschlüsselt und ohne Aufzeichnung.
+entry-busy = Gerade kommen sehr viele Anmeldungen über dieselbe Internetverbindung wie Ihre; das liegt nicht an Ihnen. Bitte versuchen Sie es in ein paar Sekunden noch einmal.
 entry-locked = Aus Sicherheitsgründen ist das Betreten hier gerade gesperrt; das liegt nicht an Ihnen. Bitte versuchen Sie es in 15 Minuten noch einmal oder rufen Sie Ihre Praxis an.
 entry-too-early = Ihr Termin ist am { $when }. Das Wartezimmer öffnet um { $opens } Uhr; bitte kommen Sie dann wieder.
 entry-expired = Dieser Termin ({ $when }) ist vorbei; der Zugangscode gilt nicht mehr. Bitte wenden Sie sich an Ihre Praxis.

@@ -25,3 +25,13 @@ not-found-home = To the home page
 error-invalid-date = We cannot show this date. Please choose a date between 01/01/2000 and 31/12/2099.
 error-unclean-form = The form contained characters we cannot accept (such as control characters). Please enter your details again.
 calendar-too-far-ahead = Appointments can be booked at most two years ahead. Please choose an earlier date.
+
+# Login, second factor and patient entry under load (issue 22)
+second-factor-locked = Too many wrong codes. Logging in with the second factor is locked for this account for 24 hours. If this was not you, someone knows your password: please set a new one with “Forgot password?”.
+security-on-password-hint = For your security: your current password.
+entry-busy = Right now very many sign-ins arrive over the same internet connection as yours; this is not your fault. Please try again in a few seconds.
+login-busy = Right now very many login attempts arrive over the same internet connection as yours. Please try again in a few seconds.
+verify-title = Confirm your email address
+verify-text = Please confirm with one click that this email address is yours. Then you can log in.
+verify-submit = Confirm email address
+register-too-many = Very many registrations came from your internet connection in the last hour. Please try again in an hour; your input has been kept.

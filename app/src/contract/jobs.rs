@@ -175,7 +175,12 @@ pub async fn erase_practice(
     let user_ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
     let throttle_keys: Vec<String> = users
         .iter()
-        .map(|u| throttle::account_key(&u.email_normalized))
+        .flat_map(|u| {
+            [
+                throttle::account_key(&u.email_normalized),
+                throttle::second_factor_key(&u.email_normalized),
+            ]
+        })
         .collect();
 
     // Children before parents (appointments name their doctor without a cascade).

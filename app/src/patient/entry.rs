@@ -17,8 +17,6 @@ use sea_orm::{
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-/// Wrong codes per client address within the throttle window before entry is refused.
-pub const ATTEMPTS: i32 = 20;
 /// Entries with one code (right or wrong moment) within the throttle window; a code passed
 /// around or attacked from many addresses stops here.
 pub const CODE_ATTEMPTS: i32 = 30;
@@ -106,21 +104,30 @@ pub async fn enter(
     let code_key = code
         .as_ref()
         .map(|c| code_key(c, &state.settings.security.code_secret));
-    let mut keys = vec![address_key.as_str()];
-    keys.extend(code_key.as_deref());
-    if throttle::locked_until(&state.db, &keys, now)
-        .await?
-        .is_some()
-    {
-        feedback.set_notice("entry-locked", Vec::new());
+    // Wrong codes from an address slow every answer to it down (right and wrong alike, so the
+    // time tells nothing); the address is never locked, so a patient behind the same proxy,
+    // care-home or carrier NAT address still gets in, within [`throttle::delay_after`]'s cap.
+    let failures = throttle::failures(&state.db, &address_key, now).await?;
+    let Ok(_slot) = throttle::hold_back(state, &address_key, failures).await else {
+        tracing::warn!("patient entry refused: too many parallel attempts from one address");
+        feedback.set_notice("entry-busy", Vec::new());
         return Ok(EntryOutcome::Refused(feedback));
+    };
+    if let Some(code_key) = &code_key {
+        if throttle::locked_until(&state.db, &[code_key.as_str()], now)
+            .await?
+            .is_some()
+        {
+            feedback.set_notice("entry-locked", Vec::new());
+            return Ok(EntryOutcome::Refused(feedback));
+        }
     }
     let found = match &code {
         Some(code) => find_by_code(state, code).await?,
         None => None,
     };
     let (Some(appointment), Some(code_key)) = (found, code_key) else {
-        throttle::record_failure(&state.db, &address_key, ATTEMPTS, now).await?;
+        throttle::record_failure(&state.db, &address_key, i32::MAX, now).await?;
         tracing::info!("patient entry refused: unknown code");
         feedback.add("code", "entry-wrong", Vec::new());
         return Ok(EntryOutcome::Refused(feedback));

@@ -44,7 +44,7 @@ async fn entry(State(state): State<AppState>, session: Session, request: Request
         }
     };
     let status = match feedback.notice.as_deref() {
-        Some("entry-locked") => StatusCode::TOO_MANY_REQUESTS,
+        Some("entry-locked" | "entry-busy") => StatusCode::TOO_MANY_REQUESTS,
         _ if !feedback.errors.is_empty() => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::OK,
     };

@@ -97,6 +97,7 @@ fn SecondFactorSection(view: SecondFactorView, feedback: FormFeedback) -> impl I
                 <form method="post" action="/praxis/sicherheit" class="form">
                     <input type="hidden" name="action" value="confirm" />
                     <Field form="totp-setup" name="code" label=t.t("field-code") feedback=feedback.clone() autocomplete="one-time-code" inputmode="numeric" required=true maxlength=7 />
+                    <Field form="totp-setup" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" hint=t.t("security-on-password-hint") required=true maxlength=256 />
                     <button type="submit" class="button primary">{t.t("security-confirm")}</button>
                 </form>
             </section>

@@ -102,16 +102,7 @@ pub async fn remove_demo_practice(state: &AppState) -> Result<bool, sea_orm::DbE
     else {
         return Ok(false);
     };
-    let txn = state.db.begin().await?;
-    // A write first takes SQLite's write lock up front (see `maintenance`).
-    practice::Entity::update_many()
-        .col_expr(
-            practice::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::col(practice::Column::UpdatedAt).into(),
-        )
-        .filter(practice::Column::Id.eq(owner.practice_id))
-        .exec(&txn)
-        .await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
     let Some(demo) = practice::Entity::find_by_id(owner.practice_id)
         .one(&txn)
         .await?

@@ -12,10 +12,10 @@ use crate::forms::FormFeedback;
 use crate::state::AppState;
 use crate::web::{client_ip, read_form, render_with_feedback};
 use axum::{
-    extract::{Query, Request, State},
+    extract::{Request, State},
     http::{request::Parts, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
+    routing::post,
     Router,
 };
 use serde::Deserialize;
@@ -26,7 +26,7 @@ use tower_sessions::Session;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/registrieren", post(register))
-        .route("/registrieren/bestaetigen", get(verify_email))
+        .route("/registrieren/bestaetigen", post(verify_email))
         .route("/anmelden", post(log_in))
         .route("/anmelden/link-erneut-senden", post(resend_verification))
         .route("/anmelden/zweiter-faktor", post(second_factor))
@@ -62,6 +62,7 @@ pub(crate) async fn failure(
             notice(form, values, "error-busy"),
             StatusCode::SERVICE_UNAVAILABLE,
         ),
+        AccountError::Limited(key) => (notice(form, values, key), StatusCode::TOO_MANY_REQUESTS),
         other => {
             tracing::error!(error = %other, "account action failed");
             (
@@ -86,20 +87,26 @@ async fn register(State(state): State<AppState>, request: Request) -> Response {
         Err(r) => return r,
     };
     let values = input.echo();
-    match service::register(&state, input).await {
+    let ip = client_ip(&state, &parts);
+    match service::register(&state, ip, input).await {
         Ok(()) => see_other("/registrieren/gesendet"),
         Err(e) => failure(&state, parts, "register", values, e).await,
     }
 }
 
 #[derive(Deserialize)]
-struct TokenQuery {
+struct TokenInput {
     #[serde(default)]
     token: String,
 }
 
-async fn verify_email(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
-    match service::verify_email(&state, &query.token).await {
+/// The button of the verification page (never the GET of the link: scanners open links).
+async fn verify_email(State(state): State<AppState>, request: Request) -> Response {
+    let (_, input) = match read_form::<TokenInput>(&state, request).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::verify_email(&state, &input.token).await {
         Ok(true) => see_other("/anmelden?bestaetigt"),
         Ok(false) => see_other("/registrieren/link-ungueltig"),
         Err(e) => {
@@ -130,12 +137,14 @@ async fn log_in(State(state): State<AppState>, session: Session, request: Reques
         Ok(LoginOutcome::NotVerified) => "login-not-verified",
         Ok(LoginOutcome::Failed) => "login-failed",
         Ok(LoginOutcome::Locked) => "login-locked",
+        Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
+        Ok(LoginOutcome::Busy) => "login-busy",
         Err(e) => return failure(&state, parts, "login", values, e).await,
     };
-    let status = if key == "login-not-verified" {
-        StatusCode::FORBIDDEN
-    } else {
-        StatusCode::UNAUTHORIZED
+    let status = match key {
+        "login-not-verified" => StatusCode::FORBIDDEN,
+        "login-busy" => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNAUTHORIZED,
     };
     render_with_feedback(&state, parts, notice("login", values, key), status).await
 }
@@ -176,6 +185,7 @@ async fn second_factor(
     let key = match service::complete_second_factor(&state, &session, ip, &input.code).await {
         Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
         Ok(LoginOutcome::Locked) => "login-locked",
+        Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
         Ok(_) => "second-factor-failed",
         Err(e) => return failure(&state, parts, "second-factor", BTreeMap::new(), e).await,
     };
@@ -350,15 +360,17 @@ async fn security(State(state): State<AppState>, session: Session, request: Requ
             Ok(()) => see_other("/praxis/sicherheit#einrichten"),
             Err(e) => failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
         },
-        "confirm" => match second_factor::confirm_setup(&state, &me, &input.code).await {
-            // Shown once, in this answer; nothing keeps them afterwards.
-            Ok(codes) => {
-                let mut feedback = FormFeedback::for_form("totp-codes");
-                feedback.values.insert("codes".to_owned(), codes.join("\n"));
-                render_with_feedback(&state, parts, feedback, StatusCode::OK).await
+        "confirm" => {
+            match second_factor::confirm_setup(&state, &me, &input.password, &input.code).await {
+                // Shown once, in this answer; nothing keeps them afterwards.
+                Ok(codes) => {
+                    let mut feedback = FormFeedback::for_form("totp-codes");
+                    feedback.values.insert("codes".to_owned(), codes.join("\n"));
+                    render_with_feedback(&state, parts, feedback, StatusCode::OK).await
+                }
+                Err(e) => failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
             }
-            Err(e) => failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
-        },
+        }
         "disable" => match second_factor::disable(&state, &me, &input.password).await {
             Ok(()) => see_other("/praxis/sicherheit?ausgeschaltet"),
             Err(e) => failure(&state, parts, "totp-off", BTreeMap::new(), e).await,

@@ -180,6 +180,23 @@ pub fn RegisterSentPage() -> impl IntoView {
     }
 }
 
+/// `/registrieren/bestaetigen?token=…`, the link from the verification e-mail: only a page
+/// with a button. Link scanners of mail gateways open links (GET) but press no buttons, so the
+/// address is verified by the person who clicks, with a POST.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let t = use_i18n();
+    let token = query_value("token").unwrap_or_default();
+    view! {
+        <PageTitle key="verify-title" />
+        <p>{t.t("verify-text")}</p>
+        <form method="post" action="/registrieren/bestaetigen" class="form">
+            <input type="hidden" name="token" value=token />
+            <button type="submit" class="button primary">{t.t("verify-submit")}</button>
+        </form>
+    }
+}
+
 /// A verification link that is unknown, used or expired.
 #[component]
 pub fn LinkInvalidPage() -> impl IntoView {

@@ -1,6 +1,7 @@
 //! Password hashing with argon2id (m = 19456 KiB, t = 2, p = 1, the OWASP minimum) on blocking
-//! threads, at most a few at a time, so a burst of logins cannot starve the async runtime or
-//! exhaust memory (each hash needs 19 MiB).
+//! threads, at most one per core at a time, so a burst of logins cannot starve the async runtime
+//! or exhaust memory (each hash needs 19 MiB). New hashes (registration) get at most half of the
+//! slots, so logins keep working during a registration flood.
 
 use argon2::{
     password_hash::{
@@ -31,7 +32,11 @@ pub enum PasswordHashError {
 /// Hashes and verifies passwords; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct PasswordHasher {
+    /// Every argon2 run holds one of these: caps CPU and memory (19 MiB a run).
     permits: Arc<Semaphore>,
+    /// New hashes (registrations, new passwords) hold one of these too, at most half of
+    /// `permits`: a registration flood never takes the slots the logins need.
+    hash_permits: Arc<Semaphore>,
     /// A hash of a random password, verified against when the account does not exist, so
     /// unknown addresses take as long as known ones.
     dummy: Arc<OnceCell<String>>,
@@ -48,6 +53,7 @@ impl PasswordHasher {
     pub fn new(concurrency: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            hash_permits: Arc::new(Semaphore::new((concurrency / 2).max(1))),
             dummy: Arc::new(OnceCell::new()),
         }
     }
@@ -59,9 +65,21 @@ impl PasswordHasher {
 
     async fn run<T: Send + 'static>(
         &self,
+        new_hash: bool,
         work: impl FnOnce() -> Result<T, PasswordHashError> + Send + 'static,
     ) -> Result<T, PasswordHashError> {
-        let _permit = tokio::time::timeout(QUEUE_TIMEOUT, self.permits.acquire())
+        let deadline = tokio::time::Instant::now() + QUEUE_TIMEOUT;
+        let _hash_permit = if new_hash {
+            Some(
+                tokio::time::timeout_at(deadline, self.hash_permits.acquire())
+                    .await
+                    .map_err(|_| PasswordHashError::Busy)?
+                    .map_err(|_| PasswordHashError::Busy)?,
+            )
+        } else {
+            None
+        };
+        let _permit = tokio::time::timeout_at(deadline, self.permits.acquire())
             .await
             .map_err(|_| PasswordHashError::Busy)?
             .map_err(|_| PasswordHashError::Busy)?;
@@ -73,7 +91,7 @@ impl PasswordHasher {
     /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) of `password` with a fresh salt.
     pub async fn hash(&self, password: &str) -> Result<String, PasswordHashError> {
         let password = password.to_owned();
-        self.run(move || {
+        self.run(true, move || {
             let salt = SaltString::generate(&mut OsRng);
             argon2()?
                 .hash_password(password.as_bytes(), &salt)
@@ -96,7 +114,7 @@ impl PasswordHasher {
         };
         let password = password.to_owned();
         let matches = self
-            .run(move || {
+            .run(false, move || {
                 let parsed = PasswordHash::new(&phc)
                     .map_err(|e| PasswordHashError::Argon2(e.to_string()))?;
                 Ok(argon2()?

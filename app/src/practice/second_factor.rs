@@ -89,13 +89,16 @@ pub async fn start_setup(state: &AppState, me: &CurrentUser) -> Result<(), Accou
     Ok(())
 }
 
-/// Checks the code from the app against the pending secret and switches the second factor
-/// on. Returns the recovery codes to show once.
+/// Checks the password (a session left open must not be enough to lock the owner out with a
+/// factor the owner does not have) and the code from the app against the pending secret, and
+/// switches the second factor on. Returns the recovery codes to show once.
 pub async fn confirm_setup(
     state: &AppState,
     me: &CurrentUser,
+    password: &str,
     code: &str,
 ) -> Result<Vec<String>, AccountError> {
+    confirm_password(state, me, password, "totp-setup", "second factor switch-on").await?;
     let Some(pending) = me.user.totp_pending_secret.clone() else {
         return Err(AccountError::field(
             "totp-setup",

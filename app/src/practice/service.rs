@@ -40,6 +40,9 @@ pub enum AccountError {
     Hashing(#[from] PasswordHashError),
     #[error(transparent)]
     App(#[from] crate::error::AppError),
+    /// A limit per client address was reached; the key names the German message.
+    #[error("limit reached: {0}")]
+    Limited(&'static str),
 }
 
 impl From<AccountError> for crate::error::AppError {
@@ -49,7 +52,9 @@ impl From<AccountError> for crate::error::AppError {
         match e {
             AccountError::App(e) => e,
             AccountError::Invalid(_) => AppError::BadRequest,
-            AccountError::Hashing(PasswordHashError::Busy) => AppError::Busy,
+            AccountError::Hashing(PasswordHashError::Busy) | AccountError::Limited(_) => {
+                AppError::Busy
+            }
             other => {
                 tracing::error!(error = %other, "account action failed");
                 AppError::Internal
@@ -283,9 +288,20 @@ pub(super) fn link(state: &AppState, path: &str, token: &str) -> String {
     )
 }
 
+/// Registrations are counted per client address and mails per target address in this window.
+const REGISTRATION_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+
 /// Registers a practice with its owner and queues the verification e-mail. An address that is
-/// already registered gets a hint by e-mail instead; the answer is the same either way.
-pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), AccountError> {
+/// already registered gets a hint by e-mail instead; the answer is the same either way, also
+/// when the target address has had its few mails this hour (then nothing is sent).
+///
+/// Order matters under a flood: the form checks, the per-client and per-target limits and the
+/// duplicate check all come before argon2, the only expensive step.
+pub async fn register(
+    state: &AppState,
+    client: IpAddr,
+    input: RegisterInput,
+) -> Result<(), AccountError> {
     let mut c = Checker::new("register", input.echo());
     let person = check_person(
         &mut c,
@@ -332,8 +348,39 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         return Err(crate::error::AppError::Internal.into());
     };
 
-    let password_hash = state.passwords.hash(password.expose()).await?;
     let now = state.clock.now();
+    let limits = &state.settings.security;
+    let client_key = format!("register:{}", &throttle::address_key(client)[5..]);
+    let registrations = throttle::record_failure_within(
+        &state.db,
+        &client_key,
+        i32::MAX,
+        now,
+        REGISTRATION_WINDOW,
+        chrono::Duration::zero(),
+    )
+    .await?;
+    if registrations > limits.registrations_per_address_per_hour {
+        tracing::warn!("registration refused: limit per client address reached");
+        return Err(AccountError::Limited("register-too-many"));
+    }
+    let mail_key = format!(
+        "register-mail:{}",
+        &throttle::account_key(&email.normalized())[5..]
+    );
+    let mails = throttle::record_failure_within(
+        &state.db,
+        &mail_key,
+        i32::MAX,
+        now,
+        REGISTRATION_WINDOW,
+        chrono::Duration::zero(),
+    )
+    .await?;
+    if mails > limits.registration_mails_per_address_per_hour {
+        tracing::warn!("registration: mail limit for the target address reached; nothing sent");
+        return Ok(());
+    }
     // Read before the transaction: SQLite transactions must start with their first write (see
     // `tokens::consume`); the unique index still guards against a concurrent registration.
     let existing = practice_user::Entity::find()
@@ -341,28 +388,9 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         .one(&state.db)
         .await?;
     if let Some(existing) = existing {
-        let practice = practice::Entity::find_by_id(existing.practice_id)
-            .one(&state.db)
-            .await?;
-        let txn = crate::transaction::begin_write(&state.db).await?;
-        if let Some(practice) = practice {
-            let name = display_name(&existing);
-            let login = format!(
-                "{}/anmelden",
-                state.settings.application.base_url.trim_end_matches('/')
-            );
-            enqueue(
-                &txn,
-                now,
-                templates::already_registered(&recipient(&existing, &name, &practice), &login),
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        state.outbox.wake();
-        tracing::info!("registration for an existing address; hint e-mail queued");
-        return Ok(());
+        return hint_already_registered(state, &existing, now).await;
     }
+    let password_hash = state.passwords.hash(password.expose()).await?;
     let txn = crate::transaction::begin_write(&state.db).await?;
     let practice_id = Uuid::now_v7();
     let practice = practice::ActiveModel {
@@ -422,7 +450,22 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let user = match user {
+        Ok(user) => user,
+        // A parallel registration with the same address won; same answer, nothing more.
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            txn.rollback().await?;
+            tracing::info!("registration lost a race for the same address");
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let token = tokens::issue(&txn, user.id, TokenPurpose::VerifyEmail, now).await?;
     let name = display_name(&user);
     let mail = templates::verify_email(
@@ -433,6 +476,36 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<(), Acco
     txn.commit().await?;
     state.outbox.wake();
     tracing::info!(practice_id = %practice_id, "practice registered");
+    Ok(())
+}
+
+/// Warns the owner of an already registered address by e-mail (the registration answer is
+/// the same as for a new address).
+async fn hint_already_registered(
+    state: &AppState,
+    existing: &practice_user::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let practice = practice::Entity::find_by_id(existing.practice_id)
+        .one(&state.db)
+        .await?;
+    let txn = crate::transaction::begin_write(&state.db).await?;
+    if let Some(practice) = practice {
+        let name = display_name(existing);
+        let login = format!(
+            "{}/anmelden",
+            state.settings.application.base_url.trim_end_matches('/')
+        );
+        enqueue(
+            &txn,
+            now,
+            templates::already_registered(&recipient(existing, &name, &practice), &login),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    state.outbox.wake();
+    tracing::info!("registration for an existing address; hint e-mail queued");
     Ok(())
 }
 
@@ -528,6 +601,10 @@ pub enum LoginOutcome {
     Failed,
     /// Too many failures for this account or address.
     Locked,
+    /// Too many wrong second-factor codes for this account (24 hours).
+    SecondFactorLocked,
+    /// Too many attempts from this client address at this moment; try again in a few seconds.
+    Busy,
 }
 
 /// Checks e-mail and password with throttling; logs in or starts the second factor.
@@ -542,31 +619,34 @@ pub async fn log_in(
     let normalized = email.trim().to_lowercase();
     let account_key = throttle::account_key(&normalized);
     let address_key = throttle::address_key(client);
-    if throttle::locked_until(&state.db, &[&account_key, &address_key], now)
+    if throttle::locked_until(&state.db, &[&account_key], now)
         .await?
         .is_some()
     {
-        tracing::warn!("login refused: locked");
+        tracing::warn!("login refused: account locked");
         return Ok(LoginOutcome::Locked);
     }
+    // An address with many failures is slowed down, never locked: the doctors behind the
+    // same proxy or carrier NAT still log in, a few seconds later at worst.
+    let unit = state.settings.security.login_delay_unit();
+    let address_failures = throttle::failures(&state.db, &address_key, now).await?;
+    let Ok(_slot) = throttle::hold_back(state, &address_key, address_failures).await else {
+        tracing::warn!("login refused: too many parallel attempts from one failing address");
+        return Ok(LoginOutcome::Busy);
+    };
     let found = user_by_email(state, email).await?;
     let hash = found.as_ref().and_then(|(u, _)| u.password_hash.as_deref());
     let matches = state.passwords.verify(password, hash).await?;
     let Some((user, _)) = found.filter(|_| matches) else {
         let account =
             throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-        let address =
-            throttle::record_failure(&state.db, &address_key, throttle::ADDRESS_LIMIT, now).await?;
+        let address = throttle::record_failure(&state.db, &address_key, i32::MAX, now).await?;
         tracing::warn!(
             account_failures = account,
             address_failures = address,
             "login failed"
         );
-        let delay = throttle::delay_after(
-            account.max(address),
-            state.settings.security.login_delay_unit(),
-        );
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(throttle::delay_after(account, unit)).await;
         return Ok(LoginOutcome::Failed);
     };
     if user.email_verified_at.is_none() {
@@ -600,25 +680,46 @@ pub async fn complete_second_factor(
         return Ok(LoginOutcome::Failed);
     };
     let account_key = throttle::account_key(&user.email_normalized);
-    let address_key = throttle::address_key(client);
-    if throttle::locked_until(&state.db, &[&account_key, &address_key], now)
+    let factor_key = throttle::second_factor_key(&user.email_normalized);
+    let record = |now| {
+        throttle::record_failure_within(
+            &state.db,
+            &factor_key,
+            throttle::SECOND_FACTOR_LIMIT,
+            now,
+            throttle::SECOND_FACTOR_WINDOW,
+            throttle::SECOND_FACTOR_LOCK_FOR,
+        )
+    };
+    if throttle::locked_until(&state.db, &[&account_key], now)
         .await?
         .is_some()
     {
         return Ok(LoginOutcome::Locked);
     }
+    if throttle::locked_until(&state.db, &[&factor_key], now)
+        .await?
+        .is_some()
+    {
+        // Counted too (the counter is the number of attempts), without prolonging the lock.
+        record(now).await?;
+        tracing::warn!(user_id = %user.id, "second factor refused: locked");
+        return Ok(LoginOutcome::SecondFactorLocked);
+    }
     if check_second_factor(state, &user, code, now).await? {
-        throttle::reset(&state.db, &account_key).await?;
+        throttle::reset(&state.db, &factor_key).await?;
         auth::log_in(session, &user, now).await?;
         tracing::info!(user_id = %user.id, "logged in with second factor");
         return Ok(LoginOutcome::LoggedIn);
     }
-    let account =
-        throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-    throttle::record_failure(&state.db, &address_key, throttle::ADDRESS_LIMIT, now).await?;
-    tracing::warn!(account_failures = account, "second factor failed");
+    let failures = record(now).await?;
+    throttle::record_failure(&state.db, &throttle::address_key(client), i32::MAX, now).await?;
+    tracing::warn!(user_id = %user.id, failures, "second factor failed");
+    if failures >= throttle::SECOND_FACTOR_LIMIT {
+        return Ok(LoginOutcome::SecondFactorLocked);
+    }
     tokio::time::sleep(throttle::delay_after(
-        account,
+        failures,
         state.settings.security.login_delay_unit(),
     ))
     .await;
@@ -642,12 +743,19 @@ async fn check_second_factor(
     let unix = u64::try_from(now.timestamp()).unwrap_or_default();
     let last = user.totp_last_step.and_then(|s| u64::try_from(s).ok());
     if let Some(step) = totp::verify(&secret, code, unix, last) {
+        // Only if no request used this step (or a later one) in the meantime: of two requests
+        // racing with the same code, exactly one updates the row.
         let updated = practice_user::Entity::update_many()
             .col_expr(
                 practice_user::Column::TotpLastStep,
                 Expr::value(Some(step as i64)),
             )
             .filter(practice_user::Column::Id.eq(user.id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(practice_user::Column::TotpLastStep.is_null())
+                    .add(practice_user::Column::TotpLastStep.lt(step as i64)),
+            )
             .exec(&state.db)
             .await?;
         return Ok(updated.rows_affected == 1);

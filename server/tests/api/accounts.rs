@@ -36,9 +36,9 @@ async fn registration_sends_a_german_verification_mail_whose_link_unlocks_login(
     let link = link_in(&mail.text, "/registrieren/bestaetigen").expect("link");
     let token = link.split("token=").nth(1).unwrap();
     assert!(token.len() >= 43, "token has at least 256 bits");
-    let verified = app.client.get(&link).send().await.unwrap();
+    let verified = app.confirm_link(&app.client, &link).await;
     assert_eq!(location(&verified), "/anmelden?bestaetigt");
-    let again = app.client.get(&link).send().await.unwrap();
+    let again = app.confirm_link(&app.client, &link).await;
     assert_eq!(
         location(&again),
         "/registrieren/link-ungueltig",
@@ -69,7 +69,7 @@ async fn verification_links_expire_after_24_hours_and_can_be_sent_again() {
     app.clock
         .advance(chrono::Duration::hours(24) + chrono::Duration::minutes(1));
     let link = link_in(&first.text, "/registrieren/bestaetigen").unwrap();
-    let expired = app.client.get(&link).send().await.unwrap();
+    let expired = app.confirm_link(&app.client, &link).await;
     assert_eq!(location(&expired), "/registrieren/link-ungueltig");
 
     let resend = app
@@ -81,7 +81,7 @@ async fn verification_links_expire_after_24_hours_and_can_be_sent_again() {
     assert_eq!(location(&resend), "/anmelden?link-gesendet");
     let second = app.inbox.wait_for_messages(2, WAIT).await[1].clone();
     let link = link_in(&second.text, "/registrieren/bestaetigen").unwrap();
-    let ok = app.client.get(&link).send().await.unwrap();
+    let ok = app.confirm_link(&app.client, &link).await;
     assert_eq!(location(&ok), "/anmelden?bestaetigt");
 }
 

@@ -333,7 +333,7 @@ impl TestApp {
             .await;
         let mail = mails.last().expect("mail").clone();
         let link = link_in(&mail.text, "/registrieren/bestaetigen").expect("verification link");
-        let response = self.client.get(link).send().await.expect("verify");
+        let response = self.confirm_link(&self.client, &link).await;
         assert_eq!(location(&response), "/anmelden?bestaetigt");
         mail
     }
@@ -370,10 +370,11 @@ impl TestApp {
                 .find(|m| m.to == vec![email.to_owned()])
         })
         .await;
-        b.get(link_in(&verify.text, "/registrieren/bestaetigen").expect("link"))
-            .send()
-            .await
-            .expect("verify B");
+        self.confirm_link(
+            &b,
+            &link_in(&verify.text, "/registrieren/bestaetigen").expect("link"),
+        )
+        .await;
         let login = b
             .post(format!("{}/anmelden", self.address))
             .form(&[("email", email), ("password", PASSWORD)])
@@ -431,6 +432,27 @@ impl TestApp {
             .expect("login");
         assert_eq!(location(&login), "/praxis");
         browser
+    }
+
+    /// What a person does with the verification link: opens the page (GET changes nothing)
+    /// and presses its button, which POSTs the token from the page's form.
+    pub async fn confirm_link(&self, browser: &reqwest::Client, link: &str) -> reqwest::Response {
+        let page = browser.get(link).send().await.expect("open link");
+        assert_eq!(page.status(), 200, "the link opens a page");
+        let html = page.text().await.expect("page");
+        let token = html
+            .split(r#"name="token" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the page carries the token in its form")
+            .to_owned();
+        let action = link.split('?').next().unwrap_or(link);
+        browser
+            .post(action)
+            .form(&[("token", token)])
+            .send()
+            .await
+            .expect("confirm")
     }
 
     /// Logs in with e-mail and password; returns the response (303 on success).

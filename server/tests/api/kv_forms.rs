@@ -30,7 +30,7 @@ async fn practice_in_goerlitz(app: &TestApp) {
         .wait_for_messages(1, std::time::Duration::from_secs(10))
         .await;
     let link = crate::smtp::link_in(&mail[0].text, "/registrieren/bestaetigen").unwrap();
-    app.client.get(link).send().await.unwrap();
+    app.confirm_link(&app.client, &link).await;
     let login = app.log_in("goerlitz@example.org", PASSWORD).await;
     assert_eq!(location(&login), "/praxis");
 }

@@ -137,13 +137,11 @@ async fn a_cancelled_appointment_says_so_and_guessing_is_stopped() {
         let (status, _) = enter(&app, "Erika Mustermann", "ZZZZ-ZZZZ-ZZZZ").await;
         assert_eq!(status, 422);
     }
+    // The address is slowed down, not locked (others may share it): the right code still
+    // gets its answer. `auth_abuse` measures the delays and the guesses per minute.
     let (status, html) = enter(&app, "Erika Mustermann", &code).await;
-    assert_eq!(status, 429, "after 20 wrong codes even the right one waits");
-    assert_eq!(
-        html.matches("Aus Sicherheitsgründen").count(),
-        1,
-        "once: {html}"
-    );
+    assert_eq!(status, 200);
+    assert!(html.contains("wurde abgesagt"), "{html}");
 }
 
 #[tokio::test]

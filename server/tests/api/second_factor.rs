@@ -59,7 +59,15 @@ async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login(
     } else {
         "123456"
     };
-    let refused = security(&app, &[("action", "confirm"), ("code", wrong)]).await;
+    let refused = security(
+        &app,
+        &[
+            ("action", "confirm"),
+            ("code", wrong),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
     assert_eq!(refused.status(), 422);
     assert!(refused
         .text()
@@ -67,7 +75,15 @@ async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login(
         .unwrap()
         .contains("Der Code stimmt nicht"));
 
-    let confirmed = security(&app, &[("action", "confirm"), ("code", &right)]).await;
+    let confirmed = security(
+        &app,
+        &[
+            ("action", "confirm"),
+            ("code", &right),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
     assert_eq!(confirmed.status(), 200);
     let shown = confirmed.text().await.unwrap();
     let codes = recovery_codes(&shown);
