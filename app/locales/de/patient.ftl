@@ -11,6 +11,7 @@ entry-locked = Aus Sicherheitsgründen ist das Betreten hier gerade gesperrt; da
 entry-too-early = Ihr Termin ist am { $when }. Das Wartezimmer öffnet um { $opens } Uhr; bitte kommen Sie dann wieder.
 entry-expired = Dieser Termin ({ $when }) ist vorbei; der Zugangscode gilt nicht mehr. Bitte wenden Sie sich an Ihre Praxis.
 entry-cancelled = Dieser Termin ({ $when }) wurde abgesagt. Bitte wenden Sie sich an Ihre Praxis.
+entry-removed = Ihre Praxis hat Sie aus dem Wartezimmer Ihres Termins ({ $when }) genommen; dieser Zugangscode öffnet es nicht mehr. Bitte rufen Sie Ihre Praxis an: Sie kann Ihnen eine neue Einladung mit einem neuen Zugangscode senden.
 entry-name = Ihr Name
 entry-wrong = Diesen Zugangscode kennen wir nicht. Bitte prüfen Sie ihn anhand der Einladung Ihrer Praxis.
 entry-finished = Ihre Videosprechstunde am { $when } ist bereits beendet. Bei Fragen wenden Sie sich bitte an Ihre Praxis.
@@ -88,7 +89,8 @@ waiting-note = Nachricht Ihrer Praxis:
 waiting-hint = Andere Wartende sehen und hören Sie nicht. Es wird nichts aufgezeichnet.
 waiting-leave = Wartezimmer verlassen
 waiting-left = Sie haben das Wartezimmer verlassen. Mit Ihrem Zugangscode können Sie bis zum Ende des Termins wieder eintreten.
-waiting-removed = Ihre Praxis hat Sie aus dem Wartezimmer genommen. Wenn das ein Versehen war, treten Sie bitte mit Ihrem Zugangscode erneut ein oder rufen Sie Ihre Praxis an.
+waiting-removed = Ihre Praxis hat Sie aus dem Wartezimmer genommen; Ihr Zugangscode öffnet es nicht mehr. Wenn das ein Versehen war, rufen Sie bitte Ihre Praxis an: Sie kann Ihnen eine neue Einladung mit einem neuen Zugangscode senden.
+waiting-closed = Ihr Zugang zu diesem Termin gilt nicht mehr: Ihre Praxis hat Ihnen eine neue Einladung mit einem neuen Zugangscode gesendet oder den Termin abgesagt. Bitte sehen Sie in Ihre E-Mails.
 waiting-finished = Vielen Dank, dass Sie die Videosprechstunde genutzt haben.
 waiting-again = Zum Eingang
 
@@ -167,7 +169,7 @@ panel-last-note = Gesendet:
 panel-admit = Eintreten lassen
 panel-note = Nachricht senden
 panel-remove = Entfernen
-panel-remove-confirm = { $name } aus dem Wartezimmer entfernen? Der Zugang endet; mit dem Zugangscode ist ein neuer Eintritt möglich.
+panel-remove-confirm = { $name } aus dem Wartezimmer entfernen? Der Zugang endet, und der Zugangscode öffnet das Wartezimmer nicht mehr. Einen neuen Eintritt ermöglichen Sie mit „Einladung erneut senden“ beim Termin (neuer Zugangscode).
 panel-open-call = Zum Gespräch
 panel-back = Zurück ins Wartezimmer
 panel-finish = Beenden
@@ -200,3 +202,6 @@ call-entered-name = Beim Eintreten angegebener Name: „{ $name }“
 call-end = Gespräch beenden
 call-ended = Das Gespräch ist beendet.
 call-back-to-waiting = Die Patientin oder der Patient ist wieder im Wartezimmer.
+
+# The close reason of a signalling socket over its cap (at most 123 bytes).
+socket-too-many = Zu viele offene Verbindungen: Bitte schließen Sie andere Fenster dieser Seite.

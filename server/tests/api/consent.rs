@@ -25,7 +25,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// The practice's owner (logged in as `app.client`) sets up the key; returns the key pair.
-async fn set_up_key(app: &TestApp) -> PracticeKeys {
+pub(crate) async fn set_up_key(app: &TestApp) -> PracticeKeys {
     let keys = PracticeKeys::generate();
     let upload = KeyUpload {
         public_key: keys.public_key_b64(),

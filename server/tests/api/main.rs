@@ -16,6 +16,7 @@ mod native_call;
 #[path = "../support/native_peer.rs"]
 mod native_peer;
 mod pages;
+mod passes;
 mod patient_entry;
 mod public_page;
 mod second_factor;
