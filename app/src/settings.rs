@@ -487,6 +487,8 @@ mod tests {
             },
             appointments: AppointmentSettings::default(),
             ice: IceSettings::default(),
+            signalling: SignallingSettings::default(),
+            uploads: UploadSettings::default(),
             certificates: Vec::new(),
         }
     }
