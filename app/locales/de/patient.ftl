@@ -186,6 +186,7 @@ roster-waiting = wartet seit { $since } Uhr
 roster-in-call = im Gespräch seit { $since } Uhr
 roster-finished = beendet
 roster-left = hat das Wartezimmer verlassen
+roster-removed = entfernt – ein neuer Eintritt ist nur mit „Einladung erneut senden“ (neuer Zugangscode) möglich
 signal-error-rate = Zu viele Aktionen in kurzer Zeit. Bitte einen Moment warten.
 signal-error-unknown = Diesen Termin gibt es heute nicht (mehr).
 signal-error-state = Das geht gerade nicht: der Stand hat sich geändert. Die Liste ist aktualisiert.

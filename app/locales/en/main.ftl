@@ -31,3 +31,4 @@ socket-too-many = Too many open connections: please close other windows of this 
 consent-error-quota = Your practice's storage for consent forms is full; the file was not accepted. Please contact your practice or bring the signed form to your appointment.
 consent-error-crowded = Very many files are being uploaded right now. Please try again in a minute.
 panel-remove-confirm = Remove { $name } from the waiting room? Their access ends and the access code no longer opens the waiting room. To let them in again, use “Einladung erneut senden” on the appointment (new access code).
+roster-removed = removed – they can only come back with “Einladung erneut senden” (new access code)

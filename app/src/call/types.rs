@@ -206,6 +206,8 @@ pub enum RosterStatus {
     Finished,
     /// Was in the waiting room and left (or lost the connection).
     Left,
+    /// Removed by the practice: the code does not open the room again until a new invitation.
+    Removed,
 }
 
 impl RosterStatus {
@@ -217,6 +219,7 @@ impl RosterStatus {
             Self::InCall => "roster-in-call",
             Self::Finished => "roster-finished",
             Self::Left => "roster-left",
+            Self::Removed => "roster-removed",
         }
     }
 }
@@ -520,6 +523,7 @@ mod tests {
             (RosterStatus::InCall, "in_call"),
             (RosterStatus::Finished, "finished"),
             (RosterStatus::Left, "left"),
+            (RosterStatus::Removed, "removed"),
         ] {
             assert_eq!(serde_json::to_value(status).unwrap(), json!(name));
         }

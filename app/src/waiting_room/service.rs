@@ -152,6 +152,8 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
                     (RosterStatus::InCall, row.admitted_at)
                 } else if present.contains(&row.id) && arrived_now(&row) {
                     (RosterStatus::Waiting, row.arrived_at)
+                } else if row.removed_at.is_some() {
+                    (RosterStatus::Removed, row.removed_at)
                 } else if row.arrived_at.is_some() {
                     (RosterStatus::Left, None)
                 } else {

@@ -225,7 +225,9 @@ async fn a_removed_patient_cannot_come_back_with_the_same_code_until_a_new_invit
     .await;
     assert_eq!(next_view(&mut patient).await, PatientPhase::Removed);
     closes(&mut patient).await;
-    roster_until(&mut doctor, |r| r.waiting == 0).await;
+    let roster = roster_until(&mut doctor, |r| r.waiting == 0).await;
+    // The practice sees why the patient cannot come back by themselves.
+    assert_eq!(roster.entries[0].status, RosterStatus::Removed);
 
     // The pass is over, and the same code does not open the room again.
     assert_eq!(open(&app, &pass, "patient").await.err(), Some(401));
