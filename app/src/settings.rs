@@ -23,6 +23,12 @@ pub struct Settings {
     pub ice: IceSettings,
     #[serde(default)]
     pub http: HttpSettings,
+    /// Caps on the signalling sockets (issue 22, point 15).
+    #[serde(default)]
+    pub signalling: SignallingSettings,
+    /// Caps on consent uploads (issue 22, point 16).
+    #[serde(default)]
+    pub uploads: UploadSettings,
     /// The operator's certificates (IT security, data protection) that practices download
     /// for their KV; none by default.
     #[serde(default)]
@@ -124,6 +130,55 @@ impl Default for AppointmentSettings {
         Self {
             code_opens_minutes_before: 30,
         }
+    }
+}
+
+/// How many signalling sockets may be open at once; one more is accepted and closed at once
+/// with close code [`crate::call::types::TOO_MANY_SOCKETS`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SignallingSettings {
+    /// Per patient pass (one browser): the page and a reload that overlaps it.
+    pub sockets_per_pass: u32,
+    /// Per doctor account: the waiting list and call pages on a few devices.
+    pub sockets_per_login: u32,
+    /// Per client address (a practice or a care home behind one address has many).
+    pub sockets_per_address: u32,
+}
+
+impl Default for SignallingSettings {
+    fn default() -> Self {
+        Self {
+            sockets_per_pass: 2,
+            sockets_per_login: 10,
+            sockets_per_address: 200,
+        }
+    }
+}
+
+/// Consent uploads: storage per practice and uploads received at once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct UploadSettings {
+    /// Sealed consent documents a practice may store, in MiB.
+    pub practice_quota_mib: u64,
+    /// Uploads the server receives at the same time (each holds up to 10 MiB in memory).
+    pub concurrent: u32,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        Self {
+            practice_quota_mib: 2048,
+            concurrent: 8,
+        }
+    }
+}
+
+impl UploadSettings {
+    /// The quota in bytes.
+    pub fn practice_quota_bytes(&self) -> u64 {
+        self.practice_quota_mib.saturating_mul(1024 * 1024)
     }
 }
 
@@ -559,6 +614,8 @@ mod tests {
             },
             appointments: AppointmentSettings::default(),
             ice: IceSettings::default(),
+            signalling: SignallingSettings::default(),
+            uploads: UploadSettings::default(),
             certificates: Vec::new(),
         }
     }

@@ -27,6 +27,12 @@ pub struct AppState {
     pub rooms: Arc<dyn crate::waiting_room::rooms::Rooms>,
     /// The two seats of each running call.
     pub calls: Arc<crate::call::relay::CallRelay>,
+    /// Open signalling sockets per pass, login and address (their caps).
+    pub sockets: Arc<crate::waiting_room::limits::SocketCounts>,
+    /// The practices' lists, read once per burst of changes for all doctor sockets.
+    pub rosters: Arc<crate::waiting_room::roster_feed::RosterFeeds>,
+    /// Consent uploads being received now (`uploads.concurrent` permits).
+    pub uploads: Arc<tokio::sync::Semaphore>,
     /// Set when the server begins to shut down: open sockets close at once, so the browsers
     /// reconnect to the next instance instead of waiting for the shutdown grace.
     pub stopping: Stopping,

@@ -13,6 +13,7 @@ mod m20261201_000002_contract_cancellation;
 mod m20261201_000003_public_page;
 mod m20261201_000004_retired_short_name;
 mod m20261203_000020_code_hash_version;
+mod m20261203_000030_appointment_removed;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_public_page::Migration),
             Box::new(m20261201_000004_retired_short_name::Migration),
             Box::new(m20261203_000020_code_hash_version::Migration),
+            Box::new(m20261203_000030_appointment_removed::Migration),
         ]
     }
 }

@@ -144,6 +144,7 @@ impl Application {
             .to_owned();
         let (turn, ice) = crate::turn::start(&settings, clock.clone()).await?;
         let settings_security = settings.security.clone();
+        let upload_permits = usize::try_from(settings.uploads.concurrent.max(1)).unwrap_or(1);
         let state = AppState {
             leptos_options: leptos_options.clone(),
             db: database.conn.clone(),
@@ -153,6 +154,9 @@ impl Application {
             outbox: OutboxSignal::default(),
             rooms: Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
             calls: Arc::default(),
+            sockets: Arc::default(),
+            rosters: Arc::default(),
+            uploads: Arc::new(tokio::sync::Semaphore::new(upload_permits)),
             stopping: Default::default(),
             ice: Arc::new(ice),
             client_addresses: Arc::new(app::client_address::ClientAddresses::from_settings(

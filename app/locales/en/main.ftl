@@ -35,3 +35,13 @@ verify-title = Confirm your email address
 verify-text = Please confirm with one click that this email address is yours. Then you can log in.
 verify-submit = Confirm email address
 register-too-many = Very many registrations came from your internet connection in the last hour. Please try again in an hour; your input has been kept.
+
+# Issue 22 — patient passes, sockets, uploads
+waiting-removed = Your practice has taken you out of the waiting room; your access code no longer opens it. If this was a mistake, please call your practice: it can send you a new invitation with a new access code.
+waiting-closed = Your access to this appointment is no longer valid: your practice has sent you a new invitation with a new access code, or cancelled the appointment. Please check your e-mail.
+entry-removed = Your practice has taken you out of the waiting room of your appointment ({ $when }); this access code no longer opens it. Please call your practice: it can send you a new invitation with a new access code.
+socket-too-many = Too many open connections: please close other windows of this page.
+consent-error-quota = Your practice's storage for consent forms is full; the file was not accepted. Please contact your practice or bring the signed form to your appointment.
+consent-error-crowded = Very many files are being uploaded right now. Please try again in a minute.
+panel-remove-confirm = Remove { $name } from the waiting room? Their access ends and the access code no longer opens the waiting room. To let them in again, use “Einladung erneut senden” on the appointment (new access code).
+roster-removed = removed – they can only come back with “Einladung erneut senden” (new access code)

@@ -225,6 +225,7 @@ mod tests {
             doctor_note: None,
             entry_valid_after: None,
             call_started_at: None,
+            removed_at: None,
             created_at: starts_at,
             updated_at: starts_at,
         }

@@ -256,6 +256,7 @@ pub async fn create(
         doctor_note: Set(None),
         entry_valid_after: Set(None),
         call_started_at: Set(None),
+        removed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -384,8 +385,13 @@ pub async fn update(
     active.reminder_sent_at = Set(None);
     active.updated_at = Set(now);
     if let Some(code) = &code {
+        // Like "Einladung erneut senden": the old code's passes end, a removal is lifted.
         active.code_hash = Set(code.hash(&state.settings.security.code_secret));
         active.code_hash_version = Set(KEYED);
+        active.arrived_at = Set(None);
+        active.admitted_at = Set(None);
+        active.entry_valid_after = Set(Some(now));
+        active.removed_at = Set(None);
     }
     let row = active.update(&txn).await?;
     mail_and_commit(
@@ -397,6 +403,9 @@ pub async fn update(
         code.as_ref(),
     )
     .await?;
+    if code.is_some() {
+        crate::waiting_room::service::passes_ended(state, &row);
+    }
     tracing::info!(appointment_id = %row.id, new_code = code.is_some(), "appointment changed");
     Ok(true)
 }
@@ -439,6 +448,9 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     }
     txn.commit().await?;
     state.outbox.wake();
+    if changed.rows_affected == 1 {
+        crate::waiting_room::service::passes_ended(state, &existing);
+    }
     tracing::info!(appointment_id = %existing.id, "appointment cancelled");
     Ok(true)
 }
@@ -470,6 +482,21 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
             Expr::value(existing.sequence + 1),
         )
         .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+        // The old code's passes end: out of the waiting room, and a removal is lifted (the new
+        // invitation is the practice's way to let the patient in again).
+        .col_expr(
+            appointment::Column::ArrivedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(
+            appointment::Column::AdmittedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(appointment::Column::EntryValidAfter, Expr::value(now))
+        .col_expr(
+            appointment::Column::RemovedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
         .filter(appointment::Column::Id.eq(existing.id))
         .exec(&txn)
         .await?;
@@ -486,6 +513,7 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         Some(&code),
     )
     .await?;
+    crate::waiting_room::service::passes_ended(state, &row);
     tracing::info!(appointment_id = %existing.id, "invitation sent again with a new code");
     Ok(true)
 }

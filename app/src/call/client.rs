@@ -113,8 +113,13 @@ impl SignalClient {
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new({
             let weak = weak.clone();
-            move |_event: CloseEvent| {
+            move |event: CloseEvent| {
                 if let Some(inner) = weak.upgrade() {
+                    // Over the server's socket cap (another tab of this page is open): try
+                    // again only slowly, at the longest delay.
+                    if event.code() == crate::call::types::TOO_MANY_SOCKETS {
+                        inner.borrow_mut().attempts = 4;
+                    }
                     SignalClient(inner).retry();
                 }
             }

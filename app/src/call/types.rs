@@ -14,6 +14,10 @@ pub const INSTANCE_MAX_CHARS: usize = 64;
 pub const NOTE_MAX_CHARS: usize = 200;
 /// The path of the signalling socket.
 pub const SIGNAL_PATH: &str = "/signal";
+/// WebSocket close code when a pass, a login or an address already has its most sockets open
+/// (4000–4999 are the application's own; 429 as in HTTP). The page then retries only at its
+/// longest reconnect delay.
+pub const TOO_MANY_SOCKETS: u16 = 4429;
 
 /// Every message travels as `{"v": 1, "type": "…", …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +159,9 @@ pub enum PatientPhase {
     Finished,
     /// The patient left the waiting room (in another tab of theirs).
     Left,
+    /// The pass no longer opens the room: a new invitation replaced the code, or the
+    /// appointment was cancelled.
+    Closed,
 }
 
 /// The doctor's list of today's video appointments.
@@ -199,6 +206,8 @@ pub enum RosterStatus {
     Finished,
     /// Was in the waiting room and left (or lost the connection).
     Left,
+    /// Removed by the practice: the code does not open the room again until a new invitation.
+    Removed,
 }
 
 impl RosterStatus {
@@ -210,6 +219,7 @@ impl RosterStatus {
             Self::InCall => "roster-in-call",
             Self::Finished => "roster-finished",
             Self::Left => "roster-left",
+            Self::Removed => "roster-removed",
         }
     }
 }
@@ -481,6 +491,7 @@ mod tests {
             (PatientPhase::Removed, "removed"),
             (PatientPhase::Finished, "finished"),
             (PatientPhase::Left, "left"),
+            (PatientPhase::Closed, "closed"),
         ] {
             assert_eq!(serde_json::to_value(phase).unwrap(), json!(name));
         }
@@ -512,6 +523,7 @@ mod tests {
             (RosterStatus::InCall, "in_call"),
             (RosterStatus::Finished, "finished"),
             (RosterStatus::Left, "left"),
+            (RosterStatus::Removed, "removed"),
         ] {
             assert_eq!(serde_json::to_value(status).unwrap(), json!(name));
         }

@@ -162,14 +162,60 @@ async fn patient_appointment(
     }
 }
 
-/// Reads a sealed upload up to the limit; a longer body is "too large", not a broken request.
-/// (A declared `Content-Length` over the limit never gets here: `server::security::limit_body`
-/// refuses it for the upload paths.)
-async fn read_sealed(request: Request) -> Result<Vec<u8>, ConsentError> {
-    axum::body::to_bytes(request.into_body(), MAX_SEALED_BYTES)
-        .await
-        .map(|b| b.to_vec())
-        .map_err(|_| ConsentError::TooLarge(MAX_SEALED_BYTES + 1))
+/// Reads a sealed upload frame by frame up to the limit; a longer body is "too large", not a
+/// broken request. (A declared `Content-Length` over the limit never gets here:
+/// `server::security::limit_body` refuses it for the upload paths.)
+async fn read_sealed(body: Body, declared: Option<u64>) -> Result<Vec<u8>, ConsentError> {
+    use axum::body::HttpBody;
+    let too_large = || ConsentError::TooLarge(MAX_SEALED_BYTES + 1);
+    let hint = declared
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+        .min(MAX_SEALED_BYTES);
+    let mut bytes = Vec::with_capacity(hint);
+    let mut body = body;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame.map_err(|_| too_large())?.into_data() else {
+            continue;
+        };
+        if bytes.len() + data.len() > MAX_SEALED_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&data);
+    }
+    Ok(bytes)
+}
+
+/// An upload whose sender is known (pass or login checked): takes an upload slot, checks rate,
+/// key and quota, and only then reads the body and stores it (issue 22, point 16). A refused
+/// upload is answered before its body is read.
+async fn receive_document(
+    state: &AppState,
+    row: &appointment::Model,
+    actor: Actor,
+    request: Request,
+) -> Response {
+    let Ok(_slot) = state.uploads.clone().try_acquire_owned() else {
+        tracing::warn!("consent upload refused: too many at the same time");
+        return ConsentError::Crowded.into_response();
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if let Err(e) = service::admit_upload(state, row, actor, declared).await {
+        return e.into_response();
+    }
+    let sealed = match read_sealed(request.into_body(), declared).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    match service::store_document(state, row, actor, sealed).await {
+        Ok(id) => stored(id),
+        Err(e) => e.into_response(),
+    }
 }
 
 fn stored(id: Uuid) -> Response {
@@ -189,14 +235,7 @@ async fn patient_upload(
         Ok(row) => row,
         Err(r) => return r,
     };
-    let sealed = match read_sealed(request).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    match service::store_document(&state, &row, Actor::Patient, sealed).await {
-        Ok(id) => stored(id),
-        Err(e) => e.into_response(),
-    }
+    receive_document(&state, &row, Actor::Patient, request).await
 }
 
 async fn practice_upload(
@@ -216,14 +255,7 @@ async fn practice_upload(
         Ok(row) => row,
         Err(r) => return r,
     };
-    let sealed = match read_sealed(request).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    match service::store_document(&state, &row, Actor::Member(me.user.id), sealed).await {
-        Ok(id) => stored(id),
-        Err(e) => e.into_response(),
-    }
+    receive_document(&state, &row, Actor::Member(me.user.id), request).await
 }
 
 async fn key_wraps(State(state): State<AppState>, session: Session) -> Response {

@@ -48,6 +48,10 @@ pub enum ConsentError {
     TooManyDocuments,
     #[error("too many uploads")]
     Busy,
+    #[error("the practice's storage quota is used up")]
+    QuotaFull,
+    #[error("too many uploads at the same time")]
+    Crowded,
     #[error("not found")]
     NotFound,
     #[error("not allowed")]
@@ -69,6 +73,8 @@ impl ConsentError {
             ConsentError::TooLarge(_) => "consent-upload-too-large",
             ConsentError::TooManyDocuments => "consent-error-too-many",
             ConsentError::Busy => "error-busy",
+            ConsentError::QuotaFull => "consent-error-quota",
+            ConsentError::Crowded => "consent-error-crowded",
             ConsentError::NotFound => "error-not-found",
             ConsentError::Forbidden => "error-forbidden",
             ConsentError::Invalid => "error-bad-request",
@@ -96,6 +102,8 @@ impl ConsentError {
             ConsentError::BadKey | ConsentError::Empty | ConsentError::Invalid => S::BAD_REQUEST,
             ConsentError::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             ConsentError::Busy => S::TOO_MANY_REQUESTS,
+            ConsentError::QuotaFull => S::INSUFFICIENT_STORAGE,
+            ConsentError::Crowded => S::SERVICE_UNAVAILABLE,
             ConsentError::NotFound => S::NOT_FOUND,
             ConsentError::Forbidden => S::FORBIDDEN,
             ConsentError::Database(_) => S::INTERNAL_SERVER_ERROR,
@@ -119,7 +127,7 @@ impl From<ConsentError> for AppError {
         match e {
             ConsentError::NotFound => AppError::NotFound,
             ConsentError::Forbidden => AppError::Forbidden,
-            ConsentError::Busy => AppError::Busy,
+            ConsentError::Busy | ConsentError::Crowded => AppError::Busy,
             ConsentError::Database(e) => {
                 tracing::error!(error = %e, "consent action failed");
                 AppError::Internal
@@ -379,6 +387,64 @@ pub async fn appointment_consent(
 
 /// Stores a sealed document for the patient of `row`: checks the size limits and the per-hour
 /// rate, creates the consent (or starts a withdrawn one again), all in one transaction.
+/// Bytes of sealed documents the practice stores now.
+pub async fn stored_bytes(conn: &impl ConnectionTrait, practice_id: Uuid) -> Result<u64, DbErr> {
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back so both databases give an integer.
+    let total: Option<i64> = consent_document::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::cust("CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT)"),
+            "total",
+        )
+        .filter(consent_document::Column::PracticeId.eq(practice_id))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(u64::try_from(total.unwrap_or(0)).unwrap_or(0))
+}
+
+/// Whether `more` bytes still fit into the practice's quota.
+async fn check_quota(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    practice_id: Uuid,
+    more: u64,
+) -> Result<(), ConsentError> {
+    let quota = state.settings.uploads.practice_quota_bytes();
+    if stored_bytes(conn, practice_id).await?.saturating_add(more) > quota {
+        tracing::warn!(practice_id = %practice_id, "consent upload refused: storage quota used up");
+        return Err(ConsentError::QuotaFull);
+    }
+    Ok(())
+}
+
+/// The checks before an upload's body is read (issue 22, point 16): the rate per appointment
+/// or member, the practice's key, and the quota for the declared size. The caller has checked
+/// the pass or login already and holds an upload slot.
+pub async fn admit_upload(
+    state: &AppState,
+    row: &appointment::Model,
+    actor: Actor,
+    declared_bytes: Option<u64>,
+) -> Result<(), ConsentError> {
+    let now = state.clock.now();
+    let rate_key = match actor {
+        Actor::Patient => format!("consent-upload:{}", row.id.simple()),
+        Actor::Member(id) => format!("consent-upload:{}", id.simple()),
+    };
+    if crate::practice::throttle::count_request(&state.db, &rate_key, now).await? > UPLOADS_PER_HOUR
+    {
+        return Err(ConsentError::Busy);
+    }
+    if practice_key(&state.db, row.practice_id).await?.is_none() {
+        return Err(ConsentError::NoKey);
+    }
+    let declared = declared_bytes.unwrap_or(SEAL_OVERHEAD as u64 + 1);
+    check_quota(state, &state.db, row.practice_id, declared).await
+}
+
+/// Stores a sealed document admitted by [`admit_upload`] (size, key and quota are checked
+/// again in the transaction).
 pub async fn store_document(
     state: &AppState,
     row: &appointment::Model,
@@ -392,18 +458,11 @@ pub async fn store_document(
         return Err(ConsentError::TooLarge(sealed.len()));
     }
     let now = state.clock.now();
-    let rate_key = match actor {
-        Actor::Patient => format!("consent-upload:{}", row.id.simple()),
-        Actor::Member(id) => format!("consent-upload:{}", id.simple()),
-    };
-    if crate::practice::throttle::count_request(&state.db, &rate_key, now).await? > UPLOADS_PER_HOUR
-    {
-        return Err(ConsentError::Busy);
-    }
     let txn = crate::transaction::begin_write(&state.db).await?;
     if practice_key(&txn, row.practice_id).await?.is_none() {
         return Err(ConsentError::NoKey);
     }
+    check_quota(state, &txn, row.practice_id, sealed.len() as u64).await?;
     let consent = match for_appointment(&txn, row).await? {
         Some(existing) => {
             let count = consent_document::Entity::find()

@@ -39,6 +39,9 @@ pub struct Model {
     pub entry_valid_after: Option<DateTimeUtc>,
     /// When the doctor first let the patient in (kept when sent back to the waiting room).
     pub call_started_at: Option<DateTimeUtc>,
+    /// When the practice removed the patient ("Entfernen"): the code no longer opens the room
+    /// until a new invitation with a new code clears it.
+    pub removed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -142,6 +142,9 @@ pub async fn enter(
         lead,
     );
     let finished = appointment.finished_at.is_some();
+    // Removed by the practice: the same code does not open the room again; a new invitation
+    // (new code) does.
+    let removed = appointment.removed_at.is_some();
     let when = format!(
         "{}, {} Uhr",
         german_long_date(appointment.starts_at),
@@ -149,6 +152,7 @@ pub async fn enter(
     );
     let (notice, args) = match result {
         CodeWindow::Open if finished => ("entry-finished", vec![("when", when)]),
+        CodeWindow::Open if removed => ("entry-removed", vec![("when", when)]),
         CodeWindow::Open => {
             tracing::info!(appointment_id = %appointment.id, "patient entry: room open");
             let mut row: appointment::ActiveModel = appointment.into();

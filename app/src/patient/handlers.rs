@@ -64,9 +64,9 @@ async fn measure_upstream(
     request: Request,
 ) -> Response {
     let now = state.clock.now();
-    let pass = match pass::current(&session).await {
-        Ok(Some(pass)) if now < pass.expires_at => pass,
-        Ok(_) => return AppError::Unauthorized.into_response(),
+    let pass = match pass::open_in_session(&session, &state.db, now).await {
+        Ok(Some((pass, _))) => pass,
+        Ok(None) => return AppError::Unauthorized.into_response(),
         Err(e) => return e.into_response(),
     };
     let key = format!("measure:{}", pass.appointment_id.simple());
@@ -84,16 +84,22 @@ async fn measure_upstream(
     }
 }
 
-/// "Wartezimmer verlassen": off the practice's list, the pass is given back.
+/// "Wartezimmer verlassen": off the practice's list, the pass is given back. Only a pass that
+/// still opens the room acts on the appointment; an old one (new code, removal, cancellation,
+/// an earlier leave) is only taken out of this browser and changes nothing for the patient
+/// who holds the current one.
 async fn leave(State(state): State<AppState>, session: Session) -> Response {
     let result = async {
-        if let Some(current) = pass::current(&session).await? {
+        let now = state.clock.now();
+        if let Some((current, _)) = pass::open_in_session(&session, &state.db, now).await? {
             crate::waiting_room::service::leave(&state, &current)
                 .await
                 .map_err(|e| {
                     tracing::error!(error = %e, "leaving the waiting room failed");
                     AppError::Internal
                 })?;
+        }
+        if pass::current(&session).await?.is_some() {
             pass::revoke(&session).await?;
         }
         Ok::<_, AppError>(())

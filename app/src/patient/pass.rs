@@ -24,6 +24,22 @@ pub struct PatientPass {
     /// When the code was accepted; a removal after this moment ends the pass.
     pub entered_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Which access code opened it ([`code_tag`] of the stored hash): a new code
+    /// ("Einladung erneut senden", a change with a new code) ends every pass of the old one.
+    /// Passes from before this field have none and open nothing.
+    #[serde(default)]
+    pub code_tag: String,
+    /// This pass among others of the same appointment (another device), for the socket cap.
+    #[serde(default)]
+    pub id: Uuid,
+}
+
+/// A short tag of the stored code hash: enough to tell two codes apart, nothing to look a code
+/// up with (the session store never holds the hash itself).
+pub fn code_tag(code_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("patient-pass:{code_hash}").as_bytes());
+    data_encoding::HEXLOWER.encode(&digest[..16])
 }
 
 /// Gives the browser a pass for `appointment` (a new session id, no fixation).
@@ -38,6 +54,8 @@ pub async fn issue(
         practice_id: appointment.practice_id,
         entered_at: now,
         expires_at: appointment.ends_at + VALID_AFTER_END,
+        code_tag: code_tag(&appointment.code_hash),
+        id: Uuid::new_v4(),
     };
     session.insert(PASS_KEY, pass).await.map_err(session_error)
 }
@@ -68,12 +86,17 @@ pub async fn touch(session: &Session) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Whether `pass` still opens its appointment at `now`.
+/// Whether `pass` still opens its appointment at `now`: not expired, the appointment not
+/// cancelled, finished or the patient removed, the code the one that opened it, and no leave,
+/// removal or end since the pass was issued.
 pub fn opens(pass: &PatientPass, appointment: &appointment::Model, now: DateTime<Utc>) -> bool {
     now < pass.expires_at
         && appointment.id == pass.appointment_id
         && appointment.status != CANCELLED
         && appointment.finished_at.is_none()
+        && appointment.removed_at.is_none()
+        && !pass.code_tag.is_empty()
+        && pass.code_tag == code_tag(&appointment.code_hash)
         && appointment
             .entry_valid_after
             .is_none_or(|after| pass.entered_at > after)

@@ -294,10 +294,14 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     };
     let ended = move |phase: PatientPhase| {
         let t = use_i18n();
-        let finished = !matches!(phase, PatientPhase::Removed | PatientPhase::Left);
+        let finished = !matches!(
+            phase,
+            PatientPhase::Removed | PatientPhase::Left | PatientPhase::Closed
+        );
         let key = match phase {
             PatientPhase::Removed => "waiting-removed",
             PatientPhase::Left => "waiting-left",
+            PatientPhase::Closed => "waiting-closed",
             _ => "waiting-finished",
         };
         view! {

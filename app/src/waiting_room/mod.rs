@@ -9,7 +9,11 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
 pub mod rooms;
+#[cfg(feature = "ssr")]
+pub mod roster_feed;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

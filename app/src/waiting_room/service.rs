@@ -102,6 +102,20 @@ pub async fn leave(state: &AppState, pass: &PatientPass) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// The practice replaced the access code or cancelled the appointment: every pass of the old
+/// code ends now. Open patient pages hear it and close, a running call ends, the doctors'
+/// lists change at once (the caller has already stored the change).
+pub fn passes_ended(state: &AppState, row: &appointment::Model) {
+    state.calls.end(row.id, CallEnd::PatientLeft);
+    let view = PatientView {
+        phase: PatientPhase::Closed,
+        note: None,
+        ..patient_view(row)
+    };
+    state.rooms.tell_patient(row.practice_id, row.id, view);
+    state.rooms.practice_changed(row.practice_id);
+}
+
 /// The start and end of today in Berlin, as UTC instants.
 fn today(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     let date = berlin_date(now);
@@ -138,6 +152,8 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
                     (RosterStatus::InCall, row.admitted_at)
                 } else if present.contains(&row.id) && arrived_now(&row) {
                     (RosterStatus::Waiting, row.arrived_at)
+                } else if row.removed_at.is_some() {
+                    (RosterStatus::Removed, row.removed_at)
                 } else if row.arrived_at.is_some() {
                     (RosterStatus::Left, None)
                 } else {
@@ -329,6 +345,8 @@ pub async fn act(
                 set(C::AdmittedAt, None),
                 (C::DoctorNote, Expr::value(None::<String>)),
                 set(C::EntryValidAfter, Some(now)),
+                // The code stops opening the room until a new invitation (issue 22, 14).
+                set(C::RemovedAt, Some(now)),
             ];
             change_if(state, &row, guard, change, Some(PatientPhase::Removed)).await?;
             state.calls.end(row.id, CallEnd::PatientLeft);

@@ -4,11 +4,12 @@
 //! out, pings to find dead connections. Buffers are kept small so thousands of waiting
 //! patients cost little memory.
 
+use super::roster_feed::RosterUpdate;
 use super::service;
 use crate::call::relay::{CallEvent, Seat, Side as CallSide};
 use crate::call::types::{
     parse_client_message, valid_instance, ClientMessage, Envelope, ErrorCode, PatientPhase,
-    ServerMessage, Signal, SIGNAL_PATH,
+    ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
 };
 use crate::entities::appointment;
 use crate::error::AppError;
@@ -100,14 +101,47 @@ async fn identify(state: &AppState, session: &Session, side: &Side) -> Result<Ca
     }
 }
 
+/// The caps this caller's socket counts against: its pass or login, and its address.
+fn caps(state: &AppState, caller: &Caller, address: std::net::IpAddr) -> Vec<(String, u32)> {
+    let limits = &state.settings.signalling;
+    let own = match caller {
+        Caller::Doctor(me, _) => (format!("login:{}", me.user.id), limits.sockets_per_login),
+        Caller::Patient(pass, _) => (
+            format!(
+                "pass:{}:{}:{}",
+                pass.appointment_id,
+                pass.id,
+                pass.entered_at.timestamp_micros()
+            ),
+            limits.sockets_per_pass,
+        ),
+    };
+    vec![
+        own,
+        (format!("address:{address}"), limits.sockets_per_address),
+    ]
+}
+
+/// Closes a socket over its cap with [`TOO_MANY_SOCKETS`] and a German reason.
+async fn refuse_over_cap(mut socket: WebSocket) {
+    let reason = crate::i18n::translate_with(crate::i18n::Locale::De, "socket-too-many", &[]);
+    let frame = axum::extract::ws::CloseFrame {
+        code: TOO_MANY_SOCKETS,
+        reason: reason.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+    // Wait briefly for the browser's answer so the close is clean, then let go.
+    let _ = tokio::time::timeout(Duration::from_secs(2), socket.recv()).await;
+}
+
 async fn upgrade(
     State(state): State<AppState>,
     session: Session,
     Query(side): Query<Side>,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&state, &headers) {
+    if !same_origin(&state, &parts.headers) {
         tracing::warn!("signalling socket from another origin refused");
         return AppError::Forbidden.into_response();
     }
@@ -115,11 +149,17 @@ async fn upgrade(
         Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
+    let address = crate::web::client_ip(&state, &parts);
+    let ticket = state.sockets.try_open(caps(&state, &caller, address));
     ws.read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_message_size(FRAME_LIMIT)
         .max_frame_size(FRAME_LIMIT)
         .on_upgrade(move |socket| async move {
+            let Some(_ticket) = ticket else {
+                tracing::info!("signalling socket over its cap refused");
+                return refuse_over_cap(socket).await;
+            };
             let connection = Connection::new(socket);
             match caller {
                 Caller::Doctor(me, call) => {
@@ -348,29 +388,23 @@ async fn send_all(connection: &mut Connection, messages: Vec<ServerMessage>) -> 
     true
 }
 
-/// Sends the practice's list: how many patients wait, or `None` when the socket is gone.
-async fn send_roster(
-    state: &AppState,
-    connection: &mut Connection,
-    me: &CurrentUser,
-) -> Option<u32> {
-    match service::roster(state, me.practice.id).await {
-        Ok(roster) => {
+/// Sends the practice's list as last read for all its doctor sockets: how many patients wait,
+/// or `None` when the socket is gone.
+async fn send_roster(connection: &mut Connection, update: &RosterUpdate) -> Option<u32> {
+    match update {
+        RosterUpdate::Ready(roster) => {
             let waiting = roster.waiting;
             connection
-                .send(ServerMessage::Roster(roster))
+                .send(ServerMessage::Roster(roster.clone()))
                 .await
                 .then_some(waiting)
         }
-        Err(e) => {
-            tracing::error!(error = %e, "loading the waiting room list failed");
-            connection
-                .send(ServerMessage::Error {
-                    code: ErrorCode::Internal,
-                })
-                .await
-                .then_some(0)
-        }
+        RosterUpdate::Failed => connection
+            .send(ServerMessage::Error {
+                code: ErrorCode::Internal,
+            })
+            .await
+            .then_some(0),
     }
 }
 
@@ -407,15 +441,16 @@ async fn serve_doctor(
     call: Option<uuid::Uuid>,
 ) {
     // The call page needs no list; its socket only carries the call.
-    let mut changes = call.is_none().then(|| {
-        let mut changes = state.rooms.watch_practice(me.practice.id);
-        changes.mark_unchanged();
-        changes
-    });
+    let mut changes = call
+        .is_none()
+        .then(|| state.rosters.subscribe(&state, me.practice.id));
     let mut call = call.map(|id| CallPart::new(CallSide::Doctor, id));
     let mut waiting = 0;
-    if changes.is_some() {
-        match send_roster(&state, &mut connection, &me).await {
+    // The list as last read, if the practice's feed already has one; else the first read
+    // arrives as a change.
+    let first = changes.as_mut().and_then(|c| c.borrow_and_update().clone());
+    if let Some(update) = first {
+        match send_roster(&mut connection, &update).await {
             Some(count) => waiting = count,
             None => return,
         }
@@ -432,9 +467,12 @@ async fn serve_doctor(
                 if changed.is_err() {
                     break;
                 }
-                match send_roster(&state, &mut connection, &me).await {
-                    Some(count) => waiting = count,
-                    None => break,
+                let update = changes.as_mut().and_then(|c| c.borrow_and_update().clone());
+                if let Some(update) = update {
+                    match send_roster(&mut connection, &update).await {
+                        Some(count) => waiting = count,
+                        None => break,
+                    }
                 }
             }
             event = async {
@@ -561,7 +599,7 @@ async fn serve_patient(
                 if phase != PatientPhase::InCall {
                     call.seat = None;
                 }
-                let last = matches!(view.phase, PatientPhase::Removed | PatientPhase::Finished | PatientPhase::Left);
+                let last = matches!(view.phase, PatientPhase::Removed | PatientPhase::Finished | PatientPhase::Left | PatientPhase::Closed);
                 if !connection.send(ServerMessage::WaitingRoom(view)).await {
                     break;
                 }
@@ -604,6 +642,21 @@ async fn serve_patient(
                 }
             }
             _ = refresh.tick() => {
+                // A pass that stopped opening the room (however: expiry, new code, removal,
+                // cancellation) closes the page, even if no one told this instance.
+                match pass::open_appointment(&state.db, &pass, state.clock.now()).await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => {
+                        let view = crate::call::types::PatientView {
+                            phase: PatientPhase::Closed,
+                            note: None,
+                            ..service::patient_view(&row)
+                        };
+                        let _ = connection.send(ServerMessage::WaitingRoom(view)).await;
+                        break;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot check the patient's pass"),
+                }
                 if let Err(e) = pass::touch(&session).await {
                     tracing::warn!(error = ?e, "cannot keep the patient's session alive");
                 }
@@ -627,6 +680,15 @@ async fn patient_in_call(
 ) -> Result<Vec<ServerMessage>, ErrorCode> {
     match message {
         ClientMessage::JoinCall { instance } if phase == PatientPhase::InCall => {
+            // The pass is checked again before a TURN credential goes out: a new code, a
+            // removal or a cancellation since the socket opened ends it.
+            pass::open_appointment(&state.db, pass, state.clock.now())
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "loading the patient's appointment failed");
+                    ErrorCode::Internal
+                })?
+                .ok_or(ErrorCode::WrongState)?;
             call.join(state, &instance)
         }
         ClientMessage::JoinCall { .. } => Err(ErrorCode::WrongState),

@@ -78,6 +78,7 @@ pub async fn book(
             doctor_note: Set(None),
             entry_valid_after: Set(None),
             call_started_at: Set(None),
+            removed_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

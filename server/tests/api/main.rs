@@ -21,6 +21,7 @@ mod native_call;
 #[path = "../support/native_peer.rs"]
 mod native_peer;
 mod pages;
+mod passes;
 mod patient_entry;
 mod public_page;
 mod safe_defaults;
