@@ -25,4 +25,5 @@ mod shutdown;
 mod smtp;
 mod team;
 mod turn;
+mod turn_hostile;
 mod waiting_room;

@@ -9,6 +9,16 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[derive(Debug, Error, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
+    #[error("turn: allocation quota of the username reached")]
+    ErrAllocationQuotaReached,
+    #[error("turn: the server's allocation total reached")]
+    ErrAllocationTotalReached,
+    #[error("turn: permission quota of the allocation reached")]
+    ErrPermissionQuotaReached,
+    #[error("turn: channel quota of the allocation reached")]
+    ErrChannelQuotaReached,
+    #[error("turn: peer address refused")]
+    ErrPeerAddressRefused,
     #[error("turn: RelayAddress must be valid IP to use RelayAddressGeneratorStatic")]
     ErrRelayAddressInvalid,
     #[error("turn: PacketConnConfigs and ConnConfigs are empty, unable to proceed")]

@@ -24,9 +24,27 @@ pub struct Manager {
     reservations: Arc<Mutex<HashMap<String, u16>>>,
     relay_addr_generator: Box<dyn RelayAddressGenerator + Send + Sync>,
     alloc_close_notify: Option<mpsc::Sender<AllocationInfo>>,
+    quota: Option<Arc<crate::server::limits::AllocationQuota>>,
 }
 
 impl Manager {
+    /// Sprechzimmer patch: counts allocations against `quota` (shared by the server's listeners).
+    pub(crate) fn with_quota(mut self, quota: Arc<crate::server::limits::AllocationQuota>) -> Self {
+        self.quota = Some(quota);
+        self
+    }
+
+    /// Sprechzimmer patch: permission and channel quotas per allocation (0: unlimited).
+    pub(crate) fn per_allocation_quotas(&self) -> (usize, usize) {
+        self.quota.as_ref().map_or((0, 0), |q| {
+            let quotas = q.quotas();
+            (
+                quotas.permissions_per_allocation,
+                quotas.channels_per_allocation,
+            )
+        })
+    }
+
     /// Creates a new [`Manager`].
     pub fn new(config: ManagerConfig) -> Self {
         Manager {
@@ -34,6 +52,7 @@ impl Manager {
             reservations: Arc::new(Mutex::new(HashMap::new())),
             relay_addr_generator: config.relay_addr_generator,
             alloc_close_notify: config.alloc_close_notify,
+            quota: None,
         }
     }
 
@@ -98,6 +117,20 @@ impl Manager {
             return Err(Error::ErrDupeFiveTuple);
         }
 
+        // Sprechzimmer patch: the quota is taken before a socket is opened and given back when
+        // the allocation is dropped, however it ends.
+        let ticket = match &self.quota {
+            Some(quota) => Some(quota.acquire(&username.text).map_err(
+                |refusal| match refusal {
+                    crate::server::limits::QuotaRefusal::Username => {
+                        Error::ErrAllocationQuotaReached
+                    }
+                    crate::server::limits::QuotaRefusal::Total => Error::ErrAllocationTotalReached,
+                },
+            )?),
+            None => None,
+        };
+
         let (relay_socket, relay_addr) = self
             .relay_addr_generator
             .allocate_conn(use_ipv4, requested_port)
@@ -112,6 +145,7 @@ impl Manager {
             self.alloc_close_notify.clone(),
         );
 
+        a.quota_ticket = ticket;
         log::debug!("listening on relay addr: {:?}", a.relay_addr);
         a.start(lifetime).await;
         a.packet_handler().await;

@@ -89,6 +89,8 @@ pub struct Allocation {
     pub(crate) relayed_bytes: AtomicUsize,
     drop_tx: Option<Sender<u32>>,
     alloc_close_notify: Option<mpsc::Sender<AllocationInfo>>,
+    /// Sprechzimmer patch: this allocation's share of the quota, given back on drop.
+    pub(crate) quota_ticket: Option<crate::server::limits::QuotaTicket>,
 }
 
 fn addr2ipfingerprint(addr: &SocketAddr) -> String {
@@ -122,6 +124,7 @@ impl Allocation {
             relayed_bytes: Default::default(),
             drop_tx: None,
             alloc_close_notify,
+            quota_ticket: None,
         }
     }
 
@@ -150,6 +153,20 @@ impl Allocation {
             let mut permissions = self.permissions.lock().await;
             permissions.insert(fingerprint, p);
         }
+    }
+
+    /// Sprechzimmer patch: whether a permission for `addr` exists or `limit` more fit (0: no limit).
+    pub(crate) async fn permission_fits(&self, addr: &SocketAddr, limit: usize) -> bool {
+        let permissions = self.permissions.lock().await;
+        limit == 0
+            || permissions.len() < limit
+            || permissions.contains_key(&addr2ipfingerprint(addr))
+    }
+
+    /// Sprechzimmer patch: whether the channel `number` exists or `limit` more fit (0: no limit).
+    pub(crate) async fn channel_fits(&self, number: &ChannelNumber, limit: usize) -> bool {
+        let channel_bindings = self.channel_bindings.lock().await;
+        limit == 0 || channel_bindings.len() < limit || channel_bindings.contains_key(number)
     }
 
     /// Removes the `addr`'s fingerprint from this [`Allocation`]'s permissions.
@@ -252,7 +269,9 @@ impl Allocation {
 
         log::trace!("allocation with {} closed!", self.five_tuple);
 
-        let _ = self.turn_socket.close().await;
+        // Sprechzimmer patch: the turn socket is the server's shared listening socket (and, for
+        // TURN over TCP, every client's connection); closing it when one allocation ends
+        // stopped the service for everybody. Only the allocation's own relay socket closes.
         let _ = self.relay_socket.close().await;
 
         if let Some(notify_tx) = &self.alloc_close_notify {

@@ -8,6 +8,7 @@ use crate::allocation::*;
 use crate::auth::*;
 use crate::error::*;
 use crate::relay::*;
+use crate::server::limits::{PeerFilter, Quotas};
 
 /// ConnConfig is used for UDP listeners
 pub struct ConnConfig {
@@ -42,6 +43,12 @@ pub struct ServerConfig {
 
     /// To receive notify on allocation close event, with metrics data.
     pub alloc_close_notify: Option<mpsc::Sender<AllocationInfo>>,
+
+    /// Sprechzimmer patch: allocation, permission and channel quotas (0: unlimited).
+    pub quotas: Quotas,
+
+    /// Sprechzimmer patch: which peers may get a permission or a channel (None: all).
+    pub peer_filter: Option<Arc<dyn PeerFilter>>,
 }
 
 impl ServerConfig {

@@ -2,6 +2,7 @@
 mod server_test;
 
 pub mod config;
+pub mod limits;
 pub mod request;
 
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ use request::*;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::{self};
 use tokio::sync::{mpsc, oneshot, Mutex};
-use tokio::time::{Duration, Instant};
+use tokio::time::Duration;
 use util::Conn;
 
 use crate::allocation::allocation_manager::*;
@@ -29,7 +30,9 @@ pub struct Server {
     auth_handler: Arc<dyn AuthHandler + Send + Sync>,
     realm: String,
     channel_bind_timeout: Duration,
-    pub(crate) nonces: Arc<Mutex<HashMap<String, Instant>>>,
+    pub(crate) nonce_key: Arc<limits::NonceKey>,
+    quota: Arc<limits::AllocationQuota>,
+    peer_filter: Option<Arc<dyn limits::PeerFilter>>,
     command_tx: Mutex<Option<broadcast::Sender<Command>>>,
 }
 
@@ -43,7 +46,9 @@ impl Server {
             auth_handler: config.auth_handler,
             realm: config.realm,
             channel_bind_timeout: config.channel_bind_timeout,
-            nonces: Arc::new(Mutex::new(HashMap::new())),
+            nonce_key: Arc::new(limits::NonceKey::random()),
+            quota: limits::AllocationQuota::new(config.quotas),
+            peer_filter: config.peer_filter.clone(),
             command_tx: Mutex::new(Some(command_tx.clone())),
         };
 
@@ -52,16 +57,20 @@ impl Server {
         }
 
         for p in config.conn_configs.into_iter() {
-            let nonces = Arc::clone(&s.nonces);
+            let nonces = Arc::clone(&s.nonce_key);
             let auth_handler = Arc::clone(&s.auth_handler);
             let realm = s.realm.clone();
             let channel_bind_timeout = s.channel_bind_timeout;
             let handle_rx = command_tx.subscribe();
             let conn = p.conn;
-            let allocation_manager = Arc::new(Manager::new(ManagerConfig {
-                relay_addr_generator: p.relay_addr_generator,
-                alloc_close_notify: config.alloc_close_notify.clone(),
-            }));
+            let allocation_manager = Arc::new(
+                Manager::new(ManagerConfig {
+                    relay_addr_generator: p.relay_addr_generator,
+                    alloc_close_notify: config.alloc_close_notify.clone(),
+                })
+                .with_quota(Arc::clone(&s.quota)),
+            );
+            let peer_filter = s.peer_filter.clone();
 
             tokio::spawn(Server::read_loop(
                 conn,
@@ -70,11 +79,22 @@ impl Server {
                 auth_handler,
                 realm,
                 channel_bind_timeout,
+                peer_filter,
                 handle_rx,
             ));
         }
 
         Ok(s)
+    }
+
+    /// Sprechzimmer patch: allocations held now over all listeners (what the total quota counts).
+    pub fn allocation_count(&self) -> usize {
+        self.quota.total()
+    }
+
+    /// Sprechzimmer patch: the quotas in force.
+    pub fn quotas(&self) -> limits::Quotas {
+        self.quota.quotas()
     }
 
     /// Deletes all existing [`Allocation`][`Allocation`]s by the provided `username`.
@@ -92,6 +112,18 @@ impl Server {
 
         closed_tx.closed().await;
 
+        Ok(())
+    }
+
+    /// Sprechzimmer patch: deletes the allocation of `five_tuple`, if there is one (e.g. when
+    /// the client's TCP connection ended).
+    pub async fn delete_allocation(&self, five_tuple: FiveTuple) -> Result<()> {
+        let tx = {
+            let command_tx = self.command_tx.lock().await;
+            command_tx.clone().ok_or(Error::ErrClosed)?
+        };
+        tx.send(Command::DeleteAllocation(five_tuple))
+            .map_err(|_| Error::ErrClosed)?;
         Ok(())
     }
 
@@ -137,10 +169,11 @@ impl Server {
     async fn read_loop(
         conn: Arc<dyn Conn + Send + Sync>,
         allocation_manager: Arc<Manager>,
-        nonces: Arc<Mutex<HashMap<String, Instant>>>,
+        nonces: Arc<limits::NonceKey>,
         auth_handler: Arc<dyn AuthHandler + Send + Sync>,
         realm: String,
         channel_bind_timeout: Duration,
+        peer_filter: Option<Arc<dyn limits::PeerFilter>>,
         mut handle_rx: broadcast::Receiver<Command>,
     ) {
         let mut buf = vec![0u8; INBOUND_MTU];
@@ -157,6 +190,10 @@ impl Server {
                             allocation_manager
                                 .delete_allocations_by_username(name.as_str())
                                 .await;
+                            continue;
+                        }
+                        Ok(Command::DeleteAllocation(five_tuple)) => {
+                            allocation_manager.delete_allocation(&five_tuple).await;
                             continue;
                         }
                         Ok(Command::GetAllocationsInfo(five_tuples, tx)) => {
@@ -197,10 +234,11 @@ impl Server {
                 src_addr: addr,
                 buff: buf[..n].to_vec(),
                 allocation_manager: Arc::clone(&allocation_manager),
-                nonces: Arc::clone(&nonces),
+                nonce_key: Arc::clone(&nonces),
                 auth_handler: Arc::clone(&auth_handler),
                 realm: realm.clone(),
                 channel_bind_timeout,
+                peer_filter: peer_filter.clone(),
             };
 
             if let Err(err) = r.handle_request().await {
@@ -241,6 +279,9 @@ enum Command {
     ///
     /// [`Allocation`]: `crate::allocation::Allocation`
     DeleteAllocations(String, Arc<mpsc::Receiver<()>>),
+
+    /// Sprechzimmer patch: delete the allocation of one 5-tuple (its TCP connection ended).
+    DeleteAllocation(FiveTuple),
 
     /// Command to get information of [`Allocation`][`Allocation`]s by provided [`FiveTuple`]s.
     ///

@@ -1,15 +1,12 @@
 #[cfg(test)]
 mod request_test;
 
-use std::collections::HashMap;
 use std::marker::{Send, Sync};
 use std::net::SocketAddr;
 #[cfg(feature = "metrics")]
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use md5::{Digest, Md5};
 use stun::agent::*;
 use stun::attributes::*;
 use stun::error_code::*;
@@ -19,8 +16,7 @@ use stun::message::*;
 use stun::textattrs::*;
 use stun::uattrs::*;
 use stun::xoraddr::*;
-use tokio::sync::Mutex;
-use tokio::time::{Duration, Instant};
+use tokio::time::Duration;
 use util::Conn;
 
 use crate::allocation::allocation_manager::*;
@@ -42,6 +38,7 @@ use crate::proto::reqfamily::{
 use crate::proto::reqtrans::RequestedTransport;
 use crate::proto::rsrvtoken::ReservationToken;
 use crate::proto::*;
+use crate::server::limits::{NonceKey, PeerFilter};
 
 pub(crate) const MAXIMUM_ALLOCATION_LIFETIME: Duration = Duration::from_secs(3600); // https://tools.ietf.org/html/rfc5766#section-6.2 defines 3600 seconds recommendation
 pub(crate) const NONCE_LIFETIME: Duration = Duration::from_secs(3600); // https://tools.ietf.org/html/rfc5766#section-4
@@ -55,12 +52,15 @@ pub struct Request {
 
     // Server State
     pub allocation_manager: Arc<Manager>,
-    pub nonces: Arc<Mutex<HashMap<String, Instant>>>,
+    /// Sprechzimmer patch: nonces are checked against this key (no per-nonce state).
+    pub nonce_key: Arc<NonceKey>,
 
     // User Configuration
     pub auth_handler: Arc<dyn AuthHandler + Send + Sync>,
     pub realm: String,
     pub channel_bind_timeout: Duration,
+    /// Sprechzimmer patch: which peers may get a permission or a channel (None: all).
+    pub peer_filter: Option<Arc<dyn PeerFilter>>,
 }
 
 impl Request {
@@ -75,10 +75,11 @@ impl Request {
             src_addr,
             buff: vec![],
             allocation_manager,
-            nonces: Arc::new(Mutex::new(HashMap::new())),
+            nonce_key: Arc::new(NonceKey::random()),
             auth_handler,
             realm: String::new(),
             channel_bind_timeout: Duration::from_secs(0),
+            peer_filter: None,
         }
     }
 
@@ -167,26 +168,15 @@ impl Request {
             return Ok(None);
         }
 
-        let to_be_deleted = {
-            // Assert Nonce exists and is not expired
-            let mut nonces = self.nonces.lock().await;
+        // Sprechzimmer patch: the nonce is checked by its HMAC and issue time, no map.
+        let stale = !self.nonce_key.valid(
+            &nonce_attr.text,
+            self.src_addr.ip(),
+            &self.realm,
+            NONCE_LIFETIME,
+        );
 
-            let to_be_deleted = if let Some(nonce_creation_time) = nonces.get(&nonce_attr.text) {
-                Instant::now()
-                    .checked_duration_since(*nonce_creation_time)
-                    .unwrap_or_else(|| Duration::from_secs(0))
-                    >= NONCE_LIFETIME
-            } else {
-                true
-            };
-
-            if to_be_deleted {
-                nonces.remove(&nonce_attr.text);
-            }
-            to_be_deleted
-        };
-
-        if to_be_deleted {
+        if stale {
             self.respond_with_nonce(m, calling_method, CODE_STALE_NONCE)
                 .await?;
             return Ok(None);
@@ -234,16 +224,7 @@ impl Request {
         calling_method: Method,
         response_code: ErrorCode,
     ) -> Result<()> {
-        let nonce = build_nonce()?;
-
-        {
-            // Nonce has already been taken
-            let mut nonces = self.nonces.lock().await;
-            if nonces.contains_key(&nonce) {
-                return Err(Error::ErrDuplicatedNonce);
-            }
-            nonces.insert(nonce.clone(), Instant::now());
-        }
+        let nonce = self.nonce_key.issue(self.src_addr.ip(), &self.realm);
 
         let msg = build_msg(
             m.transaction_id,
@@ -545,11 +526,17 @@ impl Request {
         {
             Ok(a) => a,
             Err(err) => {
+                // Sprechzimmer patch: 486 when the username holds its quota.
+                let code = if err == Error::ErrAllocationQuotaReached {
+                    CODE_ALLOC_QUOTA_REACHED
+                } else {
+                    CODE_INSUFFICIENT_CAPACITY
+                };
                 let insufficient_capacity_msg = build_msg(
                     m.transaction_id,
                     MessageType::new(METHOD_ALLOCATE, CLASS_ERROR_RESPONSE),
                     vec![Box::new(ErrorCodeAttribute {
-                        code: CODE_INSUFFICIENT_CAPACITY,
+                        code,
                         reason: vec![],
                     })],
                 )?;
@@ -740,6 +727,15 @@ impl Request {
                     .await;
                 }
 
+                let peer = SocketAddr::new(peer_address.ip, peer_address.port);
+                if let Some(refusal) = self
+                    .peer_refusal(&a, peer, None, METHOD_CREATE_PERMISSION, m)
+                    .await?
+                {
+                    return build_and_send_err(&self.conn, self.src_addr, refusal.0, refusal.1)
+                        .await;
+                }
+
                 log::debug!(
                     "adding permission for {}:{}",
                     peer_address.ip,
@@ -767,6 +763,50 @@ impl Request {
         )?;
 
         build_and_send(&self.conn, self.src_addr, msg).await
+    }
+
+    /// Sprechzimmer patch: a 403 when the peer filter refuses `peer`, a 508 when the
+    /// allocation holds its permission (or, with `channel`, its channel) quota.
+    async fn peer_refusal(
+        &self,
+        a: &crate::allocation::Allocation,
+        peer: SocketAddr,
+        channel: Option<ChannelNumber>,
+        method: Method,
+        m: &Message,
+    ) -> Result<Option<(Message, Error)>> {
+        let (permission_limit, channel_limit) = self.allocation_manager.per_allocation_quotas();
+        let refusal = if self
+            .peer_filter
+            .as_ref()
+            .is_some_and(|filter| !filter.permitted(peer))
+        {
+            Some((CODE_FORBIDDEN, Error::ErrPeerAddressRefused))
+        } else if !a.permission_fits(&peer, permission_limit).await {
+            Some((CODE_INSUFFICIENT_CAPACITY, Error::ErrPermissionQuotaReached))
+        } else if let Some(number) = channel {
+            if a.channel_fits(&number, channel_limit).await {
+                None
+            } else {
+                Some((CODE_INSUFFICIENT_CAPACITY, Error::ErrChannelQuotaReached))
+            }
+        } else {
+            None
+        };
+        match refusal {
+            None => Ok(None),
+            Some((code, err)) => {
+                let msg = build_msg(
+                    m.transaction_id,
+                    MessageType::new(method, CLASS_ERROR_RESPONSE),
+                    vec![Box::new(ErrorCodeAttribute {
+                        code,
+                        reason: vec![],
+                    })],
+                )?;
+                Ok(Some((msg, err)))
+            }
+        }
     }
 
     pub(crate) async fn handle_send_indication(&mut self, m: &Message) -> Result<()> {
@@ -875,6 +915,14 @@ impl Request {
             }
         }
 
+        let peer = SocketAddr::new(peer_addr.ip, peer_addr.port);
+        if let Some(refusal) = self
+            .peer_refusal(&a, peer, Some(channel), METHOD_CHANNEL_BIND, m)
+            .await?
+        {
+            return build_and_send_err(&self.conn, self.src_addr, refusal.0, refusal.1).await;
+        }
+
         log::debug!(
             "binding channel {} to {}:{}",
             channel,
@@ -935,25 +983,6 @@ pub(crate) fn rand_seq(n: usize) -> String {
     use rand::distr::{Alphabetic, SampleString};
 
     Alphabetic.sample_string(&mut rand::rng(), n)
-}
-
-pub(crate) fn build_nonce() -> Result<String> {
-    /* #nosec */
-    let mut s = String::new();
-    s.push_str(
-        format!(
-            "{}",
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)?
-                .as_nanos()
-        )
-        .as_str(),
-    );
-    s.push_str(format!("{}", rand::random::<u64>()).as_str());
-
-    let mut h = Md5::new();
-    h.update(s.as_bytes());
-    Ok(format!("{:x}", h.finalize()))
 }
 
 pub(crate) async fn build_and_send(
