@@ -670,3 +670,76 @@ async fn unauthenticated_requests_leave_no_state_behind() {
     let mut client = RawClient::new(server, &credential(&app, "after")).await;
     client.allocate().await;
 }
+
+/// What the app logs (the whole process: nextest runs each test in its own).
+#[derive(Clone, Default)]
+struct CapturedLog(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn garbage_and_unpermitted_packets_write_no_log_lines() {
+    use tracing_subscriber::util::SubscriberInitExt;
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    // As in production: the shipped filter, and the `turn` crate's `log` records bridged.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "info,sqlx=warn,sea_orm=warn,tower_sessions=warn",
+        ))
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish()
+        .try_init()
+        .expect("the only subscriber of this process");
+    let app = spawn_app_with(|_| {}).await;
+    let server = app.turn_address.unwrap();
+    let mut client = RawClient::new(server, &credential(&app, "log")).await;
+    let relay = client.allocate().await;
+    let before = log.0.lock().unwrap().len();
+    let spray = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    for _ in 0..200 {
+        // No STUN magic cookie; ChannelData without an allocation; a Send without one.
+        spray
+            .send_to(
+                &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                server,
+            )
+            .await
+            .unwrap();
+        spray
+            .send_to(b"\x40\x00\x00\x04abcd", server)
+            .await
+            .unwrap();
+        // Straight to the relay port, without a permission.
+        spray.send_to(b"hallo", relay).await.unwrap();
+    }
+    // Still served: a Binding answered after the spray.
+    let mut msg = Message::new();
+    msg.build(&[
+        Box::new(TransactionId::new()),
+        Box::new(stun::message::BINDING_REQUEST),
+    ])
+    .unwrap();
+    assert_eq!(
+        client.roundtrip(&msg).await.typ.class,
+        CLASS_SUCCESS_RESPONSE
+    );
+    let logged = String::from_utf8_lossy(&log.0.lock().unwrap()[before..]).into_owned();
+    let spray_port = spray.local_addr().unwrap().port().to_string();
+    assert!(
+        !logged.contains(&spray_port) && logged.lines().count() < 10,
+        "the spray was logged:\n{logged}"
+    );
+}

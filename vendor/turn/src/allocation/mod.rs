@@ -473,7 +473,9 @@ impl Allocation {
                             }
                         }
                     } else {
-                        log::info!(
+                        // Sprechzimmer patch: anyone may send to a relay port; no log line
+                        // (with an address) per such packet above debug.
+                        log::debug!(
                             "No Permission or Channel exists for {src_addr} on allocation {relay_addr}"
                         );
                     }
