@@ -33,6 +33,7 @@ pub struct Server {
     pub(crate) nonce_key: Arc<limits::NonceKey>,
     quota: Arc<limits::AllocationQuota>,
     peer_filter: Option<Arc<dyn limits::PeerFilter>>,
+    managers: Mutex<Vec<Arc<Manager>>>,
     command_tx: Mutex<Option<broadcast::Sender<Command>>>,
 }
 
@@ -49,6 +50,7 @@ impl Server {
             nonce_key: Arc::new(limits::NonceKey::random()),
             quota: limits::AllocationQuota::new(config.quotas),
             peer_filter: config.peer_filter.clone(),
+            managers: Mutex::new(Vec::new()),
             command_tx: Mutex::new(Some(command_tx.clone())),
         };
 
@@ -71,6 +73,10 @@ impl Server {
                 .with_quota(Arc::clone(&s.quota)),
             );
             let peer_filter = s.peer_filter.clone();
+            s.managers
+                .lock()
+                .await
+                .push(Arc::clone(&allocation_manager));
 
             tokio::spawn(Server::read_loop(
                 conn,
@@ -118,12 +124,15 @@ impl Server {
     /// Sprechzimmer patch: deletes the allocation of `five_tuple`, if there is one (e.g. when
     /// the client's TCP connection ended).
     pub async fn delete_allocation(&self, five_tuple: FiveTuple) -> Result<()> {
-        let tx = {
-            let command_tx = self.command_tx.lock().await;
-            command_tx.clone().ok_or(Error::ErrClosed)?
-        };
-        tx.send(Command::DeleteAllocation(five_tuple))
-            .map_err(|_| Error::ErrClosed)?;
+        // Directly, not through the command channel: a burst of ended connections would make
+        // that broadcast lag and lose other commands (e.g. Close).
+        let managers = self.managers.lock().await.clone();
+        if managers.is_empty() {
+            return Err(Error::ErrClosed);
+        }
+        for manager in managers {
+            manager.delete_allocation(&five_tuple).await;
+        }
         Ok(())
     }
 
@@ -192,10 +201,6 @@ impl Server {
                                 .await;
                             continue;
                         }
-                        Ok(Command::DeleteAllocation(five_tuple)) => {
-                            allocation_manager.delete_allocation(&five_tuple).await;
-                            continue;
-                        }
                         Ok(Command::GetAllocationsInfo(five_tuples, tx)) => {
                             let infos = allocation_manager.get_allocations_info(five_tuples).await;
                             let _ = tx.send(infos).await;
@@ -260,6 +265,8 @@ impl Server {
             command_tx.take()
         };
 
+        self.managers.lock().await.clear();
+
         if let Some(tx) = tx {
             if tx.receiver_count() == 0 {
                 return Ok(());
@@ -282,9 +289,6 @@ enum Command {
     ///
     /// [`Allocation`]: `crate::allocation::Allocation`
     DeleteAllocations(String, Arc<mpsc::Receiver<()>>),
-
-    /// Sprechzimmer patch: delete the allocation of one 5-tuple (its TCP connection ended).
-    DeleteAllocation(FiveTuple),
 
     /// Command to get information of [`Allocation`][`Allocation`]s by provided [`FiveTuple`]s.
     ///
