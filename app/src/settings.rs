@@ -77,6 +77,22 @@ pub struct IceSettings {
     /// relay to reach the server's own or its network's services; on for local runs, where
     /// every browser is on loopback.
     pub relay_to_private_addresses: bool,
+    /// TURN allocations one credential may hold at once (a browser needs one or two).
+    pub allocations_per_credential: usize,
+    /// TURN allocations of the whole service at once (each holds a UDP socket).
+    pub max_allocations: usize,
+    /// Permissions (peer addresses) one allocation may hold.
+    pub permissions_per_allocation: usize,
+    /// Channel bindings one allocation may hold.
+    pub channels_per_allocation: usize,
+    /// Open TURN/TCP connections at most.
+    pub tcp_max_connections: usize,
+    /// Open TURN/TCP connections from one client address at most (a clinic or care home
+    /// behind one address has several browsers).
+    pub tcp_connections_per_address: usize,
+    /// Seconds a TURN/TCP client has for a whole frame once it started one, and for its
+    /// first frame after connecting.
+    pub tcp_frame_timeout_seconds: u64,
 }
 
 impl Default for IceSettings {
@@ -90,6 +106,13 @@ impl Default for IceSettings {
             credential_minutes: 12 * 60,
             stun_urls: Vec::new(),
             relay_to_private_addresses: false,
+            allocations_per_credential: 4,
+            max_allocations: 500,
+            permissions_per_allocation: 32,
+            channels_per_allocation: 32,
+            tcp_max_connections: 1000,
+            tcp_connections_per_address: 16,
+            tcp_frame_timeout_seconds: 10,
         }
     }
 }
@@ -439,6 +462,33 @@ impl Settings {
             }
             if self.ice.credential_minutes <= 0 {
                 return Err(SettingsError::Zero("ice.credential_minutes"));
+            }
+            for (value, name) in [
+                (
+                    self.ice.allocations_per_credential,
+                    "ice.allocations_per_credential",
+                ),
+                (self.ice.max_allocations, "ice.max_allocations"),
+                (
+                    self.ice.permissions_per_allocation,
+                    "ice.permissions_per_allocation",
+                ),
+                (
+                    self.ice.channels_per_allocation,
+                    "ice.channels_per_allocation",
+                ),
+                (self.ice.tcp_max_connections, "ice.tcp_max_connections"),
+                (
+                    self.ice.tcp_connections_per_address,
+                    "ice.tcp_connections_per_address",
+                ),
+            ] {
+                if value == 0 {
+                    return Err(SettingsError::Zero(name));
+                }
+            }
+            if self.ice.tcp_frame_timeout_seconds == 0 {
+                return Err(SettingsError::Zero("ice.tcp_frame_timeout_seconds"));
             }
         }
         Ok(())

@@ -5,7 +5,7 @@
 //! such datagrams, with the connection's address as the source.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -15,21 +15,38 @@ use webrtc_util::Conn;
 
 /// The largest frame taken from a client; the TURN server reads 1,500-byte datagrams.
 const MAX_FRAME: usize = 1500;
-/// Open TCP connections at most; further ones are closed at once.
-pub const MAX_CONNECTIONS: usize = 2000;
-/// A connection that sends nothing this long is closed (allocations refresh every few minutes).
+/// A connection that sends nothing this long between frames is closed (allocations,
+/// permissions and channels are refreshed every few minutes).
 const IDLE: Duration = Duration::from_secs(15 * 60);
 /// Frames waiting for the server, and per connection for the client.
 const QUEUE: usize = 256;
+/// Ended connections waiting to have their allocation deleted.
+const ENDED_QUEUE: usize = 1024;
+
+/// Caps of TURN over TCP (from `ice.*` settings).
+#[derive(Debug, Clone, Copy)]
+pub struct TcpLimits {
+    /// Open connections at most; further ones are closed at once.
+    pub max_connections: usize,
+    /// Open connections from one client IP address at most; further ones are closed at once.
+    pub per_address: usize,
+    /// Time for a whole frame once its first byte arrived, and for the first frame after
+    /// connecting; a slower connection is closed (slowloris).
+    pub frame_timeout: Duration,
+}
 
 type Writers = Arc<Mutex<HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>>>;
 
 /// The TCP side of the TURN service, as one datagram socket for the `turn` server.
+///
+/// The `turn` server calls [`Conn::close`] on it when the server stops; that (and nothing
+/// an allocation does) leaves the listener running; [`TcpTurnConn::shutdown`] stops it.
 pub struct TcpTurnConn {
     local: SocketAddr,
     incoming: tokio::sync::Mutex<mpsc::Receiver<(Vec<u8>, SocketAddr)>>,
     writers: Writers,
     accept: tokio::task::JoinHandle<()>,
+    ended: Mutex<Option<mpsc::Receiver<SocketAddr>>>,
 }
 
 /// The length of the frame at the start of `header` (4 bytes), padding included: a STUN
@@ -50,24 +67,70 @@ impl TcpTurnConn {
     }
 
     /// Accepts connections on `listener` from now on.
-    pub fn new(listener: TcpListener) -> std::io::Result<Self> {
+    pub fn new(listener: TcpListener, limits: TcpLimits) -> std::io::Result<Self> {
         let local = listener.local_addr()?;
         let (to_server, incoming) = mpsc::channel(QUEUE);
+        let (ended_tx, ended) = mpsc::channel(ENDED_QUEUE);
         let writers: Writers = Arc::default();
-        let accept = tokio::spawn(accept_loop(listener, to_server, writers.clone()));
+        let accept = tokio::spawn(accept_loop(
+            listener,
+            to_server,
+            writers.clone(),
+            limits,
+            ended_tx,
+        ));
         Ok(Self {
             local,
             incoming: tokio::sync::Mutex::new(incoming),
             writers,
             accept,
+            ended: Mutex::new(Some(ended)),
         })
     }
+
+    /// The client addresses of connections that ended, once each (taken once: the TURN
+    /// service deletes their allocations).
+    pub fn take_ended(&self) -> Option<mpsc::Receiver<SocketAddr>> {
+        self.ended
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+
+    /// Open connections now.
+    pub fn connections(&self) -> usize {
+        self.writers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    /// Stops accepting and ends every connection.
+    pub fn shutdown(&self) {
+        self.accept.abort();
+        self.writers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// Whether one more connection from `ip` fits the caps, given the open ones.
+fn admits(
+    open: &HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
+    ip: IpAddr,
+    limits: &TcpLimits,
+) -> bool {
+    open.len() < limits.max_connections
+        && open.keys().filter(|a| a.ip() == ip).count() < limits.per_address
 }
 
 async fn accept_loop(
     listener: TcpListener,
     to_server: mpsc::Sender<(Vec<u8>, SocketAddr)>,
     writers: Writers,
+    limits: TcpLimits,
+    ended: mpsc::Sender<SocketAddr>,
 ) {
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -83,8 +146,9 @@ async fn accept_loop(
             let mut open = writers
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if open.len() >= MAX_CONNECTIONS {
-                tracing::warn!("TURN/TCP connection limit reached");
+            if !admits(&open, peer.ip(), &limits) {
+                // The stream drops here: the connection is closed at once.
+                tracing::debug!("TURN/TCP connection cap reached, connection closed");
                 continue;
             }
             open.insert(peer, sender);
@@ -96,6 +160,8 @@ async fn accept_loop(
             receiver,
             to_server.clone(),
             writers.clone(),
+            limits.frame_timeout,
+            ended.clone(),
         ));
     }
 }
@@ -107,12 +173,23 @@ async fn serve(
     mut from_server: mpsc::Receiver<Vec<u8>>,
     to_server: mpsc::Sender<(Vec<u8>, SocketAddr)>,
     writers: Writers,
+    frame_timeout: Duration,
+    ended: mpsc::Sender<SocketAddr>,
 ) {
     let (mut reader, mut writer) = stream.into_split();
     let read = async {
+        // The first frame must come soon after connecting; later ones may wait up to IDLE.
+        let mut wait = frame_timeout;
         loop {
             let mut header = [0u8; 4];
-            match tokio::time::timeout(IDLE, reader.read_exact(&mut header)).await {
+            match tokio::time::timeout(wait, reader.read_exact(&mut header[..1])).await {
+                Ok(Ok(_)) => {}
+                _ => return,
+            }
+            wait = IDLE;
+            // From its first byte on, the whole frame must arrive within the frame timeout.
+            let deadline = tokio::time::Instant::now() + frame_timeout;
+            match tokio::time::timeout_at(deadline, reader.read_exact(&mut header[1..])).await {
                 Ok(Ok(_)) => {}
                 _ => return,
             }
@@ -122,8 +199,9 @@ async fn serve(
             };
             let mut frame = vec![0u8; length];
             frame[..4].copy_from_slice(&header);
-            if reader.read_exact(&mut frame[4..]).await.is_err() {
-                return;
+            match tokio::time::timeout_at(deadline, reader.read_exact(&mut frame[4..])).await {
+                Ok(Ok(_)) => {}
+                _ => return,
             }
             // ChannelData arrives padded; the server expects the bare message.
             if (0x40..=0x7F).contains(&header[0]) {
@@ -152,6 +230,8 @@ async fn serve(
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .remove(&peer);
+    // Its allocation ends with it (when the queue is full, by its lifetime instead).
+    let _ = ended.try_send(peer);
 }
 
 #[async_trait::async_trait]
@@ -201,11 +281,8 @@ impl Conn for TcpTurnConn {
         None
     }
     async fn close(&self) -> webrtc_util::Result<()> {
-        self.accept.abort();
-        self.writers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
+        // Shared by every TCP client: closing it for one (upstream `turn` closed it whenever
+        // an allocation ended) must not end the others. TurnService::close calls shutdown.
         Ok(())
     }
     fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {

@@ -32,4 +32,5 @@ mod shutdown;
 mod smtp;
 mod team;
 mod turn;
+mod turn_hostile;
 mod waiting_room;

@@ -125,11 +125,11 @@ async fn the_relay_reaches_loopback_only_where_that_is_switched_on() {
 
 /// The client side of TURN over TCP for the test: STUN messages and ChannelData framed by
 /// their own length, as browsers send them.
-struct TcpClientConn {
-    reader: tokio::sync::Mutex<tokio::net::tcp::OwnedReadHalf>,
-    writer: tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>,
-    server: std::net::SocketAddr,
-    local: std::net::SocketAddr,
+pub(crate) struct TcpClientConn {
+    pub(crate) reader: tokio::sync::Mutex<tokio::net::tcp::OwnedReadHalf>,
+    pub(crate) writer: tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>,
+    pub(crate) server: std::net::SocketAddr,
+    pub(crate) local: std::net::SocketAddr,
 }
 
 #[async_trait::async_trait]
