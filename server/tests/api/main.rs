@@ -25,4 +25,5 @@ mod shutdown;
 mod smtp;
 mod team;
 mod turn;
+mod turn_credentials;
 mod waiting_room;
