@@ -106,7 +106,8 @@ ensure_test_tools() {
   # brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
   # poppler-utils: pdftotext/pdftoppm/pdfinfo check the generated consent PDFs in the unit tests.
   # pulseaudio: a silent sound device, so the browsers' audio (the microphone meter) runs headless.
-  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils pulseaudio
+  # coturn: an external TURN server (TURN REST secret) that calls are relayed through in the tests.
+  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils pulseaudio coturn
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
   ensure_npm_packages
 }
@@ -157,6 +158,52 @@ stop_postgres() {
   local run=(); [ "$(id -u)" = 0 ] && run=(runuser -u postgres --)
   "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PG_TMP"; PG_TMP=""
+}
+
+# Starts coturn (Debian's `turnserver`) in the foreground of a background job, on a free port
+# on loopback, with a random TURN REST secret (use-auth-secret), no TLS, and relaying to
+# loopback peers allowed — for the tests only; production denies every private range (README,
+# "External TURN server"). Exports SPRECHZIMMER_TEST_COTURN_URL and _SECRET; stop_coturn ends
+# it and removes its temporary directory (no daemon, pid or database file stays behind).
+COTURN_TMP="" COTURN_PID=""
+start_coturn() {
+  command -v turnserver >/dev/null || die "turnserver is missing (apt-get install coturn)"
+  COTURN_TMP=$(mktemp -d /tmp/sprechzimmer-coturn.XXXXXX)
+  local port; port=$(free_port)
+  local secret; secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  # The relay ports: a range of its own above the ports free_port hands out.
+  local low=$((40000 + RANDOM % 20000))
+  # The secret in a file of its own, not on the command line (ps shows that to everybody).
+  (umask 077; printf 'use-auth-secret\nstatic-auth-secret=%s\n' "$secret" >"$COTURN_TMP/turnserver.conf")
+  turnserver -c "$COTURN_TMP/turnserver.conf" --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 \
+    --listening-port="$port" --min-port="$low" --max-port=$((low + 200)) --realm=sprechzimmer.test \
+    --no-tls --no-dtls --no-cli --fingerprint --allow-loopback-peers --user-quota=10 \
+    --userdb="$COTURN_TMP/turndb" --pidfile="$COTURN_TMP/turnserver.pid" \
+    --log-file="$COTURN_TMP/turn.log" --simple-log --no-stdout-log >/dev/null 2>&1 &
+  COTURN_PID=$!
+  for _ in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      export SPRECHZIMMER_TEST_COTURN_URL="turn:127.0.0.1:$port?transport=udp"
+      export SPRECHZIMMER_TEST_COTURN_SECRET="$secret"
+      log "coturn $(turnserver --version 2>/dev/null | head -1) on port $port ($COTURN_TMP)"
+      return 0
+    fi
+    kill -0 "$COTURN_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$COTURN_TMP"/turn*.log >&2 2>/dev/null
+  die "coturn did not start"
+}
+
+stop_coturn() {
+  if [ -n "$COTURN_PID" ]; then
+    kill "$COTURN_PID" 2>/dev/null || true
+    wait "$COTURN_PID" 2>/dev/null || true
+    COTURN_PID=""
+  fi
+  [ -n "$COTURN_TMP" ] && [ -d "$COTURN_TMP" ] && rm -rf "$COTURN_TMP"
+  COTURN_TMP=""
+  return 0
 }
 
 # Runs a command in a new network namespace that has only loopback: nothing can leave the machine.

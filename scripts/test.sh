@@ -18,7 +18,7 @@ step() {
   [ "$rc" = 0 ] || die "step failed (exit $rc): $name"
   STEPS+=("$(printf '%-44s %5ss' "$name" $((SECONDS - start)))")
 }
-trap 'stop_postgres; stop_audio' EXIT
+trap 'stop_postgres; stop_audio; stop_coturn' EXIT
 
 log "install test tools"
 ensure_test_tools
@@ -27,18 +27,22 @@ step "clippy (server, all targets)" \
   cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
 step "clippy (wasm)" \
   cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
+# coturn for the call relayed through an external TURN server (native_call::…_through_coturn).
+start_coturn
 step "rust tests on SQLite" \
   env SPRECHZIMMER_TEST_DATABASE=sqlite cargo nextest run --workspace --exclude frontend --locked --no-fail-fast
 start_postgres
 step "rust integration tests on PostgreSQL" \
   env SPRECHZIMMER_TEST_DATABASE=postgres cargo nextest run -p server --test api --locked --no-fail-fast
 stop_postgres
+stop_coturn
 step "release build (cargo leptos)" cargo leptos build --release
 step "wasm size" scripts/wasm-size.sh "$WASM_BROTLI_BUDGET"
 start_audio
+# coturn again inside the namespace (the journey relayed through it), stopped with it.
 step "playwright (chromium, loopback only)" \
   in_loopback_namespace env SERVER_BIN="$CARGO_TARGET_DIR/release/server" \
-  sh -c 'cd end2end && npx playwright test'
+  bash -c 'source scripts/lib.sh && trap stop_coturn EXIT && start_coturn && cd end2end && npx playwright test'
 
 log "all checks passed"
 printf '  %s\n' "${STEPS[@]}"

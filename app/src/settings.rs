@@ -53,7 +53,9 @@ pub struct CertificateSettings {
 }
 
 /// STUN/TURN: how the browsers find a path to each other. The server runs its own STUN/TURN
-/// service on UDP and TCP (`turn_enabled`); browsers get short-lived credentials for it.
+/// service on UDP and TCP (`turn_enabled`), or points the browsers at external TURN servers
+/// (`turn_urls`, e.g. coturn); either way browsers get short-lived credentials in the TURN
+/// REST format (`app::call::ice`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct IceSettings {
@@ -69,9 +71,23 @@ pub struct IceSettings {
     /// The host name in the `stun:`/`turn:` addresses given to browsers; empty: the host of
     /// `application.base_url`.
     pub turn_host: String,
-    /// How long a TURN credential is valid.
-    pub credential_minutes: i64,
+    /// A TURN credential is valid until the appointment's planned end plus this many minutes
+    /// (consultations overrun); never longer.
+    pub credential_margin_minutes: i64,
+    /// External TURN servers, e.g. `turns:turn.example.org:443?transport=tcp`; when set, the
+    /// embedded service is off (not bound) and browsers get these with TURN REST credentials
+    /// made with `turn_secret` (coturn's `use-auth-secret`).
+    #[serde(deserialize_with = "list_or_commas")]
+    pub turn_urls: Vec<String>,
+    /// The TURN REST shared secret (coturn's `static-auth-secret`). Required with `turn_urls`;
+    /// for the embedded service optional (default: a new random secret at every start).
+    pub turn_secret: Option<SecretString>,
+    /// A file holding the shared secret instead (its first line); not both.
+    pub turn_secret_file: Option<std::path::PathBuf>,
+    /// Browsers use relayed paths only (tests: proves a call through the TURN server).
+    pub force_relay: bool,
     /// Further STUN servers (e.g. `stun:stun.example.org:3478`); usually none.
+    #[serde(deserialize_with = "list_or_commas")]
     pub stun_urls: Vec<String>,
     /// Relay to loopback and private addresses too. Off in production, so nobody can use the
     /// relay to reach the server's own or its network's services; on for local runs, where
@@ -103,7 +119,11 @@ impl Default for IceSettings {
             turn_tcp: true,
             relay_ip: "127.0.0.1".into(),
             turn_host: String::new(),
-            credential_minutes: 12 * 60,
+            credential_margin_minutes: 60,
+            turn_urls: Vec::new(),
+            turn_secret: None,
+            turn_secret_file: None,
+            force_relay: false,
             stun_urls: Vec::new(),
             relay_to_private_addresses: false,
             allocations_per_credential: 4,
@@ -139,6 +159,139 @@ impl Default for HttpSettings {
             max_connections: 10_000,
         }
     }
+}
+
+/// A list from a configuration file, or from one variable with commas
+/// (`APP_ICE__TURN_URLS=turn:h:3478?transport=udp,turns:h:443?transport=tcp`); blanks around
+/// the entries are dropped, empty entries too.
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrText {
+        List(Vec<String>),
+        Text(String),
+    }
+    let entries = match ListOrText::deserialize(d)? {
+        ListOrText::List(list) => list,
+        ListOrText::Text(text) => text.split(',').map(str::to_owned).collect(),
+    };
+    Ok(entries
+        .into_iter()
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .collect())
+}
+
+/// Shortest shared TURN secret accepted (characters); `openssl rand -hex 32` gives 64.
+pub const MIN_TURN_SECRET_CHARS: usize = 32;
+
+impl IceSettings {
+    /// Whether browsers are sent to external TURN servers (then the embedded one is off).
+    pub fn external_turn(&self) -> bool {
+        !self.turn_urls.is_empty()
+    }
+
+    /// Whether the embedded STUN/TURN service runs.
+    pub fn embedded_turn(&self) -> bool {
+        self.turn_enabled && !self.external_turn()
+    }
+
+    /// The configured shared secret, from `turn_secret` or the first line of
+    /// `turn_secret_file`; `None` when neither is set.
+    pub fn shared_turn_secret(&self) -> Result<Option<SecretString>, SettingsError> {
+        use secrecy::ExposeSecret;
+        let inline = self
+            .turn_secret
+            .as_ref()
+            .filter(|s| !s.expose_secret().trim().is_empty());
+        let secret = match (inline, &self.turn_secret_file) {
+            (Some(_), Some(_)) => return Err(SettingsError::TurnSecretTwice),
+            (Some(secret), None) => secret.expose_secret().trim().to_owned(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map_err(|e| SettingsError::TurnSecretFile(path.display().to_string(), e.kind()))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            (None, None) => return Ok(None),
+        };
+        if secret.chars().count() < MIN_TURN_SECRET_CHARS {
+            return Err(SettingsError::TurnSecretShort);
+        }
+        Ok(Some(SecretString::from(secret)))
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        if let Some(url) = self
+            .stun_urls
+            .iter()
+            .find(|u| !(u.starts_with("stun:") || u.starts_with("stuns:")) || u.len() < 7)
+        {
+            return Err(SettingsError::StunUrl(url.clone()));
+        }
+        if self.external_turn() {
+            for url in &self.turn_urls {
+                if !valid_turn_url(url) {
+                    return Err(SettingsError::TurnUrl(url.clone()));
+                }
+            }
+            if self.shared_turn_secret()?.is_none() {
+                return Err(SettingsError::TurnSecretMissing);
+            }
+        } else if self.turn_enabled {
+            if self.relay_ip.parse::<std::net::IpAddr>().is_err() {
+                return Err(SettingsError::RelayIp(self.relay_ip.clone()));
+            }
+            self.shared_turn_secret()?;
+        } else if self.force_relay {
+            return Err(SettingsError::RelayWithoutTurn);
+        }
+        if self.credential_margin_minutes <= 0 {
+            return Err(SettingsError::Zero("ice.credential_margin_minutes"));
+        }
+        Ok(())
+    }
+}
+
+/// `turn:host[:port][?transport=udp|tcp]` or `turns:…` (RFC 7065), host a name or an IP
+/// address (IPv6 in brackets); no user part, no path.
+pub fn valid_turn_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("turn:")
+        .or_else(|| url.strip_prefix("turns:"))
+    else {
+        return false;
+    };
+    let (authority, query) = match rest.split_once('?') {
+        Some((authority, query)) => (authority, Some(query)),
+        None => (rest, None),
+    };
+    if !matches!(query, None | Some("transport=udp" | "transport=tcp")) {
+        return false;
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        match v6.split_once(']') {
+            // The address is checked; the host rule below is for names and IPv4.
+            Some((ip, port)) if ip.parse::<std::net::Ipv6Addr>().is_ok() => ("ipv6", port),
+            _ => return false,
+        }
+    } else {
+        match authority.find(':') {
+            Some(colon) => authority.split_at(colon),
+            None => (authority, ""),
+        }
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+    port_ok && host_ok
 }
 
 /// Rules of the patient entry.
@@ -408,6 +561,20 @@ pub enum SettingsError {
     FileMailInProduction,
     #[error("security.trusted_proxies: {0}")]
     TrustedProxy(#[from] crate::client_address::CidrError),
+    #[error("ice.turn_urls: {0:?} ist keine TURN-Adresse wie turns:turn.example.org:443?transport=tcp (not a turn:/turns: URL)")]
+    TurnUrl(String),
+    #[error("ice.stun_urls: {0:?} ist keine STUN-Adresse wie stun:turn.example.org:3478 (not a stun: URL)")]
+    StunUrl(String),
+    #[error("ice.turn_urls ist gesetzt, aber kein gemeinsames Geheimnis: ice.turn_secret oder ice.turn_secret_file fehlt (external TURN servers need the shared secret)")]
+    TurnSecretMissing,
+    #[error("ice.turn_secret und ice.turn_secret_file sind beide gesetzt; bitte nur eines (set only one of them)")]
+    TurnSecretTwice,
+    #[error("ice.turn_secret_file {0:?} ist nicht lesbar: {1} (cannot be read)")]
+    TurnSecretFile(String, std::io::ErrorKind),
+    #[error("das TURN-Geheimnis ist zu kurz: mindestens 32 Zeichen, z. B. `openssl rand -hex 32` (the TURN secret needs at least 32 characters)")]
+    TurnSecretShort,
+    #[error("ice.force_relay ohne TURN-Server: weder ice.turn_enabled noch ice.turn_urls (relay-only needs a TURN server)")]
+    RelayWithoutTurn,
 }
 
 /// Name and flags of the session cookie, derived from `base_url`.
@@ -456,13 +623,8 @@ impl Settings {
         if self.session.inactivity_minutes <= 0 {
             return Err(SettingsError::Zero("session.inactivity_minutes"));
         }
+        self.ice.validate()?;
         if self.ice.turn_enabled {
-            if self.ice.relay_ip.parse::<std::net::IpAddr>().is_err() {
-                return Err(SettingsError::RelayIp(self.ice.relay_ip.clone()));
-            }
-            if self.ice.credential_minutes <= 0 {
-                return Err(SettingsError::Zero("ice.credential_minutes"));
-            }
             for (value, name) in [
                 (
                     self.ice.allocations_per_credential,
@@ -706,6 +868,69 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn turn_urls_are_checked() {
+        let table = [
+            ("turn:turn.example.org:3478?transport=udp", true),
+            ("turns:turn.example.org:443?transport=tcp", true),
+            ("turn:turn.example.org", true),
+            ("turn:192.0.2.1:3478", true),
+            ("turn:[2001:db8::1]:3478?transport=udp", true),
+            ("stun:turn.example.org:3478", false),
+            ("turn:", false),
+            ("turn:user@turn.example.org:3478", false),
+            ("turn:turn.example.org:0", false),
+            ("turn:turn.example.org:99999", false),
+            ("turn:turn.example.org:3478?transport=sctp", false),
+            ("turn:turn.example.org/path", false),
+            ("turns:turn example.org:443", false),
+            ("turn:[::1:3478", false),
+        ];
+        for (url, ok) in table {
+            assert_eq!(valid_turn_url(url), ok, "{url}");
+        }
+    }
+
+    #[test]
+    fn external_turn_needs_one_long_secret_from_the_settings_or_a_file() {
+        let mut s = settings(Environment::Production, "https://video.example.de");
+        s.ice.turn_urls = vec!["turns:turn.example.org:443?transport=tcp".into()];
+        assert_eq!(s.validate(), Err(SettingsError::TurnSecretMissing));
+        s.ice.turn_secret = Some(SecretString::from("too short"));
+        assert_eq!(s.validate(), Err(SettingsError::TurnSecretShort));
+        let long = "f".repeat(MIN_TURN_SECRET_CHARS);
+        s.ice.turn_secret = Some(SecretString::from(long.clone()));
+        assert_eq!(s.validate(), Ok(()));
+        let dir = std::env::temp_dir().join(format!("turn-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("secret");
+        std::fs::write(&file, format!("{long}\n")).unwrap();
+        s.ice.turn_secret_file = Some(file.clone());
+        assert_eq!(s.validate(), Err(SettingsError::TurnSecretTwice));
+        s.ice.turn_secret = None;
+        assert_eq!(s.validate(), Ok(()));
+        use secrecy::ExposeSecret;
+        assert_eq!(
+            s.ice.shared_turn_secret().unwrap().unwrap().expose_secret(),
+            long
+        );
+        s.ice.turn_secret_file = Some(dir.join("missing"));
+        let error = s.validate().unwrap_err();
+        assert!(matches!(error, SettingsError::TurnSecretFile(..)));
+        assert!(error.to_string().contains("nicht lesbar"), "{error}");
+        s.ice.turn_secret_file = None;
+        s.ice.turn_urls = vec!["turn:turn.example.org:3478;evil".into()];
+        assert!(matches!(s.validate(), Err(SettingsError::TurnUrl(_))));
+        s.ice.turn_urls.clear();
+        s.ice.stun_urls = vec![String::new()];
+        assert!(matches!(s.validate(), Err(SettingsError::StunUrl(_))));
+        s.ice.stun_urls.clear();
+        s.ice.turn_enabled = false;
+        s.ice.force_relay = true;
+        assert_eq!(s.validate(), Err(SettingsError::RelayWithoutTurn));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -131,6 +131,46 @@ mod tests {
     }
 
     #[test]
+    fn external_turn_servers_come_from_one_variable_and_need_the_secret() {
+        let urls =
+            "turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp";
+        let s = load_settings(
+            &config_dir(),
+            "local",
+            vars(&[
+                ("APP_ICE__TURN_URLS", urls),
+                ("APP_ICE__TURN_SECRET", "0123456789abcdef0123456789abcdef"),
+                ("APP_OPERATOR__POSTCODE", "01067"),
+                ("APP_APPLICATION__BASE_URL", "http://127.0.0.1:3000"),
+            ]),
+        )
+        .expect("load");
+        assert_eq!(s.ice.turn_urls.len(), 2);
+        assert_eq!(
+            s.ice.turn_urls[1],
+            "turns:turn.example.org:443?transport=tcp"
+        );
+        assert_eq!(s.operator.postcode, "01067", "other values stay strings");
+        assert!(s.ice.external_turn() && !s.ice.embedded_turn());
+        assert_eq!(s.validate(), Ok(()));
+        let without = load_settings(
+            &config_dir(),
+            "local",
+            vars(&[
+                ("APP_ICE__TURN_URLS", urls),
+                ("APP_APPLICATION__BASE_URL", "http://127.0.0.1:3000"),
+            ]),
+        )
+        .expect("load");
+        let error = without.validate().unwrap_err();
+        assert_eq!(error, app::settings::SettingsError::TurnSecretMissing);
+        assert!(
+            error.to_string().contains("ice.turn_secret_file"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn shipped_local_configuration_is_valid() {
         let s = load_settings(&config_dir(), "local", vars(&[])).expect("load");
         assert!(s.database.url.expose_secret().starts_with("sqlite://data/"));

@@ -1,7 +1,8 @@
 //! The embedded STUN/TURN service (UDP, and TURN over TCP on the same port number): browsers
 //! learn their public address from it and, when no direct path exists, relay their encrypted
 //! media through it. Credentials are short-lived and checked against a secret that is new at
-//! every start (`app::call::ice`).
+//! every start unless `ice.turn_secret(_file)` sets one (`app::call::ice`). With external TURN
+//! servers (`ice.turn_urls`) it is not started at all.
 
 use crate::turn_tcp::{TcpLimits, TcpTurnConn};
 use app::call::ice::{turn_password, turn_username_valid, IceConfig};
@@ -25,7 +26,7 @@ const REALM: &str = "sprechzimmer";
 
 /// Accepts a TURN username until its expiry, with the password the secret gives it.
 struct ShortLivedCredentials {
-    secret: [u8; 32],
+    secret: Arc<[u8]>,
     clock: Arc<dyn Clock>,
 }
 
@@ -323,14 +324,32 @@ pub enum TurnError {
     },
     #[error("TURN service: {0}")]
     Server(#[from] turn::Error),
+    #[error("{0}")]
+    Settings(#[from] app::settings::SettingsError),
 }
 
-/// Starts the service when `ice.turn_enabled`, and returns what the browsers are given.
+/// Starts the service when `ice.turn_enabled` and no external servers are configured, and
+/// returns what the browsers are given.
 pub async fn start(
     settings: &Settings,
     clock: Arc<dyn Clock>,
 ) -> Result<(Option<TurnService>, IceConfig), TurnError> {
+    use secrecy::ExposeSecret;
     let ice = &settings.ice;
+    let margin = chrono::Duration::minutes(ice.credential_margin_minutes);
+    let shared = ice.shared_turn_secret()?;
+    if ice.external_turn() {
+        let secret = shared.ok_or(app::settings::SettingsError::TurnSecretMissing)?;
+        tracing::info!(urls = ?ice.turn_urls, "external TURN servers; the embedded service is off");
+        let config = IceConfig::external(
+            ice.turn_urls.clone(),
+            secret.expose_secret().as_bytes(),
+            margin,
+            ice.stun_urls.clone(),
+        )
+        .with_relay_only(ice.force_relay);
+        return Ok((None, config));
+    }
     if !ice.turn_enabled {
         return Ok((None, IceConfig::stun_only(ice.stun_urls.clone())));
     }
@@ -343,8 +362,15 @@ pub async fn start(
     let address = socket
         .local_addr()
         .map_err(|source| TurnError::Bind { addr, source })?;
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).unwrap_or_else(|e| panic!("OS randomness unavailable: {e}"));
+    let secret: Arc<[u8]> = match &shared {
+        Some(shared) => shared.expose_secret().as_bytes().into(),
+        None => {
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret)
+                .unwrap_or_else(|e| panic!("OS randomness unavailable: {e}"));
+            secret.into()
+        }
+    };
     let policy = Arc::new(PeerPolicy::new(ip, ice.relay_to_private_addresses));
     let relays = || {
         Box::new(Relays {
@@ -385,7 +411,10 @@ pub async fn start(
     let server = Server::new(ServerConfig {
         conn_configs,
         realm: REALM.to_owned(),
-        auth_handler: Arc::new(ShortLivedCredentials { secret, clock }),
+        auth_handler: Arc::new(ShortLivedCredentials {
+            secret: secret.clone(),
+            clock,
+        }),
         channel_bind_timeout: Duration::from_secs(0),
         alloc_close_notify: None,
         quotas: Quotas {
@@ -426,9 +455,10 @@ pub async fn start(
         address.port(),
         tcp.as_ref().map(|c| c.local_address().port()),
         secret,
-        chrono::Duration::minutes(ice.credential_minutes),
+        margin,
         ice.stun_urls.clone(),
-    );
+    )
+    .with_relay_only(ice.force_relay);
     tracing::info!(%address, "STUN/TURN service listening");
     Ok((
         Some(TurnService {

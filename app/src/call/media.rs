@@ -356,8 +356,12 @@ pub struct IceResult {
     pub relay: bool,
 }
 
-/// A peer connection configuration with these STUN/TURN servers.
-pub fn rtc_configuration(servers: &[crate::call::types::IceServer]) -> Option<RtcConfiguration> {
+/// A peer connection configuration with these STUN/TURN servers; `relay_only` sets
+/// `iceTransportPolicy: "relay"` (only TURN-relayed paths).
+pub fn rtc_configuration(
+    servers: &[crate::call::types::IceServer],
+    relay_only: bool,
+) -> Option<RtcConfiguration> {
     let configuration = RtcConfiguration::new();
     let list = Array::new();
     for server in servers {
@@ -370,6 +374,15 @@ pub fn rtc_configuration(servers: &[crate::call::types::IceServer]) -> Option<Rt
         list.push(&entry);
     }
     configuration.set_ice_servers(&list);
+    if relay_only {
+        // Not bound by web-sys' feature set here; the dictionary member is standard.
+        Reflect::set(
+            &configuration,
+            &"iceTransportPolicy".into(),
+            &"relay".into(),
+        )
+        .ok()?;
+    }
     Some(configuration)
 }
 
@@ -378,7 +391,7 @@ pub async fn gather_candidates(
     servers: &[crate::call::types::IceServer],
     timeout_ms: u32,
 ) -> Option<IceResult> {
-    let configuration = rtc_configuration(servers)?;
+    let configuration = rtc_configuration(servers, false)?;
     let connection = RtcPeerConnection::new_with_configuration(&configuration).ok()?;
     let _channel = connection.create_data_channel("tech-test");
     let offer = JsFuture::from(connection.create_offer()).await.ok()?;

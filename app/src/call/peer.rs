@@ -52,6 +52,8 @@ struct Inner {
     instance: String,
     polite: bool,
     servers: Vec<IceServer>,
+    /// Relayed paths only (`ice.force_relay`, tests).
+    relay_only: bool,
     pc: Option<RtcPeerConnection>,
     channel: Option<RtcDataChannel>,
     peer: Option<String>,
@@ -120,6 +122,7 @@ impl Call {
             instance: random_instance(),
             polite: false,
             servers: Vec::new(),
+            relay_only: false,
             pc: None,
             channel: None,
             peer: None,
@@ -155,10 +158,12 @@ impl Call {
             ServerMessage::CallReady {
                 polite,
                 ice_servers,
+                relay_only,
             } => {
                 let mut inner = self.0.borrow_mut();
                 inner.polite = *polite;
                 inner.servers = ice_servers.clone();
+                inner.relay_only = *relay_only;
                 inner.ui.problem.set(None);
                 if inner.pc.is_none() {
                     inner.ui.link.set(CallLink::WaitingForPeer);
@@ -300,7 +305,7 @@ impl Call {
 
     /// A fresh peer connection with this page's tracks and the chat channel.
     fn new_connection(&self) {
-        let (servers, stream, generation) = {
+        let (servers, relay_only, stream, generation) = {
             let mut inner = self.0.borrow_mut();
             if let Some(old) = inner.pc.take() {
                 old.close();
@@ -317,11 +322,12 @@ impl Call {
             inner.ui.code.set(None);
             (
                 inner.servers.clone(),
+                inner.relay_only,
                 inner.stream.clone(),
                 inner.generation,
             )
         };
-        let Some(pc) = media::rtc_configuration(&servers)
+        let Some(pc) = media::rtc_configuration(&servers, relay_only)
             .and_then(|c| RtcPeerConnection::new_with_configuration(&c).ok())
         else {
             self.0.borrow().ui.problem.set(Some("call-problem-browser"));

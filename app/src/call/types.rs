@@ -120,10 +120,13 @@ pub enum ServerMessage {
     Error { code: ErrorCode },
     /// Either side, after [`ClientMessage::JoinCall`]: the seat is yours. `polite` says who
     /// gives way when both offer at once (the patient); `ice_servers` carry this call's
-    /// short-lived TURN credential.
+    /// short-lived TURN credential; `relay_only` (a test setting, `ice.force_relay`) makes the
+    /// browser use relayed paths only.
     CallReady {
         polite: bool,
         ice_servers: Vec<IceServer>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        relay_only: bool,
     },
     /// The other side joined the call (or joined again after a reload: a new `instance`).
     PeerJoined { instance: String },
@@ -591,9 +594,19 @@ mod tests {
                     username: Some("1:x".into()),
                     credential: Some("p".into()),
                 }],
+                relay_only: false,
             }),
             json!({"v": 1, "type": "call_ready", "polite": true, "ice_servers": [
                 {"url": "turn:h:3478?transport=udp", "username": "1:x", "credential": "p"}]})
+        );
+        assert_eq!(
+            wire(ServerMessage::CallReady {
+                polite: false,
+                ice_servers: vec![],
+                relay_only: true,
+            }),
+            json!({"v": 1, "type": "call_ready", "polite": false, "ice_servers": [],
+                   "relay_only": true})
         );
         assert_eq!(
             wire(ServerMessage::PeerJoined {

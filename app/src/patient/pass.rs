@@ -102,6 +102,18 @@ pub fn opens(pass: &PatientPass, appointment: &appointment::Model, now: DateTime
             .is_none_or(|after| pass.entered_at > after)
 }
 
+/// Whether the appointment's time has come for the tech test and the call: from `opens_before`
+/// its start (when the code opens the waiting room) on. Its end is the TURN credential's own
+/// limit (`IceConfig::servers_until`). A pass for an appointment that was moved later gets no
+/// relay until the new time.
+pub fn call_window_open(
+    appointment: &appointment::Model,
+    now: DateTime<Utc>,
+    opens_before: Duration,
+) -> bool {
+    now >= appointment.starts_at - opens_before
+}
+
 /// The appointment the pass opens now, if it still does.
 pub async fn open_appointment(
     db: &DatabaseConnection,

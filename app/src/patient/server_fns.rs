@@ -28,11 +28,21 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
         .map(|p| p.name)
         .unwrap_or_default();
     let view = crate::waiting_room::service::patient_view(&row);
+    let now = state.clock.now();
+    let opens_before =
+        chrono::Duration::minutes(state.settings.appointments.code_opens_minutes_before);
+    // The tech test's relay check: a TURN credential only inside the appointment's window,
+    // valid until its end plus the margin; otherwise STUN only.
+    let ice_servers = if super::pass::call_window_open(&row, now, opens_before) {
+        state.ice.servers_until(row.ends_at, now)
+    } else {
+        state.ice.stun_servers()
+    };
     Ok(Some(PatientRoomInfo {
         practice_name,
         appointment_time: view.appointment_time,
         resume: crate::waiting_room::service::arrived_now(&row),
         in_call: row.admitted_at.is_some(),
-        ice_servers: state.ice.servers(state.clock.now()),
+        ice_servers,
     }))
 }

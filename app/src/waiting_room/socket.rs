@@ -330,9 +330,14 @@ impl CallPart {
         }
     }
 
-    /// Takes the seat: the page's ICE servers (with a fresh TURN credential for this call)
-    /// and, if the other side is there, who it is.
-    fn join(&mut self, state: &AppState, instance: &str) -> Result<Vec<ServerMessage>, ErrorCode> {
+    /// Takes the seat: the page's ICE servers (with a fresh TURN credential for this call,
+    /// valid until the end of `row` plus the margin) and, if the other side is there, who it is.
+    fn join(
+        &mut self,
+        state: &AppState,
+        instance: &str,
+        row: &appointment::Model,
+    ) -> Result<Vec<ServerMessage>, ErrorCode> {
         if !valid_instance(instance) {
             return Err(ErrorCode::Malformed);
         }
@@ -345,7 +350,8 @@ impl CallPart {
         self.seat = Some(seat);
         let mut replies = vec![ServerMessage::CallReady {
             polite: self.side == CallSide::Patient,
-            ice_servers: state.ice.servers(state.clock.now()),
+            ice_servers: state.ice.servers_until(row.ends_at, state.clock.now()),
+            relay_only: state.ice.relay_only(),
         }];
         replies.extend(peer.map(|instance| ServerMessage::PeerJoined { instance }));
         Ok(replies)
@@ -417,8 +423,8 @@ async fn doctor_in_call(
 ) -> Result<Vec<ServerMessage>, ErrorCode> {
     match message {
         ClientMessage::JoinCall { instance } => {
-            service::call_of_doctor(state, me, call.appointment).await?;
-            call.join(state, &instance)
+            let row = service::call_of_doctor(state, me, call.appointment).await?;
+            call.join(state, &instance, &row)
         }
         ClientMessage::Signal { signal } => call.relay(signal).map(|()| Vec::new()),
         ClientMessage::Hangup => {
@@ -682,14 +688,14 @@ async fn patient_in_call(
         ClientMessage::JoinCall { instance } if phase == PatientPhase::InCall => {
             // The pass is checked again before a TURN credential goes out: a new code, a
             // removal or a cancellation since the socket opened ends it.
-            pass::open_appointment(&state.db, pass, state.clock.now())
+            let row = pass::open_appointment(&state.db, pass, state.clock.now())
                 .await
                 .map_err(|e| {
                     tracing::error!(error = %e, "loading the patient's appointment failed");
                     ErrorCode::Internal
                 })?
                 .ok_or(ErrorCode::WrongState)?;
-            call.join(state, &instance)
+            call.join(state, &instance, &row)
         }
         ClientMessage::JoinCall { .. } => Err(ErrorCode::WrongState),
         ClientMessage::Signal { signal } => call.relay(signal).map(|()| Vec::new()),

@@ -118,6 +118,7 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
         Some(ServerMessage::CallReady {
             polite,
             ice_servers,
+            ..
         }) => {
             assert!(!polite, "the doctor offers");
             let turn = ice_servers

@@ -32,5 +32,6 @@ mod shutdown;
 mod smtp;
 mod team;
 mod turn;
+mod turn_credentials;
 mod turn_hostile;
 mod waiting_room;

@@ -131,3 +131,51 @@ async fn two_native_peers_call_each_other_through_the_embedded_turn_relay() {
     }
     talk(&app, doctor, patient, "relay").await;
 }
+
+/// The coturn that `scripts/test.sh` starts (`start_coturn` in `scripts/lib.sh`): its URL and
+/// TURN REST secret. Missing is a failure, not a skip: the relayed call must be proven.
+fn coturn() -> (String, String) {
+    let hint = "this test needs coturn: run `bash scripts/test.sh`, or start it in the shell \
+                that runs the tests with `source scripts/lib.sh && start_coturn` (which exports \
+                SPRECHZIMMER_TEST_COTURN_URL and SPRECHZIMMER_TEST_COTURN_SECRET; `stop_coturn` \
+                ends it)";
+    let url = std::env::var("SPRECHZIMMER_TEST_COTURN_URL")
+        .unwrap_or_else(|_| panic!("SPRECHZIMMER_TEST_COTURN_URL is not set: {hint}"));
+    let secret = std::env::var("SPRECHZIMMER_TEST_COTURN_SECRET")
+        .unwrap_or_else(|_| panic!("SPRECHZIMMER_TEST_COTURN_SECRET is not set: {hint}"));
+    (url, secret)
+}
+
+#[tokio::test]
+async fn two_native_peers_call_each_other_relay_only_through_an_external_coturn() {
+    let (url, secret) = coturn();
+    // A port the embedded service would take if it ran: it must stay free.
+    let embedded_port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("a free port")
+        .port();
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.ice.turn_urls = vec![url.clone()];
+        s.ice.turn_secret = Some(secret.clone().into());
+        s.ice.turn_port = embedded_port;
+    })
+    .await;
+    assert!(app.turn.is_none(), "the embedded TURN service is off");
+    assert!(
+        std::net::UdpSocket::bind(("127.0.0.1", embedded_port)).is_ok()
+            && std::net::TcpListener::bind(("127.0.0.1", embedded_port)).is_ok(),
+        "nothing bound on the embedded service's port"
+    );
+    let (mut doctor, mut patient) = call(&app, "coturn@praxis.de", true).await;
+    negotiate(&mut doctor, &mut patient, Duration::from_secs(20))
+        .await
+        .expect("connected through coturn");
+    for side in [&doctor, &patient] {
+        assert_eq!(
+            side.peer.path().await.as_deref(),
+            Some("relay"),
+            "through coturn's relay"
+        );
+    }
+    talk(&app, doctor, patient, "relay").await;
+}
