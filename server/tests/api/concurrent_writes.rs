@@ -3,7 +3,7 @@
 //! writer had committed meanwhile (a consent upload did, in the suite's own run); write
 //! transactions now hold the write lock from their start (`app::transaction`).
 
-use crate::helpers::{spawn_app, PASSWORD};
+use crate::helpers::{spawn_app_with, PASSWORD};
 use app::clock::Clock;
 use futures_util::future::join_all;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -39,7 +39,14 @@ fn statuses(responses: &[reqwest::Response]) -> Vec<u16> {
 
 #[tokio::test]
 async fn fifty_parallel_writes_of_each_kind_all_succeed() {
-    let app = spawn_app().await;
+    // Fifty registrations from this one test address are a flood the per-address limit would
+    // stop, and uploads beyond `uploads.concurrent` wait their turn with a 503; this test is
+    // about the database, so both limits are raised.
+    let app = spawn_app_with(|s| {
+        s.security.registrations_per_address_per_hour = 1000;
+        s.uploads.concurrent = 100;
+    })
+    .await;
 
     // Bookings (one practice, fifty slots of one day).
     app.register_verified("kalender@praxis.de").await;
