@@ -828,6 +828,7 @@ mod tests {
             ice: IceSettings::default(),
             signalling: SignallingSettings::default(),
             uploads: UploadSettings::default(),
+            http: HttpSettings::default(),
             certificates: Vec::new(),
         }
     }
