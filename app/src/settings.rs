@@ -897,6 +897,7 @@ mod tests {
     #[test]
     fn external_turn_needs_one_long_secret_from_the_settings_or_a_file() {
         let mut s = settings(Environment::Production, "https://video.example.de");
+        s.email.transport = EmailTransport::Smtp;
         s.ice.turn_urls = vec!["turns:turn.example.org:443?transport=tcp".into()];
         assert_eq!(s.validate(), Err(SettingsError::TurnSecretMissing));
         s.ice.turn_secret = Some(SecretString::from("too short"));

@@ -32,8 +32,8 @@ async fn expired_links_and_stale_login_counters_are_deleted_fresh_ones_kept() {
     );
     assert_eq!(
         count(&app, "login_throttle").await,
-        3,
-        "account, address, reset-mail counter"
+        5,
+        "account, address, reset-mail counter, registrations per address and per target"
     );
 
     let now = app::maintenance::purge(app.conn(), app.clock.now())
@@ -58,7 +58,7 @@ async fn expired_links_and_stale_login_counters_are_deleted_fresh_ones_kept() {
         later.account_tokens, 1,
         "the reset link expired after one hour"
     );
-    assert_eq!(later.login_counters, 3);
+    assert_eq!(later.login_counters, 5);
     assert_eq!(count(&app, "login_throttle").await, 0);
     assert_eq!(
         crate::helpers::location(&app.log_in("vera@example.de", PASSWORD).await),
