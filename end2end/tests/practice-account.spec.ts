@@ -1,7 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { linkIn, totp, waitForMail } from './mail';
-import { logIn, submitRegistration } from './practice';
+import { logIn, PASSWORD, submitRegistration } from './practice';
 import AxeBuilder from '@axe-core/playwright';
 
 const now = () => Date.now() / 1000;
@@ -43,6 +43,8 @@ test('Praxis: registrieren, E-Mail bestätigen, anmelden, 2FA einschalten, mit 2
   const secret = (await page.getByRole('figure').locator('code').textContent()) ?? '';
   expect(secret.replace(/\s/g, '')).toMatch(/^[A-Z2-7]{32}$/);
   await page.getByLabel(/^Code/).fill(totp(secret, now()));
+  // Switching it on asks for the password too (issue 22: a hijacked session cannot lock the owner out).
+  await page.getByLabel(/^Passwort/).fill(PASSWORD);
   await page.getByRole('button', { name: 'Einschalten' }).click();
   await expect(page.getByRole('heading', { name: 'Ihre Wiederherstellungscodes' })).toBeVisible();
   const codes = page.getByRole('region', { name: 'Ihre Wiederherstellungscodes' }).getByRole('listitem');
