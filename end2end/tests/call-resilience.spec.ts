@@ -1,21 +1,8 @@
-import { spawn, ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
-import type { Page } from '@playwright/test';
-
-const connected = (side: Page) => side.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' });
-
-/** The doctor lets the waiting patient in; both see the other's video. */
-async function admitAndSeeEachOther(page: Page, p: Page, patient: string) {
-  await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
-  await explainFailure({ Ärztin: page, Patientin: p }, async () => {
-    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
-    await expectFramesFlowing(page);
-    await expectFramesFlowing(p);
-  });
-}
+import { OwnServer } from './own-server';
+import { admitAndSeeEachOther, bookNow, callOn, callStats, connected, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
 
 test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen; Neuladen tritt wieder bei', async ({ page }) => {
   test.setTimeout(120_000);
@@ -65,67 +52,23 @@ test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Re
   }
 });
 
-/** A second server of our own for this test, so that it can be restarted. */
-class OwnServer {
-  process?: ChildProcess;
-  constructor(readonly port: number, readonly dir: string) {}
-  get url() { return `http://127.0.0.1:${this.port}`; }
-  async start() {
-    this.process = spawn(process.env.SERVER_BIN!, [], {
-      cwd: `${__dirname}/../..`,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
-        LEPTOS_SITE_ROOT: 'target/site',
-        APP_ENVIRONMENT: 'local',
-        DATABASE_URL: `sqlite://${this.dir}/restart.db`,
-        APP_APPLICATION__BASE_URL: this.url,
-        APP_EMAIL__TRANSPORT: 'file',
-        // The same outbox as the main server: the mail helpers read it.
-        APP_EMAIL__OUTBOX_DIR: process.env.E2E_OUTBOX_DIR!,
-        APP_ICE__TURN_PORT: String(this.port + 1),
-        RUST_LOG: 'warn',
-      },
-    });
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${this.url}/health/ready`)).ok) return;
-      } catch { /* not up yet */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('own server did not start');
-  }
-  async stop() {
-    const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
-
 test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beide Seiten verbinden sich wieder', async ({ browser }) => {
   test.setTimeout(150_000);
   const stamp = Date.now();
   const patient = `Nora Neustart ${lettersOf(stamp)}`;
   const dir = `${process.env.E2E_DATA_DIR}/restart-${stamp}`;
   mkdirSync(dir, { recursive: true });
-  const server = new OwnServer(3400 + (stamp % 500) * 2, dir);
+  const server = await OwnServer.create(dir);
   await server.start();
-  const patientBrowser = await patientChromium();
+  let running;
   try {
-    const doctorContext = await browser.newContext({ baseURL: server.url, locale: 'de-DE', permissions: ['camera', 'microphone'] });
-    await doctorContext.addInitScript(recordPeers(false));
-    const page = await doctorContext.newPage();
-    await newPracticeLoggedIn(page, `neustart.${stamp}@praxis-e2e.de`, 'Praxis Neustart');
-    const code = await bookNow(page, patient, `neustart.${stamp}@example.org`);
-    await page.goto('/praxis');
-    const context = await patientBrowser.newContext({ baseURL: server.url, locale: 'de-DE', permissions: ['camera', 'microphone'] });
-    await context.addInitScript(recordPeers(false));
-    const p = await context.newPage();
-    await enterAndPassTechTest(p, patient, code);
-    await admitAndSeeEachOther(page, p, patient);
+    running = await callOn(browser, server.url, { patient, slug: 'neustart', practice: 'Praxis Neustart' });
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  const { page, p, doctorContext, patientBrowser } = running;
+  try {
     const code1 = await page.locator('.verification .code').textContent();
 
     // Frames keep increasing on both sides while the server stops, is away and comes back.

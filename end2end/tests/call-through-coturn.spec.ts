@@ -1,9 +1,7 @@
-import { spawn, ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { test, expect } from './fixtures';
-import { newPracticeLoggedIn } from './practice';
-import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
+import { OwnServer } from './own-server';
+import { callOn, callStats, lettersOf } from './room';
 import type { Page } from '@playwright/test';
 
 /**
@@ -14,60 +12,6 @@ import type { Page } from '@playwright/test';
  */
 const coturnUrl = process.env.SPRECHZIMMER_TEST_COTURN_URL;
 const coturnSecret = process.env.SPRECHZIMMER_TEST_COTURN_SECRET;
-
-/** A TCP port nobody listens on now (the kernel's pick). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** The release server with the external TURN settings, on a free port. */
-class CoturnServer {
-  process?: ChildProcess;
-  constructor(readonly port: number, readonly dir: string) {}
-  get url() { return `http://127.0.0.1:${this.port}`; }
-  async start() {
-    this.process = spawn(process.env.SERVER_BIN!, [], {
-      cwd: `${__dirname}/../..`,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
-        LEPTOS_SITE_ROOT: 'target/site',
-        APP_ENVIRONMENT: 'local',
-        DATABASE_URL: `sqlite://${this.dir}/coturn.db`,
-        APP_APPLICATION__BASE_URL: this.url,
-        APP_EMAIL__TRANSPORT: 'file',
-        // The same outbox as the main server: the mail helpers read it.
-        APP_EMAIL__OUTBOX_DIR: process.env.E2E_OUTBOX_DIR!,
-        APP_ICE__TURN_URLS: coturnUrl!,
-        APP_ICE__TURN_SECRET: coturnSecret!,
-        APP_ICE__FORCE_RELAY: 'true',
-        RUST_LOG: 'warn',
-      },
-    });
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${this.url}/health/ready`)).ok) return;
-      } catch { /* not up yet */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the server for coturn did not start');
-  }
-  async stop() {
-    const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
 
 /** The TURN server the local candidate of the call's selected path came from. */
 async function relayServerOf(p: Page): Promise<string | null> {
@@ -92,28 +36,23 @@ test('Nur über einen externen TURN-Server (coturn): Zugangsdaten im TURN-REST-F
   const patient = `Clara Coturn ${lettersOf(stamp)}`;
   const dir = `${process.env.E2E_DATA_DIR}/coturn-${stamp}`;
   mkdirSync(dir, { recursive: true });
-  const server = new CoturnServer(await freePort(), dir);
+  const server = await OwnServer.create(dir, {
+    APP_ICE__TURN_URLS: coturnUrl,
+    APP_ICE__TURN_SECRET: coturnSecret,
+    APP_ICE__FORCE_RELAY: 'true',
+  });
   await server.start();
-  const patientBrowser = await patientChromium();
+  let running;
   try {
     // The page's own configuration only (recordPeers(false) records, forces nothing): the
     // relay-only policy comes from the server's call_ready.
-    const doctorContext = await browser.newContext({ baseURL: server.url, locale: 'de-DE', permissions: ['camera', 'microphone'] });
-    await doctorContext.addInitScript(recordPeers(false));
-    const page = await doctorContext.newPage();
-    await newPracticeLoggedIn(page, `coturn.${stamp}@praxis-e2e.de`, 'Praxis Coturn');
-    const code = await bookNow(page, patient, `coturn.${stamp}@example.org`);
-    await page.goto('/praxis');
-    const context = await patientBrowser.newContext({ baseURL: server.url, locale: 'de-DE', permissions: ['camera', 'microphone'] });
-    await context.addInitScript(recordPeers(false));
-    const p = await context.newPage();
-    await enterAndPassTechTest(p, patient, code);
-    await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
-    await explainFailure({ Ärztin: page, Patientin: p }, async () => {
-      await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 20_000 });
-      await expectFramesFlowing(page);
-      await expectFramesFlowing(p);
-    });
+    running = await callOn(browser, server.url, { patient, slug: 'coturn', practice: 'Praxis Coturn' });
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  const { page, p, doctorContext, patientBrowser } = running;
+  try {
     const coturnAddress = new URL(coturnUrl.replace(/^turn:/, 'turn://')).host;
     for (const side of [page, p]) {
       const stats = await callStats(side);

@@ -111,6 +111,7 @@ for (const viewport of VIEWPORTS) {
     for (const [path, name] of [
       ['/', 'start'], ['/nutzungsbedingungen', 'terms'], ['/datenschutz', 'privacy'], ['/impressum', 'impressum'],
       ['/registrieren', 'register'], ['/registrieren/gesendet', 'register-sent'], ['/registrieren/link-ungueltig', 'link-invalid'],
+      ['/registrieren/bestaetigen?token=x', 'verify'], ['/passwort-neu?token=x', 'reset-token'],
       ['/anmelden', 'login'], ['/passwort-vergessen', 'forgot'], ['/passwort-neu', 'reset'], ['/einladung', 'invitation'],
       ['/diese-seite-gibt-es-nicht', 'not-found'],
     ]) {

@@ -1,4 +1,5 @@
-import { Page, Locator, expect, chromium, Browser } from '@playwright/test';
+import { Page, Locator, expect, chromium, Browser, BrowserContext } from '@playwright/test';
+import { newPracticeLoggedIn } from './practice';
 import { waitForMail } from './mail';
 import { chromiumArgs } from '../playwright.config';
 
@@ -199,4 +200,46 @@ export async function expectFramesFlowing(p: Page) {
 export async function admitWithoutConsent(entry: Locator) {
   await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
   await entry.getByRole('button', { name: 'Ja, Einwilligung liegt vor – hereinholen' }).click();
+}
+
+/** The call's status line once the connection stands. */
+export const connected = (side: Page) => side.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' });
+
+/** The doctor lets the waiting patient in; both see the other's video. */
+export async function admitAndSeeEachOther(page: Page, p: Page, patient: string) {
+  await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
+  await explainFailure({ Ärztin: page, Patientin: p }, async () => {
+    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+    await expectFramesFlowing(page);
+    await expectFramesFlowing(p);
+  });
+}
+
+/** A running call on the server at `baseURL`: a new practice (doctor in `browser`), an
+ * appointment now, the patient in a Chromium of their own through the tech test and admitted.
+ * Both pages record their peer connections (`recordPeers(relayOnly)`). The caller closes
+ * `doctorContext` and `patientBrowser`. */
+export interface RunningCall { page: Page; p: Page; doctorContext: BrowserContext; patientBrowser: Browser }
+export async function callOn(browser: Browser, baseURL: string, who: { patient: string; slug: string; practice: string },
+  relayOnly = false): Promise<RunningCall> {
+  const stamp = Date.now();
+  const doctorContext = await browser.newContext({ baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
+  await doctorContext.addInitScript(recordPeers(relayOnly));
+  const page = await doctorContext.newPage();
+  await newPracticeLoggedIn(page, `${who.slug}.${stamp}@praxis-e2e.de`, who.practice);
+  const code = await bookNow(page, who.patient, `${who.slug}.${stamp}@example.org`);
+  await page.goto('/praxis');
+  const patientBrowser = await patientChromium();
+  const context = await patientBrowser.newContext({ baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
+  await context.addInitScript(recordPeers(relayOnly));
+  const p = await context.newPage();
+  try {
+    await enterAndPassTechTest(p, who.patient, code);
+    await admitAndSeeEachOther(page, p, who.patient);
+  } catch (e) {
+    await patientBrowser.close();
+    await doctorContext.close();
+    throw e;
+  }
+  return { page, p, doctorContext, patientBrowser };
 }

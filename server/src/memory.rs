@@ -14,6 +14,7 @@ const ARENA_MAX: i32 = 4;
 /// Sets the allocator options; call once at start-up, before the load begins.
 pub fn return_large_buffers_to_the_os() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)] // the workspace's one exception: a C call with no pointers
     // SAFETY: mallopt only changes glibc's allocator parameters; it is called before the
     // server handles requests and takes no pointers.
     unsafe {

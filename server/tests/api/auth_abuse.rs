@@ -6,7 +6,7 @@
 use crate::helpers::{
     location, query_one_string, registration, spawn_app, spawn_app_with, TestApp, PASSWORD,
 };
-use crate::patient_entry::booked;
+use crate::patient_entry::{booked, entry_response};
 use crate::smtp::link_in;
 use app::clock::Clock;
 use app::practice::throttle;
@@ -135,18 +135,10 @@ async fn forwarded_headers_from_an_untrusted_peer_are_ignored_with_one_warning()
     );
 }
 
-/// One patient's browser posting the entry form (spawnable).
+/// One patient's browser posting the entry form (spawnable): the status, and where it leads
+/// followed by the page.
 async fn enter_at(address: String, code: String) -> (u16, String) {
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let response = browser
-        .post(format!("{address}/videosprechstunde"))
-        .form(&[("name", "Erika Mustermann"), ("code", code.as_str())])
-        .send()
-        .await
-        .expect("entry");
+    let response = entry_response(&address, "Erika Mustermann", &code).await;
     let status = response.status().as_u16();
     let room = location(&response);
     (status, room + &response.text().await.unwrap_or_default())

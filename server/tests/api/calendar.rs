@@ -52,10 +52,7 @@ fn ics_of(mail: &ReceivedEmail) -> String {
 
 /// `ABCD-EFGH-JKMN` from the invitation text.
 fn code_in(text: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.len() == 14 && w.as_bytes()[4] == b'-' && w.as_bytes()[9] == b'-')
-        .expect("access code in the mail")
-        .to_owned()
+    crate::helpers::access_code_in(text).expect("access code in the mail")
 }
 
 /// Whether the reminders checkbox on the settings page is ticked.

@@ -3,10 +3,12 @@
 //! writer had committed meanwhile (a consent upload did, in the suite's own run); write
 //! transactions now hold the write lock from their start (`app::transaction`).
 
-use crate::helpers::{spawn_app_with, PASSWORD};
+use crate::helpers::{access_code_in, spawn_app_with, TestApp, PASSWORD};
+use crate::waiting_room::{doctor_cookie, next, open, patient_enters, send, Socket};
+use app::call::types::{ClientMessage, PatientPhase, ServerMessage};
 use app::clock::Clock;
 use futures_util::future::join_all;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 const N: usize = 50;
 
@@ -42,9 +44,14 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
     // Fifty registrations from this one test address are a flood the per-address limit would
     // stop, and uploads beyond `uploads.concurrent` wait their turn with a 503; this test is
     // about the database, so both limits are raised.
+    // The waiting-room part below has fifty patients waiting at once for appointments a week
+    // ahead: the codes open a week early, and the socket caps per login and address are raised.
     let app = spawn_app_with(|s| {
         s.security.registrations_per_address_per_hour = 1000;
         s.uploads.concurrent = 100;
+        s.appointments.code_opens_minutes_before = 8 * 24 * 60;
+        s.signalling.sockets_per_login = 1000;
+        s.signalling.sockets_per_address = 1000;
     })
     .await;
 
@@ -128,6 +135,10 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
         statuses(&uploads)
     );
 
+    // The waiting room: fifty patients wait, fifty doctor sockets each send a note to one of
+    // them and admit them, all at once over the real signalling socket.
+    waiting_room_at_once(&app, &ids).await;
+
     // Cancellations.
     let cancellations = join_all(ids.iter().map(|(_, id)| {
         let app = &app;
@@ -182,4 +193,90 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
             .unwrap(),
         N as u64 + 1
     );
+}
+
+/// The patient's next view on the socket.
+async fn next_view(socket: &mut Socket) -> app::call::types::PatientView {
+    match next(socket).await {
+        Some(ServerMessage::WaitingRoom(view)) => view,
+        other => panic!("expected a view, got {other:?}"),
+    }
+}
+
+/// Every booked patient enters with the code of their invitation and waits; then each of
+/// fifty doctor sockets sends a note to one appointment and admits it, all in parallel.
+async fn waiting_room_at_once(app: &TestApp, ids: &[(usize, String)]) {
+    use app::entities::appointment::{Column, Entity};
+    // The practice's verification mail and one invitation per appointment.
+    let mails = app
+        .inbox
+        .wait_for_messages(ids.len() + 1, std::time::Duration::from_secs(30))
+        .await;
+    let mut patients = Vec::new();
+    for (_, id) in ids {
+        let row = Entity::find_by_id(uuid::Uuid::parse_str(id).unwrap())
+            .one(app.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        let invitation = mails
+            .iter()
+            .find(|m| m.to.contains(&row.patient_email))
+            .unwrap_or_else(|| panic!("an invitation to {}", row.patient_email));
+        let code = access_code_in(&invitation.text).expect("code in the invitation");
+        // (The booked names carry digits; the entry form takes letters only, and another name
+        // than booked is let in.)
+        let pass = patient_enters(app, "Erika Mustermann", &code).await;
+        let mut socket = open(app, &pass, "patient").await.expect("patient socket");
+        assert_eq!(next_view(&mut socket).await.phase, PatientPhase::Waiting);
+        patients.push(socket);
+    }
+    let cookie = doctor_cookie(app, "kalender@praxis.de").await;
+    let outcomes = join_all(ids.iter().zip(patients).map(|((_, id), mut patient)| {
+        let cookie = &cookie;
+        async move {
+            let mut doctor = open(app, cookie, "praxis").await.expect("doctor socket");
+            let note = format!("Gleich geht es los ({id})");
+            send(
+                &mut doctor,
+                ClientMessage::SendNote {
+                    appointment: id.clone(),
+                    text: note.clone(),
+                },
+            )
+            .await;
+            assert_eq!(next_view(&mut patient).await.note, Some(note));
+            send(
+                &mut doctor,
+                ClientMessage::Admit {
+                    appointment: id.clone(),
+                },
+            )
+            .await;
+            loop {
+                match next(&mut doctor).await {
+                    Some(ServerMessage::Admitted { appointment }) if &appointment == id => break,
+                    Some(ServerMessage::Error { code }) => return Err(format!("{code:?}")),
+                    Some(_) => {}
+                    None => return Err("doctor socket closed".to_owned()),
+                }
+            }
+            loop {
+                let view = next_view(&mut patient).await;
+                if view.phase == PatientPhase::InCall {
+                    return Ok(());
+                }
+            }
+        }
+    }))
+    .await;
+    let failed: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    assert!(failed.is_empty(), "notes and admissions: {failed:?}");
+    let admitted = Entity::find()
+        .filter(Column::AdmittedAt.is_not_null())
+        .filter(Column::DoctorNote.like("Gleich geht es los%"))
+        .count(app.conn())
+        .await
+        .unwrap();
+    assert_eq!(admitted, N as u64);
 }

@@ -555,3 +555,10 @@ pub fn rendered_pages(bytes: &[u8]) -> usize {
         .filter(|e| std::fs::read(e.path()).is_ok_and(|b| b.starts_with(b"\x89PNG\r\n\x1a\n")))
         .count()
 }
+
+/// The access code (`XXXX-XXXX-XXXX`) in an invitation's text.
+pub fn access_code_in(text: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|w| w.len() == 14 && w.as_bytes()[4] == b'-' && w.as_bytes()[9] == b'-')
+        .map(str::to_owned)
+}

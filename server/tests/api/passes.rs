@@ -7,8 +7,8 @@
 use crate::helpers::{location, session_cookie, TestApp, PASSWORD};
 use crate::patient_entry::enter;
 use crate::waiting_room::{
-    doctor_cookie, next, open, patient_enters, roster_until, send, silent, ten_minutes_before,
-    Socket,
+    doctor_cookie, next, open, patient_enters, post_as, roster_until, send, silent,
+    ten_minutes_before, Socket,
 };
 use app::call::types::{ClientMessage, PatientPhase, RosterStatus, ServerMessage};
 use futures_util::StreamExt;
@@ -33,14 +33,7 @@ async fn latest_code(app: &TestApp, count: usize) -> String {
         .inbox
         .wait_for_messages(count, Duration::from_secs(10))
         .await;
-    mails
-        .last()
-        .expect("a mail")
-        .text
-        .split_whitespace()
-        .find(|w| w.len() == 14 && w.as_bytes()[4] == b'-')
-        .expect("code")
-        .to_owned()
+    crate::helpers::access_code_in(&mails.last().expect("a mail").text).expect("code")
 }
 
 /// The patient page as the holder of `cookie` sees it.
@@ -55,20 +48,6 @@ async fn room_page(app: &TestApp, cookie: &str) -> String {
         .await
         .unwrap()
         .text()
-        .await
-        .unwrap()
-}
-
-async fn post_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}{path}", app.address))
-        .header("cookie", cookie)
-        .header("origin", &app.address)
-        .form(&[("x", "")])
-        .send()
         .await
         .unwrap()
 }

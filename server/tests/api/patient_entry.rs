@@ -26,12 +26,7 @@ pub async fn booked(app: &TestApp, email: &str) -> (String, chrono::DateTime<chr
     let created = app.post_form("/praxis/termine/neu", &form).await;
     assert_eq!(created.status(), 303);
     let mails = app.inbox.wait_for_messages(2, WAIT).await;
-    let code = mails[1]
-        .text
-        .split_whitespace()
-        .find(|w| w.len() == 14 && w.as_bytes()[4] == b'-')
-        .expect("code")
-        .to_owned();
+    let code = crate::helpers::access_code_in(&mails[1].text).expect("code");
     let starts = app::calendar::service::berlin_to_utc(
         date,
         chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
@@ -42,15 +37,23 @@ pub async fn booked(app: &TestApp, email: &str) -> (String, chrono::DateTime<chr
 
 /// A patient types `name` and `code` on the entry page: the answer's status and page.
 pub(crate) async fn enter(app: &TestApp, name: &str, code: &str) -> (u16, String) {
-    let patient = app.new_browser();
-    let response = patient
-        .post(format!("{}/videosprechstunde", app.address))
+    let response = entry_response(&app.address, name, code).await;
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// A new browser (no cookies, no redirects followed) posts the entry form to the server at
+/// `address`; spawnable, as it borrows nothing of the test app.
+pub(crate) async fn entry_response(address: &str, name: &str, code: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{address}/videosprechstunde"))
         .form(&[("name", name), ("code", code)])
         .send()
         .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
+        .expect("entry")
 }
 
 #[tokio::test]

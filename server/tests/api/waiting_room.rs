@@ -103,18 +103,13 @@ pub(crate) async fn doctor_cookie(app: &TestApp, email: &str) -> String {
 
 /// The patient types name and code; returns the pass cookie.
 pub(crate) async fn patient_enters(app: &TestApp, name: &str, code: &str) -> String {
-    let response = app
-        .new_browser()
-        .post(format!("{}/videosprechstunde", app.address))
-        .form(&[("name", name), ("code", code)])
-        .send()
-        .await
-        .unwrap();
+    let response = crate::patient_entry::entry_response(&app.address, name, code).await;
     assert_eq!(location(&response), "/videosprechstunde/raum");
     session_cookie(&response).expect("patient cookie")
 }
 
-async fn post_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+/// A form post with `cookie` from our own page.
+pub(crate) async fn post_as(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
