@@ -215,7 +215,7 @@ mod tests {
             note: Some("Nur für die Praxis".into()),
             code_hash: String::new(),
             code_hash_version: 1,
-            status: "booked".into(),
+            status: crate::calendar::lifecycle::AppointmentStatus::Scheduled,
             sequence: 0,
             reminder_sent_at: None,
             entered_name: None,
