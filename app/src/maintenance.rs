@@ -231,7 +231,7 @@ async fn purge_unverified_registrations(
         .select_only()
         .column(practice_user::Column::PracticeId)
         .filter(practice_user::Column::EmailVerifiedAt.is_null())
-        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner.as_str()))
+        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner))
         .filter(practice_user::Column::CreatedAt.lt(cutoff))
         .into_tuple::<Uuid>()
         .all(db)

@@ -180,7 +180,7 @@ mod tests {
             billing_city: None,
             iban: None,
             account_holder: None,
-            plan: "basis".into(),
+            plan: crate::contract::types::Plan::Basis,
             contract_started_on: None,
             terms_accepted_at: Some(now),
             terms_version: crate::policy::TERMS_VERSION.into(),

@@ -164,7 +164,7 @@ async fn lock_doctor(
         )
         .filter(practice_user::Column::Id.eq(doctor_id))
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))
-        .filter(practice_user::Column::Role.ne(Role::Team.as_str()))
+        .filter(practice_user::Column::Role.ne(Role::Team))
         .exec(txn)
         .await?;
     let doctor = if locked.rows_affected == 1 {

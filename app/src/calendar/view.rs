@@ -94,7 +94,7 @@ pub async fn week(
 pub async fn choices(state: &AppState, me: &CurrentUser) -> Result<FormChoices, AccountError> {
     let doctors = practice_user::Entity::find()
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))
-        .filter(practice_user::Column::Role.ne(Role::Team.as_str()))
+        .filter(practice_user::Column::Role.ne(Role::Team))
         .order_by_asc(practice_user::Column::LastName)
         .all(&state.db)
         .await?
