@@ -8,6 +8,7 @@ use super::types::{
     KeyWraps,
 };
 use super::wrapped_key::WrappedKey;
+use crate::entities::consent_document::UploadedBy;
 use crate::entities::{
     appointment, audit_entry, consent, consent_document, practice, practice_key, practice_user,
 };
@@ -337,7 +338,7 @@ pub async fn statuses(
         .all(conn)
         .await?
         .into_iter()
-        .map(|c| (c.patient_key, ConsentStatus::from_stored(&c.status)))
+        .map(|c| (c.patient_key, ConsentStatus::from(c.status)))
         .collect();
     Ok(rows
         .iter()
@@ -353,7 +354,7 @@ pub async fn status_of(
 ) -> Result<ConsentStatus, DbErr> {
     Ok(for_appointment(conn, row)
         .await?
-        .map(|c| ConsentStatus::from_stored(&c.status))
+        .map(|c| ConsentStatus::from(c.status))
         .unwrap_or_default())
 }
 
@@ -375,7 +376,7 @@ pub async fn appointment_consent(
     Ok(super::types::AppointmentConsent {
         status: consent
             .as_ref()
-            .map(|c| ConsentStatus::from_stored(&c.status))
+            .map(|c| ConsentStatus::from(c.status))
             .unwrap_or_default(),
         consent_id: consent.map(|c| c.id.to_string()),
         public_key: practice_key(conn, row.practice_id)
@@ -472,12 +473,12 @@ pub async fn store_document(
             if count >= MAX_DOCUMENTS {
                 return Err(ConsentError::TooManyDocuments);
             }
-            if ConsentStatus::from_stored(&existing.status) == ConsentStatus::Withdrawn {
-                set_status(&txn, existing.id, ConsentStatus::ToCheck, now).await?;
+            if existing.status == consent::Status::Withdrawn {
+                set_status(&txn, existing.id, consent::Status::Uploaded, now).await?;
             }
             existing.id
         }
-        None => new_consent(&txn, row, ConsentStatus::ToCheck, None, None, now).await?,
+        None => new_consent(&txn, row, consent::Status::Uploaded, None, None, now).await?,
     };
     let id = Uuid::now_v7();
     let size = sealed.len() as i64;
@@ -487,10 +488,9 @@ pub async fn store_document(
         practice_id: Set(row.practice_id),
         appointment_id: Set(Some(row.id)),
         uploaded_by: Set(match actor {
-            Actor::Patient => "patient",
-            Actor::Member(_) => "practice",
-        }
-        .to_owned()),
+            Actor::Patient => UploadedBy::Patient,
+            Actor::Member(_) => UploadedBy::Practice,
+        }),
         sealed: Set(sealed),
         size_bytes: Set(size),
         created_at: Set(now),
@@ -516,7 +516,7 @@ pub async fn store_document(
 async fn new_consent(
     conn: &impl ConnectionTrait,
     row: &appointment::Model,
-    status: ConsentStatus,
+    status: consent::Status,
     paper: Option<NaiveDate>,
     confirmed_by: Option<Uuid>,
     now: DateTime<Utc>,
@@ -528,7 +528,7 @@ async fn new_consent(
         patient_key: Set(patient_key(&row.patient_name, &row.patient_email)),
         patient_name: Set(row.patient_name.clone()),
         patient_email: Set(row.patient_email.clone()),
-        status: Set(status.as_stored().to_owned()),
+        status: Set(status),
         paper_received_on: Set(paper),
         confirmed_at: Set(confirmed_by.map(|_| now)),
         confirmed_by: Set(confirmed_by),
@@ -553,7 +553,7 @@ async fn mark_confirmed(
     let mut update = consent::Entity::update_many()
         .col_expr(
             consent::Column::Status,
-            Expr::value(ConsentStatus::Confirmed.as_stored()),
+            Expr::value(consent::Status::Confirmed),
         )
         .col_expr(consent::Column::ConfirmedAt, Expr::value(now))
         .col_expr(consent::Column::ConfirmedBy, Expr::value(member))
@@ -575,11 +575,11 @@ async fn mark_confirmed(
 async fn set_status(
     conn: &impl ConnectionTrait,
     id: Uuid,
-    status: ConsentStatus,
+    status: consent::Status,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     consent::Entity::update_many()
-        .col_expr(consent::Column::Status, Expr::value(status.as_stored()))
+        .col_expr(consent::Column::Status, Expr::value(status))
         .col_expr(consent::Column::UpdatedAt, Expr::value(now))
         .filter(consent::Column::Id.eq(id))
         .exec(conn)
@@ -673,7 +673,7 @@ pub async fn review(
             consent::Entity::update_many()
                 .col_expr(
                     consent::Column::Status,
-                    Expr::value(ConsentStatus::Withdrawn.as_stored()),
+                    Expr::value(consent::Status::Withdrawn),
                 )
                 .col_expr(consent::Column::WithdrawnAt, Expr::value(now))
                 .col_expr(consent::Column::UpdatedAt, Expr::value(now))
@@ -765,7 +765,7 @@ pub async fn record_paper(
             new_consent(
                 &txn,
                 appointment,
-                ConsentStatus::Confirmed,
+                consent::Status::Confirmed,
                 Some(received_on),
                 Some(me.user.id),
                 now,
@@ -813,7 +813,7 @@ pub async fn save_paragraph(
 }
 
 fn detail_text(row: &consent::Model) -> String {
-    let status = ConsentStatus::from_stored(&row.status);
+    let status = ConsentStatus::from(row.status);
     match (
         status,
         row.paper_received_on,
@@ -838,7 +838,7 @@ fn consent_row(row: &consent::Model, documents: usize) -> ConsentRow {
         id: row.id.to_string(),
         patient_name: row.patient_name.clone(),
         patient_email: row.patient_email.clone(),
-        status: ConsentStatus::from_stored(&row.status),
+        status: ConsentStatus::from(row.status),
         documents,
         detail: detail_text(row),
         updated: format!(
@@ -897,7 +897,7 @@ pub async fn detail(
         .column(consent_document::Column::CreatedAt)
         .filter(consent_document::Column::ConsentId.eq(row.id))
         .order_by_asc(consent_document::Column::CreatedAt)
-        .into_tuple::<(Uuid, String, i64, DateTime<Utc>)>()
+        .into_tuple::<(Uuid, UploadedBy, i64, DateTime<Utc>)>()
         .all(&state.db)
         .await?;
     let has_key = practice_key(&state.db, me.practice.id).await?.is_some();
@@ -907,7 +907,7 @@ pub async fn detail(
             .into_iter()
             .map(|(id, by, size, at)| DocumentRow {
                 id: id.to_string(),
-                uploaded_by_patient: by == "patient",
+                uploaded_by_patient: by == UploadedBy::Patient,
                 uploaded: format!("{}, {} Uhr", german_long_date(at), german_time(at)),
                 size: human_size(size),
             })
