@@ -153,27 +153,14 @@ pub fn patient_key(name: &str, email: &str) -> String {
     format!("{}\n{}", email.trim().to_lowercase(), name.to_lowercase())
 }
 
-/// Audit actions (stored; each has a Fluent label `audit-<action>`).
-pub mod action {
-    pub const KEY_CREATED: &str = "key-created";
-    pub const KEY_REWRAPPED: &str = "key-rewrapped";
-    pub const KEY_FETCHED: &str = "key-fetched";
-    pub const UPLOADED: &str = "document-uploaded";
-    pub const VIEWED: &str = "document-viewed";
-    pub const DOCUMENT_DELETED: &str = "document-deleted";
-    pub const CONFIRMED: &str = "consent-confirmed";
-    pub const PAPER: &str = "consent-paper";
-    pub const WITHDRAWN: &str = "consent-withdrawn";
-    pub const DELETED: &str = "consent-deleted";
-    pub const ADMITTED_WITHOUT: &str = "admitted-without-consent";
-}
+pub use crate::entities::audit_entry::Action;
 
 /// Writes one audit line.
 pub async fn audit(
     conn: &impl ConnectionTrait,
     practice_id: Uuid,
     actor: Actor,
-    action: &str,
+    action: Action,
     subject: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -184,7 +171,7 @@ pub async fn audit(
             Actor::Patient => None,
             Actor::Member(id) => Some(id),
         }),
-        action: Set(action.to_owned()),
+        action: Set(action),
         subject_id: Set(subject),
         at: Set(now),
     }
@@ -241,7 +228,7 @@ pub async fn save_key(
                 &txn,
                 me.practice.id,
                 Actor::Member(me.user.id),
-                action::KEY_REWRAPPED,
+                Action::KeyRewrapped,
                 None,
                 now,
             )
@@ -271,7 +258,7 @@ pub async fn save_key(
                 &txn,
                 me.practice.id,
                 Actor::Member(me.user.id),
-                action::KEY_CREATED,
+                Action::KeyCreated,
                 None,
                 now,
             )
@@ -299,7 +286,7 @@ pub async fn key_wraps(state: &AppState, me: &CurrentUser) -> Result<KeyWraps, C
         &state.db,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::KEY_FETCHED,
+        Action::KeyFetched,
         None,
         state.clock.now(),
     )
@@ -501,7 +488,7 @@ pub async fn store_document(
         &txn,
         row.practice_id,
         actor,
-        action::UPLOADED,
+        Action::DocumentUploaded,
         Some(id),
         now,
     )
@@ -627,7 +614,7 @@ pub async fn sealed_document(
         &state.db,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::VIEWED,
+        Action::DocumentViewed,
         Some(row.id),
         state.clock.now(),
     )
@@ -663,7 +650,7 @@ pub async fn review(
                 &txn,
                 me.practice.id,
                 actor,
-                action::CONFIRMED,
+                Action::ConsentConfirmed,
                 Some(row.id),
                 now,
             )
@@ -684,7 +671,7 @@ pub async fn review(
                 &txn,
                 me.practice.id,
                 actor,
-                action::WITHDRAWN,
+                Action::ConsentWithdrawn,
                 Some(row.id),
                 now,
             )
@@ -700,7 +687,7 @@ pub async fn review(
                 &txn,
                 me.practice.id,
                 actor,
-                action::DELETED,
+                Action::ConsentDeleted,
                 Some(row.id),
                 now,
             )
@@ -733,7 +720,7 @@ pub async fn delete_document(
         &txn,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::DOCUMENT_DELETED,
+        Action::DocumentDeleted,
         Some(row.id),
         state.clock.now(),
     )
@@ -777,7 +764,7 @@ pub async fn record_paper(
         &txn,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::PAPER,
+        Action::ConsentPaper,
         Some(id),
         now,
     )
@@ -964,7 +951,7 @@ pub async fn audit_log(state: &AppState, me: &CurrentUser) -> Result<Vec<AuditRo
     // "Let in without confirmed consent" names the appointment: its patient, while it is kept.
     let admitted: Vec<Uuid> = rows
         .iter()
-        .filter(|r| r.action == action::ADMITTED_WITHOUT)
+        .filter(|r| r.action == Action::AdmittedWithoutConsent)
         .filter_map(|r| r.subject_id)
         .collect();
     let booked: HashMap<Uuid, String> = if admitted.is_empty() {
@@ -1004,7 +991,7 @@ pub async fn audit_log(state: &AppState, me: &CurrentUser) -> Result<Vec<AuditRo
                         .cloned()
                         .unwrap_or_else(|| "ehemaliges Teammitglied".to_owned()),
                 },
-                action_key: format!("audit-{}", r.action),
+                action_key: format!("audit-{}", sea_orm::ActiveEnum::to_value(&r.action)),
                 patient,
             }
         })

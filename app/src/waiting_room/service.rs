@@ -241,7 +241,7 @@ async fn record_admission_without_consent(
             &state.db,
             row.practice_id,
             service::Actor::Member(me.user.id),
-            service::action::ADMITTED_WITHOUT,
+            service::Action::AdmittedWithoutConsent,
             Some(row.id),
             now,
         )
