@@ -60,8 +60,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
     let cutoff = now
         .checked_sub_months(Months::new(METADATA_RETENTION_MONTHS))
         .unwrap_or(now);
-    let appointments = appointment::Entity::delete_many()
-        .filter(appointment::Column::EndsAt.lt(cutoff))
+    let appointments = crate::calendar::lifecycle::delete_ended_before(cutoff)
         .exec(db)
         .await?
         .rows_affected;
@@ -232,7 +231,7 @@ async fn purge_unverified_registrations(
         .select_only()
         .column(practice_user::Column::PracticeId)
         .filter(practice_user::Column::EmailVerifiedAt.is_null())
-        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner.as_str()))
+        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner))
         .filter(practice_user::Column::CreatedAt.lt(cutoff))
         .into_tuple::<Uuid>()
         .all(db)

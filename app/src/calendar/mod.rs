@@ -16,6 +16,8 @@ pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod ics;
 #[cfg(feature = "ssr")]
+pub mod lifecycle;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod view;

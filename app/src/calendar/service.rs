@@ -5,6 +5,7 @@
 use super::access_code::{AccessCode, KEYED};
 use super::availability::{parse_day, Availability, Blocked, Interval, Outside};
 use super::emails::{self, AppointmentMail, MailKind};
+use super::lifecycle::{self, Booking};
 use super::types::{AppointmentForm, SettingsForm, DURATIONS};
 use crate::email::outbox::enqueue;
 use crate::entities::{appointment, blocked_period, opening_hours, practice, practice_user};
@@ -21,9 +22,6 @@ use sea_orm::{
     DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
-
-pub const SCHEDULED: &str = "scheduled";
-pub const CANCELLED: &str = "cancelled";
 
 /// Longest note the practice can keep with an appointment.
 pub const NOTE_MAX: usize = 1000;
@@ -166,7 +164,7 @@ async fn lock_doctor(
         )
         .filter(practice_user::Column::Id.eq(doctor_id))
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))
-        .filter(practice_user::Column::Role.ne(Role::Team.as_str()))
+        .filter(practice_user::Column::Role.ne(Role::Team))
         .exec(txn)
         .await?;
     let doctor = if locked.rows_affected == 1 {
@@ -190,7 +188,7 @@ async fn check_free(
 ) -> Result<(), AccountError> {
     let mut query = appointment::Entity::find()
         .filter(appointment::Column::DoctorId.eq(doctor_id))
-        .filter(appointment::Column::Status.eq(SCHEDULED))
+        .filter(lifecycle::scheduled())
         .filter(appointment::Column::StartsAt.lt(ends_at))
         .filter(appointment::Column::EndsAt.gt(starts_at));
     if let Some(id) = except {
@@ -234,34 +232,19 @@ pub async fn create(
     let txn = crate::transaction::begin_write(&state.db).await?;
     let doctor = lock_doctor(&txn, me, input, checked.doctor_id).await?;
     check_free(&txn, input, doctor.id, checked.starts_at, ends_at, None).await?;
-    let row = appointment::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        practice_id: Set(me.practice.id),
-        doctor_id: Set(doctor.id),
-        patient_name: Set(checked.patient_name),
-        patient_email: Set(checked.patient_email),
-        starts_at: Set(checked.starts_at),
-        ends_at: Set(ends_at),
-        duration_minutes: Set(checked.duration),
-        note: Set(checked.note),
-        code_hash: Set(code.hash(&state.settings.security.code_secret)),
-        code_hash_version: Set(KEYED),
-        status: Set(SCHEDULED.to_owned()),
-        sequence: Set(0),
-        reminder_sent_at: Set(None),
-        entered_name: Set(None),
-        arrived_at: Set(None),
-        admitted_at: Set(None),
-        finished_at: Set(None),
-        doctor_note: Set(None),
-        entry_valid_after: Set(None),
-        call_started_at: Set(None),
-        removed_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let booking = Booking {
+        practice_id: me.practice.id,
+        doctor_id: doctor.id,
+        patient_name: checked.patient_name,
+        patient_email: checked.patient_email,
+        starts_at: checked.starts_at,
+        ends_at,
+        duration_minutes: checked.duration,
+        note: checked.note,
+        code_hash: code.hash(&state.settings.security.code_secret),
+        code_hash_version: KEYED,
+    };
+    let row = lifecycle::book(booking, now).insert(&txn).await?;
     mail_and_commit(
         state,
         txn,
@@ -350,7 +333,7 @@ pub async fn update(
     let Some(existing) = find(state, me, id).await? else {
         return Ok(false);
     };
-    if existing.status != SCHEDULED {
+    if !lifecycle::is_changeable(&existing) {
         return Err(invalid(input, "date", "calendar-already-cancelled", &[]));
     }
     let now = state.clock.now();
@@ -416,25 +399,17 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let Some(existing) = find(state, me, id).await? else {
         return Ok(false);
     };
-    if existing.status != SCHEDULED {
+    if !lifecycle::is_changeable(&existing) {
         return Ok(true);
     }
     let now = state.clock.now();
     let txn = crate::transaction::begin_write(&state.db).await?;
-    let changed = appointment::Entity::update_many()
-        .col_expr(appointment::Column::Status, Expr::value(CANCELLED))
-        .col_expr(
-            appointment::Column::Sequence,
-            Expr::value(existing.sequence + 1),
-        )
-        .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
-        .filter(appointment::Column::Id.eq(existing.id))
-        .filter(appointment::Column::Status.eq(SCHEDULED))
-        .exec(&txn)
+    let changed = lifecycle::cancel(existing.sequence + 1, now)
+        .apply(&txn, existing.id)
         .await?;
-    if changed.rows_affected == 1 {
+    if changed {
         let mut row = existing.clone();
-        row.status = CANCELLED.to_owned();
+        row.status = lifecycle::AppointmentStatus::Cancelled;
         row.sequence += 1;
         queue_mail(
             state,
@@ -448,7 +423,7 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     }
     txn.commit().await?;
     state.outbox.wake();
-    if changed.rows_affected == 1 {
+    if changed {
         crate::waiting_room::service::passes_ended(state, &existing);
     }
     tracing::info!(appointment_id = %existing.id, "appointment cancelled");
@@ -461,7 +436,7 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let Some(existing) = find(state, me, id).await? else {
         return Ok(false);
     };
-    if existing.status != SCHEDULED {
+    if !lifecycle::is_changeable(&existing) {
         return Err(AccountError::field(
             "appointment",
             "date",
@@ -471,34 +446,9 @@ pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let code = AccessCode::generate().map_err(|_| AppError::Internal)?;
     let now = state.clock.now();
     let txn = crate::transaction::begin_write(&state.db).await?;
-    appointment::Entity::update_many()
-        .col_expr(
-            appointment::Column::CodeHash,
-            Expr::value(code.hash(&state.settings.security.code_secret)),
-        )
-        .col_expr(appointment::Column::CodeHashVersion, Expr::value(KEYED))
-        .col_expr(
-            appointment::Column::Sequence,
-            Expr::value(existing.sequence + 1),
-        )
-        .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
-        // The old code's passes end: out of the waiting room, and a removal is lifted (the new
-        // invitation is the practice's way to let the patient in again).
-        .col_expr(
-            appointment::Column::ArrivedAt,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .col_expr(
-            appointment::Column::AdmittedAt,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .col_expr(appointment::Column::EntryValidAfter, Expr::value(now))
-        .col_expr(
-            appointment::Column::RemovedAt,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .filter(appointment::Column::Id.eq(existing.id))
-        .exec(&txn)
+    let code_hash = code.hash(&state.settings.security.code_secret);
+    lifecycle::new_code(code_hash, KEYED, existing.sequence + 1, now)
+        .apply(&txn, existing.id)
         .await?;
     let mut row = existing.clone();
     row.code_hash = code.hash(&state.settings.security.code_secret);
@@ -559,7 +509,7 @@ pub const REMIND_BEFORE: Duration = Duration::hours(24);
 pub async fn send_due_reminders(state: &AppState) -> Result<u32, AccountError> {
     let now = state.clock.now();
     let due = appointment::Entity::find()
-        .filter(appointment::Column::Status.eq(SCHEDULED))
+        .filter(lifecycle::scheduled())
         .filter(appointment::Column::ReminderSentAt.is_null())
         .filter(appointment::Column::StartsAt.gt(now))
         .filter(appointment::Column::StartsAt.lte(now + REMIND_BEFORE))
@@ -584,7 +534,7 @@ pub async fn send_due_reminders(state: &AppState) -> Result<u32, AccountError> {
             .col_expr(appointment::Column::ReminderSentAt, Expr::value(Some(now)))
             .filter(appointment::Column::Id.eq(row.id))
             .filter(appointment::Column::ReminderSentAt.is_null())
-            .filter(appointment::Column::Status.eq(SCHEDULED))
+            .filter(lifecycle::scheduled())
             .exec(&txn)
             .await?;
         if claimed.rows_affected == 1 {

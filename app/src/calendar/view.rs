@@ -1,11 +1,11 @@
 //! Turns appointments into what the calendar pages show: weeks from Monday, Berlin time.
 
 use super::availability::format_day;
-use super::service::{self, CANCELLED};
 use super::types::{
     AppointmentDetail, AppointmentRow, DayView, DoctorChoice, FormChoices, WeekView,
 };
 use super::types::{AvailabilityView, BlockedRow};
+use super::{lifecycle, service};
 use crate::entities::practice_user;
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::service::AccountError;
@@ -56,7 +56,7 @@ pub async fn week(
                     time: format!("{}–{}", german_time(a.starts_at), german_time(a.ends_at)),
                     patient_name: a.patient_name.clone(),
                     doctor_name: doctor.as_ref().map(display_name).unwrap_or_default(),
-                    cancelled: a.status == CANCELLED,
+                    cancelled: lifecycle::is_cancelled(a),
                     consent: consents.get(&a.id).copied().unwrap_or_default(),
                 })
                 .collect();
@@ -94,7 +94,7 @@ pub async fn week(
 pub async fn choices(state: &AppState, me: &CurrentUser) -> Result<FormChoices, AccountError> {
     let doctors = practice_user::Entity::find()
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))
-        .filter(practice_user::Column::Role.ne(Role::Team.as_str()))
+        .filter(practice_user::Column::Role.ne(Role::Team))
         .order_by_asc(practice_user::Column::LastName)
         .all(&state.db)
         .await?
@@ -134,7 +134,7 @@ pub async fn detail(
         duration: a.duration_minutes,
         note: a.note.clone().unwrap_or_default(),
         doctor_id: a.doctor_id.to_string(),
-        cancelled: a.status == CANCELLED,
+        cancelled: lifecycle::is_cancelled(&a),
         when: format!(
             "{}, {} Uhr",
             german_long_date(a.starts_at),

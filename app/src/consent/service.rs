@@ -8,6 +8,7 @@ use super::types::{
     KeyWraps,
 };
 use super::wrapped_key::WrappedKey;
+use crate::entities::consent_document::UploadedBy;
 use crate::entities::{
     appointment, audit_entry, consent, consent_document, practice, practice_key, practice_user,
 };
@@ -152,27 +153,14 @@ pub fn patient_key(name: &str, email: &str) -> String {
     format!("{}\n{}", email.trim().to_lowercase(), name.to_lowercase())
 }
 
-/// Audit actions (stored; each has a Fluent label `audit-<action>`).
-pub mod action {
-    pub const KEY_CREATED: &str = "key-created";
-    pub const KEY_REWRAPPED: &str = "key-rewrapped";
-    pub const KEY_FETCHED: &str = "key-fetched";
-    pub const UPLOADED: &str = "document-uploaded";
-    pub const VIEWED: &str = "document-viewed";
-    pub const DOCUMENT_DELETED: &str = "document-deleted";
-    pub const CONFIRMED: &str = "consent-confirmed";
-    pub const PAPER: &str = "consent-paper";
-    pub const WITHDRAWN: &str = "consent-withdrawn";
-    pub const DELETED: &str = "consent-deleted";
-    pub const ADMITTED_WITHOUT: &str = "admitted-without-consent";
-}
+pub use crate::entities::audit_entry::Action;
 
 /// Writes one audit line.
 pub async fn audit(
     conn: &impl ConnectionTrait,
     practice_id: Uuid,
     actor: Actor,
-    action: &str,
+    action: Action,
     subject: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -183,7 +171,7 @@ pub async fn audit(
             Actor::Patient => None,
             Actor::Member(id) => Some(id),
         }),
-        action: Set(action.to_owned()),
+        action: Set(action),
         subject_id: Set(subject),
         at: Set(now),
     }
@@ -240,7 +228,7 @@ pub async fn save_key(
                 &txn,
                 me.practice.id,
                 Actor::Member(me.user.id),
-                action::KEY_REWRAPPED,
+                Action::KeyRewrapped,
                 None,
                 now,
             )
@@ -270,7 +258,7 @@ pub async fn save_key(
                 &txn,
                 me.practice.id,
                 Actor::Member(me.user.id),
-                action::KEY_CREATED,
+                Action::KeyCreated,
                 None,
                 now,
             )
@@ -298,7 +286,7 @@ pub async fn key_wraps(state: &AppState, me: &CurrentUser) -> Result<KeyWraps, C
         &state.db,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::KEY_FETCHED,
+        Action::KeyFetched,
         None,
         state.clock.now(),
     )
@@ -337,7 +325,7 @@ pub async fn statuses(
         .all(conn)
         .await?
         .into_iter()
-        .map(|c| (c.patient_key, ConsentStatus::from_stored(&c.status)))
+        .map(|c| (c.patient_key, ConsentStatus::from(c.status)))
         .collect();
     Ok(rows
         .iter()
@@ -353,7 +341,7 @@ pub async fn status_of(
 ) -> Result<ConsentStatus, DbErr> {
     Ok(for_appointment(conn, row)
         .await?
-        .map(|c| ConsentStatus::from_stored(&c.status))
+        .map(|c| ConsentStatus::from(c.status))
         .unwrap_or_default())
 }
 
@@ -375,7 +363,7 @@ pub async fn appointment_consent(
     Ok(super::types::AppointmentConsent {
         status: consent
             .as_ref()
-            .map(|c| ConsentStatus::from_stored(&c.status))
+            .map(|c| ConsentStatus::from(c.status))
             .unwrap_or_default(),
         consent_id: consent.map(|c| c.id.to_string()),
         public_key: practice_key(conn, row.practice_id)
@@ -472,12 +460,12 @@ pub async fn store_document(
             if count >= MAX_DOCUMENTS {
                 return Err(ConsentError::TooManyDocuments);
             }
-            if ConsentStatus::from_stored(&existing.status) == ConsentStatus::Withdrawn {
-                set_status(&txn, existing.id, ConsentStatus::ToCheck, now).await?;
+            if existing.status == consent::Status::Withdrawn {
+                set_status(&txn, existing.id, consent::Status::Uploaded, now).await?;
             }
             existing.id
         }
-        None => new_consent(&txn, row, ConsentStatus::ToCheck, None, None, now).await?,
+        None => new_consent(&txn, row, consent::Status::Uploaded, None, None, now).await?,
     };
     let id = Uuid::now_v7();
     let size = sealed.len() as i64;
@@ -487,10 +475,9 @@ pub async fn store_document(
         practice_id: Set(row.practice_id),
         appointment_id: Set(Some(row.id)),
         uploaded_by: Set(match actor {
-            Actor::Patient => "patient",
-            Actor::Member(_) => "practice",
-        }
-        .to_owned()),
+            Actor::Patient => UploadedBy::Patient,
+            Actor::Member(_) => UploadedBy::Practice,
+        }),
         sealed: Set(sealed),
         size_bytes: Set(size),
         created_at: Set(now),
@@ -501,7 +488,7 @@ pub async fn store_document(
         &txn,
         row.practice_id,
         actor,
-        action::UPLOADED,
+        Action::DocumentUploaded,
         Some(id),
         now,
     )
@@ -516,7 +503,7 @@ pub async fn store_document(
 async fn new_consent(
     conn: &impl ConnectionTrait,
     row: &appointment::Model,
-    status: ConsentStatus,
+    status: consent::Status,
     paper: Option<NaiveDate>,
     confirmed_by: Option<Uuid>,
     now: DateTime<Utc>,
@@ -528,7 +515,7 @@ async fn new_consent(
         patient_key: Set(patient_key(&row.patient_name, &row.patient_email)),
         patient_name: Set(row.patient_name.clone()),
         patient_email: Set(row.patient_email.clone()),
-        status: Set(status.as_stored().to_owned()),
+        status: Set(status),
         paper_received_on: Set(paper),
         confirmed_at: Set(confirmed_by.map(|_| now)),
         confirmed_by: Set(confirmed_by),
@@ -553,7 +540,7 @@ async fn mark_confirmed(
     let mut update = consent::Entity::update_many()
         .col_expr(
             consent::Column::Status,
-            Expr::value(ConsentStatus::Confirmed.as_stored()),
+            Expr::value(consent::Status::Confirmed),
         )
         .col_expr(consent::Column::ConfirmedAt, Expr::value(now))
         .col_expr(consent::Column::ConfirmedBy, Expr::value(member))
@@ -575,11 +562,11 @@ async fn mark_confirmed(
 async fn set_status(
     conn: &impl ConnectionTrait,
     id: Uuid,
-    status: ConsentStatus,
+    status: consent::Status,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     consent::Entity::update_many()
-        .col_expr(consent::Column::Status, Expr::value(status.as_stored()))
+        .col_expr(consent::Column::Status, Expr::value(status))
         .col_expr(consent::Column::UpdatedAt, Expr::value(now))
         .filter(consent::Column::Id.eq(id))
         .exec(conn)
@@ -627,7 +614,7 @@ pub async fn sealed_document(
         &state.db,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::VIEWED,
+        Action::DocumentViewed,
         Some(row.id),
         state.clock.now(),
     )
@@ -663,7 +650,7 @@ pub async fn review(
                 &txn,
                 me.practice.id,
                 actor,
-                action::CONFIRMED,
+                Action::ConsentConfirmed,
                 Some(row.id),
                 now,
             )
@@ -673,7 +660,7 @@ pub async fn review(
             consent::Entity::update_many()
                 .col_expr(
                     consent::Column::Status,
-                    Expr::value(ConsentStatus::Withdrawn.as_stored()),
+                    Expr::value(consent::Status::Withdrawn),
                 )
                 .col_expr(consent::Column::WithdrawnAt, Expr::value(now))
                 .col_expr(consent::Column::UpdatedAt, Expr::value(now))
@@ -684,7 +671,7 @@ pub async fn review(
                 &txn,
                 me.practice.id,
                 actor,
-                action::WITHDRAWN,
+                Action::ConsentWithdrawn,
                 Some(row.id),
                 now,
             )
@@ -700,7 +687,7 @@ pub async fn review(
                 &txn,
                 me.practice.id,
                 actor,
-                action::DELETED,
+                Action::ConsentDeleted,
                 Some(row.id),
                 now,
             )
@@ -733,7 +720,7 @@ pub async fn delete_document(
         &txn,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::DOCUMENT_DELETED,
+        Action::DocumentDeleted,
         Some(row.id),
         state.clock.now(),
     )
@@ -765,7 +752,7 @@ pub async fn record_paper(
             new_consent(
                 &txn,
                 appointment,
-                ConsentStatus::Confirmed,
+                consent::Status::Confirmed,
                 Some(received_on),
                 Some(me.user.id),
                 now,
@@ -777,7 +764,7 @@ pub async fn record_paper(
         &txn,
         me.practice.id,
         Actor::Member(me.user.id),
-        action::PAPER,
+        Action::ConsentPaper,
         Some(id),
         now,
     )
@@ -813,7 +800,7 @@ pub async fn save_paragraph(
 }
 
 fn detail_text(row: &consent::Model) -> String {
-    let status = ConsentStatus::from_stored(&row.status);
+    let status = ConsentStatus::from(row.status);
     match (
         status,
         row.paper_received_on,
@@ -838,7 +825,7 @@ fn consent_row(row: &consent::Model, documents: usize) -> ConsentRow {
         id: row.id.to_string(),
         patient_name: row.patient_name.clone(),
         patient_email: row.patient_email.clone(),
-        status: ConsentStatus::from_stored(&row.status),
+        status: ConsentStatus::from(row.status),
         documents,
         detail: detail_text(row),
         updated: format!(
@@ -897,7 +884,7 @@ pub async fn detail(
         .column(consent_document::Column::CreatedAt)
         .filter(consent_document::Column::ConsentId.eq(row.id))
         .order_by_asc(consent_document::Column::CreatedAt)
-        .into_tuple::<(Uuid, String, i64, DateTime<Utc>)>()
+        .into_tuple::<(Uuid, UploadedBy, i64, DateTime<Utc>)>()
         .all(&state.db)
         .await?;
     let has_key = practice_key(&state.db, me.practice.id).await?.is_some();
@@ -907,7 +894,7 @@ pub async fn detail(
             .into_iter()
             .map(|(id, by, size, at)| DocumentRow {
                 id: id.to_string(),
-                uploaded_by_patient: by == "patient",
+                uploaded_by_patient: by == UploadedBy::Patient,
                 uploaded: format!("{}, {} Uhr", german_long_date(at), german_time(at)),
                 size: human_size(size),
             })
@@ -964,7 +951,7 @@ pub async fn audit_log(state: &AppState, me: &CurrentUser) -> Result<Vec<AuditRo
     // "Let in without confirmed consent" names the appointment: its patient, while it is kept.
     let admitted: Vec<Uuid> = rows
         .iter()
-        .filter(|r| r.action == action::ADMITTED_WITHOUT)
+        .filter(|r| r.action == Action::AdmittedWithoutConsent)
         .filter_map(|r| r.subject_id)
         .collect();
     let booked: HashMap<Uuid, String> = if admitted.is_empty() {
@@ -1004,7 +991,7 @@ pub async fn audit_log(state: &AppState, me: &CurrentUser) -> Result<Vec<AuditRo
                         .cloned()
                         .unwrap_or_else(|| "ehemaliges Teammitglied".to_owned()),
                 },
-                action_key: format!("audit-{}", r.action),
+                action_key: format!("audit-{}", sea_orm::ActiveEnum::to_value(&r.action)),
                 patient,
             }
         })

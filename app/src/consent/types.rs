@@ -20,26 +20,6 @@ pub enum ConsentStatus {
 }
 
 impl ConsentStatus {
-    /// The stored value (`Missing` has no row).
-    pub fn as_stored(self) -> &'static str {
-        match self {
-            ConsentStatus::Missing => "missing",
-            ConsentStatus::ToCheck => "uploaded",
-            ConsentStatus::Confirmed => "confirmed",
-            ConsentStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Reads a stored value; anything unknown counts as not confirmed.
-    pub fn from_stored(s: &str) -> Self {
-        match s {
-            "uploaded" => ConsentStatus::ToCheck,
-            "confirmed" => ConsentStatus::Confirmed,
-            "withdrawn" => ConsentStatus::Withdrawn,
-            _ => ConsentStatus::Missing,
-        }
-    }
-
     /// Fluent key of the short German label ("fehlt", "zu prüfen", "bestätigt", "widerrufen").
     pub fn label_key(self) -> &'static str {
         match self {

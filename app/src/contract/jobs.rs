@@ -87,7 +87,7 @@ async fn owners(
 ) -> Result<Vec<practice_user::Model>, DbErr> {
     practice_user::Entity::find()
         .filter(practice_user::Column::PracticeId.eq(practice_id))
-        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner.as_str()))
+        .filter(practice_user::Column::Role.eq(crate::practice::types::Role::Owner))
         .all(db)
         .await
 }
@@ -314,7 +314,7 @@ pub async fn erase_practice(
     let last_day = p.contract_ends_on.map(german_date).unwrap_or_default();
     for owner in users
         .iter()
-        .filter(|u| u.role == crate::practice::types::Role::Owner.as_str())
+        .filter(|u| u.role == crate::practice::types::Role::Owner)
     {
         let mut mail = letter(owner, p, "deleted", &last_day);
         mail.practice_id = None;

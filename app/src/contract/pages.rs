@@ -69,7 +69,7 @@ pub fn VertragPage() -> impl IntoView {
                 view! {
                     <dl class="facts">
                         <dt>{t.t("vertrag-plan")}</dt>
-                        <dd>{t.t(&format!("plan-{}", c.plan))}</dd>
+                        <dd>{t.t(c.plan.label_key())}</dd>
                         <dt>{t.t("vertrag-start")}</dt>
                         <dd>{c.started_on}</dd>
                         {state}

@@ -22,7 +22,7 @@ pub fn view(practice: &practice::Model, now: DateTime<Utc>) -> ContractView {
         _ => ContractState::Running,
     };
     ContractView {
-        plan: practice.plan.clone(),
+        plan: practice.plan,
         started_on: practice
             .contract_started_on
             .map(german_date)

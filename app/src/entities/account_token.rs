@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    pub purpose: String,
+    pub purpose: crate::practice::tokens::TokenPurpose,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub expires_at: DateTimeUtc,

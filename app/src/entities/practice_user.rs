@@ -20,7 +20,7 @@ pub struct Model {
     pub last_name: String,
     pub specialty: String,
     pub lanr: Option<String>,
-    pub role: String,
+    pub role: crate::practice::types::Role,
     pub email_verified_at: Option<DateTimeUtc>,
     /// Base32 TOTP secret once the second factor is on.
     pub totp_secret: Option<String>,

@@ -7,7 +7,6 @@ use crate::entities::practice_user;
 use crate::error::AppError;
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::fields::KvRegion;
-use crate::practice::types::Role;
 use crate::state::AppState;
 use chrono::NaiveDate as Date;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -101,7 +100,7 @@ async fn physicians(
         .await?;
     Ok(members
         .into_iter()
-        .filter(|m| Role::parse(&m.role).is_some_and(Role::holds_calls))
+        .filter(|m| m.role.holds_calls())
         .collect())
 }
 

@@ -4,7 +4,7 @@
 
 use super::name::PatientName;
 use crate::calendar::access_code::{window, AccessCode, CodeWindow, KEYED, LEGACY};
-use crate::calendar::service::CANCELLED;
+use crate::calendar::lifecycle;
 use crate::entities::appointment;
 use crate::forms::FormFeedback;
 use crate::practice::throttle;
@@ -138,7 +138,7 @@ pub async fn enter(
         now,
         appointment.starts_at,
         appointment.ends_at,
-        appointment.status == CANCELLED,
+        lifecycle::is_cancelled(&appointment),
         lead,
     );
     let finished = appointment.finished_at.is_some();

@@ -2,7 +2,7 @@
 //! for this one appointment, so a reload or a lost connection brings the patient back to the
 //! waiting room without typing the code again. No account, no other data.
 
-use crate::calendar::service::CANCELLED;
+use crate::calendar::lifecycle;
 use crate::entities::appointment;
 use crate::error::AppError;
 use crate::practice::auth::session_error;
@@ -92,9 +92,7 @@ pub async fn touch(session: &Session) -> Result<(), AppError> {
 pub fn opens(pass: &PatientPass, appointment: &appointment::Model, now: DateTime<Utc>) -> bool {
     now < pass.expires_at
         && appointment.id == pass.appointment_id
-        && appointment.status != CANCELLED
-        && appointment.finished_at.is_none()
-        && appointment.removed_at.is_none()
+        && lifecycle::is_open_for_entry(appointment)
         && !pass.code_tag.is_empty()
         && pass.code_tag == code_tag(&appointment.code_hash)
         && appointment

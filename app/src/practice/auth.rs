@@ -168,11 +168,10 @@ pub async fn current_user(
         log_out(session).await?;
         return Ok(None);
     };
-    let role = Role::parse(&user.role);
+    let role = user.role;
     if user.practice_id != state.practice_id
         || state.authenticated_at < user.sessions_valid_after
         || user.email_verified_at.is_none()
-        || role.is_none()
     {
         log_out(session).await?;
         return Ok(None);
@@ -184,7 +183,7 @@ pub async fn current_user(
             .await
             .map_err(session_error)?;
     }
-    Ok(role.map(|role| CurrentUser {
+    Ok(Some(CurrentUser {
         user,
         practice,
         role,

@@ -51,15 +51,13 @@ pub async fn members(state: &AppState, me: &CurrentUser) -> Result<Vec<TeamMembe
         .await?;
     let mut list: Vec<TeamMember> = users
         .iter()
-        .filter_map(|u| {
-            Some(TeamMember {
-                id: u.id.to_string(),
-                display_name: display_name(u),
-                email: u.email.clone(),
-                role: Role::parse(&u.role)?,
-                invitation_pending: u.password_hash.is_none(),
-                totp_enabled: u.totp_secret.is_some(),
-            })
+        .map(|u| TeamMember {
+            id: u.id.to_string(),
+            display_name: display_name(u),
+            email: u.email.clone(),
+            role: u.role,
+            invitation_pending: u.password_hash.is_none(),
+            totp_enabled: u.totp_secret.is_some(),
         })
         .collect();
     list.sort_by_key(|m| m.role != Role::Owner);
@@ -135,7 +133,7 @@ pub async fn invite(
         last_name: Set(person.last_name),
         specialty: Set(String::new()),
         lanr: Set(None),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         email_verified_at: Set(None),
         totp_secret: Set(None),
         totp_pending_secret: Set(None),
@@ -185,7 +183,7 @@ pub async fn remove(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     let deleted = practice_user::Entity::delete_many()
         .filter(practice_user::Column::Id.eq(id))
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))
-        .filter(practice_user::Column::Role.ne(Role::Owner.as_str()))
+        .filter(practice_user::Column::Role.ne(Role::Owner))
         .exec(&state.db)
         .await?;
     if deleted.rows_affected == 1 {

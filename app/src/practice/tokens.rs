@@ -11,15 +11,23 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// What a link is for; each has its own lifetime.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a link is for; each has its own lifetime. Stored in `account_token.purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(sea_orm::sea_query::StringLen::N(24))"
+)]
 pub enum TokenPurpose {
+    #[sea_orm(string_value = "verify_email")]
     VerifyEmail,
+    #[sea_orm(string_value = "reset_password")]
     ResetPassword,
+    #[sea_orm(string_value = "invitation")]
     Invitation,
 }
 
 impl TokenPurpose {
+    /// The stored name (for logs).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::VerifyEmail => "verify_email",
@@ -63,14 +71,14 @@ pub async fn issue(
     Token::update_many()
         .col_expr(account_token::Column::UsedAt, Expr::value(Some(now)))
         .filter(account_token::Column::UserId.eq(user_id))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .exec(conn)
         .await?;
     Token::insert(account_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
-        purpose: Set(purpose.as_str().to_owned()),
+        purpose: Set(purpose),
         token_hash: Set(hash(&token)),
         expires_at: Set(now + purpose.lifetime()),
         used_at: Set(None),
@@ -90,7 +98,7 @@ pub async fn peek(
 ) -> Result<Option<Uuid>, DbErr> {
     Ok(Token::find()
         .filter(account_token::Column::TokenHash.eq(hash(token)))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .filter(account_token::Column::ExpiresAt.gt(now))
         .one(conn)
@@ -111,7 +119,7 @@ pub async fn consume(
     let updated = Token::update_many()
         .col_expr(account_token::Column::UsedAt, Expr::value(Some(now)))
         .filter(account_token::Column::TokenHash.eq(hash(token)))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .filter(account_token::Column::ExpiresAt.gt(now))
         .exec(conn)
@@ -129,6 +137,29 @@ pub async fn consume(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    #[test]
+    fn every_purpose_is_stored_as_before() {
+        let table = [
+            (TokenPurpose::VerifyEmail, "verify_email"),
+            (TokenPurpose::ResetPassword, "reset_password"),
+            (TokenPurpose::Invitation, "invitation"),
+        ];
+        assert_eq!(
+            TokenPurpose::iter().count(),
+            table.len(),
+            "every variant is in the table"
+        );
+        for (purpose, stored) in table {
+            assert_eq!(purpose.to_value(), stored);
+            assert_eq!(purpose.as_str(), stored);
+            assert_eq!(
+                TokenPurpose::try_from_value(&stored.to_owned()).unwrap(),
+                purpose
+            );
+        }
+    }
 
     #[test]
     fn tokens_carry_256_bits_and_differ() {

@@ -2,8 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a person may do in a practice.
+/// What a person may do in a practice. Stored in `practice_user.role` as its snake-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(16))",
+        rename_all = "snake_case"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Registered the practice: holds calls and manages data, billing, contract and team.
@@ -15,7 +24,7 @@ pub enum Role {
 }
 
 impl Role {
-    /// Stable id stored in the database.
+    /// Stable id, as stored in the database and sent by the invitation form.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",
@@ -121,4 +130,31 @@ pub struct TotpSetup {
     pub qr_svg: String,
     /// Base32 secret in groups of four for manual entry.
     pub secret_grouped: String,
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::Role;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    #[test]
+    fn every_role_is_stored_as_before() {
+        let table = [
+            (Role::Owner, "owner"),
+            (Role::Doctor, "doctor"),
+            (Role::Team, "team"),
+        ];
+        assert_eq!(
+            Role::iter().count(),
+            table.len(),
+            "every variant is in the table"
+        );
+        for (role, stored) in table {
+            assert_eq!(role.to_value(), stored);
+            assert_eq!(role.as_str(), stored, "the form's value is the stored one");
+            assert_eq!(Role::try_from_value(&stored.to_owned()).unwrap(), role);
+            assert_eq!(Role::parse(stored), Some(role));
+        }
+        assert!(Role::try_from_value(&"admin".to_owned()).is_err());
+    }
 }

@@ -6,7 +6,6 @@ use super::types::{PageSettings, PublicPractice};
 use crate::entities::{practice, practice_user, retired_short_name};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::service::{AccountError, Checker};
-use crate::practice::types::Role;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -84,7 +83,7 @@ async fn public_view(state: &AppState, p: &practice::Model) -> Result<PublicPrac
         .all(&state.db)
         .await?
         .into_iter()
-        .filter(|u| Role::parse(&u.role).is_some_and(Role::holds_calls))
+        .filter(|u| u.role.holds_calls())
         .map(|u| {
             let name = display_name(&u);
             if u.specialty.trim().is_empty() {

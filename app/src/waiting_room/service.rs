@@ -2,7 +2,8 @@
 //! them in, sends a note, sends them back, removes them or ends the consultation. The database
 //! holds what lasts; [`super::rooms::Rooms`] wakes the sockets that must hear about it.
 
-use crate::calendar::service::{berlin_to_utc, CANCELLED};
+use crate::calendar::lifecycle::{self, Transition};
+use crate::calendar::service::berlin_to_utc;
 use crate::call::types::{
     clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
     RosterStatus, ServerMessage,
@@ -56,15 +57,8 @@ pub async fn arrive(
         return Ok(Some(row));
     }
     let now = state.clock.now();
-    appointment::Entity::update_many()
-        .col_expr(appointment::Column::ArrivedAt, Expr::value(now))
-        .filter(appointment::Column::Id.eq(row.id))
-        .filter(
-            sea_orm::Condition::any()
-                .add(appointment::Column::ArrivedAt.is_null())
-                .add(appointment::Column::ArrivedAt.lte(row.entry_valid_after)),
-        )
-        .exec(&state.db)
+    lifecycle::arrive(now, row.entry_valid_after)
+        .apply(&state.db, row.id)
         .await?;
     tracing::info!(appointment_id = %row.id, "patient entered the waiting room");
     pass::open_appointment(&state.db, pass, now).await
@@ -74,15 +68,8 @@ pub async fn arrive(
 /// is given up and the pass ends (entering again with the code is a new arrival).
 pub async fn leave(state: &AppState, pass: &PatientPass) -> Result<(), DbErr> {
     let now = state.clock.now();
-    appointment::Entity::update_many()
-        .col_expr(
-            appointment::Column::AdmittedAt,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .col_expr(appointment::Column::EntryValidAfter, Expr::value(now))
-        .filter(appointment::Column::Id.eq(pass.appointment_id))
-        .filter(appointment::Column::FinishedAt.is_null())
-        .exec(&state.db)
+    lifecycle::leave(now)
+        .apply(&state.db, pass.appointment_id)
         .await?;
     tracing::info!(appointment_id = %pass.appointment_id, "patient left the waiting room");
     state.calls.end(pass.appointment_id, CallEnd::PatientLeft);
@@ -135,7 +122,7 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .filter(appointment::Column::PracticeId.eq(practice))
         .filter(appointment::Column::StartsAt.gte(start))
         .filter(appointment::Column::StartsAt.lt(end))
-        .filter(appointment::Column::Status.ne(CANCELLED))
+        .filter(lifecycle::not_cancelled())
         .order_by_asc(appointment::Column::StartsAt)
         .find_also_related(practice_user::Entity)
         .all(&state.db)
@@ -205,27 +192,24 @@ async fn own_appointment(
         .one(&state.db)
         .await
         .map_err(internal)?
-        .filter(|a| a.practice_id == me.practice.id && a.status != CANCELLED)
+        .filter(|a| a.practice_id == me.practice.id && !lifecycle::is_cancelled(a))
         .ok_or(ErrorCode::UnknownAppointment)
 }
 
-/// Applies `change` to the appointment if `guard` still holds (checked in the same UPDATE, so
-/// two doctors clicking at once cannot both succeed); then tells the patient and the practice.
+/// Applies `transition` to the appointment if its condition still holds (checked in the same
+/// UPDATE, so two doctors clicking at once cannot both succeed); then tells the patient and the
+/// practice.
 async fn change_if(
     state: &AppState,
     row: &appointment::Model,
-    guard: sea_orm::Condition,
-    change: Vec<(appointment::Column, sea_orm::sea_query::SimpleExpr)>,
+    transition: Transition,
     phase: Option<PatientPhase>,
 ) -> Result<(), ErrorCode> {
-    let mut update = appointment::Entity::update_many()
-        .filter(appointment::Column::Id.eq(row.id))
-        .filter(guard);
-    for (column, value) in change {
-        update = update.col_expr(column, value);
-    }
-    let done = update.exec(&state.db).await.map_err(internal)?;
-    if done.rows_affected != 1 {
+    let done = transition
+        .apply(&state.db, row.id)
+        .await
+        .map_err(internal)?;
+    if !done {
         return Err(ErrorCode::WrongState);
     }
     let fresh = appointment::Entity::find_by_id(row.id)
@@ -257,7 +241,7 @@ async fn record_admission_without_consent(
             &state.db,
             row.practice_id,
             service::Actor::Member(me.user.id),
-            service::action::ADMITTED_WITHOUT,
+            service::Action::AdmittedWithoutConsent,
             Some(row.id),
             now,
         )
@@ -267,21 +251,12 @@ async fn record_admission_without_consent(
     Ok(())
 }
 
-fn set(
-    column: appointment::Column,
-    value: Option<DateTime<Utc>>,
-) -> (appointment::Column, sea_orm::sea_query::SimpleExpr) {
-    (column, Expr::value(value))
-}
-
 /// Carries out a doctor's message; the answer goes to the socket that sent it.
 pub async fn act(
     state: &AppState,
     me: &CurrentUser,
     message: ClientMessage,
 ) -> Result<Option<ServerMessage>, ErrorCode> {
-    use appointment::Column as C;
-    use sea_orm::Condition;
     if !me.role.holds_calls() {
         return Err(ErrorCode::NotAllowed);
     }
@@ -292,15 +267,7 @@ pub async fn act(
             if !state.rooms.present(row.practice_id).contains(&row.id) {
                 return Err(ErrorCode::WrongState);
             }
-            let guard = Condition::all()
-                .add(C::ArrivedAt.is_not_null())
-                .add(C::AdmittedAt.is_null())
-                .add(C::FinishedAt.is_null());
-            let change = vec![
-                set(C::AdmittedAt, Some(now)),
-                (C::CallStartedAt, Expr::col(C::CallStartedAt).if_null(now)),
-            ];
-            change_if(state, &row, guard, change, None).await?;
+            change_if(state, &row, lifecycle::admit(now), None).await?;
             record_admission_without_consent(state, me, &row, now).await?;
             tracing::info!(appointment_id = %row.id, doctor_id = %me.user.id, "patient admitted");
             Ok(Some(ServerMessage::Admitted { appointment }))
@@ -308,15 +275,7 @@ pub async fn act(
         ClientMessage::SendNote { appointment, text } => {
             let text = clean_note(&text)?;
             let row = own_appointment(state, me, &appointment).await?;
-            let guard = Condition::all().add(C::FinishedAt.is_null());
-            change_if(
-                state,
-                &row,
-                guard,
-                vec![(C::DoctorNote, Expr::value(text))],
-                None,
-            )
-            .await?;
+            change_if(state, &row, lifecycle::note(text), None).await?;
             Ok(None)
         }
         ClientMessage::NoteToAll { text } => {
@@ -328,27 +287,14 @@ pub async fn act(
         }
         ClientMessage::BackToWaiting { appointment } => {
             let row = own_appointment(state, me, &appointment).await?;
-            let guard = Condition::all()
-                .add(C::AdmittedAt.is_not_null())
-                .add(C::FinishedAt.is_null());
-            change_if(state, &row, guard, vec![set(C::AdmittedAt, None)], None).await?;
+            change_if(state, &row, lifecycle::back_to_waiting(), None).await?;
             state.calls.end(row.id, CallEnd::BackToWaiting);
             Ok(None)
         }
         ClientMessage::Remove { appointment } => {
             let row = own_appointment(state, me, &appointment).await?;
-            let guard = Condition::all()
-                .add(C::ArrivedAt.is_not_null())
-                .add(C::FinishedAt.is_null());
-            let change = vec![
-                set(C::ArrivedAt, None),
-                set(C::AdmittedAt, None),
-                (C::DoctorNote, Expr::value(None::<String>)),
-                set(C::EntryValidAfter, Some(now)),
-                // The code stops opening the room until a new invitation (issue 22, 14).
-                set(C::RemovedAt, Some(now)),
-            ];
-            change_if(state, &row, guard, change, Some(PatientPhase::Removed)).await?;
+            let removed = Some(PatientPhase::Removed);
+            change_if(state, &row, lifecycle::remove(now), removed).await?;
             state.calls.end(row.id, CallEnd::PatientLeft);
             tracing::info!(appointment_id = %row.id, "patient removed from the waiting room");
             Ok(None)
@@ -367,16 +313,8 @@ pub async fn act(
 /// The consultation is over (the doctor ended it, or either side hung up): the end time is
 /// stored, the patient's entry ends, both call pages hear it with start and end.
 pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), ErrorCode> {
-    use appointment::Column as C;
     let now = state.clock.now();
-    let guard = sea_orm::Condition::all()
-        .add(C::ArrivedAt.is_not_null())
-        .add(C::FinishedAt.is_null());
-    let change = vec![
-        set(C::FinishedAt, Some(now)),
-        set(C::EntryValidAfter, Some(now)),
-    ];
-    change_if(state, row, guard, change, None).await?;
+    change_if(state, row, lifecycle::finish(now), None).await?;
     let started = row.call_started_at.or(row.admitted_at).unwrap_or(now);
     state.calls.end(
         row.id,
@@ -396,7 +334,7 @@ pub async fn call_of_doctor(
     id: Uuid,
 ) -> Result<appointment::Model, ErrorCode> {
     let row = own_appointment(state, me, &id.to_string()).await?;
-    if row.admitted_at.is_some() && row.finished_at.is_none() {
+    if lifecycle::is_in_call(&row) {
         Ok(row)
     } else {
         Err(ErrorCode::WrongState)

@@ -68,7 +68,7 @@ pub async fn book(
             // of older versions, which the server upgrades on the first entry.
             code_hash: Set(code.legacy_hash()),
             code_hash_version: Set(app::calendar::access_code::LEGACY),
-            status: Set("scheduled".into()),
+            status: Set(app::calendar::lifecycle::AppointmentStatus::Scheduled),
             sequence: Set(0),
             reminder_sent_at: Set(Some(now)),
             entered_name: Set(None),

@@ -161,7 +161,7 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
         .await
         .unwrap()
         .iter()
-        .filter(|a| a.status == app::calendar::service::CANCELLED)
+        .filter(|a| app::calendar::lifecycle::is_cancelled(a))
         .count();
     assert_eq!(cancelled, N);
 
