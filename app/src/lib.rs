@@ -13,6 +13,7 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
+pub mod fields;
 pub mod forms;
 pub mod i18n;
 pub mod kv_forms;

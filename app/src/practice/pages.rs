@@ -2,10 +2,10 @@
 //! area (overview, Stammdaten, Rechnungsdaten, Vertrag). Forms post to their own address and
 //! work without JavaScript (see `crate::forms`).
 
-use super::fields::KvRegion;
 use super::server_fns::{load_rechnungsdaten, load_session_info, load_stammdaten};
 use super::types::{Role, SessionInfo};
 use crate::error::AppError;
+use crate::fields::KvRegion;
 use crate::forms::{
     use_form_feedback, CheckboxField, ErrorSummary, Field, FormFeedback, SuccessNotice,
 };

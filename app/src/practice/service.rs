@@ -2,10 +2,6 @@
 //! parsed input and the state; the handlers turn the outcomes into pages and redirects.
 
 use super::auth::{self, display_name, CurrentUser};
-use super::fields::{
-    check_bsnr_matches, Bsnr, EmailAddress, FieldError, Iban, KvRegion, Lanr, OptionalText,
-    PhoneNumber, Postcode, ShortText,
-};
 use super::password::PasswordHashError;
 use super::password_policy::NewPassword;
 use super::throttle;
@@ -15,6 +11,10 @@ use super::types::Role;
 use crate::email::outbox::enqueue;
 use crate::email::templates::{self, Recipient};
 use crate::entities::{practice, practice_user, recovery_code};
+use crate::fields::{
+    check_bsnr_matches, Bsnr, EmailAddress, FieldError, Iban, KvRegion, Lanr, OptionalText,
+    PhoneNumber, Postcode, ShortText,
+};
 use crate::forms::FormFeedback;
 use crate::policy::TERMS_VERSION;
 use crate::state::AppState;

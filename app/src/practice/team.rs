@@ -2,7 +2,6 @@
 //! e-mail and can remove them again. Every function works on the caller's own practice only.
 
 use super::auth::{display_name, CurrentUser};
-use super::fields::EmailAddress;
 use super::service::{check_person, echo_pairs, link, recipient, AccountError, Checker};
 use super::tokens::{self, TokenPurpose};
 use super::types::{Role, TeamMember};
@@ -10,6 +9,7 @@ use crate::email::outbox::enqueue;
 use crate::email::templates;
 use crate::entities::{appointment, practice_user};
 use crate::error::AppError;
+use crate::fields::EmailAddress;
 use crate::state::AppState;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,

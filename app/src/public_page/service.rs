@@ -29,7 +29,7 @@ pub fn check_intro(text: &str) -> Result<Option<String>, &'static str> {
     if text
         .chars()
         // Control characters, invisible and direction-changing ones (as in every other field).
-        .any(|c| c != '\n' && c != '\t' && crate::practice::fields::is_disallowed_char(c))
+        .any(|c| c != '\n' && c != '\t' && crate::fields::is_disallowed_char(c))
     {
         return Err("public-intro-invalid");
     }
