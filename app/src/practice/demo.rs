@@ -14,7 +14,7 @@ pub const DEMO_SHORT_NAME: &str = "demo-praxis";
 pub const DEMO_PASSWORD: &str = "Sprechstunde-am-Bildschirm";
 
 /// Creates the demo practice unless it exists.
-pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service::AccountError> {
+pub async fn ensure_demo_practice(state: &AppState) -> Result<(), crate::forms::FormError> {
     let exists = practice_user::Entity::find()
         .filter(practice_user::Column::EmailNormalized.eq(DEMO_EMAIL))
         .one(&state.db)

@@ -4,8 +4,8 @@
 use super::short_name::ShortName;
 use super::types::{PageSettings, PublicPractice};
 use crate::entities::{practice, practice_user, retired_short_name};
+use crate::forms::{Checker, FormError};
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::service::{AccountError, Checker};
 use crate::practice::types::Role;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -194,7 +194,7 @@ pub async fn save(
     state: &AppState,
     me: &CurrentUser,
     input: &PageSettingsInput,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(crate::error::AppError::Forbidden.into());
     }
