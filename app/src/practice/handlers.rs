@@ -35,8 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/praxis/rechnungsdaten", post(save_rechnungsdaten))
         .route("/praxis/sicherheit", post(security))
         .route("/praxis/team", post(team))
-        .route("/praxis/vertrag/kuendigen", post(cancel_contract))
-        .route("/praxis/vertrag/widerrufen", post(revoke_cancellation))
         .route("/einladung", post(accept_invitation))
 }
 
@@ -244,44 +242,6 @@ async fn save_rechnungsdaten(
     match service::update_billing(&state, &me, &input).await {
         Ok(()) => see_other("/praxis/rechnungsdaten?gespeichert"),
         Err(e) => form_failure(&state, parts, "billing", BTreeMap::new(), e).await,
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PasswordInput {
-    password: String,
-}
-
-/// The dialog "Vertrag kündigen und Daten löschen" (owner, with the password).
-async fn cancel_contract(
-    State(state): State<AppState>,
-    session: Session,
-    request: Request,
-) -> Response {
-    let (me, parts, input) = match user_and_form::<PasswordInput>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match crate::contract::service::cancel(&state, &me, &input.password).await {
-        Ok(_) => see_other("/praxis/vertrag?gekuendigt"),
-        Err(e) => form_failure(&state, parts, "cancel", BTreeMap::new(), e).await,
-    }
-}
-
-/// The dialog "Kündigung widerrufen" (owner).
-async fn revoke_cancellation(
-    State(state): State<AppState>,
-    session: Session,
-    request: Request,
-) -> Response {
-    let (me, parts, _) = match user_and_form::<PasswordInput>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match crate::contract::service::revoke(&state, &me).await {
-        Ok(()) => see_other("/praxis/vertrag?widerrufen"),
-        Err(e) => form_failure(&state, parts, "revoke", BTreeMap::new(), e).await,
     }
 }
 
