@@ -13,9 +13,11 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod entities;
 pub mod error;
+pub mod fields;
 pub mod forms;
 pub mod i18n;
 pub mod kv_forms;
+pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
 pub mod patient;
@@ -86,6 +88,13 @@ pub fn App() -> impl IntoView {
     if use_context::<i18n::I18n>().is_none() {
         provide_i18n();
     }
+    // The frame of the logged-in pages: the practice's navigation, with the live waiting room
+    // handed in here so neither domain imports the other (see `layout::AreaFrame`).
+    provide_context(layout::AreaFrame(|page, call_page| {
+        practice::area::practice_frame(page, call_page, || {
+            view! { <waiting_room::panel::WaitingPanel /> }.into_any()
+        })
+    }));
     let t = use_i18n();
     view! {
         <Stylesheet id="leptos" href="/pkg/sprechzimmer.css" />

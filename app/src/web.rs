@@ -1,18 +1,22 @@
 //! Server-side glue between axum and the Leptos pages: the request's CSP nonce, the context
 //! every render gets, and rendering a page again with form feedback after a failed POST.
 
-use crate::{forms::FormFeedback, shell, state::AppState};
+use crate::{
+    forms::{FormError, FormFeedback},
+    shell,
+    state::AppState,
+};
 use axum::{
     body::Body,
     extract::{FromRequest, Request},
     http::{request::Parts, Method, StatusCode},
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
     Form,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use leptos::prelude::{provide_context, use_context};
 use serde::de::DeserializeOwned;
-use std::{net::IpAddr, net::SocketAddr, sync::Arc};
+use std::{collections::BTreeMap, net::IpAddr, net::SocketAddr, sync::Arc};
 
 /// The nonce of one response; Leptos reads it from the request extensions (see
 /// [`provide_request_nonce`]) and the header middleware writes it into the CSP header.
@@ -93,4 +97,40 @@ pub fn client_ip(state: &AppState, parts: &Parts) -> IpAddr {
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
     state.client_addresses.resolve(peer, &parts.headers)
+}
+
+/// The answer to a successful form POST: 303 See Other to `path`.
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// Turns a failed action into a page: field problems next to the fields (422), anything
+/// else as a general message with the typed values kept.
+pub async fn form_failure(
+    state: &AppState,
+    parts: Parts,
+    form: &str,
+    values: BTreeMap<String, String>,
+    error: FormError,
+) -> Response {
+    let (feedback, status) = match error {
+        FormError::Invalid(feedback) => (feedback, StatusCode::UNPROCESSABLE_ENTITY),
+        FormError::App(e) => return e.into_response(),
+        FormError::Busy(_) => (
+            FormFeedback::with_notice(form, values, "error-busy"),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        FormError::Limited(key) => (
+            FormFeedback::with_notice(form, values, key),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        other => {
+            tracing::error!(error = %other, "account action failed");
+            (
+                FormFeedback::with_notice(form, values, "error-internal"),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        }
+    };
+    render_with_feedback(state, parts, feedback, status).await
 }

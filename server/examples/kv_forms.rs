@@ -4,9 +4,9 @@
 //! `cargo run --release --example kv_forms [runs] [out-dir]` (scripts/bench-kv-forms.sh).
 
 use app::entities::{practice, practice_user};
+use app::fields::KvRegion;
 use app::kv_forms::documents::{self, Filling};
 use app::kv_forms::{kvs, self_disclosure};
-use app::practice::fields::KvRegion;
 use app::settings::CertificateSettings;
 use app::site::types::OperatorInfo;
 use chrono::{NaiveDate, Utc};

@@ -169,7 +169,7 @@ impl Application {
                 .await
                 .map_err(|e| StartupError::Demo(e.to_string()))?;
         } else {
-            app::practice::demo::remove_demo_practice(&state)
+            app::contract::jobs::remove_demo_practice(&state)
                 .await
                 .map_err(|e| StartupError::Demo(e.to_string()))?;
         }
@@ -191,6 +191,7 @@ impl Application {
             .route("/health/live", get(health::live))
             .route("/health/ready", get(health::ready))
             .merge(app::practice::handlers::routes())
+            .merge(app::contract::handlers::routes())
             .merge(app::calendar::handlers::routes())
             .merge(app::patient::handlers::routes())
             .merge(app::waiting_room::socket::routes())

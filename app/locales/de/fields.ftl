@@ -1,5 +1,5 @@
 ### Sprechzimmer – Fehlermeldungen der Formularfelder (Registrierung einer Praxis).
-### Schlüssel: FieldError::message_key() in app/src/practice/fields.rs und
+### Schlüssel: FieldError::message_key() in app/src/fields/error.rs und
 ### PasswordError::message_key() in app/src/practice/password_policy.rs.
 ### Variablen: $max (höchste Zeichenzahl), $min (Mindestzahl an Zeichen),
 ### $expected und $actual (Zeichenzahl einer IBAN: richtig und eingegeben).

@@ -1,5 +1,5 @@
 ### Sprechzimmer – error messages of the form fields (practice registration).
-### Keys: FieldError::message_key() in app/src/practice/fields.rs and
+### Keys: FieldError::message_key() in app/src/fields/error.rs and
 ### PasswordError::message_key() in app/src/practice/password_policy.rs.
 ### Variables: $max (maximum number of characters), $min (minimum number of characters),
 ### $expected and $actual (length of an IBAN: correct and entered).

@@ -4,8 +4,8 @@
 use super::service;
 use super::types::{AppointmentForm, SettingsForm};
 use crate::error::AppError;
-use crate::practice::handlers::user_and_form;
-use crate::practice::service::AccountError;
+use crate::forms::FormError;
+use crate::practice::auth::user_and_form;
 use crate::state::AppState;
 use crate::web::render_with_feedback;
 use axum::{
@@ -24,9 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/praxis/termine/einstellungen", post(save_settings))
 }
 
-async fn failure(state: &AppState, parts: Parts, error: AccountError) -> Response {
+async fn failure(state: &AppState, parts: Parts, error: FormError) -> Response {
     match error {
-        AccountError::Invalid(feedback) => {
+        FormError::Invalid(feedback) => {
             render_with_feedback(state, parts, feedback, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         other => AppError::from(other).into_response(),

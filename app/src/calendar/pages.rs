@@ -11,7 +11,7 @@ use super::types::{
 };
 use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice};
 use crate::i18n::use_i18n;
-use crate::practice::pages::{has_flag, query_value, LoadError, PageTitle, PracticeArea};
+use crate::layout::{has_flag, query_value, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
@@ -140,7 +140,7 @@ fn Day(
                     </a>
                     <span class="hint">" · " {a.doctor_name}</span>
                     {a.cancelled.then(|| view! { <span class="badge">{t.t("calendar-cancelled")}</span> })}
-                    {(!a.cancelled).then(|| view! { " " <crate::consent::pages::ConsentBadge status=a.consent /> })}
+                    {(!a.cancelled).then(|| view! { " " <crate::consent::components::ConsentBadge status=a.consent /> })}
                 </li>
             }
         })

@@ -10,9 +10,9 @@ use super::types::{AppointmentForm, SettingsForm, DURATIONS};
 use crate::email::outbox::enqueue;
 use crate::entities::{appointment, blocked_period, opening_hours, practice, practice_user};
 use crate::error::AppError;
+use crate::fields::{EmailAddress, OptionalText, ShortText};
+use crate::forms::{echo_pairs, Checker, FormError};
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::fields::{EmailAddress, OptionalText, ShortText};
-use crate::practice::service::{echo_pairs, AccountError, Checker};
 use crate::practice::types::Role;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -58,7 +58,7 @@ fn check(
     me: &CurrentUser,
     input: &AppointmentForm,
     now: DateTime<Utc>,
-) -> Result<Checked, AccountError> {
+) -> Result<Checked, FormError> {
     let mut c = Checker::new("appointment", echo(input));
     let name = c.field("patient_name", ShortText::parse(&input.patient_name, 200));
     let email = c.field("patient_email", EmailAddress::parse(&input.patient_email));
@@ -136,7 +136,7 @@ fn echo(input: &AppointmentForm) -> std::collections::BTreeMap<String, String> {
 }
 
 /// One problem with the appointment form, the typed values kept.
-fn invalid(input: &AppointmentForm, field: &str, key: &str, args: &[(&str, &str)]) -> AccountError {
+fn invalid(input: &AppointmentForm, field: &str, key: &str, args: &[(&str, &str)]) -> FormError {
     let mut c = Checker::new("appointment", echo(input));
     c.feedback.add(
         field,
@@ -145,7 +145,7 @@ fn invalid(input: &AppointmentForm, field: &str, key: &str, args: &[(&str, &str)
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
     );
-    AccountError::Invalid(c.feedback)
+    FormError::Invalid(c.feedback)
 }
 
 /// Takes the doctor's row lock (the first statement of the transaction is a write, which
@@ -156,7 +156,7 @@ async fn lock_doctor(
     me: &CurrentUser,
     input: &AppointmentForm,
     doctor_id: Uuid,
-) -> Result<practice_user::Model, AccountError> {
+) -> Result<practice_user::Model, FormError> {
     let locked = practice_user::Entity::update_many()
         .col_expr(
             practice_user::Column::UpdatedAt,
@@ -185,7 +185,7 @@ async fn check_free(
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     except: Option<Uuid>,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     let mut query = appointment::Entity::find()
         .filter(appointment::Column::DoctorId.eq(doctor_id))
         .filter(lifecycle::scheduled())
@@ -223,7 +223,7 @@ pub async fn create(
     state: &AppState,
     me: &CurrentUser,
     input: &AppointmentForm,
-) -> Result<Uuid, AccountError> {
+) -> Result<Uuid, FormError> {
     let now = state.clock.now();
     let checked = check(me, input, now)?;
     let ends_at = checked.starts_at + Duration::minutes(i64::from(checked.duration));
@@ -267,7 +267,7 @@ async fn mail_and_commit(
     row: &appointment::Model,
     kind: MailKind,
     code: Option<&AccessCode>,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     queue_mail(state, &txn, practice, row, kind, code).await?;
     txn.commit().await?;
     state.outbox.wake();
@@ -281,7 +281,7 @@ async fn queue_mail(
     row: &appointment::Model,
     kind: MailKind,
     code: Option<&AccessCode>,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     let doctor = practice_user::Entity::find_by_id(row.doctor_id)
         .one(conn)
         .await?
@@ -312,7 +312,7 @@ pub async fn find(
     state: &AppState,
     me: &CurrentUser,
     id: &str,
-) -> Result<Option<appointment::Model>, AccountError> {
+) -> Result<Option<appointment::Model>, FormError> {
     let Ok(id) = Uuid::parse_str(id.trim()) else {
         return Ok(None);
     };
@@ -329,7 +329,7 @@ pub async fn update(
     me: &CurrentUser,
     id: &str,
     input: &AppointmentForm,
-) -> Result<bool, AccountError> {
+) -> Result<bool, FormError> {
     let Some(existing) = find(state, me, id).await? else {
         return Ok(false);
     };
@@ -395,7 +395,7 @@ pub async fn update(
 
 /// Cancels: the code stops working at once; the patient gets a cancellation with
 /// `METHOD:CANCEL`.
-pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, AccountError> {
+pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, FormError> {
     let Some(existing) = find(state, me, id).await? else {
         return Ok(false);
     };
@@ -432,12 +432,12 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
 
 /// Sends the invitation again. Only the hash of the code is stored, so this comes with a new
 /// code; the old one stops working.
-pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, AccountError> {
+pub async fn resend(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, FormError> {
     let Some(existing) = find(state, me, id).await? else {
         return Ok(false);
     };
     if !lifecycle::is_changeable(&existing) {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             "appointment",
             "date",
             "calendar-already-cancelled",
@@ -473,7 +473,7 @@ pub async fn update_settings(
     state: &AppState,
     me: &CurrentUser,
     input: &SettingsForm,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(AppError::Forbidden.into());
     }
@@ -484,7 +484,7 @@ pub async fn update_settings(
         .ok()
         .filter(|d| DURATIONS.contains(d))
     else {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             "calendar-settings",
             "default_duration",
             "calendar-duration-invalid",
@@ -506,7 +506,7 @@ pub const REMIND_BEFORE: Duration = Duration::hours(24);
 /// first statement of the transaction that also queues the e-mail, so a crash or a second
 /// server cannot send it twice. Appointments whose last e-mail (invitation or change) went out
 /// less than 24 hours before the start get none. Returns how many were queued.
-pub async fn send_due_reminders(state: &AppState) -> Result<u32, AccountError> {
+pub async fn send_due_reminders(state: &AppState) -> Result<u32, FormError> {
     let now = state.clock.now();
     let due = appointment::Entity::find()
         .filter(lifecycle::scheduled())
@@ -556,7 +556,7 @@ pub async fn between(
     me: &CurrentUser,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<(appointment::Model, Option<practice_user::Model>)>, AccountError> {
+) -> Result<Vec<(appointment::Model, Option<practice_user::Model>)>, FormError> {
     Ok(appointment::Entity::find()
         .filter(appointment::Column::PracticeId.eq(me.practice.id))
         .filter(appointment::Column::StartsAt.gte(from))
@@ -613,7 +613,7 @@ async fn check_available(
     input: &AppointmentForm,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if input.confirm_outside == "on" {
         return Ok(());
     }
@@ -662,7 +662,7 @@ pub async fn save_hours(
     state: &AppState,
     me: &CurrentUser,
     input: &SettingsForm,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(AppError::Forbidden.into());
     }
@@ -710,7 +710,7 @@ pub async fn add_blocked(
     state: &AppState,
     me: &CurrentUser,
     input: &SettingsForm,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(AppError::Forbidden.into());
     }
@@ -754,7 +754,7 @@ pub async fn remove_blocked(
     state: &AppState,
     me: &CurrentUser,
     id: &str,
-) -> Result<bool, AccountError> {
+) -> Result<bool, FormError> {
     if !me.role.manages_practice() {
         return Err(AppError::Forbidden.into());
     }

@@ -7,8 +7,8 @@ use super::types::{
 use super::types::{AvailabilityView, BlockedRow};
 use super::{lifecycle, service};
 use crate::entities::practice_user;
+use crate::forms::FormError;
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::service::AccountError;
 use crate::practice::types::Role;
 use crate::state::AppState;
 use crate::time::{
@@ -24,11 +24,7 @@ pub fn monday_of(date: NaiveDate) -> NaiveDate {
 
 /// The week containing `date` (`YYYY-MM-DD`; empty means today; anything else that is not
 /// a supported date is refused).
-pub async fn week(
-    state: &AppState,
-    me: &CurrentUser,
-    date: &str,
-) -> Result<WeekView, AccountError> {
+pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<WeekView, FormError> {
     let today = berlin_date(state.clock.now());
     let shown = if date.trim().is_empty() {
         today
@@ -91,7 +87,7 @@ pub async fn week(
 }
 
 /// The practice's people who hold calls, and the default duration.
-pub async fn choices(state: &AppState, me: &CurrentUser) -> Result<FormChoices, AccountError> {
+pub async fn choices(state: &AppState, me: &CurrentUser) -> Result<FormChoices, FormError> {
     let doctors = practice_user::Entity::find()
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))
         .filter(practice_user::Column::Role.ne(Role::Team))
@@ -120,7 +116,7 @@ pub async fn detail(
     state: &AppState,
     me: &CurrentUser,
     id: &str,
-) -> Result<Option<AppointmentDetail>, AccountError> {
+) -> Result<Option<AppointmentDetail>, FormError> {
     let Some(a) = service::find(state, me, id).await? else {
         return Ok(None);
     };
@@ -147,7 +143,7 @@ pub async fn detail(
 pub async fn availability(
     state: &AppState,
     me: &CurrentUser,
-) -> Result<AvailabilityView, AccountError> {
+) -> Result<AvailabilityView, FormError> {
     let available = service::availability(&state.db, me.practice.id).await?;
     Ok(AvailabilityView {
         days: crate::time::WEEKDAYS

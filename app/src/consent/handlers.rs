@@ -10,8 +10,8 @@ use super::PATIENT_UPLOAD_PATH;
 use crate::entities::{appointment, practice};
 use crate::error::AppError;
 use crate::patient::pass;
+use crate::practice::auth::user_and_form;
 use crate::practice::auth::{member_or_401, CurrentUser};
-use crate::practice::handlers::user_and_form;
 use crate::state::AppState;
 use axum::{
     body::Body,

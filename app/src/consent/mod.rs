@@ -3,6 +3,7 @@
 
 #[cfg(feature = "hydrate")]
 mod browser;
+pub mod components;
 #[cfg(any(feature = "hydrate", feature = "crypto"))]
 pub mod crypto;
 pub mod document;

@@ -3,23 +3,15 @@
 //! the appointment page and the patient's page. Everything but encryption works without
 //! JavaScript.
 
+use super::components::ConsentBadge;
 use super::islands::{ConsentUpload, DocumentViewer, KeySetup};
 use super::server_fns::{load_audit, load_consent, load_consents};
 use super::types::{AppointmentConsent, ConsentDetail, ConsentOverview, ConsentStatus};
 use crate::forms::SuccessNotice;
 use crate::i18n::use_i18n;
-use crate::practice::pages::{has_flag, LoadError, PageTitle, PracticeArea};
+use crate::layout::{has_flag, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-
-/// The status as a coloured badge with its German word (colour is never the only signal).
-#[component]
-pub fn ConsentBadge(status: ConsentStatus) -> impl IntoView {
-    let t = use_i18n();
-    view! {
-        <span class=status.css()>{format!("{}: {}", t.t("consent-label"), t.t(status.label_key()))}</span>
-    }
-}
 
 fn flag_notice(flags: &[(&'static str, &'static str)]) -> Option<String> {
     flags

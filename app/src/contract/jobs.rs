@@ -357,3 +357,31 @@ async fn delete_sessions(txn: &impl ConnectionTrait, practice_id: Uuid) -> Resul
         .await?;
     Ok(result.rows_affected())
 }
+
+/// Deletes the demo practice with everything in it, if there is one: with `demo.enabled`
+/// off, nobody may log in with the public demo password any more (a server first started
+/// without `APP_ENVIRONMENT` had it). Returns whether it existed.
+pub async fn remove_demo_practice(state: &AppState) -> Result<bool, sea_orm::DbErr> {
+    let Some(owner) = practice_user::Entity::find()
+        .filter(practice_user::Column::EmailNormalized.eq(crate::practice::demo::DEMO_EMAIL))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let txn = crate::transaction::begin_write(&state.db).await?;
+    let Some(demo) = practice::Entity::find_by_id(owner.practice_id)
+        .one(&txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let rows = erase_practice(&txn, &demo, state.clock.now(), Farewell::None).await?;
+    txn.commit().await?;
+    tracing::info!(
+        practice_id = %demo.id,
+        rows,
+        "demo practice deleted (demo.enabled is off)"
+    );
+    Ok(true)
+}

@@ -2,6 +2,8 @@
 //! revocation during the notice period, and the deletion of all data when it ends.
 
 #[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod notice;

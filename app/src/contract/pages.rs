@@ -6,7 +6,7 @@ use super::server_fns::load_contract;
 use super::types::{ContractState, ContractView};
 use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice};
 use crate::i18n::use_i18n;
-use crate::practice::pages::{has_flag, LoadError, PageTitle, PracticeArea};
+use crate::layout::{has_flag, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

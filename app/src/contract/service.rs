@@ -5,8 +5,9 @@ use super::types::{ContractState, ContractView};
 use crate::email::outbox::{enqueue, NewEmail};
 use crate::email::templates;
 use crate::entities::{practice, practice_user};
+use crate::forms::FormError;
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::service::{recipient, AccountError};
+use crate::practice::service::recipient;
 use crate::state::AppState;
 use crate::time::german_date;
 use chrono::{DateTime, Utc};
@@ -39,14 +40,14 @@ pub async fn cancel(
     state: &AppState,
     me: &CurrentUser,
     password: &str,
-) -> Result<Termination, AccountError> {
+) -> Result<Termination, FormError> {
     const FORM: &str = "cancel";
     if !me.role.manages_practice() {
         return Err(crate::error::AppError::Forbidden.into());
     }
     let now = state.clock.now();
     if me.practice.cancelled_at.is_some() {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             FORM,
             "password",
             "contract-already-cancelled",
@@ -67,7 +68,7 @@ pub async fn cancel(
 }
 
 /// Takes a cancellation back while the notice period runs; the contract runs on as before.
-pub async fn revoke(state: &AppState, me: &CurrentUser) -> Result<(), AccountError> {
+pub async fn revoke(state: &AppState, me: &CurrentUser) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(crate::error::AppError::Forbidden.into());
     }
@@ -75,14 +76,14 @@ pub async fn revoke(state: &AppState, me: &CurrentUser) -> Result<(), AccountErr
     let (Some(last_day), Some(deletion_at)) =
         (me.practice.contract_ends_on, me.practice.deletion_at)
     else {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             "revoke",
             "confirm",
             "contract-not-cancelled",
         ));
     };
     if now >= deletion_at {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             "revoke",
             "confirm",
             "contract-not-cancelled",
@@ -101,7 +102,7 @@ async fn record(
     termination: Option<Termination>,
     kind: &str,
     last_day: chrono::NaiveDate,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     let now = state.clock.now();
     let txn = crate::transaction::begin_write(&state.db).await?;
     let mut practice: practice::ActiveModel = me.practice.clone().into();

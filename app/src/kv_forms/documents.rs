@@ -6,8 +6,8 @@
 use super::kvs::{self, Procedure};
 use super::requirements::REQUIREMENTS;
 use crate::entities::{practice, practice_user};
+use crate::fields::KvRegion;
 use crate::pdf::Document;
-use crate::practice::fields::KvRegion;
 use crate::settings::CertificateSettings;
 use crate::site::types::OperatorInfo;
 use chrono::NaiveDate as Date;

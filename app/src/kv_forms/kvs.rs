@@ -7,7 +7,7 @@
 //! found in stored sources were years old, and a wrong address on a prefilled form is worse
 //! than a blank line.
 
-use crate::practice::fields::KvRegion;
+use crate::fields::KvRegion;
 
 /// When the table was last checked against its sources.
 pub const AS_OF: &str = "01.12.2026";

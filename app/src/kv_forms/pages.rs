@@ -4,7 +4,7 @@
 use super::server_fns::load_kv_page;
 use super::types::{CertificateRow, KvPage, KvRow};
 use crate::i18n::use_i18n;
-use crate::practice::pages::{LoadError, PageTitle, PracticeArea};
+use crate::layout::{LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 
 #[component]

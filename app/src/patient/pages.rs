@@ -3,14 +3,14 @@
 
 use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback};
 use crate::i18n::use_i18n;
-use crate::practice::pages::PageTitle;
+use crate::layout::PageTitle;
 use leptos::prelude::*;
 
 #[component]
 pub fn EntryPage() -> impl IntoView {
     let t = use_i18n();
     let feedback = use_form_feedback();
-    let left = crate::practice::pages::has_flag("verlassen")
+    let left = crate::layout::has_flag("verlassen")
         .get_untracked()
         .then(|| view! { <p class="notice" role="status">{use_i18n().t("waiting-left")}</p> });
     // The state of the appointment (too early, over, locked) once, with its time; the error
@@ -73,7 +73,7 @@ pub fn PatientRoomPage() -> impl IntoView {
                         <p class="notice error" role="alert">{t.t("room-no-pass")}</p>
                         <p><a href="/videosprechstunde" class="button primary">{t.t("room-enter-again")}</a></p>
                     }.into_any(),
-                    Err(e) => view! { <crate::practice::pages::LoadError error=e /> }.into_any(),
+                    Err(e) => view! { <crate::layout::LoadError error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,11 +1,12 @@
 //! Pages around the people of a practice: the second factor (`/praxis/sicherheit`), the team
 //! (`/praxis/team`) and accepting an invitation (`/einladung`). Forms post to their own page.
 
-use super::pages::{has_flag, LoadError, NewPasswordForm, PageTitle, PracticeArea};
+use super::pages::NewPasswordForm;
 use super::server_fns::{load_second_factor, load_team};
 use super::types::{Role, SecondFactorView, TeamMember};
 use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice};
 use crate::i18n::use_i18n;
+use crate::layout::{has_flag, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 use leptos_router::components::A;
 

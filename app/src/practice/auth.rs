@@ -245,3 +245,24 @@ pub async fn guard_practice_pages(
     }
     next.run(request).await
 }
+
+/// The logged-in person and the parsed form of a POST, or the response to give instead
+/// (login page, 400).
+pub async fn user_and_form<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    session: &Session,
+    request: Request,
+) -> Result<(CurrentUser, http::request::Parts, T), Response> {
+    let me = me(state, session).await?;
+    let (parts, input) = crate::web::read_form::<T>(state, request).await?;
+    Ok((me, parts, input))
+}
+
+/// The logged-in person, or the response that sends them to the login page.
+async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
+    match current_user(session, &state.db, state.clock.now()).await {
+        Ok(Some(me)) => Ok(me),
+        Ok(None) => Err(crate::web::see_other("/anmelden")),
+        Err(e) => Err(e.into_response()),
+    }
+}

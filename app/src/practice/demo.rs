@@ -14,7 +14,7 @@ pub const DEMO_SHORT_NAME: &str = "demo-praxis";
 pub const DEMO_PASSWORD: &str = "Sprechstunde-am-Bildschirm";
 
 /// Creates the demo practice unless it exists.
-pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service::AccountError> {
+pub async fn ensure_demo_practice(state: &AppState) -> Result<(), crate::forms::FormError> {
     let exists = practice_user::Entity::find()
         .filter(practice_user::Column::EmailNormalized.eq(DEMO_EMAIL))
         .one(&state.db)
@@ -89,38 +89,4 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), super::service
     txn.commit().await?;
     tracing::info!("demo practice created ({DEMO_EMAIL})");
     Ok(())
-}
-
-/// Deletes the demo practice with everything in it, if there is one: with `demo.enabled`
-/// off, nobody may log in with the public demo password any more (a server first started
-/// without `APP_ENVIRONMENT` had it). Returns whether it existed.
-pub async fn remove_demo_practice(state: &AppState) -> Result<bool, sea_orm::DbErr> {
-    let Some(owner) = practice_user::Entity::find()
-        .filter(practice_user::Column::EmailNormalized.eq(DEMO_EMAIL))
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    let txn = crate::transaction::begin_write(&state.db).await?;
-    let Some(demo) = practice::Entity::find_by_id(owner.practice_id)
-        .one(&txn)
-        .await?
-    else {
-        return Ok(false);
-    };
-    let rows = crate::contract::jobs::erase_practice(
-        &txn,
-        &demo,
-        state.clock.now(),
-        crate::contract::jobs::Farewell::None,
-    )
-    .await?;
-    txn.commit().await?;
-    tracing::info!(
-        practice_id = %demo.id,
-        rows,
-        "demo practice deleted (demo.enabled is off)"
-    );
-    Ok(true)
 }

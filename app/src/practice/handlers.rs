@@ -1,20 +1,18 @@
 //! The POST side of the practice pages (and the verification link): parse, call the service,
 //! then redirect (303) on success or render the same page again with the problems.
 
-use super::auth::{self, current_user, CurrentUser};
-use super::service::{
-    self, AccountError, LoginOutcome, RechnungsdatenInput, RegisterInput, StammdatenInput,
-};
+use super::auth::{self, user_and_form};
+use super::service::{self, LoginOutcome, RechnungsdatenInput, RegisterInput, StammdatenInput};
 use super::tokens::TokenPurpose;
 use super::{second_factor, team};
 use crate::error::AppError;
 use crate::forms::FormFeedback;
 use crate::state::AppState;
-use crate::web::{client_ip, read_form, render_with_feedback};
+use crate::web::{client_ip, form_failure, read_form, render_with_feedback, see_other};
 use axum::{
     extract::{Request, State},
-    http::{request::Parts, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    http::StatusCode,
+    response::{IntoResponse, Response},
     routing::post,
     Router,
 };
@@ -37,48 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/praxis/rechnungsdaten", post(save_rechnungsdaten))
         .route("/praxis/sicherheit", post(security))
         .route("/praxis/team", post(team))
-        .route("/praxis/vertrag/kuendigen", post(cancel_contract))
-        .route("/praxis/vertrag/widerrufen", post(revoke_cancellation))
         .route("/einladung", post(accept_invitation))
-}
-
-pub(crate) fn see_other(path: &str) -> Response {
-    Redirect::to(path).into_response()
-}
-
-/// Turns a failed action into a page: field problems next to the fields (422), anything
-/// else as a general message with the typed values kept.
-pub(crate) async fn failure(
-    state: &AppState,
-    parts: Parts,
-    form: &str,
-    values: BTreeMap<String, String>,
-    error: AccountError,
-) -> Response {
-    let (feedback, status) = match error {
-        AccountError::Invalid(feedback) => (feedback, StatusCode::UNPROCESSABLE_ENTITY),
-        AccountError::App(e) => return e.into_response(),
-        AccountError::Hashing(super::password::PasswordHashError::Busy) => (
-            notice(form, values, "error-busy"),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-        AccountError::Limited(key) => (notice(form, values, key), StatusCode::TOO_MANY_REQUESTS),
-        other => {
-            tracing::error!(error = %other, "account action failed");
-            (
-                notice(form, values, "error-internal"),
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
-        }
-    };
-    render_with_feedback(state, parts, feedback, status).await
-}
-
-fn notice(form: &str, values: BTreeMap<String, String>, key: &str) -> FormFeedback {
-    let mut feedback = FormFeedback::for_form(form);
-    feedback.values = values;
-    feedback.notice = Some(key.to_owned());
-    feedback
 }
 
 async fn register(State(state): State<AppState>, request: Request) -> Response {
@@ -90,7 +47,7 @@ async fn register(State(state): State<AppState>, request: Request) -> Response {
     let ip = client_ip(&state, &parts);
     match service::register(&state, ip, input).await {
         Ok(()) => see_other("/registrieren/gesendet"),
-        Err(e) => failure(&state, parts, "register", values, e).await,
+        Err(e) => form_failure(&state, parts, "register", values, e).await,
     }
 }
 
@@ -139,14 +96,20 @@ async fn log_in(State(state): State<AppState>, session: Session, request: Reques
         Ok(LoginOutcome::Locked) => "login-locked",
         Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
         Ok(LoginOutcome::Busy) => "login-busy",
-        Err(e) => return failure(&state, parts, "login", values, e).await,
+        Err(e) => return form_failure(&state, parts, "login", values, e).await,
     };
     let status = match key {
         "login-not-verified" => StatusCode::FORBIDDEN,
         "login-busy" => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::UNAUTHORIZED,
     };
-    render_with_feedback(&state, parts, notice("login", values, key), status).await
+    render_with_feedback(
+        &state,
+        parts,
+        FormFeedback::with_notice("login", values, key),
+        status,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -162,7 +125,7 @@ async fn resend_verification(State(state): State<AppState>, request: Request) ->
     };
     match service::resend_verification(&state, &input.email).await {
         Ok(()) => see_other("/anmelden?link-gesendet"),
-        Err(e) => failure(&state, parts, "login", BTreeMap::new(), e).await,
+        Err(e) => form_failure(&state, parts, "login", BTreeMap::new(), e).await,
     }
 }
 
@@ -187,12 +150,12 @@ async fn second_factor(
         Ok(LoginOutcome::Locked) => "login-locked",
         Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
         Ok(_) => "second-factor-failed",
-        Err(e) => return failure(&state, parts, "second-factor", BTreeMap::new(), e).await,
+        Err(e) => return form_failure(&state, parts, "second-factor", BTreeMap::new(), e).await,
     };
     render_with_feedback(
         &state,
         parts,
-        notice("second-factor", BTreeMap::new(), key),
+        FormFeedback::with_notice("second-factor", BTreeMap::new(), key),
         StatusCode::UNAUTHORIZED,
     )
     .await
@@ -212,7 +175,7 @@ async fn forgot_password(State(state): State<AppState>, request: Request) -> Res
     };
     match service::request_password_reset(&state, &input.email).await {
         Ok(()) => see_other("/passwort-vergessen?gesendet"),
-        Err(e) => failure(&state, parts, "forgot", BTreeMap::new(), e).await,
+        Err(e) => form_failure(&state, parts, "forgot", BTreeMap::new(), e).await,
     }
 }
 
@@ -238,28 +201,7 @@ async fn reset_password(State(state): State<AppState>, request: Request) -> Resp
     {
         Ok(true) => see_other("/anmelden?passwort-geaendert"),
         Ok(false) => see_other("/passwort-neu?ungueltig"),
-        Err(e) => failure(&state, parts, "password", BTreeMap::new(), e).await,
-    }
-}
-
-/// The logged-in person and the parsed form of a POST, or the response to give instead
-/// (login page, 400).
-pub(crate) async fn user_and_form<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    session: &Session,
-    request: Request,
-) -> Result<(CurrentUser, Parts, T), Response> {
-    let me = me(state, session).await?;
-    let (parts, input) = read_form::<T>(state, request).await?;
-    Ok((me, parts, input))
-}
-
-/// The logged-in person, or the response that sends them to the login page.
-async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
-    match current_user(session, &state.db, state.clock.now()).await {
-        Ok(Some(me)) => Ok(me),
-        Ok(None) => Err(see_other("/anmelden")),
-        Err(e) => Err(e.into_response()),
+        Err(e) => form_failure(&state, parts, "password", BTreeMap::new(), e).await,
     }
 }
 
@@ -283,7 +225,7 @@ async fn save_stammdaten(
     };
     match result {
         Ok(()) => see_other(&format!("/praxis/stammdaten?gespeichert={form}")),
-        Err(e) => failure(&state, parts, form, BTreeMap::new(), e).await,
+        Err(e) => form_failure(&state, parts, form, BTreeMap::new(), e).await,
     }
 }
 
@@ -299,45 +241,7 @@ async fn save_rechnungsdaten(
         };
     match service::update_billing(&state, &me, &input).await {
         Ok(()) => see_other("/praxis/rechnungsdaten?gespeichert"),
-        Err(e) => failure(&state, parts, "billing", BTreeMap::new(), e).await,
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PasswordInput {
-    password: String,
-}
-
-/// The dialog "Vertrag kündigen und Daten löschen" (owner, with the password).
-async fn cancel_contract(
-    State(state): State<AppState>,
-    session: Session,
-    request: Request,
-) -> Response {
-    let (me, parts, input) = match user_and_form::<PasswordInput>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match crate::contract::service::cancel(&state, &me, &input.password).await {
-        Ok(_) => see_other("/praxis/vertrag?gekuendigt"),
-        Err(e) => failure(&state, parts, "cancel", BTreeMap::new(), e).await,
-    }
-}
-
-/// The dialog "Kündigung widerrufen" (owner).
-async fn revoke_cancellation(
-    State(state): State<AppState>,
-    session: Session,
-    request: Request,
-) -> Response {
-    let (me, parts, _) = match user_and_form::<PasswordInput>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match crate::contract::service::revoke(&state, &me).await {
-        Ok(()) => see_other("/praxis/vertrag?widerrufen"),
-        Err(e) => failure(&state, parts, "revoke", BTreeMap::new(), e).await,
+        Err(e) => form_failure(&state, parts, "billing", BTreeMap::new(), e).await,
     }
 }
 
@@ -358,7 +262,7 @@ async fn security(State(state): State<AppState>, session: Session, request: Requ
     match input.action.as_str() {
         "start" => match second_factor::start_setup(&state, &me).await {
             Ok(()) => see_other("/praxis/sicherheit#einrichten"),
-            Err(e) => failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
+            Err(e) => form_failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
         },
         "confirm" => {
             match second_factor::confirm_setup(&state, &me, &input.password, &input.code).await {
@@ -368,12 +272,12 @@ async fn security(State(state): State<AppState>, session: Session, request: Requ
                     feedback.values.insert("codes".to_owned(), codes.join("\n"));
                     render_with_feedback(&state, parts, feedback, StatusCode::OK).await
                 }
-                Err(e) => failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
+                Err(e) => form_failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
             }
         }
         "disable" => match second_factor::disable(&state, &me, &input.password).await {
             Ok(()) => see_other("/praxis/sicherheit?ausgeschaltet"),
-            Err(e) => failure(&state, parts, "totp-off", BTreeMap::new(), e).await,
+            Err(e) => form_failure(&state, parts, "totp-off", BTreeMap::new(), e).await,
         },
         _ => AppError::BadRequest.into_response(),
     }
@@ -397,12 +301,12 @@ async fn team(State(state): State<AppState>, session: Session, request: Request)
     match input.action.as_str() {
         "invite" => match team::invite(&state, &me, &input.invite).await {
             Ok(()) => see_other("/praxis/team?eingeladen"),
-            Err(e) => failure(&state, parts, "invite", BTreeMap::new(), e).await,
+            Err(e) => form_failure(&state, parts, "invite", BTreeMap::new(), e).await,
         },
         "remove" => match team::remove(&state, &me, &input.id).await {
             Ok(true) => see_other("/praxis/team?entfernt"),
             Ok(false) => AppError::BadRequest.into_response(),
-            Err(e) => failure(&state, parts, "invite", BTreeMap::new(), e).await,
+            Err(e) => form_failure(&state, parts, "invite", BTreeMap::new(), e).await,
         },
         _ => AppError::BadRequest.into_response(),
     }
@@ -424,6 +328,6 @@ async fn accept_invitation(State(state): State<AppState>, request: Request) -> R
     {
         Ok(true) => see_other("/anmelden?eingeladen"),
         Ok(false) => see_other("/einladung?ungueltig"),
-        Err(e) => failure(&state, parts, "password", BTreeMap::new(), e).await,
+        Err(e) => form_failure(&state, parts, "password", BTreeMap::new(), e).await,
     }
 }

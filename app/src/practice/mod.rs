@@ -2,7 +2,7 @@
 //! factor, Stammdaten (master data), Rechnungsdaten (billing data), the contract page and the team.
 
 pub mod account_pages;
-pub mod fields;
+pub mod area;
 pub mod idle;
 pub mod pages;
 pub mod server_fns;

@@ -2,44 +2,16 @@
 //! area (overview, Stammdaten, Rechnungsdaten, Vertrag). Forms post to their own address and
 //! work without JavaScript (see `crate::forms`).
 
-use super::fields::KvRegion;
 use super::server_fns::{load_rechnungsdaten, load_session_info, load_stammdaten};
-use super::types::{Role, SessionInfo};
-use crate::error::AppError;
+use super::types::Role;
+use crate::fields::KvRegion;
 use crate::forms::{
     use_form_feedback, CheckboxField, ErrorSummary, Field, FormFeedback, SuccessNotice,
 };
 use crate::i18n::use_i18n;
+use crate::layout::{has_flag, query_value, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
-
-/// Whether the address has the query flag `name` (e.g. `?bestaetigt`).
-pub(crate) fn has_flag(name: &'static str) -> Memo<bool> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(|q| q.get(name).is_some()))
-}
-
-pub(crate) fn query_value(name: &'static str) -> Option<String> {
-    use_query_map().with_untracked(|q| q.get(name))
-}
-
-/// A page heading with the document title.
-#[component]
-pub(crate) fn PageTitle(key: &'static str) -> impl IntoView {
-    let text = use_i18n().t(key);
-    view! {
-        <Title text=text.clone() />
-        <h1>{text}</h1>
-    }
-}
-
-/// Shown instead of the page when loading its data failed.
-#[component]
-pub(crate) fn LoadError(error: AppError) -> impl IntoView {
-    let t = use_i18n();
-    view! { <p class="notice error" role="alert">{t.t(error.message_key())}</p> }
-}
+use leptos_router::components::A;
 
 /// The KV selection with all 17 Kassenärztliche Vereinigungen.
 #[component]
@@ -330,99 +302,6 @@ pub(super) fn NewPasswordForm(
         {problem}
         {invalid.then(children)}
         {form}
-    }
-}
-
-/// The links of the practice area (shown as a row on wide screens and in the menu on phones).
-fn practice_links(manager: bool) -> impl IntoView {
-    let t = use_i18n();
-    view! {
-        <li><A href="/praxis">{t.t("practice-home-title")}</A></li>
-        <li><A href="/praxis/termine">{t.t("calendar-title")}</A></li>
-        <li><A href="/praxis/einwilligungen">{t.t("consents-title")}</A></li>
-        <li><A href="/praxis/kv-antrag">{t.t("kv-title")}</A></li>
-        <li><A href="/praxis/praxisseite">{t.t("public-settings-title")}</A></li>
-        <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
-        {manager.then(|| view! {
-            <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>
-            <li><A href="/praxis/vertrag">{use_i18n().t("vertrag-title")}</A></li>
-            <li><A href="/praxis/team">{use_i18n().t("team-title")}</A></li>
-        })}
-        <li><A href="/praxis/sicherheit">{t.t("security-title")}</A></li>
-    }
-}
-
-/// Navigation of the logged-in area with the logout button. Phones get the links folded into a
-/// "Menü" (`<details>`, works without JavaScript), so the page starts right below one row;
-/// wider screens show them as a row. Only one of the two is displayed (CSS), so assistive
-/// technology meets the links once.
-#[component]
-fn PracticeNav(info: SessionInfo) -> impl IntoView {
-    let t = use_i18n();
-    let manager = info.role.manages_practice();
-    let (practice_name, display_name, role) = (
-        info.practice_name.clone(),
-        info.display_name.clone(),
-        info.role,
-    );
-    let who = move || {
-        view! {
-            <strong>{practice_name.clone()}</strong> " · " {display_name.clone()} " (" {use_i18n().t(role.label_key())} ")"
-        }
-    };
-    view! {
-        <nav class="practice-nav" aria-label=t.t("practice-nav-label")>
-            <div class="practice-bar">
-                <p class="practice-who">{who()}</p>
-                <details class="practice-menu">
-                    <summary>{t.t("practice-menu")}</summary>
-                    <p class="practice-who-menu">{who()}</p>
-                    <ul class="practice-links">{practice_links(manager)}</ul>
-                </details>
-                <form method="post" action="/abmelden" class="inline-form logout">
-                    <button type="submit" class="button small">{t.t("logout-submit")}</button>
-                </form>
-            </div>
-            <ul class="practice-links practice-links-wide">{practice_links(manager)}</ul>
-        </nav>
-        {info.contract_ends_on.clone().map(|date| view! {
-            <p class="notice contract-banner" role="note">
-                {use_i18n().t_with("contract-banner", &[("date", &date)])}
-                {manager.then(|| view! { " " <A href="/praxis/vertrag">{use_i18n().t("contract-banner-link")}</A> })}
-            </p>
-        })}
-        <super::idle::IdleWarning minutes=info.idle_minutes />
-    }
-}
-
-/// Frame of every logged-in page: loads who is logged in, then shows nav, the live waiting
-/// room (for those who hold calls) and the content. On the call page (`call_page`) the call
-/// comes first and the waiting room after it: the doctor sees the patient without scrolling.
-#[component]
-pub(crate) fn PracticeArea(
-    children: ChildrenFn,
-    #[prop(optional)] call_page: bool,
-) -> impl IntoView {
-    let info = Resource::new_blocking(|| (), |_| load_session_info());
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(Some(info)) => {
-                        let panel = info.role.holds_calls();
-                        view! {
-                            <PracticeNav info />
-                            {(panel && !call_page).then(|| view! { <crate::waiting_room::panel::WaitingPanel /> })}
-                            {children.read_value()()}
-                            {(panel && call_page).then(|| view! { <crate::waiting_room::panel::WaitingPanel /> })}
-                        }.into_any()
-                    }
-                    Ok(None) => view! { <LoadError error=AppError::Unauthorized /> }.into_any(),
-                    Err(e) => view! { <LoadError error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 

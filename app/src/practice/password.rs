@@ -29,6 +29,17 @@ pub enum PasswordHashError {
     Join,
 }
 
+impl From<PasswordHashError> for crate::forms::FormError {
+    /// A full queue asks the user to try again; anything else is an internal failure.
+    fn from(e: PasswordHashError) -> Self {
+        let text = format!("password hashing: {e}");
+        match e {
+            PasswordHashError::Busy => Self::Busy(text),
+            PasswordHashError::Argon2(_) | PasswordHashError::Join => Self::Internal(text),
+        }
+    }
+}
+
 /// Hashes and verifies passwords; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct PasswordHasher {

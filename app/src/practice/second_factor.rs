@@ -6,7 +6,7 @@
 //! handed back to be shown exactly once.
 
 use super::auth::{display_name, CurrentUser};
-use super::service::{recipient, AccountError};
+use super::service::recipient;
 use super::throttle;
 use super::totp::{self, TotpSecret};
 use super::types::{SecondFactorView, TotpSetup};
@@ -14,6 +14,7 @@ use crate::email::outbox::enqueue;
 use crate::email::templates;
 use crate::entities::{practice_user, recovery_code};
 use crate::error::AppError;
+use crate::forms::FormError;
 use crate::state::AppState;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -24,13 +25,13 @@ use uuid::Uuid;
 /// Name shown in the authenticator app next to the account.
 pub const ISSUER: &str = "Sprechzimmer";
 
-fn totp_error(e: totp::TotpError) -> AccountError {
+fn totp_error(e: totp::TotpError) -> FormError {
     tracing::error!(error = %e, "second factor setup failed");
     AppError::Internal.into()
 }
 
 /// What the security page shows for `me`.
-pub async fn view(state: &AppState, me: &CurrentUser) -> Result<SecondFactorView, AccountError> {
+pub async fn view(state: &AppState, me: &CurrentUser) -> Result<SecondFactorView, FormError> {
     let user = &me.user;
     let setup = match (&user.totp_secret, &user.totp_pending_secret) {
         (None, Some(pending)) => {
@@ -71,7 +72,7 @@ fn group(secret: &str) -> String {
 
 /// Starts (or restarts) the setup with a new pending secret. Nothing changes if the second
 /// factor is already on.
-pub async fn start_setup(state: &AppState, me: &CurrentUser) -> Result<(), AccountError> {
+pub async fn start_setup(state: &AppState, me: &CurrentUser) -> Result<(), FormError> {
     if me.user.totp_secret.is_some() {
         return Ok(());
     }
@@ -97,10 +98,10 @@ pub async fn confirm_setup(
     me: &CurrentUser,
     password: &str,
     code: &str,
-) -> Result<Vec<String>, AccountError> {
+) -> Result<Vec<String>, FormError> {
     confirm_password(state, me, password, "totp-setup", "second factor switch-on").await?;
     let Some(pending) = me.user.totp_pending_secret.clone() else {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             "totp-setup",
             "code",
             "security-setup-expired",
@@ -110,7 +111,7 @@ pub async fn confirm_setup(
     let now = state.clock.now();
     let unix = u64::try_from(now.timestamp()).unwrap_or_default();
     let Some(step) = totp::verify(&secret, code, unix, None) else {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             "totp-setup",
             "code",
             "security-code-wrong",
@@ -139,7 +140,7 @@ pub async fn confirm_setup(
         .exec(&txn)
         .await?;
     if switched.rows_affected != 1 {
-        return Err(AccountError::field(
+        return Err(FormError::field(
             "totp-setup",
             "code",
             "security-setup-expired",
@@ -190,14 +191,14 @@ pub async fn confirm_password(
     password: &str,
     form: &str,
     action: &'static str,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     let now = state.clock.now();
     let account_key = throttle::account_key(&me.user.email_normalized);
     if throttle::locked_until(&state.db, &[&account_key], now)
         .await?
         .is_some()
     {
-        return Err(AccountError::field(form, "password", "login-locked"));
+        return Err(FormError::field(form, "password", "login-locked"));
     }
     let ok = state
         .passwords
@@ -206,7 +207,7 @@ pub async fn confirm_password(
     if !ok {
         throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
         tracing::warn!(user_id = %me.user.id, action, "wrong password");
-        return Err(AccountError::field(
+        return Err(FormError::field(
             form,
             "password",
             "security-password-wrong",
@@ -217,11 +218,7 @@ pub async fn confirm_password(
 
 /// Switches the second factor off after the password is confirmed (a session left open on a
 /// shared computer must not be enough). Wrong passwords count towards the login lockout.
-pub async fn disable(
-    state: &AppState,
-    me: &CurrentUser,
-    password: &str,
-) -> Result<(), AccountError> {
+pub async fn disable(state: &AppState, me: &CurrentUser, password: &str) -> Result<(), FormError> {
     confirm_password(state, me, password, "totp-off", "second factor switch-off").await?;
     let now = state.clock.now();
     let txn = crate::transaction::begin_write(&state.db).await?;

@@ -68,7 +68,7 @@ pub async fn load_rechnungsdaten() -> Result<Rechnungsdaten, AppError> {
         iban_masked: p
             .iban
             .as_deref()
-            .and_then(|i| super::fields::Iban::parse(i).ok())
+            .and_then(|i| crate::fields::Iban::parse(i).ok())
             .map(|i| i.masked()),
     })
 }

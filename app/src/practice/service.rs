@@ -2,11 +2,6 @@
 //! parsed input and the state; the handlers turn the outcomes into pages and redirects.
 
 use super::auth::{self, display_name, CurrentUser};
-use super::fields::{
-    check_bsnr_matches, Bsnr, EmailAddress, FieldError, Iban, KvRegion, Lanr, OptionalText,
-    PhoneNumber, Postcode, ShortText,
-};
-use super::password::PasswordHashError;
 use super::password_policy::NewPassword;
 use super::throttle;
 use super::tokens::{self, TokenPurpose};
@@ -15,7 +10,11 @@ use super::types::Role;
 use crate::email::outbox::enqueue;
 use crate::email::templates::{self, Recipient};
 use crate::entities::{practice, practice_user, recovery_code};
-use crate::forms::FormFeedback;
+use crate::fields::{
+    check_bsnr_matches, Bsnr, EmailAddress, Iban, KvRegion, Lanr, OptionalText, PhoneNumber,
+    Postcode, ShortText,
+};
+use crate::forms::{echo_pairs, Checker, FormError};
 use crate::policy::TERMS_VERSION;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -27,91 +26,6 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use tower_sessions::Session;
 use uuid::Uuid;
-
-/// Why an account action did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum AccountError {
-    /// The input has problems; shown next to the fields.
-    #[error("invalid input")]
-    Invalid(FormFeedback),
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
-    #[error("password hashing: {0}")]
-    Hashing(#[from] PasswordHashError),
-    #[error(transparent)]
-    App(#[from] crate::error::AppError),
-    /// A limit per client address was reached; the key names the German message.
-    #[error("limit reached: {0}")]
-    Limited(&'static str),
-}
-
-impl From<AccountError> for crate::error::AppError {
-    /// For server functions: the typed error without internals (those go to the log).
-    fn from(e: AccountError) -> Self {
-        use crate::error::AppError;
-        match e {
-            AccountError::App(e) => e,
-            AccountError::Invalid(_) => AppError::BadRequest,
-            AccountError::Hashing(PasswordHashError::Busy) | AccountError::Limited(_) => {
-                AppError::Busy
-            }
-            other => {
-                tracing::error!(error = %other, "account action failed");
-                AppError::Internal
-            }
-        }
-    }
-}
-
-impl AccountError {
-    /// One problem with one field of `form`.
-    pub fn field(form: &str, field: &str, key: &str) -> Self {
-        let mut c = Checker::new(form, BTreeMap::new());
-        c.key(field, key);
-        AccountError::Invalid(c.feedback)
-    }
-}
-
-/// Collects field problems while parsing a form.
-pub struct Checker {
-    pub feedback: FormFeedback,
-}
-
-impl Checker {
-    /// Starts checking `form` whose typed values are echoed back on error.
-    pub fn new(form: &str, values: BTreeMap<String, String>) -> Self {
-        let mut feedback = FormFeedback::for_form(form);
-        feedback.values = values;
-        Self { feedback }
-    }
-
-    /// The parsed value, or `None` with the problem recorded for `field`.
-    pub fn field<T>(&mut self, field: &str, result: Result<T, FieldError>) -> Option<T> {
-        result.map_err(|e| self.error(field, e)).ok()
-    }
-
-    pub fn error(&mut self, field: &str, e: FieldError) {
-        let args = e
-            .message_args()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
-        self.feedback.add(field, e.message_key(), args);
-    }
-
-    pub fn key(&mut self, field: &str, key: &str) {
-        self.feedback.add(field, key, Vec::new());
-    }
-
-    /// `Err(Invalid)` if anything was recorded.
-    pub fn finish(self) -> Result<(), AccountError> {
-        if self.feedback.has_errors() {
-            Err(AccountError::Invalid(self.feedback))
-        } else {
-            Ok(())
-        }
-    }
-}
 
 /// The registration form as typed.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -301,7 +215,7 @@ pub async fn register(
     state: &AppState,
     client: IpAddr,
     input: RegisterInput,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     let mut c = Checker::new("register", input.echo());
     let person = check_person(
         &mut c,
@@ -362,7 +276,7 @@ pub async fn register(
     .await?;
     if registrations > limits.registrations_per_address_per_hour {
         tracing::warn!("registration refused: limit per client address reached");
-        return Err(AccountError::Limited("register-too-many"));
+        return Err(FormError::Limited("register-too-many"));
     }
     let mail_key = format!(
         "register-mail:{}",
@@ -485,7 +399,7 @@ async fn hint_already_registered(
     state: &AppState,
     existing: &practice_user::Model,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     let practice = practice::Entity::find_by_id(existing.practice_id)
         .one(&state.db)
         .await?;
@@ -510,7 +424,7 @@ async fn hint_already_registered(
 }
 
 /// Marks the address of the token's user as verified; `false` for unknown, used or old links.
-pub async fn verify_email(state: &AppState, token: &str) -> Result<bool, AccountError> {
+pub async fn verify_email(state: &AppState, token: &str) -> Result<bool, FormError> {
     let now = state.clock.now();
     let txn = crate::transaction::begin_write(&state.db).await?;
     let Some(user_id) = tokens::consume(&txn, token, TokenPurpose::VerifyEmail, now).await? else {
@@ -563,7 +477,7 @@ pub(super) async fn within_mail_limit(
 
 /// Sends a new verification link if the address belongs to an unverified account. Silent
 /// otherwise, so the answer does not tell whether an account exists.
-pub async fn resend_verification(state: &AppState, email: &str) -> Result<(), AccountError> {
+pub async fn resend_verification(state: &AppState, email: &str) -> Result<(), FormError> {
     if !within_mail_limit(state, "resend", email).await? {
         tracing::warn!("verification resend limit reached");
         return Ok(());
@@ -614,7 +528,7 @@ pub async fn log_in(
     client: IpAddr,
     email: &str,
     password: &str,
-) -> Result<LoginOutcome, AccountError> {
+) -> Result<LoginOutcome, FormError> {
     let now = state.clock.now();
     let normalized = email.trim().to_lowercase();
     let account_key = throttle::account_key(&normalized);
@@ -668,7 +582,7 @@ pub async fn complete_second_factor(
     session: &Session,
     client: IpAddr,
     code: &str,
-) -> Result<LoginOutcome, AccountError> {
+) -> Result<LoginOutcome, FormError> {
     let now = state.clock.now();
     let Some(user_id) = auth::pending_second_factor(session, now).await? else {
         return Ok(LoginOutcome::Failed);
@@ -732,7 +646,7 @@ async fn check_second_factor(
     user: &practice_user::Model,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<bool, AccountError> {
+) -> Result<bool, FormError> {
     let Some(secret) = user
         .totp_secret
         .as_deref()
@@ -777,7 +691,7 @@ async fn check_second_factor(
 }
 
 /// Sends a password-reset link if the address has an account; silent otherwise.
-pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AccountError> {
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), FormError> {
     if !within_mail_limit(state, "reset", email).await? {
         tracing::warn!("password reset limit reached");
         return Ok(());
@@ -809,7 +723,7 @@ pub async fn set_password_with_token(
     purpose: TokenPurpose,
     token: &str,
     password: &str,
-) -> Result<bool, AccountError> {
+) -> Result<bool, FormError> {
     let now = state.clock.now();
     let Some(user_id) = tokens::peek(&state.db, token, purpose, now).await? else {
         return Ok(false);
@@ -882,19 +796,12 @@ pub struct StammdatenInput {
     pub lanr: String,
 }
 
-pub(crate) fn echo_pairs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
 /// Saves the practice's Stammdaten (owner only) — always of the caller's own practice.
 pub async fn update_practice(
     state: &AppState,
     me: &CurrentUser,
     input: &StammdatenInput,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(crate::error::AppError::Forbidden.into());
     }
@@ -943,7 +850,7 @@ pub async fn update_person(
     state: &AppState,
     me: &CurrentUser,
     input: &StammdatenInput,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     let mut c = Checker::new(
         "person",
         echo_pairs(&[
@@ -999,7 +906,7 @@ pub async fn update_billing(
     state: &AppState,
     me: &CurrentUser,
     input: &RechnungsdatenInput,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(crate::error::AppError::Forbidden.into());
     }

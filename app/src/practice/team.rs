@@ -2,14 +2,15 @@
 //! e-mail and can remove them again. Every function works on the caller's own practice only.
 
 use super::auth::{display_name, CurrentUser};
-use super::fields::EmailAddress;
-use super::service::{check_person, echo_pairs, link, recipient, AccountError, Checker};
+use super::service::{check_person, link, recipient};
 use super::tokens::{self, TokenPurpose};
 use super::types::{Role, TeamMember};
 use crate::email::outbox::enqueue;
 use crate::email::templates;
 use crate::entities::{appointment, practice_user};
 use crate::error::AppError;
+use crate::fields::EmailAddress;
+use crate::forms::{echo_pairs, Checker, FormError};
 use crate::state::AppState;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -32,7 +33,7 @@ pub struct InviteInput {
     pub role: String,
 }
 
-fn require_owner(me: &CurrentUser) -> Result<(), AccountError> {
+fn require_owner(me: &CurrentUser) -> Result<(), FormError> {
     if me.role.manages_practice() {
         Ok(())
     } else {
@@ -41,7 +42,7 @@ fn require_owner(me: &CurrentUser) -> Result<(), AccountError> {
 }
 
 /// Everyone in the caller's practice, owner first, then by name.
-pub async fn members(state: &AppState, me: &CurrentUser) -> Result<Vec<TeamMember>, AccountError> {
+pub async fn members(state: &AppState, me: &CurrentUser) -> Result<Vec<TeamMember>, FormError> {
     require_owner(me)?;
     let users = practice_user::Entity::find()
         .filter(practice_user::Column::PracticeId.eq(me.practice.id))
@@ -70,7 +71,7 @@ pub async fn invite(
     state: &AppState,
     me: &CurrentUser,
     input: &InviteInput,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     require_owner(me)?;
     let mut c = Checker::new(
         "invite",
@@ -161,7 +162,7 @@ pub async fn invite(
 
 /// Removes a member of the caller's practice (never the owner). Their sessions end with the
 /// account; `Ok(false)` if there is no such member.
-pub async fn remove(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, AccountError> {
+pub async fn remove(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool, FormError> {
     require_owner(me)?;
     let Ok(id) = Uuid::parse_str(id.trim()) else {
         return Ok(false);
@@ -174,11 +175,7 @@ pub async fn remove(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         .count(&state.db)
         .await?;
     if appointments > 0 {
-        return Err(AccountError::field(
-            "invite",
-            "email",
-            "team-has-appointments",
-        ));
+        return Err(FormError::field("invite", "email", "team-has-appointments"));
     }
     let deleted = practice_user::Entity::delete_many()
         .filter(practice_user::Column::Id.eq(id))

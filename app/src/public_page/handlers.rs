@@ -4,9 +4,10 @@ use super::guide::{self, GuidePractice};
 use super::service::{self, PageSettingsInput};
 use crate::entities::practice;
 use crate::error::AppError;
+use crate::practice::auth::user_and_form;
 use crate::practice::auth::{current_user, member_or_401};
-use crate::practice::handlers::{failure, see_other, user_and_form};
 use crate::state::AppState;
+use crate::web::{form_failure, see_other};
 use axum::{
     extract::{Path, Request, State},
     http::header,
@@ -93,7 +94,7 @@ async fn save(State(state): State<AppState>, session: Session, request: Request)
         };
     match service::save(&state, &me, &input).await {
         Ok(()) => see_other("/praxis/praxisseite?gespeichert"),
-        Err(e) => failure(&state, parts, "public-page", BTreeMap::new(), e).await,
+        Err(e) => form_failure(&state, parts, "public-page", BTreeMap::new(), e).await,
     }
 }
 

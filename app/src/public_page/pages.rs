@@ -11,8 +11,8 @@ use crate::forms::{
     issue_text, textarea_text, use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice,
 };
 use crate::i18n::use_i18n;
+use crate::layout::{has_flag, LoadError, PageTitle, PracticeArea};
 use crate::policy;
-use crate::practice::pages::{has_flag, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -4,8 +4,8 @@
 use super::short_name::ShortName;
 use super::types::{PageSettings, PublicPractice};
 use crate::entities::{practice, practice_user, retired_short_name};
+use crate::forms::{Checker, FormError};
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::service::{AccountError, Checker};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -28,7 +28,7 @@ pub fn check_intro(text: &str) -> Result<Option<String>, &'static str> {
     if text
         .chars()
         // Control characters, invisible and direction-changing ones (as in every other field).
-        .any(|c| c != '\n' && c != '\t' && crate::practice::fields::is_disallowed_char(c))
+        .any(|c| c != '\n' && c != '\t' && crate::fields::is_disallowed_char(c))
     {
         return Err("public-intro-invalid");
     }
@@ -193,7 +193,7 @@ pub async fn save(
     state: &AppState,
     me: &CurrentUser,
     input: &PageSettingsInput,
-) -> Result<(), AccountError> {
+) -> Result<(), FormError> {
     if !me.role.manages_practice() {
         return Err(crate::error::AppError::Forbidden.into());
     }

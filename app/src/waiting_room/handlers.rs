@@ -4,8 +4,9 @@
 use super::service;
 use crate::call::types::{ClientMessage, ErrorCode};
 use crate::error::AppError;
-use crate::practice::handlers::{see_other, user_and_form};
+use crate::practice::auth::user_and_form;
 use crate::state::AppState;
+use crate::web::see_other;
 use axum::{
     extract::{Path, Request, State},
     response::{IntoResponse, Response},

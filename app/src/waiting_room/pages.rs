@@ -3,7 +3,7 @@
 
 use crate::call::types::RosterStatus;
 use crate::i18n::use_i18n;
-use crate::practice::pages::{LoadError, PageTitle, PracticeArea};
+use crate::layout::{LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

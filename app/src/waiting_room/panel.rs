@@ -6,7 +6,7 @@
 use crate::call::types::{
     ClientMessage, ErrorCode, Roster, RosterEntry, RosterStatus, NOTE_MAX_CHARS,
 };
-use crate::consent::pages::ConsentBadge;
+use crate::consent::components::ConsentBadge;
 use crate::consent::types::ConsentStatus;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

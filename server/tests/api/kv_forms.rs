@@ -5,8 +5,8 @@ use crate::helpers::{
     location, pdf_page_count, pdf_text, registration, rendered_pages, spawn_app, spawn_app_with,
     TestApp, PASSWORD,
 };
+use app::fields::KvRegion;
 use app::kv_forms::requirements::REQUIREMENTS;
-use app::practice::fields::KvRegion;
 use app::settings::CertificateSettings;
 
 /// Registers a practice in Görlitz (KV Sachsen) with umlauts and ß in name and address.

@@ -3,6 +3,11 @@
 //! redirects (303). Leptos' own no-JS fallback redirects to the Referer, which our
 //! `Referrer-Policy: no-referrer` suppresses, and drops the error (see ARCHITECTURE.md).
 
+#[cfg(feature = "ssr")]
+mod check;
+#[cfg(feature = "ssr")]
+pub use check::{echo_pairs, Checker, FormError};
+
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -39,6 +44,15 @@ impl FormFeedback {
             form: form.to_owned(),
             ..Self::default()
         }
+    }
+
+    /// Feedback for `form` that keeps the typed `values` and only shows the message `key`
+    /// for the whole form.
+    pub fn with_notice(form: &str, values: BTreeMap<String, String>, key: &str) -> Self {
+        let mut feedback = Self::for_form(form);
+        feedback.values = values;
+        feedback.notice = Some(key.to_owned());
+        feedback
     }
 
     /// Records a problem with `field`.

@@ -1,0 +1,35 @@
+//! The parts of every page: heading and title, load errors, query flags.
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Whether the address has the query flag `name` (e.g. `?bestaetigt`).
+pub fn has_flag(name: &'static str) -> Memo<bool> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get(name).is_some()))
+}
+
+/// The value of the query parameter `name`, read once.
+pub fn query_value(name: &'static str) -> Option<String> {
+    use_query_map().with_untracked(|q| q.get(name))
+}
+
+/// A page heading with the document title.
+#[component]
+pub fn PageTitle(key: &'static str) -> impl IntoView {
+    let text = use_i18n().t(key);
+    view! {
+        <Title text=text.clone() />
+        <h1>{text}</h1>
+    }
+}
+
+/// Shown instead of the page when loading its data failed.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    let t = use_i18n();
+    view! { <p class="notice error" role="alert">{t.t(error.message_key())}</p> }
+}

@@ -1,0 +1,102 @@
+//! The practice's part of the logged-in frame: who is logged in, the navigation with logout,
+//! the contract banner and the idle warning. The shell puts it around every `/praxis…` page
+//! (see [`crate::layout::AreaFrame`]).
+
+use super::server_fns::load_session_info;
+use super::types::SessionInfo;
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::layout::LoadError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The links of the practice area (shown as a row on wide screens and in the menu on phones).
+fn practice_links(manager: bool) -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <li><A href="/praxis">{t.t("practice-home-title")}</A></li>
+        <li><A href="/praxis/termine">{t.t("calendar-title")}</A></li>
+        <li><A href="/praxis/einwilligungen">{t.t("consents-title")}</A></li>
+        <li><A href="/praxis/kv-antrag">{t.t("kv-title")}</A></li>
+        <li><A href="/praxis/praxisseite">{t.t("public-settings-title")}</A></li>
+        <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
+        {manager.then(|| view! {
+            <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>
+            <li><A href="/praxis/vertrag">{use_i18n().t("vertrag-title")}</A></li>
+            <li><A href="/praxis/team">{use_i18n().t("team-title")}</A></li>
+        })}
+        <li><A href="/praxis/sicherheit">{t.t("security-title")}</A></li>
+    }
+}
+
+/// Navigation of the logged-in area with the logout button. Phones get the links folded into a
+/// "Menü" (`<details>`, works without JavaScript), so the page starts right below one row;
+/// wider screens show them as a row. Only one of the two is displayed (CSS), so assistive
+/// technology meets the links once.
+#[component]
+fn PracticeNav(info: SessionInfo) -> impl IntoView {
+    let t = use_i18n();
+    let manager = info.role.manages_practice();
+    let (practice_name, display_name, role) = (
+        info.practice_name.clone(),
+        info.display_name.clone(),
+        info.role,
+    );
+    let who = move || {
+        view! {
+            <strong>{practice_name.clone()}</strong> " · " {display_name.clone()} " (" {use_i18n().t(role.label_key())} ")"
+        }
+    };
+    view! {
+        <nav class="practice-nav" aria-label=t.t("practice-nav-label")>
+            <div class="practice-bar">
+                <p class="practice-who">{who()}</p>
+                <details class="practice-menu">
+                    <summary>{t.t("practice-menu")}</summary>
+                    <p class="practice-who-menu">{who()}</p>
+                    <ul class="practice-links">{practice_links(manager)}</ul>
+                </details>
+                <form method="post" action="/abmelden" class="inline-form logout">
+                    <button type="submit" class="button small">{t.t("logout-submit")}</button>
+                </form>
+            </div>
+            <ul class="practice-links practice-links-wide">{practice_links(manager)}</ul>
+        </nav>
+        {info.contract_ends_on.clone().map(|date| view! {
+            <p class="notice contract-banner" role="note">
+                {use_i18n().t_with("contract-banner", &[("date", &date)])}
+                {manager.then(|| view! { " " <A href="/praxis/vertrag">{use_i18n().t("contract-banner-link")}</A> })}
+            </p>
+        })}
+        <super::idle::IdleWarning minutes=info.idle_minutes />
+    }
+}
+
+/// The practice's frame of the logged-in area (see [`crate::layout::AreaFrame`]): loads who is
+/// logged in, then shows nav, the live waiting room (`panel`, for those who hold calls) and the
+/// page. On the call page (`call_page`) the call comes first and the waiting room after it: the
+/// doctor sees the patient without scrolling.
+pub fn practice_frame(page: ChildrenFn, call_page: bool, panel: fn() -> AnyView) -> AnyView {
+    let info = Resource::new_blocking(|| (), |_| load_session_info());
+    let children = StoredValue::new(page);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(Some(info)) => {
+                        let holds_calls = info.role.holds_calls();
+                        view! {
+                            <PracticeNav info />
+                            {(holds_calls && !call_page).then(panel)}
+                            {children.read_value()()}
+                            {(holds_calls && call_page).then(panel)}
+                        }.into_any()
+                    }
+                    Ok(None) => view! { <LoadError error=AppError::Unauthorized /> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
