@@ -3,7 +3,8 @@
 
 use super::access_code::AccessCode;
 use super::ics::{self, IcsEvent, Method};
-use crate::email::outbox::{Attachment, NewEmail};
+use crate::email::mailer::Attachment;
+use crate::email::outbox::NewEmail;
 use crate::email::templates::{t, Letter, Recipient};
 use crate::entities::{appointment, practice};
 use crate::time::{german_long_date, german_time};

@@ -1,8 +1,9 @@
 //! The doctor's side of the call (island on `/praxis/gespraech/:id`): camera and microphone,
 //! the call socket for this appointment, the call screen and the end screen.
 
-use super::screen::{CallScreen, CallUi, DeviceSignals};
+use super::screen::CallScreen;
 use super::types::{CallEnd, ErrorCode};
+use super::ui::{CallUi, DeviceSignals};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 //! Camera, microphone, speaker and network in the browser: what the tech test checks and the
 //! waiting room and call reuse. Browser only (`hydrate`).
 
-use super::screen::Devices;
+use super::ui::Devices;
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -470,4 +470,17 @@ pub async fn sleep_ms(ms: u32) {
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// Full screen for the videos, or back.
+pub fn toggle_full_screen(stage: leptos::prelude::NodeRef<leptos::html::Div>) {
+    use leptos::prelude::GetUntracked;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if document.fullscreen_element().is_some() {
+        document.exit_fullscreen();
+    } else if let Some(element) = stage.get_untracked() {
+        let _ = element.request_fullscreen();
+    }
 }

@@ -4,6 +4,7 @@
 pub mod doctor;
 pub mod screen;
 pub mod types;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod ice;

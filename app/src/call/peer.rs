@@ -6,11 +6,11 @@
 
 use super::client::SignalClient;
 use super::media;
-use super::screen::{CallLink, CallUi, ChatLine};
 use super::types::{
     clean_chat, quality, verification_code, verification_input, ClientMessage, ErrorCode,
     IceServer, LinkStats, PeerMessage, SdpType, ServerMessage, Signal,
 };
+use super::ui::{CallLink, CallUi, ChatLine};
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -929,16 +929,4 @@ async fn sha256(bytes: &[u8]) -> Option<Vec<u8>> {
         .ok()?;
     let buffer = JsFuture::from(promise).await.ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// Full screen for the videos, or back.
-pub fn toggle_full_screen(stage: NodeRef<leptos::html::Div>) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if document.fullscreen_element().is_some() {
-        document.exit_fullscreen();
-    } else if let Some(element) = stage.get_untracked() {
-        let _ = element.request_fullscreen();
-    }
 }

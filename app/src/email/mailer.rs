@@ -50,6 +50,14 @@ impl SendError {
     }
 }
 
+/// A text attachment, e.g. the `.ics` of an appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub body: String,
+}
+
 /// One message as the caller composed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailMessage {
@@ -64,7 +72,7 @@ pub struct EmailMessage {
     /// `<id@sprechzimmer>`, stable per outbox row so a re-sent message keeps its identity.
     pub message_id: String,
     /// Sent as a third part after text and HTML (multipart/mixed).
-    pub attachment: Option<super::outbox::Attachment>,
+    pub attachment: Option<Attachment>,
 }
 
 /// Sends e-mails; cheap to clone, all clones share one transport.

@@ -3,7 +3,7 @@
 //! records each success, so a crash or an SMTP outage loses nothing and repeats nothing that was
 //! recorded as sent.
 
-use super::mailer::{EmailMessage, Mailer, SendError};
+use super::mailer::{Attachment, EmailMessage, Mailer, SendError};
 use crate::clock::Clock;
 use crate::entities::email_outbox::{self, Entity as Outbox};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
@@ -34,14 +34,6 @@ pub struct NewEmail {
     pub text: String,
     pub html: String,
     pub attachment: Option<Attachment>,
-}
-
-/// A text attachment, e.g. the `.ics` of an appointment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attachment {
-    pub filename: String,
-    pub content_type: String,
-    pub body: String,
 }
 
 impl NewEmail {

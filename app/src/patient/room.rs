@@ -2,8 +2,9 @@
 //! call. One island, so the camera stays on from the test to the call.
 
 use super::types::PatientRoomInfo;
-use crate::call::screen::{CallScreen, CallUi, DeviceChoice, DeviceSignals};
+use crate::call::screen::{CallScreen, DeviceChoice};
 use crate::call::types::{PatientPhase, ServerMessage};
+use crate::call::ui::{CallUi, DeviceSignals};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
