@@ -28,6 +28,7 @@ pub mod practice;
 pub mod public_page;
 #[cfg(feature = "ssr")]
 pub mod settings;
+pub mod signalling;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -310,7 +310,7 @@ impl Default for AppointmentSettings {
 }
 
 /// How many signalling sockets may be open at once; one more is accepted and closed at once
-/// with close code [`crate::call::types::TOO_MANY_SOCKETS`].
+/// with close code [`crate::signalling::types::TOO_MANY_SOCKETS`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct SignallingSettings {

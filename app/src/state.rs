@@ -26,7 +26,7 @@ pub struct AppState {
     /// Open waiting-room sockets and who must hear about a change.
     pub rooms: Arc<dyn crate::waiting_room::rooms::Rooms>,
     /// The two seats of each running call.
-    pub calls: Arc<crate::call::relay::CallRelay>,
+    pub calls: Arc<crate::signalling::relay::CallRelay>,
     /// Open signalling sockets per pass, login and address (their caps).
     pub sockets: Arc<crate::waiting_room::limits::SocketCounts>,
     /// The practices' lists, read once per burst of changes for all doctor sockets.

@@ -17,7 +17,7 @@ mod load;
 #[path = "../tests/support/native_peer.rs"]
 mod native_peer;
 
-use app::call::types::{ClientMessage, Envelope, PatientPhase, ServerMessage};
+use app::signalling::types::{ClientMessage, Envelope, PatientPhase, ServerMessage};
 use futures_util::SinkExt;
 use load::{book, cpu_time, demo_doctor, demo_login, enter, percentile, rss_kib, socket, Error};
 use native_peer::{join, negotiate, receive, NativePeer, Side};

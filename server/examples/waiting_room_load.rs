@@ -13,8 +13,8 @@
 #[path = "support/load.rs"]
 mod load;
 
-use app::call::types::{ClientMessage, Envelope, ServerMessage};
 use app::entities::practice;
+use app::signalling::types::{ClientMessage, Envelope, ServerMessage};
 use futures_util::{SinkExt, StreamExt};
 use load::{
     book, copy_practice, demo_doctor, demo_login, enter, percentile, rss_kib, socket, Error,

@@ -2,9 +2,9 @@
 //! the call socket for this appointment, the call screen and the end screen.
 
 use super::screen::CallScreen;
-use super::types::{CallEnd, ErrorCode};
 use super::ui::{CallUi, DeviceSignals};
 use crate::i18n::use_i18n;
+use crate::signalling::types::{CallEnd, ErrorCode};
 use leptos::prelude::*;
 
 /// Where the doctor's call page stands.
@@ -65,10 +65,10 @@ pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
-    use crate::call::client::{Link, SignalClient};
     use crate::call::media;
     use crate::call::peer::Call;
-    use crate::call::types::{ClientMessage, ServerMessage};
+    use crate::signalling::client::{Link, SignalClient};
+    use crate::signalling::types::{ClientMessage, ServerMessage};
     use leptos::task::spawn_local;
 
     pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi) {

@@ -6,7 +6,7 @@
 //! until when, is decided where it is handed out (the patient's room, the call's seat): only
 //! for an appointment that may take place now, valid until its end plus a margin.
 
-use crate::call::types::IceServer;
+use crate::signalling::types::IceServer;
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};

@@ -359,7 +359,7 @@ pub struct IceResult {
 /// A peer connection configuration with these STUN/TURN servers; `relay_only` sets
 /// `iceTransportPolicy: "relay"` (only TURN-relayed paths).
 pub fn rtc_configuration(
-    servers: &[crate::call::types::IceServer],
+    servers: &[crate::signalling::types::IceServer],
     relay_only: bool,
 ) -> Option<RtcConfiguration> {
     let configuration = RtcConfiguration::new();
@@ -388,7 +388,7 @@ pub fn rtc_configuration(
 
 /// Gathers connection candidates with the given STUN/TURN servers (at most `timeout_ms`).
 pub async fn gather_candidates(
-    servers: &[crate::call::types::IceServer],
+    servers: &[crate::signalling::types::IceServer],
     timeout_ms: u32,
 ) -> Option<IceResult> {
     let configuration = rtc_configuration(servers, false)?;

@@ -1,18 +1,16 @@
-//! The consultation itself: the typed signalling protocol shared by browser and server, the
-//! server's relay between the two seats of a call, and the WebRTC call in the browser.
+//! The consultation itself: the call screen both sides see, the doctor's call island, the
+//! WebRTC connection in the browser and the STUN/TURN addresses the server hands out. What the
+//! browsers say through the server is [`crate::signalling`].
 
 pub mod doctor;
 pub mod screen;
+pub mod stats;
 pub mod types;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod ice;
-#[cfg(feature = "ssr")]
-pub mod relay;
 
-#[cfg(feature = "hydrate")]
-pub mod client;
 #[cfg(feature = "hydrate")]
 pub mod media;
 #[cfg(feature = "hydrate")]

@@ -4,13 +4,14 @@
 //! `getStats` for the quality shown, and the verification code from both DTLS fingerprints.
 //! Browser only (`hydrate`).
 
-use super::client::SignalClient;
 use super::media;
-use super::types::{
-    clean_chat, quality, verification_code, verification_input, ClientMessage, ErrorCode,
-    IceServer, LinkStats, PeerMessage, SdpType, ServerMessage, Signal,
-};
+use super::stats::{quality, LinkStats};
+use super::types::{clean_chat, verification_code, verification_input, PeerMessage};
 use super::ui::{CallLink, CallUi, ChatLine};
+use crate::signalling::client::SignalClient;
+use crate::signalling::types::{
+    ClientMessage, ErrorCode, IceServer, SdpType, ServerMessage, Signal,
+};
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -3,7 +3,8 @@
 //! quality, the verification code and the chat. Only signals here; the browser half
 //! ([`super::peer`]) fills them and acts on them.
 
-use super::types::{Quality, CHAT_MAX_CHARS};
+use super::stats::Quality;
+use super::types::CHAT_MAX_CHARS;
 use super::ui::{CallUi, DeviceSignals, Devices};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The state of the call screen as signals: what [`super::screen`] shows and what the browser
 //! half ([`super::peer`], [`super::media`]) fills in and acts on. Shared by both.
 
-use super::types::{LinkStats, Quality};
+use super::stats::{LinkStats, Quality};
 use leptos::prelude::*;
 
 /// Where the connection to the other side stands.

@@ -3,9 +3,9 @@
 
 use super::types::PatientRoomInfo;
 use crate::call::screen::{CallScreen, DeviceChoice};
-use crate::call::types::{PatientPhase, ServerMessage};
 use crate::call::ui::{CallUi, DeviceSignals};
 use crate::i18n::use_i18n;
+use crate::signalling::types::{PatientPhase, ServerMessage};
 use leptos::prelude::*;
 
 /// Where the patient is on the page.
@@ -363,9 +363,9 @@ fn apply(message: &ServerMessage, w: &Wiring) {
 mod browser {
     //! The browser half: media, checks, the socket.
     use super::*;
-    use crate::call::client::{Link, SignalClient};
     use crate::call::media::{self, LevelMeter};
     use crate::call::peer::Call;
+    use crate::signalling::client::{Link, SignalClient};
     use leptos::task::spawn_local;
     use web_sys::MediaStream;
 
@@ -507,7 +507,7 @@ mod browser {
                 w.call.hangup.set(false);
                 let sent = socket
                     .get_value()
-                    .is_some_and(|s| s.send_soon(crate::call::types::ClientMessage::Hangup));
+                    .is_some_and(|s| s.send_soon(crate::signalling::types::ClientMessage::Hangup));
                 if !sent {
                     w.call.problem.set(Some("call-problem-offline"));
                 }

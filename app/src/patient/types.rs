@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::call::types::IceServer;
+pub use crate::signalling::types::IceServer;
 
 /// The room behind a valid patient pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,9 +2,9 @@
 //! waiting room, or end the consultation.
 
 use super::service;
-use crate::call::types::{ClientMessage, ErrorCode};
 use crate::error::AppError;
 use crate::practice::auth::user_and_form;
+use crate::signalling::types::{ClientMessage, ErrorCode};
 use crate::state::AppState;
 use crate::web::see_other;
 use axum::{

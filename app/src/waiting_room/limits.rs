@@ -1,6 +1,6 @@
 //! Caps on open signalling sockets (issue 22, point 15): per patient pass, per doctor account
 //! and per client address. A socket over a cap is accepted and closed at once with
-//! [`crate::call::types::TOO_MANY_SOCKETS`] and a German reason, so the page can say why.
+//! [`crate::signalling::types::TOO_MANY_SOCKETS`] and a German reason, so the page can say why.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -1,9 +1,9 @@
 //! `/praxis/gespraech/:id`: the doctor's call page: the patient's names, the video call
 //! ([`crate::call::doctor::DoctorCall`]) and "back to the waiting room" as a plain form.
 
-use crate::call::types::RosterStatus;
 use crate::i18n::use_i18n;
 use crate::layout::{LoadError, PageTitle, PracticeArea};
+use crate::signalling::types::RosterStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

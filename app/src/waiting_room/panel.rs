@@ -3,12 +3,12 @@
 //! sound (can be muted), a highlight and, when allowed, a browser notification; the waiting
 //! count is in the page title. Actions go over the signalling socket.
 
-use crate::call::types::{
-    ClientMessage, ErrorCode, Roster, RosterEntry, RosterStatus, NOTE_MAX_CHARS,
-};
 use crate::consent::components::ConsentBadge;
 use crate::consent::types::ConsentStatus;
 use crate::i18n::use_i18n;
+use crate::signalling::types::{
+    ClientMessage, ErrorCode, Roster, RosterEntry, RosterStatus, NOTE_MAX_CHARS,
+};
 use leptos::prelude::*;
 
 /// Preset notes offered while typing.
@@ -283,9 +283,9 @@ pub fn WaitingPanel() -> impl IntoView {
 mod browser {
     //! The browser half: the socket, sound, notifications and the page title.
     use super::*;
-    use crate::call::client::{Link, SignalClient};
     use crate::call::media;
-    use crate::call::types::ServerMessage;
+    use crate::signalling::client::{Link, SignalClient};
+    use crate::signalling::types::ServerMessage;
 
     const MUTE_KEY: &str = "sprechzimmer.wartezimmer.stumm";
     const OPEN_KEY: &str = "sprechzimmer.wartezimmer.offen";

@@ -3,7 +3,7 @@
 //! registry here serves one instance. What lasts (arrival, admission, end, notes) is in the
 //! database; the registry only knows open sockets and wakes them.
 
-use crate::call::types::{PatientPhase, PatientView};
+use crate::signalling::types::{PatientPhase, PatientView};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

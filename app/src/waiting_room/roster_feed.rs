@@ -5,7 +5,7 @@
 //! [`SETTLE`]) and hands the same result to every socket.
 
 use super::service;
-use crate::call::types::Roster;
+use crate::signalling::types::Roster;
 use crate::state::AppState;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,7 +1,7 @@
 //! Data for the doctor's call page.
 
-use crate::call::types::RosterEntry;
 use crate::error::AppError;
+use crate::signalling::types::RosterEntry;
 use leptos::prelude::*;
 
 /// Today's appointment `id` of the logged-in doctor's practice as the live list shows it.

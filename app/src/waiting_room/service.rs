@@ -4,14 +4,14 @@
 
 use crate::calendar::lifecycle::{self, Transition};
 use crate::calendar::service::berlin_to_utc;
-use crate::call::types::{
-    clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
-    RosterStatus, ServerMessage,
-};
 use crate::entities::{appointment, practice_user};
 use crate::patient::name::PatientName;
 use crate::patient::pass::{self, PatientPass};
 use crate::practice::auth::{display_name, CurrentUser};
+use crate::signalling::types::{
+    clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
+    RosterStatus, ServerMessage,
+};
 use crate::state::AppState;
 use crate::time::{berlin_date, german_long_date, german_time};
 use chrono::{DateTime, Duration, NaiveTime, Utc};

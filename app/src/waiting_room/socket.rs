@@ -6,15 +6,15 @@
 
 use super::roster_feed::RosterUpdate;
 use super::service;
-use crate::call::relay::{CallEvent, Seat, Side as CallSide};
-use crate::call::types::{
-    parse_client_message, valid_instance, ClientMessage, Envelope, ErrorCode, PatientPhase,
-    ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
-};
 use crate::entities::appointment;
 use crate::error::AppError;
 use crate::patient::pass::{self, PatientPass};
 use crate::practice::auth::{current_user, CurrentUser};
+use crate::signalling::relay::{CallEvent, Seat, Side as CallSide};
+use crate::signalling::types::{
+    parse_client_message, valid_instance, ClientMessage, Envelope, ErrorCode, PatientPhase,
+    ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
+};
 use crate::state::AppState;
 use axum::{
     extract::{
@@ -32,7 +32,7 @@ use tower_sessions::Session;
 /// Bytes read from the network at a time; tungstenite's default is 128 KiB per socket.
 const READ_BUFFER: usize = 1024;
 /// The largest frame the socket takes at all; larger ones close the socket. Messages above
-/// [`crate::call::types::MAX_MESSAGE_BYTES`] but below this get a polite error.
+/// [`crate::signalling::types::MAX_MESSAGE_BYTES`] but below this get a polite error.
 const FRAME_LIMIT: usize = 64 * 1024;
 /// A ping this often; a socket silent for [`DEAD_AFTER`] is closed.
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -653,7 +653,7 @@ async fn serve_patient(
                 match pass::open_appointment(&state.db, &pass, state.clock.now()).await {
                     Ok(Some(_)) => {}
                     Ok(None) => {
-                        let view = crate::call::types::PatientView {
+                        let view = crate::signalling::types::PatientView {
                             phase: PatientPhase::Closed,
                             note: None,
                             ..service::patient_view(&row)

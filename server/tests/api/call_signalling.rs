@@ -7,10 +7,10 @@ use crate::helpers::TestApp;
 use crate::waiting_room::{
     doctor_cookie, next, open, patient_enters, roster_until, send, ten_minutes_before, Socket,
 };
-use app::call::types::{
+use app::entities::appointment;
+use app::signalling::types::{
     CallEnd, ClientMessage, ErrorCode, PatientPhase, SdpType, ServerMessage, Signal,
 };
-use app::entities::appointment;
 use sea_orm::EntityTrait;
 use std::sync::atomic::Ordering;
 

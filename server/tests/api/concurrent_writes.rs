@@ -5,8 +5,8 @@
 
 use crate::helpers::{access_code_in, spawn_app_with, TestApp, PASSWORD};
 use crate::waiting_room::{doctor_cookie, next, open, patient_enters, send, Socket};
-use app::call::types::{ClientMessage, PatientPhase, ServerMessage};
 use app::clock::Clock;
+use app::signalling::types::{ClientMessage, PatientPhase, ServerMessage};
 use futures_util::future::join_all;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -196,7 +196,7 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
 }
 
 /// The patient's next view on the socket.
-async fn next_view(socket: &mut Socket) -> app::call::types::PatientView {
+async fn next_view(socket: &mut Socket) -> app::signalling::types::PatientView {
     match next(socket).await {
         Some(ServerMessage::WaitingRoom(view)) => view,
         other => panic!("expected a view, got {other:?}"),

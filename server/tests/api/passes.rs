@@ -10,7 +10,7 @@ use crate::waiting_room::{
     doctor_cookie, next, open, patient_enters, post_as, roster_until, send, silent,
     ten_minutes_before, Socket,
 };
-use app::call::types::{ClientMessage, PatientPhase, RosterStatus, ServerMessage};
+use app::signalling::types::{ClientMessage, PatientPhase, RosterStatus, ServerMessage};
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -268,7 +268,10 @@ async fn open_or_capped(app: &TestApp, cookie: &str) -> Option<Socket> {
     match tokio::time::timeout(Duration::from_secs(10), socket.next()).await {
         Ok(Some(Ok(Message::Text(_)))) => Some(socket),
         Ok(Some(Ok(Message::Close(Some(frame))))) => {
-            assert_eq!(u16::from(frame.code), app::call::types::TOO_MANY_SOCKETS);
+            assert_eq!(
+                u16::from(frame.code),
+                app::signalling::types::TOO_MANY_SOCKETS
+            );
             assert!(
                 frame.reason.contains("Zu viele offene Verbindungen"),
                 "{}",
@@ -318,7 +321,10 @@ async fn one_pass_holds_at_most_two_sockets_and_a_login_and_an_address_are_cappe
     let mut fourth = open(&app, &doctor, "praxis").await.unwrap();
     match tokio::time::timeout(Duration::from_secs(10), fourth.next()).await {
         Ok(Some(Ok(Message::Close(Some(frame))))) => {
-            assert_eq!(u16::from(frame.code), app::call::types::TOO_MANY_SOCKETS)
+            assert_eq!(
+                u16::from(frame.code),
+                app::signalling::types::TOO_MANY_SOCKETS
+            )
         }
         other => panic!("the fourth list is refused: {other:?}"),
     }
@@ -350,13 +356,13 @@ async fn one_pass_holds_at_most_two_sockets_and_a_login_and_an_address_are_cappe
 async fn rosters_until_quiet(
     socket: &mut Socket,
     quiet: Duration,
-) -> Vec<app::call::types::Roster> {
+) -> Vec<app::signalling::types::Roster> {
     let mut rosters = Vec::new();
     loop {
         match tokio::time::timeout(quiet, socket.next()).await {
             Err(_) => return rosters,
             Ok(Some(Ok(Message::Text(text)))) => {
-                let envelope: app::call::types::Envelope<ServerMessage> =
+                let envelope: app::signalling::types::Envelope<ServerMessage> =
                     serde_json::from_str(&text).unwrap();
                 if let ServerMessage::Roster(roster) = envelope.message {
                     rosters.push(roster);

@@ -9,9 +9,9 @@ use crate::call_signalling::{admit, patient_waiting};
 use crate::helpers::TestApp;
 use crate::waiting_room::{next, open, patient_enters, send, ten_minutes_before};
 use app::call::ice::turn_password;
-use app::call::types::{ClientMessage, ErrorCode, IceServer, ServerMessage};
 use app::clock::Clock;
 use app::entities::appointment;
+use app::signalling::types::{ClientMessage, ErrorCode, IceServer, ServerMessage};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 

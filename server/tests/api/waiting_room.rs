@@ -5,10 +5,10 @@
 
 use crate::helpers::{location, session_cookie, TestApp, PASSWORD};
 use crate::patient_entry::booked;
-use app::call::types::{
+use app::clock::Clock;
+use app::signalling::types::{
     ClientMessage, Envelope, ErrorCode, PatientPhase, Roster, RosterStatus, ServerMessage,
 };
-use app::clock::Clock;
 use chrono::Duration as ChronoDuration;
 use futures_util::{SinkExt, StreamExt};
 use std::time::Duration;

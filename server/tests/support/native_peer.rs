@@ -8,10 +8,8 @@
 //! 127.0.0.1 explicitly; loopback is skipped otherwise), mDNS must be off, and only `turn:`
 //! over UDP is used (TCP TURN URLs are skipped by the library).
 
-use app::call::types::{
-    verification_code, verification_input, ClientMessage, Envelope, IceServer, PeerMessage,
-    SdpType, ServerMessage, Signal,
-};
+use app::call::types::{verification_code, verification_input, PeerMessage};
+use app::signalling::types::{ClientMessage, Envelope, IceServer, SdpType, ServerMessage, Signal};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use rtc::ice::mdns::MulticastDnsMode;

@@ -117,7 +117,7 @@ impl SignalClient {
                 if let Some(inner) = weak.upgrade() {
                     // Over the server's socket cap (another tab of this page is open): try
                     // again only slowly, at the longest delay.
-                    if event.code() == crate::call::types::TOO_MANY_SOCKETS {
+                    if event.code() == crate::signalling::types::TOO_MANY_SOCKETS {
                         inner.borrow_mut().attempts = 4;
                     }
                     SignalClient(inner).retry();

@@ -211,7 +211,7 @@ impl Drop for Seat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::types::SdpType;
+    use crate::signalling::types::SdpType;
 
     fn offer() -> Signal {
         Signal::Description {

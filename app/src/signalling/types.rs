@@ -1,0 +1,602 @@
+//! The signalling protocol: what the browsers and the server say to each other over the one
+//! WebSocket (`/signal`), for the waiting room and the call alike. One enum per direction, tagged by `type`, inside an envelope with the
+//! protocol version. Browser and server use these very types, so they cannot drift.
+
+use serde::{Deserialize, Serialize};
+
+/// The version both sides speak; a message with another version is refused.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The largest message (JSON text) either side accepts.
+pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
+/// The longest page instance id a browser may send with [`ClientMessage::JoinCall`].
+pub const INSTANCE_MAX_CHARS: usize = 64;
+/// The longest message a doctor can send into the waiting room.
+pub const NOTE_MAX_CHARS: usize = 200;
+/// The path of the signalling socket.
+pub const SIGNAL_PATH: &str = "/signal";
+/// WebSocket close code when a pass, a login or an address already has its most sockets open
+/// (4000–4999 are the application's own; 429 as in HTTP). The page then retries only at its
+/// longest reconnect delay.
+pub const TOO_MANY_SOCKETS: u16 = 4429;
+
+/// Every message travels as `{"v": 1, "type": "…", …}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<M> {
+    pub v: u32,
+    #[serde(flatten)]
+    pub message: M,
+}
+
+impl<M> Envelope<M> {
+    /// `message` in the current protocol version.
+    pub fn new(message: M) -> Self {
+        Self {
+            v: PROTOCOL_VERSION,
+            message,
+        }
+    }
+}
+
+/// Browser → server. Which side may send which message is checked by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Doctor: lets the waiting patient in ("Eintreten lassen").
+    Admit { appointment: String },
+    /// Doctor: a short message shown in this patient's waiting room.
+    SendNote { appointment: String, text: String },
+    /// Doctor: a short message to everybody waiting for this practice today.
+    NoteToAll { text: String },
+    /// Doctor: sends an admitted patient back to the waiting room.
+    BackToWaiting { appointment: String },
+    /// Doctor: removes the patient from the waiting room (for example a stranger).
+    Remove { appointment: String },
+    /// Doctor: the consultation is over.
+    Finish { appointment: String },
+    /// Either side, once in the call: take this side's seat. `instance` is a random id of the
+    /// page (its peer connection); a reconnect of the same page sends the same id, a reload a
+    /// new one.
+    JoinCall { instance: String },
+    /// Either side, in the call: a WebRTC negotiation message for the other browser.
+    Signal { signal: Signal },
+    /// Either side, in the call: "Sprechstunde beenden".
+    Hangup,
+}
+
+/// A WebRTC negotiation message, passed unchanged from one browser to the other. The server
+/// reads none of it; media never passes the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signal {
+    /// An SDP offer or answer.
+    Description { sdp_type: SdpType, sdp: String },
+    /// One ICE candidate (`candidate` empty: the end of the candidates).
+    Candidate {
+        candidate: String,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+    },
+}
+
+/// The two kinds of session description that travel (a rollback stays in the browser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SdpType {
+    Offer,
+    Answer,
+}
+
+/// A STUN or TURN server for the browser's connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub url: String,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// Why a call ended, for the doctor's end screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum CallEnd {
+    /// The consultation is over; start and end as "14:31" (Berlin).
+    Finished { started: String, ended: String },
+    /// The doctor sent the patient back to the waiting room.
+    BackToWaiting,
+    /// The patient left or was removed.
+    PatientLeft,
+}
+
+/// Server → browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// Patient: their own place, sent on connect and whenever it changes.
+    WaitingRoom(PatientView),
+    /// Doctor: today's video appointments of the practice, sent on connect and on every change.
+    Roster(Roster),
+    /// Doctor (only the socket that asked): the patient is let in, open the call page.
+    Admitted { appointment: String },
+    /// Either side: the last message was refused.
+    Error { code: ErrorCode },
+    /// Either side, after [`ClientMessage::JoinCall`]: the seat is yours. `polite` says who
+    /// gives way when both offer at once (the patient); `ice_servers` carry this call's
+    /// short-lived TURN credential; `relay_only` (a test setting, `ice.force_relay`) makes the
+    /// browser use relayed paths only.
+    CallReady {
+        polite: bool,
+        ice_servers: Vec<IceServer>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        relay_only: bool,
+    },
+    /// The other side joined the call (or joined again after a reload: a new `instance`).
+    PeerJoined { instance: String },
+    /// The other side's page closed or lost its connection.
+    PeerLeft,
+    /// A negotiation message from the other side.
+    Signal { signal: Signal },
+    /// The call is over.
+    CallEnded(CallEnd),
+}
+
+/// What a patient sees of their own appointment; nothing about anybody else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientView {
+    pub phase: PatientPhase,
+    /// "Montag, 23. November 2026, 14:30 Uhr".
+    pub appointment_time: String,
+    /// The doctor's latest short message, if any.
+    pub note: Option<String>,
+}
+
+/// Where the patient stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientPhase {
+    /// In the waiting room; the practice sees them.
+    Waiting,
+    /// Let in: the call page opens.
+    InCall,
+    /// The practice removed them from the waiting room.
+    Removed,
+    /// The consultation is over.
+    Finished,
+    /// The patient left the waiting room (in another tab of theirs).
+    Left,
+    /// The pass no longer opens the room: a new invitation replaced the code, or the
+    /// appointment was cancelled.
+    Closed,
+}
+
+/// The doctor's list of today's video appointments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Roster {
+    /// How many patients are waiting now.
+    pub waiting: u32,
+    pub entries: Vec<RosterEntry>,
+}
+
+/// One appointment in the doctor's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterEntry {
+    pub appointment: String,
+    /// Start time, "14:30".
+    pub time: String,
+    /// The doctor the appointment is with.
+    pub doctor: String,
+    /// The patient's name as booked.
+    pub booked_name: String,
+    /// The name the patient typed at entry.
+    pub entered_name: Option<String>,
+    /// The typed name is not the booked one: check who it is.
+    pub names_differ: bool,
+    pub status: RosterStatus,
+    /// "14:27": since when the status holds (waiting, in call).
+    pub since: Option<String>,
+    /// The latest message sent to this patient.
+    pub note: Option<String>,
+    /// The patient's written consent (Einverständniserklärung).
+    #[serde(default)]
+    pub consent: crate::consent::types::ConsentStatus,
+}
+
+/// The state of one appointment in the doctor's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterStatus {
+    NotArrived,
+    Waiting,
+    InCall,
+    Finished,
+    /// Was in the waiting room and left (or lost the connection).
+    Left,
+    /// Removed by the practice: the code does not open the room again until a new invitation.
+    Removed,
+}
+
+impl RosterStatus {
+    /// Fluent key of the status label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::NotArrived => "roster-not-arrived",
+            Self::Waiting => "roster-waiting",
+            Self::InCall => "roster-in-call",
+            Self::Finished => "roster-finished",
+            Self::Left => "roster-left",
+            Self::Removed => "roster-removed",
+        }
+    }
+}
+
+/// Why a message was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not a message of this protocol.
+    Malformed,
+    /// Longer than [`MAX_MESSAGE_BYTES`].
+    TooLarge,
+    /// Another protocol version.
+    UnsupportedVersion,
+    /// Too many messages; slow down.
+    RateLimited,
+    /// This side may not send this message, or not for this appointment.
+    NotAllowed,
+    /// No such appointment today (or not in this practice).
+    UnknownAppointment,
+    /// The patient is not in the state this action needs (for example not waiting).
+    WrongState,
+    /// The text is empty or longer than [`NOTE_MAX_CHARS`].
+    InvalidNote,
+    /// The server could not do it; try again.
+    Internal,
+    /// This call is already open on both sides (or in another window of this side).
+    CallBusy,
+    /// Signals and hang-up need a joined call first.
+    NotInCall,
+}
+
+impl ErrorCode {
+    /// The Fluent key of the message the page shows for it.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::RateLimited => "signal-error-rate",
+            Self::UnknownAppointment => "signal-error-unknown",
+            Self::WrongState => "signal-error-state",
+            Self::InvalidNote => "signal-error-note",
+            Self::NotAllowed => "signal-error-not-allowed",
+            Self::Malformed | Self::TooLarge | Self::UnsupportedVersion => "signal-error-reload",
+            Self::Internal => "signal-error-internal",
+            Self::CallBusy => "signal-error-busy",
+            Self::NotInCall => "signal-error-not-in-call",
+        }
+    }
+}
+
+/// Reads one text frame: size, JSON, version.
+pub fn parse_client_message(text: &str) -> Result<ClientMessage, ErrorCode> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(ErrorCode::TooLarge);
+    }
+    #[derive(Deserialize)]
+    struct Version {
+        v: Option<u32>,
+    }
+    let version: Version = serde_json::from_str(text).map_err(|_| ErrorCode::Malformed)?;
+    if version.v != Some(PROTOCOL_VERSION) {
+        return Err(ErrorCode::UnsupportedVersion);
+    }
+    serde_json::from_str::<Envelope<ClientMessage>>(text)
+        .map(|e| e.message)
+        .map_err(|_| ErrorCode::Malformed)
+}
+/// Whether a page instance id is acceptable: 1 to [`INSTANCE_MAX_CHARS`] letters, digits or `-`.
+pub fn valid_instance(instance: &str) -> bool {
+    !instance.is_empty()
+        && instance.len() <= INSTANCE_MAX_CHARS
+        && instance
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// A note as the doctor typed it: trimmed, 1 to [`NOTE_MAX_CHARS`] characters, one line.
+pub fn clean_note(text: &str) -> Result<String, ErrorCode> {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let len = one_line.chars().count();
+    if len == 0 || len > NOTE_MAX_CHARS || one_line.chars().any(char::is_control) {
+        return Err(ErrorCode::InvalidNote);
+    }
+    Ok(one_line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn wire<M: Serialize>(message: M) -> serde_json::Value {
+        serde_json::to_value(Envelope::new(message)).unwrap()
+    }
+
+    fn both_ways_client(message: ClientMessage, expected: serde_json::Value) {
+        assert_eq!(wire(message.clone()), expected);
+        assert_eq!(parse_client_message(&expected.to_string()), Ok(message));
+    }
+    #[test]
+    fn every_client_message_has_its_wire_form() {
+        let id = "0192f0c4-0000-7000-8000-000000000001";
+        both_ways_client(
+            ClientMessage::Admit {
+                appointment: id.into(),
+            },
+            json!({"v": 1, "type": "admit", "appointment": id}),
+        );
+        both_ways_client(
+            ClientMessage::SendNote {
+                appointment: id.into(),
+                text: "Ich komme in 5 Minuten".into(),
+            },
+            json!({"v": 1, "type": "send_note", "appointment": id, "text": "Ich komme in 5 Minuten"}),
+        );
+        both_ways_client(
+            ClientMessage::NoteToAll {
+                text: "Heute 15 Minuten Verspätung".into(),
+            },
+            json!({"v": 1, "type": "note_to_all", "text": "Heute 15 Minuten Verspätung"}),
+        );
+        both_ways_client(
+            ClientMessage::BackToWaiting {
+                appointment: id.into(),
+            },
+            json!({"v": 1, "type": "back_to_waiting", "appointment": id}),
+        );
+        both_ways_client(
+            ClientMessage::Remove {
+                appointment: id.into(),
+            },
+            json!({"v": 1, "type": "remove", "appointment": id}),
+        );
+        both_ways_client(
+            ClientMessage::Finish {
+                appointment: id.into(),
+            },
+            json!({"v": 1, "type": "finish", "appointment": id}),
+        );
+    }
+
+    #[test]
+    fn every_server_message_has_its_wire_form() {
+        let view = PatientView {
+            phase: PatientPhase::Waiting,
+            appointment_time: "Montag, 23. November 2026, 14:30 Uhr".into(),
+            note: Some("Ich komme in 5 Minuten".into()),
+        };
+        assert_eq!(
+            wire(ServerMessage::WaitingRoom(view)),
+            json!({"v": 1, "type": "waiting_room", "phase": "waiting",
+                   "appointment_time": "Montag, 23. November 2026, 14:30 Uhr",
+                   "note": "Ich komme in 5 Minuten"})
+        );
+        for (phase, name) in [
+            (PatientPhase::InCall, "in_call"),
+            (PatientPhase::Removed, "removed"),
+            (PatientPhase::Finished, "finished"),
+            (PatientPhase::Left, "left"),
+            (PatientPhase::Closed, "closed"),
+        ] {
+            assert_eq!(serde_json::to_value(phase).unwrap(), json!(name));
+        }
+        let roster = Roster {
+            waiting: 1,
+            entries: vec![RosterEntry {
+                appointment: "a1".into(),
+                time: "14:30".into(),
+                doctor: "Dr. Anna Beispiel".into(),
+                booked_name: "Erika Mustermann".into(),
+                entered_name: Some("Erika Musterfrau".into()),
+                names_differ: true,
+                status: RosterStatus::Waiting,
+                since: Some("14:27".into()),
+                note: None,
+                consent: crate::consent::types::ConsentStatus::ToCheck,
+            }],
+        };
+        assert_eq!(
+            wire(ServerMessage::Roster(roster)),
+            json!({"v": 1, "type": "roster", "waiting": 1, "entries": [{
+                "appointment": "a1", "time": "14:30", "doctor": "Dr. Anna Beispiel",
+                "booked_name": "Erika Mustermann", "entered_name": "Erika Musterfrau",
+                "names_differ": true, "status": "waiting", "since": "14:27", "note": null,
+                "consent": "to_check"}]})
+        );
+        for (status, name) in [
+            (RosterStatus::NotArrived, "not_arrived"),
+            (RosterStatus::InCall, "in_call"),
+            (RosterStatus::Finished, "finished"),
+            (RosterStatus::Left, "left"),
+            (RosterStatus::Removed, "removed"),
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), json!(name));
+        }
+        assert_eq!(
+            wire(ServerMessage::Admitted {
+                appointment: "a1".into()
+            }),
+            json!({"v": 1, "type": "admitted", "appointment": "a1"})
+        );
+        assert_eq!(
+            wire(ServerMessage::Error {
+                code: ErrorCode::RateLimited
+            }),
+            json!({"v": 1, "type": "error", "code": "rate_limited"})
+        );
+        // Both directions read back what they wrote.
+        let text = serde_json::to_string(&Envelope::new(ServerMessage::Error {
+            code: ErrorCode::WrongState,
+        }))
+        .unwrap();
+        let back: Envelope<ServerMessage> = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            back.message,
+            ServerMessage::Error {
+                code: ErrorCode::WrongState
+            }
+        );
+    }
+
+    #[test]
+    fn call_messages_have_their_wire_form() {
+        both_ways_client(
+            ClientMessage::JoinCall {
+                instance: "a1b2".into(),
+            },
+            json!({"v": 1, "type": "join_call", "instance": "a1b2"}),
+        );
+        both_ways_client(
+            ClientMessage::Signal {
+                signal: Signal::Description {
+                    sdp_type: SdpType::Offer,
+                    sdp: "v=0".into(),
+                },
+            },
+            json!({"v": 1, "type": "signal", "signal": {"kind": "description", "sdp_type": "offer", "sdp": "v=0"}}),
+        );
+        both_ways_client(
+            ClientMessage::Signal {
+                signal: Signal::Candidate {
+                    candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_m_line_index: Some(0),
+                },
+            },
+            json!({"v": 1, "type": "signal", "signal": {"kind": "candidate",
+                   "candidate": "candidate:1 1 udp 1 127.0.0.1 5000 typ host",
+                   "sdp_mid": "0", "sdp_m_line_index": 0}}),
+        );
+        both_ways_client(ClientMessage::Hangup, json!({"v": 1, "type": "hangup"}));
+        assert_eq!(
+            wire(ServerMessage::CallReady {
+                polite: true,
+                ice_servers: vec![IceServer {
+                    url: "turn:h:3478?transport=udp".into(),
+                    username: Some("1:x".into()),
+                    credential: Some("p".into()),
+                }],
+                relay_only: false,
+            }),
+            json!({"v": 1, "type": "call_ready", "polite": true, "ice_servers": [
+                {"url": "turn:h:3478?transport=udp", "username": "1:x", "credential": "p"}]})
+        );
+        assert_eq!(
+            wire(ServerMessage::CallReady {
+                polite: false,
+                ice_servers: vec![],
+                relay_only: true,
+            }),
+            json!({"v": 1, "type": "call_ready", "polite": false, "ice_servers": [],
+                   "relay_only": true})
+        );
+        assert_eq!(
+            wire(ServerMessage::PeerJoined {
+                instance: "c3".into()
+            }),
+            json!({"v": 1, "type": "peer_joined", "instance": "c3"})
+        );
+        assert_eq!(
+            wire(ServerMessage::PeerLeft),
+            json!({"v": 1, "type": "peer_left"})
+        );
+        assert_eq!(
+            wire(ServerMessage::CallEnded(CallEnd::Finished {
+                started: "14:31".into(),
+                ended: "14:45".into()
+            })),
+            json!({"v": 1, "type": "call_ended", "reason": "finished", "started": "14:31", "ended": "14:45"})
+        );
+        assert_eq!(
+            wire(ServerMessage::CallEnded(CallEnd::BackToWaiting)),
+            json!({"v": 1, "type": "call_ended", "reason": "back_to_waiting"})
+        );
+        assert_eq!(
+            wire(ServerMessage::Error {
+                code: ErrorCode::CallBusy
+            }),
+            json!({"v": 1, "type": "error", "code": "call_busy"})
+        );
+    }
+
+    #[test]
+    fn instance_ids_are_short_and_plain() {
+        assert!(valid_instance("0f8e-11aa"));
+        assert!(valid_instance(&"a".repeat(INSTANCE_MAX_CHARS)));
+        assert!(!valid_instance(""));
+        assert!(!valid_instance(&"a".repeat(INSTANCE_MAX_CHARS + 1)));
+        assert!(!valid_instance("a b"));
+        assert!(!valid_instance("<script>"));
+    }
+
+    #[test]
+    fn bad_frames_get_the_right_error() {
+        let table: &[(&str, ErrorCode)] = &[
+            ("", ErrorCode::Malformed),
+            ("not json", ErrorCode::Malformed),
+            ("[]", ErrorCode::Malformed),
+            (
+                r#"{"type":"remove","appointment":"a"}"#,
+                ErrorCode::UnsupportedVersion,
+            ),
+            (
+                r#"{"v":2,"type":"remove","appointment":"a"}"#,
+                ErrorCode::UnsupportedVersion,
+            ),
+            (
+                r#"{"v":"1","type":"remove","appointment":"a"}"#,
+                ErrorCode::Malformed,
+            ),
+            (r#"{"v":1,"type":"shout"}"#, ErrorCode::Malformed),
+            (r#"{"v":1,"type":"admit"}"#, ErrorCode::Malformed),
+            (
+                r#"{"v":1,"type":"admit","appointment":7}"#,
+                ErrorCode::Malformed,
+            ),
+        ];
+        for (text, code) in table {
+            assert_eq!(parse_client_message(text), Err(*code), "{text}");
+        }
+        let big = format!(
+            r#"{{"v":1,"type":"note_to_all","text":"{}"}}"#,
+            "x".repeat(MAX_MESSAGE_BYTES)
+        );
+        assert_eq!(parse_client_message(&big), Err(ErrorCode::TooLarge));
+    }
+
+    #[test]
+    fn notes_are_one_trimmed_line_of_limited_length() {
+        assert_eq!(
+            clean_note("  Ich komme\n in 5 Minuten "),
+            Ok("Ich komme in 5 Minuten".into())
+        );
+        assert_eq!(clean_note("   "), Err(ErrorCode::InvalidNote));
+        assert_eq!(
+            clean_note(&"ä".repeat(NOTE_MAX_CHARS)).map(|s| s.chars().count()),
+            Ok(NOTE_MAX_CHARS)
+        );
+        assert_eq!(
+            clean_note(&"ä".repeat(NOTE_MAX_CHARS + 1)),
+            Err(ErrorCode::InvalidNote)
+        );
+        assert_eq!(clean_note("a\u{0007}b"), Err(ErrorCode::InvalidNote));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_parsed_or_refused_without_panicking(text in ".{0,300}") {
+            let _ = parse_client_message(&text);
+        }
+
+        #[test]
+        fn json_of_any_shape_is_parsed_or_refused(v in 0u32..4, kind in "[a-z_]{0,12}", field in ".{0,40}") {
+            let text = serde_json::json!({"v": v, "type": kind, "appointment": field, "text": field}).to_string();
+            let _ = parse_client_message(&text);
+        }
+    }
+}
