@@ -3,6 +3,7 @@
 //! browsers say through the server is [`crate::signalling`].
 
 pub mod doctor;
+pub mod negotiation;
 pub mod screen;
 pub mod stats;
 pub mod types;

@@ -5,7 +5,11 @@
 //! Browser only (`hydrate`).
 
 use super::media;
-use super::stats::{quality, LinkStats};
+use super::negotiation::{
+    ignores_description, may_offer, may_restart, on_peer_joined, on_state_change, setup_watchdog,
+    ConnectionState, OnPeerJoined, OnStateChange, Watchdog,
+};
+use super::stats::{link_stats, quality, read_report, StatsEntry, Totals};
 use super::types::{clean_chat, verification_code, verification_input, PeerMessage};
 use super::ui::{CallLink, CallUi, ChatLine};
 use crate::signalling::client::SignalClient;
@@ -26,8 +30,6 @@ use web_sys::{
     RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
-/// ICE restarts before the call falls back to the waiting room.
-const MAX_RESTARTS: u32 = 3;
 /// How long a "disconnected" may last before the connection is restarted.
 const DISCONNECTED_GRACE_MS: u32 = 5000;
 /// How often the quality is measured.
@@ -35,16 +37,8 @@ const STATS_EVERY_MS: u32 = 2000;
 /// A refused join is tried again after this long.
 const BUSY_RETRY_MS: u32 = 3000;
 /// A new connection that is not up after this long is built again from scratch (by the
-/// offering side), at most [`MAX_RESTARTS`] times: it covers set-up messages lost on the way.
+/// offering side), at most [`super::negotiation::MAX_RESTARTS`] times: it covers set-up messages lost on the way.
 const SETUP_WATCHDOG_MS: u32 = 12_000;
-
-#[derive(Default)]
-struct Previous {
-    at_ms: f64,
-    bytes: f64,
-    lost: f64,
-    received: f64,
-}
 
 struct Inner {
     ui: CallUi,
@@ -67,7 +61,8 @@ struct Inner {
     generation: u32,
     queue: VecDeque<Signal>,
     working: bool,
-    previous: Previous,
+    /// The incoming counters of the last quality measurement.
+    previous: Totals,
     /// The other side's media, shown once the video element exists.
     remote: RwSignal<Option<MediaStream>, LocalStorage>,
     on_failed: Rc<dyn Fn()>,
@@ -94,6 +89,37 @@ fn now_ms() -> f64 {
 fn time_of_day() -> String {
     let date = js_sys::Date::new_0();
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// The decisions' view of the connection's state.
+fn state_of(pc: &RtcPeerConnection) -> ConnectionState {
+    match pc.connection_state() {
+        RtcPeerConnectionState::New => ConnectionState::New,
+        RtcPeerConnectionState::Connecting => ConnectionState::Connecting,
+        RtcPeerConnectionState::Connected => ConnectionState::Connected,
+        RtcPeerConnectionState::Disconnected => ConnectionState::Disconnected,
+        RtcPeerConnectionState::Failed => ConnectionState::Failed,
+        _ => ConnectionState::Closed,
+    }
+}
+
+/// One entry of a `getStats` report, as the quality computation reads it.
+fn stats_entry(entry: &JsValue) -> StatsEntry {
+    let text = |key: &str| get(entry, key).as_string();
+    let number = |key: &str| get(entry, key).as_f64();
+    StatsEntry {
+        kind: text("type").unwrap_or_default(),
+        id: text("id"),
+        selected_candidate_pair_id: text("selectedCandidatePairId"),
+        selected: get(entry, "selected").as_bool(),
+        current_round_trip_time: number("currentRoundTripTime"),
+        round_trip_time: number("roundTripTime"),
+        local_candidate_id: text("localCandidateId"),
+        candidate_type: text("candidateType"),
+        bytes_received: number("bytesReceived"),
+        packets_lost: number("packetsLost"),
+        packets_received: number("packetsReceived"),
+    }
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -134,7 +160,7 @@ impl Call {
             generation: 0,
             queue: VecDeque::new(),
             working: false,
-            previous: Previous::default(),
+            previous: Totals::default(),
             remote: RwSignal::new_local(None),
             on_failed: Rc::new(on_failed),
             closed: false,
@@ -255,12 +281,10 @@ impl Call {
                 let inner = call.0.borrow();
                 let stalled = inner.generation == generation
                     && !inner.closed
-                    && inner.pc.as_ref().is_some_and(|pc| {
-                        matches!(
-                            pc.connection_state(),
-                            RtcPeerConnectionState::New | RtcPeerConnectionState::Connecting
-                        )
-                    });
+                    && inner
+                        .pc
+                        .as_ref()
+                        .is_some_and(|pc| state_of(pc).is_setting_up());
                 (
                     stalled,
                     inner.polite,
@@ -268,40 +292,39 @@ impl Call {
                     inner.on_failed.clone(),
                 )
             };
-            if !stalled || polite {
-                return;
+            match setup_watchdog(stalled, polite, rebuilds) {
+                Watchdog::Nothing => {}
+                Watchdog::GiveUp => {
+                    call.0.borrow().ui.link.set(CallLink::Failed);
+                    on_failed();
+                }
+                Watchdog::Rebuild => {
+                    call.0.borrow_mut().rebuilds += 1;
+                    call.rebuild();
+                }
             }
-            if rebuilds >= MAX_RESTARTS {
-                call.0.borrow().ui.link.set(CallLink::Failed);
-                on_failed();
-                return;
-            }
-            call.0.borrow_mut().rebuilds += 1;
-            call.rebuild();
         });
     }
 
     fn peer_joined(&self, instance: &str) {
-        let same_page = {
+        let decision = {
             let inner = self.0.borrow();
-            inner.peer.as_deref() == Some(instance) && inner.pc.is_some()
+            on_peer_joined(
+                inner.peer.as_deref(),
+                instance,
+                inner.pc.as_ref().map(state_of),
+            )
         };
-        if same_page {
+        match decision {
             // Only the signalling socket was gone (for example a server restart): the media
             // never passed the server; restart ICE only if the connection suffered.
-            let broken = self.0.borrow().pc.as_ref().is_some_and(|pc| {
-                matches!(
-                    pc.connection_state(),
-                    RtcPeerConnectionState::Failed | RtcPeerConnectionState::Disconnected
-                )
-            });
-            if broken {
-                self.restart_ice();
+            OnPeerJoined::Keep => {}
+            OnPeerJoined::RestartIce => self.restart_ice(),
+            OnPeerJoined::NewConnection => {
+                self.0.borrow_mut().peer = Some(instance.to_owned());
+                self.new_connection();
             }
-            return;
         }
-        self.0.borrow_mut().peer = Some(instance.to_owned());
-        self.new_connection();
     }
 
     /// A fresh peer connection with this page's tracks and the chat channel.
@@ -318,7 +341,7 @@ impl Call {
             inner.working = false;
             inner.queue.clear();
             inner.callbacks.clear();
-            inner.previous = Previous::default();
+            inner.previous = Totals::default();
             inner.ui.link.set(CallLink::Connecting);
             inner.ui.code.set(None);
             (
@@ -470,11 +493,9 @@ impl Call {
             let Some(pc) = inner.pc.clone() else { return };
             (pc, inner.generation, inner.polite)
         };
-        // The polite side leaves the first offer of a connection to the other side: its own
-        // would only collide, and after the implicit rollback Chromium sometimes gathers no
-        // candidates at all (the connection then never comes up). Its tracks join the
-        // transceivers of the other side's offer; later offers (ICE restarts) are its own.
-        if polite && pc.remote_description().is_none() {
+        // The polite side leaves the first offer of a connection to the other side (see
+        // `may_offer`).
+        if !may_offer(polite, pc.remote_description().is_some()) {
             return;
         }
         self.0.borrow_mut().making_offer = true;
@@ -522,9 +543,12 @@ impl Call {
         match signal {
             Signal::Description { sdp_type, sdp } => {
                 let offer = sdp_type == SdpType::Offer;
-                let collision =
-                    offer && (making_offer || pc.signaling_state() != RtcSignalingState::Stable);
-                let ignore = !polite && collision;
+                let ignore = ignores_description(
+                    polite,
+                    offer,
+                    making_offer,
+                    pc.signaling_state() == RtcSignalingState::Stable,
+                );
                 self.0.borrow_mut().ignore_offer = ignore;
                 if ignore {
                     return;
@@ -577,8 +601,11 @@ impl Call {
             return;
         };
         let ui = self.0.borrow().ui;
-        match pc.connection_state() {
-            RtcPeerConnectionState::Connected => {
+        match on_state_change(
+            state_of(&pc),
+            ui.link.get_untracked() == CallLink::Reconnecting,
+        ) {
+            OnStateChange::Connected => {
                 {
                     let mut inner = self.0.borrow_mut();
                     inner.restarts = 0;
@@ -592,7 +619,7 @@ impl Call {
                 let call = self.clone();
                 spawn_local(async move { call.show_code().await });
             }
-            RtcPeerConnectionState::Disconnected => {
+            OnStateChange::WaitThenRestart => {
                 ui.link.set(CallLink::Reconnecting);
                 // Often only a moment; restart if it lasts.
                 let call = self.clone();
@@ -608,17 +635,14 @@ impl Call {
                     }
                 });
             }
-            RtcPeerConnectionState::Failed => self.restart_ice(),
-            RtcPeerConnectionState::Connecting | RtcPeerConnectionState::New
-                if ui.link.get_untracked() != CallLink::Reconnecting =>
-            {
-                ui.link.set(CallLink::Connecting);
-            }
-            _ => {}
+            OnStateChange::RestartIce => self.restart_ice(),
+            OnStateChange::ShowConnecting => ui.link.set(CallLink::Connecting),
+            OnStateChange::Nothing => {}
         }
     }
 
-    /// Looks for a new path (ICE restart); after [`MAX_RESTARTS`] the call gives up.
+    /// Looks for a new path (ICE restart); after [`super::negotiation::MAX_RESTARTS`] the call
+    /// gives up.
     fn restart_ice(&self) {
         let (pc, restarts, ui, on_failed) = {
             let mut inner = self.0.borrow_mut();
@@ -630,7 +654,7 @@ impl Call {
                 inner.on_failed.clone(),
             )
         };
-        if restarts > MAX_RESTARTS {
+        if !may_restart(restarts) {
             ui.link.set(CallLink::Failed);
             on_failed();
             return;
@@ -858,66 +882,15 @@ impl Call {
             return;
         };
         let report: js_sys::Map = report.unchecked_into();
-        let mut entries: Vec<JsValue> = Vec::new();
-        report.for_each(&mut |value, _| entries.push(value));
-        let kind = |e: &JsValue| get(e, "type").as_string().unwrap_or_default();
-        let number = |e: &JsValue, key: &str| get(e, key).as_f64();
-        let selected_id = entries
-            .iter()
-            .find(|e| kind(e) == "transport")
-            .and_then(|t| get(t, "selectedCandidatePairId").as_string());
-        let pair = entries.iter().find(|e| {
-            kind(e) == "candidate-pair"
-                && match &selected_id {
-                    Some(id) => get(e, "id").as_string().as_ref() == Some(id),
-                    None => get(e, "selected").as_bool() == Some(true),
-                }
-        });
-        let mut rtt_ms = pair
-            .and_then(|p| number(p, "currentRoundTripTime"))
-            .map(|s| s * 1000.0);
-        if rtt_ms.is_none() {
-            rtt_ms = entries
-                .iter()
-                .filter(|e| kind(e) == "remote-inbound-rtp")
-                .find_map(|e| number(e, "roundTripTime"))
-                .map(|s| s * 1000.0);
-        }
-        let relayed = pair
-            .and_then(|p| get(p, "localCandidateId").as_string())
-            .and_then(|id| {
-                entries
-                    .iter()
-                    .find(|e| get(e, "id").as_string().as_ref() == Some(&id))
-            })
-            .is_some_and(|c| get(c, "candidateType").as_string().as_deref() == Some("relay"));
-        let (mut bytes, mut lost, mut received) = (0.0, 0.0, 0.0);
-        for e in entries.iter().filter(|e| kind(e) == "inbound-rtp") {
-            bytes += number(e, "bytesReceived").unwrap_or(0.0);
-            lost += number(e, "packetsLost").unwrap_or(0.0).max(0.0);
-            received += number(e, "packetsReceived").unwrap_or(0.0);
-        }
-        let at_ms = now_ms();
-        let previous = std::mem::replace(
-            &mut self.0.borrow_mut().previous,
-            Previous {
-                at_ms,
-                bytes,
-                lost,
-                received,
-            },
-        );
-        if previous.at_ms == 0.0 {
+        let mut entries: Vec<StatsEntry> = Vec::new();
+        report.for_each(&mut |value, _| entries.push(stats_entry(&value)));
+        let reading = read_report(&entries, now_ms());
+        let previous = std::mem::replace(&mut self.0.borrow_mut().previous, reading.totals);
+        let Some(stats) = link_stats(previous, &reading) else {
             return;
-        }
-        let seconds = ((at_ms - previous.at_ms) / 1000.0).max(0.001);
-        let expected = (lost - previous.lost) + (received - previous.received);
-        let stats = LinkStats {
-            rtt_ms,
-            loss_percent: (expected > 0.0).then(|| (lost - previous.lost) / expected * 100.0),
-            kbits: Some((bytes - previous.bytes) * 8.0 / 1000.0 / seconds),
         };
-        ui.quality.set(Some((quality(stats), stats, relayed)));
+        ui.quality
+            .set(Some((quality(stats), stats, reading.relayed)));
     }
 }
 
