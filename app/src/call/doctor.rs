@@ -9,8 +9,7 @@ use leptos::prelude::*;
 
 /// Where the doctor's call page stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-enum Stage {
+pub enum Stage {
     Live,
     Ended(CallEnd),
     /// The server refused this page (already open elsewhere, not in a call).

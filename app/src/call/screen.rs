@@ -53,10 +53,7 @@ pub fn CallScreen(
             draft.set(String::new());
         }
     };
-    let full_screen = move |_| {
-        #[cfg(feature = "hydrate")]
-        super::media::toggle_full_screen(ui.stage);
-    };
+    let full_screen = move |_| browser::toggle_full_screen(ui.stage);
     let peer_label = StoredValue::new(peer_label);
     let peer = StoredValue::new(peer);
     let about_peer = move |key: &str| use_i18n().t_with(key, &[("peer", &peer.get_value())]);
@@ -215,6 +212,19 @@ pub fn DeviceChoice(devices: DeviceSignals) -> impl IntoView {
             {select("device-speaker", "tech-device-speaker", |d| d.speakers.clone(), devices.speaker, false)}
         </div>
     }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    pub use crate::call::media::toggle_full_screen;
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    //! On the server the screen only renders.
+    use leptos::prelude::NodeRef;
+
+    pub fn toggle_full_screen(_: NodeRef<leptos::html::Div>) {}
 }
 
 #[cfg(test)]

@@ -7,19 +7,18 @@ use leptos::prelude::*;
 
 /// One file on its way: what the list shows about it.
 #[derive(Clone, Copy)]
-struct UploadItem {
+pub struct UploadItem {
     /// 0.0–1.0 of the encrypted bytes sent.
-    progress: RwSignal<f64>,
+    pub progress: RwSignal<f64>,
     /// Fluent key or final German message.
-    state: RwSignal<UploadState>,
-    preview: RwSignal<Option<String>>,
-    name: StoredValue<String>,
+    pub state: RwSignal<UploadState>,
+    pub preview: RwSignal<Option<String>>,
+    pub name: StoredValue<String>,
 }
 
-// Built by the browser-side upload only.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// Where one file's upload stands (set by the browser half).
 #[derive(Clone, PartialEq)]
-enum UploadState {
+pub enum UploadState {
     Checking,
     Uploading,
     Done,
@@ -43,43 +42,8 @@ pub fn ConsentUpload(public_key: String, endpoint: String, for_practice: bool) -
     } else {
         t.t("consent-upload-label")
     };
-    let on_change = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(element) = input.get_untracked() else {
-                return;
-            };
-            let files = super::browser::chosen_files(&element);
-            let key = public_key.clone();
-            let endpoint = endpoint.clone();
-            leptos::task::spawn_local(async move {
-                for file in files {
-                    let item = UploadItem {
-                        progress: RwSignal::new(0.0),
-                        state: RwSignal::new(UploadState::Checking),
-                        preview: RwSignal::new(None),
-                        name: StoredValue::new(file.name()),
-                    };
-                    items.update(|list| list.push(item));
-                    let outcome = send_file(&file, &key, &endpoint, item).await;
-                    item.state.set(outcome);
-                }
-                element.set_value("");
-                if for_practice
-                    && items
-                        .get_untracked()
-                        .iter()
-                        .all(|i| i.state.get_untracked() == UploadState::Done)
-                {
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().reload();
-                    }
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&input, &public_key, &endpoint);
-    };
+    let on_change =
+        move |_| browser::upload_chosen(input, &public_key, &endpoint, for_practice, items);
     let list = move || {
         items
             .get()
@@ -129,73 +93,9 @@ pub fn ConsentUpload(public_key: String, endpoint: String, for_practice: bool) -
     }
 }
 
-/// Reads, checks, previews, seals and uploads one file; the final state.
-#[cfg(feature = "hydrate")]
-async fn send_file(
-    file: &web_sys::File,
-    public_key: &str,
-    endpoint: &str,
-    item: UploadItem,
-) -> UploadState {
-    use super::{browser, crypto, document};
-    let t = use_i18n();
-    // A size far over the limit is refused before reading the file into memory.
-    if file.size() > (document::MAX_DOCUMENT_BYTES as f64) * 2.0 {
-        let e = document::DocumentError::TooLarge {
-            bytes: file.size() as usize,
-        };
-        return UploadState::Failed(document_message(&e));
-    }
-    let Ok(bytes) = browser::read_file(file).await else {
-        return UploadState::Failed(t.t("consent-upload-unreadable"));
-    };
-    let kind = match document::check_document(&bytes) {
-        Ok(kind) => kind,
-        Err(e) => return UploadState::Failed(document_message(&e)),
-    };
-    if kind.is_image() && kind != document::DocumentKind::Heic {
-        item.preview.set(browser::object_url(&bytes, kind.mime()));
-    }
-    browser::yield_to_browser().await;
-    let sealed = match crypto::public_key_from_b64(public_key)
-        .and_then(|key| crypto::seal_document(&key, kind, &bytes))
-    {
-        Ok(sealed) => sealed,
-        Err(e) => return UploadState::Failed(t.t(e.message_key())),
-    };
-    drop(bytes);
-    item.state.set(UploadState::Uploading);
-    let progress = item.progress;
-    match browser::upload(endpoint, &sealed, move |share| progress.set(share)).await {
-        Ok(answer) if answer.status == 201 => {
-            item.progress.set(1.0);
-            UploadState::Done
-        }
-        Ok(answer) => UploadState::Failed(
-            serde_json::from_str::<serde_json::Value>(&answer.body)
-                .ok()
-                .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
-                .unwrap_or_else(|| t.t("error-internal")),
-        ),
-        Err(_) => UploadState::Failed(t.t("consent-upload-network")),
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn document_message(e: &super::document::DocumentError) -> String {
-    message_with(e.message_key(), e.message_args())
-}
-
-/// The German message `key` with the owned Fluent arguments an error carries.
-#[cfg(feature = "hydrate")]
-fn message_with(key: &str, args: Vec<(&'static str, String)>) -> String {
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    use_i18n().t_with(key, &args)
-}
-
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// Where the key setup stands (moved on by the browser half).
 #[derive(Clone, PartialEq)]
-enum KeyStep {
+pub enum KeyStep {
     Form,
     Working,
     Failed(String),
@@ -213,18 +113,7 @@ pub fn KeySetup() -> impl IntoView {
     let repeat = NodeRef::<leptos::html::Input>::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        {
-            let (Some(a), Some(b)) = (passphrase.get_untracked(), repeat.get_untracked()) else {
-                return;
-            };
-            let (a, b) = (a.value(), b.value());
-            leptos::task::spawn_local(async move {
-                step.set(create_key(a, b, step).await);
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&passphrase, &repeat);
+        browser::create_key(passphrase, repeat, step);
     };
     let form = move || {
         let t = use_i18n();
@@ -237,7 +126,7 @@ pub fn KeySetup() -> impl IntoView {
                     <p class="recovery-code"><output aria-label=t.t("consent-recovery-label")>{code}</output></p>
                     <p>{t.t("consent-recovery-warning")}</p>
                     <p class="button-row no-print">
-                        <button type="button" class="button" on:click=move |_| print_page()>{t.t("consent-recovery-print")}</button>
+                        <button type="button" class="button" on:click=move |_| browser::print_page()>{t.t("consent-recovery-print")}</button>
                         <a class="button primary" href="/praxis/einwilligungen">{t.t("consent-recovery-noted")}</a>
                     </p>
                 </div>
@@ -277,45 +166,27 @@ pub fn KeySetup() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-async fn create_key(passphrase: String, repeat: String, step: RwSignal<KeyStep>) -> KeyStep {
-    use super::{browser, crypto, types::KeyUpload, wrapped_key};
-    let t = use_i18n();
-    if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
-        return KeyStep::Failed(message_with(e.message_key(), e.message_args()));
-    }
-    if passphrase != repeat {
-        return KeyStep::Failed(t.t("consent-passphrase-mismatch"));
-    }
-    step.set(KeyStep::Working);
-    browser::yield_to_browser().await;
-    let keys = crypto::PracticeKeys::generate();
-    let code = crypto::new_recovery_code();
-    let wraps = crypto::wrap_secret_key(&keys, &passphrase).and_then(|p| {
-        crypto::wrap_secret_key(&keys, &crypto::normalize_recovery_code(&code)).map(|r| (p, r))
-    });
-    let Ok((passphrase_wrap, recovery_wrap)) = wraps else {
-        return KeyStep::Failed(t.t("consent-key-wrap-failed"));
-    };
-    let upload = KeyUpload {
-        public_key: keys.public_key_b64(),
-        passphrase_wrap,
-        recovery_wrap: Some(recovery_wrap),
-    };
-    match browser::post_json("/praxis/einwilligungen/schluessel", &upload).await {
-        Ok(204) => KeyStep::Done(code),
-        Ok(409) => KeyStep::Failed(t.t("consent-error-key-exists")),
-        _ => KeyStep::Failed(t.t("consent-upload-network")),
-    }
-}
-
 /// One opened document: its label and where the browser shows it.
 #[derive(Clone, PartialEq)]
-struct Opened {
-    label: String,
-    url: String,
-    image: bool,
-    file_name: String,
+pub struct Opened {
+    pub label: String,
+    pub url: String,
+    pub image: bool,
+    pub file_name: String,
+}
+
+/// The document viewer's form and what it shows, for the browser half.
+#[derive(Clone, Copy)]
+pub struct ViewerForm {
+    pub secret: NodeRef<leptos::html::Input>,
+    pub new_passphrase: NodeRef<leptos::html::Input>,
+    pub new_repeat: NodeRef<leptos::html::Input>,
+    pub use_recovery: RwSignal<bool>,
+    pub busy: RwSignal<bool>,
+    pub problem: RwSignal<Option<String>>,
+    pub rewrapped: RwSignal<bool>,
+    pub opened: RwSignal<Vec<Opened>>,
+    pub documents: StoredValue<Vec<(String, String)>>,
 }
 
 /// Opens the consent's documents in this browser: the passphrase (or the recovery code)
@@ -333,41 +204,20 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let opened = RwSignal::new(Vec::<Opened>::new());
     let documents = StoredValue::new(documents);
+    let form = ViewerForm {
+        secret,
+        new_passphrase,
+        new_repeat,
+        use_recovery,
+        busy,
+        problem,
+        rewrapped,
+        opened,
+        documents,
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(input) = secret.get_untracked() else {
-                return;
-            };
-            let typed = input.value();
-            let recovery = use_recovery.get_untracked();
-            // A new passphrase only together with the recovery code (the forgotten-passphrase case).
-            let renewal = match (
-                recovery,
-                new_passphrase.get_untracked(),
-                new_repeat.get_untracked(),
-            ) {
-                (true, Some(a), Some(b)) if !a.value().is_empty() => Some((a.value(), b.value())),
-                _ => None,
-            };
-            busy.set(true);
-            problem.set(None);
-            leptos::task::spawn_local(async move {
-                match open_all(&typed, recovery, renewal, documents.get_value()).await {
-                    Ok((list, renewed)) => {
-                        rewrapped.set(renewed);
-                        opened
-                            .update(|old| old.iter().for_each(|o| super::browser::revoke(&o.url)));
-                        opened.set(list);
-                    }
-                    Err(message) => problem.set(Some(message)),
-                }
-                busy.set(false);
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&secret, &documents, &new_passphrase, &new_repeat);
+        browser::open_documents(form);
     };
     let shown = move || {
         opened
@@ -425,71 +275,289 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
-/// Unwraps the key, then fetches and opens every document.
 #[cfg(feature = "hydrate")]
-async fn open_all(
-    typed: &str,
-    recovery: bool,
-    renewal: Option<(String, String)>,
-    documents: Vec<(String, String)>,
-) -> Result<(Vec<Opened>, bool), String> {
-    use super::{browser, crypto, types::KeyUpload, types::KeyWraps, wrapped_key};
-    let t = use_i18n();
-    let wraps: KeyWraps = browser::get_json("/praxis/einwilligungen/schluessel")
-        .await
-        .map_err(|_| t.t("consent-upload-network"))?;
-    browser::yield_to_browser().await;
-    let (wrap, secret) = if recovery {
-        (&wraps.recovery_wrap, crypto::normalize_recovery_code(typed))
-    } else {
-        (&wraps.passphrase_wrap, typed.to_owned())
-    };
-    let keys = crypto::unwrap_secret_key(wrap, &wraps.public_key, &secret)
-        .map_err(|e| t.t(e.message_key()))?;
-    let renewed = match renewal {
-        Some((passphrase, repeat)) => {
-            if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
-                return Err(message_with(e.message_key(), e.message_args()));
+mod browser {
+    //! The islands' browser half: reading, sealing and uploading files, making and unwrapping
+    //! the practice's key, opening documents.
+    use super::*;
+    use crate::consent::types::{KeyUpload, KeyWraps};
+    use crate::consent::{browser_io, crypto, document, wrapped_key};
+
+    /// Uploads the files just chosen in `input`, one after the other, into `items`.
+    pub fn upload_chosen(
+        input: NodeRef<leptos::html::Input>,
+        public_key: &str,
+        endpoint: &str,
+        for_practice: bool,
+        items: RwSignal<Vec<UploadItem>>,
+    ) {
+        let Some(element) = input.get_untracked() else {
+            return;
+        };
+        let files = browser_io::chosen_files(&element);
+        let key = public_key.to_owned();
+        let endpoint = endpoint.to_owned();
+        leptos::task::spawn_local(async move {
+            for file in files {
+                let item = UploadItem {
+                    progress: RwSignal::new(0.0),
+                    state: RwSignal::new(UploadState::Checking),
+                    preview: RwSignal::new(None),
+                    name: StoredValue::new(file.name()),
+                };
+                items.update(|list| list.push(item));
+                let outcome = send_file(&file, &key, &endpoint, item).await;
+                item.state.set(outcome);
             }
-            if passphrase != repeat {
-                return Err(t.t("consent-passphrase-mismatch"));
+            element.set_value("");
+            if for_practice
+                && items
+                    .get_untracked()
+                    .iter()
+                    .all(|i| i.state.get_untracked() == UploadState::Done)
+            {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().reload();
+                }
             }
-            let passphrase_wrap =
-                crypto::wrap_secret_key(&keys, &passphrase).map_err(|e| t.t(e.message_key()))?;
-            let upload = KeyUpload {
-                public_key: wraps.public_key.clone(),
-                passphrase_wrap,
-                recovery_wrap: None,
-            };
-            match browser::post_json("/praxis/einwilligungen/schluessel", &upload).await {
-                Ok(204) => true,
-                _ => return Err(t.t("consent-upload-network")),
-            }
-        }
-        None => false,
-    };
-    let mut opened = Vec::new();
-    for (index, (id, label)) in documents.into_iter().enumerate() {
-        let sealed = browser::get_bytes(&format!("/praxis/einwilligung/dokument/{id}"))
-            .await
-            .map_err(|_| t.t("consent-upload-network"))?;
-        let (kind, bytes) =
-            crypto::open_document(&keys, &sealed).map_err(|e| t.t(e.message_key()))?;
-        let url = browser::object_url(&bytes, kind.mime()).ok_or_else(|| t.t("error-internal"))?;
-        opened.push(Opened {
-            label,
-            url,
-            image: kind.is_image() && kind != super::document::DocumentKind::Heic,
-            file_name: format!("Einwilligung-{}.{}", index + 1, kind.extension()),
         });
     }
-    Ok((opened, renewed))
+
+    /// Checks the passphrase typed twice and creates the key pair.
+    pub fn create_key(
+        passphrase: NodeRef<leptos::html::Input>,
+        repeat: NodeRef<leptos::html::Input>,
+        step: RwSignal<KeyStep>,
+    ) {
+        let (Some(a), Some(b)) = (passphrase.get_untracked(), repeat.get_untracked()) else {
+            return;
+        };
+        let (a, b) = (a.value(), b.value());
+        leptos::task::spawn_local(async move {
+            step.set(make_keys(a, b, step).await);
+        });
+    }
+
+    /// Opens the documents with what was typed into `form`.
+    pub fn open_documents(form: ViewerForm) {
+        let ViewerForm {
+            secret,
+            new_passphrase,
+            new_repeat,
+            use_recovery,
+            busy,
+            problem,
+            rewrapped,
+            opened,
+            documents,
+        } = form;
+        let Some(input) = secret.get_untracked() else {
+            return;
+        };
+        let typed = input.value();
+        let recovery = use_recovery.get_untracked();
+        // A new passphrase only together with the recovery code (the forgotten-passphrase case).
+        let renewal = match (
+            recovery,
+            new_passphrase.get_untracked(),
+            new_repeat.get_untracked(),
+        ) {
+            (true, Some(a), Some(b)) if !a.value().is_empty() => Some((a.value(), b.value())),
+            _ => None,
+        };
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match open_all(&typed, recovery, renewal, documents.get_value()).await {
+                Ok((list, renewed)) => {
+                    rewrapped.set(renewed);
+                    opened.update(|old| old.iter().for_each(|o| browser_io::revoke(&o.url)));
+                    opened.set(list);
+                }
+                Err(message) => problem.set(Some(message)),
+            }
+            busy.set(false);
+        });
+    }
+
+    /// Opens the browser's print dialog (the recovery code sheet).
+    pub fn print_page() {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    }
+
+    /// Reads, checks, previews, seals and uploads one file; the final state.
+    async fn send_file(
+        file: &web_sys::File,
+        public_key: &str,
+        endpoint: &str,
+        item: UploadItem,
+    ) -> UploadState {
+        let t = use_i18n();
+        // A size far over the limit is refused before reading the file into memory.
+        if file.size() > (document::MAX_DOCUMENT_BYTES as f64) * 2.0 {
+            let e = document::DocumentError::TooLarge {
+                bytes: file.size() as usize,
+            };
+            return UploadState::Failed(document_message(&e));
+        }
+        let Ok(bytes) = browser_io::read_file(file).await else {
+            return UploadState::Failed(t.t("consent-upload-unreadable"));
+        };
+        let kind = match document::check_document(&bytes) {
+            Ok(kind) => kind,
+            Err(e) => return UploadState::Failed(document_message(&e)),
+        };
+        if kind.is_image() && kind != document::DocumentKind::Heic {
+            item.preview
+                .set(browser_io::object_url(&bytes, kind.mime()));
+        }
+        browser_io::yield_to_browser().await;
+        let sealed = match crypto::public_key_from_b64(public_key)
+            .and_then(|key| crypto::seal_document(&key, kind, &bytes))
+        {
+            Ok(sealed) => sealed,
+            Err(e) => return UploadState::Failed(t.t(e.message_key())),
+        };
+        drop(bytes);
+        item.state.set(UploadState::Uploading);
+        let progress = item.progress;
+        match browser_io::upload(endpoint, &sealed, move |share| progress.set(share)).await {
+            Ok(answer) if answer.status == 201 => {
+                item.progress.set(1.0);
+                UploadState::Done
+            }
+            Ok(answer) => UploadState::Failed(
+                serde_json::from_str::<serde_json::Value>(&answer.body)
+                    .ok()
+                    .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
+                    .unwrap_or_else(|| t.t("error-internal")),
+            ),
+            Err(_) => UploadState::Failed(t.t("consent-upload-network")),
+        }
+    }
+
+    fn document_message(e: &document::DocumentError) -> String {
+        message_with(e.message_key(), e.message_args())
+    }
+
+    /// The German message `key` with the owned Fluent arguments an error carries.
+    fn message_with(key: &str, args: Vec<(&'static str, String)>) -> String {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        use_i18n().t_with(key, &args)
+    }
+
+    async fn make_keys(passphrase: String, repeat: String, step: RwSignal<KeyStep>) -> KeyStep {
+        let t = use_i18n();
+        if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
+            return KeyStep::Failed(message_with(e.message_key(), e.message_args()));
+        }
+        if passphrase != repeat {
+            return KeyStep::Failed(t.t("consent-passphrase-mismatch"));
+        }
+        step.set(KeyStep::Working);
+        browser_io::yield_to_browser().await;
+        let keys = crypto::PracticeKeys::generate();
+        let code = crypto::new_recovery_code();
+        let wraps = crypto::wrap_secret_key(&keys, &passphrase).and_then(|p| {
+            crypto::wrap_secret_key(&keys, &crypto::normalize_recovery_code(&code)).map(|r| (p, r))
+        });
+        let Ok((passphrase_wrap, recovery_wrap)) = wraps else {
+            return KeyStep::Failed(t.t("consent-key-wrap-failed"));
+        };
+        let upload = KeyUpload {
+            public_key: keys.public_key_b64(),
+            passphrase_wrap,
+            recovery_wrap: Some(recovery_wrap),
+        };
+        match browser_io::post_json("/praxis/einwilligungen/schluessel", &upload).await {
+            Ok(204) => KeyStep::Done(code),
+            Ok(409) => KeyStep::Failed(t.t("consent-error-key-exists")),
+            _ => KeyStep::Failed(t.t("consent-upload-network")),
+        }
+    }
+
+    /// Unwraps the key, then fetches and opens every document.
+    async fn open_all(
+        typed: &str,
+        recovery: bool,
+        renewal: Option<(String, String)>,
+        documents: Vec<(String, String)>,
+    ) -> Result<(Vec<Opened>, bool), String> {
+        let t = use_i18n();
+        let wraps: KeyWraps = browser_io::get_json("/praxis/einwilligungen/schluessel")
+            .await
+            .map_err(|_| t.t("consent-upload-network"))?;
+        browser_io::yield_to_browser().await;
+        let (wrap, secret) = if recovery {
+            (&wraps.recovery_wrap, crypto::normalize_recovery_code(typed))
+        } else {
+            (&wraps.passphrase_wrap, typed.to_owned())
+        };
+        let keys = crypto::unwrap_secret_key(wrap, &wraps.public_key, &secret)
+            .map_err(|e| t.t(e.message_key()))?;
+        let renewed = match renewal {
+            Some((passphrase, repeat)) => {
+                if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
+                    return Err(message_with(e.message_key(), e.message_args()));
+                }
+                if passphrase != repeat {
+                    return Err(t.t("consent-passphrase-mismatch"));
+                }
+                let passphrase_wrap = crypto::wrap_secret_key(&keys, &passphrase)
+                    .map_err(|e| t.t(e.message_key()))?;
+                let upload = KeyUpload {
+                    public_key: wraps.public_key.clone(),
+                    passphrase_wrap,
+                    recovery_wrap: None,
+                };
+                match browser_io::post_json("/praxis/einwilligungen/schluessel", &upload).await {
+                    Ok(204) => true,
+                    _ => return Err(t.t("consent-upload-network")),
+                }
+            }
+            None => false,
+        };
+        let mut opened = Vec::new();
+        for (index, (id, label)) in documents.into_iter().enumerate() {
+            let sealed = browser_io::get_bytes(&format!("/praxis/einwilligung/dokument/{id}"))
+                .await
+                .map_err(|_| t.t("consent-upload-network"))?;
+            let (kind, bytes) =
+                crypto::open_document(&keys, &sealed).map_err(|e| t.t(e.message_key()))?;
+            let url =
+                browser_io::object_url(&bytes, kind.mime()).ok_or_else(|| t.t("error-internal"))?;
+            opened.push(Opened {
+                label,
+                url,
+                image: kind.is_image() && kind != document::DocumentKind::Heic,
+                file_name: format!("Einwilligung-{}.{}", index + 1, kind.extension()),
+            });
+        }
+        Ok((opened, renewed))
+    }
 }
 
-/// Opens the browser's print dialog (the recovery code sheet).
-fn print_page() {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.print();
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    //! On the server the islands only render; nothing runs.
+    use super::*;
+
+    pub fn upload_chosen(
+        _: NodeRef<leptos::html::Input>,
+        _: &str,
+        _: &str,
+        _: bool,
+        _: RwSignal<Vec<UploadItem>>,
+    ) {
     }
+    pub fn create_key(
+        _: NodeRef<leptos::html::Input>,
+        _: NodeRef<leptos::html::Input>,
+        _: RwSignal<KeyStep>,
+    ) {
+    }
+    pub fn open_documents(_: ViewerForm) {}
+    pub fn print_page() {}
 }

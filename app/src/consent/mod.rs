@@ -2,7 +2,7 @@
 //! documents encrypted in the patient's browser for the practice, and the practice's review.
 
 #[cfg(feature = "hydrate")]
-mod browser;
+mod browser_io;
 pub mod components;
 #[cfg(any(feature = "hydrate", feature = "crypto"))]
 pub mod crypto;

@@ -5,12 +5,12 @@ use super::types::PatientRoomInfo;
 use crate::call::screen::{CallScreen, DeviceChoice};
 use crate::call::ui::{CallUi, DeviceSignals};
 use crate::i18n::use_i18n;
-use crate::signalling::types::{PatientPhase, ServerMessage};
+use crate::signalling::types::PatientPhase;
 use leptos::prelude::*;
 
 /// Where the patient is on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
+pub enum Stage {
     TechTest,
     Waiting,
     InCall,
@@ -19,8 +19,7 @@ enum Stage {
 
 /// The result of one step of the tech test.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-enum Check {
+pub enum Check {
     Pending,
     Running,
     /// The step waits for the patient (the speaker test: press "Testton abspielen", then
@@ -55,12 +54,12 @@ impl Check {
 
 /// The five steps, each with its own signal.
 #[derive(Clone, Copy)]
-struct Checks {
-    browser: RwSignal<Check>,
-    camera: RwSignal<Check>,
-    microphone: RwSignal<Check>,
-    speaker: RwSignal<Check>,
-    network: RwSignal<Check>,
+pub struct Checks {
+    pub browser: RwSignal<Check>,
+    pub camera: RwSignal<Check>,
+    pub microphone: RwSignal<Check>,
+    pub speaker: RwSignal<Check>,
+    pub network: RwSignal<Check>,
 }
 
 impl Checks {
@@ -123,20 +122,19 @@ fn CheckItem(label: String, check: RwSignal<Check>) -> impl IntoView {
 
 /// The signals the browser half works on.
 #[derive(Clone, Copy)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-struct Wiring {
-    stage: RwSignal<Stage>,
-    checks: Checks,
-    level: RwSignal<u8>,
-    camera_on: RwSignal<bool>,
-    note: RwSignal<Option<String>>,
-    link_lost: RwSignal<bool>,
+pub struct Wiring {
+    pub stage: RwSignal<Stage>,
+    pub checks: Checks,
+    pub level: RwSignal<u8>,
+    pub camera_on: RwSignal<bool>,
+    pub note: RwSignal<Option<String>>,
+    pub link_lost: RwSignal<bool>,
     /// Back in the waiting room after the call was interrupted or the practice sent them.
-    back_from_call: RwSignal<bool>,
-    devices: DeviceSignals,
-    preview: NodeRef<leptos::html::Video>,
-    ice_servers: StoredValue<Vec<super::types::IceServer>>,
-    call: CallUi,
+    pub back_from_call: RwSignal<bool>,
+    pub devices: DeviceSignals,
+    pub preview: NodeRef<leptos::html::Video>,
+    pub ice_servers: StoredValue<Vec<super::types::IceServer>>,
+    pub call: CallUi,
 }
 
 /// The tech test, the waiting room and the call for the patient of one appointment.
@@ -341,24 +339,6 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     }
 }
 
-/// Applies a message from the server to the page.
-fn apply(message: &ServerMessage, w: &Wiring) {
-    if let ServerMessage::WaitingRoom(view) = message {
-        w.note.set(view.note.clone());
-        let next = match view.phase {
-            PatientPhase::Waiting => Stage::Waiting,
-            PatientPhase::InCall => Stage::InCall,
-            other => Stage::Ended(other),
-        };
-        let now = w.stage.get_untracked();
-        if now != next {
-            w.back_from_call
-                .set(now == Stage::InCall && next == Stage::Waiting);
-            w.stage.set(next);
-        }
-    }
-}
-
 #[cfg(feature = "hydrate")]
 mod browser {
     //! The browser half: media, checks, the socket.
@@ -366,6 +346,7 @@ mod browser {
     use crate::call::media::{self, LevelMeter};
     use crate::call::peer::Call;
     use crate::signalling::client::{Link, SignalClient};
+    use crate::signalling::types::ServerMessage;
     use leptos::task::spawn_local;
     use web_sys::MediaStream;
 
@@ -628,6 +609,24 @@ mod browser {
             }
         }
     }
+
+    /// Applies a message from the server to the page.
+    fn apply(message: &ServerMessage, w: &Wiring) {
+        if let ServerMessage::WaitingRoom(view) = message {
+            w.note.set(view.note.clone());
+            let next = match view.phase {
+                PatientPhase::Waiting => Stage::Waiting,
+                PatientPhase::InCall => Stage::InCall,
+                other => Stage::Ended(other),
+            };
+            let now = w.stage.get_untracked();
+            if now != next {
+                w.back_from_call
+                    .set(now == Stage::InCall && next == Stage::Waiting);
+                w.stage.set(next);
+            }
+        }
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -635,9 +634,7 @@ mod browser {
     //! On the server the island only renders; nothing runs.
     use super::*;
 
-    pub fn start(_: Wiring) {
-        let _ = apply;
-    }
+    pub fn start(_: Wiring) {}
 
     pub fn play_tone<T>(_: T, _: String) {}
 }

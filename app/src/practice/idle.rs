@@ -32,7 +32,7 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
             if super::server_fns::keep_session_alive().await.is_ok() {
                 warning.set(false);
                 generation.update(|g| *g += 1);
-            } else if page_is_busy() {
+            } else if browser::page_is_busy() {
                 let current = generation.get_untracked();
                 set_timeout(
                     move || {
@@ -53,7 +53,7 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
                 if generation.get_untracked() != current {
                     return;
                 }
-                if page_is_busy() {
+                if browser::page_is_busy() {
                     renew();
                 } else {
                     warning.set(true);
@@ -66,11 +66,11 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
                 if generation.get_untracked() != current {
                     return;
                 }
-                if page_is_busy() {
+                if browser::page_is_busy() {
                     // A call began after the warning: renew rather than cut it.
                     renew();
-                } else if let Some(window) = web_sys_window() {
-                    let _ = window.location().set_href("/anmelden?abgelaufen");
+                } else {
+                    browser::go_to("/anmelden?abgelaufen");
                 }
             },
             total,
@@ -85,41 +85,33 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
     }
 }
 
-/// Whether a part of the page holds the session open ([`KEEPS_SESSION`]).
 #[cfg(feature = "hydrate")]
-fn page_is_busy() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&format!("[{KEEPS_SESSION}]")).ok())
-        .flatten()
-        .is_some()
-}
+mod browser {
+    use super::KEEPS_SESSION;
 
-#[cfg(not(feature = "hydrate"))]
-fn page_is_busy() -> bool {
-    false
-}
-
-#[cfg(feature = "hydrate")]
-fn web_sys_window() -> Option<web_sys::Window> {
-    web_sys::window()
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn web_sys_window() -> Option<NoWindow> {
-    None
-}
-
-/// Stands in for the browser window on the server, where the timers never fire.
-#[cfg(not(feature = "hydrate"))]
-pub struct NoWindow;
-
-#[cfg(not(feature = "hydrate"))]
-impl NoWindow {
-    fn location(&self) -> NoWindow {
-        NoWindow
+    /// Whether a part of the page holds the session open ([`KEEPS_SESSION`]).
+    pub fn page_is_busy() -> bool {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&format!("[{KEEPS_SESSION}]")).ok())
+            .flatten()
+            .is_some()
     }
-    fn set_href(&self, _: &str) -> Result<(), ()> {
-        Ok(())
+
+    /// Moves the page to `href`.
+    pub fn go_to(href: &str) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(href);
+        }
     }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    //! On the server the island only renders; its timers never fire.
+
+    pub fn page_is_busy() -> bool {
+        false
+    }
+    pub fn go_to(_: &str) {}
 }

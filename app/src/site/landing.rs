@@ -71,7 +71,7 @@ fn BrowserCheck() -> impl IntoView {
             <button
                 type="button"
                 class="button secondary"
-                on:click=move |_| set_supported.set(Some(browser_supports_video_calls()))
+                on:click=move |_| set_supported.set(Some(browser::supports_video_calls()))
             >
                 {t.t("landing-check-button")}
             </button>
@@ -87,26 +87,30 @@ fn BrowserCheck() -> impl IntoView {
     }
 }
 
-/// WebRTC and camera/microphone access exist in this browser (no permission is requested).
 #[cfg(feature = "hydrate")]
-fn browser_supports_video_calls() -> bool {
-    use wasm_bindgen::JsValue;
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let has = |obj: &JsValue, name: &str| {
-        js_sys::Reflect::get(obj, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
-    };
-    let peer_connection = has(&window, "RTCPeerConnection");
-    let media = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("mediaDevices"))
-        .ok()
-        .filter(|m| !m.is_undefined() && !m.is_null())
-        .is_some_and(|m| has(&m, "getUserMedia"));
-    peer_connection && media
+mod browser {
+    /// WebRTC and camera/microphone access exist in this browser (no permission is requested).
+    pub fn supports_video_calls() -> bool {
+        use wasm_bindgen::JsValue;
+        let Some(window) = web_sys::window() else {
+            return false;
+        };
+        let has = |obj: &JsValue, name: &str| {
+            js_sys::Reflect::get(obj, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
+        };
+        let peer_connection = has(&window, "RTCPeerConnection");
+        let media = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("mediaDevices"))
+            .ok()
+            .filter(|m| !m.is_undefined() && !m.is_null())
+            .is_some_and(|m| has(&m, "getUserMedia"));
+        peer_connection && media
+    }
 }
 
-/// Never runs on the server: the button only reacts in the browser.
 #[cfg(not(feature = "hydrate"))]
-fn browser_supports_video_calls() -> bool {
-    false
+mod browser {
+    //! Never runs on the server: the button only reacts in the browser.
+    pub fn supports_video_calls() -> bool {
+        false
+    }
 }

@@ -21,15 +21,14 @@ const PRESETS: [&str; 4] = [
 
 /// The signals the browser half fills.
 #[derive(Clone, Copy)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-struct Live {
-    roster: RwSignal<Option<Roster>>,
-    lost: RwSignal<bool>,
-    muted: RwSignal<bool>,
-    can_notify: RwSignal<bool>,
-    error: RwSignal<Option<ErrorCode>>,
-    fresh: RwSignal<Vec<String>>,
-    announcement: RwSignal<String>,
+pub struct Live {
+    pub roster: RwSignal<Option<Roster>>,
+    pub lost: RwSignal<bool>,
+    pub muted: RwSignal<bool>,
+    pub can_notify: RwSignal<bool>,
+    pub error: RwSignal<Option<ErrorCode>>,
+    pub fresh: RwSignal<Vec<String>>,
+    pub announcement: RwSignal<String>,
 }
 
 /// The live list (the Praxisteam does not see it). Unfolded until the doctor folds it; folding
