@@ -16,10 +16,14 @@
 //! ```
 
 mod font;
+mod response;
+mod text;
 mod write;
 
 pub use font::normalize;
 use font::Font;
+pub use response::{content_disposition, download, inline};
+use text::{truncate_to_width, wrap};
 
 /// Points per millimetre (PDF user space is 1/72 inch).
 const MM: f32 = 72.0 / 25.4;
@@ -722,175 +726,5 @@ impl Document {
     }
 }
 
-/// Breaks `text` into normalised lines no wider than `max_width` points: at spaces, after
-/// hyphens inside words, and inside a word only if it is wider than a whole line. Line breaks
-/// in `text` are kept; no-break spaces never break.
-fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<String> {
-    let style = Style {
-        font,
-        size,
-        leading: 0.0,
-    };
-    text.lines()
-        .flat_map(|hard_line| {
-            let words: Vec<String> = hard_line
-                .split(is_breaking_space)
-                .map(normalize)
-                .filter(|word| !word.is_empty())
-                .collect();
-            wrap_words(&words, style, max_width)
-        })
-        .collect()
-}
-
-fn is_breaking_space(c: char) -> bool {
-    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
-}
-
-/// Greedy line filling of normalised words; an empty word list gives one empty line.
-fn wrap_words(words: &[String], style: Style, max_width: f32) -> Vec<String> {
-    let width = |text: &str| style.font.width(text, style.size);
-    let space = width(" ");
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in words {
-        let mut rest: &str = word;
-        while !rest.is_empty() {
-            let used = if line.is_empty() {
-                0.0
-            } else {
-                width(&line) + space
-            };
-            let room = max_width - used;
-            let take = if width(rest) <= room + EPSILON {
-                rest.len()
-            } else if let Some(head) = hyphen_break(rest, style, room) {
-                head
-            } else if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-                continue;
-            } else {
-                // A word wider than a whole line (a long address): break it anywhere, but
-                // always take at least one character.
-                let first = rest.chars().next().map_or(1, char::len_utf8);
-                prefix_fitting(rest, style, max_width).max(first)
-            };
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(&rest[..take]);
-            rest = &rest[take..];
-            if !rest.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// Byte length of the longest head of `word` that ends in a hyphen and fits into `room`; both
-/// sides keep at least [`MIN_HYPHEN_PART`] characters, so "(BMV-Ä)" stays whole.
-fn hyphen_break(word: &str, style: Style, room: f32) -> Option<usize> {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    chars
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|&(n, &(_, c))| {
-            c == '-' && n >= MIN_HYPHEN_PART && chars.len() - n > MIN_HYPHEN_PART
-        })
-        .map(|(_, &(i, _))| i + 1)
-        .find(|&head| style.font.width(&word[..head], style.size) <= room + EPSILON)
-}
-
-/// Byte length of the longest head of `text` that fits into `room`.
-fn prefix_fitting(text: &str, style: Style, room: f32) -> usize {
-    let mut used = 0.0;
-    text.chars()
-        .take_while(|&c| {
-            used += style.font.width(c.encode_utf8(&mut [0; 4]), style.size);
-            used <= room + EPSILON
-        })
-        .map(char::len_utf8)
-        .sum()
-}
-
-/// `text` normalised, shortened with "…" if it is wider than `room`.
-fn truncate_to_width(text: &str, style: Style, room: f32) -> String {
-    let text = normalize(text);
-    if style.font.width(&text, style.size) <= room + EPSILON {
-        return text;
-    }
-    let ellipsis = "…";
-    let keep = prefix_fitting(&text, style, room - style.font.width(ellipsis, style.size));
-    format!("{}{ellipsis}", &text[..keep])
-}
-
 #[cfg(test)]
 mod tests;
-
-/// A generated PDF as a download named `file_name` (RFC 6266 `attachment`: an ASCII `filename`
-/// for old clients and the exact name as `filename*`); never cached, since the forms carry
-/// practice or patient data.
-pub fn download(bytes: Vec<u8>, file_name: &str) -> axum::response::Response {
-    pdf_response(bytes, content_disposition(file_name))
-}
-
-/// A generated PDF to show in the browser (`inline`, with the same file name for saving): a
-/// phone opens it in its viewer instead of putting it into the downloads. For documents
-/// without personal data, such as the patient guide.
-pub fn inline(bytes: Vec<u8>, file_name: &str) -> axum::response::Response {
-    let attachment = content_disposition(file_name);
-    let inline = attachment.replacen("attachment;", "inline;", 1);
-    pdf_response(bytes, inline)
-}
-
-fn pdf_response(bytes: Vec<u8>, disposition: String) -> axum::response::Response {
-    use axum::{http::header, response::IntoResponse};
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 8187 encoding). The ASCII
-/// name spells umlauts out (ä → ae) and replaces anything else outside ASCII letters, digits,
-/// `.`, `-` and `_` with `_`, so no quote or line break can reach the header.
-pub fn content_disposition(file_name: &str) -> String {
-    let mut ascii = String::with_capacity(file_name.len());
-    for c in file_name.chars() {
-        match c {
-            'ä' => ascii.push_str("ae"),
-            'ö' => ascii.push_str("oe"),
-            'ü' => ascii.push_str("ue"),
-            'Ä' => ascii.push_str("Ae"),
-            'Ö' => ascii.push_str("Oe"),
-            'Ü' => ascii.push_str("Ue"),
-            'ß' => ascii.push_str("ss"),
-            c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => ascii.push(c),
-            _ => ascii.push('_'),
-        }
-    }
-    if ascii == file_name {
-        return format!("attachment; filename=\"{ascii}\"");
-    }
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
