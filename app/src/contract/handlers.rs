@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct PasswordInput {
-    password: String,
+    password: crate::forms::Password,
 }
 
 /// The dialog "Vertrag kündigen und Daten löschen" (owner, with the password).
@@ -38,7 +38,7 @@ async fn cancel_contract(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match service::cancel(&state, &me, &input.password).await {
+    match service::cancel(&state, &me, input.password.expose()).await {
         Ok(_) => see_other("/praxis/vertrag?gekuendigt"),
         Err(e) => form_failure(&state, parts, "cancel", BTreeMap::new(), e).await,
     }

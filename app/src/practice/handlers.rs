@@ -6,7 +6,7 @@ use super::service::{self, LoginOutcome, RechnungsdatenInput, RegisterInput, Sta
 use super::tokens::TokenPurpose;
 use super::{second_factor, team};
 use crate::error::AppError;
-use crate::forms::FormFeedback;
+use crate::forms::{FormFeedback, Password};
 use crate::state::AppState;
 use crate::web::{client_ip, form_failure, read_form, render_with_feedback, see_other};
 use axum::{
@@ -77,7 +77,7 @@ async fn verify_email(State(state): State<AppState>, request: Request) -> Respon
 #[serde(default)]
 struct LoginInput {
     email: String,
-    password: String,
+    password: Password,
 }
 
 async fn log_in(State(state): State<AppState>, session: Session, request: Request) -> Response {
@@ -87,7 +87,8 @@ async fn log_in(State(state): State<AppState>, session: Session, request: Reques
     };
     let values: BTreeMap<String, String> = [("email".to_owned(), input.email.clone())].into();
     let ip = client_ip(&state, &parts);
-    let outcome = service::log_in(&state, &session, ip, &input.email, &input.password).await;
+    let outcome =
+        service::log_in(&state, &session, ip, &input.email, input.password.expose()).await;
     let key = match outcome {
         Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
         Ok(LoginOutcome::SecondFactor) => return see_other("/anmelden/zweiter-faktor"),
@@ -183,7 +184,7 @@ async fn forgot_password(State(state): State<AppState>, request: Request) -> Res
 #[serde(default)]
 struct NewPasswordInput {
     token: String,
-    password: String,
+    password: Password,
 }
 
 async fn reset_password(State(state): State<AppState>, request: Request) -> Response {
@@ -195,7 +196,7 @@ async fn reset_password(State(state): State<AppState>, request: Request) -> Resp
         &state,
         TokenPurpose::ResetPassword,
         &input.token,
-        &input.password,
+        input.password.expose(),
     )
     .await
     {
@@ -250,7 +251,7 @@ async fn save_rechnungsdaten(
 struct SecurityInput {
     action: String,
     code: String,
-    password: String,
+    password: Password,
 }
 
 /// `/praxis/sicherheit`: start the setup, confirm it with a code, or switch the factor off.
@@ -265,7 +266,9 @@ async fn security(State(state): State<AppState>, session: Session, request: Requ
             Err(e) => form_failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
         },
         "confirm" => {
-            match second_factor::confirm_setup(&state, &me, &input.password, &input.code).await {
+            match second_factor::confirm_setup(&state, &me, input.password.expose(), &input.code)
+                .await
+            {
                 // Shown once, in this answer; nothing keeps them afterwards.
                 Ok(codes) => {
                     let mut feedback = FormFeedback::for_form("totp-codes");
@@ -275,7 +278,7 @@ async fn security(State(state): State<AppState>, session: Session, request: Requ
                 Err(e) => form_failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
             }
         }
-        "disable" => match second_factor::disable(&state, &me, &input.password).await {
+        "disable" => match second_factor::disable(&state, &me, input.password.expose()).await {
             Ok(()) => see_other("/praxis/sicherheit?ausgeschaltet"),
             Err(e) => form_failure(&state, parts, "totp-off", BTreeMap::new(), e).await,
         },
@@ -322,7 +325,7 @@ async fn accept_invitation(State(state): State<AppState>, request: Request) -> R
         &state,
         TokenPurpose::Invitation,
         &input.token,
-        &input.password,
+        input.password.expose(),
     )
     .await
     {
