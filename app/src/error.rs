@@ -68,11 +68,7 @@ impl AppError {
         AppError::Refused {
             status: e.status().as_u16(),
             key: e.message_key().to_owned(),
-            args: e
-                .message_args()
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
+            args: e.owned_args(),
         }
     }
 }
@@ -93,6 +89,13 @@ pub trait UserFacing {
     /// older code (the request guards' `payload_too_large`, `forbidden_origin` …).
     fn code(&self) -> &str {
         self.message_key()
+    }
+    /// The variables with owned names, to keep beyond the error (a refusal, a page's context).
+    fn owned_args(&self) -> Vec<(String, String)> {
+        self.message_args()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect()
     }
     /// The message in German, with its variables.
     fn german_message(&self) -> String {
