@@ -56,8 +56,7 @@ use crate::practice::pages::{
     VerifyEmailPage,
 };
 use crate::site::{
-    ImpressumPage, LandingPage, Layout, NotFoundPage, PrivacyPage, ProcessingAgreementPage,
-    TermsPage,
+    ImpressumPage, LandingPage, Layout, PrivacyPage, ProcessingAgreementPage, StatusPage, TermsPage,
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -106,7 +105,7 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <Layout>
-                <Routes fallback=NotFoundPage>
+                <Routes fallback=StatusPage>
                     <Route path=path!("") view=LandingPage />
                     <Route path=path!("nutzungsbedingungen") view=TermsPage ssr=SsrMode::Async />
                     <Route path=path!("auftragsverarbeitung") view=ProcessingAgreementPage ssr=SsrMode::Async />

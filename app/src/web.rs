@@ -1,8 +1,11 @@
 //! Server-side glue between axum and the Leptos pages: the request's CSP nonce, the context
-//! every render gets, and rendering a page again with form feedback after a failed POST.
+//! every render gets, [`HtmlForm`] (a form post and the page to answer on), rendering a page
+//! again with form feedback after a failed POST, and the error page of form posts.
 
 use crate::{
+    error::{AppError, UserFacing},
     forms::{FormError, FormFeedback},
+    layout::ErrorNotice,
     shell,
     state::AppState,
 };
@@ -53,8 +56,45 @@ pub fn provide_server_context(state: &AppState) {
 /// logged-in routes, `SsrMode::Async`), so the page and its title need no JavaScript.
 pub async fn render_with_feedback(
     state: &AppState,
-    mut parts: Parts,
+    parts: Parts,
     feedback: FormFeedback,
+    status: StatusCode,
+) -> Response {
+    render_page(
+        state,
+        parts,
+        move || provide_context(feedback.clone()),
+        status,
+    )
+    .await
+}
+
+/// The German error page for a form post that could not be answered on its own page: the
+/// page frame with the error's message, answered with the error's status.
+pub async fn error_page(
+    state: &AppState,
+    mut parts: Parts,
+    error: &(impl UserFacing + ?Sized),
+) -> Response {
+    let notice = ErrorNotice {
+        key: error.message_key().to_owned(),
+        args: error.owned_args(),
+    };
+    // No route has this address, so the router shows its status page, which finds the notice.
+    parts.uri = http::Uri::from_static("/fehler");
+    render_page(
+        state,
+        parts,
+        move || provide_context(notice.clone()),
+        error.status(),
+    )
+    .await
+}
+
+async fn render_page(
+    state: &AppState,
+    mut parts: Parts,
+    provide: impl Fn() + Clone + Send + Sync + 'static,
     status: StatusCode,
 ) -> Response {
     let options = state.leptos_options.clone();
@@ -62,7 +102,7 @@ pub async fn render_with_feedback(
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_server_context(&state);
-            provide_context(feedback.clone());
+            provide();
         },
         move || shell(options.clone()),
     );
@@ -73,19 +113,64 @@ pub async fn render_with_feedback(
     response
 }
 
-/// Splits a form POST into the request head (to render again) and the parsed form.
-pub async fn read_form<T: DeserializeOwned>(
-    state: &AppState,
-    request: Request,
-) -> Result<(Parts, T), Response> {
-    let (parts, body) = request.into_parts();
-    let form = Form::<T>::from_request(Request::from_parts(parts.clone(), body), state)
-        .await
-        .map_err(|rejection| {
-            tracing::info!(status = %rejection.status(), "form rejected");
-            crate::error::AppError::BadRequest.into_response()
-        })?;
-    Ok((parts, form.0))
+/// A form post's request head, kept to answer on the same page: again with feedback, or the
+/// error page.
+pub struct FormPage {
+    state: AppState,
+    parts: Parts,
+}
+
+impl FormPage {
+    /// The client's address (see [`client_ip`]).
+    pub fn client_ip(&self) -> IpAddr {
+        client_ip(&self.state, &self.parts)
+    }
+
+    /// The page again with `feedback` and `status`.
+    pub async fn render(self, feedback: FormFeedback, status: StatusCode) -> Response {
+        render_with_feedback(&self.state, self.parts, feedback, status).await
+    }
+
+    /// The page again for a failed action (see [`form_failure`]).
+    pub async fn failure(
+        self,
+        form: &str,
+        values: BTreeMap<String, String>,
+        error: FormError,
+    ) -> Response {
+        form_failure(&self.state, self.parts, form, values, error).await
+    }
+
+    /// The German error page with the error's status.
+    pub async fn error(self, error: &(impl UserFacing + ?Sized)) -> Response {
+        error_page(&self.state, self.parts, error).await
+    }
+}
+
+/// A form post read into `T`, with the page to answer on. A body that is no such form gets the
+/// error page (400); field problems are found by the service ([`crate::forms::Checker`]) and
+/// shown with [`FormPage::failure`].
+pub struct HtmlForm<T>(pub FormPage, pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for HtmlForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = request.into_parts();
+        match Form::<T>::from_request(Request::from_parts(parts.clone(), body), state).await {
+            Ok(Form(input)) => Ok(HtmlForm(
+                FormPage {
+                    state: state.clone(),
+                    parts,
+                },
+                input,
+            )),
+            Err(rejection) => {
+                tracing::info!(status = %rejection.status(), "form rejected");
+                Err(error_page(state, parts, &AppError::BadRequest).await)
+            }
+        }
+    }
 }
 
 /// The client's address: the TCP peer, or behind a trusted proxy the right-most forwarded
@@ -104,8 +189,9 @@ pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-/// Turns a failed action into a page: field problems next to the fields (422), anything
-/// else as a general message with the typed values kept.
+/// Turns a failed action into a page: field problems next to the fields (422), a refusal of
+/// the request itself ([`FormError::App`]) as the error page, anything else as a general
+/// message with the typed values kept.
 pub async fn form_failure(
     state: &AppState,
     parts: Parts,
@@ -113,23 +199,15 @@ pub async fn form_failure(
     values: BTreeMap<String, String>,
     error: FormError,
 ) -> Response {
-    let (feedback, status) = match error {
-        FormError::Invalid(feedback) => (feedback, StatusCode::UNPROCESSABLE_ENTITY),
-        FormError::App(e) => return e.into_response(),
-        FormError::Busy(_) => (
-            FormFeedback::with_notice(form, values, "error-busy"),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-        FormError::Limited(key) => (
-            FormFeedback::with_notice(form, values, key),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+    let status = error.status();
+    let feedback = match error {
+        FormError::Invalid(feedback) => feedback,
+        FormError::App(e) => return error_page(state, parts, &e).await,
         other => {
-            tracing::error!(error = %other, "account action failed");
-            (
-                FormFeedback::with_notice(form, values, "error-internal"),
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
+            if status == StatusCode::INTERNAL_SERVER_ERROR {
+                tracing::error!(error = %other, "account action failed");
+            }
+            FormFeedback::with_notice(form, values, other.message_key())
         }
     };
     render_with_feedback(state, parts, feedback, status).await

@@ -1,12 +1,12 @@
 //! Security headers on every response, the per-request CSP nonce that Leptos puts on its inline
 //! scripts, and the same-origin check that protects state-changing requests against CSRF.
 
+use app::error::{json_response, UserFacing};
 use axum::{
     extract::{Request, State},
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
-    Json,
+    response::Response,
 };
 use std::sync::Arc;
 
@@ -116,16 +116,12 @@ pub async fn same_origin_only(
     let opaque_origin_unvouched = origin == Some("null") && fetch_site != Some("same-origin");
     if cross_site || foreign_origin || opaque_origin_unvouched {
         tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-origin request refused");
-        return error_response(
-            StatusCode::FORBIDDEN,
-            "forbidden_origin",
-            "error-forbidden-origin",
-        );
+        return json_response(&Refused::ForeignOrigin);
     }
     next.run(request).await
 }
 
-/// Gives the bare 413 of the body limit a German message (JSON, like our other API errors).
+/// Gives the bare 413 of the body limit a German message (the JSON error of every script).
 pub async fn explain_rejections(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let bare = response
@@ -133,30 +129,60 @@ pub async fn explain_rejections(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && bare {
-        return error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "error-payload-too-large",
-        );
+        return json_response(&Refused::TooLarge);
     }
     response
 }
 
-/// A JSON error `{ "error": { "code": …, "message": … } }` with the German message for `key`.
-pub fn error_response(status: StatusCode, code: &'static str, key: &str) -> Response {
-    error_response_with(status, code, key, &[])
+/// What the request guards refuse before any handler runs, answered with
+/// [`app::error::json_response`]. Their `error` codes are older than the message keys and kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// A state-changing request from another site.
+    ForeignOrigin,
+    /// A body over the general limit.
+    TooLarge,
+    /// An upload over the document limit.
+    DocumentTooLarge,
+    /// A form whose text is not clean UTF-8.
+    UncleanForm,
 }
 
-/// Like [`error_response`], for a message with Fluent variables.
-pub fn error_response_with(
-    status: StatusCode,
-    code: &'static str,
-    key: &str,
-    args: &[(&str, &str)],
-) -> Response {
-    let message = app::i18n::translate_with(app::i18n::Locale::De, key, args);
-    let body = serde_json::json!({ "error": { "code": code, "message": message } });
-    (status, Json(body)).into_response()
+impl UserFacing for Refused {
+    fn status(&self) -> StatusCode {
+        match self {
+            Refused::ForeignOrigin => StatusCode::FORBIDDEN,
+            Refused::TooLarge | Refused::DocumentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refused::UncleanForm => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn message_key(&self) -> &str {
+        match self {
+            Refused::ForeignOrigin => "error-forbidden-origin",
+            Refused::TooLarge => "error-payload-too-large",
+            Refused::DocumentTooLarge => "consent-upload-too-large",
+            Refused::UncleanForm => "error-unclean-form",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&str, String)> {
+        match self {
+            Refused::DocumentTooLarge => vec![(
+                "max_mb",
+                (app::consent::document::MAX_DOCUMENT_BYTES >> 20).to_string(),
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    fn code(&self) -> &str {
+        match self {
+            Refused::ForeignOrigin => "forbidden_origin",
+            Refused::TooLarge | Refused::DocumentTooLarge => "payload_too_large",
+            Refused::UncleanForm => "unclean_form",
+        }
+    }
 }
 
 /// The body limits: small for every request, larger only where an encrypted consent document
@@ -188,19 +214,9 @@ pub async fn limit_body(
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         if limit == limits.documents {
-            let max_mb = (app::consent::document::MAX_DOCUMENT_BYTES >> 20).to_string();
-            return error_response_with(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "consent-upload-too-large",
-                &[("max_mb", &max_mb)],
-            );
+            return json_response(&Refused::DocumentTooLarge);
         }
-        return error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "error-payload-too-large",
-        );
+        return json_response(&Refused::TooLarge);
     }
     let (parts, body) = request.into_parts();
     let body = axum::body::Body::new(tower_http::timeout::TimeoutBody::new(
@@ -230,20 +246,12 @@ pub async fn refuse_unclean_forms(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(collected) = http_body_util::BodyExt::collect(body).await else {
         // The body limit (or the client) cut the body short.
-        return error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "error-payload-too-large",
-        );
+        return json_response(&Refused::TooLarge);
     };
     let bytes = collected.to_bytes();
     if let Err(problem) = form_text_is_clean(&bytes) {
         tracing::info!(?problem, "form with unclean text refused");
-        return error_response(
-            StatusCode::BAD_REQUEST,
-            "unclean_form",
-            "error-unclean-form",
-        );
+        return json_response(&Refused::UncleanForm);
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await

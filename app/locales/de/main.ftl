@@ -49,6 +49,7 @@ impressum-dispute = Wir sind nicht bereit und nicht verpflichtet, an Streitbeile
 ## Fehler und Statusseiten
 not-found-title = Seite nicht gefunden
 not-found-text = Diese Adresse gibt es bei uns nicht. Bitte prüfen Sie den Link aus Ihrer E-Mail oder beginnen Sie auf der Startseite.
+error-page-title = Das hat nicht geklappt
 not-found-home = Zur Startseite
 error-internal = Das hat leider nicht geklappt. Bitte versuchen Sie es in einigen Minuten erneut.
 error-transport = Keine Verbindung zum Server. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.

@@ -21,6 +21,7 @@ landing-check-fail = Your browser does not support video consultations. Please u
 landing-noscript = Video consultations need JavaScript switched on in your browser.
 not-found-title = Page not found
 not-found-text = This address does not exist. Please check the link in your email or start on the home page.
+error-page-title = That did not work
 not-found-home = To the home page
 error-invalid-date = We cannot show this date. Please choose a date between 01/01/2000 and 31/12/2099.
 error-unclean-form = The form contained characters we cannot accept (such as control characters). Please enter your details again.

@@ -5,17 +5,16 @@ use super::service;
 use super::types::{AppointmentForm, SettingsForm};
 use crate::error::AppError;
 use crate::forms::FormError;
-use crate::practice::auth::user_and_form;
+use crate::practice::auth::{Member, Owner};
 use crate::state::AppState;
-use crate::web::render_with_feedback;
+use crate::web::{FormPage, HtmlForm};
 use axum::{
-    extract::{Path, Request, State},
-    http::{request::Parts, StatusCode},
+    extract::{Path, State},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::post,
     Router,
 };
-use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,28 +23,30 @@ pub fn routes() -> Router<AppState> {
         .route("/praxis/termine/einstellungen", post(save_settings))
 }
 
-async fn failure(state: &AppState, parts: Parts, error: FormError) -> Response {
+/// Field problems next to the fields (422); anything else as the error page with the status
+/// of its [`AppError`].
+async fn failure(page: FormPage, error: FormError) -> Response {
     match error {
         FormError::Invalid(feedback) => {
-            render_with_feedback(state, parts, feedback, StatusCode::UNPROCESSABLE_ENTITY).await
+            page.render(feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
         }
-        other => AppError::from(other).into_response(),
+        other => page.error(&AppError::from(other)).await,
     }
 }
 
-async fn create(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let (me, parts, input) = match user_and_form::<AppointmentForm>(&state, &session, request).await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn create(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    HtmlForm(page, input): HtmlForm<AppointmentForm>,
+) -> Response {
     match service::create(&state, &me, &input).await {
         Ok(_) => Redirect::to(&format!(
             "/praxis/termine?datum={}&angelegt",
             urlencode_date(&input.date)
         ))
         .into_response(),
-        Err(e) => failure(&state, parts, e).await,
+        Err(e) => failure(page, e).await,
     }
 }
 
@@ -60,14 +61,9 @@ fn urlencode_date(date: &str) -> String {
 async fn change(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    session: Session,
-    request: Request,
+    Member(me, _): Member,
+    HtmlForm(page, input): HtmlForm<AppointmentForm>,
 ) -> Response {
-    let (me, parts, input) = match user_and_form::<AppointmentForm>(&state, &session, request).await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let (result, flag) = match input.action.as_str() {
         "update" => (
             service::update(&state, &me, &id, &input).await,
@@ -75,24 +71,20 @@ async fn change(
         ),
         "resend" => (service::resend(&state, &me, &id).await, "gesendet"),
         "cancel" => (service::cancel(&state, &me, &id).await, "abgesagt"),
-        _ => return AppError::BadRequest.into_response(),
+        _ => return page.error(&AppError::BadRequest).await,
     };
     match result {
         Ok(true) => Redirect::to(&format!("/praxis/termin/{id}?{flag}")).into_response(),
-        Ok(false) => AppError::NotFound.into_response(),
-        Err(e) => failure(&state, parts, e).await,
+        Ok(false) => page.error(&AppError::NotFound).await,
+        Err(e) => failure(page, e).await,
     }
 }
 
 async fn save_settings(
     State(state): State<AppState>,
-    session: Session,
-    request: Request,
+    Owner(me, _): Owner,
+    HtmlForm(page, input): HtmlForm<SettingsForm>,
 ) -> Response {
-    let (me, parts, input) = match user_and_form::<SettingsForm>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let result = match input.action.as_str() {
         "hours" => service::save_hours(&state, &me, &input)
             .await
@@ -107,7 +99,7 @@ async fn save_settings(
     };
     match result {
         Ok(true) => Redirect::to("/praxis/termine/einstellungen?gespeichert").into_response(),
-        Ok(false) => AppError::NotFound.into_response(),
-        Err(e) => failure(&state, parts, e).await,
+        Ok(false) => page.error(&AppError::NotFound).await,
+        Err(e) => failure(page, e).await,
     }
 }

@@ -7,8 +7,7 @@ use leptos::prelude::*;
 /// The week containing `date` (`YYYY-MM-DD`; empty = this week).
 #[server(endpoint = "praxis/termine/woche", input = server_fn::codec::GetUrl)]
 pub async fn load_week(date: String) -> Result<WeekView, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
         super::view::week(&state, &me, &date)
             .await
@@ -19,8 +18,7 @@ pub async fn load_week(date: String) -> Result<WeekView, AppError> {
 /// Doctors to choose from and the default duration.
 #[server(endpoint = "praxis/termine/auswahl", input = server_fn::codec::GetUrl)]
 pub async fn load_choices() -> Result<FormChoices, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
         super::view::choices(&state, &me)
             .await
@@ -31,8 +29,7 @@ pub async fn load_choices() -> Result<FormChoices, AppError> {
 /// One appointment for its edit page (`None` if it is not the practice's).
 #[server(endpoint = "praxis/termine/termin", input = server_fn::codec::GetUrl)]
 pub async fn load_appointment(id: String) -> Result<Option<AppointmentDetail>, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
         super::view::detail(&state, &me, &id)
             .await
@@ -53,8 +50,7 @@ pub async fn load_calendar_settings() -> Result<CalendarSettings, AppError> {
 /// The practice's opening hours and blocked days (owner only).
 #[server(endpoint = "praxis/termine/sprechzeiten", input = server_fn::codec::GetUrl)]
 pub async fn load_availability() -> Result<AvailabilityView, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_manager().await)?;
+    let (state, me) = crate::practice::auth::owner().await?;
     crate::error::with_status(
         super::view::availability(&state, &me)
             .await

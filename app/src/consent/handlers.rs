@@ -9,10 +9,10 @@ use super::types::KeyUpload;
 use super::PATIENT_UPLOAD_PATH;
 use crate::entities::{appointment, practice};
 use crate::error::AppError;
-use crate::patient::pass;
-use crate::practice::auth::user_and_form;
-use crate::practice::auth::{member_or_401, CurrentUser};
+use crate::patient::pass::OpenPass;
+use crate::practice::auth::{AsJson, CurrentUser, Doctor, Member};
 use crate::state::AppState;
+use crate::web::HtmlForm;
 use axum::{
     body::Body,
     extract::{Path, Request, State},
@@ -23,7 +23,6 @@ use axum::{
 };
 use sea_orm::EntityTrait;
 use serde::Deserialize;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 /// Requests that may carry a whole encrypted document; every other request keeps the small
@@ -96,11 +95,7 @@ pub(crate) async fn practice_from_file(
 }
 
 /// The patient's own form with their name, from the patient page.
-async fn patient_template(State(state): State<AppState>, session: Session) -> Response {
-    let row = match patient_appointment(&state, &session).await {
-        Ok(row) => row,
-        Err(r) => return r,
-    };
+async fn patient_template(State(state): State<AppState>, OpenPass(_, row): OpenPass) -> Response {
     match practice::Entity::find_by_id(row.practice_id)
         .one(&state.db)
         .await
@@ -111,55 +106,28 @@ async fn patient_template(State(state): State<AppState>, session: Session) -> Re
     }
 }
 
-async fn blank_template(State(state): State<AppState>, session: Session) -> Response {
-    match member_or_401(&state, &session).await {
-        Ok(me) => pdf_response(&me.practice, None),
-        Err(r) => r,
-    }
+async fn blank_template(Member(me, _): Member<AsJson>) -> Response {
+    pdf_response(&me.practice, None)
 }
 
+/// An appointment of the member's own practice; `NotFound` for any other.
 async fn own_appointment(
     state: &AppState,
     me: &CurrentUser,
     id: &str,
-) -> Result<appointment::Model, Response> {
-    match crate::calendar::service::find(state, me, id).await {
-        Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(AppError::NotFound.into_response()),
-        Err(e) => Err(AppError::from(e).into_response()),
-    }
+) -> Result<appointment::Model, AppError> {
+    crate::calendar::service::find(state, me, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn appointment_template(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    session: Session,
-) -> Response {
-    let me = match member_or_401(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    match own_appointment(&state, &me, &id).await {
-        Ok(row) => pdf_response(&me.practice, Some(&row.patient_name)),
-        Err(r) => r,
-    }
-}
-
-/// The appointment the patient's pass opens, or the refusal.
-async fn patient_appointment(
-    state: &AppState,
-    session: &Session,
-) -> Result<appointment::Model, Response> {
-    let current = match pass::current(session).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return Err(AppError::Unauthorized.into_response()),
-        Err(e) => return Err(e.into_response()),
-    };
-    match pass::open_appointment(&state.db, &current, state.clock.now()).await {
-        Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(AppError::Unauthorized.into_response()),
-        Err(e) => Err(ConsentError::from(e).into_response()),
-    }
+    Member(me, _): Member<AsJson>,
+) -> Result<Response, AppError> {
+    let row = own_appointment(&state, &me, &id).await?;
+    Ok(pdf_response(&me.practice, Some(&row.patient_name)))
 }
 
 /// Reads a sealed upload frame by frame up to the limit; a longer body is "too large", not a
@@ -228,52 +196,34 @@ fn stored(id: Uuid) -> Response {
 
 async fn patient_upload(
     State(state): State<AppState>,
-    session: Session,
+    OpenPass(_, row): OpenPass,
     request: Request,
 ) -> Response {
-    let row = match patient_appointment(&state, &session).await {
-        Ok(row) => row,
-        Err(r) => return r,
-    };
     receive_document(&state, &row, Actor::Patient, request).await
 }
 
 async fn practice_upload(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    session: Session,
+    Doctor(me, _): Doctor<AsJson>,
     request: Request,
-) -> Response {
-    let me = match member_or_401(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
-    if !me.role.holds_calls() {
-        return ConsentError::Forbidden.into_response();
-    }
-    let row = match own_appointment(&state, &me, &id).await {
-        Ok(row) => row,
-        Err(r) => return r,
-    };
-    receive_document(&state, &row, Actor::Member(me.user.id), request).await
+) -> Result<Response, AppError> {
+    let row = own_appointment(&state, &me, &id).await?;
+    Ok(receive_document(&state, &row, Actor::Member(me.user.id), request).await)
 }
 
-async fn key_wraps(State(state): State<AppState>, session: Session) -> Response {
-    let me = match member_or_401(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
+async fn key_wraps(State(state): State<AppState>, Member(me, _): Member<AsJson>) -> Response {
     match service::key_wraps(&state, &me).await {
         Ok(wraps) => ([(header::CACHE_CONTROL, "no-store")], Json(wraps)).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-async fn save_key(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let me = match member_or_401(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
+async fn save_key(
+    State(state): State<AppState>,
+    Member(me, _): Member<AsJson>,
+    request: Request,
+) -> Response {
     let upload = match axum::body::to_bytes(request.into_body(), 16 * 1024)
         .await
         .ok()
@@ -291,12 +241,8 @@ async fn save_key(State(state): State<AppState>, session: Session, request: Requ
 async fn sealed_document(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    session: Session,
+    Member(me, _): Member<AsJson>,
 ) -> Response {
-    let me = match member_or_401(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
     match service::sealed_document(&state, &me, &id).await {
         Ok(bytes) => (
             [
@@ -322,13 +268,9 @@ struct ReviewForm {
 async fn review(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    session: Session,
-    request: Request,
+    Member(me, _): Member,
+    HtmlForm(page, form): HtmlForm<ReviewForm>,
 ) -> Response {
-    let (me, _, form) = match user_and_form::<ReviewForm>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let back = format!("/praxis/einwilligung/{}", id.trim());
     let result = match form.action.as_str() {
         "confirm" => service::review(&state, &me, &id, Review::Confirm)
@@ -347,7 +289,7 @@ async fn review(
     };
     match result {
         Ok(to) => Redirect::to(&to).into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => page.error(&AppError::from(e)).await,
     }
 }
 
@@ -361,16 +303,12 @@ struct PaperForm {
 async fn record_paper(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    session: Session,
-    request: Request,
+    Member(me, _): Member,
+    HtmlForm(page, form): HtmlForm<PaperForm>,
 ) -> Response {
-    let (me, _, form) = match user_and_form::<PaperForm>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let row = match own_appointment(&state, &me, &id).await {
         Ok(row) => row,
-        Err(r) => return r,
+        Err(e) => return page.error(&e).await,
     };
     let Some(date) = crate::time::parse_iso_date(&form.received_on) else {
         return Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id))
@@ -382,7 +320,7 @@ async fn record_paper(
         Err(ConsentError::Invalid) => {
             Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id)).into_response()
         }
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => page.error(&AppError::from(e)).await,
     }
 }
 
@@ -394,18 +332,14 @@ struct ParagraphForm {
 
 async fn save_paragraph(
     State(state): State<AppState>,
-    session: Session,
-    request: Request,
+    Member(me, _): Member,
+    HtmlForm(page, form): HtmlForm<ParagraphForm>,
 ) -> Response {
-    let (me, _, form) = match user_and_form::<ParagraphForm>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     match service::save_paragraph(&state, &me, &form.paragraph).await {
         Ok(()) => Redirect::to("/praxis/einwilligungen?gespeichert").into_response(),
         Err(ConsentError::Invalid) => {
             Redirect::to("/praxis/einwilligungen?zu-lang").into_response()
         }
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => page.error(&AppError::from(e)).await,
     }
 }

@@ -8,8 +8,7 @@ use leptos::prelude::*;
 /// The practice's consents, key state and form paragraph.
 #[server(endpoint = "praxis/einwilligungen/liste", input = server_fn::codec::GetUrl)]
 pub async fn load_consents() -> Result<ConsentOverview, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
         super::service::overview(&state, &me)
             .await
@@ -20,8 +19,7 @@ pub async fn load_consents() -> Result<ConsentOverview, AppError> {
 /// One consent with its documents (`None` if it is not the practice's).
 #[server(endpoint = "praxis/einwilligungen/eine", input = server_fn::codec::GetUrl)]
 pub async fn load_consent(id: String) -> Result<Option<ConsentDetail>, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     match super::service::detail(&state, &me, &id).await {
         Ok(d) => Ok(Some(d)),
         Err(super::service::ConsentError::NotFound) => Ok(None),
@@ -32,8 +30,7 @@ pub async fn load_consent(id: String) -> Result<Option<ConsentDetail>, AppError>
 /// The audit log (owner only).
 #[server(endpoint = "praxis/einwilligungen/protokoll", input = server_fn::codec::GetUrl)]
 pub async fn load_audit() -> Result<Vec<AuditRow>, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
         super::service::audit_log(&state, &me)
             .await
@@ -44,8 +41,7 @@ pub async fn load_audit() -> Result<Vec<AuditRow>, AppError> {
 /// The consent of an appointment's patient, for the appointment page.
 #[server(endpoint = "praxis/einwilligungen/termin", input = server_fn::codec::GetUrl)]
 pub async fn load_appointment_consent(id: String) -> Result<Option<AppointmentConsent>, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     let Some(row) = crate::error::with_status(
         crate::calendar::service::find(&state, &me, &id)
             .await

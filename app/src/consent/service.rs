@@ -12,7 +12,7 @@ use crate::entities::consent_document::UploadedBy;
 use crate::entities::{
     appointment, audit_entry, consent, consent_document, practice, practice_key, practice_user,
 };
-use crate::error::AppError;
+use crate::error::{AppError, UserFacing};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::state::AppState;
 use crate::time::{german_date, german_long_date, german_time};
@@ -63,9 +63,8 @@ pub enum ConsentError {
     Database(#[from] DbErr),
 }
 
-impl ConsentError {
-    /// Fluent key of the German message.
-    pub fn message_key(&self) -> &'static str {
+impl UserFacing for ConsentError {
+    fn message_key(&self) -> &str {
         match self {
             ConsentError::NoKey => "consent-error-no-key",
             ConsentError::KeyExists => "consent-error-key-exists",
@@ -83,8 +82,8 @@ impl ConsentError {
         }
     }
 
-    /// The Fluent variables of the message: `$max_mb` for a file that is too large.
-    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+    /// `$max_mb` for a file that is too large.
+    fn message_args(&self) -> Vec<(&str, String)> {
         match self {
             ConsentError::TooLarge(_) => vec![(
                 "max_mb",
@@ -94,7 +93,7 @@ impl ConsentError {
         }
     }
 
-    pub fn status_code(&self) -> http::StatusCode {
+    fn status(&self) -> http::StatusCode {
         use http::StatusCode as S;
         match self {
             ConsentError::NoKey | ConsentError::KeyExists | ConsentError::TooManyDocuments => {
@@ -117,23 +116,23 @@ impl axum::response::IntoResponse for ConsentError {
         if let ConsentError::Database(e) = &self {
             tracing::error!(error = %e, "consent action failed");
         }
-        let args = self.message_args();
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        crate::error::json_error_with(self.status_code(), self.message_key(), &args)
+        crate::error::json_response(&self)
     }
 }
 
+/// For server functions: the refusal keeps its message and status; database details go to the
+/// log only.
 impl From<ConsentError> for AppError {
     fn from(e: ConsentError) -> Self {
         match e {
             ConsentError::NotFound => AppError::NotFound,
             ConsentError::Forbidden => AppError::Forbidden,
-            ConsentError::Busy | ConsentError::Crowded => AppError::Busy,
+            ConsentError::Busy => AppError::Busy,
             ConsentError::Database(e) => {
                 tracing::error!(error = %e, "consent action failed");
                 AppError::Internal
             }
-            _ => AppError::BadRequest,
+            other => AppError::refused(&other),
         }
     }
 }

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 /// The contract of the owner's practice.
 #[server(endpoint = "praxis/vertrag", input = server_fn::codec::GetUrl)]
 pub async fn load_contract() -> Result<ContractView, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_manager().await)?;
+    let (state, me) = crate::practice::auth::owner().await?;
     Ok(super::service::view(&me.practice, state.clock.now()))
 }

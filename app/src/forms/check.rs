@@ -2,8 +2,9 @@
 //! [`FormError`] is what a form action returns when it did not happen.
 
 use super::FormFeedback;
-use crate::error::AppError;
+use crate::error::{AppError, UserFacing};
 use crate::fields::FieldError;
+use http::StatusCode;
 use sea_orm::DbErr;
 use std::collections::BTreeMap;
 
@@ -40,6 +41,30 @@ impl From<FormError> for AppError {
                 tracing::error!(error = %other, "account action failed");
                 AppError::Internal
             }
+        }
+    }
+}
+
+/// A form that did not go through: field problems 422, busy 503, a client's limit 429, the
+/// wrapped [`AppError`]'s own, anything else 500.
+impl UserFacing for FormError {
+    fn status(&self) -> StatusCode {
+        match self {
+            FormError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            FormError::App(e) => e.status(),
+            FormError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            FormError::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
+            FormError::Database(_) | FormError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message_key(&self) -> &str {
+        match self {
+            FormError::Invalid(_) => "form-error-summary",
+            FormError::App(e) => e.message_key(),
+            FormError::Busy(_) => "error-busy",
+            FormError::Limited(key) => key,
+            FormError::Database(_) | FormError::Internal(_) => "error-internal",
         }
     }
 }

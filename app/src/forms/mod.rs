@@ -6,7 +6,11 @@
 #[cfg(feature = "ssr")]
 mod check;
 #[cfg(feature = "ssr")]
+mod password;
+#[cfg(feature = "ssr")]
 pub use check::{echo_pairs, Checker, FormError};
+#[cfg(feature = "ssr")]
+pub use password::Password;
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

@@ -4,7 +4,7 @@ use super::documents::{self, Filling};
 use super::kvs;
 use super::service::{self, KvFormError};
 use crate::policy::PRODUCT_NAME;
-use crate::practice::auth::member_or_401;
+use crate::practice::auth::{AsJson, CurrentUser, Member};
 use crate::state::AppState;
 use axum::{
     extract::{Path, Query, State},
@@ -14,7 +14,6 @@ use axum::{
     Router,
 };
 use serde::Deserialize;
-use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,11 +31,7 @@ struct FormQuery {
     beginn: Option<String>,
 }
 
-async fn self_disclosure(State(state): State<AppState>, session: Session) -> Response {
-    let me = match member_or_401(&state, &session).await {
-        Ok(me) => me,
-        Err(response) => return response,
-    };
+async fn self_disclosure(State(state): State<AppState>, Member(me, _): Member<AsJson>) -> Response {
     let bytes =
         super::self_disclosure::render(&state.settings.operator, &me.practice, PRODUCT_NAME);
     crate::pdf::download(bytes, "Selbstauskunft-Videosprechstunde.pdf")
@@ -49,11 +44,7 @@ enum Kind {
     Confirmation,
 }
 
-async fn per_kv(state: &AppState, session: &Session, uri: &Uri, kind: Kind) -> Response {
-    let me = match member_or_401(state, session).await {
-        Ok(me) => me,
-        Err(response) => return response,
-    };
+async fn per_kv(state: &AppState, me: CurrentUser, uri: &Uri, kind: Kind) -> Response {
     let filled = async {
         let Query(query) = Query::<FormQuery>::try_from_uri(uri).map_err(|_| KvFormError::Query)?;
         let kv = service::kv_or_own(query.kv.as_deref(), &me)?;
@@ -89,23 +80,28 @@ async fn per_kv(state: &AppState, session: &Session, uri: &Uri, kind: Kind) -> R
     }
 }
 
-async fn application(State(state): State<AppState>, session: Session, uri: Uri) -> Response {
-    per_kv(&state, &session, &uri, Kind::Application).await
+async fn application(
+    State(state): State<AppState>,
+    Member(me, _): Member<AsJson>,
+    uri: Uri,
+) -> Response {
+    per_kv(&state, me, &uri, Kind::Application).await
 }
 
-async fn confirmation(State(state): State<AppState>, session: Session, uri: Uri) -> Response {
-    per_kv(&state, &session, &uri, Kind::Confirmation).await
+async fn confirmation(
+    State(state): State<AppState>,
+    Member(me, _): Member<AsJson>,
+    uri: Uri,
+) -> Response {
+    per_kv(&state, me, &uri, Kind::Confirmation).await
 }
 
 /// `/praxis/kv-antrag/zertifikat/1.pdf`: the operator's first configured certificate.
 async fn certificate(
     State(state): State<AppState>,
-    session: Session,
+    _: Member<AsJson>,
     Path(file): Path<String>,
 ) -> Response {
-    if let Err(response) = member_or_401(&state, &session).await {
-        return response;
-    }
     let Some(index) = file
         .strip_suffix(".pdf")
         .and_then(|n| n.parse::<usize>().ok())

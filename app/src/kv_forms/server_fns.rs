@@ -5,7 +5,6 @@ use leptos::prelude::*;
 /// The data of the KV-Antrag page for the logged-in member's practice.
 #[server(endpoint = "praxis/kv-antrag/seite", input = server_fn::codec::GetUrl)]
 pub async fn load_kv_page() -> Result<KvPage, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(super::service::page(&state, &me).await)
 }

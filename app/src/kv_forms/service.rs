@@ -4,7 +4,7 @@
 use super::kvs::{self, KV_FACTS};
 use super::types::{CertificateRow, DoctorChoice, KvPage, KvRow};
 use crate::entities::practice_user;
-use crate::error::AppError;
+use crate::error::{AppError, UserFacing};
 use crate::fields::KvRegion;
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::state::AppState;
@@ -34,9 +34,8 @@ pub enum KvFormError {
     Database(#[from] DbErr),
 }
 
-impl KvFormError {
-    /// Fluent key of the German message.
-    pub fn message_key(&self) -> &'static str {
+impl UserFacing for KvFormError {
+    fn message_key(&self) -> &str {
         match self {
             KvFormError::UnknownKv => "kv-error-unknown-kv",
             KvFormError::Query => "error-bad-request",
@@ -47,7 +46,7 @@ impl KvFormError {
         }
     }
 
-    fn status_code(&self) -> http::StatusCode {
+    fn status(&self) -> http::StatusCode {
         match self {
             KvFormError::UnknownKv | KvFormError::StartDate | KvFormError::Query => {
                 http::StatusCode::BAD_REQUEST
@@ -65,7 +64,7 @@ impl axum::response::IntoResponse for KvFormError {
         if let KvFormError::Database(e) = &self {
             tracing::error!(error = %e, "KV document failed");
         }
-        crate::error::json_error(self.status_code(), self.message_key())
+        crate::error::json_response(&self)
     }
 }
 

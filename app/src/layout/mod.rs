@@ -6,4 +6,4 @@ mod area;
 mod page;
 
 pub use area::{AreaFrame, PracticeArea};
-pub use page::{has_flag, query_value, LoadError, PageTitle};
+pub use page::{has_flag, query_value, ErrorNotice, LoadError, PageTitle};

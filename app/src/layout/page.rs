@@ -27,6 +27,16 @@ pub fn PageTitle(key: &'static str) -> impl IntoView {
     }
 }
 
+/// The error a form post ends in when it cannot be answered on its own page; the server puts
+/// it into the context of the error page (`web::error_page`), the router's status page shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorNotice {
+    /// Fluent key of the message.
+    pub key: String,
+    /// Its Fluent variables.
+    pub args: Vec<(String, String)>,
+}
+
 /// Shown instead of the page when loading its data failed.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {

@@ -2,9 +2,10 @@
 
 use super::entry::{enter, EntryInput, EntryOutcome};
 use super::pass;
+use super::pass::OpenPass;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::{client_ip, read_form, render_with_feedback};
+use crate::web::HtmlForm;
 use axum::{
     extract::{Request, State},
     http::StatusCode,
@@ -24,23 +25,23 @@ pub fn routes() -> Router<AppState> {
         .route("/videosprechstunde/messung", post(measure_upstream))
 }
 
-async fn entry(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let (parts, input) = match read_form::<EntryInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let ip = client_ip(&state, &parts);
+async fn entry(
+    State(state): State<AppState>,
+    session: Session,
+    HtmlForm(page, input): HtmlForm<EntryInput>,
+) -> Response {
+    let ip = page.client_ip();
     let feedback = match enter(&state, ip, &input).await {
         Ok(EntryOutcome::Refused(feedback)) => feedback,
         Ok(EntryOutcome::Open(appointment)) => {
             return match pass::issue(&session, &appointment, state.clock.now()).await {
                 Ok(()) => Redirect::to(ROOM_PATH).into_response(),
-                Err(e) => e.into_response(),
+                Err(e) => page.error(&e).await,
             };
         }
         Err(e) => {
             tracing::error!(error = %e, "patient entry failed");
-            return AppError::Internal.into_response();
+            return page.error(&AppError::Internal).await;
         }
     };
     let status = match feedback.notice.as_deref() {
@@ -48,7 +49,7 @@ async fn entry(State(state): State<AppState>, session: Session, request: Request
         _ if !feedback.errors.is_empty() => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::OK,
     };
-    render_with_feedback(&state, parts, feedback, status).await
+    page.render(feedback, status).await
 }
 
 /// Upload measurements per pass within the throttle window.
@@ -60,15 +61,10 @@ const MEASUREMENT_BYTES: usize = 512 * 1024;
 /// a valid pass, limited per appointment; the bytes are read and dropped.
 async fn measure_upstream(
     State(state): State<AppState>,
-    session: Session,
+    OpenPass(pass, _): OpenPass,
     request: Request,
 ) -> Response {
     let now = state.clock.now();
-    let pass = match pass::open_in_session(&session, &state.db, now).await {
-        Ok(Some((pass, _))) => pass,
-        Ok(None) => return AppError::Unauthorized.into_response(),
-        Err(e) => return e.into_response(),
-    };
     let key = format!("measure:{}", pass.appointment_id.simple());
     match crate::practice::throttle::count_request(&state.db, &key, now).await {
         Ok(n) if n > MEASUREMENTS => return AppError::Busy.into_response(),

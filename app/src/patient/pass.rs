@@ -142,3 +142,26 @@ pub async fn open_in_session(
     })?;
     Ok(open.map(|row| (pass, row)))
 }
+
+/// Extractor: the patient's pass in this session and the appointment it opens now; 401 (JSON)
+/// without one, for the patient's scripts and downloads.
+pub struct OpenPass(pub PatientPass, pub appointment::Model);
+
+impl axum::extract::FromRequestParts<crate::state::AppState> for OpenPass {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match open_in_session(&session, &state.db, state.clock.now()).await {
+            Ok(Some((pass, row))) => Ok(OpenPass(pass, row)),
+            Ok(None) => Err(AppError::Unauthorized.into_response()),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}

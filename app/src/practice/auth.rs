@@ -1,5 +1,6 @@
 //! Who is logged in: the session's contents, the checks on every request (absolute timeout,
-//! sessions ended by a password reset, idle refresh) and the guard of the `/praxis` pages.
+//! sessions ended by a password reset, idle refresh), the guard of the `/praxis` pages, the
+//! extractors [`Member`], [`Owner`], [`Doctor`] and the server functions' [`member`]/[`owner`].
 
 use super::types::Role;
 use crate::entities::{practice, practice_user};
@@ -7,7 +8,7 @@ use crate::error::AppError;
 use crate::policy::SESSION_ABSOLUTE_HOURS;
 use crate::state::AppState;
 use axum::{
-    extract::{Request, State},
+    extract::{FromRequestParts, Request, State},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -52,18 +53,6 @@ impl CurrentUser {
     /// "Dr. Anna Beispiel".
     pub fn display_name(&self) -> String {
         display_name(&self.user)
-    }
-}
-
-/// The logged-in member for a plain axum handler, or the 401 answer to return.
-pub async fn member_or_401(
-    state: &AppState,
-    session: &tower_sessions::Session,
-) -> Result<CurrentUser, Response> {
-    match current_user(session, &state.db, state.clock.now()).await {
-        Ok(Some(me)) => Ok(me),
-        Ok(None) => Err(AppError::Unauthorized.into_response()),
-        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -246,23 +235,115 @@ pub async fn guard_practice_pages(
     next.run(request).await
 }
 
-/// The logged-in person and the parsed form of a POST, or the response to give instead
-/// (login page, 400).
-pub async fn user_and_form<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    session: &Session,
-    request: Request,
-) -> Result<(CurrentUser, http::request::Parts, T), Response> {
-    let me = me(state, session).await?;
-    let (parts, input) = crate::web::read_form::<T>(state, request).await?;
-    Ok((me, parts, input))
+/// How an extractor of this module answers a request it refuses: [`AsPage`] (forms and pages:
+/// the login page, an error page) or [`AsJson`] (scripts and downloads: 401/403 as JSON).
+pub trait Refusal: Send + Sync + 'static {
+    /// Not logged in.
+    fn not_logged_in() -> Response;
+    /// Logged in, but the role does not allow this.
+    fn not_allowed(
+        state: &AppState,
+        parts: &http::request::Parts,
+    ) -> impl std::future::Future<Output = Response> + Send;
 }
 
-/// The logged-in person, or the response that sends them to the login page.
-async fn me(state: &AppState, session: &Session) -> Result<CurrentUser, Response> {
-    match current_user(session, &state.db, state.clock.now()).await {
-        Ok(Some(me)) => Ok(me),
-        Ok(None) => Err(crate::web::see_other("/anmelden")),
+/// Forms and pages: not logged in goes to the login page (303), a missing role gets the
+/// German error page (403).
+pub struct AsPage;
+/// Scripts and downloads: 401 and 403 as the JSON error.
+pub struct AsJson;
+
+impl Refusal for AsPage {
+    fn not_logged_in() -> Response {
+        crate::web::see_other("/anmelden")
+    }
+
+    async fn not_allowed(state: &AppState, parts: &http::request::Parts) -> Response {
+        crate::web::error_page(state, parts.clone(), &AppError::Forbidden).await
+    }
+}
+
+impl Refusal for AsJson {
+    fn not_logged_in() -> Response {
+        AppError::Unauthorized.into_response()
+    }
+
+    async fn not_allowed(_: &AppState, _: &http::request::Parts) -> Response {
+        AppError::Forbidden.into_response()
+    }
+}
+
+/// The logged-in member whose role passes `allowed`, or the refusal `R` gives.
+async fn member_with<R: Refusal>(
+    parts: &mut http::request::Parts,
+    state: &AppState,
+    allowed: fn(Role) -> bool,
+) -> Result<CurrentUser, Response> {
+    let session = Session::from_request_parts(parts, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    match current_user(&session, &state.db, state.clock.now()).await {
+        Ok(Some(me)) if allowed(me.role) => Ok(me),
+        Ok(Some(_)) => Err(R::not_allowed(state, parts).await),
+        Ok(None) => Err(R::not_logged_in()),
         Err(e) => Err(e.into_response()),
     }
+}
+
+macro_rules! member_extractor {
+    ($(#[$doc:meta])* $name:ident, $allowed:expr) => {
+        $(#[$doc])*
+        pub struct $name<R = AsPage>(pub CurrentUser, pub std::marker::PhantomData<R>);
+
+        impl<R> $name<R> {
+            /// The member.
+            pub fn into_inner(self) -> CurrentUser {
+                self.0
+            }
+        }
+
+        impl<R: Refusal> FromRequestParts<AppState> for $name<R> {
+            type Rejection = Response;
+
+            async fn from_request_parts(
+                parts: &mut http::request::Parts,
+                state: &AppState,
+            ) -> Result<Self, Response> {
+                let me = member_with::<R>(parts, state, $allowed).await?;
+                Ok($name(me, std::marker::PhantomData))
+            }
+        }
+    };
+}
+
+member_extractor!(
+    /// A logged-in member of a practice, any role.
+    Member,
+    |_| true
+);
+member_extractor!(
+    /// A logged-in member who manages the practice (the owner).
+    Owner,
+    Role::manages_practice
+);
+member_extractor!(
+    /// A logged-in member who holds consultations (owner or doctor).
+    Doctor,
+    Role::holds_calls
+);
+
+/// For server functions: the state (taken before the first `.await`, see
+/// [`crate::state::app_state`]) and the logged-in member; `Unauthorized` with its status
+/// otherwise.
+pub async fn member() -> Result<(AppState, CurrentUser), AppError> {
+    let state = crate::state::app_state()?;
+    let me = crate::error::with_status(require_user().await)?;
+    Ok((state, me))
+}
+
+/// Like [`member`], and the member must manage the practice (`Forbidden` otherwise).
+pub async fn owner() -> Result<(AppState, CurrentUser), AppError> {
+    let state = crate::state::app_state()?;
+    let me = crate::error::with_status(require_manager().await)?;
+    Ok((state, me))
 }

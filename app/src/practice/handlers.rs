@@ -1,16 +1,16 @@
 //! The POST side of the practice pages (and the verification link): parse, call the service,
 //! then redirect (303) on success or render the same page again with the problems.
 
-use super::auth::{self, user_and_form};
+use super::auth::{self, Member, Owner};
 use super::service::{self, LoginOutcome, RechnungsdatenInput, RegisterInput, StammdatenInput};
 use super::tokens::TokenPurpose;
 use super::{second_factor, team};
 use crate::error::AppError;
-use crate::forms::FormFeedback;
+use crate::forms::{FormFeedback, Password};
 use crate::state::AppState;
-use crate::web::{client_ip, form_failure, read_form, render_with_feedback, see_other};
+use crate::web::{see_other, HtmlForm};
 use axum::{
-    extract::{Request, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::post,
@@ -38,16 +38,15 @@ pub fn routes() -> Router<AppState> {
         .route("/einladung", post(accept_invitation))
 }
 
-async fn register(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, input) = match read_form::<RegisterInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn register(
+    State(state): State<AppState>,
+    HtmlForm(page, input): HtmlForm<RegisterInput>,
+) -> Response {
     let values = input.echo();
-    let ip = client_ip(&state, &parts);
+    let ip = page.client_ip();
     match service::register(&state, ip, input).await {
         Ok(()) => see_other("/registrieren/gesendet"),
-        Err(e) => form_failure(&state, parts, "register", values, e).await,
+        Err(e) => page.failure("register", values, e).await,
     }
 }
 
@@ -58,17 +57,16 @@ struct TokenInput {
 }
 
 /// The button of the verification page (never the GET of the link: scanners open links).
-async fn verify_email(State(state): State<AppState>, request: Request) -> Response {
-    let (_, input) = match read_form::<TokenInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn verify_email(
+    State(state): State<AppState>,
+    HtmlForm(page, input): HtmlForm<TokenInput>,
+) -> Response {
     match service::verify_email(&state, &input.token).await {
         Ok(true) => see_other("/anmelden?bestaetigt"),
         Ok(false) => see_other("/registrieren/link-ungueltig"),
         Err(e) => {
             tracing::error!(error = %e, "verification failed");
-            AppError::Internal.into_response()
+            page.error(&AppError::Internal).await
         }
     }
 }
@@ -77,17 +75,18 @@ async fn verify_email(State(state): State<AppState>, request: Request) -> Respon
 #[serde(default)]
 struct LoginInput {
     email: String,
-    password: String,
+    password: Password,
 }
 
-async fn log_in(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let (parts, input) = match read_form::<LoginInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn log_in(
+    State(state): State<AppState>,
+    session: Session,
+    HtmlForm(page, input): HtmlForm<LoginInput>,
+) -> Response {
     let values: BTreeMap<String, String> = [("email".to_owned(), input.email.clone())].into();
-    let ip = client_ip(&state, &parts);
-    let outcome = service::log_in(&state, &session, ip, &input.email, &input.password).await;
+    let ip = page.client_ip();
+    let outcome =
+        service::log_in(&state, &session, ip, &input.email, input.password.expose()).await;
     let key = match outcome {
         Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
         Ok(LoginOutcome::SecondFactor) => return see_other("/anmelden/zweiter-faktor"),
@@ -96,20 +95,15 @@ async fn log_in(State(state): State<AppState>, session: Session, request: Reques
         Ok(LoginOutcome::Locked) => "login-locked",
         Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
         Ok(LoginOutcome::Busy) => "login-busy",
-        Err(e) => return form_failure(&state, parts, "login", values, e).await,
+        Err(e) => return page.failure("login", values, e).await,
     };
     let status = match key {
         "login-not-verified" => StatusCode::FORBIDDEN,
         "login-busy" => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::UNAUTHORIZED,
     };
-    render_with_feedback(
-        &state,
-        parts,
-        FormFeedback::with_notice("login", values, key),
-        status,
-    )
-    .await
+    page.render(FormFeedback::with_notice("login", values, key), status)
+        .await
 }
 
 #[derive(Deserialize, Default)]
@@ -118,14 +112,13 @@ struct EmailInput {
     email: String,
 }
 
-async fn resend_verification(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, input) = match read_form::<EmailInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn resend_verification(
+    State(state): State<AppState>,
+    HtmlForm(page, input): HtmlForm<EmailInput>,
+) -> Response {
     match service::resend_verification(&state, &input.email).await {
         Ok(()) => see_other("/anmelden?link-gesendet"),
-        Err(e) => form_failure(&state, parts, "login", BTreeMap::new(), e).await,
+        Err(e) => page.failure("login", BTreeMap::new(), e).await,
     }
 }
 
@@ -138,23 +131,17 @@ struct CodeInput {
 async fn second_factor(
     State(state): State<AppState>,
     session: Session,
-    request: Request,
+    HtmlForm(page, input): HtmlForm<CodeInput>,
 ) -> Response {
-    let (parts, input) = match read_form::<CodeInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let ip = client_ip(&state, &parts);
+    let ip = page.client_ip();
     let key = match service::complete_second_factor(&state, &session, ip, &input.code).await {
         Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
         Ok(LoginOutcome::Locked) => "login-locked",
         Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
         Ok(_) => "second-factor-failed",
-        Err(e) => return form_failure(&state, parts, "second-factor", BTreeMap::new(), e).await,
+        Err(e) => return page.failure("second-factor", BTreeMap::new(), e).await,
     };
-    render_with_feedback(
-        &state,
-        parts,
+    page.render(
         FormFeedback::with_notice("second-factor", BTreeMap::new(), key),
         StatusCode::UNAUTHORIZED,
     )
@@ -168,14 +155,13 @@ async fn log_out(session: Session) -> Response {
     }
 }
 
-async fn forgot_password(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, input) = match read_form::<EmailInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn forgot_password(
+    State(state): State<AppState>,
+    HtmlForm(page, input): HtmlForm<EmailInput>,
+) -> Response {
     match service::request_password_reset(&state, &input.email).await {
         Ok(()) => see_other("/passwort-vergessen?gesendet"),
-        Err(e) => form_failure(&state, parts, "forgot", BTreeMap::new(), e).await,
+        Err(e) => page.failure("forgot", BTreeMap::new(), e).await,
     }
 }
 
@@ -183,38 +169,32 @@ async fn forgot_password(State(state): State<AppState>, request: Request) -> Res
 #[serde(default)]
 struct NewPasswordInput {
     token: String,
-    password: String,
+    password: Password,
 }
 
-async fn reset_password(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, input) = match read_form::<NewPasswordInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn reset_password(
+    State(state): State<AppState>,
+    HtmlForm(page, input): HtmlForm<NewPasswordInput>,
+) -> Response {
     match service::set_password_with_token(
         &state,
         TokenPurpose::ResetPassword,
         &input.token,
-        &input.password,
+        input.password.expose(),
     )
     .await
     {
         Ok(true) => see_other("/anmelden?passwort-geaendert"),
         Ok(false) => see_other("/passwort-neu?ungueltig"),
-        Err(e) => form_failure(&state, parts, "password", BTreeMap::new(), e).await,
+        Err(e) => page.failure("password", BTreeMap::new(), e).await,
     }
 }
 
 async fn save_stammdaten(
     State(state): State<AppState>,
-    session: Session,
-    request: Request,
+    Member(me, _): Member,
+    HtmlForm(page, input): HtmlForm<StammdatenInput>,
 ) -> Response {
-    let (me, parts, input) = match user_and_form::<StammdatenInput>(&state, &session, request).await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let (form, result) = if input.form == "practice" {
         (
             "practice",
@@ -225,23 +205,18 @@ async fn save_stammdaten(
     };
     match result {
         Ok(()) => see_other(&format!("/praxis/stammdaten?gespeichert={form}")),
-        Err(e) => form_failure(&state, parts, form, BTreeMap::new(), e).await,
+        Err(e) => page.failure(form, BTreeMap::new(), e).await,
     }
 }
 
 async fn save_rechnungsdaten(
     State(state): State<AppState>,
-    session: Session,
-    request: Request,
+    Owner(me, _): Owner,
+    HtmlForm(page, input): HtmlForm<RechnungsdatenInput>,
 ) -> Response {
-    let (me, parts, input) =
-        match user_and_form::<RechnungsdatenInput>(&state, &session, request).await {
-            Ok(x) => x,
-            Err(r) => return r,
-        };
     match service::update_billing(&state, &me, &input).await {
         Ok(()) => see_other("/praxis/rechnungsdaten?gespeichert"),
-        Err(e) => form_failure(&state, parts, "billing", BTreeMap::new(), e).await,
+        Err(e) => page.failure("billing", BTreeMap::new(), e).await,
     }
 }
 
@@ -250,36 +225,38 @@ async fn save_rechnungsdaten(
 struct SecurityInput {
     action: String,
     code: String,
-    password: String,
+    password: Password,
 }
 
 /// `/praxis/sicherheit`: start the setup, confirm it with a code, or switch the factor off.
-async fn security(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let (me, parts, input) = match user_and_form::<SecurityInput>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn security(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    HtmlForm(page, input): HtmlForm<SecurityInput>,
+) -> Response {
     match input.action.as_str() {
         "start" => match second_factor::start_setup(&state, &me).await {
             Ok(()) => see_other("/praxis/sicherheit#einrichten"),
-            Err(e) => form_failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
+            Err(e) => page.failure("totp-setup", BTreeMap::new(), e).await,
         },
         "confirm" => {
-            match second_factor::confirm_setup(&state, &me, &input.password, &input.code).await {
+            match second_factor::confirm_setup(&state, &me, input.password.expose(), &input.code)
+                .await
+            {
                 // Shown once, in this answer; nothing keeps them afterwards.
                 Ok(codes) => {
                     let mut feedback = FormFeedback::for_form("totp-codes");
                     feedback.values.insert("codes".to_owned(), codes.join("\n"));
-                    render_with_feedback(&state, parts, feedback, StatusCode::OK).await
+                    page.render(feedback, StatusCode::OK).await
                 }
-                Err(e) => form_failure(&state, parts, "totp-setup", BTreeMap::new(), e).await,
+                Err(e) => page.failure("totp-setup", BTreeMap::new(), e).await,
             }
         }
-        "disable" => match second_factor::disable(&state, &me, &input.password).await {
+        "disable" => match second_factor::disable(&state, &me, input.password.expose()).await {
             Ok(()) => see_other("/praxis/sicherheit?ausgeschaltet"),
-            Err(e) => form_failure(&state, parts, "totp-off", BTreeMap::new(), e).await,
+            Err(e) => page.failure("totp-off", BTreeMap::new(), e).await,
         },
-        _ => AppError::BadRequest.into_response(),
+        _ => page.error(&AppError::BadRequest).await,
     }
 }
 
@@ -293,41 +270,40 @@ struct TeamInput {
 }
 
 /// `/praxis/team`: invite someone or remove a member.
-async fn team(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let (me, parts, input) = match user_and_form::<TeamInput>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn team(
+    State(state): State<AppState>,
+    Owner(me, _): Owner,
+    HtmlForm(page, input): HtmlForm<TeamInput>,
+) -> Response {
     match input.action.as_str() {
         "invite" => match team::invite(&state, &me, &input.invite).await {
             Ok(()) => see_other("/praxis/team?eingeladen"),
-            Err(e) => form_failure(&state, parts, "invite", BTreeMap::new(), e).await,
+            Err(e) => page.failure("invite", BTreeMap::new(), e).await,
         },
         "remove" => match team::remove(&state, &me, &input.id).await {
             Ok(true) => see_other("/praxis/team?entfernt"),
-            Ok(false) => AppError::BadRequest.into_response(),
-            Err(e) => form_failure(&state, parts, "invite", BTreeMap::new(), e).await,
+            Ok(false) => page.error(&AppError::BadRequest).await,
+            Err(e) => page.failure("invite", BTreeMap::new(), e).await,
         },
-        _ => AppError::BadRequest.into_response(),
+        _ => page.error(&AppError::BadRequest).await,
     }
 }
 
 /// `/einladung`: the invited person chooses a password.
-async fn accept_invitation(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, input) = match read_form::<NewPasswordInput>(&state, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+async fn accept_invitation(
+    State(state): State<AppState>,
+    HtmlForm(page, input): HtmlForm<NewPasswordInput>,
+) -> Response {
     match service::set_password_with_token(
         &state,
         TokenPurpose::Invitation,
         &input.token,
-        &input.password,
+        input.password.expose(),
     )
     .await
     {
         Ok(true) => see_other("/anmelden?eingeladen"),
         Ok(false) => see_other("/einladung?ungueltig"),
-        Err(e) => form_failure(&state, parts, "password", BTreeMap::new(), e).await,
+        Err(e) => page.failure("password", BTreeMap::new(), e).await,
     }
 }

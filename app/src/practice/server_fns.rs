@@ -9,16 +9,15 @@ use leptos::prelude::*;
 #[server(endpoint = "praxis/sitzung", input = server_fn::codec::GetUrl)]
 pub async fn load_session_info() -> Result<Option<SessionInfo>, AppError> {
     use super::auth::require_user;
+    // Taken before the first `.await` (see `app_state`).
+    let state = crate::state::app_state()?;
     crate::error::with_status(match require_user().await {
         Ok(me) => Ok(Some(SessionInfo {
             display_name: me.display_name(),
             practice_name: me.practice.name.clone(),
             role: me.role,
             totp_enabled: me.user.totp_secret.is_some(),
-            idle_minutes: crate::state::app_state()?
-                .settings
-                .session
-                .inactivity_minutes,
+            idle_minutes: state.settings.session.inactivity_minutes,
             contract_ends_on: me.practice.contract_ends_on.map(crate::time::german_date),
         })),
         Err(AppError::Unauthorized) => Ok(None),
@@ -76,8 +75,7 @@ pub async fn load_rechnungsdaten() -> Result<Rechnungsdaten, AppError> {
 /// The logged-in person's second factor: on/off, or the QR code of a setup in progress.
 #[server(endpoint = "praxis/sicherheit", input = server_fn::codec::GetUrl)]
 pub async fn load_second_factor() -> Result<SecondFactorView, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(super::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
         super::second_factor::view(&state, &me)
             .await
@@ -88,8 +86,7 @@ pub async fn load_second_factor() -> Result<SecondFactorView, AppError> {
 /// Everyone in the practice (owner only).
 #[server(endpoint = "praxis/team", input = server_fn::codec::GetUrl)]
 pub async fn load_team() -> Result<Vec<TeamMember>, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(super::auth::require_manager().await)?;
+    let (state, me) = crate::practice::auth::owner().await?;
     crate::error::with_status(
         super::team::members(&state, &me)
             .await

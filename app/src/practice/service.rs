@@ -41,7 +41,7 @@ pub struct RegisterInput {
     pub city: String,
     pub phone: String,
     pub email: String,
-    pub password: String,
+    pub password: crate::forms::Password,
     pub lanr: String,
     pub bsnr: String,
     pub kv_region: String,
@@ -247,7 +247,7 @@ pub async fn register(
     .into_iter()
     .filter(|s| !s.trim().is_empty())
     .collect();
-    let password = check_password(&mut c, &input.password, &context);
+    let password = check_password(&mut c, input.password.expose(), &context);
     let lanr = c.field("lanr", Lanr::parse(&input.lanr));
     if input.accept_terms != "on" {
         c.key("accept_terms", "register-accept-terms-required");
@@ -957,4 +957,21 @@ pub async fn update_billing(
     active.update(&state.db).await?;
     tracing::info!(practice_id = %me.practice.id, "Rechnungsdaten saved");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RegisterInput;
+
+    #[test]
+    fn a_printed_registration_does_not_show_the_password() {
+        let input = RegisterInput {
+            email: "anna@example.org".into(),
+            password: "Sehr geheimes Passwort 1".into(),
+            ..RegisterInput::default()
+        };
+        let printed = format!("{input:?}");
+        assert!(!printed.contains("geheimes"), "{printed}");
+        assert!(printed.contains("anna@example.org"), "{printed}");
+    }
 }

@@ -4,12 +4,11 @@ use super::guide::{self, GuidePractice};
 use super::service::{self, PageSettingsInput};
 use crate::entities::practice;
 use crate::error::AppError;
-use crate::practice::auth::user_and_form;
-use crate::practice::auth::{current_user, member_or_401};
+use crate::practice::auth::{current_user, AsJson, Member, Owner};
 use crate::state::AppState;
-use crate::web::{form_failure, see_other};
+use crate::web::{see_other, HtmlForm};
 use axum::{
-    extract::{Path, Request, State},
+    extract::{Path, State},
     http::header,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -86,24 +85,19 @@ async fn visible_practice(
     }
 }
 
-async fn save(State(state): State<AppState>, session: Session, request: Request) -> Response {
-    let (me, parts, input) =
-        match user_and_form::<PageSettingsInput>(&state, &session, request).await {
-            Ok(x) => x,
-            Err(r) => return r,
-        };
+async fn save(
+    State(state): State<AppState>,
+    Owner(me, _): Owner,
+    HtmlForm(page, input): HtmlForm<PageSettingsInput>,
+) -> Response {
     match service::save(&state, &me, &input).await {
         Ok(()) => see_other("/praxis/praxisseite?gespeichert"),
-        Err(e) => form_failure(&state, parts, "public-page", BTreeMap::new(), e).await,
+        Err(e) => page.failure("public-page", BTreeMap::new(), e).await,
     }
 }
 
 /// The page's address as a QR code, for the poster in the waiting room.
-async fn qr_code(State(state): State<AppState>, session: Session) -> Response {
-    let me = match member_or_401(&state, &session).await {
-        Ok(me) => me,
-        Err(r) => return r,
-    };
+async fn qr_code(State(state): State<AppState>, Member(me, _): Member<AsJson>) -> Response {
     let Some(short_name) = me.practice.short_name.as_deref() else {
         return AppError::NotFound.into_response();
     };

@@ -42,8 +42,7 @@ pub async fn load_public_practice(short_name: String) -> Result<PublicPractice, 
 /// The settings of the logged-in member's practice page.
 #[server(endpoint = "praxis/praxisseite/daten", input = server_fn::codec::GetUrl)]
 pub async fn load_page_settings() -> Result<PageSettings, AppError> {
-    let state = crate::state::app_state()?;
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     let settings = super::service::settings(&state, &me).await.map_err(|e| {
         tracing::error!(error = %e, "loading the practice page settings failed");
         AppError::Internal

@@ -272,6 +272,29 @@ impl ErrorCode {
     }
 }
 
+/// Refusals travel over the socket, not as HTTP answers; the status is what a plain form or
+/// fetch doing the same action answers.
+#[cfg(feature = "ssr")]
+impl crate::error::UserFacing for ErrorCode {
+    fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            Self::Malformed | Self::InvalidNote => S::BAD_REQUEST,
+            Self::TooLarge => S::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedVersion => S::BAD_REQUEST,
+            Self::RateLimited => S::TOO_MANY_REQUESTS,
+            Self::NotAllowed => S::FORBIDDEN,
+            Self::UnknownAppointment => S::NOT_FOUND,
+            Self::WrongState | Self::CallBusy | Self::NotInCall => S::CONFLICT,
+            Self::Internal => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message_key(&self) -> &str {
+        ErrorCode::message_key(*self)
+    }
+}
+
 /// Reads one text frame: size, JSON, version.
 pub fn parse_client_message(text: &str) -> Result<ClientMessage, ErrorCode> {
     if text.len() > MAX_MESSAGE_BYTES {

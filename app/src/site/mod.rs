@@ -12,4 +12,4 @@ pub mod types;
 pub use landing::LandingPage;
 pub use layout::{Layout, PageDescription};
 pub use legal::{ImpressumPage, PrivacyPage, ProcessingAgreementPage, TermsPage};
-pub use status_pages::NotFoundPage;
+pub use status_pages::{NotFoundPage, StatusPage};

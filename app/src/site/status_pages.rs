@@ -1,7 +1,36 @@
 use crate::i18n::use_i18n;
+use crate::layout::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+
+/// The router's fallback: the error page of a form post when the server provided an
+/// [`ErrorNotice`], else the page for an address that does not exist.
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    match use_context::<ErrorNotice>() {
+        Some(notice) => view! { <ErrorPage notice /> }.into_any(),
+        None => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+/// A form post that went wrong, in German; its status is set by the server.
+#[component]
+pub fn ErrorPage(notice: ErrorNotice) -> impl IntoView {
+    let t = use_i18n();
+    let args: Vec<(&str, &str)> = notice
+        .args
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let message = t.t_with(&notice.key, &args);
+    view! {
+        <Title text=t.t("error-page-title") />
+        <h1>{t.t("error-page-title")}</h1>
+        <p role="alert">{message}</p>
+        <p><A href="/" attr:class="button primary">{t.t("not-found-home")}</A></p>
+    }
+}
 
 /// Shown for every address that does not exist; answered with HTTP 404.
 #[component]

@@ -3,17 +3,16 @@
 
 use super::service;
 use crate::error::AppError;
-use crate::practice::auth::user_and_form;
+use crate::practice::auth::Doctor;
 use crate::signalling::types::{ClientMessage, ErrorCode};
 use crate::state::AppState;
-use crate::web::see_other;
+use crate::web::{see_other, HtmlForm};
 use axum::{
-    extract::{Path, Request, State},
-    response::{IntoResponse, Response},
+    extract::{Path, State},
+    response::Response,
     routing::post,
     Router,
 };
-use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/praxis/gespraech/{id}", post(call_action))
@@ -28,14 +27,10 @@ struct CallAction {
 
 async fn call_action(
     State(state): State<AppState>,
-    session: Session,
+    Doctor(me, _): Doctor,
     Path(id): Path<String>,
-    request: Request,
+    HtmlForm(page, input): HtmlForm<CallAction>,
 ) -> Response {
-    let (me, _, input) = match user_and_form::<CallAction>(&state, &session, request).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let (message, done) = match input.action.as_str() {
         "zurueck" => (
             ClientMessage::BackToWaiting {
@@ -49,13 +44,13 @@ async fn call_action(
             },
             "beendet",
         ),
-        _ => return AppError::BadRequest.into_response(),
+        _ => return page.error(&AppError::BadRequest).await,
     };
     match service::act(&state, &me, message).await {
         Ok(_) => see_other(&format!("/praxis?{done}")),
-        Err(ErrorCode::NotAllowed) => AppError::Forbidden.into_response(),
-        Err(ErrorCode::UnknownAppointment) => AppError::NotFound.into_response(),
+        Err(ErrorCode::NotAllowed) => page.error(&AppError::Forbidden).await,
+        Err(ErrorCode::UnknownAppointment) => page.error(&AppError::NotFound).await,
         Err(ErrorCode::WrongState) => see_other(&format!("/praxis/gespraech/{id}?stand")),
-        Err(_) => AppError::Internal.into_response(),
+        Err(_) => page.error(&AppError::Internal).await,
     }
 }

@@ -7,11 +7,10 @@ use leptos::prelude::*;
 /// Today's appointment `id` of the logged-in doctor's practice as the live list shows it.
 #[server(endpoint = "praxis/gespraech", input = server_fn::codec::GetUrl)]
 pub async fn load_call(id: String) -> Result<RosterEntry, AppError> {
-    let me = crate::error::with_status(crate::practice::auth::require_user().await)?;
+    let (state, me) = crate::practice::auth::member().await?;
     if !me.role.holds_calls() {
         return crate::error::with_status(Err(AppError::Forbidden));
     }
-    let state = crate::state::app_state()?;
     let roster = super::service::roster(&state, me.practice.id)
         .await
         .map_err(|e| {
