@@ -3,7 +3,7 @@
 //! `/proc`.
 
 use app::calendar::access_code::AccessCode;
-use app::entities::{appointment, practice, practice_user};
+use app::entities::{practice, practice_user};
 use chrono::{Duration as ChronoDuration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
@@ -53,37 +53,26 @@ pub async fn book(
     let mut booked = Vec::with_capacity(n);
     for i in 0..n {
         let code = AccessCode::generate()?;
-        let id = Uuid::now_v7();
-        appointment::ActiveModel {
-            id: Set(id),
-            practice_id: Set(practice_id),
-            doctor_id: Set(doctor_id),
-            patient_name: Set(format!("Patientin Last {i}")),
-            patient_email: Set(format!("last{i}@example.org")),
-            starts_at: Set(now - ChronoDuration::minutes(1)),
-            ends_at: Set(now + ChronoDuration::minutes(90)),
-            duration_minutes: Set(90),
-            note: Set(None),
-            // The bench writes beside a running server and does not know its key: the form
-            // of older versions, which the server upgrades on the first entry.
-            code_hash: Set(code.legacy_hash()),
-            code_hash_version: Set(app::calendar::access_code::LEGACY),
-            status: Set(app::calendar::lifecycle::AppointmentStatus::Scheduled),
-            sequence: Set(0),
-            reminder_sent_at: Set(Some(now)),
-            entered_name: Set(None),
-            arrived_at: Set(None),
-            admitted_at: Set(None),
-            finished_at: Set(None),
-            doctor_note: Set(None),
-            entry_valid_after: Set(None),
-            call_started_at: Set(None),
-            removed_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await?;
+        let mut row = app::calendar::lifecycle::book(
+            app::calendar::lifecycle::Booking {
+                practice_id,
+                doctor_id,
+                patient_name: format!("Patientin Last {i}"),
+                patient_email: format!("last{i}@example.org"),
+                starts_at: now - ChronoDuration::minutes(1),
+                ends_at: now + ChronoDuration::minutes(90),
+                duration_minutes: 90,
+                note: None,
+                // The bench writes beside a running server and does not know its key: the
+                // form of older versions, which the server upgrades on the first entry.
+                code_hash: code.legacy_hash(),
+                code_hash_version: app::calendar::access_code::LEGACY,
+            },
+            now,
+        );
+        // No reminder for these: they start now.
+        row.reminder_sent_at = Set(Some(now));
+        let id = row.insert(db).await?.id;
         booked.push((id, code.display()));
     }
     Ok(booked)
