@@ -149,11 +149,18 @@ fn coturn() -> (String, String) {
 #[tokio::test]
 async fn two_native_peers_call_each_other_relay_only_through_an_external_coturn() {
     let (url, secret) = coturn();
-    // A port the embedded service would take if it ran: it must stay free.
-    let embedded_port = std::net::UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free port")
-        .port();
+    // The port the embedded service would take if it ran, held by this test (UDP and TCP) while
+    // the app starts: binding it would fail and so would the start. Checking afterwards whether
+    // the port is still free raced with other tests' ephemeral ports.
+    let (udp, tcp) = (0..100)
+        .find_map(|_| {
+            let udp = std::net::UdpSocket::bind("127.0.0.1:0").ok()?;
+            let port = udp.local_addr().ok()?.port();
+            let tcp = std::net::TcpListener::bind(("127.0.0.1", port)).ok()?;
+            Some((udp, tcp))
+        })
+        .expect("a port free for UDP and TCP");
+    let embedded_port = udp.local_addr().expect("address").port();
     let app = crate::helpers::spawn_app_with(|s| {
         s.ice.turn_urls = vec![url.clone()];
         s.ice.turn_secret = Some(secret.clone().into());
@@ -161,11 +168,7 @@ async fn two_native_peers_call_each_other_relay_only_through_an_external_coturn(
     })
     .await;
     assert!(app.turn.is_none(), "the embedded TURN service is off");
-    assert!(
-        std::net::UdpSocket::bind(("127.0.0.1", embedded_port)).is_ok()
-            && std::net::TcpListener::bind(("127.0.0.1", embedded_port)).is_ok(),
-        "nothing bound on the embedded service's port"
-    );
+    drop((udp, tcp));
     let (mut doctor, mut patient) = call(&app, "coturn@praxis.de", true).await;
     negotiate(&mut doctor, &mut patient, Duration::from_secs(20))
         .await
