@@ -2,6 +2,8 @@
 //! every render gets, [`HtmlForm`] (a form post and the page to answer on), rendering a page
 //! again with form feedback after a failed POST, and the error page of form posts.
 
+pub mod body;
+
 use crate::{
     error::{AppError, UserFacing},
     forms::{FormError, FormFeedback},

@@ -2,6 +2,7 @@
 //! scripts, and the same-origin check that protects state-changing requests against CSRF.
 
 use app::error::{json_response, UserFacing};
+use app::web::body::TooLarge;
 use axum::{
     extract::{Request, State},
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
@@ -129,7 +130,7 @@ pub async fn explain_rejections(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && bare {
-        return json_response(&Refused::TooLarge);
+        return json_response(&TooLarge::General);
     }
     response
 }
@@ -140,10 +141,6 @@ pub async fn explain_rejections(request: Request, next: Next) -> Response {
 pub enum Refused {
     /// A state-changing request from another site.
     ForeignOrigin,
-    /// A body over the general limit.
-    TooLarge,
-    /// An upload over the document limit.
-    DocumentTooLarge,
     /// A form whose text is not clean UTF-8.
     UncleanForm,
 }
@@ -152,7 +149,6 @@ impl UserFacing for Refused {
     fn status(&self) -> StatusCode {
         match self {
             Refused::ForeignOrigin => StatusCode::FORBIDDEN,
-            Refused::TooLarge | Refused::DocumentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Refused::UncleanForm => StatusCode::BAD_REQUEST,
         }
     }
@@ -160,68 +156,37 @@ impl UserFacing for Refused {
     fn message_key(&self) -> &str {
         match self {
             Refused::ForeignOrigin => "error-forbidden-origin",
-            Refused::TooLarge => "error-payload-too-large",
-            Refused::DocumentTooLarge => "consent-upload-too-large",
             Refused::UncleanForm => "error-unclean-form",
-        }
-    }
-
-    fn message_args(&self) -> Vec<(&str, String)> {
-        match self {
-            Refused::DocumentTooLarge => vec![(
-                "max_mb",
-                (app::consent::document::MAX_DOCUMENT_BYTES >> 20).to_string(),
-            )],
-            _ => Vec::new(),
         }
     }
 
     fn code(&self) -> &str {
         match self {
             Refused::ForeignOrigin => "forbidden_origin",
-            Refused::TooLarge | Refused::DocumentTooLarge => "payload_too_large",
             Refused::UncleanForm => "unclean_form",
         }
     }
 }
 
-/// The body limits: small for every request, larger only where an encrypted consent document
-/// is uploaded.
+/// Cuts off a body that sends nothing for `idle` (the handler's read fails), and caps every body
+/// at `ceiling`, the largest limit any route declares. The limit of each route is laid over the
+/// routes themselves ([`app::web::body`]); this is only the floor under all of them, also for
+/// requests no route takes.
 #[derive(Clone, Copy, Debug)]
-pub struct BodyLimits {
-    pub default: usize,
-    pub documents: usize,
-    /// A body that sends nothing for this long is cut off (the handler's read fails).
+pub struct BodyTransport {
+    pub ceiling: usize,
     pub idle: std::time::Duration,
 }
 
-/// Refuses a body over the limit of its path: at once when `Content-Length` says so, else
-/// while it is read (the handler's body read fails, answered as 413). A body that stalls for
-/// `idle` is cut off the same way.
-pub async fn limit_body(
-    State(limits): State<BodyLimits>,
+pub async fn cut_idle_bodies(
+    State(transport): State<BodyTransport>,
     request: Request,
     next: Next,
 ) -> Response {
-    let limit = if app::consent::handlers::is_upload_path(request.uri().path()) {
-        limits.documents
-    } else {
-        limits.default
-    };
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        if limit == limits.documents {
-            return json_response(&Refused::DocumentTooLarge);
-        }
-        return json_response(&Refused::TooLarge);
-    }
     let (parts, body) = request.into_parts();
     let body = axum::body::Body::new(tower_http::timeout::TimeoutBody::new(
-        limits.idle,
-        http_body_util::Limited::new(body, limit),
+        transport.idle,
+        http_body_util::Limited::new(body, transport.ceiling),
     ));
     next.run(Request::from_parts(parts, body)).await
 }
@@ -246,7 +211,7 @@ pub async fn refuse_unclean_forms(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(collected) = http_body_util::BodyExt::collect(body).await else {
         // The body limit (or the client) cut the body short.
-        return json_response(&Refused::TooLarge);
+        return json_response(&TooLarge::General);
     };
     let bytes = collected.to_bytes();
     if let Err(problem) = form_text_is_clean(&bytes) {

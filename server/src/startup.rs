@@ -17,7 +17,7 @@ use app::{
     settings::Settings,
     shell,
     state::AppState,
-    web::provide_server_context,
+    web::{body::BodyLimit, provide_server_context},
     App,
 };
 use axum::{
@@ -203,6 +203,15 @@ impl Application {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
             })
+            // Every route above takes the general body limit, and a form's text must be clean
+            // (checked after routing, so the form is read under the limit of its route); the
+            // uploads merged below declare their own limit.
+            .route_layer(middleware::from_fn(security::refuse_unclean_forms))
+            .route_layer(middleware::from_fn_with_state(
+                BodyLimit::general(max_body),
+                app::web::body::limit_body,
+            ))
+            .merge(app::consent::handlers::upload_routes())
             // Static files through tower-http (conditional requests → 304); anything that is
             // neither a route nor a file gets the Leptos 404 page.
             .fallback_service(
@@ -247,14 +256,12 @@ impl Application {
                     ))
                     .layer(DefaultBodyLimit::max(max_body))
                     .layer(middleware::from_fn_with_state(
-                        security::BodyLimits {
-                            default: max_body,
-                            documents: app::consent::document::MAX_SEALED_BYTES,
+                        security::BodyTransport {
+                            ceiling: max_body.max(app::consent::handlers::UPLOAD_LIMIT.bytes),
                             idle: body_idle,
                         },
-                        security::limit_body,
+                        security::cut_idle_bodies,
                     ))
-                    .layer(middleware::from_fn(security::refuse_unclean_forms))
                     .layer(sessions),
             );
         Ok(Self {

@@ -2,7 +2,7 @@
 //! uploads (patient with the access code's pass, practice member for a scan), sealed downloads
 //! for the practice's browser, and the review forms.
 
-use super::document::MAX_SEALED_BYTES;
+use super::document::{MAX_DOCUMENT_BYTES, MAX_SEALED_BYTES};
 use super::service::{self, Actor, ConsentError, Review};
 use super::template::ConsentTemplate;
 use super::types::KeyUpload;
@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::patient::pass::OpenPass;
 use crate::practice::auth::{AsJson, CurrentUser, Doctor, Member};
 use crate::state::AppState;
-use crate::web::HtmlForm;
+use crate::web::{body::BodyLimit, HtmlForm};
 use axum::{
     body::Body,
     extract::{Path, Request, State},
@@ -25,18 +25,14 @@ use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
 
-/// Requests that may carry a whole encrypted document; every other request keeps the small
-/// general body limit.
-pub fn is_upload_path(path: &str) -> bool {
-    path == PATIENT_UPLOAD_PATH
-        || (path.starts_with("/praxis/termin/") && path.ends_with("/einwilligung/dokument"))
-}
+/// The body limit of the two upload routes: a whole sealed document. Every other route keeps
+/// the small general limit.
+pub const UPLOAD_LIMIT: BodyLimit = BodyLimit::documents(MAX_SEALED_BYTES, MAX_DOCUMENT_BYTES);
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/einwilligung/{practice}", get(public_template))
         .route("/videosprechstunde/einwilligung.pdf", get(patient_template))
-        .route(PATIENT_UPLOAD_PATH, post(patient_upload))
         .route("/praxis/einwilligungen", post(save_paragraph))
         .route("/praxis/einwilligungen/vorlage.pdf", get(blank_template))
         .route(
@@ -50,9 +46,16 @@ pub fn routes() -> Router<AppState> {
             get(appointment_template),
         )
         .route("/praxis/termin/{id}/einwilligung", post(record_paper))
+}
+
+/// The routes that declare their own body limit ([`UPLOAD_LIMIT`]); the server merges them
+/// after laying the general limit over all the others.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route(PATIENT_UPLOAD_PATH, UPLOAD_LIMIT.on(post(patient_upload)))
         .route(
             "/praxis/termin/{id}/einwilligung/dokument",
-            post(practice_upload),
+            UPLOAD_LIMIT.on(post(practice_upload)),
         )
 }
 
@@ -132,7 +135,7 @@ async fn appointment_template(
 
 /// Reads a sealed upload frame by frame up to the limit; a longer body is "too large", not a
 /// broken request. (A declared `Content-Length` over the limit never gets here:
-/// `server::security::limit_body` refuses it for the upload paths.)
+/// [`UPLOAD_LIMIT`] refuses it on the upload routes.)
 async fn read_sealed(body: Body, declared: Option<u64>) -> Result<Vec<u8>, ConsentError> {
     use axum::body::HttpBody;
     let too_large = || ConsentError::TooLarge(MAX_SEALED_BYTES + 1);
