@@ -173,7 +173,7 @@ mod tests {
             postcode: "04109".into(),
             city: "Leipzig".into(),
             phone: "0341 1234567".into(),
-            kv_region: "sachsen".into(),
+            kv_region: crate::fields::KvRegion::Sachsen,
             bsnr: "981234500".into(),
             billing_name: None,
             billing_street: None,

@@ -12,7 +12,7 @@ pub struct Model {
     pub postcode: String,
     pub city: String,
     pub phone: String,
-    pub kv_region: String,
+    pub kv_region: crate::fields::KvRegion,
     pub bsnr: String,
     pub billing_name: Option<String>,
     pub billing_street: Option<String>,

@@ -349,3 +349,56 @@ mod tests {
         assert!(serde_json::from_str::<KvRegion>("\"bavaria\"").is_err());
     }
 }
+
+/// Stored as its slug (`practice.kv_region`, text of up to 32 characters), so a row holds only
+/// what [`KvRegion::parse`] accepts and the code never compares strings.
+#[cfg(feature = "ssr")]
+mod stored {
+    use super::KvRegion;
+    use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
+    use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
+
+    impl From<KvRegion> for Value {
+        fn from(kv: KvRegion) -> Self {
+            Value::String(Some(Box::new(kv.slug().to_owned())))
+        }
+    }
+
+    impl TryGetable for KvRegion {
+        fn try_get_by<I: ColIdx>(res: &QueryResult, index: I) -> Result<Self, TryGetError> {
+            let slug = String::try_get_by(res, index)?;
+            KvRegion::parse(&slug).map_err(|_| {
+                TryGetError::DbErr(DbErr::Type(format!(
+                    "no KV region {slug:?} in the database"
+                )))
+            })
+        }
+    }
+
+    impl ValueType for KvRegion {
+        fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
+            match v {
+                Value::String(Some(slug)) => KvRegion::parse(&slug).map_err(|_| ValueTypeErr),
+                _ => Err(ValueTypeErr),
+            }
+        }
+
+        fn type_name() -> String {
+            "KvRegion".to_owned()
+        }
+
+        fn array_type() -> ArrayType {
+            ArrayType::String
+        }
+
+        fn column_type() -> ColumnType {
+            ColumnType::String(StringLen::N(32))
+        }
+    }
+
+    impl Nullable for KvRegion {
+        fn null() -> Value {
+            Value::String(None)
+        }
+    }
+}

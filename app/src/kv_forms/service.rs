@@ -72,7 +72,7 @@ impl axum::response::IntoResponse for KvFormError {
 pub fn kv_or_own(requested: Option<&str>, me: &CurrentUser) -> Result<KvRegion, KvFormError> {
     match requested.map(str::trim).filter(|s| !s.is_empty()) {
         Some(slug) => KvRegion::parse(slug).map_err(|_| KvFormError::UnknownKv),
-        None => KvRegion::parse(&me.practice.kv_region).map_err(|_| KvFormError::UnknownKv),
+        None => Ok(me.practice.kv_region),
     }
 }
 
@@ -126,7 +126,7 @@ pub async fn doctor(
 
 /// Everything the KV-Antrag page shows.
 pub async fn page(state: &AppState, me: &CurrentUser) -> Result<KvPage, AppError> {
-    let own = KvRegion::parse(&me.practice.kv_region).ok();
+    let own = me.practice.kv_region;
     let kvs = KV_FACTS
         .iter()
         .map(|facts| KvRow {
@@ -138,7 +138,7 @@ pub async fn page(state: &AppState, me: &CurrentUser) -> Result<KvPage, AppError
             send_to: facts.send_to.map(str::to_owned),
             source_url: facts.source.map(|s| s.url.to_owned()),
             source_dated: facts.source.map(|s| s.dated.to_owned()),
-            own: Some(facts.kv) == own,
+            own: facts.kv == own,
         })
         .collect();
     let doctors = physicians(state, me)

@@ -34,7 +34,7 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), crate::forms::
         postcode: Set("10115".to_owned()),
         city: Set("Berlin".to_owned()),
         phone: Set("030 1234567".to_owned()),
-        kv_region: Set("berlin".to_owned()),
+        kv_region: Set(crate::fields::KvRegion::Berlin),
         bsnr: Set("721234500".to_owned()),
         billing_name: Set(None),
         billing_street: Set(None),

@@ -42,7 +42,7 @@ pub async fn load_stammdaten() -> Result<Stammdaten, AppError> {
         postcode: p.postcode.clone(),
         city: p.city.clone(),
         phone: p.phone.clone(),
-        kv_region: p.kv_region.clone(),
+        kv_region: p.kv_region.slug().to_owned(),
         bsnr: p.bsnr.clone(),
         title: u.title.clone(),
         first_name: u.first_name.clone(),

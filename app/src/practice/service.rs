@@ -314,7 +314,7 @@ pub async fn register(
         postcode: Set(data.postcode.as_str().to_owned()),
         city: Set(data.city),
         phone: Set(data.phone.as_str().to_owned()),
-        kv_region: Set(data.kv_region.slug().to_owned()),
+        kv_region: Set(data.kv_region),
         bsnr: Set(data.bsnr.as_str().to_owned()),
         billing_name: Set(None),
         billing_street: Set(None),
@@ -837,7 +837,7 @@ pub async fn update_practice(
     active.postcode = Set(data.postcode.as_str().to_owned());
     active.city = Set(data.city);
     active.phone = Set(data.phone.as_str().to_owned());
-    active.kv_region = Set(data.kv_region.slug().to_owned());
+    active.kv_region = Set(data.kv_region);
     active.bsnr = Set(data.bsnr.as_str().to_owned());
     active.updated_at = Set(state.clock.now());
     active.update(&state.db).await?;
