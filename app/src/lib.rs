@@ -20,6 +20,7 @@ pub mod kv_forms;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
+pub mod paths;
 pub mod patient;
 #[cfg(feature = "ssr")]
 pub mod pdf;

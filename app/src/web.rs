@@ -83,7 +83,7 @@ pub async fn error_page(
         args: error.owned_args(),
     };
     // No route has this address, so the router shows its status page, which finds the notice.
-    parts.uri = http::Uri::from_static("/fehler");
+    parts.uri = http::Uri::from_static(crate::paths::ERROR);
     render_page(
         state,
         parts,

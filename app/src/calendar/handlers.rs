@@ -18,9 +18,9 @@ use axum::{
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/praxis/termine/neu", post(create))
-        .route("/praxis/termin/{id}", post(change))
-        .route("/praxis/termine/einstellungen", post(save_settings))
+        .route(crate::paths::NEW_APPOINTMENT, post(create))
+        .route(crate::paths::APPOINTMENT_ROUTE, post(change))
+        .route(crate::paths::CALENDAR_SETTINGS, post(save_settings))
 }
 
 /// Field problems next to the fields (422); anything else as the error page with the status
@@ -42,8 +42,8 @@ async fn create(
 ) -> Response {
     match service::create(&state, &me, &input).await {
         Ok(_) => Redirect::to(&format!(
-            "/praxis/termine?datum={}&angelegt",
-            urlencode_date(&input.date)
+            "{}&angelegt",
+            crate::paths::week_of(&(urlencode_date(&input.date)))
         ))
         .into_response(),
         Err(e) => failure(page, e).await,
@@ -74,7 +74,9 @@ async fn change(
         _ => return page.error(&AppError::BadRequest).await,
     };
     match result {
-        Ok(true) => Redirect::to(&format!("/praxis/termin/{id}?{flag}")).into_response(),
+        Ok(true) => {
+            Redirect::to(&format!("{}?{flag}", crate::paths::appointment(&id))).into_response()
+        }
         Ok(false) => page.error(&AppError::NotFound).await,
         Err(e) => failure(page, e).await,
     }
@@ -98,7 +100,8 @@ async fn save_settings(
             .map(|()| true),
     };
     match result {
-        Ok(true) => Redirect::to("/praxis/termine/einstellungen?gespeichert").into_response(),
+        Ok(true) => Redirect::to(&format!("{}?gespeichert", crate::paths::CALENDAR_SETTINGS))
+            .into_response(),
         Ok(false) => page.error(&AppError::NotFound).await,
         Err(e) => failure(page, e).await,
     }

@@ -56,10 +56,7 @@ fn Week(week: WeekView) -> impl IntoView {
     let t = use_i18n();
     // A new appointment starts on the shown day, never in the past: this week's Monday is
     // gone from Tuesday on.
-    let new_link = format!(
-        "/praxis/termine/neu?datum={}",
-        (&week.selected).max(&week.today)
-    );
+    let new_link = crate::paths::new_appointment_on(&((&week.selected).max(&week.today)));
     let days = week
         .days
         .into_iter()
@@ -70,10 +67,10 @@ fn Week(week: WeekView) -> impl IntoView {
         .collect_view();
     view! {
         <nav class="week-nav" aria-label=t.t("calendar-nav-label")>
-            <A href=format!("/praxis/termine?datum={}", week.previous)>{t.t("calendar-previous")}</A>
-            <A href="/praxis/termine">{t.t("calendar-today")}</A>
-            <A href=format!("/praxis/termine?datum={}", week.next)>{t.t("calendar-next")}</A>
-            <form method="get" action="/praxis/termine" class="inline-form date-jump">
+            <A href=crate::paths::week_of(&week.previous)>{t.t("calendar-previous")}</A>
+            <A href=crate::paths::WEEK>{t.t("calendar-today")}</A>
+            <A href=crate::paths::week_of(&week.next)>{t.t("calendar-next")}</A>
+            <form method="get" action=crate::paths::WEEK class="inline-form date-jump">
                 <label for="calendar-date">{t.t("calendar-jump")}</label>
                 <input id="calendar-date" type="date" name="datum" value=week.monday.clone() />
                 <button type="submit" class="button">{t.t("calendar-show")}</button>
@@ -82,7 +79,7 @@ fn Week(week: WeekView) -> impl IntoView {
         <p class="button-row">
             <a class="button primary" href=new_link>{t.t("calendar-new")}</a>
             {week.can_configure.then(|| view! {
-                <a class="button secondary" href="/praxis/termine/einstellungen">{use_i18n().t("calendar-settings-title")}</a>
+                <a class="button secondary" href=crate::paths::CALENDAR_SETTINGS>{use_i18n().t("calendar-settings-title")}</a>
             })}
         </p>
         <h2>{week.label}</h2>
@@ -95,17 +92,17 @@ fn Week(week: WeekView) -> impl IntoView {
 fn OneDay(week: WeekView) -> impl IntoView {
     let t = use_i18n();
     let date = week.selected.clone();
-    let neighbour = |d: &str| format!("/praxis/termine?ansicht=tag&datum={d}");
-    let new_link = format!("/praxis/termine/neu?datum={}", (&date).max(&week.today));
+    let neighbour = |d: &str| crate::paths::day_of(&d);
+    let new_link = crate::paths::new_appointment_on(&((&date).max(&week.today)));
     let today = week.today.clone();
     let day = week.days.into_iter().find(|d| d.date == date);
     let label = day.as_ref().map(|d| d.label.clone()).unwrap_or_default();
     view! {
         <nav class="week-nav" aria-label=t.t("calendar-nav-label")>
             <A href=neighbour(&week.selected_previous)>{t.t("calendar-previous-day")}</A>
-            <A href="/praxis/termine?ansicht=tag">{t.t("calendar-today")}</A>
+            <A href=format!("{}?ansicht=tag", crate::paths::WEEK)>{t.t("calendar-today")}</A>
             <A href=neighbour(&week.selected_next)>{t.t("calendar-next-day")}</A>
-            <A href=format!("/praxis/termine?datum={date}")>{t.t("calendar-week-view")}</A>
+            <A href=crate::paths::week_of(&date)>{t.t("calendar-week-view")}</A>
         </nav>
         <p class="button-row">
             <a class="button primary" href=new_link>{t.t("calendar-new")}</a>
@@ -131,7 +128,7 @@ fn Day(
         .into_iter()
         .map(|a| {
             let t = use_i18n();
-            let href = format!("/praxis/termin/{}", a.id);
+            let href = crate::paths::appointment(&a.id);
             view! {
                 <li class:cancelled=a.cancelled>
                     <a href=href>
@@ -160,7 +157,7 @@ fn Day(
     let new_here = bookable.then(|| {
         let day_name = t.t_with("calendar-new-on", &[("day", &day.label)]);
         view! {
-            <a class="day-new" href=format!("/praxis/termine/neu?datum={}", day.date)>
+            <a class="day-new" href=crate::paths::new_appointment_on(&day.date)>
                 {t.t("calendar-new-here")}<span class="visually-hidden">" " {day_name}</span>
             </a>
         }
@@ -168,7 +165,7 @@ fn Day(
     view! {
         <li class="day" class:today=today class:day-off=off aria-current=today.then_some("date")>
             <h3>
-                <a href=format!("/praxis/termine?ansicht=tag&datum={}", day.date) class="day-link">{day.label}</a>
+                <a href=crate::paths::day_of(&day.date) class="day-link">{day.label}</a>
                 {today.then(|| view! { " " <span class="badge">{use_i18n().t("calendar-today-badge")}</span> })}
             </h3>
             {new_here}
@@ -313,7 +310,7 @@ pub fn NewAppointmentPage() -> impl IntoView {
                             Ok(choices) => view! {
                                 <p>{use_i18n().t("calendar-new-text")}</p>
                                 <ErrorSummary form="appointment" feedback=feedback.clone() />
-                                <form method="post" action="/praxis/termine/neu" class="form">
+                                <form method="post" action=crate::paths::NEW_APPOINTMENT class="form">
                                     <input type="hidden" name="action" value="create" />
                                     <AppointmentFields feedback=feedback.clone() choices date />
                                     <button type="submit" class="button primary">{use_i18n().t("calendar-create")}</button>
@@ -360,13 +357,13 @@ pub fn AppointmentPage() -> impl IntoView {
                         let consent = consent.await.ok().flatten();
                         match (detail.await, choices.await) {
                             (Ok(Some(d)), Ok(choices)) => {
-                                let action = format!("/praxis/termin/{}", d.id);
+                                let action = crate::paths::appointment(&d.id);
                                 let when = t.t_with("calendar-when", &[("when", &d.when)]);
                                 if d.cancelled {
                                     return view! {
                                         <p>{when}</p>
                                         <p class="notice" role="status">{t.t("calendar-is-cancelled")}</p>
-                                        <p><A href="/praxis/termine">{t.t("calendar-back")}</A></p>
+                                        <p><A href=crate::paths::WEEK>{t.t("calendar-back")}</A></p>
                                     }.into_any();
                                 }
                                 let date = feedback.value("appointment", "date").map(str::to_owned).unwrap_or(d.date.clone());
@@ -405,7 +402,7 @@ pub fn AppointmentPage() -> impl IntoView {
                                     {consent.map(|consent| view! {
                                         <crate::consent::pages::AppointmentConsentSection appointment_id=d.id.clone() consent />
                                     })}
-                                    <p><A href=format!("/praxis/termine?datum={}", d.date)>{t.t("calendar-back")}</A></p>
+                                    <p><A href=crate::paths::week_of(&d.date)>{t.t("calendar-back")}</A></p>
                                 }.into_any()
                             }
                             (Ok(None), _) => view! { <LoadError error=crate::error::AppError::NotFound /> }.into_any(),
@@ -468,7 +465,7 @@ fn SettingsForm(settings: CalendarSettings, feedback: FormFeedback) -> impl Into
         .collect_view();
     view! {
         <ErrorSummary form=f feedback=feedback.clone() />
-        <form method="post" action="/praxis/termine/einstellungen" class="form">
+        <form method="post" action=crate::paths::CALENDAR_SETTINGS class="form">
             <div class="field">
                 <label for="calendar-settings-default_duration">{t.t("calendar-settings-duration")}</label>
                 <p class="hint" id="calendar-settings-duration-hint">{t.t("calendar-settings-duration-hint")}</p>
@@ -508,7 +505,7 @@ fn AvailabilityForms(data: AvailabilityView, feedback: FormFeedback) -> impl Int
             view! {
                 <li>
                     {b.label.clone()}
-                    <form method="post" action="/praxis/termine/einstellungen" class="inline-form">
+                    <form method="post" action=crate::paths::CALENDAR_SETTINGS class="inline-form">
                         <input type="hidden" name="action" value="unblock" />
                         <input type="hidden" name="id" value=b.id />
                         " " <button type="submit" class="button" aria-label=label>{t.t("team-remove")}</button>
@@ -523,7 +520,7 @@ fn AvailabilityForms(data: AvailabilityView, feedback: FormFeedback) -> impl Int
             <h2 id="hours-title">{t.t("calendar-hours-title")}</h2>
             <p class="hint">{t.t("calendar-hours-hint")}</p>
             <ErrorSummary form="hours" feedback=feedback.clone() />
-            <form method="post" action="/praxis/termine/einstellungen" class="form">
+            <form method="post" action=crate::paths::CALENDAR_SETTINGS class="form">
                 <input type="hidden" name="action" value="hours" />
                 {days}
                 <button type="submit" class="button primary">{t.t("calendar-hours-save")}</button>
@@ -534,7 +531,7 @@ fn AvailabilityForms(data: AvailabilityView, feedback: FormFeedback) -> impl Int
             {none}
             <ul class="blocked-list">{blocked}</ul>
             <ErrorSummary form="blocked" feedback=feedback.clone() />
-            <form method="post" action="/praxis/termine/einstellungen" class="form">
+            <form method="post" action=crate::paths::CALENDAR_SETTINGS class="form">
                 <input type="hidden" name="action" value="block" />
                 <div class="field-row">
                     <Field form="blocked" name="first_day" label=t.t("calendar-blocked-first") feedback=feedback.clone() kind="date" required=true />
@@ -544,7 +541,7 @@ fn AvailabilityForms(data: AvailabilityView, feedback: FormFeedback) -> impl Int
                 <button type="submit" class="button primary">{t.t("calendar-blocked-add")}</button>
             </form>
         </section>
-        <p><A href="/praxis/termine">{t.t("calendar-back")}</A></p>
+        <p><A href=crate::paths::WEEK>{t.t("calendar-back")}</A></p>
     }
 }
 

@@ -38,7 +38,7 @@ pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
             <section class="ended" aria-labelledby="ended-title">
                 <h2 id="ended-title">{t.t("call-ended-title")}</h2>
                 <p class="notice" role="status">{text}</p>
-                <p><a class="button primary" href="/praxis">{t.t("call-to-list")}</a></p>
+                <p><a class="button primary" href=crate::paths::PRACTICE>{t.t("call-to-list")}</a></p>
             </section>
         }
     };
@@ -54,7 +54,7 @@ pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
                 Stage::Ended(how) => end_screen(how).into_any(),
                 Stage::Refused(code) => view! {
                     <p class="notice error" role="alert">{use_i18n().t(code.message_key())}</p>
-                    <p><a class="button" href="/praxis">{use_i18n().t("call-to-list")}</a></p>
+                    <p><a class="button" href=crate::paths::PRACTICE>{use_i18n().t("call-to-list")}</a></p>
                 }.into_any(),
             }}
         </Show>

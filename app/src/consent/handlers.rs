@@ -6,7 +6,6 @@ use super::document::{MAX_DOCUMENT_BYTES, MAX_SEALED_BYTES};
 use super::service::{self, Actor, ConsentError, Review};
 use super::template::ConsentTemplate;
 use super::types::KeyUpload;
-use super::PATIENT_UPLOAD_PATH;
 use crate::entities::{appointment, practice};
 use crate::error::AppError;
 use crate::patient::pass::OpenPass;
@@ -31,30 +30,36 @@ pub const UPLOAD_LIMIT: BodyLimit = BodyLimit::documents(MAX_SEALED_BYTES, MAX_D
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/einwilligung/{practice}", get(public_template))
-        .route("/videosprechstunde/einwilligung.pdf", get(patient_template))
-        .route("/praxis/einwilligungen", post(save_paragraph))
-        .route("/praxis/einwilligungen/vorlage.pdf", get(blank_template))
         .route(
-            "/praxis/einwilligungen/schluessel",
-            get(key_wraps).post(save_key),
+            crate::paths::PRACTICE_CONSENT_FORM_ROUTE,
+            get(public_template),
         )
-        .route("/praxis/einwilligung/{id}", post(review))
-        .route("/praxis/einwilligung/dokument/{id}", get(sealed_document))
+        .route(crate::paths::PATIENT_CONSENT_FORM, get(patient_template))
+        .route(crate::paths::CONSENTS, post(save_paragraph))
+        .route(crate::paths::CONSENT_BLANK_FORM, get(blank_template))
+        .route(crate::paths::CONSENT_KEY, get(key_wraps).post(save_key))
+        .route(crate::paths::CONSENT_ROUTE, post(review))
+        .route(crate::paths::CONSENT_DOCUMENT_ROUTE, get(sealed_document))
         .route(
-            "/praxis/termin/{id}/einwilligung.pdf",
+            crate::paths::APPOINTMENT_CONSENT_FORM_ROUTE,
             get(appointment_template),
         )
-        .route("/praxis/termin/{id}/einwilligung", post(record_paper))
+        .route(
+            crate::paths::APPOINTMENT_PAPER_CONSENT_ROUTE,
+            post(record_paper),
+        )
 }
 
 /// The routes that declare their own body limit ([`UPLOAD_LIMIT`]); the server merges them
 /// after laying the general limit over all the others.
 pub fn upload_routes() -> Router<AppState> {
     Router::new()
-        .route(PATIENT_UPLOAD_PATH, UPLOAD_LIMIT.on(post(patient_upload)))
         .route(
-            "/praxis/termin/{id}/einwilligung/dokument",
+            crate::paths::PATIENT_CONSENT_UPLOAD,
+            UPLOAD_LIMIT.on(post(patient_upload)),
+        )
+        .route(
+            crate::paths::APPOINTMENT_CONSENT_UPLOAD_ROUTE,
             UPLOAD_LIMIT.on(post(practice_upload)),
         )
 }
@@ -274,7 +279,7 @@ async fn review(
     Member(me, _): Member,
     HtmlForm(page, form): HtmlForm<ReviewForm>,
 ) -> Response {
-    let back = format!("/praxis/einwilligung/{}", id.trim());
+    let back = crate::paths::consent(&(id.trim()));
     let result = match form.action.as_str() {
         "confirm" => service::review(&state, &me, &id, Review::Confirm)
             .await
@@ -284,10 +289,10 @@ async fn review(
             .map(|_| format!("{back}?widerrufen")),
         "delete" => service::review(&state, &me, &id, Review::Delete)
             .await
-            .map(|_| "/praxis/einwilligungen?geloescht".to_owned()),
+            .map(|_| format!("{}?geloescht", crate::paths::CONSENTS)),
         "delete-document" => service::delete_document(&state, &me, &form.document)
             .await
-            .map(|consent| format!("/praxis/einwilligung/{consent}?dokument-geloescht")),
+            .map(|consent| format!("{}?dokument-geloescht", crate::paths::consent(&consent))),
         _ => Err(ConsentError::Invalid),
     };
     match result {
@@ -314,15 +319,23 @@ async fn record_paper(
         Err(e) => return page.error(&e).await,
     };
     let Some(date) = crate::time::parse_iso_date(&form.received_on) else {
-        return Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id))
-            .into_response();
+        return Redirect::to(&format!(
+            "{}?einwilligung-datum",
+            crate::paths::appointment(&row.id)
+        ))
+        .into_response();
     };
     match service::record_paper(&state, &me, &row, date).await {
-        Ok(_) => Redirect::to(&format!("/praxis/termin/{}?einwilligung-erhalten", row.id))
-            .into_response(),
-        Err(ConsentError::Invalid) => {
-            Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id)).into_response()
-        }
+        Ok(_) => Redirect::to(&format!(
+            "{}?einwilligung-erhalten",
+            crate::paths::appointment(&row.id)
+        ))
+        .into_response(),
+        Err(ConsentError::Invalid) => Redirect::to(&format!(
+            "{}?einwilligung-datum",
+            crate::paths::appointment(&row.id)
+        ))
+        .into_response(),
         Err(e) => page.error(&AppError::from(e)).await,
     }
 }
@@ -339,9 +352,9 @@ async fn save_paragraph(
     HtmlForm(page, form): HtmlForm<ParagraphForm>,
 ) -> Response {
     match service::save_paragraph(&state, &me, &form.paragraph).await {
-        Ok(()) => Redirect::to("/praxis/einwilligungen?gespeichert").into_response(),
+        Ok(()) => Redirect::to(&format!("{}?gespeichert", crate::paths::CONSENTS)).into_response(),
         Err(ConsentError::Invalid) => {
-            Redirect::to("/praxis/einwilligungen?zu-lang").into_response()
+            Redirect::to(&format!("{}?zu-lang", crate::paths::CONSENTS)).into_response()
         }
         Err(e) => page.error(&AppError::from(e)).await,
     }

@@ -127,7 +127,7 @@ pub fn KeySetup() -> impl IntoView {
                     <p>{t.t("consent-recovery-warning")}</p>
                     <p class="button-row no-print">
                         <button type="button" class="button" on:click=move |_| browser::print_page()>{t.t("consent-recovery-print")}</button>
-                        <a class="button primary" href="/praxis/einwilligungen">{t.t("consent-recovery-noted")}</a>
+                        <a class="button primary" href=crate::paths::CONSENTS>{t.t("consent-recovery-noted")}</a>
                     </p>
                 </div>
             }.into_any(),
@@ -471,7 +471,7 @@ mod browser {
             passphrase_wrap,
             recovery_wrap: Some(recovery_wrap),
         };
-        match browser_io::post_json("/praxis/einwilligungen/schluessel", &upload).await {
+        match browser_io::post_json(crate::paths::CONSENT_KEY, &upload).await {
             Ok(204) => KeyStep::Done(code),
             Ok(409) => KeyStep::Failed(t.t("consent-error-key-exists")),
             _ => KeyStep::Failed(t.t("consent-upload-network")),
@@ -486,7 +486,7 @@ mod browser {
         documents: Vec<(String, String)>,
     ) -> Result<(Vec<Opened>, bool), String> {
         let t = use_i18n();
-        let wraps: KeyWraps = browser_io::get_json("/praxis/einwilligungen/schluessel")
+        let wraps: KeyWraps = browser_io::get_json(crate::paths::CONSENT_KEY)
             .await
             .map_err(|_| t.t("consent-upload-network"))?;
         browser_io::yield_to_browser().await;
@@ -512,7 +512,7 @@ mod browser {
                     passphrase_wrap,
                     recovery_wrap: None,
                 };
-                match browser_io::post_json("/praxis/einwilligungen/schluessel", &upload).await {
+                match browser_io::post_json(crate::paths::CONSENT_KEY, &upload).await {
                     Ok(204) => true,
                     _ => return Err(t.t("consent-upload-network")),
                 }
@@ -521,7 +521,7 @@ mod browser {
         };
         let mut opened = Vec::new();
         for (index, (id, label)) in documents.into_iter().enumerate() {
-            let sealed = browser_io::get_bytes(&format!("/praxis/einwilligung/dokument/{id}"))
+            let sealed = browser_io::get_bytes(&crate::paths::consent_document(&id))
                 .await
                 .map_err(|_| t.t("consent-upload-network"))?;
             let (kind, bytes) =

@@ -18,6 +18,3 @@ pub mod service;
 pub mod template;
 pub mod types;
 pub mod wrapped_key;
-
-/// Where the patient uploads (with the pass of the access code).
-pub const PATIENT_UPLOAD_PATH: &str = "/videosprechstunde/einwilligung";

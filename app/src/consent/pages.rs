@@ -60,7 +60,7 @@ fn Overview(overview: ConsentOverview) -> impl IntoView {
         .consents
         .into_iter()
         .map(|c| {
-            let href = format!("/praxis/einwilligung/{}", c.id);
+            let href = crate::paths::consent(&c.id);
             view! {
                 <tr>
                     <td><a href=href>{c.patient_name}</a><br /><span class="hint">{c.patient_email}</span></td>
@@ -76,7 +76,7 @@ fn Overview(overview: ConsentOverview) -> impl IntoView {
         view! {
             <section aria-labelledby="consent-paragraph-heading">
                 <h2 id="consent-paragraph-heading">{t.t("consent-paragraph-heading")}</h2>
-                <form method="post" action="/praxis/einwilligungen" class="form">
+                <form method="post" action=crate::paths::CONSENTS class="form">
                     <div class="field">
                         <label for="consent-paragraph">{t.t("consent-paragraph-label")}</label>
                         <p class="hint" id="consent-paragraph-hint">{t.t("consent-paragraph-hint")}</p>
@@ -90,8 +90,8 @@ fn Overview(overview: ConsentOverview) -> impl IntoView {
     view! {
         <p>{t.t("consent-intro")}</p>
         <p>
-            <a class="button" href="/praxis/einwilligungen/vorlage.pdf" download>{t.t("consent-template-blank")}</a>
-            {overview.may_set_up_key.then(|| view! { " " <a class="button" href="/praxis/protokoll">{use_i18n().t("audit-title")}</a> })}
+            <a class="button" href=crate::paths::CONSENT_BLANK_FORM download>{t.t("consent-template-blank")}</a>
+            {overview.may_set_up_key.then(|| view! { " " <a class="button" href=crate::paths::AUDIT_LOG>{use_i18n().t("audit-title")}</a> })}
         </p>
         <section aria-labelledby="consent-key-heading">
             <h2 id="consent-key-heading">{t.t("consent-key-heading")}</h2>
@@ -154,7 +154,7 @@ pub fn ConsentPage() -> impl IntoView {
 #[component]
 fn Detail(detail: ConsentDetail) -> impl IntoView {
     let t = use_i18n();
-    let action = format!("/praxis/einwilligung/{}", detail.row.id);
+    let action = crate::paths::consent(&detail.row.id);
     let documents: Vec<(String, String)> = detail
         .documents
         .iter()
@@ -288,14 +288,14 @@ pub fn AppointmentConsentSection(
         .get_untracked()
         .then(|| use_i18n().t("consent-paper-saved"));
     let bad_date = has_flag("einwilligung-datum").get_untracked();
-    let template = format!("/praxis/termin/{appointment_id}/einwilligung.pdf");
-    let paper_action = format!("/praxis/termin/{appointment_id}/einwilligung");
+    let template = crate::paths::appointment_consent_form(&appointment_id);
+    let paper_action = crate::paths::appointment_paper_consent(&appointment_id);
     let upload = consent.public_key.clone().map(|key| {
-        let endpoint = format!("/praxis/termin/{appointment_id}/einwilligung/dokument");
+        let endpoint = crate::paths::appointment_consent_upload(&appointment_id);
         view! { <ConsentUpload public_key=key endpoint=endpoint for_practice=true /> }
     });
     let open = consent.consent_id.clone().map(|id| {
-        view! { <p><a href=format!("/praxis/einwilligung/{id}")>{use_i18n().t("consent-open")}</a></p> }
+        view! { <p><a href=crate::paths::consent(&id)>{use_i18n().t("consent-open")}</a></p> }
     });
     view! {
         <section aria-labelledby="appointment-consent-heading" class="card">
@@ -332,14 +332,14 @@ pub fn PatientConsentSection(consent: AppointmentConsent) -> impl IntoView {
             // Without the practice's key there is nothing to upload to: the text says so.
             let (intro, upload) = match consent.public_key.clone() {
                 Some(key) => ("patient-consent-intro", view! {
-                    <ConsentUpload public_key=key endpoint=super::PATIENT_UPLOAD_PATH.to_owned() for_practice=false />
+                    <ConsentUpload public_key=key endpoint=crate::paths::PATIENT_CONSENT_UPLOAD.to_owned() for_practice=false />
                 }.into_any()),
                 None => ("patient-consent-intro-paper", view! { <p>{use_i18n().t("patient-consent-no-upload")}</p> }.into_any()),
             };
             view! {
                 {waiting}
                 <p>{use_i18n().t(intro)}</p>
-                <p><a class="button" href="/videosprechstunde/einwilligung.pdf" download>{use_i18n().t("patient-consent-download")}</a></p>
+                <p><a class="button" href=crate::paths::PATIENT_CONSENT_FORM download>{use_i18n().t("patient-consent-download")}</a></p>
                 {upload}
             }.into_any()
         }

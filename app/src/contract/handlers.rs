@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 /// The form endpoints; merged with the Leptos routes that render the same paths for GET.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/praxis/vertrag/kuendigen", post(cancel_contract))
-        .route("/praxis/vertrag/widerrufen", post(revoke_cancellation))
+        .route(crate::paths::CONTRACT_CANCEL, post(cancel_contract))
+        .route(crate::paths::CONTRACT_REVOKE, post(revoke_cancellation))
 }
 
 #[derive(Deserialize, Default)]
@@ -29,7 +29,7 @@ async fn cancel_contract(
     HtmlForm(page, input): HtmlForm<PasswordInput>,
 ) -> Response {
     match service::cancel(&state, &me, input.password.expose()).await {
-        Ok(_) => see_other("/praxis/vertrag?gekuendigt"),
+        Ok(_) => see_other(&format!("{}?gekuendigt", crate::paths::CONTRACT)),
         Err(e) => page.failure("cancel", BTreeMap::new(), e).await,
     }
 }
@@ -41,7 +41,7 @@ async fn revoke_cancellation(
     HtmlForm(page, _): HtmlForm<PasswordInput>,
 ) -> Response {
     match service::revoke(&state, &me).await {
-        Ok(()) => see_other("/praxis/vertrag?widerrufen"),
+        Ok(()) => see_other(&format!("{}?widerrufen", crate::paths::CONTRACT)),
         Err(e) => page.failure("revoke", BTreeMap::new(), e).await,
     }
 }

@@ -57,12 +57,12 @@ pub fn VertragPage() -> impl IntoView {
                 let action = match &c.state {
                     ContractState::Running => view! {
                         <p>{t.t("vertrag-text")}</p>
-                        <p><A href="/praxis/vertrag/kuendigen">{t.t("contract-cancel-link")}</A></p>
+                        <p><A href=crate::paths::CONTRACT_CANCEL>{t.t("contract-cancel-link")}</A></p>
                     }.into_any(),
                     ContractState::Cancelled { last_day, .. } => view! {
                         <div class="notice" role="note">
                             <p>{t.t_with("contract-notice-box", &[("date", last_day)])}</p>
-                            <p><A href="/praxis/vertrag/widerrufen">{t.t("contract-revoke-link")}</A></p>
+                            <p><A href=crate::paths::CONTRACT_REVOKE>{t.t("contract-revoke-link")}</A></p>
                         </div>
                     }.into_any(),
                 };
@@ -102,7 +102,7 @@ fn cancel_body(c: ContractView, feedback: FormFeedback) -> impl IntoView {
     if let ContractState::Cancelled { last_day, .. } = &c.state {
         return view! {
             <p>{t.t_with("contract-notice-box", &[("date", last_day)])}</p>
-            <p><A href="/praxis/vertrag">{t.t("contract-back")}</A></p>
+            <p><A href=crate::paths::CONTRACT>{t.t("contract-back")}</A></p>
         }
         .into_any();
     }
@@ -110,11 +110,11 @@ fn cancel_body(c: ContractView, feedback: FormFeedback) -> impl IntoView {
         <p class="notice warning">{t.t_with("contract-cancel-warning", &[("date", &c.would_end_on)])}</p>
         <p>{t.t("contract-cancel-keep-working")}</p>
         <ErrorSummary form="cancel" feedback=feedback.clone() />
-        <form method="post" action="/praxis/vertrag/kuendigen" class="form">
+        <form method="post" action=crate::paths::CONTRACT_CANCEL class="form">
             <Field form="cancel" name="password" label=t.t("contract-cancel-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=256 />
             <div class="actions">
                 <button type="submit" class="button danger">{t.t("contract-cancel-submit")}</button>
-                <A href="/praxis/vertrag" attr:class="button secondary">{t.t("contract-abort")}</A>
+                <A href=crate::paths::CONTRACT attr:class="button secondary">{t.t("contract-abort")}</A>
             </div>
         </form>
     }
@@ -136,16 +136,16 @@ pub fn RevokeCancellationPage() -> impl IntoView {
                     match &c.state {
                         ContractState::Running => view! {
                             <p>{t.t("contract-running")}</p>
-                            <p><A href="/praxis/vertrag">{t.t("contract-back")}</A></p>
+                            <p><A href=crate::paths::CONTRACT>{t.t("contract-back")}</A></p>
                         }.into_any(),
                         ContractState::Cancelled { last_day, .. } => view! {
                             <p>{t.t_with("contract-revoke-text", &[("date", last_day)])}</p>
                             <ErrorSummary form="revoke" feedback=feedback.clone() />
-                            <form method="post" action="/praxis/vertrag/widerrufen" class="form">
+                            <form method="post" action=crate::paths::CONTRACT_REVOKE class="form">
                                 <input type="hidden" name="confirm" value="1" />
                                 <div class="actions">
                                     <button type="submit" class="button primary">{t.t("contract-revoke-submit")}</button>
-                                    <A href="/praxis/vertrag" attr:class="button secondary">{t.t("contract-abort")}</A>
+                                    <A href=crate::paths::CONTRACT attr:class="button secondary">{t.t("contract-abort")}</A>
                                 </div>
                             </form>
                         }.into_any(),

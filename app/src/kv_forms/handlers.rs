@@ -17,10 +17,10 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/praxis/kv-antrag/selbstauskunft.pdf", get(self_disclosure))
-        .route("/praxis/kv-antrag/antrag.pdf", get(application))
-        .route("/praxis/kv-antrag/bestaetigung.pdf", get(confirmation))
-        .route("/praxis/kv-antrag/zertifikat/{file}", get(certificate))
+        .route(crate::paths::KV_SELF_DISCLOSURE_PDF, get(self_disclosure))
+        .route(crate::paths::KV_APPLICATION_PDF, get(application))
+        .route(crate::paths::KV_CONFIRMATION_PDF, get(confirmation))
+        .route(crate::paths::KV_CERTIFICATE_ROUTE, get(certificate))
 }
 
 /// The form's fields, as the KV-Antrag page sends them (all optional).

@@ -59,7 +59,7 @@ fn KvPageBody(page: KvPage) -> impl IntoView {
         .collect_view();
     view! {
         {example}
-        <form class="card form" method="get" action="/praxis/kv-antrag/antrag.pdf">
+        <form class="card form" method="get" action=crate::paths::KV_APPLICATION_PDF>
             <h2>{t.t("kv-form-heading")}</h2>
             <div class="field">
                 <label for="kv-kv">{t.t("field-kv-region")}</label>
@@ -80,7 +80,7 @@ fn KvPageBody(page: KvPage) -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="submit" class="button">{t.t("kv-download-form")}</button>
-                <button type="submit" class="button secondary" formaction="/praxis/kv-antrag/bestaetigung.pdf">
+                <button type="submit" class="button secondary" formaction=crate::paths::KV_CONFIRMATION_PDF>
                     {t.t("kv-download-confirmation")}
                 </button>
             </div>
@@ -88,7 +88,7 @@ fn KvPageBody(page: KvPage) -> impl IntoView {
         <section class="card" aria-labelledby="kv-self-heading">
             <h2 id="kv-self-heading">{t.t("kv-self-heading")}</h2>
             <p>{t.t("kv-self-intro")}</p>
-            <p><a class="button secondary" href="/praxis/kv-antrag/selbstauskunft.pdf">{t.t("kv-self-disclosure")}</a></p>
+            <p><a class="button secondary" href=crate::paths::KV_SELF_DISCLOSURE_PDF>{t.t("kv-self-disclosure")}</a></p>
         </section>
         <Certificates certificates=page.certificates operator=page.operator_name />
         <KvFactsTable kvs=page.kvs as_of=page.as_of />
@@ -106,7 +106,7 @@ fn Certificates(certificates: Vec<CertificateRow>, operator: String) -> impl Int
                 {certificates.into_iter().map(|c| {
                     let text = format!("{}: {}, Nr. {}, gültig bis {}", c.title, c.issuer, c.number, c.valid_until);
                     let link = c.downloadable.then(|| {
-                        let href = format!("/praxis/kv-antrag/zertifikat/{}.pdf", c.index + 1);
+                        let href = crate::paths::kv_certificate(c.index + 1);
                         let label = use_i18n().t_with("kv-certificate-download", &[("title", &c.title)]);
                         view! { " " <a href=href>{label}</a> }
                     });

@@ -16,13 +16,12 @@ use axum::{
 use tower_sessions::Session;
 
 /// Where the tech test and the waiting room are.
-pub const ROOM_PATH: &str = "/videosprechstunde/raum";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/videosprechstunde", post(entry))
-        .route("/videosprechstunde/verlassen", post(leave))
-        .route("/videosprechstunde/messung", post(measure_upstream))
+        .route(crate::paths::ENTRY, post(entry))
+        .route(crate::paths::LEAVE, post(leave))
+        .route(crate::paths::MEASURE, post(measure_upstream))
 }
 
 async fn entry(
@@ -35,7 +34,7 @@ async fn entry(
         Ok(EntryOutcome::Refused(feedback)) => feedback,
         Ok(EntryOutcome::Open(appointment)) => {
             return match pass::issue(&session, &appointment, state.clock.now()).await {
-                Ok(()) => Redirect::to(ROOM_PATH).into_response(),
+                Ok(()) => Redirect::to(crate::paths::ROOM).into_response(),
                 Err(e) => page.error(&e).await,
             };
         }
@@ -102,7 +101,7 @@ async fn leave(State(state): State<AppState>, session: Session) -> Response {
     }
     .await;
     match result {
-        Ok(()) => Redirect::to("/videosprechstunde?verlassen").into_response(),
+        Ok(()) => Redirect::to(&format!("{}?verlassen", crate::paths::ENTRY)).into_response(),
         Err(e) => e.into_response(),
     }
 }

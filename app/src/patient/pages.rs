@@ -38,12 +38,12 @@ pub fn EntryPage() -> impl IntoView {
         <p class="hint">{t.t("entry-needs")}</p>
         {outcome}
         <ErrorSummary form="entry" feedback=field_errors />
-        <form method="post" action="/videosprechstunde" class="form">
+        <form method="post" action=crate::paths::ENTRY class="form">
             <Field form="entry" name="name" label=t.t("entry-name") feedback=feedback.clone() autocomplete="name" required=true maxlength=200 hint=t.t("entry-name-hint") />
             <Field form="entry" name="code" label=t.t("entry-code") feedback=feedback.clone() autocomplete="off" required=true maxlength=20 hint=t.t("entry-code-hint") />
             <button type="submit" class="button primary">{t.t("entry-submit")}</button>
         </form>
-        <p class="hint">{t.t("entry-privacy")} " " <a href="/datenschutz">{t.t("entry-privacy-link")}</a></p>
+        <p class="hint">{t.t("entry-privacy")} " " <a href=crate::paths::PRIVACY>{t.t("entry-privacy-link")}</a></p>
         <super::code_link::CodeFromLink />
     }
 }
@@ -71,7 +71,7 @@ pub fn PatientRoomPage() -> impl IntoView {
                     }
                     Ok(None) => view! {
                         <p class="notice error" role="alert">{t.t("room-no-pass")}</p>
-                        <p><a href="/videosprechstunde" class="button primary">{t.t("room-enter-again")}</a></p>
+                        <p><a href=crate::paths::ENTRY class="button primary">{t.t("room-enter-again")}</a></p>
                     }.into_any(),
                     Err(e) => view! { <crate::layout::LoadError error=e /> }.into_any(),
                 }

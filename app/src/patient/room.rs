@@ -308,7 +308,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
                 <h2 id="ended-title">{t.t(if finished { "call-ended-title" } else { "waiting-ended-title" })}</h2>
                 <p class="notice" role="status">{t.t(key)}</p>
                 {finished.then(|| view! { <p class="close-hint">{use_i18n().t("call-close-window")}</p> })}
-                {(!finished).then(|| view! { <p><a href="/videosprechstunde">{use_i18n().t("waiting-again")}</a></p> })}
+                {(!finished).then(|| view! { <p><a href=crate::paths::ENTRY>{use_i18n().t("waiting-again")}</a></p> })}
             </section>
         }
     };
@@ -330,7 +330,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
                     <button type="button" class="button" aria-pressed=move || (!camera_on.get()).to_string() on:click=toggle_camera>
                         {move || if camera_on.get() { use_i18n().t("room-camera-off") } else { use_i18n().t("room-camera-on") }}
                     </button>
-                    <form method="post" action="/videosprechstunde/verlassen" class="inline-form">
+                    <form method="post" action=crate::paths::LEAVE class="inline-form">
                         <button type="submit" class="button">{use_i18n().t("waiting-leave")}</button>
                     </form>
                 </div>
@@ -585,7 +585,7 @@ mod browser {
             Some(result) if servers.is_empty() => result.host,
             Some(result) => result.server_reflexive || result.relay,
         };
-        let upstream = media::measure_upstream("/videosprechstunde/messung").await;
+        let upstream = media::measure_upstream(crate::paths::MEASURE).await;
         match (reachable, upstream) {
             (false, _) => Check::Warning(t.t("tech-network-unreachable"), "tech-advice-network"),
             (true, None) => Check::Warning(t.t("tech-network-unmeasured"), "tech-advice-network"),

@@ -58,7 +58,7 @@ fn SecondFactorSection(view: SecondFactorView, feedback: FormFeedback) -> impl I
                 <h2 id="totp-off-title">{t.t("security-off-title")}</h2>
                 <p>{t.t("security-off-text")}</p>
                 <ErrorSummary form="totp-off" feedback=feedback.clone() />
-                <form method="post" action="/praxis/sicherheit" class="form">
+                <form method="post" action=crate::paths::SECURITY class="form">
                     <input type="hidden" name="action" value="disable" />
                     <Field form="totp-off" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=256 />
                     <button type="submit" class="button">{t.t("security-off-submit")}</button>
@@ -71,7 +71,7 @@ fn SecondFactorSection(view: SecondFactorView, feedback: FormFeedback) -> impl I
         None => view! {
             <p>{t.t("security-intro")}</p>
             <ErrorSummary form="totp-setup" feedback=feedback.clone() />
-            <form method="post" action="/praxis/sicherheit" class="form">
+            <form method="post" action=crate::paths::SECURITY class="form">
                 <input type="hidden" name="action" value="start" />
                 <button type="submit" class="button primary">{t.t("security-start")}</button>
             </form>
@@ -95,7 +95,7 @@ fn SecondFactorSection(view: SecondFactorView, feedback: FormFeedback) -> impl I
                     <li>{t.t("security-step-code")}</li>
                 </ol>
                 <ErrorSummary form="totp-setup" feedback=feedback.clone() />
-                <form method="post" action="/praxis/sicherheit" class="form">
+                <form method="post" action=crate::paths::SECURITY class="form">
                     <input type="hidden" name="action" value="confirm" />
                     <Field form="totp-setup" name="code" label=t.t("field-code") feedback=feedback.clone() autocomplete="one-time-code" inputmode="numeric" required=true maxlength=7 />
                     <Field form="totp-setup" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" hint=t.t("security-on-password-hint") required=true maxlength=256 />
@@ -173,7 +173,7 @@ fn MemberList(members: Vec<TeamMember>) -> impl IntoView {
             let remove = (m.role != Role::Owner).then(|| {
                 let label = t.t_with("team-remove-label", &[("name", &m.display_name)]);
                 view! {
-                    <form method="post" action="/praxis/team" class="inline-form">
+                    <form method="post" action=crate::paths::TEAM class="inline-form">
                         <input type="hidden" name="action" value="remove" />
                         <input type="hidden" name="id" value=m.id.clone() />
                         <button type="submit" class="button" aria-label=label>{t.t("team-remove")}</button>
@@ -232,7 +232,7 @@ fn InviteForm(feedback: FormFeedback) -> impl IntoView {
             <h2 id="team-invite-heading">{t.t("team-invite-title")}</h2>
             <p>{t.t("team-invite-text")}</p>
             <ErrorSummary form=f feedback=feedback.clone() />
-            <form method="post" action="/praxis/team" class="form">
+            <form method="post" action=crate::paths::TEAM class="form">
                 <input type="hidden" name="action" value="invite" />
                 <Field form=f name="title" label=t.t("field-title") feedback=feedback.clone() autocomplete="off" maxlength=60 />
                 <Field form=f name="first_name" label=t.t("field-first-name") feedback=feedback.clone() required=true maxlength=100 />
@@ -257,11 +257,11 @@ pub fn InvitationPage() -> impl IntoView {
     view! {
         <PageTitle key="invitation-title" />
         <p>{t.t("invitation-text")}</p>
-        <NewPasswordForm action="/einladung" invalid_key="invitation-invalid" submit_key="invitation-submit">
+        <NewPasswordForm action=crate::paths::INVITATION invalid_key="invitation-invalid" submit_key="invitation-submit">
             <p>{use_i18n().t("invitation-ask-owner")}</p>
         </NewPasswordForm>
         <p class="hint">
-            {t.t("invitation-have-account")} " " <A href="/anmelden">{t.t("login-title")}</A>
+            {t.t("invitation-have-account")} " " <A href=crate::paths::LOGIN>{t.t("login-title")}</A>
         </p>
     }
 }

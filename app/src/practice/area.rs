@@ -14,18 +14,18 @@ use leptos_router::components::A;
 fn practice_links(manager: bool) -> impl IntoView {
     let t = use_i18n();
     view! {
-        <li><A href="/praxis">{t.t("practice-home-title")}</A></li>
-        <li><A href="/praxis/termine">{t.t("calendar-title")}</A></li>
-        <li><A href="/praxis/einwilligungen">{t.t("consents-title")}</A></li>
-        <li><A href="/praxis/kv-antrag">{t.t("kv-title")}</A></li>
-        <li><A href="/praxis/praxisseite">{t.t("public-settings-title")}</A></li>
-        <li><A href="/praxis/stammdaten">{t.t("stammdaten-title")}</A></li>
+        <li><A href=crate::paths::PRACTICE>{t.t("practice-home-title")}</A></li>
+        <li><A href=crate::paths::WEEK>{t.t("calendar-title")}</A></li>
+        <li><A href=crate::paths::CONSENTS>{t.t("consents-title")}</A></li>
+        <li><A href=crate::paths::KV_APPLICATION>{t.t("kv-title")}</A></li>
+        <li><A href=crate::paths::PUBLIC_PAGE_SETTINGS>{t.t("public-settings-title")}</A></li>
+        <li><A href=crate::paths::STAMMDATEN>{t.t("stammdaten-title")}</A></li>
         {manager.then(|| view! {
-            <li><A href="/praxis/rechnungsdaten">{use_i18n().t("rechnungsdaten-title")}</A></li>
-            <li><A href="/praxis/vertrag">{use_i18n().t("vertrag-title")}</A></li>
-            <li><A href="/praxis/team">{use_i18n().t("team-title")}</A></li>
+            <li><A href=crate::paths::RECHNUNGSDATEN>{use_i18n().t("rechnungsdaten-title")}</A></li>
+            <li><A href=crate::paths::CONTRACT>{use_i18n().t("vertrag-title")}</A></li>
+            <li><A href=crate::paths::TEAM>{use_i18n().t("team-title")}</A></li>
         })}
-        <li><A href="/praxis/sicherheit">{t.t("security-title")}</A></li>
+        <li><A href=crate::paths::SECURITY>{t.t("security-title")}</A></li>
     }
 }
 
@@ -56,7 +56,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
                     <p class="practice-who-menu">{who()}</p>
                     <ul class="practice-links">{practice_links(manager)}</ul>
                 </details>
-                <form method="post" action="/abmelden" class="inline-form logout">
+                <form method="post" action=crate::paths::LOGOUT class="inline-form logout">
                     <button type="submit" class="button small">{t.t("logout-submit")}</button>
                 </form>
             </div>
@@ -65,7 +65,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
         {info.contract_ends_on.clone().map(|date| view! {
             <p class="notice contract-banner" role="note">
                 {use_i18n().t_with("contract-banner", &[("date", &date)])}
-                {manager.then(|| view! { " " <A href="/praxis/vertrag">{use_i18n().t("contract-banner-link")}</A> })}
+                {manager.then(|| view! { " " <A href=crate::paths::CONTRACT>{use_i18n().t("contract-banner-link")}</A> })}
             </p>
         })}
         <super::idle::IdleWarning minutes=info.idle_minutes />

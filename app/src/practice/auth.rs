@@ -221,14 +221,14 @@ pub async fn guard_practice_pages(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    if path == "/praxis" || path.starts_with("/praxis/") {
+    if path == crate::paths::PRACTICE || path.starts_with(crate::paths::PRACTICE_PREFIX) {
         match current_user(&session, &state.db, state.clock.now()).await {
             Ok(Some(me)) => {
                 if request.method() == http::Method::GET {
                     request.extensions_mut().insert(me);
                 }
             }
-            Ok(None) => return Redirect::to("/anmelden").into_response(),
+            Ok(None) => return Redirect::to(crate::paths::LOGIN).into_response(),
             Err(e) => return e.into_response(),
         }
     }
@@ -255,7 +255,7 @@ pub struct AsJson;
 
 impl Refusal for AsPage {
     fn not_logged_in() -> Response {
-        crate::web::see_other("/anmelden")
+        crate::web::see_other(crate::paths::LOGIN)
     }
 
     async fn not_allowed(state: &AppState, parts: &http::request::Parts) -> Response {

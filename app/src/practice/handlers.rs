@@ -23,19 +23,19 @@ use tower_sessions::Session;
 /// The form endpoints; merged with the Leptos routes that render the same paths for GET.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/registrieren", post(register))
-        .route("/registrieren/bestaetigen", post(verify_email))
-        .route("/anmelden", post(log_in))
-        .route("/anmelden/link-erneut-senden", post(resend_verification))
-        .route("/anmelden/zweiter-faktor", post(second_factor))
-        .route("/abmelden", post(log_out))
-        .route("/passwort-vergessen", post(forgot_password))
-        .route("/passwort-neu", post(reset_password))
-        .route("/praxis/stammdaten", post(save_stammdaten))
-        .route("/praxis/rechnungsdaten", post(save_rechnungsdaten))
-        .route("/praxis/sicherheit", post(security))
-        .route("/praxis/team", post(team))
-        .route("/einladung", post(accept_invitation))
+        .route(crate::paths::REGISTER, post(register))
+        .route(crate::paths::REGISTER_VERIFY, post(verify_email))
+        .route(crate::paths::LOGIN, post(log_in))
+        .route(crate::paths::LOGIN_RESEND, post(resend_verification))
+        .route(crate::paths::SECOND_FACTOR, post(second_factor))
+        .route(crate::paths::LOGOUT, post(log_out))
+        .route(crate::paths::FORGOT_PASSWORD, post(forgot_password))
+        .route(crate::paths::NEW_PASSWORD, post(reset_password))
+        .route(crate::paths::STAMMDATEN, post(save_stammdaten))
+        .route(crate::paths::RECHNUNGSDATEN, post(save_rechnungsdaten))
+        .route(crate::paths::SECURITY, post(security))
+        .route(crate::paths::TEAM, post(team))
+        .route(crate::paths::INVITATION, post(accept_invitation))
 }
 
 async fn register(
@@ -45,7 +45,7 @@ async fn register(
     let values = input.echo();
     let ip = page.client_ip();
     match service::register(&state, ip, input).await {
-        Ok(()) => see_other("/registrieren/gesendet"),
+        Ok(()) => see_other(crate::paths::REGISTER_SENT),
         Err(e) => page.failure("register", values, e).await,
     }
 }
@@ -62,8 +62,8 @@ async fn verify_email(
     HtmlForm(page, input): HtmlForm<TokenInput>,
 ) -> Response {
     match service::verify_email(&state, &input.token).await {
-        Ok(true) => see_other("/anmelden?bestaetigt"),
-        Ok(false) => see_other("/registrieren/link-ungueltig"),
+        Ok(true) => see_other(&format!("{}?bestaetigt", crate::paths::LOGIN)),
+        Ok(false) => see_other(crate::paths::REGISTER_LINK_INVALID),
         Err(e) => {
             tracing::error!(error = %e, "verification failed");
             page.error(&AppError::Internal).await
@@ -88,8 +88,8 @@ async fn log_in(
     let outcome =
         service::log_in(&state, &session, ip, &input.email, input.password.expose()).await;
     let key = match outcome {
-        Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
-        Ok(LoginOutcome::SecondFactor) => return see_other("/anmelden/zweiter-faktor"),
+        Ok(LoginOutcome::LoggedIn) => return see_other(crate::paths::PRACTICE),
+        Ok(LoginOutcome::SecondFactor) => return see_other(crate::paths::SECOND_FACTOR),
         Ok(LoginOutcome::NotVerified) => "login-not-verified",
         Ok(LoginOutcome::Failed) => "login-failed",
         Ok(LoginOutcome::Locked) => "login-locked",
@@ -117,7 +117,7 @@ async fn resend_verification(
     HtmlForm(page, input): HtmlForm<EmailInput>,
 ) -> Response {
     match service::resend_verification(&state, &input.email).await {
-        Ok(()) => see_other("/anmelden?link-gesendet"),
+        Ok(()) => see_other(&format!("{}?link-gesendet", crate::paths::LOGIN)),
         Err(e) => page.failure("login", BTreeMap::new(), e).await,
     }
 }
@@ -135,7 +135,7 @@ async fn second_factor(
 ) -> Response {
     let ip = page.client_ip();
     let key = match service::complete_second_factor(&state, &session, ip, &input.code).await {
-        Ok(LoginOutcome::LoggedIn) => return see_other("/praxis"),
+        Ok(LoginOutcome::LoggedIn) => return see_other(crate::paths::PRACTICE),
         Ok(LoginOutcome::Locked) => "login-locked",
         Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
         Ok(_) => "second-factor-failed",
@@ -150,7 +150,7 @@ async fn second_factor(
 
 async fn log_out(session: Session) -> Response {
     match auth::log_out(&session).await {
-        Ok(()) => see_other("/anmelden?abgemeldet"),
+        Ok(()) => see_other(&format!("{}?abgemeldet", crate::paths::LOGIN)),
         Err(e) => e.into_response(),
     }
 }
@@ -160,7 +160,7 @@ async fn forgot_password(
     HtmlForm(page, input): HtmlForm<EmailInput>,
 ) -> Response {
     match service::request_password_reset(&state, &input.email).await {
-        Ok(()) => see_other("/passwort-vergessen?gesendet"),
+        Ok(()) => see_other(&format!("{}?gesendet", crate::paths::FORGOT_PASSWORD)),
         Err(e) => page.failure("forgot", BTreeMap::new(), e).await,
     }
 }
@@ -184,8 +184,8 @@ async fn reset_password(
     )
     .await
     {
-        Ok(true) => see_other("/anmelden?passwort-geaendert"),
-        Ok(false) => see_other("/passwort-neu?ungueltig"),
+        Ok(true) => see_other(&format!("{}?passwort-geaendert", crate::paths::LOGIN)),
+        Ok(false) => see_other(&format!("{}?ungueltig", crate::paths::NEW_PASSWORD)),
         Err(e) => page.failure("password", BTreeMap::new(), e).await,
     }
 }
@@ -204,7 +204,7 @@ async fn save_stammdaten(
         ("person", service::update_person(&state, &me, &input).await)
     };
     match result {
-        Ok(()) => see_other(&format!("/praxis/stammdaten?gespeichert={form}")),
+        Ok(()) => see_other(&format!("{}?gespeichert={form}", crate::paths::STAMMDATEN)),
         Err(e) => page.failure(form, BTreeMap::new(), e).await,
     }
 }
@@ -215,7 +215,7 @@ async fn save_rechnungsdaten(
     HtmlForm(page, input): HtmlForm<RechnungsdatenInput>,
 ) -> Response {
     match service::update_billing(&state, &me, &input).await {
-        Ok(()) => see_other("/praxis/rechnungsdaten?gespeichert"),
+        Ok(()) => see_other(&format!("{}?gespeichert", crate::paths::RECHNUNGSDATEN)),
         Err(e) => page.failure("billing", BTreeMap::new(), e).await,
     }
 }
@@ -236,7 +236,7 @@ async fn security(
 ) -> Response {
     match input.action.as_str() {
         "start" => match second_factor::start_setup(&state, &me).await {
-            Ok(()) => see_other("/praxis/sicherheit#einrichten"),
+            Ok(()) => see_other(&format!("{}#einrichten", crate::paths::SECURITY)),
             Err(e) => page.failure("totp-setup", BTreeMap::new(), e).await,
         },
         "confirm" => {
@@ -253,7 +253,7 @@ async fn security(
             }
         }
         "disable" => match second_factor::disable(&state, &me, input.password.expose()).await {
-            Ok(()) => see_other("/praxis/sicherheit?ausgeschaltet"),
+            Ok(()) => see_other(&format!("{}?ausgeschaltet", crate::paths::SECURITY)),
             Err(e) => page.failure("totp-off", BTreeMap::new(), e).await,
         },
         _ => page.error(&AppError::BadRequest).await,
@@ -277,11 +277,11 @@ async fn team(
 ) -> Response {
     match input.action.as_str() {
         "invite" => match team::invite(&state, &me, &input.invite).await {
-            Ok(()) => see_other("/praxis/team?eingeladen"),
+            Ok(()) => see_other(&format!("{}?eingeladen", crate::paths::TEAM)),
             Err(e) => page.failure("invite", BTreeMap::new(), e).await,
         },
         "remove" => match team::remove(&state, &me, &input.id).await {
-            Ok(true) => see_other("/praxis/team?entfernt"),
+            Ok(true) => see_other(&format!("{}?entfernt", crate::paths::TEAM)),
             Ok(false) => page.error(&AppError::BadRequest).await,
             Err(e) => page.failure("invite", BTreeMap::new(), e).await,
         },
@@ -302,8 +302,8 @@ async fn accept_invitation(
     )
     .await
     {
-        Ok(true) => see_other("/anmelden?eingeladen"),
-        Ok(false) => see_other("/einladung?ungueltig"),
+        Ok(true) => see_other(&format!("{}?eingeladen", crate::paths::LOGIN)),
+        Ok(false) => see_other(&format!("{}?ungueltig", crate::paths::INVITATION)),
         Err(e) => page.failure("password", BTreeMap::new(), e).await,
     }
 }

@@ -70,7 +70,7 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
                     // A call began after the warning: renew rather than cut it.
                     renew();
                 } else {
-                    browser::go_to("/anmelden?abgelaufen");
+                    browser::go_to(&format!("{}?abgelaufen", crate::paths::LOGIN));
                 }
             },
             total,

@@ -115,7 +115,7 @@ pub fn RegisterPage() -> impl IntoView {
         <PageTitle key="register-title" />
         <p>{t.t("register-intro")}</p>
         <ErrorSummary form="register" feedback=feedback.clone() />
-        <form method="post" action="/registrieren" class="form" novalidate=true>
+        <form method="post" action=crate::paths::REGISTER class="form" novalidate=true>
             <fieldset>
                 <legend>{t.t("register-person-legend")}</legend>
                 <PersonFields form="register" feedback=feedback.clone() lanr_required=true />
@@ -130,14 +130,14 @@ pub fn RegisterPage() -> impl IntoView {
                 <Field form="register" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=256 />
             </fieldset>
             <CheckboxField form="register" name="accept_terms" feedback=feedback.clone()>
-                {t.t("register-accept-terms-before")} " " <a href="/nutzungsbedingungen" target="_blank">{t.t("register-accept-terms-link")}</a> " " {t.t("register-accept-terms-after")}
+                {t.t("register-accept-terms-before")} " " <a href=crate::paths::TERMS target="_blank">{t.t("register-accept-terms-link")}</a> " " {t.t("register-accept-terms-after")}
             </CheckboxField>
             <CheckboxField form="register" name="accept_dpa" feedback=feedback.clone()>
-                {t.t("register-accept-dpa-before")} " " <a href="/auftragsverarbeitung" target="_blank">{t.t("register-accept-dpa-link")}</a> " " {t.t("register-accept-dpa-after")}
+                {t.t("register-accept-dpa-before")} " " <a href=crate::paths::PROCESSING_AGREEMENT target="_blank">{t.t("register-accept-dpa-link")}</a> " " {t.t("register-accept-dpa-after")}
             </CheckboxField>
             <button type="submit" class="button primary">{t.t("register-submit")}</button>
         </form>
-        <p>{t.t("register-have-account")} " " <A href="/anmelden">{t.t("login-title")}</A></p>
+        <p>{t.t("register-have-account")} " " <A href=crate::paths::LOGIN>{t.t("login-title")}</A></p>
     }
 }
 
@@ -148,7 +148,7 @@ pub fn RegisterSentPage() -> impl IntoView {
     view! {
         <PageTitle key="register-sent-title" />
         <p role="status">{t.t("register-sent-text")}</p>
-        <p><A href="/anmelden">{t.t("login-title")}</A></p>
+        <p><A href=crate::paths::LOGIN>{t.t("login-title")}</A></p>
     }
 }
 
@@ -162,7 +162,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     view! {
         <PageTitle key="verify-title" />
         <p>{t.t("verify-text")}</p>
-        <form method="post" action="/registrieren/bestaetigen" class="form">
+        <form method="post" action=crate::paths::REGISTER_VERIFY class="form">
             <input type="hidden" name="token" value=token />
             <button type="submit" class="button primary">{t.t("verify-submit")}</button>
         </form>
@@ -176,7 +176,7 @@ pub fn LinkInvalidPage() -> impl IntoView {
     view! {
         <PageTitle key="link-invalid-title" />
         <p>{t.t("link-invalid-text")}</p>
-        <form method="post" action="/anmelden/link-erneut-senden" class="form">
+        <form method="post" action=crate::paths::LOGIN_RESEND class="form">
             <Field form="resend" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="email" required=true />
             <button type="submit" class="button">{t.t("login-resend")}</button>
         </form>
@@ -210,18 +210,18 @@ pub fn LoginPage() -> impl IntoView {
         <SuccessNotice message=notices />
         <ErrorSummary form="login" feedback=feedback.clone() />
         {not_verified.then(|| view! {
-            <form method="post" action="/anmelden/link-erneut-senden" class="form inline-form">
+            <form method="post" action=crate::paths::LOGIN_RESEND class="form inline-form">
                 <input type="hidden" name="email" value=typed_email.clone() />
                 <button type="submit" class="button">{use_i18n().t("login-resend")}</button>
             </form>
         })}
-        <form method="post" action="/anmelden" class="form">
+        <form method="post" action=crate::paths::LOGIN class="form">
             <Field form="login" name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" autocomplete="username" required=true maxlength=254 />
             <Field form="login" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=256 />
             <button type="submit" class="button primary">{t.t("login-submit")}</button>
         </form>
-        <p><A href="/passwort-vergessen">{t.t("forgot-title")}</A></p>
-        <p>{t.t("login-no-account")} " " <A href="/registrieren">{t.t("register-title")}</A></p>
+        <p><A href=crate::paths::FORGOT_PASSWORD>{t.t("forgot-title")}</A></p>
+        <p>{t.t("login-no-account")} " " <A href=crate::paths::REGISTER>{t.t("register-title")}</A></p>
     }
 }
 
@@ -234,7 +234,7 @@ pub fn SecondFactorPage() -> impl IntoView {
         <PageTitle key="second-factor-title" />
         <p>{t.t("second-factor-text")}</p>
         <ErrorSummary form="second-factor" feedback=feedback.clone() />
-        <form method="post" action="/anmelden/zweiter-faktor" class="form">
+        <form method="post" action=crate::paths::SECOND_FACTOR class="form">
             <Field form="second-factor" name="code" label=t.t("field-code") feedback=feedback.clone() autocomplete="one-time-code" inputmode="text" required=true maxlength=20 hint=t.t("second-factor-hint") />
             <button type="submit" class="button primary">{t.t("second-factor-submit")}</button>
         </form>
@@ -252,7 +252,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <PageTitle key="forgot-title" />
         <SuccessNotice message=sent />
         <p>{t.t("forgot-text")}</p>
-        <form method="post" action="/passwort-vergessen" class="form">
+        <form method="post" action=crate::paths::FORGOT_PASSWORD class="form">
             <Field form="forgot" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="username" required=true maxlength=254 />
             <button type="submit" class="button primary">{t.t("forgot-submit")}</button>
         </form>
@@ -265,8 +265,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let t = use_i18n();
     view! {
         <PageTitle key="reset-title" />
-        <NewPasswordForm action="/passwort-neu" invalid_key="reset-invalid" submit_key="reset-submit">
-            <p><A href="/passwort-vergessen">{use_i18n().t("forgot-title")}</A></p>
+        <NewPasswordForm action=crate::paths::NEW_PASSWORD invalid_key="reset-invalid" submit_key="reset-submit">
+            <p><A href=crate::paths::FORGOT_PASSWORD>{use_i18n().t("forgot-title")}</A></p>
         </NewPasswordForm>
         <p class="hint">{t.t("reset-hint")}</p>
     }
@@ -324,7 +324,7 @@ pub fn PracticeHomePage() -> impl IntoView {
                         {nudge.then(|| view! {
                             <p class="notice" role="note">
                                 {use_i18n().t("practice-home-totp-nudge")} " "
-                                <A href="/praxis/sicherheit">{use_i18n().t("practice-home-totp-link")}</A>
+                                <A href=crate::paths::SECURITY>{use_i18n().t("practice-home-totp-link")}</A>
                             </p>
                         })}
                     }
@@ -333,7 +333,7 @@ pub fn PracticeHomePage() -> impl IntoView {
             <p>{t.t("practice-home-next")}</p>
             <h2>{t.t("kv-heading")}</h2>
             <p>{t.t("kv-intro")}</p>
-            <p><A href="/praxis/kv-antrag">{t.t("kv-home-link")}</A></p>
+            <p><A href=crate::paths::KV_APPLICATION>{t.t("kv-home-link")}</A></p>
         </PracticeArea>
     }
 }
@@ -363,7 +363,7 @@ pub fn StammdatenPage() -> impl IntoView {
                                         <section aria-labelledby="practice-form-title">
                                             <h2 id="practice-form-title">{use_i18n().t("stammdaten-practice")}</h2>
                                             <ErrorSummary form="practice" feedback=feedback.clone() />
-                                            <form method="post" action="/praxis/stammdaten" class="form">
+                                            <form method="post" action=crate::paths::STAMMDATEN class="form">
                                                 <input type="hidden" name="form" value="practice" />
                                                 <PracticeFields form="practice" feedback=feedback.clone() initial=d.clone() />
                                                 <button type="submit" class="button primary">{use_i18n().t("stammdaten-save-practice")}</button>
@@ -374,7 +374,7 @@ pub fn StammdatenPage() -> impl IntoView {
                                         <h2 id="person-form-title">{t.t("stammdaten-person")}</h2>
                                         <p>{t.t_with("stammdaten-login-email", &[("email", &d.email)])}</p>
                                         <ErrorSummary form="person" feedback=feedback.clone() />
-                                        <form method="post" action="/praxis/stammdaten" class="form">
+                                        <form method="post" action=crate::paths::STAMMDATEN class="form">
                                             <input type="hidden" name="form" value="person" />
                                             <PersonFields form="person" feedback=feedback.clone() initial=d.clone() lanr_required />
                                             <button type="submit" class="button primary">{t.t("stammdaten-save-person")}</button>
@@ -416,7 +416,7 @@ pub fn RechnungsdatenPage() -> impl IntoView {
                                     let f = "billing";
                                     view! {
                                         <ErrorSummary form=f feedback=feedback.clone() />
-                                        <form method="post" action="/praxis/rechnungsdaten" class="form">
+                                        <form method="post" action=crate::paths::RECHNUNGSDATEN class="form">
                                             <Field form=f name="billing_name" label=t.t("field-billing-name") value=d.billing_name feedback=feedback.clone() autocomplete="organization" required=true maxlength=200 />
                                             <Field form=f name="billing_street" label=t.t("field-street") value=d.billing_street feedback=feedback.clone() autocomplete="street-address" required=true maxlength=200 />
                                             <div class="field-row">

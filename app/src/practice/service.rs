@@ -384,7 +384,7 @@ pub async fn register(
     let name = display_name(&user);
     let mail = templates::verify_email(
         &recipient(&user, &name, &practice),
-        &link(state, "/registrieren/bestaetigen", &token),
+        &link(state, crate::paths::REGISTER_VERIFY, &token),
     );
     enqueue(&txn, now, mail).await?;
     txn.commit().await?;
@@ -494,7 +494,7 @@ pub async fn resend_verification(state: &AppState, email: &str) -> Result<(), Fo
     let name = display_name(&user);
     let mail = templates::verify_email(
         &recipient(&user, &name, &practice),
-        &link(state, "/registrieren/bestaetigen", &token),
+        &link(state, crate::paths::REGISTER_VERIFY, &token),
     );
     enqueue(&txn, now, mail).await?;
     txn.commit().await?;
@@ -708,7 +708,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
     let name = display_name(&user);
     let mail = templates::password_reset(
         &recipient(&user, &name, &practice),
-        &link(state, "/passwort-neu", &token),
+        &link(state, crate::paths::NEW_PASSWORD, &token),
     );
     enqueue(&txn, now, mail).await?;
     txn.commit().await?;

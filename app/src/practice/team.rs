@@ -151,7 +151,7 @@ pub async fn invite(
         &recipient(&user, &name, &me.practice),
         &me.display_name(),
         role.label_key(),
-        &link(state, "/einladung", &token),
+        &link(state, crate::paths::INVITATION, &token),
     );
     enqueue(&txn, now, mail).await?;
     txn.commit().await?;

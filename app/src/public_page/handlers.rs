@@ -19,14 +19,14 @@ use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/praxis/praxisseite", post(save))
-        .route("/praxis/praxisseite/qr-code.svg", get(qr_code))
+        .route(crate::paths::PUBLIC_PAGE_SETTINGS, post(save))
+        .route(crate::paths::PUBLIC_PAGE_QR, get(qr_code))
         .route(
-            "/praxen/{short_name}/einverstaendniserklaerung.pdf",
+            crate::paths::PUBLIC_CONSENT_FORM_ROUTE,
             get(consent_template),
         )
-        .route("/praxen/{short_name}/anleitung.pdf", get(page_guide))
-        .route("/anleitung/{file}", get(invitation_guide))
+        .route(crate::paths::PUBLIC_GUIDE_ROUTE, get(page_guide))
+        .route(crate::paths::INVITATION_GUIDE_ROUTE, get(invitation_guide))
 }
 
 fn guide_response(state: &AppState, practice: &practice::Model) -> Response {
@@ -91,7 +91,10 @@ async fn save(
     HtmlForm(page, input): HtmlForm<PageSettingsInput>,
 ) -> Response {
     match service::save(&state, &me, &input).await {
-        Ok(()) => see_other("/praxis/praxisseite?gespeichert"),
+        Ok(()) => see_other(&format!(
+            "{}?gespeichert",
+            crate::paths::PUBLIC_PAGE_SETTINGS
+        )),
         Err(e) => page.failure("public-page", BTreeMap::new(), e).await,
     }
 }

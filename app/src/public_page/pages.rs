@@ -46,7 +46,7 @@ fn NoSuchPage() -> impl IntoView {
         <Title text=t.t("public-missing-title") />
         <h1>{t.t("public-missing-title")}</h1>
         <p>{t.t("public-missing-text")}</p>
-        <p><a class="button primary" href="/videosprechstunde">{t.t("public-enter")}</a></p>
+        <p><a class="button primary" href=crate::paths::ENTRY>{t.t("public-enter")}</a></p>
     }
 }
 
@@ -60,8 +60,8 @@ fn PracticeInformation(practice: PublicPractice) -> impl IntoView {
     let early = policy::ARRIVE_EARLY_MINUTES.to_string();
     let opens = p.code_opens_minutes_before.to_string();
     let mbits = format!("{}", policy::RECOMMENDED_UPSTREAM_KBITS / 1000);
-    let consent = format!("/praxen/{}/einverstaendniserklaerung.pdf", p.short_name);
-    let guide = format!("/praxen/{}/anleitung.pdf", p.short_name);
+    let consent = crate::paths::public_consent_form(&p.short_name);
+    let guide = crate::paths::public_guide(&p.short_name);
     let doctors = (!p.doctors.is_empty()).then(|| {
         let items = p
             .doctors
@@ -110,7 +110,7 @@ fn PracticeInformation(practice: PublicPractice) -> impl IntoView {
                 {doctors}
             </header>
             {intro}
-            <p><a class="button primary" href="/videosprechstunde">{t.t("public-enter")}</a></p>
+            <p><a class="button primary" href=crate::paths::ENTRY>{t.t("public-enter")}</a></p>
             <section aria-labelledby="public-needs">
                 <h2 id="public-needs">{t.t("public-needs-title")}</h2>
                 <ul>
@@ -212,7 +212,7 @@ fn settings_body(s: PageSettings, feedback: FormFeedback) -> impl IntoView {
         };
         view! {
             <ErrorSummary form="public-page" feedback=feedback.clone() />
-            <form method="post" action="/praxis/praxisseite" class="form">
+            <form method="post" action=crate::paths::PUBLIC_PAGE_SETTINGS class="form">
                 <Field form="public-page" name="short_name" label=t.t("public-short-name") value=s.short_name.clone() feedback=feedback.clone() hint=t.t("public-short-name-hint") maxlength=60 />
                 <Toggle name="enabled" label=t.t("public-enabled") checked=s.enabled feedback=feedback.clone() />
                 <div class="field" class:field-invalid=intro_issue.is_some()>
@@ -233,7 +233,7 @@ fn settings_body(s: PageSettings, feedback: FormFeedback) -> impl IntoView {
     };
     let share = s.address.clone().map(|address| {
         let t = use_i18n();
-        let path = format!("/praxen/{}", s.short_name);
+        let path = crate::paths::public_page(&s.short_name);
         view! {
             <section aria-labelledby="public-share">
                 <h2 id="public-share">{t.t("public-share-title")}</h2>
@@ -248,8 +248,8 @@ fn settings_body(s: PageSettings, feedback: FormFeedback) -> impl IntoView {
                     <textarea id="public-snippet" readonly rows="4" aria-describedby="public-snippet-hint">{textarea_text(s.snippet.as_deref().unwrap_or_default())}</textarea>
                 </div>
                 <figure class="public-qr">
-                    <img src="/praxis/praxisseite/qr-code.svg" width="160" height="160" alt=t.t_with("public-qr-alt", &[("address", &address)]) />
-                    <figcaption><a href="/praxis/praxisseite/qr-code.svg" download="Praxisseite-QR-Code.svg">{t.t("public-qr-download")}</a></figcaption>
+                    <img src=crate::paths::PUBLIC_PAGE_QR width="160" height="160" alt=t.t_with("public-qr-alt", &[("address", &address)]) />
+                    <figcaption><a href=crate::paths::PUBLIC_PAGE_QR download="Praxisseite-QR-Code.svg">{t.t("public-qr-download")}</a></figcaption>
                 </figure>
             </section>
         }

@@ -32,7 +32,7 @@ pub async fn load_public_practice(short_name: String) -> Result<PublicPractice, 
             .await
             .map_err(|_| AppError::Internal);
         if let Some((_, page)) = crate::error::with_status(found)? {
-            leptos_axum::redirect(&format!("/praxen/{canonical}"));
+            leptos_axum::redirect(&crate::paths::public_page(&canonical));
             return Ok(page);
         }
     }

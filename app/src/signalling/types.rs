@@ -13,7 +13,7 @@ pub const INSTANCE_MAX_CHARS: usize = 64;
 /// The longest message a doctor can send into the waiting room.
 pub const NOTE_MAX_CHARS: usize = 200;
 /// The path of the signalling socket.
-pub const SIGNAL_PATH: &str = "/signal";
+pub const SIGNAL_PATH: &str = crate::paths::SIGNAL;
 /// WebSocket close code when a pass, a login or an address already has its most sockets open
 /// (4000–4999 are the application's own; 429 as in HTTP). The page then retries only at its
 /// longest reconnect delay.

@@ -31,7 +31,7 @@ pub fn LandingPage() -> impl IntoView {
                 <h2 id="patients-title">{t.t("landing-patients-heading")}</h2>
                 <p>{t.t("landing-patients-text")}</p>
                 <p>
-                    <A href="/videosprechstunde" attr:class="button primary">
+                    <A href=crate::paths::ENTRY attr:class="button primary">
                         {t.t("nav-patient")}
                     </A>
                 </p>
@@ -41,8 +41,8 @@ pub fn LandingPage() -> impl IntoView {
                 <h2 id="practices-title">{t.t("landing-practices-heading")}</h2>
                 <p>{t.t("landing-practices-text")}</p>
                 <p class="button-row">
-                    <A href="/anmelden" attr:class="button primary">{t.t("nav-login")}</A>
-                    <A href="/registrieren" attr:class="button secondary">{t.t("nav-register")}</A>
+                    <A href=crate::paths::LOGIN attr:class="button primary">{t.t("nav-login")}</A>
+                    <A href=crate::paths::REGISTER attr:class="button secondary">{t.t("nav-register")}</A>
                 </p>
             </section>
         </div>

@@ -20,23 +20,23 @@ pub fn PageDescription(text: String) -> impl IntoView {
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_i18n();
     let path = use_location().pathname.get_untracked();
-    let inside = path == "/praxis"
-        || path.starts_with("/praxis/")
-        || path.starts_with("/videosprechstunde/raum");
+    let inside = path == crate::paths::PRACTICE
+        || path.starts_with(crate::paths::PRACTICE_PREFIX)
+        || path.starts_with(crate::paths::ROOM);
     let main_nav = (!inside).then(|| {
         let t = use_i18n();
         // A logged-in member is offered the practice area, not a second login. Until that is
         // known (and without JavaScript on streamed pages) the header shows "Anmelden".
         let member = Resource::new(|| (), |_| crate::practice::server_fns::load_session_info());
-        let login = || view! { <li><A href="/anmelden">{use_i18n().t("nav-login")}</A></li> };
+        let login = || view! { <li><A href=crate::paths::LOGIN>{use_i18n().t("nav-login")}</A></li> };
         view! {
             <nav aria-label=t.t("nav-main-label")>
                 <ul class="nav-list">
-                    <li><A href="/videosprechstunde">{t.t("nav-patient")}</A></li>
+                    <li><A href=crate::paths::ENTRY>{t.t("nav-patient")}</A></li>
                     <Suspense fallback=login>
                         {move || Suspend::new(async move {
                             match member.await {
-                                Ok(Some(_)) => view! { <li><A href="/praxis">{use_i18n().t("nav-practice")}</A></li> }.into_any(),
+                                Ok(Some(_)) => view! { <li><A href=crate::paths::PRACTICE>{use_i18n().t("nav-practice")}</A></li> }.into_any(),
                                 _ => login().into_any(),
                             }
                         })}
@@ -63,10 +63,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="wrap">
                 <nav aria-label=t.t("nav-footer-label")>
                     <ul class="nav-list">
-                        <li><A href="/nutzungsbedingungen">{t.t("terms-title")}</A></li>
-                        <li><A href="/datenschutz">{t.t("privacy-title")}</A></li>
-                        <li><A href="/auftragsverarbeitung">{t.t("avv-footer-link")}</A></li>
-                        <li><A href="/impressum">{t.t("impressum-title")}</A></li>
+                        <li><A href=crate::paths::TERMS>{t.t("terms-title")}</A></li>
+                        <li><A href=crate::paths::PRIVACY>{t.t("privacy-title")}</A></li>
+                        <li><A href=crate::paths::PROCESSING_AGREEMENT>{t.t("avv-footer-link")}</A></li>
+                        <li><A href=crate::paths::IMPRINT>{t.t("impressum-title")}</A></li>
                     </ul>
                 </nav>
                 <p class="footer-note">{t.t("footer-note")}</p>

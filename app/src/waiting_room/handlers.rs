@@ -15,7 +15,7 @@ use axum::{
 };
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/praxis/gespraech/{id}", post(call_action))
+    Router::new().route(crate::paths::CALL_ROUTE, post(call_action))
 }
 
 /// `action=zurueck` or `action=beenden`.
@@ -47,10 +47,10 @@ async fn call_action(
         _ => return page.error(&AppError::BadRequest).await,
     };
     match service::act(&state, &me, message).await {
-        Ok(_) => see_other(&format!("/praxis?{done}")),
+        Ok(_) => see_other(&format!("{}?{done}", crate::paths::PRACTICE)),
         Err(ErrorCode::NotAllowed) => page.error(&AppError::Forbidden).await,
         Err(ErrorCode::UnknownAppointment) => page.error(&AppError::NotFound).await,
-        Err(ErrorCode::WrongState) => see_other(&format!("/praxis/gespraech/{id}?stand")),
+        Err(ErrorCode::WrongState) => see_other(&format!("{}?stand", crate::paths::call(&id))),
         Err(_) => page.error(&AppError::Internal).await,
     }
 }

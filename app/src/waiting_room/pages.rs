@@ -21,7 +21,7 @@ pub fn CallPage() -> impl IntoView {
                     let t = use_i18n();
                     match call.await {
                         Ok(entry) => {
-                            let action = format!("/praxis/gespraech/{}", entry.appointment);
+                            let action = crate::paths::call(&entry.appointment);
                             let in_call = entry.status == RosterStatus::InCall;
                             let since = entry.since.clone().unwrap_or_default();
                             // The call first: the doctor sees the patient and the controls

@@ -162,7 +162,7 @@ pub fn WaitingPanel() -> impl IntoView {
             }
             RosterStatus::InCall => {
                 let (b, c) = (id.clone(), id.clone());
-                let href = format!("/praxis/gespraech/{id}");
+                let href = crate::paths::call(&id);
                 Some(view! {
                     <div class="roster-actions">
                         <a class="button primary" href=href>{use_i18n().t("panel-open-call")}</a>
@@ -475,7 +475,7 @@ mod browser {
                         if let Some(window) = web_sys::window() {
                             let _ = window
                                 .location()
-                                .set_href(&format!("/praxis/gespraech/{appointment}"));
+                                .set_href(&crate::paths::call(&appointment));
                         }
                     }
                     ServerMessage::Error { code } => live.error.set(Some(code)),

@@ -22,6 +22,7 @@ mod native_call;
 mod native_peer;
 mod pages;
 mod passes;
+mod paths;
 mod patient_entry;
 mod public_page;
 mod safe_defaults;
