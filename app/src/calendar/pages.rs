@@ -269,8 +269,8 @@ fn AppointmentFields(
     let note_issue = feedback.issue(f, "note").map(crate::forms::issue_text);
     let note_invalid = note_issue.is_some();
     view! {
-        <Field form=f name="patient_name" label=t.t("calendar-patient-name") value=name feedback=feedback.clone() required=true maxlength=200 hint=t.t("calendar-patient-name-hint") />
-        <Field form=f name="patient_email" label=t.t("calendar-patient-email") value=email feedback=feedback.clone() kind="email" required=true maxlength=254 />
+        <Field form=f name="patient_name" label=t.t("calendar-patient-name") value=name feedback=feedback.clone() required=true maxlength=crate::fields::limits::PATIENT_NAME hint=t.t("calendar-patient-name-hint") />
+        <Field form=f name="patient_email" label=t.t("calendar-patient-email") value=email feedback=feedback.clone() kind="email" required=true maxlength=crate::fields::limits::EMAIL />
         <div class="field-row">
             <Field form=f name="date" label=t.t("calendar-date") value=date feedback=feedback.clone() kind="date" required=true />
             <Field form=f name="time" label=t.t("calendar-time") value=time feedback=feedback.clone() kind="time" required=true />
@@ -281,7 +281,7 @@ fn AppointmentFields(
             <label for="appointment-note">{t.t("calendar-note")} " " <span class="optional">{t.t("form-optional")}</span></label>
             <p class="hint" id="appointment-note-hint">{t.t("calendar-note-hint")}</p>
             {note_issue.map(|e| view! { <p class="field-error">{e}</p> })}
-            <textarea id="appointment-note" name="note" rows="3" maxlength="1000" aria-describedby="appointment-note-hint">{crate::forms::textarea_text(&note)}</textarea>
+            <textarea id="appointment-note" name="note" rows="3" maxlength=crate::fields::limits::APPOINTMENT_NOTE aria-describedby="appointment-note-hint">{crate::forms::textarea_text(&note)}</textarea>
         </div>
         {outside.then(|| view! {
             <div class="field field-checkbox">
@@ -537,7 +537,7 @@ fn AvailabilityForms(data: AvailabilityView, feedback: FormFeedback) -> impl Int
                     <Field form="blocked" name="first_day" label=t.t("calendar-blocked-first") feedback=feedback.clone() kind="date" required=true />
                     <Field form="blocked" name="last_day" label=t.t("calendar-blocked-last") feedback=feedback.clone() kind="date" />
                 </div>
-                <Field form="blocked" name="reason" label=t.t("calendar-blocked-reason") feedback=feedback.clone() maxlength=100 hint=t.t("calendar-blocked-reason-hint") />
+                <Field form="blocked" name="reason" label=t.t("calendar-blocked-reason") feedback=feedback.clone() maxlength=crate::fields::limits::BLOCKED_REASON hint=t.t("calendar-blocked-reason-hint") />
                 <button type="submit" class="button primary">{t.t("calendar-blocked-add")}</button>
             </form>
         </section>

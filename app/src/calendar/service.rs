@@ -24,7 +24,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 /// Longest note the practice can keep with an appointment.
-pub const NOTE_MAX: usize = 1000;
+pub const NOTE_MAX: usize = crate::fields::limits::APPOINTMENT_NOTE;
 
 /// A Berlin wall-clock date and time as UTC. Times that do not exist (the hour skipped in
 /// spring) are refused; times that exist twice (autumn) mean the first one.
@@ -60,7 +60,10 @@ fn check(
     now: DateTime<Utc>,
 ) -> Result<Checked, FormError> {
     let mut c = Checker::new("appointment", echo(input));
-    let name = c.field("patient_name", ShortText::parse(&input.patient_name, 200));
+    let name = c.field(
+        "patient_name",
+        ShortText::parse(&input.patient_name, crate::fields::limits::PATIENT_NAME),
+    );
     let email = c.field("patient_email", EmailAddress::parse(&input.patient_email));
     let note = c.field("note", OptionalText::parse(&input.note, NOTE_MAX));
     let date = crate::time::parse_iso_date(&input.date);
@@ -732,7 +735,10 @@ pub async fn add_blocked(
         }
         _ => {}
     }
-    let reason = c.field("reason", OptionalText::parse(&input.reason, 100));
+    let reason = c.field(
+        "reason",
+        OptionalText::parse(&input.reason, crate::fields::limits::BLOCKED_REASON),
+    );
     c.finish()?;
     let (Some(first), Some(last), Some(reason)) = (first, last, reason) else {
         return Err(AppError::Internal.into());

@@ -143,11 +143,11 @@ pub fn KeySetup() -> impl IntoView {
                         <div class="field">
                             <label for="consent-passphrase">{t.t("consent-passphrase-label")}</label>
                             <p class="hint" id="consent-passphrase-hint">{t.t("consent-passphrase-hint")}</p>
-                            <input type="password" id="consent-passphrase" node_ref=passphrase autocomplete="new-password" minlength="12" maxlength="256" required aria-describedby="consent-passphrase-hint" />
+                            <input type="password" id="consent-passphrase" node_ref=passphrase autocomplete="new-password" minlength="12" maxlength=crate::fields::limits::PASSWORD required aria-describedby="consent-passphrase-hint" />
                         </div>
                         <div class="field">
                             <label for="consent-passphrase-repeat">{t.t("consent-passphrase-repeat")}</label>
-                            <input type="password" id="consent-passphrase-repeat" node_ref=repeat autocomplete="new-password" minlength="12" maxlength="256" required />
+                            <input type="password" id="consent-passphrase-repeat" node_ref=repeat autocomplete="new-password" minlength="12" maxlength=crate::fields::limits::PASSWORD required />
                         </div>
                         <button type="submit" class="button primary" disabled=working>{t.t("consent-key-create")}</button>
                         {working.then(|| view! { <p role="status">{use_i18n().t("consent-key-working")}</p> })}
@@ -248,7 +248,7 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
             <form class="form" on:submit=on_submit>
                 <div class="field">
                     <label for="consent-secret">{move || if use_recovery.get() { use_i18n().t("consent-recovery-label") } else { use_i18n().t("consent-passphrase-label") }}</label>
-                    <input type="password" id="consent-secret" node_ref=secret autocomplete="off" required maxlength="256" />
+                    <input type="password" id="consent-secret" node_ref=secret autocomplete="off" required maxlength=crate::fields::limits::PASSWORD />
                 </div>
                 <div class="field field-checkbox">
                     <input type="checkbox" id="consent-use-recovery" on:change=move |ev| use_recovery.set(event_target_checked(&ev)) />
@@ -258,11 +258,11 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
                     <p class="hint">{t.t("consent-new-passphrase-hint")}</p>
                     <div class="field">
                         <label for="consent-new-passphrase">{t.t("consent-new-passphrase")}</label>
-                        <input type="password" id="consent-new-passphrase" node_ref=new_passphrase autocomplete="new-password" maxlength="256" />
+                        <input type="password" id="consent-new-passphrase" node_ref=new_passphrase autocomplete="new-password" maxlength=crate::fields::limits::PASSWORD />
                     </div>
                     <div class="field">
                         <label for="consent-new-passphrase-repeat">{t.t("consent-passphrase-repeat")}</label>
-                        <input type="password" id="consent-new-passphrase-repeat" node_ref=new_repeat autocomplete="new-password" maxlength="256" />
+                        <input type="password" id="consent-new-passphrase-repeat" node_ref=new_repeat autocomplete="new-password" maxlength=crate::fields::limits::PASSWORD />
                     </div>
                 </div>
                 <button type="submit" class="button primary" disabled=move || busy.get()>{t.t("consent-open-documents")}</button>

@@ -80,7 +80,7 @@ fn Overview(overview: ConsentOverview) -> impl IntoView {
                     <div class="field">
                         <label for="consent-paragraph">{t.t("consent-paragraph-label")}</label>
                         <p class="hint" id="consent-paragraph-hint">{t.t("consent-paragraph-hint")}</p>
-                        <textarea id="consent-paragraph" name="paragraph" rows="5" maxlength="2000" aria-describedby="consent-paragraph-hint">{crate::forms::textarea_text(&overview.paragraph)}</textarea>
+                        <textarea id="consent-paragraph" name="paragraph" rows="5" maxlength=crate::fields::limits::CONSENT_PARAGRAPH aria-describedby="consent-paragraph-hint">{crate::forms::textarea_text(&overview.paragraph)}</textarea>
                     </div>
                     <button type="submit" class="button primary">{t.t("consent-paragraph-save")}</button>
                 </form>

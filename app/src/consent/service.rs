@@ -30,7 +30,7 @@ pub const MAX_DOCUMENTS: u64 = 12;
 /// Uploads per appointment (patient) or practice member per hour.
 pub const UPLOADS_PER_HOUR: i32 = 30;
 /// Length limit of the practice's own paragraph in the form.
-pub const MAX_PARAGRAPH_CHARS: usize = 2000;
+pub const MAX_PARAGRAPH_CHARS: usize = crate::fields::limits::CONSENT_PARAGRAPH;
 
 /// What can go wrong with consents, each with its German message.
 #[derive(Debug, thiserror::Error)]

@@ -111,7 +111,7 @@ fn cancel_body(c: ContractView, feedback: FormFeedback) -> impl IntoView {
         <p>{t.t("contract-cancel-keep-working")}</p>
         <ErrorSummary form="cancel" feedback=feedback.clone() />
         <form method="post" action=crate::paths::CONTRACT_CANCEL class="form">
-            <Field form="cancel" name="password" label=t.t("contract-cancel-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=256 />
+            <Field form="cancel" name="password" label=t.t("contract-cancel-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=crate::fields::limits::PASSWORD />
             <div class="actions">
                 <button type="submit" class="button danger">{t.t("contract-cancel-submit")}</button>
                 <A href=crate::paths::CONTRACT attr:class="button secondary">{t.t("contract-abort")}</A>

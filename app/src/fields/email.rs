@@ -9,7 +9,7 @@ use std::fmt;
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
 
-const EMAIL_MAX_CHARS: usize = 254;
+const EMAIL_MAX_CHARS: usize = super::limits::EMAIL;
 const EMAIL_LOCAL_MAX_CHARS: usize = 64;
 
 // Dot-atom local parts only: quoted local parts are legal but practically unused, and the RFC 5322

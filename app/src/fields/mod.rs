@@ -92,6 +92,7 @@ mod error;
 mod iban;
 mod kv_region;
 mod lanr;
+pub mod limits;
 mod optional_text;
 mod phone;
 mod postcode;

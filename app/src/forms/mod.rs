@@ -162,7 +162,7 @@ pub fn Field(
     #[prop(optional)] hint: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] maxlength: Option<usize>,
     /// `datalist` id offering suggestions.
     #[prop(optional)]
     list: Option<&'static str>,

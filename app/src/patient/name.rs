@@ -6,7 +6,7 @@
 pub struct PatientName(String);
 
 /// The longest name accepted.
-pub const MAX_CHARS: usize = 200;
+pub const MAX_CHARS: usize = crate::fields::limits::PATIENT_NAME;
 
 impl std::fmt::Debug for PatientName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -39,7 +39,7 @@ pub fn EntryPage() -> impl IntoView {
         {outcome}
         <ErrorSummary form="entry" feedback=field_errors />
         <form method="post" action=crate::paths::ENTRY class="form">
-            <Field form="entry" name="name" label=t.t("entry-name") feedback=feedback.clone() autocomplete="name" required=true maxlength=200 hint=t.t("entry-name-hint") />
+            <Field form="entry" name="name" label=t.t("entry-name") feedback=feedback.clone() autocomplete="name" required=true maxlength=crate::fields::limits::PATIENT_NAME hint=t.t("entry-name-hint") />
             <Field form="entry" name="code" label=t.t("entry-code") feedback=feedback.clone() autocomplete="off" required=true maxlength=20 hint=t.t("entry-code-hint") />
             <button type="submit" class="button primary">{t.t("entry-submit")}</button>
         </form>

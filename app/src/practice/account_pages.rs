@@ -60,7 +60,7 @@ fn SecondFactorSection(view: SecondFactorView, feedback: FormFeedback) -> impl I
                 <ErrorSummary form="totp-off" feedback=feedback.clone() />
                 <form method="post" action=crate::paths::SECURITY class="form">
                     <input type="hidden" name="action" value="disable" />
-                    <Field form="totp-off" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=256 />
+                    <Field form="totp-off" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=crate::fields::limits::PASSWORD />
                     <button type="submit" class="button">{t.t("security-off-submit")}</button>
                 </form>
             </section>
@@ -98,7 +98,7 @@ fn SecondFactorSection(view: SecondFactorView, feedback: FormFeedback) -> impl I
                 <form method="post" action=crate::paths::SECURITY class="form">
                     <input type="hidden" name="action" value="confirm" />
                     <Field form="totp-setup" name="code" label=t.t("field-code") feedback=feedback.clone() autocomplete="one-time-code" inputmode="numeric" required=true maxlength=7 />
-                    <Field form="totp-setup" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" hint=t.t("security-on-password-hint") required=true maxlength=256 />
+                    <Field form="totp-setup" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" hint=t.t("security-on-password-hint") required=true maxlength=crate::fields::limits::PASSWORD />
                     <button type="submit" class="button primary">{t.t("security-confirm")}</button>
                 </form>
             </section>
@@ -234,10 +234,10 @@ fn InviteForm(feedback: FormFeedback) -> impl IntoView {
             <ErrorSummary form=f feedback=feedback.clone() />
             <form method="post" action=crate::paths::TEAM class="form">
                 <input type="hidden" name="action" value="invite" />
-                <Field form=f name="title" label=t.t("field-title") feedback=feedback.clone() autocomplete="off" maxlength=60 />
-                <Field form=f name="first_name" label=t.t("field-first-name") feedback=feedback.clone() required=true maxlength=100 />
-                <Field form=f name="last_name" label=t.t("field-last-name") feedback=feedback.clone() required=true maxlength=100 />
-                <Field form=f name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" required=true maxlength=254 />
+                <Field form=f name="title" label=t.t("field-title") feedback=feedback.clone() autocomplete="off" maxlength=crate::fields::limits::TITLE />
+                <Field form=f name="first_name" label=t.t("field-first-name") feedback=feedback.clone() required=true maxlength=crate::fields::limits::PERSON_NAME />
+                <Field form=f name="last_name" label=t.t("field-last-name") feedback=feedback.clone() required=true maxlength=crate::fields::limits::PERSON_NAME />
+                <Field form=f name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" required=true maxlength=crate::fields::limits::EMAIL />
                 <fieldset class="field" class:field-invalid=role_invalid aria-describedby=role_error_id>
                     <legend>{t.t("team-col-role")}</legend>
                     {role_issue.map(|e| view! { <p class="field-error" id="invite-role-error">{e}</p> })}

@@ -76,12 +76,12 @@ fn PersonFields(
         .map(|s| view! { <option value=*s></option> })
         .collect_view();
     view! {
-        <Field form name="title" label=t.t("field-title") value=i.title feedback=feedback.clone() autocomplete="honorific-prefix" hint=t.t("field-title-hint") maxlength=60 />
-        <Field form name="first_name" label=t.t("field-first-name") value=i.first_name feedback=feedback.clone() autocomplete="given-name" required=true maxlength=100 />
-        <Field form name="last_name" label=t.t("field-last-name") value=i.last_name feedback=feedback.clone() autocomplete="family-name" required=true maxlength=100 />
-        <Field form name="specialty" label=t.t("field-specialty") value=i.specialty feedback=feedback.clone() hint=t.t("field-specialty-hint") required=true list="specialties" maxlength=120 />
+        <Field form name="title" label=t.t("field-title") value=i.title feedback=feedback.clone() autocomplete="honorific-prefix" hint=t.t("field-title-hint") maxlength=crate::fields::limits::TITLE />
+        <Field form name="first_name" label=t.t("field-first-name") value=i.first_name feedback=feedback.clone() autocomplete="given-name" required=true maxlength=crate::fields::limits::PERSON_NAME />
+        <Field form name="last_name" label=t.t("field-last-name") value=i.last_name feedback=feedback.clone() autocomplete="family-name" required=true maxlength=crate::fields::limits::PERSON_NAME />
+        <Field form name="specialty" label=t.t("field-specialty") value=i.specialty feedback=feedback.clone() hint=t.t("field-specialty-hint") required=true list="specialties" maxlength=crate::fields::limits::SPECIALTY />
         <datalist id="specialties">{suggestions}</datalist>
-        <Field form name="lanr" label=t.t("field-lanr") value=i.lanr feedback=feedback.clone() hint=t.t("field-lanr-hint") required=lanr_required inputmode="numeric" maxlength=11 />
+        <Field form name="lanr" label=t.t("field-lanr") value=i.lanr feedback=feedback.clone() hint=t.t("field-lanr-hint") required=lanr_required inputmode="numeric" maxlength=crate::fields::limits::NINE_DIGITS_TYPED />
     }
 }
 
@@ -94,15 +94,15 @@ fn PracticeFields(
     let t = use_i18n();
     let i = initial.unwrap_or_default();
     view! {
-        <Field form name="practice_name" label=t.t("field-practice-name") value=i.practice_name feedback=feedback.clone() autocomplete="organization" required=true maxlength=200 />
-        <Field form name="street" label=t.t("field-street") value=i.street feedback=feedback.clone() autocomplete="street-address" required=true maxlength=200 />
+        <Field form name="practice_name" label=t.t("field-practice-name") value=i.practice_name feedback=feedback.clone() autocomplete="organization" required=true maxlength=crate::fields::limits::PRACTICE_NAME />
+        <Field form name="street" label=t.t("field-street") value=i.street feedback=feedback.clone() autocomplete="street-address" required=true maxlength=crate::fields::limits::STREET />
         <div class="field-row">
-            <Field form name="postcode" label=t.t("field-postcode") value=i.postcode feedback=feedback.clone() autocomplete="postal-code" required=true inputmode="numeric" maxlength=5 />
-            <Field form name="city" label=t.t("field-city") value=i.city feedback=feedback.clone() autocomplete="address-level2" required=true maxlength=100 />
+            <Field form name="postcode" label=t.t("field-postcode") value=i.postcode feedback=feedback.clone() autocomplete="postal-code" required=true inputmode="numeric" maxlength=crate::fields::limits::POSTCODE />
+            <Field form name="city" label=t.t("field-city") value=i.city feedback=feedback.clone() autocomplete="address-level2" required=true maxlength=crate::fields::limits::CITY />
         </div>
-        <Field form name="phone" label=t.t("field-phone") value=i.phone feedback=feedback.clone() kind="tel" autocomplete="tel" required=true maxlength=40 />
+        <Field form name="phone" label=t.t("field-phone") value=i.phone feedback=feedback.clone() kind="tel" autocomplete="tel" required=true maxlength=crate::fields::limits::PHONE />
         <KvSelect form selected=i.kv_region feedback=feedback.clone() />
-        <Field form name="bsnr" label=t.t("field-bsnr") value=i.bsnr feedback=feedback.clone() hint=t.t("field-bsnr-hint") required=true inputmode="numeric" maxlength=11 />
+        <Field form name="bsnr" label=t.t("field-bsnr") value=i.bsnr feedback=feedback.clone() hint=t.t("field-bsnr-hint") required=true inputmode="numeric" maxlength=crate::fields::limits::NINE_DIGITS_TYPED />
     }
 }
 
@@ -126,8 +126,8 @@ pub fn RegisterPage() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>{t.t("register-account-legend")}</legend>
-                <Field form="register" name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" autocomplete="email" required=true maxlength=254 />
-                <Field form="register" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=256 />
+                <Field form="register" name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" autocomplete="email" required=true maxlength=crate::fields::limits::EMAIL />
+                <Field form="register" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=crate::fields::limits::PASSWORD />
             </fieldset>
             <CheckboxField form="register" name="accept_terms" feedback=feedback.clone()>
                 {t.t("register-accept-terms-before")} " " <a href=crate::paths::TERMS target="_blank">{t.t("register-accept-terms-link")}</a> " " {t.t("register-accept-terms-after")}
@@ -216,8 +216,8 @@ pub fn LoginPage() -> impl IntoView {
             </form>
         })}
         <form method="post" action=crate::paths::LOGIN class="form">
-            <Field form="login" name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" autocomplete="username" required=true maxlength=254 />
-            <Field form="login" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=256 />
+            <Field form="login" name="email" label=t.t("field-email") feedback=feedback.clone() kind="email" autocomplete="username" required=true maxlength=crate::fields::limits::EMAIL />
+            <Field form="login" name="password" label=t.t("field-password") feedback=feedback.clone() kind="password" autocomplete="current-password" required=true maxlength=crate::fields::limits::PASSWORD />
             <button type="submit" class="button primary">{t.t("login-submit")}</button>
         </form>
         <p><A href=crate::paths::FORGOT_PASSWORD>{t.t("forgot-title")}</A></p>
@@ -253,7 +253,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <SuccessNotice message=sent />
         <p>{t.t("forgot-text")}</p>
         <form method="post" action=crate::paths::FORGOT_PASSWORD class="form">
-            <Field form="forgot" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="username" required=true maxlength=254 />
+            <Field form="forgot" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="username" required=true maxlength=crate::fields::limits::EMAIL />
             <button type="submit" class="button primary">{t.t("forgot-submit")}</button>
         </form>
     }
@@ -290,7 +290,7 @@ pub(super) fn NewPasswordForm(
             <ErrorSummary form="password" feedback=feedback.clone() />
             <form method="post" action=action class="form">
                 <input type="hidden" name="token" value=token.clone() />
-                <Field form="password" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=256 />
+                <Field form="password" name="password" label=t.t("field-new-password") feedback=feedback.clone() kind="password" autocomplete="new-password" hint=t.t("field-new-password-hint") required=true maxlength=crate::fields::limits::PASSWORD />
                 <button type="submit" class="button primary">{t.t(submit_key)}</button>
             </form>
         }
@@ -417,14 +417,14 @@ pub fn RechnungsdatenPage() -> impl IntoView {
                                     view! {
                                         <ErrorSummary form=f feedback=feedback.clone() />
                                         <form method="post" action=crate::paths::RECHNUNGSDATEN class="form">
-                                            <Field form=f name="billing_name" label=t.t("field-billing-name") value=d.billing_name feedback=feedback.clone() autocomplete="organization" required=true maxlength=200 />
-                                            <Field form=f name="billing_street" label=t.t("field-street") value=d.billing_street feedback=feedback.clone() autocomplete="street-address" required=true maxlength=200 />
+                                            <Field form=f name="billing_name" label=t.t("field-billing-name") value=d.billing_name feedback=feedback.clone() autocomplete="organization" required=true maxlength=crate::fields::limits::PRACTICE_NAME />
+                                            <Field form=f name="billing_street" label=t.t("field-street") value=d.billing_street feedback=feedback.clone() autocomplete="street-address" required=true maxlength=crate::fields::limits::STREET />
                                             <div class="field-row">
-                                                <Field form=f name="billing_postcode" label=t.t("field-postcode") value=d.billing_postcode feedback=feedback.clone() autocomplete="postal-code" required=true inputmode="numeric" maxlength=5 />
-                                                <Field form=f name="billing_city" label=t.t("field-city") value=d.billing_city feedback=feedback.clone() autocomplete="address-level2" required=true maxlength=100 />
+                                                <Field form=f name="billing_postcode" label=t.t("field-postcode") value=d.billing_postcode feedback=feedback.clone() autocomplete="postal-code" required=true inputmode="numeric" maxlength=crate::fields::limits::POSTCODE />
+                                                <Field form=f name="billing_city" label=t.t("field-city") value=d.billing_city feedback=feedback.clone() autocomplete="address-level2" required=true maxlength=crate::fields::limits::CITY />
                                             </div>
-                                            <Field form=f name="account_holder" label=t.t("field-account-holder") value=d.account_holder feedback=feedback.clone() required=true maxlength=200 />
-                                            <Field form=f name="iban" label=t.t("field-iban") feedback=feedback.clone() hint=iban_hint required=d.iban_masked.is_none() maxlength=42 />
+                                            <Field form=f name="account_holder" label=t.t("field-account-holder") value=d.account_holder feedback=feedback.clone() required=true maxlength=crate::fields::limits::PRACTICE_NAME />
+                                            <Field form=f name="iban" label=t.t("field-iban") feedback=feedback.clone() hint=iban_hint required=d.iban_masked.is_none() maxlength=crate::fields::limits::IBAN_TYPED />
                                             <button type="submit" class="button primary">{t.t("rechnungsdaten-save")}</button>
                                         </form>
                                     }.into_any()

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 /// Fewest characters (Unicode scalar values) a password may have.
 pub const MIN_CHARS: usize = 12;
 /// Most characters a password may have; bounds the cost of hashing.
-pub const MAX_CHARS: usize = 256;
+pub const MAX_CHARS: usize = crate::fields::limits::PASSWORD;
 
 const COMMON_PASSWORDS_LIST: &str = include_str!("common-passwords.txt");
 

@@ -75,15 +75,7 @@ impl RegisterInput {
     }
 }
 
-/// Lengths the database columns allow.
-pub mod limits {
-    pub const TITLE: usize = 60;
-    pub const NAME: usize = 100;
-    pub const SPECIALTY: usize = 120;
-    pub const PRACTICE_NAME: usize = 200;
-    pub const STREET: usize = 200;
-    pub const CITY: usize = 100;
-}
+use crate::fields::limits;
 
 /// Validated personal data of a practice user.
 pub(super) struct Person {
@@ -149,8 +141,8 @@ pub(super) fn check_person(
     specialty: &str,
 ) -> Option<Person> {
     let title = c.field("title", OptionalText::parse(title, limits::TITLE));
-    let first = c.field("first_name", ShortText::parse(first, limits::NAME));
-    let last = c.field("last_name", ShortText::parse(last, limits::NAME));
+    let first = c.field("first_name", ShortText::parse(first, limits::PERSON_NAME));
+    let last = c.field("last_name", ShortText::parse(last, limits::PERSON_NAME));
     let specialty = c.field(
         "specialty",
         OptionalText::parse(specialty, limits::SPECIALTY),

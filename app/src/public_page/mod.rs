@@ -16,3 +16,6 @@ pub mod types;
 
 /// The practice's own introduction: at most this many characters (the form says so too).
 pub const MAX_INTRO_CHARS: usize = 2000;
+/// What the short-name field takes: spelt-out umlauts and dropped punctuation change the
+/// length before `short_name::MAX_LEN` is checked.
+pub const SHORT_NAME_MAX_TYPED: usize = 60;

@@ -213,7 +213,7 @@ fn settings_body(s: PageSettings, feedback: FormFeedback) -> impl IntoView {
         view! {
             <ErrorSummary form="public-page" feedback=feedback.clone() />
             <form method="post" action=crate::paths::PUBLIC_PAGE_SETTINGS class="form">
-                <Field form="public-page" name="short_name" label=t.t("public-short-name") value=s.short_name.clone() feedback=feedback.clone() hint=t.t("public-short-name-hint") maxlength=60 />
+                <Field form="public-page" name="short_name" label=t.t("public-short-name") value=s.short_name.clone() feedback=feedback.clone() hint=t.t("public-short-name-hint") maxlength=super::SHORT_NAME_MAX_TYPED />
                 <Toggle name="enabled" label=t.t("public-enabled") checked=s.enabled feedback=feedback.clone() />
                 <div class="field" class:field-invalid=intro_issue.is_some()>
                     <label for="public-page-intro">{t.t("public-intro")} " " <span class="optional">{t.t("form-optional")}</span></label>

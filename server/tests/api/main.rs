@@ -6,6 +6,7 @@ mod accounts;
 mod auth_abuse;
 mod calendar;
 mod call_signalling;
+mod column_lengths;
 mod concurrent_writes;
 mod consent;
 mod contract;
