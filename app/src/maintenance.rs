@@ -125,7 +125,7 @@ async fn purge_consents(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
         patients
             .entry(practice_id)
             .or_default()
-            .insert(crate::consent::service::patient_key(&name, &email));
+            .insert(crate::consent::service::status::patient_key(&name, &email));
     }
     let gone: Vec<Uuid> = stale
         .into_iter()

@@ -40,7 +40,7 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
     let available = service::availability(&state.db, me.practice.id).await?;
     let appointments: Vec<_> = rows.iter().map(|(a, _)| a.clone()).collect();
     let consents =
-        crate::consent::service::statuses(&state.db, me.practice.id, &appointments).await?;
+        crate::consent::service::status::statuses(&state.db, me.practice.id, &appointments).await?;
     let days = (0..7)
         .map(|offset| {
             let day = monday + Duration::days(offset);

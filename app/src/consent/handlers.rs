@@ -3,7 +3,10 @@
 //! for the practice's browser, and the review forms.
 
 use super::document::MAX_SEALED_BYTES;
-use super::service::{self, Actor, ConsentError, Review};
+use super::service::audit::Actor;
+use super::service::error::ConsentError;
+use super::service::review::Review;
+use super::service::{documents, keys, overview, review};
 use super::template::ConsentTemplate;
 use super::types::KeyUpload;
 use super::PATIENT_UPLOAD_PATH;
@@ -173,14 +176,14 @@ async fn receive_document(
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if let Err(e) = service::admit_upload(state, row, actor, declared).await {
+    if let Err(e) = documents::admit_upload(state, row, actor, declared).await {
         return e.into_response();
     }
     let sealed = match read_sealed(request.into_body(), declared).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    match service::store_document(state, row, actor, sealed).await {
+    match documents::store_document(state, row, actor, sealed).await {
         Ok(id) => stored(id),
         Err(e) => e.into_response(),
     }
@@ -213,7 +216,7 @@ async fn practice_upload(
 }
 
 async fn key_wraps(State(state): State<AppState>, Member(me, _): Member<AsJson>) -> Response {
-    match service::key_wraps(&state, &me).await {
+    match keys::key_wraps(&state, &me).await {
         Ok(wraps) => ([(header::CACHE_CONTROL, "no-store")], Json(wraps)).into_response(),
         Err(e) => e.into_response(),
     }
@@ -232,7 +235,7 @@ async fn save_key(
         Some(u) => u,
         None => return ConsentError::BadKey.into_response(),
     };
-    match service::save_key(&state, &me, upload).await {
+    match keys::save_key(&state, &me, upload).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),
     }
@@ -243,7 +246,7 @@ async fn sealed_document(
     Path(id): Path<String>,
     Member(me, _): Member<AsJson>,
 ) -> Response {
-    match service::sealed_document(&state, &me, &id).await {
+    match documents::sealed_document(&state, &me, &id).await {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/octet-stream"),
@@ -273,16 +276,16 @@ async fn review(
 ) -> Response {
     let back = format!("/praxis/einwilligung/{}", id.trim());
     let result = match form.action.as_str() {
-        "confirm" => service::review(&state, &me, &id, Review::Confirm)
+        "confirm" => review::review(&state, &me, &id, Review::Confirm)
             .await
             .map(|_| format!("{back}?bestaetigt")),
-        "withdraw" => service::review(&state, &me, &id, Review::Withdraw)
+        "withdraw" => review::review(&state, &me, &id, Review::Withdraw)
             .await
             .map(|_| format!("{back}?widerrufen")),
-        "delete" => service::review(&state, &me, &id, Review::Delete)
+        "delete" => review::review(&state, &me, &id, Review::Delete)
             .await
             .map(|_| "/praxis/einwilligungen?geloescht".to_owned()),
-        "delete-document" => service::delete_document(&state, &me, &form.document)
+        "delete-document" => documents::delete_document(&state, &me, &form.document)
             .await
             .map(|consent| format!("/praxis/einwilligung/{consent}?dokument-geloescht")),
         _ => Err(ConsentError::Invalid),
@@ -314,7 +317,7 @@ async fn record_paper(
         return Redirect::to(&format!("/praxis/termin/{}?einwilligung-datum", row.id))
             .into_response();
     };
-    match service::record_paper(&state, &me, &row, date).await {
+    match review::record_paper(&state, &me, &row, date).await {
         Ok(_) => Redirect::to(&format!("/praxis/termin/{}?einwilligung-erhalten", row.id))
             .into_response(),
         Err(ConsentError::Invalid) => {
@@ -335,7 +338,7 @@ async fn save_paragraph(
     Member(me, _): Member,
     HtmlForm(page, form): HtmlForm<ParagraphForm>,
 ) -> Response {
-    match service::save_paragraph(&state, &me, &form.paragraph).await {
+    match overview::save_paragraph(&state, &me, &form.paragraph).await {
         Ok(()) => Redirect::to("/praxis/einwilligungen?gespeichert").into_response(),
         Err(ConsentError::Invalid) => {
             Redirect::to("/praxis/einwilligungen?zu-lang").into_response()

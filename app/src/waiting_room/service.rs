@@ -129,7 +129,8 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .await?;
     let present = state.rooms.present(practice);
     let appointments: Vec<_> = rows.iter().map(|(row, _)| row.clone()).collect();
-    let consents = crate::consent::service::statuses(&state.db, practice, &appointments).await?;
+    let consents =
+        crate::consent::service::status::statuses(&state.db, practice, &appointments).await?;
     let entries: Vec<RosterEntry> =
         rows.into_iter()
             .map(|(row, doctor)| {
@@ -234,14 +235,15 @@ async fn record_admission_without_consent(
     row: &appointment::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ErrorCode> {
-    use crate::consent::{service, types::ConsentStatus};
-    let status = service::status_of(&state.db, row).await.map_err(internal)?;
+    use crate::consent::service::audit::{audit, Action, Actor};
+    use crate::consent::{service::status::status_of, types::ConsentStatus};
+    let status = status_of(&state.db, row).await.map_err(internal)?;
     if status != ConsentStatus::Confirmed {
-        service::audit(
+        audit(
             &state.db,
             row.practice_id,
-            service::Actor::Member(me.user.id),
-            service::Action::AdmittedWithoutConsent,
+            Actor::Member(me.user.id),
+            Action::AdmittedWithoutConsent,
             Some(row.id),
             now,
         )
