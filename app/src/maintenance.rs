@@ -60,7 +60,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
     let cutoff = now
         .checked_sub_months(Months::new(METADATA_RETENTION_MONTHS))
         .unwrap_or(now);
-    let appointments = crate::calendar::lifecycle::delete_ended_before(cutoff)
+    let appointments = crate::appointment::lifecycle::delete_ended_before(cutoff)
         .exec(db)
         .await?
         .rows_affected;

@@ -10,9 +10,9 @@ use super::service::{documents, keys, overview, review};
 use super::template::ConsentTemplate;
 use super::types::KeyUpload;
 use super::PATIENT_UPLOAD_PATH;
+use crate::appointment::pass::OpenPass;
 use crate::entities::{appointment, practice};
 use crate::error::AppError;
-use crate::patient::pass::OpenPass;
 use crate::practice::auth::{AsJson, CurrentUser, Doctor, Member};
 use crate::state::AppState;
 use crate::web::HtmlForm;
@@ -119,7 +119,7 @@ async fn own_appointment(
     me: &CurrentUser,
     id: &str,
 ) -> Result<appointment::Model, AppError> {
-    crate::calendar::service::find(state, me, id)
+    crate::appointment::lookup::find(state, me, id)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -43,7 +43,7 @@ pub async fn load_audit() -> Result<Vec<AuditRow>, AppError> {
 pub async fn load_appointment_consent(id: String) -> Result<Option<AppointmentConsent>, AppError> {
     let (state, me) = crate::practice::auth::member().await?;
     let Some(row) = crate::error::with_status(
-        crate::calendar::service::find(&state, &me, &id)
+        crate::appointment::lookup::find(&state, &me, &id)
             .await
             .map_err(AppError::from),
     )?
@@ -64,10 +64,10 @@ pub async fn load_appointment_consent(id: String) -> Result<Option<AppointmentCo
 pub async fn load_patient_consent() -> Result<AppointmentConsent, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::practice::auth::request_session().ok_or(AppError::Unauthorized)?;
-    let pass = crate::patient::pass::current(&session)
+    let pass = crate::appointment::pass::current(&session)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let row = crate::patient::pass::open_appointment(&state.db, &pass, state.clock.now())
+    let row = crate::appointment::pass::open_appointment(&state.db, &pass, state.clock.now())
         .await
         .map_err(|_| AppError::Internal)?
         .ok_or(AppError::Unauthorized)?;

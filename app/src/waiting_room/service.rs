@@ -2,17 +2,17 @@
 //! them in, sends a note, sends them back, removes them or ends the consultation. The database
 //! holds what lasts; [`super::rooms::Rooms`] wakes the sockets that must hear about it.
 
-use crate::calendar::lifecycle::{self, Transition};
-use crate::calendar::service::berlin_to_utc;
+use crate::appointment::lifecycle::{self, Transition};
+use crate::appointment::name::PatientName;
+use crate::appointment::pass::{self, PatientPass};
 use crate::entities::{appointment, practice_user};
-use crate::patient::name::PatientName;
-use crate::patient::pass::{self, PatientPass};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::signalling::types::{
     clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
     RosterStatus, ServerMessage,
 };
 use crate::state::AppState;
+use crate::time::berlin_to_utc;
 use crate::time::{berlin_date, german_long_date, german_time};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::sea_query::Expr;

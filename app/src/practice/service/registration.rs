@@ -189,7 +189,7 @@ pub async fn register(
         billing_city: Set(None),
         iban: Set(None),
         account_holder: Set(None),
-        plan: Set(crate::contract::types::Plan::Basis),
+        plan: Set(crate::practice::types::Plan::Basis),
         contract_started_on: Set(Some(crate::time::berlin_date(now))),
         terms_accepted_at: Set(Some(now)),
         terms_version: Set(TERMS_VERSION.to_owned()),
