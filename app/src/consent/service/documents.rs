@@ -1,17 +1,18 @@
 //! Sealed documents: the upload's limits (rate, key, quota), storing, handing the ciphertext to
 //! the practice's browser, deleting one.
 
+use super::access::require_reviewer;
 use super::audit::{audit, Action, Actor};
 use super::error::ConsentError;
 use super::keys::practice_key;
-use super::review::{require_reviewer, set_status};
-use super::status::{for_appointment, patient_key};
+use super::status::for_appointment;
+use super::status::new_consent;
+use super::status::set_status;
 use crate::consent::document::{MAX_SEALED_BYTES, SEAL_OVERHEAD};
 use crate::entities::consent_document::UploadedBy;
 use crate::entities::{appointment, consent, consent_document};
 use crate::practice::auth::CurrentUser;
 use crate::state::AppState;
-use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -145,35 +146,6 @@ pub async fn store_document(
     txn.commit().await?;
     // The practice's waiting lists show the new status at once.
     state.rooms.practice_changed(row.practice_id);
-    Ok(id)
-}
-
-/// Creates the consent of `row`'s patient; returns its id.
-pub(super) async fn new_consent(
-    conn: &impl ConnectionTrait,
-    row: &appointment::Model,
-    status: consent::Status,
-    paper: Option<NaiveDate>,
-    confirmed_by: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Result<Uuid, DbErr> {
-    let id = Uuid::now_v7();
-    consent::ActiveModel {
-        id: Set(id),
-        practice_id: Set(row.practice_id),
-        patient_key: Set(patient_key(&row.patient_name, &row.patient_email)),
-        patient_name: Set(row.patient_name.clone()),
-        patient_email: Set(row.patient_email.clone()),
-        status: Set(status),
-        paper_received_on: Set(paper),
-        confirmed_at: Set(confirmed_by.map(|_| now)),
-        confirmed_by: Set(confirmed_by),
-        withdrawn_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(conn)
-    .await?;
     Ok(id)
 }
 

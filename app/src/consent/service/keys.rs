@@ -1,9 +1,9 @@
 //! The practice's key pair as the server holds it: the public key and the wrapped private key
 //! (passphrase and recovery code wraps), never the key itself.
 
+use super::access::require_reviewer;
 use super::audit::{audit, Action, Actor};
 use super::error::ConsentError;
-use super::review::require_reviewer;
 use crate::consent::types::{KeyUpload, KeyWraps};
 use crate::consent::wrapped_key::WrappedKey;
 use crate::entities::practice_key;

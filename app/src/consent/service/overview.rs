@@ -1,9 +1,9 @@
 //! What the practice's consent pages show: the list, one consent with its documents, and the
 //! practice's own paragraph in the form.
 
+use super::access::own_consent;
 use super::error::ConsentError;
 use super::keys::practice_key;
-use super::review::own_consent;
 use crate::consent::types::{
     ConsentDetail, ConsentOverview, ConsentRow, ConsentStatus, DocumentRow,
 };

@@ -1,9 +1,10 @@
 //! The practice's review of a consent: confirm, withdrawal, deletion, the paper form.
 
+use super::access::{own_consent, require_reviewer};
 use super::audit::{audit, Action, Actor};
-use super::documents::new_consent;
 use super::error::ConsentError;
 use super::status::for_appointment;
+use super::status::new_consent;
 use crate::entities::{appointment, consent, consent_document};
 use crate::practice::auth::CurrentUser;
 use crate::state::AppState;
@@ -41,44 +42,6 @@ async fn mark_confirmed(
         .exec(conn)
         .await
         .map(|_| ())
-}
-
-pub(super) async fn set_status(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    status: consent::Status,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    consent::Entity::update_many()
-        .col_expr(consent::Column::Status, Expr::value(status))
-        .col_expr(consent::Column::UpdatedAt, Expr::value(now))
-        .filter(consent::Column::Id.eq(id))
-        .exec(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Owner and doctors review consents; the team sees the status only.
-pub(super) fn require_reviewer(me: &CurrentUser) -> Result<(), ConsentError> {
-    if me.role.holds_calls() {
-        Ok(())
-    } else {
-        Err(ConsentError::Forbidden)
-    }
-}
-
-/// One consent of the caller's practice (other practices' ids are not found).
-pub(super) async fn own_consent(
-    conn: &impl ConnectionTrait,
-    me: &CurrentUser,
-    id: &str,
-) -> Result<consent::Model, ConsentError> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| ConsentError::NotFound)?;
-    consent::Entity::find_by_id(id)
-        .filter(consent::Column::PracticeId.eq(me.practice.id))
-        .one(conn)
-        .await?
-        .ok_or(ConsentError::NotFound)
 }
 
 /// A review step on one consent, as the detail page's buttons name it.

@@ -4,6 +4,9 @@
 use super::keys::practice_key;
 use crate::consent::types::ConsentStatus;
 use crate::entities::{appointment, consent, consent_document};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -92,6 +95,51 @@ pub async fn appointment_consent(
             .map(|k| k.public_key),
         documents,
     })
+}
+
+/// Creates the consent of `row`'s patient; returns its id.
+pub(super) async fn new_consent(
+    conn: &impl ConnectionTrait,
+    row: &appointment::Model,
+    status: consent::Status,
+    paper: Option<NaiveDate>,
+    confirmed_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    consent::ActiveModel {
+        id: Set(id),
+        practice_id: Set(row.practice_id),
+        patient_key: Set(patient_key(&row.patient_name, &row.patient_email)),
+        patient_name: Set(row.patient_name.clone()),
+        patient_email: Set(row.patient_email.clone()),
+        status: Set(status),
+        paper_received_on: Set(paper),
+        confirmed_at: Set(confirmed_by.map(|_| now)),
+        confirmed_by: Set(confirmed_by),
+        withdrawn_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Sets a consent's status (the other columns stay).
+pub(super) async fn set_status(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    status: consent::Status,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    consent::Entity::update_many()
+        .col_expr(consent::Column::Status, Expr::value(status))
+        .col_expr(consent::Column::UpdatedAt, Expr::value(now))
+        .filter(consent::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]
