@@ -18,6 +18,8 @@ pub mod fields;
 pub mod forms;
 pub mod i18n;
 pub mod kv_forms;
+#[cfg(test)]
+mod layering;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
