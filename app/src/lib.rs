@@ -1,6 +1,7 @@
 //! Sprechzimmer: components, server functions and types shared by the server and the browser.
 #![recursion_limit = "256"]
 
+pub mod appointment;
 pub mod calendar;
 pub mod call;
 #[cfg(feature = "ssr")]
@@ -17,6 +18,8 @@ pub mod fields;
 pub mod forms;
 pub mod i18n;
 pub mod kv_forms;
+#[cfg(test)]
+mod layering;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
@@ -37,6 +40,8 @@ pub mod state;
 pub mod time;
 #[cfg(feature = "ssr")]
 pub mod transaction;
+#[cfg(feature = "hydrate")]
+pub mod wait;
 pub mod waiting_room;
 #[cfg(feature = "ssr")]
 pub mod web;

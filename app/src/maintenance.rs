@@ -60,7 +60,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
     let cutoff = now
         .checked_sub_months(Months::new(METADATA_RETENTION_MONTHS))
         .unwrap_or(now);
-    let appointments = crate::calendar::lifecycle::delete_ended_before(cutoff)
+    let appointments = crate::appointment::lifecycle::delete_ended_before(cutoff)
         .exec(db)
         .await?
         .rows_affected;
@@ -125,7 +125,7 @@ async fn purge_consents(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
         patients
             .entry(practice_id)
             .or_default()
-            .insert(crate::consent::service::patient_key(&name, &email));
+            .insert(crate::consent::service::status::patient_key(&name, &email));
     }
     let gone: Vec<Uuid> = stale
         .into_iter()

@@ -1,7 +1,16 @@
 //! Times are stored in UTC and shown in Europe/Berlin, the practices' time zone.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
+
+/// A Berlin wall-clock date and time as UTC. Times that do not exist (the hour skipped in
+/// spring) are refused; times that exist twice (autumn) mean the first one.
+pub fn berlin_to_utc(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    Berlin
+        .from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
 
 /// The calendar date in Berlin at `instant`.
 pub fn berlin_date(instant: DateTime<Utc>) -> NaiveDate {
@@ -128,6 +137,24 @@ pub fn german_week_label(monday: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn berlin_wall_clock_becomes_utc_across_both_dst_changes() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let t = |h, min| NaiveTime::from_hms_opt(h, min, 0).unwrap();
+        let utc = |y, m, day, h, min| Utc.with_ymd_and_hms(y, m, day, h, min, 0).unwrap();
+        let table = [
+            (d(2027, 3, 27), t(10, 0), Some(utc(2027, 3, 27, 9, 0))),
+            (d(2027, 3, 28), t(10, 0), Some(utc(2027, 3, 28, 8, 0))),
+            (d(2027, 3, 28), t(2, 30), None),
+            (d(2027, 10, 30), t(10, 0), Some(utc(2027, 10, 30, 8, 0))),
+            (d(2027, 10, 31), t(10, 0), Some(utc(2027, 10, 31, 9, 0))),
+            (d(2027, 10, 31), t(2, 30), Some(utc(2027, 10, 31, 0, 30))),
+        ];
+        for (date, time, expected) in table {
+            assert_eq!(berlin_to_utc(date, time), expected, "{date} {time}");
+        }
+    }
 
     #[test]
     fn berlin_dates_change_at_local_midnight_in_winter_and_summer() {

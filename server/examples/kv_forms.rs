@@ -56,7 +56,7 @@ fn main() {
         billing_city: None,
         iban: None,
         account_holder: None,
-        plan: app::contract::types::Plan::Basis,
+        plan: app::practice::types::Plan::Basis,
         contract_started_on: None,
         terms_accepted_at: None,
         terms_version: "2026-11".into(),

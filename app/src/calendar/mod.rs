@@ -16,8 +16,10 @@ pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod ics;
 #[cfg(feature = "ssr")]
-pub mod lifecycle;
-#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod view;
+
+/// Kept at its old path for the integration tests.
+#[cfg(feature = "ssr")]
+pub use crate::appointment::lifecycle;

@@ -5,8 +5,9 @@
 use super::access_code::{AccessCode, KEYED};
 use super::availability::{parse_day, Availability, Blocked, Interval, Outside};
 use super::emails::{self, AppointmentMail, MailKind};
-use super::lifecycle::{self, Booking};
 use super::types::{AppointmentForm, SettingsForm, DURATIONS};
+use crate::appointment::lifecycle::{self, Booking};
+use crate::appointment::lookup::find;
 use crate::email::outbox::enqueue;
 use crate::entities::{appointment, blocked_period, opening_hours, practice, practice_user};
 use crate::error::AppError;
@@ -15,7 +16,7 @@ use crate::forms::{echo_pairs, Checker, FormError};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::types::Role;
 use crate::state::AppState;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::Berlin;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -26,14 +27,8 @@ use uuid::Uuid;
 /// Longest note the practice can keep with an appointment.
 pub const NOTE_MAX: usize = crate::fields::limits::APPOINTMENT_NOTE;
 
-/// A Berlin wall-clock date and time as UTC. Times that do not exist (the hour skipped in
-/// spring) are refused; times that exist twice (autumn) mean the first one.
-pub fn berlin_to_utc(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
-    Berlin
-        .from_local_datetime(&date.and_time(time))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-}
+/// Kept at its old path for the integration tests.
+pub use crate::time::berlin_to_utc;
 
 /// The last Berlin day an appointment may be booked on, seen from `now`
 /// ([`crate::policy::BOOKING_AHEAD_MONTHS`] ahead).
@@ -308,21 +303,6 @@ async fn queue_mail(
     });
     enqueue(conn, state.clock.now(), mail).await?;
     Ok(())
-}
-
-/// One appointment of the caller's practice, or `None` (also for other practices' ids).
-pub async fn find(
-    state: &AppState,
-    me: &CurrentUser,
-    id: &str,
-) -> Result<Option<appointment::Model>, FormError> {
-    let Ok(id) = Uuid::parse_str(id.trim()) else {
-        return Ok(None);
-    };
-    Ok(appointment::Entity::find_by_id(id)
-        .filter(appointment::Column::PracticeId.eq(me.practice.id))
-        .one(&state.db)
-        .await?)
 }
 
 /// Reschedules or edits; the code stays unless `new_code` asks for a new one. The patient gets
@@ -773,27 +753,4 @@ pub async fn remove_blocked(
         .exec(&state.db)
         .await?;
     Ok(deleted.rows_affected == 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn berlin_wall_clock_becomes_utc_across_both_dst_changes() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        let t = |h, min| NaiveTime::from_hms_opt(h, min, 0).unwrap();
-        let utc = |y, m, day, h, min| Utc.with_ymd_and_hms(y, m, day, h, min, 0).unwrap();
-        let table = [
-            (d(2027, 3, 27), t(10, 0), Some(utc(2027, 3, 27, 9, 0))),
-            (d(2027, 3, 28), t(10, 0), Some(utc(2027, 3, 28, 8, 0))),
-            (d(2027, 3, 28), t(2, 30), None),
-            (d(2027, 10, 30), t(10, 0), Some(utc(2027, 10, 30, 8, 0))),
-            (d(2027, 10, 31), t(10, 0), Some(utc(2027, 10, 31, 9, 0))),
-            (d(2027, 10, 31), t(2, 30), Some(utc(2027, 10, 31, 0, 30))),
-        ];
-        for (date, time, expected) in table {
-            assert_eq!(berlin_to_utc(date, time), expected, "{date} {time}");
-        }
-    }
 }

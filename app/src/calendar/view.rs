@@ -1,11 +1,12 @@
 //! Turns appointments into what the calendar pages show: weeks from Monday, Berlin time.
 
 use super::availability::format_day;
+use super::service;
 use super::types::{
     AppointmentDetail, AppointmentRow, DayView, DoctorChoice, FormChoices, WeekView,
 };
 use super::types::{AvailabilityView, BlockedRow};
-use super::{lifecycle, service};
+use crate::appointment::lifecycle;
 use crate::entities::practice_user;
 use crate::forms::FormError;
 use crate::practice::auth::{display_name, CurrentUser};
@@ -33,14 +34,15 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
     };
     let monday = monday_of(shown);
     let midnight = NaiveTime::MIN;
-    let from = service::berlin_to_utc(monday, midnight).ok_or(crate::error::AppError::Internal)?;
-    let to = service::berlin_to_utc(monday + Duration::days(7), midnight)
+    let from =
+        crate::time::berlin_to_utc(monday, midnight).ok_or(crate::error::AppError::Internal)?;
+    let to = crate::time::berlin_to_utc(monday + Duration::days(7), midnight)
         .ok_or(crate::error::AppError::Internal)?;
     let rows = service::between(state, me, from, to).await?;
     let available = service::availability(&state.db, me.practice.id).await?;
     let appointments: Vec<_> = rows.iter().map(|(a, _)| a.clone()).collect();
     let consents =
-        crate::consent::service::statuses(&state.db, me.practice.id, &appointments).await?;
+        crate::consent::service::status::statuses(&state.db, me.practice.id, &appointments).await?;
     let days = (0..7)
         .map(|offset| {
             let day = monday + Duration::days(offset);
@@ -117,7 +119,7 @@ pub async fn detail(
     me: &CurrentUser,
     id: &str,
 ) -> Result<Option<AppointmentDetail>, FormError> {
-    let Some(a) = service::find(state, me, id).await? else {
+    let Some(a) = crate::appointment::lookup::find(state, me, id).await? else {
         return Ok(None);
     };
     let local = a.starts_at.with_timezone(&chrono_tz::Europe::Berlin);

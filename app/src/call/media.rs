@@ -404,7 +404,7 @@ pub async fn gather_candidates(
     let mut waited = 0;
     while connection.ice_gathering_state() != RtcIceGatheringState::Complete && waited < timeout_ms
     {
-        sleep_ms(100).await;
+        crate::wait::sleep_ms(100).await;
         waited += 100;
     }
     let sdp = connection
@@ -457,19 +457,6 @@ pub async fn measure_upstream(path: &str) -> Option<u32> {
     }
     let seconds = ((performance.now() - started) / 1000.0).max(0.001);
     Some((f64::from(BYTES) * 8.0 / 1000.0 / seconds).min(f64::from(u32::MAX)) as u32)
-}
-
-/// Waits without blocking the page.
-pub async fn sleep_ms(ms: u32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                i32::try_from(ms).unwrap_or(i32::MAX),
-            );
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 /// Full screen for the videos, or back.

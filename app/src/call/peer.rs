@@ -205,7 +205,7 @@ impl Call {
                 self.0.borrow().ui.problem.set(Some("signal-error-busy"));
                 let call = self.clone();
                 spawn_local(async move {
-                    media::sleep_ms(BUSY_RETRY_MS).await;
+                    crate::wait::sleep_ms(BUSY_RETRY_MS).await;
                     if !call.0.borrow().closed {
                         call.join();
                     }
@@ -276,7 +276,7 @@ impl Call {
     fn watch_setup(&self, generation: u32) {
         let call = self.clone();
         spawn_local(async move {
-            media::sleep_ms(SETUP_WATCHDOG_MS).await;
+            crate::wait::sleep_ms(SETUP_WATCHDOG_MS).await;
             let (stalled, polite, rebuilds, on_failed) = {
                 let inner = call.0.borrow();
                 let stalled = inner.generation == generation
@@ -625,7 +625,7 @@ impl Call {
                 let call = self.clone();
                 let generation = self.0.borrow().generation;
                 spawn_local(async move {
-                    media::sleep_ms(DISCONNECTED_GRACE_MS).await;
+                    crate::wait::sleep_ms(DISCONNECTED_GRACE_MS).await;
                     let still = call.0.borrow().generation == generation
                         && call.0.borrow().pc.as_ref().is_some_and(|pc| {
                             pc.connection_state() == RtcPeerConnectionState::Disconnected

@@ -122,5 +122,5 @@ pub async fn post_json<T: serde::Serialize>(url: &str, body: &T) -> Result<u16, 
 
 /// Lets the page paint (a progress message) before a long computation such as Argon2id.
 pub async fn yield_to_browser() {
-    crate::call::media::sleep_ms(30).await;
+    crate::wait::sleep_ms(30).await;
 }

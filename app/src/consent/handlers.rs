@@ -3,12 +3,15 @@
 //! for the practice's browser, and the review forms.
 
 use super::document::{MAX_DOCUMENT_BYTES, MAX_SEALED_BYTES};
-use super::service::{self, Actor, ConsentError, Review};
+use super::service::audit::Actor;
+use super::service::error::ConsentError;
+use super::service::review::Review;
+use super::service::{documents, keys, overview, review};
 use super::template::ConsentTemplate;
 use super::types::KeyUpload;
+use crate::appointment::pass::OpenPass;
 use crate::entities::{appointment, practice};
 use crate::error::AppError;
-use crate::patient::pass::OpenPass;
 use crate::practice::auth::{AsJson, CurrentUser, Doctor, Member};
 use crate::state::AppState;
 use crate::web::{body::BodyLimit, HtmlForm};
@@ -124,7 +127,7 @@ async fn own_appointment(
     me: &CurrentUser,
     id: &str,
 ) -> Result<appointment::Model, AppError> {
-    crate::calendar::service::find(state, me, id)
+    crate::appointment::lookup::find(state, me, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -181,14 +184,14 @@ async fn receive_document(
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if let Err(e) = service::admit_upload(state, row, actor, declared).await {
+    if let Err(e) = documents::admit_upload(state, row, actor, declared).await {
         return e.into_response();
     }
     let sealed = match read_sealed(request.into_body(), declared).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    match service::store_document(state, row, actor, sealed).await {
+    match documents::store_document(state, row, actor, sealed).await {
         Ok(id) => stored(id),
         Err(e) => e.into_response(),
     }
@@ -221,7 +224,7 @@ async fn practice_upload(
 }
 
 async fn key_wraps(State(state): State<AppState>, Member(me, _): Member<AsJson>) -> Response {
-    match service::key_wraps(&state, &me).await {
+    match keys::key_wraps(&state, &me).await {
         Ok(wraps) => ([(header::CACHE_CONTROL, "no-store")], Json(wraps)).into_response(),
         Err(e) => e.into_response(),
     }
@@ -240,7 +243,7 @@ async fn save_key(
         Some(u) => u,
         None => return ConsentError::BadKey.into_response(),
     };
-    match service::save_key(&state, &me, upload).await {
+    match keys::save_key(&state, &me, upload).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),
     }
@@ -251,7 +254,7 @@ async fn sealed_document(
     Path(id): Path<String>,
     Member(me, _): Member<AsJson>,
 ) -> Response {
-    match service::sealed_document(&state, &me, &id).await {
+    match documents::sealed_document(&state, &me, &id).await {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/octet-stream"),
@@ -281,16 +284,16 @@ async fn review(
 ) -> Response {
     let back = crate::paths::consent(&(id.trim()));
     let result = match form.action.as_str() {
-        "confirm" => service::review(&state, &me, &id, Review::Confirm)
+        "confirm" => review::review(&state, &me, &id, Review::Confirm)
             .await
             .map(|_| format!("{back}?bestaetigt")),
-        "withdraw" => service::review(&state, &me, &id, Review::Withdraw)
+        "withdraw" => review::review(&state, &me, &id, Review::Withdraw)
             .await
             .map(|_| format!("{back}?widerrufen")),
-        "delete" => service::review(&state, &me, &id, Review::Delete)
+        "delete" => review::review(&state, &me, &id, Review::Delete)
             .await
             .map(|_| format!("{}?geloescht", crate::paths::CONSENTS)),
-        "delete-document" => service::delete_document(&state, &me, &form.document)
+        "delete-document" => documents::delete_document(&state, &me, &form.document)
             .await
             .map(|consent| format!("{}?dokument-geloescht", crate::paths::consent(&consent))),
         _ => Err(ConsentError::Invalid),
@@ -325,7 +328,7 @@ async fn record_paper(
         ))
         .into_response();
     };
-    match service::record_paper(&state, &me, &row, date).await {
+    match review::record_paper(&state, &me, &row, date).await {
         Ok(_) => Redirect::to(&format!(
             "{}?einwilligung-erhalten",
             crate::paths::appointment(&row.id)
@@ -351,7 +354,7 @@ async fn save_paragraph(
     Member(me, _): Member,
     HtmlForm(page, form): HtmlForm<ParagraphForm>,
 ) -> Response {
-    match service::save_paragraph(&state, &me, &form.paragraph).await {
+    match overview::save_paragraph(&state, &me, &form.paragraph).await {
         Ok(()) => Redirect::to(&format!("{}?gespeichert", crate::paths::CONSENTS)).into_response(),
         Err(ConsentError::Invalid) => {
             Redirect::to(&format!("{}?zu-lang", crate::paths::CONSENTS)).into_response()

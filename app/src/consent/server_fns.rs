@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub async fn load_consents() -> Result<ConsentOverview, AppError> {
     let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
-        super::service::overview(&state, &me)
+        super::service::overview::overview(&state, &me)
             .await
             .map_err(AppError::from),
     )
@@ -20,9 +20,9 @@ pub async fn load_consents() -> Result<ConsentOverview, AppError> {
 #[server(endpoint = "praxis/einwilligungen/eine", input = server_fn::codec::GetUrl)]
 pub async fn load_consent(id: String) -> Result<Option<ConsentDetail>, AppError> {
     let (state, me) = crate::practice::auth::member().await?;
-    match super::service::detail(&state, &me, &id).await {
+    match super::service::overview::detail(&state, &me, &id).await {
         Ok(d) => Ok(Some(d)),
-        Err(super::service::ConsentError::NotFound) => Ok(None),
+        Err(super::service::error::ConsentError::NotFound) => Ok(None),
         Err(e) => crate::error::with_status(Err(AppError::from(e))),
     }
 }
@@ -32,7 +32,7 @@ pub async fn load_consent(id: String) -> Result<Option<ConsentDetail>, AppError>
 pub async fn load_audit() -> Result<Vec<AuditRow>, AppError> {
     let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
-        super::service::audit_log(&state, &me)
+        super::service::audit::audit_log(&state, &me)
             .await
             .map_err(AppError::from),
     )
@@ -43,14 +43,14 @@ pub async fn load_audit() -> Result<Vec<AuditRow>, AppError> {
 pub async fn load_appointment_consent(id: String) -> Result<Option<AppointmentConsent>, AppError> {
     let (state, me) = crate::practice::auth::member().await?;
     let Some(row) = crate::error::with_status(
-        crate::calendar::service::find(&state, &me, &id)
+        crate::appointment::lookup::find(&state, &me, &id)
             .await
             .map_err(AppError::from),
     )?
     else {
         return Ok(None);
     };
-    super::service::appointment_consent(&state.db, &row)
+    super::service::status::appointment_consent(&state.db, &row)
         .await
         .map(Some)
         .map_err(|e| {
@@ -64,14 +64,14 @@ pub async fn load_appointment_consent(id: String) -> Result<Option<AppointmentCo
 pub async fn load_patient_consent() -> Result<AppointmentConsent, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::practice::auth::request_session().ok_or(AppError::Unauthorized)?;
-    let pass = crate::patient::pass::current(&session)
+    let pass = crate::appointment::pass::current(&session)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let row = crate::patient::pass::open_appointment(&state.db, &pass, state.clock.now())
+    let row = crate::appointment::pass::open_appointment(&state.db, &pass, state.clock.now())
         .await
         .map_err(|_| AppError::Internal)?
         .ok_or(AppError::Unauthorized)?;
-    super::service::appointment_consent(&state.db, &row)
+    super::service::status::appointment_consent(&state.db, &row)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "loading the patient's consent failed");

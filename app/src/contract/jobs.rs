@@ -337,7 +337,7 @@ impl Tally {
 }
 
 /// The sessions of the practice's members and patients: their stored data names the practice's
-/// id (see `practice::auth` and `patient::pass`).
+/// id (see `practice::auth` and `appointment::pass`).
 async fn delete_sessions(txn: &impl ConnectionTrait, practice_id: Uuid) -> Result<u64, DbErr> {
     let needle = practice_id.to_string().into_bytes();
     let backend = txn.get_database_backend();

@@ -7,7 +7,7 @@ use crate::email::templates;
 use crate::entities::{practice, practice_user};
 use crate::forms::FormError;
 use crate::practice::auth::{display_name, CurrentUser};
-use crate::practice::service::recipient;
+use crate::practice::service::mail::recipient;
 use crate::state::AppState;
 use crate::time::german_date;
 use chrono::{DateTime, Utc};

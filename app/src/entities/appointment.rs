@@ -20,7 +20,7 @@ pub struct Model {
     /// What `code_hash` holds: 1 = HMAC-SHA256 with `security.code_secret`, 0 = bare SHA-256
     /// of older versions (see `calendar::access_code`).
     pub code_hash_version: i32,
-    pub status: crate::calendar::lifecycle::AppointmentStatus,
+    pub status: crate::appointment::lifecycle::AppointmentStatus,
     /// iCalendar SEQUENCE of the last e-mail sent about it.
     pub sequence: i32,
     pub reminder_sent_at: Option<DateTimeUtc>,

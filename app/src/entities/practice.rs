@@ -20,7 +20,7 @@ pub struct Model {
     pub billing_city: Option<String>,
     pub iban: Option<String>,
     pub account_holder: Option<String>,
-    pub plan: crate::contract::types::Plan,
+    pub plan: crate::practice::types::Plan,
     pub contract_started_on: Option<Date>,
     pub terms_accepted_at: Option<DateTimeUtc>,
     pub terms_version: String,

@@ -2,9 +2,9 @@
 //! stored for the doctor, who sees it next to the booked one. Attempts are limited per client
 //! address and per code, so codes cannot be guessed (figures in the README).
 
-use super::name::PatientName;
+use crate::appointment::lifecycle;
+use crate::appointment::name::PatientName;
 use crate::calendar::access_code::{window, AccessCode, CodeWindow, KEYED, LEGACY};
-use crate::calendar::lifecycle;
 use crate::entities::appointment;
 use crate::forms::FormFeedback;
 use crate::practice::throttle;

@@ -1,8 +1,8 @@
 //! The POST side of the patient pages: entry with name and code, leaving the waiting room.
 
 use super::entry::{enter, EntryInput, EntryOutcome};
-use super::pass;
-use super::pass::OpenPass;
+use crate::appointment::pass;
+use crate::appointment::pass::OpenPass;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::HtmlForm;

@@ -1,5 +1,6 @@
-//! The patient's side: the entry page (full name and access code), the pass that keeps the
-//! place, and the room page with the automatic tech test and the online waiting room.
+//! The patient's side: the entry page (full name and access code; it issues the pass of
+//! `appointment::pass` that keeps the place), and the room page with the automatic tech test
+//! and the online waiting room.
 
 pub mod code_link;
 pub mod pages;
@@ -11,6 +12,3 @@ pub mod types;
 pub mod entry;
 #[cfg(feature = "ssr")]
 pub mod handlers;
-pub mod name;
-#[cfg(feature = "ssr")]
-pub mod pass;

@@ -14,7 +14,7 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
         return Ok(None);
     };
     let Some((_, row)) =
-        super::pass::open_in_session(&session, &state.db, state.clock.now()).await?
+        crate::appointment::pass::open_in_session(&session, &state.db, state.clock.now()).await?
     else {
         return Ok(None);
     };
@@ -33,7 +33,7 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
         chrono::Duration::minutes(state.settings.appointments.code_opens_minutes_before);
     // The tech test's relay check: a TURN credential only inside the appointment's window,
     // valid until its end plus the margin; otherwise STUN only.
-    let ice_servers = if super::pass::call_window_open(&row, now, opens_before) {
+    let ice_servers = if crate::appointment::pass::call_window_open(&row, now, opens_before) {
         state.ice.servers_until(row.ends_at, now)
     } else {
         state.ice.stun_servers()

@@ -42,7 +42,7 @@ pub async fn ensure_demo_practice(state: &AppState) -> Result<(), crate::forms::
         billing_city: Set(None),
         iban: Set(None),
         account_holder: Set(None),
-        plan: Set(crate::contract::types::Plan::Basis),
+        plan: Set(crate::practice::types::Plan::Basis),
         contract_started_on: Set(Some(crate::time::berlin_date(now))),
         terms_accepted_at: Set(Some(now)),
         terms_version: Set(crate::policy::TERMS_VERSION.to_owned()),

@@ -2,7 +2,10 @@
 //! then redirect (303) on success or render the same page again with the problems.
 
 use super::auth::{self, Member, Owner};
-use super::service::{self, LoginOutcome, RechnungsdatenInput, RegisterInput, StammdatenInput};
+use super::service::login::{self, LoginOutcome};
+use super::service::profile::{self, RechnungsdatenInput, StammdatenInput};
+use super::service::registration::{self, RegisterInput};
+use super::service::reset;
 use super::tokens::TokenPurpose;
 use super::{second_factor, team};
 use crate::error::AppError;
@@ -44,7 +47,7 @@ async fn register(
 ) -> Response {
     let values = input.echo();
     let ip = page.client_ip();
-    match service::register(&state, ip, input).await {
+    match registration::register(&state, ip, input).await {
         Ok(()) => see_other(crate::paths::REGISTER_SENT),
         Err(e) => page.failure("register", values, e).await,
     }
@@ -61,7 +64,7 @@ async fn verify_email(
     State(state): State<AppState>,
     HtmlForm(page, input): HtmlForm<TokenInput>,
 ) -> Response {
-    match service::verify_email(&state, &input.token).await {
+    match registration::verify_email(&state, &input.token).await {
         Ok(true) => see_other(&format!("{}?bestaetigt", crate::paths::LOGIN)),
         Ok(false) => see_other(crate::paths::REGISTER_LINK_INVALID),
         Err(e) => {
@@ -85,8 +88,7 @@ async fn log_in(
 ) -> Response {
     let values: BTreeMap<String, String> = [("email".to_owned(), input.email.clone())].into();
     let ip = page.client_ip();
-    let outcome =
-        service::log_in(&state, &session, ip, &input.email, input.password.expose()).await;
+    let outcome = login::log_in(&state, &session, ip, &input.email, input.password.expose()).await;
     let key = match outcome {
         Ok(LoginOutcome::LoggedIn) => return see_other(crate::paths::PRACTICE),
         Ok(LoginOutcome::SecondFactor) => return see_other(crate::paths::SECOND_FACTOR),
@@ -116,7 +118,7 @@ async fn resend_verification(
     State(state): State<AppState>,
     HtmlForm(page, input): HtmlForm<EmailInput>,
 ) -> Response {
-    match service::resend_verification(&state, &input.email).await {
+    match registration::resend_verification(&state, &input.email).await {
         Ok(()) => see_other(&format!("{}?link-gesendet", crate::paths::LOGIN)),
         Err(e) => page.failure("login", BTreeMap::new(), e).await,
     }
@@ -134,7 +136,7 @@ async fn second_factor(
     HtmlForm(page, input): HtmlForm<CodeInput>,
 ) -> Response {
     let ip = page.client_ip();
-    let key = match service::complete_second_factor(&state, &session, ip, &input.code).await {
+    let key = match login::complete_second_factor(&state, &session, ip, &input.code).await {
         Ok(LoginOutcome::LoggedIn) => return see_other(crate::paths::PRACTICE),
         Ok(LoginOutcome::Locked) => "login-locked",
         Ok(LoginOutcome::SecondFactorLocked) => "second-factor-locked",
@@ -159,7 +161,7 @@ async fn forgot_password(
     State(state): State<AppState>,
     HtmlForm(page, input): HtmlForm<EmailInput>,
 ) -> Response {
-    match service::request_password_reset(&state, &input.email).await {
+    match reset::request_password_reset(&state, &input.email).await {
         Ok(()) => see_other(&format!("{}?gesendet", crate::paths::FORGOT_PASSWORD)),
         Err(e) => page.failure("forgot", BTreeMap::new(), e).await,
     }
@@ -176,7 +178,7 @@ async fn reset_password(
     State(state): State<AppState>,
     HtmlForm(page, input): HtmlForm<NewPasswordInput>,
 ) -> Response {
-    match service::set_password_with_token(
+    match reset::set_password_with_token(
         &state,
         TokenPurpose::ResetPassword,
         &input.token,
@@ -198,10 +200,10 @@ async fn save_stammdaten(
     let (form, result) = if input.form == "practice" {
         (
             "practice",
-            service::update_practice(&state, &me, &input).await,
+            profile::update_practice(&state, &me, &input).await,
         )
     } else {
-        ("person", service::update_person(&state, &me, &input).await)
+        ("person", profile::update_person(&state, &me, &input).await)
     };
     match result {
         Ok(()) => see_other(&format!("{}?gespeichert={form}", crate::paths::STAMMDATEN)),
@@ -214,7 +216,7 @@ async fn save_rechnungsdaten(
     Owner(me, _): Owner,
     HtmlForm(page, input): HtmlForm<RechnungsdatenInput>,
 ) -> Response {
-    match service::update_billing(&state, &me, &input).await {
+    match profile::update_billing(&state, &me, &input).await {
         Ok(()) => see_other(&format!("{}?gespeichert", crate::paths::RECHNUNGSDATEN)),
         Err(e) => page.failure("billing", BTreeMap::new(), e).await,
     }
@@ -294,7 +296,7 @@ async fn accept_invitation(
     State(state): State<AppState>,
     HtmlForm(page, input): HtmlForm<NewPasswordInput>,
 ) -> Response {
-    match service::set_password_with_token(
+    match reset::set_password_with_token(
         &state,
         TokenPurpose::Invitation,
         &input.token,

@@ -6,7 +6,7 @@
 //! handed back to be shown exactly once.
 
 use super::auth::{display_name, CurrentUser};
-use super::service::recipient;
+use super::service::mail::recipient;
 use super::throttle;
 use super::totp::{self, TotpSecret};
 use super::types::{SecondFactorView, TotpSetup};

@@ -2,7 +2,8 @@
 //! e-mail and can remove them again. Every function works on the caller's own practice only.
 
 use super::auth::{display_name, CurrentUser};
-use super::service::{check_person, link, recipient};
+use super::service::checks::check_person;
+use super::service::mail::{link, recipient};
 use super::tokens::{self, TokenPurpose};
 use super::types::{Role, TeamMember};
 use crate::email::outbox::enqueue;

@@ -2,17 +2,17 @@
 //! them in, sends a note, sends them back, removes them or ends the consultation. The database
 //! holds what lasts; [`super::rooms::Rooms`] wakes the sockets that must hear about it.
 
-use crate::calendar::lifecycle::{self, Transition};
-use crate::calendar::service::berlin_to_utc;
+use crate::appointment::lifecycle::{self, Transition};
+use crate::appointment::name::PatientName;
+use crate::appointment::pass::{self, PatientPass};
 use crate::entities::{appointment, practice_user};
-use crate::patient::name::PatientName;
-use crate::patient::pass::{self, PatientPass};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::signalling::types::{
     clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
     RosterStatus, ServerMessage,
 };
 use crate::state::AppState;
+use crate::time::berlin_to_utc;
 use crate::time::{berlin_date, german_long_date, german_time};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -129,7 +129,8 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .await?;
     let present = state.rooms.present(practice);
     let appointments: Vec<_> = rows.iter().map(|(row, _)| row.clone()).collect();
-    let consents = crate::consent::service::statuses(&state.db, practice, &appointments).await?;
+    let consents =
+        crate::consent::service::status::statuses(&state.db, practice, &appointments).await?;
     let entries: Vec<RosterEntry> =
         rows.into_iter()
             .map(|(row, doctor)| {
@@ -234,14 +235,15 @@ async fn record_admission_without_consent(
     row: &appointment::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ErrorCode> {
-    use crate::consent::{service, types::ConsentStatus};
-    let status = service::status_of(&state.db, row).await.map_err(internal)?;
+    use crate::consent::service::audit::{audit, Action, Actor};
+    use crate::consent::{service::status::status_of, types::ConsentStatus};
+    let status = status_of(&state.db, row).await.map_err(internal)?;
     if status != ConsentStatus::Confirmed {
-        service::audit(
+        audit(
             &state.db,
             row.practice_id,
-            service::Actor::Member(me.user.id),
-            service::Action::AdmittedWithoutConsent,
+            Actor::Member(me.user.id),
+            Action::AdmittedWithoutConsent,
             Some(row.id),
             now,
         )

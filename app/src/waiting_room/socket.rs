@@ -6,9 +6,9 @@
 
 use super::roster_feed::RosterUpdate;
 use super::service;
+use crate::appointment::pass::{self, PatientPass};
 use crate::entities::appointment;
 use crate::error::AppError;
-use crate::patient::pass::{self, PatientPass};
 use crate::practice::auth::{current_user, CurrentUser};
 use crate::signalling::relay::{CallEvent, Seat, Side as CallSide};
 use crate::signalling::types::{

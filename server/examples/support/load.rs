@@ -53,8 +53,8 @@ pub async fn book(
     let mut booked = Vec::with_capacity(n);
     for i in 0..n {
         let code = AccessCode::generate()?;
-        let mut row = app::calendar::lifecycle::book(
-            app::calendar::lifecycle::Booking {
+        let mut row = app::appointment::lifecycle::book(
+            app::appointment::lifecycle::Booking {
                 practice_id,
                 doctor_id,
                 patient_name: format!("Patientin Last {i}"),

@@ -2,7 +2,7 @@
 //! for this one appointment, so a reload or a lost connection brings the patient back to the
 //! waiting room without typing the code again. No account, no other data.
 
-use crate::calendar::lifecycle;
+use super::lifecycle;
 use crate::entities::appointment;
 use crate::error::AppError;
 use crate::practice::auth::session_error;

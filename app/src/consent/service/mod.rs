@@ -1,0 +1,15 @@
+//! The rules of consent (server side): storing sealed documents, the practice's review (confirm,
+//! paper, withdrawal, deletion), the key pair's wraps, and the audit log of every access. This
+//! code handles ciphertext only; it has no key and no path to plaintext.
+
+pub mod access;
+pub mod audit;
+pub mod documents;
+pub mod error;
+pub mod keys;
+pub mod overview;
+pub mod review;
+pub mod status;
+
+/// Kept at its old path for the integration tests.
+pub use documents::UPLOADS_PER_HOUR;
