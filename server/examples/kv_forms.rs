@@ -48,7 +48,7 @@ fn main() {
         postcode: "02826".into(),
         city: "Görlitz".into(),
         phone: "03581 123456".into(),
-        kv_region: "sachsen".into(),
+        kv_region: app::fields::KvRegion::Sachsen,
         bsnr: "981234500".into(),
         billing_name: None,
         billing_street: None,

@@ -43,7 +43,7 @@ async fn create(
     match service::create(&state, &me, &input).await {
         Ok(_) => Redirect::to(&format!(
             "{}&angelegt",
-            crate::paths::week_of(&(urlencode_date(&input.date)))
+            crate::paths::week_of(urlencode_date(&input.date))
         ))
         .into_response(),
         Err(e) => failure(page, e).await,

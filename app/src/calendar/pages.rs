@@ -56,7 +56,7 @@ fn Week(week: WeekView) -> impl IntoView {
     let t = use_i18n();
     // A new appointment starts on the shown day, never in the past: this week's Monday is
     // gone from Tuesday on.
-    let new_link = crate::paths::new_appointment_on(&((&week.selected).max(&week.today)));
+    let new_link = crate::paths::new_appointment_on((&week.selected).max(&week.today));
     let days = week
         .days
         .into_iter()
@@ -92,8 +92,8 @@ fn Week(week: WeekView) -> impl IntoView {
 fn OneDay(week: WeekView) -> impl IntoView {
     let t = use_i18n();
     let date = week.selected.clone();
-    let neighbour = |d: &str| crate::paths::day_of(&d);
-    let new_link = crate::paths::new_appointment_on(&((&date).max(&week.today)));
+    let neighbour = |d: &str| crate::paths::day_of(d);
+    let new_link = crate::paths::new_appointment_on((&date).max(&week.today));
     let today = week.today.clone();
     let day = week.days.into_iter().find(|d| d.date == date);
     let label = day.as_ref().map(|d| d.label.clone()).unwrap_or_default();

@@ -282,7 +282,7 @@ async fn review(
     Member(me, _): Member,
     HtmlForm(page, form): HtmlForm<ReviewForm>,
 ) -> Response {
-    let back = crate::paths::consent(&(id.trim()));
+    let back = crate::paths::consent(id.trim());
     let result = match form.action.as_str() {
         "confirm" => review::review(&state, &me, &id, Review::Confirm)
             .await
@@ -295,7 +295,7 @@ async fn review(
             .map(|_| format!("{}?geloescht", crate::paths::CONSENTS)),
         "delete-document" => documents::delete_document(&state, &me, &form.document)
             .await
-            .map(|consent| format!("{}?dokument-geloescht", crate::paths::consent(&consent))),
+            .map(|consent| format!("{}?dokument-geloescht", crate::paths::consent(consent))),
         _ => Err(ConsentError::Invalid),
     };
     match result {
@@ -324,19 +324,19 @@ async fn record_paper(
     let Some(date) = crate::time::parse_iso_date(&form.received_on) else {
         return Redirect::to(&format!(
             "{}?einwilligung-datum",
-            crate::paths::appointment(&row.id)
+            crate::paths::appointment(row.id)
         ))
         .into_response();
     };
     match review::record_paper(&state, &me, &row, date).await {
         Ok(_) => Redirect::to(&format!(
             "{}?einwilligung-erhalten",
-            crate::paths::appointment(&row.id)
+            crate::paths::appointment(row.id)
         ))
         .into_response(),
         Err(ConsentError::Invalid) => Redirect::to(&format!(
             "{}?einwilligung-datum",
-            crate::paths::appointment(&row.id)
+            crate::paths::appointment(row.id)
         ))
         .into_response(),
         Err(e) => page.error(&AppError::from(e)).await,

@@ -37,3 +37,5 @@ pub const CONSENT_PARAGRAPH: usize = 2000;
 /// A login password (and the consent passphrase): long passphrases welcome, no unbounded
 /// hashing work.
 pub const PASSWORD: usize = 256;
+/// An IBAN as stored, without spaces: the longest any country has.
+pub const IBAN_STORED: usize = 34;

@@ -15,8 +15,6 @@ use axum::{
 };
 use tower_sessions::Session;
 
-/// Where the tech test and the waiting room are.
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(crate::paths::ENTRY, post(entry))
