@@ -474,8 +474,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
     app.clock
         .advance(starts - ChronoDuration::hours(25) - app.clock.now());
     app::maintenance::run_once(&app.state).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.inbox.messages().len(), 2, "no reminder yet");
+    assert_eq!(app.mail_settled().await.len(), 2, "no reminder yet");
     // 23 hours before: the reminder, once however often the job runs.
     app.clock.advance(ChronoDuration::hours(2));
     app::maintenance::run_once(&app.state).await;
@@ -498,8 +497,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
         .unwrap()
         .attachment(0)
         .is_none());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.inbox.messages().len(), 3, "exactly one reminder");
+    assert_eq!(app.mail_settled().await.len(), 3, "exactly one reminder");
 
     // A practice that switched reminders off sends none.
     let quiet = practice("hans@praxis.de").await;
@@ -537,8 +535,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
         .clock
         .advance(starts - ChronoDuration::hours(2) - quiet.clock.now());
     app::maintenance::run_once(&quiet.state).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(quiet.inbox.messages().len(), 2);
+    assert_eq!(quiet.mail_settled().await.len(), 2);
 }
 
 #[tokio::test]

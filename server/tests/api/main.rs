@@ -18,8 +18,6 @@ mod http_limits;
 mod kv_forms;
 mod maintenance;
 mod native_call;
-#[path = "../support/native_peer.rs"]
-mod native_peer;
 mod pages;
 mod passes;
 mod patient_entry;

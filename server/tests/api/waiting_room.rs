@@ -77,15 +77,35 @@ pub(crate) async fn roster_until(socket: &mut Socket, check: impl Fn(&Roster) ->
     }
 }
 
-/// Nothing arrives for a while (pings aside).
-pub(crate) async fn silent(socket: &mut Socket) -> bool {
+/// A frame no page sends: every socket answers it with `Malformed`, in turn with its other
+/// messages.
+pub(crate) const MARKER: &str = r#"{"v":1,"type":"marker"}"#;
+
+/// Sends [`MARKER`] and reads up to its answer; gives what came before it (pings aside).
+///
+/// This proves that nothing caused before the call is on its way, without waiting for time to
+/// pass: the app runs on the test's own thread (`#[tokio::test]` is a current-thread runtime),
+/// so a task woken by an earlier event runs, and writes to its socket, before the test task
+/// gets to send the marker; the socket's task answers the marker after that.
+pub(crate) async fn before_marker(socket: &mut Socket) -> Vec<ServerMessage> {
+    socket.send(Message::text(MARKER)).await.unwrap();
+    let mut before = Vec::new();
     loop {
-        match tokio::time::timeout(Duration::from_millis(700), socket.next()).await {
-            Err(_) => return true,
-            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
-            Ok(_) => return false,
+        match next(socket).await {
+            Some(ServerMessage::Error {
+                code: ErrorCode::Malformed,
+            }) => return before,
+            Some(message) => before.push(message),
+            None => panic!("the socket closed before answering the marker; before it: {before:?}"),
         }
     }
+}
+
+/// Nothing has arrived (pings aside) that anything before this call caused.
+pub(crate) async fn silent(socket: &mut Socket) -> bool {
+    let before = before_marker(socket).await;
+    assert_eq!(before, Vec::new(), "messages before the marker");
+    before.is_empty()
 }
 
 /// A doctor logged in (after the clock moved) with the session cookie for the socket.
