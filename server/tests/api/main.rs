@@ -27,6 +27,7 @@ mod second_factor;
 mod security;
 mod sessions;
 mod shutdown;
+mod signal_socket;
 mod smtp;
 mod team;
 mod turn;

@@ -664,3 +664,77 @@ async fn random_and_malformed_frames_are_answered_and_the_server_keeps_serving()
         Some(ServerMessage::Roster(_))
     ));
 }
+
+/// The call page's two buttons as plain form posts (no JavaScript needed).
+async fn call_button(app: &TestApp, cookie: &str, id: &str, action: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/praxis/gespraech/{id}", app.address))
+        .header("cookie", cookie)
+        .header("origin", &app.address)
+        .form(&[("action", action)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_call_pages_buttons_send_the_patient_back_and_end_the_consultation_as_forms() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "wilma@praxis.de").await;
+    let cookie = doctor_cookie(&app, "wilma@praxis.de").await;
+    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
+    let id = roster_until(&mut doctor, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let mut patient = open(
+        &app,
+        &patient_enters(&app, "Erika Mustermann", &code).await,
+        "patient",
+    )
+    .await
+    .unwrap();
+    next(&mut patient).await;
+    roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let admit = || ClientMessage::Admit {
+        appointment: id.clone(),
+    };
+    let phase = |message: Option<ServerMessage>| match message {
+        Some(ServerMessage::WaitingRoom(view)) => view.phase,
+        other => panic!("{other:?}"),
+    };
+
+    send(&mut doctor, admit()).await;
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::InCall);
+    let back = call_button(&app, &cookie, &id, "zurueck").await;
+    assert_eq!(location(&back), "/praxis?zurueck");
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::Waiting);
+
+    send(&mut doctor, admit()).await;
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::InCall);
+    let ended = call_button(&app, &cookie, &id, "beenden").await;
+    assert_eq!(location(&ended), "/praxis?beendet");
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::Finished);
+    assert_eq!(
+        crate::helpers::query_one_string(
+            app.conn(),
+            "SELECT CASE WHEN finished_at IS NULL THEN 'open' ELSE 'finished' END FROM appointment"
+        )
+        .await,
+        "finished"
+    );
+
+    // Pressed again (a second tab): back to the call page, which shows how things stand.
+    let again = call_button(&app, &cookie, &id, "beenden").await;
+    assert_eq!(location(&again), format!("/praxis/gespraech/{id}?stand"));
+    assert_eq!(call_button(&app, &cookie, &id, "weg").await.status(), 400);
+    let unknown = uuid::Uuid::new_v4().to_string();
+    assert_eq!(
+        call_button(&app, &cookie, &unknown, "beenden")
+            .await
+            .status(),
+        404
+    );
+}
