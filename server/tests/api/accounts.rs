@@ -1,7 +1,9 @@
 //! Practice accounts against the real server and a real SMTP listener: registration,
 //! verification, login, lockout, sessions, password reset, Stammdaten, isolation, outbox.
 
-use crate::helpers::{location, registration, session_cookie, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{
+    location, registration, session_cookie, spawn_app, spawn_practice, TestApp, PASSWORD,
+};
 use crate::smtp::link_in;
 use std::time::Duration;
 
@@ -208,9 +210,7 @@ async fn the_session_id_changes_at_login_and_the_old_cookie_dies_at_logout() {
 
 #[tokio::test]
 async fn sessions_end_after_twelve_hours_however_active() {
-    let app = spawn_app().await;
-    app.register_verified("hanna@example.de").await;
-    app.log_in("hanna@example.de", PASSWORD).await;
+    let app = spawn_practice("hanna@example.de").await;
     app.clock.advance(chrono::Duration::hours(11));
     assert_eq!(app.get("/praxis").await.status(), 200);
     app.clock.advance(chrono::Duration::hours(1));
@@ -307,9 +307,7 @@ async fn a_password_reset_ends_every_other_session_and_works_once() {
 
 #[tokio::test]
 async fn stammdaten_and_rechnungsdaten_are_saved_and_validated() {
-    let app = spawn_app().await;
-    app.register_verified("jan@example.de").await;
-    app.log_in("jan@example.de", PASSWORD).await;
+    let app = spawn_practice("jan@example.de").await;
     let mut form: Vec<(&str, String)> = vec![
         ("form", "practice".into()),
         ("practice_name", "Praxis am Park".into()),

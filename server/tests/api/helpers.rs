@@ -276,6 +276,15 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// The app with one practice, registered and verified as `email` and logged in (password
+/// [`PASSWORD`]) in `app.client`: where most tests of a practice's pages start.
+pub async fn spawn_practice(email: &str) -> TestApp {
+    let app = spawn_app().await;
+    app.register_verified(email).await;
+    app.log_in(email, PASSWORD).await;
+    app
+}
+
 /// Starts the app with the shipped settings changed by `customise`.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_on(TestDatabase::migrated().await, customise).await
