@@ -742,3 +742,55 @@ async fn the_call_pages_buttons_send_the_patient_back_and_end_the_consultation_a
         404
     );
 }
+
+#[tokio::test]
+async fn the_call_page_loads_an_own_appointment_only_for_logins_that_hold_calls() {
+    let app = crate::helpers::spawn_app().await;
+    ten_minutes_before(&app, "xaver@praxis.de").await;
+    app.log_in("xaver@praxis.de", PASSWORD).await;
+    let id = roster_until(
+        &mut open(
+            &app,
+            &doctor_cookie(&app, "xaver@praxis.de").await,
+            "praxis",
+        )
+        .await
+        .unwrap(),
+        |_| true,
+    )
+    .await
+    .entries[0]
+        .appointment
+        .clone();
+    let load = |browser: reqwest::Client, id: String| {
+        let url = format!("{}/api/praxis/gespraech?id={id}", app.address);
+        async move { browser.get(url).send().await.unwrap() }
+    };
+
+    let entry = load(app.client.clone(), id.clone()).await;
+    assert_eq!(entry.status(), 200);
+    let entry: app::signalling::types::RosterEntry = entry.json().await.unwrap();
+    assert_eq!(entry.appointment, id);
+    assert_eq!(entry.booked_name, "Erika Mustermann");
+    assert_eq!(entry.status, RosterStatus::NotArrived);
+    assert_eq!(
+        app.get(&format!("/praxis/gespraech/{id}")).await.status(),
+        200
+    );
+    let unknown = uuid::Uuid::new_v4().to_string();
+    assert_eq!(load(app.client.clone(), unknown).await.status(), 404);
+    assert_eq!(load(app.new_browser(), id.clone()).await.status(), 401);
+    let team = app
+        .invite_and_log_in("tresen@praxis.de", "team", PASSWORD)
+        .await;
+    assert_eq!(load(team.clone(), id.clone()).await.status(), 403);
+
+    // "Angemeldet bleiben" answers for a login only.
+    let keep = |browser: reqwest::Client| {
+        let url = format!("{}/api/praxis/sitzung-verlaengern", app.address);
+        async move { browser.post(url).send().await.unwrap().status() }
+    };
+    assert_eq!(keep(app.client.clone()).await, 200);
+    assert_eq!(keep(team).await, 200);
+    assert_eq!(keep(app.new_browser()).await, 401);
+}
