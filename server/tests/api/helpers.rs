@@ -164,8 +164,28 @@ mod template {
             migrate(&format!("sqlite://{}", path.display())).await;
             // Atomic: no process ever copies a half-written template.
             std::fs::rename(&path, &file).expect("publish the template");
+            remove_old_templates(&dir, &key);
         }
         file
+    }
+
+    /// Removes the templates (and lock files) of earlier builds, an hour after they were
+    /// last built: a run of another build at the same time keeps its own.
+    fn remove_old_templates(dir: &std::path::Path, key: &str) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified < hour_ago);
+            if old && !entry.file_name().to_string_lossy().starts_with(key) {
+                // Another process may have removed it already.
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// The name of the migrated PostgreSQL template database on the test server.
