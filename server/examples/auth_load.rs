@@ -11,9 +11,7 @@
 //! with `APP_SECURITY__REGISTRATIONS_PER_ADDRESS_PER_HOUR=1000000` so the per-address limit
 //! does not stop the flood early (a real flood comes from many addresses).
 
-#[allow(dead_code)]
-#[path = "support/load.rs"]
-mod load;
+use test_support::load;
 
 use load::{demo_login, percentile, rss_kib, Error};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

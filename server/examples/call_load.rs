@@ -9,13 +9,8 @@
 //! all calls run for 20 s — with `relay` the media of every call passes the embedded TURN
 //! service, with `direct` none of it touches the server.
 
-// Shared files: each user needs only part of them.
-#[allow(dead_code)]
-#[path = "support/load.rs"]
-mod load;
-#[allow(dead_code)]
-#[path = "../tests/support/native_peer.rs"]
-mod native_peer;
+use test_support::load;
+use test_support::native_peer;
 
 use app::signalling::types::{ClientMessage, Envelope, PatientPhase, ServerMessage};
 use futures_util::SinkExt;

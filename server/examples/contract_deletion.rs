@@ -4,9 +4,7 @@
 //! `cargo run --release --example contract_deletion [database-url] [practices] [small] [large]
 //! [sessions]` (scripts/bench-contract.sh; without a URL a fresh SQLite file in a temp dir).
 
-#[allow(dead_code)]
-#[path = "support/load.rs"]
-mod load;
+use test_support::load;
 
 use app::entities::{practice, practice_user};
 use chrono::Utc;

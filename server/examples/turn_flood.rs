@@ -6,9 +6,7 @@
 //! unanswered per port, and reports the server's resident memory before, right after and one
 //! minute after. Exits non-zero when it grew by more than 5 MB.
 
-#[allow(dead_code)]
-#[path = "support/load.rs"]
-mod load;
+use test_support::load;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

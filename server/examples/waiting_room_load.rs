@@ -8,10 +8,7 @@
 //! every patient socket times its arrival. Prints one extra open access code for the page
 //! benchmark.
 
-// Shared with `call_load`, which needs more of it.
-#[allow(dead_code)]
-#[path = "support/load.rs"]
-mod load;
+use test_support::load;
 
 use app::entities::practice;
 use app::signalling::types::{ClientMessage, Envelope, ServerMessage};

@@ -4,7 +4,8 @@
 //! force and races, e-mail links opened by scanners, switching the second factor on.
 
 use crate::helpers::{
-    location, query_one_string, registration, spawn_app, spawn_app_with, TestApp, PASSWORD,
+    location, query_one_string, registration, spawn_app, spawn_app_with, spawn_practice, TestApp,
+    PASSWORD,
 };
 use crate::patient_entry::{booked, entry_response};
 use crate::smtp::link_in;
@@ -274,10 +275,9 @@ async fn a_registration_flood_to_one_address_sends_a_few_mails_and_answers_all_a
         let (status, to) = result.expect("task");
         assert_eq!((status, to.as_str()), (303, "/registrieren/gesendet"));
     }
-    tokio::time::sleep(Duration::from_secs(3)).await;
     let mails = app
-        .inbox
-        .messages()
+        .mail_settled()
+        .await
         .into_iter()
         .filter(|m| m.to == vec!["opfer@example.de".to_owned()])
         .count();
@@ -531,9 +531,7 @@ async fn opening_the_reset_link_changes_nothing_the_form_post_does() {
 
 #[tokio::test]
 async fn switching_the_second_factor_on_asks_for_the_password() {
-    let app = spawn_app().await;
-    app.register_verified("wanda@example.de").await;
-    app.log_in("wanda@example.de", PASSWORD).await;
+    let app = spawn_practice("wanda@example.de").await;
     app.post_form("/praxis/sicherheit", &[("action", "start".into())])
         .await;
     let page = app.html("/praxis/sicherheit").await;

@@ -1,7 +1,7 @@
 //! The calendar against the real server, database and SMTP listener: create, change, cancel,
 //! resend, the patient's e-mails with their `.ics`, double bookings, and practice isolation.
 
-use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, spawn_practice, TestApp, PASSWORD};
 use crate::smtp::{link_in, ReceivedEmail};
 use app::clock::Clock;
 use chrono::Duration as ChronoDuration;
@@ -28,14 +28,6 @@ fn appointment(date: &str, time: &str, patient: &str) -> Vec<(&'static str, Stri
         ("note", "Erstgespräch".into()),
         ("doctor_id", String::new()),
     ]
-}
-
-/// An owner of "Praxis am Markt", logged in on `app.client`.
-async fn practice(email: &str) -> TestApp {
-    let app = spawn_app().await;
-    app.register_verified(email).await;
-    app.log_in(email, PASSWORD).await;
-    app
 }
 
 /// The `.ics` attachment of a mail, unfolded (RFC 5545 line folding undone).
@@ -85,7 +77,7 @@ async fn last_mail_to(app: &TestApp, count: usize, address: &str) -> ReceivedEma
 
 #[tokio::test]
 async fn an_appointment_is_created_changed_and_cancelled_and_the_patient_is_told_each_time() {
-    let app = practice("anna@praxis.de").await;
+    let app = spawn_practice("anna@praxis.de").await;
     let date = next_week(&app);
     let created = app
         .post_form(
@@ -222,7 +214,7 @@ async fn an_appointment_is_created_changed_and_cancelled_and_the_patient_is_told
 
 #[tokio::test]
 async fn resending_comes_with_a_new_code_and_the_old_one_stops_working() {
-    let app = practice("bert@praxis.de").await;
+    let app = spawn_practice("bert@praxis.de").await;
     let date = next_week(&app);
     app.post_form(
         "/praxis/termine/neu",
@@ -249,7 +241,7 @@ async fn resending_comes_with_a_new_code_and_the_old_one_stops_working() {
 
 #[tokio::test]
 async fn bad_input_gets_german_messages_next_to_the_fields_and_keeps_what_was_typed() {
-    let app = practice("carl@praxis.de").await;
+    let app = spawn_practice("carl@praxis.de").await;
     let mut form = appointment("", "25:00", "");
     form[2].1 = "keine-adresse".into();
     form[5].1 = "45".into();
@@ -289,7 +281,7 @@ async fn bad_input_gets_german_messages_next_to_the_fields_and_keeps_what_was_ty
 
 #[tokio::test]
 async fn appointments_far_ahead_are_refused_so_none_escapes_the_retention_rule() {
-    let app = practice("weit@praxis.de").await;
+    let app = spawn_practice("weit@praxis.de").await;
     let latest = app::calendar::service::latest_booking_day(app.clock.now());
     let too_far = latest + ChronoDuration::days(1);
     // Beyond the two years: the window's message; beyond the years a date field takes at
@@ -329,7 +321,7 @@ async fn appointments_far_ahead_are_refused_so_none_escapes_the_retention_rule()
 
 #[tokio::test]
 async fn a_doctor_cannot_be_booked_twice_and_the_message_names_the_other_appointment() {
-    let app = practice("dora@praxis.de").await;
+    let app = spawn_practice("dora@praxis.de").await;
     let date = next_week(&app);
     let first = app
         .post_form(
@@ -361,7 +353,7 @@ async fn a_doctor_cannot_be_booked_twice_and_the_message_names_the_other_appoint
 
 #[tokio::test]
 async fn of_a_hundred_concurrent_bookings_for_overlapping_slots_exactly_one_succeeds() {
-    let app = practice("emil@praxis.de").await;
+    let app = spawn_practice("emil@praxis.de").await;
     let date = next_week(&app);
     let mut requests = Vec::new();
     for i in 0..100u32 {
@@ -398,7 +390,7 @@ async fn of_a_hundred_concurrent_bookings_for_overlapping_slots_exactly_one_succ
 
 #[tokio::test]
 async fn another_practice_can_neither_see_nor_touch_an_appointment() {
-    let app = practice("fritz@praxis-a.de").await;
+    let app = spawn_practice("fritz@praxis-a.de").await;
     let date = next_week(&app);
     app.post_form(
         "/praxis/termine/neu",
@@ -456,7 +448,7 @@ async fn another_practice_can_neither_see_nor_touch_an_appointment() {
 
 #[tokio::test]
 async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_off() {
-    let app = practice("gina@praxis.de").await;
+    let app = spawn_practice("gina@praxis.de").await;
     let date = next_week(&app);
     app.post_form(
         "/praxis/termine/neu",
@@ -474,8 +466,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
     app.clock
         .advance(starts - ChronoDuration::hours(25) - app.clock.now());
     app::maintenance::run_once(&app.state).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.inbox.messages().len(), 2, "no reminder yet");
+    assert_eq!(app.mail_settled().await.len(), 2, "no reminder yet");
     // 23 hours before: the reminder, once however often the job runs.
     app.clock.advance(ChronoDuration::hours(2));
     app::maintenance::run_once(&app.state).await;
@@ -498,11 +489,10 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
         .unwrap()
         .attachment(0)
         .is_none());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.inbox.messages().len(), 3, "exactly one reminder");
+    assert_eq!(app.mail_settled().await.len(), 3, "exactly one reminder");
 
     // A practice that switched reminders off sends none.
-    let quiet = practice("hans@praxis.de").await;
+    let quiet = spawn_practice("hans@praxis.de").await;
     let settings = quiet
         .post_form(
             "/praxis/termine/einstellungen",
@@ -537,13 +527,12 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
         .clock
         .advance(starts - ChronoDuration::hours(2) - quiet.clock.now());
     app::maintenance::run_once(&quiet.state).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(quiet.inbox.messages().len(), 2);
+    assert_eq!(quiet.mail_settled().await.len(), 2);
 }
 
 #[tokio::test]
 async fn appointments_with_the_patients_data_are_deleted_three_months_after_they_ended() {
-    let app = practice("ida@praxis.de").await;
+    let app = spawn_practice("ida@praxis.de").await;
     let date = next_week(&app);
     app.post_form(
         "/praxis/termine/neu",
@@ -594,7 +583,7 @@ fn next_mondays(app: &TestApp) -> (String, String) {
 
 #[tokio::test]
 async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation() {
-    let app = practice("jana@praxis.de").await;
+    let app = spawn_practice("jana@praxis.de").await;
     let (monday, monday_after) = next_mondays(&app);
     let tuesday =
         (monday.parse::<chrono::NaiveDate>().unwrap() + ChronoDuration::days(1)).to_string();
@@ -733,7 +722,7 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
 
 #[tokio::test]
 async fn the_day_view_shows_one_day_and_links_its_neighbours() {
-    let app = practice("kurt@praxis.de").await;
+    let app = spawn_practice("kurt@praxis.de").await;
     let (monday, _) = next_mondays(&app);
     let tuesday =
         (monday.parse::<chrono::NaiveDate>().unwrap() + ChronoDuration::days(1)).to_string();

@@ -527,3 +527,81 @@ async fn the_practice_uploads_a_scan_for_an_appointment_and_the_team_cannot_open
         .unwrap();
     assert_eq!(foreign.status(), 404);
 }
+
+#[tokio::test]
+async fn the_practice_deletes_a_document_and_records_a_withdrawal_both_in_the_audit_log() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "praxis@example.org").await;
+    app.log_in("praxis@example.org", PASSWORD).await;
+    let cookie = patient_enters(&app, "Erika Mustermann", &code).await;
+    let keys = set_up_key(&app).await;
+    let photo = fixture("foto.png");
+    let kind = app::consent::document::check_document(&photo).unwrap();
+    let stored = upload(
+        &app,
+        &cookie,
+        crypto::seal_document(keys.public(), kind, &photo).unwrap(),
+    )
+    .await;
+    assert_eq!(stored.status(), 201);
+    let document: serde_json::Value = stored.json().await.unwrap();
+    let document = document["id"].as_str().unwrap().to_owned();
+    let consent_id = only_id::<app::entities::consent::Entity>(&app).await;
+    let review = format!("/praxis/einwilligung/{consent_id}");
+
+    // An id that is no document of this practice deletes nothing.
+    for wrong in ["keine-uuid".to_owned(), uuid::Uuid::new_v4().to_string()] {
+        let refused = app
+            .post_form(
+                &review,
+                &[
+                    ("action", "delete-document".into()),
+                    ("document", wrong.clone()),
+                ],
+            )
+            .await;
+        assert_eq!(location(&refused), "", "{wrong}: no redirect to success");
+        assert!(!refused.status().is_success(), "{wrong}");
+    }
+    assert_eq!(
+        crate::helpers::query_one_string(app.conn(), "SELECT COUNT(*) FROM consent_document").await,
+        "1"
+    );
+
+    let deleted = app
+        .post_form(
+            &review,
+            &[
+                ("action", "delete-document".into()),
+                ("document", document.clone()),
+            ],
+        )
+        .await;
+    assert_eq!(location(&deleted), format!("{review}?dokument-geloescht"));
+    assert_eq!(
+        crate::helpers::query_one_string(app.conn(), "SELECT COUNT(*) FROM consent_document").await,
+        "0"
+    );
+    let page = app.html(&format!("{review}?dokument-geloescht")).await;
+    assert!(page.contains("Das Dokument ist gelöscht."), "{page}");
+    let gone = app
+        .get(&format!("/praxis/einwilligung/dokument/{document}"))
+        .await;
+    assert_eq!(gone.status(), 404);
+
+    let withdrawn = app
+        .post_form(&review, &[("action", "withdraw".into())])
+        .await;
+    assert_eq!(location(&withdrawn), format!("{review}?widerrufen"));
+    assert_eq!(
+        crate::helpers::query_one_string(app.conn(), "SELECT status FROM consent").await,
+        "withdrawn"
+    );
+    let page = app.html(&format!("{review}?widerrufen")).await;
+    assert!(page.contains("Der Widerruf ist eingetragen."), "{page}");
+
+    let log = app.html("/praxis/protokoll").await;
+    for line in ["Dokument gelöscht", "Widerruf eingetragen"] {
+        assert!(log.contains(line), "{line} missing in the audit log");
+    }
+}

@@ -1,7 +1,7 @@
 //! The contract: cancellation with the owner's password, revocation, reminders, and the
 //! deletion of every row of the practice when the notice period has ended.
 
-use crate::helpers::{eventually, location, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{eventually, location, spawn_app, spawn_practice, TestApp, PASSWORD};
 use app::clock::Clock;
 use app::contract::notice::termination;
 use app::entities::{
@@ -297,9 +297,7 @@ async fn cancel_revoke_cancel_remind_and_delete_every_row_of_the_practice_only()
 
 #[tokio::test]
 async fn only_the_owner_cancels_and_a_broken_off_deletion_is_completed_by_the_next_run() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
+    let app = spawn_practice("praxis@example.org").await;
     book(&app, &app.client).await;
     let a_id = practice_id(&app, "Praxis am Markt").await;
 
@@ -386,9 +384,7 @@ async fn only_the_owner_cancels_and_a_broken_off_deletion_is_completed_by_the_ne
 /// next start of the binary completes the deletion.
 #[tokio::test]
 async fn a_deletion_killed_midway_is_rolled_back_and_completed_by_the_next_start() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
+    let app = spawn_practice("praxis@example.org").await;
     book(&app, &app.client).await;
     let b = app.practice_b("b@example.org").await;
     book(&app, &b).await;

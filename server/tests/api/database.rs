@@ -1,4 +1,6 @@
-use crate::helpers::{engine, query_one_string, spawn_app, test_settings, Engine, TestDatabase};
+use crate::helpers::{
+    engine, query_one_string, spawn_app, spawn_app_on, test_settings, Engine, TestDatabase,
+};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};
 use server::db;
@@ -42,7 +44,8 @@ async fn migrations_go_up_down_and_up_again() {
 
 #[tokio::test]
 async fn start_up_applies_migrations_and_a_restart_is_harmless() {
-    let app = spawn_app().await;
+    // An empty database: the other tests start from a migrated copy.
+    let app = spawn_app_on(TestDatabase::new().await, |_| {}).await;
     assert!(practice_table_exists(app.conn()).await);
     assert!(Migrator::get_pending_migrations(app.conn())
         .await

@@ -3,7 +3,7 @@
 //! field message or a German 400 — never a 500, an empty reply or a backtrace — and keeps
 //! running. `?datum=+262142-12-31` used to panic in the week view.
 
-use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, spawn_practice, TestApp};
 use app::clock::Clock;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -78,9 +78,7 @@ fn no_internals(input: &str, route: &str, status: u16, body: &str) {
 
 #[tokio::test]
 async fn no_date_input_on_any_route_breaks_the_server() {
-    let app = spawn_app().await;
-    app.register_verified("datum@praxis.de").await;
-    app.log_in("datum@praxis.de", PASSWORD).await;
+    let app = spawn_practice("datum@praxis.de").await;
     // One appointment, for the paper consent's date.
     let tomorrow = app::time::berlin_date(app.clock.now() + chrono::Duration::days(1));
     let booked = app

@@ -23,13 +23,14 @@ pub fn engine() -> Engine {
     }
 }
 
-/// A fresh, empty database for one test; SQLite files are removed when it is dropped.
+/// A fresh database for one test; SQLite files are removed when it is dropped.
 pub struct TestDatabase {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl TestDatabase {
+    /// An empty database (nothing migrated), for tests of the migrations and of start-up.
     pub async fn new() -> Self {
         match engine() {
             Engine::Sqlite => {
@@ -40,26 +41,195 @@ impl TestDatabase {
                     _dir: Some(dir),
                 }
             }
-            Engine::Postgres => {
-                let admin = std::env::var("SPRECHZIMMER_TEST_POSTGRES_URL").expect(
-                    "SPRECHZIMMER_TEST_POSTGRES_URL must point to a PostgreSQL server \
-                     (scripts/test.sh starts one)",
-                );
-                let name = format!("test_{}", uuid::Uuid::new_v4().simple());
-                let conn = SeaDatabase::connect(admin.as_str())
-                    .await
-                    .expect("connect to PostgreSQL");
-                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
-                conn.close().await.ok();
-                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            Engine::Postgres => Self::postgres(None).await,
+        }
+    }
+
+    /// A copy of the migrated template ([`template`]): what the app would have after its first
+    /// start, without running ~40 migrations per test. The app runs them again at start-up,
+    /// which finds nothing to do.
+    pub async fn migrated() -> Self {
+        match engine() {
+            Engine::Sqlite => {
+                let template = template::sqlite().await;
+                let dir = tempfile::tempdir().expect("temp dir");
+                let file = dir.path().join("test.db");
+                // `copy` keeps the template's mode 0600.
+                std::fs::copy(&template, &file).expect("copy the template database");
                 Self {
-                    url: format!("{base}/{name}"),
-                    _dir: None,
+                    url: format!("sqlite://{}", file.display()),
+                    _dir: Some(dir),
                 }
             }
+            Engine::Postgres => {
+                let template = template::postgres().await;
+                Self::postgres(Some(&template)).await
+            }
         }
+    }
+
+    async fn postgres(template: Option<&str>) -> Self {
+        let admin = postgres_admin_url();
+        let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+        let conn = SeaDatabase::connect(admin.as_str())
+            .await
+            .expect("connect to PostgreSQL");
+        let sql = match template {
+            Some(template) => format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
+            None => format!("CREATE DATABASE \"{name}\""),
+        };
+        conn.execute_unprepared(&sql)
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        Self {
+            url: postgres_url(&admin, &name),
+            _dir: None,
+        }
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("SPRECHZIMMER_TEST_POSTGRES_URL").expect(
+        "SPRECHZIMMER_TEST_POSTGRES_URL must point to a PostgreSQL server \
+         (scripts/test.sh starts one)",
+    )
+}
+
+/// The URL of database `name` on the server of `admin`.
+fn postgres_url(admin: &str, name: &str) -> String {
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    format!("{base}/{name}")
+}
+
+/// One migrated database per build of this test binary, shared by its test processes (nextest
+/// runs each test in a process of its own): the first process to get the lock builds it, the
+/// others wait for it and copy it.
+mod template {
+    use super::{postgres_admin_url, postgres_url, test_settings, SeaDatabase};
+    use sea_orm::{ConnectOptions, ConnectionTrait, Statement};
+    use std::path::PathBuf;
+
+    /// Names this build: the binary's size and modification time change with every build, and
+    /// with them the migrations it would run.
+    fn build_key() -> String {
+        use std::hash::{Hash, Hasher};
+        let exe = std::env::current_exe().expect("test binary path");
+        let meta = std::fs::metadata(&exe).expect("test binary metadata");
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        exe.hash(&mut hasher);
+        meta.len().hash(&mut hasher);
+        meta.modified().expect("mtime").hash(&mut hasher);
+        format!("{:016x}", hasher.finish())
+    }
+
+    /// Creates the schema the app and its session store would create at start-up.
+    async fn migrate(url: &str) {
+        let settings = test_settings(url);
+        let db = server::db::connect(&settings.database)
+            .await
+            .expect("connect to the template");
+        server::db::migrate(&db)
+            .await
+            .expect("migrate the template");
+        server::session::DbSessionStore::new(&db.pool)
+            .migrate()
+            .await
+            .expect("session table in the template");
+        if url.starts_with("sqlite:") {
+            // Everything into the main file, which is all that is copied.
+            db.conn
+                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .expect("checkpoint");
+        }
+        db.conn.close().await.expect("close the template");
+    }
+
+    /// The path of the migrated SQLite template (in `CARGO_TARGET_TMPDIR`).
+    pub async fn sqlite() -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sqlite-templates");
+        std::fs::create_dir_all(&dir).expect("template dir");
+        let key = build_key();
+        let file = dir.join(format!("{key}.db"));
+        if file.exists() {
+            return file;
+        }
+        let lock = std::fs::File::create(dir.join(format!("{key}.lock"))).expect("lock file");
+        // Blocks this test's thread while another process builds it; nothing else runs yet.
+        lock.lock().expect("lock the template");
+        if !file.exists() {
+            let building = tempfile::tempdir_in(&dir).expect("build dir");
+            let path = building.path().join("template.db");
+            migrate(&format!("sqlite://{}", path.display())).await;
+            // Atomic: no process ever copies a half-written template.
+            std::fs::rename(&path, &file).expect("publish the template");
+            remove_old_templates(&dir, &key);
+        }
+        file
+    }
+
+    /// Removes the templates (and lock files) of earlier builds, an hour after they were
+    /// last built: a run of another build at the same time keeps its own.
+    fn remove_old_templates(dir: &std::path::Path, key: &str) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified < hour_ago);
+            if old && !entry.file_name().to_string_lossy().starts_with(key) {
+                // Another process may have removed it already.
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// The name of the migrated PostgreSQL template database on the test server.
+    pub async fn postgres() -> String {
+        let admin = postgres_admin_url();
+        let name = format!("template_{}", build_key());
+        // One connection: the advisory lock belongs to the session that took it.
+        let mut options = ConnectOptions::new(admin.clone());
+        options.max_connections(1).min_connections(1);
+        let conn = SeaDatabase::connect(options)
+            .await
+            .expect("connect to PostgreSQL");
+        let backend = conn.get_database_backend();
+        conn.execute_unprepared("SELECT pg_advisory_lock(4711023)")
+            .await
+            .expect("lock the template");
+        let exists = conn
+            .query_one(Statement::from_string(
+                backend,
+                format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+            ))
+            .await
+            .expect("look for the template")
+            .is_some();
+        if !exists {
+            let building = format!("{name}_building");
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{building}\""))
+                .await
+                .expect("drop a half-built template");
+            conn.execute_unprepared(&format!("CREATE DATABASE \"{building}\""))
+                .await
+                .expect("create the template");
+            migrate(&postgres_url(&admin, &building)).await;
+            conn.execute_unprepared(&format!(
+                "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+            ))
+            .await
+            .expect("publish the template");
+        }
+        conn.execute_unprepared("SELECT pg_advisory_unlock(4711023)")
+            .await
+            .expect("unlock the template");
+        conn.close().await.ok();
+        name
     }
 }
 
@@ -126,9 +296,25 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// The app with one practice, registered and verified as `email` and logged in (password
+/// [`PASSWORD`]) in `app.client`: where most tests of a practice's pages start.
+pub async fn spawn_practice(email: &str) -> TestApp {
+    let app = spawn_app().await;
+    app.register_verified(email).await;
+    app.log_in(email, PASSWORD).await;
+    app
+}
+
 /// Starts the app with the shipped settings changed by `customise`.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
-    let database = TestDatabase::new().await;
+    spawn_app_on(TestDatabase::migrated().await, customise).await
+}
+
+/// Starts the app on `database` (e.g. an empty one, to see start-up migrate it).
+pub async fn spawn_app_on(
+    database: TestDatabase,
+    customise: impl FnOnce(&mut Settings),
+) -> TestApp {
     let inbox = SmtpInbox::start().await;
     let mut settings = test_settings(&database.url);
     settings.email.transport = EmailTransport::Smtp;
@@ -241,6 +427,22 @@ impl TestApp {
 
     pub fn conn(&self) -> &DatabaseConnection {
         &self.db.conn
+    }
+
+    /// Every e-mail the app has queued so far, once the outbox has delivered all of them (none
+    /// waits or is on its way): what has not arrived by then was never queued. Proves absence
+    /// without sleeping.
+    pub async fn mail_settled(&self) -> Vec<ReceivedEmail> {
+        eventually("the e-mail outbox delivered everything queued", || async {
+            let pending = query_one_string(
+                self.conn(),
+                "SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+            )
+            .await;
+            (pending == "0").then_some(())
+        })
+        .await;
+        self.inbox.messages()
     }
 }
 

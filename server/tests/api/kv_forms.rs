@@ -3,7 +3,7 @@
 
 use crate::helpers::{
     location, pdf_page_count, pdf_text, registration, rendered_pages, spawn_app, spawn_app_with,
-    TestApp, PASSWORD,
+    spawn_practice, TestApp, PASSWORD,
 };
 use app::fields::KvRegion;
 use app::kv_forms::requirements::REQUIREMENTS;
@@ -125,9 +125,7 @@ async fn every_kv_gets_its_form_prefilled_with_the_practice_and_umlauts_survive(
 
 #[tokio::test]
 async fn the_page_preselects_the_practices_kv_and_offers_all_17() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
+    let app = spawn_practice("praxis@example.org").await;
     let page = app.html("/praxis/kv-antrag").await;
     let kv_select = &page[page.find("name=\"kv\"").unwrap()..];
     let kv_select = &kv_select[..kv_select.find("</select>").unwrap()];

@@ -19,8 +19,6 @@ mod http_limits;
 mod kv_forms;
 mod maintenance;
 mod native_call;
-#[path = "../support/native_peer.rs"]
-mod native_peer;
 mod pages;
 mod passes;
 mod paths;
@@ -31,6 +29,7 @@ mod second_factor;
 mod security;
 mod sessions;
 mod shutdown;
+mod signal_socket;
 mod smtp;
 mod team;
 mod turn;

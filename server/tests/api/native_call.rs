@@ -5,10 +5,10 @@
 //! the direct path, once forced through the embedded TURN relay.
 
 use crate::helpers::TestApp;
-use crate::native_peer::{join, negotiate, NativePeer, Side};
 use crate::waiting_room::open;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+use test_support::native_peer::{join, negotiate, NativePeer, Side};
 
 /// A patient let in, the doctor's call page open; both sides with their peers.
 async fn call(app: &TestApp, email: &str, relay_only: bool) -> (Side, Side) {
@@ -50,13 +50,21 @@ async fn talk(app: &TestApp, mut doctor: Side, mut patient: Side, path: &str) {
         .load(Ordering::Relaxed);
     doctor.peer.start_media().await.expect("doctor media");
     patient.peer.start_media().await.expect("patient media");
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Within 2 s: 100 audio packets, 60 frames of 3 packets each, minus start-up. Checked as
+    // they arrive, so a fast start does not wait out the 2 s.
+    let started = std::time::Instant::now();
+    let enough = |side: &Side| {
+        let (audio, video) = side.peer.packets();
+        audio > 50 && video > 90
+    };
+    while !(enough(&doctor) && enough(&patient)) && started.elapsed() < Duration::from_secs(2) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     for (who, side) in [("doctor", &doctor), ("patient", &patient)] {
         let (audio, video) = side.peer.packets();
-        // 2 s: 100 audio packets, 60 frames of 3 packets each, minus start-up.
         assert!(
             audio > 50 && video > 90,
-            "{who} received {audio} audio / {video} video packets"
+            "{who} received {audio} audio / {video} video packets within 2 s"
         );
     }
     for side in [&doctor, &patient] {
@@ -66,19 +74,19 @@ async fn talk(app: &TestApp, mut doctor: Side, mut patient: Side, path: &str) {
             "the path in use"
         );
     }
+    // The patient answers once the question arrived, as a person would.
     assert!(doctor.peer.chat("Guten Tag, hören Sie mich?").await);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    crate::helpers::eventually("the patient hears the doctor's line", || async {
+        (!patient.peer.chat_received().is_empty()).then_some(())
+    })
+    .await;
     assert!(patient.peer.chat("Ja, gut.").await);
-    let mut heard = (Vec::new(), Vec::new());
-    for _ in 0..50 {
-        heard = (doctor.peer.chat_received(), patient.peer.chat_received());
-        if !heard.0.is_empty() && !heard.1.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(heard.1, ["Guten Tag, hören Sie mich?"]);
-    assert_eq!(heard.0, ["Ja, gut."]);
+    crate::helpers::eventually("the doctor hears the answer", || async {
+        (!doctor.peer.chat_received().is_empty()).then_some(())
+    })
+    .await;
+    assert_eq!(patient.peer.chat_received(), ["Guten Tag, hören Sie mich?"]);
+    assert_eq!(doctor.peer.chat_received(), ["Ja, gut."]);
     let code = doctor
         .peer
         .verification_code()

@@ -480,14 +480,16 @@ async fn slow_upload(
             }
         }
     }
-    // The rest of the answer.
-    while let Ok(Ok(read)) =
-        tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buffer)).await
-    {
-        if read == 0 {
-            break;
+    // The rest of the answer: up to its end as its headers give it, or the connection's.
+    while !response_complete(&answer) {
+        match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(read)) => answer.extend_from_slice(&buffer[..read]),
+            Err(_) => panic!(
+                "the answer stayed incomplete for 10 s: {}",
+                String::from_utf8_lossy(&answer)
+            ),
         }
-        answer.extend_from_slice(&buffer[..read]);
     }
     let text = String::from_utf8_lossy(&answer).into_owned();
     let status = text
@@ -496,6 +498,30 @@ async fn slow_upload(
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     (status, text, sent)
+}
+
+/// Whether `bytes` hold a whole HTTP/1.1 response: its head, and a body of its
+/// `Content-Length` or up to the last chunk. Without either the body ends with the connection.
+fn response_complete(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return false;
+    };
+    let header = |name: &str| {
+        head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_ascii_lowercase())
+        })
+    };
+    if let Some(length) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+        return body.len() >= length;
+    }
+    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        return body.ends_with("0\r\n\r\n");
+    }
+    false
 }
 
 const TEN_MIB: usize = 10 * 1024 * 1024;
@@ -611,17 +637,6 @@ async fn uploads_at_the_same_time_are_capped_with_a_german_503() {
         })
         .await;
     }
-    for stream in &mut stalled {
-        let mut buffer = [0u8; 2048];
-        if let Ok(Ok(n)) =
-            tokio::time::timeout(Duration::from_millis(300), stream.read(&mut buffer)).await
-        {
-            panic!(
-                "answered at once: {}",
-                String::from_utf8_lossy(&buffer[..n])
-            );
-        }
-    }
     crate::helpers::eventually("both upload slots taken", || async {
         (app.state.uploads.available_permits() == 0).then_some(())
     })
@@ -635,6 +650,19 @@ async fn uploads_at_the_same_time_are_capped_with_a_german_503() {
         .await
         .unwrap();
     assert_eq!(third.status(), 503);
+    // The stalled uploads were not answered: an answer written when they came would be in
+    // their sockets' buffers by now (loopback, and the app runs on this thread).
+    for stream in &mut stalled {
+        let mut buffer = [0u8; 2048];
+        match stream.try_read(&mut buffer) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Ok(n) => panic!(
+                "answered at once: {}",
+                String::from_utf8_lossy(&buffer[..n])
+            ),
+            Err(e) => panic!("the stalled upload's connection failed: {e}"),
+        }
+    }
     let body: serde_json::Value = third.json().await.unwrap();
     assert!(
         body["message"]

@@ -1,7 +1,7 @@
 //! The practice's public page `/praxen/<short name>`: on and off, short names, the escaped
 //! introduction, the consent form under its address, and facts equal to what the service does.
 
-use crate::helpers::{location, pdf_text, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, pdf_text, spawn_practice, TestApp};
 use app::clock::Clock;
 use app::policy;
 
@@ -35,9 +35,7 @@ async fn save_as(
 
 /// "Praxis am Markt", its owner logged in, its page switched on at `/praxen/praxis-am-markt`.
 async fn practice_with_page() -> TestApp {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
+    let app = spawn_practice("praxis@example.org").await;
     let saved = app
         .post_form(SETTINGS, &form("praxis-am-markt", true, ""))
         .await;
@@ -64,9 +62,7 @@ async fn visit(app: &TestApp, path: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
+    let app = spawn_practice("praxis@example.org").await;
 
     // No short name yet: the settings propose one from the practice's name.
     let settings = app.html(SETTINGS).await;
@@ -190,9 +186,7 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
 
 #[tokio::test]
 async fn short_names_are_checked_and_belong_to_one_practice() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
+    let app = spawn_practice("praxis@example.org").await;
     let saved = app
         .post_form(SETTINGS, &form("praxis-am-markt", true, ""))
         .await;
@@ -241,9 +235,7 @@ async fn short_names_are_checked_and_belong_to_one_practice() {
 
 #[tokio::test]
 async fn only_the_owner_changes_the_page() {
-    let app = spawn_app().await;
-    app.register_verified("praxis@example.org").await;
-    app.log_in("praxis@example.org", PASSWORD).await;
+    let app = spawn_practice("praxis@example.org").await;
     let team = app
         .invite_and_log_in("team@example.org", "team", "Ein langes Passwort für Tina")
         .await;

@@ -1,7 +1,7 @@
 //! The authenticator-app second factor: setup with a QR code, recovery codes shown once,
 //! login with a code (no replay) or a recovery code (once), switching off with the password.
 
-use crate::helpers::{location, query_one_string, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, query_one_string, spawn_app, spawn_practice, TestApp, PASSWORD};
 use app::clock::Clock;
 use app::practice::totp::{code_at, TotpSecret};
 use std::time::Duration;
@@ -36,9 +36,7 @@ async fn security(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Response {
 
 #[tokio::test]
 async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login() {
-    let app = spawn_app().await;
-    app.register_verified("tina@example.de").await;
-    app.log_in("tina@example.de", PASSWORD).await;
+    let app = spawn_practice("tina@example.de").await;
     let home = app.html("/praxis").await;
     assert!(
         home.contains("Zwei-Faktor-Anmeldung einrichten"),

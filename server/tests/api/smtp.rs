@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 /// Largest message accepted; bigger ones get `552` like on a real server.
@@ -51,6 +51,8 @@ pub struct SmtpInbox {
 /// What survives a stop and restart.
 struct Shared {
     messages: Mutex<Vec<ReceivedEmail>>,
+    /// How many messages have arrived, for waiting on the next one instead of polling.
+    arrived: watch::Sender<usize>,
     temporary_failure: AtomicBool,
 }
 
@@ -71,6 +73,7 @@ impl SmtpInbox {
             port,
             shared: Arc::new(Shared {
                 messages: Mutex::new(Vec::new()),
+                arrived: watch::Sender::new(0),
                 temporary_failure: AtomicBool::new(false),
             }),
             running: Mutex::new(None),
@@ -91,25 +94,23 @@ impl SmtpInbox {
 
     /// Waits until at least `n` messages have arrived and returns all of them; panics on timeout.
     pub async fn wait_for_messages(&self, n: usize, timeout: Duration) -> Vec<ReceivedEmail> {
-        let deadline = Instant::now() + timeout;
-        loop {
+        let mut arrived = self.shared.arrived.subscribe();
+        if tokio::time::timeout(timeout, arrived.wait_for(|count| *count >= n))
+            .await
+            .is_err()
+        {
             let messages = self.messages();
-            if messages.len() >= n {
-                return messages;
-            }
-            if Instant::now() >= deadline {
-                let arrived: Vec<String> = messages
-                    .iter()
-                    .map(|m| format!("  {} -> {:?}: {:?}", m.from, m.to, m.subject))
-                    .collect();
-                panic!(
-                    "expected {n} e-mail(s) within {timeout:?}, but {} arrived:\n{}",
-                    messages.len(),
-                    arrived.join("\n")
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            let arrived: Vec<String> = messages
+                .iter()
+                .map(|m| format!("  {} -> {:?}: {:?}", m.from, m.to, m.subject))
+                .collect();
+            panic!(
+                "expected {n} e-mail(s) within {timeout:?}, but {} arrived:\n{}",
+                messages.len(),
+                arrived.join("\n")
+            );
         }
+        self.messages()
     }
 
     /// Closes the port and every open connection; clients get "connection refused" until
@@ -311,6 +312,7 @@ async fn converse(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 let answer = {
                     let mut messages = lock(&shared.messages);
                     messages.push(email);
+                    shared.arrived.send_replace(messages.len());
                     format!("250 2.0.0 OK queued as {}", messages.len())
                 };
                 reply(&mut write, &answer).await?;

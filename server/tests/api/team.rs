@@ -1,7 +1,7 @@
 //! The team: the owner invites by e-mail, the invited person sets a password from the link,
 //! roles limit what each person may do, removing someone ends their sessions.
 
-use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, spawn_practice, TestApp};
 use crate::smtp::link_in;
 use std::time::Duration;
 
@@ -43,9 +43,7 @@ async fn member_id(app: &TestApp, email: &str) -> String {
 
 #[tokio::test]
 async fn an_invited_team_member_sets_a_password_and_may_not_touch_billing_or_the_team() {
-    let app = spawn_app().await;
-    app.register_verified("owner@praxis.de").await;
-    app.log_in("owner@praxis.de", PASSWORD).await;
+    let app = spawn_practice("owner@praxis.de").await;
 
     let link = invite(&app, "mia@praxis.de", "team").await;
     let mail = app.inbox.messages().last().unwrap().clone();
@@ -177,9 +175,7 @@ async fn an_invited_team_member_sets_a_password_and_may_not_touch_billing_or_the
 
 #[tokio::test]
 async fn invitations_are_validated_and_stay_inside_the_practice() {
-    let app = spawn_app().await;
-    app.register_verified("owner@praxis-a.de").await;
-    app.log_in("owner@praxis-a.de", PASSWORD).await;
+    let app = spawn_practice("owner@praxis-a.de").await;
 
     let no_role = app
         .post_form("/praxis/team", &invitation("neu@praxis-a.de", "owner"))

@@ -77,15 +77,35 @@ pub(crate) async fn roster_until(socket: &mut Socket, check: impl Fn(&Roster) ->
     }
 }
 
-/// Nothing arrives for a while (pings aside).
-pub(crate) async fn silent(socket: &mut Socket) -> bool {
+/// A frame no page sends: every socket answers it with `Malformed`, in turn with its other
+/// messages.
+pub(crate) const MARKER: &str = r#"{"v":1,"type":"marker"}"#;
+
+/// Sends [`MARKER`] and reads up to its answer; gives what came before it (pings aside).
+///
+/// This proves that nothing caused before the call is on its way, without waiting for time to
+/// pass: the app runs on the test's own thread (`#[tokio::test]` is a current-thread runtime),
+/// so a task woken by an earlier event runs, and writes to its socket, before the test task
+/// gets to send the marker; the socket's task answers the marker after that.
+pub(crate) async fn before_marker(socket: &mut Socket) -> Vec<ServerMessage> {
+    socket.send(Message::text(MARKER)).await.unwrap();
+    let mut before = Vec::new();
     loop {
-        match tokio::time::timeout(Duration::from_millis(700), socket.next()).await {
-            Err(_) => return true,
-            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
-            Ok(_) => return false,
+        match next(socket).await {
+            Some(ServerMessage::Error {
+                code: ErrorCode::Malformed,
+            }) => return before,
+            Some(message) => before.push(message),
+            None => panic!("the socket closed before answering the marker; before it: {before:?}"),
         }
     }
+}
+
+/// Nothing has arrived (pings aside) that anything before this call caused.
+pub(crate) async fn silent(socket: &mut Socket) -> bool {
+    let before = before_marker(socket).await;
+    assert_eq!(before, Vec::new(), "messages before the marker");
+    before.is_empty()
 }
 
 /// A doctor logged in (after the clock moved) with the session cookie for the socket.
@@ -551,8 +571,14 @@ async fn random_and_malformed_frames_are_answered_and_the_server_keeps_serving()
         r#"{"type":"%"}"#,
         "%",
     ];
-    // 40 refusals: below the 50 after which a socket is closed as abusive.
+    // 40 refusals: below the 50 after which a socket is closed as abusive. This part is about
+    // content, so it stays under the rate limit without waiting: a fresh socket (a full
+    // bucket of 20) every 10 frames.
     for round in 0..40 {
+        if round % 10 == 0 {
+            doctor = open(&app, &cookie, "praxis").await.unwrap();
+            roster_until(&mut doctor, |_| true).await;
+        }
         let junk: String = (0..(random() % 64))
             .map(|_| char::from_u32((random() % 0x2FF) as u32 + 1).unwrap_or('?'))
             .collect();
@@ -560,11 +586,9 @@ async fn random_and_malformed_frames_are_answered_and_the_server_keeps_serving()
         let text = shapes[round % shapes.len()].replace('%', &junk);
         doctor.send(Message::text(text.clone())).await.unwrap();
         match next(&mut doctor).await {
-            Some(ServerMessage::Error { .. }) => {}
+            Some(ServerMessage::Error { code }) if code != ErrorCode::RateLimited => {}
             other => panic!("{text:?} got {other:?}"),
         }
-        // Stay under the rate limit: this part is about content.
-        tokio::time::sleep(Duration::from_millis(210)).await;
     }
     doctor
         .send(Message::binary(vec![0u8, 159, 146, 150]))
@@ -613,10 +637,10 @@ async fn random_and_malformed_frames_are_answered_and_the_server_keeps_serving()
         "only {limited} of 60 flooded messages were limited"
     );
 
-    // Past 50 refusals the socket is closed as abusive.
+    // Past 50 refusals the socket is closed as abusive (frames that are no JSON are refused
+    // before the rate limit, so they need no pacing).
     for _ in 0..15 {
         let _ = doctor.send(Message::text("not json")).await;
-        tokio::time::sleep(Duration::from_millis(210)).await;
     }
     let mut closed = false;
     for _ in 0..20 {
@@ -643,4 +667,130 @@ async fn random_and_malformed_frames_are_answered_and_the_server_keeps_serving()
         next(&mut again).await,
         Some(ServerMessage::Roster(_))
     ));
+}
+
+/// The call page's two buttons as plain form posts (no JavaScript needed).
+async fn call_button(app: &TestApp, cookie: &str, id: &str, action: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/praxis/gespraech/{id}", app.address))
+        .header("cookie", cookie)
+        .header("origin", &app.address)
+        .form(&[("action", action)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_call_pages_buttons_send_the_patient_back_and_end_the_consultation_as_forms() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "wilma@praxis.de").await;
+    let cookie = doctor_cookie(&app, "wilma@praxis.de").await;
+    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
+    let id = roster_until(&mut doctor, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let mut patient = open(
+        &app,
+        &patient_enters(&app, "Erika Mustermann", &code).await,
+        "patient",
+    )
+    .await
+    .unwrap();
+    next(&mut patient).await;
+    roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let admit = || ClientMessage::Admit {
+        appointment: id.clone(),
+    };
+    let phase = |message: Option<ServerMessage>| match message {
+        Some(ServerMessage::WaitingRoom(view)) => view.phase,
+        other => panic!("{other:?}"),
+    };
+
+    send(&mut doctor, admit()).await;
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::InCall);
+    let back = call_button(&app, &cookie, &id, "zurueck").await;
+    assert_eq!(location(&back), "/praxis?zurueck");
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::Waiting);
+
+    send(&mut doctor, admit()).await;
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::InCall);
+    let ended = call_button(&app, &cookie, &id, "beenden").await;
+    assert_eq!(location(&ended), "/praxis?beendet");
+    assert_eq!(phase(next(&mut patient).await), PatientPhase::Finished);
+    assert_eq!(
+        crate::helpers::query_one_string(
+            app.conn(),
+            "SELECT CASE WHEN finished_at IS NULL THEN 'open' ELSE 'finished' END FROM appointment"
+        )
+        .await,
+        "finished"
+    );
+
+    // Pressed again (a second tab): back to the call page, which shows how things stand.
+    let again = call_button(&app, &cookie, &id, "beenden").await;
+    assert_eq!(location(&again), format!("/praxis/gespraech/{id}?stand"));
+    assert_eq!(call_button(&app, &cookie, &id, "weg").await.status(), 400);
+    let unknown = uuid::Uuid::new_v4().to_string();
+    assert_eq!(
+        call_button(&app, &cookie, &unknown, "beenden")
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_call_page_loads_an_own_appointment_only_for_logins_that_hold_calls() {
+    let app = crate::helpers::spawn_app().await;
+    ten_minutes_before(&app, "xaver@praxis.de").await;
+    app.log_in("xaver@praxis.de", PASSWORD).await;
+    let id = roster_until(
+        &mut open(
+            &app,
+            &doctor_cookie(&app, "xaver@praxis.de").await,
+            "praxis",
+        )
+        .await
+        .unwrap(),
+        |_| true,
+    )
+    .await
+    .entries[0]
+        .appointment
+        .clone();
+    let load = |browser: reqwest::Client, id: String| {
+        let url = format!("{}/api/praxis/gespraech?id={id}", app.address);
+        async move { browser.get(url).send().await.unwrap() }
+    };
+
+    let entry = load(app.client.clone(), id.clone()).await;
+    assert_eq!(entry.status(), 200);
+    let entry: app::signalling::types::RosterEntry = entry.json().await.unwrap();
+    assert_eq!(entry.appointment, id);
+    assert_eq!(entry.booked_name, "Erika Mustermann");
+    assert_eq!(entry.status, RosterStatus::NotArrived);
+    assert_eq!(
+        app.get(&format!("/praxis/gespraech/{id}")).await.status(),
+        200
+    );
+    let unknown = uuid::Uuid::new_v4().to_string();
+    assert_eq!(load(app.client.clone(), unknown).await.status(), 404);
+    assert_eq!(load(app.new_browser(), id.clone()).await.status(), 401);
+    let team = app
+        .invite_and_log_in("tresen@praxis.de", "team", PASSWORD)
+        .await;
+    assert_eq!(load(team.clone(), id.clone()).await.status(), 403);
+
+    // "Angemeldet bleiben" answers for a login only.
+    let keep = |browser: reqwest::Client| {
+        let url = format!("{}/api/praxis/sitzung-verlaengern", app.address);
+        async move { browser.post(url).send().await.unwrap().status() }
+    };
+    assert_eq!(keep(app.client.clone()).await, 200);
+    assert_eq!(keep(team).await, 200);
+    assert_eq!(keep(app.new_browser()).await, 401);
 }

@@ -1,0 +1,6 @@
+//! Support code shared by the server's integration tests (`tests/api`) and its load
+//! benchmarks (`examples/`): a native WebRTC peer and the benchmarks' client helpers. Dev-only:
+//! no crate that ships depends on it.
+
+pub mod load;
+pub mod native_peer;
