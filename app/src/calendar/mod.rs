@@ -19,7 +19,3 @@ pub mod ics;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod view;
-
-/// Kept at its old path for the integration tests.
-#[cfg(feature = "ssr")]
-pub use crate::appointment::lifecycle;

@@ -16,6 +16,7 @@ use crate::forms::{echo_pairs, Checker, FormError};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::practice::types::Role;
 use crate::state::AppState;
+use crate::time::berlin_to_utc;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::Berlin;
 use sea_orm::{
@@ -26,9 +27,6 @@ use uuid::Uuid;
 
 /// Longest note the practice can keep with an appointment.
 pub const NOTE_MAX: usize = crate::fields::limits::APPOINTMENT_NOTE;
-
-/// Kept at its old path for the integration tests.
-pub use crate::time::berlin_to_utc;
 
 /// The last Berlin day an appointment may be booked on, seen from `now`
 /// ([`crate::policy::BOOKING_AHEAD_MONTHS`] ahead).

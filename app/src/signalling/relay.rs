@@ -9,8 +9,10 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-/// Messages queued for one seat; a browser that cannot keep up loses its seat.
+/// Messages queued for one seat.
 const QUEUE: usize = 64;
+/// How long a signal waits for room in a full queue before it is dropped.
+pub const RELAY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The two sides of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,27 +156,37 @@ impl CallRelay {
 
 impl Seat {
     /// Passes `signal` to the other side; `false` if nobody is there to hear it (the other
-    /// side will start over when it joins) or if its queue is full.
-    pub fn relay(&self, signal: Signal, bytes: usize) -> bool {
+    /// side will start over when it joins). When the other side's queue is full (a burst of
+    /// ICE candidates arrives in one read, faster than the other socket writes them out), this
+    /// waits for room up to [`RELAY_WAIT`] instead of dropping the signal: a lost candidate or
+    /// answer breaks the call. Only a page that stops reading for that long loses signals.
+    pub async fn relay(&self, signal: Signal, bytes: usize) -> bool {
         let relay = &self.relay;
-        let sent = relay.with(|calls| {
-            let Some(seats) = calls.get(&self.appointment) else {
-                return false;
-            };
+        let other = relay.with(|calls| {
+            let seats = calls.get(&self.appointment)?;
             let mine = seats.0[self.side.index()]
                 .as_ref()
                 .is_some_and(|o| o.ticket == self.ticket);
             match &seats.0[self.side.other().index()] {
-                Some(other) if mine => other.events.try_send(CallEvent::Signal(signal)).is_ok(),
-                _ => false,
+                Some(other) if mine => Some(other.events.clone()),
+                _ => None,
             }
         });
+        let Some(other) = other else {
+            return false;
+        };
+        let sent = other
+            .send_timeout(CallEvent::Signal(signal), RELAY_WAIT)
+            .await
+            .is_ok();
         if sent {
             relay.counters.signals.fetch_add(1, Ordering::Relaxed);
             relay
                 .counters
                 .signal_bytes
                 .fetch_add(u64::try_from(bytes).unwrap_or(u64::MAX), Ordering::Relaxed);
+        } else if !other.is_closed() {
+            tracing::warn!("a call signal was dropped: the other page did not read for 2 s");
         }
         sent
     }
@@ -226,7 +238,7 @@ mod tests {
         let call = Uuid::new_v4();
         let (mut doctor, peer) = relay.join(call, Side::Doctor, "d1").unwrap();
         assert_eq!(peer, None);
-        assert!(!doctor.relay(offer(), 3), "nobody to hear it yet");
+        assert!(!doctor.relay(offer(), 3).await, "nobody to hear it yet");
         let (mut patient, peer) = relay.join(call, Side::Patient, "p1").unwrap();
         assert_eq!(peer.as_deref(), Some("d1"));
         assert_eq!(
@@ -235,7 +247,7 @@ mod tests {
                 instance: "p1".into()
             })
         );
-        assert!(doctor.relay(offer(), 3));
+        assert!(doctor.relay(offer(), 3).await);
         assert_eq!(
             patient.events.recv().await,
             Some(CallEvent::Signal(offer()))
@@ -245,7 +257,7 @@ mod tests {
         assert_eq!(relay.join(call, Side::Patient, "p2").err(), Some(Busy));
         // Another call is another pair of seats.
         let (other, _) = relay.join(Uuid::new_v4(), Side::Patient, "p3").unwrap();
-        assert!(!other.relay(offer(), 3));
+        assert!(!other.relay(offer(), 3).await);
         assert!(patient.events.try_recv().is_err(), "nothing crosses calls");
         assert_eq!(relay.counters.signals.load(Ordering::Relaxed), 1);
         assert_eq!(relay.seated(), 3);
@@ -282,9 +294,12 @@ mod tests {
         let (old, _) = relay.join(call, Side::Patient, "p1").unwrap();
         // The phone switched networks: a new socket, the same page.
         let (new, _) = relay.join(call, Side::Patient, "p1").unwrap();
-        assert!(!old.relay(offer(), 3), "the old socket no longer speaks");
+        assert!(
+            !old.relay(offer(), 3).await,
+            "the old socket no longer speaks"
+        );
         drop(old);
-        assert!(new.relay(offer(), 3));
+        assert!(new.relay(offer(), 3).await);
         let mut heard = Vec::new();
         while let Ok(event) = doctor.events.try_recv() {
             heard.push(event);

@@ -357,11 +357,11 @@ impl CallPart {
         Ok(replies)
     }
 
-    fn relay(&self, signal: Signal) -> Result<(), ErrorCode> {
+    async fn relay(&self, signal: Signal) -> Result<(), ErrorCode> {
         let seat = self.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
         let bytes = serde_json::to_string(&signal).map_or(0, |s| s.len());
         // Nobody to hear it is no error: the other side starts over when it joins.
-        seat.relay(signal, bytes);
+        seat.relay(signal, bytes).await;
         Ok(())
     }
 
@@ -426,7 +426,7 @@ async fn doctor_in_call(
             let row = service::call_of_doctor(state, me, call.appointment).await?;
             call.join(state, &instance, &row)
         }
-        ClientMessage::Signal { signal } => call.relay(signal).map(|()| Vec::new()),
+        ClientMessage::Signal { signal } => call.relay(signal).await.map(|()| Vec::new()),
         ClientMessage::Hangup => {
             call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
             let row = service::call_of_doctor(state, me, call.appointment).await?;
@@ -698,7 +698,7 @@ async fn patient_in_call(
             call.join(state, &instance, &row)
         }
         ClientMessage::JoinCall { .. } => Err(ErrorCode::WrongState),
-        ClientMessage::Signal { signal } => call.relay(signal).map(|()| Vec::new()),
+        ClientMessage::Signal { signal } => call.relay(signal).await.map(|()| Vec::new()),
         ClientMessage::Hangup => {
             call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
             let row = pass::open_appointment(&state.db, pass, state.clock.now())

@@ -456,7 +456,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
     )
     .await;
     last_mail_to(&app, 2, "erika@example.org").await;
-    let starts = app::calendar::service::berlin_to_utc(
+    let starts = app::time::berlin_to_utc(
         date.parse().unwrap(),
         chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
     )
@@ -518,7 +518,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
         )
         .await;
     last_mail_to(&quiet, 2, "erika@example.org").await;
-    let starts = app::calendar::service::berlin_to_utc(
+    let starts = app::time::berlin_to_utc(
         date.parse().unwrap(),
         chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
     )

@@ -191,22 +191,28 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
     );
 
     // A browser trickles dozens of candidates at once (Firefox more than 20): none is lost to
-    // the rate limit, and they arrive in order.
-    //
-    // Kept sleep, load-bearing: after 200 ms without traffic the kernel restarts the socket's
-    // TCP slow start, so the 80 frames reach the server in a few reads instead of one. In one
-    // read the patient's socket task relays all of them before the doctor's task runs (this
-    // runtime has one thread), and the relay's per-seat queue (64 events, `try_send`) drops
-    // the last ones. Until the relay waits for room instead (app/src/signalling/relay.rs),
-    // this keeps the conditions the test always had.
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-    for i in 0..80u16 {
-        let candidate = Signal::Candidate {
-            candidate: format!("candidate:{i} 1 udp 1 127.0.0.1 {} typ host", 50000 + i),
-            sdp_mid: Some("0".into()),
-            sdp_m_line_index: Some(0),
-        };
-        send(&mut patient, ClientMessage::Signal { signal: candidate }).await;
+    // the rate limit or to the other side's full queue, and they arrive in order. All 80 go
+    // out in one write, so the server reads them at once and the patient's socket task relays
+    // them faster than the doctor's writes them out (this runtime has one thread): the relay
+    // waits for room instead of dropping (it lost 4 of 80 with `try_send`).
+    {
+        use futures_util::SinkExt;
+        for i in 0..80u16 {
+            let candidate = Signal::Candidate {
+                candidate: format!("candidate:{i} 1 udp 1 127.0.0.1 {} typ host", 50000 + i),
+                sdp_mid: Some("0".into()),
+                sdp_m_line_index: Some(0),
+            };
+            let text = serde_json::to_string(&app::signalling::types::Envelope::new(
+                ClientMessage::Signal { signal: candidate },
+            ))
+            .unwrap();
+            patient
+                .feed(tokio_tungstenite::tungstenite::Message::text(text))
+                .await
+                .unwrap();
+        }
+        patient.flush().await.unwrap();
     }
     for i in 0..80u16 {
         match next(&mut doctor).await {

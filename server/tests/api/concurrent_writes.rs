@@ -114,7 +114,7 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
     )
     .unwrap();
     // One member may upload UPLOADS_PER_HOUR documents an hour; that many go at once.
-    let per_hour = usize::try_from(app::consent::service::UPLOADS_PER_HOUR).unwrap();
+    let per_hour = usize::try_from(app::consent::service::documents::UPLOADS_PER_HOUR).unwrap();
     let uploads = join_all(ids.iter().take(per_hour).map(|(_, id)| {
         app.client
             .post(format!(
@@ -161,7 +161,7 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
         .await
         .unwrap()
         .iter()
-        .filter(|a| app::calendar::lifecycle::is_cancelled(a))
+        .filter(|a| app::appointment::lifecycle::is_cancelled(a))
         .count();
     assert_eq!(cancelled, N);
 

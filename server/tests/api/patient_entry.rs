@@ -27,11 +27,8 @@ pub async fn booked(app: &TestApp, email: &str) -> (String, chrono::DateTime<chr
     assert_eq!(created.status(), 303);
     let mails = app.inbox.wait_for_messages(2, WAIT).await;
     let code = crate::helpers::access_code_in(&mails[1].text).expect("code");
-    let starts = app::calendar::service::berlin_to_utc(
-        date,
-        chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-    )
-    .unwrap();
+    let starts =
+        app::time::berlin_to_utc(date, chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap()).unwrap();
     (code, starts)
 }
 

@@ -143,7 +143,7 @@ async fn a_cancelled_appointment_gets_no_credential() {
     let code = ten_minutes_before(&app, "abgesagt@praxis.de").await;
     let pass = patient_enters(&app, "Erika Mustermann", &code).await;
     let mut cancelled: appointment::ActiveModel = the_appointment(&app).await.into();
-    cancelled.status = Set(app::calendar::lifecycle::AppointmentStatus::Cancelled);
+    cancelled.status = Set(app::appointment::lifecycle::AppointmentStatus::Cancelled);
     cancelled.update(app.conn()).await.unwrap();
     assert_eq!(room(&app, Some(&pass)).await, serde_json::Value::Null);
 }

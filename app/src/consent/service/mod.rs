@@ -10,6 +10,3 @@ pub mod keys;
 pub mod overview;
 pub mod review;
 pub mod status;
-
-/// Kept at its old path for the integration tests.
-pub use documents::UPLOADS_PER_HOUR;
