@@ -4,6 +4,7 @@
 use crate::helpers::{
     location, registration, session_cookie, spawn_app, spawn_practice, TestApp, PASSWORD,
 };
+use crate::html::Page;
 use crate::smtp::link_in;
 use std::time::Duration;
 
@@ -28,6 +29,11 @@ async fn registration_sends_a_german_verification_mail_whose_link_unlocks_login(
         mail.text
     );
     assert!(!mail.html.contains("<img"), "no images or tracking pixels");
+    assert_eq!(
+        Page::parse(&mail.html).count("img, [background], [style*=\"url(\"]"),
+        0,
+        "no images or tracking pixels"
+    );
 
     let refused = app.log_in("anna@praxis-markt.de", PASSWORD).await;
     assert_eq!(refused.status(), 403, "login is refused until verified");
@@ -115,12 +121,23 @@ async fn invalid_registration_shows_german_messages_next_to_the_fields_and_keeps
         assert!(page.contains(expected), "{expected} missing");
     }
     assert!(
-        page.contains(r#"value="Praxis am Markt""#),
+        Page::parse(&page).field_values("practice_name") == ["Praxis am Markt"],
         "typed values are kept"
     );
-    assert!(page.contains(r#"value="123456701""#));
+    let parsed = Page::parse(&page);
+    assert_eq!(parsed.field_values("lanr"), ["123456701"]);
     assert!(!page.contains("kurz\""), "passwords are never echoed");
-    assert!(page.contains(r#"aria-invalid="true""#));
+    assert!(
+        parsed.field_values("password").iter().all(|v| v.is_empty()),
+        "passwords are never echoed"
+    );
+    let invalid = parsed.attr(r#"[aria-invalid="true"]"#, "name");
+    for field in ["lanr", "bsnr", "postcode", "password"] {
+        assert!(
+            invalid.iter().any(|n| n == field),
+            "{field} marked invalid: {invalid:?}"
+        );
+    }
     assert!(app.inbox.messages().is_empty(), "nothing was registered");
 }
 
@@ -321,7 +338,10 @@ async fn stammdaten_and_rechnungsdaten_are_saved_and_validated() {
     let saved = app.post_form("/praxis/stammdaten", &form).await;
     assert_eq!(location(&saved), "/praxis/stammdaten?gespeichert=practice");
     let page = app.html("/praxis/stammdaten").await;
-    assert!(page.contains(r#"value="Praxis am Park""#));
+    assert_eq!(
+        Page::parse(&page).field_values("practice_name"),
+        ["Praxis am Park"]
+    );
 
     form[7].1 = "721234500".into(); // a Berlin BSNR with the KV Sachsen
     let refused = app.post_form("/praxis/stammdaten", &form).await;
@@ -394,7 +414,7 @@ async fn a_practice_never_sees_or_changes_another_practices_data() {
         .unwrap();
     let a_page = app.html("/praxis/stammdaten").await;
     assert!(
-        a_page.contains(r#"value="Praxis am Markt""#),
+        Page::parse(&a_page).field_values("practice_name") == ["Praxis am Markt"],
         "A's data unchanged"
     );
     let anonymous = app.new_browser();

@@ -2,6 +2,7 @@
 //! resend, the patient's e-mails with their `.ics`, double bookings, and practice isolation.
 
 use crate::helpers::{location, spawn_practice, TestApp, PASSWORD};
+use crate::html::Page;
 use crate::smtp::{link_in, ReceivedEmail};
 use app::clock::Clock;
 use chrono::Duration as ChronoDuration;
@@ -49,20 +50,22 @@ fn code_in(text: &str) -> String {
 
 /// Whether the reminders checkbox on the settings page is ticked.
 fn reminders_ticked(page: &str) -> bool {
-    let start = page
-        .find(r#"id="calendar-settings-reminders""#)
-        .expect("reminders checkbox");
-    let tag_start = page[..start].rfind('<').expect("tag start");
-    let tag_end = start + page[start..].find('>').expect("tag end");
-    page[tag_start..tag_end].contains(" checked")
+    Page::parse(page)
+        .one(r#"input#calendar-settings-reminders[type="checkbox"]"#)
+        .attr("checked")
+        .is_some()
 }
 
 /// The id in the first appointment link of the week page of `date`.
 async fn first_appointment_id(app: &TestApp, date: &str) -> String {
     let page = app.html(&format!("/praxis/termine?datum={date}")).await;
-    let marker = "/praxis/termin/";
-    let from = page.find(marker).expect("appointment link") + marker.len();
-    page[from..from + 36].to_owned()
+    let links = Page::parse(&page).attr(r#"a[href^="/praxis/termin/"]"#, "href");
+    let id = links
+        .first()
+        .and_then(|href| href.strip_prefix("/praxis/termin/"))
+        .expect("appointment link");
+    assert_eq!(id.len(), 36, "{id}");
+    id.to_owned()
 }
 
 async fn last_mail_to(app: &TestApp, count: usize, address: &str) -> ReceivedEmail {
@@ -256,7 +259,7 @@ async fn bad_input_gets_german_messages_next_to_the_fields_and_keeps_what_was_ty
         assert!(html.contains(message), "{message}");
     }
     assert!(
-        html.contains(r#"value="keine-adresse""#),
+        Page::parse(&html).field_values("patient_email") == ["keine-adresse"],
         "typed values are kept"
     );
 
@@ -426,7 +429,9 @@ async fn another_practice_can_neither_see_nor_touch_an_appointment() {
         assert_eq!(response.status(), 404, "{action}");
     }
     let a_sees = app.html(&format!("/praxis/termin/{id}")).await;
-    assert!(a_sees.contains(r#"value="Erika Mustermann""#) && a_sees.contains(r#"value="10:00""#));
+    let a_sees = Page::parse(&a_sees);
+    assert_eq!(a_sees.field_values("patient_name"), ["Erika Mustermann"]);
+    assert_eq!(a_sees.field_values("time"), ["10:00"]);
     assert_eq!(
         app.inbox
             .messages()
@@ -505,7 +510,7 @@ async fn the_reminder_goes_out_once_about_24_hours_before_and_not_when_switched_
     );
     let form = quiet.html("/praxis/termine/neu").await;
     assert!(
-        form.contains(r#"<option value="30" selected"#),
+        Page::parse(&form).field_values("duration") == ["30"],
         "the new default duration is preselected"
     );
     let page = quiet.html("/praxis/termine/einstellungen").await;
@@ -600,7 +605,11 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
     assert_eq!(bad.status(), 422);
     let html = bad.text().await.unwrap();
     assert!(html.contains("Bitte schreiben Sie die Zeiten so"), "{html}");
-    assert!(html.contains(r#"value="morgens""#), "typed hours kept");
+    assert_eq!(
+        Page::parse(&html).field_values("day1"),
+        ["morgens"],
+        "typed hours kept"
+    );
     let saved = settings(
         &app,
         vec![("action", "hours".into()), ("day0", "8-12, 14-18".into())],
@@ -611,8 +620,9 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
         "/praxis/termine/einstellungen?gespeichert"
     );
     let page = app.html("/praxis/termine/einstellungen").await;
-    assert!(
-        page.contains(r#"value="08:00–12:00, 14:00–18:00""#),
+    assert_eq!(
+        Page::parse(&page).field_values("day0"),
+        ["08:00–12:00, 14:00–18:00"],
         "hours shown normalised"
     );
     let blocked = settings(
@@ -646,7 +656,7 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
         "the confirmation is offered"
     );
     assert!(
-        html.contains(r#"value="Erika Mustermann""#),
+        Page::parse(&html).field_values("patient_name") == ["Erika Mustermann"],
         "typed values kept"
     );
     let closed = app
@@ -700,9 +710,9 @@ async fn booking_outside_opening_hours_or_on_blocked_days_needs_a_confirmation()
 
     // Another practice cannot remove the blocked days; the owner can.
     let page = app.html("/praxis/termine/einstellungen").await;
-    let marker = r#"name="id" value=""#;
-    let from = page.find(marker).expect("remove button") + marker.len();
-    let id = page[from..from + 36].to_owned();
+    let ids = Page::parse(&page).attr(r#"form input[name="id"]"#, "value");
+    let id = ids.first().expect("remove button").clone();
+    assert_eq!(id.len(), 36, "{id}");
     let b = app.practice_b("owner@praxis-b.de").await;
     let attempt = b
         .post(format!("{}/praxis/termine/einstellungen", app.address))

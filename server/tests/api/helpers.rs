@@ -642,10 +642,9 @@ impl TestApp {
         let page = browser.get(link).send().await.expect("open link");
         assert_eq!(page.status(), 200, "the link opens a page");
         let html = page.text().await.expect("page");
-        let token = html
-            .split(r#"name="token" value=""#)
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
+        let token = crate::html::Page::parse(&html)
+            .one(r#"form input[name="token"]"#)
+            .attr("value")
             .expect("the page carries the token in its form")
             .to_owned();
         let action = link.split('?').next().unwrap_or(link);

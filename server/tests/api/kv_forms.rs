@@ -5,6 +5,7 @@ use crate::helpers::{
     location, pdf_page_count, pdf_text, registration, rendered_pages, spawn_app, spawn_app_with,
     spawn_practice, TestApp, PASSWORD,
 };
+use crate::html::Page;
 use app::fields::KvRegion;
 use app::kv_forms::requirements::REQUIREMENTS;
 use app::settings::CertificateSettings;
@@ -48,17 +49,10 @@ async fn pdf(app: &TestApp, path: &str) -> (String, Vec<u8>) {
 
 /// The id of the logged-in doctor, as the KV-Antrag page offers it.
 fn preselected_doctor(html: &str) -> String {
-    let select = &html[html.find("name=\"arzt\"").expect("doctor select")..];
-    let option = select
-        .split("<option")
-        .find(|o| o.contains("selected"))
-        .expect("a preselected doctor");
-    option
-        .split("value=\"")
-        .nth(1)
-        .and_then(|v| v.split('"').next())
-        .expect("value")
-        .to_owned()
+    let page = Page::parse(html);
+    let doctor = page.attr(r#"select[name="arzt"] option[selected]"#, "value");
+    assert_eq!(doctor.len(), 1, "one preselected doctor: {doctor:?}");
+    doctor[0].clone()
 }
 
 #[tokio::test]
@@ -127,16 +121,17 @@ async fn every_kv_gets_its_form_prefilled_with_the_practice_and_umlauts_survive(
 async fn the_page_preselects_the_practices_kv_and_offers_all_17() {
     let app = spawn_practice("praxis@example.org").await;
     let page = app.html("/praxis/kv-antrag").await;
-    let kv_select = &page[page.find("name=\"kv\"").unwrap()..];
-    let kv_select = &kv_select[..kv_select.find("</select>").unwrap()];
-    assert_eq!(kv_select.matches("<option").count(), 17);
-    assert!(
-        kv_select.contains("value=\"sachsen\" selected"),
-        "{kv_select}"
+    let parsed = Page::parse(&page);
+    assert_eq!(parsed.count(r#"select[name="kv"]"#), 1, "one KV select");
+    let offered = parsed.attr(r#"select[name="kv"] option"#, "value");
+    assert_eq!(offered.len(), 17, "{offered:?}");
+    assert_eq!(
+        parsed.attr(r#"select[name="kv"] option[selected]"#, "value"),
+        ["sachsen"],
+        "only the practice's KV is preselected"
     );
-    assert_eq!(kv_select.matches("selected").count(), 1);
     for kv in KvRegion::ALL {
-        assert!(kv_select.contains(&format!("value=\"{}\"", kv.slug())));
+        assert!(offered.iter().any(|v| v == kv.slug()), "{}", kv.slug());
     }
     // No certificate configured: said plainly; the operator details are the marked examples.
     assert!(page.contains("noch keine Zertifikate hinterlegt"), "{page}");

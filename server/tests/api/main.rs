@@ -15,6 +15,7 @@ mod database;
 mod dates;
 mod health;
 mod helpers;
+mod html;
 mod http_limits;
 mod kv_forms;
 mod maintenance;

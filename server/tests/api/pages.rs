@@ -1,4 +1,5 @@
 use crate::helpers::spawn_app;
+use crate::html::Page;
 
 #[tokio::test]
 async fn landing_page_is_german_by_default_and_server_rendered() {
@@ -6,14 +7,19 @@ async fn landing_page_is_german_by_default_and_server_rendered() {
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(
-        html.contains(r#"<html lang="de""#),
+    let page = Page::parse(&html);
+    assert_eq!(
+        page.attr("html", "lang"),
+        ["de"],
         "{}",
         &html[..200.min(html.len())]
     );
     assert!(html.contains("Videosprechstunde – direkt, verschlüsselt"));
     assert!(html.contains("Zur Videosprechstunde"));
-    assert!(html.contains(">Anmelden<") && html.contains(">Registrieren<"));
+    let links = page.text_of("a");
+    for link in ["Anmelden", "Registrieren"] {
+        assert!(links.iter().any(|l| l == link), "{link} in {links:?}");
+    }
 }
 
 #[tokio::test]
@@ -23,7 +29,7 @@ async fn accept_language_english_gives_english_with_german_fallback() {
         .get_with_header("/", "accept-language", "en-GB,en;q=0.9,de;q=0.5")
         .await;
     let html = response.text().await.unwrap();
-    assert!(html.contains(r#"<html lang="en""#));
+    assert_eq!(Page::parse(&html).attr("html", "lang"), ["en"]);
     assert!(html.contains("Join a video consultation"));
     // Not yet translated: shown in German rather than as a raw key.
     assert!(html.contains("So schützen wir die Gespräche"));
@@ -40,7 +46,13 @@ async fn unknown_address_gives_the_german_404_page() {
         .starts_with("text/html"));
     let html = response.text().await.unwrap();
     assert!(html.contains("Seite nicht gefunden"));
-    assert!(html.contains(r#"href="/""#));
+    assert!(
+        Page::parse(&html)
+            .attr("a", "href")
+            .iter()
+            .any(|h| h == "/"),
+        "a link home"
+    );
 }
 
 #[tokio::test]
@@ -54,8 +66,9 @@ async fn legal_pages_are_readable_without_login() {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         let html = response.text().await.unwrap();
-        assert!(
-            html.contains(&format!("<h1>{heading}</h1>")),
+        assert_eq!(
+            Page::parse(&html).text_of("h1"),
+            [heading],
             "{path}: heading"
         );
         assert!(html.contains(must_contain), "{path}: {must_contain}");
@@ -92,14 +105,24 @@ async fn pages_reference_no_other_host() {
     ] {
         let html = app.get(path).await.text().await.unwrap();
         assert!(!html.contains("url("), "{path}: inline CSS url()");
-        for attr in ["src=\"", "href=\"", "action=\"", "srcset=\"", "poster=\""] {
-            for (pos, _) in html.match_indices(attr) {
-                let value = &html[pos + attr.len()..];
-                let value = &value[..value.find('"').unwrap_or(0)];
-                let own = (value.starts_with('/') && !value.starts_with("//"))
-                    || value.starts_with('#')
-                    || value.starts_with("mailto:");
-                assert!(own, "{path}: {attr}{value}\" points elsewhere");
+        let page = Page::parse(&html);
+        for attr in ["src", "href", "action", "srcset", "poster"] {
+            for value in page.attr(&format!("[{attr}]"), attr) {
+                // A srcset lists "url width, url width": every URL counts.
+                let urls: Vec<&str> = if attr == "srcset" {
+                    value
+                        .split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .collect()
+                } else {
+                    vec![value.trim()]
+                };
+                for url in urls {
+                    let own = (url.starts_with('/') && !url.starts_with("//"))
+                        || url.starts_with('#')
+                        || url.starts_with("mailto:");
+                    assert!(own, "{path}: {attr}=\"{value}\" points elsewhere");
+                }
             }
         }
     }
@@ -168,15 +191,14 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
         if html.contains("{$") || html.contains("{ $") || html.contains("{???}") {
             problems.push(format!("{path}: a Fluent placeholder reached the page"));
         }
-        let headings = html.matches("<h1").count();
+        let page = Page::parse(html);
+        let headings = page.count("h1");
         if headings != 1 {
             problems.push(format!("{path}: {headings} <h1>"));
         }
         let mut seen = std::collections::HashSet::new();
-        for (pos, _) in html.match_indices(" id=\"") {
-            let value = &html[pos + 5..];
-            let id = &value[..value.find('"').unwrap_or(0)];
-            if !seen.insert(id.to_owned()) {
+        for id in page.attr("[id]", "id") {
+            if !seen.insert(id.clone()) {
                 problems.push(format!("{path}: id=\"{id}\" twice"));
             }
         }
@@ -187,17 +209,7 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
 /// The page's text as a reader sees it: tags (and Leptos' marker comments) removed, whitespace
 /// collapsed. Words glued to a link ("dieNutzungsbedingungen") show here.
 fn visible_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    Page::parse(html).text()
 }
 
 const LEGAL_PAGES: [&str; 4] = [
@@ -254,8 +266,15 @@ async fn the_processing_agreement_names_the_operator_and_is_linked_where_it_is_c
     let response = app.get("/auftragsverarbeitung").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<h1>Vertrag über die Auftragsverarbeitung</h1>"));
-    assert!(html.contains("<title>Vertrag über die Auftragsverarbeitung – Sprechzimmer</title>"));
+    let page = Page::parse(&html);
+    assert_eq!(
+        page.text_of("h1"),
+        ["Vertrag über die Auftragsverarbeitung"]
+    );
+    assert_eq!(
+        page.text_of("title"),
+        ["Vertrag über die Auftragsverarbeitung – Sprechzimmer"]
+    );
     let text = visible_text(&html);
     let months = app::policy::METADATA_RETENTION_MONTHS;
     for expected in [
@@ -292,15 +311,26 @@ async fn the_processing_agreement_names_the_operator_and_is_linked_where_it_is_c
         assert!(register.contains(label), "{label} missing in {register}");
     }
     let register_html = app.html("/registrieren").await;
-    assert!(register_html.contains(r#"<a href="/auftragsverarbeitung" target="_blank">"#));
-    let landing = app.html("/").await;
-    assert!(
-        landing.contains(r#"href="/auftragsverarbeitung""#),
+    assert_eq!(
+        Page::parse(&register_html)
+            .count(r#"form label a[href="/auftragsverarbeitung"][target="_blank"]"#),
+        1,
+        "the checkbox's label links the agreement (in a new tab, the form stays)"
+    );
+    let landing = Page::parse(&app.html("/").await);
+    assert_eq!(
+        landing.count(r#"footer a[href="/auftragsverarbeitung"]"#),
+        1,
         "footer link"
     );
     let terms = app.html("/nutzungsbedingungen").await;
-    assert!(terms
-        .contains(r#"<a href="/auftragsverarbeitung">Vertrag über die Auftragsverarbeitung</a>"#));
+    assert!(
+        Page::parse(&terms)
+            .text_of(r#"main a[href="/auftragsverarbeitung"]"#)
+            .iter()
+            .any(|t| t == "Vertrag über die Auftragsverarbeitung"),
+        "the terms link the agreement"
+    );
     assert!(visible_text(&terms).contains(
         "Den vollständigen Text finden Sie jederzeit hier: Vertrag über die Auftragsverarbeitung"
     ));
@@ -324,7 +354,7 @@ async fn public_pages_have_exactly_one_german_description() {
             .await
             .unwrap();
         assert_eq!(
-            html.matches(r#"name="description""#).count(),
+            Page::parse(&html).count(r#"[name="description"]"#),
             1,
             "{path}: one description"
         );
@@ -334,12 +364,12 @@ async fn public_pages_have_exactly_one_german_description() {
     }
 }
 
-/// The `content` of the page's `<meta name="description">`.
-pub fn description(html: &str) -> &str {
-    let start = html.find(r#"name="description""#).expect("description");
-    let tag_start = html[..start].rfind('<').expect("tag start");
-    let tag = &html[tag_start..];
-    let tag = &tag[..tag.find('>').expect("tag end")];
-    let content = &tag[tag.find(r#"content=""#).expect("content") + 9..];
-    &content[..content.find('"').expect("end of content")]
+/// The `content` of the page's one `<meta name="description">`, as a browser reads it (entities
+/// decoded).
+pub fn description(html: &str) -> String {
+    Page::parse(html)
+        .one(r#"head meta[name="description"]"#)
+        .attr("content")
+        .expect("content")
+        .to_owned()
 }

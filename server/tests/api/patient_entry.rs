@@ -3,6 +3,7 @@
 //! per client address and per code.
 
 use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
+use crate::html::Page;
 use app::clock::Clock;
 use chrono::Duration as ChronoDuration;
 use std::time::Duration;
@@ -66,7 +67,7 @@ async fn the_code_from_the_invitation_opens_the_room_only_in_its_window() {
     assert_eq!(status, 422);
     assert!(html.contains("Diesen Zugangscode kennen wir nicht"));
     assert!(
-        html.contains(r#"value="Erika Mustermann""#),
+        Page::parse(&html).field_values("name") == ["Erika Mustermann"],
         "typed values kept"
     );
     let (status, html) = enter(&app, "Erika", &code).await;
@@ -117,9 +118,12 @@ async fn a_cancelled_appointment_says_so_and_guessing_is_stopped() {
         .text()
         .await
         .unwrap();
-    let marker = "/praxis/termin/";
-    let from = week.find(marker).unwrap() + marker.len();
-    let id = &week[from..from + 36];
+    let links = Page::parse(&week).attr(r#"a[href^="/praxis/termin/"]"#, "href");
+    let id = links
+        .first()
+        .and_then(|href| href.strip_prefix("/praxis/termin/"))
+        .expect("a link to the appointment");
+    assert_eq!(id.len(), 36, "{id}");
     let cancelled = app
         .post_form(
             &format!("/praxis/termin/{id}"),
@@ -206,19 +210,22 @@ async fn the_invitation_links_the_code_in_the_fragment_shows_it_boxed_and_the_se
     let app = spawn_app().await;
     let (code, _) = booked(&app, "anna@praxis.de").await;
     let mail = app.inbox.messages()[1].clone();
-    assert!(
-        mail.html
-            .contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#),
+    assert_eq!(
+        Page::parse(&mail.html).attr(r#"head meta[name="viewport"]"#, "content"),
+        ["width=device-width, initial-scale=1"],
         "{}",
         mail.html
     );
-    let boxed = mail
-        .html
-        .find(&format!(">{code}</p>"))
-        .map(|end| &mail.html[mail.html[..end].rfind("<p").unwrap()..end])
-        .expect("the code in a paragraph of its own");
-    for style in ["monospace", "border:2px solid", "font-size:1.6em"] {
-        assert!(boxed.contains(style), "{style} missing in {boxed}");
+    let body = Page::parse(&mail.html);
+    let boxed: Vec<_> = body
+        .select("p")
+        .into_iter()
+        .filter(|p| crate::html::text(*p) == code)
+        .collect();
+    assert_eq!(boxed.len(), 1, "the code in a paragraph of its own");
+    let style = boxed[0].attr("style").unwrap_or_default();
+    for expected in ["monospace", "border:2px solid", "font-size:1.6em"] {
+        assert!(style.contains(expected), "{expected} missing in {style}");
     }
     let link = crate::smtp::link_in(&mail.text, "/videosprechstunde").expect("link");
     assert_eq!(
@@ -232,11 +239,7 @@ async fn the_invitation_links_the_code_in_the_fragment_shows_it_boxed_and_the_se
                 .trim_end_matches('/')
         )
     );
-    assert!(
-        mail.html.contains(&format!(r#"href="{link}""#)),
-        "{}",
-        mail.html
-    );
+    assert!(body.attr("a", "href").contains(&link), "{}", mail.html);
 
     // The patient opens the link (the fragment stays in the browser) and enters.
     let patient = app.new_browser();
@@ -252,18 +255,33 @@ async fn the_invitation_links_the_code_in_the_fragment_shows_it_boxed_and_the_se
         .nth(1)
         .and_then(|rest| rest.split('\'').next())
         .expect("nonce in the CSP");
-    let prefill = html
-        .find(r#"getElementById("entry-code")"#)
+    let page = Page::parse(&html);
+    // The code field and the scripts, in document order.
+    let in_order = page.select("#entry-code, script");
+    let is_prefill = |e: &scraper::ElementRef| {
+        e.value().name() == "script"
+            && crate::html::text(*e).contains(r#"getElementById("entry-code")"#)
+    };
+    let prefill = in_order
+        .iter()
+        .position(is_prefill)
         .expect("the prefill script");
-    let tag = &html[html[..prefill].rfind("<script").unwrap()..prefill];
-    assert!(
-        tag.starts_with(&format!(r#"<script nonce="{nonce}">"#)),
-        "the prefill script carries the response's nonce: {tag}"
+    assert_eq!(
+        in_order.iter().filter(|e| is_prefill(e)).count(),
+        1,
+        "one prefill script"
     );
-    assert!(
-        html.find(r#"id="entry-code""#).expect("code field") < prefill,
-        "the script runs after the field exists"
+    let attributes: Vec<_> = in_order[prefill].value().attrs().collect();
+    assert_eq!(
+        attributes,
+        [("nonce", nonce)],
+        "the prefill script carries the response's nonce (and nothing else)"
     );
+    let field = in_order
+        .iter()
+        .position(|e| e.value().id() == Some("entry-code"))
+        .expect("code field");
+    assert!(field < prefill, "the script runs after the field exists");
     let (status, _) = enter(&app, "Erika Mustermann", &code).await;
     assert!(status == 200 || status == 303, "{status}");
 

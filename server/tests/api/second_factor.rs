@@ -2,26 +2,19 @@
 //! login with a code (no replay) or a recovery code (once), switching off with the password.
 
 use crate::helpers::{location, query_one_string, spawn_app, spawn_practice, TestApp, PASSWORD};
+use crate::html::Page;
 use app::clock::Clock;
 use app::practice::totp::{code_at, TotpSecret};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The text between `start` and the next `end` in `html`.
-fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = html.find(start)? + start.len();
-    let to = html[from..].find(end)? + from;
-    Some(&html[from..to])
-}
-
 /// Codes like `ab3de-fgh7k` shown on the page.
 fn recovery_codes(html: &str) -> Vec<String> {
-    html.split(r#"<code translate="no">"#)
-        .skip(1)
-        .filter_map(|s| s.split('<').next())
+    Page::parse(html)
+        .text_of(r#"li > code[translate="no"]"#)
+        .into_iter()
         .filter(|c| c.len() == 11 && c.as_bytes()[5] == b'-')
-        .map(str::to_owned)
         .collect()
 }
 
@@ -46,9 +39,12 @@ async fn second_factor_is_switched_on_with_a_code_and_then_asked_at_every_login(
     let start = security(&app, &[("action", "start")]).await;
     assert_eq!(location(&start), "/praxis/sicherheit#einrichten");
     let page = app.html("/praxis/sicherheit").await;
-    assert!(page.contains("<svg"), "QR code inline in the page");
-    assert!(!page.contains("<img"), "no image request for the QR code");
-    let grouped = between(&page, r#"class="secret">"#, "<").expect("secret");
+    let parsed = Page::parse(&page);
+    assert!(parsed.count("svg") > 0, "QR code inline in the page");
+    assert_eq!(parsed.count("img"), 0, "no image request for the QR code");
+    let grouped = parsed.text_of(".secret");
+    assert_eq!(grouped.len(), 1, "one secret shown: {grouped:?}");
+    let grouped = &grouped[0];
     let secret = TotpSecret::from_base32(&grouped.replace(' ', "")).expect("base32 secret");
 
     let right = code_now(&app, &secret);

@@ -239,11 +239,14 @@ async fn the_doctor_sees_the_patient_arrive_sends_a_note_admits_and_sees_them_le
     // clock moved past the login's 12 hours).
     app.log_in("anna@praxis.de", crate::helpers::PASSWORD).await;
     let log = app.html("/praxis/protokoll").await;
-    let row = log
-        .split("<tr>")
-        .find(|r| r.contains("Ohne bestätigte Einwilligung eingelassen"))
+    let page = crate::html::Page::parse(&log);
+    let row = page
+        .select("tr")
+        .into_iter()
+        .find(|r| crate::html::text(*r).contains("Ohne bestätigte Einwilligung eingelassen"))
         .unwrap_or_else(|| panic!("the entry on the Protokoll page: {log}"));
-    assert!(row.contains("<td>Erika Mustermann</td>"), "{row}");
+    let cells = crate::html::text_in(row, "td");
+    assert!(cells.iter().any(|c| c == "Erika Mustermann"), "{cells:?}");
     match next(&mut patient).await {
         Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::InCall),
         other => panic!("{other:?}"),
