@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod health;
 pub mod memory;
+pub mod page_scripts;
 pub mod security;
 pub mod serve;
 pub mod session;

@@ -250,6 +250,9 @@ impl Application {
                     ))
                     .layer(middleware::from_fn(security::explain_rejections))
                     .layer(CompressionLayer::new())
+                    .layer(middleware::from_fn(
+                        crate::page_scripts::drop_unused_hydration_data,
+                    ))
                     .layer(middleware::from_fn_with_state(
                         security,
                         security::same_origin_only,
