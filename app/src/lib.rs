@@ -102,7 +102,7 @@ pub fn App() -> impl IntoView {
     }));
     let t = use_i18n();
     view! {
-        <Stylesheet id="leptos" href="/pkg/sprechzimmer.css" />
+        <Stylesheet id="leptos" href=layout::stylesheet_href() />
         // leptos_meta writes the title unescaped: escaped here once for every page, since some
         // titles carry data (a practice's name).
         <Title formatter=move |page: String| {

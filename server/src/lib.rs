@@ -1,6 +1,7 @@
 //! The Sprechzimmer server: configuration, start-up, database, security middleware and the
 //! HTTP endpoints outside Leptos (health). `main.rs` only calls into this library.
 
+pub mod assets;
 pub mod code_secret;
 pub mod config;
 pub mod db;

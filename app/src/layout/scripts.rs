@@ -18,3 +18,16 @@ pub fn IslandScripts() -> impl IntoView {
     let scripts: Option<()> = None;
     scripts
 }
+
+/// The stylesheet of this build: `/pkg/<output name>.css`, with the content hash in the name
+/// when the server found the build (see `server::assets`).
+pub fn stylesheet_href() -> String {
+    #[cfg(feature = "ssr")]
+    let options = use_context::<crate::state::AppState>().map(|s| s.leptos_options);
+    #[cfg(not(feature = "ssr"))]
+    let options: Option<leptos::config::LeptosOptions> = None;
+    options.map_or_else(
+        || "/pkg/sprechzimmer.css".to_owned(),
+        |o| format!("/{}/{}.css", o.site_pkg_dir, o.output_name),
+    )
+}
