@@ -76,8 +76,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <AutoReload options />
                 <MetaTags />
             </head>
             <body>
@@ -103,7 +102,7 @@ pub fn App() -> impl IntoView {
     }));
     let t = use_i18n();
     view! {
-        <Stylesheet id="leptos" href="/pkg/sprechzimmer.css" />
+        <Stylesheet id="leptos" href=layout::stylesheet_href() />
         // leptos_meta writes the title unescaped: escaped here once for every page, since some
         // titles carry data (a practice's name).
         <Title formatter=move |page: String| {

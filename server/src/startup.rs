@@ -25,6 +25,7 @@ use axum::{
     handler::Handler,
     http::{HeaderName, Request},
     middleware,
+    response::IntoResponse,
     routing::get,
     Router,
 };
@@ -110,6 +111,15 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?;
         leptos_options.site_addr = address;
+        // The browser code under names with its content hash, cached for a year (see `assets`).
+        let assets = crate::assets::Assets::load(
+            &std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir),
+            &leptos_options.output_name,
+        );
+        if let Some(assets) = &assets {
+            leptos_options.output_name = assets.versioned_name().into();
+            assets.compress_in_background();
+        }
         if settings.application.base_url.trim().is_empty() {
             settings.application.base_url = format!("http://{address}");
         }
@@ -212,17 +222,38 @@ impl Application {
                 app::web::body::limit_body,
             ))
             .merge(app::consent::handlers::upload_routes())
-            // Static files through tower-http (conditional requests → 304); anything that is
-            // neither a route nor a file gets the Leptos 404 page.
-            .fallback_service(
-                ServeDir::new(&*leptos_options.site_root).fallback(
-                    leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-                        leptos_context,
-                        shell,
-                    )
-                    .with_state(state.clone()),
-                ),
+            .merge(
+                assets
+                    .map(|a| crate::assets::routes(a, &leptos_options.site_pkg_dir))
+                    .unwrap_or_default(),
             )
+            // Static files through tower-http (conditional requests → 304); anything that is
+            // neither a route nor a file gets the Leptos 404 page, also an address no file
+            // could have (a name too long for the file system is an I/O error, which ServeDir
+            // would answer with 500).
+            .fallback({
+                let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                    leptos_context,
+                    shell,
+                )
+                .with_state(state.clone());
+                let files = ServeDir::new(&*leptos_options.site_root).fallback(not_found.clone());
+                move |request: Request<axum::body::Body>| {
+                    use tower::ServiceExt;
+                    let (files, not_found) = (files.clone(), not_found.clone());
+                    async move {
+                        let response = if could_be_a_file(request.uri().path()) {
+                            files
+                                .oneshot(request)
+                                .await
+                                .map(IntoResponse::into_response)
+                        } else {
+                            not_found.oneshot(request).await
+                        };
+                        response.unwrap_or_else(|never| match never {})
+                    }
+                }
+            })
             .layer(middleware::from_fn_with_state(
                 state.clone(),
                 app::practice::auth::guard_practice_pages,
@@ -250,6 +281,9 @@ impl Application {
                     ))
                     .layer(middleware::from_fn(security::explain_rejections))
                     .layer(CompressionLayer::new())
+                    .layer(middleware::from_fn(
+                        crate::page_scripts::drop_unused_hydration_data,
+                    ))
                     .layer(middleware::from_fn_with_state(
                         security,
                         security::same_origin_only,
@@ -377,4 +411,10 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutdown signal received, finishing open requests");
+}
+
+/// Whether a static file could have this address: short enough for the file system (no name
+/// over 255 bytes on Linux; ours are far shorter).
+fn could_be_a_file(path: &str) -> bool {
+    path.len() <= 1024 && path.split('/').all(|segment| segment.len() <= 200)
 }

@@ -4,6 +4,8 @@
 
 mod area;
 mod page;
+mod scripts;
 
 pub use area::{AreaFrame, PracticeArea};
 pub use page::{has_flag, query_value, ErrorNotice, LoadError, PageTitle};
+pub use scripts::{stylesheet_href, IslandScripts};

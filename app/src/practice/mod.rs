@@ -19,6 +19,8 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod password_policy;
 #[cfg(feature = "ssr")]
+pub mod rows;
+#[cfg(feature = "ssr")]
 pub mod second_factor;
 #[cfg(feature = "ssr")]
 pub mod service;

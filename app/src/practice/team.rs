@@ -14,8 +14,7 @@ use crate::fields::EmailAddress;
 use crate::forms::{echo_pairs, Checker, FormError};
 use crate::state::AppState;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -124,26 +123,21 @@ pub async fn invite(
     };
     let now = state.clock.now();
     let txn = crate::transaction::begin_write(&state.db).await?;
-    let user = practice_user::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        practice_id: Set(me.practice.id),
-        email_normalized: Set(email.normalized()),
-        email: Set(email.as_str().to_owned()),
-        password_hash: Set(None),
-        title: Set(person.title),
-        first_name: Set(person.first_name),
-        last_name: Set(person.last_name),
-        specialty: Set(String::new()),
-        lanr: Set(None),
-        role: Set(role),
-        email_verified_at: Set(None),
-        totp_secret: Set(None),
-        totp_pending_secret: Set(None),
-        totp_last_step: Set(None),
-        sessions_valid_after: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
+    let user = super::rows::new_user(
+        super::rows::NewUser {
+            practice_id: me.practice.id,
+            email_normalized: email.normalized(),
+            email: email.as_str().to_owned(),
+            password_hash: None,
+            title: person.title,
+            first_name: person.first_name,
+            last_name: person.last_name,
+            specialty: String::new(),
+            lanr: None,
+            role,
+        },
+        now,
+    )
     .insert(&txn)
     .await?;
     let token = tokens::issue(&txn, user.id, TokenPurpose::Invitation, now).await?;

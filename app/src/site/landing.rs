@@ -36,6 +36,7 @@ pub fn LandingPage() -> impl IntoView {
                     </A>
                 </p>
                 <BrowserCheck />
+                <crate::layout::IslandScripts />
             </section>
             <section class="card" aria-labelledby="practices-title">
                 <h2 id="practices-title">{t.t("landing-practices-heading")}</h2>

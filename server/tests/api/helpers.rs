@@ -292,6 +292,19 @@ pub fn test_settings(db_url: &str) -> Settings {
     settings
 }
 
+/// The stand-in browser build every test app serves (`pkg/<output name>.<extension>`).
+pub const TEST_BUILD: [(&str, &str); 3] = [
+    (
+        "js",
+        "export default function init() { /* Testaufbau */ }\n",
+    ),
+    (
+        "wasm",
+        "\0asm Testaufbau Testaufbau Testaufbau Testaufbau Testaufbau",
+    ),
+    ("css", "body { color: #1a1a1a; }\n"),
+];
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
@@ -335,6 +348,16 @@ pub async fn spawn_app_on(
         site_root.path().join("favicon.svg"),
     )
     .expect("copy favicon");
+    // A stand-in browser build: the server names it by its content hash (see `server::assets`).
+    let pkg = site_root.path().join(&*leptos_options.site_pkg_dir);
+    std::fs::create_dir_all(&pkg).expect("pkg dir");
+    for (extension, content) in TEST_BUILD {
+        std::fs::write(
+            pkg.join(format!("{}.{extension}", leptos_options.output_name)),
+            content,
+        )
+        .expect("write the test build");
+    }
     leptos_options.site_root = site_root.path().display().to_string().into();
     let app = Application::build_with_clock(settings, leptos_options, Arc::new(clock.clone()))
         .await

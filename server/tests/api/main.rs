@@ -3,6 +3,7 @@
 //! this suite once for each).
 
 mod accounts;
+mod assets;
 mod auth_abuse;
 mod calendar;
 mod call_signalling;

@@ -188,6 +188,25 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
     }
     let mut problems = vec![];
     for (path, html) in &pages {
+        // Code only where islands are: a page without them loads no module, no wasm and no
+        // hydration data; only the entry form keeps its own small script (the code from the
+        // link). A page with islands loads the one module once (issue 24).
+        let islands = html.contains("<leptos-island");
+        let scripts = html.matches("<script").count();
+        let modules = html.matches("type=\"module\"").count();
+        let preloads = html.matches("rel=\"modulepreload\"").count();
+        let data = html.matches("__RESOLVED_RESOURCES=").count();
+        let own = usize::from(path.starts_with("/videosprechstunde"));
+        if islands && (modules, preloads) != (1, 1) {
+            problems.push(format!(
+                "{path}: islands with {modules} modules, {preloads} preloads"
+            ));
+        }
+        if !islands && (scripts, modules, preloads, data) != (own, 0, 0, 0) {
+            problems.push(format!(
+                "{path}: no island but {scripts} scripts, {data} data"
+            ));
+        }
         if html.contains("{$") || html.contains("{ $") || html.contains("{???}") {
             problems.push(format!("{path}: a Fluent placeholder reached the page"));
         }

@@ -7,16 +7,14 @@ use crate::email::templates::{self};
 use crate::entities::{practice, practice_user};
 use crate::fields::{EmailAddress, Lanr};
 use crate::forms::{Checker, FormError};
-use crate::policy::TERMS_VERSION;
 use crate::practice::auth::display_name;
+use crate::practice::rows::{new_practice, new_user, NewPractice, NewUser};
 use crate::practice::throttle;
 use crate::practice::tokens::{self, TokenPurpose};
 use crate::practice::types::Role;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
-};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -174,62 +172,36 @@ pub async fn register(
     let password_hash = state.passwords.hash(password.expose()).await?;
     let txn = crate::transaction::begin_write(&state.db).await?;
     let practice_id = Uuid::now_v7();
-    let practice = practice::ActiveModel {
-        id: Set(practice_id),
-        name: Set(data.name),
-        street: Set(data.street),
-        postcode: Set(data.postcode.as_str().to_owned()),
-        city: Set(data.city),
-        phone: Set(data.phone.as_str().to_owned()),
-        kv_region: Set(data.kv_region),
-        bsnr: Set(data.bsnr.as_str().to_owned()),
-        billing_name: Set(None),
-        billing_street: Set(None),
-        billing_postcode: Set(None),
-        billing_city: Set(None),
-        iban: Set(None),
-        account_holder: Set(None),
-        plan: Set(crate::practice::types::Plan::Basis),
-        contract_started_on: Set(Some(crate::time::berlin_date(now))),
-        terms_accepted_at: Set(Some(now)),
-        terms_version: Set(TERMS_VERSION.to_owned()),
-        default_duration_minutes: Set(50),
-        reminders_enabled: Set(true),
-        consent_paragraph: Set(None),
-        cancelled_at: Set(None),
-        contract_ends_on: Set(None),
-        deletion_at: Set(None),
-        reminder_month_sent_at: Set(None),
-        reminder_week_sent_at: Set(None),
-        short_name: Set(None),
-        public_page_enabled: Set(false),
-        public_intro: Set(None),
-        guide_in_invitation: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
+    let practice = new_practice(
+        practice_id,
+        NewPractice {
+            name: data.name,
+            street: data.street,
+            postcode: data.postcode.as_str().to_owned(),
+            city: data.city,
+            phone: data.phone.as_str().to_owned(),
+            kv_region: data.kv_region,
+            bsnr: data.bsnr.as_str().to_owned(),
+        },
+        now,
+    )
     .insert(&txn)
     .await?;
-    let user = practice_user::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        practice_id: Set(practice_id),
-        email_normalized: Set(email.normalized()),
-        email: Set(email.as_str().to_owned()),
-        password_hash: Set(Some(password_hash)),
-        title: Set(person.title),
-        first_name: Set(person.first_name),
-        last_name: Set(person.last_name),
-        specialty: Set(person.specialty),
-        lanr: Set(Some(lanr.as_str().to_owned())),
-        role: Set(Role::Owner),
-        email_verified_at: Set(None),
-        totp_secret: Set(None),
-        totp_pending_secret: Set(None),
-        totp_last_step: Set(None),
-        sessions_valid_after: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
+    let user = new_user(
+        NewUser {
+            practice_id,
+            email_normalized: email.normalized(),
+            email: email.as_str().to_owned(),
+            password_hash: Some(password_hash),
+            title: person.title,
+            first_name: person.first_name,
+            last_name: person.last_name,
+            specialty: person.specialty,
+            lanr: Some(lanr.as_str().to_owned()),
+            role: Role::Owner,
+        },
+        now,
+    )
     .insert(&txn)
     .await;
     let user = match user {

@@ -1,0 +1,118 @@
+//! The browser code over HTTP: pages point at names with the content hash, those are cached for
+//! a year and sent precompressed (brotli, else gzip, else as they are); an earlier build's
+//! name is gone, and the plain names are still revalidated.
+
+use crate::helpers::{spawn_app, TEST_BUILD};
+use std::io::Read as _;
+
+/// The `/pkg/…` address with `extension` that `html` links to.
+fn linked(html: &str, extension: &str) -> String {
+    let start = html.find("/pkg/sprechzimmer.").expect("a /pkg/ link");
+    let rest = &html[start..];
+    let end = rest
+        .find(&format!(".{extension}\""))
+        .expect("the extension")
+        + extension.len()
+        + 1;
+    rest[..end].to_owned()
+}
+
+#[tokio::test]
+async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precompressed() {
+    let app = spawn_app().await;
+    // The landing page has an island: its stylesheet and wasm carry the build's hash.
+    let html = app.get("/").await.text().await.unwrap();
+    let css = linked(&html, "css");
+    assert!(css.len() > "/pkg/sprechzimmer..css".len() + 8, "{css}");
+    let hash = css
+        .trim_start_matches("/pkg/sprechzimmer.")
+        .trim_end_matches(".css");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{css}");
+    let wasm_end = html.find(".wasm\"").expect("the wasm preload") + ".wasm".len();
+    let wasm_start = html[..wasm_end].rfind("\"/pkg/").expect("its address") + 1;
+    let wasm = html[wasm_start..wasm_end].to_owned();
+    assert!(wasm.contains(hash), "{wasm}");
+
+    // Without reqwest's decompression features: the bytes arrive as sent.
+    let client = reqwest::Client::new();
+    let get = |path: String, coding: &'static str| {
+        let client = client.clone();
+        let url = format!("{}{path}", app.address);
+        async move {
+            client
+                .get(url)
+                .header("accept-encoding", coding)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Compressed once in the background: wait until brotli is served.
+    let mut tries = 0;
+    let brotli = loop {
+        let response = get(wasm.clone(), "gzip, deflate, br").await;
+        if response
+            .headers()
+            .get("content-encoding")
+            .is_some_and(|v| v == "br")
+            || tries > 100
+        {
+            break response;
+        }
+        tries += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(brotli.status(), 200, "{wasm}");
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        brotli.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let original = TEST_BUILD.iter().find(|(e, _)| *e == "wasm").unwrap().1;
+    let mut plain = Vec::new();
+    brotli::Decompressor::new(&brotli.bytes().await.unwrap()[..], 4096)
+        .read_to_end(&mut plain)
+        .unwrap();
+    assert_eq!(plain, original.as_bytes());
+
+    let gzip = get(css.clone(), "gzip").await;
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert!(gzip.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    let mut plain = String::new();
+    flate2::read::GzDecoder::new(&gzip.bytes().await.unwrap()[..])
+        .read_to_string(&mut plain)
+        .unwrap();
+    assert_eq!(plain, TEST_BUILD[2].1);
+
+    let identity = get(css.clone(), "identity").await;
+    assert!(identity.headers().get("content-encoding").is_none());
+    assert_eq!(identity.text().await.unwrap(), TEST_BUILD[2].1);
+
+    // An earlier build's name is gone; the plain name is still there, revalidated.
+    let old = get("/pkg/sprechzimmer.000000000000.wasm".into(), "br").await;
+    assert_eq!(old.status(), 404);
+    let unhashed = get("/pkg/sprechzimmer.css".into(), "identity").await;
+    assert_eq!(unhashed.status(), 200);
+    assert_eq!(unhashed.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn odd_static_addresses_get_404_not_a_server_error() {
+    let app = spawn_app().await;
+    let long = "a".repeat(300);
+    for path in [
+        format!("/pkg/{long}.wasm"),
+        format!("/{long}.svg"),
+        format!("/pkg/x/{long}"),
+        "/pkg/sprechzimmer.css/x".to_owned(),
+        "/pkg/%00.css".to_owned(),
+        "/..%2f..%2fetc/passwd".to_owned(),
+    ] {
+        let status = app.get(&path).await.status();
+        assert_eq!(status, 404, "{}", &path[..path.len().min(40)]);
+    }
+}
