@@ -67,6 +67,13 @@ use crate::site::{
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: only islands hydrate, so nothing rendered outside them is serialized into
+    // the page (Leptos' hydration scripts did this in the head; they now come with the islands,
+    // see `layout::IslandScripts`, and a resource created before them would put its data, e.g.
+    // the week's patient names, into a script of the page).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let lang = provide_i18n().locale.tag();
     view! {
         <!DOCTYPE html>
