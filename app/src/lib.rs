@@ -117,22 +117,25 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <Layout>
+                // Every page is rendered completely before it is sent (`SsrMode::Async`):
+                // out-of-order streaming adds a script that moves late content into place — a
+                // script on pages that need none, and content left hidden without JavaScript.
                 <Routes fallback=StatusPage>
-                    <Route path=path!("") view=LandingPage />
+                    <Route path=path!("") view=LandingPage ssr=SsrMode::Async />
                     <Route path=path!("nutzungsbedingungen") view=TermsPage ssr=SsrMode::Async />
                     <Route path=path!("auftragsverarbeitung") view=ProcessingAgreementPage ssr=SsrMode::Async />
                     <Route path=path!("datenschutz") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("impressum") view=ImpressumPage ssr=SsrMode::Async />
-                    <Route path=path!("videosprechstunde") view=crate::patient::pages::EntryPage />
+                    <Route path=path!("videosprechstunde") view=crate::patient::pages::EntryPage ssr=SsrMode::Async />
                     <Route path=path!("videosprechstunde/raum") view=crate::patient::pages::PatientRoomPage ssr=SsrMode::Async />
-                    <Route path=path!("registrieren") view=RegisterPage />
-                    <Route path=path!("registrieren/gesendet") view=RegisterSentPage />
-                    <Route path=path!("registrieren/link-ungueltig") view=LinkInvalidPage />
-                    <Route path=path!("registrieren/bestaetigen") view=VerifyEmailPage />
-                    <Route path=path!("anmelden") view=LoginPage />
-                    <Route path=path!("anmelden/zweiter-faktor") view=SecondFactorPage />
-                    <Route path=path!("passwort-vergessen") view=ForgotPasswordPage />
-                    <Route path=path!("passwort-neu") view=ResetPasswordPage />
+                    <Route path=path!("registrieren") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("registrieren/gesendet") view=RegisterSentPage ssr=SsrMode::Async />
+                    <Route path=path!("registrieren/link-ungueltig") view=LinkInvalidPage ssr=SsrMode::Async />
+                    <Route path=path!("registrieren/bestaetigen") view=VerifyEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("anmelden") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("anmelden/zweiter-faktor") view=SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("passwort-vergessen") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("passwort-neu") view=ResetPasswordPage ssr=SsrMode::Async />
                     // Async: the logged-in pages load their data in Suspense; the whole page (with its
                     // <title>) is rendered before the first byte, so it is complete without JavaScript.
                     <Route path=path!("praxis") view=PracticeHomePage ssr=SsrMode::Async />
@@ -154,7 +157,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/praxisseite") view=crate::public_page::pages::PracticePageSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("praxen/:kurzname") view=crate::public_page::pages::PublicPracticePage ssr=SsrMode::Async />
                     <Route path=path!("praxis/gespraech/:id") view=crate::waiting_room::pages::CallPage ssr=SsrMode::Async />
-                    <Route path=path!("einladung") view=InvitationPage />
+                    <Route path=path!("einladung") view=InvitationPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

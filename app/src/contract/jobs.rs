@@ -280,16 +280,7 @@ pub async fn erase_practice(
     // at them); the clean-up in `maintenance` forgets them afterwards. Not personal data:
     // a name and the id of a practice that no longer exists.
     if let Some(name) = p.short_name.as_deref() {
-        retired_short_name::Entity::delete_by_id(name)
-            .exec(txn)
-            .await?;
-        retired_short_name::ActiveModel {
-            short_name: Set(name.to_owned()),
-            practice_id: Set(id),
-            retired_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
+        retired_short_name::retire(txn, name, id, now).await?;
     }
     tally.add("sessions", delete_sessions(txn, id).await?);
     tally.add(

@@ -8,10 +8,7 @@ use crate::forms::{Checker, FormError};
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, SqlErr,
-};
+use sea_orm::{sea_query::Expr, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, SqlErr};
 use std::collections::BTreeMap;
 
 use super::MAX_INTRO_CHARS;
@@ -248,16 +245,7 @@ pub async fn save(
     // The old name is kept from others for a while; taking one's own back releases it.
     if let Some(old) = me.practice.short_name.as_deref() {
         if new_name.as_deref() != Some(old) {
-            retired_short_name::Entity::delete_by_id(old)
-                .exec(&txn)
-                .await?;
-            retired_short_name::ActiveModel {
-                short_name: Set(old.to_owned()),
-                practice_id: Set(me.practice.id),
-                retired_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
+            retired_short_name::retire(&txn, old, me.practice.id, now).await?;
         }
     }
     if let Some(name) = &new_name {
