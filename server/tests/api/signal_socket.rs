@@ -140,22 +140,12 @@ async fn a_frame_at_the_hard_limit_is_answered_and_one_byte_more_closes_only_tha
 #[tokio::test]
 async fn notes_are_one_line_of_at_most_200_characters_and_a_refused_one_reaches_nobody() {
     let app = spawn_app().await;
-    let code = ten_minutes_before(&app, "rosa@praxis.de").await;
-    let mut doctor = open(&app, &doctor_cookie(&app, "rosa@praxis.de").await, "praxis")
-        .await
-        .unwrap();
-    let id = roster_until(&mut doctor, |_| true).await.entries[0]
-        .appointment
-        .clone();
-    let mut patient = open(
-        &app,
-        &patient_enters(&app, "Erika Mustermann", &code).await,
-        "patient",
-    )
-    .await
-    .unwrap();
-    next(&mut patient).await;
-    roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let crate::waiting_room::Waiting {
+        mut doctor,
+        id,
+        mut patient,
+        ..
+    } = crate::waiting_room::patient_waiting(&app, "rosa@praxis.de").await;
 
     let note = |text: String| ClientMessage::SendNote {
         appointment: id.clone(),

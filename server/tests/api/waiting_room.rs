@@ -144,6 +144,40 @@ pub(crate) async fn post_as(app: &TestApp, cookie: &str, path: &str) -> reqwest:
 }
 
 /// Books an appointment and moves the clock to ten minutes before it.
+/// A practice with a patient waiting: the doctor's login cookie and list socket, the
+/// appointment's id and the patient's socket, after the patient's first view and the list
+/// showing them waiting.
+pub(crate) struct Waiting {
+    pub cookie: String,
+    pub doctor: Socket,
+    pub id: String,
+    pub patient: Socket,
+}
+
+pub(crate) async fn patient_waiting(app: &TestApp, email: &str) -> Waiting {
+    let code = ten_minutes_before(app, email).await;
+    let cookie = doctor_cookie(app, email).await;
+    let mut doctor = open(app, &cookie, "praxis").await.unwrap();
+    let id = roster_until(&mut doctor, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let mut patient = open(
+        app,
+        &patient_enters(app, "Erika Mustermann", &code).await,
+        "patient",
+    )
+    .await
+    .unwrap();
+    next(&mut patient).await;
+    roster_until(&mut doctor, |r| r.waiting == 1).await;
+    Waiting {
+        cookie,
+        doctor,
+        id,
+        patient,
+    }
+}
+
 pub(crate) async fn ten_minutes_before(app: &TestApp, email: &str) -> String {
     let (code, starts) = booked(app, email).await;
     app.clock
@@ -690,21 +724,12 @@ async fn call_button(app: &TestApp, cookie: &str, id: &str, action: &str) -> req
 #[tokio::test]
 async fn the_call_pages_buttons_send_the_patient_back_and_end_the_consultation_as_forms() {
     let app = crate::helpers::spawn_app().await;
-    let code = ten_minutes_before(&app, "wilma@praxis.de").await;
-    let cookie = doctor_cookie(&app, "wilma@praxis.de").await;
-    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
-    let id = roster_until(&mut doctor, |_| true).await.entries[0]
-        .appointment
-        .clone();
-    let mut patient = open(
-        &app,
-        &patient_enters(&app, "Erika Mustermann", &code).await,
-        "patient",
-    )
-    .await
-    .unwrap();
-    next(&mut patient).await;
-    roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let Waiting {
+        cookie,
+        mut doctor,
+        id,
+        mut patient,
+    } = patient_waiting(&app, "wilma@praxis.de").await;
     let admit = || ClientMessage::Admit {
         appointment: id.clone(),
     };
