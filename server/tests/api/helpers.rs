@@ -699,16 +699,8 @@ pub fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-/// The value of the session cookie set by a response, if any.
-pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("sprechzimmer="))
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
-}
+/// The value of the session cookie set by a response, if any (the benchmarks' helper).
+pub use test_support::load::cookie_of as session_cookie;
 
 /// Text of a PDF as `pdftotext` extracts it, with single spaces (it may break lines anywhere);
 /// fails loudly when poppler-utils is missing.
