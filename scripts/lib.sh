@@ -12,9 +12,11 @@ CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export PATH="$CARGO_HOME/bin:$PATH"
 # wasm-bindgen must match the crate pinned in Cargo.toml exactly.
 WASM_BINDGEN_VERSION="0.2.130"
-CARGO_LEPTOS_VERSION="0.3.11"
 # Debian's binaryen (108) breaks the reference-types wasm of current rustc; npm's is current.
 BINARYEN_VERSION="132.0.0"
+# Minifies the wasm-bindgen JavaScript and the stylesheet (what cargo-leptos did with swc and
+# lightningcss); a prebuilt binary from npm, installed in seconds.
+ESBUILD_VERSION="0.28.2"
 TOOLS_DIR="$CACHE_DIR/tools"
 export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
 
@@ -49,40 +51,17 @@ ensure_wasm_bindgen() {
   fi
 }
 
-ensure_cargo_leptos() {
-  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" = "$CARGO_LEPTOS_VERSION" ]; then return 0; fi
-  # Its release profile asks for fat LTO and one codegen unit; on 2 cores that costs more than
-  # half of the install time and buys nothing for a build tool, so it is switched off here.
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
-  local src
-  src=$(ls -d "$CARGO_HOME"/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" 2>/dev/null | head -1 || true)
-  if [ -z "$src" ]; then
-    # Fetch the source through a throw-away manifest; `cargo install --locked` cannot build it
-    # because its lock file pins cargo-util-schemas 0.14.2, which needs a newer rustc.
-    local tmp; tmp=$(mktemp -d)
-    mkdir -p "$tmp/src" && : > "$tmp/src/lib.rs"
-    printf '[package]\nname="fetch-cargo-leptos"\nversion="0.0.0"\nedition="2021"\n[dependencies]\ncargo-leptos="=%s"\n' "$CARGO_LEPTOS_VERSION" > "$tmp/Cargo.toml"
-    (cd "$tmp" && cargo fetch -q) || true
-    rm -rf "$tmp"
-    src=$(ls -d "$CARGO_HOME"/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" 2>/dev/null | head -1 || true)
-    [ -n "$src" ] || die "could not download the cargo-leptos $CARGO_LEPTOS_VERSION source from crates.io"
-  fi
-  local build="$CACHE_DIR/cargo-leptos-src"
-  rm -rf "$build"; mkdir -p "$CACHE_DIR"; cp -r "$src" "$build"
-  (cd "$build" && cargo update -q -p cargo-util-schemas --precise 0.14.1 \
-    && CARGO_TARGET_DIR="$CACHE_DIR/cargo-leptos-target" \
-       CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-       cargo install --path . --locked --features no_downloads)
-  rm -rf "$build" "$CACHE_DIR/cargo-leptos-target"
-}
-
-ensure_wasm_opt() {
-  if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
-    log "installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
+# wasm-opt (npm binaryen) and esbuild, from npm into the cache's tools directory.
+ensure_npm_tools() {
+  if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ] \
+    || [ "$(esbuild --version 2>/dev/null)" != "$ESBUILD_VERSION" ]; then
+    log "installing wasm-opt (npm binaryen $BINARYEN_VERSION) and esbuild $ESBUILD_VERSION"
     mkdir -p "$TOOLS_DIR"
-    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error \
+      "binaryen@$BINARYEN_VERSION" "esbuild@$ESBUILD_VERSION"
   fi
   wasm-opt --version >/dev/null || die "wasm-opt does not run after installing binaryen"
+  esbuild --version >/dev/null || die "esbuild does not run after installing it"
 }
 
 # Tools needed to build and run the app (first README command).
@@ -92,24 +71,71 @@ ensure_build_tools() {
   apt_install gcc libc6-dev pkg-config
   ensure_wasm_target
   ensure_wasm_bindgen
-  ensure_wasm_opt
-  ensure_cargo_leptos
+  ensure_npm_tools
 }
 
-# Tools the test command needs on top of the build tools.
+# The release build (scripts/build.sh): the server binary and the site directory.
+SITE_DIR="$ROOT/target/site"
+build_site() {
+  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+  local out="$SITE_DIR/pkg.new" name=sprechzimmer
+  log "cargo build --release (server)"
+  cargo build --release --locked -p server --bin server
+  log "cargo build (browser code, wasm-release)"
+  cargo build --locked -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
+  rm -rf "$out" && mkdir -p "$out"
+  log "wasm-bindgen, wasm-opt -Oz, esbuild --minify"
+  wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$out" "$wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$out/${name}_bg.wasm" -o "$out/$name.wasm"
+  rm "$out/${name}_bg.wasm"
+  esbuild --minify --log-level=warning "$out/$name.js" --outfile="$out/$name.min.js"
+  mv "$out/$name.min.js" "$out/$name.js"
+  esbuild --minify --log-level=warning "$ROOT/style/main.css" --outfile="$out/$name.css"
+  cp -r "$ROOT/public/." "$SITE_DIR/"
+  rm -rf "$SITE_DIR/pkg" && mv "$out" "$SITE_DIR/pkg"
+  log "built $SITE_DIR ($(du -sb "$SITE_DIR/pkg" | cut -f1) B in pkg/)"
+}
+
+# Tools the test command needs on top of the build tools: the Rust ones here, the Debian and npm
+# packages with start_test_packages/wait_test_packages (downloads that run while cargo compiles).
 ensure_test_tools() {
   ensure_build_tools
   # A rustup "minimal" profile lacks these.
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
-  # chromium, firefox-esr: the browsers for the journeys (a patient may use either); postgresql: the second database engine;
-  # brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
-  # poppler-utils: pdftotext/pdftoppm/pdfinfo check the generated consent PDFs in the unit tests.
-  # pulseaudio: a silent sound device, so the browsers' audio (the microphone meter) runs headless.
-  # coturn: an external TURN server (TURN REST secret) that calls are relayed through in the tests.
-  apt_install chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils pulseaudio coturn
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+}
+
+# chromium, firefox-esr: the browsers for the journeys (a patient may use either); postgresql: the second database engine;
+# brotli: the wasm size check; iproute2/util-linux: the loopback-only network namespace.
+# poppler-utils: pdftotext/pdftoppm/pdfinfo check the generated consent PDFs in the unit tests.
+# pulseaudio: a silent sound device, so the browsers' audio (the microphone meter) runs headless.
+# coturn: an external TURN server (TURN REST secret) that calls are relayed through in the tests.
+TEST_PACKAGES=(chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils pulseaudio coturn)
+install_test_packages() {
+  apt_install "${TEST_PACKAGES[@]}"
   ensure_npm_packages
+}
+
+# Installs the test packages in the background (their output goes to a log); wait_test_packages
+# waits for them and fails loudly with that log when an install failed.
+PACKAGES_PID="" PACKAGES_LOG=""
+start_test_packages() {
+  mkdir -p "$CACHE_DIR"
+  PACKAGES_LOG="$CACHE_DIR/install-test-packages.log"
+  log "installing the test packages in the background (log: $PACKAGES_LOG)"
+  ( set -e; install_test_packages ) >"$PACKAGES_LOG" 2>&1 &
+  PACKAGES_PID=$!
+}
+
+wait_test_packages() {
+  [ -n "$PACKAGES_PID" ] || { install_test_packages; return; }
+  local rc=0
+  wait "$PACKAGES_PID" || rc=$?
+  PACKAGES_PID=""
+  cat "$PACKAGES_LOG" >&2
+  [ "$rc" = 0 ] || die "installing the test packages failed (exit $rc, log above)"
 }
 
 ensure_npm_packages() {

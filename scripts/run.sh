@@ -5,8 +5,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_build_tools
 cd "$ROOT"
 
-# cargo-leptos re-runs wasm-bindgen and wasm-opt (~13 s) even when nothing changed, so the build
-# is skipped when no input is newer than the last successful build of this checkout.
+# wasm-bindgen and wasm-opt take ~13 s even when nothing changed, so the build is skipped when
+# no input is newer than the last successful build of this checkout.
 stamp="$ROOT/target/site/.built"
 server="$CARGO_TARGET_DIR/release/server"
 inputs=(app frontend server migrations style public Cargo.toml Cargo.lock Leptos.toml)
@@ -15,7 +15,7 @@ if [ -f "$stamp" ] && [ -x "$server" ] && [ -f target/site/pkg/sprechzimmer.wasm
   log "nothing changed since the last build"
 else
   log "building (release)"
-  cargo leptos build --release
+  build_site
   touch "$stamp"
 fi
 log "starting on http://127.0.0.1:3000 (Ctrl-C stops)"

@@ -21,12 +21,15 @@ step() {
 trap 'stop_postgres; stop_audio; stop_coturn' EXIT
 
 log "install test tools"
+ensure_build_tools
+start_test_packages
 ensure_test_tools
 step "cargo fmt --check" cargo fmt --all --check
 step "clippy (server, all targets)" \
   cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
 step "clippy (wasm)" \
   cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
+wait_test_packages
 # coturn for the call relayed through an external TURN server (native_call::…_through_coturn).
 start_coturn
 step "rust tests on SQLite" \
@@ -36,7 +39,7 @@ step "rust integration tests on PostgreSQL" \
   env SPRECHZIMMER_TEST_DATABASE=postgres cargo nextest run -p server --test api --locked --no-fail-fast
 stop_postgres
 stop_coturn
-step "release build (cargo leptos)" cargo leptos build --release
+step "release build (scripts/build.sh)" build_site
 step "wasm size" scripts/wasm-size.sh "$WASM_BROTLI_BUDGET"
 start_audio
 # coturn again inside the namespace (the journey relayed through it), stopped with it.
