@@ -74,27 +74,44 @@ ensure_build_tools() {
   ensure_npm_tools
 }
 
-# The release build (scripts/build.sh): the server binary and the site directory.
+# The release build (scripts/build.sh): the server binary and the site directory, with one
+# browser bundle per set of pages (app::layout::Bundle): each a build of the `frontend` crate
+# with only its islands, so the patient's phone never loads the practice's code.
 SITE_DIR="$ROOT/target/site"
+BUNDLES=(patient practice)
+# The browser bundles build in a target directory of their own, at the same time as the server:
+# two cargo processes on one directory would wait for each other's lock, and either build alone
+# leaves a core idle for minutes (macro expansion and type checks of a crate run on one core).
+WASM_TARGET_DIR="$CARGO_TARGET_DIR/front"
+build_bundles() {
+  local wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+  local out=$1 name=sprechzimmer bundle
+  for bundle in "${BUNDLES[@]}"; do
+    log "browser bundle '$bundle': cargo build (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
+    CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p frontend --lib \
+      --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle"
+    wasm-bindgen --target web --no-typescript --out-name "$name-$bundle" --out-dir "$out" "$wasm"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      "$out/$name-${bundle}_bg.wasm" -o "$out/$name-$bundle.wasm"
+    rm "$out/$name-${bundle}_bg.wasm"
+    esbuild --minify --log-level=warning "$out/$name-$bundle.js" --outfile="$out/$name-$bundle.min.js"
+    mv "$out/$name-$bundle.min.js" "$out/$name-$bundle.js"
+  done
+}
+
 build_site() {
-  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-  local out="$SITE_DIR/pkg.new" name=sprechzimmer
-  log "cargo build --release (server)"
-  cargo build --release --locked -p server --bin server
-  log "cargo build (browser code, wasm-release)"
-  cargo build --locked -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
+  local out="$SITE_DIR/pkg.new" name=sprechzimmer front rc=0
   rm -rf "$out" && mkdir -p "$out"
-  log "wasm-bindgen, wasm-opt -Oz, esbuild --minify"
-  wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$out" "$wasm"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    "$out/${name}_bg.wasm" -o "$out/$name.wasm"
-  rm "$out/${name}_bg.wasm"
-  esbuild --minify --log-level=warning "$out/$name.js" --outfile="$out/$name.min.js"
-  mv "$out/$name.min.js" "$out/$name.js"
+  ( set -e; build_bundles "$out" ) &
+  front=$!
+  log "cargo build --release (server), the browser bundles alongside"
+  cargo build --release --locked -p server --bin server || rc=$?
+  wait "$front" || { [ "$rc" != 0 ] || rc=$?; }
+  [ "$rc" = 0 ] || die "the release build failed (exit $rc)"
   esbuild --minify --log-level=warning "$ROOT/style/main.css" --outfile="$out/$name.css"
   cp -r "$ROOT/public/." "$SITE_DIR/"
   rm -rf "$SITE_DIR/pkg" && mv "$out" "$SITE_DIR/pkg"
-  log "built $SITE_DIR ($(du -sb "$SITE_DIR/pkg" | cut -f1) B in pkg/)"
+  log "built $SITE_DIR: $(cd "$SITE_DIR/pkg" && ls -l --time-style=+ | awk 'NR > 1 { printf "%s %s B  ", $6, $5 }')"
 }
 
 # Tools the test command needs on top of the build tools: the Rust ones here, the Debian and npm

@@ -14,6 +14,8 @@ use std::sync::Arc;
 #[derive(Clone, FromRef, Debug)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// The names of the stylesheet and the browser bundles of this build.
+    pub browser_code: Arc<crate::layout::BrowserCode>,
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,

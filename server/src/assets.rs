@@ -1,13 +1,15 @@
-//! The browser code (`<site>/pkg/<output name>.{js,wasm,css}`), served under names that carry
-//! its content hash (`sprechzimmer.3f9c0a1b2d4e.wasm`) and cached by browsers for a year
-//! (`immutable`): a phone fetches it once per release instead of revalidating it on every page.
-//! At start the server reads the three files, names the build by their SHA-256, and compresses
-//! them once in the background (brotli -q 11, gzip -9); until that is done they go out as
-//! they are (the compression layer compresses on the fly). Leptos is given the hashed name as
-//! its output name, so the hydration script and the stylesheet link point at it; an old
-//! page asking for an earlier build's name gets 404 (its HTML was never cached: `no-store`).
-//! Nothing is renamed on disk, so an operator deploys the site directory as it is built.
+//! The browser code (`<site>/pkg/<output name>.css` and one `<output name>-<bundle>.{js,wasm}`
+//! per [`Bundle`]), served under names that carry its content hash
+//! (`sprechzimmer-patient.3f9c0a1b2d4e.js`) and cached by browsers for a year (`immutable`): a
+//! phone fetches it once per release instead of revalidating it on every page. At start the
+//! server reads the files, names the stylesheet and each bundle by the SHA-256 of their files,
+//! and compresses them once in the background (brotli -q 11, gzip -9); until that is done they
+//! go out as they are (the compression layer compresses on the fly). The pages get the hashed
+//! names through [`BrowserCode`]; an old page asking for an earlier build's name gets 404 (its
+//! HTML was never cached: `no-store`). Nothing is renamed on disk, so an operator deploys the
+//! site directory as it is built.
 
+use app::layout::{BrowserCode, Bundle};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -34,84 +36,105 @@ struct Asset {
 
 /// The browser code of this build.
 pub struct Assets {
-    /// `<output name>.<hash>`: what Leptos puts into the page.
-    versioned_name: String,
-    /// The plain `<output name>`: still answered, but revalidated (`no-cache`).
-    plain_name: String,
-    /// By extension: `js`, `wasm`, `css`.
-    files: HashMap<&'static str, Asset>,
+    /// Each file by its plain name (`sprechzimmer-patient.wasm`).
+    files: HashMap<String, Asset>,
+    /// Each address a page may ask for (versioned, plain, and Leptos' `…_bg.wasm` form of
+    /// both) → the plain name of its file, and whether the address is versioned.
+    addresses: HashMap<String, (String, bool)>,
+    code: BrowserCode,
 }
 
-const KINDS: [(&str, &str); 3] = [
-    ("js", "text/javascript; charset=utf-8"),
-    ("wasm", "application/wasm"),
-    ("css", "text/css; charset=utf-8"),
-];
+fn content_type(extension: &str) -> &'static str {
+    match extension {
+        "js" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        _ => "text/css; charset=utf-8",
+    }
+}
 
 impl Assets {
-    /// Reads `<pkg_dir>/<output_name>.{js,wasm,css}`; `None` when the site has no browser build
-    /// (tests without wasm), and then pages point at the plain names as before.
+    /// Reads the stylesheet and the bundles under `pkg_dir`; `None` when a file is missing (a
+    /// site without a browser build, as in most tests), and then pages use the plain names.
     pub fn load(pkg_dir: &std::path::Path, output_name: &str) -> Option<Arc<Self>> {
-        let mut files = HashMap::new();
-        let mut hash = Sha256::new();
-        for (extension, content_type) in KINDS {
-            let raw = std::fs::read(pkg_dir.join(format!("{output_name}.{extension}"))).ok()?;
-            hash.update(extension.as_bytes());
-            hash.update((raw.len() as u64).to_le_bytes());
-            hash.update(&raw);
-            files.insert(
-                extension,
-                Asset {
-                    content_type,
-                    raw: raw.into(),
-                    br: OnceLock::new(),
-                    gzip: OnceLock::new(),
-                },
-            );
+        let plain = BrowserCode::plain(output_name);
+        let mut groups = vec![(plain.stylesheet.clone(), vec!["css"])];
+        groups.extend(Bundle::ALL.map(|b| (plain.bundle(b).to_owned(), vec!["js", "wasm"])));
+        let mut assets = Self {
+            files: HashMap::new(),
+            addresses: HashMap::new(),
+            code: plain,
+        };
+        let mut versioned_stems = Vec::new();
+        for (stem, extensions) in groups {
+            let mut hash = Sha256::new();
+            for extension in &extensions {
+                let raw = std::fs::read(pkg_dir.join(format!("{stem}.{extension}"))).ok()?;
+                hash.update(extension.as_bytes());
+                hash.update((raw.len() as u64).to_le_bytes());
+                hash.update(&raw);
+                assets.files.insert(
+                    format!("{stem}.{extension}"),
+                    Asset {
+                        content_type: content_type(extension),
+                        raw: raw.into(),
+                        br: OnceLock::new(),
+                        gzip: OnceLock::new(),
+                    },
+                );
+            }
+            let hex: String = hash.finalize()[..6]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let versioned = format!("{stem}.{hex}");
+            for extension in &extensions {
+                let file = format!("{stem}.{extension}");
+                for (name, is_versioned) in [(&versioned, true), (&stem, false)] {
+                    let mut add = |address: String| {
+                        assets
+                            .addresses
+                            .insert(address, (file.clone(), is_versioned));
+                    };
+                    add(format!("{name}.{extension}"));
+                    if *extension == "wasm" {
+                        add(format!("{name}_bg.wasm"));
+                    }
+                }
+            }
+            versioned_stems.push(versioned);
         }
-        let digest = hash.finalize();
-        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        Some(Arc::new(Self {
-            versioned_name: format!("{output_name}.{hex}"),
-            plain_name: output_name.to_owned(),
-            files,
-        }))
+        let [stylesheet, patient, practice] = <[String; 3]>::try_from(versioned_stems).ok()?;
+        assets.code = BrowserCode {
+            stylesheet,
+            patient,
+            practice,
+        };
+        Some(Arc::new(assets))
     }
 
-    /// The output name Leptos gets: `<output name>.<hash>`.
-    pub fn versioned_name(&self) -> &str {
-        &self.versioned_name
+    /// The names the pages link to.
+    pub fn code(&self) -> &BrowserCode {
+        &self.code
     }
 
-    /// Compresses every file once, on a blocking thread; the largest (the wasm) last.
+    /// Compresses every file once, on a blocking thread; the small ones first.
     pub fn compress_in_background(self: &Arc<Self>) {
         let assets = self.clone();
         tokio::task::spawn_blocking(move || {
-            for extension in ["css", "js", "wasm"] {
-                if let Some(asset) = assets.files.get(extension) {
-                    let _ = asset.br.set(brotli_11(&asset.raw));
-                    let _ = asset.gzip.set(gzip_9(&asset.raw));
-                }
+            let mut files: Vec<&Asset> = assets.files.values().collect();
+            files.sort_by_key(|a| a.raw.len());
+            for asset in files {
+                let _ = asset.br.set(brotli_11(&asset.raw));
+                let _ = asset.gzip.set(gzip_9(&asset.raw));
             }
-            tracing::info!(name = %assets.versioned_name, "browser code compressed");
+            tracing::info!(code = ?assets.code, "browser code compressed");
         });
     }
 
-    /// Which file `name` asks for, and whether by its versioned name: `<versioned name>.<ext>`
-    /// (or `…_bg.wasm`, the name Leptos uses when the server was not built by cargo-leptos),
-    /// or the plain `<output name>.<ext>`.
+    /// Which file `name` asks for, and whether by its versioned name.
     fn lookup(&self, name: &str) -> Option<(&Asset, bool)> {
-        let (rest, versioned) = match name.strip_prefix(self.versioned_name.as_str()) {
-            Some(rest) => (rest, true),
-            None => (name.strip_prefix(self.plain_name.as_str())?, false),
-        };
-        let rest = rest
-            .strip_prefix("_bg")
-            .filter(|r| *r == ".wasm")
-            .unwrap_or(rest);
-        self.files
-            .get(rest.strip_prefix('.')?)
-            .map(|a| (a, versioned))
+        let (file, versioned) = self.addresses.get(name)?;
+        self.files.get(file).map(|a| (a, *versioned))
     }
 }
 
@@ -225,26 +248,56 @@ mod tests {
     #[test]
     fn names_carry_the_content_hash_and_only_this_builds_hash_is_found() {
         let dir = tempfile::tempdir().unwrap();
-        for (ext, content) in [("js", "js"), ("wasm", "wasm"), ("css", "css")] {
-            std::fs::write(dir.path().join(format!("app.{ext}")), content).unwrap();
+        let files = [
+            "app.css",
+            "app-patient.js",
+            "app-patient.wasm",
+            "app-practice.js",
+            "app-practice.wasm",
+        ];
+        for name in files {
+            std::fs::write(dir.path().join(name), name).unwrap();
         }
         let assets = Assets::load(dir.path(), "app").unwrap();
-        let name = assets.versioned_name().to_owned();
-        assert!(
-            name.starts_with("app.") && name.len() == "app.".len() + 12,
-            "{name}"
-        );
+        let code = assets.code().clone();
+        for (name, stem) in [
+            (&code.stylesheet, "app."),
+            (&code.patient, "app-patient."),
+            (&code.practice, "app-practice."),
+        ] {
+            assert!(
+                name.starts_with(stem) && name.len() == stem.len() + 12,
+                "{name}"
+            );
+        }
         let versioned = |n: &str| assets.lookup(n).map(|(_, v)| v);
-        assert_eq!(versioned(&format!("{name}.wasm")), Some(true));
-        assert_eq!(versioned(&format!("{name}_bg.wasm")), Some(true));
-        assert_eq!(versioned(&format!("{name}.css")), Some(true));
+        let content = |n: &str| assets.lookup(n).map(|(a, _)| a.raw.clone());
+        assert_eq!(versioned(&format!("{}.wasm", code.patient)), Some(true));
+        assert_eq!(versioned(&format!("{}_bg.wasm", code.patient)), Some(true));
+        assert_eq!(
+            content(&format!("{}_bg.wasm", code.practice)).as_deref(),
+            Some(&b"app-practice.wasm"[..])
+        );
+        assert_eq!(versioned(&format!("{}.css", code.stylesheet)), Some(true));
         assert_eq!(versioned("app.css"), Some(false));
-        assert_eq!(versioned("app.000000000000.wasm"), None);
-        assert_eq!(versioned(&format!("{name}.txt")), None);
-        std::fs::write(dir.path().join("app.css"), "css changed").unwrap();
+        assert_eq!(versioned("app-patient_bg.wasm"), Some(false));
+        // A bundle's hash names only its own files.
+        assert_eq!(versioned(&format!("{}.css", code.patient)), None);
+        assert_eq!(versioned("app-patient.000000000000.wasm"), None);
+        assert_eq!(versioned(&format!("{}.txt", code.patient)), None);
+        std::fs::write(dir.path().join("app-practice.js"), "changed").unwrap();
         let changed = Assets::load(dir.path(), "app").unwrap();
-        assert_ne!(changed.versioned_name(), name, "new content, new name");
-        std::fs::remove_file(dir.path().join("app.js")).unwrap();
+        assert_ne!(
+            changed.code().practice,
+            code.practice,
+            "new content, new name"
+        );
+        assert_eq!(
+            changed.code().patient,
+            code.patient,
+            "the other bundle keeps its name"
+        );
+        std::fs::remove_file(dir.path().join("app-patient.js")).unwrap();
         assert!(Assets::load(dir.path(), "app").is_none());
     }
 }

@@ -71,7 +71,7 @@ pub fn require_explicit_environment(
     Err(ConfigError::EnvironmentNotSet(base_url.to_owned()))
 }
 
-/// Reads `Leptos.toml`; `LEPTOS_*` variables (set by cargo-leptos) override it.
+/// Reads `Leptos.toml`; `LEPTOS_*` variables (e.g. `LEPTOS_SITE_ADDR`) override it.
 pub fn load_leptos_options(path: &Path) -> Result<LeptosOptions, ConfigError> {
     let path_str = path.to_string_lossy().into_owned();
     leptos::config::get_configuration(Some(&path_str))

@@ -116,10 +116,13 @@ impl Application {
             &std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir),
             &leptos_options.output_name,
         );
-        if let Some(assets) = &assets {
-            leptos_options.output_name = assets.versioned_name().into();
-            assets.compress_in_background();
-        }
+        let browser_code = match &assets {
+            Some(assets) => {
+                assets.compress_in_background();
+                assets.code().clone()
+            }
+            None => app::layout::BrowserCode::plain(&leptos_options.output_name),
+        };
         if settings.application.base_url.trim().is_empty() {
             settings.application.base_url = format!("http://{address}");
         }
@@ -157,6 +160,7 @@ impl Application {
         let upload_permits = usize::try_from(settings.uploads.concurrent.max(1)).unwrap_or(1);
         let state = AppState {
             leptos_options: leptos_options.clone(),
+            browser_code: Arc::new(browser_code),
             db: database.conn.clone(),
             clock,
             settings: Arc::new(settings),

@@ -16,7 +16,10 @@ pub enum Stage {
     Refused(ErrorCode),
 }
 
-#[island]
+// An island where the server renders it and in the `practice` browser bundle; a plain (unused,
+// so dropped) component in the other bundle (see `layout::scripts::Bundle`).
+#[cfg_attr(any(not(feature = "hydrate"), feature = "islands-practice"), island)]
+#[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));

@@ -105,7 +105,10 @@ pub enum KeyStep {
 
 /// The owner creates the practice's key pair: a passphrase for everyday use, and a recovery
 /// code shown once. The private key leaves the browser only wrapped by both.
-#[island]
+// An island where the server renders it and in the `practice` browser bundle; a plain (unused,
+// so dropped) component in the other bundle (see `layout::scripts::Bundle`).
+#[cfg_attr(any(not(feature = "hydrate"), feature = "islands-practice"), island)]
+#[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn KeySetup() -> impl IntoView {
     let t = use_i18n();
     let step = RwSignal::new(KeyStep::Form);
@@ -192,7 +195,10 @@ pub struct ViewerForm {
 /// Opens the consent's documents in this browser: the passphrase (or the recovery code)
 /// unwraps the practice's key, which decrypts each document. With the recovery code, a new
 /// passphrase can be set.
-#[island]
+// An island where the server renders it and in the `practice` browser bundle; a plain (unused,
+// so dropped) component in the other bundle (see `layout::scripts::Bundle`).
+#[cfg_attr(any(not(feature = "hydrate"), feature = "islands-practice"), island)]
+#[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
     let t = use_i18n();
     let secret = NodeRef::<leptos::html::Input>::new();

@@ -1,33 +1,96 @@
-//! The script that wakes a page's islands. Only a page with islands loads it (and the
-//! WebAssembly behind it): each frame that renders islands renders [`IslandScripts`] once, next
-//! to them — the practice area (when it has loaded), the patient's room and the landing page's
-//! browser check. Pages without islands (the entry form, the public practice pages, the legal
-//! pages, login and registration) ship no script at all; `server/tests/api/pages.rs` checks
-//! for every page that it has the script exactly when it has islands.
+//! Script only where there are islands, and only the islands' own code: each frame that
+//! renders islands renders [`IslandScripts`] once, next to them, naming its [`Bundle`] — the
+//! patient's (the room, the landing page's browser check) or the practice's (the live waiting
+//! room, the idle warning, the doctor's call page, the consent key and documents). Each bundle
+//! is a build of the `frontend` crate with only its islands (`scripts/build.sh`), so a
+//! patient's phone never downloads the practice's code. Pages without islands (the entry form,
+//! the public practice pages, the legal pages, login and registration) ship no script at all;
+//! `server/tests/api/pages.rs` checks for every page that it has the script exactly when it
+//! has islands, and the bundle it names.
 
 use leptos::prelude::*;
 
-/// Leptos' hydration scripts for the islands of this page (server-rendered only).
+/// A browser bundle: the islands one set of pages hydrates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bundle {
+    /// The patient's room (tech test, waiting room, call, consent upload) and the landing
+    /// page's browser check.
+    Patient,
+    /// The practice area: the live waiting room, the idle warning, the doctor's call page and
+    /// the consent islands.
+    Practice,
+}
+
+impl Bundle {
+    pub const ALL: [Bundle; 2] = [Bundle::Patient, Bundle::Practice];
+
+    /// The part of the file names after the output name: `sprechzimmer-patient.js`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Bundle::Patient => "patient",
+            Bundle::Practice => "practice",
+        }
+    }
+}
+
+/// The names of this build's browser files without extension, as the server serves them
+/// (with the content hash once the server has read the build, see `server::assets`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrowserCode {
+    /// `sprechzimmer.3f9c0a1b2d4e` → `/pkg/sprechzimmer.3f9c0a1b2d4e.css`.
+    pub stylesheet: String,
+    /// `sprechzimmer-patient.0c1d2e3f4a5b` → `….js` and `…_bg.wasm`.
+    pub patient: String,
+    pub practice: String,
+}
+
+impl BrowserCode {
+    /// The plain names, before (or without) a build on disk.
+    pub fn plain(output_name: &str) -> Self {
+        Self {
+            stylesheet: output_name.to_owned(),
+            patient: format!("{output_name}-{}", Bundle::Patient.suffix()),
+            practice: format!("{output_name}-{}", Bundle::Practice.suffix()),
+        }
+    }
+
+    pub fn bundle(&self, bundle: Bundle) -> &str {
+        match bundle {
+            Bundle::Patient => &self.patient,
+            Bundle::Practice => &self.practice,
+        }
+    }
+}
+
+/// Leptos' hydration scripts for the islands of this page, loading `bundle` (server-rendered
+/// only).
 #[component]
-pub fn IslandScripts() -> impl IntoView {
+pub fn IslandScripts(bundle: Bundle) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let scripts = use_context::<crate::state::AppState>().map(|state| {
-        view! { <HydrationScripts options=state.leptos_options.clone() islands=true /> }
+        let mut options = state.leptos_options.clone();
+        options.output_name = state.browser_code.bundle(bundle).into();
+        view! { <HydrationScripts options islands=true /> }
     });
     #[cfg(not(feature = "ssr"))]
-    let scripts: Option<()> = None;
+    let scripts: Option<()> = {
+        let _ = bundle;
+        None
+    };
     scripts
 }
 
-/// The stylesheet of this build: `/pkg/<output name>.css`, with the content hash in the name
-/// when the server found the build (see `server::assets`).
+/// The stylesheet of this build: `/pkg/<name>.css`, with the content hash in the name when
+/// the server found the build (see `server::assets`).
 pub fn stylesheet_href() -> String {
     #[cfg(feature = "ssr")]
-    let options = use_context::<crate::state::AppState>().map(|s| s.leptos_options);
+    let href = use_context::<crate::state::AppState>().map(|s| {
+        format!(
+            "/{}/{}.css",
+            s.leptos_options.site_pkg_dir, s.browser_code.stylesheet
+        )
+    });
     #[cfg(not(feature = "ssr"))]
-    let options: Option<leptos::config::LeptosOptions> = None;
-    options.map_or_else(
-        || "/pkg/sprechzimmer.css".to_owned(),
-        |o| format!("/{}/{}.css", o.site_pkg_dir, o.output_name),
-    )
+    let href: Option<String> = None;
+    href.unwrap_or_else(|| "/pkg/sprechzimmer.css".to_owned())
 }

@@ -67,7 +67,7 @@ pub fn PatientRoomPage() -> impl IntoView {
                         let consent = consent.await.ok().map(|consent| view! {
                             <crate::consent::pages::PatientConsentSection consent />
                         });
-                        view! { <super::room::PatientRoom info /> {consent} <crate::layout::IslandScripts /> }.into_any()
+                        view! { <super::room::PatientRoom info /> {consent} <crate::layout::IslandScripts bundle=crate::layout::Bundle::Patient /> }.into_any()
                     }
                     Ok(None) => view! {
                         <p class="notice error" role="alert">{t.t("room-no-pass")}</p>

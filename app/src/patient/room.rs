@@ -138,7 +138,10 @@ pub struct Wiring {
 }
 
 /// The tech test, the waiting room and the call for the patient of one appointment.
-#[island]
+// An island where the server renders it and in the `patient` browser bundle; a plain (unused,
+// so dropped) component in the other bundle (see `layout::scripts::Bundle`).
+#[cfg_attr(any(not(feature = "hydrate"), feature = "islands-patient"), island)]
+#[cfg_attr(all(feature = "hydrate", not(feature = "islands-patient")), component)]
 pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let t = use_i18n();
     let hydrated = RwSignal::new(false);

@@ -69,7 +69,7 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
             </p>
         })}
         <super::idle::IdleWarning minutes=info.idle_minutes />
-        <crate::layout::IslandScripts />
+        <crate::layout::IslandScripts bundle=crate::layout::Bundle::Practice />
     }
 }
 

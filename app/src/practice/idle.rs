@@ -20,7 +20,10 @@ const RETRY_AFTER: Duration = Duration::from_secs(30);
 pub const KEEPS_SESSION: &str = "data-keeps-session";
 
 /// Counts the idle time from page load; `minutes` is the server's idle timeout.
-#[island]
+// An island where the server renders it and in the `practice` browser bundle; a plain (unused,
+// so dropped) component in the other bundle (see `layout::scripts::Bundle`).
+#[cfg_attr(any(not(feature = "hydrate"), feature = "islands-practice"), island)]
+#[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn IdleWarning(minutes: i64) -> impl IntoView {
     let t = use_i18n();
     let warning = RwSignal::new(false);

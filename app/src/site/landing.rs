@@ -36,7 +36,7 @@ pub fn LandingPage() -> impl IntoView {
                     </A>
                 </p>
                 <BrowserCheck />
-                <crate::layout::IslandScripts />
+                <crate::layout::IslandScripts bundle=crate::layout::Bundle::Patient />
             </section>
             <section class="card" aria-labelledby="practices-title">
                 <h2 id="practices-title">{t.t("landing-practices-heading")}</h2>
@@ -63,7 +63,10 @@ pub fn LandingPage() -> impl IntoView {
 
 /// Checks in the browser, without asking for the camera, whether video calls can work here.
 /// Only works once the page is hydrated; without JavaScript a note says it is needed.
-#[island]
+// An island where the server renders it and in the `patient` browser bundle; a plain (unused,
+// so dropped) component in the other bundle (see `layout::scripts::Bundle`).
+#[cfg_attr(any(not(feature = "hydrate"), feature = "islands-patient"), island)]
+#[cfg_attr(all(feature = "hydrate", not(feature = "islands-patient")), component)]
 fn BrowserCheck() -> impl IntoView {
     let t = use_i18n();
     let (supported, set_supported) = signal(None::<bool>);

@@ -34,7 +34,10 @@ pub struct Live {
 /// The live list (the Praxisteam does not see it). Unfolded until the doctor folds it; folding
 /// and unfolding is remembered in this browser. Finished appointments move into a folded
 /// "heute erledigt" part.
-#[island]
+// An island where the server renders it and in the `practice` browser bundle; a plain (unused,
+// so dropped) component in the other bundle (see `layout::scripts::Bundle`).
+#[cfg_attr(any(not(feature = "hydrate"), feature = "islands-practice"), island)]
+#[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn WaitingPanel() -> impl IntoView {
     let t = use_i18n();
     let details = NodeRef::<leptos::html::Details>::new();

@@ -14,6 +14,14 @@ use uuid::Uuid;
 /// it, the doctor's list shows them as gone.
 pub const RECONNECT_GRACE: Duration = Duration::from_secs(5);
 
+/// A patient's view as the practice last told it, and when: the socket logs how long the view
+/// took to go out (`delivery` at debug level, read by the waiting-room benchmark).
+#[derive(Clone, Debug)]
+pub struct Told {
+    pub view: PatientView,
+    pub at: Instant,
+}
+
 /// The rooms of all practices.
 pub trait Rooms: Send + Sync + std::fmt::Debug {
     /// Doctor sockets of `practice` watch this; it ticks on every change of the practice's list.
@@ -27,7 +35,7 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-    ) -> watch::Receiver<Option<PatientView>>;
+    ) -> watch::Receiver<Option<Told>>;
     /// A patient socket closed.
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid);
     /// Sends `view` to every open socket of the patient of `appointment`.
@@ -44,7 +52,7 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
 struct PatientSlot {
     connections: u32,
     lost_at: Option<Instant>,
-    view: watch::Sender<Option<PatientView>>,
+    view: watch::Sender<Option<Told>>,
 }
 
 #[derive(Debug)]
@@ -114,7 +122,7 @@ impl Rooms for InMemoryRooms {
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-    ) -> watch::Receiver<Option<PatientView>> {
+    ) -> watch::Receiver<Option<Told>> {
         self.with(|rooms| {
             let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
             let slot = room
@@ -127,7 +135,10 @@ impl Rooms for InMemoryRooms {
                 });
             slot.connections += 1;
             slot.lost_at = None;
-            slot.view.send_replace(Some(view));
+            slot.view.send_replace(Some(Told {
+                view,
+                at: Instant::now(),
+            }));
             let mut receiver = slot.view.subscribe();
             // Only views sent from now on count.
             receiver.mark_unchanged();
@@ -160,7 +171,10 @@ impl Rooms for InMemoryRooms {
                 .get(&practice)
                 .and_then(|room| room.patients.get(&appointment))
             {
-                slot.view.send_replace(Some(view));
+                slot.view.send_replace(Some(Told {
+                    view,
+                    at: Instant::now(),
+                }));
             }
         });
     }
@@ -178,11 +192,12 @@ impl Rooms for InMemoryRooms {
                     .view
                     .borrow()
                     .as_ref()
-                    .is_some_and(|v| v.phase == PatientPhase::Waiting);
+                    .is_some_and(|told| told.view.phase == PatientPhase::Waiting);
                 if waiting {
-                    slot.view.send_modify(|v| {
-                        if let Some(v) = v {
-                            v.note = Some(note.to_owned());
+                    slot.view.send_modify(|told| {
+                        if let Some(told) = told {
+                            told.view.note = Some(note.to_owned());
+                            told.at = now;
                         }
                     });
                     told.push(*appointment);
@@ -239,7 +254,7 @@ mod tests {
             patient_x
                 .borrow_and_update()
                 .as_ref()
-                .and_then(|v| v.note.clone()),
+                .and_then(|told| told.view.note.clone()),
             Some("Ich komme in 5 Minuten".into())
         );
         // Telling an appointment of another practice reaches nobody.

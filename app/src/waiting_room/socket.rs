@@ -2,7 +2,9 @@
 //! doctor's login or the patient's pass. Each socket is one task with a small loop: frames in
 //! (size, rate and protocol checked; bad ones answered with an error, never a crash), changes
 //! out, pings to find dead connections. Buffers are kept small so thousands of waiting
-//! patients cost little memory.
+//! patients cost little memory, and the rare, large steps (database reads and writes, a
+//! session save) are boxed: a task's future is as large as its largest await, so unboxed they
+//! made every idle socket's task carry room for a database query it was not running.
 
 use super::roster_feed::RosterUpdate;
 use super::service;
@@ -499,8 +501,8 @@ async fn serve_doctor(
                 let replies = match incoming {
                     None => break,
                     Some(Ok(message)) => match call.as_mut() {
-                        Some(call) => doctor_in_call(&state, &me, call, message).await,
-                        None => service::act(&state, &me, message)
+                        Some(call) => Box::pin(doctor_in_call(&state, &me, call, message)).await,
+                        None => Box::pin(service::act(&state, &me, message))
                             .await
                             .map(|reply| reply.into_iter().collect()),
                     }
@@ -522,14 +524,14 @@ async fn serve_doctor(
             }
             _ = refresh.tick() => {
                 // A logout, a password reset or the end of the login closes the socket too.
-                match current_user(&session, &state.db, state.clock.now()).await {
+                match Box::pin(current_user(&session, &state.db, state.clock.now())).await {
                     Ok(Some(_)) => {}
                     _ => break,
                 }
                 // A running call and patients waiting keep the login from the idle logout,
                 // as the page itself does (practice::idle); an idle list does not.
                 if call.is_some() || waiting > 0 {
-                    if let Err(e) = session.save().await {
+                    if let Err(e) = Box::pin(session.save()).await {
                         tracing::warn!(error = %e, "cannot keep the doctor's session alive");
                     }
                 }
@@ -569,7 +571,7 @@ async fn serve_patient(
     row: appointment::Model,
     session: Session,
 ) {
-    let row = match service::arrive(&state, &pass, row).await {
+    let row = match Box::pin(service::arrive(&state, &pass, row)).await {
         Ok(Some(row)) => row,
         Ok(None) => return,
         Err(e) => {
@@ -599,8 +601,8 @@ async fn serve_patient(
                 if changed.is_err() {
                     break;
                 }
-                let view = views.borrow_and_update().clone();
-                let Some(view) = view else { continue };
+                let told = views.borrow_and_update().clone();
+                let Some(super::rooms::Told { view, at }) = told else { continue };
                 phase = view.phase;
                 if phase != PatientPhase::InCall {
                     call.seat = None;
@@ -609,10 +611,11 @@ async fn serve_patient(
                 if !connection.send(ServerMessage::WaitingRoom(view)).await {
                     break;
                 }
+                tracing::debug!(target: "delivery", micros = u64::try_from(at.elapsed().as_micros()).unwrap_or(u64::MAX), "patient view sent");
                 if last {
-                    if let Err(e) = pass::revoke(&session).await {
+                    if let Err(e) = Box::pin(pass::revoke(&session)).await {
                         tracing::warn!(error = ?e, "cannot end the patient's pass");
-                    } else if let Err(e) = session.save().await {
+                    } else if let Err(e) = Box::pin(session.save()).await {
                         tracing::warn!(error = %e, "cannot save the patient's session");
                     }
                     break;
@@ -629,7 +632,7 @@ async fn serve_patient(
             incoming = connection.receive() => {
                 let replies = match incoming {
                     None => break,
-                    Some(Ok(message)) => patient_in_call(&state, &pass, phase, &mut call, message)
+                    Some(Ok(message)) => Box::pin(patient_in_call(&state, &pass, phase, &mut call, message))
                         .await
                         .unwrap_or_else(|code| vec![ServerMessage::Error { code }]),
                     Some(Err(code)) => vec![ServerMessage::Error { code }],
@@ -650,7 +653,7 @@ async fn serve_patient(
             _ = refresh.tick() => {
                 // A pass that stopped opening the room (however: expiry, new code, removal,
                 // cancellation) closes the page, even if no one told this instance.
-                match pass::open_appointment(&state.db, &pass, state.clock.now()).await {
+                match Box::pin(pass::open_appointment(&state.db, &pass, state.clock.now())).await {
                     Ok(Some(_)) => {}
                     Ok(None) => {
                         let view = crate::signalling::types::PatientView {
@@ -663,7 +666,7 @@ async fn serve_patient(
                     }
                     Err(e) => tracing::warn!(error = %e, "cannot check the patient's pass"),
                 }
-                if let Err(e) = pass::touch(&session).await {
+                if let Err(e) = Box::pin(pass::touch(&session)).await {
                     tracing::warn!(error = ?e, "cannot keep the patient's session alive");
                 }
             }

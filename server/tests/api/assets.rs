@@ -5,33 +5,42 @@
 use crate::helpers::{spawn_app, TEST_BUILD};
 use std::io::Read as _;
 
-/// The `/pkg/…` address with `extension` that `html` links to.
-fn linked(html: &str, extension: &str) -> String {
-    let start = html.find("/pkg/sprechzimmer.").expect("a /pkg/ link");
-    let rest = &html[start..];
-    let end = rest
-        .find(&format!(".{extension}\""))
-        .expect("the extension")
-        + extension.len()
-        + 1;
-    rest[..end].to_owned()
+/// The `/pkg/<stem>.….<extension>` address that `html` links to (`<link href>`).
+fn linked(html: &str, stem: &str, extension: &str) -> String {
+    crate::html::Page::parse(html)
+        .attr("link[href]", "href")
+        .into_iter()
+        .find(|href| {
+            href.starts_with(&format!("/pkg/{stem}.")) && href.ends_with(&format!(".{extension}"))
+        })
+        .unwrap_or_else(|| panic!("a link to /pkg/{stem}.….{extension}"))
+}
+
+/// The hash in a versioned address: `/pkg/<stem>.<hash>[_bg].<extension>`.
+fn hash_of(address: &str, stem: &str) -> String {
+    let rest = address.trim_start_matches(&format!("/pkg/{stem}."));
+    let hash: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(hash.len(), 12, "{address}");
+    hash
 }
 
 #[tokio::test]
 async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precompressed() {
     let app = spawn_app().await;
-    // The landing page has an island: its stylesheet and wasm carry the build's hash.
+    // The landing page has an island of the patient's bundle: the stylesheet and that bundle's
+    // module and wasm carry their hashes.
     let html = app.get("/").await.text().await.unwrap();
-    let css = linked(&html, "css");
-    assert!(css.len() > "/pkg/sprechzimmer..css".len() + 8, "{css}");
-    let hash = css
-        .trim_start_matches("/pkg/sprechzimmer.")
-        .trim_end_matches(".css");
-    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{css}");
-    let wasm_end = html.find(".wasm\"").expect("the wasm preload") + ".wasm".len();
-    let wasm_start = html[..wasm_end].rfind("\"/pkg/").expect("its address") + 1;
-    let wasm = html[wasm_start..wasm_end].to_owned();
-    assert!(wasm.contains(hash), "{wasm}");
+    let css = linked(&html, "sprechzimmer", "css");
+    let css_hash = hash_of(&css, "sprechzimmer");
+    let wasm = linked(&html, "sprechzimmer-patient", "wasm");
+    let js = linked(&html, "sprechzimmer-patient", "js");
+    let bundle_hash = hash_of(&wasm, "sprechzimmer-patient");
+    assert_eq!(hash_of(&js, "sprechzimmer-patient"), bundle_hash);
+    assert_ne!(css_hash, bundle_hash, "each has its own name");
+    assert!(
+        !html.contains("sprechzimmer-practice"),
+        "the practice's code stays off a patient's page"
+    );
 
     // Without reqwest's decompression features: the bytes arrive as sent.
     let client = reqwest::Client::new();
@@ -69,7 +78,11 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
         brotli.headers()["cache-control"],
         "public, max-age=31536000, immutable"
     );
-    let original = TEST_BUILD.iter().find(|(e, _)| *e == "wasm").unwrap().1;
+    let original = TEST_BUILD
+        .iter()
+        .find(|(e, _)| *e == "patient.wasm")
+        .unwrap()
+        .1;
     let mut plain = Vec::new();
     brotli::Decompressor::new(&brotli.bytes().await.unwrap()[..], 4096)
         .read_to_end(&mut plain)
@@ -86,14 +99,14 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
     flate2::read::GzDecoder::new(&gzip.bytes().await.unwrap()[..])
         .read_to_string(&mut plain)
         .unwrap();
-    assert_eq!(plain, TEST_BUILD[2].1);
+    assert_eq!(plain, TEST_BUILD[0].1);
 
     let identity = get(css.clone(), "identity").await;
     assert!(identity.headers().get("content-encoding").is_none());
-    assert_eq!(identity.text().await.unwrap(), TEST_BUILD[2].1);
+    assert_eq!(identity.text().await.unwrap(), TEST_BUILD[0].1);
 
     // An earlier build's name is gone; the plain name is still there, revalidated.
-    let old = get("/pkg/sprechzimmer.000000000000.wasm".into(), "br").await;
+    let old = get("/pkg/sprechzimmer-patient.000000000000.wasm".into(), "br").await;
     assert_eq!(old.status(), 404);
     let unhashed = get("/pkg/sprechzimmer.css".into(), "identity").await;
     assert_eq!(unhashed.status(), 200);

@@ -292,17 +292,26 @@ pub fn test_settings(db_url: &str) -> Settings {
     settings
 }
 
-/// The stand-in browser build every test app serves (`pkg/<output name>.<extension>`).
-pub const TEST_BUILD: [(&str, &str); 3] = [
-    (
-        "js",
-        "export default function init() { /* Testaufbau */ }\n",
-    ),
-    (
-        "wasm",
-        "\0asm Testaufbau Testaufbau Testaufbau Testaufbau Testaufbau",
-    ),
+/// The stand-in browser build every test app serves: the stylesheet and each bundle's files
+/// (`pkg/<output name>.css`, `pkg/<output name>-<bundle>.{js,wasm}`).
+pub const TEST_BUILD: [(&str, &str); 5] = [
     ("css", "body { color: #1a1a1a; }\n"),
+    (
+        "patient.js",
+        "export default function init() { /* Testaufbau Patient */ }\n",
+    ),
+    (
+        "patient.wasm",
+        "\0asm Testaufbau Patient Testaufbau Testaufbau Testaufbau Testaufbau",
+    ),
+    (
+        "practice.js",
+        "export default function init() { /* Testaufbau Praxis */ }\n",
+    ),
+    (
+        "practice.wasm",
+        "\0asm Testaufbau Praxis Testaufbau Testaufbau Testaufbau Testaufbau",
+    ),
 ];
 
 pub async fn spawn_app() -> TestApp {
@@ -351,9 +360,10 @@ pub async fn spawn_app_on(
     // A stand-in browser build: the server names it by its content hash (see `server::assets`).
     let pkg = site_root.path().join(&*leptos_options.site_pkg_dir);
     std::fs::create_dir_all(&pkg).expect("pkg dir");
-    for (extension, content) in TEST_BUILD {
+    for (file, content) in TEST_BUILD {
+        let separator = if file == "css" { "." } else { "-" };
         std::fs::write(
-            pkg.join(format!("{}.{extension}", leptos_options.output_name)),
+            pkg.join(format!("{}{separator}{file}", leptos_options.output_name)),
             content,
         )
         .expect("write the test build");

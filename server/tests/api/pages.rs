@@ -220,6 +220,17 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
                 "{path}: islands with {modules} modules, {preloads} preloads"
             ));
         }
+        // The practice's pages load the practice's bundle, the public ones the patient's.
+        let bundle = if path.starts_with("/praxis") {
+            "/pkg/sprechzimmer-practice."
+        } else {
+            "/pkg/sprechzimmer-patient."
+        };
+        for href in page.attr("link[rel=modulepreload]", "href") {
+            if !href.starts_with(bundle) {
+                problems.push(format!("{path}: loads {href}, not {bundle}…"));
+            }
+        }
         if !islands && (scripts, modules, preloads, data) != (own, 0, 0, 0) {
             problems.push(format!(
                 "{path}: no island but {scripts} scripts, {data} data"
