@@ -7,8 +7,8 @@ cd "$ROOT"
 
 # Largest browser bundles we accept, wasm + JavaScript brotli-compressed (bytes; see
 # scripts/wasm-size.sh).
-export WASM_BUDGET_PATIENT=${WASM_BUDGET_PATIENT:-PATIENT_BUDGET}
-export WASM_BUDGET_PRACTICE=${WASM_BUDGET_PRACTICE:-PRACTICE_BUDGET}
+export WASM_BUDGET_PATIENT=${WASM_BUDGET_PATIENT:-320000}
+export WASM_BUDGET_PRACTICE=${WASM_BUDGET_PRACTICE:-360000}
 
 STEPS=()
 step() {

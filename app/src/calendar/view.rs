@@ -38,23 +38,27 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
         crate::time::berlin_to_utc(monday, midnight).ok_or(crate::error::AppError::Internal)?;
     let to = crate::time::berlin_to_utc(monday + Duration::days(7), midnight)
         .ok_or(crate::error::AppError::Internal)?;
-    let rows = service::between(state, me, from, to).await?;
+    let (rows, doctors) = service::between(state, me, from, to).await?;
     let available = service::availability(&state.db, me.practice.id).await?;
-    let appointments: Vec<_> = rows.iter().map(|(a, _)| a.clone()).collect();
-    let consents =
-        crate::consent::service::status::statuses(&state.db, me.practice.id, &appointments).await?;
+    let consents = crate::consent::service::status::statuses_of(
+        &state.db,
+        me.practice.id,
+        rows.iter()
+            .map(|a| (a.id, a.patient_name.as_str(), a.patient_email.as_str())),
+    )
+    .await?;
     let days = (0..7)
         .map(|offset| {
             let day = monday + Duration::days(offset);
             let appointments = rows
                 .iter()
-                .filter(|(a, _)| berlin_date(a.starts_at) == day)
-                .map(|(a, doctor)| AppointmentRow {
+                .filter(|a| berlin_date(a.starts_at) == day)
+                .map(|a| AppointmentRow {
                     id: a.id.to_string(),
                     time: format!("{}–{}", german_time(a.starts_at), german_time(a.ends_at)),
                     patient_name: a.patient_name.clone(),
-                    doctor_name: doctor.as_ref().map(display_name).unwrap_or_default(),
-                    cancelled: lifecycle::is_cancelled(a),
+                    doctor_name: doctors.get(&a.doctor_id).cloned().unwrap_or_default(),
+                    cancelled: a.status == lifecycle::AppointmentStatus::Cancelled,
                     consent: consents.get(&a.id).copied().unwrap_or_default(),
                 })
                 .collect();

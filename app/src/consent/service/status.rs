@@ -7,7 +7,9 @@ use crate::entities::{appointment, consent, consent_document};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, Set};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -36,25 +38,47 @@ pub async fn statuses(
     practice_id: Uuid,
     rows: &[appointment::Model],
 ) -> Result<HashMap<Uuid, ConsentStatus>, DbErr> {
+    statuses_of(
+        conn,
+        practice_id,
+        rows.iter()
+            .map(|r| (r.id, r.patient_name.as_str(), r.patient_email.as_str())),
+    )
+    .await
+}
+
+/// The consent status of each appointment `(id, patient name, patient e-mail)`, by id: one
+/// query that reads only the keys and statuses of the patients asked for.
+pub async fn statuses_of<'a>(
+    conn: &impl ConnectionTrait,
+    practice_id: Uuid,
+    rows: impl IntoIterator<Item = (Uuid, &'a str, &'a str)>,
+) -> Result<HashMap<Uuid, ConsentStatus>, DbErr> {
+    let rows: Vec<(Uuid, String)> = rows
+        .into_iter()
+        .map(|(id, name, email)| (id, patient_key(name, email)))
+        .collect();
     if rows.is_empty() {
         return Ok(HashMap::new());
     }
-    let keys: Vec<String> = rows
-        .iter()
-        .map(|r| patient_key(&r.patient_name, &r.patient_email))
-        .collect();
+    let mut keys: Vec<&str> = rows.iter().map(|(_, k)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
     let found: HashMap<String, ConsentStatus> = consent::Entity::find()
+        .select_only()
+        .column(consent::Column::PatientKey)
+        .column(consent::Column::Status)
         .filter(consent::Column::PracticeId.eq(practice_id))
-        .filter(consent::Column::PatientKey.is_in(keys.clone()))
+        .filter(consent::Column::PatientKey.is_in(keys))
+        .into_tuple::<(String, consent::Status)>()
         .all(conn)
         .await?
         .into_iter()
-        .map(|c| (c.patient_key, ConsentStatus::from(c.status)))
+        .map(|(key, status)| (key, ConsentStatus::from(status)))
         .collect();
     Ok(rows
-        .iter()
-        .zip(keys)
-        .map(|(r, k)| (r.id, found.get(&k).copied().unwrap_or_default()))
+        .into_iter()
+        .map(|(id, key)| (id, found.get(&key).copied().unwrap_or_default()))
         .collect())
 }
 
