@@ -14,6 +14,8 @@ in_loopback_namespace env SERVER_BIN="$server" sh -c 'cd end2end && npx playwrig
 cargo build --release --example call_load --locked
 for mode in direct relay; do
   port=$(free_port); data=$(mktemp -d)
+  # One login opens all twenty call pages from one address: the socket caps are lifted.
+  APP_SIGNALLING__SOCKETS_PER_LOGIN=100 APP_SIGNALLING__SOCKETS_PER_ADDRESS=1000 \
   APP_ICE__TURN_PORT=0 LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data/calls.db" \
     APP_EMAIL__OUTBOX_DIR="$data/outbox" APP_APPLICATION__BASE_URL="http://127.0.0.1:$port" \
     APP_ENVIRONMENT=local RUST_LOG=warn "$server" &

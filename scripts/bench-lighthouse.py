@@ -89,7 +89,7 @@ def patient_cookie(base, outbox):
             if "erika@example.org" not in str(message["to"]):
                 continue
             body = message.get_body(("plain",)).get_content()
-            found = re.search(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b", body)
+            found = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", body)
             code = found and found.group(0)
         if code:
             break

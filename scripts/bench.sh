@@ -77,14 +77,14 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 # (`delivery` at debug level): the note's fan-out measured at the server, since the load
 # client shares the cores.
 # All sockets come from 127.0.0.1: the per-address cap (200) is lifted for the benchmark.
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"
 APP_SIGNALLING__SOCKETS_PER_ADDRESS=100000 SERVER_LOG_FILTER="warn,delivery=debug" start_server
 cargo build --release --locked -p server --example waiting_room_load
 sockets=${BENCH_SOCKETS:-10000}
 echo "== waiting room: $sockets idle sockets, note to 1000"
 load_out=$("$CARGO_TARGET_DIR/release/examples/waiting_room_load" "http://127.0.0.1:$port" "sqlite://$data/bench.db" "$pid" "$sockets" 1000)
 echo "$load_out" | grep -v '^spare-code'
-grep 'patient view sent' "$data/server.log" | grep -o 'micros=[0-9]*' | cut -d= -f2 | sort -n | awk '
+grep 'patient view sent' "$data/server.log" | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'micros=[0-9]*' | cut -d= -f2 | sort -n | awk '
   { v[NR] = $1 }
   END { if (NR == 0) { print "server side: no deliveries logged"; exit 1 }
         printf "server side: note to %d patients sent, p50 %.2f ms, p99 %.2f ms, max %.2f ms after the practice told them\n",

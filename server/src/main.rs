@@ -2,6 +2,7 @@ use server::{config, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    server::memory::return_large_buffers_to_the_os();
     let loaded = match config::load() {
         Ok(loaded) => loaded,
         Err(e) => {

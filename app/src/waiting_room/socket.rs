@@ -543,14 +543,15 @@ async fn serve_doctor(
 /// Takes the patient off the list when their socket task ends, however it ends; the doctors
 /// hear of it once the reconnect grace is over.
 struct Presence {
-    state: AppState,
-    pass: PatientPass,
+    rooms: std::sync::Arc<dyn super::rooms::Rooms>,
+    practice: uuid::Uuid,
+    appointment: uuid::Uuid,
 }
 
 impl Drop for Presence {
     fn drop(&mut self) {
-        let rooms = self.state.rooms.clone();
-        let (practice, appointment) = (self.pass.practice_id, self.pass.appointment_id);
+        let rooms = self.rooms.clone();
+        let (practice, appointment) = (self.practice, self.appointment);
         rooms.patient_disconnected(practice, appointment);
         // Within the grace the patient still counts as present; the doctors' lists change
         // only after it (leave, removal and end tell them at once themselves).
@@ -580,20 +581,29 @@ async fn serve_patient(
         }
     };
     let view = service::patient_view(&row);
+    // What the page shows once the pass stops opening the room; the row itself is not kept
+    // (an idle socket's task holds only what waiting needs).
+    let closed = crate::signalling::types::PatientView {
+        phase: PatientPhase::Closed,
+        note: None,
+        ..view.clone()
+    };
+    let mut phase = view.phase;
+    drop(row);
     let mut views =
         state
             .rooms
             .patient_connected(pass.practice_id, pass.appointment_id, view.clone());
     let _presence = Presence {
-        state: state.clone(),
-        pass: pass.clone(),
+        rooms: state.rooms.clone(),
+        practice: pass.practice_id,
+        appointment: pass.appointment_id,
     };
     state.rooms.practice_changed(pass.practice_id);
     if !connection.send(ServerMessage::WaitingRoom(view)).await {
         return;
     }
     let mut call = CallPart::new(CallSide::Patient, pass.appointment_id);
-    let mut phase = row_phase(&row);
     let (mut ping, mut refresh) = (every(PING_EVERY), every(REFRESH_EVERY));
     loop {
         tokio::select! {
@@ -656,12 +666,7 @@ async fn serve_patient(
                 match Box::pin(pass::open_appointment(&state.db, &pass, state.clock.now())).await {
                     Ok(Some(_)) => {}
                     Ok(None) => {
-                        let view = crate::signalling::types::PatientView {
-                            phase: PatientPhase::Closed,
-                            note: None,
-                            ..service::patient_view(&row)
-                        };
-                        let _ = connection.send(ServerMessage::WaitingRoom(view)).await;
+                        let _ = connection.send(ServerMessage::WaitingRoom(closed)).await;
                         break;
                     }
                     Err(e) => tracing::warn!(error = %e, "cannot check the patient's pass"),
@@ -672,11 +677,6 @@ async fn serve_patient(
             }
         }
     }
-}
-
-/// Where the patient stands by the appointment row.
-fn row_phase(row: &appointment::Model) -> PatientPhase {
-    service::patient_view(row).phase
 }
 
 /// A patient's message: only the call's (join once let in, signal, hang up).

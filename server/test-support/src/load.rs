@@ -161,6 +161,8 @@ pub async fn copy_practice(
     let mut p = demo.clone().into_active_model().reset_all();
     p.id = Set(practice_id);
     p.name = Set(name.into());
+    // The public page's short name is unique; the copy has none.
+    p.short_name = Set(None);
     p.insert(db).await?;
     let doctor_id = Uuid::now_v7();
     let mut d = doctor.clone().into_active_model().reset_all();
