@@ -66,31 +66,33 @@ impl BrowserCode {
 /// only).
 #[component]
 pub fn IslandScripts(bundle: Bundle) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let scripts = use_context::<crate::state::AppState>().map(|state| {
+    hydration_scripts(bundle)
+}
+
+#[cfg(feature = "ssr")]
+fn hydration_scripts(bundle: Bundle) -> Option<impl IntoView> {
+    use_context::<crate::state::AppState>().map(|state| {
         let mut options = state.leptos_options.clone();
         options.output_name = state.browser_code.bundle(bundle).into();
         view! { <HydrationScripts options islands=true /> }
-    });
-    #[cfg(not(feature = "ssr"))]
-    let scripts: Option<()> = {
-        let _ = bundle;
-        None
-    };
-    scripts
+    })
+}
+
+/// In the browser the scripts are already on the page.
+#[cfg(not(feature = "ssr"))]
+fn hydration_scripts(_: Bundle) -> Option<()> {
+    None
 }
 
 /// The stylesheet of this build: `/pkg/<name>.css`, with the content hash in the name when
 /// the server found the build (see `server::assets`).
 pub fn stylesheet_href() -> String {
     #[cfg(feature = "ssr")]
-    let href = use_context::<crate::state::AppState>().map(|s| {
-        format!(
+    if let Some(state) = use_context::<crate::state::AppState>() {
+        return format!(
             "/{}/{}.css",
-            s.leptos_options.site_pkg_dir, s.browser_code.stylesheet
-        )
-    });
-    #[cfg(not(feature = "ssr"))]
-    let href: Option<String> = None;
-    href.unwrap_or_else(|| "/pkg/sprechzimmer.css".to_owned())
+            state.leptos_options.site_pkg_dir, state.browser_code.stylesheet
+        );
+    }
+    "/pkg/sprechzimmer.css".to_owned()
 }
