@@ -8,11 +8,13 @@
 # does that for BENCHMARKS.md). Run after `bash scripts/build.sh`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The bundle names (BUNDLES) from the build's own list.
+eval "$(grep '^BUNDLES=' "$ROOT/scripts/lib.sh")"
 pkg="$ROOT/target/site/pkg"
 table="| Bundle | File | Raw | gzip -9 | brotli -q 11 |
 |---|---|---|---|---|"
 failed=0
-for bundle in patient practice; do
+for bundle in "${BUNDLES[@]}"; do
   total=0
   for ext in wasm js; do
     file="$pkg/sprechzimmer-$bundle.$ext"

@@ -96,3 +96,31 @@ pub fn stylesheet_href() -> String {
     }
     "/pkg/sprechzimmer.css".to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Bundle;
+
+    /// The build scripts name the bundles once (`BUNDLES` in scripts/lib.sh, which
+    /// scripts/wasm-size.sh reads too), and the frontend crate has one feature per bundle: both
+    /// must be the server's list, or a page would ask for a file the build never made.
+    #[test]
+    fn the_build_scripts_and_the_frontend_crate_build_every_bundle_the_pages_name() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let names: Vec<&str> = Bundle::ALL.iter().map(|b| b.suffix()).collect();
+        let lib = std::fs::read_to_string(format!("{root}/scripts/lib.sh")).unwrap();
+        let line = lib
+            .lines()
+            .find_map(|l| l.strip_prefix("BUNDLES=("))
+            .expect("scripts/lib.sh sets BUNDLES=(…)");
+        let in_script: Vec<&str> = line.trim_end_matches(')').split_whitespace().collect();
+        assert_eq!(in_script, names);
+        let frontend = std::fs::read_to_string(format!("{root}/frontend/Cargo.toml")).unwrap();
+        for name in names {
+            assert!(
+                frontend.contains(&format!("\n{name} = [\"app/islands-{name}\"]")),
+                "frontend/Cargo.toml has no feature `{name}`"
+            );
+        }
+    }
+}

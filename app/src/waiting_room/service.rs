@@ -128,9 +128,13 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .all(&state.db)
         .await?;
     let present = state.rooms.present(practice);
-    let appointments: Vec<_> = rows.iter().map(|(row, _)| row.clone()).collect();
-    let consents =
-        crate::consent::service::status::statuses(&state.db, practice, &appointments).await?;
+    let consents = crate::consent::service::status::statuses_of(
+        &state.db,
+        practice,
+        rows.iter()
+            .map(|(r, _)| (r.id, r.patient_name.as_str(), r.patient_email.as_str())),
+    )
+    .await?;
     let entries: Vec<RosterEntry> =
         rows.into_iter()
             .map(|(row, doctor)| {

@@ -32,21 +32,6 @@ pub async fn for_appointment(
         .await
 }
 
-/// The consent status of each of these appointments (by appointment id).
-pub async fn statuses(
-    conn: &impl ConnectionTrait,
-    practice_id: Uuid,
-    rows: &[appointment::Model],
-) -> Result<HashMap<Uuid, ConsentStatus>, DbErr> {
-    statuses_of(
-        conn,
-        practice_id,
-        rows.iter()
-            .map(|r| (r.id, r.patient_name.as_str(), r.patient_email.as_str())),
-    )
-    .await
-}
-
 /// The consent status of each appointment `(id, patient name, patient e-mail)`, by id: one
 /// query that reads only the keys and statuses of the patients asked for.
 pub async fn statuses_of<'a>(
