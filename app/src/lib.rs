@@ -104,7 +104,7 @@ pub fn App() -> impl IntoView {
     // handed in here so neither domain imports the other (see `layout::AreaFrame`).
     provide_context(layout::AreaFrame(|page, call_page| {
         practice::area::practice_frame(page, call_page, || {
-            view! { <waiting_room::panel::WaitingPanel /> }.into_any()
+            view! { <waiting_room::panel::LivePanel /> }.into_any()
         })
     }));
     let t = use_i18n();

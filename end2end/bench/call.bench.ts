@@ -28,9 +28,38 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
+/** Where the time from the click goes, read from the doctor's page after the first frame:
+ * the navigation's timing, the peer connection's log (`recordPeers`) and the frame itself.
+ * Every value is milliseconds since the click. */
+async function phases(page: Page, clickedAt: number): Promise<Record<string, number>> {
+  const seen = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const log = ((window as any).__peerLog as string[]).map((line) => {
+      const [at, , ...what] = line.split(' ');
+      return { at: Number(at) * 1000, what: what.join(' ') };
+    });
+    const first = (re: RegExp) => log.find((l) => re.test(l.what))?.at ?? NaN;
+    return {
+      origin: performance.timeOrigin,
+      marks: {
+        'page received': nav.responseEnd,
+        'DOM ready': nav.domContentLoadedEventEnd,
+        'peer created (hydrated, camera on, joined)': first(/^new/),
+        'offer/answer applied': first(/^setRemoteDescription ok/),
+        'ICE connected': first(/^iceconnection connected/),
+        'DTLS connected': first(/^connection connected/),
+      } as Record<string, number>,
+    };
+  });
+  const out: Record<string, number> = {};
+  for (const [name, at] of Object.entries(seen.marks)) out[name] = Math.round(seen.origin + at - clickedAt);
+  return out;
+}
+
 async function measure(page: Page, p: Page, patient: string, label: string) {
   const connected: number[] = [];
   const firstFrame: number[] = [];
+  const steps: Record<string, number>[] = [];
   for (let i = 0; i < CALLS; i++) {
     await page.goto('/praxis');
     const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
@@ -43,9 +72,15 @@ async function measure(page: Page, p: Page, patient: string, label: string) {
     connected.push(Date.now() - t0);
     await page.waitForFunction(() => ((document.querySelector('video.remote-video') as HTMLVideoElement | null)?.videoWidth ?? 0) > 0, null, { polling: 5, timeout: 20_000 });
     firstFrame.push(Date.now() - t0);
+    steps.push({ ...(await phases(page, t0)), 'first remote frame': firstFrame[firstFrame.length - 1] });
     await page.getByRole('region', { name: `Gespräch mit ${patient}` }).getByRole('button', { name: 'Zurück ins Wartezimmer' }).click();
     await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
   }
+  console.log(`${label}, phases (ms since the click): ` + Object.keys(steps[0]).map((name) => {
+    const values = steps.map((s) => s[name]).filter((v) => !Number.isNaN(v));
+    return `${name} p50 ${percentile(values, 50)} / p95 ${percentile(values, 95)} / max ${Math.max(...values)}`;
+  }).join('; '));
+  console.log(`${label}, each call (ms): ` + steps.map((s) => Object.values(s).join('/')).join(' | '));
   console.log(`${label}: admit → connected p50 ${percentile(connected, 50)} ms, p95 ${percentile(connected, 95)} ms; admit → first remote frame p50 ${percentile(firstFrame, 50)} ms, p95 ${percentile(firstFrame, 95)} ms (${CALLS} calls)`);
 }
 

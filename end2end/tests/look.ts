@@ -211,3 +211,55 @@ export function inspectPage(): string[] {
     return problems;
   }
 }
+
+/**
+ * Records the page's layout shifts from its first paint (Chromium's Layout Instability API;
+ * Firefox has none): add to a browser context before its pages open, read with
+ * [`layoutShiftProblems`]. Shifts right after the reader's own input do not count (the API
+ * marks them), as in Core Web Vitals.
+ */
+export const recordLayoutShifts = () => {
+  const w = window as any;
+  w.__layoutShifts = [];
+  const describe = (el: Element | null): string => {
+    if (!el) return '?';
+    const id = el.id ? `#${el.id}` : '';
+    const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+    return `${el.tagName.toLowerCase()}${id}${cls}`;
+  };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as any[]) {
+      if (entry.hadRecentInput) continue;
+      const sources = (entry.sources ?? []).map((s: any) => describe(s.node instanceof Element ? s.node : s.node?.parentElement ?? null));
+      w.__layoutShifts.push({ at: entry.startTime, value: entry.value, sources });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+};
+
+/** The largest cumulative layout shift a reader may meet (Core Web Vitals' "good"). */
+export const MAX_LAYOUT_SHIFT = 0.1;
+
+/**
+ * `layout-shift` defects of the page so far: the cumulative layout shift as Core Web Vitals
+ * count it (the worst session window: shifts less than 1 s apart, at most 5 s long) above
+ * [`MAX_LAYOUT_SHIFT`], with the elements that moved most. Empty when the context does not
+ * record shifts (see [`recordLayoutShifts`]).
+ */
+export async function layoutShiftProblems(page: Page): Promise<string[]> {
+  const shifts: { at: number; value: number; sources: string[] }[] = await page.evaluate(() => (window as any).__layoutShifts ?? []);
+  let worst = { value: 0, shifts: [] as typeof shifts };
+  let current = { value: 0, shifts: [] as typeof shifts };
+  for (const shift of shifts) {
+    const first = current.shifts[0];
+    const last = current.shifts[current.shifts.length - 1];
+    if (first && (shift.at - last.at > 1000 || shift.at - first.at > 5000)) current = { value: 0, shifts: [] };
+    current.value += shift.value;
+    current.shifts.push(shift);
+    if (current.value > worst.value) worst = { value: current.value, shifts: [...current.shifts] };
+  }
+  if (worst.value <= MAX_LAYOUT_SHIFT) return [];
+  const moved = new Map<string, number>();
+  for (const s of worst.shifts) for (const source of s.sources) moved.set(source, (moved.get(source) ?? 0) + s.value);
+  const top = [...moved.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([el]) => el);
+  return [`layout-shift: ${worst.value.toFixed(3)} > ${MAX_LAYOUT_SHIFT} (${worst.shifts.length} shifts; moved: ${top.join(', ')})`];
+}

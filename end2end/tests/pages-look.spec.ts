@@ -1,6 +1,6 @@
 import { Browser, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { isKnownTextDefect, lookAt } from './look';
+import { isKnownTextDefect, layoutShiftProblems, lookAt, recordLayoutShifts } from './look';
 import { newPracticeLoggedIn } from './practice';
 import { bookNow, lettersOf, patientChromium } from './room';
 
@@ -8,7 +8,8 @@ import { bookNow, lettersOf, patientChromium } from './room';
  * Every page of the app, on a phone (360 × 740) and a laptop (1366 × 900), in the states a
  * practice and a patient meet (an appointment booked, a patient waiting, the public page on):
  * no raw Fluent, every text readable (contrast), no word broken inside or glued to its
- * neighbour, no sideways scrolling. A full-page screenshot of each lands in test-results/.
+ * neighbour, no sideways scrolling, no content jumping under the reader (layout shift, from
+ * the first paint until the check — in the room that includes the whole tech test). A full-page screenshot of each lands in test-results/.
  * Text defects fixed on another branch are listed in look.ts (KNOWN_TEXT_DEFECTS).
  */
 const VIEWPORTS = [
@@ -35,7 +36,7 @@ async function check(page: Page, name: string, found: string[]) {
   const { width } = page.viewportSize()!;
   await page.screenshot({ path: test.info().outputPath(`${width}-${name}.png`), fullPage: true });
   const url = new URL(page.url());
-  for (const problem of await lookAt(page)) {
+  for (const problem of [...(await lookAt(page)), ...(await layoutShiftProblems(page))]) {
     if (!isKnownTextDefect(url.pathname, problem)) found.push(`${width} ${url.pathname}${url.search}: ${problem}`);
   }
 }
@@ -45,6 +46,7 @@ async function patientWaits(browser: Browser, viewport: { width: number; height:
   const context = await browser.newContext({
     baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport, permissions: ['camera', 'microphone'],
   });
+  await context.addInitScript(recordLayoutShifts);
   const p = await context.newPage();
   await visit(p, '/videosprechstunde', 'patient-entry', found);
   await p.getByLabel(/^Ihr Name/).fill(name);
@@ -97,16 +99,45 @@ test('Die Seitenprüfung erkennt jede Fehlerart und lässt saubere Seiten durch'
   expect(found).toHaveLength(kinds('fluent').length + kinds('contrast').length + kinds('broken-word').length + 4);
 });
 
+test('Die Seitenprüfung erkennt Inhalt, der nach dem Laden springt, und lässt ruhige Seiten durch', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  // A page of its own (Chromium reports no layout shifts for `setContent`'s about:blank).
+  await page.route('**/seitenpruefung-springen', (route) => route.fulfill({
+    contentType: 'text/html', body: `<!DOCTYPE html><html lang="de"><body style="margin:0;font:16px sans-serif">
+    <h1>Technik-Test</h1><p id="unten" style="height:400px">Dieser Absatz rutscht nach unten, wenn oben etwas erscheint.</p>
+    <ol id="liste" style="min-height:0"></ol></body></html>` }));
+  await page.goto('/seitenpruefung-springen');
+  await page.evaluate(recordLayoutShifts);
+  // Chromium measures a shift against the last painted frame: let the first frames be painted.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)))));
+  // A step result that appears below everything moves nothing.
+  await page.evaluate(() => new Promise((done) => setTimeout(() => {
+    document.getElementById('liste')!.insertAdjacentHTML('beforeend', '<li>Kamera: bereit</li>');
+    setTimeout(done, 300);
+  }, 50)));
+  expect(await layoutShiftProblems(page)).toEqual([]);
+  // A block that appears above the text pushes it down: a defect, naming what moved.
+  await page.evaluate(() => new Promise((done) => setTimeout(() => {
+    document.querySelector('h1')!.insertAdjacentHTML('afterend', '<div style="height:300px">neu</div>');
+    setTimeout(done, 300);
+  }, 50)));
+  const found = await layoutShiftProblems(page);
+  expect(found, found.join('\n')).toHaveLength(1);
+  expect(found[0]).toMatch(/^layout-shift: 0\.\d+ > 0\.1 .*p#unten/);
+});
+
 for (const viewport of VIEWPORTS) {
   test(`Jede Seite bei ${viewport.width} × ${viewport.height}: kein Fluent-Rohtext, lesbarer Kontrast, keine zerbrochenen oder verklebten Wörter, kein Querscrollen`, async ({ page, browser }) => {
     test.setTimeout(240_000);
     await page.setViewportSize(viewport);
+    await page.context().addInitScript(recordLayoutShifts);
     const found: string[] = [];
     const stamp = Date.now() + viewport.width;
     const practice = `Praxis Ansicht ${lettersOf(stamp)}`;
 
     // Public pages, not logged in.
     const guest = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport });
+    await guest.addInitScript(recordLayoutShifts);
     const g = await guest.newPage();
     for (const [path, name] of [
       ['/', 'start'], ['/nutzungsbedingungen', 'terms'], ['/datenschutz', 'privacy'], ['/impressum', 'impressum'],

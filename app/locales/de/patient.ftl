@@ -27,7 +27,6 @@ entry-needs = Sie brauchen: ein Smartphone, Tablet oder einen Computer mit Kamer
 entry-privacy-link = Datenschutzhinweise
 
 room-title = Ihre Videosprechstunde
-room-loading = Der Technik-Test wird geladen …
 room-needs-javascript = Für Kamera und Mikrofon braucht die Videosprechstunde JavaScript. Bitte schalten Sie JavaScript in Ihrem Browser ein oder öffnen Sie diese Seite in einem anderen Browser (Chrome, Firefox, Edge oder Safari).
 room-no-pass = Ihr Zugang ist abgelaufen oder wurde beendet. Bitte geben Sie Ihren Zugangscode erneut ein.
 room-enter-again = Zum Eingang
@@ -161,7 +160,8 @@ panel-empty = Heute sind keine Videotermine eingetragen.
 panel-link-lost = Verbindung zum Server unterbrochen – wird wiederhergestellt …
 panel-sound-off = Ton aus
 panel-sound-on = Ton an
-panel-notifications = Browser-Benachrichtigung erlauben
+panel-notifications = Hinweise erlauben
+panel-notifications-title = Browser-Benachrichtigung, wenn jemand ins Wartezimmer kommt
 panel-notification-title = Jemand wartet im Wartezimmer
 panel-notification-body = Patientin oder Patient für { $time } Uhr ist im Wartezimmer.
 panel-arrived = Neu im Wartezimmer: { $name }, Termin { $time } Uhr.

@@ -258,7 +258,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
                 </div>
                 <DeviceChoice devices />
                 <div class="actions">
-                    <button type="button" class="button" on:click=retry>{t.t("tech-retry")}</button>
+                    <button type="button" class="button" on:click=retry disabled=move || !hydrated.get()>{t.t("tech-retry")}</button>
                     <button type="button" class="button primary" on:click=to_waiting
                         disabled=move || !can_continue()>{t.t("tech-continue")}</button>
                 </div>
@@ -318,26 +318,25 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
 
     view! {
         <div class="room">
-            <Show when=move || hydrated.get() fallback=|| view! { <p class="hint">{use_i18n().t("room-loading")}</p> }>
-                {move || match stage.get() {
-                    Stage::TechTest => tech_test().into_any(),
-                    Stage::Waiting => waiting().into_any(),
-                    Stage::InCall => in_call().into_any(),
-                    Stage::Ended(phase) => ended(phase).into_any(),
-                }}
-                <div class="self-view" hidden=move || matches!(stage.get(), Stage::Ended(_) | Stage::InCall) || !camera_on.get()>
-                    <video node_ref=preview autoplay=true muted=true playsinline=true aria-label=use_i18n().t("room-self-view")></video>
-                </div>
-                <audio node_ref=tone></audio>
-                <div class="actions" hidden=move || matches!(stage.get(), Stage::Ended(_) | Stage::InCall)>
-                    <button type="button" class="button" aria-pressed=move || (!camera_on.get()).to_string() on:click=toggle_camera>
-                        {move || if camera_on.get() { use_i18n().t("room-camera-off") } else { use_i18n().t("room-camera-on") }}
-                    </button>
-                    <form method="post" action=crate::paths::LEAVE class="inline-form">
-                        <button type="submit" class="button">{use_i18n().t("waiting-leave")}</button>
-                    </form>
-                </div>
-            </Show>
+            {move || match stage.get() {
+                Stage::TechTest => tech_test().into_any(),
+                Stage::Waiting => waiting().into_any(),
+                Stage::InCall => in_call().into_any(),
+                Stage::Ended(phase) => ended(phase).into_any(),
+            }}
+            <div class="self-view" hidden=move || matches!(stage.get(), Stage::Ended(_) | Stage::InCall) || !camera_on.get()>
+                <video node_ref=preview autoplay=true muted=true playsinline=true aria-label=use_i18n().t("room-self-view")></video>
+            </div>
+            <audio node_ref=tone></audio>
+            <div class="actions" hidden=move || matches!(stage.get(), Stage::Ended(_) | Stage::InCall)>
+                <button type="button" class="button" aria-pressed=move || (!camera_on.get()).to_string() on:click=toggle_camera
+                    disabled=move || !hydrated.get()>
+                    {move || if camera_on.get() { use_i18n().t("room-camera-off") } else { use_i18n().t("room-camera-on") }}
+                </button>
+                <form method="post" action=crate::paths::LEAVE class="inline-form">
+                    <button type="submit" class="button">{use_i18n().t("waiting-leave")}</button>
+                </form>
+            </div>
         </div>
     }
 }

@@ -31,6 +31,19 @@ pub struct Live {
     pub announcement: RwSignal<String>,
 }
 
+/// The live list with today's appointments as they stand when the page is rendered (see
+/// [`load_roster`](super::server_fns::load_roster)); without them (the read failed) it says
+/// it is loading until the socket brings the list.
+#[component]
+pub fn LivePanel() -> impl IntoView {
+    let roster = Resource::new_blocking(|| (), |_| super::server_fns::load_roster());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { view! { <WaitingPanel initial=roster.await.ok() /> } })}
+        </Suspense>
+    }
+}
+
 /// The live list (the Praxisteam does not see it). Unfolded until the doctor folds it; folding
 /// and unfolding is remembered in this browser. Finished appointments move into a folded
 /// "heute erledigt" part.
@@ -38,12 +51,12 @@ pub struct Live {
 // so dropped) component in the other bundle (see `layout::scripts::Bundle`).
 #[cfg_attr(any(not(feature = "hydrate"), feature = "islands-practice"), island)]
 #[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
-pub fn WaitingPanel() -> impl IntoView {
+pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
     let t = use_i18n();
     let details = NodeRef::<leptos::html::Details>::new();
     browser::restore_open(details);
     let live = Live {
-        roster: RwSignal::new(None),
+        roster: RwSignal::new(initial),
         lost: RwSignal::new(false),
         muted: RwSignal::new(false),
         can_notify: RwSignal::new(false),
@@ -250,7 +263,10 @@ pub fn WaitingPanel() -> impl IntoView {
                         {move || if live.muted.get() { use_i18n().t("panel-sound-on") } else { use_i18n().t("panel-sound-off") }}
                     </button>
                     <Show when=move || live.can_notify.get()>
-                        <button type="button" class="button small" on:click=move |_| browser::ask_for_notifications(live.can_notify)>
+                        // Short, so that it fits next to the sound button on a phone: appearing
+                        // after load on a line of its own, it pushed the page down.
+                        <button type="button" class="button small" title=use_i18n().t("panel-notifications-title")
+                            on:click=move |_| browser::ask_for_notifications(live.can_notify)>
                             {use_i18n().t("panel-notifications")}
                         </button>
                     </Show>

@@ -63,6 +63,15 @@ impl RosterFeeds {
         })
     }
 
+    /// The practice's list as last read for its open lists, if any list is open.
+    pub fn latest(&self, practice: Uuid) -> Option<Roster> {
+        let update = self.with(|feeds| feeds.get(&practice).and_then(|f| f.borrow().clone()))?;
+        match &*update {
+            RosterUpdate::Ready(roster) => Some(roster.clone()),
+            RosterUpdate::Failed => None,
+        }
+    }
+
     /// Database reads of lists since start (a test-visible metric).
     pub fn reads(&self) -> u64 {
         self.reads.load(Ordering::Relaxed)

@@ -822,3 +822,74 @@ async fn the_call_page_loads_an_own_appointment_only_for_logins_that_hold_calls(
     assert_eq!(keep(team).await, 200);
     assert_eq!(keep(app.new_browser()).await, 401);
 }
+
+/// The live list is part of the page as sent (on a phone, a list filled in after load pushed
+/// the page down), for the practice's doctors only; its data endpoint answers nobody else.
+#[tokio::test]
+async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "liese@praxis.de").await;
+    app.log_in("liese@praxis.de", PASSWORD).await;
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    let _patient = open(&app, &pass, "patient").await.unwrap();
+    let roster = |browser: reqwest::Client| {
+        let url = format!("{}/api/praxis/warteliste", app.address);
+        async move { browser.get(url).send().await.unwrap() }
+    };
+    let page_panel = |html: String| {
+        let start = html.find("waiting-panel").expect("the live list is on the page");
+        html[start..].to_owned()
+    };
+
+    // Read from the database (no list open anywhere), then from the open list's feed.
+    for round in ["no list open", "a list open"] {
+        let _doctor = if round == "a list open" {
+            let mut doctor = open(&app, &doctor_cookie(&app, "liese@praxis.de").await, "praxis")
+                .await
+                .unwrap();
+            roster_until(&mut doctor, |r| r.waiting == 1).await;
+            Some(doctor)
+        } else {
+            None
+        };
+        let html = page_panel(app.get("/praxis").await.text().await.unwrap());
+        assert!(html.contains("1 wartet"), "{round}: {html:.400}");
+        assert!(html.contains("Erika Mustermann"), "{round}");
+        assert!(html.contains("wartet seit"), "{round}");
+        assert!(!html.contains("Die Liste wird geladen"), "{round}");
+        let list = roster(app.client.clone()).await;
+        assert_eq!(list.status(), 200, "{round}");
+        let list: app::signalling::types::Roster = list.json().await.unwrap();
+        assert_eq!(list.waiting, 1, "{round}");
+        assert_eq!(list.entries[0].booked_name, "Erika Mustermann", "{round}");
+    }
+
+    // Nobody else: a stranger, the practice's team (no calls), another practice's doctor.
+    assert_eq!(roster(app.new_browser()).await.status(), 401);
+    let team = app
+        .invite_and_log_in("empfang@praxis.de", "team", PASSWORD)
+        .await;
+    assert_eq!(roster(team.clone()).await.status(), 403);
+    let team_page = team
+        .get(format!("{}/praxis", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!team_page.contains("waiting-panel"));
+    let other = app.practice_b("berta@praxis-b.de").await;
+    let list: app::signalling::types::Roster =
+        roster(other.clone()).await.json().await.unwrap();
+    assert!(list.entries.is_empty());
+    let other_page = other
+        .get(format!("{}/praxis", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!other_page.contains("Erika Mustermann"));
+}
