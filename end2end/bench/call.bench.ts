@@ -1,12 +1,15 @@
 // Admit → connected and admit → first remote frame, 20 calls direct and 20 through the TURN
 // relay, measured in the doctor's Chromium on loopback; and the server's CPU and memory while
-// a call runs. Run by scripts/bench-call.sh; prints the figures for BENCHMARKS.md.
+// a call runs. Run by scripts/bench-call.sh; prints the figures for BENCHMARKS.md, with each
+// call's phases (navigation, peer connection, the patient's encoder, first packet, first frame).
+// BENCH_CALLS=n measures n calls each; BENCH_LOGS=1 prints the patient's camera calls and
+// sender statistics around each set-up (how the issue-24 tail was found).
 import { readFileSync, readdirSync } from 'node:fs';
 import { test, expect, Page } from '@playwright/test';
 import { newPracticeLoggedIn } from '../tests/practice';
-import { bookNow, enterAndPassTechTest, lettersOf, patientChromium, recordPeers } from '../tests/room';
+import { admitWithoutConsent, bookNow, enterAndPassTechTest, lettersOf, patientChromium, recordPeers } from '../tests/room';
 
-const CALLS = 20;
+const CALLS = Number(process.env.BENCH_CALLS ?? 20);
 
 /** utime+stime (clock ticks) and RSS (kB) of the release server serving this run. */
 function serverUsage(): { ticks: number; rssKb: number } {
@@ -64,20 +67,85 @@ async function measure(page: Page, p: Page, patient: string, label: string) {
     await page.goto('/praxis');
     const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
     await expect(entry).toContainText('wartet seit');
-    const admit = entry.getByRole('button', { name: 'Eintreten lassen' });
+    // No consent on record: the panel asks first; the clock starts at the answer that admits.
+    await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+    const admit = entry.getByRole('button', { name: 'Ja, Einwilligung liegt vor – hereinholen' });
+    await expect(admit).toBeVisible();
+    // The patient's side meanwhile (wall clock, same machine): its connection and when its
+    // video encoder and sender start, from its getStats.
+    const sender = p.evaluate(async (process_env_logs) => {
+      const at: Record<string, number> = {};
+      const known = ((window as any).__peers as RTCPeerConnection[]).length;
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        const pc = ((window as any).__peers as RTCPeerConnection[]).slice(known).find((x) => x.connectionState !== 'closed');
+        if (pc) {
+          at['patient: peer created'] ??= Date.now();
+          if (pc.connectionState === 'connected') at['patient: connected'] ??= Date.now();
+          let out: any = {};
+          (await pc.getStats()).forEach((s: any) => { if (s.type === 'outbound-rtp' && s.kind === 'video') out = s; });
+          if (out.framesEncoded > 0) at['patient: first frame encoded'] ??= Date.now();
+          if (process_env_logs && !at.__logged && pc.connectionState === 'connected') {
+            const parts: string[] = [];
+            (await pc.getStats()).forEach((s: any) => {
+              if (s.type === 'media-source' && s.kind === 'video') parts.push(`source frames=${s.frames} fps=${s.framesPerSecond} ${s.width}x${s.height}`);
+              if (s.type === 'outbound-rtp' && s.kind === 'video') parts.push(`out encoded=${s.framesEncoded} sent=${s.framesSent} limit=${s.qualityLimitationReason} ${JSON.stringify(s.qualityLimitationDurations)} impl=${s.encoderImplementation} active=${s.active} target=${s.targetBitrate}`);
+              if (s.type === 'candidate-pair' && s.nominated) parts.push(`pair avail=${s.availableOutgoingBitrate}`);
+            });
+            (window as any).__trackLog = ((window as any).__trackLog ?? []).concat(`${Date.now()} ${parts.join(' | ')}`);
+            if (out.framesEncoded > 0) at.__logged = 1;
+          }
+          if (out.packetsSent > 0) { at['patient: first video packet sent'] ??= Date.now(); break; }
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      delete at.__logged;
+      return at;
+    }, !!process.env.BENCH_LOGS);
     const t0 = Date.now();
     await admit.click();
-    await page.waitForURL(/\/praxis\/gespraech\//);
+    await page.waitForURL(/\/praxis\/gespraech\//, { timeout: 20_000 });
     await page.waitForFunction(() => ((window as any).__peers as RTCPeerConnection[]).some((pc) => pc.connectionState === 'connected'), null, { polling: 5, timeout: 20_000 });
     connected.push(Date.now() - t0);
-    await page.waitForFunction(() => ((document.querySelector('video.remote-video') as HTMLVideoElement | null)?.videoWidth ?? 0) > 0, null, { polling: 5, timeout: 20_000 });
-    firstFrame.push(Date.now() - t0);
-    steps.push({ ...(await phases(page, t0)), 'first remote frame': firstFrame[firstFrame.length - 1] });
+    // From "connected" on, the remote video's way to the screen: its first packet, first
+    // frame received, first frame decoded (the doctor's getStats, polled every 5 ms) and the
+    // picture on the page; with the keyframe requests the receiver sent meanwhile.
+    const video = await page.evaluate(async () => {
+      const pc = ((window as any).__peers as RTCPeerConnection[]).find((x) => x.connectionState === 'connected')!;
+      const at: Record<string, number> = {};
+      let last: any = {};
+      const deadline = performance.now() + 20_000;
+      while (performance.now() < deadline) {
+        (await pc.getStats()).forEach((s: any) => { if (s.type === 'inbound-rtp' && s.kind === 'video') last = s; });
+        const now = performance.now();
+        if (last.packetsReceived > 0) at['video: first packet'] ??= now;
+        if (((document.querySelector('video.remote-video') as HTMLVideoElement | null)?.videoWidth ?? 0) > 0) {
+          at['first remote frame'] ??= now;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return { origin: performance.timeOrigin, at, pli: last.pliCount ?? 0, fir: last.firCount ?? 0, nack: last.nackCount ?? 0 };
+    });
+    if (process.env.BENCH_LOGS) {
+      const tracks = await p.evaluate(() => ((window as any).__trackLog ?? []).splice(0));
+      console.log(`call ${i}: t0 ${t0}:\n${tracks.map((l: string) => `${Number(l.split(' ')[0]) - t0} ${l}`).join('\n')}`);
+    }
+    const sinceClick = (name: string) => Math.round(video.origin + (video.at[name] ?? NaN) - t0);
+    firstFrame.push(sinceClick('first remote frame'));
+    steps.push({
+      ...(await phases(page, t0)),
+      'video: first packet': sinceClick('video: first packet'),
+      ...Object.fromEntries(Object.entries(await sender).map(([k, v]) => [k, v - t0])),
+      'first remote frame': firstFrame[firstFrame.length - 1],
+      'keyframe requests (PLI + FIR)': video.pli + video.fir,
+    });
     await page.getByRole('region', { name: `Gespräch mit ${patient}` }).getByRole('button', { name: 'Zurück ins Wartezimmer' }).click();
     await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
   }
-  console.log(`${label}, phases (ms since the click): ` + Object.keys(steps[0]).map((name) => {
+  console.log(`${label}, phases (ms since the click): ` + Object.keys(steps[0]).flatMap((name) => {
     const values = steps.map((s) => s[name]).filter((v) => !Number.isNaN(v));
+    if (values.length === 0) return [];
     return `${name} p50 ${percentile(values, 50)} / p95 ${percentile(values, 95)} / max ${Math.max(...values)}`;
   }).join('; '));
   console.log(`${label}, each call (ms): ` + steps.map((s) => Object.values(s).join('/')).join(' | '));
@@ -95,6 +163,7 @@ test('call set-up times and server load', async ({ browser }) => {
   const patientBrowser = await patientChromium();
   const patientContext = await patientBrowser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
   await patientContext.addInitScript(recordPeers(false));
+  if (process.env.BENCH_LOGS) await patientContext.addInitScript(`(() => { const md = navigator.mediaDevices; const gum = md.getUserMedia.bind(md); md.getUserMedia = (c) => { window.__trackLog = (window.__trackLog || []).concat(Date.now() + ' getUserMedia ' + JSON.stringify(c)); return gum(c).then((s) => { window.__trackLog.push(Date.now() + ' getUserMedia done'); for (const t of s.getTracks()) { const stop = t.stop.bind(t); t.stop = () => { window.__trackLog.push(Date.now() + ' stop ' + t.kind); stop(); }; } return s; }); }; })();`);
   const p = await patientContext.newPage();
   await enterAndPassTechTest(p, patient, code);
 
@@ -102,7 +171,7 @@ test('call set-up times and server load', async ({ browser }) => {
 
   // The server while one call runs: 20 s of an established call.
   await page.goto('/praxis');
-  await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).getByRole('button', { name: 'Eintreten lassen' }).click();
+  await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
   await page.waitForFunction(() => ((window as any).__peers as RTCPeerConnection[]).some((pc) => pc.connectionState === 'connected'), null, { timeout: 20_000 });
   const before = serverUsage();
   const started = Date.now();

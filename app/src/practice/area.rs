@@ -74,11 +74,18 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
 }
 
 /// The practice's frame of the logged-in area (see [`crate::layout::AreaFrame`]): loads who is
-/// logged in, then shows nav, the live waiting room (`panel`, for those who hold calls) and the
-/// page. On the call page (`call_page`) the call comes first and the waiting room after it: the
-/// doctor sees the patient without scrolling.
-pub fn practice_frame(page: ChildrenFn, call_page: bool, panel: fn() -> AnyView) -> AnyView {
+/// logged in, then shows nav, the live waiting room (for those who hold calls) and the page.
+/// `panel` starts loading the waiting room's data as the frame is created, alongside who is
+/// logged in and the page's own data, and returns its view. On the call page (`call_page`)
+/// the call comes first and the waiting room after it: the doctor sees the patient without
+/// scrolling.
+pub fn practice_frame(
+    page: ChildrenFn,
+    call_page: bool,
+    panel: fn() -> Callback<(), AnyView>,
+) -> AnyView {
     let info = Resource::new_blocking(|| (), |_| load_session_info());
+    let panel = panel();
     let children = StoredValue::new(page);
     view! {
         <Suspense fallback=|| ()>
@@ -88,9 +95,9 @@ pub fn practice_frame(page: ChildrenFn, call_page: bool, panel: fn() -> AnyView)
                         let holds_calls = info.role.holds_calls();
                         view! {
                             <PracticeNav info />
-                            {(holds_calls && !call_page).then(panel)}
+                            {(holds_calls && !call_page).then(|| panel.run(()))}
                             {children.read_value()()}
-                            {(holds_calls && call_page).then(panel)}
+                            {(holds_calls && call_page).then(|| panel.run(()))}
                         }.into_any()
                     }
                     Ok(None) => view! { <LoadError error=AppError::Unauthorized /> }.into_any(),

@@ -31,17 +31,25 @@ pub struct Live {
     pub announcement: RwSignal<String>,
 }
 
-/// The live list with today's appointments as they stand when the page is rendered (see
-/// [`load_roster`](super::server_fns::load_roster)); without them (the read failed) it says
-/// it is loading until the socket brings the list.
-#[component]
-pub fn LivePanel() -> impl IntoView {
+/// The live list for the practice frame (see `practice::area::practice_frame`): creates the
+/// loading of today's appointments as they stand (see
+/// [`load_roster`](super::server_fns::load_roster)) when the frame is created, and returns the
+/// view that shows them. The loading must not start inside the frame's `Suspense`: a resource
+/// created there is created anew on each of Leptos' re-checks, and under load pages hung for
+/// seconds (leptos-rs/leptos#4866). Without a list (the read failed) the panel says it is
+/// loading until the socket brings it.
+pub fn live_panel() -> Callback<(), AnyView> {
     let roster = Resource::new_blocking(|| (), |_| super::server_fns::load_roster());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move { view! { <WaitingPanel initial=roster.await.ok() /> } })}
-        </Suspense>
-    }
+    Callback::new(move |()| {
+        view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    view! { <WaitingPanel initial=roster.await.ok().flatten() /> }
+                })}
+            </Suspense>
+        }
+        .into_any()
+    })
 }
 
 /// The live list (the Praxisteam does not see it). Unfolded until the doctor folds it; folding

@@ -7,18 +7,21 @@ use leptos::prelude::*;
 /// Today's list of the logged-in doctor's practice, rendered with the page so that the list
 /// stands when the page appears (the socket then keeps it current): filled in by the socket
 /// after load, it pushed every page's content down on a phone. The last list the practice's
-/// open lists were given when there is one (at most a second old), else read now.
+/// open lists were given when there is one (at most a second old), else read now. `None` for
+/// logins that hold no calls (the Praxisteam has no live list; no error status, since the
+/// frame asks for every page).
 #[server(endpoint = "praxis/warteliste", input = server_fn::codec::GetUrl)]
-pub async fn load_roster() -> Result<Roster, AppError> {
+pub async fn load_roster() -> Result<Option<Roster>, AppError> {
     let (state, me) = crate::practice::auth::member().await?;
     if !me.role.holds_calls() {
-        return crate::error::with_status(Err(AppError::Forbidden));
+        return Ok(None);
     }
     if let Some(roster) = state.rosters.latest(me.practice.id) {
-        return Ok(roster);
+        return Ok(Some(roster));
     }
     super::service::roster(&state, me.practice.id)
         .await
+        .map(Some)
         .map_err(|e| {
             tracing::error!(error = %e, "loading the waiting room list failed");
             AppError::Internal
