@@ -837,16 +837,22 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
         async move { browser.get(url).send().await.unwrap() }
     };
     let page_panel = |html: String| {
-        let start = html.find("waiting-panel").expect("the live list is on the page");
+        let start = html
+            .find("waiting-panel")
+            .expect("the live list is on the page");
         html[start..].to_owned()
     };
 
     // Read from the database (no list open anywhere), then from the open list's feed.
     for round in ["no list open", "a list open"] {
         let _doctor = if round == "a list open" {
-            let mut doctor = open(&app, &doctor_cookie(&app, "liese@praxis.de").await, "praxis")
-                .await
-                .unwrap();
+            let mut doctor = open(
+                &app,
+                &doctor_cookie(&app, "liese@praxis.de").await,
+                "praxis",
+            )
+            .await
+            .unwrap();
             roster_until(&mut doctor, |r| r.waiting == 1).await;
             Some(doctor)
         } else {
@@ -871,7 +877,11 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
         .await;
     let for_team = roster(team.clone()).await;
     assert_eq!(for_team.status(), 200);
-    assert_eq!(for_team.text().await.unwrap(), "null", "the team gets no list");
+    assert_eq!(
+        for_team.text().await.unwrap(),
+        "null",
+        "the team gets no list"
+    );
     let team_page = team
         .get(format!("{}/praxis", app.address))
         .send()
