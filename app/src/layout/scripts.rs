@@ -69,12 +69,29 @@ pub fn IslandScripts(bundle: Bundle) -> impl IntoView {
     hydration_scripts(bundle)
 }
 
+/// Leptos' island loader (its `HydrationScripts` in islands mode) for `bundle`, without the
+/// `<link rel="preload">` of the JavaScript and the WebAssembly that `HydrationScripts` puts
+/// before it: the loader fetches both only when the browser is idle after the page is shown,
+/// while the preloads started the ~300 KB download during the first paint, so on a slow phone
+/// link the text of the page (its largest paint) waited for it (Lighthouse, issue 24: start
+/// page LCP 2.4 s). The script is Leptos' own (`island_script.js`, copied from leptos 0.8.23).
 #[cfg(feature = "ssr")]
 fn hydration_scripts(bundle: Bundle) -> Option<impl IntoView> {
+    const LOADER: &str = include_str!("island_script.js");
     use_context::<crate::state::AppState>().map(|state| {
-        let mut options = state.leptos_options.clone();
-        options.output_name = state.browser_code.bundle(bundle).into();
-        view! { <HydrationScripts options islands=true /> }
+        // Islands only: nothing outside them is serialized into the page (see `shell`).
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+        let name = state.browser_code.bundle(bundle);
+        let pkg = &state.leptos_options.site_pkg_dir;
+        let wasm = format!("{name}_bg");
+        let nonce = leptos::nonce::use_nonce();
+        view! {
+            <script type="module" nonce=nonce>
+                {format!("{LOADER}(\"\", {pkg:?}, {name:?}, {wasm:?}, false);")}
+            </script>
+        }
     })
 }
 

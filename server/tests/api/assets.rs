@@ -16,6 +16,25 @@ fn linked(html: &str, stem: &str, extension: &str) -> String {
         .unwrap_or_else(|| panic!("a link to /pkg/{stem}.….{extension}"))
 }
 
+/// The `/pkg/<stem>.<hash>.js` or `…_bg.wasm` address the page's island loader fetches (its
+/// module script names the bundle: `("", "pkg", "<stem>.<hash>", "<stem>.<hash>_bg", false)`).
+fn loaded(html: &str, stem: &str, extension: &str) -> String {
+    let page = crate::html::Page::parse(html);
+    let modules = page.select("script[type=module]");
+    let text = crate::html::text(*modules.first().expect("a module script"));
+    let start = text
+        .find(&format!("\"{stem}."))
+        .unwrap_or_else(|| panic!("the loader names {stem}"));
+    let name: String = text[start + 1..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    match extension {
+        "js" => format!("/pkg/{name}.js"),
+        _ => format!("/pkg/{name}_bg.{extension}"),
+    }
+}
+
 /// The hash in a versioned address: `/pkg/<stem>.<hash>[_bg].<extension>`.
 fn hash_of(address: &str, stem: &str) -> String {
     let rest = address.trim_start_matches(&format!("/pkg/{stem}."));
@@ -32,8 +51,8 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
     let html = app.get("/").await.text().await.unwrap();
     let css = linked(&html, "sprechzimmer", "css");
     let css_hash = hash_of(&css, "sprechzimmer");
-    let wasm = linked(&html, "sprechzimmer-patient", "wasm");
-    let js = linked(&html, "sprechzimmer-patient", "js");
+    let wasm = loaded(&html, "sprechzimmer-patient", "wasm");
+    let js = loaded(&html, "sprechzimmer-patient", "js");
     let bundle_hash = hash_of(&wasm, "sprechzimmer-patient");
     assert_eq!(hash_of(&js, "sprechzimmer-patient"), bundle_hash);
     assert_ne!(css_hash, bundle_hash, "each has its own name");
