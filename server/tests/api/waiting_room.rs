@@ -831,11 +831,19 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
     let code = ten_minutes_before(&app, "liese@praxis.de").await;
     app.log_in("liese@praxis.de", PASSWORD).await;
     let pass = patient_enters(&app, "Erika Mustermann", &code).await;
-    let _patient = open(&app, &pass, "patient").await.unwrap();
+    let mut patient = open(&app, &pass, "patient").await.unwrap();
+    // The patient's first message: the server has counted the socket as waiting.
+    next(&mut patient).await;
     let roster = |browser: reqwest::Client| {
         let url = format!("{}/api/praxis/warteliste", app.address);
         async move { browser.get(url).send().await.unwrap() }
     };
+    crate::helpers::eventually("the patient counted as waiting", || async {
+        let list = roster(app.client.clone()).await;
+        let list: Option<app::signalling::types::Roster> = list.json().await.ok()?;
+        (list?.waiting == 1).then_some(())
+    })
+    .await;
     let page_panel = |html: String| {
         let start = html
             .find("waiting-panel")
