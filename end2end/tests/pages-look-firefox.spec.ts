@@ -22,15 +22,31 @@ test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtex
   const stamp = Date.now() + 7;
   const email = `fuchsansicht.${stamp}@praxis-e2e.de`;
   await newPracticeLoggedIn(page, email, `Praxis Fuchsansicht ${lettersOf(stamp)}`);
-  await bookNow(page, `Fritz Fuchsansicht ${lettersOf(stamp)}`, `fuchsansicht.${stamp}@example.org`);
+  const patient = `Fritz Fuchsansicht ${lettersOf(stamp)}`;
+  const code = await bookNow(page, patient, `fuchsansicht.${stamp}@example.org`);
   const base = test.info().project.use.baseURL!;
   const found: string[] = [];
   const firefox = await puppeteer.launch({
     browser: 'firefox', protocol: 'webDriverBiDi', executablePath: '/usr/bin/firefox-esr', headless: true,
-    extraPrefsFirefox: { 'intl.accept_languages': 'de-DE, de' },
+    // Firefox's fake camera and microphone for the patient's room.
+    extraPrefsFirefox: {
+      'intl.accept_languages': 'de-DE, de',
+      'media.navigator.streams.fake': true,
+      'media.navigator.permission.disabled': true,
+      'permissions.default.camera': 1,
+      'permissions.default.microphone': 1,
+    },
+    env: { ...process.env, PULSE_SERVER: process.env.SPRECHZIMMER_FIREFOX_PULSE_SERVER ?? '' },
   });
   try {
     const fp: FirefoxPage = await firefox.newPage();
+    const check = async (path: string, width: number) => {
+      const name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'start';
+      await fp.screenshot({ path: test.info().outputPath(`firefox-${width}-${name}.png`) as `${string}.png`, fullPage: true });
+      for (const problem of await fp.evaluate(inspectPage)) {
+        if (!isKnownTextDefect(new URL(fp.url()).pathname, problem)) found.push(`firefox ${width} ${path}: ${problem}`);
+      }
+    };
     const look = async (path: string, width: number) => {
       await fp.goto(base + path, { waitUntil: 'load' });
       // The live panel has loaded its list (or is not on the page).
@@ -38,15 +54,23 @@ test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtex
         if (await fp.evaluate(() => !document.querySelector('.waiting-panel')?.textContent?.includes('wird geladen'))) break;
         await new Promise((r) => setTimeout(r, 250));
       }
-      const name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'start';
-      await fp.screenshot({ path: test.info().outputPath(`firefox-${width}-${name}.png`) as `${string}.png`, fullPage: true });
-      for (const problem of await fp.evaluate(inspectPage)) {
-        if (!isKnownTextDefect(new URL(fp.url()).pathname, problem)) found.push(`firefox ${width} ${path}: ${problem}`);
-      }
+      await check(path, width);
     };
     for (const viewport of VIEWPORTS) {
       await fp.setViewport(viewport);
       for (const path of PUBLIC) await look(path, viewport.width);
+    }
+    // The patient's room: the tech test as Firefox lays it out, at both sizes.
+    await fp.goto(`${base}/videosprechstunde`);
+    await fp.type('#entry-name', patient);
+    await fp.type('#entry-code', code);
+    await Promise.all([fp.waitForNavigation(), fp.click('form[action="/videosprechstunde"] button[type="submit"]')]);
+    expect(new URL(fp.url()).pathname).toBe('/videosprechstunde/raum');
+    await fp.waitForFunction(() => Array.from(document.querySelectorAll('button'))
+      .some((b) => b.textContent?.trim() === 'Testton abspielen' && !(b as HTMLButtonElement).disabled), { timeout: 20_000 });
+    for (const viewport of [...VIEWPORTS].reverse()) {
+      await fp.setViewport(viewport);
+      await check('/videosprechstunde/raum', viewport.width);
     }
     await fp.goto(`${base}/anmelden`);
     await fp.type('#login-email', email);

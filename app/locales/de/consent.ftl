@@ -2,7 +2,8 @@
 
 consents-title = Einwilligungen
 consent-title = Einwilligung
-consent-heading = Einverständniserklärung
+# A soft hyphen: on a 360-px phone Firefox broke the word anywhere ("…erklärun|g").
+consent-heading = Einverständnis{"\u00AD"}erklärung
 consent-label = Einwilligung
 consent-status-missing = fehlt
 consent-status-to-check = zu prüfen

@@ -386,14 +386,9 @@ async fn another_practice_cannot_fetch_review_or_decrypt_a_document() {
         .await
         .unwrap();
     assert_eq!(review.status(), 404);
-    let page = b
-        .get(format!("{}/praxis/einwilligung/{consent}", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .html_in(&b, &format!("/praxis/einwilligung/{consent}"))
+        .await;
     assert!(!page.contains("Erika"), "B sees nothing of A's patient");
     // B has no key of its own yet, and A's wraps are not B's.
     let wraps = b

@@ -453,6 +453,18 @@ impl TestApp {
         self.get(path).await.text().await.expect("body")
     }
 
+    /// The body of a GET in another `browser` (another login or practice) as text.
+    pub async fn html_in(&self, browser: &reqwest::Client, path: &str) -> String {
+        browser
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("body")
+    }
+
     /// The URL of the test's database (for a second process on it).
     pub fn database_url(&self) -> &str {
         &self._database.url

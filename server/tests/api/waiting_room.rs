@@ -890,26 +890,12 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
         "null",
         "the team gets no list"
     );
-    let team_page = team
-        .get(format!("{}/praxis", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let team_page = app.html_in(&team, "/praxis").await;
     assert!(!team_page.contains("waiting-panel"));
     let other = app.practice_b("berta@praxis-b.de").await;
     let list: Option<app::signalling::types::Roster> =
         roster(other.clone()).await.json().await.unwrap();
     assert!(list.unwrap().entries.is_empty());
-    let other_page = other
-        .get(format!("{}/praxis", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let other_page = app.html_in(&other, "/praxis").await;
     assert!(!other_page.contains("Erika Mustermann"));
 }
