@@ -111,6 +111,7 @@ pub enum KeyStep {
 #[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn KeySetup() -> impl IntoView {
     let t = use_i18n();
+    let ready = crate::layout::island_ready();
     let step = RwSignal::new(KeyStep::Form);
     let passphrase = NodeRef::<leptos::html::Input>::new();
     let repeat = NodeRef::<leptos::html::Input>::new();
@@ -152,7 +153,7 @@ pub fn KeySetup() -> impl IntoView {
                             <label for="consent-passphrase-repeat">{t.t("consent-passphrase-repeat")}</label>
                             <input type="password" id="consent-passphrase-repeat" node_ref=repeat autocomplete="new-password" minlength="12" maxlength=crate::fields::limits::PASSWORD required />
                         </div>
-                        <button type="submit" class="button primary" disabled=working>{t.t("consent-key-create")}</button>
+                        <button type="submit" class="button primary" disabled=move || working || !ready.get()>{t.t("consent-key-create")}</button>
                         {working.then(|| view! { <p role="status">{use_i18n().t("consent-key-working")}</p> })}
                     </form>
                 }.into_any()
@@ -201,6 +202,7 @@ pub struct ViewerForm {
 #[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
     let t = use_i18n();
+    let ready = crate::layout::island_ready();
     let secret = NodeRef::<leptos::html::Input>::new();
     let new_passphrase = NodeRef::<leptos::html::Input>::new();
     let new_repeat = NodeRef::<leptos::html::Input>::new();
@@ -271,7 +273,7 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
                         <input type="password" id="consent-new-passphrase-repeat" node_ref=new_repeat autocomplete="new-password" maxlength=crate::fields::limits::PASSWORD />
                     </div>
                 </div>
-                <button type="submit" class="button primary" disabled=move || busy.get()>{t.t("consent-open-documents")}</button>
+                <button type="submit" class="button primary" disabled=move || busy.get() || !ready.get()>{t.t("consent-open-documents")}</button>
                 <p role="status" class="notice success" hidden=move || !rewrapped.get()>{t.t("consent-passphrase-renewed")}</p>
                 <p role="status">{move || busy.get().then(|| use_i18n().t("consent-opening"))}</p>
                 <p role="alert" class="field-error">{move || problem.get()}</p>

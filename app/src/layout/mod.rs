@@ -8,4 +8,4 @@ mod scripts;
 
 pub use area::{AreaFrame, PracticeArea};
 pub use page::{has_flag, query_value, ErrorNotice, LoadError, PageTitle};
-pub use scripts::{stylesheet_href, BrowserCode, Bundle, IslandScripts};
+pub use scripts::{island_ready, stylesheet_href, BrowserCode, Bundle, IslandScripts};

@@ -62,6 +62,16 @@ impl BrowserCode {
     }
 }
 
+/// `false` where the server renders an island and until its code runs in the browser, then
+/// `true`. The bundle loads when the browser is idle after the first paint, so a control that
+/// works only through the island's code (a form without action, a button without a link) is
+/// disabled until then: clicked earlier it did nothing, or reloaded the page.
+pub fn island_ready() -> ReadSignal<bool> {
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
+    ready
+}
+
 /// Leptos' hydration scripts for the islands of this page, loading `bundle` (server-rendered
 /// only).
 #[component]

@@ -144,7 +144,7 @@ pub struct Wiring {
 #[cfg_attr(all(feature = "hydrate", not(feature = "islands-patient")), component)]
 pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let t = use_i18n();
-    let hydrated = RwSignal::new(false);
+    let hydrated = crate::layout::island_ready();
     let stage = RwSignal::new(if info.in_call {
         Stage::InCall
     } else if info.resume {
@@ -165,7 +165,6 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let tone = NodeRef::<leptos::html::Audio>::new();
     let ice_servers = StoredValue::new(info.ice_servers.clone());
 
-    Effect::new(move |_| hydrated.set(true));
     browser::start(Wiring {
         stage,
         checks,

@@ -61,6 +61,8 @@ pub fn live_panel() -> Callback<(), AnyView> {
 #[cfg_attr(all(feature = "hydrate", not(feature = "islands-practice")), component)]
 pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
     let t = use_i18n();
+    // The list is in the page as sent; its buttons work once the island's code runs.
+    let ready = crate::layout::island_ready();
     let details = NodeRef::<leptos::html::Details>::new();
     browser::restore_open(details);
     let live = Live {
@@ -168,15 +170,15 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                 let confirm_name = name.clone();
                 Some(view! {
                     <div class="roster-actions">
-                        <button type="button" class="button primary" on:click=move |_| {
+                        <button type="button" class="button primary" disabled=move || !ready.get() on:click=move |_| {
                             if consent_ok {
                                 send(ClientMessage::Admit { appointment: a.clone() });
                             } else {
                                 consent_for.set(Some(a.clone()));
                             }
                         }>{use_i18n().t("panel-admit")}</button>
-                        <button type="button" class="button" on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
-                        <button type="button" class="button" on:click=move |_| {
+                        <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
+                        <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| {
                             if browser::confirm(&use_i18n().t_with("panel-remove-confirm", &[("name", &confirm_name)])) {
                                 send(ClientMessage::Remove { appointment: c.clone() });
                             }
@@ -190,8 +192,8 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                 Some(view! {
                     <div class="roster-actions">
                         <a class="button primary" href=href>{use_i18n().t("panel-open-call")}</a>
-                        <button type="button" class="button" on:click=move |_| send(ClientMessage::BackToWaiting { appointment: b.clone() })>{use_i18n().t("panel-back")}</button>
-                        <button type="button" class="button" on:click=move |_| send(ClientMessage::Finish { appointment: c.clone() })>{use_i18n().t("panel-finish")}</button>
+                        <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| send(ClientMessage::BackToWaiting { appointment: b.clone() })>{use_i18n().t("panel-back")}</button>
+                        <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| send(ClientMessage::Finish { appointment: c.clone() })>{use_i18n().t("panel-finish")}</button>
                     </div>
                 }.into_any())
             }
@@ -266,7 +268,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
             </summary>
             <div class="panel-body">
                 <div class="panel-tools">
-                    <button type="button" class="button small" aria-pressed=move || live.muted.get().to_string()
+                    <button type="button" class="button small" aria-pressed=move || live.muted.get().to_string() disabled=move || !ready.get()
                         on:click=move |_| browser::set_muted(live.muted, !live.muted.get_untracked())>
                         {move || if live.muted.get() { use_i18n().t("panel-sound-on") } else { use_i18n().t("panel-sound-off") }}
                     </button>
@@ -294,7 +296,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                         <label for="note-all">{use_i18n().t("panel-note-all")}</label>
                         <input id="note-all" type="text" list="note-presets" required=true maxlength=NOTE_MAX_CHARS.to_string()
                             prop:value=move || all_text.get() on:input=move |ev| all_text.set(event_target_value(&ev)) />
-                        <button type="submit" class="button">{use_i18n().t("panel-note-send")}</button>
+                        <button type="submit" class="button" disabled=move || !ready.get()>{use_i18n().t("panel-note-send")}</button>
                     </form>
                 </Show>
                 <datalist id="note-presets">
