@@ -6,10 +6,12 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 apt_install wrk brotli
-server="$CARGO_TARGET_DIR/release/server"
+# SERVER_BIN: another build of the server to measure (an A/B against an earlier binary).
+server="${SERVER_BIN:-$CARGO_TARGET_DIR/release/server}"
 [ -x "$server" ] || die "no release build: run bash scripts/build.sh first"
 
-scripts/wasm-size.sh BENCHMARKS.md
+# `bash scripts/bench.sh sockets` measures only the waiting room's sockets (at the end).
+[ "${1:-}" = sockets ] || scripts/wasm-size.sh BENCHMARKS.md
 
 port=$(free_port); data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT
@@ -23,6 +25,7 @@ start_server() {
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
 }
 start_server
+if [ "${1:-}" != sockets ]; then
 
 # The public practice page and the patient guide are the demo practice's.
 for path in / /datenschutz /videosprechstunde /praxen/demo-praxis /praxen/demo-praxis/anleitung.pdf /health/ready; do
@@ -68,6 +71,7 @@ echo "== GET /praxis/termine (200 appointments, logged in; wrk -t2 -c16 -d10s)"
 wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" \
   "http://127.0.0.1:$port/praxis/termine?datum=$monday" \
   | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+fi
 
 # Waiting room: 5,000 idle patient sockets (memory per socket) and one note from the demo
 # doctor to the 1,000 of them waiting for the demo practice (delivery latency). A fresh
@@ -89,6 +93,7 @@ grep 'patient view sent' "$data/server.log" | sed 's/\x1b\[[0-9;]*m//g' | grep -
   END { if (NR == 0) { print "server side: no deliveries logged"; exit 1 }
         printf "server side: note to %d patients sent, p50 %.2f ms, p99 %.2f ms, max %.2f ms after the practice told them\n",
           NR, v[int((NR - 1) * 0.5 + 1.5)] / 1000, v[int((NR - 1) * 0.99 + 1.5)] / 1000, v[NR] / 1000 }'
+[ "${1:-}" != sockets ] || exit 0
 spare=$(echo "$load_out" | awk '/^spare-code:/ { print $2 }')
 echo "== patient room page (Chromium, loopback)"
 node scripts/bench-patient-page.mjs "http://127.0.0.1:$port" "$spare"

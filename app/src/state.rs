@@ -42,6 +42,70 @@ pub struct AppState {
     pub client_addresses: Arc<crate::client_address::ClientAddresses>,
     /// Login and patient-entry requests per client address being answered right now.
     pub in_flight: Arc<crate::practice::throttle::InFlight>,
+    /// The store behind the session cookie, for sockets that reopen their session by id.
+    pub sessions: SessionReopener,
+}
+
+/// Reopens a session by its id with the cookie layer's store and expiry. A patient's socket
+/// lives for hours but needs its session once a minute: it keeps the id and reopens the
+/// session then, instead of holding the loaded record (about 1 KB) the whole time.
+#[derive(Clone, Debug)]
+pub struct SessionReopener {
+    store: Arc<dyn tower_sessions::SessionStore>,
+    expiry: tower_sessions::Expiry,
+}
+
+impl SessionReopener {
+    pub fn new(store: impl tower_sessions::SessionStore, expiry: tower_sessions::Expiry) -> Self {
+        Self {
+            store: Arc::new(store),
+            expiry,
+        }
+    }
+
+    /// The session `id`, read from the store when first used.
+    pub fn reopen(&self, id: tower_sessions::session::Id) -> tower_sessions::Session {
+        tower_sessions::Session::new(
+            Some(id),
+            Arc::new(SharedStore(self.store.clone())),
+            Some(self.expiry),
+        )
+    }
+}
+
+/// `Session::new` takes a store of a known type; this one passes every call on.
+#[derive(Debug)]
+struct SharedStore(Arc<dyn tower_sessions::SessionStore>);
+
+#[async_trait::async_trait]
+impl tower_sessions::SessionStore for SharedStore {
+    async fn create(
+        &self,
+        record: &mut tower_sessions::session::Record,
+    ) -> tower_sessions::session_store::Result<()> {
+        self.0.create(record).await
+    }
+
+    async fn save(
+        &self,
+        record: &tower_sessions::session::Record,
+    ) -> tower_sessions::session_store::Result<()> {
+        self.0.save(record).await
+    }
+
+    async fn load(
+        &self,
+        id: &tower_sessions::session::Id,
+    ) -> tower_sessions::session_store::Result<Option<tower_sessions::session::Record>> {
+        self.0.load(id).await
+    }
+
+    async fn delete(
+        &self,
+        id: &tower_sessions::session::Id,
+    ) -> tower_sessions::session_store::Result<()> {
+        self.0.delete(id).await
+    }
 }
 
 /// The server is shutting down.

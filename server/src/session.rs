@@ -91,7 +91,10 @@ pub fn session_layer(
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-            settings.session.inactivity_minutes,
-        ))))
+        .with_expiry(expiry(settings)))
+}
+
+/// How long a session lives without a request.
+pub fn expiry(settings: &Settings) -> Expiry {
+    Expiry::OnInactivity(time::Duration::minutes(settings.session.inactivity_minutes))
 }

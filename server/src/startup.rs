@@ -157,6 +157,7 @@ impl Application {
             .to_owned();
         let (turn, ice) = crate::turn::start(&settings, clock.clone()).await?;
         let settings_security = settings.security.clone();
+        let session_expiry = crate::session::expiry(&settings);
         let upload_permits = usize::try_from(settings.uploads.concurrent.max(1)).unwrap_or(1);
         let state = AppState {
             leptos_options: leptos_options.clone(),
@@ -177,6 +178,7 @@ impl Application {
                 &settings_security,
             )),
             in_flight: Arc::default(),
+            sessions: app::state::SessionReopener::new(session_store.clone(), session_expiry),
         };
         if state.settings.demo.enabled {
             app::practice::demo::ensure_demo_practice(&state)

@@ -238,6 +238,50 @@ async fn a_removed_patient_cannot_come_back_with_the_same_code_until_a_new_invit
     roster_until(&mut doctor, |r| r.waiting == 1).await;
 }
 
+/// The pass in the session record behind `cookie` (`sprechzimmer=<id>`), read from the store
+/// as the patient's socket reads it.
+async fn stored_pass(app: &TestApp, cookie: &str) -> Option<app::appointment::pass::PatientPass> {
+    let id = cookie.split_once('=').unwrap().1.parse().unwrap();
+    let session = app.state.sessions.reopen(id);
+    app::appointment::pass::current(&session).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_waiting_socket_keeps_no_session_and_still_ends_the_pass_in_the_store() {
+    // An idle patient socket keeps only its session's id and reopens the session when it
+    // needs it: the pass it ends at the consultation's end must be gone from the store.
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "tara@praxis.de").await;
+    let mut doctor = open(&app, &doctor_cookie(&app, "tara@praxis.de").await, "praxis")
+        .await
+        .unwrap();
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    let mut patient = open(&app, &pass, "patient").await.unwrap();
+    assert_eq!(next_view(&mut patient).await, PatientPhase::Waiting);
+    let roster = roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let held = stored_pass(&app, &pass)
+        .await
+        .expect("the pass is in the store");
+    assert_eq!(
+        held.appointment_id.to_string(),
+        roster.entries[0].appointment
+    );
+
+    send(
+        &mut doctor,
+        ClientMessage::Remove {
+            appointment: roster.entries[0].appointment.clone(),
+        },
+    )
+    .await;
+    assert_eq!(next_view(&mut patient).await, PatientPhase::Removed);
+    closes(&mut patient).await;
+    assert!(
+        stored_pass(&app, &pass).await.is_none(),
+        "the socket ended the pass"
+    );
+}
+
 #[tokio::test]
 async fn a_cancellation_closes_the_open_page_and_ends_the_pass() {
     let app = crate::helpers::spawn_app().await;
