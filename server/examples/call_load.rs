@@ -54,7 +54,13 @@ async fn main() -> Result<(), Error> {
     let mut patients = Vec::with_capacity(calls);
     for (id, code) in &booked {
         let pass = enter(&http, base, code).await?;
-        patients.push((*id, socket(base, &pass, "patient").await?));
+        let mut patient = socket(base, &pass, "patient").await?;
+        // Admitted only once arrived: the first view says the patient waits.
+        match receive(&mut patient).await {
+            Some(ServerMessage::WaitingRoom(_)) => {}
+            other => return Err(format!("a patient's first message: {other:?}").into()),
+        }
+        patients.push((*id, patient));
     }
     // Everybody in, every call page open and seated.
     let mut pairs = Vec::with_capacity(calls);

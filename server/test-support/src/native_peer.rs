@@ -34,9 +34,10 @@ use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use webrtc::media_stream::MediaStreamTrack;
 use webrtc::peer_connection::{
     register_default_interceptors, MediaEngine, PeerConnection, PeerConnectionBuilder,
-    PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateInit, RTCIceServer,
-    RTCIceTransportPolicy, RTCPeerConnectionIceEvent, RTCPeerConnectionState, RTCSdpType,
-    RTCSessionDescription, RTCStatsReportEntry, Registry, SettingEngineBuilder, StatsSelector,
+    PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateInit,
+    RTCIceConnectionState, RTCIceGatheringState, RTCIceServer, RTCIceTransportPolicy,
+    RTCPeerConnectionIceEvent, RTCPeerConnectionState, RTCSdpType, RTCSessionDescription,
+    RTCStatsReportEntry, Registry, SettingEngineBuilder, StatsSelector,
 };
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -53,11 +54,32 @@ struct Handler {
     candidates: mpsc::UnboundedSender<Signal>,
     state: watch::Sender<RTCPeerConnectionState>,
     received: Arc<Received>,
+    name: String,
+}
+
+/// With `NATIVE_PEER_TRACE` set, the peers print when ICE and the connection change state
+/// (milliseconds since the first peer was made): where a set-up spends its time.
+fn trace(what: std::fmt::Arguments<'_>) {
+    static START: std::sync::OnceLock<Option<Instant>> = std::sync::OnceLock::new();
+    if let Some(start) =
+        START.get_or_init(|| std::env::var_os("NATIVE_PEER_TRACE").map(|_| Instant::now()))
+    {
+        eprintln!("{:>6} ms {what}", start.elapsed().as_millis());
+    }
 }
 
 #[async_trait::async_trait]
 impl PeerConnectionEventHandler for Handler {
+    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
+        trace(format_args!("{} gathering {state}", self.name));
+    }
+
+    async fn on_ice_connection_state_change(&self, state: RTCIceConnectionState) {
+        trace(format_args!("{} ICE {state}", self.name));
+    }
+
     async fn on_ice_candidate(&self, event: RTCPeerConnectionIceEvent) {
+        trace(format_args!("{} candidate {}", self.name, event.candidate));
         if let Ok(init) = event.candidate.to_json() {
             let _ = self.candidates.send(Signal::Candidate {
                 candidate: init.candidate,
@@ -73,6 +95,7 @@ impl PeerConnectionEventHandler for Handler {
     }
 
     async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        trace(format_args!("{} connection {state}", self.name));
         let _ = self.state.send(state);
     }
 
@@ -185,7 +208,9 @@ impl NativePeer {
         let (candidates_tx, candidates) = mpsc::unbounded_channel();
         let (state_tx, state) = watch::channel(RTCPeerConnectionState::New);
         let received = Arc::new(Received::default());
+        trace(format_args!("{name} made"));
         let handler = Arc::new(Handler {
+            name: name.to_owned(),
             candidates: candidates_tx,
             state: state_tx,
             received: received.clone(),
