@@ -109,6 +109,8 @@ build_site() {
   wait "$front" || { [ "$rc" != 0 ] || rc=$?; }
   [ "$rc" = 0 ] || die "the release build failed (exit $rc)"
   esbuild --minify --log-level=warning "$ROOT/style/main.css" --outfile="$out/$name.css"
+  # brotli -q 11 and gzip -9 forms next to each file: the server sends them as they are.
+  node "$ROOT/scripts/precompress.mjs" "$out"
   cp -r "$ROOT/public/." "$SITE_DIR/"
   rm -rf "$SITE_DIR/pkg" && mv "$out" "$SITE_DIR/pkg"
   log "built $SITE_DIR: $(cd "$SITE_DIR/pkg" && ls -l --time-style=+ | awk 'NR > 1 { printf "%s %s B  ", $6, $5 }')"

@@ -3,8 +3,10 @@
 //! (`sprechzimmer-patient.3f9c0a1b2d4e.js`) and cached by browsers for a year (`immutable`): a
 //! phone fetches it once per release instead of revalidating it on every page. At start the
 //! server reads the files, names the stylesheet and each bundle by the SHA-256 of their files,
-//! and compresses them once in the background (brotli -q 11, gzip -9); until that is done they
-//! go out as they are (the compression layer compresses on the fly). The pages get the hashed
+//! and takes their compressed forms (brotli -q 11, gzip -9) from the build (`<file>.br`,
+//! `<file>.gz`, written by `scripts/precompress.mjs`) when they decompress to the file; files
+//! without them it compresses once in the background (about 3 s of one core), and until that is
+//! done they go out as they are (the compression layer compresses on the fly). The pages get the hashed
 //! names through [`BrowserCode`]; an old page asking for an earlier build's name gets 404 (its
 //! HTML was never cached: `no-store`). Nothing is renamed on disk, so an operator deploys the
 //! site directory as it is built.
@@ -72,15 +74,14 @@ impl Assets {
                 hash.update(extension.as_bytes());
                 hash.update((raw.len() as u64).to_le_bytes());
                 hash.update(&raw);
-                assets.files.insert(
-                    format!("{stem}.{extension}"),
-                    Asset {
-                        content_type: content_type(extension),
-                        raw: raw.into(),
-                        br: OnceLock::new(),
-                        gzip: OnceLock::new(),
-                    },
-                );
+                let path = pkg_dir.join(format!("{stem}.{extension}"));
+                let asset = Asset {
+                    content_type: content_type(extension),
+                    br: built_form(&path, "br", &raw, unbrotli),
+                    gzip: built_form(&path, "gz", &raw, ungzip),
+                    raw: raw.into(),
+                };
+                assets.files.insert(format!("{stem}.{extension}"), asset);
             }
             let hex: String = hash.finalize()[..6]
                 .iter()
@@ -117,15 +118,28 @@ impl Assets {
         &self.code
     }
 
-    /// Compresses every file once, on a blocking thread; the small ones first.
+    /// Compresses every file the build did not compress (or whose compressed form does not
+    /// match it) once, on a blocking thread; the small ones first.
     pub fn compress_in_background(self: &Arc<Self>) {
         let assets = self.clone();
+        if assets
+            .files
+            .values()
+            .all(|a| a.br.get().is_some() && a.gzip.get().is_some())
+        {
+            tracing::info!(code = ?assets.code, "browser code compressed (by the build)");
+            return;
+        }
         tokio::task::spawn_blocking(move || {
             let mut files: Vec<&Asset> = assets.files.values().collect();
             files.sort_by_key(|a| a.raw.len());
             for asset in files {
-                let _ = asset.br.set(brotli_11(&asset.raw));
-                let _ = asset.gzip.set(gzip_9(&asset.raw));
+                if asset.br.get().is_none() {
+                    let _ = asset.br.set(brotli_11(&asset.raw));
+                }
+                if asset.gzip.get().is_none() {
+                    let _ = asset.gzip.set(gzip_9(&asset.raw));
+                }
             }
             tracing::info!(code = ?assets.code, "browser code compressed");
         });
@@ -136,6 +150,47 @@ impl Assets {
         let (file, versioned) = self.addresses.get(name)?;
         self.files.get(file).map(|a| (a, *versioned))
     }
+}
+
+/// The build's compressed form of a file (`<file>.br`, `<file>.gz`, written by
+/// `scripts/precompress.mjs`), if it is there and decompresses to exactly the file: a stale
+/// or damaged one is not sent, the server compresses the file itself.
+fn built_form(
+    path: &std::path::Path,
+    suffix: &str,
+    raw: &[u8],
+    decompress: fn(&[u8], usize) -> Option<Vec<u8>>,
+) -> OnceLock<axum::body::Bytes> {
+    let form = OnceLock::new();
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".{suffix}"));
+    if let Ok(compressed) = std::fs::read(&name) {
+        if decompress(&compressed, raw.len()).as_deref() == Some(raw) {
+            let _ = form.set(compressed.into());
+        } else {
+            tracing::warn!(file = ?name, "compressed form does not match its file, not used");
+        }
+    }
+    form
+}
+
+/// Decompresses at most `limit + 1` bytes (enough to tell a match from a longer file).
+fn read_limited(reader: impl std::io::Read, limit: usize) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::with_capacity(limit);
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .ok()
+        .map(|_| out)
+}
+
+fn unbrotli(compressed: &[u8], limit: usize) -> Option<Vec<u8>> {
+    read_limited(brotli::Decompressor::new(compressed, 4096), limit)
+}
+
+fn ungzip(compressed: &[u8], limit: usize) -> Option<Vec<u8>> {
+    read_limited(flate2::read::GzDecoder::new(compressed), limit)
 }
 
 fn brotli_11(raw: &[u8]) -> axum::body::Bytes {
@@ -214,6 +269,15 @@ where
 mod tests {
     use super::*;
 
+    /// The files of a site whose output name is `app`.
+    const FILES: [&str; 5] = [
+        "app.css",
+        "app-patient.js",
+        "app-patient.wasm",
+        "app-practice.js",
+        "app-practice.wasm",
+    ];
+
     #[test]
     fn accept_encoding_is_read_with_its_weights() {
         let with = |v: &'static str| {
@@ -246,16 +310,58 @@ mod tests {
     }
 
     #[test]
+    fn the_builds_compressed_forms_are_used_only_when_they_match_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in FILES {
+            let raw = name.repeat(50);
+            std::fs::write(dir.path().join(name), &raw).unwrap();
+            std::fs::write(
+                dir.path().join(format!("{name}.br")),
+                brotli_11(raw.as_bytes()),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.path().join(format!("{name}.gz")),
+                gzip_9(raw.as_bytes()),
+            )
+            .unwrap();
+        }
+        // A stale form (an earlier build's) and a damaged one.
+        std::fs::write(
+            dir.path().join("app-patient.wasm.br"),
+            brotli_11(b"an earlier build"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("app.css.gz"), b"not gzip").unwrap();
+        // A longer file behind the same start.
+        std::fs::write(
+            dir.path().join("app-practice.js.br"),
+            brotli_11("app-practice.js".repeat(51).as_bytes()),
+        )
+        .unwrap();
+        let assets = Assets::load(dir.path(), "app").unwrap();
+        let file = |n: &str| assets.files.get(n).unwrap();
+        let wasm = file("app-practice.wasm");
+        assert_eq!(
+            unbrotli(wasm.br.get().expect("the build's brotli form"), 10_000).unwrap(),
+            &wasm.raw[..]
+        );
+        assert!(
+            file("app-patient.wasm").br.get().is_none(),
+            "stale: not used"
+        );
+        assert!(file("app-patient.wasm").gzip.get().is_some());
+        assert!(file("app.css").gzip.get().is_none(), "damaged: not used");
+        assert!(
+            file("app-practice.js").br.get().is_none(),
+            "longer: not used"
+        );
+    }
+
+    #[test]
     fn names_carry_the_content_hash_and_only_this_builds_hash_is_found() {
         let dir = tempfile::tempdir().unwrap();
-        let files = [
-            "app.css",
-            "app-patient.js",
-            "app-patient.wasm",
-            "app-practice.js",
-            "app-practice.wasm",
-        ];
-        for name in files {
+        for name in FILES {
             std::fs::write(dir.path().join(name), name).unwrap();
         }
         let assets = Assets::load(dir.path(), "app").unwrap();
