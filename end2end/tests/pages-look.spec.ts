@@ -187,12 +187,23 @@ for (const viewport of VIEWPORTS) {
       await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })).toContainText('wartet seit');
       // Folding the live panel is remembered on the next page (and unfolding again).
       const panel = page.locator('details.waiting-panel');
+      // The browser fires `toggle` a moment after the click; a page left at once would not
+      // have remembered it (no person navigates away within that millisecond).
+      const remembered = (value: string) =>
+        expect.poll(() => page.evaluate(() => localStorage.getItem('sprechzimmer.wartezimmer.offen'))).toBe(value);
+      // The fold is remembered by the island: its buttons are enabled once it runs (the sound
+      // button, found by CSS since a folded panel hides it from the accessibility tree).
+      const live = () => expect(panel.locator('button[aria-pressed]')).toBeEnabled();
+      await live();
       await panel.locator('summary').first().click();
       await expect(panel).toHaveJSProperty('open', false);
+      await remembered('0');
       await page.goto('/praxis/termine');
       await settle(page);
       await expect(panel).toHaveJSProperty('open', false);
+      await live();
       await panel.locator('summary').first().click();
+      await remembered('1');
       await page.goto('/praxis');
       await settle(page);
       await expect(panel).toHaveJSProperty('open', true);
