@@ -10,8 +10,10 @@ apt_install wrk brotli
 server="${SERVER_BIN:-$CARGO_TARGET_DIR/release/server}"
 [ -x "$server" ] || die "no release build: run bash scripts/build.sh first"
 
-# `bash scripts/bench.sh sockets` measures only the waiting room's sockets (at the end).
-[ "${1:-}" = sockets ] || scripts/wasm-size.sh BENCHMARKS.md
+# `bash scripts/bench.sh sockets` measures only the waiting room's sockets (at the end),
+# `bash scripts/bench.sh week` only the calendar week with 200 appointments.
+mode="${1:-all}"
+[ "$mode" = sockets ] || [ "$mode" = week ] || scripts/wasm-size.sh BENCHMARKS.md
 
 port=$(free_port); data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT
@@ -25,15 +27,16 @@ start_server() {
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
 }
 start_server
-if [ "${1:-}" != sockets ]; then
+if [ "$mode" != sockets ]; then
+if [ "$mode" != week ]; then
 
 # The public practice page and the patient guide are the demo practice's.
 for path in / /datenschutz /videosprechstunde /praxen/demo-praxis /praxen/demo-praxis/anleitung.pdf /health/ready; do
   echo "== GET $path (wrk -t2 -c16 -d10s)"
-  wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+  wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
 done
 # `bash scripts/bench.sh pages` stops here.
-[ "${1:-}" != pages ] || exit 0
+[ "$mode" != pages ] || exit 0
 
 # Logins: the demo owner logs in again and again; argon2id (m=19456 KiB, t=2, p=1) dominates.
 for connections in 2 16; do
@@ -41,6 +44,7 @@ for connections in 2 16; do
   wrk -t2 -c"$connections" -d15s --latency -s scripts/bench-login.lua "http://127.0.0.1:$port/anmelden" \
     | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors|logins:"
 done
+fi
 
 # Calendar: the week page with 200 appointments of the demo practice (next week, 10-minute
 # slots from 08:00), rendered for a logged-in owner.
@@ -67,11 +71,36 @@ done
 shown=$(curl -s -b "$jar" "http://127.0.0.1:$port/praxis/termine?datum=$monday" | grep -o '/praxis/termin/' | wc -l)
 [ "$shown" = 200 ] || die "the week page shows $shown appointments, not 200"
 cookie=$(awk '$6 == "sprechzimmer" { print $7 }' "$jar")
+# wrk against the logged-in page, then the server's CPU time per answered request (user +
+# system, from /proc: steadier than requests/s while wrk shares the two cores).
+week_wrk() {
+  local before after requests
+  before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  out=$(wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" "$@")
+  after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  echo "$out" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+  requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+  awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "server CPU per request: %.0f µs\n", t / hz / n * 1e6 }'
+}
 echo "== GET /praxis/termine (200 appointments, logged in; wrk -t2 -c16 -d10s)"
-wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" \
-  "http://127.0.0.1:$port/praxis/termine?datum=$monday" \
-  | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+week_wrk "http://127.0.0.1:$port/praxis/termine?datum=$monday"
+# What a browser asks for: Chromium and Firefox accept brotli and gzip, so the page is
+# compressed for them on the fly.
+echo "== GET /praxis/termine (200 appointments, as a browser asks: Accept-Encoding br, gzip)"
+# BENCH_PERF=<file>: a flat CPU profile of the server during this run (perf record).
+if [ -n "${BENCH_PERF:-}" ]; then
+  perf record -F 999 -g -o "$BENCH_PERF" -p "$pid" -- sleep 10 2>/dev/null &
+  perf_pid=$!
 fi
+week_wrk -H "Accept-Encoding: gzip, deflate, br, zstd" "http://127.0.0.1:$port/praxis/termine?datum=$monday"
+[ -z "${BENCH_PERF:-}" ] || wait "$perf_pid"
+echo "== GET /praxis/termine (an empty week, logged in; wrk -t2 -c16 -d10s)"
+week_wrk "http://127.0.0.1:$port/praxis/termine?datum=$(date -d "$monday + 28 days" +%F)"
+echo "== GET /api/praxis/termine/woche (the week's data alone, 200 appointments)"
+week_wrk "http://127.0.0.1:$port/api/praxis/termine/woche?date=$monday"
+fi
+[ "$mode" != week ] || exit 0
 
 # Waiting room: 5,000 idle patient sockets (memory per socket) and one note from the demo
 # doctor to the 1,000 of them waiting for the demo practice (delivery latency). A fresh

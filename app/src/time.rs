@@ -1,6 +1,6 @@
 //! Times are stored in UTC and shown in Europe/Berlin, the practices' time zone.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Berlin;
 
 /// A Berlin wall-clock date and time as UTC. Times that do not exist (the hour skipped in
@@ -93,7 +93,8 @@ pub fn german_long_date(instant: DateTime<Utc>) -> String {
 
 /// "10:00" in Berlin time.
 pub fn german_time(instant: DateTime<Utc>) -> String {
-    instant.with_timezone(&Berlin).format("%H:%M").to_string()
+    let local = instant.with_timezone(&Berlin);
+    format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
 /// "Montag, 11. Januar" (a day heading in the calendar).

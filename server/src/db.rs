@@ -49,6 +49,9 @@ pub enum DbError {
     Migrate(sea_orm::DbErr),
 }
 
+/// Rows an SQLite connection's thread may hand over before the request takes them.
+const ROW_BUFFER: usize = 1024;
+
 /// Opens the pool with our settings: for SQLite WAL, `synchronous=FULL`, foreign keys and a busy
 /// timeout; the file and its directory are created when missing.
 pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
@@ -63,7 +66,10 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
             // Deleted rows (health data, names) are overwritten with zeros, not left in free
             // pages of the file or its backups.
             .pragma("secure_delete", "ON")
-            .busy_timeout(Duration::from_millis(settings.busy_timeout_ms));
+            .busy_timeout(Duration::from_millis(settings.busy_timeout_ms))
+            // The connection's thread hands rows to the request through a bounded channel; at
+            // sqlx's 50 it waited for the request after every 50 rows of a 200-appointment week.
+            .row_buffer_size(ROW_BUFFER);
         let file = options.get_filename().to_path_buf();
         let in_memory = file.as_os_str().is_empty() || file.as_os_str() == ":memory:";
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -286,7 +286,11 @@ impl Application {
                         security::security_headers,
                     ))
                     .layer(middleware::from_fn(security::explain_rejections))
-                    .layer(CompressionLayer::new())
+                    // Pages are compressed per request with gzip only: brotli set up its
+                    // 4 MiB window for every page, 1.1 ms of CPU for the calendar week against
+                    // gzip's 0.06 ms (at any quality; issue 24), for 14 % fewer bytes. Static
+                    // files go out as the build's brotli forms (`assets`).
+                    .layer(CompressionLayer::new().no_br())
                     .layer(middleware::from_fn(
                         crate::page_scripts::drop_unused_hydration_data,
                     ))

@@ -47,21 +47,29 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
             .map(|a| (a.id, a.patient_name.as_str(), a.patient_email.as_str())),
     )
     .await?;
-    let days = (0..7)
-        .map(|offset| {
+    // Each appointment to its day (rows come earliest first, so each day stays in order).
+    let mut by_day: [Vec<AppointmentRow>; 7] = Default::default();
+    for a in rows {
+        let Some(list) = usize::try_from((berlin_date(a.starts_at) - monday).num_days())
+            .ok()
+            .and_then(|offset| by_day.get_mut(offset))
+        else {
+            continue;
+        };
+        list.push(AppointmentRow {
+            id: a.id.to_string(),
+            time: format!("{}–{}", german_time(a.starts_at), german_time(a.ends_at)),
+            doctor_name: doctors.get(&a.doctor_id).cloned().unwrap_or_default(),
+            cancelled: a.status == lifecycle::AppointmentStatus::Cancelled,
+            consent: consents.get(&a.id).copied().unwrap_or_default(),
+            patient_name: a.patient_name,
+        });
+    }
+    let days = by_day
+        .into_iter()
+        .zip(0..)
+        .map(|(appointments, offset)| {
             let day = monday + Duration::days(offset);
-            let appointments = rows
-                .iter()
-                .filter(|a| berlin_date(a.starts_at) == day)
-                .map(|a| AppointmentRow {
-                    id: a.id.to_string(),
-                    time: format!("{}–{}", german_time(a.starts_at), german_time(a.ends_at)),
-                    patient_name: a.patient_name.clone(),
-                    doctor_name: doctors.get(&a.doctor_id).cloned().unwrap_or_default(),
-                    cancelled: a.status == lifecycle::AppointmentStatus::Cancelled,
-                    consent: consents.get(&a.id).copied().unwrap_or_default(),
-                })
-                .collect();
             let hours = format_day(available.hours_on(day));
             let closed = available.has_hours() && hours.is_empty();
             let blocked = available

@@ -148,3 +148,45 @@ async fn odd_static_addresses_get_404_not_a_server_error() {
         assert_eq!(status, 404, "{}", &path[..path.len().min(40)]);
     }
 }
+
+/// Pages are compressed as they are rendered, with gzip even for a browser that also takes
+/// brotli: brotli's window cost more CPU per page than rendering it (issue 24). The bytes
+/// decompress to the page.
+#[tokio::test]
+async fn pages_go_out_gzip_compressed_also_to_browsers_that_take_brotli() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    let page = |coding: &'static str| {
+        client
+            .get(format!("{}/impressum", app.address))
+            .header("accept-encoding", coding)
+            .send()
+    };
+    let plain = page("identity").await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.text().await.unwrap();
+    assert!(plain.contains("Impressum"), "{plain}");
+
+    // What Chromium and Firefox send.
+    let browser = page("gzip, deflate, br, zstd").await.unwrap();
+    assert_eq!(browser.headers()["content-encoding"], "gzip");
+    let compressed = browser.bytes().await.unwrap();
+    assert!(
+        compressed.len() * 2 < plain.len(),
+        "{} of {} bytes",
+        compressed.len(),
+        plain.len()
+    );
+    let mut unpacked = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut unpacked)
+        .unwrap();
+    // The same page (its nonce differs per answer).
+    let without_nonce = |html: &str| {
+        html.split("nonce=\"")
+            .map(|part| part.split_once('"').map_or(part, |(_, rest)| rest))
+            .collect::<String>()
+    };
+    assert_eq!(without_nonce(&unpacked), without_nonce(&plain));
+}
