@@ -35,7 +35,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer,
+    compression::{CompressionLayer, CompressionLevel},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
     trace::{DefaultOnResponse, TraceLayer},
@@ -286,11 +286,11 @@ impl Application {
                         security::security_headers,
                     ))
                     .layer(middleware::from_fn(security::explain_rejections))
-                    // Pages are compressed per request with gzip only: brotli set up its
-                    // 4 MiB window for every page, 1.1 ms of CPU for the calendar week against
-                    // gzip's 0.06 ms (at any quality; issue 24), for 14 % fewer bytes. Static
-                    // files go out as the build's brotli forms (`assets`).
-                    .layer(CompressionLayer::new().no_br())
+                    // Pages are compressed per request at brotli/gzip quality 3: the 74 KB
+                    // calendar week in 0.32 ms (8.2 KB) against 0.52 ms (7.6 KB) at the default
+                    // and 0.61 ms (8.7 KB) for gzip 6 (issue 24, BENCHMARKS.md). Static files
+                    // go out as the build's quality-11 forms (`assets`).
+                    .layer(CompressionLayer::new().quality(CompressionLevel::Precise(3)))
                     .layer(middleware::from_fn(
                         crate::page_scripts::drop_unused_hydration_data,
                     ))
