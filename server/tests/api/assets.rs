@@ -179,7 +179,7 @@ async fn pages_go_out_compressed_and_decompress_to_the_page() {
     assert_eq!(browser.headers()["content-encoding"], "br");
     let compressed = browser.bytes().await.unwrap();
     assert!(
-        compressed.len() * 2 < plain.len(),
+        compressed.len() * 3 < plain.len() * 2,
         "{} of {} bytes",
         compressed.len(),
         plain.len()
