@@ -99,6 +99,17 @@ echo "== GET /praxis/termine (an empty week, logged in; wrk -t2 -c16 -d10s)"
 week_wrk "http://127.0.0.1:$port/praxis/termine?datum=$(date -d "$monday + 28 days" +%F)"
 echo "== GET /api/praxis/termine/woche (the week's data alone, 200 appointments)"
 week_wrk "http://127.0.0.1:$port/api/praxis/termine/woche?date=$monday"
+# One connection at a time: the server's CPU per page without contention, for each encoding
+# a client may ask for (the figures that vary least between runs on a shared machine).
+for coding in identity "gzip, deflate, br, zstd" gzip; do
+  echo "== GET /praxis/termine (200 appointments, one connection, Accept-Encoding: $coding)"
+  before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  requests=$(wrk -t1 -c1 -d5s -H "Cookie: sprechzimmer=$cookie" -H "Accept-Encoding: $coding" \
+    "http://127.0.0.1:$port/praxis/termine?datum=$monday" | awk '/requests in/ { print $1 }')
+  after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f requests/s, server CPU per request: %.0f µs\n", n / 5, t / hz / n * 1e6 }'
+done
 fi
 [ "$mode" != week ] || exit 0
 
