@@ -73,15 +73,18 @@ shown=$(curl -s -b "$jar" "http://127.0.0.1:$port/praxis/termine?datum=$monday" 
 cookie=$(awk '$6 == "sprechzimmer" { print $7 }' "$jar")
 # wrk against the logged-in page, then the server's CPU time per answered request (user +
 # system, from /proc: steadier than requests/s while wrk shares the two cores).
-week_wrk() {
-  local before after requests
-  before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  out=$(wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" "$@")
-  after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  echo "$out" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
-  requests=$(echo "$out" | awk '/requests in/ { print $1 }')
-  awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+# cpu_per_request <ticks before> <requests>: the server's CPU since then, per request.
+cpu_per_request() {
+  awk -v t="$(($(server_ticks) - $1))" -v n="$2" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "server CPU per request: %.0f µs\n", t / hz / n * 1e6 }'
+}
+week_wrk() {
+  local before out
+  before=$(server_ticks)
+  out=$(wrk -t2 -c16 -d10s --latency -H "Cookie: sprechzimmer=$cookie" "$@")
+  echo "$out" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+  cpu_per_request "$before" "$(echo "$out" | awk '/requests in/ { print $1 }')"
 }
 echo "== GET /praxis/termine (200 appointments, logged in; wrk -t2 -c16 -d10s)"
 week_wrk "http://127.0.0.1:$port/praxis/termine?datum=$monday"
@@ -103,12 +106,10 @@ week_wrk "http://127.0.0.1:$port/api/praxis/termine/woche?date=$monday"
 # a client may ask for (the figures that vary least between runs on a shared machine).
 for coding in identity "gzip, deflate, br, zstd" gzip; do
   echo "== GET /praxis/termine (200 appointments, one connection, Accept-Encoding: $coding)"
-  before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  before=$(server_ticks)
   requests=$(wrk -t1 -c1 -d5s -H "Cookie: sprechzimmer=$cookie" -H "Accept-Encoding: $coding" \
     "http://127.0.0.1:$port/praxis/termine?datum=$monday" | awk '/requests in/ { print $1 }')
-  after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%.0f requests/s, server CPU per request: %.0f µs\n", n / 5, t / hz / n * 1e6 }'
+  echo "$((requests / 5)) requests/s, $(cpu_per_request "$before" "$requests")"
 done
 fi
 [ "$mode" != week ] || exit 0
