@@ -108,11 +108,8 @@ pub fn App() -> impl IntoView {
     let t = use_i18n();
     view! {
         <Stylesheet id="leptos" href=layout::stylesheet_href() />
-        // leptos_meta writes the title unescaped: escaped here once for every page, since some
-        // titles carry data (a practice's name).
-        <Title formatter=move |page: String| {
-            crate::forms::escape_raw_text(&if page.is_empty() { t.t("brand") } else { format!("{page} – {}", t.t("brand")) })
-        } />
+        // leptos_meta writes the title unescaped: escaped here once for every page.
+        <Title formatter=move |page: String| layout::title_text(t, &page) />
         <Router>
             <Layout>
                 // Every page is rendered completely before it is sent (`SsrMode::Async`):

@@ -7,5 +7,7 @@ mod page;
 mod scripts;
 
 pub use area::{AreaFrame, PracticeArea};
-pub use page::{has_flag, query_value, ErrorNotice, LoadError, PageTitle};
+pub use page::{
+    has_flag, query_value, title_text, ErrorNotice, LoadError, PageTitle, WaitingCountTitle,
+};
 pub use scripts::{island_ready, stylesheet_href, BrowserCode, Bundle, IslandScripts};

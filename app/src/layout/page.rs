@@ -17,6 +17,27 @@ pub fn query_value(name: &'static str) -> Option<String> {
     use_query_map().with_untracked(|q| q.get(name))
 }
 
+/// The text of `<title>` for a page heading: "Terminkalender – Sprechzimmer" (the brand alone
+/// without a heading), escaped once here since leptos_meta writes it unescaped and some titles
+/// carry data (a practice's name).
+pub fn title_text(t: crate::i18n::I18n, page: &str) -> String {
+    crate::forms::escape_raw_text(&if page.is_empty() {
+        t.t("brand")
+    } else {
+        format!("{page} – {}", t.t("brand"))
+    })
+}
+
+/// "(2) Terminkalender – Sprechzimmer" while two patients wait, in the page as sent: a doctor
+/// working in another tab sees the count at once (the live list's island keeps it current).
+#[component]
+pub fn WaitingCountTitle(waiting: u32) -> impl IntoView {
+    let t = use_i18n();
+    (waiting > 0).then(|| {
+        view! { <Title formatter=move |page: String| format!("({waiting}) {}", title_text(t, &page)) /> }
+    })
+}
+
 /// A page heading with the document title.
 #[component]
 pub fn PageTitle(key: &'static str) -> impl IntoView {

@@ -44,7 +44,12 @@ pub fn live_panel() -> Callback<(), AnyView> {
         view! {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    view! { <WaitingPanel initial=roster.await.ok().flatten() /> }
+                    let initial = roster.await.ok().flatten();
+                    let waiting = initial.as_ref().map_or(0, |r| r.waiting);
+                    view! {
+                        <crate::layout::WaitingCountTitle waiting />
+                        <WaitingPanel initial />
+                    }
                 })}
             </Suspense>
         }

@@ -866,7 +866,11 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
         } else {
             None
         };
-        let html = page_panel(app.get("/praxis").await.text().await.unwrap());
+        let page = app.get("/praxis").await.text().await.unwrap();
+        // The count is in the tab's title from the first paint.
+        let title = crate::html::text(crate::html::Page::parse(&page).one("title"));
+        assert!(title.starts_with("(1) "), "{round}: {title}");
+        let html = page_panel(page);
         assert!(html.contains("1 wartet"), "{round}: {html:.400}");
         assert!(html.contains("Erika Mustermann"), "{round}");
         assert!(html.contains("wartet seit"), "{round}");
@@ -892,10 +896,17 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
     );
     let team_page = app.html_in(&team, "/praxis").await;
     assert!(!team_page.contains("waiting-panel"));
+    assert!(!team_page.contains("<title>("), "no count for the team");
     let other = app.practice_b("berta@praxis-b.de").await;
     let list: Option<app::signalling::types::Roster> =
         roster(other.clone()).await.json().await.unwrap();
     assert!(list.unwrap().entries.is_empty());
     let other_page = app.html_in(&other, "/praxis").await;
     assert!(!other_page.contains("Erika Mustermann"));
+    // Nobody waits there: the plain title.
+    let title = crate::html::text(crate::html::Page::parse(&other_page).one("title"));
+    assert!(
+        title.ends_with("– Sprechzimmer") && !title.starts_with('('),
+        "{title}"
+    );
 }
