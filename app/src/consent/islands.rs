@@ -259,7 +259,8 @@ pub fn DocumentViewer(documents: Vec<(String, String)>) -> impl IntoView {
                     <input type="password" id="consent-secret" node_ref=secret autocomplete="off" required maxlength=crate::fields::limits::PASSWORD />
                 </div>
                 <div class="field field-checkbox">
-                    <input type="checkbox" id="consent-use-recovery" on:change=move |ev| use_recovery.set(event_target_checked(&ev)) />
+                    // Ticked before the island runs, the box would stay ticked with its fields hidden.
+                    <input type="checkbox" id="consent-use-recovery" disabled=move || !ready.get() on:change=move |ev| use_recovery.set(event_target_checked(&ev)) />
                     <label for="consent-use-recovery">{t.t("consent-use-recovery")}</label>
                 </div>
                 <div hidden=move || !use_recovery.get()>
