@@ -102,8 +102,8 @@ pub fn App() -> impl IntoView {
     }
     // The frame of the logged-in pages: the practice's navigation, with the live waiting room
     // handed in here so neither domain imports the other (see `layout::AreaFrame`).
-    provide_context(layout::AreaFrame(|page, call_page| {
-        practice::area::practice_frame(page, call_page, waiting_room::panel::live_panel)
+    provide_context(layout::AreaFrame(|page, kind| {
+        practice::area::practice_frame(page, kind, waiting_room::panel::live_panel)
     }));
     let t = use_i18n();
     view! {

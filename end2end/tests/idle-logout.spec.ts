@@ -71,3 +71,39 @@ test('Eine unbenutzte Praxisseite meldet nach 30 Minuten ab, mit Warnung zwei Mi
   await page.clock.fastForward('02:00');
   await expect(page).toHaveURL(/\/anmelden\?abgelaufen$/);
 });
+
+// KV-Antrag and Vertrag carry no script (issue 24): the warning is CSS, delayed to two minutes
+// before the session ends by a style element the CSP admits by its nonce; the page's refresh
+// logs out at the end (checked in the Rust tests). The test moves the page's CSS animation clock.
+test('Der KV-Antrag lädt kein Skript und warnt trotzdem zwei Minuten vor der Abmeldung', async ({ page }) => {
+  const stamp = Date.now();
+  await newPracticeLoggedIn(page, `ohneskript.${stamp}@praxis-e2e.de`, 'Praxis Ohne Skript');
+  const code: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script' || /\.wasm(\?|$)/.test(r.url())) code.push(r.url());
+  });
+  await page.goto('/praxis/kv-antrag');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByText('Stand beim Öffnen dieser Seite')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Zur Live-Liste' })).toHaveAttribute('href', '/praxis');
+  const warning = page.locator('.idle-warning');
+  await expect(warning).toBeHidden();
+
+  // The warning's delay is 28 minutes (30 minutes' idle time in the local configuration).
+  const delays = await page.evaluate(() => document.getAnimations().map((a) => a.effect?.getTiming().delay));
+  expect(delays).toEqual([28 * 60 * 1000]);
+  const jumpTo = (ms: number) => page.evaluate((at) => { for (const a of document.getAnimations()) a.currentTime = at; }, ms);
+  await jumpTo(28 * 60 * 1000 - 1000);
+  await expect(warning).toBeHidden();
+  await jumpTo(28 * 60 * 1000 + 10);
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText('in 2 Minuten automatisch abgemeldet');
+  // Reachable by keyboard; staying loads the page again (the request renews the session).
+  const stay = dialog.getByRole('link', { name: 'Angemeldet bleiben' });
+  await stay.focus();
+  await expect(stay).toBeFocused();
+  await Promise.all([page.waitForURL(/\/praxis\/kv-antrag$/), page.keyboard.press('Enter')]);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(warning).toBeHidden();
+  expect(code, 'no script and no WebAssembly on the page').toEqual([]);
+});

@@ -27,7 +27,7 @@ pub struct SecurityConfig {
 pub fn content_security_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
          media-src 'self' blob:; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
@@ -287,6 +287,8 @@ mod tests {
         let csp = content_security_policy("abc");
         for part in [
             "script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval'",
+            // Style elements only with the page's nonce (the timed idle warning's delay).
+            "style-src 'self' 'nonce-abc';",
             "object-src 'none'",
             "frame-ancestors 'none'",
             "base-uri 'none'",

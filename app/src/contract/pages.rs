@@ -6,7 +6,7 @@ use super::server_fns::load_contract;
 use super::types::{ContractState, ContractView};
 use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, SuccessNotice};
 use crate::i18n::use_i18n;
-use crate::layout::{has_flag, LoadError, PageTitle, PracticeArea};
+use crate::layout::{has_flag, FrameKind, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -39,7 +39,7 @@ pub fn VertragPage() -> impl IntoView {
     .find(|(flag, _)| has_flag(flag).get_untracked())
     .map(|(_, key)| use_i18n().t(key));
     view! {
-        <PracticeArea>
+        <PracticeArea kind=FrameKind::Static>
             <PageTitle key="vertrag-title" />
             <SuccessNotice message=done.clone() />
             {with_contract(|c| {
@@ -87,7 +87,7 @@ pub fn VertragPage() -> impl IntoView {
 pub fn CancelContractPage() -> impl IntoView {
     let feedback = StoredValue::new(use_form_feedback());
     view! {
-        <PracticeArea>
+        <PracticeArea kind=FrameKind::Static>
             <section class="card dialog" role="dialog" aria-modal="false" aria-labelledby="cancel-title">
                 <Title text=use_i18n().t("contract-cancel-title") />
                 <h1 id="cancel-title">{use_i18n().t("contract-cancel-title")}</h1>
@@ -126,7 +126,7 @@ fn cancel_body(c: ContractView, feedback: FormFeedback) -> impl IntoView {
 pub fn RevokeCancellationPage() -> impl IntoView {
     let feedback = StoredValue::new(use_form_feedback());
     view! {
-        <PracticeArea>
+        <PracticeArea kind=FrameKind::Static>
             <section class="card dialog" role="dialog" aria-modal="false" aria-labelledby="revoke-title">
                 <Title text=use_i18n().t("contract-revoke-title") />
                 <h1 id="revoke-title">{use_i18n().t("contract-revoke-title")}</h1>

@@ -4,7 +4,7 @@
 use super::server_fns::load_kv_page;
 use super::types::{CertificateRow, KvPage, KvRow};
 use crate::i18n::use_i18n;
-use crate::layout::{LoadError, PageTitle, PracticeArea};
+use crate::layout::{FrameKind, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
 
 #[component]
@@ -12,7 +12,7 @@ pub fn KvApplicationPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| load_kv_page());
     let t = use_i18n();
     view! {
-        <PracticeArea>
+        <PracticeArea kind=FrameKind::Static>
             <PageTitle key="kv-title" />
             <p>{t.t("kv-page-intro")}</p>
             <ol class="steps">

@@ -6,7 +6,7 @@ mod area;
 mod page;
 mod scripts;
 
-pub use area::{AreaFrame, PracticeArea};
+pub use area::{AreaFrame, FrameKind, PracticeArea};
 pub use page::{
     has_flag, query_value, title_text, ErrorNotice, LoadError, PageTitle, WaitingCountTitle,
 };

@@ -6,7 +6,7 @@ use super::server_fns::load_session_info;
 use super::types::SessionInfo;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::layout::LoadError;
+use crate::layout::{FrameKind, LoadError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -33,8 +33,10 @@ fn practice_links(manager: bool) -> impl IntoView {
 /// "Menü" (`<details>`, works without JavaScript), so the page starts right below one row;
 /// wider screens show them as a row. Only one of the two is displayed (CSS), so assistive
 /// technology meets the links once.
+/// `scripts`: whether the page loads the practice's browser code (the idle warning is an
+/// island then; without it, CSS shows the warning and the page's refresh logs out).
 #[component]
-fn PracticeNav(info: SessionInfo) -> impl IntoView {
+fn PracticeNav(info: SessionInfo, scripts: bool) -> impl IntoView {
     let t = use_i18n();
     let manager = info.role.manages_practice();
     let (practice_name, display_name, role) = (
@@ -68,24 +70,31 @@ fn PracticeNav(info: SessionInfo) -> impl IntoView {
                 {manager.then(|| view! { " " <A href=crate::paths::CONTRACT>{use_i18n().t("contract-banner-link")}</A> })}
             </p>
         })}
-        <super::idle::IdleWarning minutes=info.idle_minutes />
-        <crate::layout::IslandScripts bundle=crate::layout::Bundle::Practice />
+        {if scripts {
+            view! {
+                <super::idle::IdleWarning minutes=info.idle_minutes />
+                <crate::layout::IslandScripts bundle=crate::layout::Bundle::Practice />
+            }.into_any()
+        } else {
+            view! { <super::idle::TimedIdleWarning minutes=info.idle_minutes /> }.into_any()
+        }}
     }
 }
 
 /// The practice's frame of the logged-in area (see [`crate::layout::AreaFrame`]): loads who is
-/// logged in, then shows nav, the live waiting room (for those who hold calls) and the page.
+/// logged in, then shows nav, the waiting room (for those who hold calls) and the page.
 /// `panel` starts loading the waiting room's data as the frame is created, alongside who is
-/// logged in and the page's own data, and returns its view. On the call page (`call_page`)
-/// the call comes first and the waiting room after it: the doctor sees the patient without
-/// scrolling.
+/// logged in and the page's own data, and returns its view for the page's kind. On the call
+/// page the call comes first and the waiting room after it: the doctor sees the patient
+/// without scrolling.
 pub fn practice_frame(
     page: ChildrenFn,
-    call_page: bool,
-    panel: fn() -> Callback<(), AnyView>,
+    kind: FrameKind,
+    panel: fn(FrameKind) -> Callback<(), AnyView>,
 ) -> AnyView {
     let info = Resource::new_blocking(|| (), |_| load_session_info());
-    let panel = panel();
+    let panel = panel(kind);
+    let (call_page, scripts) = (kind == FrameKind::Call, kind != FrameKind::Static);
     let children = StoredValue::new(page);
     view! {
         <Suspense fallback=|| ()>
@@ -94,7 +103,7 @@ pub fn practice_frame(
                     Ok(Some(info)) => {
                         let holds_calls = info.role.holds_calls();
                         view! {
-                            <PracticeNav info />
+                            <PracticeNav info scripts />
                             {(holds_calls && !call_page).then(|| panel.run(()))}
                             {children.read_value()()}
                             {(holds_calls && call_page).then(|| panel.run(()))}

@@ -28,7 +28,7 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
     let t = use_i18n();
     let warning = RwSignal::new(false);
     let generation = RwSignal::new(0u32);
-    let total = Duration::from_secs(u64::try_from(minutes.max(3)).unwrap_or(180) * 60);
+    let total = session_length(minutes);
     // Renews the server's session and starts the timers anew; a busy page keeps trying.
     let renew = move || {
         leptos::task::spawn_local(async move {
@@ -84,6 +84,34 @@ pub fn IdleWarning(minutes: i64) -> impl IntoView {
         <div class="idle-warning" role="alertdialog" aria-live="assertive" aria-labelledby="idle-warning-text" hidden=move || !warning.get()>
             <p id="idle-warning-text">{t.t("idle-warning")}</p>
             <button type="button" class="button primary" on:click=stay>{t.t("idle-stay")}</button>
+        </div>
+    }
+}
+
+/// The server's idle timeout (`minutes`, at least three) as a duration.
+fn session_length(minutes: i64) -> Duration {
+    Duration::from_secs(u64::try_from(minutes.max(3)).unwrap_or(180) * 60)
+}
+
+/// The idle warning of a page without any script (see [`crate::layout::FrameKind::Static`]):
+/// CSS shows it [`WARN_BEFORE`] the session ends (an animation delayed by a style element with
+/// the page's CSP nonce), and `<meta http-equiv="refresh">` moves the page to the login when
+/// it ends, as the island does. "Angemeldet bleiben" loads the page again: the request renews
+/// the session on the server and both clocks start anew.
+#[component]
+pub fn TimedIdleWarning(minutes: i64) -> impl IntoView {
+    let t = use_i18n();
+    let total = session_length(minutes).as_secs();
+    let warn_after = total.saturating_sub(WARN_BEFORE.as_secs());
+    let here = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    view! {
+        <leptos_meta::Meta http_equiv="refresh" content=format!("{total};url={}?abgelaufen", crate::paths::LOGIN) />
+        <leptos_meta::Style>{format!("div.idle-warning.timed{{animation-delay:{warn_after}s}}")}</leptos_meta::Style>
+        <div class="idle-warning timed" role="alertdialog" aria-labelledby="idle-warning-text">
+            <p id="idle-warning-text">{t.t("idle-warning")}</p>
+            <a class="button primary" href=here>{t.t("idle-stay")}</a>
         </div>
     }
 }

@@ -2,7 +2,7 @@
 //! ([`crate::call::doctor::DoctorCall`]) and "back to the waiting room" as a plain form.
 
 use crate::i18n::use_i18n;
-use crate::layout::{LoadError, PageTitle, PracticeArea};
+use crate::layout::{FrameKind, LoadError, PageTitle, PracticeArea};
 use crate::signalling::types::RosterStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -13,7 +13,7 @@ pub fn CallPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let call = Resource::new_blocking(id, super::server_fns::load_call);
     view! {
-        <PracticeArea call_page=true>
+        <PracticeArea kind=FrameKind::Call>
             <div class="call-page">
             <PageTitle key="call-page-title" />
             <Suspense fallback=|| ()>

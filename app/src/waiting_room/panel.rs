@@ -6,6 +6,7 @@
 use crate::consent::components::ConsentBadge;
 use crate::consent::types::ConsentStatus;
 use crate::i18n::use_i18n;
+use crate::layout::FrameKind;
 use crate::signalling::types::{
     ClientMessage, ErrorCode, Roster, RosterEntry, RosterStatus, NOTE_MAX_CHARS,
 };
@@ -31,14 +32,16 @@ pub struct Live {
     pub announcement: RwSignal<String>,
 }
 
-/// The live list for the practice frame (see `practice::area::practice_frame`): creates the
+/// The waiting room for the practice frame (see `practice::area::practice_frame`): creates the
 /// loading of today's appointments as they stand (see
 /// [`load_roster`](super::server_fns::load_roster)) when the frame is created, and returns the
-/// view that shows them. The loading must not start inside the frame's `Suspense`: a resource
-/// created there is created anew on each of Leptos' re-checks, and under load pages hung for
-/// seconds (leptos-rs/leptos#4866). Without a list (the read failed) the panel says it is
-/// loading until the socket brings it.
-pub fn live_panel() -> Callback<(), AnyView> {
+/// view that shows them: the live list, or on a page without script
+/// ([`FrameKind::Static`]) the count as it was with a link to the live list. The loading must
+/// not start inside the frame's `Suspense`: a resource created there is created anew on each
+/// of Leptos' re-checks, and under load pages hung for seconds (leptos-rs/leptos#4866).
+/// Without a list (the read failed) the live panel says it is loading until the socket brings
+/// it.
+pub fn live_panel(kind: FrameKind) -> Callback<(), AnyView> {
     let roster = Resource::new_blocking(|| (), |_| super::server_fns::load_roster());
     Callback::new(move |()| {
         view! {
@@ -46,15 +49,49 @@ pub fn live_panel() -> Callback<(), AnyView> {
                 {move || Suspend::new(async move {
                     let initial = roster.await.ok().flatten();
                     let waiting = initial.as_ref().map_or(0, |r| r.waiting);
+                    let panel = if kind == FrameKind::Static {
+                        view! { <WaitingSnapshot waiting /> }.into_any()
+                    } else {
+                        view! { <WaitingPanel initial /> }.into_any()
+                    };
                     view! {
                         <crate::layout::WaitingCountTitle waiting />
-                        <WaitingPanel initial />
+                        {panel}
                     }
                 })}
             </Suspense>
         }
         .into_any()
     })
+}
+
+/// "1 wartet": the panel's summary of the waiting count.
+fn waiting_summary(waiting: u32) -> String {
+    match waiting {
+        0 => use_i18n().t("panel-summary-none"),
+        1 => use_i18n().t("panel-summary-one"),
+        n => use_i18n().t_with("panel-summary-many", &[("count", &n.to_string())]),
+    }
+}
+
+/// The waiting count as the page was made, on a page without script: it does not change
+/// while the page is open, and says so; the link leads to the live list.
+#[component]
+fn WaitingSnapshot(waiting: u32) -> impl IntoView {
+    let t = use_i18n();
+    let badge = if waiting > 0 {
+        "badge badge-active"
+    } else {
+        "badge badge-quiet"
+    };
+    view! {
+        <p class="waiting-panel waiting-snapshot">
+            <span class="panel-title">{t.t("panel-title")}</span> " "
+            <span class=badge>{waiting_summary(waiting)}</span> " "
+            <span class="hint">{t.t("panel-snapshot")}</span> " "
+            <a href=crate::paths::PRACTICE>{t.t("panel-snapshot-link")}</a>
+        </p>
+    }
 }
 
 /// The live list (the Praxisteam does not see it). Unfolded until the doctor folds it; folding
@@ -87,11 +124,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
     let all_text = RwSignal::new(String::new());
 
     let waiting = move || live.roster.with(|r| r.as_ref().map_or(0, |r| r.waiting));
-    let summary = move || match waiting() {
-        0 => use_i18n().t("panel-summary-none"),
-        1 => use_i18n().t("panel-summary-one"),
-        n => use_i18n().t_with("panel-summary-many", &[("count", &n.to_string())]),
-    };
+    let summary = move || waiting_summary(waiting());
     let badge_class = move || {
         if waiting() > 0 {
             "badge badge-active"

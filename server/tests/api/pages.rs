@@ -232,6 +232,20 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
                 problems.push(format!("{path}: the module does not load {bundle}…"));
             }
         }
+        // Pages that need no script carry none: the legal pages, KV-Antrag and Vertrag (the
+        // frame shows the waiting count as it was and warns before the idle logout by CSS).
+        let scriptless = [
+            "/praxis/kv-antrag",
+            "/praxis/vertrag",
+            "/praxis/vertrag/kuendigen",
+            "/nutzungsbedingungen",
+            "/datenschutz",
+            "/impressum",
+            "/auftragsverarbeitung",
+        ];
+        if islands && scriptless.contains(&path.as_str()) {
+            problems.push(format!("{path}: islands on a page meant to carry no script"));
+        }
         if !islands && (scripts, modules, preloads, data) != (own, 0, 0, 0) {
             problems.push(format!(
                 "{path}: no island but {scripts} scripts, {data} data"

@@ -910,3 +910,71 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
         "{title}"
     );
 }
+
+/// KV-Antrag and Vertrag carry no script (issue 24): the frame shows the waiting count as it
+/// was when the page was made (with the link to the live list, and in the title), and warns
+/// before the idle logout with CSS and a refresh instead of the island.
+#[tokio::test]
+async fn pages_without_script_show_the_waiting_count_and_a_timed_idle_warning() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "liese@praxis.de").await;
+    app.log_in("liese@praxis.de", PASSWORD).await;
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    let mut patient = open(&app, &pass, "patient").await.unwrap();
+    next(&mut patient).await;
+    let session = app.state.settings.session.inactivity_minutes * 60;
+
+    for path in ["/praxis/kv-antrag", "/praxis/vertrag"] {
+        let waiting = crate::helpers::eventually("the patient counted", || async {
+            let response = app.get(path).await;
+            let csp = response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let html = response.text().await.unwrap();
+            html.contains("1 wartet").then_some((csp, html))
+        })
+        .await;
+        let (csp, html) = waiting;
+        let page = crate::html::Page::parse(&html);
+        assert_eq!(page.count("script"), 0, "{path}: no script");
+        assert_eq!(page.count("leptos-island"), 0, "{path}: no island");
+        let title = crate::html::text(page.one("title"));
+        assert!(title.starts_with("(1) "), "{path}: {title}");
+        let snapshot = crate::html::text(page.one(".waiting-snapshot"));
+        assert!(
+            snapshot.contains("1 wartet") && snapshot.contains("Stand beim Öffnen"),
+            "{path}: {snapshot}"
+        );
+        assert_eq!(page.attr(".waiting-snapshot a", "href"), ["/praxis"]);
+        assert!(!html.contains("Erika Mustermann"), "{path}: names only in the live list");
+
+        // The session ends after its idle time: the page moves to the login then.
+        assert_eq!(
+            page.attr(r#"meta[http-equiv="refresh"]"#, "content"),
+            [format!("{session};url=/anmelden?abgelaufen")],
+            "{path}"
+        );
+        // The warning shows two minutes before; its delay is in a style element that the
+        // page's CSP admits by its nonce (any other inline style stays blocked).
+        let styles = page.select("style");
+        assert_eq!(styles.len(), 1, "{path}");
+        let style = styles[0];
+        let nonce = style.value().attr("nonce").expect("the style's nonce");
+        assert!(csp.contains(&format!("style-src 'self' 'nonce-{nonce}'")), "{csp}");
+        assert!(
+            crate::html::text(style).contains(&format!("animation-delay:{}s", session - 120)),
+            "{path}"
+        );
+        let warning = page.one(r#".idle-warning[role="alertdialog"]"#);
+        assert!(crate::html::text(warning).contains("in 2 Minuten automatisch abgemeldet"));
+        // "Angemeldet bleiben" loads the page again, which renews the session.
+        assert_eq!(page.attr(".idle-warning a", "href"), [path]);
+    }
+    // The pages with the live list keep their script (and no timed warning).
+    let home = app.get("/praxis").await.text().await.unwrap();
+    let home = crate::html::Page::parse(&home);
+    assert_eq!(home.count("script[type=module]"), 1);
+    assert_eq!(home.count(r#"meta[http-equiv="refresh"]"#), 0);
+    assert_eq!(home.count("style"), 0);
+}
