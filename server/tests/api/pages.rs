@@ -244,7 +244,9 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
             "/auftragsverarbeitung",
         ];
         if islands && scriptless.contains(&path.as_str()) {
-            problems.push(format!("{path}: islands on a page meant to carry no script"));
+            problems.push(format!(
+                "{path}: islands on a page meant to carry no script"
+            ));
         }
         if !islands && (scripts, modules, preloads, data) != (own, 0, 0, 0) {
             problems.push(format!(

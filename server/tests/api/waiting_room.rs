@@ -947,7 +947,10 @@ async fn pages_without_script_show_the_waiting_count_and_a_timed_idle_warning() 
             "{path}: {snapshot}"
         );
         assert_eq!(page.attr(".waiting-snapshot a", "href"), ["/praxis"]);
-        assert!(!html.contains("Erika Mustermann"), "{path}: names only in the live list");
+        assert!(
+            !html.contains("Erika Mustermann"),
+            "{path}: names only in the live list"
+        );
 
         // The session ends after its idle time: the page moves to the login then.
         assert_eq!(
@@ -961,7 +964,10 @@ async fn pages_without_script_show_the_waiting_count_and_a_timed_idle_warning() 
         assert_eq!(styles.len(), 1, "{path}");
         let style = styles[0];
         let nonce = style.value().attr("nonce").expect("the style's nonce");
-        assert!(csp.contains(&format!("style-src 'self' 'nonce-{nonce}'")), "{csp}");
+        assert!(
+            csp.contains(&format!("style-src 'self' 'nonce-{nonce}'")),
+            "{csp}"
+        );
         assert!(
             crate::html::text(style).contains(&format!("animation-delay:{}s", session - 120)),
             "{path}"
