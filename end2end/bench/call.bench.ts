@@ -4,12 +4,19 @@
 // call's phases (navigation, peer connection, the patient's encoder, first packet, first frame).
 // BENCH_CALLS=n measures n calls each; BENCH_LOGS=1 prints the patient's camera calls and
 // sender statistics around each set-up (how the issue-24 tail was found).
+//
+// Direct calls are measured twice in the same run: as a real patient meets them — the room
+// page loaded afresh before each call (camera started anew, `WAIT_MS` in the waiting room) —
+// and with one page for all calls (sent back to the waiting room and admitted again ~1 s later,
+// the same camera track for twenty senders), the way the earlier figures were taken.
 import { readFileSync, readdirSync } from 'node:fs';
 import { test, expect, Page } from '@playwright/test';
 import { newPracticeLoggedIn } from '../tests/practice';
 import { admitWithoutConsent, bookNow, enterAndPassTechTest, lettersOf, patientChromium, recordPeers } from '../tests/room';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+/** How long the patient sits in the waiting room before a fresh-page call. */
+const WAIT_MS = 3_000;
 
 /** utime+stime (clock ticks) and RSS (kB) of the release server serving this run. */
 function serverUsage(): { ticks: number; rssKb: number } {
@@ -59,11 +66,16 @@ async function phases(page: Page, clickedAt: number): Promise<Record<string, num
   return out;
 }
 
-async function measure(page: Page, p: Page, patient: string, label: string) {
+async function measure(page: Page, p: Page, patient: string, label: string, fresh = false) {
   const connected: number[] = [];
   const firstFrame: number[] = [];
   const steps: Record<string, number>[] = [];
   for (let i = 0; i < CALLS; i++) {
+    if (fresh) {
+      await p.reload();
+      await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+      await p.waitForTimeout(WAIT_MS);
+    }
     await page.goto('/praxis');
     const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
     await expect(entry).toContainText('wartet seit');
@@ -167,7 +179,8 @@ test('call set-up times and server load', async ({ browser }) => {
   const p = await patientContext.newPage();
   await enterAndPassTechTest(p, patient, code);
 
-  await measure(page, p, patient, 'direct (host/host)');
+  await measure(page, p, patient, 'direct (host/host), the room page fresh for each call', true);
+  await measure(page, p, patient, 'direct (host/host), one room page for all calls');
 
   // The server while one call runs: 20 s of an established call.
   await page.goto('/praxis');

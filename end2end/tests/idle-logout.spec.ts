@@ -73,8 +73,9 @@ test('Eine unbenutzte Praxisseite meldet nach 30 Minuten ab, mit Warnung zwei Mi
 });
 
 // KV-Antrag and Vertrag carry no script (issue 24): the warning is CSS, delayed to two minutes
-// before the session ends by a style element the CSP admits by its nonce; the page's refresh
-// logs out at the end (checked in the Rust tests). The test moves the page's CSS animation clock.
+// before the session ends by a style element the CSP admits by its nonce; when the session has
+// ended, a notice covers the page with the way to the login. The test moves the page's CSS
+// animation clock.
 test('Der KV-Antrag lädt kein Skript und warnt trotzdem zwei Minuten vor der Abmeldung', async ({ page }) => {
   const stamp = Date.now();
   await newPracticeLoggedIn(page, `ohneskript.${stamp}@praxis-e2e.de`, 'Praxis Ohne Skript');
@@ -87,16 +88,19 @@ test('Der KV-Antrag lädt kein Skript und warnt trotzdem zwei Minuten vor der Ab
   await expect(page.getByText('Stand beim Öffnen dieser Seite')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Zur Live-Liste' })).toHaveAttribute('href', '/praxis');
   const warning = page.locator('.idle-warning');
+  const ended = page.locator('.idle-ended');
   await expect(warning).toBeHidden();
+  await expect(ended).toBeHidden();
 
-  // The warning's delay is 28 minutes (30 minutes' idle time in the local configuration).
-  const delays = await page.evaluate(() => document.getAnimations().map((a) => a.effect?.getTiming().delay));
-  expect(delays).toEqual([28 * 60 * 1000]);
+  // 28 minutes to the warning, 30 to the end (the local configuration's idle time).
+  const delays = await page.evaluate(() => document.getAnimations().map((a) => a.effect?.getTiming().delay).sort());
+  expect(delays).toEqual([28 * 60 * 1000, 30 * 60 * 1000]);
   const jumpTo = (ms: number) => page.evaluate((at) => { for (const a of document.getAnimations()) a.currentTime = at; }, ms);
   await jumpTo(28 * 60 * 1000 - 1000);
   await expect(warning).toBeHidden();
   await jumpTo(28 * 60 * 1000 + 10);
   const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toHaveCount(1);
   await expect(dialog).toContainText('in 2 Minuten automatisch abgemeldet');
   // Reachable by keyboard; staying loads the page again (the request renews the session).
   const stay = dialog.getByRole('link', { name: 'Angemeldet bleiben' });
@@ -105,5 +109,16 @@ test('Der KV-Antrag lädt kein Skript und warnt trotzdem zwei Minuten vor der Ab
   await Promise.all([page.waitForURL(/\/praxis\/kv-antrag$/), page.keyboard.press('Enter')]);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(warning).toBeHidden();
+
+  // Thirty minutes later the page says the login has ended and hides what was on it.
+  await jumpTo(30 * 60 * 1000 + 10);
+  await expect(ended).toBeVisible();
+  await expect(ended).toContainText('nach längerer Inaktivität abgemeldet');
+  const covered = await page.evaluate(() => {
+    const h = document.querySelector('h1')!.getBoundingClientRect();
+    return !!document.elementFromPoint(h.left + 5, h.top + h.height / 2)?.closest('.idle-ended');
+  });
+  expect(covered, 'the notice covers the page').toBe(true);
   expect(code, 'no script and no WebAssembly on the page').toEqual([]);
+  await expect(ended.getByRole('link', { name: 'Zur Anmeldung' })).toHaveAttribute('href', '/anmelden?abgelaufen');
 });

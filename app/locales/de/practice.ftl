@@ -117,6 +117,7 @@ plan-basis = Basis (kostenlos)
 
 idle-warning = Sie werden in 2 Minuten automatisch abgemeldet, weil Sie länger nichts getan haben.
 idle-stay = Angemeldet bleiben
+idle-log-in-again = Zur Anmeldung
 
 security-title = Sicherheit
 security-intro = Mit der Zwei-Faktor-Anmeldung brauchen Sie zum Anmelden außer dem Passwort einen 6-stelligen Code aus einer Authenticator-App auf Ihrem Smartphone (z. B. FreeOTP, Aegis, Google oder Microsoft Authenticator). Wer Ihr Passwort kennt, kommt damit allein nicht in Ihr Konto.

@@ -94,10 +94,11 @@ fn session_length(minutes: i64) -> Duration {
 }
 
 /// The idle warning of a page without any script (see [`crate::layout::FrameKind::Static`]):
-/// CSS shows it [`WARN_BEFORE`] the session ends (an animation delayed by a style element with
-/// the page's CSP nonce), and `<meta http-equiv="refresh">` moves the page to the login when
-/// it ends, as the island does. "Angemeldet bleiben" loads the page again: the request renews
-/// the session on the server and both clocks start anew.
+/// CSS shows it [`WARN_BEFORE`] the session ends, and when it has ended a notice covering the
+/// page says so with a link to the login (animations delayed by a style element with the
+/// page's CSP nonce). No `<meta http-equiv="refresh">`: a timed refresh fails WCAG 2.2.1 (F41,
+/// axe `meta-refresh`). "Angemeldet bleiben" loads the page again: the request renews the
+/// session on the server and both clocks start anew.
 #[component]
 pub fn TimedIdleWarning(minutes: i64) -> impl IntoView {
     let t = use_i18n();
@@ -106,12 +107,18 @@ pub fn TimedIdleWarning(minutes: i64) -> impl IntoView {
     let here = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
+    let delays = format!(
+        "div.idle-warning.timed{{animation-delay:{warn_after}s}}div.idle-ended{{animation-delay:{total}s}}"
+    );
     view! {
-        <leptos_meta::Meta http_equiv="refresh" content=format!("{total};url={}?abgelaufen", crate::paths::LOGIN) />
-        <leptos_meta::Style>{format!("div.idle-warning.timed{{animation-delay:{warn_after}s}}")}</leptos_meta::Style>
+        <leptos_meta::Style>{delays}</leptos_meta::Style>
         <div class="idle-warning timed" role="alertdialog" aria-labelledby="idle-warning-text">
             <p id="idle-warning-text">{t.t("idle-warning")}</p>
             <a class="button primary" href=here>{t.t("idle-stay")}</a>
+        </div>
+        <div class="idle-ended" role="alertdialog" aria-labelledby="idle-ended-text">
+            <p id="idle-ended-text">{t.t("login-notice-expired")}</p>
+            <a class="button primary" href=format!("{}?abgelaufen", crate::paths::LOGIN)>{t.t("idle-log-in-again")}</a>
         </div>
     }
 }

@@ -952,14 +952,10 @@ async fn pages_without_script_show_the_waiting_count_and_a_timed_idle_warning() 
             "{path}: names only in the live list"
         );
 
-        // The session ends after its idle time: the page moves to the login then.
-        assert_eq!(
-            page.attr(r#"meta[http-equiv="refresh"]"#, "content"),
-            [format!("{session};url=/anmelden?abgelaufen")],
-            "{path}"
-        );
-        // The warning shows two minutes before; its delay is in a style element that the
-        // page's CSP admits by its nonce (any other inline style stays blocked).
+        // The warning shows two minutes before the session ends, the notice that it has ended
+        // when it has; their delays are in a style element that the page's CSP admits by its
+        // nonce (any other inline style stays blocked). No timed refresh (WCAG 2.2.1).
+        assert_eq!(page.count(r#"meta[http-equiv="refresh"]"#), 0, "{path}");
         let styles = page.select("style");
         assert_eq!(styles.len(), 1, "{path}");
         let style = styles[0];
@@ -968,12 +964,19 @@ async fn pages_without_script_show_the_waiting_count_and_a_timed_idle_warning() 
             csp.contains(&format!("style-src 'self' 'nonce-{nonce}'")),
             "{csp}"
         );
+        let delays = crate::html::text(style);
         assert!(
-            crate::html::text(style).contains(&format!("animation-delay:{}s", session - 120)),
-            "{path}"
+            delays.contains(&format!(
+                "div.idle-warning.timed{{animation-delay:{}s}}",
+                session - 120
+            )) && delays.contains(&format!("div.idle-ended{{animation-delay:{session}s}}")),
+            "{path}: {delays}"
         );
         let warning = page.one(r#".idle-warning[role="alertdialog"]"#);
         assert!(crate::html::text(warning).contains("in 2 Minuten automatisch abgemeldet"));
+        let ended = page.one(r#".idle-ended[role="alertdialog"]"#);
+        assert!(crate::html::text(ended).contains("nach längerer Inaktivität abgemeldet"));
+        assert_eq!(page.attr(".idle-ended a", "href"), ["/anmelden?abgelaufen"]);
         // "Angemeldet bleiben" loads the page again, which renews the session.
         assert_eq!(page.attr(".idle-warning a", "href"), [path]);
     }
