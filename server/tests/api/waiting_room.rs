@@ -828,12 +828,7 @@ async fn the_call_page_loads_an_own_appointment_only_for_logins_that_hold_calls(
 #[tokio::test]
 async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
     let app = crate::helpers::spawn_app().await;
-    let code = ten_minutes_before(&app, "liese@praxis.de").await;
-    app.log_in("liese@praxis.de", PASSWORD).await;
-    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
-    let mut patient = open(&app, &pass, "patient").await.unwrap();
-    // The patient's first message: the server has counted the socket as waiting.
-    next(&mut patient).await;
+    let _patient = erika_waits_for_liese(&app).await;
     let roster = |browser: reqwest::Client| {
         let url = format!("{}/api/praxis/warteliste", app.address);
         async move { browser.get(url).send().await.unwrap() }
@@ -911,17 +906,24 @@ async fn the_live_list_comes_with_the_page_and_only_to_the_practices_doctors() {
     );
 }
 
+/// Erika Mustermann, booked with liese@praxis.de (logged in as `app.client`) ten minutes from
+/// now, waiting on her socket: its first message has come, so the server counts her as waiting.
+async fn erika_waits_for_liese(app: &TestApp) -> Socket {
+    let code = ten_minutes_before(app, "liese@praxis.de").await;
+    app.log_in("liese@praxis.de", PASSWORD).await;
+    let pass = patient_enters(app, "Erika Mustermann", &code).await;
+    let mut patient = open(app, &pass, "patient").await.unwrap();
+    next(&mut patient).await;
+    patient
+}
+
 /// KV-Antrag and Vertrag carry no script (issue 24): the frame shows the waiting count as it
 /// was when the page was made (with the link to the live list, and in the title), and warns
-/// before the idle logout with CSS and a refresh instead of the island.
+/// before the idle logout and says when the session has ended with CSS instead of the island.
 #[tokio::test]
 async fn pages_without_script_show_the_waiting_count_and_a_timed_idle_warning() {
     let app = crate::helpers::spawn_app().await;
-    let code = ten_minutes_before(&app, "liese@praxis.de").await;
-    app.log_in("liese@praxis.de", PASSWORD).await;
-    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
-    let mut patient = open(&app, &pass, "patient").await.unwrap();
-    next(&mut patient).await;
+    let _patient = erika_waits_for_liese(&app).await;
     let session = app.state.settings.session.inactivity_minutes * 60;
 
     for path in ["/praxis/kv-antrag", "/praxis/vertrag"] {
