@@ -43,39 +43,12 @@ ensure_wasm_target() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 }
 
-wasm_bindgen_current() {
-  [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" = "$WASM_BINDGEN_VERSION" ]
-}
-
-# wasm-bindgen-cli compiles for about 2 minutes on a fresh machine, and only the last step of
-# the build (build_bundles) needs it: it is installed in the background while cargo compiles.
-# The install gets its own target directory (the builds hold the shared one) and no clippy
-# wrapper (that is for this workspace's crates); its exit code lands in a file that
-# wait_wasm_bindgen waits for, also from the build's subshells.
-WASM_BINDGEN_STATUS=""
-start_wasm_bindgen_install() {
-  [ -z "$WASM_BINDGEN_STATUS" ] || return 0  # already started
-  wasm_bindgen_current && return 0
-  mkdir -p "$CACHE_DIR"
-  WASM_BINDGEN_STATUS="$CACHE_DIR/install-wasm-bindgen.status"
-  export WASM_BINDGEN_STATUS
-  rm -f "$WASM_BINDGEN_STATUS"
-  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION in the background (log: $CACHE_DIR/install-wasm-bindgen.log)"
-  # Not --locked: its lock file does not build with this rustc (see shared TOOLCHAIN notes).
-  ( rc=0
-    env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS CARGO_TARGET_DIR="$CACHE_DIR/wasm-bindgen-build" \
-      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force || rc=$?
-    echo "$rc" >"$WASM_BINDGEN_STATUS.tmp" && mv "$WASM_BINDGEN_STATUS.tmp" "$WASM_BINDGEN_STATUS"
-  ) >"$CACHE_DIR/install-wasm-bindgen.log" 2>&1 &
-}
-
-wait_wasm_bindgen() {
-  if [ -n "${WASM_BINDGEN_STATUS:-}" ]; then
-    while [ ! -f "$WASM_BINDGEN_STATUS" ]; do sleep 1; done
-    [ "$(cat "$WASM_BINDGEN_STATUS")" = 0 ] \
-      || { tail -30 "$CACHE_DIR/install-wasm-bindgen.log" >&2; die "installing wasm-bindgen-cli failed (log above)"; }
+ensure_wasm_bindgen() {
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+    # Not --locked: its lock file does not build with this rustc (see shared TOOLCHAIN notes).
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
   fi
-  wasm_bindgen_current || die "wasm-bindgen $WASM_BINDGEN_VERSION is not installed (see $CACHE_DIR/install-wasm-bindgen.log)"
 }
 
 # wasm-opt (npm binaryen) and esbuild, from npm into the cache's tools directory.
@@ -97,7 +70,7 @@ ensure_build_tools() {
   # A C compiler: ring and the bundled SQLite are compiled from C.
   apt_install gcc libc6-dev pkg-config
   ensure_wasm_target
-  start_wasm_bindgen_install
+  ensure_wasm_bindgen
   ensure_npm_tools
 }
 
@@ -117,7 +90,6 @@ build_bundles() {
     log "browser bundle '$bundle': cargo build (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p frontend --lib \
       --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle"
-    wait_wasm_bindgen
     wasm-bindgen --target web --no-typescript --out-name "$name-$bundle" --out-dir "$out" "$wasm"
     wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       "$out/$name-${bundle}_bg.wasm" -o "$out/$name-$bundle.wasm"

@@ -36,7 +36,8 @@ test('Praxisseite: einrichten, öffentlich ohne JavaScript lesen, Unterlagen lad
   await expect(page.getByLabel('HTML für Ihre Website')).toHaveValue(new RegExp(`^<a href="${address}"`));
   const qr = page.getByRole('img', { name: /QR-Code mit der Adresse/ });
   await expect(qr).toBeVisible();
-  expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  // Visible as soon as it has its size; it is shown once the picture has loaded.
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
 
   // A patient without JavaScript, on a phone.

@@ -18,8 +18,8 @@ pub enum FrameKind {
     /// patient without scrolling.
     Call,
     /// A page without any script (KV-Antrag, Vertrag; issue 24): the waiting room as it was
-    /// when the page was made, with a link to the live list, and an idle warning made of CSS
-    /// and a `<meta http-equiv="refresh">`.
+    /// when the page was made, with a link to the live list, and the idle warning made of CSS
+    /// (`practice::idle::TimedIdleWarning`).
     Static,
 }
 

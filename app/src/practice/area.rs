@@ -34,7 +34,7 @@ fn practice_links(manager: bool) -> impl IntoView {
 /// wider screens show them as a row. Only one of the two is displayed (CSS), so assistive
 /// technology meets the links once.
 /// `scripts`: whether the page loads the practice's browser code (the idle warning is an
-/// island then; without it, CSS shows the warning and the page's refresh logs out).
+/// island then; without it, CSS shows the warning and then that the session has ended).
 #[component]
 fn PracticeNav(info: SessionInfo, scripts: bool) -> impl IntoView {
     let t = use_i18n();

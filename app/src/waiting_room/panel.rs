@@ -74,16 +74,21 @@ fn waiting_summary(waiting: u32) -> String {
     }
 }
 
+/// The summary's badge: red while somebody waits.
+fn summary_badge(waiting: u32) -> &'static str {
+    if waiting > 0 {
+        "badge badge-active"
+    } else {
+        "badge badge-quiet"
+    }
+}
+
 /// The waiting count as the page was made, on a page without script: it does not change
 /// while the page is open, and says so; the link leads to the live list.
 #[component]
 fn WaitingSnapshot(waiting: u32) -> impl IntoView {
     let t = use_i18n();
-    let badge = if waiting > 0 {
-        "badge badge-active"
-    } else {
-        "badge badge-quiet"
-    };
+    let badge = summary_badge(waiting);
     view! {
         <p class="waiting-panel waiting-snapshot">
             <span class="panel-title">{t.t("panel-title")}</span> " "
@@ -125,13 +130,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
 
     let waiting = move || live.roster.with(|r| r.as_ref().map_or(0, |r| r.waiting));
     let summary = move || waiting_summary(waiting());
-    let badge_class = move || {
-        if waiting() > 0 {
-            "badge badge-active"
-        } else {
-            "badge badge-quiet"
-        }
-    };
+    let badge_class = move || summary_badge(waiting());
     let send_note = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(appointment) = note_for.get_untracked() {
