@@ -145,6 +145,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("praxis/termine/neu") view=NewAppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termine/einstellungen") view=CalendarSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/termin/:id") view=AppointmentPage ssr=SsrMode::Async />
+                    // Where the guest forms post to: a refused form shows the same page again.
+                    <Route path=path!("praxis/termin/:id/personen") view=AppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/einwilligungen") view=crate::consent::pages::ConsentsPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/einwilligung/:id") view=crate::consent::pages::ConsentPage ssr=SsrMode::Async />
                     <Route path=path!("praxis/protokoll") view=crate::consent::pages::AuditPage ssr=SsrMode::Async />

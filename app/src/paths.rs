@@ -79,6 +79,7 @@ pub const PRACTICE_PREFIX: &str = "/praxis/";
 
 // Route templates (axum syntax) of the addresses built below.
 pub const APPOINTMENT_ROUTE: &str = "/praxis/termin/{id}";
+pub const APPOINTMENT_GUESTS_ROUTE: &str = "/praxis/termin/{id}/personen";
 pub const APPOINTMENT_CONSENT_FORM_ROUTE: &str = "/praxis/termin/{id}/einwilligung.pdf";
 pub const APPOINTMENT_PAPER_CONSENT_ROUTE: &str = "/praxis/termin/{id}/einwilligung";
 pub const APPOINTMENT_CONSENT_UPLOAD_ROUTE: &str = "/praxis/termin/{id}/einwilligung/dokument";
@@ -94,6 +95,11 @@ pub const INVITATION_GUIDE_ROUTE: &str = "/anleitung/{file}";
 
 pub fn appointment(id: impl Display) -> String {
     format!("/praxis/termin/{id}")
+}
+
+/// "Weitere Personen" of an appointment: invite, uninvite, invite again (form posts).
+pub fn appointment_guests(id: impl Display) -> String {
+    format!("/praxis/termin/{id}/personen")
 }
 
 pub fn appointment_consent_form(id: impl Display) -> String {
@@ -157,8 +163,9 @@ mod tests {
     /// A built address is its route template with the value put in.
     #[test]
     fn built_addresses_match_their_route_templates() {
-        let cases: [(&str, String, &str); 12] = [
+        let cases: [(&str, String, &str); 13] = [
             (APPOINTMENT_ROUTE, appointment("x1"), "x1"),
+            (APPOINTMENT_GUESTS_ROUTE, appointment_guests("x1"), "x1"),
             (
                 APPOINTMENT_CONSENT_FORM_ROUTE,
                 appointment_consent_form("x1"),

@@ -294,18 +294,33 @@ pub fn valid_turn_url(url: &str) -> bool {
     port_ok && host_ok
 }
 
-/// Rules of the patient entry.
+/// Rules of the patient entry and of who takes part.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct AppointmentSettings {
     /// The access code opens the waiting room this many minutes before the start.
     pub code_opens_minutes_before: i64,
+    /// People in one consultation, the doctor included (issue 25). 2 (the default until the
+    /// group call is finished): doctor and patient, no further persons can be invited.
+    pub max_participants: usize,
 }
+
+/// The largest group a practice may set: a full mesh beyond it strains a phone's uplink.
+pub const MAX_PARTICIPANTS_LIMIT: usize = 6;
 
 impl Default for AppointmentSettings {
     fn default() -> Self {
         Self {
             code_opens_minutes_before: 30,
+            max_participants: 2,
         }
+    }
+}
+
+impl AppointmentSettings {
+    /// Further persons that may be invited to one appointment besides the patient.
+    pub fn guest_seats(&self) -> usize {
+        self.max_participants.saturating_sub(2)
     }
 }
 
@@ -573,6 +588,8 @@ pub enum SettingsError {
     TurnSecretFile(String, std::io::ErrorKind),
     #[error("das TURN-Geheimnis ist zu kurz: mindestens 32 Zeichen, z. B. `openssl rand -hex 32` (the TURN secret needs at least 32 characters)")]
     TurnSecretShort,
+    #[error("appointments.max_participants muss zwischen 2 und {MAX_PARTICIPANTS_LIMIT} liegen, nicht {0} (between 2 and {MAX_PARTICIPANTS_LIMIT})")]
+    Participants(usize),
     #[error("ice.force_relay ohne TURN-Server: weder ice.turn_enabled noch ice.turn_urls (relay-only needs a TURN server)")]
     RelayWithoutTurn,
 }
@@ -619,6 +636,11 @@ impl Settings {
             if self.email.transport == EmailTransport::File {
                 return Err(SettingsError::FileMailInProduction);
             }
+        }
+        if !(2..=MAX_PARTICIPANTS_LIMIT).contains(&self.appointments.max_participants) {
+            return Err(SettingsError::Participants(
+                self.appointments.max_participants,
+            ));
         }
         if self.session.inactivity_minutes <= 0 {
             return Err(SettingsError::Zero("session.inactivity_minutes"));
@@ -1010,6 +1032,28 @@ mod tests {
         assert_eq!(
             s.validate(),
             Err(SettingsError::Zero("security.max_body_bytes"))
+        );
+    }
+
+    #[test]
+    fn the_group_size_stays_between_two_and_the_limit() {
+        let mut s = settings(Environment::Local, "http://127.0.0.1:3000");
+        assert_eq!(s.appointments.max_participants, 2, "no guests by default");
+        assert_eq!(s.appointments.guest_seats(), 0);
+        for (size, ok) in [(1, false), (2, true), (4, true), (6, true), (7, false)] {
+            s.appointments.max_participants = size;
+            assert_eq!(
+                s.validate() == Ok(()),
+                ok,
+                "max_participants = {size}: {:?}",
+                s.validate()
+            );
+        }
+        s.appointments.max_participants = 4;
+        assert_eq!(
+            s.appointments.guest_seats(),
+            2,
+            "doctor and patient take two"
         );
     }
 }

@@ -14,6 +14,7 @@ mod m20261201_000003_public_page;
 mod m20261201_000004_retired_short_name;
 mod m20261203_000020_code_hash_version;
 mod m20261203_000030_appointment_removed;
+mod m20261205_000001_appointment_guest;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_retired_short_name::Migration),
             Box::new(m20261203_000020_code_hash_version::Migration),
             Box::new(m20261203_000030_appointment_removed::Migration),
+            Box::new(m20261205_000001_appointment_guest::Migration),
         ]
     }
 }

@@ -85,3 +85,30 @@ calendar-previous-day = ← Voriger Tag
 calendar-next-day = Nächster Tag →
 calendar-week-view = Ganze Woche
 
+
+# Weitere Personen (issue 25)
+guest-role-interpreter = Dolmetscher/in
+guest-role-relative = Angehörige/r
+guest-role-carer = Betreuer/in
+guest-role-colleague = Kollegin/Kollege
+guest-role-other = Sonstige
+calendar-guests = Weitere Personen
+calendar-guests-intro = Zum Beispiel eine Dolmetscherin oder ein Angehöriger: Jede Person erhält eine eigene Einladung mit eigenem Zugangscode, kommt wie die Patientin oder der Patient ins Wartezimmer und wird von Ihnen einzeln hereingelassen. Höchstens { $max } Personen je Sprechstunde, Sie eingeschlossen.
+calendar-guests-none = Bisher ist niemand weiter eingeladen.
+calendar-guests-count = + { $count } weitere
+calendar-guest-invite = Weitere Person einladen
+calendar-guest-name = Vollständiger Name
+calendar-guest-email = E-Mail-Adresse
+calendar-guest-role = Rolle
+calendar-guest-send = Einladung senden
+calendar-guest-uninvite = Ausladen
+calendar-guest-reinvite = Neue Einladung senden
+calendar-guest-uninvited = ausgeladen
+calendar-guest-role-invalid = Bitte wählen Sie eine Rolle aus.
+calendar-guest-full = Alle Plätze sind vergeben: höchstens { $max } Personen je Sprechstunde, Sie eingeschlossen. Laden Sie zuerst jemanden aus.
+calendar-guest-off = In diesem Sprechzimmer können keine weiteren Personen eingeladen werden.
+calendar-guest-twice = Diese Person ist schon eingeladen.
+calendar-guest-closed = Zu einem abgesagten oder vergangenen Termin kann niemand mehr eingeladen oder ausgeladen werden.
+calendar-guest-invited-done = Die Einladung mit eigenem Zugangscode ist verschickt.
+calendar-guest-uninvited-done = Die Person ist ausgeladen und per E-Mail informiert; ihr Zugangscode gilt nicht mehr.
+calendar-guest-reinvited-done = Die neue Einladung ist verschickt; der bisherige Code dieser Person gilt nicht mehr.

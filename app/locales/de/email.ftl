@@ -59,6 +59,14 @@ email-appointment-rebook = Für einen neuen Termin wenden Sie sich bitte an die 
 email-appointment-reminder-subject = Erinnerung: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
 email-appointment-reminder-body = wir erinnern Sie an Ihre Videosprechstunde bei { $doctor } ({ $practice }) am { $date } um { $time } Uhr (etwa { $duration } Minuten).
 email-appointment-code-in-invitation = Ihren persönlichen Zugangscode finden Sie in der Einladungs-E-Mail.
+email-appointment-guest-invite-subject = Einladung zur Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-guest-invite-body = { $doctor } ({ $practice }) lädt Sie als { $role } zu einer Videosprechstunde am { $date } um { $time } Uhr ein (etwa { $duration } Minuten). Sie erhalten einen eigenen Zugangscode; die Praxis lässt Sie aus dem Wartezimmer in das Gespräch.
+email-appointment-guest-change-subject = Geänderter Termin: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-guest-change-body = Die Videosprechstunde bei { $doctor } ({ $practice }), zu der Sie als { $role } eingeladen sind, wurde geändert. Der neue Termin ist am { $date } um { $time } Uhr (etwa { $duration } Minuten).
+email-appointment-guest-cancel-subject = Abgesagt: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-guest-cancel-body = Ihre Einladung als { $role } zur Videosprechstunde bei { $doctor } ({ $practice }) am { $date } um { $time } Uhr gilt nicht mehr. Ihr Zugangscode ist ungültig.
+email-appointment-guest-reminder-subject = Erinnerung: Videosprechstunde am { $date } um { $time } Uhr – { $practice }
+email-appointment-guest-reminder-body = wir erinnern Sie an die Videosprechstunde bei { $doctor } ({ $practice }) am { $date } um { $time } Uhr (etwa { $duration } Minuten), zu der Sie als { $role } eingeladen sind.
 
 email-contract-cancelled-subject = Kündigung bestätigt: Daten werden nach dem { $date } gelöscht
 email-contract-cancelled-body = wir bestätigen die Kündigung des Vertrags von { $practice } mit Sprechzimmer. Der Vertrag endet mit Ablauf des { $date } (24:00 Uhr). Danach werden das Konto, alle Zugänge, Termine, Einwilligungen mit ihren Dokumenten und alle übrigen Daten der Praxis unwiderruflich gelöscht.

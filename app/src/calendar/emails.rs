@@ -1,14 +1,17 @@
-//! The e-mails to the patient about an appointment: invitation (with the access code), change
-//! and cancellation, each with an `.ics` for the patient's calendar.
+//! The e-mails about an appointment to the patient and to each further person invited to it
+//! (issue 25): invitation (with the person's own access code), change and cancellation, each
+//! with an `.ics` for their calendar, and the reminder.
 
 use super::access_code::AccessCode;
 use super::ics::{self, IcsEvent, Method};
+use super::types::GuestRole;
 use crate::email::mailer::Attachment;
 use crate::email::outbox::NewEmail;
 use crate::email::templates::{t, Letter, Recipient};
-use crate::entities::{appointment, practice};
+use crate::entities::{appointment, appointment_guest, practice};
 use crate::time::{german_long_date, german_time};
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MailKind {
@@ -20,12 +23,50 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    fn key(self) -> &'static str {
-        match self {
-            MailKind::Invitation => "appointment-invite",
-            MailKind::Change => "appointment-change",
-            MailKind::Cancellation => "appointment-cancel",
-            MailKind::Reminder => "appointment-reminder",
+    fn key(self, guest: bool) -> &'static str {
+        match (self, guest) {
+            (MailKind::Invitation, false) => "appointment-invite",
+            (MailKind::Change, false) => "appointment-change",
+            (MailKind::Cancellation, false) => "appointment-cancel",
+            (MailKind::Reminder, false) => "appointment-reminder",
+            (MailKind::Invitation, true) => "appointment-guest-invite",
+            (MailKind::Change, true) => "appointment-guest-change",
+            (MailKind::Cancellation, true) => "appointment-guest-cancel",
+            (MailKind::Reminder, true) => "appointment-guest-reminder",
+        }
+    }
+}
+
+/// Whom an appointment e-mail goes to: the patient, or a further person with an own calendar
+/// entry (`UID`, `SEQUENCE`) and an own code. A guest's e-mail never names the patient.
+#[derive(Debug, Clone, Copy)]
+pub struct Invitee<'a> {
+    pub uid: Uuid,
+    pub sequence: i32,
+    pub name: &'a str,
+    pub email: &'a str,
+    /// `None` for the patient.
+    pub role: Option<GuestRole>,
+}
+
+impl<'a> Invitee<'a> {
+    pub fn patient(a: &'a appointment::Model) -> Self {
+        Self {
+            uid: a.id,
+            sequence: a.sequence,
+            name: &a.patient_name,
+            email: &a.patient_email,
+            role: None,
+        }
+    }
+
+    pub fn guest(g: &'a appointment_guest::Model) -> Self {
+        Self {
+            uid: g.id,
+            sequence: g.sequence,
+            name: &g.name,
+            email: &g.email,
+            role: Some(g.role),
         }
     }
 }
@@ -36,6 +77,7 @@ pub struct AppointmentMail<'a> {
     pub practice: &'a practice::Model,
     pub doctor_name: &'a str,
     pub appointment: &'a appointment::Model,
+    pub to: Invitee<'a>,
     /// The code in plain text: only for a new code (invitation, or a change with a new code).
     pub code: Option<&'a AccessCode>,
     pub patient_url: &'a str,
@@ -58,12 +100,18 @@ pub fn link_with_code(patient_url: &str, code: &AccessCode) -> String {
 /// The e-mail with its `.ics` attachment.
 pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
     let a = mail.appointment;
+    let invitee = mail.to;
     let date = german_long_date(a.starts_at);
     let time = german_time(a.starts_at);
     let duration = a.duration_minutes.to_string();
     let browsers = crate::policy::browser_names();
     let early = crate::policy::ARRIVE_EARLY_MINUTES.to_string();
+    let role = invitee
+        .role
+        .map(|r| t(r.label_key(), &[]))
+        .unwrap_or_default();
     let args: Vec<(&str, &str)> = vec![
+        ("role", &role),
         ("browsers", &browsers),
         ("early", &early),
         ("doctor", mail.doctor_name),
@@ -74,12 +122,12 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
         ("phone", &mail.practice.phone),
     ];
     let to = Recipient {
-        email: &a.patient_email,
-        name: &a.patient_name,
+        email: invitee.email,
+        name: invitee.name,
         practice_id: Some(mail.practice.id),
         practice_name: &mail.practice.name,
     };
-    let key = mail.kind.key();
+    let key = mail.kind.key(invitee.role.is_some());
     let mut letter = Letter::new(key, &to, &args);
     if mail.kind != MailKind::Cancellation {
         letter = match mail.code {
@@ -106,7 +154,8 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
         if let Some(url) = mail.guide_url {
             letter = letter.link(t("email-appointment-guide-link", &[]), url);
         }
-        if mail.kind != MailKind::Reminder {
+        // The consent is the patient's; a guest signs none.
+        if mail.kind != MailKind::Reminder && invitee.role.is_none() {
             letter = letter
                 .paragraphs(&t("email-appointment-consent", &[]))
                 .link(t("email-appointment-consent-link", &[]), mail.consent_url);
@@ -132,8 +181,8 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
         Method::Request
     };
     let calendar = ics::render(&IcsEvent {
-        uid: a.id,
-        sequence: u32::try_from(a.sequence).unwrap_or_default(),
+        uid: invitee.uid,
+        sequence: u32::try_from(invitee.sequence).unwrap_or_default(),
         method,
         starts_at: a.starts_at,
         ends_at: a.ends_at,
@@ -142,8 +191,8 @@ pub fn render(mail: &AppointmentMail<'_>) -> NewEmail {
         url: mail.patient_url,
         organizer_name: &mail.practice.name,
         organizer_email: mail.organizer_email,
-        attendee_name: &a.patient_name,
-        attendee_email: &a.patient_email,
+        attendee_name: invitee.name,
+        attendee_email: invitee.email,
         stamp: mail.stamp,
     });
     let email = letter.into_email(&to);
@@ -240,6 +289,7 @@ mod tests {
             practice: &practice,
             doctor_name: "Dr. med. Anna Beispiel",
             appointment: &appointment,
+            to: Invitee::patient(&appointment),
             code,
             patient_url: "https://video.example.de/videosprechstunde",
             consent_url: "https://video.example.de/einwilligung/x.pdf",
@@ -302,5 +352,87 @@ mod tests {
 
     fn mail_without_code() -> NewEmail {
         mail(MailKind::Change, None, None)
+    }
+
+    fn guest_mail(kind: MailKind, code: Option<&AccessCode>) -> NewEmail {
+        let practice = practice();
+        let appointment = appointment();
+        let starts_at = appointment.starts_at;
+        let guest = appointment_guest::Model {
+            id: Uuid::from_u128(7),
+            appointment_id: appointment.id,
+            practice_id: practice.id,
+            name: "Dana Dolmetscherin".into(),
+            email: "dana@example.org".into(),
+            role: GuestRole::Interpreter,
+            code_hash: String::new(),
+            code_hash_version: 1,
+            sequence: 3,
+            uninvited_at: None,
+            created_at: starts_at,
+            updated_at: starts_at,
+        };
+        render(&AppointmentMail {
+            kind,
+            practice: &practice,
+            doctor_name: "Dr. med. Anna Beispiel",
+            appointment: &appointment,
+            to: Invitee::guest(&guest),
+            code,
+            patient_url: "https://video.example.de/videosprechstunde",
+            consent_url: "https://video.example.de/einwilligung/x.pdf",
+            guide_url: None,
+            organizer_email: "no-reply@video.example.de",
+            stamp: starts_at,
+        })
+    }
+
+    #[test]
+    fn a_guests_mail_is_their_own_and_never_names_the_patient() {
+        let code = AccessCode::parse("ABCD-EFGH-JKMN").unwrap();
+        for (kind, code) in [
+            (MailKind::Invitation, Some(&code)),
+            (MailKind::Change, None),
+            (MailKind::Cancellation, None),
+            (MailKind::Reminder, None),
+        ] {
+            let mail = guest_mail(kind, code);
+            assert_fully_rendered(&mail);
+            assert_eq!(mail.to, "dana@example.org", "{kind:?}");
+            let text = &mail.text;
+            assert!(text.contains("Guten Tag Dana Dolmetscherin"), "{text}");
+            assert!(text.contains("als Dolmetscher/in"), "{kind:?}: {text}");
+            assert!(
+                !text.contains("Erika") && !mail.html.contains("Erika"),
+                "the patient's name stays out of a guest's mail: {text}"
+            );
+            assert!(
+                !text.contains("Einverständniserklärung"),
+                "the consent is the patient's: {text}"
+            );
+            if let Some(ics) = &mail.attachment {
+                let body = ics.body.replace("\r\n ", "");
+                assert!(
+                    body.contains(&format!("UID:{}@sprechzimmer", Uuid::from_u128(7))),
+                    "the guest's own calendar entry: {body}"
+                );
+                assert!(body.contains("SEQUENCE:3"), "{body}");
+                assert!(body.contains("mailto:dana@example.org"), "{body}");
+                assert!(!body.contains("erika@example.org"), "{body}");
+            } else {
+                assert_eq!(kind, MailKind::Reminder);
+            }
+        }
+        let invitation = guest_mail(MailKind::Invitation, Some(&code));
+        assert!(invitation.text.contains("ABCD-EFGH-JKMN"));
+        assert!(invitation
+            .subject
+            .starts_with("Einladung zur Videosprechstunde"));
+        let cancel = guest_mail(MailKind::Cancellation, None);
+        assert!(
+            cancel.text.contains("Ihr Zugangscode ist ungültig"),
+            "{}",
+            cancel.text
+        );
     }
 }

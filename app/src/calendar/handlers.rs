@@ -2,7 +2,7 @@
 //! the same page again with the problems.
 
 use super::service;
-use super::types::{AppointmentForm, SettingsForm};
+use super::types::{AppointmentForm, GuestForm, SettingsForm};
 use crate::error::AppError;
 use crate::forms::FormError;
 use crate::practice::auth::{Member, Owner};
@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(crate::paths::NEW_APPOINTMENT, post(create))
         .route(crate::paths::APPOINTMENT_ROUTE, post(change))
+        .route(crate::paths::APPOINTMENT_GUESTS_ROUTE, post(guests))
         .route(crate::paths::CALENDAR_SETTINGS, post(save_settings))
 }
 
@@ -78,6 +79,25 @@ async fn change(
             Redirect::to(&format!("{}?{flag}", crate::paths::appointment(&id))).into_response()
         }
         Ok(false) => page.error(&AppError::NotFound).await,
+        Err(e) => failure(page, e).await,
+    }
+}
+
+/// "Weitere Person einladen", "Ausladen", "Erneut einladen": back to the appointment's page.
+async fn guests(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Member(me, _): Member,
+    HtmlForm(page, input): HtmlForm<GuestForm>,
+) -> Response {
+    match super::guests::act(&state, &me, &id, &input).await {
+        Ok(Some(done)) => Redirect::to(&format!(
+            "{}?{}#personen",
+            crate::paths::appointment(&id),
+            done.flag()
+        ))
+        .into_response(),
+        Ok(None) => page.error(&AppError::NotFound).await,
         Err(e) => failure(page, e).await,
     }
 }

@@ -1,6 +1,7 @@
 //! The practice's appointment calendar: video appointments with a personal access code for the
 //! patient, invitation/change/cancellation e-mails with an `.ics`, week view.
 
+mod guest_section;
 pub mod pages;
 pub mod server_fns;
 pub mod types;
@@ -11,6 +12,8 @@ pub mod access_code;
 pub mod availability;
 #[cfg(feature = "ssr")]
 pub mod emails;
+#[cfg(feature = "ssr")]
+pub mod guests;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]

@@ -2,8 +2,10 @@
 //! (`/praxis/termine/neu`) and one appointment (`/praxis/termin/{id}`). Forms post to their own
 //! page and work without JavaScript.
 
+use super::guest_section::GuestSection;
 use super::server_fns::{
-    load_appointment, load_availability, load_calendar_settings, load_choices, load_week,
+    load_appointment, load_availability, load_calendar_settings, load_choices, load_guests,
+    load_week,
 };
 use super::types::{
     AppointmentDetail, AvailabilityView, CalendarSettings, DayView, FormChoices, WeekView,
@@ -134,6 +136,9 @@ fn Day(
                     <a href=href>
                         <span class="appointment-time">{a.time}</span> " "
                         <span class="appointment-patient">{a.patient_name}</span>
+                        {(a.guests > 0 && !a.cancelled).then(|| view! {
+                            " " <span class="appointment-guests">{t.t_with("calendar-guests-count", &[("count", &a.guests.to_string())])}</span>
+                        })}
                     </a>
                     <span class="hint">" · " {a.doctor_name}</span>
                     {a.cancelled.then(|| view! { <span class="badge">{t.t("calendar-cancelled")}</span> })}
@@ -337,10 +342,17 @@ pub fn AppointmentPage() -> impl IntoView {
         move || params.with_untracked(|p| p.get("id").unwrap_or_default()),
         crate::consent::server_fns::load_appointment_consent,
     );
+    let guests = Resource::new_blocking(
+        move || params.with_untracked(|p| p.get("id").unwrap_or_default()),
+        load_guests,
+    );
     let done = [
         ("gespeichert", "calendar-saved"),
         ("gesendet", "calendar-resent"),
         ("abgesagt", "calendar-cancel-done"),
+        ("person-eingeladen", "calendar-guest-invited-done"),
+        ("person-ausgeladen", "calendar-guest-uninvited-done"),
+        ("person-erneut-eingeladen", "calendar-guest-reinvited-done"),
     ]
     .into_iter()
     .find(|(flag, _)| has_flag(flag).get_untracked())
@@ -355,6 +367,7 @@ pub fn AppointmentPage() -> impl IntoView {
                     Suspend::new(async move {
                         let t = use_i18n();
                         let consent = consent.await.ok().flatten();
+                        let guests = guests.await.ok().flatten();
                         match (detail.await, choices.await) {
                             (Ok(Some(d)), Ok(choices)) => {
                                 let action = crate::paths::appointment(&d.id);
@@ -399,6 +412,9 @@ pub fn AppointmentPage() -> impl IntoView {
                                             </form>
                                         </details>
                                     </section>
+                                    {guests.map(|list| view! {
+                                        <GuestSection appointment_id=d.id.clone() list feedback=feedback.clone() />
+                                    })}
                                     {consent.map(|consent| view! {
                                         <crate::consent::pages::AppointmentConsentSection appointment_id=d.id.clone() consent />
                                     })}

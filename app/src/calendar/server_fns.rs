@@ -1,6 +1,8 @@
 //! Data for the calendar pages; each works only on the logged-in person's own practice.
 
-use super::types::{AppointmentDetail, AvailabilityView, CalendarSettings, FormChoices, WeekView};
+use super::types::{
+    AppointmentDetail, AvailabilityView, CalendarSettings, FormChoices, GuestList, WeekView,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -32,6 +34,17 @@ pub async fn load_appointment(id: String) -> Result<Option<AppointmentDetail>, A
     let (state, me) = crate::practice::auth::member().await?;
     crate::error::with_status(
         super::view::detail(&state, &me, &id)
+            .await
+            .map_err(AppError::from),
+    )
+}
+
+/// The further persons of an appointment (`None` if it is not the practice's).
+#[server(endpoint = "praxis/termine/personen", input = server_fn::codec::GetUrl)]
+pub async fn load_guests(id: String) -> Result<Option<GuestList>, AppError> {
+    let (state, me) = crate::practice::auth::member().await?;
+    crate::error::with_status(
+        super::guests::list(&state, &me, &id)
             .await
             .map_err(AppError::from),
     )

@@ -4,7 +4,7 @@
 
 use super::access_code::{AccessCode, KEYED};
 use super::availability::{parse_day, Availability, Blocked, Interval, Outside};
-use super::emails::{self, AppointmentMail, MailKind};
+use super::emails::{self, AppointmentMail, Invitee, MailKind};
 use super::types::{AppointmentForm, SettingsForm, DURATIONS};
 use crate::appointment::lifecycle::{self, Booking};
 use crate::appointment::lookup::find;
@@ -279,29 +279,56 @@ async fn queue_mail(
     kind: MailKind,
     code: Option<&AccessCode>,
 ) -> Result<(), FormError> {
-    let doctor = practice_user::Entity::find_by_id(row.doctor_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let doctor_name = display_name(&doctor);
-    let base = state.settings.application.base_url.trim_end_matches('/');
-    let guide_url = practice
-        .guide_in_invitation
-        .then(|| format!("{base}/anleitung/{}.pdf", practice.id));
+    let parts = mail_parts(state, conn, practice, row).await?;
     let mail = emails::render(&AppointmentMail {
         kind,
         practice,
-        doctor_name: &doctor_name,
+        doctor_name: &parts.doctor_name,
         appointment: row,
+        to: Invitee::patient(row),
         code,
-        patient_url: &format!("{base}/videosprechstunde"),
-        consent_url: &format!("{base}/einwilligung/{}.pdf", practice.id),
-        guide_url: guide_url.as_deref(),
+        patient_url: &parts.patient_url,
+        consent_url: &parts.consent_url,
+        guide_url: parts.guide_url.as_deref(),
         organizer_email: &state.settings.email.from_address(),
         stamp: state.clock.now(),
     });
     enqueue(conn, state.clock.now(), mail).await?;
+    // Further persons hear of a change, the cancellation and the reminder too; a new code for
+    // the patient is the patient's alone.
+    if kind != MailKind::Invitation {
+        super::guests::tell_all(state, conn, practice, row, kind).await?;
+    }
     Ok(())
+}
+
+/// What every e-mail about `row` names besides its recipient.
+pub(super) struct MailParts {
+    pub doctor_name: String,
+    pub patient_url: String,
+    pub consent_url: String,
+    pub guide_url: Option<String>,
+}
+
+pub(super) async fn mail_parts(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    practice: &practice::Model,
+    row: &appointment::Model,
+) -> Result<MailParts, FormError> {
+    let doctor = practice_user::Entity::find_by_id(row.doctor_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let base = state.settings.application.base_url.trim_end_matches('/');
+    Ok(MailParts {
+        doctor_name: display_name(&doctor),
+        patient_url: format!("{base}/videosprechstunde"),
+        consent_url: format!("{base}/einwilligung/{}.pdf", practice.id),
+        guide_url: practice
+            .guide_in_invitation
+            .then(|| format!("{base}/anleitung/{}.pdf", practice.id)),
+    })
 }
 
 /// Reschedules or edits; the code stays unless `new_code` asks for a new one. The patient gets

@@ -118,6 +118,8 @@ pub struct AppointmentRow {
     pub cancelled: bool,
     /// The patient's written consent (Einverständniserklärung).
     pub consent: crate::consent::types::ConsentStatus,
+    /// Further persons invited (issue 25).
+    pub guests: usize,
 }
 
 /// Someone in the practice who holds calls.
@@ -150,4 +152,101 @@ pub struct AppointmentDetail {
     pub cancelled: bool,
     /// "Dienstag, 12. Januar 2027, 10:00 Uhr"
     pub when: String,
+}
+
+/// Why a further person takes part in a consultation (issue 25). Stored in
+/// `appointment_guest.role` as its snake-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(16))",
+        rename_all = "snake_case"
+    )
+)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestRole {
+    /// Dolmetscher/in
+    Interpreter,
+    /// Angehörige/r
+    Relative,
+    /// Betreuer/in
+    Carer,
+    /// Kollegin/Kollege
+    Colleague,
+    /// Sonstige
+    Other,
+}
+
+impl GuestRole {
+    /// Every role, in the order the form offers them.
+    pub const ALL: [GuestRole; 5] = [
+        GuestRole::Interpreter,
+        GuestRole::Relative,
+        GuestRole::Carer,
+        GuestRole::Colleague,
+        GuestRole::Other,
+    ];
+
+    /// The form's value and the stored name.
+    pub fn code(self) -> &'static str {
+        match self {
+            GuestRole::Interpreter => "interpreter",
+            GuestRole::Relative => "relative",
+            GuestRole::Carer => "carer",
+            GuestRole::Colleague => "colleague",
+            GuestRole::Other => "other",
+        }
+    }
+
+    /// The role as chosen in the form (`None` for anything else).
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == value.trim())
+    }
+
+    /// Fluent key of its German name ("Dolmetscher/in", …).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            GuestRole::Interpreter => "guest-role-interpreter",
+            GuestRole::Relative => "guest-role-relative",
+            GuestRole::Carer => "guest-role-carer",
+            GuestRole::Colleague => "guest-role-colleague",
+            GuestRole::Other => "guest-role-other",
+        }
+    }
+}
+
+/// The form "Weitere Person einladen" as typed, and the guest actions (`uninvite`, `reinvite`
+/// with `guest_id`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GuestForm {
+    pub action: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub guest_id: String,
+}
+
+/// A further person of an appointment as its page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: GuestRole,
+    /// Uninvited: the code no longer works; "Erneut einladen" sends a new one.
+    pub uninvited: bool,
+}
+
+/// The guests of one appointment and how many more may be invited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestList {
+    pub guests: Vec<GuestRow>,
+    /// Seats left for invited guests (the limit minus doctor, patient and invited guests).
+    pub seats_left: usize,
+    /// The limit per consultation, the doctor included.
+    pub max_participants: usize,
 }

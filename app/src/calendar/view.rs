@@ -47,6 +47,8 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
             .map(|a| (a.id, a.patient_name.as_str(), a.patient_email.as_str())),
     )
     .await?;
+    let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
+    let guests = super::guests::counts(&state.db, &ids).await?;
     // Each appointment to its day (rows come earliest first, so each day stays in order).
     let mut by_day: [Vec<AppointmentRow>; 7] = Default::default();
     for a in rows {
@@ -62,6 +64,7 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
             doctor_name: doctors.get(&a.doctor_id).cloned().unwrap_or_default(),
             cancelled: a.status == lifecycle::AppointmentStatus::Cancelled,
             consent: consents.get(&a.id).copied().unwrap_or_default(),
+            guests: guests.get(&a.id).copied().unwrap_or_default(),
             patient_name: a.patient_name,
         });
     }

@@ -3,6 +3,7 @@
 
 pub mod account_token;
 pub mod appointment;
+pub mod appointment_guest;
 pub mod audit_entry;
 pub mod blocked_period;
 pub mod consent;
