@@ -36,6 +36,10 @@ pub const BLOCKED_PERIOD_RETENTION_MONTHS: u32 = METADATA_RETENTION_MONTHS;
 pub const RETENTION: &[(&str, &str)] = &[
     ("account_token", "until used or expired (24 h, 1 h, 7 days)"),
     ("appointment", "METADATA_RETENTION_MONTHS after its end"),
+    (
+        "appointment_guest",
+        "with its appointment (METADATA_RETENTION_MONTHS after its end)",
+    ),
     ("audit_entry", "AUDIT_RETENTION_MONTHS after the entry"),
     (
         "blocked_period",

@@ -21,6 +21,12 @@ pub enum AppointmentGuest {
     CodeHashVersion,
     Sequence,
     UninvitedAt,
+    EnteredName,
+    ArrivedAt,
+    AdmittedAt,
+    RemovedAt,
+    EntryValidAfter,
+    DoctorNote,
     CreatedAt,
     UpdatedAt,
 }
@@ -46,6 +52,15 @@ impl MigrationTrait for Migration {
                     // iCalendar SEQUENCE of the last e-mail to this guest.
                     .col(integer(AppointmentGuest::Sequence))
                     .col(timestamp_with_time_zone_null(AppointmentGuest::UninvitedAt))
+                    // The guest's own stay, as the appointment's columns for the patient.
+                    .col(string_len_null(AppointmentGuest::EnteredName, 200))
+                    .col(timestamp_with_time_zone_null(AppointmentGuest::ArrivedAt))
+                    .col(timestamp_with_time_zone_null(AppointmentGuest::AdmittedAt))
+                    .col(timestamp_with_time_zone_null(AppointmentGuest::RemovedAt))
+                    .col(timestamp_with_time_zone_null(
+                        AppointmentGuest::EntryValidAfter,
+                    ))
+                    .col(string_len_null(AppointmentGuest::DoctorNote, 1000))
                     .col(timestamp_with_time_zone(AppointmentGuest::CreatedAt))
                     .col(timestamp_with_time_zone(AppointmentGuest::UpdatedAt))
                     .foreign_key(

@@ -15,6 +15,7 @@ entry-cancelled = Dieser Termin ({ $when }) wurde abgesagt. Bitte wenden Sie sic
 entry-removed = Ihre Praxis hat Sie aus dem Wartezimmer Ihres Termins ({ $when }) genommen; dieser Zugangscode öffnet es nicht mehr. Bitte rufen Sie Ihre Praxis an: Sie kann Ihnen eine neue Einladung mit einem neuen Zugangscode senden.
 entry-name = Ihr Name
 entry-wrong = Diesen Zugangscode kennen wir nicht. Bitte prüfen Sie ihn anhand der Einladung Ihrer Praxis.
+entry-uninvited = Ihre Einladung zur Videosprechstunde am { $when } gilt nicht mehr. Bei Fragen wenden Sie sich bitte an die Praxis.
 entry-finished = Ihre Videosprechstunde am { $when } ist bereits beendet. Bei Fragen wenden Sie sich bitte an Ihre Praxis.
 entry-name-missing = Bitte geben Sie Ihren Namen ein.
 entry-name-full = Bitte geben Sie Vor- und Nachnamen ein, damit Ihre Praxis Sie erkennt.

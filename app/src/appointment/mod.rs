@@ -3,6 +3,7 @@
 //! the member's own practice. The calendar books, the waiting room admits, consent and the
 //! patient's pages read; none of them needs another for that.
 
+pub mod guest_role;
 pub mod name;
 
 #[cfg(feature = "ssr")]

@@ -1,9 +1,11 @@
 //! The patient's short-lived session: after a correct access code, the browser holds a pass
 //! for this one appointment, so a reload or a lost connection brings the patient back to the
-//! waiting room without typing the code again. No account, no other data.
+//! waiting room without typing the code again. No account, no other data. A further person
+//! invited to the appointment (issue 25) holds the same kind of pass for their own code, with
+//! `guest_id` set: it opens the same room, never the patient's consent.
 
 use super::lifecycle;
-use crate::entities::appointment;
+use crate::entities::{appointment, appointment_guest};
 use crate::error::AppError;
 use crate::practice::auth::session_error;
 use chrono::{DateTime, Duration, Utc};
@@ -32,6 +34,21 @@ pub struct PatientPass {
     /// This pass among others of the same appointment (another device), for the socket cap.
     #[serde(default)]
     pub id: Uuid,
+    /// A further person's pass (their row in `appointment_guest`); `None` for the patient.
+    #[serde(default)]
+    pub guest_id: Option<Uuid>,
+}
+
+impl PatientPass {
+    /// Who holds it in the waiting room's registry and the call: the guest, else the
+    /// appointment (the patient).
+    pub fn participant(&self) -> Uuid {
+        self.guest_id.unwrap_or(self.appointment_id)
+    }
+
+    pub fn is_guest(&self) -> bool {
+        self.guest_id.is_some()
+    }
 }
 
 /// A short tag of the stored code hash: enough to tell two codes apart, nothing to look a code
@@ -42,10 +59,12 @@ pub fn code_tag(code_hash: &str) -> String {
     data_encoding::HEXLOWER.encode(&digest[..16])
 }
 
-/// Gives the browser a pass for `appointment` (a new session id, no fixation).
+/// Gives the browser a pass for `appointment`, as the patient or as `guest` (a new session
+/// id, no fixation).
 pub async fn issue(
     session: &Session,
     appointment: &appointment::Model,
+    guest: Option<&appointment_guest::Model>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
@@ -54,8 +73,9 @@ pub async fn issue(
         practice_id: appointment.practice_id,
         entered_at: now,
         expires_at: appointment.ends_at + VALID_AFTER_END,
-        code_tag: code_tag(&appointment.code_hash),
+        code_tag: code_tag(guest.map_or(&appointment.code_hash, |g| &g.code_hash)),
         id: Uuid::new_v4(),
+        guest_id: guest.map(|g| g.id),
     };
     session.insert(PASS_KEY, pass).await.map_err(session_error)
 }
@@ -90,12 +110,37 @@ pub async fn touch(session: &Session) -> Result<(), AppError> {
 /// cancelled, finished or the patient removed, the code the one that opened it, and no leave,
 /// removal or end since the pass was issued.
 pub fn opens(pass: &PatientPass, appointment: &appointment::Model, now: DateTime<Utc>) -> bool {
-    now < pass.expires_at
+    pass.guest_id.is_none()
+        && now < pass.expires_at
         && appointment.id == pass.appointment_id
         && lifecycle::is_open_for_entry(appointment)
         && !pass.code_tag.is_empty()
         && pass.code_tag == code_tag(&appointment.code_hash)
         && appointment
+            .entry_valid_after
+            .is_none_or(|after| pass.entered_at > after)
+}
+
+/// Whether a guest's `pass` still opens the room at `now`: not expired, the appointment
+/// neither cancelled nor finished, the guest neither uninvited nor removed, the guest's code
+/// the one that opened it, and no leave or removal since.
+pub fn guest_opens(
+    pass: &PatientPass,
+    appointment: &appointment::Model,
+    guest: &appointment_guest::Model,
+    now: DateTime<Utc>,
+) -> bool {
+    now < pass.expires_at
+        && appointment.id == pass.appointment_id
+        && pass.guest_id == Some(guest.id)
+        && guest.appointment_id == appointment.id
+        && !lifecycle::is_cancelled(appointment)
+        && appointment.finished_at.is_none()
+        && guest.uninvited_at.is_none()
+        && guest.removed_at.is_none()
+        && !pass.code_tag.is_empty()
+        && pass.code_tag == code_tag(&guest.code_hash)
+        && guest
             .entry_valid_after
             .is_none_or(|after| pass.entered_at > after)
 }
@@ -112,12 +157,16 @@ pub fn call_window_open(
     now >= appointment.starts_at - opens_before
 }
 
-/// The appointment the pass opens now, if it still does.
+/// The appointment the pass opens now, if it still does (for a guest's pass: if the guest
+/// may still be in its room).
 pub async fn open_appointment(
     db: &DatabaseConnection,
     pass: &PatientPass,
     now: DateTime<Utc>,
 ) -> Result<Option<appointment::Model>, DbErr> {
+    if pass.guest_id.is_some() {
+        return Ok(open_guest(db, pass, now).await?.map(|(row, _)| row));
+    }
     if now >= pass.expires_at {
         return Ok(None);
     }
@@ -125,6 +174,32 @@ pub async fn open_appointment(
         .one(db)
         .await?
         .filter(|a| opens(pass, a, now)))
+}
+
+/// A guest's pass: the appointment and the guest's row, if it still opens the room.
+pub async fn open_guest(
+    db: &DatabaseConnection,
+    pass: &PatientPass,
+    now: DateTime<Utc>,
+) -> Result<Option<(appointment::Model, appointment_guest::Model)>, DbErr> {
+    let Some(guest_id) = pass.guest_id else {
+        return Ok(None);
+    };
+    if now >= pass.expires_at {
+        return Ok(None);
+    }
+    let Some(guest) = appointment_guest::Entity::find_by_id(guest_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let row = appointment::Entity::find_by_id(pass.appointment_id)
+        .one(db)
+        .await?;
+    Ok(row
+        .filter(|a| guest_opens(pass, a, &guest, now))
+        .map(|a| (a, guest)))
 }
 
 /// The pass in this session and the appointment it opens now, if both exist.
@@ -163,5 +238,25 @@ impl axum::extract::FromRequestParts<crate::state::AppState> for OpenPass {
             Ok(None) => Err(AppError::Unauthorized.into_response()),
             Err(e) => Err(e.into_response()),
         }
+    }
+}
+
+/// Extractor: like [`OpenPass`], for what is the patient's alone (the consent form with their
+/// name, its upload and status): a further person's pass is refused (403).
+pub struct PatientsOwnPass(pub PatientPass, pub appointment::Model);
+
+impl axum::extract::FromRequestParts<crate::state::AppState> for PatientsOwnPass {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let OpenPass(pass, row) = OpenPass::from_request_parts(parts, state).await?;
+        if pass.is_guest() {
+            return Err(AppError::Forbidden.into_response());
+        }
+        Ok(PatientsOwnPass(pass, row))
     }
 }

@@ -369,6 +369,12 @@ mod tests {
             code_hash_version: 1,
             sequence: 3,
             uninvited_at: None,
+            entered_name: None,
+            arrived_at: None,
+            admitted_at: None,
+            removed_at: None,
+            entry_valid_after: None,
+            doctor_note: None,
             created_at: starts_at,
             updated_at: starts_at,
         };

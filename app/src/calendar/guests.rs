@@ -281,6 +281,7 @@ async fn invite(
         uninvited_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     }
     .insert(&txn)
     .await?;
@@ -313,6 +314,8 @@ async fn uninvite(
     let txn = lock_appointment(state, row).await?;
     let mut active = guest.clone().into_active_model();
     active.uninvited_at = Set(Some(now));
+    active.admitted_at = Set(None);
+    active.entry_valid_after = Set(Some(now));
     active.sequence = Set(guest.sequence + 1);
     active.updated_at = Set(now);
     let guest = active.update(&txn).await?;
@@ -328,6 +331,7 @@ async fn uninvite(
     .await?;
     txn.commit().await?;
     state.outbox.wake();
+    crate::waiting_room::guests::passes_ended(state, row, &guest);
     tracing::info!(appointment_id = %row.id, guest_id = %guest.id, "guest uninvited");
     Ok(GuestDone::Uninvited)
 }
@@ -351,6 +355,11 @@ async fn reinvite(
     active.uninvited_at = Set(None);
     active.code_hash = Set(code.hash(&state.settings.security.code_secret));
     active.code_hash_version = Set(KEYED);
+    // Like the patient's new invitation: the old code's passes end, a removal is lifted.
+    active.arrived_at = Set(None);
+    active.admitted_at = Set(None);
+    active.removed_at = Set(None);
+    active.entry_valid_after = Set(Some(now));
     active.sequence = Set(guest.sequence + 1);
     active.updated_at = Set(now);
     let guest = active.update(&txn).await?;
@@ -366,6 +375,7 @@ async fn reinvite(
     .await?;
     txn.commit().await?;
     state.outbox.wake();
+    crate::waiting_room::guests::passes_ended(state, row, &guest);
     tracing::info!(appointment_id = %row.id, guest_id = %guest.id, "guest invited again with a new code");
     Ok(GuestDone::Reinvited)
 }

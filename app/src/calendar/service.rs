@@ -434,6 +434,12 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
     state.outbox.wake();
     if changed {
         crate::waiting_room::service::passes_ended(state, &existing);
+        let closed = crate::signalling::types::PatientPhase::Closed;
+        if let Err(e) =
+            crate::waiting_room::guests::tell_every_guest(state, &existing, closed).await
+        {
+            tracing::warn!(error = %e, "cannot tell the guests the appointment was cancelled");
+        }
     }
     tracing::info!(appointment_id = %existing.id, "appointment cancelled");
     Ok(true)

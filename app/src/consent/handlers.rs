@@ -9,7 +9,7 @@ use super::service::review::Review;
 use super::service::{documents, keys, overview, review};
 use super::template::ConsentTemplate;
 use super::types::KeyUpload;
-use crate::appointment::pass::OpenPass;
+use crate::appointment::pass::PatientsOwnPass;
 use crate::entities::{appointment, practice};
 use crate::error::AppError;
 use crate::practice::auth::{AsJson, CurrentUser, Doctor, Member};
@@ -106,7 +106,10 @@ pub(crate) async fn practice_from_file(
 }
 
 /// The patient's own form with their name, from the patient page.
-async fn patient_template(State(state): State<AppState>, OpenPass(_, row): OpenPass) -> Response {
+async fn patient_template(
+    State(state): State<AppState>,
+    PatientsOwnPass(_, row): PatientsOwnPass,
+) -> Response {
     match practice::Entity::find_by_id(row.practice_id)
         .one(&state.db)
         .await
@@ -207,7 +210,7 @@ fn stored(id: Uuid) -> Response {
 
 async fn patient_upload(
     State(state): State<AppState>,
-    OpenPass(_, row): OpenPass,
+    PatientsOwnPass(_, row): PatientsOwnPass,
     request: Request,
 ) -> Response {
     receive_document(&state, &row, Actor::Patient, request).await

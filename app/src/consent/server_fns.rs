@@ -62,11 +62,20 @@ pub async fn load_appointment_consent(id: String) -> Result<Option<AppointmentCo
 /// The patient's own consent status (with the pass of the access code).
 #[server(endpoint = "videosprechstunde/einwilligung/stand", input = server_fn::codec::GetUrl)]
 pub async fn load_patient_consent() -> Result<AppointmentConsent, AppError> {
+    crate::error::with_status(patient_consent().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn patient_consent() -> Result<AppointmentConsent, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::practice::auth::request_session().ok_or(AppError::Unauthorized)?;
     let pass = crate::appointment::pass::current(&session)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    // The consent is the patient's; a further person's pass sees nothing of it.
+    if pass.is_guest() {
+        return Err(AppError::Forbidden);
+    }
     let row = crate::appointment::pass::open_appointment(&state.db, &pass, state.clock.now())
         .await
         .map_err(|_| AppError::Internal)?

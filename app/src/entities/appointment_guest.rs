@@ -1,7 +1,7 @@
 //! A further person invited to an appointment (interpreter, relative, carer, colleague): name
 //! and e-mail as long as the appointment is kept, role, and the hash of the guest's own code.
 
-use crate::calendar::types::GuestRole;
+use crate::appointment::guest_role::GuestRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -21,6 +21,15 @@ pub struct Model {
     pub sequence: i32,
     /// When the practice uninvited the guest: the code no longer works.
     pub uninvited_at: Option<DateTimeUtc>,
+    /// The guest's own stay, as the appointment's columns of the same names for the patient:
+    /// the name typed at entry, arrival, admission, removal ("Entfernen"), the moment before
+    /// which passes no longer open the room, and the doctor's note.
+    pub entered_name: Option<String>,
+    pub arrived_at: Option<DateTimeUtc>,
+    pub admitted_at: Option<DateTimeUtc>,
+    pub removed_at: Option<DateTimeUtc>,
+    pub entry_valid_after: Option<DateTimeUtc>,
+    pub doctor_note: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

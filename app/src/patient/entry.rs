@@ -5,7 +5,7 @@
 use crate::appointment::lifecycle;
 use crate::appointment::name::PatientName;
 use crate::calendar::access_code::{window, AccessCode, CodeWindow, KEYED, LEGACY};
-use crate::entities::appointment;
+use crate::entities::{appointment, appointment_guest};
 use crate::forms::FormFeedback;
 use crate::practice::throttle;
 use crate::state::AppState;
@@ -33,8 +33,41 @@ pub struct EntryInput {
 pub enum EntryOutcome {
     /// Shown on the entry page: an error next to a field or a notice with its arguments.
     Refused(FormFeedback),
-    /// The code opens the room now; the typed name is stored with the appointment.
-    Open(Box<appointment::Model>),
+    /// The code opens the room now; the typed name is stored with the appointment (or, for a
+    /// further person's code, with the guest).
+    Open(
+        Box<appointment::Model>,
+        Option<Box<appointment_guest::Model>>,
+    ),
+}
+
+/// Whose code it is.
+enum Found {
+    Patient(appointment::Model),
+    Guest(appointment::Model, Box<appointment_guest::Model>),
+}
+
+impl Found {
+    fn appointment(&self) -> &appointment::Model {
+        match self {
+            Found::Patient(row) | Found::Guest(row, _) => row,
+        }
+    }
+}
+
+/// A further person's code (always keyed) and their appointment.
+async fn find_guest_by_code(state: &AppState, keyed: &str) -> Result<Option<Found>, DbErr> {
+    let Some(guest) = appointment_guest::Entity::find()
+        .filter(appointment_guest::Column::CodeHash.eq(keyed))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(appointment::Entity::find_by_id(guest.appointment_id)
+        .one(&state.db)
+        .await?
+        .map(|row| Found::Guest(row, Box::new(guest))))
 }
 
 fn code_key(code: &AccessCode, secret: &secrecy::SecretString) -> String {
@@ -44,18 +77,18 @@ fn code_key(code: &AccessCode, secret: &secrecy::SecretString) -> String {
 /// The appointment of `code`: by its keyed hash, else (rows stored before the hash was keyed)
 /// by the bare SHA-256, which is then replaced by the keyed hash, so the old form disappears
 /// with use.
-async fn find_by_code(
-    state: &AppState,
-    code: &AccessCode,
-) -> Result<Option<appointment::Model>, DbErr> {
+async fn find_by_code(state: &AppState, code: &AccessCode) -> Result<Option<Found>, DbErr> {
     let keyed = code.hash(&state.settings.security.code_secret);
     let found = appointment::Entity::find()
         .filter(appointment::Column::CodeHash.eq(keyed.as_str()))
         .filter(appointment::Column::CodeHashVersion.eq(KEYED))
         .one(&state.db)
         .await?;
-    if found.is_some() {
-        return Ok(found);
+    if let Some(row) = found {
+        return Ok(Some(Found::Patient(row)));
+    }
+    if let Some(guest) = find_guest_by_code(state, &keyed).await? {
+        return Ok(Some(guest));
     }
     let Some(legacy) = appointment::Entity::find()
         .filter(appointment::Column::CodeHash.eq(code.legacy_hash()))
@@ -73,11 +106,11 @@ async fn find_by_code(
         .exec(&state.db)
         .await?;
     tracing::info!(appointment_id = %legacy.id, "access code hash upgraded to the keyed form");
-    Ok(Some(appointment::Model {
+    Ok(Some(Found::Patient(appointment::Model {
         code_hash: keyed,
         code_hash_version: KEYED,
         ..legacy
-    }))
+    })))
 }
 
 /// Checks the typed name and code at the moment of the clock.
@@ -126,7 +159,7 @@ pub async fn enter(
         Some(code) => find_by_code(state, code).await?,
         None => None,
     };
-    let (Some(appointment), Some(code_key)) = (found, code_key) else {
+    let (Some(found), Some(code_key)) = (found, code_key) else {
         throttle::record_failure(&state.db, &address_key, i32::MAX, now).await?;
         tracing::info!("patient entry refused: unknown code");
         feedback.add("code", "entry-wrong", Vec::new());
@@ -134,31 +167,50 @@ pub async fn enter(
     };
     throttle::record_failure(&state.db, &code_key, CODE_ATTEMPTS, now).await?;
     let lead = Duration::minutes(state.settings.appointments.code_opens_minutes_before);
+    let appointment = found.appointment();
     let result = window(
         now,
         appointment.starts_at,
         appointment.ends_at,
-        lifecycle::is_cancelled(&appointment),
+        lifecycle::is_cancelled(appointment),
         lead,
     );
     let finished = appointment.finished_at.is_some();
     // Removed by the practice: the same code does not open the room again; a new invitation
-    // (new code) does.
-    let removed = appointment.removed_at.is_some();
+    // (new code) does. An uninvited guest's code opens nothing.
+    let (removed, uninvited) = match &found {
+        Found::Patient(row) => (row.removed_at.is_some(), false),
+        Found::Guest(_, guest) => (guest.removed_at.is_some(), guest.uninvited_at.is_some()),
+    };
     let when = format!(
         "{}, {} Uhr",
         german_long_date(appointment.starts_at),
         german_time(appointment.starts_at)
     );
+    let appointment_id = appointment.id;
     let (notice, args) = match result {
+        CodeWindow::Open | CodeWindow::TooEarly { .. } if uninvited => {
+            ("entry-uninvited", vec![("when", when)])
+        }
         CodeWindow::Open if finished => ("entry-finished", vec![("when", when)]),
         CodeWindow::Open if removed => ("entry-removed", vec![("when", when)]),
         CodeWindow::Open => {
-            tracing::info!(appointment_id = %appointment.id, "patient entry: room open");
-            let mut row: appointment::ActiveModel = appointment.into();
-            row.entered_name = Set(Some(name.as_str().to_owned()));
-            let row = row.update(&state.db).await?;
-            return Ok(EntryOutcome::Open(Box::new(row)));
+            let typed = Some(name.as_str().to_owned());
+            return Ok(match found {
+                Found::Patient(row) => {
+                    tracing::info!(appointment_id = %row.id, "patient entry: room open");
+                    let mut row: appointment::ActiveModel = row.into();
+                    row.entered_name = Set(typed);
+                    EntryOutcome::Open(Box::new(row.update(&state.db).await?), None)
+                }
+                Found::Guest(row, guest) => {
+                    tracing::info!(appointment_id = %row.id, guest_id = %guest.id, "guest entry: room open");
+                    let mut guest: appointment_guest::ActiveModel = (*guest).into();
+                    guest.entered_name = Set(typed);
+                    let guest = guest.update(&state.db).await?;
+                    EntryOutcome::Open(Box::new(row), Some(Box::new(guest)))
+                }
+            });
         }
         CodeWindow::TooEarly { opens_at } => (
             "entry-too-early",
@@ -167,7 +219,7 @@ pub async fn enter(
         CodeWindow::Expired => ("entry-expired", vec![("when", when)]),
         CodeWindow::Cancelled => ("entry-cancelled", vec![("when", when)]),
     };
-    tracing::info!(appointment_id = %appointment.id, outcome = notice, "patient entry");
+    tracing::info!(appointment_id = %appointment_id, outcome = notice, "patient entry");
     feedback.set_notice(
         notice,
         args.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),

@@ -30,8 +30,9 @@ async fn entry(
     let ip = page.client_ip();
     let feedback = match enter(&state, ip, &input).await {
         Ok(EntryOutcome::Refused(feedback)) => feedback,
-        Ok(EntryOutcome::Open(appointment)) => {
-            return match pass::issue(&session, &appointment, state.clock.now()).await {
+        Ok(EntryOutcome::Open(appointment, guest)) => {
+            let now = state.clock.now();
+            return match pass::issue(&session, &appointment, guest.as_deref(), now).await {
                 Ok(()) => Redirect::to(crate::paths::ROOM).into_response(),
                 Err(e) => page.error(&e).await,
             };
@@ -85,12 +86,15 @@ async fn leave(State(state): State<AppState>, session: Session) -> Response {
     let result = async {
         let now = state.clock.now();
         if let Some((current, _)) = pass::open_in_session(&session, &state.db, now).await? {
-            crate::waiting_room::service::leave(&state, &current)
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "leaving the waiting room failed");
-                    AppError::Internal
-                })?;
+            let left = if current.is_guest() {
+                crate::waiting_room::guests::leave(&state, &current).await
+            } else {
+                crate::waiting_room::service::leave(&state, &current).await
+            };
+            left.map_err(|e| {
+                tracing::error!(error = %e, "leaving the waiting room failed");
+                AppError::Internal
+            })?;
         }
         if pass::current(&session).await?.is_some() {
             pass::revoke(&session).await?;

@@ -13,10 +13,21 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
     let Some(session) = crate::practice::auth::request_session() else {
         return Ok(None);
     };
-    let Some((_, row)) =
+    let Some((pass, row)) =
         crate::appointment::pass::open_in_session(&session, &state.db, state.clock.now()).await?
     else {
         return Ok(None);
+    };
+    // A further person's stay is their own: their phase, not the patient's.
+    let guest = match pass.guest_id {
+        Some(_) => crate::appointment::pass::open_guest(&state.db, &pass, state.clock.now())
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "loading the guest's row failed");
+                AppError::Internal
+            })?
+            .map(|(_, guest)| guest),
+        None => None,
     };
     let practice_name = practice::Entity::find_by_id(row.practice_id)
         .one(&state.db)
@@ -27,7 +38,10 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
         })?
         .map(|p| p.name)
         .unwrap_or_default();
-    let view = crate::waiting_room::service::patient_view(&row);
+    let view = match &guest {
+        Some(guest) => crate::waiting_room::guests::guest_view(&row, guest),
+        None => crate::waiting_room::service::patient_view(&row),
+    };
     let now = state.clock.now();
     let opens_before =
         chrono::Duration::minutes(state.settings.appointments.code_opens_minutes_before);
@@ -41,8 +55,11 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
     Ok(Some(PatientRoomInfo {
         practice_name,
         appointment_time: view.appointment_time,
-        resume: crate::waiting_room::service::arrived_now(&row),
-        in_call: row.admitted_at.is_some(),
+        resume: match &guest {
+            Some(guest) => crate::waiting_room::guests::arrived_now(guest),
+            None => crate::waiting_room::service::arrived_now(&row),
+        },
+        in_call: view.phase == crate::signalling::types::PatientPhase::InCall,
         ice_servers,
     }))
 }

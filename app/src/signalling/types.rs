@@ -197,6 +197,25 @@ pub struct RosterEntry {
     /// The patient's written consent (Einverständniserklärung).
     #[serde(default)]
     pub consent: crate::consent::types::ConsentStatus,
+    /// Further persons invited to it (issue 25), in the order they were invited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guests: Vec<RosterGuest>,
+}
+
+/// A further person of an appointment in the doctor's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterGuest {
+    /// The guest's id: what the doctor's actions name instead of the appointment.
+    pub guest: String,
+    pub role: crate::appointment::guest_role::GuestRole,
+    /// The name the practice invited.
+    pub booked_name: String,
+    /// The name typed at entry.
+    pub entered_name: Option<String>,
+    pub names_differ: bool,
+    pub status: RosterStatus,
+    pub since: Option<String>,
+    pub note: Option<String>,
 }
 
 /// The state of one appointment in the doctor's list.
@@ -421,8 +440,27 @@ mod tests {
                 since: Some("14:27".into()),
                 note: None,
                 consent: crate::consent::types::ConsentStatus::ToCheck,
+                guests: Vec::new(),
             }],
         };
+        let mut with_guest = roster.clone();
+        with_guest.entries[0].guests.push(RosterGuest {
+            guest: "g1".into(),
+            role: crate::appointment::guest_role::GuestRole::Interpreter,
+            booked_name: "Dana Dolmetscherin".into(),
+            entered_name: None,
+            names_differ: false,
+            status: RosterStatus::NotArrived,
+            since: None,
+            note: None,
+        });
+        assert_eq!(
+            wire(ServerMessage::Roster(with_guest)).pointer("/entries/0/guests"),
+            Some(&json!([{
+                "guest": "g1", "role": "interpreter", "booked_name": "Dana Dolmetscherin",
+                "entered_name": null, "names_differ": false, "status": "not_arrived",
+                "since": null, "note": null}]))
+        );
         assert_eq!(
             wire(ServerMessage::Roster(roster)),
             json!({"v": 1, "type": "roster", "waiting": 1, "entries": [{

@@ -8,7 +8,7 @@ use crate::consent::types::ConsentStatus;
 use crate::i18n::use_i18n;
 use crate::layout::FrameKind;
 use crate::signalling::types::{
-    ClientMessage, ErrorCode, Roster, RosterEntry, RosterStatus, NOTE_MAX_CHARS,
+    ClientMessage, ErrorCode, Roster, RosterEntry, RosterGuest, RosterStatus, NOTE_MAX_CHARS,
 };
 use leptos::prelude::*;
 
@@ -149,6 +149,66 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
         });
         all_text.set(String::new());
     };
+    // The note form under the person it is for (a patient or a further person).
+    let note_form = move |id: String, name: String| {
+        move || {
+            (note_for.get().as_deref() == Some(id.as_str())).then(|| {
+                let t = use_i18n();
+                view! {
+                    <form class="note-form" on:submit=send_note>
+                        <label for="note-text">{t.t_with("panel-note-label", &[("name", &name)])}</label>
+                        <input id="note-text" type="text" list="note-presets" required=true maxlength=NOTE_MAX_CHARS.to_string() autofocus=true
+                            prop:value=move || note_text.get() on:input=move |ev| note_text.set(event_target_value(&ev)) />
+                        <button type="submit" class="button primary">{t.t("panel-note-send")}</button>
+                        <button type="button" class="button" on:click=move |_| note_for.set(None)>{t.t("panel-cancel")}</button>
+                    </form>
+                }
+            })
+        }
+    };
+    // A further person under their appointment: name, role, where they stand; while waiting a
+    // note or "Entfernen".
+    let guest_view = move |guest: RosterGuest| {
+        let t = use_i18n();
+        let since = guest.since.clone().unwrap_or_default();
+        let status = t.t_with(guest.status.label_key(), &[("since", &since)]);
+        let role = t.t(guest.role.label_key());
+        let (id, name) = (guest.guest.clone(), guest.booked_name.clone());
+        let differs = guest.names_differ.then(|| {
+            let typed = guest.entered_name.clone().unwrap_or_default();
+            view! { <p class="name-check" role="note">{t.t_with("panel-name-differs", &[("name", &typed)])}</p> }
+        });
+        let actions = (guest.status == RosterStatus::Waiting).then(|| {
+            let (b, c, confirm_name) = (id.clone(), id.clone(), name.clone());
+            view! {
+                <div class="roster-actions">
+                    <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
+                    <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| {
+                        if browser::confirm(&use_i18n().t_with("panel-remove-confirm", &[("name", &confirm_name)])) {
+                            send(ClientMessage::Remove { appointment: c.clone() });
+                        }
+                    }>{use_i18n().t("panel-remove")}</button>
+                </div>
+            }
+        });
+        let class = if guest.status == RosterStatus::Waiting {
+            "roster-guest waiting"
+        } else {
+            "roster-guest"
+        };
+        view! {
+            <li class=class>
+                <p class="roster-main">
+                    <strong>{name.clone()}</strong> " · " <span class="roster-role">{role}</span> " "
+                    <span class="roster-status">{status}</span>
+                </p>
+                {differs}
+                {guest.note.map(|n| view! { <p class="hint">{use_i18n().t("panel-last-note")} " " {n}</p> })}
+                {actions}
+                {note_form(id, name)}
+            </li>
+        }
+    };
     let entry_view = move |entry: RosterEntry| {
         let t = use_i18n();
         let id = entry.appointment.clone();
@@ -236,24 +296,10 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
             }
             _ => None,
         };
-        let note_form = {
-            let id = id.clone();
-            let name = name.clone();
-            move || {
-                (note_for.get().as_deref() == Some(id.as_str())).then(|| {
-                let t = use_i18n();
-                view! {
-                    <form class="note-form" on:submit=send_note>
-                        <label for="note-text">{t.t_with("panel-note-label", &[("name", &name)])}</label>
-                        <input id="note-text" type="text" list="note-presets" required=true maxlength=NOTE_MAX_CHARS.to_string() autofocus=true
-                            prop:value=move || note_text.get() on:input=move |ev| note_text.set(event_target_value(&ev)) />
-                        <button type="submit" class="button primary">{t.t("panel-note-send")}</button>
-                        <button type="button" class="button" on:click=move |_| note_for.set(None)>{t.t("panel-cancel")}</button>
-                    </form>
-                }
-            })
-            }
-        };
+        let note_form = note_form(id.clone(), name.clone());
+        let guests = (!entry.guests.is_empty()).then(|| {
+            view! { <ul class="roster-guests">{entry.guests.into_iter().map(guest_view).collect_view()}</ul> }
+        });
         view! {
             <li class=class>
                 <p class="roster-main">
@@ -268,6 +314,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                 {actions}
                 {consent_question}
                 {note_form}
+                {guests}
             </li>
         }
     };
@@ -470,45 +517,53 @@ mod browser {
         });
     }
 
+    /// Who waits in `roster`: (id, name, appointment time) of patients and further persons.
+    fn waiting_people(roster: &Roster) -> Vec<(String, String, String)> {
+        let mut people = Vec::new();
+        for e in &roster.entries {
+            if e.status == RosterStatus::Waiting {
+                people.push((e.appointment.clone(), e.booked_name.clone(), e.time.clone()));
+            }
+            for g in e
+                .guests
+                .iter()
+                .filter(|g| g.status == RosterStatus::Waiting)
+            {
+                people.push((g.guest.clone(), g.booked_name.clone(), e.time.clone()));
+            }
+        }
+        people
+    }
+
     fn on_roster(live: Live, roster: Roster) {
         let before: Vec<String> = live.roster.with_untracked(|r| {
             r.as_ref()
-                .map(|r| {
-                    r.entries
-                        .iter()
-                        .filter(|e| e.status == RosterStatus::Waiting)
-                        .map(|e| e.appointment.clone())
-                        .collect()
-                })
+                .map(|r| waiting_people(r).into_iter().map(|(id, _, _)| id).collect())
                 .unwrap_or_default()
         });
         let first = live.roster.with_untracked(Option::is_none);
-        let arrived: Vec<&RosterEntry> = roster
-            .entries
-            .iter()
-            .filter(|e| e.status == RosterStatus::Waiting && !before.contains(&e.appointment))
+        let arrived: Vec<(String, String, String)> = waiting_people(&roster)
+            .into_iter()
+            .filter(|(id, _, _)| !before.contains(id))
             .collect();
         if !first && !arrived.is_empty() {
             if !live.muted.get_untracked() {
                 chime();
             }
             let t = use_i18n();
-            for entry in &arrived {
-                notify(&entry.time);
+            for (_, _, time) in &arrived {
+                notify(time);
             }
             live.announcement.set(
                 arrived
                     .iter()
-                    .map(|e| {
-                        t.t_with(
-                            "panel-arrived",
-                            &[("name", &e.booked_name), ("time", &e.time)],
-                        )
+                    .map(|(_, name, time)| {
+                        t.t_with("panel-arrived", &[("name", name), ("time", time)])
                     })
                     .collect::<Vec<_>>()
                     .join(" "),
             );
-            let ids: Vec<String> = arrived.iter().map(|e| e.appointment.clone()).collect();
+            let ids: Vec<String> = arrived.into_iter().map(|(id, _, _)| id).collect();
             live.fresh.update(|f| f.extend(ids.iter().cloned()));
             set_timeout(
                 move || live.fresh.update(|f| f.retain(|id| !ids.contains(id))),

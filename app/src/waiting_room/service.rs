@@ -135,6 +135,8 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
             .map(|(r, _)| (r.id, r.patient_name.as_str(), r.patient_email.as_str())),
     )
     .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.id).collect();
+    let mut guests = super::guests::roster_guests(state, &ids, &present).await?;
     let entries: Vec<RosterEntry> =
         rows.into_iter()
             .map(|(row, doctor)| {
@@ -159,6 +161,7 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
                 });
                 RosterEntry {
                     consent: consents.get(&row.id).copied().unwrap_or_default(),
+                    guests: guests.remove(&row.id).unwrap_or_default(),
                     appointment: row.id.to_string(),
                     time: german_time(row.starts_at),
                     doctor: doctor.as_ref().map(display_name).unwrap_or_default(),
@@ -173,8 +176,14 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
             .collect();
     let waiting = entries
         .iter()
-        .filter(|e| e.status == RosterStatus::Waiting)
-        .count();
+        .map(|e| {
+            usize::from(e.status == RosterStatus::Waiting)
+                + e.guests
+                    .iter()
+                    .filter(|g| g.status == RosterStatus::Waiting)
+                    .count()
+        })
+        .sum::<usize>();
     Ok(Roster {
         waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
         entries,
@@ -280,6 +289,11 @@ pub async fn act(
         }
         ClientMessage::SendNote { appointment, text } => {
             let text = clean_note(&text)?;
+            if let Some((row, guest)) = super::guests::own_guest(state, me, &appointment).await? {
+                return super::guests::note(state, &row, &guest, text)
+                    .await
+                    .map(|()| None);
+            }
             let row = own_appointment(state, me, &appointment).await?;
             change_if(state, &row, lifecycle::note(text), None).await?;
             Ok(None)
@@ -298,6 +312,11 @@ pub async fn act(
             Ok(None)
         }
         ClientMessage::Remove { appointment } => {
+            if let Some((row, guest)) = super::guests::own_guest(state, me, &appointment).await? {
+                return super::guests::remove(state, &row, &guest)
+                    .await
+                    .map(|()| None);
+            }
             let row = own_appointment(state, me, &appointment).await?;
             let removed = Some(PatientPhase::Removed);
             change_if(state, &row, lifecycle::remove(now), removed).await?;
@@ -329,6 +348,9 @@ pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), Er
             ended: german_time(now),
         },
     );
+    if let Err(e) = super::guests::tell_every_guest(state, row, PatientPhase::Finished).await {
+        tracing::warn!(error = %e, "cannot tell the guests the consultation ended");
+    }
     tracing::info!(appointment_id = %row.id, "consultation finished");
     Ok(())
 }
@@ -362,6 +384,8 @@ pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result
             .filter(appointment::Column::FinishedAt.is_null())
             .exec(&state.db)
             .await?;
+        // The registry knows guests by their own id; their notes are kept in their rows.
+        super::guests::store_note_to_all(state, practice, ids, text).await?;
     }
     state.rooms.practice_changed(practice);
     Ok(told.len())

@@ -659,15 +659,14 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
         session,
         _ticket,
     } = *socket;
-    let row = match service::arrive(&state, &pass, *row).await {
-        Ok(Some(row)) => row,
+    let view = match arrival_view(&state, &pass, *row).await {
+        Ok(Some(view)) => view,
         Ok(None) => return None,
         Err(e) => {
             tracing::error!(error = %e, "patient arrival failed");
             return None;
         }
     };
-    let view = service::patient_view(&row);
     let closed = crate::signalling::types::PatientView {
         phase: PatientPhase::Closed,
         note: None,
@@ -675,11 +674,11 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
     };
     let views = state
         .rooms
-        .patient_connected(pass.practice_id, pass.appointment_id, view.clone());
+        .patient_connected(pass.practice_id, pass.participant(), view.clone());
     let presence = Presence {
         rooms: state.rooms.clone(),
         practice: pass.practice_id,
-        appointment: pass.appointment_id,
+        appointment: pass.participant(),
     };
     state.rooms.practice_changed(pass.practice_id);
     let phase = view.phase;
@@ -703,6 +702,26 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
         ticks: every(PING_EVERY),
         ticks_seen: 0,
     }))
+}
+
+/// Notes the arrival of the pass's holder (the patient, or a further person in their own row)
+/// and returns what their page shows; `None` when the pass no longer opens the room.
+async fn arrival_view(
+    state: &AppState,
+    pass: &PatientPass,
+    row: appointment::Model,
+) -> Result<Option<crate::signalling::types::PatientView>, sea_orm::DbErr> {
+    if pass.is_guest() {
+        let Some((_, guest)) = pass::open_guest(&state.db, pass, state.clock.now()).await? else {
+            return Ok(None);
+        };
+        return Ok(super::guests::arrive(state, pass, guest)
+            .await?
+            .map(|(row, guest)| super::guests::guest_view(&row, &guest)));
+    }
+    Ok(service::arrive(state, pass, row)
+        .await?
+        .map(|row| service::patient_view(&row)))
 }
 
 /// What woke a waiting patient's socket.
