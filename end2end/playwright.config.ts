@@ -63,6 +63,8 @@ export default defineConfig({
       // (10 an hour, issue 22) would stop the journeys, which register more practices.
       APP_SECURITY__REGISTRATIONS_PER_ADDRESS_PER_HOUR: '1000',
       APP_EMAIL__OUTBOX_DIR: `${dataDir}/outbox`,
+      // Further persons (issue 25): the journeys run with the group size the feature is built for.
+      APP_APPOINTMENTS__MAX_PARTICIPANTS: '4',
       RUST_LOG: 'warn',
     },
   },

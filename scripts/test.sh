@@ -8,7 +8,9 @@ cd "$ROOT"
 # Largest browser bundles we accept, wasm + JavaScript brotli-compressed (bytes; see
 # scripts/wasm-size.sh).
 export WASM_BUDGET_PATIENT=${WASM_BUDGET_PATIENT:-320000}
-export WASM_BUDGET_PRACTICE=${WASM_BUDGET_PRACTICE:-360000}
+# Practice: 360,000 until issue 25's further persons in the live waiting list (+9.8 KB,
+# measured in BENCHMARKS.md, "Issue 25").
+export WASM_BUDGET_PRACTICE=${WASM_BUDGET_PRACTICE:-370000}
 
 STEPS=()
 step() {

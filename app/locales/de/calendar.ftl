@@ -87,11 +87,6 @@ calendar-week-view = Ganze Woche
 
 
 # Weitere Personen (issue 25)
-guest-role-interpreter = Dolmetscher/in
-guest-role-relative = Angehörige/r
-guest-role-carer = Betreuer/in
-guest-role-colleague = Kollegin/Kollege
-guest-role-other = Sonstige
 calendar-guests = Weitere Personen
 calendar-guests-intro = Zum Beispiel eine Dolmetscherin oder ein Angehöriger: Jede Person erhält eine eigene Einladung mit eigenem Zugangscode, kommt wie die Patientin oder der Patient ins Wartezimmer und wird von Ihnen einzeln hereingelassen. Höchstens { $max } Personen je Sprechstunde, Sie eingeschlossen.
 calendar-guests-none = Bisher ist niemand weiter eingeladen.

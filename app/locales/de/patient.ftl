@@ -210,3 +210,11 @@ call-back-to-waiting = Die Patientin oder der Patient ist wieder im Wartezimmer.
 
 # The close reason of a signalling socket over its cap (at most 123 bytes).
 socket-too-many = Zu viele offene Verbindungen: Bitte schließen Sie andere Fenster dieser Seite.
+
+# The role of a further person (issue 25): here, in a file the browser bundles carry, since
+# the live waiting list (an island) shows it.
+guest-role-interpreter = Dolmetscher/in
+guest-role-relative = Angehörige/r
+guest-role-carer = Betreuer/in
+guest-role-colleague = Kollegin/Kollege
+guest-role-other = Sonstige

@@ -75,10 +75,12 @@ fn guest_item(g: &GuestRow, action: &str) -> impl IntoView {
     let aria = format!("{label}: {}", g.name);
     view! {
         <li class="guest" class:guest-uninvited=g.uninvited>
-            <span class="guest-name">{g.name.clone()}</span>
-            " · " <span class="guest-role">{role}</span>
-            " · " <span class="guest-email">{g.email.clone()}</span>
-            {g.uninvited.then(|| view! { " · " <span class="guest-state">{t.t("calendar-guest-uninvited")}</span> })}
+            // The separators come from the style sheet, so a wrapped line never starts with one.
+            // (Spaces between them for readers of the text; a flex row drops them.)
+            <span class="guest-name">{g.name.clone()}</span> " "
+            <span class="guest-role">{role}</span> " "
+            <span class="guest-email">{g.email.clone()}</span>
+            {g.uninvited.then(|| view! { " " <span class="guest-state">{t.t("calendar-guest-uninvited")}</span> })}
             <form method="post" action=action.to_owned() class="inline-form">
                 <input type="hidden" name="action" value=value />
                 <input type="hidden" name="guest_id" value=g.id.clone() />

@@ -166,6 +166,44 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
             })
         }
     };
+    // What the patient's and a further person's entries share: the typed name when it differs,
+    // the last note, and while waiting the buttons (admitting only for the patient, for now).
+    let person_details = move |names_differ: bool,
+                               entered: Option<String>,
+                               note: Option<String>| {
+        let differs = names_differ.then(|| {
+            let typed = entered.unwrap_or_default();
+            view! { <p class="name-check" role="note">{use_i18n().t_with("panel-name-differs", &[("name", &typed)])}</p> }
+        });
+        let note =
+            note.map(|n| view! { <p class="hint">{use_i18n().t("panel-last-note")} " " {n}</p> });
+        (differs, note)
+    };
+    let waiting_actions = move |id: String, name: String, admit: Option<bool>| {
+        let (a, b, c) = (id.clone(), id.clone(), id);
+        let admit = admit.map(|consent_ok| {
+            view! {
+                <button type="button" class="button primary" disabled=move || !ready.get() on:click=move |_| {
+                    if consent_ok {
+                        send(ClientMessage::Admit { appointment: a.clone() });
+                    } else {
+                        consent_for.set(Some(a.clone()));
+                    }
+                }>{use_i18n().t("panel-admit")}</button>
+            }
+        });
+        view! {
+            <div class="roster-actions">
+                {admit}
+                <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
+                <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| {
+                    if browser::confirm(&use_i18n().t_with("panel-remove-confirm", &[("name", &name)])) {
+                        send(ClientMessage::Remove { appointment: c.clone() });
+                    }
+                }>{use_i18n().t("panel-remove")}</button>
+            </div>
+        }
+    };
     // A further person under their appointment: name, role, where they stand; while waiting a
     // note or "Entfernen".
     let guest_view = move |guest: RosterGuest| {
@@ -174,23 +212,9 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
         let status = t.t_with(guest.status.label_key(), &[("since", &since)]);
         let role = t.t(guest.role.label_key());
         let (id, name) = (guest.guest.clone(), guest.booked_name.clone());
-        let differs = guest.names_differ.then(|| {
-            let typed = guest.entered_name.clone().unwrap_or_default();
-            view! { <p class="name-check" role="note">{t.t_with("panel-name-differs", &[("name", &typed)])}</p> }
-        });
-        let actions = (guest.status == RosterStatus::Waiting).then(|| {
-            let (b, c, confirm_name) = (id.clone(), id.clone(), name.clone());
-            view! {
-                <div class="roster-actions">
-                    <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
-                    <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| {
-                        if browser::confirm(&use_i18n().t_with("panel-remove-confirm", &[("name", &confirm_name)])) {
-                            send(ClientMessage::Remove { appointment: c.clone() });
-                        }
-                    }>{use_i18n().t("panel-remove")}</button>
-                </div>
-            }
-        });
+        let (differs, note) = person_details(guest.names_differ, guest.entered_name, guest.note);
+        let actions = (guest.status == RosterStatus::Waiting)
+            .then(|| waiting_actions(id.clone(), name.clone(), None));
         let class = if guest.status == RosterStatus::Waiting {
             "roster-guest waiting"
         } else {
@@ -203,7 +227,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                     <span class="roster-status">{status}</span>
                 </p>
                 {differs}
-                {guest.note.map(|n| view! { <p class="hint">{use_i18n().t("panel-last-note")} " " {n}</p> })}
+                {note}
                 {actions}
                 {note_form(id, name)}
             </li>
@@ -231,14 +255,11 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                 base.to_owned()
             }
         };
-        let differs = entry.names_differ.then(|| {
-            let typed = entry.entered_name.clone().unwrap_or_default();
-            view! { <p class="name-check" role="note">{use_i18n().t_with("panel-name-differs", &[("name", &typed)])}</p> }
-        });
-        let note = entry
-            .note
-            .clone()
-            .map(|n| view! { <p class="hint">{use_i18n().t("panel-last-note")} " " {n}</p> });
+        let (differs, note) = person_details(
+            entry.names_differ,
+            entry.entered_name.clone(),
+            entry.note.clone(),
+        );
         let name = entry.booked_name.clone();
         let consent_ok = entry.consent == ConsentStatus::Confirmed;
         let consent_badge = view! { <p><ConsentBadge status=entry.consent /></p> };
@@ -263,25 +284,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
         };
         let actions = match entry.status {
             RosterStatus::Waiting => {
-                let (a, b, c) = (id.clone(), id.clone(), id.clone());
-                let confirm_name = name.clone();
-                Some(view! {
-                    <div class="roster-actions">
-                        <button type="button" class="button primary" disabled=move || !ready.get() on:click=move |_| {
-                            if consent_ok {
-                                send(ClientMessage::Admit { appointment: a.clone() });
-                            } else {
-                                consent_for.set(Some(a.clone()));
-                            }
-                        }>{use_i18n().t("panel-admit")}</button>
-                        <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| { note_for.set(Some(b.clone())); }>{use_i18n().t("panel-note")}</button>
-                        <button type="button" class="button" disabled=move || !ready.get() on:click=move |_| {
-                            if browser::confirm(&use_i18n().t_with("panel-remove-confirm", &[("name", &confirm_name)])) {
-                                send(ClientMessage::Remove { appointment: c.clone() });
-                            }
-                        }>{use_i18n().t("panel-remove")}</button>
-                    </div>
-                }.into_any())
+                Some(waiting_actions(id.clone(), name.clone(), Some(consent_ok)).into_any())
             }
             RosterStatus::InCall => {
                 let (b, c) = (id.clone(), id.clone());
