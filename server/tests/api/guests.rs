@@ -500,3 +500,43 @@ async fn guests_names_and_addresses_go_with_their_appointment_after_three_months
     app::maintenance::run_once(&app.state).await;
     assert_eq!(count().await, "0", "deleted with the appointment");
 }
+
+#[tokio::test]
+async fn guests_get_the_reminder_too_once() {
+    let (app, id) = practice_with_appointment("hans@praxis.de", 4).await;
+    app.post_form(
+        &format!("/praxis/termin/{id}/personen"),
+        &guest("Bert Betreuer", "bert@example.org", "carer"),
+    )
+    .await;
+    mails_to(&app, "bert@example.org", 1).await;
+    let date = app::time::berlin_date(app.clock.now() + ChronoDuration::days(7));
+    let starts =
+        app::time::berlin_to_utc(date, chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap()).unwrap();
+    app.clock
+        .advance(starts - ChronoDuration::hours(23) - app.clock.now());
+    app::maintenance::run_once(&app.state).await;
+    app::maintenance::run_once(&app.state).await;
+    let mails = mails_to(&app, "bert@example.org", 2).await;
+    let reminder = &mails[1];
+    assert!(
+        reminder.subject.starts_with("Erinnerung"),
+        "{}",
+        reminder.subject
+    );
+    assert!(
+        reminder.text.contains("als Betreuer/in"),
+        "{}",
+        reminder.text
+    );
+    assert!(!reminder.text.contains("Erika"));
+    assert_eq!(
+        app.mail_settled()
+            .await
+            .iter()
+            .filter(|m| m.to == vec!["bert@example.org".to_owned()])
+            .count(),
+        2,
+        "one reminder"
+    );
+}
