@@ -79,6 +79,18 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
     // The doctor's open page changes at once, without a reload.
     await expect(entry).toContainText('Einwilligung: zu prüfen');
     expect((await new AxeBuilder({ page: p }).include('section.card').withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);
+
+    // A page chosen before the page's code has loaded (a slow phone: the picker works from the
+    // first paint) is uploaded as soon as the code runs, not silently dropped.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await p.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await p.reload();
+    await section.getByLabel('Unterschriebene Erklärung hochladen').setInputFiles(`${fixtures}/foto.png`);
+    release();
+    const early = section.getByRole('listitem').filter({ hasText: 'foto.png' });
+    await expect(early.getByRole('status')).toHaveText('Hochgeladen.', { timeout: 30_000 });
+    await p.unroute('**/*.wasm');
   } finally {
     await context.close();
   }

@@ -42,6 +42,16 @@ pub fn ConsentUpload(public_key: String, endpoint: String, for_practice: bool) -
     } else {
         t.t("consent-upload-label")
     };
+    // A file chosen before this code ran (the page is usable before its script has loaded, on a
+    // slow phone for seconds) is taken up as soon as it runs, instead of being ignored.
+    Effect::new({
+        let (public_key, endpoint) = (public_key.clone(), endpoint.clone());
+        move |_| {
+            if browser::has_chosen(input) && items.with_untracked(Vec::is_empty) {
+                browser::upload_chosen(input, &public_key, &endpoint, for_practice, items);
+            }
+        }
+    });
     let on_change =
         move |_| browser::upload_chosen(input, &public_key, &endpoint, for_practice, items);
     let list = move || {
@@ -291,6 +301,13 @@ mod browser {
     use super::*;
     use crate::consent::types::{KeyUpload, KeyWraps};
     use crate::consent::{browser_io, crypto, document, wrapped_key};
+
+    /// Whether `input` holds files already (chosen before the page's code ran).
+    pub fn has_chosen(input: NodeRef<leptos::html::Input>) -> bool {
+        input
+            .get()
+            .is_some_and(|element| !browser_io::chosen_files(&element).is_empty())
+    }
 
     /// Uploads the files just chosen in `input`, one after the other, into `items`.
     pub fn upload_chosen(
@@ -552,6 +569,10 @@ mod browser {
 mod browser {
     //! On the server the islands only render; nothing runs.
     use super::*;
+
+    pub fn has_chosen(_: NodeRef<leptos::html::Input>) -> bool {
+        false
+    }
 
     pub fn upload_chosen(
         _: NodeRef<leptos::html::Input>,
