@@ -285,18 +285,16 @@ async fn invite(
     }
     .insert(&txn)
     .await?;
-    queue(
+    mail_and_commit(
         state,
-        &txn,
-        &me.practice,
+        txn,
+        me,
         row,
         &guest,
         MailKind::Invitation,
         Some(&code),
     )
     .await?;
-    txn.commit().await?;
-    state.outbox.wake();
     tracing::info!(appointment_id = %row.id, guest_id = %guest.id, role = ?guest.role, "guest invited");
     Ok(GuestDone::Invited)
 }
@@ -319,18 +317,7 @@ async fn uninvite(
     active.sequence = Set(guest.sequence + 1);
     active.updated_at = Set(now);
     let guest = active.update(&txn).await?;
-    queue(
-        state,
-        &txn,
-        &me.practice,
-        row,
-        &guest,
-        MailKind::Cancellation,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
-    state.outbox.wake();
+    mail_and_commit(state, txn, me, row, &guest, MailKind::Cancellation, None).await?;
     crate::waiting_room::guests::passes_ended(state, row, &guest);
     tracing::info!(appointment_id = %row.id, guest_id = %guest.id, "guest uninvited");
     Ok(GuestDone::Uninvited)
@@ -363,21 +350,35 @@ async fn reinvite(
     active.sequence = Set(guest.sequence + 1);
     active.updated_at = Set(now);
     let guest = active.update(&txn).await?;
-    queue(
+    mail_and_commit(
         state,
-        &txn,
-        &me.practice,
+        txn,
+        me,
         row,
         &guest,
         MailKind::Invitation,
         Some(&code),
     )
     .await?;
-    txn.commit().await?;
-    state.outbox.wake();
     crate::waiting_room::guests::passes_ended(state, row, &guest);
     tracing::info!(appointment_id = %row.id, guest_id = %guest.id, "guest invited again with a new code");
     Ok(GuestDone::Reinvited)
+}
+
+/// Queues the guest's e-mail in `txn`, commits it and wakes the e-mail worker.
+async fn mail_and_commit(
+    state: &AppState,
+    txn: sea_orm::DatabaseTransaction,
+    me: &CurrentUser,
+    row: &appointment::Model,
+    guest: &appointment_guest::Model,
+    kind: MailKind,
+    code: Option<&AccessCode>,
+) -> Result<(), FormError> {
+    queue(state, &txn, &me.practice, row, guest, kind, code).await?;
+    txn.commit().await?;
+    state.outbox.wake();
+    Ok(())
 }
 
 /// Queues one guest's e-mail about `row` in the caller's transaction.
