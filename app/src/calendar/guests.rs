@@ -7,11 +7,11 @@
 //! cannot both take the last seat.
 
 use super::access_code::{AccessCode, KEYED};
-use super::emails::{self, AppointmentMail, Invitee, MailKind};
+use super::emails::{Invitee, MailKind};
+use super::service;
 use super::types::{GuestForm, GuestList, GuestRole, GuestRow};
 use crate::appointment::lifecycle;
 use crate::appointment::lookup::find;
-use crate::email::outbox::enqueue;
 use crate::entities::{appointment, appointment_guest, practice};
 use crate::error::AppError;
 use crate::fields::{EmailAddress, ShortText};
@@ -391,31 +391,19 @@ async fn queue(
     kind: MailKind,
     code: Option<&AccessCode>,
 ) -> Result<(), FormError> {
-    let parts = super::service::mail_parts(state, conn, practice, row).await?;
-    let mail = emails::render(&AppointmentMail {
-        kind,
-        practice,
-        doctor_name: &parts.doctor_name,
-        appointment: row,
-        to: Invitee::guest(guest),
-        code,
-        patient_url: &parts.patient_url,
-        consent_url: &parts.consent_url,
-        guide_url: parts.guide_url.as_deref(),
-        organizer_email: &state.settings.email.from_address(),
-        stamp: state.clock.now(),
-    });
-    enqueue(conn, state.clock.now(), mail).await?;
-    Ok(())
+    let parts = service::mail_parts(state, conn, practice, row).await?;
+    let to = Invitee::guest(guest);
+    service::enqueue_mail(state, conn, practice, row, &parts, to, kind, code).await
 }
 
 /// Tells every invited guest of `row` what the patient is told (a change, the cancellation, the
 /// reminder), each with the next `SEQUENCE` of their own calendar entry; the codes stay.
-pub async fn tell_all(
+pub(super) async fn tell_all(
     state: &AppState,
     conn: &impl ConnectionTrait,
     practice: &practice::Model,
     row: &appointment::Model,
+    parts: &service::MailParts,
     kind: MailKind,
 ) -> Result<(), FormError> {
     let guests = appointment_guest::Entity::find()
@@ -432,7 +420,8 @@ pub async fn tell_all(
             active.updated_at = Set(state.clock.now());
             active.update(conn).await?
         };
-        queue(state, conn, practice, row, &guest, kind, None).await?;
+        let to = Invitee::guest(&guest);
+        service::enqueue_mail(state, conn, practice, row, parts, to, kind, None).await?;
     }
     Ok(())
 }

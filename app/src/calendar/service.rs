@@ -255,7 +255,6 @@ pub async fn create(
     Ok(row.id)
 }
 
-/// Queues the patient's e-mail about `row` (in the caller's transaction).
 /// Queues the patient's e-mail in `txn`, commits it and wakes the e-mail worker.
 async fn mail_and_commit(
     state: &AppState,
@@ -280,12 +279,34 @@ async fn queue_mail(
     code: Option<&AccessCode>,
 ) -> Result<(), FormError> {
     let parts = mail_parts(state, conn, practice, row).await?;
+    let to = Invitee::patient(row);
+    enqueue_mail(state, conn, practice, row, &parts, to, kind, code).await?;
+    // Further persons hear of a change, the cancellation and the reminder too; a new code for
+    // the patient is the patient's alone.
+    if kind != MailKind::Invitation {
+        super::guests::tell_all(state, conn, practice, row, &parts, kind).await?;
+    }
+    Ok(())
+}
+
+/// Renders one e-mail about `row` to `to` (the patient or a guest) and queues it in `conn`.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn enqueue_mail(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    practice: &practice::Model,
+    row: &appointment::Model,
+    parts: &MailParts,
+    to: Invitee<'_>,
+    kind: MailKind,
+    code: Option<&AccessCode>,
+) -> Result<(), FormError> {
     let mail = emails::render(&AppointmentMail {
         kind,
         practice,
         doctor_name: &parts.doctor_name,
         appointment: row,
-        to: Invitee::patient(row),
+        to,
         code,
         patient_url: &parts.patient_url,
         consent_url: &parts.consent_url,
@@ -294,11 +315,6 @@ async fn queue_mail(
         stamp: state.clock.now(),
     });
     enqueue(conn, state.clock.now(), mail).await?;
-    // Further persons hear of a change, the cancellation and the reminder too; a new code for
-    // the patient is the patient's alone.
-    if kind != MailKind::Invitation {
-        super::guests::tell_all(state, conn, practice, row, kind).await?;
-    }
     Ok(())
 }
 
