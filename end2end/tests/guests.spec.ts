@@ -2,10 +2,10 @@ import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
 import { waitForMail } from './mail';
-import { bookNow, enterAndPassTechTest, patientChromium } from './room';
+import { bookNow, enterAndPassTechTest } from './room';
 import { lookAt } from './look';
 
-test('Weitere Person: die Praxis lädt eine Dolmetscherin ein, sie tritt mit eigenem Code ein, wartet und erscheint unter dem Termin mit ihrer Rolle', async ({ page }) => {
+test('Weitere Person: die Praxis lädt eine Dolmetscherin ein, sie tritt mit eigenem Code ein, wartet und erscheint unter dem Termin mit ihrer Rolle', async ({ page, browser }) => {
   test.setTimeout(90_000);
   const stamp = Date.now();
   const patient = `Erika Gruppe ${stamp}`;
@@ -45,10 +45,10 @@ test('Weitere Person: die Praxis lädt eine Dolmetscherin ein, sie tritt mit eig
   expect(invitation.text).not.toContain(patient);
   const code = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(invitation.text)![0];
 
-  // The guest on a phone of her own: the same entrance, tech test and waiting room.
-  const guestBrowser = await patientChromium();
-  try {
-    const context = await guestBrowser.newContext({
+  // The guest on a phone of her own (a browser context of its own: no cookie shared with the
+  // practice): the same entrance, tech test and waiting room.
+  {
+    const context = await browser.newContext({
       baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 740 },
       permissions: ['camera', 'microphone'],
     });
@@ -73,7 +73,5 @@ test('Weitere Person: die Praxis lädt eine Dolmetscherin ein, sie tritt mit eig
     await expect(g.getByText('Einen Moment bitte')).toBeVisible();
     expect(await lookAt(page), 'the live list with a guest').toEqual([]);
     await context.close();
-  } finally {
-    await guestBrowser.close();
   }
 });
