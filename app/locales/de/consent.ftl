@@ -121,5 +121,6 @@ audit-consent-paper = Papier-Einwilligung eingetragen
 audit-consent-withdrawn = Widerruf eingetragen
 audit-consent-deleted = Einwilligung gelöscht
 audit-admitted-without-consent = Ohne bestätigte Einwilligung eingelassen
+audit-guest-admitted = Weitere Person in die Sprechstunde eingelassen
 panel-consent-question = Für { $name } liegt keine bestätigte Einverständniserklärung vor. Wurde die Einwilligung auf anderem Weg erteilt (z. B. mündlich und in der Akte dokumentiert)? Ihre Antwort wird im Protokoll vermerkt.
 panel-consent-given = Ja, Einwilligung liegt vor – hereinholen

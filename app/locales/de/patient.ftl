@@ -199,6 +199,7 @@ signal-error-not-allowed = Dafür fehlt Ihnen die Berechtigung.
 signal-error-reload = Bitte laden Sie die Seite neu.
 signal-error-internal = Das hat nicht geklappt. Bitte versuchen Sie es erneut.
 signal-error-busy = Dieses Gespräch ist bereits in einem anderen Fenster geöffnet. Bitte schließen Sie das andere Fenster.
+signal-error-full = Diese Sprechstunde ist voll: Es sind bereits alle Plätze belegt. Bitte wenden Sie sich an Ihre Praxis.
 signal-error-not-in-call = Das Gespräch ist noch nicht verbunden. Bitte laden Sie die Seite neu.
 call-page-title = Videosprechstunde
 call-with = Gespräch mit { $name }

@@ -253,6 +253,18 @@ pub fn finish(now: DateTime<Utc>) -> Transition {
     )
 }
 
+/// Finished before the patient arrived: the doctor ended a call held with further persons only
+/// (an interpreter let in first, issue 25).
+pub fn finish_before_patient(now: DateTime<Utc>) -> Transition {
+    Transition::new(
+        Condition::all().add(C::FinishedAt.is_null()),
+        vec![
+            at(C::FinishedAt, Some(now)),
+            at(C::EntryValidAfter, Some(now)),
+        ],
+    )
+}
+
 /// The doctor's note for the patient's waiting room, until the consultation ends.
 pub fn note(text: String) -> Transition {
     Transition::new(

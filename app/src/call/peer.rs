@@ -196,7 +196,7 @@ impl Call {
                     inner.ui.link.set(CallLink::WaitingForPeer);
                 }
             }
-            ServerMessage::PeerJoined { instance } => self.peer_joined(instance),
+            ServerMessage::PeerJoined { instance, .. } => self.peer_joined(instance),
             ServerMessage::Error {
                 code: ErrorCode::CallBusy,
             } => {
@@ -211,7 +211,7 @@ impl Call {
                     }
                 });
             }
-            ServerMessage::PeerLeft => {
+            ServerMessage::PeerLeft { .. } => {
                 let inner = self.0.borrow();
                 // Media may well go on (the other page only lost the server); the
                 // connection state decides what the page shows.
@@ -219,7 +219,7 @@ impl Call {
                     inner.ui.link.set(CallLink::WaitingForPeer);
                 }
             }
-            ServerMessage::Signal { signal } => {
+            ServerMessage::Signal { signal, .. } => {
                 let (start, generation) = {
                     let mut inner = self.0.borrow_mut();
                     inner.queue.push_back(signal.clone());
@@ -477,7 +477,7 @@ impl Call {
 
     fn send(&self, signal: Signal) {
         let socket = self.0.borrow().socket.clone();
-        socket.send(ClientMessage::Signal { signal });
+        socket.send(ClientMessage::Signal { signal, to: None });
     }
 
     /// Whether `generation` is still the current connection.

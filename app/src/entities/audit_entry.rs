@@ -55,6 +55,9 @@ pub enum Action {
     /// A doctor let the patient in without a confirmed consent.
     #[sea_orm(string_value = "admitted-without-consent")]
     AdmittedWithoutConsent,
+    /// A doctor let a further person (interpreter, relative, …) into the consultation.
+    #[sea_orm(string_value = "guest-admitted")]
+    GuestAdmitted,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -81,6 +84,7 @@ mod tests {
             (Action::ConsentWithdrawn, "consent-withdrawn"),
             (Action::ConsentDeleted, "consent-deleted"),
             (Action::AdmittedWithoutConsent, "admitted-without-consent"),
+            (Action::GuestAdmitted, "guest-admitted"),
         ];
         assert_eq!(
             Action::iter().count(),

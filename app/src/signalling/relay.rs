@@ -1,8 +1,11 @@
-//! The call's two seats: one for the doctor's page, one for the patient's. The server passes
-//! negotiation messages from one seat to the other and nothing else; a third page is refused.
-//! In memory, like the waiting room registry (one server instance).
+//! The call's seats: one for the doctor's page, one for the patient's and one for each further
+//! person let in (issue 25), up to `appointments.max_participants`. Every page has one
+//! connection to every other page (a full mesh); the server passes each negotiation message to
+//! the one page it names and nothing else. A second page for a held seat is refused, and so is
+//! a seat beyond the limit. In memory, like the waiting room registry (one server instance).
 
 use super::types::{CallEnd, Signal};
+use crate::appointment::guest_role::GuestRole;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,34 +17,73 @@ const QUEUE: usize = 64;
 /// How long a signal waits for room in a full queue before it is dropped.
 pub const RELAY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// The two sides of a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
+/// Who holds a seat: the doctor, the patient or a further person (by their guest id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Participant {
     Doctor,
     Patient,
+    Guest(Uuid),
 }
 
-impl Side {
-    fn index(self) -> usize {
+impl Participant {
+    /// The id the pages use for it: `doctor`, `patient` or the guest's id.
+    pub fn id(self) -> String {
         match self {
-            Self::Doctor => 0,
-            Self::Patient => 1,
+            Self::Doctor => "doctor".into(),
+            Self::Patient => "patient".into(),
+            Self::Guest(id) => id.to_string(),
         }
     }
-    fn other(self) -> Self {
-        match self {
-            Self::Doctor => Self::Patient,
-            Self::Patient => Self::Doctor,
+
+    /// Reads an id a page sent.
+    pub fn parse(id: &str) -> Option<Self> {
+        match id {
+            "doctor" => Some(Self::Doctor),
+            "patient" => Some(Self::Patient),
+            other => Uuid::parse_str(other).ok().map(Self::Guest),
         }
     }
+
+    /// The seat order: the doctor, the patient, then the guests by id.
+    fn order(self) -> (u8, Uuid) {
+        match self {
+            Self::Doctor => (0, Uuid::nil()),
+            Self::Patient => (1, Uuid::nil()),
+            Self::Guest(id) => (2, id),
+        }
+    }
+
+    /// Whether this page gives way to `other`'s when both offer at once: of every pair, the
+    /// later seat is polite, so each pair has exactly one polite side.
+    pub fn polite_toward(self, other: Self) -> bool {
+        self.order() > other.order()
+    }
+}
+
+/// Who a seat's holder is, for the names under the pictures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub participant: Participant,
+    /// The practice's name for the doctor; the booked (invited) name otherwise.
+    pub booked: String,
+    /// The name typed at entry.
+    pub typed: Option<String>,
+    pub role: Option<GuestRole>,
 }
 
 /// What a seat hears.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallEvent {
-    PeerJoined { instance: String },
-    PeerLeft,
-    Signal(Signal),
+    /// Another page took its seat (or took it again after a reload: a new `instance`).
+    PeerJoined {
+        card: Arc<Card>,
+        instance: String,
+    },
+    PeerLeft(Participant),
+    Signal {
+        from: Participant,
+        signal: Signal,
+    },
     Ended(CallEnd),
 }
 
@@ -49,11 +91,15 @@ pub enum CallEvent {
 struct Occupant {
     ticket: u64,
     instance: String,
+    card: Arc<Card>,
     events: mpsc::Sender<CallEvent>,
 }
 
-#[derive(Debug, Default)]
-struct Seats([Option<Occupant>; 2]);
+impl Occupant {
+    fn alive(&self) -> bool {
+        !self.events.is_closed()
+    }
+}
 
 /// How much the relay passed, for tests and benchmarks: signalling only, never media.
 #[derive(Debug, Default)]
@@ -65,27 +111,35 @@ pub struct RelayCounters {
 /// The seats of all calls of this server instance.
 #[derive(Debug, Default)]
 pub struct CallRelay {
-    calls: Mutex<HashMap<Uuid, Seats>>,
+    calls: Mutex<HashMap<Uuid, Vec<Occupant>>>,
     next_ticket: AtomicU64,
     pub counters: RelayCounters,
 }
 
-/// The seat is taken by another page.
+/// Why a page gets no seat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Busy;
+pub enum Refused {
+    /// The seat is held by another page.
+    Busy,
+    /// Every seat of the call is taken.
+    Full,
+}
 
-/// A taken seat; dropping it frees the seat and tells the other side.
+/// A taken seat; dropping it frees the seat and tells the others.
 #[derive(Debug)]
 pub struct Seat {
     relay: Arc<CallRelay>,
     appointment: Uuid,
-    side: Side,
+    participant: Participant,
     ticket: u64,
     pub events: mpsc::Receiver<CallEvent>,
 }
 
+/// Another page in the call when a seat is taken: who, and which page.
+pub type Present = (Arc<Card>, String);
+
 impl CallRelay {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<Uuid, Seats>) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<Uuid, Vec<Occupant>>) -> R) -> R {
         // Each change is one insert or removal; a poisoned lock leaves nothing half-done.
         let mut guard = self
             .calls
@@ -94,98 +148,141 @@ impl CallRelay {
         f(&mut guard)
     }
 
-    /// Takes `side`'s seat of the call for the page `instance`. The same page may take its
-    /// seat again (a reconnect after a network change, before the old socket is found dead);
-    /// another page is refused while the seat is held. The other side hears of the join.
+    /// Takes `card`'s seat of the call for the page `instance`, if fewer than `limit` seats
+    /// are held. The same page may take its seat again (a reconnect after a network change,
+    /// before the old socket is found dead); another page is refused while the seat is held.
+    /// The others hear of the join; the answer lists them.
     pub fn join(
         self: &Arc<Self>,
         appointment: Uuid,
-        side: Side,
+        card: Card,
         instance: &str,
-    ) -> Result<(Seat, Option<String>), Busy> {
+        limit: usize,
+    ) -> Result<(Seat, Vec<Present>), Refused> {
         let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
         let (sender, receiver) = mpsc::channel(QUEUE);
-        let peer = self.with(|calls| {
+        let participant = card.participant;
+        let card = Arc::new(card);
+        let present = self.with(|calls| {
             let seats = calls.entry(appointment).or_default();
-            if let Some(held) = &seats.0[side.index()] {
-                if held.instance != instance && !held.events.is_closed() {
-                    return Err(Busy);
+            match seats.iter().position(|o| o.card.participant == participant) {
+                Some(held) if seats[held].instance != instance && seats[held].alive() => {
+                    return Err(Refused::Busy);
                 }
+                Some(held) => {
+                    seats.remove(held);
+                }
+                None if seats.iter().filter(|o| o.alive()).count() >= limit => {
+                    return Err(Refused::Full);
+                }
+                None => {}
             }
-            seats.0[side.index()] = Some(Occupant {
+            let present = seats
+                .iter()
+                .map(|other| {
+                    let _ = other.events.try_send(CallEvent::PeerJoined {
+                        card: card.clone(),
+                        instance: instance.to_owned(),
+                    });
+                    (other.card.clone(), other.instance.clone())
+                })
+                .collect();
+            seats.push(Occupant {
                 ticket,
                 instance: instance.to_owned(),
+                card: card.clone(),
                 events: sender,
             });
-            let peer = seats.0[side.other().index()].as_ref().map(|other| {
-                let _ = other.events.try_send(CallEvent::PeerJoined {
-                    instance: instance.to_owned(),
-                });
-                other.instance.clone()
-            });
-            Ok(peer)
-        })?;
+            Ok(present)
+        });
+        let present = present.inspect_err(|_| self.forget_if_empty(appointment))?;
         Ok((
             Seat {
                 relay: self.clone(),
                 appointment,
-                side,
+                participant,
                 ticket,
                 events: receiver,
             },
-            peer,
+            present,
         ))
     }
 
-    /// Tells both seats the call is over.
-    pub fn end(&self, appointment: Uuid, how: CallEnd) {
+    fn forget_if_empty(&self, appointment: Uuid) {
         self.with(|calls| {
-            if let Some(seats) = calls.get(&appointment) {
-                for occupant in seats.0.iter().flatten() {
-                    let _ = occupant.events.try_send(CallEvent::Ended(how.clone()));
-                }
+            if calls.get(&appointment).is_some_and(Vec::is_empty) {
+                calls.remove(&appointment);
             }
         });
     }
 
-    /// Pages in calls right now (both sides counted).
+    /// Tells every seat the call is over.
+    pub fn end(&self, appointment: Uuid, how: CallEnd) {
+        self.with(|calls| {
+            for occupant in calls.get(&appointment).into_iter().flatten() {
+                let _ = occupant.events.try_send(CallEvent::Ended(how.clone()));
+            }
+        });
+    }
+
+    /// Whether `participant`'s page holds its seat of the call now.
+    pub fn is_seated(&self, appointment: Uuid, participant: Participant) -> bool {
+        self.with(|calls| {
+            calls.get(&appointment).is_some_and(|seats| {
+                seats
+                    .iter()
+                    .any(|o| o.card.participant == participant && o.alive())
+            })
+        })
+    }
+
+    /// Pages in calls right now (all seats counted).
     pub fn seated(&self) -> usize {
-        self.with(|calls| calls.values().map(|s| s.0.iter().flatten().count()).sum())
+        self.with(|calls| calls.values().map(Vec::len).sum())
     }
 }
 
 impl Seat {
-    /// Passes `signal` to the other side; `false` if nobody is there to hear it (the other
-    /// side will start over when it joins). When the other side's queue is full (a burst of
-    /// ICE candidates arrives in one read, faster than the other socket writes them out), this
+    /// Passes `signal` to the page of `to` (without `to`: to the only other page, as a
+    /// two-person page of protocol version 1 sends it); `false` if nobody is there to hear
+    /// it (that page starts over when it joins). When its queue is full (a burst of ICE
+    /// candidates arrives in one read, faster than the other socket writes them out), this
     /// waits for room up to [`RELAY_WAIT`] instead of dropping the signal: a lost candidate or
-    /// answer breaks the call. Only a page that stops reading for that long loses signals.
-    pub async fn relay(&self, signal: Signal, bytes: usize) -> bool {
+    /// answer breaks the connection. Only a page that stops reading for that long loses signals.
+    pub async fn relay(&self, to: Option<Participant>, signal: Signal, bytes: usize) -> bool {
         let relay = &self.relay;
-        let other = relay.with(|calls| {
+        let target = relay.with(|calls| {
             let seats = calls.get(&self.appointment)?;
-            let mine = seats.0[self.side.index()]
-                .as_ref()
-                .is_some_and(|o| o.ticket == self.ticket);
-            match &seats.0[self.side.other().index()] {
-                Some(other) if mine => Some(other.events.clone()),
-                _ => None,
+            let mine = seats
+                .iter()
+                .any(|o| o.card.participant == self.participant && o.ticket == self.ticket);
+            if !mine {
+                return None;
             }
+            let mut others = seats
+                .iter()
+                .filter(|o| o.card.participant != self.participant);
+            match to {
+                Some(to) => others.find(|o| o.card.participant == to),
+                None => others.next().filter(|_| others.next().is_none()),
+            }
+            .map(|o| o.events.clone())
         });
-        let Some(other) = other else {
+        let Some(target) = target else {
             return false;
         };
-        let sent = other
-            .send_timeout(CallEvent::Signal(signal), RELAY_WAIT)
-            .await
-            .is_ok();
+        let event = CallEvent::Signal {
+            from: self.participant,
+            signal,
+        };
+        let sent = target.send_timeout(event, RELAY_WAIT).await.is_ok();
         if sent {
             relay.counters.signals.fetch_add(1, Ordering::Relaxed);
             relay
                 .counters
                 .signal_bytes
                 .fetch_add(u64::try_from(bytes).unwrap_or(u64::MAX), Ordering::Relaxed);
-        } else if !other.is_closed() {
+        } else if !target.is_closed() {
             tracing::warn!("a call signal was dropped: the other page did not read for 2 s");
         }
         sent
@@ -194,26 +291,28 @@ impl Seat {
     pub fn appointment(&self) -> Uuid {
         self.appointment
     }
+
+    pub fn participant(&self) -> Participant {
+        self.participant
+    }
 }
 
 impl Drop for Seat {
     fn drop(&mut self) {
-        let (appointment, side, ticket) = (self.appointment, self.side, self.ticket);
+        let (appointment, participant, ticket) = (self.appointment, self.participant, self.ticket);
         self.relay.with(|calls| {
             let Some(seats) = calls.get_mut(&appointment) else {
                 return;
             };
             // A page that took its seat again holds a newer ticket: leave it alone.
-            if seats.0[side.index()]
-                .as_ref()
-                .is_some_and(|o| o.ticket == ticket)
-            {
-                seats.0[side.index()] = None;
-                if let Some(other) = &seats.0[side.other().index()] {
-                    let _ = other.events.try_send(CallEvent::PeerLeft);
+            let before = seats.len();
+            seats.retain(|o| !(o.card.participant == participant && o.ticket == ticket));
+            if seats.len() < before {
+                for other in seats.iter() {
+                    let _ = other.events.try_send(CallEvent::PeerLeft(participant));
                 }
             }
-            if seats.0.iter().all(Option::is_none) {
+            if seats.is_empty() {
                 calls.remove(&appointment);
             }
         });
@@ -232,41 +331,77 @@ mod tests {
         }
     }
 
+    fn card(participant: Participant) -> Card {
+        Card {
+            participant,
+            booked: "Name".into(),
+            typed: None,
+            role: None,
+        }
+    }
+
+    fn joined(event: Option<CallEvent>) -> (Participant, String) {
+        match event {
+            Some(CallEvent::PeerJoined { card, instance }) => (card.participant, instance),
+            other => panic!("expected a join, got {other:?}"),
+        }
+    }
+
     #[tokio::test]
-    async fn two_seats_hear_each_other_and_a_third_page_is_refused() {
+    async fn two_seats_hear_each_other_and_a_second_page_for_a_seat_is_refused() {
         let relay = Arc::new(CallRelay::default());
         let call = Uuid::new_v4();
-        let (mut doctor, peer) = relay.join(call, Side::Doctor, "d1").unwrap();
-        assert_eq!(peer, None);
-        assert!(!doctor.relay(offer(), 3).await, "nobody to hear it yet");
-        let (mut patient, peer) = relay.join(call, Side::Patient, "p1").unwrap();
-        assert_eq!(peer.as_deref(), Some("d1"));
-        assert_eq!(
-            doctor.events.recv().await,
-            Some(CallEvent::PeerJoined {
-                instance: "p1".into()
-            })
+        let (mut doctor, present) = relay
+            .join(call, card(Participant::Doctor), "d1", 2)
+            .unwrap();
+        assert!(present.is_empty());
+        assert!(
+            !doctor.relay(None, offer(), 3).await,
+            "nobody to hear it yet"
         );
-        assert!(doctor.relay(offer(), 3).await);
+        let (mut patient, present) = relay
+            .join(call, card(Participant::Patient), "p1", 2)
+            .unwrap();
+        assert_eq!(present.len(), 1);
+        assert_eq!(present[0].0.participant, Participant::Doctor);
+        assert_eq!(present[0].1, "d1");
+        assert_eq!(
+            joined(doctor.events.recv().await),
+            (Participant::Patient, "p1".into())
+        );
+        assert!(doctor.relay(None, offer(), 3).await);
         assert_eq!(
             patient.events.recv().await,
-            Some(CallEvent::Signal(offer()))
+            Some(CallEvent::Signal {
+                from: Participant::Doctor,
+                signal: offer()
+            })
         );
-        // A second doctor page, a second patient page: refused.
-        assert_eq!(relay.join(call, Side::Doctor, "d2").err(), Some(Busy));
-        assert_eq!(relay.join(call, Side::Patient, "p2").err(), Some(Busy));
-        // Another call is another pair of seats.
-        let (other, _) = relay.join(Uuid::new_v4(), Side::Patient, "p3").unwrap();
-        assert!(!other.relay(offer(), 3).await);
+        // A second doctor page, a second patient page: refused; a third seat: over the limit.
+        let refused = |p, i| relay.join(call, card(p), i, 2).err();
+        assert_eq!(refused(Participant::Doctor, "d2"), Some(Refused::Busy));
+        assert_eq!(refused(Participant::Patient, "p2"), Some(Refused::Busy));
+        let guest = Participant::Guest(Uuid::new_v4());
+        assert_eq!(refused(guest, "g1"), Some(Refused::Full));
+        // Another call is another set of seats.
+        let (other, _) = relay
+            .join(Uuid::new_v4(), card(Participant::Patient), "p3", 2)
+            .unwrap();
+        assert!(!other.relay(None, offer(), 3).await);
         assert!(patient.events.try_recv().is_err(), "nothing crosses calls");
         assert_eq!(relay.counters.signals.load(Ordering::Relaxed), 1);
         assert_eq!(relay.seated(), 3);
         drop(other);
         // The patient's page closes: the doctor hears it, the seat is free for a reload.
         drop(patient);
-        assert_eq!(doctor.events.recv().await, Some(CallEvent::PeerLeft));
-        let (_patient, peer) = relay.join(call, Side::Patient, "p2").unwrap();
-        assert_eq!(peer.as_deref(), Some("d1"));
+        assert_eq!(
+            doctor.events.recv().await,
+            Some(CallEvent::PeerLeft(Participant::Patient))
+        );
+        let (_patient, present) = relay
+            .join(call, card(Participant::Patient), "p2", 2)
+            .unwrap();
+        assert_eq!(present[0].1, "d1");
         relay.end(
             call,
             CallEnd::Finished {
@@ -275,10 +410,8 @@ mod tests {
             },
         );
         assert_eq!(
-            doctor.events.recv().await,
-            Some(CallEvent::PeerJoined {
-                instance: "p2".into()
-            })
+            joined(doctor.events.recv().await),
+            (Participant::Patient, "p2".into())
         );
         assert!(matches!(
             doctor.events.recv().await,
@@ -287,28 +420,111 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn in_a_group_each_signal_reaches_only_the_page_it_names() {
+        let relay = Arc::new(CallRelay::default());
+        let call = Uuid::new_v4();
+        let interpreter = Participant::Guest(Uuid::new_v4());
+        let (mut doctor, _) = relay.join(call, card(Participant::Doctor), "d", 4).unwrap();
+        let (mut patient, _) = relay
+            .join(call, card(Participant::Patient), "p", 4)
+            .unwrap();
+        let (guest, present) = relay.join(call, card(interpreter), "g", 4).unwrap();
+        let mut others: Vec<_> = present.iter().map(|(c, _)| c.participant).collect();
+        others.sort_by_key(|p| p.order());
+        assert_eq!(others, [Participant::Doctor, Participant::Patient]);
+        joined(doctor.events.recv().await);
+        assert_eq!(joined(doctor.events.recv().await).0, interpreter);
+        assert_eq!(joined(patient.events.recv().await).0, interpreter);
+        // Addressed: only the named page hears it, and learns who sent it.
+        assert!(guest.relay(Some(Participant::Patient), offer(), 3).await);
+        assert_eq!(
+            patient.events.recv().await,
+            Some(CallEvent::Signal {
+                from: interpreter,
+                signal: offer()
+            })
+        );
+        assert!(doctor.events.try_recv().is_err());
+        // Unaddressed in a group: nobody (which of them would it be?).
+        assert!(!guest.relay(None, offer(), 3).await);
+        // Naming oneself or somebody absent: nobody.
+        assert!(!guest.relay(Some(interpreter), offer(), 3).await);
+        let absent = Participant::Guest(Uuid::new_v4());
+        assert!(!guest.relay(Some(absent), offer(), 3).await);
+        // The interpreter leaves: both others hear it; her seat is free again.
+        drop(guest);
+        for page in [&mut doctor, &mut patient] {
+            assert_eq!(
+                page.events.recv().await,
+                Some(CallEvent::PeerLeft(interpreter))
+            );
+        }
+        assert_eq!(relay.seated(), 2);
+        assert!(relay.join(call, card(interpreter), "g2", 4).is_ok());
+    }
+
+    #[test]
+    fn of_every_pair_exactly_one_side_is_polite() {
+        let a = Participant::Guest(Uuid::new_v4());
+        let b = Participant::Guest(Uuid::new_v4());
+        let all = [Participant::Doctor, Participant::Patient, a, b];
+        for x in all {
+            for y in all.into_iter().filter(|y| *y != x) {
+                assert_ne!(x.polite_toward(y), y.polite_toward(x), "{x:?} / {y:?}");
+            }
+        }
+        assert!(!Participant::Doctor.polite_toward(Participant::Patient));
+        assert!(Participant::Patient.polite_toward(Participant::Doctor));
+        assert!(a.polite_toward(Participant::Patient));
+        for p in all {
+            assert_eq!(Participant::parse(&p.id()), Some(p));
+        }
+        assert_eq!(Participant::parse("someone"), None);
+    }
+
+    #[tokio::test]
     async fn the_same_page_takes_its_seat_again_and_the_old_socket_cannot_free_it() {
         let relay = Arc::new(CallRelay::default());
         let call = Uuid::new_v4();
-        let (mut doctor, _) = relay.join(call, Side::Doctor, "d1").unwrap();
-        let (old, _) = relay.join(call, Side::Patient, "p1").unwrap();
+        let (mut doctor, _) = relay
+            .join(call, card(Participant::Doctor), "d1", 2)
+            .unwrap();
+        let (old, _) = relay
+            .join(call, card(Participant::Patient), "p1", 2)
+            .unwrap();
         // The phone switched networks: a new socket, the same page.
-        let (new, _) = relay.join(call, Side::Patient, "p1").unwrap();
+        let (new, _) = relay
+            .join(call, card(Participant::Patient), "p1", 2)
+            .unwrap();
         assert!(
-            !old.relay(offer(), 3).await,
+            !old.relay(None, offer(), 3).await,
             "the old socket no longer speaks"
         );
         drop(old);
-        assert!(new.relay(offer(), 3).await);
+        assert!(new.relay(None, offer(), 3).await);
         let mut heard = Vec::new();
         while let Ok(event) = doctor.events.try_recv() {
             heard.push(event);
         }
-        assert!(!heard.contains(&CallEvent::PeerLeft), "{heard:?}");
-        assert_eq!(heard.last(), Some(&CallEvent::Signal(offer())));
+        assert!(
+            !heard.contains(&CallEvent::PeerLeft(Participant::Patient)),
+            "{heard:?}"
+        );
+        assert!(matches!(heard.last(), Some(CallEvent::Signal { .. })));
         drop(new);
         drop(doctor);
         assert_eq!(relay.seated(), 0);
+        assert!(relay.with(|c| c.is_empty()));
+    }
+
+    #[tokio::test]
+    async fn a_refused_join_leaves_no_empty_call_behind() {
+        let relay = Arc::new(CallRelay::default());
+        let call = Uuid::new_v4();
+        assert_eq!(
+            relay.join(call, card(Participant::Doctor), "d", 0).err(),
+            Some(Refused::Full)
+        );
         assert!(relay.with(|c| c.is_empty()));
     }
 }

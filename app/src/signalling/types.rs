@@ -57,8 +57,13 @@ pub enum ClientMessage {
     /// page (its peer connection); a reconnect of the same page sends the same id, a reload a
     /// new one.
     JoinCall { instance: String },
-    /// Either side, in the call: a WebRTC negotiation message for the other browser.
-    Signal { signal: Signal },
+    /// Any page in the call: a WebRTC negotiation message for the page of `to` (a
+    /// [`CallPeer::id`]); without `to`, for the only other page of a two-person call.
+    Signal {
+        signal: Signal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
     /// Either side, in the call: "Sprechstunde beenden".
     Hangup,
 }
@@ -128,14 +133,34 @@ pub enum ServerMessage {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         relay_only: bool,
     },
-    /// The other side joined the call (or joined again after a reload: a new `instance`).
-    PeerJoined { instance: String },
-    /// The other side's page closed or lost its connection.
-    PeerLeft,
-    /// A negotiation message from the other side.
-    Signal { signal: Signal },
+    /// Another page joined the call (or joined again after a reload: a new `instance`); sent
+    /// also for every page already there when this one joins.
+    PeerJoined { instance: String, peer: CallPeer },
+    /// That page closed or lost its connection.
+    PeerLeft { peer: String },
+    /// A negotiation message from the page of `from`.
+    Signal { signal: Signal, from: String },
     /// The call is over.
     CallEnded(CallEnd),
+}
+
+/// Another participant of the call, as this page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallPeer {
+    /// `doctor`, `patient` or a further person's id: what [`ClientMessage::Signal`] names.
+    pub id: String,
+    /// Whether this page gives way to that one when both offer at once (of every pair, the
+    /// later seat: doctor, patient, further persons).
+    pub polite: bool,
+    /// The name under their picture: the practice's name for the doctor; for the doctor's
+    /// page the booked name, for the others the name typed at entry.
+    pub name: String,
+    /// On the doctor's page: the name typed at entry when it is not the booked one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed: Option<String>,
+    /// A further person's role (Dolmetscher/in, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<crate::appointment::guest_role::GuestRole>,
 }
 
 /// What a patient sees of their own appointment; nothing about anybody else.
@@ -270,6 +295,8 @@ pub enum ErrorCode {
     Internal,
     /// This call is already open on both sides (or in another window of this side).
     CallBusy,
+    /// Every seat of this call is taken (`appointments.max_participants`).
+    CallFull,
     /// Signals and hang-up need a joined call first.
     NotInCall,
 }
@@ -286,6 +313,7 @@ impl ErrorCode {
             Self::Malformed | Self::TooLarge | Self::UnsupportedVersion => "signal-error-reload",
             Self::Internal => "signal-error-internal",
             Self::CallBusy => "signal-error-busy",
+            Self::CallFull => "signal-error-full",
             Self::NotInCall => "signal-error-not-in-call",
         }
     }
@@ -304,7 +332,7 @@ impl crate::error::UserFacing for ErrorCode {
             Self::RateLimited => S::TOO_MANY_REQUESTS,
             Self::NotAllowed => S::FORBIDDEN,
             Self::UnknownAppointment => S::NOT_FOUND,
-            Self::WrongState | Self::CallBusy | Self::NotInCall => S::CONFLICT,
+            Self::WrongState | Self::CallBusy | Self::CallFull | Self::NotInCall => S::CONFLICT,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
         }
     }
@@ -518,6 +546,7 @@ mod tests {
                     sdp_type: SdpType::Offer,
                     sdp: "v=0".into(),
                 },
+                to: None,
             },
             json!({"v": 1, "type": "signal", "signal": {"kind": "description", "sdp_type": "offer", "sdp": "v=0"}}),
         );
@@ -528,8 +557,9 @@ mod tests {
                     sdp_mid: Some("0".into()),
                     sdp_m_line_index: Some(0),
                 },
+                to: Some("patient".into()),
             },
-            json!({"v": 1, "type": "signal", "signal": {"kind": "candidate",
+            json!({"v": 1, "type": "signal", "to": "patient", "signal": {"kind": "candidate",
                    "candidate": "candidate:1 1 udp 1 127.0.0.1 5000 typ host",
                    "sdp_mid": "0", "sdp_m_line_index": 0}}),
         );
@@ -558,13 +588,50 @@ mod tests {
         );
         assert_eq!(
             wire(ServerMessage::PeerJoined {
-                instance: "c3".into()
+                instance: "c3".into(),
+                peer: CallPeer {
+                    id: "patient".into(),
+                    polite: false,
+                    name: "Erika Musterfrau".into(),
+                    typed: Some("E. Musterfrau".into()),
+                    role: None,
+                },
             }),
-            json!({"v": 1, "type": "peer_joined", "instance": "c3"})
+            json!({"v": 1, "type": "peer_joined", "instance": "c3", "peer": {"id": "patient",
+                   "polite": false, "name": "Erika Musterfrau", "typed": "E. Musterfrau"}})
         );
         assert_eq!(
-            wire(ServerMessage::PeerLeft),
-            json!({"v": 1, "type": "peer_left"})
+            wire(ServerMessage::PeerJoined {
+                instance: "c4".into(),
+                peer: CallPeer {
+                    id: "7d0c5f0e-0000-4000-8000-000000000001".into(),
+                    polite: true,
+                    name: "Ayşe Yılmaz".into(),
+                    typed: None,
+                    role: Some(crate::appointment::guest_role::GuestRole::Interpreter),
+                },
+            }),
+            json!({"v": 1, "type": "peer_joined", "instance": "c4", "peer": {
+                   "id": "7d0c5f0e-0000-4000-8000-000000000001", "polite": true,
+                   "name": "Ayşe Yılmaz", "role": "interpreter"}})
+        );
+        assert_eq!(
+            wire(ServerMessage::PeerLeft {
+                peer: "doctor".into()
+            }),
+            json!({"v": 1, "type": "peer_left", "peer": "doctor"})
+        );
+        assert_eq!(
+            wire(ServerMessage::Signal {
+                signal: Signal::Candidate {
+                    candidate: String::new(),
+                    sdp_mid: None,
+                    sdp_m_line_index: None
+                },
+                from: "doctor".into()
+            }),
+            json!({"v": 1, "type": "signal", "from": "doctor", "signal": {"kind": "candidate",
+                   "candidate": "", "sdp_mid": null, "sdp_m_line_index": null}})
         );
         assert_eq!(
             wire(ServerMessage::CallEnded(CallEnd::Finished {

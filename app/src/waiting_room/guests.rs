@@ -321,3 +321,82 @@ pub async fn tell_every_guest(
     }
     Ok(())
 }
+
+/// "Eintreten lassen" for a further person: before the patient, with them or into the running
+/// consultation. The guest must be in the waiting room now; the audit log records who let
+/// them in. Whether the doctor's call page is open already (then the reply opens nothing).
+pub async fn admit(
+    state: &AppState,
+    me: &CurrentUser,
+    row: &appointment::Model,
+    guest: &appointment_guest::Model,
+) -> Result<(), ErrorCode> {
+    use crate::consent::service::audit::{audit, Action, Actor};
+    if row.finished_at.is_some() || !state.rooms.present(row.practice_id).contains(&guest.id) {
+        return Err(ErrorCode::WrongState);
+    }
+    let now = state.clock.now();
+    let waiting = Condition::all()
+        .add(C::ArrivedAt.is_not_null())
+        .add(C::AdmittedAt.is_null());
+    if !change(
+        state,
+        guest.id,
+        waiting,
+        vec![(C::AdmittedAt, at(Some(now)))],
+    )
+    .await
+    .map_err(internal)?
+    {
+        return Err(ErrorCode::WrongState);
+    }
+    audit(
+        &state.db,
+        row.practice_id,
+        Actor::Member(me.user.id),
+        Action::GuestAdmitted,
+        Some(row.id),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    tracing::info!(appointment_id = %row.id, guest_id = %guest.id, doctor_id = %me.user.id, "guest admitted");
+    told(state, guest.id, None).await
+}
+
+/// Whether a further person of `row` is let in now (the doctor's call page may then open
+/// before the patient is let in).
+pub async fn any_admitted(state: &AppState, row: &appointment::Model) -> Result<bool, DbErr> {
+    Ok(appointment_guest::Entity::find()
+        .filter(C::AppointmentId.eq(row.id))
+        .filter(C::AdmittedAt.is_not_null())
+        .filter(C::UninvitedAt.is_null())
+        .one(&state.db)
+        .await?
+        .is_some())
+}
+
+/// The call ended without ending the consultation (the patient went back to the waiting room
+/// or was removed): the guests let in wait again, and their pages say so.
+pub async fn back_to_waiting(state: &AppState, row: &appointment::Model) -> Result<(), DbErr> {
+    let admitted = appointment_guest::Entity::find()
+        .filter(C::AppointmentId.eq(row.id))
+        .filter(C::AdmittedAt.is_not_null())
+        .all(&state.db)
+        .await?;
+    for guest in admitted {
+        change(
+            state,
+            guest.id,
+            Condition::all(),
+            vec![(C::AdmittedAt, at(None))],
+        )
+        .await?;
+        let view = PatientView {
+            phase: PatientPhase::Waiting,
+            ..guest_view(row, &guest)
+        };
+        state.rooms.tell_patient(row.practice_id, guest.id, view);
+    }
+    Ok(())
+}

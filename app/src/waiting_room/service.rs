@@ -7,6 +7,7 @@ use crate::appointment::name::PatientName;
 use crate::appointment::pass::{self, PatientPass};
 use crate::entities::{appointment, practice_user};
 use crate::practice::auth::{display_name, CurrentUser};
+use crate::signalling::relay::Participant;
 use crate::signalling::types::{
     clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
     RosterStatus, ServerMessage,
@@ -278,6 +279,14 @@ pub async fn act(
     let now = state.clock.now();
     match message {
         ClientMessage::Admit { appointment } => {
+            if let Some((row, guest)) = super::guests::own_guest(state, me, &appointment).await? {
+                super::guests::admit(state, me, &row, &guest).await?;
+                // The doctor's call page opens unless it is open already.
+                let open = state.calls.is_seated(row.id, Participant::Doctor);
+                return Ok((!open).then(|| ServerMessage::Admitted {
+                    appointment: row.id.to_string(),
+                }));
+            }
             let row = own_appointment(state, me, &appointment).await?;
             if !state.rooms.present(row.practice_id).contains(&row.id) {
                 return Err(ErrorCode::WrongState);
@@ -308,7 +317,7 @@ pub async fn act(
         ClientMessage::BackToWaiting { appointment } => {
             let row = own_appointment(state, me, &appointment).await?;
             change_if(state, &row, lifecycle::back_to_waiting(), None).await?;
-            state.calls.end(row.id, CallEnd::BackToWaiting);
+            end_call(state, &row, CallEnd::BackToWaiting).await;
             Ok(None)
         }
         ClientMessage::Remove { appointment } => {
@@ -320,7 +329,7 @@ pub async fn act(
             let row = own_appointment(state, me, &appointment).await?;
             let removed = Some(PatientPhase::Removed);
             change_if(state, &row, lifecycle::remove(now), removed).await?;
-            state.calls.end(row.id, CallEnd::PatientLeft);
+            end_call(state, &row, CallEnd::PatientLeft).await;
             tracing::info!(appointment_id = %row.id, "patient removed from the waiting room");
             Ok(None)
         }
@@ -335,11 +344,29 @@ pub async fn act(
     }
 }
 
+/// The call ends without ending the consultation: every page hears `how`, the further persons
+/// let in wait again.
+async fn end_call(state: &AppState, row: &appointment::Model, how: CallEnd) {
+    state.calls.end(row.id, how);
+    if let Err(e) = super::guests::back_to_waiting(state, row).await {
+        tracing::warn!(error = %e, "cannot send the guests back to the waiting room");
+    }
+}
+
 /// The consultation is over (the doctor ended it, or either side hung up): the end time is
 /// stored, the patient's entry ends, both call pages hear it with start and end.
 pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), ErrorCode> {
     let now = state.clock.now();
-    change_if(state, row, lifecycle::finish(now), None).await?;
+    let guests_only = row.arrived_at.is_none()
+        && super::guests::any_admitted(state, row)
+            .await
+            .map_err(internal)?;
+    let transition = if guests_only {
+        lifecycle::finish_before_patient(now)
+    } else {
+        lifecycle::finish(now)
+    };
+    change_if(state, row, transition, None).await?;
     let started = row.call_started_at.or(row.admitted_at).unwrap_or(now);
     state.calls.end(
         row.id,
@@ -355,14 +382,19 @@ pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), Er
     Ok(())
 }
 
-/// The doctor's own appointment that is in a call now (let in, not finished).
+/// The doctor's own appointment that is in a call now: the patient or a further person let in,
+/// not finished.
 pub async fn call_of_doctor(
     state: &AppState,
     me: &CurrentUser,
     id: Uuid,
 ) -> Result<appointment::Model, ErrorCode> {
     let row = own_appointment(state, me, &id.to_string()).await?;
-    if lifecycle::is_in_call(&row) {
+    let guests_in = row.finished_at.is_none()
+        && super::guests::any_admitted(state, &row)
+            .await
+            .map_err(internal)?;
+    if lifecycle::is_in_call(&row) || guests_in {
         Ok(row)
     } else {
         Err(ErrorCode::WrongState)

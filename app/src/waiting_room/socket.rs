@@ -8,14 +8,15 @@
 
 use super::roster_feed::RosterUpdate;
 use super::service;
+use crate::appointment::name::PatientName;
 use crate::appointment::pass::{self, PatientPass};
 use crate::entities::appointment;
 use crate::error::AppError;
 use crate::practice::auth::{current_user, CurrentUser};
-use crate::signalling::relay::{CallEvent, Seat, Side as CallSide};
+use crate::signalling::relay::{CallEvent, Card, Participant, Refused, Seat};
 use crate::signalling::types::{
-    parse_client_message, valid_instance, ClientMessage, Envelope, ErrorCode, PatientPhase,
-    ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
+    parse_client_message, valid_instance, CallPeer, ClientMessage, Envelope, ErrorCode,
+    PatientPhase, ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
 };
 use crate::state::AppState;
 use crate::waiting_room::limits::SocketTicket;
@@ -359,15 +360,15 @@ impl Connection {
 
 /// The call part of a socket: the seat once the page joined.
 struct CallPart {
-    side: CallSide,
+    participant: Participant,
     appointment: uuid::Uuid,
     seat: Option<Seat>,
 }
 
 impl CallPart {
-    fn new(side: CallSide, appointment: uuid::Uuid) -> Self {
+    fn new(participant: Participant, appointment: uuid::Uuid) -> Self {
         Self {
-            side,
+            participant,
             appointment,
             seat: None,
         }
@@ -381,38 +382,54 @@ impl CallPart {
         }
     }
 
-    /// Takes the seat: the page's ICE servers (with a fresh TURN credential for this call,
-    /// valid until the end of `row` plus the margin) and, if the other side is there, who it is.
+    /// Takes the seat as `card`: the page's ICE servers (with a fresh TURN credential for this
+    /// call, valid until the end of `row` plus the margin) and who else is there.
     fn join(
         &mut self,
         state: &AppState,
         instance: &str,
         row: &appointment::Model,
+        card: Card,
     ) -> Result<Vec<ServerMessage>, ErrorCode> {
         if !valid_instance(instance) {
             return Err(ErrorCode::Malformed);
         }
         // A second join of the same socket gives up the first seat.
         self.seat = None;
-        let (seat, peer) = state
+        let limit = state.settings.appointments.max_participants;
+        let (seat, present) = state
             .calls
-            .join(self.appointment, self.side, instance)
-            .map_err(|_| ErrorCode::CallBusy)?;
+            .join(self.appointment, card, instance, limit)
+            .map_err(|refused| match refused {
+                Refused::Busy => ErrorCode::CallBusy,
+                Refused::Full => ErrorCode::CallFull,
+            })?;
         self.seat = Some(seat);
         let mut replies = vec![ServerMessage::CallReady {
-            polite: self.side == CallSide::Patient,
+            polite: self.participant != Participant::Doctor,
             ice_servers: state.ice.servers_until(row.ends_at, state.clock.now()),
             relay_only: state.ice.relay_only(),
         }];
-        replies.extend(peer.map(|instance| ServerMessage::PeerJoined { instance }));
+        replies.extend(
+            present
+                .into_iter()
+                .map(|(card, instance)| ServerMessage::PeerJoined {
+                    instance,
+                    peer: shown(self.participant, &card),
+                }),
+        );
         Ok(replies)
     }
 
-    async fn relay(&self, signal: Signal) -> Result<(), ErrorCode> {
+    async fn relay(&self, to: Option<String>, signal: Signal) -> Result<(), ErrorCode> {
         let seat = self.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
+        let to = match to {
+            Some(id) => Some(Participant::parse(&id).ok_or(ErrorCode::Malformed)?),
+            None => None,
+        };
         let bytes = serde_json::to_string(&signal).map_or(0, |s| s.len());
-        // Nobody to hear it is no error: the other side starts over when it joins.
-        seat.relay(signal, bytes).await;
+        // Nobody to hear it is no error: that page starts over when it joins.
+        seat.relay(to, signal, bytes).await;
         Ok(())
     }
 
@@ -424,14 +441,62 @@ impl CallPart {
             return None;
         };
         Some(match event {
-            CallEvent::PeerJoined { instance } => ServerMessage::PeerJoined { instance },
-            CallEvent::PeerLeft => ServerMessage::PeerLeft,
-            CallEvent::Signal(signal) => ServerMessage::Signal { signal },
+            CallEvent::PeerJoined { card, instance } => ServerMessage::PeerJoined {
+                instance,
+                peer: shown(self.participant, &card),
+            },
+            CallEvent::PeerLeft(who) => ServerMessage::PeerLeft { peer: who.id() },
+            CallEvent::Signal { from, signal } => ServerMessage::Signal {
+                signal,
+                from: from.id(),
+            },
             CallEvent::Ended(how) => {
                 self.seat = None;
                 ServerMessage::CallEnded(how)
             }
         })
+    }
+}
+
+/// How the page of `to` shows the holder of `card`: the doctor sees booked names (and a typed
+/// one that differs), everybody else the names people typed; the practice's name for the
+/// doctor.
+fn shown(to: Participant, card: &Card) -> CallPeer {
+    let doctor_sees = to == Participant::Doctor;
+    let typed = card.typed.clone().filter(|typed| {
+        doctor_sees && PatientName::parse(typed).map_or(true, |name| !name.matches(&card.booked))
+    });
+    let name = if doctor_sees || card.participant == Participant::Doctor {
+        card.booked.clone()
+    } else {
+        card.typed.clone().unwrap_or_else(|| card.booked.clone())
+    };
+    CallPeer {
+        id: card.participant.id(),
+        polite: to.polite_toward(card.participant),
+        name,
+        typed,
+        role: card.role,
+    }
+}
+
+/// The card of the patient's seat.
+fn patient_card(row: &appointment::Model) -> Card {
+    Card {
+        participant: Participant::Patient,
+        booked: row.patient_name.clone(),
+        typed: row.entered_name.clone(),
+        role: None,
+    }
+}
+
+/// The card of a further person's seat.
+fn guest_card(guest: &crate::entities::appointment_guest::Model) -> Card {
+    Card {
+        participant: Participant::Guest(guest.id),
+        booked: guest.name.clone(),
+        typed: guest.entered_name.clone(),
+        role: Some(guest.role),
     }
 }
 
@@ -475,9 +540,15 @@ async fn doctor_in_call(
     match message {
         ClientMessage::JoinCall { instance } => {
             let row = service::call_of_doctor(state, me, call.appointment).await?;
-            call.join(state, &instance, &row)
+            let card = Card {
+                participant: Participant::Doctor,
+                booked: me.practice.name.clone(),
+                typed: None,
+                role: None,
+            };
+            call.join(state, &instance, &row, card)
         }
-        ClientMessage::Signal { signal } => call.relay(signal).await.map(|()| Vec::new()),
+        ClientMessage::Signal { signal, to } => call.relay(to, signal).await.map(|()| Vec::new()),
         ClientMessage::Hangup => {
             call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
             let row = service::call_of_doctor(state, me, call.appointment).await?;
@@ -501,7 +572,7 @@ async fn serve_doctor(
     let mut changes = call
         .is_none()
         .then(|| state.rosters.subscribe(&state, me.practice.id));
-    let mut call = call.map(|id| CallPart::new(CallSide::Doctor, id));
+    let mut call = call.map(|id| CallPart::new(Participant::Doctor, id));
     let mut waiting = 0;
     // The list as last read, if the practice's feed already has one; else the first read
     // arrives as a change.
@@ -685,7 +756,10 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
     if !connection.send(ServerMessage::WaitingRoom(view)).await {
         return None;
     }
-    let call = CallPart::new(CallSide::Patient, pass.appointment_id);
+    let seat = pass
+        .guest_id
+        .map_or(Participant::Patient, Participant::Guest);
+    let call = CallPart::new(seat, pass.appointment_id);
     Some(Box::new(Waiting {
         _presence: presence,
         socket: PatientSocket {
@@ -847,7 +921,8 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
     }
 }
 
-/// A patient's message: only the call's (join once let in, signal, hang up).
+/// A patient's or a further person's message: only the call's (join once let in, signal,
+/// hang up).
 async fn patient_in_call(
     state: &AppState,
     pass: &PatientPass,
@@ -855,29 +930,47 @@ async fn patient_in_call(
     call: &mut CallPart,
     message: ClientMessage,
 ) -> Result<Vec<ServerMessage>, ErrorCode> {
+    let internal = |e: sea_orm::DbErr| {
+        tracing::error!(error = %e, "loading the patient's appointment failed");
+        ErrorCode::Internal
+    };
+    let now = state.clock.now();
     match message {
         ClientMessage::JoinCall { instance } if phase == PatientPhase::InCall => {
             // The pass is checked again before a TURN credential goes out: a new code, a
             // removal or a cancellation since the socket opened ends it.
-            let row = pass::open_appointment(&state.db, pass, state.clock.now())
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "loading the patient's appointment failed");
-                    ErrorCode::Internal
-                })?
-                .ok_or(ErrorCode::WrongState)?;
-            call.join(state, &instance, &row)
+            let (row, card) = if pass.is_guest() {
+                let (row, guest) = pass::open_guest(&state.db, pass, now)
+                    .await
+                    .map_err(internal)?
+                    .ok_or(ErrorCode::WrongState)?;
+                let card = guest_card(&guest);
+                (row, card)
+            } else {
+                let row = pass::open_appointment(&state.db, pass, now)
+                    .await
+                    .map_err(internal)?
+                    .ok_or(ErrorCode::WrongState)?;
+                let card = patient_card(&row);
+                (row, card)
+            };
+            call.join(state, &instance, &row, card)
         }
         ClientMessage::JoinCall { .. } => Err(ErrorCode::WrongState),
-        ClientMessage::Signal { signal } => call.relay(signal).await.map(|()| Vec::new()),
+        ClientMessage::Signal { signal, to } => call.relay(to, signal).await.map(|()| Vec::new()),
+        // A further person only leaves; the consultation goes on.
+        ClientMessage::Hangup if pass.is_guest() => {
+            call.seat.take().ok_or(ErrorCode::NotInCall)?;
+            super::guests::leave(state, pass)
+                .await
+                .map_err(internal)
+                .map(|()| Vec::new())
+        }
         ClientMessage::Hangup => {
             call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
-            let row = pass::open_appointment(&state.db, pass, state.clock.now())
+            let row = pass::open_appointment(&state.db, pass, now)
                 .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "loading the patient's appointment failed");
-                    ErrorCode::Internal
-                })?
+                .map_err(internal)?
                 .ok_or(ErrorCode::WrongState)?;
             service::finish(state, &row).await.map(|()| Vec::new())
         }

@@ -538,6 +538,14 @@ pub async fn join(socket: &mut Socket, instance: &str) -> Result<Vec<IceServer>,
     }
 }
 
+/// A signal for the page of `peer` ("doctor", "patient" or a guest's id).
+pub fn to(peer: &str, signal: Signal) -> ClientMessage {
+    ClientMessage::Signal {
+        signal,
+        to: Some(peer.into()),
+    }
+}
+
 /// Passes signals between the peers and their sockets until both are connected; the doctor
 /// offers.
 pub async fn negotiate(
@@ -546,7 +554,7 @@ pub async fn negotiate(
     within: Duration,
 ) -> Result<(), Error> {
     let offer = doctor.peer.offer().await?;
-    send(&mut doctor.socket, ClientMessage::Signal { signal: offer }).await?;
+    send(&mut doctor.socket, to("patient", offer)).await?;
     let deadline = tokio::time::sleep(within);
     tokio::pin!(deadline);
     let connected = futures_util::future::join(doctor.peer.connection(), patient.peer.connection());
@@ -556,10 +564,10 @@ pub async fn negotiate(
             _ = &mut connected => return Ok(()),
             () = &mut deadline => return Err(format!("no connection within {within:?}").into()),
             Some(signal) = doctor.peer.candidates.recv() => {
-                send(&mut doctor.socket, ClientMessage::Signal { signal }).await?;
+                send(&mut doctor.socket, to("patient", signal)).await?;
             }
             Some(signal) = patient.peer.candidates.recv() => {
-                send(&mut patient.socket, ClientMessage::Signal { signal }).await?;
+                send(&mut patient.socket, to("doctor", signal)).await?;
             }
             message = receive(&mut doctor.socket) => doctor.hear(message).await?,
             message = receive(&mut patient.socket) => patient.hear(message).await?,
@@ -571,9 +579,9 @@ impl Side {
     /// Applies a signal heard on the socket; an answer goes back at once.
     async fn hear(&mut self, message: Option<ServerMessage>) -> Result<(), Error> {
         match message {
-            Some(ServerMessage::Signal { signal }) => {
+            Some(ServerMessage::Signal { signal, from }) => {
                 if let Some(reply) = self.peer.apply(signal).await? {
-                    send(&mut self.socket, ClientMessage::Signal { signal: reply }).await?;
+                    send(&mut self.socket, to(&from, reply)).await?;
                 }
                 Ok(())
             }

@@ -15,13 +15,13 @@ use sea_orm::EntityTrait;
 use std::sync::atomic::Ordering;
 
 /// The doctor's call page socket for `appointment`.
-async fn call_page(app: &TestApp, cookie: &str, appointment: &str) -> Socket {
+pub(crate) async fn call_page(app: &TestApp, cookie: &str, appointment: &str) -> Socket {
     open(app, cookie, &format!("gespraech&termin={appointment}"))
         .await
         .expect("call page socket")
 }
 
-fn join(instance: &str) -> ClientMessage {
+pub(crate) fn join(instance: &str) -> ClientMessage {
     ClientMessage::JoinCall {
         instance: instance.into(),
     }
@@ -53,7 +53,7 @@ async fn hears_no_signal(socket: &mut Socket) -> bool {
 }
 
 /// Reads until the patient's view shows `phase`.
-async fn phase_until(socket: &mut Socket, phase: PatientPhase) {
+pub(crate) async fn phase_until(socket: &mut Socket, phase: PatientPhase) {
     loop {
         match next(socket).await {
             Some(ServerMessage::WaitingRoom(view)) if view.phase == phase => return,
@@ -105,7 +105,14 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
     let mut doctor = call_page(&app, &cookie, &id).await;
     send(&mut doctor, join("doctor-1")).await;
     expect_error(&mut doctor, ErrorCode::WrongState).await;
-    send(&mut patient, ClientMessage::Signal { signal: offer("x") }).await;
+    send(
+        &mut patient,
+        ClientMessage::Signal {
+            signal: offer("x"),
+            to: None,
+        },
+    )
+    .await;
     expect_error(&mut patient, ErrorCode::NotInCall).await;
 
     admit(&mut list, &mut patient, &id).await;
@@ -131,18 +138,24 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
         next(&mut patient).await,
         Some(ServerMessage::CallReady { polite: true, .. })
     ));
-    assert_eq!(
-        next(&mut patient).await,
-        Some(ServerMessage::PeerJoined {
-            instance: "doctor-1".into()
-        })
-    );
-    assert_eq!(
-        next(&mut doctor).await,
-        Some(ServerMessage::PeerJoined {
-            instance: "patient-1".into()
-        })
-    );
+    // Each hears who the other is, under which name, and who gives way.
+    match next(&mut patient).await {
+        Some(ServerMessage::PeerJoined { instance, peer }) => {
+            assert_eq!(instance, "doctor-1");
+            assert_eq!(peer.id, "doctor");
+            assert!(peer.polite, "the patient gives way to the doctor");
+            assert_eq!(peer.role, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    match next(&mut doctor).await {
+        Some(ServerMessage::PeerJoined { instance, peer }) => {
+            assert_eq!(instance, "patient-1");
+            assert_eq!(peer.id, "patient");
+            assert!(!peer.polite);
+        }
+        other => panic!("{other:?}"),
+    }
 
     // Offer, answer and candidates pass unchanged, each to the other side only.
     let before = app.state.calls.counters.signals.load(Ordering::Relaxed);
@@ -150,13 +163,15 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
         &mut doctor,
         ClientMessage::Signal {
             signal: offer("v=0 doctor"),
+            to: Some("patient".into()),
         },
     )
     .await;
     assert_eq!(
         next(&mut patient).await,
         Some(ServerMessage::Signal {
-            signal: offer("v=0 doctor")
+            signal: offer("v=0 doctor"),
+            from: "doctor".into()
         })
     );
     let answer = Signal::Description {
@@ -171,14 +186,19 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
     for signal in [answer, candidate] {
         send(
             &mut patient,
+            // Without `to`: a two-person page of the first protocol still reaches the other.
             ClientMessage::Signal {
                 signal: signal.clone(),
+                to: None,
             },
         )
         .await;
         assert_eq!(
             next(&mut doctor).await,
-            Some(ServerMessage::Signal { signal })
+            Some(ServerMessage::Signal {
+                signal,
+                from: "patient".into()
+            })
         );
     }
     assert!(
@@ -204,7 +224,10 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
                 sdp_m_line_index: Some(0),
             };
             let text = serde_json::to_string(&app::signalling::types::Envelope::new(
-                ClientMessage::Signal { signal: candidate },
+                ClientMessage::Signal {
+                    signal: candidate,
+                    to: Some("doctor".into()),
+                },
             ))
             .unwrap();
             patient
@@ -218,6 +241,7 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
         match next(&mut doctor).await {
             Some(ServerMessage::Signal {
                 signal: Signal::Candidate { candidate, .. },
+                ..
             }) => assert!(
                 candidate.starts_with(&format!("candidate:{i} ")),
                 "{candidate}"
@@ -236,7 +260,10 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
     expect_error(&mut stranger, ErrorCode::CallBusy).await;
     send(
         &mut second_tab,
-        ClientMessage::Signal { signal: offer("x") },
+        ClientMessage::Signal {
+            signal: offer("x"),
+            to: None,
+        },
     )
     .await;
     expect_error(&mut second_tab, ErrorCode::NotInCall).await;
@@ -254,7 +281,12 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
 
     // The patient reloads: the doctor hears them leave and come back as a new page.
     drop(patient);
-    assert_eq!(next(&mut doctor).await, Some(ServerMessage::PeerLeft));
+    assert_eq!(
+        next(&mut doctor).await,
+        Some(ServerMessage::PeerLeft {
+            peer: "patient".into()
+        })
+    );
     let mut patient = open(&app, &pass, "patient").await.unwrap();
     phase_until(&mut patient, PatientPhase::InCall).await;
     send(&mut patient, join("patient-3")).await;
@@ -262,12 +294,10 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
         next(&mut patient).await,
         Some(ServerMessage::CallReady { .. })
     ));
-    assert_eq!(
+    assert!(matches!(
         next(&mut doctor).await,
-        Some(ServerMessage::PeerJoined {
-            instance: "patient-3".into()
-        })
-    );
+        Some(ServerMessage::PeerJoined { instance, .. }) if instance == "patient-3"
+    ));
 
     // The patient hangs up: the end for both, with the times stored.
     send(&mut patient, ClientMessage::Hangup).await;
@@ -323,7 +353,14 @@ async fn back_to_the_waiting_room_and_the_doctors_hang_up_end_the_call() {
         None,
         "the call page's socket closes"
     );
-    send(&mut patient, ClientMessage::Signal { signal: offer("x") }).await;
+    send(
+        &mut patient,
+        ClientMessage::Signal {
+            signal: offer("x"),
+            to: None,
+        },
+    )
+    .await;
     expect_error(&mut patient, ErrorCode::NotInCall).await;
     // Patients cannot use the doctor's actions.
     send(

@@ -15,7 +15,7 @@ use chrono::Duration as ChronoDuration;
 
 /// Booked with up to four, Dana (interpreter) invited; the clock ten minutes before the start.
 /// Returns the patient's and Dana's codes and the appointment's id.
-async fn with_guest(app: &TestApp, email: &str) -> (String, String, String) {
+pub(crate) async fn with_guest(app: &TestApp, email: &str) -> (String, String, String) {
     let (code, starts) = booked(app, email).await;
     let date = app::time::berlin_date(starts).to_string();
     let week = app.html(&format!("/praxis/termine?datum={date}")).await;

@@ -14,6 +14,7 @@ mod contract;
 mod data_at_rest;
 mod database;
 mod dates;
+mod group_call;
 mod guest_waiting_room;
 mod guests;
 mod health;

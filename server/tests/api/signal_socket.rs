@@ -223,6 +223,7 @@ async fn the_list_refuses_call_messages_and_admits_only_a_patient_who_is_there()
                 sdp_mid: None,
                 sdp_m_line_index: None,
             },
+            to: None,
         },
         ClientMessage::Hangup,
     ] {
