@@ -4,7 +4,7 @@
 use super::screen::CallScreen;
 use super::ui::{CallUi, DeviceSignals};
 use crate::i18n::use_i18n;
-use crate::signalling::types::{CallEnd, ErrorCode};
+use crate::signalling::types::{CallEnd, ClientMessage, ErrorCode, RosterEntry, RosterStatus};
 use leptos::prelude::*;
 
 /// Where the doctor's call page stands.
@@ -25,7 +25,11 @@ pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
     let stage = RwSignal::new(Stage::Live);
     let ui = CallUi::new(DeviceSignals::new());
-    browser::start(appointment, stage, ui);
+    let people = People {
+        entry: RwSignal::new(None),
+        action: RwSignal::new(None),
+    };
+    browser::start(appointment, stage, ui, people);
     let patient = StoredValue::new(patient);
     let end_screen = move |how: CallEnd| {
         let t = use_i18n();
@@ -51,7 +55,8 @@ pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
                 // While the call runs, the idle logout renews the session instead (practice::idle).
                 Stage::Live => view! {
                     <div class="keeps-session" data-keeps-session="call">
-                        <CallScreen ui peer_label=patient.get_value() peer=patient.get_value() />
+                        <CallScreen ui peer=patient.get_value() />
+                        <PeopleOfCall people />
                     </div>
                 }.into_any(),
                 Stage::Ended(how) => end_screen(how).into_any(),
@@ -64,6 +69,105 @@ pub fn DoctorCall(appointment: String, patient: String) -> impl IntoView {
     }
 }
 
+/// This appointment's line of the practice's list, and the doctor's action on it.
+#[derive(Clone, Copy)]
+pub struct People {
+    pub entry: RwSignal<Option<RosterEntry>>,
+    /// "Eintreten lassen" or "Entfernen" for a person, for the socket to send.
+    pub action: RwSignal<Option<ClientMessage>>,
+}
+
+/// A group consultation's persons on the doctor's call page (issue 25): who waits to be let
+/// in (the patient or a further person) and who is in the call, with "Eintreten lassen" and
+/// "Entfernen" — so a guest joins a running consultation without leaving the call page.
+/// Nothing for a consultation without further persons.
+#[component]
+fn PeopleOfCall(people: People) -> impl IntoView {
+    let confirming = RwSignal::new(None::<String>);
+    let rows = move || {
+        let entry = people.entry.get()?;
+        if entry.guests.is_empty() {
+            return None;
+        }
+        let mut rows = vec![(
+            entry.appointment.clone(),
+            entry.booked_name.clone(),
+            None,
+            entry.status,
+            entry.since.clone(),
+        )];
+        rows.extend(entry.guests.iter().map(|g| {
+            (
+                g.guest.clone(),
+                g.booked_name.clone(),
+                Some(g.role),
+                g.status,
+                g.since.clone(),
+            )
+        }));
+        Some(rows)
+    };
+    view! {
+        {move || rows().map(|rows| {
+            let t = use_i18n();
+            view! {
+                <section class="call-people" aria-labelledby="call-people-title">
+                    <h3 id="call-people-title">{t.t("call-people-title")}</h3>
+                    <ul class="plain">
+                        {rows.into_iter().map(|(id, name, role, status, since)| {
+                            let t = use_i18n();
+                            let label = match role {
+                                Some(role) => format!("{name} ({})", t.t(role.label_key())),
+                                None => name.clone(),
+                            };
+                            let state = t.t_with(status.label_key(), &[("since", since.as_deref().unwrap_or(""))]);
+                            let is_guest = role.is_some();
+                            let (admit_id, remove_id, confirm_id) = (id.clone(), id.clone(), id.clone());
+                            let asking = {
+                                let id = id.clone();
+                                move || confirming.get().as_deref() == Some(id.as_str())
+                            };
+                            let remove_question = t.t_with("call-people-remove-question", &[("name", &name)]);
+                            view! {
+                                <li class="call-person">
+                                    <span class="name">{label}</span> " " <span class="hint">{state}</span>
+                                    {(status == RosterStatus::Waiting).then(|| view! {
+                                        <button type="button" class="button primary"
+                                            on:click=move |_| people.action.set(Some(ClientMessage::Admit { appointment: admit_id.clone() }))>
+                                            {use_i18n().t("panel-admit")}
+                                        </button>
+                                    })}
+                                    {(is_guest && matches!(status, RosterStatus::Waiting | RosterStatus::InCall)).then(|| view! {
+                                        <button type="button" class="button" hidden=asking.clone()
+                                            on:click=move |_| confirming.set(Some(confirm_id.clone()))>
+                                            {use_i18n().t("panel-remove")}
+                                        </button>
+                                        <Show when=asking.clone()>
+                                            <span class="confirm" role="alertdialog">
+                                                {remove_question.clone()}
+                                                <button type="button" class="button danger" on:click={
+                                                    let remove_id = remove_id.clone();
+                                                    move |_| {
+                                                        confirming.set(None);
+                                                        people.action.set(Some(ClientMessage::Remove { appointment: remove_id.clone() }));
+                                                    }
+                                                }>{use_i18n().t("call-people-remove-yes")}</button>
+                                                <button type="button" class="button" on:click=move |_| confirming.set(None)>
+                                                    {use_i18n().t("call-hang-up-no")}
+                                                </button>
+                                            </span>
+                                        </Show>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
@@ -73,7 +177,7 @@ mod browser {
     use crate::signalling::types::{ClientMessage, ServerMessage};
     use leptos::task::spawn_local;
 
-    pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi) {
+    pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi, people: People) {
         let call = StoredValue::new_local(None::<Call>);
         let socket = StoredValue::new_local(None::<SignalClient>);
         let end = move || {
@@ -86,6 +190,7 @@ mod browser {
             }
         };
         let id = appointment.clone();
+        let id_for_list = appointment.clone();
         spawn_local(async move {
             let stream = match media::open_camera_and_microphone(None, None).await {
                 Ok(stream) => stream,
@@ -116,6 +221,15 @@ mod browser {
                         }
                     }
                     ServerMessage::Error { code } => ui.problem.set(Some(code.message_key())),
+                    ServerMessage::Roster(roster) => {
+                        let mine = roster
+                            .entries
+                            .into_iter()
+                            .find(|e| e.appointment == id_for_list);
+                        people.entry.set(mine);
+                    }
+                    // The call page is open already.
+                    ServerMessage::Admitted { .. } => {}
                     other => {
                         if let Some(c) = call.get_value() {
                             c.handle(&other);
@@ -132,16 +246,27 @@ mod browser {
             );
             let back = {
                 let (client, id) = (client.clone(), id.clone());
-                move || {
-                    // No path after several attempts: the patient waits again, both can retry.
-                    client.send(ClientMessage::BackToWaiting {
-                        appointment: id.clone(),
-                    });
+                move |peer: &str| {
+                    // No path to the patient after several attempts: the patient waits again,
+                    // both can retry. (A guest's lost connection ends nothing for the others.)
+                    if peer == "patient" {
+                        client.send(ClientMessage::BackToWaiting {
+                            appointment: id.clone(),
+                        });
+                    }
                 }
             };
             let started = Call::new(ui, client.clone(), stream, back);
             call.set_value(Some(started));
             socket.set_value(Some(client));
+        });
+        Effect::new(move |_| {
+            if let Some(action) = people.action.get() {
+                people.action.set(None);
+                if !socket.get_value().is_some_and(|s| s.send_soon(action)) {
+                    ui.problem.set(Some("call-problem-offline"));
+                }
+            }
         });
         Effect::new(move |_| {
             if ui.hangup.get() {
@@ -162,5 +287,5 @@ mod browser {
 mod browser {
     use super::*;
 
-    pub fn start(_: String, _: RwSignal<Stage>, _: CallUi) {}
+    pub fn start(_: String, _: RwSignal<Stage>, _: CallUi, _: People) {}
 }

@@ -142,6 +142,19 @@ pub fn setup_watchdog(stalled: bool, polite: bool, rebuilds: u32) -> Watchdog {
     }
 }
 
+/// The most video bitrate sent to each other participant, in bit/s: a typical 10 Mbit/s home
+/// uplink (often less on a phone) is shared by one stream per peer in a mesh, so each gets
+/// less the more there are; audio (about 40 kbit/s per peer) is never capped and is sent
+/// with high priority, so a weak uplink loses picture quality before anyone's voice suffers.
+pub fn video_bitrate_per_peer(peers: usize) -> u32 {
+    match peers {
+        0 | 1 => 1_500_000,
+        2 => 1_000_000,
+        3 => 700_000,
+        _ => 500_000,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +263,19 @@ mod tests {
             Watchdog::Rebuild
         );
         assert_eq!(setup_watchdog(true, false, MAX_RESTARTS), Watchdog::GiveUp);
+    }
+
+    #[test]
+    fn each_peer_gets_less_video_the_more_there_are_and_the_sum_stays_within_three_mbit() {
+        let mut previous = u32::MAX;
+        for peers in 1..=5 {
+            let each = video_bitrate_per_peer(peers);
+            assert!(each < previous, "{peers} peers");
+            let total = each as usize * peers;
+            assert!(total <= 3_000_000, "{peers} peers: {total} bit/s upstream");
+            previous = each;
+        }
+        assert_eq!(video_bitrate_per_peer(1), 1_500_000);
     }
 
     #[test]

@@ -1,20 +1,24 @@
-//! The WebRTC call in the browser: one `RTCPeerConnection` per call, "perfect negotiation"
-//! (the doctor is impolite and offers, the patient is polite and gives way on glare), a
-//! negotiated data channel for chat and microphone/camera state, ICE restart on failure,
-//! `getStats` for the quality shown, and the verification code from both DTLS fingerprints.
-//! Browser only (`hydrate`).
+//! The WebRTC call in the browser: one `RTCPeerConnection` to each other participant (a full
+//! mesh: two pages have one, a group of four has three per page), each with "perfect
+//! negotiation" (of every pair the server names the polite side, the later seat), a negotiated
+//! data channel for chat and microphone/camera state, ICE restart on failure and `getStats` for
+//! the quality shown per participant. The page's connections share one certificate, so the
+//! verification code can be computed over every participant's DTLS fingerprint. Browser only
+//! (`hydrate`).
 
 use super::media;
 use super::negotiation::{
     ignores_description, may_offer, may_restart, on_peer_joined, on_state_change, setup_watchdog,
-    ConnectionState, OnPeerJoined, OnStateChange, Watchdog,
+    video_bitrate_per_peer, ConnectionState, OnPeerJoined, OnStateChange, Watchdog,
 };
-use super::stats::{link_stats, quality, read_report, StatsEntry, Totals};
-use super::types::{clean_chat, verification_code, verification_input, PeerMessage};
-use super::ui::{CallLink, CallUi, ChatLine};
+use super::stats::{link_stats, quality, read_report, StatsEntry, Totals, SPEAKING_LEVEL};
+use super::types::{
+    clean_chat, group_verification_input, verification_code, verification_input, PeerMessage,
+};
+use super::ui::{overall_link, CallLink, CallUi, ChatLine, PeerTile};
 use crate::signalling::client::SignalClient;
 use crate::signalling::types::{
-    ClientMessage, ErrorCode, IceServer, SdpType, ServerMessage, Signal,
+    CallPeer, ClientMessage, ErrorCode, IceServer, SdpType, ServerMessage, Signal,
 };
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
@@ -40,34 +44,66 @@ const BUSY_RETRY_MS: u32 = 3000;
 /// offering side), at most [`super::negotiation::MAX_RESTARTS`] times: it covers set-up messages lost on the way.
 const SETUP_WATCHDOG_MS: u32 = 12_000;
 
-struct Inner {
-    ui: CallUi,
-    socket: SignalClient,
-    stream: MediaStream,
-    instance: String,
+/// The connection to one other participant.
+struct Link {
+    /// `doctor`, `patient` or a further person's id.
+    id: String,
+    tile: PeerTile,
+    /// That participant's page (a reload is a new page).
+    instance: Option<String>,
     polite: bool,
-    servers: Vec<IceServer>,
-    /// Relayed paths only (`ice.force_relay`, tests).
-    relay_only: bool,
+    /// The server said their page left; a connection that is not up is then let go.
+    left: bool,
     pc: Option<RtcPeerConnection>,
     channel: Option<RtcDataChannel>,
-    peer: Option<String>,
+    stream: Option<MediaStream>,
     making_offer: bool,
     ignore_offer: bool,
     restarts: u32,
     /// Connections built again because their set-up stalled.
     rebuilds: u32,
-    /// Bumped with each new peer connection; late callbacks of an old one do nothing.
+    /// Unique per connection of this page; late callbacks of an old one do nothing.
     generation: u32,
     queue: VecDeque<Signal>,
     working: bool,
     /// The incoming counters of the last quality measurement.
     previous: Totals,
-    /// The other side's media, shown once the video element exists.
-    remote: RwSignal<Option<MediaStream>, LocalStorage>,
-    on_failed: Rc<dyn Fn()>,
-    closed: bool,
     callbacks: Vec<Box<dyn std::any::Any>>,
+}
+
+struct Inner {
+    ui: CallUi,
+    socket: SignalClient,
+    stream: MediaStream,
+    instance: String,
+    servers: Vec<IceServer>,
+    /// Relayed paths only (`ice.force_relay`, tests).
+    relay_only: bool,
+    /// This page's certificate, shared by all its connections (see [`group_verification_input`]).
+    certificate: Option<JsValue>,
+    /// The server gave this page its seat.
+    seated: bool,
+    links: Vec<Link>,
+    next_generation: u32,
+    /// Runs with the participant's id when no connection to them could be restored.
+    on_failed: Rc<dyn Fn(&str)>,
+    closed: bool,
+}
+
+impl Inner {
+    fn link(&self, id: &str) -> Option<&Link> {
+        self.links.iter().find(|l| l.id == id)
+    }
+
+    fn link_mut(&mut self, id: &str) -> Option<&mut Link> {
+        self.links.iter_mut().find(|l| l.id == id)
+    }
+
+    /// The link of `id` whose current connection is `generation`.
+    fn current(&self, id: &str, generation: u32) -> Option<&Link> {
+        self.link(id)
+            .filter(|l| l.generation == generation && !self.closed)
+    }
 }
 
 /// One call of this page.
@@ -119,6 +155,8 @@ fn stats_entry(entry: &JsValue) -> StatsEntry {
         bytes_received: number("bytesReceived"),
         packets_lost: number("packetsLost"),
         packets_received: number("packetsReceived"),
+        media_kind: text("kind"),
+        audio_level: number("audioLevel"),
     }
 }
 
@@ -133,76 +171,85 @@ fn call_method(target: &JsValue, name: &str) -> Option<js_sys::Promise> {
     method.call0(target).ok()?.dyn_into().ok()
 }
 
+/// One certificate for all of this page's connections (`RTCPeerConnection.generateCertificate`,
+/// ECDSA P-256 as the browsers' default); `None` where the browser cannot.
+async fn page_certificate() -> Option<JsValue> {
+    let class = get(&web_sys::window()?.into(), "RTCPeerConnection");
+    let generate: Function = get(&class, "generateCertificate").dyn_into().ok()?;
+    let algorithm = js_sys::Object::new();
+    Reflect::set(&algorithm, &"name".into(), &"ECDSA".into()).ok()?;
+    Reflect::set(&algorithm, &"namedCurve".into(), &"P-256".into()).ok()?;
+    let promise: js_sys::Promise = generate.call1(&class, &algorithm).ok()?.dyn_into().ok()?;
+    JsFuture::from(promise).await.ok()
+}
+
 impl Call {
-    /// A call with the page's camera and microphone in `stream`; `on_failed` runs when no
-    /// connection could be restored.
+    /// A call with the page's camera and microphone in `stream`; `on_failed` runs with a
+    /// participant's id when no connection to them could be restored.
     pub fn new(
         ui: CallUi,
         socket: SignalClient,
         stream: MediaStream,
-        on_failed: impl Fn() + 'static,
+        on_failed: impl Fn(&str) + 'static,
     ) -> Self {
         let call = Self(Rc::new(RefCell::new(Inner {
             ui,
             socket,
             stream,
             instance: random_instance(),
-            polite: false,
             servers: Vec::new(),
             relay_only: false,
-            pc: None,
-            channel: None,
-            peer: None,
-            making_offer: false,
-            ignore_offer: false,
-            restarts: 0,
-            rebuilds: 0,
-            generation: 0,
-            queue: VecDeque::new(),
-            working: false,
-            previous: Totals::default(),
-            remote: RwSignal::new_local(None),
+            certificate: None,
+            seated: false,
+            links: Vec::new(),
+            next_generation: 0,
             on_failed: Rc::new(on_failed),
             closed: false,
-            callbacks: Vec::new(),
         })));
         call.watch_ui();
         call
     }
 
-    /// Takes (or takes again, after the socket reconnected) this page's seat.
+    /// Takes (or takes again, after the socket reconnected) this page's seat. The first time,
+    /// the page's certificate is made first.
     pub fn join(&self) {
-        let (socket, instance) = {
-            let inner = self.0.borrow();
-            (inner.socket.clone(), inner.instance.clone())
-        };
-        socket.send(ClientMessage::JoinCall { instance });
+        let call = self.clone();
+        spawn_local(async move {
+            if call.0.borrow().certificate.is_none() {
+                let certificate = page_certificate().await;
+                call.0.borrow_mut().certificate = Some(certificate.unwrap_or(JsValue::NULL));
+            }
+            let (socket, instance) = {
+                let inner = call.0.borrow();
+                (inner.socket.clone(), inner.instance.clone())
+            };
+            socket.send(ClientMessage::JoinCall { instance });
+        });
     }
 
     /// Handles a message of the call; `false` for messages that are not the call's.
     pub fn handle(&self, message: &ServerMessage) -> bool {
         match message {
             ServerMessage::CallReady {
-                polite,
                 ice_servers,
                 relay_only,
+                ..
             } => {
                 let mut inner = self.0.borrow_mut();
-                inner.polite = *polite;
                 inner.servers = ice_servers.clone();
                 inner.relay_only = *relay_only;
+                inner.seated = true;
                 inner.ui.problem.set(None);
-                if inner.pc.is_none() {
-                    inner.ui.link.set(CallLink::WaitingForPeer);
-                }
+                drop(inner);
+                self.show_overall();
             }
-            ServerMessage::PeerJoined { instance, .. } => self.peer_joined(instance),
+            ServerMessage::PeerJoined { instance, peer } => self.peer_joined(instance, peer),
             ServerMessage::Error {
-                code: ErrorCode::CallBusy,
+                code: code @ (ErrorCode::CallBusy | ErrorCode::CallFull),
             } => {
-                // Another window holds this side's seat, or this page's own earlier socket is
-                // not gone yet (a reload): say so, and try again until the seat is free.
-                self.0.borrow().ui.problem.set(Some("signal-error-busy"));
+                // Another window holds this page's seat, this page's own earlier socket is not
+                // gone yet (a reload), or every seat is taken: say so, and try again.
+                self.0.borrow().ui.problem.set(Some(code.message_key()));
                 let call = self.clone();
                 spawn_local(async move {
                     crate::wait::sleep_ms(BUSY_RETRY_MS).await;
@@ -211,26 +258,35 @@ impl Call {
                     }
                 });
             }
-            ServerMessage::PeerLeft { .. } => {
-                let inner = self.0.borrow();
-                // Media may well go on (the other page only lost the server); the
-                // connection state decides what the page shows.
-                if inner.pc.is_none() {
-                    inner.ui.link.set(CallLink::WaitingForPeer);
+            ServerMessage::PeerLeft { peer } => {
+                // Media may well go on (that page only lost the server); a connection that is
+                // not up is let go, one that is up stays until its own state says otherwise.
+                let up = {
+                    let mut inner = self.0.borrow_mut();
+                    let Some(link) = inner.link_mut(peer) else {
+                        return true;
+                    };
+                    link.left = true;
+                    link.pc
+                        .as_ref()
+                        .is_some_and(|pc| state_of(pc) == ConnectionState::Connected)
+                };
+                if !up {
+                    self.remove_link(peer);
                 }
             }
-            ServerMessage::Signal { signal, .. } => {
-                let (start, generation) = {
+            ServerMessage::Signal { signal, from } => {
+                let start = {
                     let mut inner = self.0.borrow_mut();
-                    inner.queue.push_back(signal.clone());
-                    (
-                        !std::mem::replace(&mut inner.working, true),
-                        inner.generation,
-                    )
+                    let Some(link) = inner.link_mut(from) else {
+                        return true;
+                    };
+                    link.queue.push_back(signal.clone());
+                    (!std::mem::replace(&mut link.working, true)).then_some(link.generation)
                 };
-                if start {
-                    let call = self.clone();
-                    spawn_local(async move { call.work_queue(generation).await });
+                if let Some(generation) = start {
+                    let (call, id) = (self.clone(), from.clone());
+                    spawn_local(async move { call.work_queue(&id, generation).await });
                 }
             }
             _ => return false,
@@ -238,17 +294,20 @@ impl Call {
         true
     }
 
-    /// Ends the call on this page: the connection closes (camera and microphone stay with
+    /// Ends the call on this page: every connection closes (camera and microphone stay with
     /// the page, see [`Call::stop_media`]).
     pub fn close(&self) {
-        let mut inner = self.0.borrow_mut();
-        inner.closed = true;
-        inner.generation += 1;
-        if let Some(pc) = inner.pc.take() {
-            pc.close();
+        let links = {
+            let mut inner = self.0.borrow_mut();
+            inner.closed = true;
+            std::mem::take(&mut inner.links)
+        };
+        for link in links {
+            if let Some(pc) = &link.pc {
+                shut(pc, link.channel.as_ref());
+            }
         }
-        inner.channel = None;
-        inner.callbacks.clear();
+        self.0.borrow().ui.tiles.set(Vec::new());
     }
 
     /// Camera and microphone off.
@@ -256,16 +315,134 @@ impl Call {
         media::stop(&self.0.borrow().stream);
     }
 
-    /// Starts over with a fresh connection and a new page id, so the other side builds a fresh
-    /// one too.
+    /// The whole call's state, quality and code from the connections'.
+    fn show_overall(&self) {
+        let inner = self.0.borrow();
+        let ui = inner.ui;
+        let links: Vec<CallLink> = inner
+            .links
+            .iter()
+            .map(|l| l.tile.link.get_untracked())
+            .collect();
+        let overall = overall_link(&links, inner.seated);
+        if ui.link.get_untracked() != overall {
+            ui.link.set(overall);
+        }
+        if overall == CallLink::Connected {
+            if ui.elapsed.get_untracked().is_none() {
+                ui.elapsed.set(Some(0));
+            }
+            ui.problem.set(None);
+        }
+        // The weakest connection is the call's quality.
+        let worst = inner
+            .links
+            .iter()
+            .filter_map(|l| l.tile.quality.get_untracked())
+            .min_by_key(|(q, ..)| match q {
+                super::stats::Quality::Poor => 0,
+                super::stats::Quality::Fair => 1,
+                super::stats::Quality::Good => 2,
+            });
+        if ui.quality.get_untracked() != worst {
+            ui.quality.set(worst);
+        }
+        drop(inner);
+        let call = self.clone();
+        spawn_local(async move { call.show_code().await });
+    }
+
+    /// Lets the connection to `id` go: their picture leaves the screen.
+    fn remove_link(&self, id: &str) {
+        let removed = {
+            let mut inner = self.0.borrow_mut();
+            let Some(index) = inner.links.iter().position(|l| l.id == id) else {
+                return;
+            };
+            inner.links.remove(index)
+        };
+        if let Some(pc) = &removed.pc {
+            shut(pc, removed.channel.as_ref());
+        }
+        let ui = self.0.borrow().ui;
+        ui.tiles
+            .update(|tiles| tiles.retain(|t| t.id.get_value() != id));
+        self.show_overall();
+        self.set_bitrates();
+    }
+
+    /// The link to `peer`, made (with its picture) if new.
+    fn ensure_link(&self, peer: &CallPeer) {
+        let mut inner = self.0.borrow_mut();
+        if let Some(link) = inner.link_mut(&peer.id) {
+            link.polite = peer.polite;
+            link.left = false;
+            return;
+        }
+        let tile = PeerTile::new(&peer.id, &peer.name, peer.typed.clone(), peer.role);
+        inner.links.push(Link {
+            id: peer.id.clone(),
+            tile,
+            instance: None,
+            polite: peer.polite,
+            left: false,
+            pc: None,
+            channel: None,
+            stream: None,
+            making_offer: false,
+            ignore_offer: false,
+            restarts: 0,
+            rebuilds: 0,
+            generation: 0,
+            queue: VecDeque::new(),
+            working: false,
+            previous: Totals::default(),
+            callbacks: Vec::new(),
+        });
+        let ui = inner.ui;
+        drop(inner);
+        ui.tiles.update(|tiles| tiles.push(tile));
+    }
+
+    fn peer_joined(&self, instance: &str, peer: &CallPeer) {
+        self.ensure_link(peer);
+        let decision = {
+            let inner = self.0.borrow();
+            let Some(link) = inner.link(&peer.id) else {
+                return;
+            };
+            on_peer_joined(
+                link.instance.as_deref(),
+                instance,
+                link.pc.as_ref().map(state_of),
+            )
+        };
+        match decision {
+            // Only the signalling socket was gone (for example a server restart): the media
+            // never passed the server; restart ICE only if the connection suffered.
+            OnPeerJoined::Keep => {}
+            OnPeerJoined::RestartIce => self.restart_ice(&peer.id),
+            OnPeerJoined::NewConnection => {
+                if let Some(link) = self.0.borrow_mut().link_mut(&peer.id) {
+                    link.instance = Some(instance.to_owned());
+                }
+                self.new_connection(&peer.id);
+            }
+        }
+    }
+
+    /// Starts over with fresh connections and a new page id, so the others build fresh ones
+    /// too.
     fn rebuild(&self) {
         {
             let mut inner = self.0.borrow_mut();
             inner.instance = random_instance();
-            inner.peer = None;
-            inner.generation += 1;
-            if let Some(pc) = inner.pc.take() {
-                pc.close();
+            for link in &mut inner.links {
+                link.instance = None;
+                link.generation = u32::MAX;
+                if let Some(pc) = link.pc.take() {
+                    shut(&pc, link.channel.take().as_ref());
+                }
             }
         }
         self.join();
@@ -273,103 +450,114 @@ impl Call {
 
     /// Checks, a while after a connection was built, that it came up; the offering side
     /// builds it again otherwise.
-    fn watch_setup(&self, generation: u32) {
-        let call = self.clone();
+    fn watch_setup(&self, id: &str, generation: u32) {
+        let (call, id) = (self.clone(), id.to_owned());
         spawn_local(async move {
             crate::wait::sleep_ms(SETUP_WATCHDOG_MS).await;
-            let (stalled, polite, rebuilds, on_failed) = {
+            let decision = {
                 let inner = call.0.borrow();
-                let stalled = inner.generation == generation
-                    && !inner.closed
-                    && inner
-                        .pc
-                        .as_ref()
-                        .is_some_and(|pc| state_of(pc).is_setting_up());
-                (
-                    stalled,
-                    inner.polite,
-                    inner.rebuilds,
-                    inner.on_failed.clone(),
-                )
+                let Some(link) = inner.current(&id, generation) else {
+                    return;
+                };
+                let stalled = link
+                    .pc
+                    .as_ref()
+                    .is_some_and(|pc| state_of(pc).is_setting_up());
+                setup_watchdog(stalled, link.polite, link.rebuilds)
             };
-            match setup_watchdog(stalled, polite, rebuilds) {
+            match decision {
                 Watchdog::Nothing => {}
-                Watchdog::GiveUp => {
-                    call.0.borrow().ui.link.set(CallLink::Failed);
-                    on_failed();
-                }
+                Watchdog::GiveUp => call.give_up(&id),
                 Watchdog::Rebuild => {
-                    call.0.borrow_mut().rebuilds += 1;
+                    if let Some(link) = call.0.borrow_mut().link_mut(&id) {
+                        link.rebuilds += 1;
+                    }
+                    // A fresh connection needs a fresh one on the other page too, which only
+                    // a new page id tells it: this page starts over with everybody.
                     call.rebuild();
                 }
             }
         });
     }
 
-    fn peer_joined(&self, instance: &str) {
-        let decision = {
+    /// No connection to `id` could be restored.
+    fn give_up(&self, id: &str) {
+        let (tile, on_failed) = {
             let inner = self.0.borrow();
-            on_peer_joined(
-                inner.peer.as_deref(),
-                instance,
-                inner.pc.as_ref().map(state_of),
-            )
+            let Some(link) = inner.link(id) else { return };
+            (link.tile, inner.on_failed.clone())
         };
-        match decision {
-            // Only the signalling socket was gone (for example a server restart): the media
-            // never passed the server; restart ICE only if the connection suffered.
-            OnPeerJoined::Keep => {}
-            OnPeerJoined::RestartIce => self.restart_ice(),
-            OnPeerJoined::NewConnection => {
-                self.0.borrow_mut().peer = Some(instance.to_owned());
-                self.new_connection();
-            }
-        }
+        tile.link.set(CallLink::Failed);
+        self.show_overall();
+        on_failed(id);
     }
 
-    /// A fresh peer connection with this page's tracks and the chat channel.
-    fn new_connection(&self) {
-        let (servers, relay_only, stream, generation) = {
+    /// A fresh connection to `id` with this page's tracks and the chat channel.
+    fn new_connection(&self, id: &str) {
+        let (servers, relay_only, certificate, stream, generation, tile) = {
             let mut inner = self.0.borrow_mut();
-            if let Some(old) = inner.pc.take() {
-                old.close();
+            inner.next_generation += 1;
+            let generation = inner.next_generation;
+            let (servers, relay_only) = (inner.servers.clone(), inner.relay_only);
+            let (certificate, stream) = (inner.certificate.clone(), inner.stream.clone());
+            let Some(link) = inner.link_mut(id) else {
+                return;
+            };
+            if let Some(old) = link.pc.take() {
+                shut(&old, link.channel.take().as_ref());
             }
-            inner.generation += 1;
-            inner.making_offer = false;
-            inner.ignore_offer = false;
+            link.generation = generation;
+            link.making_offer = false;
+            link.ignore_offer = false;
             // A promise of the closed connection may never settle: its worker is left behind.
-            inner.working = false;
-            inner.queue.clear();
-            inner.callbacks.clear();
-            inner.previous = Totals::default();
-            inner.ui.link.set(CallLink::Connecting);
-            inner.ui.code.set(None);
+            link.working = false;
+            link.queue.clear();
+            link.callbacks.clear();
+            link.previous = Totals::default();
             (
-                inner.servers.clone(),
-                inner.relay_only,
-                inner.stream.clone(),
-                inner.generation,
+                servers,
+                relay_only,
+                certificate,
+                stream,
+                generation,
+                link.tile,
             )
         };
-        let Some(pc) = media::rtc_configuration(&servers, relay_only)
-            .and_then(|c| RtcPeerConnection::new_with_configuration(&c).ok())
+        tile.link.set(CallLink::Connecting);
+        self.0.borrow().ui.code.set(None);
+        self.show_overall();
+        let configuration = media::rtc_configuration(&servers, relay_only);
+        if let (Some(configuration), Some(certificate)) = (&configuration, &certificate) {
+            if !certificate.is_null() {
+                let _ = Reflect::set(
+                    configuration,
+                    &"certificates".into(),
+                    &js_sys::Array::of1(certificate),
+                );
+            }
+        }
+        let Some(pc) =
+            configuration.and_then(|c| RtcPeerConnection::new_with_configuration(&c).ok())
         else {
             self.0.borrow().ui.problem.set(Some("call-problem-browser"));
             return;
         };
         let weak = Rc::downgrade(&self.0);
+        let link_id = id.to_owned();
         let alive = move || {
-            weak.upgrade()
-                .map(Call)
-                .filter(|c| c.0.borrow().generation == generation && !c.0.borrow().closed)
+            let call = weak.upgrade().map(Call)?;
+            let current = call.0.borrow().current(&link_id, generation).is_some();
+            current.then_some(call)
         };
         let mut callbacks: Vec<Box<dyn std::any::Any>> = Vec::new();
+        let id = id.to_owned();
 
         let on_negotiation = Closure::<dyn FnMut()>::new({
-            let alive = alive.clone();
+            let (alive, id) = (alive.clone(), id.clone());
             move || {
                 if let Some(call) = alive() {
-                    spawn_local(async move { call.offer().await });
+                    let id = id.clone();
+                    spawn_local(async move { call.offer(&id).await });
                 }
             }
         });
@@ -377,7 +565,7 @@ impl Call {
         callbacks.push(Box::new(on_negotiation));
 
         let on_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new({
-            let alive = alive.clone();
+            let (alive, id) = (alive.clone(), id.clone());
             move |event: RtcPeerConnectionIceEvent| {
                 let (Some(call), Some(candidate)) = (alive(), event.candidate()) else {
                     return;
@@ -387,45 +575,27 @@ impl Call {
                     sdp_mid: candidate.sdp_mid(),
                     sdp_m_line_index: candidate.sdp_m_line_index(),
                 };
-                call.send(signal);
+                call.send(&id, signal);
             }
         });
         pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
         callbacks.push(Box::new(on_candidate));
 
         let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new({
-            let alive = alive.clone();
+            let (alive, id) = (alive.clone(), id.clone());
             move |event: RtcTrackEvent| {
                 let Some(call) = alive() else { return };
-                let remote = call.0.borrow().remote;
-                let stream = event
-                    .streams()
-                    .get(0)
-                    .dyn_into::<MediaStream>()
-                    .ok()
-                    .or_else(|| {
-                        let current = remote.get_untracked()?;
-                        current.add_track(&event.track());
-                        Some(current)
-                    })
-                    .or_else(|| {
-                        let fresh = MediaStream::new().ok()?;
-                        fresh.add_track(&event.track());
-                        Some(fresh)
-                    });
-                if remote.get_untracked() != stream {
-                    remote.set(stream);
-                }
+                call.track_arrived(&id, &event);
             }
         });
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
         callbacks.push(Box::new(on_track));
 
         let on_state = Closure::<dyn FnMut()>::new({
-            let alive = alive.clone();
+            let (alive, id) = (alive.clone(), id.clone());
             move || {
                 if let Some(call) = alive() {
-                    call.state_changed();
+                    call.state_changed(&id);
                 }
             }
         });
@@ -438,13 +608,13 @@ impl Call {
         init.set_id(0);
         let channel = pc.create_data_channel_with_data_channel_dict("chat", &init);
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new({
-            let alive = alive.clone();
+            let (alive, id) = (alive.clone(), id.clone());
             move |event: web_sys::MessageEvent| {
                 let (Some(call), Some(text)) = (alive(), event.data().as_string()) else {
                     return;
                 };
                 if let Ok(message) = serde_json::from_str::<PeerMessage>(&text) {
-                    call.received(message);
+                    call.received(&id, message);
                 }
             }
         });
@@ -460,6 +630,21 @@ impl Call {
         });
         channel.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         callbacks.push(Box::new(on_open));
+        // The other page closed its connection (it left the call): its channel closes at
+        // once, long before the connection's state gives up on it.
+        let on_close = Closure::<dyn FnMut()>::new({
+            let (alive, id) = (alive.clone(), id.clone());
+            move || {
+                if let Some(call) = alive() {
+                    let left = call.0.borrow().link(&id).is_some_and(|l| l.left);
+                    if left {
+                        call.remove_link(&id);
+                    }
+                }
+            }
+        });
+        channel.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        callbacks.push(Box::new(on_close));
 
         for track in stream.get_tracks().iter() {
             if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
@@ -468,78 +653,126 @@ impl Call {
         }
         {
             let mut inner = self.0.borrow_mut();
-            inner.pc = Some(pc);
-            inner.channel = Some(channel);
-            inner.callbacks = callbacks;
+            if let Some(link) = inner.link_mut(&id) {
+                link.pc = Some(pc);
+                link.channel = Some(channel);
+                link.callbacks = callbacks;
+            }
         }
-        self.watch_setup(generation);
+        self.watch_setup(&id, generation);
     }
 
-    fn send(&self, signal: Signal) {
+    /// The other side's media arrived: it plays in their picture once that is on the page.
+    fn track_arrived(&self, id: &str, event: &RtcTrackEvent) {
+        let (stream, video) = {
+            let mut inner = self.0.borrow_mut();
+            let Some(link) = inner.link_mut(id) else {
+                return;
+            };
+            let stream = event
+                .streams()
+                .get(0)
+                .dyn_into::<MediaStream>()
+                .ok()
+                .or_else(|| {
+                    let current = link.stream.clone()?;
+                    current.add_track(&event.track());
+                    Some(current)
+                })
+                .or_else(|| {
+                    let fresh = MediaStream::new().ok()?;
+                    fresh.add_track(&event.track());
+                    Some(fresh)
+                });
+            link.stream = stream.clone();
+            (stream, link.tile.video.get_untracked())
+        };
+        if let (Some(video), Some(stream)) = (video, stream) {
+            attach(&video, &stream);
+        }
+    }
+
+    fn send(&self, to: &str, signal: Signal) {
         let socket = self.0.borrow().socket.clone();
-        socket.send(ClientMessage::Signal { signal, to: None });
-    }
-
-    /// Whether `generation` is still the current connection.
-    fn current(&self, generation: u32) -> bool {
-        let inner = self.0.borrow();
-        inner.generation == generation && !inner.closed
+        socket.send(ClientMessage::Signal {
+            signal,
+            to: Some(to.to_owned()),
+        });
     }
 
     /// `negotiationneeded`: make an offer (the browser picks offer or ICE restart).
-    async fn offer(&self) {
+    async fn offer(&self, id: &str) {
         let (pc, generation, polite) = {
             let inner = self.0.borrow();
-            let Some(pc) = inner.pc.clone() else { return };
-            (pc, inner.generation, inner.polite)
+            let Some(link) = inner.link(id) else { return };
+            let Some(pc) = link.pc.clone() else { return };
+            (pc, link.generation, link.polite)
         };
         // The polite side leaves the first offer of a connection to the other side (see
         // `may_offer`).
         if !may_offer(polite, pc.remote_description().is_some()) {
             return;
         }
-        self.0.borrow_mut().making_offer = true;
+        if let Some(link) = self.0.borrow_mut().link_mut(id) {
+            link.making_offer = true;
+        }
         let done = match call_method(&pc, "setLocalDescription") {
             Some(promise) => JsFuture::from(promise).await.is_ok(),
             None => false,
         };
         // An offer of a connection replaced meanwhile must not reach the other side.
-        if !self.current(generation) {
+        if self.0.borrow().current(id, generation).is_none() {
             return;
         }
-        self.0.borrow_mut().making_offer = false;
+        if let Some(link) = self.0.borrow_mut().link_mut(id) {
+            link.making_offer = false;
+        }
         if let (true, Some(local)) = (done, pc.local_description()) {
             if local.type_() == RtcSdpType::Offer {
-                self.send(Signal::Description {
-                    sdp_type: SdpType::Offer,
-                    sdp: local.sdp(),
-                });
+                self.send(
+                    id,
+                    Signal::Description {
+                        sdp_type: SdpType::Offer,
+                        sdp: local.sdp(),
+                    },
+                );
             }
         }
     }
 
-    /// Applies the other side's messages one after the other, in order, for the connection
+    /// Applies one participant's messages one after the other, in order, for the connection
     /// of `generation` (a newer connection gets a worker of its own).
-    async fn work_queue(&self, generation: u32) {
+    async fn work_queue(&self, id: &str, generation: u32) {
         loop {
-            if !self.current(generation) {
-                return;
-            }
-            let next = self.0.borrow_mut().queue.pop_front();
-            let Some(signal) = next else {
-                self.0.borrow_mut().working = false;
-                return;
+            let next = {
+                let mut inner = self.0.borrow_mut();
+                if inner.current(id, generation).is_none() {
+                    return;
+                }
+                let Some(link) = inner.link_mut(id) else {
+                    return;
+                };
+                let next = link.queue.pop_front();
+                if next.is_none() {
+                    link.working = false;
+                }
+                next
             };
-            self.apply(signal, generation).await;
+            let Some(signal) = next else { return };
+            self.apply(id, signal, generation).await;
         }
     }
 
-    async fn apply(&self, signal: Signal, generation: u32) {
+    async fn apply(&self, id: &str, signal: Signal, generation: u32) {
         let (pc, polite, making_offer) = {
             let inner = self.0.borrow();
-            let Some(pc) = inner.pc.clone() else { return };
-            (pc, inner.polite, inner.making_offer)
+            let Some(link) = inner.current(id, generation) else {
+                return;
+            };
+            let Some(pc) = link.pc.clone() else { return };
+            (pc, link.polite, link.making_offer)
         };
+        let current = |call: &Self| call.0.borrow().current(id, generation).is_some();
         match signal {
             Signal::Description { sdp_type, sdp } => {
                 let offer = sdp_type == SdpType::Offer;
@@ -549,7 +782,9 @@ impl Call {
                     making_offer,
                     pc.signaling_state() == RtcSignalingState::Stable,
                 );
-                self.0.borrow_mut().ignore_offer = ignore;
+                if let Some(link) = self.0.borrow_mut().link_mut(id) {
+                    link.ignore_offer = ignore;
+                }
                 if ignore {
                     return;
                 }
@@ -566,14 +801,17 @@ impl Call {
                 {
                     return;
                 }
-                if offer && self.current(generation) {
+                if offer && current(self) {
                     if let Some(promise) = call_method(&pc, "setLocalDescription") {
-                        if JsFuture::from(promise).await.is_ok() && self.current(generation) {
+                        if JsFuture::from(promise).await.is_ok() && current(self) {
                             if let Some(local) = pc.local_description() {
-                                self.send(Signal::Description {
-                                    sdp_type: SdpType::Answer,
-                                    sdp: local.sdp(),
-                                });
+                                self.send(
+                                    id,
+                                    Signal::Description {
+                                        sdp_type: SdpType::Answer,
+                                        sdp: local.sdp(),
+                                    },
+                                );
                             }
                         }
                     }
@@ -596,103 +834,130 @@ impl Call {
         }
     }
 
-    fn state_changed(&self) {
-        let Some(pc) = self.0.borrow().pc.clone() else {
-            return;
+    fn state_changed(&self, id: &str) {
+        let (pc, tile, generation, left) = {
+            let inner = self.0.borrow();
+            let Some(link) = inner.link(id) else { return };
+            let Some(pc) = link.pc.clone() else { return };
+            (pc, link.tile, link.generation, link.left)
         };
-        let ui = self.0.borrow().ui;
-        match on_state_change(
-            state_of(&pc),
-            ui.link.get_untracked() == CallLink::Reconnecting,
-        ) {
+        let state = state_of(&pc);
+        // A page that left the call and whose connection broke is gone for good.
+        if left && state.is_broken() {
+            self.remove_link(id);
+            return;
+        }
+        match on_state_change(state, tile.link.get_untracked() == CallLink::Reconnecting) {
             OnStateChange::Connected => {
-                {
-                    let mut inner = self.0.borrow_mut();
-                    inner.restarts = 0;
-                    inner.rebuilds = 0;
+                if let Some(link) = self.0.borrow_mut().link_mut(id) {
+                    link.restarts = 0;
+                    link.rebuilds = 0;
                 }
-                ui.link.set(CallLink::Connected);
-                ui.problem.set(None);
-                if ui.elapsed.get_untracked().is_none() {
-                    ui.elapsed.set(Some(0));
-                }
-                let call = self.clone();
-                spawn_local(async move { call.show_code().await });
+                tile.link.set(CallLink::Connected);
+                self.set_bitrates();
             }
             OnStateChange::WaitThenRestart => {
-                ui.link.set(CallLink::Reconnecting);
+                tile.link.set(CallLink::Reconnecting);
                 // Often only a moment; restart if it lasts.
-                let call = self.clone();
-                let generation = self.0.borrow().generation;
+                let (call, id) = (self.clone(), id.to_owned());
                 spawn_local(async move {
                     crate::wait::sleep_ms(DISCONNECTED_GRACE_MS).await;
-                    let still = call.0.borrow().generation == generation
-                        && call.0.borrow().pc.as_ref().is_some_and(|pc| {
+                    let still = call
+                        .0
+                        .borrow()
+                        .current(&id, generation)
+                        .and_then(|l| l.pc.as_ref())
+                        .is_some_and(|pc| {
                             pc.connection_state() == RtcPeerConnectionState::Disconnected
                         });
                     if still {
-                        call.restart_ice();
+                        call.restart_ice(&id);
                     }
                 });
             }
-            OnStateChange::RestartIce => self.restart_ice(),
-            OnStateChange::ShowConnecting => ui.link.set(CallLink::Connecting),
+            OnStateChange::RestartIce => self.restart_ice(id),
+            OnStateChange::ShowConnecting => tile.link.set(CallLink::Connecting),
             OnStateChange::Nothing => {}
         }
+        self.show_overall();
     }
 
-    /// Looks for a new path (ICE restart); after [`super::negotiation::MAX_RESTARTS`] the call
-    /// gives up.
-    fn restart_ice(&self) {
-        let (pc, restarts, ui, on_failed) = {
+    /// Looks for a new path to `id` (ICE restart); after
+    /// [`super::negotiation::MAX_RESTARTS`] the connection gives up.
+    fn restart_ice(&self, id: &str) {
+        let (pc, restarts, tile) = {
             let mut inner = self.0.borrow_mut();
-            inner.restarts += 1;
-            (
-                inner.pc.clone(),
-                inner.restarts,
-                inner.ui,
-                inner.on_failed.clone(),
-            )
+            let Some(link) = inner.link_mut(id) else {
+                return;
+            };
+            link.restarts += 1;
+            (link.pc.clone(), link.restarts, link.tile)
         };
         if !may_restart(restarts) {
-            ui.link.set(CallLink::Failed);
-            on_failed();
+            self.give_up(id);
             return;
         }
-        ui.link.set(CallLink::Reconnecting);
+        tile.link.set(CallLink::Reconnecting);
+        self.show_overall();
         if let Some(pc) = pc {
             // Fires negotiationneeded with an ICE restart offer.
             let _ = call_method(&pc, "restartIce");
         }
     }
 
+    /// The verification code once every connection stands: for two pages over both
+    /// fingerprints (as before groups existed), for a group over everybody's.
     async fn show_code(&self) {
-        let Some(pc) = self.0.borrow().pc.clone() else {
-            return;
+        let (ui, descriptions) = {
+            let inner = self.0.borrow();
+            let descriptions: Option<Vec<(String, String)>> = inner
+                .links
+                .iter()
+                .map(|link| {
+                    let pc = link.pc.as_ref()?;
+                    if state_of(pc) != ConnectionState::Connected {
+                        return None;
+                    }
+                    Some((
+                        pc.local_description()?.sdp(),
+                        pc.remote_description()?.sdp(),
+                    ))
+                })
+                .collect();
+            (inner.ui, descriptions)
         };
-        let (Some(local), Some(remote)) = (pc.local_description(), pc.remote_description()) else {
-            return;
+        let input = match descriptions.as_deref() {
+            None | Some([]) => None,
+            Some([(local, remote)]) => verification_input(local, remote),
+            Some(all) => {
+                let remotes: Vec<&str> = all.iter().map(|(_, r)| r.as_str()).collect();
+                group_verification_input(&all[0].0, &remotes)
+            }
         };
-        let Some(input) = verification_input(&local.sdp(), &remote.sdp()) else {
-            return;
+        let code = match input {
+            Some(input) => sha256(input.as_bytes())
+                .await
+                .map(|d| verification_code(&d)),
+            None => None,
         };
-        if let Some(digest) = sha256(input.as_bytes()).await {
-            self.0
-                .borrow()
-                .ui
-                .code
-                .set(Some(verification_code(&digest)));
+        if ui.code.get_untracked() != code {
+            ui.code.set(code);
         }
     }
 
-    fn received(&self, message: PeerMessage) {
-        let ui = self.0.borrow().ui;
+    fn received(&self, id: &str, message: PeerMessage) {
+        let (ui, tile) = {
+            let inner = self.0.borrow();
+            let Some(link) = inner.link(id) else { return };
+            (inner.ui, link.tile)
+        };
         match message {
             PeerMessage::Chat { text } => {
                 if let Some(text) = clean_chat(&text) {
                     ui.chat.update(|lines| {
                         lines.push(ChatLine {
                             mine: false,
+                            from: tile.name.get_value(),
                             time: time_of_day(),
                             text,
                         })
@@ -700,36 +965,94 @@ impl Call {
                 }
             }
             PeerMessage::Media { microphone, camera } => {
-                ui.remote_microphone.set(microphone);
-                ui.remote_camera.set(camera);
+                tile.microphone.set(microphone);
+                tile.camera.set(camera);
             }
         }
     }
 
-    fn to_peer(&self, message: &PeerMessage) -> bool {
-        let inner = self.0.borrow();
-        let Some(channel) = inner.channel.as_ref() else {
-            return false;
+    /// Sends `message` to everybody whose channel is open; how many got it.
+    fn to_peers(&self, message: &PeerMessage) -> usize {
+        let Ok(text) = serde_json::to_string(message) else {
+            return 0;
         };
-        channel.ready_state() == RtcDataChannelState::Open
-            && serde_json::to_string(message)
-                .ok()
-                .is_some_and(|text| channel.send_with_str(&text).is_ok())
+        let inner = self.0.borrow();
+        inner
+            .links
+            .iter()
+            .filter_map(|l| l.channel.as_ref())
+            .filter(|c| c.ready_state() == RtcDataChannelState::Open)
+            .filter(|c| c.send_with_str(&text).is_ok())
+            .count()
     }
 
     fn send_media_state(&self) {
         let ui = self.0.borrow().ui;
-        self.to_peer(&PeerMessage::Media {
+        self.to_peers(&PeerMessage::Media {
             microphone: ui.microphone.get_untracked(),
             camera: ui.camera.get_untracked(),
         });
     }
 
+    /// Shares the upstream between the connections: each video sender gets
+    /// [`video_bitrate_per_peer`] of the current number of others, audio is sent with high
+    /// priority and never capped.
+    fn set_bitrates(&self) {
+        let senders: Vec<web_sys::RtcRtpSender> = {
+            let inner = self.0.borrow();
+            inner
+                .links
+                .iter()
+                .filter_map(|l| l.pc.as_ref())
+                .flat_map(|pc| pc.get_senders().iter().collect::<Vec<_>>())
+                .filter_map(|s| s.dyn_into().ok())
+                .collect()
+        };
+        let peers = self.0.borrow().links.len();
+        let video = f64::from(video_bitrate_per_peer(peers));
+        for sender in senders {
+            let Some(kind) = sender.track().map(|t| t.kind()) else {
+                continue;
+            };
+            let parameters = get(&sender, "getParameters")
+                .dyn_into::<Function>()
+                .ok()
+                .and_then(|f| f.call0(&sender).ok());
+            let Some(parameters) = parameters else {
+                continue;
+            };
+            let encodings = get(&parameters, "encodings");
+            let Some(first) = js_sys::Array::from(&encodings)
+                .get(0)
+                .dyn_into::<js_sys::Object>()
+                .ok()
+            else {
+                // Firefox reports no encodings before the first negotiation completes.
+                continue;
+            };
+            let _ = if kind == "video" {
+                Reflect::set(&first, &"maxBitrate".into(), &video.into())
+            } else {
+                Reflect::set(&first, &"priority".into(), &"high".into())
+                    .and_then(|_| Reflect::set(&first, &"networkPriority".into(), &"high".into()))
+            };
+            if let Ok(set) = get(&sender, "setParameters").dyn_into::<Function>() {
+                if let Ok(promise) = set.call1(&sender, &parameters) {
+                    if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+                        spawn_local(async move {
+                            let _ = JsFuture::from(promise).await;
+                        });
+                    }
+                }
+            }
+        }
+    }
+
     /// Acts on the user's wishes: microphone, camera, devices, chat; and measures quality.
     fn watch_ui(&self) {
-        let (ui, local, remote) = {
+        let (ui, local) = {
             let inner = self.0.borrow();
-            (inner.ui, inner.stream.clone(), inner.remote)
+            (inner.ui, inner.stream.clone())
         };
         let call = StoredValue::new_local(self.clone());
         // The videos get their streams once the elements are on the page.
@@ -740,8 +1063,15 @@ impl Call {
             }
         });
         Effect::new(move |_| {
-            if let Some(video) = ui.remote.get() {
-                media::play(&video, remote.get().as_ref());
+            for tile in ui.tiles.get() {
+                if let Some(video) = tile.video.get() {
+                    let id = tile.id.get_value();
+                    let stream =
+                        call.with_value(|c| c.0.borrow().link(&id).and_then(|l| l.stream.clone()));
+                    if let Some(stream) = stream {
+                        attach(&video, &stream);
+                    }
+                }
             }
         });
         Effect::new(move |_| {
@@ -765,11 +1095,12 @@ impl Call {
             let Some(text) = clean_chat(&text) else {
                 return;
             };
-            let sent = call.with_value(|c| c.to_peer(&PeerMessage::Chat { text: text.clone() }));
-            if sent {
+            let sent = call.with_value(|c| c.to_peers(&PeerMessage::Chat { text: text.clone() }));
+            if sent > 0 {
                 ui.chat.update(|lines| {
                     lines.push(ChatLine {
                         mine: true,
+                        from: String::new(),
                         time: time_of_day(),
                         text,
                     })
@@ -788,8 +1119,14 @@ impl Call {
         });
         Effect::new(move |_| {
             let speaker = ui.devices.speaker.get();
-            if let (false, Some(video)) = (speaker.is_empty(), ui.remote.get()) {
-                spawn_local(async move { media::set_speaker(&video, &speaker).await });
+            if speaker.is_empty() {
+                return;
+            }
+            for tile in ui.tiles.get() {
+                if let Some(video) = tile.video.get() {
+                    let speaker = speaker.clone();
+                    spawn_local(async move { media::set_speaker(&video, &speaker).await });
+                }
             }
         });
         if let Ok(handle) = set_interval_with_handle(
@@ -819,11 +1156,14 @@ impl Call {
         });
     }
 
-    /// The chosen camera and microphone replace the ones in use, without renegotiation.
+    /// The chosen camera and microphone replace the ones in use on every connection, without
+    /// renegotiation.
     async fn switch_devices(&self) {
-        let (ui, stream, pc) = {
+        let (ui, stream, pcs) = {
             let inner = self.0.borrow();
-            (inner.ui, inner.stream.clone(), inner.pc.clone())
+            let pcs: Vec<RtcPeerConnection> =
+                inner.links.iter().filter_map(|l| l.pc.clone()).collect();
+            (inner.ui, inner.stream.clone(), pcs)
         };
         let camera = ui.devices.camera.get_untracked();
         let microphone = ui.devices.microphone.get_untracked();
@@ -832,14 +1172,11 @@ impl Call {
             ui.problem.set(Some("call-problem-device"));
             return;
         };
-        let senders: Vec<web_sys::RtcRtpSender> = pc
-            .map(|pc| {
-                pc.get_senders()
-                    .iter()
-                    .filter_map(|s| s.dyn_into().ok())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let senders: Vec<web_sys::RtcRtpSender> = pcs
+            .iter()
+            .flat_map(|pc| pc.get_senders().iter().collect::<Vec<_>>())
+            .filter_map(|s| s.dyn_into().ok())
+            .collect();
         for kind in ["audio", "video"] {
             let (Some(new), old) = (
                 media::first_track(&fresh, kind),
@@ -868,29 +1205,70 @@ impl Call {
         }
     }
 
-    /// Reads `getStats` and updates the quality shown.
+    /// Reads `getStats` of every connection and updates each participant's quality and
+    /// whether they speak.
     async fn measure(&self) {
-        let (pc, ui) = {
+        let links: Vec<(String, RtcPeerConnection, PeerTile)> = {
             let inner = self.0.borrow();
-            (inner.pc.clone(), inner.ui)
+            inner
+                .links
+                .iter()
+                .filter_map(|l| Some((l.id.clone(), l.pc.clone()?, l.tile)))
+                .collect()
         };
-        let Some(pc) = pc else { return };
-        if pc.connection_state() != RtcPeerConnectionState::Connected {
-            return;
+        for (id, pc, tile) in links {
+            if pc.connection_state() != RtcPeerConnectionState::Connected {
+                continue;
+            }
+            let Ok(report) = JsFuture::from(pc.get_stats()).await else {
+                continue;
+            };
+            let report: js_sys::Map = report.unchecked_into();
+            let mut entries: Vec<StatsEntry> = Vec::new();
+            report.for_each(&mut |value, _| entries.push(stats_entry(&value)));
+            let reading = read_report(&entries, now_ms());
+            let speaking = reading.audio_level.is_some_and(|l| l > SPEAKING_LEVEL);
+            if tile.speaking.get_untracked() != speaking {
+                tile.speaking.set(speaking);
+            }
+            let previous = {
+                let mut inner = self.0.borrow_mut();
+                let Some(link) = inner.link_mut(&id) else {
+                    continue;
+                };
+                std::mem::replace(&mut link.previous, reading.totals)
+            };
+            if let Some(stats) = link_stats(previous, &reading) {
+                tile.quality
+                    .set(Some((quality(stats), stats, reading.relayed)));
+            }
         }
-        let Ok(report) = JsFuture::from(pc.get_stats()).await else {
-            return;
-        };
-        let report: js_sys::Map = report.unchecked_into();
-        let mut entries: Vec<StatsEntry> = Vec::new();
-        report.for_each(&mut |value, _| entries.push(stats_entry(&value)));
-        let reading = read_report(&entries, now_ms());
-        let previous = std::mem::replace(&mut self.0.borrow_mut().previous, reading.totals);
-        let Some(stats) = link_stats(previous, &reading) else {
-            return;
-        };
-        ui.quality
-            .set(Some((quality(stats), stats, reading.relayed)));
+        self.show_overall();
+    }
+}
+
+/// Closes a connection after taking its event handlers off: its closures are dropped with
+/// it, and a late event (the channel's `close`) must not call them.
+fn shut(pc: &RtcPeerConnection, channel: Option<&RtcDataChannel>) {
+    pc.set_onnegotiationneeded(None);
+    pc.set_onicecandidate(None);
+    pc.set_ontrack(None);
+    pc.set_onconnectionstatechange(None);
+    if let Some(channel) = channel {
+        channel.set_onmessage(None);
+        channel.set_onopen(None);
+        channel.set_onclose(None);
+    }
+    pc.close();
+}
+
+/// Plays `stream` in `video` unless it plays there already.
+fn attach(video: &web_sys::HtmlVideoElement, stream: &MediaStream) {
+    let playing = video
+        .src_object()
+        .is_some_and(|current| current.id() == stream.id());
+    if !playing {
+        media::play(video, Some(stream));
     }
 }
 

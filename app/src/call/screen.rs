@@ -5,7 +5,7 @@
 
 use super::stats::Quality;
 use super::types::CHAT_MAX_CHARS;
-use super::ui::{CallUi, DeviceSignals, Devices};
+use super::ui::{CallLink, CallUi, DeviceSignals, Devices, PeerTile};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
@@ -30,17 +30,66 @@ fn Toggle(on: RwSignal<bool>, off_key: &'static str, on_key: &'static str) -> im
     }
 }
 
+/// Another participant's picture: their name (and role) on it, their microphone and camera
+/// state, the state and quality of the connection to them; a frame while they speak.
+#[component]
+fn Tile(tile: PeerTile, group: Signal<bool>) -> impl IntoView {
+    let t = use_i18n();
+    let name = tile.name.get_value();
+    let caption = match tile.role {
+        Some(role) => format!("{name} ({})", t.t(role.label_key())),
+        None => name.clone(),
+    };
+    let typed = tile.typed.get_value().map(|typed| {
+        view! { <span class="tile-typed">{use_i18n().t_with("call-tile-typed", &[("name", &typed)])}</span> }
+    });
+    let link_text = move || {
+        let key = match tile.link.get() {
+            CallLink::Connected | CallLink::WaitingForPeer | CallLink::Joining => return None,
+            CallLink::Connecting => "call-tile-connecting",
+            CallLink::Reconnecting => "call-tile-reconnecting",
+            CallLink::Failed => "call-tile-failed",
+        };
+        Some(use_i18n().t(key))
+    };
+    view! {
+        <figure class="tile" class:speaking=move || tile.speaking.get()
+            data-link=move || format!("{:?}", tile.link.get())>
+            <video class="remote-video" node_ref=tile.video autoplay=true playsinline=true
+                aria-label=t.t_with("call-remote-video", &[("name", &name)])></video>
+            <figcaption>
+                <span class="tile-name">{caption}</span>
+                {typed}
+                {move || (!tile.microphone.get()).then(|| view! { <span class="tile-state">{use_i18n().t("call-tile-microphone-off")}</span> })}
+                {move || (!tile.camera.get()).then(|| view! { <span class="tile-state">{use_i18n().t("call-tile-camera-off")}</span> })}
+                {move || link_text().map(|text| view! { <span class="tile-state">{text}</span> })}
+                {move || group.get().then(|| tile.quality.get().map(|(q, ..)| view! {
+                    <span class=format!("tile-quality {}", quality_class(q))>{use_i18n().t(q.label_key())}</span>
+                })).flatten()}
+            </figcaption>
+        </figure>
+    }
+}
+
+fn quality_class(quality: Quality) -> &'static str {
+    match quality {
+        Quality::Good => "good",
+        Quality::Fair => "fair",
+        Quality::Poor => "poor",
+    }
+}
+
 /// The call screen.
 #[component]
 pub fn CallScreen(
     ui: CallUi,
-    /// The other side's name for its video ("Video von …").
-    #[prop(into)]
-    peer_label: String,
-    /// How the texts name the other side: "Ihre Praxis" to the patient, the patient's name to
-    /// the doctor.
+    /// How the texts name the others while nobody is there: "Ihre Praxis" to the patient and
+    /// further persons, the patient's name to the doctor.
     #[prop(into)]
     peer: String,
+    /// A further person's page: "Gespräch verlassen" instead of ending the consultation.
+    #[prop(optional)]
+    leaves_only: bool,
 ) -> impl IntoView {
     let t = use_i18n();
     let confirming = RwSignal::new(false);
@@ -54,9 +103,16 @@ pub fn CallScreen(
         }
     };
     let full_screen = move |_| browser::toggle_full_screen(ui.stage);
-    let peer_label = StoredValue::new(peer_label);
     let peer = StoredValue::new(peer);
     let about_peer = move |key: &str| use_i18n().t_with(key, &[("peer", &peer.get_value())]);
+    let about = |key: &str, name: &str| use_i18n().t_with(key, &[("peer", name)]);
+    let count = move || ui.tiles.with(Vec::len);
+    let group = Signal::derive(move || count() > 1);
+    let (hang_up, question, yes) = if leaves_only {
+        ("call-leave", "call-leave-question", "call-leave-yes")
+    } else {
+        ("call-hang-up", "call-hang-up-question", "call-hang-up-yes")
+    };
     let quality_text = move || {
         ui.quality.get().map(|(q, stats, relayed)| {
             let t = use_i18n();
@@ -78,11 +134,9 @@ pub fn CallScreen(
             parts.join(" · ")
         })
     };
-    let quality_class = move || match ui.quality.get().map(|(q, ..)| q) {
-        Some(Quality::Good) => "quality good",
-        Some(Quality::Fair) => "quality fair",
-        Some(Quality::Poor) => "quality poor",
-        None => "quality",
+    let quality_class = move || match ui.quality.get() {
+        Some((q, ..)) => format!("quality {}", quality_class(q)),
+        None => "quality".to_owned(),
     };
     // The picture first, then (beside it on wide screens, below it on phones) the controls: on
     // every screen size both are visible without scrolling. The connection state stands under
@@ -92,8 +146,11 @@ pub fn CallScreen(
             <h2 id="call-screen-title" class="visually-hidden">{t.t("call-title")}</h2>
             <div class="call-main">
                 <div class="call-stage" node_ref=ui.stage>
-                    <video class="remote-video" node_ref=ui.remote autoplay=true playsinline=true
-                        aria-label=move || use_i18n().t_with("call-remote-video", &[("name", &peer_label.get_value())])></video>
+                    <div class="tiles" data-count=move || count().to_string()>
+                        <For each=move || ui.tiles.get() key=|tile| tile.id.get_value() let(tile)>
+                            <Tile tile group />
+                        </For>
+                    </div>
                     <video class="local-video" node_ref=ui.local autoplay=true muted=true playsinline=true
                         hidden=move || !ui.camera.get() aria-label=t.t("room-self-view")></video>
                 </div>
@@ -107,12 +164,12 @@ pub fn CallScreen(
                 <Toggle on=ui.camera off_key="room-camera-off" on_key="room-camera-on" />
                 <button type="button" class="button" on:click=full_screen>{t.t("call-full-screen")}</button>
                 <button type="button" class="button danger" on:click=move |_| confirming.set(true)
-                    hidden=move || confirming.get()>{t.t("call-hang-up")}</button>
+                    hidden=move || confirming.get()>{t.t(hang_up)}</button>
             </div>
             <Show when=move || confirming.get()>
                 <div class="confirm" role="alertdialog" aria-labelledby="hangup-question">
-                    <p id="hangup-question">{use_i18n().t("call-hang-up-question")}</p>
-                    <button type="button" class="button danger" on:click=move |_| ui.hangup.set(true)>{use_i18n().t("call-hang-up-yes")}</button>
+                    <p id="hangup-question">{use_i18n().t(question)}</p>
+                    <button type="button" class="button danger" on:click=move |_| ui.hangup.set(true)>{use_i18n().t(yes)}</button>
                     <button type="button" class="button" on:click=move |_| confirming.set(false)>{use_i18n().t("call-hang-up-no")}</button>
                 </div>
             </Show>
@@ -127,12 +184,14 @@ pub fn CallScreen(
                 {move || (ui.quality.get().map(|(q, ..)| q) == Some(Quality::Poor)).then(|| view! {
                     <p class="notice warning">{use_i18n().t("call-quality-poor-advice")}</p>
                 })}
-                {move || (!ui.remote_microphone.get()).then(|| view! {
-                    <p class="hint remote-state">{about_peer("call-remote-microphone-off")}</p>
-                })}
-                {move || (!ui.remote_camera.get()).then(|| view! {
-                    <p class="hint remote-state">{about_peer("call-remote-camera-off")}</p>
-                })}
+                <For each=move || ui.tiles.get() key=|tile| tile.id.get_value() let(tile)>
+                    {move || (!tile.microphone.get()).then(|| view! {
+                        <p class="hint remote-state">{about("call-remote-microphone-off", &tile.name.get_value())}</p>
+                    })}
+                    {move || (!tile.camera.get()).then(|| view! {
+                        <p class="hint remote-state">{about("call-remote-camera-off", &tile.name.get_value())}</p>
+                    })}
+                </For>
                 {move || ui.problem.get().map(|key| view! {
                     <p class="notice error" role="alert">{use_i18n().t(key)}</p>
                 })}
@@ -144,14 +203,14 @@ pub fn CallScreen(
             <section class="verification" aria-labelledby="verification-title">
                 <h3 id="verification-title">{t.t("call-code-title")}</h3>
                 <p class="code" aria-live="polite">{move || ui.code.get().unwrap_or_else(|| use_i18n().t("call-code-pending"))}</p>
-                <p class="hint">{t.t("call-code-hint")}</p>
+                <p class="hint">{move || use_i18n().t(if group.get() { "call-code-hint-group" } else { "call-code-hint" })}</p>
             </section>
             <section class="chat" aria-labelledby="chat-title">
                 <h3 id="chat-title">{t.t("call-chat-title")}</h3>
                 <ol class="chat-lines" aria-live="polite">
                     <For each=move || ui.chat.get().into_iter().enumerate() key=|(i, _)| *i let((_, line))>
                         <li class=if line.mine { "mine" } else { "theirs" }>
-                            <span class="who">{about_peer(if line.mine { "call-chat-me" } else { "call-chat-them" })}
+                            <span class="who">{if line.mine { use_i18n().t("call-chat-me") } else { about("call-chat-them", &line.from) }}
                                 " " {line.time.clone()}</span>
                             <span class="text">{line.text.clone()}</span>
                         </li>
@@ -163,7 +222,7 @@ pub fn CallScreen(
                         prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev)) />
                     <button type="submit" class="button">{t.t("call-chat-send")}</button>
                 </form>
-                <p class="hint">{about_peer("call-chat-hint")}</p>
+                <p class="hint">{move || if group.get() { use_i18n().t("call-chat-hint-group") } else { about_peer("call-chat-hint") }}</p>
             </section>
             </div>
         </section>

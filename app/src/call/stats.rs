@@ -25,6 +25,10 @@ pub struct StatsEntry {
     pub bytes_received: Option<f64>,
     pub packets_lost: Option<f64>,
     pub packets_received: Option<f64>,
+    /// inbound-rtp: "audio" or "video".
+    pub media_kind: Option<String>,
+    /// inbound-rtp audio: the loudness heard, 0 to 1.
+    pub audio_level: Option<f64>,
 }
 
 /// The incoming audio and video counters at one moment.
@@ -45,7 +49,12 @@ pub struct Reading {
     /// The selected pair's local candidate is a TURN relay.
     pub relayed: bool,
     pub totals: Totals,
+    /// The loudest incoming audio now (0 to 1), if reported.
+    pub audio_level: Option<f64>,
 }
+
+/// Loudness (`audioLevel`, 0 to 1) above which a participant counts as speaking.
+pub const SPEAKING_LEVEL: f64 = 0.03;
 
 /// Reads a `getStats` report taken at `at_ms`.
 pub fn read_report(entries: &[StatsEntry], at_ms: f64) -> Reading {
@@ -83,10 +92,16 @@ pub fn read_report(entries: &[StatsEntry], at_ms: f64) -> Reading {
         totals.lost += e.packets_lost.unwrap_or(0.0).max(0.0);
         totals.received += e.packets_received.unwrap_or(0.0);
     }
+    let audio_level = entries
+        .iter()
+        .filter(|e| e.kind == "inbound-rtp" && e.media_kind.as_deref() == Some("audio"))
+        .filter_map(|e| e.audio_level)
+        .reduce(f64::max);
     Reading {
         rtt_ms,
         relayed,
         totals,
+        audio_level,
     }
 }
 
@@ -291,6 +306,24 @@ mod tests {
     }
 
     #[test]
+    fn the_loudest_incoming_audio_tells_who_speaks() {
+        let audio = |level: f64| StatsEntry {
+            media_kind: Some("audio".into()),
+            audio_level: Some(level),
+            ..inbound(1.0, 0.0, 1.0)
+        };
+        let video = StatsEntry {
+            media_kind: Some("video".into()),
+            audio_level: Some(0.9),
+            ..inbound(1.0, 0.0, 1.0)
+        };
+        let reading = read_report(&[audio(0.01), video.clone(), audio(0.2)], 1.0);
+        assert_eq!(reading.audio_level, Some(0.2));
+        assert!(reading.audio_level.unwrap() > SPEAKING_LEVEL);
+        assert_eq!(read_report(&[video], 1.0).audio_level, None);
+    }
+
+    #[test]
     fn an_interval_gives_loss_and_bitrate_the_first_reading_nothing() {
         let now = Reading {
             rtt_ms: Some(42.0),
@@ -301,6 +334,7 @@ mod tests {
                 lost: 15.0,
                 received: 1000.0,
             },
+            audio_level: None,
         };
         assert_eq!(link_stats(Totals::default(), &now), None);
         let previous = Totals {

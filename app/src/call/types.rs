@@ -59,6 +59,28 @@ pub fn verification_input(local_sdp: &str, remote_sdp: &str) -> Option<String> {
     ))
 }
 
+/// What every page of a group call hashes for the group's code: its own fingerprint and each
+/// other participant's as its connection to them sees it, sorted. With one certificate per
+/// page (shared by all its connections) every page computes the same text when (and only
+/// when) no connection shows a substituted certificate; a swapped fingerprint on any pair
+/// changes the text on both ends of that pair. `None` while a fingerprint is missing.
+pub fn group_verification_input(local_sdp: &str, remote_sdps: &[&str]) -> Option<String> {
+    let mut all = sdp_fingerprints(local_sdp);
+    if all.is_empty() || remote_sdps.is_empty() {
+        return None;
+    }
+    for sdp in remote_sdps {
+        let remote = sdp_fingerprints(sdp);
+        if remote.is_empty() {
+            return None;
+        }
+        all.extend(remote);
+    }
+    all.sort();
+    all.dedup();
+    Some(format!("sprechzimmer-group-v1|{}", all.join("|")))
+}
+
 /// Six digits from a SHA-256 digest of [`verification_input`], shown as "123 456".
 pub fn verification_code(digest: &[u8]) -> String {
     let mut first = [0u8; 8];
@@ -133,6 +155,33 @@ mod tests {
         assert_ne!(code(&doctor_sees), code(&patient_sees));
         assert_eq!(code(&doctor), code(&patient));
         assert_eq!(verification_input(DOCTOR_SDP, "v=0"), None);
+    }
+
+    #[test]
+    fn every_page_of_a_group_hashes_the_same_text_and_a_swapped_certificate_changes_it() {
+        let sdp = |fp: &str| format!("v=0\na=fingerprint:sha-256 {fp}\n");
+        let (doctor, patient, interpreter) = (sdp("AA"), sdp("BB"), sdp("CC"));
+        let on_doctor = group_verification_input(&doctor, &[&patient, &interpreter]).unwrap();
+        let on_patient = group_verification_input(&patient, &[&interpreter, &doctor]).unwrap();
+        let on_guest = group_verification_input(&interpreter, &[&doctor, &patient]).unwrap();
+        assert_eq!(on_doctor, on_patient);
+        assert_eq!(on_doctor, on_guest);
+        assert_ne!(
+            on_doctor,
+            verification_input(&doctor, &patient).unwrap(),
+            "the group's text is not a pair's"
+        );
+        // Someone in the middle of the patient–interpreter pair: both of them see the
+        // intruder's certificate for the other; the doctor's connections are untouched.
+        let intruder = sdp("EE");
+        let patient_sees = group_verification_input(&patient, &[&intruder, &doctor]).unwrap();
+        let guest_sees = group_verification_input(&interpreter, &[&doctor, &intruder]).unwrap();
+        assert_ne!(patient_sees, on_doctor);
+        assert_ne!(guest_sees, on_doctor);
+        assert_ne!(patient_sees, guest_sees);
+        // A connection without a fingerprint yet: no code.
+        assert_eq!(group_verification_input(&doctor, &[&patient, "v=0"]), None);
+        assert_eq!(group_verification_input(&doctor, &[]), None);
     }
 
     #[test]

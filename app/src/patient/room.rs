@@ -223,6 +223,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let label = move |i: usize| labels.with_value(|l| l[i].clone());
     let appointment_time = StoredValue::new(info.appointment_time.clone());
     let practice_name = StoredValue::new(info.practice_name.clone());
+    let guest = info.guest;
 
     let tech_test = move || {
         let t = use_i18n();
@@ -290,7 +291,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let in_call = move || {
         view! {
             <p class="notice success" role="status">{use_i18n().t("call-admitted")}</p>
-            <CallScreen ui=call peer_label=practice_name.get_value() peer=use_i18n().t("call-peer-practice") />
+            <CallScreen ui=call peer=use_i18n().t("call-peer-practice") leaves_only=guest />
         }
     };
     let ended = move |phase: PatientPhase| {
@@ -469,7 +470,7 @@ mod browser {
                     return;
                 };
                 w.call.camera.set(w.camera_on.get_untracked());
-                let started = Call::new(w.call, client, local, || {});
+                let started = Call::new(w.call, client, local, |_| {});
                 started.join();
                 call.set_value(Some(started));
             } else if !wanted && running {

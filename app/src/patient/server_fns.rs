@@ -60,6 +60,7 @@ pub async fn load_patient_room() -> Result<Option<PatientRoomInfo>, AppError> {
             None => crate::waiting_room::service::arrived_now(&row),
         },
         in_call: view.phase == crate::signalling::types::PatientPhase::InCall,
+        guest: guest.is_some(),
         ice_servers,
     }))
 }

@@ -14,6 +14,9 @@ pub struct PatientRoomInfo {
     pub resume: bool,
     /// Admitted already: the call page.
     pub in_call: bool,
+    /// A further person's room (issue 25): they leave the call, they do not end it.
+    #[serde(default)]
+    pub guest: bool,
     /// The servers the network check gathers candidates with.
     pub ice_servers: Vec<IceServer>,
 }

@@ -568,10 +568,11 @@ async fn serve_doctor(
     session: Session,
     call: Option<uuid::Uuid>,
 ) {
-    // The call page needs no list; its socket only carries the call.
-    let mut changes = call
-        .is_none()
-        .then(|| state.rosters.subscribe(&state, me.practice.id));
+    // The call page needs the list only where consultations may have further persons: its page
+    // lets them in. Otherwise its socket only carries the call.
+    let groups = state.settings.appointments.max_participants > 2;
+    let mut changes =
+        (call.is_none() || groups).then(|| state.rosters.subscribe(&state, me.practice.id));
     let mut call = call.map(|id| CallPart::new(Participant::Doctor, id));
     let mut waiting = 0;
     // The list as last read, if the practice's feed already has one; else the first read

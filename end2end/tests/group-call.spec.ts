@@ -1,0 +1,154 @@
+import AxeBuilder from '@axe-core/playwright';
+import { Page as FirefoxPage } from 'puppeteer-core';
+import { clickUntil, enterInFirefox, exists, launchFirefox, text, until } from './firefox';
+import { test, expect } from './fixtures';
+import { lookAt } from './look';
+import { waitForMail } from './mail';
+import { newPracticeLoggedIn } from './practice';
+import { admitWithoutConsent, bookNow, connected, enterAndPassTechTest, explainFailure, lettersOf, recordPeers } from './room';
+
+/** Every live connection of the page (see `recordPeers`): its state and the video frames it
+ * decoded. A string, so Playwright and puppeteer evaluate the same code. */
+const MESH = `(async () => {
+  const out = [];
+  for (const pc of (window.__peers || []).filter((pc) => pc.connectionState !== 'closed')) {
+    let frames = 0;
+    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0; });
+    out.push({ state: pc.connectionState, frames });
+  }
+  return out;
+})()`;
+type Link = { state: string; frames: number };
+const decoding = (links: Link[]) => links.filter((l) => l.state === 'connected' && l.frames > 0).length;
+const frames = (links: Link[]) => links.map((l) => l.frames);
+
+/** Two live connections on the page, each decoding video, and both keep decoding. */
+async function seesBothOthers(read: () => Promise<Link[]>, who: string) {
+  const first = await until(`${who}: two connections decoding`, read, (l) => l.length === 2 && decoding(l) === 2, 30_000);
+  await until(`${who}: frames increasing on both`, read, (l) => l.length === 2 && frames(l).every((f, i) => f > frames(first)[i] + 5));
+}
+
+async function inviteInterpreter(page: import('@playwright/test').Page, patient: string, email: string): Promise<string> {
+  await page.getByRole('link', { name: new RegExp(patient) }).first().click();
+  const section = page.getByRole('region', { name: 'Weitere Personen' });
+  await section.getByText('Weitere Person einladen').click();
+  await section.getByLabel(/^Vollständiger Name/).fill('Dana Dolmetscherin');
+  await section.getByLabel(/^E-Mail-Adresse/).fill(email);
+  await section.getByLabel('Rolle').selectOption({ label: 'Dolmetscher/in' });
+  await section.getByRole('button', { name: 'Einladung senden' }).click();
+  await expect(page.getByText('Die Einladung mit eigenem Zugangscode ist verschickt.')).toBeVisible();
+  const mail = await waitForMail(email, /Einladung zur Videosprechstunde am/);
+  return /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(mail.text)![0];
+}
+
+test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in Firefox ESR – alle sehen sich, derselbe Sicherheitscode, Nachrichten an alle, die Ärztin entfernt die Dolmetscherin', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const stamp = Date.now();
+  const patient = `Erika Gruppe ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `gruppe.${stamp}@praxis-e2e.de`, 'Praxis Gruppe');
+  const code = await bookNow(page, patient, `erika.${stamp}@example.org`);
+  const guestCode = await inviteInterpreter(page, patient, `dana.${stamp}@example.org`);
+  await page.addInitScript(recordPeers(false));
+
+  // The patient on a phone (a browser context of her own), the interpreter in Firefox.
+  const baseURL = test.info().project.use.baseURL!;
+  const phone = await browser.newContext({
+    baseURL, locale: 'de-DE', viewport: { width: 360, height: 740 }, permissions: ['camera', 'microphone'],
+  });
+  await phone.addInitScript(recordPeers(false));
+  const p = await phone.newPage();
+  const firefox = await launchFirefox(true);
+  try {
+    const fp: FirefoxPage = await firefox.newPage();
+    await fp.setViewport({ width: 1024, height: 768 });
+    await fp.evaluateOnNewDocument(recordPeers(false));
+    await enterAndPassTechTest(p, patient, code);
+    await enterInFirefox(fp, baseURL, 'Dana Dolmetscherin', guestCode);
+
+    await explainFailure({ Ärztin: page, Patientin: p }, async () => {
+      // The doctor lets the patient in, then, from the call page, the interpreter.
+      await page.goto('/praxis');
+      await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).first());
+      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+      const people = page.getByRole('region', { name: 'Personen dieser Sprechstunde' });
+      const dana = people.getByRole('listitem').filter({ hasText: 'Dana Dolmetscherin (Dolmetscher/in)' });
+      await expect(dana).toContainText('wartet seit');
+      await dana.getByRole('button', { name: 'Eintreten lassen' }).click();
+
+      // Every pair has its own connection and every page decodes both others' video.
+      await seesBothOthers(() => page.evaluate(MESH) as Promise<Link[]>, 'Ärztin');
+      await seesBothOthers(() => p.evaluate(MESH) as Promise<Link[]>, 'Patientin');
+      await seesBothOthers(() => fp.evaluate(MESH) as Promise<Link[]>, 'Dolmetscherin (Firefox)');
+      await expect(page.getByLabel(`Video von ${patient}`)).toBeVisible();
+      await expect(page.getByLabel('Video von Dana Dolmetscherin')).toBeVisible();
+      await expect(p.getByLabel('Video von Praxis Gruppe')).toBeVisible();
+      await expect(p.getByLabel('Video von Dana Dolmetscherin')).toBeVisible();
+      await expect(page.locator('.tile').filter({ hasText: 'Dana Dolmetscherin (Dolmetscher/in)' })).toBeVisible();
+      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+      await expect(connected(p)).toBeVisible({ timeout: 20_000 });
+
+      // One code for the group, the same on all three screens.
+      const codeOf = (side: import('@playwright/test').Page) => side.locator('.verification .code').textContent();
+      await expect.poll(() => codeOf(page), { timeout: 20_000 }).toMatch(/^\d{3} \d{3}$/);
+      const groupCode = (await codeOf(page))!;
+      await expect.poll(() => codeOf(p), { timeout: 20_000 }).toBe(groupCode);
+      await until('the same code in Firefox', () => text(fp, '.verification .code'), (c) => c === groupCode);
+      await expect(page.getByText('Alle sehen denselben Code')).toBeVisible();
+
+      // A message reaches everybody, straight over the connections.
+      await p.getByLabel('Ihre Nachricht').fill('Hallo an beide');
+      await p.getByLabel('Ihre Nachricht').press('Enter');
+      await expect(page.locator('.chat-lines')).toContainText('Hallo an beide');
+      await until('the message in Firefox', () => text(fp, '.chat-lines'), (t) => t.includes('Hallo an beide'));
+
+      // Both others' pictures and the end button in the first screen, on a desktop and a phone.
+      const inFirstScreen = async (side: import('@playwright/test').Page, names: string[], who: string) => {
+        const { width, height } = side.viewportSize()!;
+        await side.evaluate(() => window.scrollTo(0, 0));
+        for (const target of [...names.map((n) => side.getByLabel(`Video von ${n}`)), side.getByRole('button', { name: /Sprechstunde beenden|Gespräch verlassen/ })]) {
+          const box = (await target.boundingBox())!;
+          expect(box.y >= 0 && box.x >= 0 && box.y + box.height <= height && box.x + box.width <= width,
+            `${who} at ${width}×${height}: ${JSON.stringify(box)}`).toBe(true);
+        }
+      };
+      for (const size of [{ width: 1366, height: 900 }, { width: 360, height: 740 }]) {
+        await page.setViewportSize(size);
+        await inFirstScreen(page, [patient, 'Dana Dolmetscherin'], 'Ärztin');
+        await page.screenshot({ path: test.info().outputPath(`group-doctor-${size.width}.png`) });
+        await fp.setViewport(size);
+        await fp.screenshot({ path: test.info().outputPath(`group-firefox-${size.width}.png`) });
+      }
+      await inFirstScreen(p, ['Praxis Gruppe', 'Dana Dolmetscherin'], 'Patientin');
+      await p.screenshot({ path: test.info().outputPath('group-patient-360.png') });
+      await page.setViewportSize({ width: 1366, height: 900 });
+
+      // What the doctor's group call looks like: accessible, no raw texts, nothing off-screen.
+      const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+      expect(axe.violations, 'axe on the group call').toEqual([]);
+      expect(await lookAt(page), 'the doctor\'s group call as a reader sees it').toEqual([]);
+      expect(await lookAt(p), 'the patient\'s group call on a phone').toEqual([]);
+
+      // The interpreter switches her microphone off: the others see it under her picture.
+      await clickUntil(fp, '.call-controls button::-p-text(Mikrofon ausschalten)', () => exists(fp, '.call-controls button::-p-text(Mikrofon einschalten)'));
+      await expect(page.getByText('Dana Dolmetscherin hat das Mikrofon ausgeschaltet.')).toBeVisible();
+      await expect(p.locator('.tile').filter({ hasText: 'Dana Dolmetscherin' })).toContainText('Mikrofon aus');
+
+      // The doctor removes her: her page says so, her picture leaves, the others talk on.
+      await dana.getByRole('button', { name: 'Entfernen' }).click();
+      await dana.getByRole('button', { name: 'Ja, entfernen' }).click();
+      await until('the interpreter is told', () => text(fp, 'main'), (t) => t.includes('Ihre Praxis hat Sie aus dem Wartezimmer genommen'));
+      await expect(page.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 20_000 });
+      await expect(p.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 20_000 });
+      await expect(connected(page)).toBeVisible();
+      await expect(connected(p)).toBeVisible();
+
+      // "Sprechstunde beenden" ends it for the patient too.
+      await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
+      await page.getByRole('button', { name: 'Ja, beenden' }).click();
+      await expect(p.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
+    });
+  } finally {
+    await firefox.close();
+    await phone.close();
+  }
+});
