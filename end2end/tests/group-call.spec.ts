@@ -135,7 +135,7 @@ test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in F
 
       // The doctor removes her: her page says so, her picture leaves, the others talk on.
       await dana.getByRole('button', { name: 'Entfernen' }).click();
-      await dana.getByRole('button', { name: 'Ja, entfernen' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Ja, entfernen' }).click();
       await until('the interpreter is told', () => text(fp, 'main'), (t) => t.includes('Ihre Praxis hat Sie aus dem Wartezimmer genommen'));
       await expect(page.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 20_000 });
       await expect(p.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 20_000 });

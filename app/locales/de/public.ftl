@@ -17,7 +17,7 @@ public-needs-consent = Ihre unterschriebene Einverständniserklärung (Vorlage u
 public-needs-code = Einen Termin bei uns und den Zugangscode aus Ihrer Einladungs-E-Mail.
 
 public-security-title = Datensicherheit
-public-security-p2p = Bild und Ton gehen direkt von Ihrem Browser zu unserem (Peer-to-Peer). Einen zentralen Server, über den das Gespräch läuft, gibt es nicht; der Server des Dienstes vermittelt nur den Verbindungsaufbau.
+public-security-p2p = Bild und Ton gehen direkt von Ihrem Browser zu unserem (Peer-to-Peer). Einen zentralen Server, über den das Gespräch läuft, gibt es nicht; der Server des Dienstes vermittelt nur den Verbindungsaufbau. Laden wir auf Ihren Wunsch weitere Personen ein (etwa eine Dolmetscherin), bekommt jede einen eigenen Zugangscode, wir lassen sie einzeln herein, und auch dann gehen Bild und Ton direkt zwischen den Browsern.
 public-security-e2e = Alles, was Sie sehen, hören und im Chat schreiben, ist auf dem ganzen Weg Ende-zu-Ende verschlüsselt. Der Betreiber des Dienstes kann es weder einsehen noch speichern.
 public-security-recording = Das Gespräch wird nicht aufgezeichnet – weder vom Dienst noch von uns. Bitte zeichnen auch Sie nicht auf.
 public-security-retention = Termindaten und Verbindungszeiten (Metadaten) werden spätestens { $months } Monate nach dem Termin gelöscht und nur für die Durchführung der Videosprechstunde verwendet.

@@ -83,89 +83,68 @@ pub struct People {
 /// Nothing for a consultation without further persons.
 #[component]
 fn PeopleOfCall(people: People) -> impl IntoView {
-    let confirming = RwSignal::new(None::<String>);
+    // The person "Entfernen" was clicked for: (id, name), asked once more below the list.
+    let confirming = RwSignal::new(None::<(String, String)>);
+    let act = move |message: ClientMessage| people.action.set(Some(message));
     let rows = move || {
-        let entry = people.entry.get()?;
-        if entry.guests.is_empty() {
-            return None;
-        }
-        let mut rows = vec![(
-            entry.appointment.clone(),
-            entry.booked_name.clone(),
+        let entry = people.entry.get().filter(|e| !e.guests.is_empty())?;
+        let t = use_i18n();
+        let patient = (
+            entry.appointment,
+            entry.booked_name,
             None,
             entry.status,
-            entry.since.clone(),
-        )];
-        rows.extend(entry.guests.iter().map(|g| {
-            (
-                g.guest.clone(),
-                g.booked_name.clone(),
-                Some(g.role),
-                g.status,
-                g.since.clone(),
-            )
-        }));
-        Some(rows)
+            entry.since,
+        );
+        let guests = entry
+            .guests
+            .into_iter()
+            .map(|g| (g.guest, g.booked_name, Some(g.role), g.status, g.since));
+        let items = std::iter::once(patient)
+            .chain(guests)
+            .map(|(id, name, role, status, since)| {
+                let label = match role {
+                    Some(role) => format!("{name} ({})", t.t(role.label_key())),
+                    None => name.clone(),
+                };
+                let state = t.t_with(status.label_key(), &[("since", since.as_deref().unwrap_or(""))]);
+                let waiting = status == RosterStatus::Waiting;
+                let removable = role.is_some() && matches!(status, RosterStatus::Waiting | RosterStatus::InCall);
+                let admit = ClientMessage::Admit { appointment: id.clone() };
+                view! {
+                    <li class="call-person">
+                        <span class="name">{label}</span> " " <span class="hint">{state}</span>
+                        <button type="button" class="button primary" hidden=!waiting
+                            on:click=move |_| act(admit.clone())>{t.t("panel-admit")}</button>
+                        <button type="button" class="button" hidden=!removable
+                            on:click=move |_| confirming.set(Some((id.clone(), name.clone())))>{t.t("panel-remove")}</button>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="call-people" aria-labelledby="call-people-title">
+                <h3 id="call-people-title">{t.t("call-people-title")}</h3>
+                <ul class="plain">{items}</ul>
+            </section>
+        })
     };
-    view! {
-        {move || rows().map(|rows| {
-            let t = use_i18n();
-            view! {
-                <section class="call-people" aria-labelledby="call-people-title">
-                    <h3 id="call-people-title">{t.t("call-people-title")}</h3>
-                    <ul class="plain">
-                        {rows.into_iter().map(|(id, name, role, status, since)| {
-                            let t = use_i18n();
-                            let label = match role {
-                                Some(role) => format!("{name} ({})", t.t(role.label_key())),
-                                None => name.clone(),
-                            };
-                            let state = t.t_with(status.label_key(), &[("since", since.as_deref().unwrap_or(""))]);
-                            let is_guest = role.is_some();
-                            let (admit_id, remove_id, confirm_id) = (id.clone(), id.clone(), id.clone());
-                            let asking = {
-                                let id = id.clone();
-                                move || confirming.get().as_deref() == Some(id.as_str())
-                            };
-                            let remove_question = t.t_with("call-people-remove-question", &[("name", &name)]);
-                            view! {
-                                <li class="call-person">
-                                    <span class="name">{label}</span> " " <span class="hint">{state}</span>
-                                    {(status == RosterStatus::Waiting).then(|| view! {
-                                        <button type="button" class="button primary"
-                                            on:click=move |_| people.action.set(Some(ClientMessage::Admit { appointment: admit_id.clone() }))>
-                                            {use_i18n().t("panel-admit")}
-                                        </button>
-                                    })}
-                                    {(is_guest && matches!(status, RosterStatus::Waiting | RosterStatus::InCall)).then(|| view! {
-                                        <button type="button" class="button" hidden=asking.clone()
-                                            on:click=move |_| confirming.set(Some(confirm_id.clone()))>
-                                            {use_i18n().t("panel-remove")}
-                                        </button>
-                                        <Show when=asking.clone()>
-                                            <span class="confirm" role="alertdialog">
-                                                {remove_question.clone()}
-                                                <button type="button" class="button danger" on:click={
-                                                    let remove_id = remove_id.clone();
-                                                    move |_| {
-                                                        confirming.set(None);
-                                                        people.action.set(Some(ClientMessage::Remove { appointment: remove_id.clone() }));
-                                                    }
-                                                }>{use_i18n().t("call-people-remove-yes")}</button>
-                                                <button type="button" class="button" on:click=move |_| confirming.set(None)>
-                                                    {use_i18n().t("call-hang-up-no")}
-                                                </button>
-                                            </span>
-                                        </Show>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }
-        })}
-    }
+    let question = move || {
+        let (id, name) = confirming.get()?;
+        let t = use_i18n();
+        let remove = ClientMessage::Remove { appointment: id };
+        Some(view! {
+            <div class="confirm" role="alertdialog" aria-labelledby="remove-question">
+                <p id="remove-question">{t.t_with("call-people-remove-question", &[("name", &name)])}</p>
+                <button type="button" class="button danger" on:click=move |_| {
+                    confirming.set(None);
+                    act(remove.clone());
+                }>{t.t("call-people-remove-yes")}</button>
+                <button type="button" class="button" on:click=move |_| confirming.set(None)>{t.t("call-hang-up-no")}</button>
+            </div>
+        })
+    };
+    view! { {rows} {question} }
 }
 
 #[cfg(feature = "hydrate")]

@@ -36,36 +36,49 @@ fn Toggle(on: RwSignal<bool>, off_key: &'static str, on_key: &'static str) -> im
 fn Tile(tile: PeerTile, group: Signal<bool>) -> impl IntoView {
     let t = use_i18n();
     let name = tile.name.get_value();
+    let label = t.t_with("call-remote-video", &[("name", &name)]);
     let caption = match tile.role {
         Some(role) => format!("{name} ({})", t.t(role.label_key())),
-        None => name.clone(),
+        None => name,
     };
-    let typed = tile.typed.get_value().map(|typed| {
-        view! { <span class="tile-typed">{use_i18n().t_with("call-tile-typed", &[("name", &typed)])}</span> }
-    });
-    let link_text = move || {
-        let key = match tile.link.get() {
-            CallLink::Connected | CallLink::WaitingForPeer | CallLink::Joining => return None,
-            CallLink::Connecting => "call-tile-connecting",
-            CallLink::Reconnecting => "call-tile-reconnecting",
-            CallLink::Failed => "call-tile-failed",
+    // One line of what holds now, in one text node (small code for the browser bundle).
+    let state = move || {
+        let t = use_i18n();
+        let mut parts = Vec::new();
+        if let Some(typed) = tile.typed.get_value() {
+            parts.push(t.t_with("call-tile-typed", &[("name", &typed)]));
+        }
+        for (off, key) in [
+            (!tile.microphone.get(), "call-tile-microphone-off"),
+            (!tile.camera.get(), "call-tile-camera-off"),
+        ] {
+            if off {
+                parts.push(t.t(key));
+            }
+        }
+        let link = match tile.link.get() {
+            CallLink::Connecting => Some("call-tile-connecting"),
+            CallLink::Reconnecting => Some("call-tile-reconnecting"),
+            CallLink::Failed => Some("call-tile-failed"),
+            _ => None,
         };
-        Some(use_i18n().t(key))
+        parts.extend(link.map(|key| t.t(key)));
+        if let (true, Some((q, ..))) = (group.get(), tile.quality.get()) {
+            parts.push(t.t(q.label_key()));
+        }
+        parts.join(" · ")
+    };
+    let quality = move || match (group.get(), tile.quality.get()) {
+        (true, Some((q, ..))) => quality_class(q),
+        _ => "",
     };
     view! {
         <figure class="tile" class:speaking=move || tile.speaking.get()
-            data-link=move || format!("{:?}", tile.link.get())>
-            <video class="remote-video" node_ref=tile.video autoplay=true playsinline=true
-                aria-label=t.t_with("call-remote-video", &[("name", &name)])></video>
+            data-link=move || format!("{:?}", tile.link.get()) data-quality=quality>
+            <video class="remote-video" node_ref=tile.video autoplay=true playsinline=true aria-label=label></video>
             <figcaption>
                 <span class="tile-name">{caption}</span>
-                {typed}
-                {move || (!tile.microphone.get()).then(|| view! { <span class="tile-state">{use_i18n().t("call-tile-microphone-off")}</span> })}
-                {move || (!tile.camera.get()).then(|| view! { <span class="tile-state">{use_i18n().t("call-tile-camera-off")}</span> })}
-                {move || link_text().map(|text| view! { <span class="tile-state">{text}</span> })}
-                {move || group.get().then(|| tile.quality.get().map(|(q, ..)| view! {
-                    <span class=format!("tile-quality {}", quality_class(q))>{use_i18n().t(q.label_key())}</span>
-                })).flatten()}
+                <span class="tile-state" hidden=move || state().is_empty()>{state}</span>
             </figcaption>
         </figure>
     }
@@ -107,6 +120,20 @@ pub fn CallScreen(
     let about_peer = move |key: &str| use_i18n().t_with(key, &[("peer", &peer.get_value())]);
     let about = |key: &str, name: &str| use_i18n().t_with(key, &[("peer", name)]);
     let count = move || ui.tiles.with(Vec::len);
+    // "… hat das Mikrofon ausgeschaltet." for each participant who did.
+    let remote_states = move || {
+        let mut lines = Vec::new();
+        for tile in ui.tiles.get() {
+            let name = tile.name.get_value();
+            if !tile.microphone.get() {
+                lines.push(about("call-remote-microphone-off", &name));
+            }
+            if !tile.camera.get() {
+                lines.push(about("call-remote-camera-off", &name));
+            }
+        }
+        lines
+    };
     let group = Signal::derive(move || count() > 1);
     let (hang_up, question, yes) = if leaves_only {
         ("call-leave", "call-leave-question", "call-leave-yes")
@@ -184,14 +211,7 @@ pub fn CallScreen(
                 {move || (ui.quality.get().map(|(q, ..)| q) == Some(Quality::Poor)).then(|| view! {
                     <p class="notice warning">{use_i18n().t("call-quality-poor-advice")}</p>
                 })}
-                <For each=move || ui.tiles.get() key=|tile| tile.id.get_value() let(tile)>
-                    {move || (!tile.microphone.get()).then(|| view! {
-                        <p class="hint remote-state">{about("call-remote-microphone-off", &tile.name.get_value())}</p>
-                    })}
-                    {move || (!tile.camera.get()).then(|| view! {
-                        <p class="hint remote-state">{about("call-remote-camera-off", &tile.name.get_value())}</p>
-                    })}
-                </For>
+                {move || remote_states().into_iter().map(|text| view! { <p class="hint remote-state">{text}</p> }).collect_view()}
                 {move || ui.problem.get().map(|key| view! {
                     <p class="notice error" role="alert">{use_i18n().t(key)}</p>
                 })}

@@ -19,11 +19,11 @@ pub const AS_OF: &str = "01.12.2026";
 pub const REQUIREMENTS: &[Requirement] = &[
     Requirement {
         title: "Peer-to-Peer-Übertragung ohne zentralen Server",
-        how: "Bild, Ton und Chat laufen per WebRTC direkt zwischen den Browsern von Praxis und Patient. Der Server vermittelt nur den Verbindungsaufbau; ist keine direkte Verbindung möglich, leitet ein vom Betreiber selbst betriebener TURN-Server die verschlüsselten Pakete weiter, ohne sie entschlüsseln zu können.",
+        how: "Bild, Ton und Chat laufen per WebRTC direkt zwischen den Browsern von Praxis und Patient – bei weiteren eingeladenen Personen direkt zwischen je zwei Browsern (Vollvermaschung, kein Medienserver). Der Server vermittelt nur den Verbindungsaufbau; ist keine direkte Verbindung möglich, leitet ein vom Betreiber selbst betriebener TURN-Server die verschlüsselten Pakete weiter, ohne sie entschlüsseln zu können.",
     },
     Requirement {
         title: "Ende-zu-Ende-Verschlüsselung während der gesamten Übertragung",
-        how: "DTLS-SRTP für Bild und Ton, DTLS für den Chat; die Schlüssel entstehen nur in den beiden Browsern. Beide Seiten sehen einen Sicherheitscode aus den Zertifikaten beider Browser und können ihn mündlich vergleichen.",
+        how: "DTLS-SRTP für Bild und Ton, DTLS für den Chat; die Schlüssel entstehen nur in den Browsern der Teilnehmenden. Alle sehen einen Sicherheitscode aus den Zertifikaten aller beteiligten Browser und können ihn mündlich vergleichen; ein untergeschobenes Zertifikat auf irgendeiner Verbindung ändert ihn.",
     },
     Requirement {
         title: "Keine Aufzeichnung",
@@ -42,8 +42,8 @@ pub const REQUIREMENTS: &[Requirement] = &[
         how: "Patientinnen und Patienten brauchen kein Konto und keine App: Name und Zugangscode aus der Einladung genügen, im aktuellen Browser.",
     },
     Requirement {
-        title: "Online-Wartezimmer und genau zwei Teilnehmer",
-        how: "Der Patient wartet, bis die Praxis ihn eintreten lässt; andere Wartende sind weder sichtbar noch hörbar. Jedes Gespräch hat genau zwei Teilnehmer, ein drittes Fenster wird abgewiesen.",
+        title: "Online-Wartezimmer und begrenzter Teilnehmerkreis",
+        how: "Der Patient wartet, bis die Praxis ihn eintreten lässt; andere Wartende sind weder sichtbar noch hörbar. Jedes Gespräch führt die Praxis mit dem Patienten; weitere Personen (z. B. Dolmetscher/in, Angehörige) nehmen nur teil, wenn die Praxis sie mit eigenem Zugangscode einlädt und einzeln eintreten lässt – höchstens sechs Personen insgesamt, wie vom Betreiber festgelegt. Ein zweites Fenster für denselben Platz wird abgewiesen.",
     },
     Requirement {
         title: "Identifikation des Patienten",
