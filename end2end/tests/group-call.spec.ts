@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { Page as FirefoxPage } from 'puppeteer-core';
 import { clickUntil, enterInFirefox, exists, launchFirefox, text, until } from './firefox';
 import { test, expect } from './fixtures';
+import type { BrowserContext, Page } from '@playwright/test';
 import { lookAt } from './look';
 import { waitForMail } from './mail';
 import { newPracticeLoggedIn } from './practice';
@@ -28,17 +29,23 @@ async function seesBothOthers(read: () => Promise<Link[]>, who: string) {
   await until(`${who}: frames increasing on both`, read, (l) => l.length === 2 && frames(l).every((f, i) => f > frames(first)[i] + 5));
 }
 
-async function inviteInterpreter(page: import('@playwright/test').Page, patient: string, email: string): Promise<string> {
-  await page.getByRole('link', { name: new RegExp(patient) }).first().click();
+/** On the appointment's page: invites `name` with `role`; their access code from the mail. */
+async function invite(page: Page, name: string, email: string, role: string): Promise<string> {
   const section = page.getByRole('region', { name: 'Weitere Personen' });
   await section.getByText('Weitere Person einladen').click();
-  await section.getByLabel(/^Vollständiger Name/).fill('Dana Dolmetscherin');
+  await section.getByLabel(/^Vollständiger Name/).fill(name);
   await section.getByLabel(/^E-Mail-Adresse/).fill(email);
-  await section.getByLabel('Rolle').selectOption({ label: 'Dolmetscher/in' });
+  await section.getByLabel('Rolle').selectOption({ label: role });
   await section.getByRole('button', { name: 'Einladung senden' }).click();
   await expect(page.getByText('Die Einladung mit eigenem Zugangscode ist verschickt.')).toBeVisible();
   const mail = await waitForMail(email, /Einladung zur Videosprechstunde am/);
   return /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(mail.text)![0];
+}
+
+/** From the week to the patient's appointment; Dana Dolmetscherin invited there. */
+async function inviteInterpreter(page: Page, patient: string, email: string): Promise<string> {
+  await page.getByRole('link', { name: new RegExp(patient) }).first().click();
+  return invite(page, 'Dana Dolmetscherin', email, 'Dolmetscher/in');
 }
 
 test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in Firefox ESR – alle sehen sich, derselbe Sicherheitscode, Nachrichten an alle, die Ärztin entfernt die Dolmetscherin', async ({ page, browser }) => {
@@ -88,7 +95,7 @@ test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in F
       await expect(connected(p)).toBeVisible({ timeout: 20_000 });
 
       // One code for the group, the same on all three screens.
-      const codeOf = (side: import('@playwright/test').Page) => side.locator('.verification .code').textContent();
+      const codeOf = (side: Page) => side.locator('.verification .code').textContent();
       await expect.poll(() => codeOf(page), { timeout: 20_000 }).toMatch(/^\d{3} \d{3}$/);
       const groupCode = (await codeOf(page))!;
       await expect.poll(() => codeOf(p), { timeout: 20_000 }).toBe(groupCode);
@@ -102,7 +109,7 @@ test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in F
       await until('the message in Firefox', () => text(fp, '.chat-lines'), (t) => t.includes('Hallo an beide'));
 
       // Both others' pictures and the end button in the first screen, on a desktop and a phone.
-      const inFirstScreen = async (side: import('@playwright/test').Page, names: string[], who: string) => {
+      const inFirstScreen = async (side: Page, names: string[], who: string) => {
         const { width, height } = side.viewportSize()!;
         await side.evaluate(() => window.scrollTo(0, 0));
         for (const target of [...names.map((n) => side.getByLabel(`Video von ${n}`)), side.getByRole('button', { name: /Sprechstunde beenden|Gespräch verlassen/ })]) {
@@ -150,5 +157,88 @@ test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in F
   } finally {
     await firefox.close();
     await phone.close();
+  }
+});
+
+/** Every live connection's path: the candidate type of its selected local candidate. */
+const PATHS = `(async () => {
+  const out = [];
+  for (const pc of (window.__peers || []).filter((pc) => pc.connectionState === 'connected')) {
+    const all = [];
+    (await pc.getStats()).forEach((s) => all.push(s));
+    const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+    const pair = all.find((s) => s.type === 'candidate-pair' && (transport ? s.id === transport.selectedCandidatePairId : s.selected));
+    out.push(all.find((s) => pair && s.id === pair.localCandidateId)?.candidateType ?? 'none');
+  }
+  return out;
+})()`;
+
+test('Vier im Gespräch, nur über den TURN-Server: jede Verbindung läuft über das Relay, ein fünftes Fenster wird abgewiesen, der Angehörige verlässt das Gespräch und tritt wieder ein', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const stamp = Date.now();
+  const patient = `Erika Vierer ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `vierer.${stamp}@praxis-e2e.de`, 'Praxis Vierer');
+  const code = await bookNow(page, patient, `erika.${stamp}@example.org`);
+  const danaCode = await inviteInterpreter(page, patient, `dana.${stamp}@example.org`);
+  const bertCode = await invite(page, 'Bert Bruder', `bert.${stamp}@example.org`, 'Angehörige/r');
+  // Every page may use relayed paths only: all six connections pass our TURN service.
+  await page.addInitScript(recordPeers(true));
+  const baseURL = test.info().project.use.baseURL!;
+  const contexts: BrowserContext[] = [];
+  const device = async (width: number) => {
+    const context = await browser.newContext({ baseURL, locale: 'de-DE', viewport: { width, height: 740 }, permissions: ['camera', 'microphone'] });
+    await context.addInitScript(recordPeers(true));
+    contexts.push(context);
+    return context.newPage();
+  };
+  try {
+    const [p, dana, bert] = [await device(360), await device(1024), await device(360)];
+    await Promise.all([enterAndPassTechTest(p, patient, code), enterAndPassTechTest(dana, 'Dana Dolmetscherin', danaCode),
+      enterAndPassTechTest(bert, 'Bert Bruder', bertCode)]);
+    const sides = { Ärztin: page, Patientin: p, Dolmetscherin: dana, Bruder: bert };
+    await explainFailure(sides, async () => {
+      await page.goto('/praxis');
+      await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).first());
+      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+      const people = page.getByRole('region', { name: 'Personen dieser Sprechstunde' });
+      for (const name of ['Dana Dolmetscherin', 'Bert Bruder']) {
+        await people.getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: 'Eintreten lassen' }).click();
+      }
+      // Four pages, three connections each, every one decoding video and relayed.
+      for (const [who, side] of Object.entries(sides)) {
+        await expect.poll(async () => decoding(await side.evaluate(MESH) as Link[]), { message: who, timeout: 40_000 }).toBe(3);
+        expect(await side.evaluate(PATHS), `${who}: every path through the relay`).toEqual(['relay', 'relay', 'relay']);
+      }
+      await expect(page.locator('.quality')).toContainText('über den Vermittlungsserver', { timeout: 10_000 });
+      const groupCode = (await page.locator('.verification .code').textContent())!;
+      for (const side of [p, dana, bert]) await expect(side.locator('.verification .code')).toHaveText(groupCode, { timeout: 20_000 });
+
+      // A fifth page: Bert's code in a second window. Refused; the four talk on.
+      const fifth = await device(1024);
+      await fifth.goto('/videosprechstunde');
+      await fifth.getByLabel(/^Ihr Name/).fill('Bert Bruder');
+      await fifth.getByLabel(/^Zugangscode/).fill(bertCode);
+      await fifth.getByRole('button', { name: 'Raum betreten' }).click();
+      await expect(fifth.getByRole('alert').filter({ hasText: 'bereits in einem anderen Fenster geöffnet' })).toBeVisible({ timeout: 20_000 });
+      await fifth.context().close();
+      await expect.poll(async () => decoding(await page.evaluate(MESH) as Link[]), { timeout: 10_000 }).toBe(3);
+
+      // Bert leaves the call: his picture goes, nothing ends for the others; he comes back.
+      await bert.getByRole('button', { name: 'Gespräch verlassen' }).click();
+      await bert.getByRole('button', { name: 'Ja, verlassen' }).click();
+      await expect(bert.getByText('Sie haben das Wartezimmer verlassen.')).toBeVisible();
+      for (const side of [page, p, dana]) await expect(side.getByLabel('Video von Bert Bruder')).toHaveCount(0, { timeout: 20_000 });
+      await expect(connected(p)).toBeVisible();
+      await enterAndPassTechTest(bert, 'Bert Bruder', bertCode);
+      await people.getByRole('listitem').filter({ hasText: 'Bert Bruder' }).getByRole('button', { name: 'Eintreten lassen' }).click();
+      await expect.poll(async () => decoding(await bert.evaluate(MESH) as Link[]), { timeout: 40_000 }).toBe(3);
+      await expect(page.getByLabel('Video von Bert Bruder')).toBeVisible();
+
+      await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
+      await page.getByRole('button', { name: 'Ja, beenden' }).click();
+      for (const side of [p, dana, bert]) await expect(side.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
+    });
+  } finally {
+    for (const context of contexts) await context.close().catch(() => {});
   }
 });

@@ -198,7 +198,8 @@ export async function expectFramesFlowing(p: Page) {
 /** The doctor lets a waiting patient in whose consent is not on record: the panel asks first,
  * and the doctor answers that consent was given otherwise. */
 export async function admitWithoutConsent(entry: Locator) {
-  await entry.getByRole('button', { name: 'Eintreten lassen' }).click();
+  // The patient's own buttons: further persons under the entry have theirs.
+  await entry.locator(':scope > .roster-actions').getByRole('button', { name: 'Eintreten lassen' }).click();
   await entry.getByRole('button', { name: 'Ja, Einwilligung liegt vor – hereinholen' }).click();
 }
 

@@ -267,7 +267,13 @@ impl Call {
                         return true;
                     };
                     link.left = true;
-                    link.pc
+                    // Its chat channel closed already: that page closed its connection.
+                    let open = link
+                        .channel
+                        .as_ref()
+                        .is_some_and(|c| c.ready_state() == RtcDataChannelState::Open);
+                    open && link
+                        .pc
                         .as_ref()
                         .is_some_and(|pc| state_of(pc) == ConnectionState::Connected)
                 };

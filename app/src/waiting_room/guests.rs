@@ -364,6 +364,16 @@ pub async fn admit(
     told(state, guest.id, None).await
 }
 
+/// Whether further persons are invited to `appointment` (not uninvited).
+pub async fn invited(state: &AppState, appointment: Uuid) -> Result<bool, DbErr> {
+    Ok(appointment_guest::Entity::find()
+        .filter(C::AppointmentId.eq(appointment))
+        .filter(C::UninvitedAt.is_null())
+        .one(&state.db)
+        .await?
+        .is_some())
+}
+
 /// Whether a further person of `row` is let in now (the doctor's call page may then open
 /// before the patient is let in).
 pub async fn any_admitted(state: &AppState, row: &appointment::Model) -> Result<bool, DbErr> {

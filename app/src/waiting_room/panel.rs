@@ -167,7 +167,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
         }
     };
     // What the patient's and a further person's entries share: the typed name when it differs,
-    // the last note, and while waiting the buttons (admitting only for the patient, for now).
+    // the last note, and while waiting the buttons.
     let person_details = move |names_differ: bool,
                                entered: Option<String>,
                                note: Option<String>| {
@@ -204,7 +204,8 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
             </div>
         }
     };
-    // A further person under their appointment: name, role, where they stand; while waiting a
+    // A further person under their appointment: name, role, where they stand; while waiting
+    // "Eintreten lassen" (no consent of theirs to ask about: the consent is the patient's), a
     // note or "Entfernen".
     let guest_view = move |guest: RosterGuest| {
         let t = use_i18n();
@@ -214,7 +215,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
         let (id, name) = (guest.guest.clone(), guest.booked_name.clone());
         let (differs, note) = person_details(guest.names_differ, guest.entered_name, guest.note);
         let actions = (guest.status == RosterStatus::Waiting)
-            .then(|| waiting_actions(id.clone(), name.clone(), None));
+            .then(|| waiting_actions(id.clone(), name.clone(), Some(true)));
         let class = if guest.status == RosterStatus::Waiting {
             "roster-guest waiting"
         } else {

@@ -568,11 +568,19 @@ async fn serve_doctor(
     session: Session,
     call: Option<uuid::Uuid>,
 ) {
-    // The call page needs the list only where consultations may have further persons: its page
-    // lets them in. Otherwise its socket only carries the call.
-    let groups = state.settings.appointments.max_participants > 2;
+    // The call page of a consultation with further persons gets the list too: its page lets
+    // them in. Otherwise the call page's socket only carries the call.
+    let group = match call {
+        Some(id) => Box::pin(super::guests::invited(&state, id))
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot read the consultation's guests");
+                false
+            }),
+        None => false,
+    };
     let mut changes =
-        (call.is_none() || groups).then(|| state.rosters.subscribe(&state, me.practice.id));
+        (call.is_none() || group).then(|| state.rosters.subscribe(&state, me.practice.id));
     let mut call = call.map(|id| CallPart::new(Participant::Doctor, id));
     let mut waiting = 0;
     // The list as last read, if the practice's feed already has one; else the first read

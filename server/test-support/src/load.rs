@@ -173,3 +173,48 @@ pub async fn copy_practice(
     d.insert(db).await?;
     Ok((practice_id, doctor_id))
 }
+
+/// `n` further persons invited to appointment `appointment` (issue 25), as the practice's form
+/// would store them, with codes hashed under `secret` (the server's `security.code_secret`,
+/// which the benchmark sets); their ids and access codes.
+pub async fn invite_guests(
+    db: &impl ConnectionTrait,
+    practice_id: Uuid,
+    appointment: Uuid,
+    n: usize,
+    secret: &str,
+) -> Result<Vec<(Uuid, String)>, Error> {
+    let secret = secrecy::SecretString::from(secret.to_owned());
+    use app::appointment::guest_role::GuestRole;
+    use app::entities::appointment_guest;
+    let now = Utc::now();
+    let mut invited = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = AccessCode::generate()?;
+        let id = Uuid::now_v7();
+        appointment_guest::ActiveModel {
+            id: Set(id),
+            appointment_id: Set(appointment),
+            practice_id: Set(practice_id),
+            name: Set(format!("Gast Last {i}")),
+            email: Set(format!("gast{i}-{appointment}@example.org")),
+            role: Set(GuestRole::Relative),
+            code_hash: Set(code.hash(&secret)),
+            code_hash_version: Set(app::calendar::access_code::KEYED),
+            sequence: Set(0),
+            uninvited_at: Set(None),
+            entered_name: Set(None),
+            arrived_at: Set(None),
+            admitted_at: Set(None),
+            removed_at: Set(None),
+            entry_valid_after: Set(None),
+            doctor_note: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        invited.push((id, code.display()));
+    }
+    Ok(invited)
+}
