@@ -81,14 +81,23 @@ pub struct People {
 /// in (the patient or a further person) and who is in the call, with "Eintreten lassen" and
 /// "Entfernen" — so a guest joins a running consultation without leaving the call page.
 /// Nothing for a consultation without further persons.
+/// What [`PeopleOfCall`] asks once more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Question {
+    Remove,
+    Consent,
+}
+
 #[component]
 fn PeopleOfCall(people: People) -> impl IntoView {
-    // The person "Entfernen" was clicked for: (id, name), asked once more below the list.
-    let confirming = RwSignal::new(None::<(String, String)>);
+    // What is asked once more below the list: (id, name, the question) — "Entfernen" for a
+    // guest, or letting in a patient whose consent is not confirmed (as the list asks).
+    let confirming = RwSignal::new(None::<(String, String, Question)>);
     let act = move |message: ClientMessage| people.action.set(Some(message));
     let rows = move || {
         let entry = people.entry.get().filter(|e| !e.guests.is_empty())?;
         let t = use_i18n();
+        let consent_ok = entry.consent == crate::consent::types::ConsentStatus::Confirmed;
         let patient = (
             entry.appointment,
             entry.booked_name,
@@ -111,13 +120,20 @@ fn PeopleOfCall(people: People) -> impl IntoView {
                 let waiting = status == RosterStatus::Waiting;
                 let removable = role.is_some() && matches!(status, RosterStatus::Waiting | RosterStatus::InCall);
                 let admit = ClientMessage::Admit { appointment: id.clone() };
+                let ask_consent = role.is_none() && !consent_ok;
+                let (admit_id, admit_name) = (id.clone(), name.clone());
                 view! {
                     <li class="call-person">
                         <span class="name">{label}</span> " " <span class="hint">{state}</span>
-                        <button type="button" class="button primary" hidden=!waiting
-                            on:click=move |_| act(admit.clone())>{t.t("panel-admit")}</button>
+                        <button type="button" class="button primary" hidden=!waiting on:click=move |_| {
+                            if ask_consent {
+                                confirming.set(Some((admit_id.clone(), admit_name.clone(), Question::Consent)));
+                            } else {
+                                act(admit.clone());
+                            }
+                        }>{t.t("panel-admit")}</button>
                         <button type="button" class="button" hidden=!removable
-                            on:click=move |_| confirming.set(Some((id.clone(), name.clone())))>{t.t("panel-remove")}</button>
+                            on:click=move |_| confirming.set(Some((id.clone(), name.clone(), Question::Remove)))>{t.t("panel-remove")}</button>
                     </li>
                 }
             })
@@ -130,17 +146,30 @@ fn PeopleOfCall(people: People) -> impl IntoView {
         })
     };
     let question = move || {
-        let (id, name) = confirming.get()?;
+        let (id, name, question) = confirming.get()?;
         let t = use_i18n();
-        let remove = ClientMessage::Remove { appointment: id };
+        let (text, yes, message, class) = match question {
+            Question::Remove => (
+                "call-people-remove-question",
+                "call-people-remove-yes",
+                ClientMessage::Remove { appointment: id },
+                "button danger",
+            ),
+            Question::Consent => (
+                "panel-consent-question",
+                "panel-consent-given",
+                ClientMessage::Admit { appointment: id },
+                "button primary",
+            ),
+        };
         Some(view! {
-            <div class="confirm" role="alertdialog" aria-labelledby="remove-question">
-                <p id="remove-question">{t.t_with("call-people-remove-question", &[("name", &name)])}</p>
-                <button type="button" class="button danger" on:click=move |_| {
+            <div class="confirm" role="alertdialog" aria-labelledby="people-question">
+                <p id="people-question">{t.t_with(text, &[("name", &name)])}</p>
+                <button type="button" class=class on:click=move |_| {
                     confirming.set(None);
-                    act(remove.clone());
-                }>{t.t("call-people-remove-yes")}</button>
-                <button type="button" class="button" on:click=move |_| confirming.set(None)>{t.t("call-hang-up-no")}</button>
+                    act(message.clone());
+                }>{t.t(yes)}</button>
+                <button type="button" class="button" on:click=move |_| confirming.set(None)>{t.t("panel-cancel")}</button>
             </div>
         })
     };
@@ -170,6 +199,10 @@ mod browser {
         };
         let id = appointment.clone();
         let id_for_list = appointment.clone();
+        // Whether the server gave this page its seat (since the socket last opened): until
+        // then a refusal answers the join and ends the page; after it, it answers an action of
+        // the page's list ("Eintreten lassen" just taken by another click) and is only shown.
+        let seated = StoredValue::new_local(false);
         spawn_local(async move {
             let stream = match media::open_camera_and_microphone(None, None).await {
                 Ok(stream) => stream,
@@ -187,13 +220,14 @@ mod browser {
                     }
                     ServerMessage::Error {
                         code: code @ (ErrorCode::WrongState | ErrorCode::UnknownAppointment),
-                    } => {
+                    } if !seated.get_value() => {
                         end();
                         stage.set(Stage::Refused(code));
                     }
-                    // The call says "open in another window" and tries again by itself.
+                    // The call says "open in another window" (or "full") and tries again by
+                    // itself.
                     ServerMessage::Error {
-                        code: ErrorCode::CallBusy,
+                        code: ErrorCode::CallBusy | ErrorCode::CallFull,
                     } => {
                         if let Some(c) = call.get_value() {
                             c.handle(&message);
@@ -209,6 +243,12 @@ mod browser {
                     }
                     // The call page is open already.
                     ServerMessage::Admitted { .. } => {}
+                    ServerMessage::CallReady { .. } => {
+                        seated.set_value(true);
+                        if let Some(c) = call.get_value() {
+                            c.handle(&message);
+                        }
+                    }
                     other => {
                         if let Some(c) = call.get_value() {
                             c.handle(&other);
@@ -216,6 +256,7 @@ mod browser {
                     }
                 },
                 move |link| {
+                    seated.set_value(false);
                     if link == Link::Open {
                         if let Some(c) = call.get_value() {
                             c.join();

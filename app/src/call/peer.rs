@@ -81,6 +81,8 @@ struct Inner {
     relay_only: bool,
     /// This page's certificate, shared by all its connections (see [`group_verification_input`]).
     certificate: Option<JsValue>,
+    /// The certificate is being made (a second join meanwhile waits for it).
+    making_certificate: bool,
     /// The server gave this page its seat.
     seated: bool,
     links: Vec<Link>,
@@ -200,6 +202,7 @@ impl Call {
             servers: Vec::new(),
             relay_only: false,
             certificate: None,
+            making_certificate: false,
             seated: false,
             links: Vec::new(),
             next_generation: 0,
@@ -216,8 +219,14 @@ impl Call {
         let call = self.clone();
         spawn_local(async move {
             if call.0.borrow().certificate.is_none() {
+                // One certificate per page: a join while it is being made is the same join.
+                if std::mem::replace(&mut call.0.borrow_mut().making_certificate, true) {
+                    return;
+                }
                 let certificate = page_certificate().await;
-                call.0.borrow_mut().certificate = Some(certificate.unwrap_or(JsValue::NULL));
+                let mut inner = call.0.borrow_mut();
+                inner.certificate = Some(certificate.unwrap_or(JsValue::NULL));
+                inner.making_certificate = false;
             }
             let (socket, instance) = {
                 let inner = call.0.borrow();
@@ -258,26 +267,22 @@ impl Call {
                     }
                 });
             }
-            ServerMessage::PeerLeft { peer } => {
-                // Media may well go on (that page only lost the server); a connection that is
-                // not up is let go, one that is up stays until its own state says otherwise.
-                let up = {
+            ServerMessage::PeerLeft { peer, gone } => {
+                // Gone for good (left, removed): the connection closes now, whatever that page
+                // does. Otherwise only its socket is gone and media may well go on: the link
+                // (and that page's id, for its return) stays until its channel closes or its
+                // connection breaks for good.
+                let closed = {
                     let mut inner = self.0.borrow_mut();
                     let Some(link) = inner.link_mut(peer) else {
                         return true;
                     };
                     link.left = true;
-                    // Its chat channel closed already: that page closed its connection.
-                    let open = link
-                        .channel
+                    link.channel
                         .as_ref()
-                        .is_some_and(|c| c.ready_state() == RtcDataChannelState::Open);
-                    open && link
-                        .pc
-                        .as_ref()
-                        .is_some_and(|pc| state_of(pc) == ConnectionState::Connected)
+                        .is_some_and(|c| c.ready_state() == RtcDataChannelState::Closed)
                 };
-                if !up {
+                if *gone || closed {
                     self.remove_link(peer);
                 }
             }

@@ -79,7 +79,10 @@ pub enum CallEvent {
         card: Arc<Card>,
         instance: String,
     },
+    /// That page's socket is gone (it may come back: its media may still flow).
     PeerLeft(Participant),
+    /// That person left the call for good (left, removed, uninvited): close the connection.
+    PeerGone(Participant),
     Signal {
         from: Participant,
         signal: Signal,
@@ -221,6 +224,24 @@ impl CallRelay {
         self.with(|calls| {
             for occupant in calls.get(&appointment).into_iter().flatten() {
                 let _ = occupant.events.try_send(CallEvent::Ended(how.clone()));
+            }
+        });
+    }
+
+    /// Takes `participant` out of the call for good: their seat is freed (their page's socket
+    /// hears nothing more of the call and can signal nobody), and every other page hears they
+    /// are gone and closes its connection to them at once — whatever that page does.
+    pub fn evict(&self, appointment: Uuid, participant: Participant) {
+        self.with(|calls| {
+            let Some(seats) = calls.get_mut(&appointment) else {
+                return;
+            };
+            seats.retain(|o| o.card.participant != participant);
+            for other in seats.iter() {
+                let _ = other.events.try_send(CallEvent::PeerGone(participant));
+            }
+            if seats.is_empty() {
+                calls.remove(&appointment);
             }
         });
     }
@@ -461,6 +482,30 @@ mod tests {
         }
         assert_eq!(relay.seated(), 2);
         assert!(relay.join(call, card(interpreter), "g2", 4).is_ok());
+    }
+
+    #[tokio::test]
+    async fn an_evicted_guest_can_signal_nobody_and_the_others_close_at_once() {
+        let relay = Arc::new(CallRelay::default());
+        let call = Uuid::new_v4();
+        let guest = Participant::Guest(Uuid::new_v4());
+        let (mut doctor, _) = relay.join(call, card(Participant::Doctor), "d", 4).unwrap();
+        let (mut removed, _) = relay.join(call, card(guest), "g", 4).unwrap();
+        joined(doctor.events.recv().await);
+        relay.evict(call, guest);
+        assert_eq!(doctor.events.recv().await, Some(CallEvent::PeerGone(guest)));
+        assert!(!removed.relay(Some(Participant::Doctor), offer(), 3).await);
+        assert_eq!(
+            removed.events.recv().await,
+            None,
+            "its page hears nothing more"
+        );
+        drop(removed);
+        assert!(
+            doctor.events.try_recv().is_err(),
+            "no second 'left' from the old seat"
+        );
+        assert!(!relay.is_seated(call, guest));
     }
 
     #[test]

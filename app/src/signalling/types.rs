@@ -136,8 +136,13 @@ pub enum ServerMessage {
     /// Another page joined the call (or joined again after a reload: a new `instance`); sent
     /// also for every page already there when this one joins.
     PeerJoined { instance: String, peer: CallPeer },
-    /// That page closed or lost its connection.
-    PeerLeft { peer: String },
+    /// That page closed or lost its connection to the server (`gone`: that person left the
+    /// call for good — left, removed, uninvited — and the connection to them closes now).
+    PeerLeft {
+        peer: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        gone: bool,
+    },
     /// A negotiation message from the page of `from`.
     Signal { signal: Signal, from: String },
     /// The call is over.
@@ -617,9 +622,17 @@ mod tests {
         );
         assert_eq!(
             wire(ServerMessage::PeerLeft {
-                peer: "doctor".into()
+                peer: "doctor".into(),
+                gone: false
             }),
             json!({"v": 1, "type": "peer_left", "peer": "doctor"})
+        );
+        assert_eq!(
+            wire(ServerMessage::PeerLeft {
+                peer: "patient".into(),
+                gone: true
+            }),
+            json!({"v": 1, "type": "peer_left", "peer": "patient", "gone": true})
         );
         assert_eq!(
             wire(ServerMessage::Signal {

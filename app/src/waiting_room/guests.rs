@@ -132,6 +132,10 @@ pub fn passes_ended(state: &AppState, row: &appointment::Model, guest: &appointm
         note: None,
         ..guest_view(row, guest)
     };
+    state.calls.evict(
+        row.id,
+        crate::signalling::relay::Participant::Guest(guest.id),
+    );
     state.rooms.tell_patient(row.practice_id, guest.id, view);
     state.rooms.practice_changed(row.practice_id);
 }
@@ -281,6 +285,10 @@ pub async fn remove(
         return Err(ErrorCode::WrongState);
     }
     tracing::info!(appointment_id = %row.id, guest_id = %guest.id, "guest removed from the waiting room");
+    state.calls.evict(
+        row.id,
+        crate::signalling::relay::Participant::Guest(guest.id),
+    );
     told(state, guest.id, Some(PatientPhase::Removed)).await
 }
 
@@ -319,6 +327,7 @@ pub async fn tell_every_guest(
         };
         state.rooms.tell_patient(row.practice_id, guest.id, view);
     }
+    state.rooms.practice_changed(row.practice_id);
     Ok(())
 }
 
@@ -384,6 +393,18 @@ pub async fn any_admitted(state: &AppState, row: &appointment::Model) -> Result<
         .one(&state.db)
         .await?
         .is_some())
+}
+
+/// The consultation ended: nobody is in its call any more (the list shows the guests as
+/// finished with it, not in a call).
+pub async fn call_over(state: &AppState, row: &appointment::Model) -> Result<(), DbErr> {
+    appointment_guest::Entity::update_many()
+        .col_expr(C::AdmittedAt, at(None))
+        .filter(C::AppointmentId.eq(row.id))
+        .filter(C::AdmittedAt.is_not_null())
+        .exec(&state.db)
+        .await?;
+    Ok(())
 }
 
 /// The call ended without ending the consultation (the patient went back to the waiting room

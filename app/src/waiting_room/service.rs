@@ -73,11 +73,11 @@ pub async fn leave(state: &AppState, pass: &PatientPass) -> Result<(), DbErr> {
         .apply(&state.db, pass.appointment_id)
         .await?;
     tracing::info!(appointment_id = %pass.appointment_id, "patient left the waiting room");
-    state.calls.end(pass.appointment_id, CallEnd::PatientLeft);
     if let Some(row) = appointment::Entity::find_by_id(pass.appointment_id)
         .one(&state.db)
         .await?
     {
+        end_call(state, &row, CallEnd::PatientLeft).await;
         let view = PatientView {
             phase: PatientPhase::Left,
             ..patient_view(&row)
@@ -95,6 +95,13 @@ pub async fn leave(state: &AppState, pass: &PatientPass) -> Result<(), DbErr> {
 /// lists change at once (the caller has already stored the change).
 pub fn passes_ended(state: &AppState, row: &appointment::Model) {
     state.calls.end(row.id, CallEnd::PatientLeft);
+    // Guests let in wait again (a cancellation tells them it is closed, later).
+    let (state_, row_) = (state.clone(), row.clone());
+    tokio::spawn(async move {
+        if let Err(e) = super::guests::back_to_waiting(&state_, &row_).await {
+            tracing::warn!(error = %e, "cannot send the guests back to the waiting room");
+        }
+    });
     let view = PatientView {
         phase: PatientPhase::Closed,
         note: None,
@@ -377,6 +384,9 @@ pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), Er
     );
     if let Err(e) = super::guests::tell_every_guest(state, row, PatientPhase::Finished).await {
         tracing::warn!(error = %e, "cannot tell the guests the consultation ended");
+    }
+    if let Err(e) = super::guests::call_over(state, row).await {
+        tracing::warn!(error = %e, "cannot note that the guests' call is over");
     }
     tracing::info!(appointment_id = %row.id, "consultation finished");
     Ok(())

@@ -445,7 +445,14 @@ impl CallPart {
                 instance,
                 peer: shown(self.participant, &card),
             },
-            CallEvent::PeerLeft(who) => ServerMessage::PeerLeft { peer: who.id() },
+            CallEvent::PeerLeft(who) => ServerMessage::PeerLeft {
+                peer: who.id(),
+                gone: false,
+            },
+            CallEvent::PeerGone(who) => ServerMessage::PeerLeft {
+                peer: who.id(),
+                gone: true,
+            },
             CallEvent::Signal { from, signal } => ServerMessage::Signal {
                 signal,
                 from: from.id(),
@@ -969,7 +976,8 @@ async fn patient_in_call(
         ClientMessage::Signal { signal, to } => call.relay(to, signal).await.map(|()| Vec::new()),
         // A further person only leaves; the consultation goes on.
         ClientMessage::Hangup if pass.is_guest() => {
-            call.seat.take().ok_or(ErrorCode::NotInCall)?;
+            let seat = call.seat.take().ok_or(ErrorCode::NotInCall)?;
+            state.calls.evict(seat.appointment(), seat.participant());
             super::guests::leave(state, pass)
                 .await
                 .map_err(internal)

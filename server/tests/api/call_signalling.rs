@@ -284,7 +284,8 @@ async fn both_sides_join_exchange_signals_and_a_third_page_is_refused() {
     assert_eq!(
         next(&mut doctor).await,
         Some(ServerMessage::PeerLeft {
-            peer: "patient".into()
+            peer: "patient".into(),
+            gone: false
         })
     );
     let mut patient = open(&app, &pass, "patient").await.unwrap();

@@ -222,17 +222,18 @@ async fn an_interpreter_before_the_patient_then_three_pages_in_a_mesh() {
     hears_no_signal(&mut doctor).await;
     hears_no_signal(&mut patient).await;
 
-    // Dana leaves the call: the others hear it, the consultation goes on; she comes back.
+    // Dana leaves the call: the others hear she is gone for good (their pages close the
+    // connection at once), the consultation goes on; she comes back.
     send(&mut dana, ClientMessage::Hangup).await;
     phase_until(&mut dana, PatientPhase::Left).await;
     for page in [&mut doctor, &mut patient] {
         let left = until(page, "dana left", |m| match m {
-            ServerMessage::PeerLeft { peer } => Some(peer),
+            ServerMessage::PeerLeft { peer, gone } => Some((peer, gone)),
             ServerMessage::CallEnded(how) => panic!("the call ended: {how:?}"),
             _ => None,
         })
         .await;
-        assert_eq!(left, dana_id);
+        assert_eq!(left, (dana_id.clone(), true));
     }
     let mut dana = guest_enters(&app, &guest_code).await;
     phase_until(&mut dana, PatientPhase::Waiting).await;
@@ -277,11 +278,21 @@ async fn an_interpreter_before_the_patient_then_three_pages_in_a_mesh() {
     .await;
     phase_until(&mut dana, PatientPhase::Removed).await;
     let left = until(&mut patient, "dana removed", |m| match m {
-        ServerMessage::PeerLeft { peer } => Some(peer),
+        ServerMessage::PeerLeft { peer, gone } => Some((peer, gone)),
         _ => None,
     })
     .await;
-    assert_eq!(left, dana_id);
+    assert_eq!(left, (dana_id.clone(), true), "gone for good: close it");
+    // Whatever her page does now, it reaches nobody in the call.
+    send(
+        &mut dana,
+        ClientMessage::Signal {
+            signal: offer("v=0 after removal"),
+            to: Some("patient".into()),
+        },
+    )
+    .await;
+    hears_no_signal(&mut patient).await;
 
     // "Sprechstunde beenden": the end for everybody left.
     send(&mut doctor, ClientMessage::Hangup).await;
