@@ -93,7 +93,9 @@ pub struct IceSettings {
     /// relay to reach the server's own or its network's services; on for local runs, where
     /// every browser is on loopback.
     pub relay_to_private_addresses: bool,
-    /// TURN allocations one credential may hold at once (a browser needs one or two).
+    /// TURN allocations one credential may hold at once per connection of its page (a browser
+    /// needs one or two; a page of a group call holds one connection per other participant, so
+    /// the embedded service allows this times `appointments.max_participants` − 1).
     pub allocations_per_credential: usize,
     /// TURN allocations of the whole service at once (each holds a UDP socket).
     pub max_allocations: usize,

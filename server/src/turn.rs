@@ -418,7 +418,14 @@ pub async fn start(
         channel_bind_timeout: Duration::from_secs(0),
         alloc_close_notify: None,
         quotas: Quotas {
-            allocations_per_username: ice.allocations_per_credential,
+            // A credential is one page's; in a group call the page has one connection (and
+            // allocation) per other participant.
+            allocations_per_username: ice.allocations_per_credential
+                * settings
+                    .appointments
+                    .max_participants
+                    .saturating_sub(1)
+                    .max(1),
             allocations_total: ice.max_allocations,
             permissions_per_allocation: ice.permissions_per_allocation,
             channels_per_allocation: ice.channels_per_allocation,

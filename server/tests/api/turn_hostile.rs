@@ -182,8 +182,40 @@ async fn turn_over_tcp_survives_100_allocations_ending_while_a_relayed_exchange_
 }
 
 #[tokio::test]
+async fn in_a_group_call_a_pages_credential_holds_four_allocations_per_other_participant() {
+    // Three participants: each page has two connections, so its credential may hold 2 × 4.
+    let app = spawn_app_with(|s| {
+        s.appointments.max_participants = 3;
+        s.ice.max_allocations = 20;
+    })
+    .await;
+    let server = app.turn_address.unwrap();
+    let page = credential(&app, "group-page");
+    let mut held = Vec::new();
+    for n in 1..=8 {
+        let client = udp_client(server, &page).await;
+        let relay = client
+            .allocate()
+            .await
+            .unwrap_or_else(|e| panic!("allocation {n}: {e}"));
+        held.push((client, relay));
+    }
+    let ninth = udp_client(server, &page).await;
+    let refused = ninth.allocate().await.err().expect("a ninth allocation");
+    assert!(refused.to_string().contains("486"), "{refused}");
+    for (client, _) in held {
+        client.close().await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn a_credential_holds_four_allocations_and_the_service_its_total() {
-    let app = spawn_app_with(|s| s.ice.max_allocations = 6).await;
+    // Two participants: one connection per page.
+    let app = spawn_app_with(|s| {
+        s.appointments.max_participants = 2;
+        s.ice.max_allocations = 6;
+    })
+    .await;
     let server = app.turn_address.unwrap();
     let first = credential(&app, "first");
     let mut held = Vec::new();
