@@ -83,7 +83,7 @@ for (const size of SIZES) {
   test(`group of ${size}: CPU and upstream per participant`, async () => {
     const baseURL = test.info().project.use.baseURL!;
     const stamp = Date.now();
-    const patient = `Gruppe ${size} ${lettersOf(stamp)}`;
+    const patient = `Erika Gruppe ${lettersOf(stamp)}`;
     const doctor = await participant(baseURL, { width: 1366, height: 900 });
     const others: Awaited<ReturnType<typeof participant>>[] = [];
     try {
