@@ -12,8 +12,10 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-/// Messages queued for one seat.
-const QUEUE: usize = 64;
+/// Messages queued for one seat: room for a group's set-up (offers, answers and a few dozen
+/// candidates for each other page), so that join, leave and end events find room too (they are
+/// sent while the seats are locked and cannot wait). Unused room costs nothing.
+const QUEUE: usize = 256;
 /// How long a signal waits for room in a full queue before it is dropped.
 pub const RELAY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -102,6 +104,14 @@ impl Occupant {
     fn alive(&self) -> bool {
         !self.events.is_closed()
     }
+
+    /// Queues a join, leave or end event; a page that has not read for [`QUEUE`] messages
+    /// misses it (and says so in the log).
+    fn tell(&self, event: CallEvent) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.events.try_send(event) {
+            tracing::warn!("a call event was dropped: the page did not read its socket");
+        }
+    }
 }
 
 /// How much the relay passed, for tests and benchmarks: signalling only, never media.
@@ -183,7 +193,7 @@ impl CallRelay {
             let present = seats
                 .iter()
                 .map(|other| {
-                    let _ = other.events.try_send(CallEvent::PeerJoined {
+                    other.tell(CallEvent::PeerJoined {
                         card: card.clone(),
                         instance: instance.to_owned(),
                     });
@@ -223,7 +233,7 @@ impl CallRelay {
     pub fn end(&self, appointment: Uuid, how: CallEnd) {
         self.with(|calls| {
             for occupant in calls.get(&appointment).into_iter().flatten() {
-                let _ = occupant.events.try_send(CallEvent::Ended(how.clone()));
+                occupant.tell(CallEvent::Ended(how.clone()));
             }
         });
     }
@@ -238,7 +248,7 @@ impl CallRelay {
             };
             seats.retain(|o| o.card.participant != participant);
             for other in seats.iter() {
-                let _ = other.events.try_send(CallEvent::PeerGone(participant));
+                other.tell(CallEvent::PeerGone(participant));
             }
             if seats.is_empty() {
                 calls.remove(&appointment);
@@ -330,7 +340,7 @@ impl Drop for Seat {
             seats.retain(|o| !(o.card.participant == participant && o.ticket == ticket));
             if seats.len() < before {
                 for other in seats.iter() {
-                    let _ = other.events.try_send(CallEvent::PeerLeft(participant));
+                    other.tell(CallEvent::PeerLeft(participant));
                 }
             }
             if seats.is_empty() {
