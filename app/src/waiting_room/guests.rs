@@ -373,26 +373,31 @@ pub async fn admit(
     told(state, guest.id, None).await
 }
 
-/// Whether further persons are invited to `appointment` (not uninvited).
-pub async fn invited(state: &AppState, appointment: Uuid) -> Result<bool, DbErr> {
+/// Whether an invited (not uninvited) further person of `appointment` meets `condition`.
+async fn any_guest(
+    state: &AppState,
+    appointment: Uuid,
+    condition: Condition,
+) -> Result<bool, DbErr> {
     Ok(appointment_guest::Entity::find()
         .filter(C::AppointmentId.eq(appointment))
         .filter(C::UninvitedAt.is_null())
+        .filter(condition)
         .one(&state.db)
         .await?
         .is_some())
 }
 
+/// Whether further persons are invited to `appointment` (not uninvited).
+pub async fn invited(state: &AppState, appointment: Uuid) -> Result<bool, DbErr> {
+    any_guest(state, appointment, Condition::all()).await
+}
+
 /// Whether a further person of `row` is let in now (the doctor's call page may then open
 /// before the patient is let in).
 pub async fn any_admitted(state: &AppState, row: &appointment::Model) -> Result<bool, DbErr> {
-    Ok(appointment_guest::Entity::find()
-        .filter(C::AppointmentId.eq(row.id))
-        .filter(C::AdmittedAt.is_not_null())
-        .filter(C::UninvitedAt.is_null())
-        .one(&state.db)
-        .await?
-        .is_some())
+    let admitted = Condition::all().add(C::AdmittedAt.is_not_null());
+    any_guest(state, row.id, admitted).await
 }
 
 /// The consultation ended: nobody is in its call any more (the list shows the guests as
