@@ -302,11 +302,98 @@ pub async fn run_once(state: &AppState) {
     }
 }
 
-/// Runs [`run_once`] now and then every [`EVERY`]; errors are logged and retried next time.
+/// Runs [`run_round`] now and then every [`EVERY`]; errors are logged and retried next time.
 pub async fn run(state: AppState) {
     let mut interval = tokio::time::interval(EVERY);
+    let mut first = true;
     loop {
         interval.tick().await;
-        run_once(&state).await;
+        let round = if first {
+            // At start the round runs unless another instance runs one right now (so a start
+            // completes what a crash left).
+            first = false;
+            run_round_now(&state).await
+        } else {
+            run_round(&state).await
+        };
+        match round {
+            Ok(true) => {}
+            Ok(false) => tracing::debug!("another instance ran this round's clean-up"),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot take the clean-up's turn; next try in five minutes")
+            }
+        }
     }
+}
+
+/// The round's row in `job_lease` and its PostgreSQL advisory lock.
+const JOB: &str = "maintenance";
+const LOCK_KEY: i64 = 0x5350_525a_4a4f_4201; // "SPRZJOB" + 1
+/// A round is due this long after the last one ended (a little less than [`EVERY`], so the
+/// next tick of whichever instance comes first runs it).
+const ROUND_GAP: chrono::Duration = chrono::Duration::seconds(EVERY.as_secs() as i64 - 30);
+
+/// One round of the timed jobs ([`run_once`]) unless it is not due: with several instances on
+/// one PostgreSQL, one of them runs it under an advisory lock (held by a transaction for the
+/// round, so a killed instance's lock goes with its connection) and only if no round ended
+/// within [`ROUND_GAP`]; the end is written after the round, so a round cut short by a crash
+/// is run again by the next instance (or start) at once. SQLite serves one instance: its
+/// rounds run every time. `true` if this call ran the round. (Each job also claims its rows —
+/// an e-mail, a reminder, a deletion is done once even if two rounds overlapped.)
+pub async fn run_round(state: &AppState) -> Result<bool, DbErr> {
+    round(state, false).await
+}
+
+/// [`run_round`] without waiting for the round to be due (still not while another instance
+/// runs one).
+pub async fn run_round_now(state: &AppState) -> Result<bool, DbErr> {
+    round(state, true).await
+}
+
+async fn round(state: &AppState, now_anyway: bool) -> Result<bool, DbErr> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
+    let db = &state.db;
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        run_once(state).await;
+        return Ok(true);
+    }
+    let lock = db.begin().await?;
+    let locked = lock
+        .query_one(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock($1) AS locked",
+            [LOCK_KEY.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "locked"))
+        .transpose()?
+        .unwrap_or(false);
+    if !locked {
+        lock.rollback().await?;
+        return Ok(false);
+    }
+    let now = state.clock.now();
+    let due = lock
+        .query_one(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT until FROM job_lease WHERE name = $1",
+            [JOB.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<DateTime<Utc>>("", "until"))
+        .transpose()?
+        .is_none_or(|next| next <= now)
+        || now_anyway;
+    if due {
+        run_once(state).await;
+        lock.execute(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "INSERT INTO job_lease (name, holder, until) VALUES ($1, NULL, $2) \
+             ON CONFLICT (name) DO UPDATE SET until = excluded.until",
+            [JOB.into(), (state.clock.now() + ROUND_GAP).into()],
+        ))
+        .await?;
+    }
+    lock.commit().await?;
+    Ok(due)
 }

@@ -15,6 +15,7 @@ mod m20261201_000004_retired_short_name;
 mod m20261203_000020_code_hash_version;
 mod m20261203_000030_appointment_removed;
 mod m20261205_000001_appointment_guest;
+mod m20261205_000010_instances;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_code_hash_version::Migration),
             Box::new(m20261203_000030_appointment_removed::Migration),
             Box::new(m20261205_000001_appointment_guest::Migration),
+            Box::new(m20261205_000010_instances::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! HTTP endpoints outside Leptos (health). `main.rs` only calls into this library.
 
 pub mod assets;
+pub mod bus;
 pub mod code_secret;
 pub mod config;
 pub mod db;

@@ -65,6 +65,8 @@ pub enum StartupError {
     Demo(String),
     #[error("session store: {0}")]
     SessionStore(sqlx::Error),
+    #[error("waiting-room bus (PostgreSQL LISTEN/NOTIFY): {0}")]
+    Bus(sqlx::Error),
     #[error(transparent)]
     Turn(#[from] crate::turn::TurnError),
     #[error("cannot listen on {addr}: {source}")]
@@ -159,6 +161,21 @@ impl Application {
         let settings_security = settings.security.clone();
         let session_expiry = crate::session::expiry(&settings);
         let upload_permits = usize::try_from(settings.uploads.concurrent.max(1)).unwrap_or(1);
+        // On PostgreSQL several instances may share the database: the waiting room's news goes
+        // through it (`bus`). SQLite serves one instance.
+        let calls = Arc::new(app::signalling::relay::CallRelay::default());
+        let rooms: Arc<dyn app::waiting_room::rooms::Rooms> = match &database.pool {
+            db::Pool::Postgres(pool) => {
+                let bus = Arc::new(
+                    crate::bus::PgBus::start(pool.clone(), calls.clone())
+                        .await
+                        .map_err(StartupError::Bus)?,
+                );
+                calls.share(bus.clone());
+                bus
+            }
+            db::Pool::Sqlite(_) => Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
+        };
         let state = AppState {
             leptos_options: leptos_options.clone(),
             browser_code: Arc::new(browser_code),
@@ -167,8 +184,8 @@ impl Application {
             settings: Arc::new(settings),
             passwords: PasswordHasher::per_core(),
             outbox: OutboxSignal::default(),
-            rooms: Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
-            calls: Arc::default(),
+            rooms,
+            calls,
             sockets: Arc::default(),
             rosters: Arc::default(),
             uploads: Arc::new(tokio::sync::Semaphore::new(upload_permits)),

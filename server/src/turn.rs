@@ -365,6 +365,20 @@ pub async fn start(
     let secret: Arc<[u8]> = match &shared {
         Some(shared) => shared.expose_secret().as_bytes().into(),
         None => {
+            if settings
+                .database
+                .url
+                .expose_secret()
+                .starts_with("postgres")
+            {
+                // Several instances on one database hand out credentials of their own relay;
+                // a browser sent to another instance's relay (one name for all) is refused.
+                tracing::warn!(
+                    "embedded TURN with a secret new at this start: with several instances set \
+                     ice.turn_secret(_file) to the same value on all, or use coturn (README, \
+                     \"Scaling out\")"
+                );
+            }
             let mut secret = [0u8; 32];
             getrandom::fill(&mut secret)
                 .unwrap_or_else(|e| panic!("OS randomness unavailable: {e}"));

@@ -2,13 +2,15 @@
 //! person let in (issue 25), up to `appointments.max_participants`. Every page has one
 //! connection to every other page (a full mesh); the server passes each negotiation message to
 //! the one page it names and nothing else. A second page for a held seat is refused, and so is
-//! a seat beyond the limit. In memory, like the waiting room registry (one server instance).
+//! a seat beyond the limit. The seats of this instance's pages are kept here; with several
+//! instances on one PostgreSQL ([`SharedSeats`], `server::bus`) the seats are also rows that
+//! decide who may sit, and what a page sends to a page on another instance goes over the bus.
 
 use super::types::{CallEnd, Signal};
 use crate::appointment::guest_role::GuestRole;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -127,6 +129,46 @@ pub struct CallRelay {
     calls: Mutex<HashMap<Uuid, Vec<Occupant>>>,
     next_ticket: AtomicU64,
     pub counters: RelayCounters,
+    /// The other instances' seats, when several share the database.
+    shared: OnceLock<Arc<dyn SharedSeats>>,
+}
+
+/// What one instance tells the others about a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remote {
+    /// That person is out for good (evicted); their seat row goes too.
+    Gone(Participant),
+    Ended(CallEnd),
+    Signal {
+        from: Participant,
+        to: Option<Participant>,
+        signal: Signal,
+    },
+}
+
+/// The seats of calls whose pages may be on other server instances.
+#[async_trait::async_trait]
+pub trait SharedSeats: Send + Sync + std::fmt::Debug {
+    /// Takes `card`'s seat for `page` (this instance's `ticket`) unless another page holds it
+    /// on another live instance ([`Refused::Busy`]) or `limit` seats are taken
+    /// ([`Refused::Full`]); `here` are the participants whose pages sit on this instance now
+    /// (this instance's rows count by them, not by rows not yet deleted). The other instances
+    /// hear of the join; the answer lists the seats held on them.
+    async fn take(
+        &self,
+        appointment: Uuid,
+        card: &Card,
+        page: &str,
+        ticket: u64,
+        here: &[Participant],
+        limit: usize,
+    ) -> Result<Vec<Present>, Refused>;
+    /// The seat this instance took with `ticket` is free; the others hear the page left.
+    fn free(&self, appointment: Uuid, participant: Participant, ticket: u64);
+    /// Tells the pages of the call on the other instances.
+    fn publish(&self, appointment: Uuid, news: Remote);
+    /// Whether `participant` holds a seat on a live instance.
+    async fn is_seated(&self, appointment: Uuid, participant: Participant) -> bool;
 }
 
 /// Why a page gets no seat.
@@ -136,6 +178,8 @@ pub enum Refused {
     Busy,
     /// Every seat of the call is taken.
     Full,
+    /// The shared seats could not be read (database unreachable).
+    Unavailable,
 }
 
 /// A taken seat; dropping it frees the seat and tells the others.
@@ -161,11 +205,16 @@ impl CallRelay {
         f(&mut guard)
     }
 
+    /// The other instances' seats from now on (set once, at start).
+    pub fn share(&self, shared: Arc<dyn SharedSeats>) {
+        let _ = self.shared.set(shared);
+    }
+
     /// Takes `card`'s seat of the call for the page `instance`, if fewer than `limit` seats
     /// are held. The same page may take its seat again (a reconnect after a network change,
-    /// before the old socket is found dead); another page is refused while the seat is held.
-    /// The others hear of the join; the answer lists them.
-    pub fn join(
+    /// before the old socket is found dead, or on another server instance); another page is
+    /// refused while the seat is held. The others hear of the join; the answer lists them.
+    pub async fn join(
         self: &Arc<Self>,
         appointment: Uuid,
         card: Card,
@@ -173,24 +222,58 @@ impl CallRelay {
         limit: usize,
     ) -> Result<(Seat, Vec<Present>), Refused> {
         let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
-        let (sender, receiver) = mpsc::channel(QUEUE);
         let participant = card.participant;
+        let elsewhere = match self.shared.get() {
+            Some(shared) => {
+                let here: Vec<Participant> = self.with(|calls| {
+                    calls
+                        .get(&appointment)
+                        .into_iter()
+                        .flatten()
+                        .filter(|o| o.alive() && o.card.participant != participant)
+                        .map(|o| o.card.participant)
+                        .collect()
+                });
+                let busy_here = self.with(|calls| {
+                    calls.get(&appointment).is_some_and(|seats| {
+                        seats.iter().any(|o| {
+                            o.card.participant == participant && o.instance != instance && o.alive()
+                        })
+                    })
+                });
+                if busy_here {
+                    return Err(Refused::Busy);
+                }
+                Some(
+                    shared
+                        .take(appointment, &card, instance, ticket, &here, limit)
+                        .await?,
+                )
+            }
+            None => None,
+        };
+        let (sender, receiver) = mpsc::channel(QUEUE);
         let card = Arc::new(card);
+        let checked = elsewhere.is_some();
         let present = self.with(|calls| {
             let seats = calls.entry(appointment).or_default();
             match seats.iter().position(|o| o.card.participant == participant) {
-                Some(held) if seats[held].instance != instance && seats[held].alive() => {
+                // With shared seats the rows decided (a page that lost its seat to the same
+                // page on another instance may still be here).
+                Some(held)
+                    if !checked && seats[held].instance != instance && seats[held].alive() =>
+                {
                     return Err(Refused::Busy);
                 }
                 Some(held) => {
                     seats.remove(held);
                 }
-                None if seats.iter().filter(|o| o.alive()).count() >= limit => {
+                None if !checked && seats.iter().filter(|o| o.alive()).count() >= limit => {
                     return Err(Refused::Full);
                 }
                 None => {}
             }
-            let present = seats
+            let present: Vec<Present> = seats
                 .iter()
                 .map(|other| {
                     other.tell(CallEvent::PeerJoined {
@@ -208,7 +291,8 @@ impl CallRelay {
             });
             Ok(present)
         });
-        let present = present.inspect_err(|_| self.forget_if_empty(appointment))?;
+        let mut present = present.inspect_err(|_| self.forget_if_empty(appointment))?;
+        present.extend(elsewhere.into_iter().flatten());
         Ok((
             Seat {
                 relay: self.clone(),
@@ -221,6 +305,65 @@ impl CallRelay {
         ))
     }
 
+    /// News of a call from another instance, for this instance's pages of it.
+    pub fn hear(&self, appointment: Uuid, news: Heard) {
+        self.with(|calls| {
+            let Some(seats) = calls.get_mut(&appointment) else {
+                return;
+            };
+            match news {
+                Heard::Joined { card, instance } => {
+                    // This instance's socket of that seat (if any) lost it to the page there.
+                    seats.retain(|o| o.card.participant != card.participant);
+                    let card = Arc::new(card);
+                    for other in seats.iter() {
+                        other.tell(CallEvent::PeerJoined {
+                            card: card.clone(),
+                            instance: instance.clone(),
+                        });
+                    }
+                }
+                Heard::Left(who) => {
+                    for other in seats.iter().filter(|o| o.card.participant != who) {
+                        other.tell(CallEvent::PeerLeft(who));
+                    }
+                }
+                Heard::Remote(Remote::Gone(who)) => {
+                    seats.retain(|o| o.card.participant != who);
+                    for other in seats.iter() {
+                        other.tell(CallEvent::PeerGone(who));
+                    }
+                }
+                Heard::Remote(Remote::Ended(how)) => {
+                    for occupant in seats.iter() {
+                        occupant.tell(CallEvent::Ended(how.clone()));
+                    }
+                }
+                Heard::Remote(Remote::Signal { from, to, signal }) => {
+                    let target = seats.iter().find(|o| match to {
+                        Some(to) => o.card.participant == to,
+                        None => o.card.participant != from,
+                    });
+                    if let Some(target) = target {
+                        // Signals from afar are not waited for (the listener serves every
+                        // call); a page that has not read 256 messages misses this one.
+                        if target
+                            .events
+                            .try_send(CallEvent::Signal { from, signal })
+                            .is_err()
+                            && target.alive()
+                        {
+                            tracing::warn!("a call signal from another instance was dropped");
+                        }
+                    }
+                }
+            }
+            if seats.is_empty() {
+                calls.remove(&appointment);
+            }
+        });
+    }
+
     fn forget_if_empty(&self, appointment: Uuid) {
         self.with(|calls| {
             if calls.get(&appointment).is_some_and(Vec::is_empty) {
@@ -231,6 +374,9 @@ impl CallRelay {
 
     /// Tells every seat the call is over.
     pub fn end(&self, appointment: Uuid, how: CallEnd) {
+        if let Some(shared) = self.shared.get() {
+            shared.publish(appointment, Remote::Ended(how.clone()));
+        }
         self.with(|calls| {
             for occupant in calls.get(&appointment).into_iter().flatten() {
                 occupant.tell(CallEvent::Ended(how.clone()));
@@ -242,6 +388,9 @@ impl CallRelay {
     /// hears nothing more of the call and can signal nobody), and every other page hears they
     /// are gone and closes its connection to them at once — whatever that page does.
     pub fn evict(&self, appointment: Uuid, participant: Participant) {
+        if let Some(shared) = self.shared.get() {
+            shared.publish(appointment, Remote::Gone(participant));
+        }
         self.with(|calls| {
             let Some(seats) = calls.get_mut(&appointment) else {
                 return;
@@ -256,14 +405,33 @@ impl CallRelay {
         });
     }
 
-    /// Whether `participant`'s page holds its seat of the call now.
-    pub fn is_seated(&self, appointment: Uuid, participant: Participant) -> bool {
-        self.with(|calls| {
+    /// Whether `participant`'s page holds its seat of the call now (on any instance).
+    pub async fn is_seated(&self, appointment: Uuid, participant: Participant) -> bool {
+        let here = self.with(|calls| {
             calls.get(&appointment).is_some_and(|seats| {
                 seats
                     .iter()
                     .any(|o| o.card.participant == participant && o.alive())
             })
+        });
+        match self.shared.get() {
+            Some(shared) if !here => shared.is_seated(appointment, participant).await,
+            _ => here,
+        }
+    }
+
+    /// Every seat held on this instance: appointment, holder, page, ticket.
+    pub fn seats_here(&self) -> Vec<(Uuid, Arc<Card>, String, u64)> {
+        self.with(|calls| {
+            calls
+                .iter()
+                .flat_map(|(appointment, seats)| {
+                    seats
+                        .iter()
+                        .filter(|o| o.alive())
+                        .map(|o| (*appointment, o.card.clone(), o.instance.clone(), o.ticket))
+                })
+                .collect()
         })
     }
 
@@ -271,6 +439,39 @@ impl CallRelay {
     pub fn seated(&self) -> usize {
         self.with(|calls| calls.values().map(Vec::len).sum())
     }
+}
+
+impl CallRelay {
+    /// Whether `seat` still holds its place here (not taken over by a newer socket).
+    fn holds(&self, seat: &Seat) -> bool {
+        self.with(|calls| {
+            calls.get(&seat.appointment).is_some_and(|seats| {
+                seats
+                    .iter()
+                    .any(|o| o.card.participant == seat.participant && o.ticket == seat.ticket)
+            })
+        })
+    }
+
+    fn count(&self, bytes: usize) {
+        self.counters.signals.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .signal_bytes
+            .fetch_add(u64::try_from(bytes).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+}
+
+/// What this instance hears of a call from another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heard {
+    /// A page took its seat there.
+    Joined {
+        card: Card,
+        instance: String,
+    },
+    /// A page there left (its socket closed, or its instance is gone).
+    Left(Participant),
+    Remote(Remote),
 }
 
 impl Seat {
@@ -284,10 +485,10 @@ impl Seat {
         let relay = &self.relay;
         let target = relay.with(|calls| {
             let seats = calls.get(&self.appointment)?;
-            let mine = seats
+            if !seats
                 .iter()
-                .any(|o| o.card.participant == self.participant && o.ticket == self.ticket);
-            if !mine {
+                .any(|o| o.card.participant == self.participant && o.ticket == self.ticket)
+            {
                 return None;
             }
             let mut others = seats
@@ -299,8 +500,22 @@ impl Seat {
             }
             .map(|o| o.events.clone())
         });
-        let Some(target) = target else {
-            return false;
+        let target = match (target, relay.shared.get()) {
+            (Some(target), _) => target,
+            // Not on this instance: to the instance of that page, if it still holds the seat.
+            (None, Some(shared)) if relay.holds(self) => {
+                shared.publish(
+                    self.appointment,
+                    Remote::Signal {
+                        from: self.participant,
+                        to,
+                        signal,
+                    },
+                );
+                relay.count(bytes);
+                return true;
+            }
+            (None, _) => return false,
         };
         let event = CallEvent::Signal {
             from: self.participant,
@@ -308,11 +523,7 @@ impl Seat {
         };
         let sent = target.send_timeout(event, RELAY_WAIT).await.is_ok();
         if sent {
-            relay.counters.signals.fetch_add(1, Ordering::Relaxed);
-            relay
-                .counters
-                .signal_bytes
-                .fetch_add(u64::try_from(bytes).unwrap_or(u64::MAX), Ordering::Relaxed);
+            relay.count(bytes);
         } else if !target.is_closed() {
             tracing::warn!("a call signal was dropped: the other page did not read for 2 s");
         }
@@ -331,6 +542,9 @@ impl Seat {
 impl Drop for Seat {
     fn drop(&mut self) {
         let (appointment, participant, ticket) = (self.appointment, self.participant, self.ticket);
+        if let Some(shared) = self.relay.shared.get() {
+            shared.free(appointment, participant, ticket);
+        }
         self.relay.with(|calls| {
             let Some(seats) = calls.get_mut(&appointment) else {
                 return;
@@ -384,6 +598,7 @@ mod tests {
         let call = Uuid::new_v4();
         let (mut doctor, present) = relay
             .join(call, card(Participant::Doctor), "d1", 2)
+            .await
             .unwrap();
         assert!(present.is_empty());
         assert!(
@@ -392,6 +607,7 @@ mod tests {
         );
         let (mut patient, present) = relay
             .join(call, card(Participant::Patient), "p1", 2)
+            .await
             .unwrap();
         assert_eq!(present.len(), 1);
         assert_eq!(present[0].0.participant, Participant::Doctor);
@@ -409,14 +625,24 @@ mod tests {
             })
         );
         // A second doctor page, a second patient page: refused; a third seat: over the limit.
-        let refused = |p, i| relay.join(call, card(p), i, 2).err();
-        assert_eq!(refused(Participant::Doctor, "d2"), Some(Refused::Busy));
-        assert_eq!(refused(Participant::Patient, "p2"), Some(Refused::Busy));
+        let refused = |p, i| {
+            let relay = relay.clone();
+            async move { relay.join(call, card(p), i, 2).await.err() }
+        };
+        assert_eq!(
+            refused(Participant::Doctor, "d2").await,
+            Some(Refused::Busy)
+        );
+        assert_eq!(
+            refused(Participant::Patient, "p2").await,
+            Some(Refused::Busy)
+        );
         let guest = Participant::Guest(Uuid::new_v4());
-        assert_eq!(refused(guest, "g1"), Some(Refused::Full));
+        assert_eq!(refused(guest, "g1").await, Some(Refused::Full));
         // Another call is another set of seats.
         let (other, _) = relay
             .join(Uuid::new_v4(), card(Participant::Patient), "p3", 2)
+            .await
             .unwrap();
         assert!(!other.relay(None, offer(), 3).await);
         assert!(patient.events.try_recv().is_err(), "nothing crosses calls");
@@ -431,6 +657,7 @@ mod tests {
         );
         let (_patient, present) = relay
             .join(call, card(Participant::Patient), "p2", 2)
+            .await
             .unwrap();
         assert_eq!(present[0].1, "d1");
         relay.end(
@@ -455,11 +682,15 @@ mod tests {
         let relay = Arc::new(CallRelay::default());
         let call = Uuid::new_v4();
         let interpreter = Participant::Guest(Uuid::new_v4());
-        let (mut doctor, _) = relay.join(call, card(Participant::Doctor), "d", 4).unwrap();
+        let (mut doctor, _) = relay
+            .join(call, card(Participant::Doctor), "d", 4)
+            .await
+            .unwrap();
         let (mut patient, _) = relay
             .join(call, card(Participant::Patient), "p", 4)
+            .await
             .unwrap();
-        let (guest, present) = relay.join(call, card(interpreter), "g", 4).unwrap();
+        let (guest, present) = relay.join(call, card(interpreter), "g", 4).await.unwrap();
         let mut others: Vec<_> = present.iter().map(|(c, _)| c.participant).collect();
         others.sort_by_key(|p| p.order());
         assert_eq!(others, [Participant::Doctor, Participant::Patient]);
@@ -491,7 +722,7 @@ mod tests {
             );
         }
         assert_eq!(relay.seated(), 2);
-        assert!(relay.join(call, card(interpreter), "g2", 4).is_ok());
+        assert!(relay.join(call, card(interpreter), "g2", 4).await.is_ok());
     }
 
     #[tokio::test]
@@ -499,8 +730,11 @@ mod tests {
         let relay = Arc::new(CallRelay::default());
         let call = Uuid::new_v4();
         let guest = Participant::Guest(Uuid::new_v4());
-        let (mut doctor, _) = relay.join(call, card(Participant::Doctor), "d", 4).unwrap();
-        let (mut removed, _) = relay.join(call, card(guest), "g", 4).unwrap();
+        let (mut doctor, _) = relay
+            .join(call, card(Participant::Doctor), "d", 4)
+            .await
+            .unwrap();
+        let (mut removed, _) = relay.join(call, card(guest), "g", 4).await.unwrap();
         joined(doctor.events.recv().await);
         relay.evict(call, guest);
         assert_eq!(doctor.events.recv().await, Some(CallEvent::PeerGone(guest)));
@@ -515,7 +749,7 @@ mod tests {
             doctor.events.try_recv().is_err(),
             "no second 'left' from the old seat"
         );
-        assert!(!relay.is_seated(call, guest));
+        assert!(!relay.is_seated(call, guest).await);
     }
 
     #[test]
@@ -543,13 +777,16 @@ mod tests {
         let call = Uuid::new_v4();
         let (mut doctor, _) = relay
             .join(call, card(Participant::Doctor), "d1", 2)
+            .await
             .unwrap();
         let (old, _) = relay
             .join(call, card(Participant::Patient), "p1", 2)
+            .await
             .unwrap();
         // The phone switched networks: a new socket, the same page.
         let (new, _) = relay
             .join(call, card(Participant::Patient), "p1", 2)
+            .await
             .unwrap();
         assert!(
             !old.relay(None, offer(), 3).await,
@@ -577,7 +814,10 @@ mod tests {
         let relay = Arc::new(CallRelay::default());
         let call = Uuid::new_v4();
         assert_eq!(
-            relay.join(call, card(Participant::Doctor), "d", 0).err(),
+            relay
+                .join(call, card(Participant::Doctor), "d", 0)
+                .await
+                .err(),
             Some(Refused::Full)
         );
         assert!(relay.with(|c| c.is_empty()));

@@ -341,7 +341,13 @@ pub async fn admit(
     guest: &appointment_guest::Model,
 ) -> Result<(), ErrorCode> {
     use crate::consent::service::audit::{audit, Action, Actor};
-    if row.finished_at.is_some() || !state.rooms.present(row.practice_id).contains(&guest.id) {
+    if row.finished_at.is_some()
+        || !state
+            .rooms
+            .present(row.practice_id)
+            .await
+            .contains(&guest.id)
+    {
         return Err(ErrorCode::WrongState);
     }
     let now = state.clock.now();

@@ -1,6 +1,7 @@
-//! Who is connected right now and who must hear about a change. Behind a trait so that
-//! several server instances can later share it over PostgreSQL LISTEN/NOTIFY; the in-memory
-//! registry here serves one instance. What lasts (arrival, admission, end, notes) is in the
+//! Who is connected right now and who must hear about a change. Behind a trait: the in-memory
+//! registry here serves one instance (SQLite); with PostgreSQL, `server::bus` shares it between
+//! instances over LISTEN/NOTIFY and keeps who is present in a table, and uses this registry for
+//! the sockets open on its own instance. What lasts (arrival, admission, end, notes) is in the
 //! database; the registry only knows open sockets and wakes them.
 
 use crate::signalling::types::{PatientPhase, PatientView};
@@ -23,6 +24,7 @@ pub struct Told {
 }
 
 /// The rooms of all practices.
+#[async_trait::async_trait]
 pub trait Rooms: Send + Sync + std::fmt::Debug {
     /// Doctor sockets of `practice` watch this; it ticks on every change of the practice's list.
     fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64>;
@@ -41,11 +43,12 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     /// Sends `view` to every open socket of the patient of `appointment`.
     fn tell_patient(&self, practice: Uuid, appointment: Uuid, view: PatientView);
     /// Puts `note` into the view of every patient of `practice` who is waiting now (not in a
-    /// call) and sends it at once; returns their appointments (the caller stores the note).
-    fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid>;
+    /// call) and sends it at once; returns the appointments it may have reached (the caller
+    /// stores the note for those not let in).
+    async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid>;
     /// Appointments of `practice` whose patient is connected, or lost the connection less than
     /// [`RECONNECT_GRACE`] ago.
-    fn present(&self, practice: Uuid) -> HashSet<Uuid>;
+    async fn present(&self, practice: Uuid) -> HashSet<Uuid>;
 }
 
 #[derive(Debug)]
@@ -98,6 +101,83 @@ impl InMemoryRooms {
     }
 }
 
+impl InMemoryRooms {
+    /// What this instance may have missed (the shared bus was lost for a while): every list
+    /// is read again and every patient's page is asked to reconnect, which gives it its view
+    /// from the database.
+    pub fn resync(&self) {
+        self.with(|rooms| {
+            for room in rooms.values() {
+                room.changes.send_modify(|n| *n = n.wrapping_add(1));
+                for slot in room.patients.values() {
+                    slot.view.send_replace(None);
+                }
+            }
+        });
+    }
+
+    /// Every (practice, appointment, open sockets) with a socket open on this instance now.
+    pub fn all_connected(&self) -> Vec<(Uuid, Uuid, u32)> {
+        self.with(|rooms| {
+            rooms
+                .iter()
+                .flat_map(|(practice, room)| {
+                    room.patients
+                        .iter()
+                        .filter(|(_, slot)| slot.connections > 0)
+                        .map(|(id, slot)| (*practice, *id, slot.connections))
+                })
+                .collect()
+        })
+    }
+
+    /// [`Rooms::note_to_waiting`] for the sockets open on this instance.
+    pub fn note_here(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
+        let now = Instant::now();
+        self.with(|rooms| {
+            let Some(room) = rooms.get_mut(&practice) else {
+                return Vec::new();
+            };
+            room.forget_lost(now);
+            let mut told = Vec::new();
+            for (appointment, slot) in &room.patients {
+                let waiting = slot
+                    .view
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|told| told.view.phase == PatientPhase::Waiting);
+                if waiting {
+                    slot.view.send_modify(|told| {
+                        if let Some(told) = told {
+                            told.view.note = Some(note.to_owned());
+                            told.at = now;
+                        }
+                    });
+                    told.push(*appointment);
+                }
+            }
+            told
+        })
+    }
+
+    /// [`Rooms::present`] as far as this instance knows.
+    pub fn present_here(&self, practice: Uuid) -> HashSet<Uuid> {
+        let now = Instant::now();
+        self.with(|rooms| {
+            let Some(room) = rooms.get_mut(&practice) else {
+                return HashSet::new();
+            };
+            room.forget_lost(now);
+            let present = room.patients.keys().copied().collect();
+            if room.unused() {
+                rooms.remove(&practice);
+            }
+            present
+        })
+    }
+}
+
+#[async_trait::async_trait]
 impl Rooms for InMemoryRooms {
     fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64> {
         self.with(|rooms| {
@@ -179,47 +259,12 @@ impl Rooms for InMemoryRooms {
         });
     }
 
-    fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
-        let now = Instant::now();
-        self.with(|rooms| {
-            let Some(room) = rooms.get_mut(&practice) else {
-                return Vec::new();
-            };
-            room.forget_lost(now);
-            let mut told = Vec::new();
-            for (appointment, slot) in &room.patients {
-                let waiting = slot
-                    .view
-                    .borrow()
-                    .as_ref()
-                    .is_some_and(|told| told.view.phase == PatientPhase::Waiting);
-                if waiting {
-                    slot.view.send_modify(|told| {
-                        if let Some(told) = told {
-                            told.view.note = Some(note.to_owned());
-                            told.at = now;
-                        }
-                    });
-                    told.push(*appointment);
-                }
-            }
-            told
-        })
+    async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
+        self.note_here(practice, note)
     }
 
-    fn present(&self, practice: Uuid) -> HashSet<Uuid> {
-        let now = Instant::now();
-        self.with(|rooms| {
-            let Some(room) = rooms.get_mut(&practice) else {
-                return HashSet::new();
-            };
-            room.forget_lost(now);
-            let present = room.patients.keys().copied().collect();
-            if room.unused() {
-                rooms.remove(&practice);
-            }
-            present
-        })
+    async fn present(&self, practice: Uuid) -> HashSet<Uuid> {
+        self.present_here(practice)
     }
 }
 
@@ -260,7 +305,7 @@ mod tests {
         // Telling an appointment of another practice reaches nobody.
         rooms.tell_patient(other_practice, y, view("falsch"));
         assert!(!patient_y.has_changed().unwrap());
-        assert_eq!(rooms.present(practice), HashSet::from([x, y]));
+        assert_eq!(rooms.present(practice).await, HashSet::from([x, y]));
         // A note to everybody waiting skips the one in a call.
         rooms.tell_patient(
             practice,
@@ -271,10 +316,10 @@ mod tests {
             },
         );
         patient_y.mark_unchanged();
-        assert_eq!(rooms.note_to_waiting(practice, "Verspätung"), vec![x]);
+        assert_eq!(rooms.note_to_waiting(practice, "Verspätung").await, vec![x]);
         assert!(patient_x.has_changed().unwrap());
         assert!(!patient_y.has_changed().unwrap());
-        assert!(rooms.present(other_practice).is_empty());
+        assert!(rooms.present(other_practice).await.is_empty());
         other_doctor.mark_unchanged();
     }
 
@@ -286,10 +331,13 @@ mod tests {
         let _first = rooms.patient_connected(practice, x, view("x"));
         let _second = rooms.patient_connected(practice, x, view("x"));
         rooms.patient_disconnected(practice, x);
-        assert!(rooms.present(practice).contains(&x), "one tab still open");
+        assert!(
+            rooms.present(practice).await.contains(&x),
+            "one tab still open"
+        );
         rooms.patient_disconnected(practice, x);
         assert!(
-            rooms.present(practice).contains(&x),
+            rooms.present(practice).await.contains(&x),
             "within the grace period"
         );
         // Back within the grace period: the same place.
@@ -299,7 +347,7 @@ mod tests {
             let slot = r.get_mut(&practice).unwrap().patients.get_mut(&x).unwrap();
             slot.lost_at = Some(Instant::now() - RECONNECT_GRACE);
         });
-        assert!(rooms.present(practice).is_empty());
+        assert!(rooms.present(practice).await.is_empty());
         assert!(
             rooms.with(|r| r.is_empty()),
             "nothing is kept for a practice nobody watches"

@@ -135,7 +135,7 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .find_also_related(practice_user::Entity)
         .all(&state.db)
         .await?;
-    let present = state.rooms.present(practice);
+    let present = state.rooms.present(practice).await;
     let consents = crate::consent::service::status::statuses_of(
         &state.db,
         practice,
@@ -289,13 +289,13 @@ pub async fn act(
             if let Some((row, guest)) = super::guests::own_guest(state, me, &appointment).await? {
                 super::guests::admit(state, me, &row, &guest).await?;
                 // The doctor's call page opens unless it is open already.
-                let open = state.calls.is_seated(row.id, Participant::Doctor);
+                let open = state.calls.is_seated(row.id, Participant::Doctor).await;
                 return Ok((!open).then(|| ServerMessage::Admitted {
                     appointment: row.id.to_string(),
                 }));
             }
             let row = own_appointment(state, me, &appointment).await?;
-            if !state.rooms.present(row.practice_id).contains(&row.id) {
+            if !state.rooms.present(row.practice_id).await.contains(&row.id) {
                 return Err(ErrorCode::WrongState);
             }
             change_if(state, &row, lifecycle::admit(now), None).await?;
@@ -415,7 +415,7 @@ pub async fn call_of_doctor(
 /// waiting patients get it at once from the live registry; then it is stored, so a reload
 /// shows it again.
 pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result<usize, DbErr> {
-    let told = state.rooms.note_to_waiting(practice, text);
+    let told = state.rooms.note_to_waiting(practice, text).await;
     // Chunks keep each statement under the databases' parameter limits.
     for ids in told.chunks(500) {
         appointment::Entity::update_many()

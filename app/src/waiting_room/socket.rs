@@ -384,7 +384,7 @@ impl CallPart {
 
     /// Takes the seat as `card`: the page's ICE servers (with a fresh TURN credential for this
     /// call, valid until the end of `row` plus the margin) and who else is there.
-    fn join(
+    async fn join(
         &mut self,
         state: &AppState,
         instance: &str,
@@ -400,9 +400,11 @@ impl CallPart {
         let (seat, present) = state
             .calls
             .join(self.appointment, card, instance, limit)
+            .await
             .map_err(|refused| match refused {
                 Refused::Busy => ErrorCode::CallBusy,
                 Refused::Full => ErrorCode::CallFull,
+                Refused::Unavailable => ErrorCode::Internal,
             })?;
         self.seat = Some(seat);
         let mut replies = vec![ServerMessage::CallReady {
@@ -553,7 +555,7 @@ async fn doctor_in_call(
                 typed: None,
                 role: None,
             };
-            call.join(state, &instance, &row, card)
+            call.join(state, &instance, &row, card).await
         }
         ClientMessage::Signal { signal, to } => call.relay(to, signal).await.map(|()| Vec::new()),
         ClientMessage::Hangup => {
@@ -852,8 +854,11 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
         Wake::View(false) => false,
         Wake::View(true) => {
             let told = w.views.borrow_and_update().clone();
+            // No view: this instance may have missed news (its bus connection was lost); the
+            // page reconnects at once and gets its view from the database.
             let Some(super::rooms::Told { view, at }) = told else {
-                return true;
+                socket.connection.going_away().await;
+                return false;
             };
             w.phase = view.phase;
             if w.phase != PatientPhase::InCall {
@@ -970,7 +975,7 @@ async fn patient_in_call(
                 let card = patient_card(&row);
                 (row, card)
             };
-            call.join(state, &instance, &row, card)
+            call.join(state, &instance, &row, card).await
         }
         ClientMessage::JoinCall { .. } => Err(ErrorCode::WrongState),
         ClientMessage::Signal { signal, to } => call.relay(to, signal).await.map(|()| Vec::new()),

@@ -42,6 +42,44 @@ async fn migrations_go_up_down_and_up_again() {
     assert!(practice_table_exists(&db.conn).await);
 }
 
+/// Every table the migrations make has its retention rule (`policy::RETENTION`), also those no
+/// entity maps (the bus's); the migrations' and the sessions' own tables aside.
+#[tokio::test]
+async fn every_table_in_the_database_has_a_retention_rule() {
+    let app = spawn_app().await;
+    let conn = app.conn();
+    let sql = match conn.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        _ => "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    };
+    let tables: Vec<String> = conn
+        .query_all(Statement::from_string(
+            conn.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap())
+        .filter(|t| t != "seaql_migrations" && t != "tower_sessions")
+        .collect();
+    assert!(tables.len() > 15, "{tables:?}");
+    for table in &tables {
+        assert!(
+            app::policy::RETENTION.iter().any(|(t, _)| t == table),
+            "{table} has no retention rule"
+        );
+    }
+    for (table, _) in app::policy::RETENTION {
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} is not in the database"
+        );
+    }
+}
+
 #[tokio::test]
 async fn start_up_applies_migrations_and_a_restart_is_harmless() {
     // An empty database: the other tests start from a migrated copy.

@@ -247,7 +247,9 @@ pub struct TestApp {
     pub turn_address: Option<std::net::SocketAddr>,
     /// The embedded STUN/TURN service (its TCP address, its open relays).
     pub turn: Option<server::turn::TurnService>,
-    _database: TestDatabase,
+    database_url: String,
+    /// The first instance on a database owns it; [`TestApp::another_instance`]s share it.
+    _database: Option<TestDatabase>,
     _site_root: tempfile::TempDir,
 }
 
@@ -337,8 +339,40 @@ pub async fn spawn_app_on(
     database: TestDatabase,
     customise: impl FnOnce(&mut Settings),
 ) -> TestApp {
+    let url = database.url.clone();
+    spawn_instance(Some(database), url, customise).await
+}
+
+impl TestApp {
+    /// One more server instance on the same database, as several processes behind a load
+    /// balancer: its own address, clock, SMTP inbox and waiting-room registry; the same
+    /// access-code key (the operator's shared setting) and `customise`.
+    pub async fn another_instance(&self, customise: impl FnOnce(&mut Settings)) -> TestApp {
+        let key = self.state.settings.security.code_secret.clone();
+        spawn_instance(None, self.database_url.clone(), move |settings| {
+            settings.security.code_secret = key;
+            customise(settings);
+        })
+        .await
+    }
+}
+
+/// An instance on the database at `database_url` that does not own it (see
+/// [`TestApp::another_instance`]), with the access-code `key` of the instances before it.
+pub async fn instance_on(database_url: String, key: SecretString) -> TestApp {
+    spawn_instance(None, database_url, move |settings| {
+        settings.security.code_secret = key;
+    })
+    .await
+}
+
+async fn spawn_instance(
+    database: Option<TestDatabase>,
+    database_url: String,
+    customise: impl FnOnce(&mut Settings),
+) -> TestApp {
     let inbox = SmtpInbox::start().await;
-    let mut settings = test_settings(&database.url);
+    let mut settings = test_settings(&database_url);
     settings.email.transport = EmailTransport::Smtp;
     settings.email.smtp_host = "127.0.0.1".into();
     settings.email.smtp_port = inbox.port();
@@ -392,6 +426,7 @@ pub async fn spawn_app_on(
         state,
         turn_address,
         turn,
+        database_url,
         _database: database,
         _site_root: site_root,
     }
@@ -467,7 +502,7 @@ impl TestApp {
 
     /// The URL of the test's database (for a second process on it).
     pub fn database_url(&self) -> &str {
-        &self._database.url
+        &self.database_url
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

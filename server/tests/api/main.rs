@@ -21,6 +21,7 @@ mod health;
 mod helpers;
 mod html;
 mod http_limits;
+mod instances;
 mod kv_forms;
 mod maintenance;
 mod native_call;

@@ -23,9 +23,14 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// Opens the signalling socket with `cookie` as a browser on our page would.
 pub(crate) async fn open(app: &TestApp, cookie: &str, side: &str) -> Result<Socket, u16> {
+    open_at(&app.address, cookie, side).await
+}
+
+/// [`open`] on the server at `address` (`http://…`).
+pub(crate) async fn open_at(address: &str, cookie: &str, side: &str) -> Result<Socket, u16> {
     let url = format!(
         "{}/signal?seite={side}",
-        app.address.replace("http://", "ws://")
+        address.replace("http://", "ws://")
     );
     let mut request = url.into_client_request().unwrap();
     request
@@ -33,7 +38,7 @@ pub(crate) async fn open(app: &TestApp, cookie: &str, side: &str) -> Result<Sock
         .insert("cookie", cookie.parse().unwrap());
     request
         .headers_mut()
-        .insert("origin", app.address.parse().unwrap());
+        .insert("origin", address.parse().unwrap());
     match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => Ok(socket),
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {

@@ -1,0 +1,692 @@
+//! Several server instances on one PostgreSQL database, as behind a load balancer (issue 26):
+//! the waiting room's news reaches every instance, an instance that dies frees its patients'
+//! places within the lease, a dropped `LISTEN` connection is survived, and the timed jobs run
+//! once. SQLite serves one instance: these tests run in the PostgreSQL pass of the test command.
+
+use crate::helpers::{engine, eventually, Engine, TestApp};
+use crate::waiting_room::{
+    doctor_cookie, next, open, open_at, patient_enters, roster_until, send, ten_minutes_before,
+    Socket,
+};
+use app::clock::Clock;
+use app::signalling::types::{
+    ClientMessage, PatientPhase, PatientView, RosterStatus, ServerMessage,
+};
+use std::collections::HashMap;
+use std::time::Duration;
+
+fn on_postgres() -> bool {
+    engine() == Engine::Postgres
+}
+
+/// `other`'s clock at `first`'s time (each test instance has its own clock).
+fn same_time(first: &TestApp, other: &TestApp) {
+    other.clock.advance(first.clock.now() - other.clock.now());
+}
+
+/// The patient's next view (pings and call messages skipped).
+async fn view(patient: &mut Socket) -> PatientView {
+    loop {
+        match next(patient).await {
+            Some(ServerMessage::WaitingRoom(view)) => return view,
+            Some(_) => continue,
+            None => panic!("the patient's socket closed"),
+        }
+    }
+}
+
+fn status_of(roster: &app::signalling::types::Roster, id: &str) -> RosterStatus {
+    roster
+        .entries
+        .iter()
+        .find(|e| e.appointment == id)
+        .expect("the appointment is listed")
+        .status
+}
+
+/// The patient's socket on instance A, the doctor's list on B and a second tab of it on C:
+/// arrival, notes, admission, back to the waiting room and removal reach all of them live.
+#[tokio::test]
+async fn a_patient_on_one_instance_and_the_doctors_lists_on_two_others_see_the_same_room() {
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&a, "verbund@praxis.de").await;
+    let b = a.another_instance(|_| {}).await;
+    let c = a.another_instance(|_| {}).await;
+    same_time(&a, &b);
+    same_time(&a, &c);
+    // Logged in through A; the session lives in the shared database.
+    let cookie = doctor_cookie(&a, "verbund@praxis.de").await;
+    let mut list_b = open(&b, &cookie, "praxis").await.expect("list on B");
+    let mut list_c = open(&c, &cookie, "praxis").await.expect("list on C");
+    let id = roster_until(&mut list_b, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    roster_until(&mut list_c, |r| r.waiting == 0).await;
+
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Waiting);
+    roster_until(&mut list_b, |r| r.waiting == 1).await;
+    roster_until(&mut list_c, |r| r.waiting == 1).await;
+
+    // A note from the list on B, one to everybody from C: both reach the page on A.
+    send(
+        &mut list_b,
+        ClientMessage::SendNote {
+            appointment: id.clone(),
+            text: "Ich komme in 5 Minuten".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        view(&mut patient).await.note.as_deref(),
+        Some("Ich komme in 5 Minuten")
+    );
+    send(
+        &mut list_c,
+        ClientMessage::NoteToAll {
+            text: "Heute 10 Minuten Verspätung".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        view(&mut patient).await.note.as_deref(),
+        Some("Heute 10 Minuten Verspätung")
+    );
+
+    // Let in from B: the page on A goes to the call, C's list shows it.
+    send(
+        &mut list_b,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::InCall);
+    roster_until(&mut list_c, |r| status_of(r, &id) == RosterStatus::InCall).await;
+    // Back to the waiting room from C.
+    send(
+        &mut list_c,
+        ClientMessage::BackToWaiting {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Waiting);
+    roster_until(&mut list_b, |r| status_of(r, &id) == RosterStatus::Waiting).await;
+    // Removed from B: the page on A ends, both lists show it.
+    send(
+        &mut list_b,
+        ClientMessage::Remove {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Removed);
+    roster_until(&mut list_c, |r| status_of(r, &id) == RosterStatus::Removed).await;
+    roster_until(&mut list_b, |r| r.waiting == 0).await;
+}
+
+/// Kills the `LISTEN` connections of this test's database.
+async fn drop_listeners(app: &TestApp) -> u64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let conn = app.conn();
+    let killed = conn
+        .query_all(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+                .to_owned(),
+        ))
+        .await
+        .expect("terminate the listeners");
+    killed.len() as u64
+}
+
+/// A lost `LISTEN` connection is survived: the instance listens again, its patients' pages
+/// reconnect (close code 1012) and get their view from the tables, with what they missed.
+#[tokio::test]
+async fn a_dropped_listen_connection_is_resynchronised_from_the_tables() {
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&a, "neu@praxis.de").await;
+    let b = a.another_instance(|_| {}).await;
+    same_time(&a, &b);
+    let cookie = doctor_cookie(&a, "neu@praxis.de").await;
+    let mut list = open(&b, &cookie, "praxis").await.expect("list on B");
+    let id = roster_until(&mut list, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
+    view(&mut patient).await;
+    roster_until(&mut list, |r| r.waiting == 1).await;
+
+    assert!(drop_listeners(&a).await >= 2, "both instances listen");
+    // The page on A is asked to reconnect.
+    let closed = loop {
+        match tokio::time::timeout(
+            Duration::from_secs(10),
+            futures_util::StreamExt::next(&mut patient),
+        )
+        .await
+        .expect("the page hears within 10 s")
+        {
+            Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => break frame,
+            Some(Ok(_)) => continue,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(closed.map(|f| u16::from(f.code)), Some(1012));
+    // Meanwhile the doctor wrote; the reconnected page has it from the database.
+    send(
+        &mut list,
+        ClientMessage::SendNote {
+            appointment: id.clone(),
+            text: "Gleich sind Sie dran".into(),
+        },
+    )
+    .await;
+    let mut patient = open(&a, &pass, "patient").await.expect("reconnect on A");
+    let seen = view(&mut patient).await;
+    let seen = if seen.note.is_none() {
+        view(&mut patient).await
+    } else {
+        seen
+    };
+    assert_eq!(seen.phase, PatientPhase::Waiting);
+    assert_eq!(seen.note.as_deref(), Some("Gleich sind Sie dran"));
+    // And the news flows again both ways: admitted from B, heard on A.
+    send(&mut list, ClientMessage::Admit { appointment: id }).await;
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::InCall);
+}
+
+/// An instance running on a runtime of its own, on its own thread: [`Doomed::kill`] ends it at
+/// once — every task gone in mid-step, nothing written any more, its sockets dropped by the
+/// operating system —, as `kill -9` ends a server process.
+struct Doomed {
+    address: String,
+    clock: app::clock::ShiftedClock,
+    kill: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Doomed {
+    fn start(first: &TestApp) -> Self {
+        let (url, key) = (
+            first.database_url().to_owned(),
+            first.state.settings.security.code_secret.clone(),
+        );
+        let (started, ready) = std::sync::mpsc::channel();
+        let (kill, killed) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let app = runtime.block_on(crate::helpers::instance_on(url, key));
+            started
+                .send((app.address.clone(), app.clock.clone()))
+                .expect("report the start");
+            let _ = killed.recv();
+            runtime.shutdown_background();
+            // Its files and inbox are left to the test's end: a killed process runs no code.
+            std::mem::forget(app);
+        });
+        let (address, clock) = ready.recv().expect("the instance started");
+        Self {
+            address,
+            clock,
+            kill: Some(kill),
+            thread: Some(thread),
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(kill) = self.kill.take() {
+            let _ = kill.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("the instance's thread");
+        }
+    }
+}
+
+impl Drop for Doomed {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// An instance that dies while a patient waits on it: the doctor's list on another instance
+/// shows the patient gone within the lease, not never.
+#[tokio::test]
+async fn an_instance_that_dies_mid_wait_frees_its_patients_places_within_the_lease() {
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&a, "weg@praxis.de").await;
+    let mut doomed = Doomed::start(&a);
+    doomed.clock.advance(a.clock.now() - doomed.clock.now());
+    let cookie = doctor_cookie(&a, "weg@praxis.de").await;
+    let mut list = open(&a, &cookie, "praxis").await.expect("list on A");
+    roster_until(&mut list, |_| true).await;
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    let mut patient = open_at(&doomed.address, &pass, "patient")
+        .await
+        .expect("patient on the other instance");
+    view(&mut patient).await;
+    roster_until(&mut list, |r| r.waiting == 1).await;
+
+    doomed.kill();
+    let died = std::time::Instant::now();
+    let gone = async {
+        loop {
+            match next_within(&mut list, Duration::from_secs(30)).await {
+                Some(ServerMessage::Roster(r)) if r.waiting == 0 => return r,
+                Some(_) => continue,
+                None => panic!("the list closed"),
+            }
+        }
+    };
+    let roster = gone.await;
+    let after = died.elapsed();
+    assert_eq!(roster.entries[0].status, RosterStatus::Left);
+    assert!(
+        after >= server::bus::LEASE - server::bus::HEARTBEAT * 2
+            && after <= server::bus::LEASE + server::bus::HEARTBEAT * 3,
+        "freed after {after:?}: by the lease, not by a goodbye"
+    );
+    drop(patient);
+}
+
+/// The next message within `wait` (pings skipped); `None` when the socket closed.
+async fn next_within(socket: &mut Socket, wait: Duration) -> Option<ServerMessage> {
+    loop {
+        let frame = tokio::time::timeout(wait, futures_util::StreamExt::next(socket))
+            .await
+            .expect("a message in time");
+        match frame {
+            Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => {
+                let envelope: app::signalling::types::Envelope<ServerMessage> =
+                    serde_json::from_str(&text).unwrap();
+                return Some(envelope.message);
+            }
+            Some(Ok(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// 100 queued e-mails and three instances delivering at once: each goes out once, none is
+/// lost; of three instances whose clean-up rounds are due at once, one runs it.
+#[tokio::test]
+async fn three_instances_send_every_queued_email_exactly_once_and_one_runs_each_round_of_the_jobs()
+{
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app().await;
+    let b = a.another_instance(|_| {}).await;
+    let c = a.another_instance(|_| {}).await;
+    let now = a.clock.now();
+    for i in 0..100 {
+        app::email::outbox::enqueue(
+            a.conn(),
+            now,
+            app::email::outbox::NewEmail {
+                practice_id: None,
+                to: format!("empfaenger{i}@example.org"),
+                subject: format!("Nachricht {i}"),
+                text: format!("Text {i}"),
+                html: String::new(),
+                attachment: None,
+            },
+        )
+        .await
+        .expect("queue");
+    }
+    for app in [&a, &b, &c] {
+        app.state.outbox.wake();
+    }
+    let all = eventually("100 messages delivered", || async {
+        let all: Vec<_> = [&a, &b, &c]
+            .iter()
+            .flat_map(|app| app.inbox.messages())
+            .collect();
+        (all.len() >= 100).then_some(all)
+    })
+    .await;
+    let mut times: HashMap<String, usize> = HashMap::new();
+    for message in &all {
+        *times.entry(message.subject.clone()).or_default() += 1;
+    }
+    assert_eq!(times.len(), 100, "every message arrived");
+    assert!(times.values().all(|n| *n == 1), "none twice: {times:?}");
+    // No instance sends more afterwards (all rows are marked sent).
+    for app in [&a, &b, &c] {
+        app.state.outbox.wake();
+    }
+    let settled: usize =
+        a.mail_settled().await.len() + b.mail_settled().await.len() + c.mail_settled().await.len();
+    assert_eq!(settled, 100);
+    let per_instance: Vec<usize> = [&a, &b, &c]
+        .iter()
+        .map(|app| app.inbox.messages().len())
+        .collect();
+    eprintln!("deliveries per instance: {per_instance:?}");
+
+    // The clean-up's round (each instance ran one at its start): five minutes later three
+    // instances at once, one runs it; right after, it is not due; five minutes later it is
+    // again, for one of them. A round while another runs is skipped even at a start.
+    for app in [&a, &b, &c] {
+        app.clock
+            .advance(chrono::Duration::from_std(app::maintenance::EVERY).unwrap());
+    }
+    let rounds = [&a, &b, &c].map(|app| app::maintenance::run_round(&app.state));
+    let ran: Vec<bool> = futures_util::future::join_all(rounds)
+        .await
+        .into_iter()
+        .map(|r| r.expect("round"))
+        .collect();
+    assert_eq!(ran.iter().filter(|r| **r).count(), 1, "{ran:?}");
+    assert!(!app::maintenance::run_round(&c.state).await.unwrap());
+    for app in [&a, &b, &c] {
+        app.clock
+            .advance(chrono::Duration::from_std(app::maintenance::EVERY).unwrap());
+    }
+    let rounds = [&a, &b, &c].map(|app| app::maintenance::run_round(&app.state));
+    let ran = futures_util::future::join_all(rounds).await;
+    assert_eq!(
+        ran.iter().filter(|r| matches!(r, Ok(true))).count(),
+        1,
+        "{ran:?}"
+    );
+}
+
+/// The next call message (the list's and the view's news skipped).
+async fn call_message(socket: &mut Socket) -> ServerMessage {
+    loop {
+        match next(socket).await {
+            Some(
+                ServerMessage::Roster(_)
+                | ServerMessage::WaitingRoom(_)
+                | ServerMessage::Admitted { .. },
+            ) => continue,
+            Some(message) => return message,
+            None => panic!("the socket closed"),
+        }
+    }
+}
+
+fn description(
+    kind: app::signalling::types::SdpType,
+    sdp: String,
+) -> app::signalling::types::Signal {
+    app::signalling::types::Signal::Description {
+        sdp_type: kind,
+        sdp,
+    }
+}
+
+/// The doctor's call page on B, the patient's page on A: both take their seats, hear each
+/// other, and negotiation messages pass between the instances in order and unchanged — also
+/// a session description larger than a notification may be; the patient's hang-up ends it.
+#[tokio::test]
+async fn a_call_between_pages_on_two_instances() {
+    use crate::call_signalling::{admit, call_page, join};
+    use app::signalling::types::{CallEnd, SdpType, Signal};
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&a, "ruf@praxis.de").await;
+    let b = a.another_instance(|_| {}).await;
+    same_time(&a, &b);
+    let cookie = doctor_cookie(&a, "ruf@praxis.de").await;
+    let mut list = open(&b, &cookie, "praxis").await.expect("list on B");
+    let id = roster_until(&mut list, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
+    view(&mut patient).await;
+    roster_until(&mut list, |r| r.waiting == 1).await;
+    admit(&mut list, &mut patient, &id).await;
+
+    let mut doctor = call_page(&b, &cookie, &id).await;
+    send(&mut doctor, join("doctor-1")).await;
+    assert!(matches!(
+        call_message(&mut doctor).await,
+        ServerMessage::CallReady { polite: false, .. }
+    ));
+    send(&mut patient, join("patient-1")).await;
+    assert!(matches!(
+        call_message(&mut patient).await,
+        ServerMessage::CallReady { polite: true, .. }
+    ));
+    match call_message(&mut patient).await {
+        ServerMessage::PeerJoined { instance, peer } => {
+            assert_eq!(
+                (instance.as_str(), peer.id.as_str()),
+                ("doctor-1", "doctor")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match call_message(&mut doctor).await {
+        ServerMessage::PeerJoined { instance, peer } => {
+            assert_eq!(
+                (instance.as_str(), peer.id.as_str()),
+                ("patient-1", "patient")
+            );
+            assert_eq!(peer.typed, None, "the typed name is the booked one");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // An offer of 20,000 bytes (PostgreSQL notifications end at 8,000), then candidates.
+    let big = format!("v=0\r\n{}", "a=x-test:0123456789abcdef\r\n".repeat(800));
+    assert!(big.len() > 20_000);
+    send(
+        &mut doctor,
+        ClientMessage::Signal {
+            signal: description(SdpType::Offer, big.clone()),
+            to: Some("patient".into()),
+        },
+    )
+    .await;
+    for i in 0..20 {
+        send(
+            &mut doctor,
+            ClientMessage::Signal {
+                signal: Signal::Candidate {
+                    candidate: format!("candidate:{i} 1 udp 1 127.0.0.1 {} typ host", 50000 + i),
+                    sdp_mid: Some("0".into()),
+                    sdp_m_line_index: Some(0),
+                },
+                to: Some("patient".into()),
+            },
+        )
+        .await;
+    }
+    assert_eq!(
+        call_message(&mut patient).await,
+        ServerMessage::Signal {
+            signal: description(SdpType::Offer, big),
+            from: "doctor".into()
+        }
+    );
+    for i in 0..20 {
+        match call_message(&mut patient).await {
+            ServerMessage::Signal {
+                signal: Signal::Candidate { candidate, .. },
+                from,
+            } => {
+                assert_eq!(from, "doctor");
+                assert!(
+                    candidate.starts_with(&format!("candidate:{i} ")),
+                    "{candidate}"
+                );
+            }
+            other => panic!("candidate {i}: {other:?}"),
+        }
+    }
+    // The answer without `to` (a two-person page of the first protocol) reaches B.
+    send(
+        &mut patient,
+        ClientMessage::Signal {
+            signal: description(SdpType::Answer, "v=0 patient".into()),
+            to: None,
+        },
+    )
+    .await;
+    assert_eq!(
+        call_message(&mut doctor).await,
+        ServerMessage::Signal {
+            signal: description(SdpType::Answer, "v=0 patient".into()),
+            from: "patient".into()
+        }
+    );
+
+    // The patient hangs up on A: the doctor's page on B hears the end.
+    send(&mut patient, ClientMessage::Hangup).await;
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Finished);
+    assert!(matches!(
+        call_message(&mut doctor).await,
+        ServerMessage::CallEnded(CallEnd::Finished { .. })
+    ));
+}
+
+/// Two pages for the doctor's seat at the same moment on two instances: one gets it. And the
+/// seat of a page whose instance died is taken again by the same page (its reconnect through
+/// the load balancer) at once, by another page after the lease; the patient hears the doctor
+/// leave and come back as the same page (so the browsers keep their connection).
+#[tokio::test]
+async fn one_page_per_seat_across_instances_and_a_dead_instances_seat_is_freed() {
+    use crate::call_signalling::{admit, call_page, join};
+    use app::signalling::types::ErrorCode;
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&a, "sitz@praxis.de").await;
+    let b = a.another_instance(|_| {}).await;
+    same_time(&a, &b);
+    let cookie = doctor_cookie(&a, "sitz@praxis.de").await;
+    let mut list = open(&a, &cookie, "praxis").await.expect("list on A");
+    let id = roster_until(&mut list, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
+    view(&mut patient).await;
+    roster_until(&mut list, |r| r.waiting == 1).await;
+    admit(&mut list, &mut patient, &id).await;
+
+    let mut on_a = call_page(&a, &cookie, &id).await;
+    let mut on_b = call_page(&b, &cookie, &id).await;
+    let (_, _) = tokio::join!(
+        send(&mut on_a, join("tab-a")),
+        send(&mut on_b, join("tab-b"))
+    );
+    let (first, second) = tokio::join!(call_message(&mut on_a), call_message(&mut on_b));
+    let ready = |m: &ServerMessage| matches!(m, ServerMessage::CallReady { .. });
+    let busy = |m: &ServerMessage| {
+        *m == ServerMessage::Error {
+            code: ErrorCode::CallBusy,
+        }
+    };
+    assert!(
+        (ready(&first) && busy(&second)) || (busy(&first) && ready(&second)),
+        "{first:?} / {second:?}"
+    );
+    drop((on_a, on_b));
+
+    // The doctor's page on an instance that dies.
+    let mut doomed = Doomed::start(&a);
+    doomed.clock.advance(a.clock.now() - doomed.clock.now());
+    let mut doctor = {
+        let mut socket = open_at(&doomed.address, &cookie, &format!("gespraech&termin={id}"))
+            .await
+            .expect("call page on the doomed instance");
+        // The seat may still be held by the tab that won above until its socket's close is
+        // written; the page retries as the browser does.
+        loop {
+            send(&mut socket, join("doctor-1")).await;
+            match call_message(&mut socket).await {
+                ServerMessage::CallReady { .. } => break socket,
+                ServerMessage::Error {
+                    code: ErrorCode::CallBusy,
+                } => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    send(&mut patient, join("patient-1")).await;
+    assert!(matches!(
+        call_message(&mut patient).await,
+        ServerMessage::CallReady { .. }
+    ));
+    assert!(matches!(
+        call_message(&mut patient).await,
+        ServerMessage::PeerJoined { instance, .. } if instance == "doctor-1"
+    ));
+    call_message(&mut doctor).await;
+    doomed.kill();
+    // Another page of the doctor is refused while the dead instance's lease runs; the same
+    // page, reconnecting through the load balancer to A, gets its seat back at once.
+    let mut other_tab = call_page(&a, &cookie, &id).await;
+    send(&mut other_tab, join("doctor-2")).await;
+    assert_eq!(
+        call_message(&mut other_tab).await,
+        ServerMessage::Error {
+            code: ErrorCode::CallBusy
+        }
+    );
+    drop(other_tab);
+    let mut back = call_page(&a, &cookie, &id).await;
+    send(&mut back, join("doctor-1")).await;
+    assert!(matches!(
+        call_message(&mut back).await,
+        ServerMessage::CallReady { .. }
+    ));
+    assert!(matches!(
+        call_message(&mut patient).await,
+        ServerMessage::PeerJoined { instance, .. } if instance == "doctor-1"
+    ));
+    drop(back);
+    assert!(matches!(
+        call_message(&mut patient).await,
+        ServerMessage::PeerLeft { peer, gone: false } if peer == "doctor"
+    ));
+    // Nobody holds the seat now: another page of the doctor may take it.
+    let mut third = call_page(&a, &cookie, &id).await;
+    send(&mut third, join("doctor-3")).await;
+    let mut ready_in_time = false;
+    for _ in 0..50 {
+        match call_message(&mut third).await {
+            ServerMessage::CallReady { .. } => {
+                ready_in_time = true;
+                break;
+            }
+            ServerMessage::Error {
+                code: ErrorCode::CallBusy,
+            } => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                send(&mut third, join("doctor-3")).await;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(ready_in_time, "the freed seat is taken");
+}
