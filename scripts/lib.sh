@@ -131,7 +131,9 @@ ensure_test_tools() {
 # poppler-utils: pdftotext/pdftoppm/pdfinfo check the generated consent PDFs in the unit tests.
 # pulseaudio: a silent sound device, so the browsers' audio (the microphone meter) runs headless.
 # coturn: an external TURN server (TURN REST secret) that calls are relayed through in the tests.
-TEST_PACKAGES=(chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils pulseaudio coturn)
+# nginx: the load balancer in front of two instances (instances.rs); nginx, caddy, systemd and
+# openssl check the deployment kit (scripts/check-deploy.sh).
+TEST_PACKAGES=(chromium firefox-esr postgresql brotli iproute2 util-linux ca-certificates poppler-utils pulseaudio coturn nginx caddy systemd openssl)
 install_test_packages() {
   apt_install "${TEST_PACKAGES[@]}"
   ensure_npm_packages

@@ -45,6 +45,7 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 step "test build (clippy -D warnings on the way)" \
   cargo nextest run --workspace --exclude frontend --locked --no-run
 wait_test_packages
+step "deployment kit (systemd, nginx, Caddy, coturn read deploy/)" scripts/check-deploy.sh
 # coturn for the call relayed through an external TURN server (native_call::…_through_coturn).
 start_coturn
 step "rust tests on SQLite" \

@@ -1,5 +1,8 @@
 //! Load test of the waiting room against a running release server (scripts/bench.sh starts
 //! it): `waiting_room_load <base-url> <database-url> <server-pid> <sockets> <broadcast>`.
+//! Several instances on one PostgreSQL: comma-separated base URLs and pids; patient `i` enters
+//! and waits on instance `i mod n`, the doctor's list is on the first, and the memory is the
+//! instances' sum; on PostgreSQL the database's commits during the note are printed.
 //!
 //! Puts `sockets` appointments starting now into the database (`broadcast` of them for the
 //! demo practice, the rest for a second practice), lets every patient enter with name and code
@@ -22,17 +25,36 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
+/// Transactions committed in the database so far (PostgreSQL only).
+async fn commits(db: &sea_orm::DatabaseConnection) -> Option<i64> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return None;
+    }
+    let row = db
+        .query_one(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+        ))
+        .await
+        .ok()??;
+    row.try_get_by_index::<i64>(0).ok()
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, base, database_url, pid, sockets, broadcast] = args.as_slice() else {
+    let [_, bases, database_url, pids, sockets, broadcast] = args.as_slice() else {
         return Err(
             "usage: waiting_room_load <base-url> <database-url> <server-pid> <sockets> <broadcast>"
                 .into(),
         );
     };
-    let (pid, sockets, broadcast): (u32, usize, usize) =
-        (pid.parse()?, sockets.parse()?, broadcast.parse()?);
+    let bases: Vec<&str> = bases.split(',').collect();
+    let base = bases[0];
+    let pids: Vec<u32> = pids.split(',').map(str::parse).collect::<Result<_, _>>()?;
+    let rss = || pids.iter().map(|pid| rss_kib(*pid)).sum::<u64>();
+    let (sockets, broadcast): (usize, usize) = (sockets.parse()?, broadcast.parse()?);
     let (db, doctor) = demo_doctor(database_url).await?;
     let demo = practice::Entity::find_by_id(doctor.practice_id)
         .one(&db)
@@ -49,8 +71,8 @@ async fn main() -> Result<(), Error> {
         .build()?;
     let started = Instant::now();
     let mut passes = Vec::with_capacity(sockets);
-    for code in &codes {
-        passes.push(enter(&http, base, code).await?);
+    for (i, code) in codes.iter().enumerate() {
+        passes.push(enter(&http, bases[i % bases.len()], code).await?);
     }
     println!(
         "entries: {} patients entered with name and code in {:.1} s",
@@ -59,12 +81,12 @@ async fn main() -> Result<(), Error> {
     );
 
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let before = rss_kib(pid);
+    let before = rss();
     let t0 = Arc::new(tokio::sync::OnceCell::<Instant>::new());
     let (arrivals, mut arrived) = mpsc::unbounded_channel::<Duration>();
     let mut tasks = Vec::with_capacity(sockets);
     for (i, pass) in passes.iter().enumerate() {
-        let mut ws = socket(base, pass, "patient").await?;
+        let mut ws = socket(bases[i % bases.len()], pass, "patient").await?;
         // The first message is the patient's own view.
         match ws.next().await {
             Some(Ok(Message::Text(_))) => {}
@@ -91,7 +113,7 @@ async fn main() -> Result<(), Error> {
         }));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(pid);
+    let after = rss();
     println!(
         "sockets: {sockets} idle waiting-room sockets; server RSS {:.1} MB before, {:.1} MB after: {:.1} KB per socket",
         before as f64 / 1024.0,
@@ -106,6 +128,7 @@ async fn main() -> Result<(), Error> {
     let note = Envelope::new(ClientMessage::NoteToAll {
         text: "Heute etwa 10 Minuten Verspätung".into(),
     });
+    let commits_before = commits(&db).await;
     let _ = t0.set(Instant::now());
     doctor_ws
         .send(Message::text(serde_json::to_string(&note)?))
@@ -131,6 +154,10 @@ async fn main() -> Result<(), Error> {
         percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
         latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     );
+
+    if let (Some(before), Some(after)) = (commits_before, commits(&db).await) {
+        println!("database: {} commits during the note", after - before);
+    }
     println!("spare-code: {}", spare[0].1);
     for task in tasks {
         task.abort();

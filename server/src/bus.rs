@@ -176,8 +176,6 @@ pub struct PgBus {
     instance: Uuid,
     pool: PgPool,
     commands: mpsc::Sender<Command>,
-    /// Set once the first `LISTEN` is in place.
-    listening: watch::Receiver<bool>,
 }
 
 impl std::fmt::Debug for Command {
@@ -219,18 +217,7 @@ impl PgBus {
             instance,
             pool,
             commands,
-            listening,
         })
-    }
-
-    /// This instance's id (its row in `server_instance`).
-    pub fn instance(&self) -> Uuid {
-        self.instance
-    }
-
-    /// Whether the instance listens to the others now.
-    pub fn is_listening(&self) -> bool {
-        *self.listening.borrow()
     }
 
     fn queue(&self, command: Command) {
@@ -425,6 +412,10 @@ async fn notify_payload(tx: &mut sqlx::PgConnection, payload: String) -> Result<
 
 #[async_trait::async_trait]
 impl Rooms for PgBus {
+    fn instance(&self) -> Option<Uuid> {
+        Some(self.instance)
+    }
+
     fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64> {
         self.here.watch_practice(practice)
     }

@@ -49,6 +49,11 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     /// Appointments of `practice` whose patient is connected, or lost the connection less than
     /// [`RECONNECT_GRACE`] ago.
     async fn present(&self, practice: Uuid) -> HashSet<Uuid>;
+    /// This instance's id among several sharing the database (`server_instance`); `None` for
+    /// the single instance.
+    fn instance(&self) -> Option<Uuid> {
+        None
+    }
 }
 
 #[derive(Debug)]

@@ -359,11 +359,24 @@ impl TestApp {
 
 /// An instance on the database at `database_url` that does not own it (see
 /// [`TestApp::another_instance`]), with the access-code `key` of the instances before it.
-pub async fn instance_on(database_url: String, key: SecretString) -> TestApp {
+pub async fn instance_on(
+    database_url: String,
+    key: SecretString,
+    customise: impl FnOnce(&mut Settings),
+) -> TestApp {
     spawn_instance(None, database_url, move |settings| {
         settings.security.code_secret = key;
+        customise(settings);
     })
     .await
+}
+
+/// A port nothing listens on now (for a server a test starts and must know in advance).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 async fn spawn_instance(

@@ -201,9 +201,10 @@ async fn a_dropped_listen_connection_is_resynchronised_from_the_tables() {
     };
     assert_eq!(seen.phase, PatientPhase::Waiting);
     assert_eq!(seen.note.as_deref(), Some("Gleich sind Sie dran"));
-    // And the news flows again both ways: admitted from B, heard on A.
+    // And the news flows again both ways: admitted from B, heard on A (after the note's live
+    // view, if it came after the reconnect).
     send(&mut list, ClientMessage::Admit { appointment: id }).await;
-    assert_eq!(view(&mut patient).await.phase, PatientPhase::InCall);
+    crate::call_signalling::phase_until(&mut patient, PatientPhase::InCall).await;
 }
 
 /// An instance running on a runtime of its own, on its own thread: [`Doomed::kill`] ends it at
@@ -217,10 +218,15 @@ struct Doomed {
 }
 
 impl Doomed {
-    fn start(first: &TestApp) -> Self {
-        let (url, key) = (
+    /// On `first`'s database with its access-code key and SMTP inbox, changed by `customise`.
+    fn start(
+        first: &TestApp,
+        customise: impl FnOnce(&mut app::settings::Settings) + Send + 'static,
+    ) -> Self {
+        let (url, key, smtp) = (
             first.database_url().to_owned(),
             first.state.settings.security.code_secret.clone(),
+            first.inbox.port(),
         );
         let (started, ready) = std::sync::mpsc::channel();
         let (kill, killed) = std::sync::mpsc::channel::<()>();
@@ -230,7 +236,10 @@ impl Doomed {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            let app = runtime.block_on(crate::helpers::instance_on(url, key));
+            let app = runtime.block_on(crate::helpers::instance_on(url, key, move |s| {
+                s.email.smtp_port = smtp;
+                customise(s);
+            }));
             started
                 .send((app.address.clone(), app.clock.clone()))
                 .expect("report the start");
@@ -273,7 +282,7 @@ async fn an_instance_that_dies_mid_wait_frees_its_patients_places_within_the_lea
     }
     let a = crate::helpers::spawn_app().await;
     let code = ten_minutes_before(&a, "weg@praxis.de").await;
-    let mut doomed = Doomed::start(&a);
+    let mut doomed = Doomed::start(&a, |_| {});
     doomed.clock.advance(a.clock.now() - doomed.clock.now());
     let cookie = doctor_cookie(&a, "weg@praxis.de").await;
     let mut list = open(&a, &cookie, "praxis").await.expect("list on A");
@@ -611,7 +620,7 @@ async fn one_page_per_seat_across_instances_and_a_dead_instances_seat_is_freed()
     drop((on_a, on_b));
 
     // The doctor's page on an instance that dies.
-    let mut doomed = Doomed::start(&a);
+    let mut doomed = Doomed::start(&a, |_| {});
     doomed.clock.advance(a.clock.now() - doomed.clock.now());
     let mut doctor = {
         let mut socket = open_at(&doomed.address, &cookie, &format!("gespraech&termin={id}"))
@@ -689,4 +698,300 @@ async fn one_page_per_seat_across_instances_and_a_dead_instances_seat_is_freed()
         }
     }
     assert!(ready_in_time, "the freed seat is taken");
+}
+
+/// nginx (the shipped `deploy/nginx/sprechzimmer-proxy.conf`, round-robin) in front of two
+/// instances, as in production: entry, waiting room and call all through it; the patient's and
+/// the doctor's pages land on different instances (asserted from their seats' rows); the
+/// instance of the doctor's call page dies mid-call, the page reconnects through nginx to the
+/// other one and takes its seat again as the same page, so the browsers' connection stays; the
+/// list and the end work afterwards.
+#[tokio::test]
+async fn through_nginx_a_call_survives_the_death_of_the_doctors_instance() {
+    use crate::call_signalling::join;
+    use app::signalling::types::{CallEnd, ErrorCode};
+    if !on_postgres() {
+        return;
+    }
+    // Both instances know themselves by nginx's address (links, the same-origin check) and
+    // trust it for the client's address.
+    let port = crate::helpers::free_port();
+    let front = format!("http://127.0.0.1:{port}");
+    let behind = {
+        let front = front.clone();
+        move |s: &mut app::settings::Settings| {
+            s.security.trusted_proxies = vec!["127.0.0.1/32".into()];
+            s.application.base_url = front.clone();
+        }
+    };
+    let mut a = crate::helpers::spawn_app_with(behind.clone()).await;
+    let a_direct = std::mem::replace(&mut a.address, front.clone());
+    let a_instance = a.state.rooms.instance().expect("a bus on PostgreSQL");
+    let mut doomed = Doomed::start(&a, behind);
+    let balancer = Balancer::start(port, &[&a_direct, &doomed.address]);
+
+    // From here on every request goes through nginx (`a.address` is nginx's). Both clocks at
+    // ten minutes before the appointment.
+    let code = ten_minutes_before(&a, "nginx@praxis.de").await;
+    doomed.clock.advance(a.clock.now() - doomed.clock.now());
+    let cookie = doctor_cookie(&a, "nginx@praxis.de").await;
+    let mut list = open(&a, &cookie, "praxis")
+        .await
+        .expect("list through nginx");
+    let id = roster_until(&mut list, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    // The patient's page on A (round-robin: a reconnect lands on the next instance).
+    let mut patient = None;
+    for _ in 0..6 {
+        let mut page = open(&a, &pass, "patient")
+            .await
+            .expect("patient through nginx");
+        view(&mut page).await;
+        if presence_instance(&a, &id).await == Some(a_instance) {
+            patient = Some(page);
+            break;
+        }
+        drop(page);
+        tokio::time::sleep(app::waiting_room::rooms::RECONNECT_GRACE / 10).await;
+    }
+    let mut patient = patient.expect("round-robin sent the patient to A");
+    roster_until(&mut list, |r| r.waiting == 1).await;
+    send(
+        &mut list,
+        ClientMessage::Admit {
+            appointment: id.clone(),
+        },
+    )
+    .await;
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::InCall);
+    send(&mut patient, join("patient-1")).await;
+    assert!(matches!(
+        call_message(&mut patient).await,
+        ServerMessage::CallReady { .. }
+    ));
+
+    // The doctor's call page on the other instance.
+    let call = format!("gespraech&termin={id}");
+    let mut doctor = None;
+    for _ in 0..6 {
+        let mut page = open(&a, &cookie, &call)
+            .await
+            .expect("call page through nginx");
+        send(&mut page, join("doctor-1")).await;
+        match call_message(&mut page).await {
+            ServerMessage::CallReady { .. } => {}
+            ServerMessage::Error {
+                code: ErrorCode::CallBusy,
+            } => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+            other => panic!("{other:?}"),
+        }
+        if seat_instance(&a, &id, "doctor").await != a_instance {
+            doctor = Some(page);
+            break;
+        }
+        drop(page);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mut doctor = doctor.expect("round-robin sent the doctor's call page to the other instance");
+    loop {
+        if let ServerMessage::PeerJoined { instance, .. } = call_message(&mut patient).await {
+            if instance == "doctor-1" {
+                break;
+            }
+        }
+    }
+    send(
+        &mut doctor,
+        ClientMessage::Signal {
+            signal: description(
+                app::signalling::types::SdpType::Offer,
+                "v=0 über nginx".into(),
+            ),
+            to: Some("patient".into()),
+        },
+    )
+    .await;
+    loop {
+        if let ServerMessage::Signal { from, .. } = call_message(&mut patient).await {
+            assert_eq!(from, "doctor");
+            break;
+        }
+    }
+
+    // The doctor's instance dies. The page reconnects through nginx (which skips the dead
+    // instance) as the same page and takes its seat again at once.
+    doomed.kill();
+    drop(doctor);
+    let mut back = None;
+    for _ in 0..20 {
+        if let Ok(mut page) = open(&a, &cookie, &call).await {
+            send(&mut page, join("doctor-1")).await;
+            if let ServerMessage::CallReady { .. } = call_message(&mut page).await {
+                back = Some(page);
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mut back = back.expect("the doctor's page back through nginx");
+    assert_eq!(seat_instance(&a, &id, "doctor").await, a_instance);
+    // The patient's page hears the same page again: the browsers keep their connection.
+    loop {
+        match call_message(&mut patient).await {
+            ServerMessage::PeerJoined { instance, .. } => {
+                assert_eq!(instance, "doctor-1");
+                break;
+            }
+            ServerMessage::PeerLeft { gone, .. } => assert!(!gone),
+            other => panic!("{other:?}"),
+        }
+    }
+    // The list still works (reopened if its instance died), and so does the end.
+    drop(list);
+    let mut list = open(&a, &cookie, "praxis").await.expect("list again");
+    roster_until(&mut list, |r| status_of(r, &id) == RosterStatus::InCall).await;
+    send(&mut back, ClientMessage::Hangup).await;
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Finished);
+    loop {
+        if let ServerMessage::CallEnded(end) = call_message(&mut back).await {
+            assert!(matches!(end, CallEnd::Finished { .. }));
+            break;
+        }
+    }
+    roster_until(&mut list, |r| status_of(r, &id) == RosterStatus::Finished).await;
+    drop(balancer);
+}
+
+/// Which instance holds the patient's socket of `appointment` (its presence row, once the
+/// instances have written their changes: exactly one row with an open socket).
+async fn presence_instance(app: &TestApp, appointment: &str) -> Option<uuid::Uuid> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let id: uuid::Uuid = appointment.parse().unwrap();
+    let found = eventually("one presence row with an open socket", || async {
+        let conn = app.conn();
+        let rows = conn
+            .query_all(Statement::from_sql_and_values(
+                conn.get_database_backend(),
+                "SELECT instance_id FROM room_presence \
+                 WHERE appointment_id = $1 AND connections > 0",
+                [id.into()],
+            ))
+            .await
+            .unwrap();
+        match rows.as_slice() {
+            [row] => row.try_get::<uuid::Uuid>("", "instance_id").ok(),
+            _ => None,
+        }
+    })
+    .await;
+    Some(found)
+}
+
+/// Which instance holds `who`'s seat of the call.
+async fn seat_instance(app: &TestApp, appointment: &str, who: &str) -> uuid::Uuid {
+    eventually("the seat's row", || async {
+        use sea_orm::{ConnectionTrait, Statement};
+        let conn = app.conn();
+        let row = conn
+            .query_one(Statement::from_sql_and_values(
+                conn.get_database_backend(),
+                "SELECT instance_id FROM call_seat WHERE appointment_id = $1 AND participant = $2",
+                [
+                    appointment.parse::<uuid::Uuid>().unwrap().into(),
+                    who.into(),
+                ],
+            ))
+            .await
+            .unwrap()?;
+        row.try_get::<uuid::Uuid>("", "instance_id").ok()
+    })
+    .await
+}
+
+/// nginx with the shipped proxy part in front of `instances` (round-robin) on `port`.
+struct Balancer {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Balancer {
+    fn start(port: u16, instances: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("nginx dir");
+        let upstream: String = instances
+            .iter()
+            .map(|a| {
+                format!(
+                    "    server {} max_fails=1 fail_timeout=5s;\n",
+                    a.trim_start_matches("http://")
+                )
+            })
+            .collect();
+        let snippet = crate::helpers::workspace_root().join("deploy/nginx/sprechzimmer-proxy.conf");
+        let path = dir.path().display().to_string();
+        let config = format!(
+            "daemon off;\nmaster_process off;\npid {path}/nginx.pid;\nerror_log {path}/error.log;\n\
+             events {{}}\nhttp {{\n  access_log off;\n  client_body_temp_path {path};\n  proxy_temp_path {path};\n\
+             upstream sprechzimmer {{\n{upstream}    keepalive 8;\n  }}\n\
+             map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}\n\
+             server {{\n    listen 127.0.0.1:{port};\n    include {snippet};\n  }}\n}}\n",
+            snippet = snippet.display()
+        );
+        std::fs::write(dir.path().join("nginx.conf"), config).unwrap();
+        let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("nginx is missing: apt-get install nginx (the test command installs it)");
+        let child = std::process::Command::new(nginx)
+            .args(["-p", &path, "-c", &format!("{path}/nginx.conf")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start nginx");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, _dir: dir }
+    }
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Login lockouts count across instances: ten wrong passwords, five on each of two instances,
+/// lock the account on both (the counts live in the database).
+#[tokio::test]
+async fn wrong_passwords_on_two_instances_lock_the_account_on_both() {
+    if !on_postgres() {
+        return;
+    }
+    let a = crate::helpers::spawn_app().await;
+    a.register_verified("sperre@praxis.de").await;
+    let b = a.another_instance(|_| {}).await;
+    same_time(&a, &b);
+    for i in 0..10 {
+        let instance = if i % 2 == 0 { &a } else { &b };
+        let refused = instance
+            .log_in("sperre@praxis.de", "falsches Passwort 123")
+            .await;
+        assert_eq!(refused.status(), 401);
+    }
+    for instance in [&a, &b] {
+        let locked = instance
+            .log_in("sperre@praxis.de", crate::helpers::PASSWORD)
+            .await;
+        assert_eq!(locked.status(), 401);
+        assert!(locked.text().await.unwrap().contains("15 Minuten gesperrt"));
+    }
 }
