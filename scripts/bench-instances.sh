@@ -2,7 +2,8 @@
 # Issue 26's figures: several instances on one PostgreSQL. In one run, on a throw-away
 # PostgreSQL (scripts/lib.sh):
 # 1. the bus alone (server/examples/bus_load.rs): a note to 5,000 patients from another
-#    instance and from their own, 5,000 views to single patients, commits;
+#    instance, from their own and (no database) from a single in-memory registry, 5,000 views
+#    to single patients, the transactions written;
 # 2. waiting-room sockets (server/examples/waiting_room_load.rs): one release server with
 #    BENCH_SOCKETS (10,000) sockets, then two with half each, a note to the 1,000 patients of
 #    one practice spread over both (delivery at the clients and, per instance, at the server).
@@ -10,9 +11,11 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 server="${SERVER_BIN:-$CARGO_TARGET_DIR/release/server}"
-[ -x "$server" ] || die "no release build: run bash scripts/build.sh first"
+[ -d target/site/pkg ] || die "no release build: run bash scripts/build.sh first"
 sockets=${BENCH_SOCKETS:-10000}
-cargo build --release --locked -p server --example waiting_room_load --example bus_load
+# The server too unless another build is given (it must be this code's to compare with bus_load).
+cargo build --release --locked -p server --example waiting_room_load --example bus_load \
+  $([ -n "${SERVER_BIN:-}" ] || echo --bin server)
 start_postgres
 data=$(mktemp -d)
 pids=()
@@ -21,12 +24,12 @@ trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)"
 secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 base_url="${SPRECHZIMMER_TEST_POSTGRES_URL%/*}"
-n=0
+psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql
+# A new database for each part (called in $(…), so the name cannot come from a counter).
 fresh_db() {
-  n=$((n + 1))
-  psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql
-  "$psql_bin" -q "$SPRECHZIMMER_TEST_POSTGRES_URL" -c "CREATE DATABASE bench$n" >/dev/null
-  echo "$base_url/bench$n"
+  local name; name="bench_$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')"
+  "$psql_bin" -q "$SPRECHZIMMER_TEST_POSTGRES_URL" -c "CREATE DATABASE $name" >/dev/null
+  echo "$base_url/$name"
 }
 
 echo "== the bus alone: 5,000 patients waiting on instance B"

@@ -7,7 +7,8 @@
 //!   instance case: its own notification comes back through PostgreSQL too);
 //! - one view to each of them from A, all published at once: notifications per second and the
 //!   latency from publishing to the patient's registry slot;
-//! - the database's commits for both.
+//! - the transactions the two instances' writers committed for it;
+//! - for comparison, the same note through the in-memory registry of a single instance.
 //!
 //! No HTTP and no sockets: the bus alone (the sockets' share is in `waiting_room_load`).
 
@@ -26,15 +27,6 @@ fn view(note: Option<String>) -> PatientView {
         appointment_time: "Samstag, 5. Dezember 2026, 14:30 Uhr".into(),
         note,
     }
-}
-
-async fn commits(pool: &sqlx::PgPool) -> i64 {
-    sqlx::query_scalar(
-        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap_or(0)
 }
 
 /// Waits until every receiver has a new value; the time each took after `start`.
@@ -108,26 +100,42 @@ async fn main() -> Result<(), Error> {
         started.elapsed().as_secs_f64()
     );
 
-    for (name, from) in [
-        ("from instance A", &a),
-        ("from B itself (one instance)", &b),
-    ] {
+    let transactions = || a.transactions() + b.transactions();
+    for (name, from) in [("from instance A", &a), ("from B itself", &b)] {
         for receiver in &mut receivers {
             receiver.mark_unchanged();
         }
-        let before = commits(&pool).await;
+        let before = transactions();
         let start = Instant::now();
         from.note_to_waiting(practice, "Heute etwa 10 Minuten Verspätung")
             .await;
         let times = arrivals(receivers.clone(), start).await?;
         report(&format!("note to {patients} waiting on B, {name}"), &times);
-        println!("  database: {} commits", commits(&pool).await - before);
+        println!(
+            "  database: {} transactions written",
+            transactions() - before
+        );
     }
+    // The same with one instance on SQLite: no database step.
+    let alone = app::waiting_room::rooms::InMemoryRooms::default();
+    let local: Vec<_> = ids
+        .iter()
+        .map(|id| alone.patient_connected(practice, *id, view(None)))
+        .collect();
+    let start = Instant::now();
+    alone
+        .note_to_waiting(practice, "Heute etwa 10 Minuten Verspätung")
+        .await;
+    let times = arrivals(local, start).await?;
+    report(
+        &format!("note to {patients} waiting, one instance in memory (SQLite)"),
+        &times,
+    );
 
     for receiver in &mut receivers {
         receiver.mark_unchanged();
     }
-    let before = commits(&pool).await;
+    let before = transactions();
     let start = Instant::now();
     for (i, id) in ids.iter().enumerate() {
         a.tell_patient(practice, *id, view(Some(format!("Einzeln {i}"))));
@@ -140,9 +148,9 @@ async fn main() -> Result<(), Error> {
         patients as f64 / took.as_secs_f64()
     );
     report("  each from publishing to the patient's slot", &times);
-    let spent = commits(&pool).await - before;
+    let spent = transactions() - before;
     println!(
-        "  database: {spent} commits ({:.1} notifications per commit)",
+        "  database: {spent} transactions written ({:.1} notifications per transaction)",
         patients as f64 / spent.max(1) as f64
     );
     Ok(())

@@ -2,7 +2,7 @@
 //! it): `waiting_room_load <base-url> <database-url> <server-pid> <sockets> <broadcast>`.
 //! Several instances on one PostgreSQL: comma-separated base URLs and pids; patient `i` enters
 //! and waits on instance `i mod n`, the doctor's list is on the first, and the memory is the
-//! instances' sum; on PostgreSQL the database's commits during the note are printed.
+//! instances' sum (the bus's database work is measured by `bus_load`).
 //!
 //! Puts `sockets` appointments starting now into the database (`broadcast` of them for the
 //! demo practice, the rest for a second practice), lets every patient enter with name and code
@@ -24,22 +24,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
-
-/// Transactions committed in the database so far (PostgreSQL only).
-async fn commits(db: &sea_orm::DatabaseConnection) -> Option<i64> {
-    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-    if db.get_database_backend() != DatabaseBackend::Postgres {
-        return None;
-    }
-    let row = db
-        .query_one(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
-        ))
-        .await
-        .ok()??;
-    row.try_get_by_index::<i64>(0).ok()
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -128,7 +112,6 @@ async fn main() -> Result<(), Error> {
     let note = Envelope::new(ClientMessage::NoteToAll {
         text: "Heute etwa 10 Minuten Verspätung".into(),
     });
-    let commits_before = commits(&db).await;
     let _ = t0.set(Instant::now());
     doctor_ws
         .send(Message::text(serde_json::to_string(&note)?))
@@ -155,9 +138,6 @@ async fn main() -> Result<(), Error> {
         latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     );
 
-    if let (Some(before), Some(after)) = (commits_before, commits(&db).await) {
-        println!("database: {} commits during the note", after - before);
-    }
     println!("spare-code: {}", spare[0].1);
     for task in tasks {
         task.abort();

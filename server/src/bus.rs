@@ -148,12 +148,12 @@ impl WireCard {
 }
 
 enum Command {
-    Connected {
+    /// The patient's open sockets on this instance now (written as it is, not as a step, so
+    /// a write repeated after a lost batch cannot count twice).
+    Presence {
         practice: Uuid,
         appointment: Uuid,
-    },
-    Disconnected {
-        appointment: Uuid,
+        connections: u32,
     },
     Publish(String),
     /// Frees a seat this instance took with `ticket` (if it still has it).
@@ -176,13 +176,22 @@ pub struct PgBus {
     instance: Uuid,
     pool: PgPool,
     commands: mpsc::Sender<Command>,
+    written: Arc<Written>,
+}
+
+/// What the writer did, and whether a batch was lost.
+#[derive(Debug, Default)]
+struct Written {
+    /// Transactions committed by the writer (for the benchmark).
+    transactions: std::sync::atomic::AtomicU64,
+    /// A batch failed: the next heartbeat writes this instance's presence and seats anew.
+    lost: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Command {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Self::Connected { .. } => "Connected",
-            Self::Disconnected { .. } => "Disconnected",
+            Self::Presence { .. } => "Presence",
             Self::Publish(_) => "Publish",
             Self::Free { .. } => "Free",
             Self::Evict { .. } => "Evict",
@@ -197,15 +206,17 @@ impl PgBus {
     pub async fn start(pool: PgPool, calls: Arc<CallRelay>) -> Result<Self, sqlx::Error> {
         let instance = Uuid::new_v4();
         let here = Arc::new(InMemoryRooms::default());
+        let written = Arc::new(Written::default());
         let ours = Ours {
             pool: pool.clone(),
             instance,
             here: here.clone(),
             calls,
+            written: written.clone(),
         };
         heartbeat_once(&ours).await?;
         let (commands, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(write(pool.clone(), instance, queue));
+        tokio::spawn(write(pool.clone(), instance, queue, written.clone()));
         tokio::spawn(heartbeat(ours.clone()));
         let (listened, mut listening) = watch::channel(false);
         tokio::spawn(listen(ours, listened));
@@ -217,7 +228,16 @@ impl PgBus {
             instance,
             pool,
             commands,
+            written,
         })
+    }
+
+    /// Transactions the writer has committed since the start (presence changes and news,
+    /// in batches).
+    pub fn transactions(&self) -> u64 {
+        self.written
+            .transactions
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn queue(&self, command: Command) {
@@ -430,17 +450,25 @@ impl Rooms for PgBus {
         appointment: Uuid,
         view: PatientView,
     ) -> watch::Receiver<Option<Told>> {
-        let receiver = self.here.patient_connected(practice, appointment, view);
-        self.queue(Command::Connected {
-            practice,
-            appointment,
-        });
-        receiver
+        self.here
+            .connect_counted(practice, appointment, view, |connections| {
+                self.queue(Command::Presence {
+                    practice,
+                    appointment,
+                    connections,
+                });
+            })
     }
 
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid) {
-        self.here.patient_disconnected(practice, appointment);
-        self.queue(Command::Disconnected { appointment });
+        self.here
+            .disconnect_counted(practice, appointment, |connections| {
+                self.queue(Command::Presence {
+                    practice,
+                    appointment,
+                    connections,
+                });
+            });
     }
 
     fn tell_patient(&self, practice: Uuid, appointment: Uuid, view: PatientView) {
@@ -485,13 +513,25 @@ impl Rooms for PgBus {
 
 /// Writes presence changes and publishes news in the order they were made, a batch per
 /// transaction (the notifications go out at its commit).
-async fn write(pool: PgPool, instance: Uuid, mut queue: mpsc::Receiver<Command>) {
+async fn write(
+    pool: PgPool,
+    instance: Uuid,
+    mut queue: mpsc::Receiver<Command>,
+    written: Arc<Written>,
+) {
+    use std::sync::atomic::Ordering;
     let mut batch = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut batch, BATCH).await > 0 {
-        if let Err(e) = write_batch(&pool, instance, &batch).await {
-            // What is lost here is repaired by the resynchronisation after the connection
-            // (or this instance's presence, after its next announcement).
-            tracing::warn!(error = %e, commands = batch.len(), "waiting-room changes not written");
+        match write_batch(&pool, instance, &batch).await {
+            Ok(()) => {
+                written.transactions.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                // The next heartbeat writes this instance's presence and seats anew; news
+                // lost here is what a resynchronisation repairs.
+                written.lost.store(true, Ordering::Relaxed);
+                tracing::warn!(error = %e, commands = batch.len(), "waiting-room changes not written");
+            }
         }
         batch.clear();
     }
@@ -501,31 +541,22 @@ async fn write_batch(pool: &PgPool, instance: Uuid, batch: &[Command]) -> Result
     let mut tx = pool.begin().await?;
     for command in batch {
         match command {
-            Command::Connected {
+            Command::Presence {
                 practice,
                 appointment,
+                connections,
             } => {
                 sqlx::query(
                     "INSERT INTO room_presence \
                        (instance_id, appointment_id, practice_id, connections, lost_at) \
-                     VALUES ($1, $2, $3, 1, NULL) \
-                     ON CONFLICT (instance_id, appointment_id) \
-                     DO UPDATE SET connections = room_presence.connections + 1, lost_at = NULL",
+                     VALUES ($1, $2, $3, $4, CASE WHEN $4 = 0 THEN now() END) \
+                     ON CONFLICT (instance_id, appointment_id) DO UPDATE \
+                     SET connections = excluded.connections, lost_at = excluded.lost_at",
                 )
                 .bind(instance)
                 .bind(appointment)
                 .bind(practice)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Command::Disconnected { appointment } => {
-                sqlx::query(
-                    "UPDATE room_presence SET connections = GREATEST(connections - 1, 0), \
-                       lost_at = CASE WHEN connections <= 1 THEN now() ELSE lost_at END \
-                     WHERE instance_id = $1 AND appointment_id = $2",
-                )
-                .bind(instance)
-                .bind(appointment)
+                .bind(i32::try_from(*connections).unwrap_or(i32::MAX))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -580,6 +611,7 @@ struct Ours {
     instance: Uuid,
     here: Arc<InMemoryRooms>,
     calls: Arc<CallRelay>,
+    written: Arc<Written>,
 }
 
 async fn heartbeat(ours: Ours) {
@@ -607,7 +639,12 @@ async fn heartbeat_once(ours: &Ours) -> Result<(), sqlx::Error> {
     .bind(instance)
     .fetch_one(&mut *tx)
     .await?;
-    if fresh {
+    // At the start, after the others had given this instance up, or after a lost batch.
+    let lost = ours
+        .written
+        .lost
+        .swap(false, std::sync::atomic::Ordering::Relaxed);
+    if fresh || lost {
         announce(&mut tx, ours).await?;
     }
     let gone: Vec<(Uuid,)> = sqlx::query_as(

@@ -121,6 +121,60 @@ impl InMemoryRooms {
         });
     }
 
+    /// [`Rooms::patient_connected`]; `counted` hears the patient's open sockets on this
+    /// instance afterwards, under the registry's lock (so what it passes on is in order).
+    pub fn connect_counted(
+        &self,
+        practice: Uuid,
+        appointment: Uuid,
+        view: PatientView,
+        counted: impl FnOnce(u32),
+    ) -> watch::Receiver<Option<Told>> {
+        self.with(|rooms| {
+            let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
+            let slot = room
+                .patients
+                .entry(appointment)
+                .or_insert_with(|| PatientSlot {
+                    connections: 0,
+                    lost_at: None,
+                    view: watch::Sender::new(None),
+                });
+            slot.connections += 1;
+            slot.lost_at = None;
+            slot.view.send_replace(Some(Told {
+                view,
+                at: Instant::now(),
+            }));
+            counted(slot.connections);
+            let mut receiver = slot.view.subscribe();
+            // Only views sent from now on count.
+            receiver.mark_unchanged();
+            receiver
+        })
+    }
+
+    /// [`Rooms::patient_disconnected`], with the count as in [`Self::connect_counted`].
+    pub fn disconnect_counted(&self, practice: Uuid, appointment: Uuid, counted: impl FnOnce(u32)) {
+        let now = Instant::now();
+        self.with(|rooms| {
+            let Some(room) = rooms.get_mut(&practice) else {
+                return;
+            };
+            if let Some(slot) = room.patients.get_mut(&appointment) {
+                slot.connections = slot.connections.saturating_sub(1);
+                if slot.connections == 0 {
+                    slot.lost_at = Some(now);
+                }
+                counted(slot.connections);
+            }
+            room.forget_lost(now);
+            if room.unused() {
+                rooms.remove(&practice);
+            }
+        });
+    }
+
     /// Every (practice, appointment, open sockets) with a socket open on this instance now.
     pub fn all_connected(&self) -> Vec<(Uuid, Uuid, u32)> {
         self.with(|rooms| {
@@ -208,46 +262,11 @@ impl Rooms for InMemoryRooms {
         appointment: Uuid,
         view: PatientView,
     ) -> watch::Receiver<Option<Told>> {
-        self.with(|rooms| {
-            let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
-            let slot = room
-                .patients
-                .entry(appointment)
-                .or_insert_with(|| PatientSlot {
-                    connections: 0,
-                    lost_at: None,
-                    view: watch::Sender::new(None),
-                });
-            slot.connections += 1;
-            slot.lost_at = None;
-            slot.view.send_replace(Some(Told {
-                view,
-                at: Instant::now(),
-            }));
-            let mut receiver = slot.view.subscribe();
-            // Only views sent from now on count.
-            receiver.mark_unchanged();
-            receiver
-        })
+        self.connect_counted(practice, appointment, view, |_| {})
     }
 
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid) {
-        let now = Instant::now();
-        self.with(|rooms| {
-            let Some(room) = rooms.get_mut(&practice) else {
-                return;
-            };
-            if let Some(slot) = room.patients.get_mut(&appointment) {
-                slot.connections = slot.connections.saturating_sub(1);
-                if slot.connections == 0 {
-                    slot.lost_at = Some(now);
-                }
-            }
-            room.forget_lost(now);
-            if room.unused() {
-                rooms.remove(&practice);
-            }
-        });
+        self.disconnect_counted(practice, appointment, |_| {});
     }
 
     fn tell_patient(&self, practice: Uuid, appointment: Uuid, view: PatientView) {

@@ -44,6 +44,45 @@ fn status_of(roster: &app::signalling::types::Roster, id: &str) -> RosterStatus 
         .status
 }
 
+/// Two instances on one database; the doctor's list on `list_on` (A or B), the patient's page
+/// on A, waiting (both clocks ten minutes before the appointment).
+struct Pair {
+    a: TestApp,
+    b: TestApp,
+    cookie: String,
+    list: Socket,
+    id: String,
+    pass: String,
+    patient: Socket,
+}
+
+async fn pair(email: &str, list_on_b: bool) -> Pair {
+    let a = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&a, email).await;
+    let b = a.another_instance(|_| {}).await;
+    same_time(&a, &b);
+    // Logged in through A; the session lives in the shared database.
+    let cookie = doctor_cookie(&a, email).await;
+    let on = if list_on_b { &b } else { &a };
+    let mut list = open(on, &cookie, "praxis").await.expect("the list");
+    let id = roster_until(&mut list, |_| true).await.entries[0]
+        .appointment
+        .clone();
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Waiting);
+    roster_until(&mut list, |r| r.waiting == 1).await;
+    Pair {
+        a,
+        b,
+        cookie,
+        list,
+        id,
+        pass,
+        patient,
+    }
+}
+
 /// The patient's socket on instance A, the doctor's list on B and a second tab of it on C:
 /// arrival, notes, admission, back to the waiting room and removal reach all of them live.
 #[tokio::test]
@@ -153,19 +192,15 @@ async fn a_dropped_listen_connection_is_resynchronised_from_the_tables() {
     if !on_postgres() {
         return;
     }
-    let a = crate::helpers::spawn_app().await;
-    let code = ten_minutes_before(&a, "neu@praxis.de").await;
-    let b = a.another_instance(|_| {}).await;
-    same_time(&a, &b);
-    let cookie = doctor_cookie(&a, "neu@praxis.de").await;
-    let mut list = open(&b, &cookie, "praxis").await.expect("list on B");
-    let id = roster_until(&mut list, |_| true).await.entries[0]
-        .appointment
-        .clone();
-    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
-    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
-    view(&mut patient).await;
-    roster_until(&mut list, |r| r.waiting == 1).await;
+    let Pair {
+        a,
+        b: _b,
+        mut list,
+        id,
+        pass,
+        mut patient,
+        ..
+    } = pair("neu@praxis.de", true).await;
 
     assert!(drop_listeners(&a).await >= 2, "both instances listen");
     // The page on A is asked to reconnect.
@@ -455,19 +490,16 @@ async fn a_call_between_pages_on_two_instances() {
     if !on_postgres() {
         return;
     }
-    let a = crate::helpers::spawn_app().await;
-    let code = ten_minutes_before(&a, "ruf@praxis.de").await;
-    let b = a.another_instance(|_| {}).await;
-    same_time(&a, &b);
-    let cookie = doctor_cookie(&a, "ruf@praxis.de").await;
-    let mut list = open(&b, &cookie, "praxis").await.expect("list on B");
-    let id = roster_until(&mut list, |_| true).await.entries[0]
-        .appointment
-        .clone();
-    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
-    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
-    view(&mut patient).await;
-    roster_until(&mut list, |r| r.waiting == 1).await;
+    // (`_a` keeps the first instance, which owns the database, to the test's end.)
+    let Pair {
+        a: _a,
+        b,
+        cookie,
+        mut list,
+        id,
+        mut patient,
+        ..
+    } = pair("ruf@praxis.de", true).await;
     admit(&mut list, &mut patient, &id).await;
 
     let mut doctor = call_page(&b, &cookie, &id).await;
@@ -585,19 +617,15 @@ async fn one_page_per_seat_across_instances_and_a_dead_instances_seat_is_freed()
     if !on_postgres() {
         return;
     }
-    let a = crate::helpers::spawn_app().await;
-    let code = ten_minutes_before(&a, "sitz@praxis.de").await;
-    let b = a.another_instance(|_| {}).await;
-    same_time(&a, &b);
-    let cookie = doctor_cookie(&a, "sitz@praxis.de").await;
-    let mut list = open(&a, &cookie, "praxis").await.expect("list on A");
-    let id = roster_until(&mut list, |_| true).await.entries[0]
-        .appointment
-        .clone();
-    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
-    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
-    view(&mut patient).await;
-    roster_until(&mut list, |r| r.waiting == 1).await;
+    let Pair {
+        a,
+        b,
+        cookie,
+        mut list,
+        id,
+        mut patient,
+        ..
+    } = pair("sitz@praxis.de", false).await;
     admit(&mut list, &mut patient, &id).await;
 
     let mut on_a = call_page(&a, &cookie, &id).await;
