@@ -61,10 +61,11 @@ stop_coturn
 step "release build (scripts/build.sh, clippy on the wasm)" build_site
 step "browser bundle sizes" scripts/wasm-size.sh
 start_audio
-# coturn again inside the namespace (the journey relayed through it), stopped with it.
+# coturn again inside the namespace (the journey relayed through it), and a throw-away
+# PostgreSQL (two instances behind nginx in instances.spec.ts), stopped with it.
 step "playwright (chromium, loopback only)" \
   in_loopback_namespace env SERVER_BIN="$CARGO_TARGET_DIR/release/server" \
-  bash -c 'source scripts/lib.sh && trap stop_coturn EXIT && start_coturn && cd end2end && npx playwright test'
+  bash -c 'source scripts/lib.sh && trap "stop_coturn; stop_postgres" EXIT && start_coturn && start_postgres && cd end2end && npx playwright test'
 
 log "all checks passed"
 printf '  %s\n' "${STEPS[@]}"

@@ -18,6 +18,8 @@ export async function freePort(): Promise<number> {
  * suite's server) on free ports, with its SQLite file in `dir`; `env` adds settings. */
 export class OwnServer {
   process?: ChildProcess;
+  /** Its standard output's lines, when `APP_LOG__JSON` is set in `env` (JSON log lines). */
+  readonly log: string[] = [];
   private constructor(readonly port: number, readonly turnPort: number, readonly dir: string, readonly env: Record<string, string>) {}
 
   static async create(dir: string, env: Record<string, string> = {}): Promise<OwnServer> {
@@ -29,7 +31,7 @@ export class OwnServer {
   async start() {
     this.process = spawn(process.env.SERVER_BIN!, [], {
       cwd: `${__dirname}/../..`,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', this.env.APP_LOG__JSON ? 'pipe' : 'ignore', 'inherit'],
       env: {
         ...process.env,
         LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
@@ -45,6 +47,12 @@ export class OwnServer {
         ...this.env,
       },
     });
+    let rest = '';
+    this.process.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      this.log.push(...lines);
+    });
     for (let i = 0; i < 100; i++) {
       try {
         if ((await fetch(`${this.url}/health/ready`)).ok) return;
@@ -54,9 +62,18 @@ export class OwnServer {
     throw new Error('own server did not start');
   }
 
+  /** Ends the process at once (SIGKILL), as a crash would. */
+  async kill() {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
   async stop() {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
