@@ -179,12 +179,13 @@ pub struct PgBus {
     written: Arc<Written>,
 }
 
-/// What the writer did, and whether a batch was lost.
+/// What the writer did, and whether a change was lost.
 #[derive(Debug, Default)]
 struct Written {
     /// Transactions committed by the writer (for the benchmark).
     transactions: std::sync::atomic::AtomicU64,
-    /// A batch failed: the next heartbeat writes this instance's presence and seats anew.
+    /// A change found the queue full: the next heartbeat writes this instance's presence and
+    /// seats anew.
     lost: std::sync::atomic::AtomicBool,
 }
 
@@ -242,6 +243,10 @@ impl PgBus {
 
     fn queue(&self, command: Command) {
         if let Err(e) = self.commands.try_send(command) {
+            // The next heartbeat writes this instance's presence and seats anew.
+            self.written
+                .lost
+                .store(true, std::sync::atomic::Ordering::Relaxed);
             tracing::error!(command = ?e.into_inner(), "waiting-room queue full; dropped");
         }
     }
@@ -502,7 +507,12 @@ impl Rooms for PgBus {
         .fetch_all(&self.pool)
         .await;
         match rows {
-            Ok(rows) => rows.into_iter().map(|(id,)| id).collect(),
+            // With this instance's own sockets, whose rows may still be in the writer's queue.
+            Ok(rows) => rows
+                .into_iter()
+                .map(|(id,)| id)
+                .chain(self.here.present_here(practice))
+                .collect(),
             Err(e) => {
                 tracing::warn!(error = %e, "reading who is present failed; this instance's view");
                 self.here.present_here(practice)
@@ -522,15 +532,21 @@ async fn write(
     use std::sync::atomic::Ordering;
     let mut batch = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut batch, BATCH).await > 0 {
-        match write_batch(&pool, instance, &batch).await {
-            Ok(()) => {
-                written.transactions.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(e) => {
-                // The next heartbeat writes this instance's presence and seats anew; news
-                // lost here is what a resynchronisation repairs.
-                written.lost.store(true, Ordering::Relaxed);
-                tracing::warn!(error = %e, commands = batch.len(), "waiting-room changes not written");
+        // A failed transaction sent nothing (notifications go out at the commit) and every
+        // command may be applied twice, so the same batch is tried again until it commits;
+        // what arrives meanwhile waits in the queue.
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match write_batch(&pool, instance, &batch).await {
+                Ok(()) => {
+                    written.transactions.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, commands = batch.len(), retry_in = ?pause, "waiting-room changes not written yet");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
             }
         }
         batch.clear();
@@ -696,7 +712,7 @@ async fn heartbeat_once(ours: &Ours) -> Result<(), sqlx::Error> {
             if held.contains(&(appointment, who.clone(), ticket)) {
                 continue;
             }
-            sqlx::query(
+            let freed = sqlx::query(
                 "DELETE FROM call_seat WHERE appointment_id = $1 AND participant = $2 \
                    AND instance_id = $3 AND ticket = $4",
             )
@@ -705,16 +721,17 @@ async fn heartbeat_once(ours: &Ours) -> Result<(), sqlx::Error> {
             .bind(instance)
             .bind(ticket)
             .execute(&mut *tx)
-            .await?;
-            notify(
-                &mut tx,
-                &Event::Left {
+            .await?
+            .rows_affected();
+            // (Taken again meanwhile with a new ticket: nobody left.)
+            if freed > 0 {
+                let left = Event::Left {
                     a: appointment,
                     by: instance,
                     who,
-                },
-            )
-            .await?;
+                };
+                notify(&mut tx, &left).await?;
+            }
         }
     }
     // Places kept for a reconnect long ago; news nobody fetched.

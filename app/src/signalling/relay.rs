@@ -131,6 +131,9 @@ pub struct CallRelay {
     pub counters: RelayCounters,
     /// The other instances' seats, when several share the database.
     shared: OnceLock<Arc<dyn SharedSeats>>,
+    /// With shared seats, one join of this instance at a time: from reading who sits here to
+    /// the local insert (the rows count this instance's pages by that read).
+    joining: tokio::sync::Mutex<()>,
 }
 
 /// What one instance tells the others about a call.
@@ -223,6 +226,10 @@ impl CallRelay {
     ) -> Result<(Seat, Vec<Present>), Refused> {
         let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
         let participant = card.participant;
+        let _one_at_a_time = match self.shared.get() {
+            Some(_) => Some(self.joining.lock().await),
+            None => None,
+        };
         let elsewhere = match self.shared.get() {
             Some(shared) => {
                 let here: Vec<Participant> = self.with(|calls| {

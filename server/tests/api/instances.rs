@@ -628,6 +628,36 @@ async fn one_page_per_seat_across_instances_and_a_dead_instances_seat_is_freed()
     } = pair("sitz@praxis.de", false).await;
     admit(&mut list, &mut patient, &id).await;
 
+    // Two tabs at once on the same instance: one gets the seat (joins of an instance wait for
+    // each other between counting its pages and seating one).
+    let mut tab_1 = call_page(&a, &cookie, &id).await;
+    let mut tab_2 = call_page(&a, &cookie, &id).await;
+    let (_, _) = tokio::join!(
+        send(&mut tab_1, join("tab-1")),
+        send(&mut tab_2, join("tab-2"))
+    );
+    let (first, second) = tokio::join!(call_message(&mut tab_1), call_message(&mut tab_2));
+    let ready = |m: &ServerMessage| matches!(m, ServerMessage::CallReady { .. });
+    let busy = |m: &ServerMessage| {
+        *m == ServerMessage::Error {
+            code: ErrorCode::CallBusy,
+        }
+    };
+    assert!(
+        (ready(&first) && busy(&second)) || (busy(&first) && ready(&second)),
+        "{first:?} / {second:?}"
+    );
+    drop((tab_1, tab_2));
+    // The winner's seat is freed once its socket is gone (the writer deletes the row).
+    eventually("the tab's seat freed", || async {
+        let seats = crate::helpers::query_one_string(
+            a.conn(),
+            &format!("SELECT count(*) FROM call_seat WHERE appointment_id = '{id}'"),
+        )
+        .await;
+        (seats == "0").then_some(())
+    })
+    .await;
     let mut on_a = call_page(&a, &cookie, &id).await;
     let mut on_b = call_page(&b, &cookie, &id).await;
     let (_, _) = tokio::join!(
@@ -635,12 +665,6 @@ async fn one_page_per_seat_across_instances_and_a_dead_instances_seat_is_freed()
         send(&mut on_b, join("tab-b"))
     );
     let (first, second) = tokio::join!(call_message(&mut on_a), call_message(&mut on_b));
-    let ready = |m: &ServerMessage| matches!(m, ServerMessage::CallReady { .. });
-    let busy = |m: &ServerMessage| {
-        *m == ServerMessage::Error {
-            code: ErrorCode::CallBusy,
-        }
-    };
     assert!(
         (ready(&first) && busy(&second)) || (busy(&first) && ready(&second)),
         "{first:?} / {second:?}"
