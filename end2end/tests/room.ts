@@ -187,6 +187,25 @@ export async function callStats(p: Page): Promise<CallStats> {
   });
 }
 
+/** Decoded frames of the doctor's and the patient's page, sampled a second apart (the
+ * browsers' statistics refresh in between): `sample()` adds one, `expectRising()` checks that
+ * both sides increased from each sample to the next. */
+export function frameSamples(page: Page, p: Page) {
+  const samples: number[][] = [];
+  return {
+    async sample() {
+      await new Promise((r) => setTimeout(r, 1000));
+      samples.push([(await callStats(page)).framesDecoded, (await callStats(p)).framesDecoded]);
+    },
+    expectRising() {
+      for (let i = 1; i < samples.length; i++) {
+        expect(samples[i][0], `doctor frames ${JSON.stringify(samples)}`).toBeGreaterThan(samples[i - 1][0]);
+        expect(samples[i][1], `patient frames ${JSON.stringify(samples)}`).toBeGreaterThan(samples[i - 1][1]);
+      }
+    },
+  };
+}
+
 /** The remote video plays and its decoded frames keep increasing. */
 export async function expectFramesFlowing(p: Page) {
   await expect.poll(async () => (await callStats(p)).state, { timeout: 20_000 }).toBe('connected');
