@@ -581,27 +581,7 @@ async fn write_batch(pool: &PgPool, instance: Uuid, batch: &[Command]) -> Result
                 appointment,
                 who,
                 ticket,
-            } => {
-                let freed = sqlx::query(
-                    "DELETE FROM call_seat WHERE appointment_id = $1 AND participant = $2 \
-                       AND instance_id = $3 AND ticket = $4",
-                )
-                .bind(appointment)
-                .bind(who)
-                .bind(instance)
-                .bind(ticket)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if freed > 0 {
-                    let left = Event::Left {
-                        a: *appointment,
-                        by: instance,
-                        who: who.clone(),
-                    };
-                    notify(&mut tx, &left).await?;
-                }
-            }
+            } => free_seat(&mut tx, instance, *appointment, who, *ticket).await?,
             Command::Evict { appointment, who } => {
                 sqlx::query("DELETE FROM call_seat WHERE appointment_id = $1 AND participant = $2")
                     .bind(appointment)
@@ -628,6 +608,37 @@ struct Ours {
     here: Arc<InMemoryRooms>,
     calls: Arc<CallRelay>,
     written: Arc<Written>,
+}
+
+/// Deletes the seat this instance took with `ticket`, if it still holds it, and tells the
+/// others the page left (taken again meanwhile with a new ticket: nobody left).
+async fn free_seat(
+    tx: &mut sqlx::PgConnection,
+    instance: Uuid,
+    appointment: Uuid,
+    who: &str,
+    ticket: i64,
+) -> Result<(), sqlx::Error> {
+    let freed = sqlx::query(
+        "DELETE FROM call_seat WHERE appointment_id = $1 AND participant = $2 \
+           AND instance_id = $3 AND ticket = $4",
+    )
+    .bind(appointment)
+    .bind(who)
+    .bind(instance)
+    .bind(ticket)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if freed > 0 {
+        let left = Event::Left {
+            a: appointment,
+            by: instance,
+            who: who.to_owned(),
+        };
+        notify(tx, &left).await?;
+    }
+    Ok(())
 }
 
 async fn heartbeat(ours: Ours) {
@@ -712,26 +723,7 @@ async fn heartbeat_once(ours: &Ours) -> Result<(), sqlx::Error> {
             if held.contains(&(appointment, who.clone(), ticket)) {
                 continue;
             }
-            let freed = sqlx::query(
-                "DELETE FROM call_seat WHERE appointment_id = $1 AND participant = $2 \
-                   AND instance_id = $3 AND ticket = $4",
-            )
-            .bind(appointment)
-            .bind(&who)
-            .bind(instance)
-            .bind(ticket)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            // (Taken again meanwhile with a new ticket: nobody left.)
-            if freed > 0 {
-                let left = Event::Left {
-                    a: appointment,
-                    by: instance,
-                    who,
-                };
-                notify(&mut tx, &left).await?;
-            }
+            free_seat(&mut tx, instance, appointment, &who, ticket).await?;
         }
     }
     // Places kept for a reconnect long ago; news nobody fetched.
