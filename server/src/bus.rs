@@ -107,6 +107,9 @@ pub enum Event {
     Stored {
         id: Uuid,
     },
+    /// An instance's heartbeat: a listener that hears nothing for [`LEASE`] has lost its
+    /// connection without being told (a half-open TCP connection) and listens anew.
+    Beat,
 }
 
 impl Event {
@@ -177,6 +180,8 @@ pub struct PgBus {
     pool: PgPool,
     commands: mpsc::Sender<Command>,
     written: Arc<Written>,
+    /// Whether the listener listens now.
+    listening: watch::Receiver<bool>,
 }
 
 /// What the writer did, and whether a change was lost.
@@ -219,10 +224,10 @@ impl PgBus {
         let (commands, queue) = mpsc::channel(QUEUE);
         tokio::spawn(write(pool.clone(), instance, queue, written.clone()));
         tokio::spawn(heartbeat(ours.clone()));
-        let (listened, mut listening) = watch::channel(false);
+        let (listened, listening) = watch::channel(false);
         tokio::spawn(listen(ours, listened));
         // The listener retries on its own; the first LISTEN normally takes milliseconds.
-        let _ = tokio::time::timeout(LEASE, listening.wait_for(|on| *on)).await;
+        let _ = tokio::time::timeout(LEASE, listening.clone().wait_for(|on| *on)).await;
         tracing::info!(%instance, "waiting room and calls shared over PostgreSQL");
         Ok(Self {
             here,
@@ -230,6 +235,7 @@ impl PgBus {
             pool,
             commands,
             written,
+            listening,
         })
     }
 
@@ -439,6 +445,10 @@ async fn notify_payload(tx: &mut sqlx::PgConnection, payload: String) -> Result<
 impl Rooms for PgBus {
     fn instance(&self) -> Option<Uuid> {
         Some(self.instance)
+    }
+
+    fn hears_the_others(&self) -> bool {
+        *self.listening.borrow()
     }
 
     fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64> {
@@ -742,6 +752,7 @@ async fn heartbeat_once(ours: &Ours) -> Result<(), sqlx::Error> {
     for (practice,) in practices {
         notify(&mut tx, &Event::Changed { p: practice }).await?;
     }
+    notify(&mut tx, &Event::Beat).await?;
     for (appointment, who, by) in seats {
         notify(
             &mut tx,
@@ -770,7 +781,9 @@ async fn announce(tx: &mut sqlx::PgConnection, ours: &Ours) -> Result<(), sqlx::
         .bind(instance)
         .execute(&mut *tx)
         .await?;
+    let mut practices = Vec::new();
     for (practice, appointment, connections) in ours.here.all_connected() {
+        practices.push(practice);
         sqlx::query(
             "INSERT INTO room_presence \
                (instance_id, appointment_id, practice_id, connections, lost_at) \
@@ -782,6 +795,13 @@ async fn announce(tx: &mut sqlx::PgConnection, ours: &Ours) -> Result<(), sqlx::
         .bind(i32::try_from(connections).unwrap_or(i32::MAX))
         .execute(&mut *tx)
         .await?;
+    }
+    // After the others had given this instance up (its rows deleted), their lists miss
+    // these patients until they are read again.
+    practices.sort_unstable();
+    practices.dedup();
+    for practice in practices {
+        notify(&mut *tx, &Event::Changed { p: practice }).await?;
     }
     for (appointment, card, page, ticket) in ours.calls.seats_here() {
         let wire = WireCard::from(&*card);
@@ -815,6 +835,7 @@ async fn announce(tx: &mut sqlx::PgConnection, ours: &Ours) -> Result<(), sqlx::
 /// Listens to the channel and applies what it hears to this instance's sockets; after a lost
 /// connection, listens again and resynchronises.
 async fn listen(ours: Ours, listening: watch::Sender<bool>) {
+    let mut listened_before = false;
     loop {
         let listener = async {
             let mut listener = PgListener::connect_with(&ours.pool).await?;
@@ -830,24 +851,33 @@ async fn listen(ours: Ours, listening: watch::Sender<bool>) {
             }
         };
         // What was published while nobody listened is unknown: read it from the tables.
-        if *listening.borrow() {
+        if listened_before {
             tracing::info!("listening to the other instances again; resynchronising");
             ours.here.resync();
         }
+        listened_before = true;
         listening.send_replace(true);
         loop {
-            match listener.try_recv().await {
-                Ok(Some(notification)) => ours.apply(notification.payload()).await,
-                Ok(None) => {
+            // Every instance's heartbeat is heard every HEARTBEAT, this one's too.
+            match tokio::time::timeout(LEASE, listener.try_recv()).await {
+                Ok(Ok(Some(notification))) => ours.apply(notification.payload()).await,
+                Ok(Ok(None)) => {
                     tracing::warn!("lost the connection to the other instances");
                     break;
                 }
-                Err(e) => {
+                Ok(Err(e)) => {
                     tracing::warn!(error = %e, "listening to the other instances failed");
+                    break;
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        "heard nothing from the other instances for the lease; listening anew"
+                    );
                     break;
                 }
             }
         }
+        listening.send_replace(false);
     }
 }
 
@@ -933,7 +963,7 @@ fn hear(here: &InMemoryRooms, calls: &CallRelay, me: Uuid, event: Event) {
                 );
             }
         }
-        Event::Stored { .. } => {}
+        Event::Stored { .. } | Event::Beat => {}
     }
 }
 

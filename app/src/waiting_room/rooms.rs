@@ -54,6 +54,11 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     fn instance(&self) -> Option<Uuid> {
         None
     }
+    /// Whether this instance hears the others now (always, for the single instance): while it
+    /// does not, its pages miss news, and the readiness check says so.
+    fn hears_the_others(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug)]

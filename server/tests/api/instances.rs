@@ -57,7 +57,11 @@ struct Pair {
 }
 
 async fn pair(email: &str, list_on_b: bool) -> Pair {
-    let a = crate::helpers::spawn_app().await;
+    pair_on(crate::helpers::spawn_app().await, email, list_on_b).await
+}
+
+/// [`pair`] with `a` as instance A.
+async fn pair_on(a: TestApp, email: &str, list_on_b: bool) -> Pair {
     let code = ten_minutes_before(&a, email).await;
     let b = a.another_instance(|_| {}).await;
     same_time(&a, &b);
@@ -240,6 +244,277 @@ async fn a_dropped_listen_connection_is_resynchronised_from_the_tables() {
     // view, if it came after the reconnect).
     send(&mut list, ClientMessage::Admit { appointment: id }).await;
     crate::call_signalling::phase_until(&mut patient, PatientPhase::InCall).await;
+}
+
+/// A PostgreSQL cluster of one test, on a free port in a directory of its own: the suite's
+/// cluster serves every test running at the same time and cannot be stopped. As
+/// `scripts/lib.sh start_postgres` makes it (as the `postgres` user when run as root).
+struct OwnPostgres {
+    dir: tempfile::TempDir,
+    bin: std::path::PathBuf,
+    port: u16,
+}
+
+impl OwnPostgres {
+    fn start() -> Self {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL server binaries under /usr/lib/postgresql")
+            .filter_map(|entry| Some(entry.ok()?.path().join("bin")))
+            .filter(|bin| bin.join("initdb").exists())
+            .max_by_key(|bin| {
+                bin.parent()
+                    .and_then(|v| v.file_name()?.to_str()?.parse::<u32>().ok())
+            })
+            .expect("an initdb");
+        let dir = tempfile::Builder::new()
+            .prefix("sprechzimmer-pg-restart.")
+            .tempdir()
+            .expect("a directory for the cluster");
+        let cluster = Self {
+            dir,
+            bin,
+            port: crate::helpers::free_port(),
+        };
+        if cluster.as_root() {
+            cluster.must("chown", &["postgres:", &cluster.path()]);
+        }
+        let initdb = cluster.bin.join("initdb").display().to_string();
+        let data = cluster.data();
+        cluster.must(
+            &initdb,
+            &[
+                "-D",
+                &data,
+                "-U",
+                "sprechzimmer",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+        );
+        cluster.start_again();
+        cluster
+    }
+
+    fn as_root(&self) -> bool {
+        std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|id| id.stdout.trim_ascii() == b"0")
+    }
+
+    fn path(&self) -> String {
+        self.dir.path().display().to_string()
+    }
+
+    fn data(&self) -> String {
+        format!("{}/data", self.path())
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://sprechzimmer@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Runs `program` (as `postgres` when root), panicking with its output on failure.
+    fn must(&self, program: &str, args: &[&str]) {
+        let mut command = if self.as_root() && program != "chown" {
+            let mut command = std::process::Command::new("runuser");
+            command.args(["-u", "postgres", "--", program]);
+            command
+        } else {
+            std::process::Command::new(program)
+        };
+        let output = command
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run a PostgreSQL program");
+        assert!(
+            output.status.success(),
+            "{program} {args:?}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    fn pg_ctl(&self, args: &[&str]) {
+        let pg_ctl = self.bin.join("pg_ctl").display().to_string();
+        let data = self.data();
+        let mut all = vec!["-D", data.as_str()];
+        all.extend_from_slice(args);
+        self.must(&pg_ctl, &all);
+    }
+
+    /// Stops the server as an operator's restart does: every connection is cut.
+    fn stop(&self) {
+        self.pg_ctl(&["-m", "fast", "-w", "stop"]);
+    }
+
+    fn start_again(&self) {
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off",
+            self.port,
+            self.path()
+        );
+        let log = format!("{}/server.log", self.path());
+        self.pg_ctl(&["-l", &log, "-w", "-t", "30", "-o", &options, "start"]);
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let pg_ctl = self.bin.join("pg_ctl").display().to_string();
+        let data = self.data();
+        let mut command = if self.as_root() {
+            let mut command = std::process::Command::new("runuser");
+            command.args(["-u", "postgres", "--", &pg_ctl]);
+            command
+        } else {
+            std::process::Command::new(&pg_ctl)
+        };
+        let _ = command
+            .args(["-D", &data, "-m", "immediate", "-w", "stop"])
+            .output();
+    }
+}
+
+/// Books `name` today at `time` through `app` as the practice of `email`: the access code
+/// from the invitation, delivered by whichever of `instances` ran the outbox.
+async fn book_another(
+    app: &TestApp,
+    instances: &[&TestApp],
+    email: &str,
+    name: &str,
+    time: &str,
+) -> String {
+    // Logged in again: the clock moved on by days since the first login.
+    app.log_in(email, crate::helpers::PASSWORD).await;
+    let form = vec![
+        ("action", "create".to_owned()),
+        ("patient_name", name.to_owned()),
+        ("patient_email", "max@example.org".into()),
+        ("date", app::time::berlin_date(app.clock.now()).to_string()),
+        ("time", time.to_owned()),
+        ("duration", "30".into()),
+    ];
+    let created = app.post_form("/praxis/termine/neu", &form).await;
+    assert_eq!(created.status(), 303);
+    crate::helpers::eventually("the invitation delivered", || async {
+        instances
+            .iter()
+            .flat_map(|app| app.inbox.messages())
+            .find(|mail| mail.to.iter().any(|to| to == "max@example.org"))
+            .and_then(|mail| crate::helpers::access_code_in(&mail.text))
+    })
+    .await
+}
+
+/// `GET /health/ready` of `app`: its status code.
+async fn readiness(app: &TestApp) -> u16 {
+    app.client
+        .get(format!("{}/health/ready", app.address))
+        .send()
+        .await
+        .map_or(0, |response| response.status().as_u16())
+}
+
+/// The patient's socket until the server closes it; the close code.
+async fn closed_with(patient: &mut Socket, wait: Duration) -> Option<u16> {
+    loop {
+        match tokio::time::timeout(wait, futures_util::StreamExt::next(patient))
+            .await
+            .expect("the page hears in time")
+        {
+            Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => {
+                return frame.map(|f| u16::from(f.code))
+            }
+            Some(Ok(_)) => continue,
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// PostgreSQL itself restarted, down longer than the lease (so every instance finds the
+/// others "not heard of" when it is back): both instances say they are not ready while it is
+/// away and ready again after, listen again, the patient's page reconnects and gets its place
+/// from the tables, the doctor's list on the other instance shows the patient again, and news
+/// flows both ways (a new arrival on B reaches a list on A, an admission from B the page on A).
+#[tokio::test]
+async fn a_restarted_postgresql_is_survived_by_every_instance() {
+    if !on_postgres() {
+        return;
+    }
+    let postgres = OwnPostgres::start();
+    let first = crate::helpers::instance_on(
+        postgres.url(),
+        secrecy::SecretString::from("r".repeat(32)),
+        |_| {},
+    )
+    .await;
+    let Pair {
+        a,
+        b,
+        cookie,
+        mut list,
+        id,
+        pass,
+        mut patient,
+    } = pair_on(first, "neustart@praxis.de", true).await;
+    assert_eq!((readiness(&a).await, readiness(&b).await), (200, 200));
+
+    postgres.stop();
+    assert_eq!((readiness(&a).await, readiness(&b).await), (503, 503));
+    tokio::time::sleep(server::bus::LEASE + Duration::from_secs(2)).await;
+    postgres.start_again();
+    let back = std::time::Instant::now();
+    crate::helpers::eventually("both instances ready again", || async {
+        (readiness(&a).await == 200 && readiness(&b).await == 200).then_some(())
+    })
+    .await;
+
+    // The page on A is asked to reconnect and gets its place from the tables.
+    assert_eq!(
+        closed_with(&mut patient, Duration::from_secs(15)).await,
+        Some(1012)
+    );
+    let mut patient = open(&a, &pass, "patient").await.expect("reconnect on A");
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Waiting);
+    // The list on B (its socket stayed open) shows the patient waiting again.
+    roster_until(&mut list, |r| {
+        r.waiting == 1 && status_of(r, &id) == RosterStatus::Waiting
+    })
+    .await;
+    // A second patient, booked after the first (10:50), arrives on B at 10:25: a list opened on
+    // A shows both.
+    let code = book_another(
+        &a,
+        &[&a, &b],
+        "neustart@praxis.de",
+        "Max Mustermann",
+        "10:50",
+    )
+    .await;
+    for instance in [&a, &b] {
+        instance.clock.advance(chrono::Duration::minutes(35));
+    }
+    let second = patient_enters(&b, "Max Mustermann", &code).await;
+    let mut other = open(&b, &second, "patient")
+        .await
+        .expect("second patient on B");
+    assert_eq!(view(&mut other).await.phase, PatientPhase::Waiting);
+    let mut list_a = open(&a, &cookie, "praxis").await.expect("list on A");
+    roster_until(&mut list_a, |r| r.waiting == 2).await;
+    // Admitted from B, heard on A.
+    send(&mut list, ClientMessage::Admit { appointment: id }).await;
+    crate::call_signalling::phase_until(&mut patient, PatientPhase::InCall).await;
+    assert!(
+        back.elapsed() < Duration::from_secs(30),
+        "recovered {:?} after PostgreSQL was back",
+        back.elapsed()
+    );
 }
 
 /// An instance running on a runtime of its own, on its own thread: [`Doomed::kill`] ends it at
