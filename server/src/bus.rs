@@ -854,6 +854,10 @@ async fn listen(ours: Ours, listening: watch::Sender<bool>) {
         if listened_before {
             tracing::info!("listening to the other instances again; resynchronising");
             ours.here.resync();
+            // Joins, leaves and ends of calls may have been missed too: their pages take
+            // their seats again and hear who is there from the rows (the media between the
+            // browsers goes on: the same page keeps its connection).
+            ours.calls.reconnect_all();
         }
         listened_before = true;
         listening.send_replace(true);

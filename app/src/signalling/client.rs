@@ -132,7 +132,8 @@ impl SignalClient {
         inner.callbacks = vec![Box::new(on_open), Box::new(on_message), Box::new(on_close)];
     }
 
-    /// After a drop: wait 1, 2, 4, 8, then 10 seconds between attempts.
+    /// After a drop: wait about 1, 2, 4, then 8 seconds between attempts (spread at
+    /// random, see [`reconnect_delay_ms`](crate::signalling::types::reconnect_delay_ms)).
     fn retry(&self) {
         let (stopped, attempts, on_link) = {
             let mut inner = self.0.borrow_mut();
@@ -143,7 +144,7 @@ impl SignalClient {
             return;
         }
         on_link(Link::Lost(attempts));
-        let delay = 1000u64 << (attempts - 1).min(3);
+        let delay = crate::signalling::types::reconnect_delay_ms(attempts, js_sys::Math::random());
         let weak = Rc::downgrade(&self.0);
         leptos::prelude::set_timeout(
             move || {
@@ -153,7 +154,7 @@ impl SignalClient {
                     }
                 }
             },
-            std::time::Duration::from_millis(delay.min(10_000)),
+            std::time::Duration::from_millis(delay),
         );
     }
 

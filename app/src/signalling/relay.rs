@@ -92,6 +92,10 @@ pub enum CallEvent {
         signal: Signal,
     },
     Ended(CallEnd),
+    /// This instance may have missed news of the call (its connection to the other instances
+    /// was lost): the page reconnects and takes its seat again, with who is there read from
+    /// the database.
+    Reconnect,
 }
 
 #[derive(Debug)]
@@ -440,6 +444,15 @@ impl CallRelay {
                 })
                 .collect()
         })
+    }
+
+    /// Asks every page in a call on this instance to reconnect ([`CallEvent::Reconnect`]).
+    pub fn reconnect_all(&self) {
+        self.with(|calls| {
+            for occupant in calls.values().flatten() {
+                occupant.tell(CallEvent::Reconnect);
+            }
+        });
     }
 
     /// Pages in calls right now (all seats counted).

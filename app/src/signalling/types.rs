@@ -19,6 +19,28 @@ pub const SIGNAL_PATH: &str = crate::paths::SIGNAL;
 /// longest reconnect delay.
 pub const TOO_MANY_SOCKETS: u16 = 4429;
 
+/// How long a page waits before its `attempt`-th reconnect (from 1): 1, 2, 4, then 8
+/// seconds, each between half and one and a half times that by `spread` (0 to 1, random),
+/// so that the pages a server restart or a resynchronisation closed at once (thousands)
+/// do not all come back in the same second.
+pub fn reconnect_delay_ms(attempt: u32, spread: f64) -> u64 {
+    let base = (1000u64 << attempt.saturating_sub(1).min(3)).min(10_000);
+    let factor = 0.5
+        + if spread.is_nan() {
+            0.5
+        } else {
+            spread.clamp(0.0, 1.0)
+        };
+    // At most 15,000: exact in an f64, and never negative.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let delay = (base as f64 * factor).round() as u64;
+    delay
+}
+
 /// Every message travels as `{"v": 1, "type": "…", …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<M> {
@@ -386,6 +408,20 @@ pub fn clean_note(text: &str) -> Result<String, ErrorCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reconnects_wait_longer_each_time_and_spread_around_the_step() {
+        let steps: Vec<u64> = (1..=6).map(|n| reconnect_delay_ms(n, 0.5)).collect();
+        assert_eq!(steps, [1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
+        assert_eq!(reconnect_delay_ms(1, 0.0), 500);
+        assert_eq!(reconnect_delay_ms(1, 1.0), 1_500);
+        assert_eq!(reconnect_delay_ms(9, 1.0), 12_000);
+        // Whatever the random source gives, the wait stays in its band.
+        assert_eq!(reconnect_delay_ms(2, -3.0), 1_000);
+        assert_eq!(reconnect_delay_ms(2, 7.0), 3_000);
+        assert_eq!(reconnect_delay_ms(2, f64::NAN), 2_000);
+        assert_eq!(reconnect_delay_ms(0, 0.5), 1_000);
+    }
     use serde_json::json;
 
     fn wire<M: Serialize>(message: M) -> serde_json::Value {

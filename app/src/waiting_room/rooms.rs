@@ -113,22 +113,14 @@ impl InMemoryRooms {
 
 impl InMemoryRooms {
     /// What this instance may have missed (the shared bus was lost for a while): every list
-    /// is read again and every waiting patient's page is asked to reconnect, which gives it
-    /// its view from the database. Pages in a call keep their socket (a reconnect would
-    /// interrupt the call's signalling for nothing).
+    /// is read again and every patient's page is asked to reconnect, which gives it its view
+    /// from the database (a page in a call takes its seat again; its media goes on).
     pub fn resync(&self) {
         self.with(|rooms| {
             for room in rooms.values() {
                 room.changes.send_modify(|n| *n = n.wrapping_add(1));
                 for slot in room.patients.values() {
-                    let in_call = slot
-                        .view
-                        .borrow()
-                        .as_ref()
-                        .is_some_and(|told| told.view.phase == PatientPhase::InCall);
-                    if !in_call {
-                        slot.view.send_replace(None);
-                    }
+                    slot.view.send_replace(None);
                 }
             }
         });

@@ -463,6 +463,8 @@ impl CallPart {
                 self.seat = None;
                 ServerMessage::CallEnded(how)
             }
+            // The socket loops close with 1012 before forwarding it.
+            CallEvent::Reconnect => return None,
         })
     }
 }
@@ -627,6 +629,10 @@ async fn serve_doctor(
                     None => std::future::pending().await,
                 }
             } => {
+                if matches!(event, Some(CallEvent::Reconnect)) {
+                    connection.going_away().await;
+                    break;
+                }
                 let forwarded = call.as_mut().and_then(|c| c.forward(event));
                 let ended = matches!(forwarded, Some(ServerMessage::CallEnded(_)));
                 if let Some(message) = forwarded {
@@ -889,6 +895,10 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
                 return false;
             }
             true
+        }
+        Wake::Call(Some(CallEvent::Reconnect)) => {
+            socket.connection.going_away().await;
+            false
         }
         // The patient's end screen comes with the view (finished, back, removed).
         Wake::Call(event) => match w.call.forward(event) {

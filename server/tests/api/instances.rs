@@ -758,6 +758,100 @@ fn description(
 /// The doctor's call page on B, the patient's page on A: both take their seats, hear each
 /// other, and negotiation messages pass between the instances in order and unchanged — also
 /// a session description larger than a notification may be; the patient's hang-up ends it.
+/// `who`'s page `page` takes its seat of the call: ready, then the page of `other` if it is
+/// there.
+async fn seated(socket: &mut Socket, page: &str, other: Option<(&str, &str)>) {
+    send(socket, crate::call_signalling::join(page)).await;
+    assert!(matches!(
+        call_message(socket).await,
+        ServerMessage::CallReady { .. }
+    ));
+    if let Some((other_page, other_id)) = other {
+        match call_message(socket).await {
+            ServerMessage::PeerJoined { instance, peer } => {
+                assert_eq!(
+                    (instance.as_str(), peer.id.as_str()),
+                    (other_page, other_id)
+                );
+            }
+            message => panic!("{message:?}"),
+        }
+    }
+}
+
+/// After a lost `LISTEN` connection an instance may have missed joins, leaves and ends of
+/// calls: every page in a call on it (the doctor's call page too, not only patients) is asked
+/// to reconnect, takes its seat again as the same page (so the browsers keep their
+/// connection) and hears who is there from the rows; signals flow again.
+#[tokio::test]
+async fn after_a_dropped_listen_connection_the_pages_in_a_call_take_their_seats_again() {
+    use crate::call_signalling::{admit, call_page};
+    use app::signalling::types::{SdpType, Signal};
+    if !on_postgres() {
+        return;
+    }
+    let Pair {
+        a,
+        b,
+        cookie,
+        mut list,
+        id,
+        pass,
+        mut patient,
+    } = pair("wieder@praxis.de", true).await;
+    admit(&mut list, &mut patient, &id).await;
+    let mut doctor = call_page(&b, &cookie, &id).await;
+    seated(&mut doctor, "doctor-1", None).await;
+    seated(&mut patient, "patient-1", Some(("doctor-1", "doctor"))).await;
+
+    assert!(drop_listeners(&a).await >= 2, "both instances listen");
+    assert_eq!(
+        closed_with(&mut doctor, Duration::from_secs(10)).await,
+        Some(1012)
+    );
+    assert_eq!(
+        closed_with(&mut patient, Duration::from_secs(10)).await,
+        Some(1012)
+    );
+
+    // Both pages come back (through the same instances) as the same pages.
+    let mut doctor = call_page(&b, &cookie, &id).await;
+    seated(&mut doctor, "doctor-1", None).await;
+    let mut patient = open(&a, &pass, "patient")
+        .await
+        .expect("patient on A again");
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::InCall);
+    seated(&mut patient, "patient-1", Some(("doctor-1", "doctor"))).await;
+    match call_message(&mut doctor).await {
+        ServerMessage::PeerJoined { instance, peer } => {
+            assert_eq!(
+                (instance.as_str(), peer.id.as_str()),
+                ("patient-1", "patient")
+            );
+        }
+        message => panic!("{message:?}"),
+    }
+    let restart = Signal::Description {
+        sdp_type: SdpType::Offer,
+        sdp: "v=0 ice restart".into(),
+    };
+    send(
+        &mut doctor,
+        ClientMessage::Signal {
+            signal: restart.clone(),
+            to: Some("patient".into()),
+        },
+    )
+    .await;
+    assert_eq!(
+        call_message(&mut patient).await,
+        ServerMessage::Signal {
+            signal: restart,
+            from: "doctor".into()
+        }
+    );
+}
+
 #[tokio::test]
 async fn a_call_between_pages_on_two_instances() {
     use crate::call_signalling::{admit, call_page, join};
