@@ -95,11 +95,14 @@ pub enum Event {
         by: Uuid,
         how: CallEnd,
     },
-    /// For the page of `to` (without: the other page of a two-person call).
+    /// For the page of `to` (without: the other page of a two-person call), from the page
+    /// `fp` of `from` (empty from an instance of an earlier version: not checked).
     Signal {
         a: Uuid,
         by: Uuid,
         from: String,
+        #[serde(default)]
+        fp: String,
         to: Option<String>,
         s: Signal,
     },
@@ -386,10 +389,16 @@ impl SharedSeats for PgBus {
                 by,
                 how,
             }),
-            Remote::Signal { from, to, signal } => self.publish(&Event::Signal {
+            Remote::Signal {
+                from,
+                page,
+                to,
+                signal,
+            } => self.publish(&Event::Signal {
                 a: appointment,
                 by,
                 from: from.id(),
+                fp: page,
                 to: to.map(Participant::id),
                 s: signal,
             }),
@@ -950,7 +959,9 @@ fn hear(here: &InMemoryRooms, calls: &CallRelay, me: Uuid, event: Event) {
             }
         }
         Event::Ended { a, how, .. } => calls.hear(a, Heard::Remote(Remote::Ended(how))),
-        Event::Signal { a, from, to, s, .. } => {
+        Event::Signal {
+            a, from, fp, to, s, ..
+        } => {
             let to = match to.as_deref().map(participant) {
                 Some(None) => return,
                 Some(Some(to)) => Some(to),
@@ -961,6 +972,7 @@ fn hear(here: &InMemoryRooms, calls: &CallRelay, me: Uuid, event: Event) {
                     a,
                     Heard::Remote(Remote::Signal {
                         from,
+                        page: fp,
                         to,
                         signal: s,
                     }),

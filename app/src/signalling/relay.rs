@@ -127,10 +127,41 @@ pub struct RelayCounters {
     pub signal_bytes: AtomicU64,
 }
 
+/// The seats of this instance's calls, and where the other pages of those calls sit.
+#[derive(Debug, Default)]
+struct Calls {
+    seats: HashMap<Uuid, Vec<Occupant>>,
+    /// With shared seats: the page holding each seat of these calls on another instance, as
+    /// last heard. A signal from another page of that person is stale (sent before the person
+    /// moved to a new page) and is dropped.
+    afar: HashMap<Uuid, HashMap<Participant, String>>,
+}
+
+impl std::ops::Deref for Calls {
+    type Target = HashMap<Uuid, Vec<Occupant>>;
+    fn deref(&self) -> &Self::Target {
+        &self.seats
+    }
+}
+
+impl std::ops::DerefMut for Calls {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.seats
+    }
+}
+
+impl Calls {
+    /// Forgets the call here (its last seat here is gone), with what was known of it afar.
+    fn remove(&mut self, appointment: &Uuid) {
+        self.seats.remove(appointment);
+        self.afar.remove(appointment);
+    }
+}
+
 /// The seats of all calls of this server instance.
 #[derive(Debug, Default)]
 pub struct CallRelay {
-    calls: Mutex<HashMap<Uuid, Vec<Occupant>>>,
+    calls: Mutex<Calls>,
     next_ticket: AtomicU64,
     pub counters: RelayCounters,
     /// The other instances' seats, when several share the database.
@@ -148,6 +179,8 @@ pub enum Remote {
     Ended(CallEnd),
     Signal {
         from: Participant,
+        /// The sender's page.
+        page: String,
         to: Option<Participant>,
         signal: Signal,
     },
@@ -195,6 +228,8 @@ pub struct Seat {
     relay: Arc<CallRelay>,
     appointment: Uuid,
     participant: Participant,
+    /// The page holding it.
+    page: String,
     ticket: u64,
     pub events: mpsc::Receiver<CallEvent>,
 }
@@ -203,7 +238,7 @@ pub struct Seat {
 pub type Present = (Arc<Card>, String);
 
 impl CallRelay {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<Uuid, Vec<Occupant>>) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut Calls) -> R) -> R {
         // Each change is one insert or removal; a poisoned lock leaves nothing half-done.
         let mut guard = self
             .calls
@@ -300,6 +335,12 @@ impl CallRelay {
                 card: card.clone(),
                 events: sender,
             });
+            if let Some(elsewhere) = &elsewhere {
+                let afar = calls.afar.entry(appointment).or_default();
+                for (other, page) in elsewhere {
+                    afar.insert(other.participant, page.clone());
+                }
+            }
             Ok(present)
         });
         let mut present = present.inspect_err(|_| self.forget_if_empty(appointment))?;
@@ -309,6 +350,7 @@ impl CallRelay {
                 relay: self.clone(),
                 appointment,
                 participant,
+                page: instance.to_owned(),
                 ticket,
                 events: receiver,
             },
@@ -319,13 +361,16 @@ impl CallRelay {
     /// News of a call from another instance, for this instance's pages of it.
     pub fn hear(&self, appointment: Uuid, news: Heard) {
         self.with(|calls| {
-            let Some(seats) = calls.get_mut(&appointment) else {
+            let Calls { seats: all, afar } = calls;
+            let Some(seats) = all.get_mut(&appointment) else {
                 return;
             };
+            let afar = afar.entry(appointment).or_default();
             match news {
                 Heard::Joined { card, instance } => {
                     // This instance's socket of that seat (if any) lost it to the page there.
                     seats.retain(|o| o.card.participant != card.participant);
+                    afar.insert(card.participant, instance.clone());
                     let card = Arc::new(card);
                     for other in seats.iter() {
                         other.tell(CallEvent::PeerJoined {
@@ -335,11 +380,13 @@ impl CallRelay {
                     }
                 }
                 Heard::Left(who) => {
+                    afar.remove(&who);
                     for other in seats.iter().filter(|o| o.card.participant != who) {
                         other.tell(CallEvent::PeerLeft(who));
                     }
                 }
                 Heard::Remote(Remote::Gone(who)) => {
+                    afar.remove(&who);
                     seats.retain(|o| o.card.participant != who);
                     for other in seats.iter() {
                         other.tell(CallEvent::PeerGone(who));
@@ -350,7 +397,17 @@ impl CallRelay {
                         occupant.tell(CallEvent::Ended(how.clone()));
                     }
                 }
-                Heard::Remote(Remote::Signal { from, to, signal }) => {
+                // From a page that no longer holds the seat (its person took it again on a
+                // new page since): what it negotiated is over.
+                Heard::Remote(Remote::Signal { from, page, .. })
+                    if !page.is_empty()
+                        && afar.get(&from).is_some_and(|holder| *holder != page) =>
+                {
+                    tracing::debug!("a stale call signal from another instance was dropped");
+                }
+                Heard::Remote(Remote::Signal {
+                    from, to, signal, ..
+                }) => {
                     let target = seats.iter().find(|o| match to {
                         Some(to) => o.card.participant == to,
                         None => o.card.participant != from,
@@ -528,6 +585,7 @@ impl Seat {
                     self.appointment,
                     Remote::Signal {
                         from: self.participant,
+                        page: self.page.clone(),
                         to,
                         signal,
                     },
@@ -610,6 +668,61 @@ mod tests {
             Some(CallEvent::PeerJoined { card, instance }) => (card.participant, instance),
             other => panic!("expected a join, got {other:?}"),
         }
+    }
+
+    /// What another instance sends: `page` of the patient signals `sdp`.
+    fn from_afar(page: &str, sdp: &str) -> Heard {
+        Heard::Remote(Remote::Signal {
+            from: Participant::Patient,
+            page: page.into(),
+            to: Some(Participant::Doctor),
+            signal: Signal::Description {
+                sdp_type: SdpType::Offer,
+                sdp: sdp.into(),
+            },
+        })
+    }
+
+    fn signalled(event: Option<CallEvent>) -> String {
+        match event {
+            Some(CallEvent::Signal {
+                signal: Signal::Description { sdp, .. },
+                ..
+            }) => sdp,
+            other => panic!("expected a signal, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_signal_from_afar_counts_only_from_the_page_that_holds_the_seat_now() {
+        let relay = Arc::new(CallRelay::default());
+        let call = Uuid::new_v4();
+        let (mut doctor, _) = relay
+            .join(call, card(Participant::Doctor), "d1", 2)
+            .await
+            .unwrap();
+        let patient_on = |page: &str| Heard::Joined {
+            card: card(Participant::Patient),
+            instance: page.into(),
+        };
+        relay.hear(call, patient_on("p1"));
+        joined(doctor.events.recv().await);
+        relay.hear(call, from_afar("p1", "eins"));
+        assert_eq!(signalled(doctor.events.recv().await), "eins");
+        // The patient reloaded, on another instance: what the old page still had on its way
+        // is dropped, the new page's signals pass.
+        relay.hear(call, patient_on("p2"));
+        assert_eq!(joined(doctor.events.recv().await).1, "p2");
+        relay.hear(call, from_afar("p1", "alt"));
+        relay.hear(call, from_afar("p2", "neu"));
+        assert_eq!(signalled(doctor.events.recv().await), "neu");
+        // Without a page (an instance of an earlier version): passed on.
+        relay.hear(call, from_afar("", "ohne"));
+        assert_eq!(signalled(doctor.events.recv().await), "ohne");
+        assert!(doctor.events.try_recv().is_err(), "nothing else");
+        // Once the call has no seat here, nothing of it is kept.
+        drop(doctor);
+        assert!(relay.with(|calls| calls.afar.is_empty() && calls.seats.is_empty()));
     }
 
     #[tokio::test]
