@@ -20,8 +20,10 @@
 //! and the notification carries its id.
 //!
 //! Notifications are not stored: when the listening connection drops, the instance listens
-//! again and then resynchronises from the tables — every list is read again and every
-//! patient's page reconnects and gets its view from the database.
+//! again and then resynchronises from the tables — every list is read again and every page
+//! of the instance reconnects and gets its view (and its call's seats) from the database.
+//! The listener and the heartbeat each have a connection of their own, so neither waits
+//! behind the requests for the shared pool.
 
 use app::appointment::guest_role::GuestRole;
 use app::signalling::relay::{
@@ -50,6 +52,9 @@ const BATCH: usize = 256;
 /// PostgreSQL refuses a notification of 8,000 bytes or more; larger news goes through
 /// `bus_message`.
 pub const MAX_PAYLOAD: usize = 7_999;
+/// How long the listening connection may take to answer a query after a silence of [`LEASE`]
+/// before it is taken for dead.
+const PROBE: Duration = Duration::from_secs(3);
 
 /// What travels on the channel. Call news names the instance it comes `by`: that instance
 /// told its own pages already.
@@ -218,6 +223,7 @@ impl PgBus {
         let written = Arc::new(Written::default());
         let ours = Ours {
             pool: pool.clone(),
+            beat: own_connection(&pool),
             instance,
             here: here.clone(),
             calls,
@@ -623,6 +629,9 @@ async fn write_batch(pool: &PgPool, instance: Uuid, batch: &[Command]) -> Result
 #[derive(Debug, Clone)]
 struct Ours {
     pool: PgPool,
+    /// The heartbeat's own connection: a pool busy with requests must not make a live
+    /// instance miss its lease.
+    beat: PgPool,
     instance: Uuid,
     here: Arc<InMemoryRooms>,
     calls: Arc<CallRelay>,
@@ -677,7 +686,7 @@ async fn heartbeat(ours: Ours) {
 /// calls hear those pages left.
 async fn heartbeat_once(ours: &Ours) -> Result<(), sqlx::Error> {
     let instance = ours.instance;
-    let mut tx = ours.pool.begin().await?;
+    let mut tx = ours.beat.begin().await?;
     let (fresh,): (bool,) = sqlx::query_as(
         "INSERT INTO server_instance (id, seen_at) VALUES ($1, now()) \
          ON CONFLICT (id) DO UPDATE SET seen_at = now() RETURNING (xmax = 0)",
@@ -841,13 +850,24 @@ async fn announce(tx: &mut sqlx::PgConnection, ours: &Ours) -> Result<(), sqlx::
     Ok(())
 }
 
+/// A pool of one connection with `pool`'s settings, opened when first used.
+fn own_connection(pool: &PgPool) -> PgPool {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
+        .connect_lazy_with((*pool.connect_options()).clone())
+}
+
 /// Listens to the channel and applies what it hears to this instance's sockets; after a lost
 /// connection, listens again and resynchronises.
 async fn listen(ours: Ours, listening: watch::Sender<bool>) {
     let mut listened_before = false;
     loop {
+        // A connection of its own (not the shared pool's): when a dead one is given up, its
+        // closing may hang until the kernel gives up on it, and must not hold a connection
+        // the requests need.
         let listener = async {
-            let mut listener = PgListener::connect_with(&ours.pool).await?;
+            let mut listener = PgListener::connect_with(&own_connection(&ours.pool)).await?;
             listener.listen(CHANNEL).await?;
             Ok::<_, sqlx::Error>(listener)
         };
@@ -882,10 +902,15 @@ async fn listen(ours: Ours, listening: watch::Sender<bool>) {
                     tracing::warn!(error = %e, "listening to the other instances failed");
                     break;
                 }
+                // Not even the heartbeats (this instance's own among them): they may only be
+                // late (a busy database), or the connection is half open. A live listening
+                // session misses no notification, so only a dead one means news was missed.
                 Err(_) => {
-                    tracing::warn!(
-                        "heard nothing from the other instances for the lease; listening anew"
-                    );
+                    let probe = sqlx::query("SELECT 1").execute(&mut listener);
+                    if matches!(tokio::time::timeout(PROBE, probe).await, Ok(Ok(_))) {
+                        continue;
+                    }
+                    tracing::warn!("the listening connection does not answer; listening anew");
                     break;
                 }
             }

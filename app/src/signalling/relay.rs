@@ -137,19 +137,6 @@ struct Calls {
     afar: HashMap<Uuid, HashMap<Participant, String>>,
 }
 
-impl std::ops::Deref for Calls {
-    type Target = HashMap<Uuid, Vec<Occupant>>;
-    fn deref(&self) -> &Self::Target {
-        &self.seats
-    }
-}
-
-impl std::ops::DerefMut for Calls {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.seats
-    }
-}
-
 impl Calls {
     /// Forgets the call here (its last seat here is gone), with what was known of it afar.
     fn remove(&mut self, appointment: &Uuid) {
@@ -273,6 +260,7 @@ impl CallRelay {
             Some(shared) => {
                 let here: Vec<Participant> = self.with(|calls| {
                     calls
+                        .seats
                         .get(&appointment)
                         .into_iter()
                         .flatten()
@@ -281,7 +269,7 @@ impl CallRelay {
                         .collect()
                 });
                 let busy_here = self.with(|calls| {
-                    calls.get(&appointment).is_some_and(|seats| {
+                    calls.seats.get(&appointment).is_some_and(|seats| {
                         seats.iter().any(|o| {
                             o.card.participant == participant && o.instance != instance && o.alive()
                         })
@@ -302,7 +290,7 @@ impl CallRelay {
         let card = Arc::new(card);
         let checked = elsewhere.is_some();
         let present = self.with(|calls| {
-            let seats = calls.entry(appointment).or_default();
+            let seats = calls.seats.entry(appointment).or_default();
             match seats.iter().position(|o| o.card.participant == participant) {
                 // With shared seats the rows decided (a page that lost its seat to the same
                 // page on another instance may still be here).
@@ -335,11 +323,12 @@ impl CallRelay {
                 card: card.clone(),
                 events: sender,
             });
-            if let Some(elsewhere) = &elsewhere {
-                let afar = calls.afar.entry(appointment).or_default();
-                for (other, page) in elsewhere {
-                    afar.insert(other.participant, page.clone());
-                }
+            // The person's page is here now. (Pages elsewhere are learnt from their joins
+            // heard from now on, not from the rows read before: a join heard between that
+            // read and this insert was not applied, and an older page must not be taken for
+            // the holder.)
+            if let Some(afar) = calls.afar.get_mut(&appointment) {
+                afar.remove(&participant);
             }
             Ok(present)
         });
@@ -397,11 +386,12 @@ impl CallRelay {
                         occupant.tell(CallEvent::Ended(how.clone()));
                     }
                 }
-                // From a page that no longer holds the seat (its person took it again on a
-                // new page since): what it negotiated is over.
+                // From a page that no longer holds the seat (its person took it again since,
+                // on a new page elsewhere or here): what it negotiated is over.
                 Heard::Remote(Remote::Signal { from, page, .. })
-                    if !page.is_empty()
-                        && afar.get(&from).is_some_and(|holder| *holder != page) =>
+                    if seats.iter().any(|o| o.card.participant == from)
+                        || (!page.is_empty()
+                            && afar.get(&from).is_some_and(|holder| *holder != page)) =>
                 {
                     tracing::debug!("a stale call signal from another instance was dropped");
                 }
@@ -434,7 +424,7 @@ impl CallRelay {
 
     fn forget_if_empty(&self, appointment: Uuid) {
         self.with(|calls| {
-            if calls.get(&appointment).is_some_and(Vec::is_empty) {
+            if calls.seats.get(&appointment).is_some_and(Vec::is_empty) {
                 calls.remove(&appointment);
             }
         });
@@ -446,7 +436,7 @@ impl CallRelay {
             shared.publish(appointment, Remote::Ended(how.clone()));
         }
         self.with(|calls| {
-            for occupant in calls.get(&appointment).into_iter().flatten() {
+            for occupant in calls.seats.get(&appointment).into_iter().flatten() {
                 occupant.tell(CallEvent::Ended(how.clone()));
             }
         });
@@ -460,7 +450,7 @@ impl CallRelay {
             shared.publish(appointment, Remote::Gone(participant));
         }
         self.with(|calls| {
-            let Some(seats) = calls.get_mut(&appointment) else {
+            let Some(seats) = calls.seats.get_mut(&appointment) else {
                 return;
             };
             seats.retain(|o| o.card.participant != participant);
@@ -476,7 +466,7 @@ impl CallRelay {
     /// Whether `participant`'s page holds its seat of the call now (on any instance).
     pub async fn is_seated(&self, appointment: Uuid, participant: Participant) -> bool {
         let here = self.with(|calls| {
-            calls.get(&appointment).is_some_and(|seats| {
+            calls.seats.get(&appointment).is_some_and(|seats| {
                 seats
                     .iter()
                     .any(|o| o.card.participant == participant && o.alive())
@@ -492,6 +482,7 @@ impl CallRelay {
     pub fn seats_here(&self) -> Vec<(Uuid, Arc<Card>, String, u64)> {
         self.with(|calls| {
             calls
+                .seats
                 .iter()
                 .flat_map(|(appointment, seats)| {
                     seats
@@ -506,7 +497,7 @@ impl CallRelay {
     /// Asks every page in a call on this instance to reconnect ([`CallEvent::Reconnect`]).
     pub fn reconnect_all(&self) {
         self.with(|calls| {
-            for occupant in calls.values().flatten() {
+            for occupant in calls.seats.values().flatten() {
                 occupant.tell(CallEvent::Reconnect);
             }
         });
@@ -514,7 +505,7 @@ impl CallRelay {
 
     /// Pages in calls right now (all seats counted).
     pub fn seated(&self) -> usize {
-        self.with(|calls| calls.values().map(Vec::len).sum())
+        self.with(|calls| calls.seats.values().map(Vec::len).sum())
     }
 }
 
@@ -522,7 +513,7 @@ impl CallRelay {
     /// Whether `seat` still holds its place here (not taken over by a newer socket).
     fn holds(&self, seat: &Seat) -> bool {
         self.with(|calls| {
-            calls.get(&seat.appointment).is_some_and(|seats| {
+            calls.seats.get(&seat.appointment).is_some_and(|seats| {
                 seats
                     .iter()
                     .any(|o| o.card.participant == seat.participant && o.ticket == seat.ticket)
@@ -561,7 +552,7 @@ impl Seat {
     pub async fn relay(&self, to: Option<Participant>, signal: Signal, bytes: usize) -> bool {
         let relay = &self.relay;
         let target = relay.with(|calls| {
-            let seats = calls.get(&self.appointment)?;
+            let seats = calls.seats.get(&self.appointment)?;
             if !seats
                 .iter()
                 .any(|o| o.card.participant == self.participant && o.ticket == self.ticket)
@@ -624,7 +615,7 @@ impl Drop for Seat {
             shared.free(appointment, participant, ticket);
         }
         self.relay.with(|calls| {
-            let Some(seats) = calls.get_mut(&appointment) else {
+            let Some(seats) = calls.seats.get_mut(&appointment) else {
                 return;
             };
             // A page that took its seat again holds a newer ticket: leave it alone.
@@ -720,7 +711,20 @@ mod tests {
         relay.hear(call, from_afar("", "ohne"));
         assert_eq!(signalled(doctor.events.recv().await), "ohne");
         assert!(doctor.events.try_recv().is_err(), "nothing else");
+        // The patient came to this instance: whatever still arrives from afar is stale.
+        let (patient, _) = relay
+            .join(call, card(Participant::Patient), "p3", 2)
+            .await
+            .unwrap();
+        joined(doctor.events.recv().await);
+        relay.hear(call, from_afar("p2", "zu spät"));
+        assert!(patient.relay(Some(Participant::Doctor), offer(), 3).await);
+        assert!(matches!(
+            doctor.events.recv().await,
+            Some(CallEvent::Signal { signal, .. }) if signal == offer()
+        ));
         // Once the call has no seat here, nothing of it is kept.
+        drop(patient);
         drop(doctor);
         assert!(relay.with(|calls| calls.afar.is_empty() && calls.seats.is_empty()));
     }
@@ -939,7 +943,7 @@ mod tests {
         drop(new);
         drop(doctor);
         assert_eq!(relay.seated(), 0);
-        assert!(relay.with(|c| c.is_empty()));
+        assert!(relay.with(|c| c.seats.is_empty() && c.afar.is_empty()));
     }
 
     #[tokio::test]
@@ -953,6 +957,6 @@ mod tests {
                 .err(),
             Some(Refused::Full)
         );
-        assert!(relay.with(|c| c.is_empty()));
+        assert!(relay.with(|c| c.seats.is_empty() && c.afar.is_empty()));
     }
 }
