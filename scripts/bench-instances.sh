@@ -7,14 +7,19 @@
 # 2. waiting-room sockets (server/examples/waiting_room_load.rs): one release server with
 #    BENCH_SOCKETS (10,000) sockets, then two with half each, a note to the 1,000 patients of
 #    one practice spread over both (delivery at the clients and, per instance, at the server).
-# Run after `bash scripts/build.sh`. SERVER_BIN: another build of the server.
+# 3. a resynchronisation (server/examples/resync_load.rs): BENCH_RESYNC_SOCKETS (2,000) waiting
+#    patients on one instance, its LISTEN connection cut, every page reconnecting after the
+#    fixed second of earlier pages and then after the random spread of today's pages.
+# Run after `bash scripts/build.sh`. SERVER_BIN: another build of the server. With the argument
+# `resync`, only part 3.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 server="${SERVER_BIN:-$CARGO_TARGET_DIR/release/server}"
 [ -d target/site/pkg ] || die "no release build: run bash scripts/build.sh first"
 sockets=${BENCH_SOCKETS:-10000}
 # The server too unless another build is given (it must be this code's to compare with bus_load).
-cargo build --release --locked -p server --example waiting_room_load --example bus_load \
+mode=${1:-all}
+cargo build --release --locked -p server --example waiting_room_load --example bus_load --example resync_load \
   $([ -n "${SERVER_BIN:-}" ] || echo --bin server)
 start_postgres
 data=$(mktemp -d)
@@ -32,8 +37,6 @@ fresh_db() {
   echo "$base_url/$name"
 }
 
-echo "== the bus alone: 5,000 patients waiting on instance B"
-"$CARGO_TARGET_DIR/release/examples/bus_load" "$(fresh_db)" 5000
 
 # Starts instance $1 (a number) on database $2; its port in ports[$1], pid in pids.
 ports=()
@@ -57,6 +60,18 @@ server_side() {
           printf "  server side: %d views sent, p50 %.2f ms, p99 %.2f ms after the instance heard the note\n",
             NR, v[int((NR - 1) * 0.5 + 1.5)] / 1000, v[int((NR - 1) * 0.99 + 1.5)] / 1000 }'
 }
+
+if [ "$mode" = resync ]; then
+  resync_sockets=${BENCH_RESYNC_SOCKETS:-2000}
+  echo "== a resynchronisation: $resync_sockets waiting patients on one instance, its LISTEN connection cut"
+  db=$(fresh_db)
+  start_instance 1 "$db"
+  "$CARGO_TARGET_DIR/release/examples/resync_load" "http://127.0.0.1:${ports[1]}" "$db" "$resync_sockets"
+  exit 0
+fi
+
+echo "== the bus alone: 5,000 patients waiting on instance B"
+"$CARGO_TARGET_DIR/release/examples/bus_load" "$(fresh_db)" 5000
 
 echo "== one instance on PostgreSQL: $sockets idle sockets, note to 1000"
 db=$(fresh_db)
