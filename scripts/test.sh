@@ -62,10 +62,11 @@ step "release build (scripts/build.sh, clippy on the wasm)" build_site
 step "browser bundle sizes" scripts/wasm-size.sh
 start_audio
 # coturn again inside the namespace (the journey relayed through it), and a throw-away
-# PostgreSQL (two instances behind nginx in instances.spec.ts), stopped with it.
+# PostgreSQL (two instances behind nginx in instances.spec.ts), stopped with it; the journeys'
+# data directory (SQLite file, outbox) is removed with them.
 step "playwright (chromium, loopback only)" \
   in_loopback_namespace env SERVER_BIN="$CARGO_TARGET_DIR/release/server" \
-  bash -c 'source scripts/lib.sh && trap "stop_coturn; stop_postgres" EXIT && start_coturn && start_postgres && cd end2end && npx playwright test'
+  bash -c 'source scripts/lib.sh && export E2E_DATA_DIR=$(mktemp -d /tmp/sprechzimmer-e2e.XXXXXX) && trap "stop_coturn; stop_postgres; rm -rf \"\$E2E_DATA_DIR\"" EXIT && start_coturn && start_postgres && cd end2end && npx playwright test'
 
 log "all checks passed"
 printf '  %s\n' "${STEPS[@]}"

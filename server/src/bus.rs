@@ -318,21 +318,16 @@ impl PgBus {
             return Ok(Err(Refused::Full));
         }
         let wire = WireCard::from(card);
-        sqlx::query(
-            "INSERT INTO call_seat \
-               (appointment_id, participant, page, instance_id, ticket, card, joined_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, now()) \
-             ON CONFLICT (appointment_id, participant) DO UPDATE SET page = excluded.page, \
-               instance_id = excluded.instance_id, ticket = excluded.ticket, \
-               card = excluded.card, joined_at = excluded.joined_at",
+        // The same page's row on another instance is taken over (it reconnected here).
+        write_seat(
+            &mut tx,
+            self.instance,
+            appointment,
+            &wire,
+            page,
+            ticket,
+            true,
         )
-        .bind(appointment)
-        .bind(&who)
-        .bind(page)
-        .bind(self.instance)
-        .bind(i64::try_from(ticket).unwrap_or(i64::MAX))
-        .bind(serde_json::to_string(&wire).unwrap_or_default())
-        .execute(&mut *tx)
         .await?;
         notify(
             &mut tx,
@@ -429,6 +424,41 @@ impl SharedSeats for PgBus {
             })
             .is_some()
     }
+}
+
+/// Writes `card`'s seat row for `page` of this `instance`; when the seat has a row already,
+/// `replace` takes it over, otherwise it stays. Whether the row is this page's now.
+async fn write_seat(
+    tx: &mut sqlx::PgConnection,
+    instance: Uuid,
+    appointment: Uuid,
+    card: &WireCard,
+    page: &str,
+    ticket: u64,
+    replace: bool,
+) -> Result<bool, sqlx::Error> {
+    let on_conflict = if replace {
+        "ON CONFLICT (appointment_id, participant) DO UPDATE SET page = excluded.page, \
+           instance_id = excluded.instance_id, ticket = excluded.ticket, \
+           card = excluded.card, joined_at = excluded.joined_at"
+    } else {
+        "ON CONFLICT DO NOTHING"
+    };
+    let written = sqlx::query(&format!(
+        "INSERT INTO call_seat \
+           (appointment_id, participant, page, instance_id, ticket, card, joined_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, now()) {on_conflict}"
+    ))
+    .bind(appointment)
+    .bind(&card.who)
+    .bind(page)
+    .bind(instance)
+    .bind(i64::try_from(ticket).unwrap_or(i64::MAX))
+    .bind(serde_json::to_string(card).unwrap_or_default())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(written > 0)
 }
 
 /// Sends `event` at the commit of `tx` (through `bus_message` when too large).
@@ -823,21 +853,9 @@ async fn announce(tx: &mut sqlx::PgConnection, ours: &Ours) -> Result<(), sqlx::
     }
     for (appointment, card, page, ticket) in ours.calls.seats_here() {
         let wire = WireCard::from(&*card);
-        let taken = sqlx::query(
-            "INSERT INTO call_seat \
-               (appointment_id, participant, page, instance_id, ticket, card, joined_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING",
-        )
-        .bind(appointment)
-        .bind(&wire.who)
-        .bind(&page)
-        .bind(instance)
-        .bind(i64::try_from(ticket).unwrap_or(i64::MAX))
-        .bind(serde_json::to_string(&wire).unwrap_or_default())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if taken > 0 {
+        // A seat taken meanwhile on another instance stays there.
+        let taken = write_seat(tx, instance, appointment, &wire, &page, ticket, false).await?;
+        if taken {
             let joined = Event::Joined {
                 a: appointment,
                 by: instance,
