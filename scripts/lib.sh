@@ -88,11 +88,6 @@ build_bundles() {
   local out=$1 name=sprechzimmer bundle
   for bundle in "${BUNDLES[@]}"; do
     log "browser bundle '$bundle': cargo build (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
-    # erase_components: every component returns a type-erased view (Leptos' own switch), so
-    # the nested view types are not compiled out once per component: 9–13 % less to download
-    # (BENCHMARKS.md, "Issue 24 — the bundles with erased components"). The server renders
-    # the same HTML either way.
-    RUSTFLAGS="--cfg erase_components" \
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p frontend --lib \
       --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle"
     wasm-bindgen --target web --no-typescript --out-name "$name-$bundle" --out-dir "$out" "$wasm"
