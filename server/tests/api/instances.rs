@@ -208,20 +208,10 @@ async fn a_dropped_listen_connection_is_resynchronised_from_the_tables() {
 
     assert!(drop_listeners(&a).await >= 2, "both instances listen");
     // The page on A is asked to reconnect.
-    let closed = loop {
-        match tokio::time::timeout(
-            Duration::from_secs(10),
-            futures_util::StreamExt::next(&mut patient),
-        )
-        .await
-        .expect("the page hears within 10 s")
-        {
-            Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => break frame,
-            Some(Ok(_)) => continue,
-            other => panic!("{other:?}"),
-        }
-    };
-    assert_eq!(closed.map(|f| u16::from(f.code)), Some(1012));
+    assert_eq!(
+        closed_with(&mut patient, Duration::from_secs(10)).await,
+        Some(1012)
+    );
     // Meanwhile the doctor wrote; the reconnected page has it from the database.
     send(
         &mut list,
@@ -253,6 +243,8 @@ struct OwnPostgres {
     dir: tempfile::TempDir,
     bin: std::path::PathBuf,
     port: u16,
+    /// This test runs as root: the cluster's programs run as `postgres`.
+    root: bool,
 }
 
 /// A free port below Linux's range for outgoing connections (32768 and up): the cluster is
@@ -281,18 +273,28 @@ impl OwnPostgres {
             .prefix("sprechzimmer-pg-restart.")
             .tempdir()
             .expect("a directory for the cluster");
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|id| id.stdout.trim_ascii() == b"0");
         let cluster = Self {
             dir,
             bin,
             port: port_below_the_ephemeral_range(),
+            root,
         };
-        if cluster.as_root() {
-            cluster.must("chown", &["postgres:", &cluster.path()]);
+        if root {
+            let chown = std::process::Command::new("chown")
+                .args(["postgres:", &cluster.path()])
+                .status();
+            assert!(
+                chown.is_ok_and(|s| s.success()),
+                "chown the cluster's directory"
+            );
         }
-        let initdb = cluster.bin.join("initdb").display().to_string();
         let data = cluster.data();
         cluster.must(
-            &initdb,
+            "initdb",
             &[
                 "-D",
                 &data,
@@ -310,13 +312,6 @@ impl OwnPostgres {
         cluster
     }
 
-    fn as_root(&self) -> bool {
-        std::process::Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|id| id.stdout.trim_ascii() == b"0")
-    }
-
     fn path(&self) -> String {
         self.dir.path().display().to_string()
     }
@@ -329,16 +324,23 @@ impl OwnPostgres {
         format!("postgres://sprechzimmer@127.0.0.1:{}/postgres", self.port)
     }
 
-    /// Runs `program` (as `postgres` when root), panicking with its output on failure.
-    fn must(&self, program: &str, args: &[&str]) {
-        let mut command = if self.as_root() && program != "chown" {
+    /// `program` of the PostgreSQL binaries, run as `postgres` when this test runs as root
+    /// (initdb refuses root).
+    fn command(&self, program: &str) -> std::process::Command {
+        let program = self.bin.join(program).display().to_string();
+        if self.root {
             let mut command = std::process::Command::new("runuser");
-            command.args(["-u", "postgres", "--", program]);
+            command.args(["-u", "postgres", "--", &program]);
             command
         } else {
             std::process::Command::new(program)
-        };
-        let output = command
+        }
+    }
+
+    /// Runs `program` of the PostgreSQL binaries, panicking with its output on failure.
+    fn must(&self, program: &str, args: &[&str]) {
+        let output = self
+            .command(program)
             .args(args)
             .current_dir(self.dir.path())
             .output()
@@ -352,11 +354,10 @@ impl OwnPostgres {
     }
 
     fn pg_ctl(&self, args: &[&str]) {
-        let pg_ctl = self.bin.join("pg_ctl").display().to_string();
         let data = self.data();
         let mut all = vec!["-D", data.as_str()];
         all.extend_from_slice(args);
-        self.must(&pg_ctl, &all);
+        self.must("pg_ctl", &all);
     }
 
     /// Stops the server as an operator's restart does: every connection is cut.
@@ -377,16 +378,9 @@ impl OwnPostgres {
 
 impl Drop for OwnPostgres {
     fn drop(&mut self) {
-        let pg_ctl = self.bin.join("pg_ctl").display().to_string();
         let data = self.data();
-        let mut command = if self.as_root() {
-            let mut command = std::process::Command::new("runuser");
-            command.args(["-u", "postgres", "--", &pg_ctl]);
-            command
-        } else {
-            std::process::Command::new(&pg_ctl)
-        };
-        let _ = command
+        let _ = self
+            .command("pg_ctl")
             .args(["-D", &data, "-m", "immediate", "-w", "stop"])
             .output();
     }
