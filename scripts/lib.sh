@@ -10,8 +10,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE_DIR/target}"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export PATH="$CARGO_HOME/bin:$PATH"
-# wasm-bindgen must match the crate pinned in Cargo.toml exactly.
-WASM_BINDGEN_VERSION="0.2.130"
+# The wasm-bindgen step: scripts/bindgen, built from `wasm-bindgen-cli-support` (pinned there to
+# the `wasm-bindgen` of Cargo.toml; another version refuses the module) into the cache.
+BINDGEN="$CARGO_TARGET_DIR/bindgen/release/sprechzimmer-bindgen"
 # Debian's binaryen (108) breaks the reference-types wasm of current rustc; npm's is current.
 BINARYEN_VERSION="132.0.0"
 # Minifies the wasm-bindgen JavaScript and the stylesheet (what cargo-leptos did with swc and
@@ -43,12 +44,13 @@ ensure_wasm_target() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 }
 
-ensure_wasm_bindgen() {
-  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
-    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
-    # Not --locked: its lock file does not build with this rustc (see shared TOOLCHAIN notes).
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
-  fi
+# The wasm-bindgen step as a small program of our own (scripts/bindgen): `cargo install
+# wasm-bindgen-cli` compiled 161 crates in 2 minutes of a cold first command, this 43 in 45 s.
+# Cargo's own check makes a second call a no-op.
+ensure_bindgen() {
+  [ -x "$BINDGEN" ] || log "building the wasm-bindgen step (scripts/bindgen, under a minute)"
+  env -u RUSTC_WORKSPACE_WRAPPER CARGO_TARGET_DIR="$CARGO_TARGET_DIR/bindgen" \
+    cargo build --quiet --release --locked --manifest-path "$ROOT/scripts/bindgen/Cargo.toml"
 }
 
 # wasm-opt (npm binaryen) and esbuild, from npm into the cache's tools directory.
@@ -70,7 +72,7 @@ ensure_build_tools() {
   # A C compiler: ring and the bundled SQLite are compiled from C.
   apt_install gcc libc6-dev pkg-config
   ensure_wasm_target
-  ensure_wasm_bindgen
+  ensure_bindgen
   ensure_npm_tools
 }
 
@@ -90,7 +92,7 @@ build_bundles() {
     log "browser bundle '$bundle': cargo build (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p frontend --lib \
       --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle"
-    wasm-bindgen --target web --no-typescript --out-name "$name-$bundle" --out-dir "$out" "$wasm"
+    "$BINDGEN" "$wasm" "$out" "$name-$bundle"
     wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       "$out/$name-${bundle}_bg.wasm" -o "$out/$name-$bundle.wasm"
     rm "$out/$name-${bundle}_bg.wasm"
