@@ -131,3 +131,67 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     await patientBrowser.close();
   }
 });
+
+/** Holds the live list's socket (`?seite=praxis`) in its opening state until
+ * `window.__openSignal()`: the page's code runs and its buttons work, the socket is not open yet. */
+const HOLD_LIST_SOCKET = `(() => {
+  const Real = window.WebSocket;
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  window.__openSignal = () => release();
+  window.WebSocket = function (url, protocols) {
+    if (!String(url).includes('seite=praxis')) return new Real(url, protocols);
+    const held = { readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, closed: false,
+      send() { throw new DOMException('still connecting', 'InvalidStateError'); },
+      close() { held.closed = true; held.readyState = 3; } };
+    gate.then(() => {
+      if (held.closed) return;
+      const ws = new Real(url, protocols);
+      held.send = (d) => ws.send(d);
+      held.close = (...a) => ws.close(...a);
+      ws.onopen = (e) => { held.readyState = 1; if (held.onopen) held.onopen(e); };
+      ws.onmessage = (e) => { if (held.onmessage) held.onmessage(e); };
+      ws.onclose = (e) => { held.readyState = 3; if (held.onclose) held.onclose(e); };
+      ws.onerror = (e) => { if (held.onerror) held.onerror(e); };
+    });
+    return held;
+  };
+  Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+})()`;
+
+test('Eintreten lassen, während die Verbindung der Liste noch aufgebaut wird: die Ärztin kommt trotzdem ins Gespräch', async ({ page }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const patient = `Paula Frühklick ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `fruehklick.${stamp}@praxis-e2e.de`, 'Praxis Frühklick');
+  const code = await bookNow(page, patient, `fruehklick.${stamp}@example.org`);
+
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientBrowser.newContext({
+      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
+      permissions: ['camera', 'microphone'],
+    });
+    const p = await context.newPage();
+    await enterAndPassTechTest(p, patient, code);
+
+    // The doctor sees her waiting; then the page again as sent (the list in it), its buttons
+    // working, its socket not open yet.
+    await page.goto('/praxis');
+    const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
+    await expect(entry).toContainText('wartet seit');
+    await page.addInitScript(HOLD_LIST_SOCKET);
+    await page.reload();
+    await expect(entry).toContainText('wartet seit');
+    await admitWithoutConsent(entry);
+    expect(await page.evaluate(() => location.pathname)).toBe('/praxis');
+
+    // Once the socket opens, the admission goes out: the doctor's call page opens and the
+    // patient leaves the waiting room.
+    await page.evaluate(() => (window as unknown as { __openSignal: () => void }).__openSignal());
+    await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeHidden({ timeout: 15_000 });
+  } finally {
+    await patientBrowser.close();
+  }
+});

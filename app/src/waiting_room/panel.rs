@@ -616,10 +616,13 @@ mod browser {
                 c.stop();
             }
         });
+        // A click while the socket is still opening (just after the page's code ran) or open
+        // again after a drop goes out once it is open: `send` alone dropped it silently (the
+        // doctor's "hereinholen" did nothing; found as a flaky group-call journey).
         move |message| {
             client.with_value(|c| {
                 if let Some(c) = c {
-                    c.send(message);
+                    c.send_soon(message);
                 }
             });
         }
