@@ -64,6 +64,10 @@ test('Eine unbenutzte Praxisseite meldet nach 30 Minuten ab, mit Warnung zwei Mi
   await newPracticeLoggedIn(page, `leerlauf.${stamp}@praxis-e2e.de`, 'Praxis Leerlauf');
   await page.goto('/praxis/termine');
   await expect(page.locator('details.waiting-panel')).toContainText('niemand wartet');
+  // The list is in the page as sent; the idle timer starts when the page's code runs, which
+  // loads when the browser is idle: wait for it (its buttons work) before the clock jumps
+  // (jumped before, the warning came 1:30 late once in a full run).
+  await expect(page.locator('details.waiting-panel').getByRole('button', { name: 'Ton aus' })).toBeEnabled();
   await page.clock.fastForward('27:00');
   await expect(page.locator('.idle-warning')).toBeHidden();
   await page.clock.fastForward('01:30');
