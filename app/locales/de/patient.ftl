@@ -92,6 +92,7 @@ waiting-leave = Wartezimmer verlassen
 waiting-left = Sie haben das Wartezimmer verlassen. Mit Ihrem Zugangscode können Sie bis zum Ende des Termins wieder eintreten.
 waiting-removed = Ihre Praxis hat Sie aus dem Wartezimmer genommen; Ihr Zugangscode öffnet es nicht mehr. Wenn das ein Versehen war, rufen Sie bitte Ihre Praxis an: Sie kann Ihnen eine neue Einladung mit einem neuen Zugangscode senden.
 waiting-closed = Ihr Zugang zu diesem Termin gilt nicht mehr: Ihre Praxis hat Ihnen eine neue Einladung mit einem neuen Zugangscode gesendet oder den Termin abgesagt. Bitte sehen Sie in Ihre E-Mails.
+waiting-expired = Ihr Zugang ist abgelaufen: Er gilt bis eine Stunde nach dem geplanten Ende Ihres Termins. Wenn Sie noch einen Termin haben, treten Sie bitte mit dem Zugangscode aus dessen Einladung ein.
 waiting-finished = Vielen Dank, dass Sie die Videosprechstunde genutzt haben.
 waiting-again = Zum Eingang
 

@@ -40,6 +40,7 @@ register-too-many = Very many registrations came from your internet connection i
 # Issue 22 — patient passes, sockets, uploads
 waiting-removed = Your practice has taken you out of the waiting room; your access code no longer opens it. If this was a mistake, please call your practice: it can send you a new invitation with a new access code.
 waiting-closed = Your access to this appointment is no longer valid: your practice has sent you a new invitation with a new access code, or cancelled the appointment. Please check your e-mail.
+waiting-expired = Your access has expired: it is valid until one hour after your appointment's planned end. If you have another appointment, please enter with the access code from its invitation.
 entry-removed = Your practice has taken you out of the waiting room of your appointment ({ $when }); this access code no longer opens it. Please call your practice: it can send you a new invitation with a new access code.
 socket-too-many = Too many open connections: please close other windows of this page.
 consent-error-quota = Your practice's storage for consent forms is full; the file was not accepted. Please contact your practice or bring the signed form to your appointment.

@@ -188,6 +188,8 @@ mod browser {
     pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi, people: People) {
         let call = StoredValue::new_local(None::<Call>);
         let socket = StoredValue::new_local(None::<SignalClient>);
+        // What the page's buttons sent before the socket was made.
+        let early = StoredValue::new_local(Vec::<ClientMessage>::new());
         let end = move || {
             if let Some(c) = call.get_value() {
                 c.close();
@@ -278,25 +280,35 @@ mod browser {
             };
             let started = Call::new(ui, client.clone(), stream, back);
             call.set_value(Some(started));
+            for message in early.try_update_value(std::mem::take).unwrap_or_default() {
+                client.send_soon(message);
+            }
             socket.set_value(Some(client));
         });
+        // A click sends at once, or as soon as the socket is open; one before the socket is
+        // made (the camera still starting on a busy machine) waits for it.
+        let send = move |message: ClientMessage| {
+            let sent = match socket.get_value() {
+                Some(s) => s.send_soon(message),
+                None => {
+                    early.update_value(|queue| queue.push(message));
+                    false
+                }
+            };
+            if !sent {
+                ui.problem.set(Some("call-problem-offline"));
+            }
+        };
         Effect::new(move |_| {
             if let Some(action) = people.action.get() {
                 people.action.set(None);
-                if !socket.get_value().is_some_and(|s| s.send_soon(action)) {
-                    ui.problem.set(Some("call-problem-offline"));
-                }
+                send(action);
             }
         });
         Effect::new(move |_| {
             if ui.hangup.get() {
                 ui.hangup.set(false);
-                let sent = socket
-                    .get_value()
-                    .is_some_and(|s| s.send_soon(ClientMessage::Hangup));
-                if !sent {
-                    ui.problem.set(Some("call-problem-offline"));
-                }
+                send(ClientMessage::Hangup);
             }
         });
         on_cleanup(end);

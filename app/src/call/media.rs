@@ -218,6 +218,12 @@ pub struct LevelMeter {
     on_gesture: wasm_bindgen::closure::Closure<dyn FnMut()>,
 }
 
+/// Samples the level looks at: 16,384 are 341 ms at 48 kHz (372 ms at 44.1 kHz), longer than
+/// the page's 100 ms between two readings even when a busy phone delays its timer, so a short
+/// sound (a click, a "ja") always falls into a reading. With 512 (11 ms) the readings saw a
+/// 20 ms beep every 500 ms only by chance and the meter could stay at zero for seconds.
+const METER_WINDOW: u32 = 16_384;
+
 /// The events that count as a user gesture for starting audio.
 const GESTURES: [&str; 3] = ["pointerdown", "keydown", "touchend"];
 
@@ -226,7 +232,7 @@ impl LevelMeter {
         let context = AudioContext::new().ok()?;
         let source = context.create_media_stream_source(stream).ok()?;
         let analyser = context.create_analyser().ok()?;
-        analyser.set_fft_size(512);
+        analyser.set_fft_size(METER_WINDOW);
         source.connect_with_audio_node(&analyser).ok()?;
         let _ = context.resume();
         let on_gesture = {
@@ -246,7 +252,7 @@ impl LevelMeter {
         Some(Self {
             context,
             analyser,
-            samples: vec![0; 512],
+            samples: vec![0; METER_WINDOW as usize],
             on_gesture,
         })
     }

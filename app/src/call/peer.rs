@@ -216,24 +216,34 @@ impl Call {
     /// Takes (or takes again, after the socket reconnected) this page's seat. The first time,
     /// the page's certificate is made first.
     pub fn join(&self) {
+        // With the page's certificate made, the join goes out now: a socket that opens again
+        // sends it before what was queued while it was away (a hang-up after the join).
+        if self.0.borrow().certificate.is_some() {
+            self.send_join();
+            return;
+        }
         let call = self.clone();
         spawn_local(async move {
-            if call.0.borrow().certificate.is_none() {
-                // One certificate per page: a join while it is being made is the same join.
-                if std::mem::replace(&mut call.0.borrow_mut().making_certificate, true) {
-                    return;
-                }
-                let certificate = page_certificate().await;
+            // One certificate per page: a join while it is being made is the same join.
+            if std::mem::replace(&mut call.0.borrow_mut().making_certificate, true) {
+                return;
+            }
+            let certificate = page_certificate().await;
+            {
                 let mut inner = call.0.borrow_mut();
                 inner.certificate = Some(certificate.unwrap_or(JsValue::NULL));
                 inner.making_certificate = false;
             }
-            let (socket, instance) = {
-                let inner = call.0.borrow();
-                (inner.socket.clone(), inner.instance.clone())
-            };
-            socket.send(ClientMessage::JoinCall { instance });
+            call.send_join();
         });
+    }
+
+    fn send_join(&self) {
+        let (socket, instance) = {
+            let inner = self.0.borrow();
+            (inner.socket.clone(), inner.instance.clone())
+        };
+        socket.send(ClientMessage::JoinCall { instance });
     }
 
     /// Handles a message of the call; `false` for messages that are not the call's.

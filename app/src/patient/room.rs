@@ -298,12 +298,16 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
         let t = use_i18n();
         let finished = !matches!(
             phase,
-            PatientPhase::Removed | PatientPhase::Left | PatientPhase::Closed
+            PatientPhase::Removed
+                | PatientPhase::Left
+                | PatientPhase::Closed
+                | PatientPhase::Expired
         );
         let key = match phase {
             PatientPhase::Removed => "waiting-removed",
             PatientPhase::Left => "waiting-left",
             PatientPhase::Closed => "waiting-closed",
+            PatientPhase::Expired => "waiting-expired",
             _ => "waiting-finished",
         };
         view! {

@@ -217,6 +217,8 @@ pub enum PatientPhase {
     /// The pass no longer opens the room: a new invitation replaced the code, or the
     /// appointment was cancelled.
     Closed,
+    /// The pass ran out (an hour after the appointment's planned end).
+    Expired,
 }
 
 /// The doctor's list of today's video appointments.
@@ -493,6 +495,7 @@ mod tests {
             (PatientPhase::Finished, "finished"),
             (PatientPhase::Left, "left"),
             (PatientPhase::Closed, "closed"),
+            (PatientPhase::Expired, "expired"),
         ] {
             assert_eq!(serde_json::to_value(phase).unwrap(), json!(name));
         }

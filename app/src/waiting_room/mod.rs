@@ -7,6 +7,8 @@ pub mod panel;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]
+pub mod closed;
+#[cfg(feature = "ssr")]
 pub mod guests;
 #[cfg(feature = "ssr")]
 pub mod handlers;

@@ -362,7 +362,7 @@ async fn end_call(state: &AppState, row: &appointment::Model, how: CallEnd) {
 
 /// The consultation is over (the doctor ended it, or either side hung up): the end time is
 /// stored, the patient's entry ends, both call pages hear it with start and end.
-pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), ErrorCode> {
+pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<CallEnd, ErrorCode> {
     let now = state.clock.now();
     let guests_only = row.arrived_at.is_none()
         && super::guests::any_admitted(state, row)
@@ -375,13 +375,11 @@ pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), Er
     };
     change_if(state, row, transition, None).await?;
     let started = row.call_started_at.or(row.admitted_at).unwrap_or(now);
-    state.calls.end(
-        row.id,
-        CallEnd::Finished {
-            started: german_time(started),
-            ended: german_time(now),
-        },
-    );
+    let end = CallEnd::Finished {
+        started: german_time(started),
+        ended: german_time(now),
+    };
+    state.calls.end(row.id, end.clone());
     if let Err(e) = super::guests::tell_every_guest(state, row, PatientPhase::Finished).await {
         tracing::warn!(error = %e, "cannot tell the guests the consultation ended");
     }
@@ -389,7 +387,7 @@ pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<(), Er
         tracing::warn!(error = %e, "cannot note that the guests' call is over");
     }
     tracing::info!(appointment_id = %row.id, "consultation finished");
-    Ok(())
+    Ok(end)
 }
 
 /// The doctor's own appointment that is in a call now: the patient or a further person let in,

@@ -76,6 +76,8 @@ enum Caller {
     Doctor(Box<CurrentUser>, Option<uuid::Uuid>),
     /// The pass and the appointment it opened at the handshake.
     Patient(PatientPass, Box<appointment::Model>),
+    /// A pass that no longer opens the room, and why: its page hears it and the socket closes.
+    Closed(Box<crate::signalling::types::PatientView>),
 }
 
 /// Browsers always send `Origin` with a WebSocket handshake; a page of another site must not
@@ -92,10 +94,23 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 async fn identify(state: &AppState, session: &Session, side: &Side) -> Result<Caller, AppError> {
     let now = state.clock.now();
     if side.seite == "patient" {
-        return match pass::open_in_session(session, &state.db, now).await? {
-            Some((pass, row)) => Ok(Caller::Patient(pass, Box::new(row))),
-            None => Err(AppError::Unauthorized),
+        // A session without a pass gets no socket; a pass that stopped opening the room gets
+        // one that says why (its page missed the news while it was away), then closes.
+        let Some(pass) = pass::current(session).await? else {
+            return Err(AppError::Unauthorized);
         };
+        let read = async {
+            match pass::open_appointment(&state.db, &pass, now).await? {
+                Some(row) => Ok(Caller::Patient(pass.clone(), Box::new(row))),
+                None => Ok(Caller::Closed(Box::new(
+                    super::closed::closed_view(state, &pass).await?,
+                ))),
+            }
+        };
+        return read.await.map_err(|e: sea_orm::DbErr| {
+            tracing::error!(error = %e, "loading the patient's appointment failed");
+            AppError::Internal
+        });
     }
     let me = current_user(session, &state.db, now)
         .await?
@@ -124,11 +139,36 @@ fn caps(state: &AppState, caller: &Caller, address: std::net::IpAddr) -> Vec<(St
             ),
             limits.sockets_per_pass,
         ),
+        Caller::Closed(_) => {
+            return vec![(format!("address:{address}"), limits.sockets_per_address)];
+        }
     };
     vec![
         own,
         (format!("address:{address}"), limits.sockets_per_address),
     ]
+}
+
+/// Tells the page of a pass that no longer opens the room why, ends the pass and closes
+/// normally (close code 1000): the page shows the end and stops reconnecting.
+async fn tell_closed(
+    mut connection: Connection,
+    view: crate::signalling::types::PatientView,
+    session: Session,
+) {
+    if connection.send(ServerMessage::WaitingRoom(view)).await {
+        if let Err(e) = pass::revoke(&session).await {
+            tracing::warn!(error = ?e, "cannot end the patient's pass");
+        } else if let Err(e) = session.save().await {
+            tracing::warn!(error = %e, "cannot save the patient's session");
+        }
+    }
+    let normal = axum::extract::ws::CloseFrame {
+        code: 1000,
+        reason: "".into(),
+    };
+    let _ = connection.socket.send(Message::Close(Some(normal))).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), connection.socket.recv()).await;
 }
 
 /// Closes a socket over its cap with [`TOO_MANY_SOCKETS`] and a German reason.
@@ -200,6 +240,10 @@ fn serve(start: Box<Start>, socket: WebSocket) -> BoxFuture {
     match caller {
         Caller::Doctor(me, call) => Box::pin(async move {
             serve_doctor(state, connection, *me, session, call).await;
+            drop(ticket);
+        }),
+        Caller::Closed(view) => Box::pin(async move {
+            tell_closed(connection, *view, session).await;
             drop(ticket);
         }),
         Caller::Patient(pass, row) => {
@@ -560,10 +604,18 @@ async fn doctor_in_call(
             call.join(state, &instance, &row, card).await
         }
         ClientMessage::Signal { signal, to } => call.relay(to, signal).await.map(|()| Vec::new()),
+        // The doctor ends the consultation, seated or not: a click while the page's socket
+        // was away is sent once it is open again, and may reach the server before the page's
+        // seat is taken again. The seated hear the end from the call; this page, unseated,
+        // from the answer.
         ClientMessage::Hangup => {
-            call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
             let row = service::call_of_doctor(state, me, call.appointment).await?;
-            service::finish(state, &row).await.map(|()| Vec::new())
+            let end = service::finish(state, &row).await?;
+            Ok(if call.seat.is_none() {
+                vec![ServerMessage::CallEnded(end)]
+            } else {
+                Vec::new()
+            })
         }
         other => service::act(state, me, other)
             .await
@@ -726,9 +778,6 @@ struct Waiting {
     _presence: Presence,
     socket: PatientSocket,
     views: tokio::sync::watch::Receiver<Option<super::rooms::Told>>,
-    /// What the page shows once the pass stops opening the room; the appointment's row
-    /// itself is not kept.
-    closed: crate::signalling::types::PatientView,
     phase: PatientPhase,
     call: CallPart,
     /// One timer: a ping every [`PING_EVERY`], the pass checked every
@@ -756,16 +805,17 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
     } = *socket;
     let view = match arrival_view(&state, &pass, *row).await {
         Ok(Some(view)) => view,
-        Ok(None) => return None,
+        Ok(None) => {
+            // The pass stopped opening the room just now: the page hears why.
+            if let Ok(view) = super::closed::closed_view(&state, &pass).await {
+                let _ = connection.send(ServerMessage::WaitingRoom(view)).await;
+            }
+            return None;
+        }
         Err(e) => {
             tracing::error!(error = %e, "patient arrival failed");
             return None;
         }
-    };
-    let closed = crate::signalling::types::PatientView {
-        phase: PatientPhase::Closed,
-        note: None,
-        ..view.clone()
     };
     let views = state
         .rooms
@@ -794,7 +844,6 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
             _ticket,
         },
         views,
-        closed,
         phase,
         call,
         ticks: every(PING_EVERY),
@@ -876,6 +925,7 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
                     | PatientPhase::Finished
                     | PatientPhase::Left
                     | PatientPhase::Closed
+                    | PatientPhase::Expired
             );
             if !socket
                 .connection
@@ -937,8 +987,15 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
             match pass::open_appointment(&state.db, &socket.pass, state.clock.now()).await {
                 Ok(Some(_)) => {}
                 Ok(None) => {
-                    let closed = ServerMessage::WaitingRoom(w.closed.clone());
-                    let _ = socket.connection.send(closed).await;
+                    match Box::pin(super::closed::closed_view(state, &socket.pass)).await {
+                        Ok(view) => {
+                            let _ = socket
+                                .connection
+                                .send(ServerMessage::WaitingRoom(view))
+                                .await;
+                        }
+                        Err(e) => tracing::warn!(error = %e, "cannot read why the pass ended"),
+                    }
                     return false;
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot check the patient's pass"),
@@ -998,14 +1055,16 @@ async fn patient_in_call(
                 .map_err(internal)
                 .map(|()| Vec::new())
         }
-        ClientMessage::Hangup => {
-            call.seat.as_ref().ok_or(ErrorCode::NotInCall)?;
+        // Let in, the patient may end the consultation, seated or not (see the doctor's);
+        // the page hears the end as its view changes.
+        ClientMessage::Hangup if phase == PatientPhase::InCall => {
             let row = pass::open_appointment(&state.db, pass, now)
                 .await
                 .map_err(internal)?
                 .ok_or(ErrorCode::WrongState)?;
-            service::finish(state, &row).await.map(|()| Vec::new())
+            service::finish(state, &row).await.map(|_| Vec::new())
         }
+        ClientMessage::Hangup => Err(ErrorCode::NotInCall),
         // Everything else is the practice's.
         _ => Err(ErrorCode::NotAllowed),
     }

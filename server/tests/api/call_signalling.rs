@@ -396,3 +396,36 @@ async fn back_to_the_waiting_room_and_the_doctors_hang_up_end_the_call() {
         .unwrap();
     assert!(room.contains("Zugangscode erneut"), "{room}");
 }
+
+/// A hang-up clicked while the page's socket was away is sent once it is open again and may
+/// arrive before the page has taken its seat again: it still ends the consultation.
+#[tokio::test]
+async fn the_doctors_hang_up_before_the_pages_seat_is_taken_again_ends_the_consultation() {
+    let app = crate::helpers::spawn_app().await;
+    let (cookie, mut list, _, mut patient, id) = patient_waiting(&app, "hana@praxis.de").await;
+    admit(&mut list, &mut patient, &id).await;
+    let mut doctor = call_page(&app, &cookie, &id).await;
+    send(&mut doctor, ClientMessage::Hangup).await;
+    assert!(matches!(
+        next(&mut doctor).await,
+        Some(ServerMessage::CallEnded(CallEnd::Finished { .. }))
+    ));
+    phase_until(&mut patient, PatientPhase::Finished).await;
+}
+
+#[tokio::test]
+async fn the_patients_hang_up_ends_once_let_in_seated_or_not_and_never_while_waiting() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, mut list, _, mut patient, id) = patient_waiting(&app, "henni@praxis.de").await;
+    // Waiting: there is nothing to end.
+    send(&mut patient, ClientMessage::Hangup).await;
+    expect_error(&mut patient, ErrorCode::NotInCall).await;
+    // Let in, before the page joined the call.
+    admit(&mut list, &mut patient, &id).await;
+    send(&mut patient, ClientMessage::Hangup).await;
+    phase_until(&mut patient, PatientPhase::Finished).await;
+    roster_until(&mut list, |r| {
+        r.entries[0].status == app::signalling::types::RosterStatus::Finished
+    })
+    .await;
+}

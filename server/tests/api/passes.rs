@@ -4,10 +4,11 @@
 //! is read once per burst of changes; uploads are checked before their body is read, within a
 //! storage quota and a cap of uploads at once.
 
+use crate::call_signalling::patient_waiting;
 use crate::helpers::{location, session_cookie, TestApp, PASSWORD};
 use crate::patient_entry::enter;
 use crate::waiting_room::{
-    doctor_cookie, next, open, patient_enters, post_as, roster_until, send, silent,
+    doctor_cookie, next, open, opens_no_room, patient_enters, post_as, roster_until, send, silent,
     ten_minutes_before, Socket,
 };
 use app::signalling::types::{ClientMessage, PatientPhase, RosterStatus, ServerMessage};
@@ -100,9 +101,9 @@ async fn a_new_invitation_ends_every_pass_of_the_old_code() {
     closes(&mut old_socket).await;
     let roster = roster_until(&mut doctor, |r| r.waiting == 0).await;
     assert_ne!(roster.entries[0].status, RosterStatus::Waiting);
-    // The old pass opens nothing: no socket, no room data (no TURN credential), no
+    // The old pass opens nothing: no socket for the room, no room data (no TURN credential), no
     // measurement, no upload.
-    assert_eq!(open(&app, &old_pass, "patient").await.err(), Some(401));
+    opens_no_room(&app, &old_pass).await;
     let room = room_page(&app, &old_pass).await;
     assert!(
         !room.contains("ice_servers") && !room.contains("turn:"),
@@ -209,7 +210,7 @@ async fn a_removed_patient_cannot_come_back_with_the_same_code_until_a_new_invit
     assert_eq!(roster.entries[0].status, RosterStatus::Removed);
 
     // The pass is over, and the same code does not open the room again.
-    assert_eq!(open(&app, &pass, "patient").await.err(), Some(401));
+    opens_no_room(&app, &pass).await;
     let response = app
         .new_browser()
         .post(format!("{}/videosprechstunde", app.address))
@@ -285,25 +286,75 @@ async fn the_waiting_socket_keeps_no_session_and_still_ends_the_pass_in_the_stor
 #[tokio::test]
 async fn a_cancellation_closes_the_open_page_and_ends_the_pass() {
     let app = crate::helpers::spawn_app().await;
-    let code = ten_minutes_before(&app, "sina@praxis.de").await;
-    let mut doctor = open(&app, &doctor_cookie(&app, "sina@praxis.de").await, "praxis")
-        .await
-        .unwrap();
-    let id = roster_until(&mut doctor, |_| true).await.entries[0]
-        .appointment
-        .clone();
-    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
-    let mut patient = open(&app, &pass, "patient").await.unwrap();
-    assert_eq!(next_view(&mut patient).await, PatientPhase::Waiting);
-    roster_until(&mut doctor, |r| r.waiting == 1).await;
+    let (_, mut doctor, pass, mut patient, id) = patient_waiting(&app, "sina@praxis.de").await;
 
     app.log_in("sina@praxis.de", PASSWORD).await;
     appointment_action(&app, &id, "cancel").await;
     assert_eq!(next_view(&mut patient).await, PatientPhase::Closed);
     closes(&mut patient).await;
     roster_until(&mut doctor, |r| r.waiting == 0 && r.entries.is_empty()).await;
-    assert_eq!(open(&app, &pass, "patient").await.err(), Some(401));
+    opens_no_room(&app, &pass).await;
     assert!(!room_page(&app, &pass).await.contains("ice_servers"));
+}
+
+/// The patient's page is away (its connection dropped: a server restart, a phone between two
+/// networks) while the consultation ends (`finish`: let in, then ended) or the practice removes
+/// the patient from the waiting room; then it connects again. What its page hears.
+async fn away_while(app: &TestApp, email: &str, finish: bool) -> PatientPhase {
+    let (_, mut doctor, pass, mut patient, appointment) = patient_waiting(app, email).await;
+    if finish {
+        let admit = ClientMessage::Admit {
+            appointment: appointment.clone(),
+        };
+        send(&mut doctor, admit).await;
+        assert_eq!(next_view(&mut patient).await, PatientPhase::InCall);
+    }
+    drop(patient);
+    let (end, status) = if finish {
+        (
+            ClientMessage::Finish { appointment },
+            RosterStatus::Finished,
+        )
+    } else {
+        (ClientMessage::Remove { appointment }, RosterStatus::Removed)
+    };
+    send(&mut doctor, end).await;
+    roster_until(&mut doctor, |r| r.entries[0].status == status).await;
+    let mut again = open(app, &pass, "patient")
+        .await
+        .expect("a socket that says why");
+    let phase = next_view(&mut again).await;
+    closes(&mut again).await;
+    // Nothing further opens with this pass once its page has heard why.
+    assert_eq!(open(app, &pass, "patient").await.err(), Some(401));
+    phase
+}
+
+#[tokio::test]
+async fn a_page_away_while_its_consultation_ended_or_it_was_removed_hears_why_when_it_is_back() {
+    for (finish, phase) in [
+        (true, PatientPhase::Finished),
+        (false, PatientPhase::Removed),
+    ] {
+        let app = crate::helpers::spawn_app().await;
+        assert_eq!(away_while(&app, "nora@praxis.de", finish).await, phase);
+    }
+}
+
+#[tokio::test]
+async fn a_page_that_connects_after_its_pass_ran_out_hears_it_has_expired() {
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "ella@praxis.de").await;
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    let mut patient = open(&app, &pass, "patient").await.unwrap();
+    assert_eq!(next_view(&mut patient).await, PatientPhase::Waiting);
+    drop(patient);
+    // The appointment (10 minutes ahead, 50 long) plus the hour a pass outlives it.
+    app.clock.advance(chrono::Duration::minutes(10 + 50 + 61));
+    let mut again = open(&app, &pass, "patient").await.unwrap();
+    assert_eq!(next_view(&mut again).await, PatientPhase::Expired);
+    closes(&mut again).await;
+    opens_no_room(&app, &pass).await;
 }
 
 /// Opens a patient socket; `Ok(None)` when the server closed it at once for its cap.

@@ -54,6 +54,25 @@ pub(crate) async fn send(socket: &mut Socket, message: ClientMessage) {
 }
 
 /// The next protocol message (pings are skipped); `None` when the socket closed.
+/// `pass` opens no room any more: its socket is refused (401), or — while the pass is still in
+/// the session, its page may not have heard why — the socket says why in a last view, ends the
+/// pass and closes.
+pub(crate) async fn opens_no_room(app: &TestApp, pass: &str) {
+    let mut socket = match open(app, pass, "patient").await {
+        Err(status) => return assert_eq!(status, 401),
+        Ok(socket) => socket,
+    };
+    match next(&mut socket).await {
+        Some(ServerMessage::WaitingRoom(view)) => assert!(
+            !matches!(view.phase, PatientPhase::Waiting | PatientPhase::InCall),
+            "{view:?}"
+        ),
+        other => panic!("expected the reason, got {other:?}"),
+    }
+    assert!(next(&mut socket).await.is_none(), "closed after the reason");
+    assert_eq!(open(app, pass, "patient").await.err(), Some(401));
+}
+
 pub(crate) async fn next(socket: &mut Socket) -> Option<ServerMessage> {
     loop {
         let frame = tokio::time::timeout(WAIT, socket.next())
@@ -349,7 +368,7 @@ async fn the_doctor_sees_the_patient_arrive_sends_a_note_admits_and_sees_them_le
     );
     let roster = roster_until(&mut doctor, |r| r.entries[0].status == RosterStatus::Left).await;
     assert_eq!(roster.waiting, 0);
-    assert_eq!(open(&app, &pass, "patient").await.err(), Some(401));
+    opens_no_room(&app, &pass).await;
 }
 
 #[tokio::test]
@@ -488,7 +507,7 @@ async fn another_practice_and_another_patient_see_and_do_nothing() {
         Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::Removed),
         other => panic!("{other:?}"),
     }
-    assert_eq!(open(&app, &pass, "patient").await.err(), Some(401));
+    opens_no_room(&app, &pass).await;
 }
 
 #[tokio::test]
