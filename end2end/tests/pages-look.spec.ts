@@ -182,7 +182,7 @@ for (const viewport of VIEWPORTS) {
     // The patient waits (their own browser process, as on another device).
     const patientBrowser = await patientChromium();
     try {
-      await patientWaits(patientBrowser, viewport, patient, code, found);
+      const patientContext = await patientWaits(patientBrowser, viewport, patient, code, found);
       await page.goto('/praxis');
       await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })).toContainText('wartet seit');
       // Folding the live panel is remembered on the next page (and unfolding again).
@@ -244,6 +244,16 @@ for (const viewport of VIEWPORTS) {
         await expect(page.getByRole('navigation', { name: 'Praxisbereich' }).getByRole('link', { name: 'Sicherheit' })).toBeVisible();
         await check(page, 'practice-menu-open', found);
       }
+
+      // How a patient's page ends (here: the practice removes the waiting patient): the
+      // reason and the way back to the entrance.
+      await page.goto('/praxis');
+      page.once('dialog', (dialog) => dialog.accept());
+      await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).getByRole('button', { name: 'Entfernen' }).click();
+      const p = patientContext.pages()[0];
+      await expect(p.getByRole('heading', { name: 'Wartezimmer verlassen' })).toBeVisible();
+      await expect(p.getByRole('link', { name: 'Zum Eingang' })).toBeVisible();
+      await check(p, 'patient-removed', found);
     } finally {
       await patientBrowser.close();
       await guest.close();

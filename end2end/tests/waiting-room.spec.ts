@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { admitWithoutConsent, bookNow, patientChromium } from './room';
+import { Page } from '@playwright/test';
+import { admitWithoutConsent, bookNow, enterAndPassTechTest, lettersOf, patientChromium } from './room';
 
 test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-Test und wartet; die Ärztin sieht sie live, schreibt ihr, lässt sie eintreten und beendet', async ({ page, browser }) => {
   test.setTimeout(90_000);
@@ -132,6 +133,36 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await page.goto('/praxis');
     await panel.getByText('heute erledigt (1)').click();
     await expect(panel.getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
+  } finally {
+    await patientBrowser.close();
+  }
+});
+
+test('Wartezimmer in einem dritten Fenster: die Seite sagt, dass zu viele Fenster offen sind, und kommt nach dem Schließen eines anderen von selbst wieder', async ({ page }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const patient = `Fenja Fenster ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `fenster.${stamp}@praxis-e2e.de`, 'Praxis Fenster');
+  const code = await bookNow(page, patient, `fenster.${stamp}@example.org`);
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientBrowser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
+    const first = await context.newPage();
+    await enterAndPassTechTest(first, patient, code);
+    const waiting = (p: Page) => expect(p.getByText('Ihre Praxis wurde benachrichtigt und holt Sie gleich herein.', { exact: false })).toBeVisible({ timeout: 20_000 });
+    await waiting(first);
+    // A pass holds two sockets (the page and a reload that overlaps it): the second window
+    // waits too, the third hears why it cannot.
+    const second = await context.newPage();
+    await second.goto('/videosprechstunde/raum');
+    await waiting(second);
+    const third = await context.newPage();
+    await third.goto('/videosprechstunde/raum');
+    await expect(third.getByText('Zu viele offene Verbindungen: Bitte schließen Sie andere Fenster dieser Seite.')).toBeVisible();
+    await second.close();
+    // It tries again by itself (at its longest pause, 4–12 s).
+    await waiting(third);
+    await waiting(first);
   } finally {
     await patientBrowser.close();
   }

@@ -259,6 +259,9 @@ mod browser {
                 },
                 move |link| {
                     seated.set_value(false);
+                    if link == Link::Refused {
+                        ui.problem.set(Some("socket-too-many"));
+                    }
                     if link == Link::Open {
                         if let Some(c) = call.get_value() {
                             c.join();

@@ -128,7 +128,8 @@ pub struct Wiring {
     pub level: RwSignal<u8>,
     pub camera_on: RwSignal<bool>,
     pub note: RwSignal<Option<String>>,
-    pub link_lost: RwSignal<bool>,
+    /// What to say about the socket's link instead of the waiting text, if anything.
+    pub link_lost: RwSignal<Option<&'static str>>,
     /// Back in the waiting room after the call was interrupted or the practice sent them.
     pub back_from_call: RwSignal<bool>,
     pub devices: DeviceSignals,
@@ -156,7 +157,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let level = RwSignal::new(0u8);
     let camera_on = RwSignal::new(true);
     let note = RwSignal::new(None::<String>);
-    let link_lost = RwSignal::new(false);
+    let link_lost = RwSignal::new(None);
     let back_from_call = RwSignal::new(false);
     let tone_played = RwSignal::new(false);
     let devices = DeviceSignals::new();
@@ -273,11 +274,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
             <section class="waiting" aria-labelledby="waiting-title">
                 <h2 id="waiting-title">{t.t("waiting-title")}</h2>
                 <p>{t.t_with("waiting-appointment", &[("when", &appointment_time.get_value()), ("practice", &practice_name.get_value())])}</p>
-                <p class="notice" role="status" aria-live="polite">{move || if link_lost.get() {
-                    use_i18n().t("waiting-link-lost")
-                } else {
-                    use_i18n().t("waiting-notified")
-                }}</p>
+                <p class="notice" role="status" aria-live="polite">{move || use_i18n().t(link_lost.get().unwrap_or("waiting-notified"))}</p>
                 {move || back_from_call.get().then(|| view! {
                     <p class="notice warning" role="alert">{use_i18n().t("waiting-back-from-call")}</p>
                 })}
@@ -440,7 +437,10 @@ mod browser {
                         }
                     },
                     move |link| {
-                        w.link_lost.set(matches!(link, Link::Lost(n) if n > 1));
+                        w.link_lost.set(link.notice("waiting-link-lost"));
+                        if link == Link::Refused {
+                            w.call.problem.set(Some("socket-too-many"));
+                        }
                         if link == Link::Open {
                             if let Some(call) = call.get_value() {
                                 call.join();

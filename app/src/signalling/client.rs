@@ -14,6 +14,21 @@ pub enum Link {
     Open,
     /// Dropped; trying again (this many attempts so far).
     Lost(u32),
+    /// Refused by the server's cap on open sockets (this page open in too many windows);
+    /// trying again only slowly.
+    Refused,
+}
+
+impl Link {
+    /// What a page says about its link, if anything: `lost` from the second failed attempt on
+    /// (a single drop is mended unseen), the server's reason when its cap refused the socket.
+    pub fn notice(self, lost: &'static str) -> Option<&'static str> {
+        match self {
+            Link::Lost(n) if n > 1 => Some(lost),
+            Link::Refused => Some("socket-too-many"),
+            _ => None,
+        }
+    }
 }
 
 type Handler<T> = Rc<dyn Fn(T)>;
@@ -77,7 +92,7 @@ impl SignalClient {
         };
         on_link(Link::Connecting);
         let Ok(socket) = WebSocket::new(&url) else {
-            self.retry();
+            self.retry(false);
             return;
         };
         let weak = Rc::downgrade(&self.0);
@@ -115,12 +130,13 @@ impl SignalClient {
             let weak = weak.clone();
             move |event: CloseEvent| {
                 if let Some(inner) = weak.upgrade() {
-                    // Over the server's socket cap (another tab of this page is open): try
-                    // again only slowly, at the longest delay.
-                    if event.code() == crate::signalling::types::TOO_MANY_SOCKETS {
+                    // Over the server's socket cap (other windows of this page are open): say
+                    // so, and try again only slowly, at the longest delay.
+                    let refused = event.code() == crate::signalling::types::TOO_MANY_SOCKETS;
+                    if refused {
                         inner.borrow_mut().attempts = 4;
                     }
-                    SignalClient(inner).retry();
+                    SignalClient(inner).retry(refused);
                 }
             }
         });
@@ -134,7 +150,7 @@ impl SignalClient {
 
     /// After a drop: wait about 1, 2, 4, then 8 seconds between attempts (spread at
     /// random, see [`reconnect_delay_ms`](crate::signalling::types::reconnect_delay_ms)).
-    fn retry(&self) {
+    fn retry(&self, refused: bool) {
         let (stopped, attempts, on_link) = {
             let mut inner = self.0.borrow_mut();
             inner.attempts += 1;
@@ -143,7 +159,11 @@ impl SignalClient {
         if stopped {
             return;
         }
-        on_link(Link::Lost(attempts));
+        on_link(if refused {
+            Link::Refused
+        } else {
+            Link::Lost(attempts)
+        });
         let delay = crate::signalling::types::reconnect_delay_ms(attempts, js_sys::Math::random());
         let weak = Rc::downgrade(&self.0);
         leptos::prelude::set_timeout(

@@ -24,7 +24,8 @@ const PRESETS: [&str; 4] = [
 #[derive(Clone, Copy)]
 pub struct Live {
     pub roster: RwSignal<Option<Roster>>,
-    pub lost: RwSignal<bool>,
+    /// What to say about the list's link (lost, or refused by the server's cap), if anything.
+    pub lost: RwSignal<Option<&'static str>>,
     pub muted: RwSignal<bool>,
     pub can_notify: RwSignal<bool>,
     pub error: RwSignal<Option<ErrorCode>>,
@@ -114,7 +115,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
     browser::restore_open(details);
     let live = Live {
         roster: RwSignal::new(initial),
-        lost: RwSignal::new(false),
+        lost: RwSignal::new(None),
         muted: RwSignal::new(false),
         can_notify: RwSignal::new(false),
         error: RwSignal::new(None),
@@ -369,7 +370,7 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                         </button>
                     </Show>
                 </div>
-                <p class="notice error" role="alert" hidden=move || !live.lost.get()>{t.t("panel-link-lost")}</p>
+                <p class="notice error" role="alert" hidden=move || live.lost.get().is_none()>{move || use_i18n().t(live.lost.get().unwrap_or("panel-link-lost"))}</p>
                 <p class="notice error" role="alert" hidden=move || live.error.get().is_none()>
                     {move || live.error.get().map(|code| use_i18n().t(code.message_key()))}
                 </p>
@@ -607,7 +608,7 @@ mod browser {
                     // The list's socket carries no call.
                     _ => {}
                 },
-                move |link| live.lost.set(matches!(link, Link::Lost(n) if n > 1)),
+                move |link: Link| live.lost.set(link.notice("panel-link-lost")),
             );
             client.set_value(Some(socket));
         });
