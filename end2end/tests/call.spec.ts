@@ -195,3 +195,39 @@ test('Eintreten lassen, während die Verbindung der Liste noch aufgebaut wird: d
     await patientBrowser.close();
   }
 });
+
+/** The doctor's camera is held by another program: every request for it fails as Chromium
+ * reports it then (`NotReadableError`). */
+const CAMERA_IN_USE = `(() => {
+  navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Could not start video source', 'NotReadableError'));
+})()`;
+
+test('Die Kamera der Ärztin ist belegt: die Gesprächsseite sagt es und kann die Sprechstunde trotzdem beenden', async ({ page }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const patient = `Berta Belegt ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `belegt.${stamp}@praxis-e2e.de`, 'Praxis Belegt');
+  const code = await bookNow(page, patient, `belegt.${stamp}@example.org`);
+  await page.addInitScript(CAMERA_IN_USE);
+  await page.goto('/praxis');
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientBrowser.newContext({
+      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
+      permissions: ['camera', 'microphone'],
+    });
+    const p = await context.newPage();
+    await enterAndPassTechTest(p, patient, code);
+    await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
+    await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
+    await expect(page.getByText('Ein anderes Programm benutzt gerade die Kamera.', { exact: false })).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath('camera-in-use.png') });
+    await expect(p.getByText('Ihre Praxis hat Sie hereingebeten.')).toBeVisible();
+    await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
+    await page.getByRole('button', { name: 'Ja, beenden' }).click();
+    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
+    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible();
+  } finally {
+    await patientBrowser.close();
+  }
+});

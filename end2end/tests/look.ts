@@ -243,10 +243,12 @@ export const MAX_LAYOUT_SHIFT = 0.1;
  * `layout-shift` defects of the page so far: the cumulative layout shift as Core Web Vitals
  * count it (the worst session window: shifts less than 1 s apart, at most 5 s long) above
  * [`MAX_LAYOUT_SHIFT`], with the elements that moved most. Empty when the context does not
- * record shifts (see [`recordLayoutShifts`]).
+ * record shifts (see [`recordLayoutShifts`]). `since` (the page's `performance.now()`): only
+ * the shifts from then on, for a page that changed into a new state of its own.
  */
-export async function layoutShiftProblems(page: Page): Promise<string[]> {
-  const shifts: { at: number; value: number; sources: string[] }[] = await page.evaluate(() => (window as any).__layoutShifts ?? []);
+export async function layoutShiftProblems(page: Page, since = 0): Promise<string[]> {
+  const shifts: { at: number; value: number; sources: string[] }[] = (await page.evaluate(() => (window as any).__layoutShifts ?? []))
+    .filter((s: { at: number }) => s.at >= since);
   let worst = { value: 0, shifts: [] as typeof shifts };
   let current = { value: 0, shifts: [] as typeof shifts };
   for (const shift of shifts) {

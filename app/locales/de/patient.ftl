@@ -79,6 +79,9 @@ tech-advice-denied = Ihr Browser hat den Zugriff verweigert. Klicken Sie auf das
 tech-advice-not-found = Bitte schließen Sie eine Kamera bzw. ein Mikrofon an oder nutzen Sie ein Smartphone oder Tablet.
 tech-advice-in-use = Ein anderes Programm benutzt gerade die Kamera. Schließen Sie andere Programme oder Browser-Tabs mit Videotelefonie und klicken Sie auf „Erneut prüfen“.
 tech-advice-other = Bitte laden Sie die Seite neu. Hilft das nicht, versuchen Sie einen anderen Browser oder ein anderes Gerät.
+call-advice-browser = Dieser Browser kann keine Videosprechstunde führen. Bitte öffnen Sie die Seite in einem aktuellen Chrome, Edge, Firefox oder Safari.
+call-advice-denied = Ihr Browser hat den Zugriff auf Kamera und Mikrofon verweigert. Erlauben Sie beides über das Kamera- oder Schloss-Symbol neben der Adresszeile und laden Sie die Seite neu. „Sprechstunde beenden“ funktioniert auch so.
+call-advice-in-use = Ein anderes Programm benutzt gerade die Kamera. Schließen Sie andere Programme oder Browser-Tabs mit Videotelefonie und laden Sie die Seite neu. „Sprechstunde beenden“ funktioniert auch so.
 tech-advice-speaker = Stellen Sie die Lautstärke höher, prüfen Sie die Stummschaltung, wählen Sie einen anderen Lautsprecher oder nutzen Sie Kopfhörer. Sie können trotzdem weiter.
 tech-advice-network = Nutzen Sie wenn möglich WLAN statt Mobilfunk und schließen Sie andere Programme, die das Internet nutzen. Sie können trotzdem ins Wartezimmer.
 

@@ -206,11 +206,14 @@ mod browser {
         // the page's list ("Eintreten lassen" just taken by another click) and is only shown.
         let seated = StoredValue::new_local(false);
         spawn_local(async move {
+            // Without camera or microphone (refused, or held by another program) the page
+            // still opens its socket: it takes no seat, but "Sprechstunde beenden" and the
+            // list's buttons work, and the advice stays on screen.
             let stream = match media::open_camera_and_microphone(None, None).await {
-                Ok(stream) => stream,
+                Ok(stream) => Some(stream),
                 Err(problem) => {
-                    ui.problem.set(Some(problem.advice_key()));
-                    return;
+                    ui.problem.set(Some(problem.call_advice_key()));
+                    None
                 }
             };
             let client = SignalClient::connect(
@@ -222,7 +225,7 @@ mod browser {
                     }
                     ServerMessage::Error {
                         code: code @ (ErrorCode::WrongState | ErrorCode::UnknownAppointment),
-                    } if !seated.get_value() => {
+                    } if !seated.get_value() && call.with_value(Option::is_some) => {
                         end();
                         stage.set(Stage::Refused(code));
                     }
@@ -281,8 +284,9 @@ mod browser {
                     }
                 }
             };
-            let started = Call::new(ui, client.clone(), stream, back);
-            call.set_value(Some(started));
+            if let Some(stream) = stream {
+                call.set_value(Some(Call::new(ui, client.clone(), stream, back)));
+            }
             for message in early.try_update_value(std::mem::take).unwrap_or_default() {
                 client.send_soon(message);
             }

@@ -37,6 +37,16 @@ impl MediaProblem {
             Self::Other => "tech-advice-other",
         }
     }
+
+    /// The same advice on a call page, which has no "Erneut prüfen": reload the page instead.
+    pub fn call_advice_key(self) -> &'static str {
+        match self {
+            Self::Unsupported => "call-advice-browser",
+            Self::Denied => "call-advice-denied",
+            Self::InUse => "call-advice-in-use",
+            Self::NotFound | Self::Other => self.advice_key(),
+        }
+    }
 }
 
 fn has(target: &JsValue, name: &str) -> bool {

@@ -438,7 +438,7 @@ mod browser {
                     },
                     move |link| {
                         w.link_lost.set(link.notice("waiting-link-lost"));
-                        if link == Link::Refused {
+                        if link == Link::Refused && w.stage.get_untracked() == Stage::InCall {
                             w.call.problem.set(Some("socket-too-many"));
                         }
                         if link == Link::Open {

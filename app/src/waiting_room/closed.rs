@@ -25,12 +25,10 @@ pub async fn closed_view(state: &AppState, pass: &PatientPass) -> Result<Patient
         }
         None => None,
     };
+    // The reason only: nothing of the appointment as it is now (its time may have moved).
     Ok(PatientView {
         phase: why_closed(pass, row.as_ref(), guest.as_ref(), state.clock.now()),
-        appointment_time: row
-            .as_ref()
-            .map(|r| super::service::patient_view(r).appointment_time)
-            .unwrap_or_default(),
+        appointment_time: String::new(),
         note: None,
     })
 }
@@ -58,15 +56,18 @@ pub fn why_closed(
         }
         (Some(_), _) => return PatientPhase::Closed,
     };
-    if row.finished_at.is_some() {
-        PatientPhase::Finished
-    } else if lifecycle::is_cancelled(row)
+    // A replaced code or a cancellation first: the holder of an old code (an invitation
+    // that went to a wrong address, then was sent again) learns nothing of what followed.
+    // A removal before the end (a consultation finished with the guests only) stays a removal.
+    if lifecycle::is_cancelled(row)
         || pass.code_tag.is_empty()
         || pass.code_tag != pass::code_tag(code_hash)
     {
         PatientPhase::Closed
     } else if removed.is_some() {
         PatientPhase::Removed
+    } else if row.finished_at.is_some() {
+        PatientPhase::Finished
     } else if valid_after.is_some_and(|after| pass.entered_at <= after) {
         PatientPhase::Left
     } else if now >= pass.expires_at {
@@ -186,6 +187,43 @@ mod tests {
                 at(21)
             ),
             PatientPhase::Finished
+        );
+    }
+
+    #[test]
+    fn an_old_code_learns_nothing_of_what_followed_and_a_removal_stays_a_removal() {
+        let mut row = appointment();
+        let old = pass_for(&row, None);
+        row.code_hash = "hash-of-the-second-code".into();
+        row.finished_at = Some(at(40));
+        assert_eq!(
+            why_closed(&old, Some(&row), None, at(41)),
+            PatientPhase::Closed
+        );
+        let mut cancelled = appointment();
+        cancelled.status = lifecycle::AppointmentStatus::Cancelled;
+        cancelled.finished_at = Some(at(40));
+        assert_eq!(
+            why_closed(
+                &pass_for(&appointment(), None),
+                Some(&cancelled),
+                None,
+                at(41)
+            ),
+            PatientPhase::Closed
+        );
+        // Removed, then the doctor finished with the guests only.
+        let mut removed = appointment();
+        removed.removed_at = Some(at(10));
+        removed.finished_at = Some(at(40));
+        assert_eq!(
+            why_closed(
+                &pass_for(&appointment(), None),
+                Some(&removed),
+                None,
+                at(41)
+            ),
+            PatientPhase::Removed
         );
     }
 

@@ -149,27 +149,26 @@ fn caps(state: &AppState, caller: &Caller, address: std::net::IpAddr) -> Vec<(St
     ]
 }
 
-/// Tells the page of a pass that no longer opens the room why, ends the pass and closes
-/// normally (close code 1000): the page shows the end and stops reconnecting.
-async fn tell_closed(
-    mut connection: Connection,
-    view: crate::signalling::types::PatientView,
-    session: Session,
-) {
-    if connection.send(ServerMessage::WaitingRoom(view)).await {
-        if let Err(e) = pass::revoke(&session).await {
-            tracing::warn!(error = ?e, "cannot end the patient's pass");
-        } else if let Err(e) = session.save().await {
-            tracing::warn!(error = %e, "cannot save the patient's session");
-        }
-    }
-    let normal = axum::extract::ws::CloseFrame {
-        code: 1000,
-        reason: "".into(),
-    };
-    let _ = connection.socket.send(Message::Close(Some(normal))).await;
-    let _ = tokio::time::timeout(Duration::from_secs(2), connection.socket.recv()).await;
+/// Tells the page of a pass that no longer opens the room why and closes normally (close code
+/// 1000): the page shows the end and stops reconnecting. The pass stays in the session (it
+/// opens nothing): another window of it, or a page whose connection died before it read this,
+/// hears the same when it connects. At most [`LAST_WORDS`], however slowly the browser reads.
+async fn tell_closed(mut connection: Connection, view: crate::signalling::types::PatientView) {
+    let _ = tokio::time::timeout(LAST_WORDS, async {
+        connection.send(ServerMessage::WaitingRoom(view)).await;
+        let normal = axum::extract::ws::CloseFrame {
+            code: 1000,
+            reason: "".into(),
+        };
+        let _ = connection.socket.send(Message::Close(Some(normal))).await;
+        // Wait briefly for the browser's answer so the close is clean, then let go.
+        let _ = connection.socket.recv().await;
+    })
+    .await;
 }
+
+/// How long a socket that is only told why it closes may take.
+const LAST_WORDS: Duration = Duration::from_secs(3);
 
 /// Closes a socket over its cap with [`TOO_MANY_SOCKETS`] and a German reason.
 async fn refuse_over_cap(mut socket: WebSocket) {
@@ -178,9 +177,12 @@ async fn refuse_over_cap(mut socket: WebSocket) {
         code: TOO_MANY_SOCKETS,
         reason: reason.into(),
     };
-    let _ = socket.send(Message::Close(Some(frame))).await;
-    // Wait briefly for the browser's answer so the close is clean, then let go.
-    let _ = tokio::time::timeout(Duration::from_secs(2), socket.recv()).await;
+    let _ = tokio::time::timeout(LAST_WORDS, async {
+        let _ = socket.send(Message::Close(Some(frame))).await;
+        // Wait briefly for the browser's answer so the close is clean, then let go.
+        let _ = socket.recv().await;
+    })
+    .await;
 }
 
 async fn upgrade(
@@ -243,7 +245,7 @@ fn serve(start: Box<Start>, socket: WebSocket) -> BoxFuture {
             drop(ticket);
         }),
         Caller::Closed(view) => Box::pin(async move {
-            tell_closed(connection, *view, session).await;
+            tell_closed(connection, *view).await;
             drop(ticket);
         }),
         Caller::Patient(pass, row) => {
@@ -1046,10 +1048,12 @@ async fn patient_in_call(
         }
         ClientMessage::JoinCall { .. } => Err(ErrorCode::WrongState),
         ClientMessage::Signal { signal, to } => call.relay(to, signal).await.map(|()| Vec::new()),
-        // A further person only leaves; the consultation goes on.
-        ClientMessage::Hangup if pass.is_guest() => {
-            let seat = call.seat.take().ok_or(ErrorCode::NotInCall)?;
-            state.calls.evict(seat.appointment(), seat.participant());
+        // A further person only leaves; the consultation goes on. Let in, seated or not (a
+        // leave clicked before the page's first join).
+        ClientMessage::Hangup if pass.is_guest() && phase == PatientPhase::InCall => {
+            if let Some(seat) = call.seat.take() {
+                state.calls.evict(seat.appointment(), seat.participant());
+            }
             super::guests::leave(state, pass)
                 .await
                 .map_err(internal)
