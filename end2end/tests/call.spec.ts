@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, recordPeers } from './room';
+import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, patientPhone, recordPeers } from './room';
 
 test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleichen den Sicherheitscode, schreiben, schalten Mikrofon und Kamera aus und beenden', async ({ page }) => {
   test.setTimeout(120_000);
@@ -14,10 +14,7 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
 
   const patientBrowser = await patientChromium();
   try {
-    const context = await patientBrowser.newContext({
-      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
-      permissions: ['camera', 'microphone'],
-    });
+    const context = await patientPhone(patientBrowser, test.info().project.use.baseURL!);
     await context.addInitScript(recordPeers(false));
     const p = await context.newPage();
     const errors: string[] = [];
@@ -168,10 +165,7 @@ test('Eintreten lassen, während die Verbindung der Liste noch aufgebaut wird: d
 
   const patientBrowser = await patientChromium();
   try {
-    const context = await patientBrowser.newContext({
-      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
-      permissions: ['camera', 'microphone'],
-    });
+    const context = await patientPhone(patientBrowser, test.info().project.use.baseURL!);
     const p = await context.newPage();
     await enterAndPassTechTest(p, patient, code);
 
@@ -212,10 +206,7 @@ test('Die Kamera der Ärztin ist belegt: die Gesprächsseite sagt es und kann di
   await page.goto('/praxis');
   const patientBrowser = await patientChromium();
   try {
-    const context = await patientBrowser.newContext({
-      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
-      permissions: ['camera', 'microphone'],
-    });
+    const context = await patientPhone(patientBrowser, test.info().project.use.baseURL!);
     const p = await context.newPage();
     await enterAndPassTechTest(p, patient, code);
     await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));

@@ -47,6 +47,13 @@ export async function patientChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
 }
 
+/** The patient's phone in that browser: 360 × 780, German, camera and microphone allowed. */
+export async function patientPhone(patientBrowser: Browser, baseURL: string): Promise<BrowserContext> {
+  return patientBrowser.newContext({
+    baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 }, permissions: ['camera', 'microphone'],
+  });
+}
+
 /** Name and code at the entrance, then the automatic tech test (only the speaker needs the
  * patient's ear), then the waiting room. */
 export async function enterAndPassTechTest(p: Page, name: string, code: string) {

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
 import { Page } from '@playwright/test';
-import { admitWithoutConsent, bookNow, enterAndPassTechTest, lettersOf, patientChromium } from './room';
+import { admitWithoutConsent, bookNow, enterAndPassTechTest, lettersOf, patientChromium, patientPhone } from './room';
 
 test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-Test und wartet; die Ärztin sieht sie live, schreibt ihr, lässt sie eintreten und beendet', async ({ page, browser }) => {
   test.setTimeout(90_000);
@@ -41,10 +41,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
   // The patient: a browser of their own (a separate process), on a phone-sized screen.
   const patientBrowser = await patientChromium();
   try {
-    const context = await patientBrowser.newContext({
-      baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 780 },
-      permissions: ['camera', 'microphone'],
-    });
+    const context = await patientPhone(patientBrowser, test.info().project.use.baseURL!);
     const p = await context.newPage();
     await p.goto('/videosprechstunde');
     await p.getByLabel(/^Ihr Name/).fill(typed);
