@@ -212,6 +212,7 @@ test('Die Kamera der Ärztin ist belegt: die Gesprächsseite sagt es und kann di
     await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
     await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
     await expect(page.getByText('Ein anderes Programm benutzt gerade die Kamera.', { exact: false })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'Ohne Kamera und Mikrofon nimmt diese Seite nicht am Gespräch teil.' })).toBeVisible();
     await page.screenshot({ path: test.info().outputPath('camera-in-use.png') });
     await expect(p.getByText('Ihre Praxis hat Sie hereingebeten.')).toBeVisible();
     await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();

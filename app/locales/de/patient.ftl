@@ -112,6 +112,7 @@ call-link-connecting = Die direkte Verbindung wird aufgebaut …
 call-link-connected = Verbunden – Ende-zu-Ende-verschlüsselt, direkt zwischen den Browsern.
 call-link-reconnecting = Die Verbindung ist unterbrochen. Sie wird wiederhergestellt …
 call-link-failed = Es konnte keine Verbindung hergestellt werden.
+call-link-no-media = Ohne Kamera und Mikrofon nimmt diese Seite nicht am Gespräch teil.
 call-remote-video = Video von { $name }
 # How the call screen names the practice to the patient ("Ihre Praxis hat die Kamera ausgeschaltet.").
 call-peer-practice = Ihre Praxis

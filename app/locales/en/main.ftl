@@ -44,6 +44,7 @@ waiting-expired = Your access has expired: it is valid until one hour after your
 call-advice-browser = This browser cannot hold a video consultation. Please open the page in a current Chrome, Edge, Firefox or Safari.
 call-advice-denied = Your browser refused access to camera and microphone. Allow both with the camera or lock symbol next to the address bar and reload the page. „Sprechstunde beenden“ (end the consultation) works anyway.
 call-advice-in-use = Another program is using the camera. Close other programs or browser tabs with video calls and reload the page. „Sprechstunde beenden“ (end the consultation) works anyway.
+call-link-no-media = Without camera and microphone this page does not take part in the call.
 entry-removed = Your practice has taken you out of the waiting room of your appointment ({ $when }); this access code no longer opens it. Please call your practice: it can send you a new invitation with a new access code.
 socket-too-many = Too many open connections: please close other windows of this page.
 consent-error-quota = Your practice's storage for consent forms is full; the file was not accepted. Please contact your practice or bring the signed form to your appointment.

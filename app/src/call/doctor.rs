@@ -213,6 +213,7 @@ mod browser {
                 Ok(stream) => Some(stream),
                 Err(problem) => {
                     ui.problem.set(Some(problem.call_advice_key()));
+                    ui.link.set(crate::call::ui::CallLink::NoMedia);
                     None
                 }
             };

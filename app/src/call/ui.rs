@@ -19,6 +19,8 @@ pub enum CallLink {
     Reconnecting,
     /// No path found after several attempts.
     Failed,
+    /// This page has no camera and microphone (refused, held, missing): it takes no part.
+    NoMedia,
 }
 
 impl CallLink {
@@ -31,6 +33,7 @@ impl CallLink {
             Self::Connected => "call-link-connected",
             Self::Reconnecting => "call-link-reconnecting",
             Self::Failed => "call-link-failed",
+            Self::NoMedia => "call-link-no-media",
         }
     }
 }
@@ -125,7 +128,7 @@ pub fn overall_link(links: &[CallLink], joined: bool) -> CallLink {
         return CallLink::Joining;
     }
     let rank = |link: &CallLink| match link {
-        CallLink::Failed => 0,
+        CallLink::Failed | CallLink::NoMedia => 0,
         CallLink::Reconnecting => 1,
         CallLink::Connecting | CallLink::Joining => 2,
         CallLink::WaitingForPeer => 3,
