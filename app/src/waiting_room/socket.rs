@@ -937,16 +937,11 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
                 return false;
             }
             tracing::debug!(target: "delivery", micros = u64::try_from(at.elapsed().as_micros()).unwrap_or(u64::MAX), "patient view sent");
-            if last {
-                let session = socket.state.sessions.reopen(socket.session);
-                if let Err(e) = pass::revoke(&session).await {
-                    tracing::warn!(error = ?e, "cannot end the patient's pass");
-                } else if let Err(e) = session.save().await {
-                    tracing::warn!(error = %e, "cannot save the patient's session");
-                }
-                return false;
-            }
-            true
+            // The last view: the socket is done. The pass stays in the session (it opens
+            // nothing any more), so a page whose connection died before it read this, or a
+            // second window, hears the same reason when it connects (see `tell_closed`)
+            // instead of a refused handshake it would retry for ever.
+            !last
         }
         Wake::Call(Some(CallEvent::Reconnect)) => {
             socket.connection.going_away().await;
