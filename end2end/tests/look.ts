@@ -22,7 +22,8 @@ export function isKnownTextDefect(path: string, problem: string): boolean {
  *   addresses and links that fit on no line are allowed to break);
  * - `glued`: two words run together across an element boundary ("dieNutzungsbedingungenvon",
  *   "Titel(freiwillig)");
- * - `overflow`: the page scrolls sideways (with the widest culprits).
+ * - `overflow`: the page scrolls sideways (with the widest culprits);
+ * - `footer`: on a page shorter than the window the footer ends above its bottom (a blank band).
  */
 export async function lookAt(page: Page): Promise<string[]> {
   return page.evaluate(inspectPage);
@@ -207,6 +208,14 @@ export function inspectPage(): string[] {
         .slice(-3)
         .map(describe);
       problems.push(`overflow: page is ${document.documentElement.scrollWidth} px wide at ${width} px: ${wide.join(', ')}`);
+    }
+    // (f) A short page's footer ends at the window's bottom, not above a blank band.
+    const footer = document.querySelector('body > footer');
+    if (footer && footer.checkVisibility()) {
+      const gap = window.innerHeight - footer.getBoundingClientRect().bottom;
+      if (document.documentElement.scrollHeight <= window.innerHeight && gap > 1) {
+        problems.push(`footer: ends ${Math.round(gap)} px above the window's bottom`);
+      }
     }
     return problems;
   }

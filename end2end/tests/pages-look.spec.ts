@@ -99,6 +99,18 @@ test('Die Seitenprüfung erkennt jede Fehlerart und lässt saubere Seiten durch'
   expect(found).toHaveLength(kinds('fluent').length + kinds('contrast').length + kinds('broken-word').length + 4);
 });
 
+test('Die Seitenprüfung erkennt eine Fußzeile, die auf einer kurzen Seite über dem Fensterrand endet', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  const short = (body: string) => `<!DOCTYPE html><html lang="de"><body style="margin:0;font:16px sans-serif;${body}">
+    <main style="flex:1 0 auto"><h1>Kurz</h1></main><footer style="background:#eee">Impressum</footer></body></html>`;
+  await page.setContent(short(''));
+  const found = await lookAt(page);
+  expect(found, found.join('\n')).toHaveLength(1);
+  expect(found[0]).toMatch(/^footer: ends \d+ px above the window's bottom$/);
+  await page.setContent(short('display:flex;flex-direction:column;min-height:100vh'));
+  expect(await lookAt(page)).toEqual([]);
+});
+
 test('Die Seitenprüfung erkennt Inhalt, der nach dem Laden springt, und lässt ruhige Seiten durch', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   // A page of its own (Chromium reports no layout shifts for `setContent`'s about:blank).
@@ -252,7 +264,7 @@ for (const viewport of VIEWPORTS) {
       const p = patientContext.pages()[0];
       page.once('dialog', (dialog) => dialog.accept());
       await page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).getByRole('button', { name: 'Entfernen' }).click();
-      await expect(p.getByRole('heading', { name: 'Wartezimmer verlassen' })).toBeVisible();
+      await expect(p.getByRole('heading', { name: 'Sie sind nicht mehr im Wartezimmer' })).toBeVisible();
       const changed = await p.evaluate(() => performance.now());
       await expect(p.getByRole('link', { name: 'Zum Eingang' })).toBeVisible();
       await p.waitForTimeout(1_000);

@@ -21,8 +21,7 @@ entry-name-missing = Bitte geben Sie Ihren Namen ein.
 entry-name-full = Bitte geben Sie Vor- und Nachnamen ein, damit Ihre Praxis Sie erkennt.
 entry-name-too-long = Der Name ist zu lang (höchstens 200 Zeichen).
 entry-name-characters = Bitte nur Buchstaben, Leerzeichen, Bindestrich, Apostroph, Punkt oder Komma verwenden.
-entry-step-code = Sie geben Ihren Namen und den Zugangscode aus der Einladung ein.
-entry-step-test = Ein kurzer Technik-Test prüft Kamera, Mikrofon, Lautsprecher und Internetverbindung.
+entry-step-test = Danach prüft ein kurzer Technik-Test Kamera, Mikrofon, Lautsprecher und Internetverbindung.
 entry-step-wait = Im Online-Wartezimmer warten Sie, bis Ihre Praxis Sie hereinbittet.
 entry-needs = Sie brauchen: ein Smartphone, Tablet oder einen Computer mit Kamera, Mikrofon und Lautsprecher oder Kopfhörer, einen aktuellen Browser (Chrome, Firefox, Edge oder Safari) und eine stabile Internetverbindung, am besten WLAN.
 entry-privacy-link = Datenschutzhinweise
@@ -102,7 +101,7 @@ waiting-again = Zum Eingang
 call-title = Videosprechstunde
 call-admitted = Ihre Praxis hat Sie hereingebeten.
 waiting-back-from-call = Sie sind wieder im Wartezimmer. Die Verbindung war unterbrochen oder die Praxis braucht noch einen Moment – Sie werden gleich wieder hereingebeten.
-waiting-ended-title = Wartezimmer verlassen
+waiting-ended-title = Sie sind nicht mehr im Wartezimmer
 
 ## Das Gespräch (beide Seiten).
 call-loading = Kamera und Verbindung werden vorbereitet …

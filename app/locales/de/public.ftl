@@ -35,7 +35,7 @@ public-step-talk = Sobald wir Sie hereinbitten, beginnt das Gespräch: Wir sehen
 public-step-leave = Zum Schluss beenden Sie das Gespräch und schließen die Seite.
 
 public-documents-title = Unterlagen
-public-documents-text = Bitte drucken Sie die Einverständniserklärung aus, unterschreiben Sie sie und geben Sie sie uns vor dem ersten Termin – oder laden Sie sie nach dem Eintreten im Wartezimmer hoch.
+public-documents-text = Bitte drucken Sie die Einverständniserklärung aus, unterschreiben Sie sie und geben Sie sie uns vor dem ersten Termin – oder laden Sie sie nach dem Eintreten im Wartezimmer hoch, wenn die Praxis das dort anbietet.
 public-consent-download = Einverständniserklärung herunterladen (PDF)
 public-guide-download = Anleitung „So funktioniert Ihre Videosprechstunde“ herunterladen (PDF, zum Ausdrucken)
 

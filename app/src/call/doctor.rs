@@ -188,8 +188,6 @@ mod browser {
     pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi, people: People) {
         let call = StoredValue::new_local(None::<Call>);
         let socket = StoredValue::new_local(None::<SignalClient>);
-        // What the page's buttons sent before the socket was made.
-        let early = StoredValue::new_local(Vec::<ClientMessage>::new());
         let end = move || {
             if let Some(c) = call.get_value() {
                 c.close();
@@ -205,74 +203,84 @@ mod browser {
         // then a refusal answers the join and ends the page; after it, it answers an action of
         // the page's list ("Eintreten lassen" just taken by another click) and is only shown.
         let seated = StoredValue::new_local(false);
+        // The socket opens at once, before the camera: "Sprechstunde beenden" and the list's
+        // buttons work while the camera starts (or without one), and a click while the socket
+        // is still opening goes out as soon as it is open. The seat is taken once both the
+        // socket and the camera are there, whichever comes last.
+        let client = SignalClient::connect(
+            &format!("gespraech&termin={id}"),
+            move |message| match message {
+                ServerMessage::CallEnded(how) => {
+                    end();
+                    stage.set(Stage::Ended(how));
+                }
+                ServerMessage::Error {
+                    code: code @ (ErrorCode::WrongState | ErrorCode::UnknownAppointment),
+                } if !seated.get_value() && call.with_value(Option::is_some) => {
+                    end();
+                    stage.set(Stage::Refused(code));
+                }
+                // The call says "open in another window" (or "full") and tries again by
+                // itself.
+                ServerMessage::Error {
+                    code: ErrorCode::CallBusy | ErrorCode::CallFull,
+                } => {
+                    if let Some(c) = call.get_value() {
+                        c.handle(&message);
+                    }
+                }
+                ServerMessage::Error { code } => ui.problem.set(Some(code.message_key())),
+                ServerMessage::Roster(roster) => {
+                    let mine = roster
+                        .entries
+                        .into_iter()
+                        .find(|e| e.appointment == id_for_list);
+                    people.entry.set(mine);
+                }
+                // The call page is open already.
+                ServerMessage::Admitted { .. } => {}
+                ServerMessage::CallReady { .. } => {
+                    seated.set_value(true);
+                    if let Some(c) = call.get_value() {
+                        c.handle(&message);
+                    }
+                }
+                other => {
+                    if let Some(c) = call.get_value() {
+                        c.handle(&other);
+                    }
+                }
+            },
+            move |link| {
+                seated.set_value(false);
+                if link == Link::Refused {
+                    ui.problem.set(Some("socket-too-many"));
+                }
+                if link == Link::Open {
+                    if let Some(c) = call.get_value() {
+                        c.join();
+                    }
+                }
+            },
+        );
+        socket.set_value(Some(client.clone()));
         spawn_local(async move {
             // Without camera or microphone (refused, or held by another program) the page
-            // still opens its socket: it takes no seat, but "Sprechstunde beenden" and the
-            // list's buttons work, and the advice stays on screen.
+            // takes no seat, but its socket stays: "Sprechstunde beenden" and the list's
+            // buttons work, and the advice stays on screen.
             let stream = match media::open_camera_and_microphone(None, None).await {
-                Ok(stream) => Some(stream),
+                Ok(stream) => stream,
                 Err(problem) => {
                     ui.problem.set(Some(problem.call_advice_key()));
                     ui.link.set(crate::call::ui::CallLink::NoMedia);
-                    None
+                    return;
                 }
             };
-            let client = SignalClient::connect(
-                &format!("gespraech&termin={id}"),
-                move |message| match message {
-                    ServerMessage::CallEnded(how) => {
-                        end();
-                        stage.set(Stage::Ended(how));
-                    }
-                    ServerMessage::Error {
-                        code: code @ (ErrorCode::WrongState | ErrorCode::UnknownAppointment),
-                    } if !seated.get_value() && call.with_value(Option::is_some) => {
-                        end();
-                        stage.set(Stage::Refused(code));
-                    }
-                    // The call says "open in another window" (or "full") and tries again by
-                    // itself.
-                    ServerMessage::Error {
-                        code: ErrorCode::CallBusy | ErrorCode::CallFull,
-                    } => {
-                        if let Some(c) = call.get_value() {
-                            c.handle(&message);
-                        }
-                    }
-                    ServerMessage::Error { code } => ui.problem.set(Some(code.message_key())),
-                    ServerMessage::Roster(roster) => {
-                        let mine = roster
-                            .entries
-                            .into_iter()
-                            .find(|e| e.appointment == id_for_list);
-                        people.entry.set(mine);
-                    }
-                    // The call page is open already.
-                    ServerMessage::Admitted { .. } => {}
-                    ServerMessage::CallReady { .. } => {
-                        seated.set_value(true);
-                        if let Some(c) = call.get_value() {
-                            c.handle(&message);
-                        }
-                    }
-                    other => {
-                        if let Some(c) = call.get_value() {
-                            c.handle(&other);
-                        }
-                    }
-                },
-                move |link| {
-                    seated.set_value(false);
-                    if link == Link::Refused {
-                        ui.problem.set(Some("socket-too-many"));
-                    }
-                    if link == Link::Open {
-                        if let Some(c) = call.get_value() {
-                            c.join();
-                        }
-                    }
-                },
-            );
+            // The page was left (or the consultation ended) while the camera started.
+            if !matches!(stage.try_get_untracked(), Some(Stage::Live)) {
+                media::stop(&stream);
+                return;
+            }
             let back = {
                 let (client, id) = (client.clone(), id.clone());
                 move |peer: &str| {
@@ -285,24 +293,19 @@ mod browser {
                     }
                 }
             };
-            if let Some(stream) = stream {
-                call.set_value(Some(Call::new(ui, client.clone(), stream, back)));
+            let started = Call::new(ui, client.clone(), stream, back);
+            if call.try_set_value(Some(started.clone())).is_some() {
+                started.stop_media();
+                return;
             }
-            for message in early.try_update_value(std::mem::take).unwrap_or_default() {
-                client.send_soon(message);
+            // Opened while the camera started: the seat now (else when it opens).
+            if client.is_open() {
+                started.join();
             }
-            socket.set_value(Some(client));
         });
-        // A click sends at once, or as soon as the socket is open; one before the socket is
-        // made (the camera still starting on a busy machine) waits for it.
+        // A click sends at once, or as soon as the socket is open.
         let send = move |message: ClientMessage| {
-            let sent = match socket.get_value() {
-                Some(s) => s.send_soon(message),
-                None => {
-                    early.update_value(|queue| queue.push(message));
-                    false
-                }
-            };
+            let sent = socket.get_value().is_some_and(|s| s.send_soon(message));
             if !sent {
                 ui.problem.set(Some("call-problem-offline"));
             }

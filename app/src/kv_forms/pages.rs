@@ -124,14 +124,21 @@ fn Certificates(certificates: Vec<CertificateRow>, operator: String) -> impl Int
 }
 
 #[component]
-fn KvFactsTable(kvs: Vec<KvRow>, as_of: String) -> impl IntoView {
+fn KvFactsTable(mut kvs: Vec<KvRow>, as_of: String) -> impl IntoView {
     let t = use_i18n();
+    // The practice's own KV first, the others in their order.
+    kvs.sort_by_key(|kv| !kv.own);
+    let (procedure, note_label, source_label) = (
+        t.t("kv-col-procedure"),
+        t.t("kv-col-note"),
+        t.t("kv-col-source"),
+    );
     view! {
         <section aria-labelledby="kv-facts-heading">
             <h2 id="kv-facts-heading">{t.t("kv-facts-heading")}</h2>
             <p>{t.t_with("kv-facts-intro", &[("date", &as_of)])}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="kv-facts-heading">
-                <table class="table">
+                <table class="table stacked">
                     <thead><tr>
                         <th scope="col">{t.t("kv-col-kv")}</th>
                         <th scope="col">{t.t("kv-col-procedure")}</th>
@@ -144,6 +151,8 @@ fn KvFactsTable(kvs: Vec<KvRow>, as_of: String) -> impl IntoView {
                             let own = kv.own.then(|| view! { " " <strong>{t.t("kv-own")}</strong> });
                             let note = [kv.note, kv.send_to.map(|s| t.t_with("kv-send-to", &[("where", &s)]))]
                                 .into_iter().flatten().collect::<Vec<_>>().join(" ");
+                            // No note: an empty cell (hidden on phones, not "Hinweis:" alone).
+                            let note = (!note.is_empty()).then_some(note);
                             let source = kv.source_url.map(|url| {
                                 let dated = kv.source_dated.unwrap_or_default();
                                 view! { <a href=url.clone() rel="noopener noreferrer">{kv.abbreviation.clone()}</a>{format!(" ({dated})")} }
@@ -151,9 +160,9 @@ fn KvFactsTable(kvs: Vec<KvRow>, as_of: String) -> impl IntoView {
                             view! {
                                 <tr class:own-kv=kv.own>
                                     <th scope="row">{kv.name}{own}</th>
-                                    <td>{t.t(&kv.procedure_key)}</td>
-                                    <td>{note}</td>
-                                    <td>{source}</td>
+                                    <td data-label=procedure.clone()>{t.t(&kv.procedure_key)}</td>
+                                    <td data-label=note_label.clone()>{note}</td>
+                                    <td data-label=source_label.clone()>{source}</td>
                                 </tr>
                             }
                         }).collect_view()}

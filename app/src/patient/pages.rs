@@ -29,13 +29,9 @@ pub fn EntryPage() -> impl IntoView {
     view! {
         <PageTitle key="entry-title" />
         {left}
+        // The form first: on a phone "Raum betreten" is within the first screen; what
+        // follows after it and what a patient needs come below.
         <p>{t.t("entry-intro")}</p>
-        <ul class="entry-steps">
-            <li>{t.t("entry-step-code")}</li>
-            <li>{t.t("entry-step-test")}</li>
-            <li>{t.t("entry-step-wait")}</li>
-        </ul>
-        <p class="hint">{t.t("entry-needs")}</p>
         {outcome}
         <ErrorSummary form="entry" feedback=field_errors />
         <form method="post" action=crate::paths::ENTRY class="form">
@@ -43,6 +39,11 @@ pub fn EntryPage() -> impl IntoView {
             <Field form="entry" name="code" label=t.t("entry-code") feedback=feedback.clone() autocomplete="off" required=true maxlength=20 hint=t.t("entry-code-hint") />
             <button type="submit" class="button primary">{t.t("entry-submit")}</button>
         </form>
+        <ul class="entry-steps">
+            <li>{t.t("entry-step-test")}</li>
+            <li>{t.t("entry-step-wait")}</li>
+        </ul>
+        <p class="hint">{t.t("entry-needs")}</p>
         <p class="hint">{t.t("entry-privacy")} " " <a href=crate::paths::PRIVACY>{t.t("entry-privacy-link")}</a></p>
         <super::code_link::CodeFromLink />
     }

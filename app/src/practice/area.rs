@@ -14,7 +14,8 @@ use leptos_router::components::A;
 fn practice_links(manager: bool) -> impl IntoView {
     let t = use_i18n();
     view! {
-        <li><A href=crate::paths::PRACTICE>{t.t("practice-home-title")}</A></li>
+        // `exact`: "Übersicht" is the current page on /praxis only, not on every page under it.
+        <li><A href=crate::paths::PRACTICE exact=true>{t.t("practice-home-title")}</A></li>
         <li><A href=crate::paths::WEEK>{t.t("calendar-title")}</A></li>
         <li><A href=crate::paths::CONSENTS>{t.t("consents-title")}</A></li>
         <li><A href=crate::paths::KV_APPLICATION>{t.t("kv-title")}</A></li>

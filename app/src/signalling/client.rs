@@ -178,15 +178,24 @@ impl SignalClient {
         );
     }
 
+    /// Whether the socket is open now.
+    pub fn is_open(&self) -> bool {
+        self.0
+            .borrow()
+            .socket
+            .as_ref()
+            .is_some_and(|socket| socket.ready_state() == WebSocket::OPEN)
+    }
+
     /// Sends a message; `false` while the socket is not open.
     pub fn send(&self, message: ClientMessage) -> bool {
+        if !self.is_open() {
+            return false;
+        }
         let inner = self.0.borrow();
         let Some(socket) = inner.socket.as_ref() else {
             return false;
         };
-        if socket.ready_state() != WebSocket::OPEN {
-            return false;
-        }
         serde_json::to_string(&Envelope::new(message))
             .ok()
             .is_some_and(|text| socket.send_with_str(&text).is_ok())

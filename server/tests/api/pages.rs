@@ -253,6 +253,21 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
                 "{path}: no island but {scripts} scripts, {data} data"
             ));
         }
+        // The practice's navigation marks the page the reader is on (`aria-current`, what a
+        // screen reader announces and the style shows), and only that: "Übersicht" once was
+        // current on every page under /praxis.
+        let here = path.split(['?', ' ']).next().unwrap_or_default();
+        let current = page.attr(".practice-links-wide a[aria-current=page]", "href");
+        let fits = |href: &String| {
+            here == href || (href != "/praxis" && here.starts_with(&format!("{href}/")))
+        };
+        if current.len() > 1 || !current.iter().all(fits) {
+            problems.push(format!("{path}: navigation marks {current:?} as current"));
+        }
+        let links = page.attr(".practice-links-wide a", "href");
+        if links.iter().any(|href| href == here) && current != [here] {
+            problems.push(format!("{path}: its own link is not marked current"));
+        }
         let headings = page.count("h1");
         if headings != 1 {
             problems.push(format!("{path}: {headings} <h1>"));
