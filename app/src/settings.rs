@@ -577,6 +577,8 @@ pub enum SettingsError {
     PrivateRelayInProduction,
     #[error("email.transport = \"file\" is refused in production: e-mails would pile up on the server instead of reaching practices and patients; configure SMTP")]
     FileMailInProduction,
+    #[error("operator.example = true is refused in production: the Impressum, the privacy notice and the KV documents would name the shipped example operator; enter the operator's details (APP_OPERATOR__NAME …) and set operator.example = false")]
+    ExampleOperatorInProduction,
     #[error("security.trusted_proxies: {0}")]
     TrustedProxy(#[from] crate::client_address::CidrError),
     #[error("ice.turn_urls: {0:?} ist keine TURN-Adresse wie turns:turn.example.org:443?transport=tcp (not a turn:/turns: URL)")]
@@ -638,6 +640,11 @@ impl Settings {
             }
             if self.email.transport == EmailTransport::File {
                 return Err(SettingsError::FileMailInProduction);
+            }
+            // The shipped example operator ("Beispiel-Betreiber (bitte in der Konfiguration
+            // eintragen)") must not reach a live Impressum.
+            if self.operator.example || self.operator.name.contains("bitte in der Konfiguration") {
+                return Err(SettingsError::ExampleOperatorInProduction);
             }
         }
         if !(2..=MAX_PARTICIPANTS_LIMIT).contains(&self.appointments.max_participants) {
@@ -975,6 +982,30 @@ mod tests {
         local.demo.enabled = true;
         local.email.transport = EmailTransport::Smtp;
         local.email.smtp_tls = SmtpTls::None;
+        assert_eq!(local.validate(), Ok(()));
+    }
+
+    #[test]
+    fn production_refuses_the_shipped_example_operator() {
+        let mut s = settings(Environment::Production, "https://video.example.de");
+        s.email.transport = EmailTransport::Smtp;
+        assert_eq!(s.validate(), Ok(()));
+        s.operator.example = true;
+        assert_eq!(
+            s.validate(),
+            Err(SettingsError::ExampleOperatorInProduction)
+        );
+        // The flag turned off, but the shipped name still there.
+        s.operator.example = false;
+        s.operator.name = "Beispiel-Betreiber (bitte in der Konfiguration eintragen)".into();
+        assert_eq!(
+            s.validate(),
+            Err(SettingsError::ExampleOperatorInProduction)
+        );
+        // A local run (the demo, the tests) keeps the examples.
+        let mut local = settings(Environment::Local, "http://127.0.0.1:3000");
+        local.operator = s.operator.clone();
+        local.operator.example = true;
         assert_eq!(local.validate(), Ok(()));
     }
 

@@ -92,6 +92,7 @@ forgot-submit = Link anfordern
 forgot-sent = Wenn zu dieser Adresse ein Konto gehört, ist der Link unterwegs. Bitte sehen Sie in Ihr Postfach.
 reset-title = Neues Passwort festlegen
 reset-submit = Passwort speichern
+link-incomplete = Dieser Link ist unvollständig. Bitte öffnen Sie ihn direkt aus der E-Mail; wenn Ihr E-Mail-Programm ihn auf zwei Zeilen umbricht, kopieren Sie ihn bitte ganz in die Adresszeile.
 reset-invalid = Dieser Link ist nicht mehr gültig (schon benutzt oder älter als eine Stunde). Bitte fordern Sie einen neuen an.
 reset-hint = Nach dem Speichern werden alle anderen Anmeldungen beendet.
 

@@ -109,7 +109,11 @@ fn OneDay(week: WeekView) -> impl IntoView {
         <p class="button-row">
             <a class="button primary" href=new_link>{t.t("calendar-new")}</a>
         </p>
-        <h2>{label}</h2>
+        // The day's own heading (the card's is hidden here: the same words twice).
+        <h2>
+            {label}
+            {(date == today).then(|| view! { " " <span class="badge">{use_i18n().t("calendar-today-badge")}</span> })}
+        </h2>
         <ol class="week one-day">{day.map(|day| {
             let bookable = day.date >= today;
             view! { <Day day bookable /> }
@@ -140,7 +144,8 @@ fn Day(
                             " " <span class="appointment-guests">{t.t_with("calendar-guests-count", &[("count", &a.guests.to_string())])}</span>
                         })}
                     </a>
-                    <span class="hint">" · " {a.doctor_name}</span>
+                    // The dot stays with the line before it, never alone at a line's start.
+                    <span class="hint">"\u{a0}· " {a.doctor_name}</span>
                     {a.cancelled.then(|| view! { <span class="badge">{t.t("calendar-cancelled")}</span> })}
                     {(!a.cancelled).then(|| view! { " " <crate::consent::components::ConsentBadge status=a.consent /> })}
                 </li>
@@ -158,6 +163,7 @@ fn Day(
         _ => None,
     };
     let off = day.blocked.is_some() || day.closed;
+    let compact = empty && !today;
     // Visible "Termin eintragen", read as "Termin eintragen am Donnerstag, 3. Dezember".
     let new_here = bookable.then(|| {
         let day_name = t.t_with("calendar-new-on", &[("day", &day.label)]);
@@ -168,7 +174,7 @@ fn Day(
         }
     });
     view! {
-        <li class="day" class:today=today class:day-off=off aria-current=today.then_some("date")>
+        <li class="day" class:today=today class:day-off=off class:empty-day=compact aria-current=today.then_some("date")>
             <h3>
                 <a href=crate::paths::day_of(&day.date) class="day-link">{day.label}</a>
                 {today.then(|| view! { " " <span class="badge">{use_i18n().t("calendar-today-badge")}</span> })}

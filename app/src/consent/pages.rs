@@ -89,7 +89,7 @@ fn Overview(overview: ConsentOverview) -> impl IntoView {
     });
     view! {
         <p>{t.t("consent-intro")}</p>
-        <p>
+        <p class="button-row">
             <a class="button" href=crate::paths::CONSENT_BLANK_FORM download>{t.t("consent-template-blank")}</a>
             {overview.may_set_up_key.then(|| view! { " " <a class="button" href=crate::paths::AUDIT_LOG>{use_i18n().t("audit-title")}</a> })}
         </p>

@@ -272,6 +272,16 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
+/// Whether `token` has the shape of an e-mail link's token: 43 URL-safe base64 characters
+/// (256 random bits, see `practice::tokens::generate`).
+fn link_token_shape(token: &str) -> bool {
+    let token = token.trim();
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The password form behind a link (`?token=…`); `?ungueltig` shows why the link did not work
 /// and `children` what to do instead.
 #[component]
@@ -284,7 +294,16 @@ pub(super) fn NewPasswordForm(
     let t = use_i18n();
     let feedback = use_form_feedback();
     let token = query_value("token").unwrap_or_default();
-    let invalid = has_flag("ungueltig").get_untracked();
+    // A link without its token, or cut short (a mail program that broke the line), says so
+    // at once instead of after the password was chosen; the server checks the rest.
+    let problem_key = if has_flag("ungueltig").get_untracked() {
+        Some(invalid_key)
+    } else if !link_token_shape(&token) {
+        Some("link-incomplete")
+    } else {
+        None
+    };
+    let invalid = problem_key.is_some();
     let form = (!invalid).then(|| {
         view! {
             <ErrorSummary form="password" feedback=feedback.clone() />
@@ -295,8 +314,8 @@ pub(super) fn NewPasswordForm(
             </form>
         }
     });
-    let problem = invalid.then(|| {
-        view! { <p class="notice error" role="alert">{t.t(invalid_key)}</p> }
+    let problem = problem_key.map(|key| {
+        view! { <p class="notice error" role="alert">{t.t(key)}</p> }
     });
     view! {
         {problem}
@@ -436,5 +455,29 @@ pub fn RechnungsdatenPage() -> impl IntoView {
                 }
             </Suspense>
         </PracticeArea>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_token_shape;
+
+    #[test]
+    fn a_link_token_has_43_url_safe_characters() {
+        let whole = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd";
+        assert_eq!(whole.len(), 42);
+        let whole = format!("{whole}e");
+        assert!(link_token_shape(&whole));
+        assert!(link_token_shape(&format!(" {whole}\n")), "spaces around");
+        assert!(!link_token_shape(""), "no token");
+        assert!(!link_token_shape("x"));
+        assert!(!link_token_shape(&whole[..40]), "cut short");
+        assert!(!link_token_shape(&format!("{whole}A")), "too long");
+        assert!(!link_token_shape(&whole.replace('e', "+")), "not URL-safe");
+        #[cfg(feature = "ssr")]
+        for _ in 0..100 {
+            let token = crate::practice::tokens::generate().unwrap();
+            assert!(link_token_shape(&token), "{token}");
+        }
     }
 }

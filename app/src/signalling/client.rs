@@ -189,13 +189,13 @@ impl SignalClient {
 
     /// Sends a message; `false` while the socket is not open.
     pub fn send(&self, message: ClientMessage) -> bool {
-        if !self.is_open() {
-            return false;
-        }
         let inner = self.0.borrow();
         let Some(socket) = inner.socket.as_ref() else {
             return false;
         };
+        if socket.ready_state() != WebSocket::OPEN {
+            return false;
+        }
         serde_json::to_string(&Envelope::new(message))
             .ok()
             .is_some_and(|text| socket.send_with_str(&text).is_ok())

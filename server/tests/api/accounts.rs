@@ -287,6 +287,45 @@ async fn own_form_posts_from_a_browser_pass_although_the_origin_is_hidden() {
 }
 
 #[tokio::test]
+async fn a_link_without_its_whole_token_says_so_before_a_password_is_chosen() {
+    let app = spawn_app().await;
+    app.register_verified("ina@example.de").await;
+    let reset = app
+        .post_form("/passwort-vergessen", &[("email", "ina@example.de".into())])
+        .await;
+    assert_eq!(location(&reset), "/passwort-vergessen?gesendet");
+    let mail = app.inbox.wait_for_messages(2, WAIT).await[1].clone();
+    let link = link_in(&mail.text, "/passwort-neu").expect("reset link");
+    let path = &link[link.find("/passwort-neu").unwrap()..];
+    let stranger = app.new_browser();
+    let page_of = |path: String| {
+        let (app, stranger) = (&app, &stranger);
+        async move { Page::parse(&app.get_as(stranger, &path).await.text().await.unwrap()) }
+    };
+    let whole = page_of(path.to_owned()).await;
+    assert_eq!(
+        whole.count("input[name=password]"),
+        1,
+        "the whole link: the form"
+    );
+    assert_eq!(whole.count(".notice.error"), 0);
+    for cut in [
+        "/passwort-neu".to_owned(),
+        "/passwort-neu?token=x".to_owned(),
+        path[..path.len() - 5].to_owned(),
+        "/einladung".to_owned(),
+    ] {
+        let page = page_of(cut.clone()).await;
+        assert_eq!(page.count("input[name=password]"), 0, "{cut}: no form");
+        let notice = page.text_of(".notice.error").join(" ");
+        assert!(
+            notice.contains("Dieser Link ist unvollständig"),
+            "{cut}: {notice}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_password_reset_ends_every_other_session_and_works_once() {
     let app = spawn_app().await;
     app.register_verified("ida@example.de").await;

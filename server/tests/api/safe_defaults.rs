@@ -80,10 +80,12 @@ async fn production_refuses_the_private_relay_the_file_outbox_and_a_missing_code
             .env(
                 "APP_SECURITY__CODE_SECRET",
                 "0123456789abcdef0123456789abcdef",
-            );
+            )
+            .env("APP_OPERATOR__NAME", "Praxisvideo GmbH")
+            .env("APP_OPERATOR__EXAMPLE", "false");
         command
     };
-    let cases: [(&str, &str, &str); 3] = [
+    let cases: [(&str, &str, &str); 4] = [
         (
             "APP_ICE__RELAY_TO_PRIVATE_ADDRESSES",
             "true",
@@ -95,6 +97,11 @@ async fn production_refuses_the_private_relay_the_file_outbox_and_a_missing_code
             "is refused in production: e-mails would pile up on the server",
         ),
         ("APP_SECURITY__CODE_SECRET", "", "security.code_secret"),
+        (
+            "APP_OPERATOR__EXAMPLE",
+            "true",
+            "operator.example = true is refused in production",
+        ),
     ];
     let nowhere = tempfile::tempdir().unwrap();
     for (key, value, message) in cases {
