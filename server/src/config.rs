@@ -250,14 +250,25 @@ mod tests {
             s.validate().is_err(),
             "production without a real https base_url must not start"
         );
+        let live = [
+            ("APP_APPLICATION__BASE_URL", "https://video.example.de"),
+            ("APP_EMAIL__TRANSPORT", "smtp"),
+            ("APP_EMAIL__SMTP_HOST", "smtp.example.de"),
+        ];
+        // The shipped example operator does not go live.
+        let s = load_settings(&config_dir(), "production", vars(&live)).expect("load");
+        assert_eq!(
+            s.validate(),
+            Err(app::settings::SettingsError::ExampleOperatorInProduction)
+        );
+        let own = [
+            ("APP_OPERATOR__NAME", "Praxisvideo GmbH"),
+            ("APP_OPERATOR__EXAMPLE", "false"),
+        ];
         let s = load_settings(
             &config_dir(),
             "production",
-            vars(&[
-                ("APP_APPLICATION__BASE_URL", "https://video.example.de"),
-                ("APP_EMAIL__TRANSPORT", "smtp"),
-                ("APP_EMAIL__SMTP_HOST", "smtp.example.de"),
-            ]),
+            vars(&[&live[..], &own].concat()),
         )
         .expect("load");
         assert_eq!(s.validate(), Ok(()));
