@@ -20,6 +20,9 @@ const EN_SOURCES: &[&str] = &[
 #[cfg(feature = "ssr")]
 const DE_SERVER_SOURCES: &[&str] = &[
     include_str!("../../locales/de/email.ftl"),
+    // The practice accounts' pages (registration, login, links from e-mails, team, security,
+    // master data): none is an island; the idle warning's texts stay in practice.ftl.
+    include_str!("../../locales/de/accounts.ftl"),
     // Terms and privacy notice (a third of all texts), and the calendar pages: no island shows
     // them (issue 24: ~30 KB less in each browser bundle).
     include_str!("../../locales/de/legal.ftl"),
