@@ -93,6 +93,12 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await p.reload();
     await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
     await expect(p.getByText('Ich komme in 5 Minuten.')).toBeVisible();
+    // A note to everybody waiting (folded under the list until opened) reaches the room too.
+    await panel.locator('.note-all > summary').click();
+    await panel.getByLabel('Nachricht an alle Wartenden').fill('Die Sprechstunde beginnt gleich.');
+    await panel.locator('.note-all').getByRole('button', { name: 'Senden', exact: true }).click();
+    await expect(p.getByText('Die Sprechstunde beginnt gleich.')).toBeVisible();
+    await expect(panel.getByLabel('Nachricht an alle Wartenden')).toHaveValue('');
 
     // Admit: no consent on record, so the panel asks first; "Abbrechen" keeps the patient waiting.
     await expect(entry).toContainText('Einwilligung: fehlt');

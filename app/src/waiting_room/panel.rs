@@ -381,12 +381,17 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
                     Some(roster) => roster_view(roster).into_any(),
                 }}
                 <Show when=move || { waiting() > 0 }>
-                    <form class="note-form" on:submit=send_all>
-                        <label for="note-all">{use_i18n().t("panel-note-all")}</label>
-                        <input id="note-all" type="text" list="note-presets" required=true maxlength=NOTE_MAX_CHARS.to_string()
-                            prop:value=move || all_text.get() on:input=move |ev| all_text.set(event_target_value(&ev)) />
-                        <button type="submit" class="button" disabled=move || !ready.get()>{use_i18n().t("panel-note-send")}</button>
-                    </form>
+                    // Folded: on a phone the list of who waits comes first, the form for
+                    // everybody is one line until it is needed.
+                    <details class="note-all">
+                        <summary>{use_i18n().t("panel-note-all")}</summary>
+                        <form class="note-form" on:submit=send_all>
+                            <label for="note-all" class="visually-hidden">{use_i18n().t("panel-note-all")}</label>
+                            <input id="note-all" type="text" list="note-presets" required=true maxlength=NOTE_MAX_CHARS.to_string()
+                                prop:value=move || all_text.get() on:input=move |ev| all_text.set(event_target_value(&ev)) />
+                            <button type="submit" class="button" disabled=move || !ready.get()>{use_i18n().t("panel-note-send")}</button>
+                        </form>
+                    </details>
                 </Show>
                 <datalist id="note-presets">
                     {PRESETS.iter().map(|key| view! { <option value=use_i18n().t(key)></option> }).collect_view()}
