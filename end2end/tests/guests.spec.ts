@@ -60,7 +60,7 @@ test('Weitere Person: die Praxis lädt eine Dolmetscherin ein, sie tritt mit eig
     // The doctor's live list: under the appointment, with her role, waiting.
     await page.goto('/praxis');
     const panel = page.locator('details.waiting-panel');
-    await expect(panel.locator('summary')).toContainText('1 wartet');
+    await expect(panel.locator(':scope > summary')).toContainText('1 wartet');
     const guest = panel.locator('.roster-guest').filter({ hasText: 'Dana Dolmetscherin' });
     await expect(guest).toContainText('Dolmetscher/in');
     await expect(guest).toContainText('wartet seit');

@@ -24,6 +24,17 @@ test.describe('ohne JavaScript', () => {
     });
   }
 
+  test('Der AV-Vertrag beginnt mit einem Inhaltsverzeichnis, dessen Einträge zum Abschnitt springen', async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto('/auftragsverarbeitung');
+    const title = '9. Weitere Pflichten und Verletzungen des Schutzes';
+    const section = page.getByRole('heading', { level: 2, name: title, exact: true });
+    await expect(section).not.toBeInViewport();
+    await page.getByRole('navigation', { name: 'Inhalt' }).getByRole('link', { name: title, exact: true }).click();
+    await expect(page).toHaveURL(/#abschnitt-9$/);
+    await expect(section).toBeInViewport();
+  });
+
   test('Fußzeile verlinkt alle Rechtstexte', async ({ page }) => {
     await page.goto('/');
     const footer = page.getByRole('navigation', { name: 'Rechtliches' });

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 
@@ -87,6 +87,23 @@ export async function waitForMail(address: string, subject: RegExp, timeoutMs = 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no e-mail to ${address} with subject ${subject} within ${timeoutMs} ms`);
+}
+
+/** At least `count` e-mails to `address` whose subject matches, oldest first (by file time). */
+export async function waitForMails(address: string, subject: RegExp, count: number, timeoutMs = 15_000): Promise<Mail[]> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const names = await readdir(outboxDir()).catch(() => [] as string[]);
+    const found: { at: number; mail: Mail }[] = [];
+    for (const name of names.filter((n) => n.endsWith('.eml'))) {
+      const path = join(outboxDir(), name);
+      const mail = parseMail(await readFile(path, 'utf8'));
+      if (mail.to.includes(address) && subject.test(mail.subject)) found.push({ at: (await stat(path)).mtimeMs, mail });
+    }
+    if (found.length >= count) return found.sort((a, b) => a.at - b.at).map((f) => f.mail);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`fewer than ${count} e-mails to ${address} with subject ${subject} within ${timeoutMs} ms`);
 }
 
 /** The first link in `text` whose path starts with `path`. */

@@ -10,7 +10,7 @@ const VIEWPORTS = [
   { width: 360, height: 740 },
   { width: 1366, height: 900 },
 ];
-const PUBLIC = ['/', '/videosprechstunde', '/anmelden', '/registrieren', '/registrieren/bestaetigen?token=x', '/datenschutz', '/impressum', '/diese-seite-gibt-es-nicht'];
+const PUBLIC = ['/', '/videosprechstunde', '/anmelden', '/registrieren', '/registrieren/gesendet', '/auftragsverarbeitung', '/registrieren/bestaetigen?token=x', '/datenschutz', '/impressum', '/diese-seite-gibt-es-nicht'];
 const PRACTICE = [
   '/praxis', '/praxis/termine', '/praxis/termine?ansicht=tag', '/praxis/termine/neu', '/praxis/termine/einstellungen',
   '/praxis/einwilligungen', '/praxis/kv-antrag', '/praxis/praxisseite', '/praxis/stammdaten', '/praxis/rechnungsdaten',

@@ -152,7 +152,7 @@ for (const viewport of VIEWPORTS) {
     await guest.addInitScript(recordLayoutShifts);
     const g = await guest.newPage();
     for (const [path, name] of [
-      ['/', 'start'], ['/nutzungsbedingungen', 'terms'], ['/datenschutz', 'privacy'], ['/impressum', 'impressum'],
+      ['/', 'start'], ['/nutzungsbedingungen', 'terms'], ['/datenschutz', 'privacy'], ['/auftragsverarbeitung', 'avv'], ['/impressum', 'impressum'],
       ['/registrieren', 'register'], ['/registrieren/gesendet', 'register-sent'], ['/registrieren/link-ungueltig', 'link-invalid'],
       ['/registrieren/bestaetigen?token=x', 'verify'], ['/passwort-neu?token=x', 'reset-token'],
       ['/anmelden', 'login'], ['/passwort-vergessen', 'forgot'], ['/passwort-neu', 'reset'], ['/einladung', 'invitation'],
@@ -207,14 +207,14 @@ for (const viewport of VIEWPORTS) {
       // button, found by CSS since a folded panel hides it from the accessibility tree).
       const live = () => expect(panel.locator('button[aria-pressed]')).toBeEnabled();
       await live();
-      await panel.locator('summary').first().click();
+      await panel.locator(':scope > summary').first().click();
       await expect(panel).toHaveJSProperty('open', false);
       await remembered('0');
       await page.goto('/praxis/termine');
       await settle(page);
       await expect(panel).toHaveJSProperty('open', false);
       await live();
-      await panel.locator('summary').first().click();
+      await panel.locator(':scope > summary').first().click();
       await remembered('1');
       await page.goto('/praxis');
       await settle(page);

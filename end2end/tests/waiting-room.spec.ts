@@ -21,7 +21,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
   const panel = page.locator('details.waiting-panel');
   const entry = panel.getByRole('listitem').filter({ hasText: patient });
   await expect(entry).toContainText('noch nicht da');
-  await expect(panel.locator('summary')).toContainText('niemand wartet');
+  await expect(panel.locator(':scope > summary')).toContainText('niemand wartet');
 
   // Without JavaScript the entry works and the room says that JavaScript is needed.
   const noJs = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', javaScriptEnabled: false });
@@ -51,6 +51,8 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
 
     // The tech test runs by itself; only the speaker needs the patient's ear.
     await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
+    // Not in the waiting room yet: leaving means leaving the room.
+    await expect(p.getByRole('button', { name: 'Raum verlassen' })).toBeVisible();
     const check = (name: string) => p.getByRole('listitem').filter({ hasText: new RegExp(`^${name}`) });
     await expect(check('Browser')).toContainText('in Ordnung');
     await expect(check('Kamera')).toContainText('in Ordnung');
@@ -73,6 +75,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
 
     await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
     await expect(p.getByText('Ihre Praxis wurde benachrichtigt')).toBeVisible();
+    await expect(p.getByRole('button', { name: 'Wartezimmer verlassen' })).toBeVisible();
     const axe = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
     expect(axe.violations, 'axe on the waiting room at 360 px').toEqual([]);
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -80,7 +83,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     // The doctor sees the patient arrive, with the name as typed, and the count in the title.
     await expect(entry).toContainText(/wartet seit \d\d:\d\d Uhr/);
     await expect(entry).toContainText(`Angegebener Name: „${typed}“`);
-    await expect(panel.locator('summary')).toContainText('1 wartet');
+    await expect(panel.locator(':scope > summary')).toContainText('1 wartet');
     await expect(page).toHaveTitle(/^\(1\) /);
 
     // A note reaches the patient's waiting room.

@@ -4,6 +4,7 @@
 ### Ein Absatz <p>-href mit <p>-link endet mit einem Link auf diese Adresse der eigenen Seite.
 
 legal-stand = Stand: 23. November 2026
+legal-contents = Inhalt
 
 ## Nutzungsbedingungen
 

@@ -91,6 +91,7 @@ waiting-link-lost = Die Verbindung ist unterbrochen und wird wiederhergestellt �
 waiting-note = Nachricht Ihrer Praxis:
 waiting-hint = Andere Wartende sehen und hören Sie nicht. Es wird nichts aufgezeichnet.
 waiting-leave = Wartezimmer verlassen
+room-leave = Raum verlassen
 waiting-left = Sie haben das Wartezimmer verlassen. Mit Ihrem Zugangscode können Sie bis zum Ende des Termins wieder eintreten.
 waiting-removed = Ihre Praxis hat Sie aus dem Wartezimmer genommen; Ihr Zugangscode öffnet es nicht mehr. Wenn das ein Versehen war, rufen Sie bitte Ihre Praxis an: Sie kann Ihnen eine neue Einladung mit einem neuen Zugangscode senden.
 waiting-closed = Ihr Zugang zu diesem Termin gilt nicht mehr: Ihre Praxis hat Ihnen eine neue Einladung mit einem neuen Zugangscode gesendet oder den Termin abgesagt. Bitte sehen Sie in Ihre E-Mails.

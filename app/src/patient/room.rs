@@ -335,7 +335,8 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
                     {move || if camera_on.get() { use_i18n().t("room-camera-off") } else { use_i18n().t("room-camera-on") }}
                 </button>
                 <form method="post" action=crate::paths::LEAVE class="inline-form">
-                    <button type="submit" class="button">{use_i18n().t("waiting-leave")}</button>
+                    // Not yet in the waiting room during the tech test: the room is what is left.
+                    <button type="submit" class="button">{move || use_i18n().t(if matches!(stage.get(), Stage::TechTest) { "room-leave" } else { "waiting-leave" })}</button>
                 </form>
             </div>
         </div>

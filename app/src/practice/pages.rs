@@ -149,6 +149,14 @@ pub fn RegisterSentPage() -> impl IntoView {
         <PageTitle key="register-sent-title" />
         <p role="status">{t.t("register-sent-text")}</p>
         <p><A href=crate::paths::LOGIN>{t.t("login-title")}</A></p>
+        // Mail can be late or land in a spam filter: a new link from here, without a detour via
+        // the login (the answer does not tell whether the address has an account).
+        <h2>{t.t("register-sent-missing-title")}</h2>
+        <p>{t.t("register-sent-missing-text")}</p>
+        <form method="post" action=crate::paths::LOGIN_RESEND class="form">
+            <Field form="resend" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="email" required=true maxlength=crate::fields::limits::EMAIL />
+            <button type="submit" class="button">{t.t("login-resend")}</button>
+        </form>
     }
 }
 

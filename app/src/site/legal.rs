@@ -60,16 +60,43 @@ fn legal_args(op: &OperatorInfo) -> Vec<(String, String)> {
     ]
 }
 
+/// From this many sections on, a legal text starts with a table of contents.
+const TOC_FROM_SECTIONS: usize = 6;
+
+/// The fragment of the `i`-th section (0-based): `/datenschutz#abschnitt-3` is its third.
+fn anchor(i: usize) -> String {
+    format!("abschnitt-{}", i + 1)
+}
+
 /// Renders `<prefix>-title`, `<prefix>-intro` and the numbered sections `<prefix>-sN-heading`
 /// with paragraphs `<prefix>-sN-pM`, so the texts can grow in the Fluent file alone.
 #[component]
 fn LegalText(t: I18n, prefix: &'static str, args: Vec<(String, String)>) -> impl IntoView {
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let text = |key: &str| t.t_with(key, &args);
-    let sections = (1..)
+    let keys: Vec<String> = (1..)
         .map(|n| format!("{prefix}-s{n}"))
         .take_while(|s| t.has(&format!("{s}-heading")))
-        .map(|s| {
+        .collect();
+    // A long text gets a table of contents, each entry a link to its section (the headings
+    // carry their numbers, so the list is not numbered again).
+    let contents = (keys.len() >= TOC_FROM_SECTIONS).then(|| {
+        let entries = keys
+            .iter()
+            .enumerate()
+            .map(|(i, s)| view! { <li><a href=format!("#{}", anchor(i))>{text(&format!("{s}-heading"))}</a></li> })
+            .collect_view();
+        view! {
+            <nav class="toc" aria-labelledby="toc-title">
+                <h2 id="toc-title">{t.t("legal-contents")}</h2>
+                <ul>{entries}</ul>
+            </nav>
+        }
+    });
+    let sections = keys
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
             let paragraphs = (1..)
                 .map(|m| format!("{s}-p{m}"))
                 .take_while(|p| t.has(p))
@@ -82,7 +109,7 @@ fn LegalText(t: I18n, prefix: &'static str, args: Vec<(String, String)>) -> impl
                 })
                 .collect_view();
             view! {
-                <section>
+                <section id=anchor(i)>
                     <h2>{text(&format!("{s}-heading"))}</h2>
                     {paragraphs}
                 </section>
@@ -101,6 +128,7 @@ fn LegalText(t: I18n, prefix: &'static str, args: Vec<(String, String)>) -> impl
         <article class="legal">
             <h1>{title}</h1>
             <p class="lead">{text(&format!("{prefix}-intro"))}</p>
+            {contents}
             {sections}
             <p class="stand">{stand}</p>
         </article>

@@ -80,6 +80,44 @@ async fn legal_pages_are_readable_without_login() {
 }
 
 #[tokio::test]
+async fn long_legal_texts_open_with_contents_that_lead_to_each_section() {
+    let app = spawn_app().await;
+    for path in [
+        "/nutzungsbedingungen",
+        "/datenschutz",
+        "/auftragsverarbeitung",
+    ] {
+        let html = app.get(path).await.text().await.unwrap();
+        let page = Page::parse(&html);
+        let headings = page.text_of("article.legal section > h2");
+        assert!(headings.len() >= 6, "{path}: {} sections", headings.len());
+        assert_eq!(page.text_of("nav.toc h2"), ["Inhalt"], "{path}");
+        assert_eq!(
+            page.text_of("nav.toc a"),
+            headings,
+            "{path}: one entry per section, in its words"
+        );
+        let targets: Vec<String> = page
+            .attr("nav.toc a", "href")
+            .iter()
+            .map(|href| {
+                href.strip_prefix('#')
+                    .expect("a link within the page")
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            page.attr("article.legal section", "id"),
+            "{path}: each entry leads to its own section"
+        );
+    }
+    // The short Impressum needs none.
+    let impressum = Page::parse(&app.get("/impressum").await.text().await.unwrap());
+    assert_eq!(impressum.count("nav.toc"), 0);
+}
+
+#[tokio::test]
 async fn operator_details_come_from_the_configuration() {
     let app = crate::helpers::spawn_app_with(|s| {
         s.operator.name = "Praxisdienst Nord GmbH".into();
