@@ -113,12 +113,12 @@ async fn the_page_is_public_only_when_switched_on_and_shows_the_intro_as_text() 
     assert_eq!(location(&saved), "/praxis/praxisseite?gespeichert");
     let (status, page) = visit(&app, "/praxen/praxis-am-markt").await;
     assert_eq!(status, 200);
+    // The heading and the introduction are checked as parsed elements below: the markup
+    // itself carries the renderer's comment markers.
     for text in [
-        "<h1>Praxis am Markt</h1>",
         "Marktplatz 3",
         "04109 Leipzig",
         "Dr. med. Anna Beispiel, Allgemeinmedizin",
-        "<p>Willkommen in unserer Praxis!</p>",
         "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fett&lt;/b&gt;",
         r#"href="/videosprechstunde""#,
         "Zur Videosprechstunde",
