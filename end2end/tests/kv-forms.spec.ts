@@ -39,7 +39,7 @@ test('KV-Antrag: die KV aus den Stammdaten ist vorausgewählt, Formular und Best
   }
 
   // Any of the 17 can be chosen.
-  await kv.selectOption({ label: 'Kassenärztliche Vereinigung Nordrhein (KVNO)' });
+  await kv.selectOption({ label: 'KV Nordrhein' });
   const nordrhein = await download(page, 'Formular für die KV herunterladen (PDF)');
   expect(nordrhein.name).toBe('Antrag-Videosprechstunde-KVNO.pdf');
   expect(nordrhein.text).toContain('Kassenärztliche Vereinigung Nordrhein');

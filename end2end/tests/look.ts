@@ -23,7 +23,9 @@ export function isKnownTextDefect(path: string, problem: string): boolean {
  * - `glued`: two words run together across an element boundary ("dieNutzungsbedingungenvon",
  *   "Titel(freiwillig)");
  * - `overflow`: the page scrolls sideways (with the widest culprits);
- * - `footer`: on a page shorter than the window the footer ends above its bottom (a blank band).
+ * - `footer`: on a page shorter than the window the footer ends above its bottom (a blank band);
+ * - `cut-select`: a selection field too narrow for its chosen entry (a phone showed
+ *   "Kassenärztliche Vereinigung" for every KV).
  */
 export async function lookAt(page: Page): Promise<string[]> {
   return page.evaluate(inspectPage);
@@ -216,6 +218,19 @@ export function inspectPage(): string[] {
       if (document.documentElement.scrollHeight <= window.innerHeight && gap > 1) {
         problems.push(`footer: ends ${Math.round(gap)} px above the window's bottom`);
       }
+    }
+    // (g) A selection field shows its chosen entry whole: the text's width in the field's font
+    // against the field's inner width less its padding and the arrow (about 1.5 em).
+    const measure = document.createElement('canvas').getContext('2d')!;
+    for (const select of Array.from(document.querySelectorAll('select'))) {
+      const option = select.selectedOptions[0];
+      if (!option || select.multiple || select.size > 1 || !select.checkVisibility()) continue;
+      const s = getComputedStyle(select);
+      measure.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+      const text = option.text.trim();
+      const need = measure.measureText(text).width;
+      const room = select.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 1.5 * parseFloat(s.fontSize);
+      if (need > room) problems.push(`cut-select: ${describe(select)}: "${short(text, 50)}" needs ${Math.round(need)} px, has ${Math.round(room)} px`);
     }
     return problems;
   }

@@ -82,6 +82,8 @@ test('Die Seitenprüfung erkennt jede Fehlerart und lässt saubere Seiten durch'
     <p>Bitte lesen Sie die<a href="#">Nutzungsbedingungen</a>von uns.</p>
     <label>Titel<span>(freiwillig)</span></label>
     <div style="width:500px">breit</div>
+    <select style="width:200px;padding:8px 12px;font:16px sans-serif"><option>KV Sachsen</option></select>
+    <select style="width:200px;padding:8px 12px;font:16px sans-serif"><option>Kassenärztliche Vereinigung Mecklenburg-Vorpommern</option></select>
   </body></html>`);
   const found = await lookAt(page);
   const kinds = (kind: string) => found.filter((f) => f.startsWith(`${kind}:`));
@@ -96,7 +98,9 @@ test('Die Seitenprüfung erkennt jede Fehlerart und lässt saubere Seiten durch'
   expect(kinds('glued').join('\n')).toContain('"Titel" + "(freiwillig)"');
   expect(kinds('glued'), found.join('\n')).toHaveLength(3);
   expect(kinds('overflow'), found.join('\n')).toHaveLength(1);
-  expect(found).toHaveLength(kinds('fluent').length + kinds('contrast').length + kinds('broken-word').length + 4);
+  expect(kinds('cut-select'), found.join('\n')).toHaveLength(1);
+  expect(kinds('cut-select')[0]).toContain('Mecklenburg-Vorpommern');
+  expect(found).toHaveLength(kinds('fluent').length + kinds('contrast').length + kinds('broken-word').length + 5);
 });
 
 test('Die Seitenprüfung erkennt eine Fußzeile, die auf einer kurzen Seite über dem Fensterrand endet', async ({ page }) => {

@@ -24,7 +24,7 @@ export async function submitRegistration(page: Page, email: string, practice = '
   await page.getByLabel(/^PLZ/).fill('04109');
   await page.getByLabel(/^Ort/).fill('Leipzig');
   await page.getByLabel(/^Telefon/).fill('0341 1234567');
-  await page.getByLabel(/^Kassenärztliche Vereinigung/).selectOption({ label: 'Kassenärztliche Vereinigung Sachsen' });
+  await page.getByLabel(/^Kassenärztliche Vereinigung/).selectOption({ label: 'KV Sachsen' });
   await page.getByLabel(/^BSNR/).fill('981234500');
   await page.getByLabel(/^E-Mail-Adresse/).fill(email);
   await page.getByLabel(/^Passwort/).fill(PASSWORD);

@@ -247,6 +247,13 @@ impl KvRegion {
         self.data().display_name
     }
 
+    /// The name in a selection list, e.g. "KV Mecklenburg-Vorpommern": the field's label says
+    /// "Kassenärztliche Vereinigung", and the full name leaves no room on a phone for the part
+    /// that differs.
+    pub fn option_label(&self) -> String {
+        format!("KV {}", self.short_name())
+    }
+
     /// The KV's own short name, e.g. "KVNO" or "KV Thüringen".
     pub fn abbreviation(&self) -> &'static str {
         self.data().abbreviation
@@ -309,6 +316,12 @@ mod tests {
             assert_eq!(
                 kv.display_name(),
                 format!("Kassenärztliche Vereinigung {}", kv.short_name())
+            );
+            // Fits a phone's selection field (the longest: "KV Mecklenburg-Vorpommern").
+            assert!(
+                kv.option_label().chars().count() <= 25,
+                "{}",
+                kv.option_label()
             );
             check_serde(&kv);
             for code in kv.bsnr_area_codes() {

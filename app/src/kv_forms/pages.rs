@@ -41,21 +41,13 @@ fn KvPageBody(page: KvPage) -> impl IntoView {
     let kv_options = page
         .kvs
         .iter()
-        .map(|kv| {
-            let label = format!("{} ({})", kv.name, kv.abbreviation);
-            view! { <option value=kv.slug.clone() selected=kv.own>{label}</option> }
-        })
+        .map(|kv| view! { <option value=kv.slug.clone() selected=kv.own>{kv.option_label.clone()}</option> })
         .collect_view();
     let doctor_options = page
         .doctors
         .iter()
-        .map(|d| {
-            let label = match &d.lanr {
-                Some(lanr) => format!("{} (LANR {lanr})", d.name),
-                None => d.name.clone(),
-            };
-            view! { <option value=d.id.clone() selected=d.me>{label}</option> }
-        })
+        // The name alone: with the LANR behind it, a phone showed "Dr. med. Anna Beispiel (LAN".
+        .map(|d| view! { <option value=d.id.clone() selected=d.me>{d.name.clone()}</option> })
         .collect_view();
     view! {
         {example}

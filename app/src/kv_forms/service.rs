@@ -132,6 +132,7 @@ pub async fn page(state: &AppState, me: &CurrentUser) -> Result<KvPage, AppError
         .map(|facts| KvRow {
             slug: facts.kv.slug().to_owned(),
             name: facts.kv.display_name().to_owned(),
+            option_label: facts.kv.option_label(),
             abbreviation: facts.kv.abbreviation().to_owned(),
             procedure_key: facts.procedure.label_key().to_owned(),
             note: facts.note.map(str::to_owned),

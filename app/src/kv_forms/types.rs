@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub struct KvRow {
     pub slug: String,
     pub name: String,
+    /// The name in the selection list ("KV Nordrhein").
+    pub option_label: String,
     pub abbreviation: String,
     /// Fluent key of the procedure ("Anzeige", "Genehmigung", …).
     pub procedure_key: String,

@@ -31,7 +31,7 @@ fn KvSelect(form: &'static str, selected: String, feedback: FormFeedback) -> imp
         .iter()
         .map(|kv| {
             let slug = kv.slug();
-            view! { <option value=slug selected=selected == slug>{kv.display_name()}</option> }
+            view! { <option value=slug selected=selected == slug>{kv.option_label()}</option> }
         })
         .collect_view();
     view! {
