@@ -152,7 +152,6 @@ pub async fn page(state: &AppState, me: &CurrentUser) -> Result<KvPage, AppError
         .map(|m| DoctorChoice {
             id: m.id.to_string(),
             name: display_name(&m),
-            lanr: m.lanr.clone(),
             me: m.id == me.user.id,
         })
         .collect();

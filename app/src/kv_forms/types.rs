@@ -25,7 +25,6 @@ pub struct KvRow {
 pub struct DoctorChoice {
     pub id: String,
     pub name: String,
-    pub lanr: Option<String>,
     /// The logged-in person: preselected.
     pub me: bool,
 }

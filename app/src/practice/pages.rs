@@ -153,10 +153,7 @@ pub fn RegisterSentPage() -> impl IntoView {
         // the login (the answer does not tell whether the address has an account).
         <h2>{t.t("register-sent-missing-title")}</h2>
         <p>{t.t("register-sent-missing-text")}</p>
-        <form method="post" action=crate::paths::LOGIN_RESEND class="form">
-            <Field form="resend" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="email" required=true maxlength=crate::fields::limits::EMAIL />
-            <button type="submit" class="button">{t.t("login-resend")}</button>
-        </form>
+        <ResendLinkForm />
     }
 }
 
@@ -177,6 +174,18 @@ pub fn VerifyEmailPage() -> impl IntoView {
     }
 }
 
+/// "Link erneut senden" with the address typed in: after registering and on a dead link.
+#[component]
+fn ResendLinkForm() -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <form method="post" action=crate::paths::LOGIN_RESEND class="form">
+            <Field form="resend" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="email" required=true maxlength=crate::fields::limits::EMAIL />
+            <button type="submit" class="button">{t.t("login-resend")}</button>
+        </form>
+    }
+}
+
 /// A verification link that is unknown, used or expired.
 #[component]
 pub fn LinkInvalidPage() -> impl IntoView {
@@ -184,10 +193,7 @@ pub fn LinkInvalidPage() -> impl IntoView {
     view! {
         <PageTitle key="link-invalid-title" />
         <p>{t.t("link-invalid-text")}</p>
-        <form method="post" action=crate::paths::LOGIN_RESEND class="form">
-            <Field form="resend" name="email" label=t.t("field-email") feedback=FormFeedback::default() kind="email" autocomplete="email" required=true />
-            <button type="submit" class="button">{t.t("login-resend")}</button>
-        </form>
+        <ResendLinkForm />
     }
 }
 
