@@ -25,7 +25,35 @@ step() {
   [ "$rc" = 0 ] || die "step failed (exit $rc): $name"
   STEPS+=("$(printf '%-44s %5ss' "$name" $((SECONDS - start)))")
 }
-trap 'stop_postgres; stop_audio; stop_coturn' EXIT
+# The Rust tests build into a target directory of their own (a subdirectory of the cache, as the
+# browser bundles' and the bindgen tool's are): the release build runs beside them, and two cargo
+# processes on one directory wait for each other's lock. Debug and release share no compiled
+# crate, so the split costs nothing.
+TEST_TARGET_DIR="$CARGO_TARGET_DIR/tests"
+
+# The release build (server and browser bundles, scripts/build.sh) runs in the background at the
+# lowest CPU priority, from the start: the test build leaves a core idle while one large crate is
+# compiled or a test binary linked, and the Rust tests use about a fifth of the two cores (57 s of
+# CPU in 130 s for the SQLite run); the build takes what they leave and yields to them. Its output
+# goes to a log, shown when it is waited for. Its own job group, so a failed step stops it.
+RELEASE_PID="" RELEASE_LOG="$CACHE_DIR/release-build.log"
+start_release_build() {
+  mkdir -p "$CACHE_DIR"
+  log "release build (scripts/build.sh) in the background at nice 19 (log: $RELEASE_LOG)"
+  set -m
+  nice -n 19 bash -c 'source scripts/lib.sh && build_site && log "release build done after $SECONDS s"' </dev/null >"$RELEASE_LOG" 2>&1 &
+  RELEASE_PID=$!
+  set +m
+}
+wait_release_build() {
+  local rc=0
+  wait "$RELEASE_PID" || rc=$?
+  RELEASE_PID=""
+  cat "$RELEASE_LOG" >&2
+  [ "$rc" = 0 ] || die "the release build failed (exit $rc, log above)"
+}
+stop_release_build() { [ -z "$RELEASE_PID" ] || kill -- -"$RELEASE_PID" 2>/dev/null || true; }
+trap 'stop_release_build; stop_postgres; stop_audio; stop_coturn' EXIT
 
 log "install test tools"
 ensure_build_tools
@@ -40,27 +68,33 @@ step "cargo fmt --check" cargo fmt --all --check
 RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)"
 export RUSTC_WORKSPACE_WRAPPER
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
-# The test build first, alone: the Debian and npm test packages keep installing meanwhile
-# (nothing in the build needs them). Running the release build beside it was measured slower
-# cold: 32.5 minutes against 28.9 for the sequential scripts a day earlier (both builds keep the
-# 2 cores busy on their own).
+# The Debian and npm test packages keep installing meanwhile (nothing in the builds needs them).
+# (Both builds beside each other at the same priority were measured slower cold: 32.5 minutes
+# against 28.9 for the sequential scripts a day earlier. At nice 19 the release build only takes
+# the cycles the test build leaves: BENCHMARKS.md, issue 24, tenth session.)
+start_release_build
 step "test build (clippy -D warnings on the way)" \
-  cargo nextest run --workspace --exclude frontend --locked --no-run
+  env CARGO_TARGET_DIR="$TEST_TARGET_DIR" cargo nextest run --workspace --exclude frontend --locked --no-run
 wait_test_packages
 step "deployment kit (systemd, nginx, Caddy, coturn read deploy/)" scripts/check-deploy.sh
 # coturn for the call relayed through an external TURN server (native_call::…_through_coturn).
 start_coturn
 step "rust tests on SQLite" \
-  env SPRECHZIMMER_TEST_DATABASE=sqlite cargo nextest run --workspace --exclude frontend --locked --no-fail-fast
+  env SPRECHZIMMER_TEST_DATABASE=sqlite CARGO_TARGET_DIR="$TEST_TARGET_DIR" cargo nextest run --workspace --exclude frontend --locked --no-fail-fast
 start_postgres
 # The same package selection as above, so the build is reused (with `-p server` cargo resolved
 # the features anew and compiled for 2 more minutes); only the integration tests run.
 step "rust integration tests on PostgreSQL" \
-  env SPRECHZIMMER_TEST_DATABASE=postgres cargo nextest run --workspace --exclude frontend --locked --no-fail-fast \
+  env SPRECHZIMMER_TEST_DATABASE=postgres CARGO_TARGET_DIR="$TEST_TARGET_DIR" \
+  cargo nextest run --workspace --exclude frontend --locked --no-fail-fast \
   -E 'binary_id(server::api)'
 stop_postgres
 stop_coturn
-step "release build (scripts/build.sh, clippy on the wasm)" build_site
+# Not a `step`: its subshell could not wait for the background job.
+release_wait_start=$SECONDS
+log "release build: waiting for what is left of it after the tests"
+wait_release_build
+STEPS+=("$(printf '%-44s %5ss' "release build (left after the tests)" $((SECONDS - release_wait_start)))")
 step "browser bundle sizes" scripts/wasm-size.sh
 start_audio
 # coturn again inside the namespace (the journey relayed through it), and a throw-away
