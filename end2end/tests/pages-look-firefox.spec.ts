@@ -49,11 +49,11 @@ test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtex
     };
     const look = async (path: string, width: number) => {
       await fp.goto(base + path, { waitUntil: 'load' });
-      // The live panel has loaded its list (or is not on the page).
-      for (let i = 0; i < 40; i++) {
-        if (await fp.evaluate(() => !document.querySelector('.waiting-panel')?.textContent?.includes('wird geladen'))) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      // The live panel has loaded its list (or is not on the page); a panel still loading after
+      // 10 s is a finding, not a reason to look at the half-loaded page and pass.
+      const loaded = () => fp.evaluate(() => !document.querySelector('.waiting-panel')?.textContent?.includes('wird geladen'));
+      for (let i = 0; i < 40 && !(await loaded()); i++) await new Promise((r) => setTimeout(r, 250));
+      if (!(await loaded())) found.push(`firefox ${width} ${path}: the live panel still says "wird geladen" after 10 s`);
       await check(path, width);
     };
     for (const viewport of VIEWPORTS) {

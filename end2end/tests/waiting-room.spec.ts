@@ -173,3 +173,42 @@ test('Wartezimmer in einem dritten Fenster: die Seite sagt, dass zu viele Fenste
     await patientBrowser.close();
   }
 });
+
+test('Wartezimmer verlassen: die Patientin geht, die Ärztin sieht es sofort, der alte Raum öffnet sich nicht mehr, mit dem Code kommt sie wieder herein', async ({ page }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const patient = `Lena Leave ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `verlassen.${stamp}@praxis-e2e.de`, 'Praxis Verlassen');
+  const code = await bookNow(page, patient, `verlassen.${stamp}@example.org`);
+  await page.goto('/praxis');
+  const panel = page.locator('details.waiting-panel');
+  const entry = panel.getByRole('listitem').filter({ hasText: patient });
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientPhone(patientBrowser, test.info().project.use.baseURL!);
+    const p = await context.newPage();
+    await enterAndPassTechTest(p, patient, code);
+    await expect(entry).toContainText(/wartet seit/);
+
+    await p.getByRole('button', { name: 'Wartezimmer verlassen' }).click();
+    await expect(p).toHaveURL(/\/videosprechstunde\?verlassen$/);
+    await expect(p.getByText('Sie haben das Wartezimmer verlassen.', { exact: false })).toBeVisible();
+    await expect(p.getByText('Mit Ihrem Zugangscode können Sie bis zum Ende des Termins wieder eintreten.', { exact: false })).toBeVisible();
+    // The doctor's list says so at once, without a reload.
+    await expect(entry).toContainText('hat das Wartezimmer verlassen');
+    await expect(panel.locator(':scope > summary')).toContainText('niemand wartet');
+
+    // The way back through the browser's history leads to the entrance, not into the room.
+    await p.goBack();
+    await p.goto('/videosprechstunde/raum');
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeHidden();
+    await expect(p.getByRole('button', { name: 'Raum betreten' })).toBeVisible();
+
+    // The code still opens the room until the appointment ends.
+    await enterAndPassTechTest(p, patient, code);
+    await expect(entry).toContainText(/wartet seit/);
+    await expect(panel.locator(':scope > summary')).toContainText('1 wartet');
+  } finally {
+    await patientBrowser.close();
+  }
+});
