@@ -198,10 +198,11 @@ test('Wartezimmer verlassen: die Patientin geht, die Ärztin sieht es sofort, de
     await expect(entry).toContainText('hat das Wartezimmer verlassen');
     await expect(panel.locator(':scope > summary')).toContainText('niemand wartet');
 
-    // The way back through the browser's history leads to the entrance, not into the room.
-    await p.goBack();
+    // The room's address no longer opens the room: it says why and leads to the entrance.
     await p.goto('/videosprechstunde/raum');
-    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeHidden();
+    await expect(p.getByRole('alert')).toContainText('Ihr Zugang ist abgelaufen oder wurde beendet. Bitte geben Sie Ihren Zugangscode erneut ein.');
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toHaveCount(0);
+    await p.getByRole('link', { name: 'Zum Eingang' }).click();
     await expect(p.getByRole('button', { name: 'Raum betreten' })).toBeVisible();
 
     // The code still opens the room until the appointment ends.
