@@ -139,7 +139,9 @@ export async function peerLogs(sides: Record<string, Page>): Promise<string> {
   const parts: string[] = [];
   for (const [name, side] of Object.entries(sides)) {
     const lines = await side.evaluate(() => (window as any).__peerLog as string[] | undefined).catch((e) => [`(unreadable: ${e})`]);
-    parts.push(`--- ${name} (${side.url()}):\n${(lines ?? ['(no log)']).join('\n')}`);
+    // What the page says (a refusal, a stage that never came) next to what its connections did.
+    const said = await side.evaluate(() => (document.querySelector('main') as HTMLElement | null)?.innerText.slice(0, 400) ?? '').catch(() => '');
+    parts.push(`--- ${name} (${side.url()}):\n${said ? `page: ${said.replace(/\s+/g, ' ')}\n` : ''}${(lines ?? ['(no log)']).join('\n')}`);
   }
   return parts.join('\n');
 }
