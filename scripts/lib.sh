@@ -154,11 +154,18 @@ start_test_packages() {
 
 wait_test_packages() {
   [ -n "$PACKAGES_PID" ] || { install_test_packages; return; }
-  local rc=0
-  wait "$PACKAGES_PID" || rc=$?
+  local pid=$PACKAGES_PID
   PACKAGES_PID=""
-  cat "$PACKAGES_LOG" >&2
-  [ "$rc" = 0 ] || die "installing the test packages failed (exit $rc, log above)"
+  wait_logged "$pid" "$PACKAGES_LOG" "installing the test packages"
+}
+
+# wait_logged PID LOG WHAT — waits for a background job of this shell, shows its log and fails
+# loudly with it when the job failed.
+wait_logged() {
+  local rc=0
+  wait "$1" || rc=$?
+  cat "$2" >&2
+  [ "$rc" = 0 ] || die "$3 failed (exit $rc, log above)"
 }
 
 ensure_npm_packages() {

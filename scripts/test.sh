@@ -16,6 +16,8 @@ export WASM_BUDGET_PATIENT=${WASM_BUDGET_PATIENT:-300000}
 export WASM_BUDGET_PRACTICE=${WASM_BUDGET_PRACTICE:-348000}
 
 STEPS=()
+# took NAME START — notes a finished step and its seconds for the summary at the end.
+took() { STEPS+=("$(printf '%-44s %5ss' "$1" $((SECONDS - $2)))"); }
 step() {
   local name=$1; shift
   local start=$SECONDS rc=0
@@ -23,7 +25,7 @@ step() {
   # A subshell with its own `set -e`: inside `cmd || die` bash would ignore -e in shell functions.
   ( set -e; "$@" ) || rc=$?
   [ "$rc" = 0 ] || die "step failed (exit $rc): $name"
-  STEPS+=("$(printf '%-44s %5ss' "$name" $((SECONDS - start)))")
+  took "$name" "$start"
 }
 # The Rust tests build into a target directory of their own (a subdirectory of the cache, as the
 # browser bundles' and the bindgen tool's are): the release build runs beside them, and two cargo
@@ -46,11 +48,9 @@ start_release_build() {
   set +m
 }
 wait_release_build() {
-  local rc=0
-  wait "$RELEASE_PID" || rc=$?
+  local pid=$RELEASE_PID
   RELEASE_PID=""
-  cat "$RELEASE_LOG" >&2
-  [ "$rc" = 0 ] || die "the release build failed (exit $rc, log above)"
+  wait_logged "$pid" "$RELEASE_LOG" "the release build"
 }
 stop_release_build() { [ -z "$RELEASE_PID" ] || kill -- -"$RELEASE_PID" 2>/dev/null || true; }
 trap 'stop_release_build; stop_postgres; stop_audio; stop_coturn' EXIT
@@ -94,7 +94,7 @@ stop_coturn
 release_wait_start=$SECONDS
 log "release build: waiting for what is left of it after the tests"
 wait_release_build
-STEPS+=("$(printf '%-44s %5ss' "release build (left after the tests)" $((SECONDS - release_wait_start)))")
+took "release build (left after the tests)" "$release_wait_start"
 step "browser bundle sizes" scripts/wasm-size.sh
 start_audio
 # coturn again inside the namespace (the journey relayed through it), and a throw-away

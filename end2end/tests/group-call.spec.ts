@@ -195,7 +195,8 @@ test('Vier im Gespräch, nur über den TURN-Server: jede Verbindung läuft über
     const [p, dana, bert] = [await device(360), await device(1024), await device(360)];
     await Promise.all([enterAndPassTechTest(p, patient, code), enterAndPassTechTest(dana, 'Dana Dolmetscherin', danaCode),
       enterAndPassTechTest(bert, 'Bert Bruder', bertCode)]);
-    const sides = { Ärztin: page, Patientin: p, Dolmetscherin: dana, Bruder: bert };
+    // A record: the fifth window joins it below, so a failure's log shows that page too.
+    const sides: Record<string, Page> = { Ärztin: page, Patientin: p, Dolmetscherin: dana, Bruder: bert };
     await explainFailure(sides, async () => {
       await page.goto('/praxis');
       await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).first());
@@ -215,7 +216,7 @@ test('Vier im Gespräch, nur über den TURN-Server: jede Verbindung läuft über
 
       // A fifth page: Bert's code in a second window. Refused; the four talk on.
       const fifth = await device(1024);
-      (sides as Record<string, Page>)['fünftes Fenster'] = fifth;
+      sides['fünftes Fenster'] = fifth;
       await fifth.goto('/videosprechstunde');
       await fifth.getByLabel(/^Ihr Name/).fill('Bert Bruder');
       await fifth.getByLabel(/^Zugangscode/).fill(bertCode);
