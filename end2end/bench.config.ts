@@ -1,7 +1,7 @@
 import base from './playwright.config';
 import { defineConfig } from '@playwright/test';
 
-// Benchmarks (scripts/bench-call.sh): the same release server and browsers as the journeys,
+// Benchmarks (scripts/bench-call.sh): the journeys' browsers against the release server,
 // one worker, no time limit that would cut a run short; groups of up to six (issue 25's
 // measurement of 5 and 6, which the journeys' server does not offer).
 const server = Array.isArray(base.webServer) ? base.webServer[0] : base.webServer!;

@@ -1,12 +1,13 @@
 import { defineConfig } from '@playwright/test';
 
-// The release server, started by Playwright with a fresh SQLite database for this run.
+// The server binary in SERVER_BIN (scripts/test.sh: the test build's; a release build of the same
+// code passes the same journeys), started by Playwright with a fresh SQLite database for this run.
 // scripts/test.sh runs everything inside a network namespace that has only loopback.
 const port = Number(process.env.E2E_PORT ?? 3210);
 const root = `${__dirname}/..`;
 const serverBin = process.env.SERVER_BIN;
 if (!serverBin) {
-  throw new Error('SERVER_BIN must name the release server binary (scripts/test.sh sets it)');
+  throw new Error('SERVER_BIN must name the server binary (scripts/test.sh sets it)');
 }
 // Set once in the runner; workers inherit the environment, so they read the same outbox.
 process.env.E2E_DATA_DIR ??= `/tmp/sprechzimmer-e2e-${process.pid}`;

@@ -66,12 +66,19 @@ ensure_npm_tools() {
   esbuild --version >/dev/null || die "esbuild does not run after installing it"
 }
 
-# Tools needed to build and run the app (first README command).
+# Tools needed before the first cargo build (both README commands). The bundles' own tools come
+# with the bundles' build (ensure_bundle_tools), beside the server's or the tests' build.
 ensure_build_tools() {
   command -v npm >/dev/null || die "Node.js with npm is required (Debian: apt-get install nodejs npm)"
   # A C compiler: ring and the bundled SQLite are compiled from C.
   apt_install gcc libc6-dev pkg-config
   ensure_wasm_target
+}
+
+# The wasm-bindgen step, wasm-opt and esbuild: only the browser bundles and the site's files need
+# them, so build_bundles installs them first, while the other cargo build already compiles
+# (a cold first command started the server's build a minute later when they came first).
+ensure_bundle_tools() {
   ensure_bindgen
   ensure_npm_tools
 }
@@ -88,6 +95,7 @@ WASM_TARGET_DIR="$CARGO_TARGET_DIR/front"
 build_bundles() {
   local wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
   local out=$1 name=sprechzimmer bundle
+  ensure_bundle_tools
   for bundle in "${BUNDLES[@]}"; do
     log "browser bundle '$bundle': cargo build (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p frontend --lib \
@@ -101,8 +109,30 @@ build_bundles() {
   done
 }
 
+# The site's files (both browser bundles, the stylesheet, their brotli and gzip forms, public/)
+# into $SITE_DIR — all but the server binary: the test command's journeys run against the server
+# of the test build.
+build_site_files() {
+  local out="$SITE_DIR/pkg.new"
+  rm -rf "$out" && mkdir -p "$out"
+  build_bundles "$out"
+  finish_site "$out"
+}
+
+# Moves the bundles in $1 into $SITE_DIR with the stylesheet and the compressed forms.
+finish_site() {
+  local out=$1 name=sprechzimmer
+  esbuild --minify --log-level=warning "$ROOT/style/main.css" --outfile="$out/$name.css"
+  # brotli -q 11 and gzip -9 forms next to each file: the server sends them as they are.
+  node "$ROOT/scripts/precompress.mjs" "$out"
+  cp -r "$ROOT/public/." "$SITE_DIR/"
+  rm -rf "$SITE_DIR/pkg" && mv "$out" "$SITE_DIR/pkg"
+  log "built $SITE_DIR: $(cd "$SITE_DIR/pkg" && ls -l --time-style=+ | awk 'NR > 1 { printf "%s %s B  ", $6, $5 }')"
+}
+
+# The release server and the site's files (the first command, scripts/build.sh).
 build_site() {
-  local out="$SITE_DIR/pkg.new" name=sprechzimmer front rc=0
+  local out="$SITE_DIR/pkg.new" front rc=0
   rm -rf "$out" && mkdir -p "$out"
   ( set -e; build_bundles "$out" ) &
   front=$!
@@ -110,12 +140,7 @@ build_site() {
   cargo build --release --locked -p server --bin server || rc=$?
   wait "$front" || { [ "$rc" != 0 ] || rc=$?; }
   [ "$rc" = 0 ] || die "the release build failed (exit $rc)"
-  esbuild --minify --log-level=warning "$ROOT/style/main.css" --outfile="$out/$name.css"
-  # brotli -q 11 and gzip -9 forms next to each file: the server sends them as they are.
-  node "$ROOT/scripts/precompress.mjs" "$out"
-  cp -r "$ROOT/public/." "$SITE_DIR/"
-  rm -rf "$SITE_DIR/pkg" && mv "$out" "$SITE_DIR/pkg"
-  log "built $SITE_DIR: $(cd "$SITE_DIR/pkg" && ls -l --time-style=+ | awk 'NR > 1 { printf "%s %s B  ", $6, $5 }')"
+  finish_site "$out"
 }
 
 # Tools the test command needs on top of the build tools: the Rust ones here, the Debian and npm

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs all of them: formatting, clippy (server and wasm, inside
-# the builds), the Rust tests on SQLite and on PostgreSQL, the release build with its bundle
-# size check, and the Playwright suite in Chromium inside a loopback-only network namespace.
+# the builds), the Rust tests on SQLite and on PostgreSQL, the browser bundles with their size
+# check, and the Playwright suite in Chromium and Firefox inside a loopback-only network namespace,
+# against the test build's server.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
@@ -28,32 +29,41 @@ step() {
   took "$name" "$start"
 }
 # The Rust tests build into a target directory of their own (a subdirectory of the cache, as the
-# browser bundles' and the bindgen tool's are): the release build runs beside them, and two cargo
-# processes on one directory wait for each other's lock. Debug and release share no compiled
-# crate, so the split costs nothing.
+# browser bundles' and the bindgen tool's are): the bundles build beside them, and two cargo
+# processes on one directory wait for each other's lock; the first command's release server
+# (target/release) stays apart from both.
 TEST_TARGET_DIR="$CARGO_TARGET_DIR/tests"
+# The journeys run against this build's server: the same code as the release server, with debug
+# assertions (an overflow panics instead of wrapping) and dependencies at opt-level 1; the test
+# build's features add the browser's `crypto` module, which no route calls. Compiling the release
+# server as well cost a cold run 7 of its 29 minutes (BENCHMARKS.md, issue 24, eleventh session);
+# `bash scripts/run.sh` and the benchmarks build it.
+TEST_SERVER="$TEST_TARGET_DIR/debug/server"
 
-# The release build (server and browser bundles, scripts/build.sh) runs in the background at the
-# lowest CPU priority, from the start: the test build leaves a core idle while one large crate is
-# compiled or a test binary linked, and the Rust tests use about a fifth of the two cores (57 s of
-# CPU in 130 s for the SQLite run); the build takes what they leave and yields to them. Its output
-# goes to a log, shown when it is waited for. Its own job group, so a failed step stops it.
-RELEASE_PID="" RELEASE_LOG="$CACHE_DIR/release-build.log"
-start_release_build() {
+# The site's files (both browser bundles at wasm-release, the stylesheet, their compressed forms)
+# are built in the background at the lowest CPU priority, from the start: the test build leaves a
+# core idle while one large crate is compiled or a test binary linked, and the Rust tests use
+# about a fifth of the two cores (57 s of CPU in 130 s for the SQLite run); the bundles take what
+# they leave and yield to them. Their output goes to a log, shown when it is waited for. Their own
+# job group, so a failed step stops them.
+SITE_PID="" SITE_LOG="$CACHE_DIR/site-build.log"
+start_site_build() {
   mkdir -p "$CACHE_DIR"
-  log "release build (scripts/build.sh) in the background at nice 19 (log: $RELEASE_LOG)"
+  log "browser bundles and site files in the background at nice 19 (log: $SITE_LOG)"
   set -m
-  nice -n 19 bash -c 'source scripts/lib.sh && build_site && log "release build done after $SECONDS s"' </dev/null >"$RELEASE_LOG" 2>&1 &
-  RELEASE_PID=$!
+  # `;`, not `&&`: lib.sh's `set -e` must reach into the functions (bash ignores it inside a
+  # function called from an && list, and a failed bundle would go on to the next step).
+  nice -n 19 bash -c 'source scripts/lib.sh; build_site_files; log "site files done after $SECONDS s"' </dev/null >"$SITE_LOG" 2>&1 &
+  SITE_PID=$!
   set +m
 }
-wait_release_build() {
-  local pid=$RELEASE_PID
-  RELEASE_PID=""
-  wait_logged "$pid" "$RELEASE_LOG" "the release build"
+wait_site_build() {
+  local pid=$SITE_PID
+  SITE_PID=""
+  wait_logged "$pid" "$SITE_LOG" "the browser bundles"
 }
-stop_release_build() { [ -z "$RELEASE_PID" ] || kill -- -"$RELEASE_PID" 2>/dev/null || true; }
-trap 'stop_release_build; stop_postgres; stop_audio; stop_coturn' EXIT
+stop_site_build() { [ -z "$SITE_PID" ] || kill -- -"$SITE_PID" 2>/dev/null || true; }
+trap 'stop_site_build; stop_postgres; stop_audio; stop_coturn' EXIT
 
 log "install test tools"
 ensure_build_tools
@@ -62,17 +72,17 @@ ensure_test_tools
 step "cargo fmt --check" cargo fmt --all --check
 # Clippy runs inside the builds the tests need: clippy-driver compiles the workspace's own crates
 # (what `cargo clippy` does, with -D warnings) and goes on to generate their code, so every
-# target is linted — tests, examples and binaries in the test build, the browser bundles in the
-# release build — without a separate `cargo clippy` pass that checked every dependency again
+# target is linted — tests, examples and binaries in the test build, the browser bundles in their
+# own build — without a separate `cargo clippy` pass that checked every dependency again
 # (7.5 of a cold run's minutes). Dependencies are compiled by plain rustc as before.
 RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)"
 export RUSTC_WORKSPACE_WRAPPER
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 # The Debian and npm test packages keep installing meanwhile (nothing in the builds needs them).
-# (Both builds beside each other at the same priority were measured slower cold: 32.5 minutes
-# against 28.9 for the sequential scripts a day earlier. At nice 19 the release build only takes
-# the cycles the test build leaves: BENCHMARKS.md, issue 24, tenth session.)
-start_release_build
+# (Two builds beside each other at the same priority were measured slower cold: 32.5 minutes
+# against 28.9 for the sequential scripts a day earlier. At nice 19 the background build only
+# takes the cycles the test build leaves: BENCHMARKS.md, issue 24, tenth session.)
+start_site_build
 step "test build (clippy -D warnings on the way)" \
   env CARGO_TARGET_DIR="$TEST_TARGET_DIR" cargo nextest run --workspace --exclude frontend --locked --no-run
 wait_test_packages
@@ -91,17 +101,18 @@ step "rust integration tests on PostgreSQL" \
 stop_postgres
 stop_coturn
 # Not a `step`: its subshell could not wait for the background job.
-release_wait_start=$SECONDS
-log "release build: waiting for what is left of it after the tests"
-wait_release_build
-took "release build (left after the tests)" "$release_wait_start"
+site_wait_start=$SECONDS
+log "browser bundles: waiting for what is left of them after the tests"
+wait_site_build
+took "browser bundles (left after the tests)" "$site_wait_start"
 step "browser bundle sizes" scripts/wasm-size.sh
+[ -x "$TEST_SERVER" ] || die "the test build left no server binary at $TEST_SERVER"
 start_audio
 # coturn again inside the namespace (the journey relayed through it), and a throw-away
 # PostgreSQL (two instances behind nginx in instances.spec.ts), stopped with it; the journeys'
 # data directory (SQLite file, outbox) is removed with them.
-step "playwright (chromium, loopback only)" \
-  in_loopback_namespace env SERVER_BIN="$CARGO_TARGET_DIR/release/server" \
+step "playwright (Chromium and Firefox, loopback only)" \
+  in_loopback_namespace env SERVER_BIN="$TEST_SERVER" \
   bash -c 'source scripts/lib.sh && export E2E_DATA_DIR=$(mktemp -d /tmp/sprechzimmer-e2e.XXXXXX) && trap "stop_coturn; stop_postgres; rm -rf \"\$E2E_DATA_DIR\"" EXIT && start_coturn && start_postgres && cd end2end && npx playwright test'
 
 log "all checks passed"

@@ -5,7 +5,7 @@ import { test, expect } from './fixtures';
 import { OwnServer, freePort } from './own-server';
 import { callOn, connected, frameSamples, lettersOf } from './room';
 
-// Two release servers on one PostgreSQL behind nginx (deploy/nginx/sprechzimmer-proxy.conf as
+// Two servers (SERVER_BIN) on one PostgreSQL behind nginx (deploy/nginx/sprechzimmer-proxy.conf as
 // shipped, round-robin), as an operator runs them. scripts/test.sh starts the throw-away
 // PostgreSQL inside the journeys' network namespace.
 

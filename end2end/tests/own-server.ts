@@ -14,7 +14,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A release server of a test's own (so that it can be restarted or configured apart from the
+/** A server (SERVER_BIN) of a test's own (so that it can be restarted or configured apart from the
  * suite's server) on free ports, with its SQLite file in `dir`; `env` adds settings. */
 export class OwnServer {
   process?: ChildProcess;
