@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
+import { lookAt } from './look';
 import { newPracticeLoggedIn } from './practice';
 import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, patientPhone, recordPeers } from './room';
 
@@ -63,10 +64,15 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
       await page.setViewportSize(size);
       await inFirstScreen(page, `Video von ${patient}`, 'Ärztin');
       await page.screenshot({ path: test.info().outputPath(`call-doctor-${size.width}.png`) });
+      // The page crawl's checks (look.ts) on the call itself, which the crawl cannot reach.
+      const problems = await lookAt(page);
+      expect(problems, `the doctor's call at ${size.width} px:\n${problems.join('\n')}`).toEqual([]);
     }
     await page.setViewportSize({ width: 1280, height: 720 });
     await inFirstScreen(p, 'Video von Praxis Videogespräch', 'Patientin');
     await p.screenshot({ path: test.info().outputPath('call-patient-360.png') });
+    const problems = await lookAt(p);
+    expect(problems, `the patient's call:\n${problems.join('\n')}`).toEqual([]);
     const stage = (await p.locator('.call-stage').boundingBox())!;
     const state = (await p.getByRole('status').filter({ hasText: 'Verbunden' }).boundingBox())!;
     expect(state.y, 'the connection state stands below the picture').toBeGreaterThanOrEqual(stage.y + stage.height);

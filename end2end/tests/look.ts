@@ -25,7 +25,9 @@ export function isKnownTextDefect(path: string, problem: string): boolean {
  * - `overflow`: the page scrolls sideways (with the widest culprits);
  * - `footer`: on a page shorter than the window the footer ends above its bottom (a blank band);
  * - `cut-select`: a selection field too narrow for its chosen entry (a phone showed
- *   "Kassenärztliche Vereinigung" for every KV).
+ *   "Kassenärztliche Vereinigung" for every KV);
+ * - `heading-size`: a visible heading set larger than a visible heading of a higher rank (an h3
+ *   above the page's h2, an h2 above its h1).
  */
 export async function lookAt(page: Page): Promise<string[]> {
   return page.evaluate(inspectPage);
@@ -231,6 +233,18 @@ export function inspectPage(): string[] {
       const need = measure.measureText(text).width;
       const room = select.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 1.5 * parseFloat(s.fontSize);
       if (need > room) problems.push(`cut-select: ${describe(select)}: "${short(text, 50)}" needs ${Math.round(need)} px, has ${Math.round(room)} px`);
+    }
+    // (h) The headings' sizes follow their ranks: no visible heading is set larger than a visible
+    // heading of a higher rank (the call page's title was smaller than its side columns').
+    // Headings only for screen readers (clipped to a pixel) do not count.
+    const headings = Array.from(document.querySelectorAll('h1, h2, h3, h4'))
+      .filter((h) => h.checkVisibility({ visibilityProperty: true } as any) && h.getBoundingClientRect().width > 1)
+      .map((h) => ({ h, rank: Number(h.tagName[1]), size: parseFloat(getComputedStyle(h).fontSize) }));
+    for (const lower of headings) {
+      const higher = headings.find((o) => o.rank < lower.rank && lower.size > o.size + 0.5);
+      if (higher) {
+        problems.push(`heading-size: ${describe(lower.h)} "${short(lower.h.textContent ?? '', 30)}" is ${lower.size} px, larger than ${describe(higher.h)} "${short(higher.h.textContent ?? '', 30)}" (${higher.size} px)`);
+      }
     }
     return problems;
   }

@@ -115,6 +115,26 @@ test('Die Seitenprüfung erkennt eine Fußzeile, die auf einer kurzen Seite übe
   expect(await lookAt(page)).toEqual([]);
 });
 
+test('Die Seitenprüfung erkennt Überschriften, die größer sind als eine höhere Ebene', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  const headings = (h1: string, h2: string, h3: string) => `<!DOCTYPE html><html lang="de"><body style="margin:0;font:16px sans-serif">
+    <h1 style="font-size:${h1}">Videosprechstunde</h1><h2 style="font-size:${h2}">Gespräch mit Erika</h2>
+    <h2 class="visually-hidden" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);font-size:40px">Nur vorgelesen</h2>
+    <h3 style="font-size:${h3}">Nachrichten</h3></body></html>`;
+  // The call page before: the side column's h3 above the h2, the h2s of other pages above the h1.
+  await page.setContent(headings('20px', '17.6px', '18.72px'));
+  let found = await lookAt(page);
+  expect(found, found.join('\n')).toHaveLength(1);
+  expect(found[0]).toMatch(/^heading-size: h3 "Nachrichten" is 18\.72 px, larger than h2 "Gespräch mit Erika" \(17\.6 px\)$/);
+  await page.setContent(headings('20px', '25.6px', '16px'));
+  found = await lookAt(page);
+  expect(found, found.join('\n')).toHaveLength(1);
+  expect(found[0]).toContain('h2 "Gespräch mit Erika" is 25.6 px, larger than h1 "Videosprechstunde" (20 px)');
+  // Ranks in order (the clipped heading for screen readers does not count).
+  await page.setContent(headings('21.6px', '18.4px', '16.8px'));
+  expect(await lookAt(page)).toEqual([]);
+});
+
 test('Die Seitenprüfung erkennt Inhalt, der nach dem Laden springt, und lässt ruhige Seiten durch', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   // A page of its own (Chromium reports no layout shifts for `setContent`'s about:blank).

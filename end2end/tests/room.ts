@@ -198,7 +198,10 @@ export async function callStats(p: Page): Promise<CallStats> {
 
 /** Decoded frames of the doctor's and the patient's page, sampled a second apart (the
  * browsers' statistics refresh in between): `sample()` adds one, `expectRising()` checks that
- * both sides increased from each sample to the next. */
+ * neither side ever went back and both increased over every two seconds. (Every single second
+ * was asked before: a cold test run on two cores once decoded 4 frames a second and, while the
+ * server stopped, none in one of those seconds on both sides at once — the pictures had not
+ * stopped, the machine had.) */
 export function frameSamples(page: Page, p: Page) {
   const samples: number[][] = [];
   return {
@@ -207,10 +210,15 @@ export function frameSamples(page: Page, p: Page) {
       samples.push([(await callStats(page)).framesDecoded, (await callStats(p)).framesDecoded]);
     },
     expectRising() {
+      const sides = ['doctor', 'patient'];
       for (let i = 1; i < samples.length; i++) {
-        expect(samples[i][0], `doctor frames ${JSON.stringify(samples)}`).toBeGreaterThan(samples[i - 1][0]);
-        expect(samples[i][1], `patient frames ${JSON.stringify(samples)}`).toBeGreaterThan(samples[i - 1][1]);
+        for (const side of [0, 1]) {
+          const what = `${sides[side]} frames ${JSON.stringify(samples)}`;
+          expect(samples[i][side], what).toBeGreaterThanOrEqual(samples[i - 1][side]);
+          if (i >= 2) expect(samples[i][side], what).toBeGreaterThan(samples[i - 2][side]);
+        }
       }
+      expect(samples.length, 'at least three samples').toBeGreaterThanOrEqual(3);
     },
   };
 }
