@@ -81,6 +81,15 @@ test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtex
       await fp.setViewport(viewport);
       for (const path of PRACTICE) await look(path, viewport.width);
     }
+    // The doctor's call page before the patient is let in (its headings' sizes were fixed for
+    // Chromium first; Firefox computes the defaults its own way).
+    await fp.goto(`${base}/praxis/termine`);
+    const appointment = await fp.evaluate(() => document.querySelector('a[href^="/praxis/termin/"]')?.getAttribute('href')?.split('/').pop());
+    expect(appointment).toBeTruthy();
+    for (const viewport of VIEWPORTS) {
+      await fp.setViewport(viewport);
+      await look(`/praxis/gespraech/${appointment}`, viewport.width);
+    }
   } finally {
     await firefox.close();
   }
