@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-// The server binary in SERVER_BIN (scripts/test.sh: the test build's; a release build of the same
-// code passes the same journeys), started by Playwright with a fresh SQLite database for this run.
+// The server binary in SERVER_BIN (scripts/test.sh: the test build's, with the test build's features;
+// a release build of the same code passes the same journeys), started by Playwright with a fresh SQLite database for this run.
 // scripts/test.sh runs everything inside a network namespace that has only loopback.
 const port = Number(process.env.E2E_PORT ?? 3210);
 const root = `${__dirname}/..`;

@@ -7,6 +7,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 server="$CARGO_TARGET_DIR/release/server"
+# The release server of this checkout (the test command no longer builds it; a no-op when fresh).
+cargo build --release --locked -p server --bin server
 [ -x "$server" ] || die "no release build: run bash scripts/build.sh first"
 ensure_npm_packages
 # BENCH_BROWSER=0 skips the browser part; BENCH_BROWSER_GREP picks its tests (e.g. "group of").

@@ -8,6 +8,8 @@ cd "$ROOT"
 apt_install wrk brotli
 # SERVER_BIN: another build of the server to measure (an A/B against an earlier binary).
 server="${SERVER_BIN:-$CARGO_TARGET_DIR/release/server}"
+# The release server of this checkout (the test command no longer builds it; a no-op when fresh).
+[ -n "${SERVER_BIN:-}" ] || cargo build --release --locked -p server --bin server
 [ -x "$server" ] || die "no release build: run bash scripts/build.sh first"
 
 # `bash scripts/bench.sh sockets` measures only the waiting room's sockets (at the end),

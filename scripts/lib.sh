@@ -138,7 +138,9 @@ build_site() {
   front=$!
   log "cargo build --release (server), the browser bundles alongside"
   cargo build --release --locked -p server --bin server || rc=$?
-  wait "$front" || { [ "$rc" != 0 ] || rc=$?; }
+  local front_rc=0
+  wait "$front" || front_rc=$?
+  [ "$rc" != 0 ] || rc=$front_rc
   [ "$rc" = 0 ] || die "the release build failed (exit $rc)"
   finish_site "$out"
 }

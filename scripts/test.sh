@@ -34,10 +34,13 @@ step() {
 # (target/release) stays apart from both.
 TEST_TARGET_DIR="$CARGO_TARGET_DIR/tests"
 # The journeys run against this build's server: the same code as the release server, with debug
-# assertions (an overflow panics instead of wrapping) and dependencies at opt-level 1; the test
-# build's features add the browser's `crypto` module, which no route calls. Compiling the release
-# server as well cost a cold run 7 of its 29 minutes (BENCHMARKS.md, issue 24, eleventh session);
-# `bash scripts/run.sh` and the benchmarks build it.
+# assertions (an overflow panics instead of wrapping) and dependencies at opt-level 1. Its features
+# are the test build's: `app` also has the browser's `crypto` module (the tests encrypt as the
+# browsers do; no route calls it) and the dependencies have what the dev-dependencies add, so the
+# exact feature set that ships (`app` with `ssr` only) is compiled by `scripts/run.sh`, `build.sh`
+# and the benchmarks, not here. Compiling the release server here cost a cold run 6.7 minutes
+# (31 → 24.3, BENCHMARKS.md, issue 24, eleventh session); building the shipped feature set in
+# debug beside the tests recompiles most dependencies (4.4 minutes warm).
 TEST_SERVER="$TEST_TARGET_DIR/debug/server"
 
 # The site's files (both browser bundles at wasm-release, the stylesheet, their compressed forms)

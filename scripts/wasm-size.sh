@@ -18,7 +18,7 @@ for bundle in "${BUNDLES[@]}"; do
   total=0
   for ext in wasm js; do
     file="$pkg/sprechzimmer-$bundle.$ext"
-    [ -f "$file" ] || { echo "no release build at $file" >&2; exit 1; }
+    [ -f "$file" ] || { echo "no browser bundle at $file (scripts/build.sh or the test command builds it)" >&2; exit 1; }
     raw=$(stat -c %s "$file")
     gz=$(gzip -9 -c "$file" | wc -c)
     br=$(brotli -q 11 -c "$file" | wc -c)
