@@ -34,13 +34,12 @@ step() {
 # (target/release) stays apart from both.
 TEST_TARGET_DIR="$CARGO_TARGET_DIR/tests"
 # The journeys run against this build's server: the same code as the release server, with debug
-# assertions (an overflow panics instead of wrapping) and dependencies at opt-level 1. Its features
-# are the test build's: `app` also has the browser's `crypto` module (the tests encrypt as the
-# browsers do; no route calls it) and the dependencies have what the dev-dependencies add, so the
-# exact feature set that ships (`app` with `ssr` only) is compiled by `scripts/run.sh`, `build.sh`
-# and the benchmarks, not here. Compiling the release server here cost a cold run 6.7 minutes
-# (31 → 24.3, BENCHMARKS.md, issue 24, eleventh session); building the shipped feature set in
-# debug beside the tests recompiles most dependencies (4.4 minutes warm).
+# assertions (an overflow panics instead of wrapping) and dependencies at opt-level 1. The
+# workspace's crates have the features that ship (`app` with `ssr`: the browsers' consent
+# encryption, which the tests use, is the crate `consent-crypto`, not a feature of `app`); only
+# the dependencies' features are unified with what the tests' own dependencies add, as in every
+# cargo test build. Compiling the release server here cost a cold run 6.7 minutes (31 → 24.3,
+# BENCHMARKS.md, issue 24, eleventh session).
 TEST_SERVER="$TEST_TARGET_DIR/debug/server"
 
 # The site's files (both browser bundles at wasm-release, the stylesheet, their compressed forms)
@@ -66,6 +65,14 @@ wait_site_build() {
   wait_logged "$pid" "$SITE_LOG" "the browser bundles"
 }
 stop_site_build() { [ -z "$SITE_PID" ] || kill -- -"$SITE_PID" 2>/dev/null || true; }
+# The server binary's dependency graph (what it links, not its tests) must not contain the
+# browsers' consent encryption: the server stores ciphertext and can open nothing.
+no_decryption_in_the_server() {
+  local graph
+  graph=$(cargo tree --locked -p server -e normal,build --prefix none -f '{p}')
+  grep -q '^app ' <<<"$graph" || die "cargo tree shows no app in the server's graph"
+  ! grep '^consent-crypto ' <<<"$graph" || die "the server binary links consent-crypto"
+}
 trap 'stop_site_build; stop_postgres; stop_audio; stop_coturn' EXIT
 
 log "install test tools"
@@ -73,6 +80,7 @@ ensure_build_tools
 start_test_packages
 ensure_test_tools
 step "cargo fmt --check" cargo fmt --all --check
+step "the server links no code that can decrypt a consent document" no_decryption_in_the_server
 # Clippy runs inside the builds the tests need: clippy-driver compiles the workspace's own crates
 # (what `cargo clippy` does, with -D warnings) and goes on to generate their code, so every
 # target is linted — tests, examples and binaries in the test build, the browser bundles in their

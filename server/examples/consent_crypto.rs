@@ -3,9 +3,9 @@
 //! opening a photo and a 10 MB document, rendering the form. Prints percentiles over N runs.
 //! `cargo run --release --example consent_crypto [runs]` (scripts/bench-consent.sh).
 
-use app::consent::crypto::{self, PracticeKeys};
 use app::consent::document::{check_document, MAX_DOCUMENT_BYTES};
 use app::consent::template::ConsentTemplate;
+use consent_crypto::{self as crypto, PracticeKeys};
 use std::time::Instant;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -4,9 +4,11 @@
 #[cfg(feature = "hydrate")]
 mod browser_io;
 pub mod components;
-#[cfg(any(feature = "hydrate", feature = "crypto"))]
-pub mod crypto;
-pub mod document;
+/// The browser's encryption (crate `consent-crypto`), in the browser bundles only.
+#[cfg(feature = "hydrate")]
+pub use consent_crypto as crypto;
+/// The formats both sides know (crate `consent-format`).
+pub use consent_format::{document, wrapped_key};
 #[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod islands;
@@ -17,4 +19,3 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod template;
 pub mod types;
-pub mod wrapped_key;

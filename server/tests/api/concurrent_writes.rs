@@ -107,7 +107,7 @@ async fn fifty_parallel_writes_of_each_kind_all_succeed() {
     // Uploads: a sealed scan for every appointment at once.
     let keys = crate::consent::set_up_key(&app).await;
     let scan = crate::consent::fixture("einwilligung.pdf");
-    let sealed = app::consent::crypto::seal_document(
+    let sealed = consent_crypto::seal_document(
         keys.public(),
         app::consent::document::DocumentKind::Pdf,
         &scan,

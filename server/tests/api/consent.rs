@@ -1,16 +1,16 @@
 //! Einverständniserklärung through the real server: the PDF template for practice and patient,
 //! the practice's key pair (wraps only), sealed uploads by the patient, the practice's review,
 //! the audit log, limits, and isolation between practices. The tests encrypt and decrypt with
-//! the same code the browsers run (`app::consent::crypto`); the server never can.
+//! the same code the browsers run (crate `consent-crypto`); the server never can.
 
 use crate::helpers::{location, pdf_text, TestApp, PASSWORD};
 use crate::patient_entry::booked;
 use crate::waiting_room::{patient_enters, ten_minutes_before};
 use app::clock::Clock;
-use app::consent::crypto::{self, PracticeKeys};
 use app::consent::document::DocumentKind;
 use app::consent::types::{KeyUpload, KeyWraps};
 use app::consent::wrapped_key::KdfParams;
+use consent_crypto::{self as crypto, PracticeKeys};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/consent");
 /// Cheap Argon2id for tests (the lowest cost the browser accepts).

@@ -1,4 +1,7 @@
-//! End-to-end encryption of consent documents, done in the browser (never in the server binary).
+//! End-to-end encryption of consent documents, done in the browser. Its own crate so that the
+//! server's dependency graph cannot contain it: the server binary has no code that could decrypt
+//! a document or unwrap a key (`scripts/test.sh` checks its graph). The patients' and practices'
+//! browser bundles link it through `app`'s `hydrate` feature, the server's tests directly.
 //!
 //! The patient's browser seals each document to the practice's X25519 public key with a
 //! libsodium-compatible sealed box: a fresh key pair per document, so the patient needs no key
@@ -6,14 +9,14 @@
 //! the practice's secret key with the shared passphrase or the recovery code (Argon2id, then
 //! XSalsa20-Poly1305). The server stores ciphertext and wrapped keys, never a key that opens them.
 
-use super::document::{
-    check_document, DocumentError, DocumentKind, MAX_SEALED_BYTES, SEAL_OVERHEAD,
-};
-use super::wrapped_key::{
-    public_key_bytes, KdfParams, WrappedKey, KEY_BYTES, NONCE_BYTES, SALT_BYTES, WRAP_VERSION,
-};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use consent_format::document::{
+    check_document, DocumentError, DocumentKind, MAX_SEALED_BYTES, SEAL_OVERHEAD,
+};
+use consent_format::wrapped_key::{
+    public_key_bytes, KdfParams, WrappedKey, KEY_BYTES, NONCE_BYTES, SALT_BYTES, WRAP_VERSION,
+};
 use crypto_box::aead::{rand_core::RngCore, OsRng};
 use crypto_box::{PublicKey, SecretKey};
 use crypto_secretbox::aead::{Aead, KeyInit};
@@ -265,7 +268,7 @@ pub fn open_document(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::document::MAX_DOCUMENT_BYTES;
+    use consent_format::document::MAX_DOCUMENT_BYTES;
     use std::collections::HashSet;
     use std::time::Instant;
 
@@ -281,7 +284,7 @@ mod tests {
         ($name:literal) => {
             include_bytes!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../server/tests/fixtures/consent/",
+                "/../../server/tests/fixtures/consent/",
                 $name
             ))
             .as_slice()

@@ -3,7 +3,7 @@
 //! The practice's X25519 secret key leaves its browser only encrypted ("wrapped") under a key
 //! derived with Argon2id from the practice's passphrase, and once more under its recovery code.
 //! The server keeps these [`WrappedKey`]s and the public key, checks their shape, and hands them
-//! back; it has no code that could unwrap them (the `crypto` module is not in its binary).
+//! back; it has no code that could unwrap them (`consent-crypto` is not in its dependency graph).
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::{Deserialize, Serialize};
@@ -72,12 +72,11 @@ pub struct WrappedKey {
 }
 
 /// The decoded byte fields of a [`WrappedKey`] whose shape is valid (read by the browser's
-/// unwrapping only; the server checks the shape).
-#[cfg_attr(not(feature = "crypto"), allow(dead_code))]
-pub(crate) struct WrappedKeyBytes {
-    pub(crate) salt: [u8; SALT_BYTES],
-    pub(crate) nonce: [u8; NONCE_BYTES],
-    pub(crate) ciphertext: [u8; WRAPPED_KEY_BYTES],
+/// unwrapping only, `consent-crypto`; the server checks the shape).
+pub struct WrappedKeyBytes {
+    pub salt: [u8; SALT_BYTES],
+    pub nonce: [u8; NONCE_BYTES],
+    pub ciphertext: [u8; WRAPPED_KEY_BYTES],
 }
 
 impl WrappedKey {
@@ -86,7 +85,8 @@ impl WrappedKey {
         self.decode().map(|_| ())
     }
 
-    pub(crate) fn decode(&self) -> Result<WrappedKeyBytes, KeyShapeError> {
+    /// The byte fields, once the format is checked as in [`Self::check_shape`].
+    pub fn decode(&self) -> Result<WrappedKeyBytes, KeyShapeError> {
         if self.version != WRAP_VERSION {
             return Err(KeyShapeError::Version(self.version));
         }

@@ -163,7 +163,7 @@ mod tests {
         ($name:literal) => {
             include_bytes!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../server/tests/fixtures/consent/",
+                "/../../server/tests/fixtures/consent/",
                 $name
             ))
             .as_slice()
