@@ -80,7 +80,7 @@ ensure_build_tools
 start_test_packages
 ensure_test_tools
 step "cargo fmt --check" cargo fmt --all --check
-step "the server links no code that can decrypt a consent document" no_decryption_in_the_server
+step "server links no consent decryption" no_decryption_in_the_server
 # Clippy runs inside the builds the tests need: clippy-driver compiles the workspace's own crates
 # (what `cargo clippy` does, with -D warnings) and goes on to generate their code, so every
 # target is linted — tests, examples and binaries in the test build, the browser bundles in their

@@ -31,7 +31,7 @@ fn view(note: Option<String>) -> PatientView {
 
 /// Waits until every receiver has a new value; the time each took after `start`.
 async fn arrivals(
-    receivers: Vec<tokio::sync::watch::Receiver<Option<app::waiting_room::rooms::Told>>>,
+    receivers: Vec<app::waiting_room::view_slot::ViewReceiver>,
     start: Instant,
 ) -> Result<Vec<Duration>, Error> {
     let mut waits = tokio::task::JoinSet::new();

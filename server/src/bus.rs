@@ -30,7 +30,7 @@ use app::signalling::relay::{
     CallRelay, Card, Heard, Participant, Present, Refused, Remote, SharedSeats,
 };
 use app::signalling::types::{CallEnd, PatientView, Signal};
-use app::waiting_room::rooms::{InMemoryRooms, Rooms, Told};
+use app::waiting_room::rooms::{InMemoryRooms, Rooms};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 use std::collections::HashSet;
@@ -509,7 +509,7 @@ impl Rooms for PgBus {
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-    ) -> watch::Receiver<Option<Told>> {
+    ) -> app::waiting_room::view_slot::ViewReceiver {
         self.here
             .connect_counted(practice, appointment, view, |connections| {
                 self.queue(Command::Presence {

@@ -176,7 +176,7 @@ impl Application {
             }
             db::Pool::Sqlite(_) => Arc::new(app::waiting_room::rooms::InMemoryRooms::default()),
         };
-        let state = AppState {
+        let state = AppState::new(app::state::AppStateInner {
             leptos_options: leptos_options.clone(),
             browser_code: Arc::new(browser_code),
             db: database.conn.clone(),
@@ -196,7 +196,7 @@ impl Application {
             )),
             in_flight: Arc::default(),
             sessions: app::state::SessionReopener::new(session_store.clone(), session_expiry),
-        };
+        });
         if state.settings.demo.enabled {
             app::practice::demo::ensure_demo_practice(&state)
                 .await

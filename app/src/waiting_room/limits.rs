@@ -3,23 +3,43 @@
 //! [`crate::signalling::types::TOO_MANY_SOCKETS`] and a German reason, so the page can say why.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
+use uuid::Uuid;
 
-/// Open sockets per key ("pass:…", "login:…", "address:…").
-#[derive(Debug, Default)]
-pub struct SocketCounts {
-    open: Mutex<HashMap<String, u32>>,
+/// What a cap counts open sockets of. Plain values, no text: every open socket keeps its keys,
+/// and the counts keep one entry per pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CapKey {
+    /// One patient pass: the appointment, the pass, and when it was opened (a new pass of the
+    /// same device after a new code is another pass).
+    Pass {
+        appointment: Uuid,
+        pass: Uuid,
+        entered_micros: i64,
+    },
+    /// A doctor's account.
+    Login(Uuid),
+    /// A client address.
+    Address(IpAddr),
 }
 
-/// One open socket's place under its caps; given back when dropped.
+/// Open sockets per key.
+#[derive(Debug, Default)]
+pub struct SocketCounts {
+    open: Mutex<HashMap<CapKey, u32>>,
+}
+
+/// One open socket's place under its caps (at most two: its own and its address's); given
+/// back when dropped.
 #[derive(Debug)]
 pub struct SocketTicket {
     counts: Arc<SocketCounts>,
-    keys: Vec<String>,
+    keys: [Option<CapKey>; 2],
 }
 
 impl SocketCounts {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, u32>) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<CapKey, u32>) -> R) -> R {
         // Each change is one counter step; a poisoned lock is used on.
         let mut guard = self
             .open
@@ -29,18 +49,18 @@ impl SocketCounts {
     }
 
     /// Takes a place under every `(key, cap)` or under none: `None` when one is full.
-    pub fn try_open(self: &Arc<Self>, caps: Vec<(String, u32)>) -> Option<SocketTicket> {
+    pub fn try_open(self: &Arc<Self>, caps: [Option<(CapKey, u32)>; 2]) -> Option<SocketTicket> {
         self.with(|open| {
             if caps
                 .iter()
+                .flatten()
                 .any(|(key, cap)| open.get(key).copied().unwrap_or(0) >= *cap)
             {
                 return None;
             }
-            let mut keys = Vec::with_capacity(caps.len());
-            for (key, _) in caps {
-                *open.entry(key.clone()).or_insert(0) += 1;
-                keys.push(key);
+            let keys = caps.map(|cap| cap.map(|(key, _)| key));
+            for key in keys.iter().flatten() {
+                *open.entry(*key).or_insert(0) += 1;
             }
             Some(SocketTicket {
                 counts: Arc::clone(self),
@@ -50,16 +70,16 @@ impl SocketCounts {
     }
 
     /// Open sockets under `key` (for tests and metrics).
-    pub fn open(&self, key: &str) -> u32 {
+    pub fn open(&self, key: &CapKey) -> u32 {
         self.with(|open| open.get(key).copied().unwrap_or(0))
     }
 }
 
 impl Drop for SocketTicket {
     fn drop(&mut self) {
-        let keys = std::mem::take(&mut self.keys);
+        let keys = self.keys;
         self.counts.with(|open| {
-            for key in keys {
+            for key in keys.into_iter().flatten() {
                 if let Some(n) = open.get_mut(&key) {
                     *n = n.saturating_sub(1);
                     if *n == 0 {
@@ -78,15 +98,25 @@ mod tests {
     #[test]
     fn a_full_key_refuses_and_a_dropped_ticket_frees_its_place_under_every_key() {
         let counts = Arc::new(SocketCounts::default());
-        let caps = |pass: &str| vec![(format!("pass:{pass}"), 2), ("address:a".to_owned(), 3)];
-        let first = counts.try_open(caps("x")).unwrap();
-        let _second = counts.try_open(caps("x")).unwrap();
-        assert!(counts.try_open(caps("x")).is_none(), "pass full");
-        let _third = counts.try_open(caps("y")).unwrap();
-        assert!(counts.try_open(caps("z")).is_none(), "address full");
-        assert_eq!(counts.open("pass:z"), 0, "a refusal takes nothing");
+        let address = CapKey::Address(IpAddr::from([192, 0, 2, 1]));
+        let pass = |n: u128| CapKey::Pass {
+            appointment: Uuid::from_u128(n),
+            pass: Uuid::from_u128(n),
+            entered_micros: 0,
+        };
+        let caps = |n: u128| [Some((pass(n), 2)), Some((address, 3))];
+        let first = counts.try_open(caps(1)).unwrap();
+        let _second = counts.try_open(caps(1)).unwrap();
+        assert!(counts.try_open(caps(1)).is_none(), "pass full");
+        let _third = counts.try_open(caps(2)).unwrap();
+        assert!(counts.try_open(caps(3)).is_none(), "address full");
+        assert_eq!(counts.open(&pass(3)), 0, "a refusal takes nothing");
         drop(first);
-        assert_eq!(counts.open("address:a"), 2);
-        assert!(counts.try_open(caps("x")).is_some());
+        assert_eq!(counts.open(&address), 2);
+        assert!(counts.try_open(caps(1)).is_some());
+        assert!(
+            std::mem::size_of::<SocketTicket>() <= 112,
+            "every open socket keeps its ticket"
+        );
     }
 }

@@ -13,6 +13,8 @@ pub mod guests;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]
+pub mod handshake;
+#[cfg(feature = "ssr")]
 pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod rooms;
@@ -22,3 +24,5 @@ pub mod roster_feed;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod socket;
+#[cfg(feature = "ssr")]
+pub mod view_slot;

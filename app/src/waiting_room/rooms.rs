@@ -4,6 +4,7 @@
 //! the sockets open on its own instance. What lasts (arrival, admission, end, notes) is in the
 //! database; the registry only knows open sockets and wakes them.
 
+use super::view_slot::{ViewReceiver, ViewSender};
 use crate::signalling::types::{PatientPhase, PatientView};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -37,7 +38,7 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-    ) -> watch::Receiver<Option<Told>>;
+    ) -> ViewReceiver;
     /// A patient socket closed.
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid);
     /// Sends `view` to every open socket of the patient of `appointment`.
@@ -65,7 +66,7 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
 struct PatientSlot {
     connections: u32,
     lost_at: Option<Instant>,
-    view: watch::Sender<Option<Told>>,
+    view: ViewSender,
 }
 
 #[derive(Debug)]
@@ -134,7 +135,7 @@ impl InMemoryRooms {
         appointment: Uuid,
         view: PatientView,
         counted: impl FnOnce(u32),
-    ) -> watch::Receiver<Option<Told>> {
+    ) -> ViewReceiver {
         self.with(|rooms| {
             let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
             let slot = room
@@ -143,7 +144,7 @@ impl InMemoryRooms {
                 .or_insert_with(|| PatientSlot {
                     connections: 0,
                     lost_at: None,
-                    view: watch::Sender::new(None),
+                    view: ViewSender::default(),
                 });
             slot.connections += 1;
             slot.lost_at = None;
@@ -152,10 +153,8 @@ impl InMemoryRooms {
                 at: Instant::now(),
             }));
             counted(slot.connections);
-            let mut receiver = slot.view.subscribe();
             // Only views sent from now on count.
-            receiver.mark_unchanged();
-            receiver
+            slot.view.subscribe()
         })
     }
 
@@ -207,9 +206,7 @@ impl InMemoryRooms {
             for (appointment, slot) in &room.patients {
                 let waiting = slot
                     .view
-                    .borrow()
-                    .as_ref()
-                    .is_some_and(|told| told.view.phase == PatientPhase::Waiting);
+                    .with(|told| told.is_some_and(|told| told.view.phase == PatientPhase::Waiting));
                 if waiting {
                     slot.view.send_modify(|told| {
                         if let Some(told) = told {
@@ -266,7 +263,7 @@ impl Rooms for InMemoryRooms {
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-    ) -> watch::Receiver<Option<Told>> {
+    ) -> ViewReceiver {
         self.connect_counted(practice, appointment, view, |_| {})
     }
 

@@ -6,6 +6,7 @@
 //! session save) are boxed: a task's future is as large as its largest await, so unboxed they
 //! made every idle socket's task carry room for a database query it was not running.
 
+use super::handshake::{Handshake, Message, WebSocket};
 use super::roster_feed::RosterUpdate;
 use super::service;
 use crate::appointment::name::PatientName;
@@ -19,18 +20,16 @@ use crate::signalling::types::{
     PatientPhase, ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
 };
 use crate::state::AppState;
-use crate::waiting_room::limits::SocketTicket;
+use crate::waiting_room::limits::{CapKey, SocketTicket};
 use axum::{
-    extract::{
-        ws::{Message, WebSocket, WebSocketUpgrade},
-        Query, State,
-    },
+    extract::{Query, State},
     http::{header, HeaderMap},
     response::{IntoResponse, Response},
     routing::get,
     Router,
 };
 use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tower_sessions::Session;
 
 /// Bytes read from the network at a time, and what an idle socket's read buffer holds;
@@ -126,26 +125,27 @@ async fn identify(state: &AppState, session: &Session, side: &Side) -> Result<Ca
 }
 
 /// The caps this caller's socket counts against: its pass or login, and its address.
-fn caps(state: &AppState, caller: &Caller, address: std::net::IpAddr) -> Vec<(String, u32)> {
+fn caps(
+    state: &AppState,
+    caller: &Caller,
+    address: std::net::IpAddr,
+) -> [Option<(CapKey, u32)>; 2] {
     let limits = &state.settings.signalling;
     let own = match caller {
-        Caller::Doctor(me, _) => (format!("login:{}", me.user.id), limits.sockets_per_login),
-        Caller::Patient(pass, _) => (
-            format!(
-                "pass:{}:{}:{}",
-                pass.appointment_id,
-                pass.id,
-                pass.entered_at.timestamp_micros()
-            ),
+        Caller::Doctor(me, _) => Some((CapKey::Login(me.user.id), limits.sockets_per_login)),
+        Caller::Patient(pass, _) => Some((
+            CapKey::Pass {
+                appointment: pass.appointment_id,
+                pass: pass.id,
+                entered_micros: pass.entered_at.timestamp_micros(),
+            },
             limits.sockets_per_pass,
-        ),
-        Caller::Closed(_) => {
-            return vec![(format!("address:{address}"), limits.sockets_per_address)];
-        }
+        )),
+        Caller::Closed(_) => None,
     };
-    vec![
+    [
         own,
-        (format!("address:{address}"), limits.sockets_per_address),
+        Some((CapKey::Address(address), limits.sockets_per_address)),
     ]
 }
 
@@ -156,11 +156,7 @@ fn caps(state: &AppState, caller: &Caller, address: std::net::IpAddr) -> Vec<(St
 async fn tell_closed(mut connection: Connection, view: crate::signalling::types::PatientView) {
     let _ = tokio::time::timeout(LAST_WORDS, async {
         connection.send(ServerMessage::WaitingRoom(view)).await;
-        let normal = axum::extract::ws::CloseFrame {
-            code: 1000,
-            reason: "".into(),
-        };
-        let _ = connection.socket.send(Message::Close(Some(normal))).await;
+        connection.socket.close(1000, "").await;
         // Wait briefly for the browser's answer so the close is clean, then let go.
         let _ = connection.socket.recv().await;
     })
@@ -173,12 +169,8 @@ const LAST_WORDS: Duration = Duration::from_secs(3);
 /// Closes a socket over its cap with [`TOO_MANY_SOCKETS`] and a German reason.
 async fn refuse_over_cap(mut socket: WebSocket) {
     let reason = crate::i18n::translate_with(crate::i18n::Locale::De, "socket-too-many", &[]);
-    let frame = axum::extract::ws::CloseFrame {
-        code: TOO_MANY_SOCKETS,
-        reason: reason.into(),
-    };
     let _ = tokio::time::timeout(LAST_WORDS, async {
-        let _ = socket.send(Message::Close(Some(frame))).await;
+        socket.close(TOO_MANY_SOCKETS, &reason).await;
         // Wait briefly for the browser's answer so the close is clean, then let go.
         let _ = socket.recv().await;
     })
@@ -189,9 +181,20 @@ async fn upgrade(
     State(state): State<AppState>,
     session: Session,
     Query(side): Query<Side>,
-    parts: axum::http::request::Parts,
-    ws: WebSocketUpgrade,
+    request: axum::extract::Request,
 ) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let handshake = match Handshake::read(&mut parts) {
+        Ok(handshake) => handshake,
+        Err(e) => {
+            tracing::debug!(error = %e, "signalling request without a WebSocket handshake");
+            return (
+                e.status(),
+                "Diese Adresse ist nur für die Verbindung der Videosprechstunde.",
+            )
+                .into_response();
+        }
+    };
     if !same_origin(&state, &parts.headers) {
         tracing::warn!("signalling socket from another origin refused");
         return AppError::Forbidden.into_response();
@@ -202,19 +205,40 @@ async fn upgrade(
     };
     let address = crate::web::client_ip(&state, &parts);
     let ticket = state.sockets.try_open(caps(&state, &caller, address));
-    // One allocation carries everything the socket's task needs into it: axum keeps the
-    // callback (and so what it captures) for as long as the socket lives.
-    let start = Box::new(Start {
+    let start = Start {
         state,
         caller,
         session,
         ticket,
-    });
-    ws.read_buffer_size(READ_BUFFER)
+    };
+    let response = handshake.response();
+    tokio::spawn(socket_task(handshake.on_upgrade, Box::new(start)));
+    response
+}
+
+/// The socket's task, from the answer to the handshake on. While the socket runs its future
+/// holds two pointers (a unit test keeps it small): the connection's set-up (the socket under
+/// construction) is boxed and gone by then, and each kind of socket is one boxed future.
+async fn socket_task(on_upgrade: hyper::upgrade::OnUpgrade, start: Box<Start>) {
+    let connecting = super::handshake::connect(on_upgrade, socket_config());
+    let Some(socket) = Box::pin(connecting).await else {
+        return;
+    };
+    // The box is freed at the end of the block that moved out of it, not of the task.
+    let serving = {
+        let start = start;
+        serve(*start, socket)
+    };
+    serving.await;
+}
+
+/// Small buffers (see [`READ_BUFFER`]) and the frame limit.
+fn socket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
-        .max_message_size(FRAME_LIMIT)
-        .max_frame_size(FRAME_LIMIT)
-        .on_upgrade(move |socket| serve(start, socket))
+        .max_message_size(Some(FRAME_LIMIT))
+        .max_frame_size(Some(FRAME_LIMIT))
 }
 
 /// What the handshake found out, handed to the socket's task.
@@ -225,15 +249,15 @@ struct Start {
     ticket: Option<SocketTicket>,
 }
 
-/// The socket's task. Each kind of socket is one boxed future, so the task axum spawns holds
-/// a pointer, not room for the largest kind.
-fn serve(start: Box<Start>, socket: WebSocket) -> BoxFuture {
+/// The running socket: each kind is one boxed future, so the task holds a pointer, not room
+/// for the largest kind.
+fn serve(start: Start, socket: WebSocket) -> BoxFuture {
     let Start {
         state,
         caller,
         session,
         ticket,
-    } = *start;
+    } = start;
     let Some(ticket) = ticket else {
         tracing::info!("signalling socket over its cap refused");
         return Box::pin(refuse_over_cap(socket));
@@ -354,7 +378,8 @@ impl Connection {
                 Message::Text(text) => text,
                 Message::Binary(_) => return self.refuse(ErrorCode::Malformed),
                 Message::Close(_) => return None,
-                Message::Ping(_) | Message::Pong(_) => continue,
+                // (Raw frames never come from `recv`.)
+                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
             };
             let message = match parse_client_message(text.as_str()) {
                 Ok(message) => message,
@@ -384,11 +409,7 @@ impl Connection {
 
     /// Tells the browser the server restarts (close code 1012): it reconnects by itself.
     async fn going_away(&mut self) {
-        let frame = axum::extract::ws::CloseFrame {
-            code: 1012,
-            reason: "Neustart".into(),
-        };
-        let _ = self.socket.send(Message::Close(Some(frame))).await;
+        self.socket.close(1012, "Neustart").await;
     }
 
     /// Pings the browser; `false` when it has been silent too long or the socket is gone.
@@ -408,7 +429,8 @@ impl Connection {
 struct CallPart {
     participant: Participant,
     appointment: uuid::Uuid,
-    seat: Option<Seat>,
+    /// Boxed: most sockets wait without one.
+    seat: Option<Box<Seat>>,
 }
 
 impl CallPart {
@@ -452,7 +474,7 @@ impl CallPart {
                 Refused::Full => ErrorCode::CallFull,
                 Refused::Unavailable => ErrorCode::Internal,
             })?;
-        self.seat = Some(seat);
+        self.seat = Some(Box::new(seat));
         let mut replies = vec![ServerMessage::CallReady {
             polite: self.participant != Participant::Doctor,
             ice_servers: state.ice.servers_until(row.ends_at, state.clock.now()),
@@ -779,7 +801,7 @@ struct Waiting {
     /// First, so the patient leaves the list before the socket's cap place is given back.
     _presence: Presence,
     socket: PatientSocket,
-    views: tokio::sync::watch::Receiver<Option<super::rooms::Told>>,
+    views: super::view_slot::ViewReceiver,
     phase: PatientPhase,
     call: CallPart,
     /// One timer: a ping every [`PING_EVERY`], the pass checked every
@@ -910,7 +932,7 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
     match wake {
         Wake::View(false) => false,
         Wake::View(true) => {
-            let told = w.views.borrow_and_update().clone();
+            let told = w.views.borrow_and_update();
             // No view: this instance may have missed news (its bus connection was lost); the
             // page reconnects at once and gets its view from the database.
             let Some(super::rooms::Told { view, at }) = told else {
@@ -1088,6 +1110,10 @@ mod tests {
             "the waiting loop's future: {waiting_loop} B"
         );
         let kept = std::mem::size_of::<Waiting>();
-        assert!(kept <= 1_400, "what a waiting socket keeps: {kept} B");
+        assert!(kept <= 1_100, "what a waiting socket keeps: {kept} B");
+        // The task of every socket; axum's, which this replaced, took 640 bytes a socket.
+        let task = returned_size(|(upgrade, start)| socket_task(upgrade, start));
+        assert!(task <= 64, "the socket task's future: {task} B");
+        eprintln!("sizes: waiting loop {waiting_loop} B, waiting socket {kept} B, task {task} B");
     }
 }
