@@ -155,8 +155,7 @@ impl Stopping {
     /// future is kept small (one `Notify` wait; a `watch` receiver's took 176 bytes).
     pub async fn wait(&self) {
         loop {
-            let woken = std::pin::pin!(self.0.woken.notified());
-            let mut woken = woken;
+            let mut woken = std::pin::pin!(self.0.woken.notified());
             // Registered before the check, so a `stop` right after it still wakes us.
             woken.as_mut().enable();
             if self.0.stopped.load(std::sync::atomic::Ordering::SeqCst) {

@@ -79,7 +79,13 @@ pub struct Assets {
     /// both) → the plain name of its file, and whether the address is versioned.
     addresses: HashMap<String, (String, bool)>,
     code: BrowserCode,
+    /// Plain files being decompressed at once (each takes a file's size in memory and a few
+    /// milliseconds of a core): more clients without brotli or gzip wait their turn.
+    decompressing: tokio::sync::Semaphore,
 }
+
+/// See [`Assets::decompressing`].
+const DECOMPRESSING_AT_ONCE: usize = 2;
 
 fn content_type(extension: &str) -> &'static str {
     match extension {
@@ -100,6 +106,7 @@ impl Assets {
             files: HashMap::new(),
             addresses: HashMap::new(),
             code: plain,
+            decompressing: tokio::sync::Semaphore::new(DECOMPRESSING_AT_ONCE),
         };
         let mut versioned_stems = Vec::new();
         for (stem, extensions) in groups {
@@ -271,7 +278,11 @@ async fn serve(
         (Some(br), _) if accepts(&headers, "br") => (br.clone(), Some("br")),
         (_, Some(gz)) if accepts(&headers, "gzip") => (gz.clone(), Some("gzip")),
         _ => {
-            // Decompressing a bundle takes a few milliseconds: off the runtime's threads.
+            // Decompressing a bundle takes a few milliseconds: off the runtime's threads, a
+            // few at a time.
+            let Ok(_turn) = assets.decompressing.acquire().await else {
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            };
             let file = assets.clone();
             let plain = tokio::task::spawn_blocking(move || {
                 file.lookup(&name).and_then(|(asset, _)| asset.plain())

@@ -97,8 +97,7 @@ impl ViewReceiver {
     /// Waits for a view this receiver has not read. Cancel-safe: dropped, it loses nothing.
     pub async fn changed(&mut self) -> Result<(), Closed> {
         loop {
-            let notified = self.shared.changed.notified();
-            let mut notified = std::pin::pin!(notified);
+            let mut notified = std::pin::pin!(self.shared.changed.notified());
             // Registered before the check, so a view sent right after it still wakes us.
             notified.as_mut().enable();
             if self.has_changed()? {

@@ -123,6 +123,26 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
     let identity = get(css.clone(), "identity").await;
     assert!(identity.headers().get("content-encoding").is_none());
     assert_eq!(identity.text().await.unwrap(), TEST_BUILD[0].1);
+    // Once both forms exist the plain file is decompressed for such clients, a few at a
+    // time: thirty at once all get the whole file.
+    for _ in 0..100 {
+        let gzip = get(wasm.clone(), "gzip").await;
+        if gzip
+            .headers()
+            .get("content-encoding")
+            .is_some_and(|v| v == "gzip")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let at_once =
+        futures_util::future::join_all((0..30).map(|_| get(wasm.clone(), "identity"))).await;
+    for response in at_once {
+        assert_eq!(response.status(), 200);
+        assert!(response.headers().get("content-encoding").is_none());
+        assert_eq!(response.bytes().await.unwrap(), original.as_bytes());
+    }
 
     // An earlier build's name is gone; the plain name is still there, revalidated.
     let old = get("/pkg/sprechzimmer-patient.000000000000.wasm".into(), "br").await;

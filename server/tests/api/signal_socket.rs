@@ -43,6 +43,38 @@ fn error(code: ErrorCode) -> Option<ServerMessage> {
 }
 
 #[tokio::test]
+async fn a_request_that_is_no_websocket_handshake_is_refused_and_a_real_one_still_opens() {
+    let app = spawn_app().await;
+    let plain = app.get(app::signalling::types::SIGNAL_PATH).await;
+    assert_eq!(plain.status(), 426, "Upgrade Required");
+    assert!(plain
+        .text()
+        .await
+        .unwrap()
+        .contains("nur für die Verbindung der Videosprechstunde"));
+    // A handshake of an older protocol version.
+    let old = reqwest::Client::new()
+        .get(format!(
+            "{}{}",
+            app.address,
+            app::signalling::types::SIGNAL_PATH
+        ))
+        .header("connection", "Upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-version", "8")
+        .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 426);
+    // The server is still there, and a browser's handshake opens the socket.
+    ten_minutes_before(&app, "paula@praxis.de").await;
+    let cookie = doctor_cookie(&app, "paula@praxis.de").await;
+    let mut doctor = open(&app, &cookie, "praxis").await.unwrap();
+    roster_until(&mut doctor, |_| true).await;
+}
+
+#[tokio::test]
 async fn pings_are_answered_and_every_kind_of_bad_frame_gets_its_own_error() {
     let app = spawn_app().await;
     ten_minutes_before(&app, "paula@praxis.de").await;
