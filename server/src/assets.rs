@@ -29,9 +29,10 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 pub const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 
 /// One file of the browser code, with its compressed forms once they are ready. The file
-/// itself is kept only until both are: every browser takes brotli or gzip, and the rare client
-/// that takes neither gets the gzip form decompressed (the two bundles' plain files were
-/// 2.2 MB of the server's memory at rest).
+/// itself is kept only until both are (the two bundles' plain files were 2.2 MB of the
+/// server's memory at rest): every browser takes brotli or gzip. The first client that takes
+/// neither gets the gzip form decompressed, and the file is kept again from then on, so at
+/// worst the server holds what it held before and decompresses each file once.
 struct Asset {
     content_type: &'static str,
     raw: Mutex<Option<axum::body::Bytes>>,
@@ -60,14 +61,22 @@ impl Asset {
         }
     }
 
-    /// The plain file: kept, or decompressed from the gzip form.
-    fn plain(&self) -> Option<axum::body::Bytes> {
-        let kept = self
-            .raw
+    /// The plain file if it is kept.
+    fn kept(&self) -> Option<axum::body::Bytes> {
+        self.raw
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        kept.or_else(|| Some(ungzip(self.gzip.get()?, self.len)?.into()))
+            .clone()
+    }
+
+    /// The plain file: kept, or decompressed from the gzip form and kept from now on. Blocks
+    /// for a few milliseconds when it decompresses.
+    fn plain(&self) -> Option<axum::body::Bytes> {
+        let mut raw = self.raw.lock().unwrap_or_else(PoisonError::into_inner);
+        if raw.is_none() {
+            *raw = Some(ungzip(self.gzip.get()?, self.len)?.into());
+        }
+        raw.clone()
     }
 }
 
@@ -79,8 +88,9 @@ pub struct Assets {
     /// both) → the plain name of its file, and whether the address is versioned.
     addresses: HashMap<String, (String, bool)>,
     code: BrowserCode,
-    /// Plain files being decompressed at once (each takes a file's size in memory and a few
-    /// milliseconds of a core): more clients without brotli or gzip wait their turn.
+    /// Blocking threads that may wait for a plain file's decompression (each file is
+    /// decompressed once, see [`Asset`]): more clients without brotli or gzip wait their turn
+    /// here, not in the blocking pool.
     decompressing: tokio::sync::Semaphore,
 }
 
@@ -172,7 +182,7 @@ impl Assets {
             files.sort_by_key(|a| a.len);
             for asset in files {
                 // Kept until both forms exist, so it is still there.
-                let Some(raw) = asset.plain() else { continue };
+                let Some(raw) = asset.kept() else { continue };
                 if asset.br.get().is_none() {
                     let _ = asset.br.set(brotli_11(&raw));
                 }
@@ -277,25 +287,28 @@ async fn serve(
     let (body, coding) = match (asset.br.get(), asset.gzip.get()) {
         (Some(br), _) if accepts(&headers, "br") => (br.clone(), Some("br")),
         (_, Some(gz)) if accepts(&headers, "gzip") => (gz.clone(), Some("gzip")),
-        _ => {
-            // Decompressing a bundle takes a few milliseconds: off the runtime's threads, a
-            // few at a time.
-            let Ok(_turn) = assets.decompressing.acquire().await else {
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            };
-            let file = assets.clone();
-            let plain = tokio::task::spawn_blocking(move || {
-                file.lookup(&name).and_then(|(asset, _)| asset.plain())
-            })
-            .await;
-            match plain {
-                Ok(Some(plain)) => (plain, None),
-                _ => {
-                    tracing::error!("a browser code file could not be decompressed");
-                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        _ => match asset.kept() {
+            Some(plain) => (plain, None),
+            None => {
+                // Decompressing a bundle takes a few milliseconds: off the runtime's threads,
+                // a few at a time, and only once.
+                let Ok(_turn) = assets.decompressing.acquire().await else {
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                };
+                let file = assets.clone();
+                let plain = tokio::task::spawn_blocking(move || {
+                    file.lookup(&name).and_then(|(asset, _)| asset.plain())
+                })
+                .await;
+                match plain {
+                    Ok(Some(plain)) => (plain, None),
+                    _ => {
+                        tracing::error!("a browser code file could not be decompressed");
+                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                    }
                 }
             }
-        }
+        },
     };
     let mut response = Response::new(Body::from(body));
     let h = response.headers_mut();
@@ -412,6 +425,10 @@ mod tests {
             wasm.plain().as_deref(),
             Some("app-practice.wasm".repeat(50).as_bytes()),
             "but decompressed"
+        );
+        assert!(
+            wasm.raw.lock().unwrap().is_some(),
+            "and kept from then on: decompressed once"
         );
         assert!(
             file("app-patient.wasm").raw.lock().unwrap().is_some(),

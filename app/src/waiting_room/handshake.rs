@@ -58,18 +58,38 @@ pub enum HandshakeError {
     Version,
     #[error("no Sec-WebSocket-Key")]
     NoKey,
-    #[error("the connection cannot be upgraded (HTTP/2 or a test request)")]
+    #[error("the connection cannot be upgraded (a request without a connection)")]
     NotUpgradable,
 }
 
 impl HandshakeError {
-    /// 426 tells a client to use the WebSocket protocol; a wrong method is 405.
-    pub fn status(self) -> StatusCode {
-        match self {
+    /// 426 with `Upgrade: websocket` (RFC 9110, 15.5.22) and, for a wrong version, the one the
+    /// server speaks (RFC 6455, 4.2.2) tells a client to use the WebSocket protocol; a wrong
+    /// method is 405; `message` is the body.
+    pub fn response(self, message: &'static str) -> Response {
+        let status = match self {
             Self::NotGet => StatusCode::METHOD_NOT_ALLOWED,
             Self::NoUpgrade | Self::Version => StatusCode::UPGRADE_REQUIRED,
             Self::NoKey | Self::NotUpgradable => StatusCode::BAD_REQUEST,
+        };
+        let mut response = Response::new(axum::body::Body::from(message));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        if status == StatusCode::UPGRADE_REQUIRED {
+            headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+            headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
         }
+        if self == Self::Version {
+            headers.insert(
+                header::SEC_WEBSOCKET_VERSION,
+                HeaderValue::from_static("13"),
+            );
+        }
+        response
     }
 }
 
@@ -224,9 +244,9 @@ mod tests {
             Handshake::read(&mut plain).err(),
             Some(HandshakeError::NotUpgradable)
         );
-        assert_eq!(
-            HandshakeError::NoUpgrade.status(),
-            StatusCode::UPGRADE_REQUIRED
-        );
+        let refused = HandshakeError::Version.response("nein");
+        assert_eq!(refused.status(), StatusCode::UPGRADE_REQUIRED);
+        assert_eq!(refused.headers()[header::UPGRADE], "websocket");
+        assert_eq!(refused.headers()[header::SEC_WEBSOCKET_VERSION], "13");
     }
 }

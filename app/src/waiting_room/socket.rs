@@ -188,11 +188,7 @@ async fn upgrade(
         Ok(handshake) => handshake,
         Err(e) => {
             tracing::debug!(error = %e, "signalling request without a WebSocket handshake");
-            return (
-                e.status(),
-                "Diese Adresse ist nur für die Verbindung der Videosprechstunde.",
-            )
-                .into_response();
+            return e.response("Diese Adresse ist nur für die Verbindung der Videosprechstunde.");
         }
     };
     if !same_origin(&state, &parts.headers) {

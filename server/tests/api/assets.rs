@@ -123,8 +123,9 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
     let identity = get(css.clone(), "identity").await;
     assert!(identity.headers().get("content-encoding").is_none());
     assert_eq!(identity.text().await.unwrap(), TEST_BUILD[0].1);
-    // Once both forms exist the plain file is decompressed for such clients, a few at a
-    // time: thirty at once all get the whole file.
+    // Once both forms exist the plain file is decompressed for such clients (once, a few
+    // waiting at a time): thirty at once all get the whole file.
+    let mut gzip_served = false;
     for _ in 0..100 {
         let gzip = get(wasm.clone(), "gzip").await;
         if gzip
@@ -132,10 +133,12 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
             .get("content-encoding")
             .is_some_and(|v| v == "gzip")
         {
+            gzip_served = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    assert!(gzip_served, "the gzip form is there within 2 s");
     let at_once =
         futures_util::future::join_all((0..30).map(|_| get(wasm.clone(), "identity"))).await;
     for response in at_once {

@@ -67,6 +67,11 @@ async fn a_request_that_is_no_websocket_handshake_is_refused_and_a_real_one_stil
         .await
         .unwrap();
     assert_eq!(old.status(), 426);
+    assert_eq!(
+        old.headers()["sec-websocket-version"],
+        "13",
+        "the version it speaks"
+    );
     // The server is still there, and a browser's handshake opens the socket.
     ten_minutes_before(&app, "paula@praxis.de").await;
     let cookie = doctor_cookie(&app, "paula@praxis.de").await;
