@@ -154,15 +154,13 @@ impl Stopping {
     /// Completes once the server is shutting down. Every open socket waits on it, so its
     /// future is kept small (one `Notify` wait; a `watch` receiver's took 176 bytes).
     pub async fn wait(&self) {
-        loop {
-            let mut woken = std::pin::pin!(self.0.woken.notified());
-            // Registered before the check, so a `stop` right after it still wakes us.
-            woken.as_mut().enable();
-            if self.0.stopped.load(std::sync::atomic::Ordering::SeqCst) {
-                return;
-            }
-            woken.await;
-        }
+        crate::waiting_room::view_slot::notified_until(&self.0.woken, || {
+            self.0
+                .stopped
+                .load(std::sync::atomic::Ordering::SeqCst)
+                .then_some(())
+        })
+        .await;
     }
 }
 

@@ -30,6 +30,20 @@ impl Shared {
     }
 }
 
+/// Waits until `check` finds something, woken by `notify`. Cancel-safe, and no wake-up is
+/// lost: the wait is registered before each check, so a `notify_waiters` right after the
+/// check still ends it. (The shutdown signal waits the same way.)
+pub async fn notified_until<T>(notify: &Notify, mut check: impl FnMut() -> Option<T>) -> T {
+    loop {
+        let mut notified = std::pin::pin!(notify.notified());
+        notified.as_mut().enable();
+        if let Some(found) = check() {
+            return found;
+        }
+        notified.await;
+    }
+}
+
 /// The sender gave up: no view will come any more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closed;
@@ -96,15 +110,13 @@ impl ViewReceiver {
 
     /// Waits for a view this receiver has not read. Cancel-safe: dropped, it loses nothing.
     pub async fn changed(&mut self) -> Result<(), Closed> {
-        loop {
-            let mut notified = std::pin::pin!(self.shared.changed.notified());
-            // Registered before the check, so a view sent right after it still wakes us.
-            notified.as_mut().enable();
-            if self.has_changed()? {
-                return Ok(());
-            }
-            notified.await;
-        }
+        let this = &*self;
+        notified_until(&this.shared.changed, || match this.has_changed() {
+            Ok(false) => None,
+            Ok(true) => Some(Ok(())),
+            Err(closed) => Some(Err(closed)),
+        })
+        .await
     }
 
     /// The current view, now read.
