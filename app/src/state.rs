@@ -71,6 +71,15 @@ pub struct AppStateInner {
     pub sessions: SessionReopener,
 }
 
+impl AppStateInner {
+    /// The server begins to shut down: every open socket closes with 1012 at once (the doctors'
+    /// wait on [`Stopping`], the waiting patients' are woken through the registry).
+    pub fn stop(&self) {
+        self.stopping.stop();
+        self.rooms.wake_patients();
+    }
+}
+
 /// Reopens a session by its id with the cookie layer's store and expiry. A patient's socket
 /// lives for hours but needs its session once a minute: it keeps the id and reopens the
 /// session then, instead of holding the loaded record (about 1 KB) the whole time.
@@ -144,23 +153,33 @@ struct StoppingFlag {
 }
 
 impl Stopping {
-    pub fn stop(&self) {
+    /// Only through [`AppStateInner::stop`], which wakes the patients' sockets too.
+    fn stop(&self) {
         self.0
             .stopped
             .store(true, std::sync::atomic::Ordering::SeqCst);
         self.0.woken.notify_waiters();
     }
 
-    /// Completes once the server is shutting down. Every open socket waits on it, so its
-    /// future is kept small (one `Notify` wait; a `watch` receiver's took 176 bytes).
+    /// Completes once the server is shutting down. Every doctor's socket waits on it (one
+    /// `Notify` wait, 104 bytes; a `watch` receiver's took 176).
     pub async fn wait(&self) {
-        crate::waiting_room::view_slot::notified_until(&self.0.woken, || {
-            self.0
-                .stopped
-                .load(std::sync::atomic::Ordering::SeqCst)
-                .then_some(())
-        })
-        .await;
+        loop {
+            // Registered before the check, so a `stop` right after it still ends the wait.
+            let mut woken = std::pin::pin!(self.0.woken.notified());
+            woken.as_mut().enable();
+            if self.is_stopped() {
+                return;
+            }
+            woken.await;
+        }
+    }
+
+    /// Whether the server is shutting down. A waiting patient's socket looks at it whenever
+    /// it is woken; the registry wakes every one of them when the server stops
+    /// ([`crate::waiting_room::rooms::Rooms::wake_patients`]).
+    pub fn is_stopped(&self) -> bool {
+        self.0.stopped.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

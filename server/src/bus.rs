@@ -539,6 +539,14 @@ impl Rooms for PgBus {
         });
     }
 
+    fn wake_patients(&self) {
+        self.here.wake_patients();
+    }
+
+    fn tick_patients(&self, share: u32, shares: u32) {
+        self.here.tick_patients(share, shares);
+    }
+
     async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
         let present = self.present(practice).await;
         self.publish(&Event::Note {

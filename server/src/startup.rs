@@ -369,20 +369,23 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let maintenance = tokio::spawn(app::maintenance::run(self.state.clone()));
+        let pings = tokio::spawn(app::waiting_room::socket::ping_clock(
+            self.state.rooms.clone(),
+        ));
         let outbox = tokio::spawn(self.outbox_worker.run());
         let cleanup = tokio::spawn(
             self.session_store
                 .clone()
                 .continuously_delete_expired(Duration::from_secs(15 * 60)),
         );
-        let stopping = self.state.stopping.clone();
+        let state = self.state.clone();
         crate::serve::serve(
             self.listener,
             self.router,
             &self.state.settings.http,
             async move {
                 shutdown.await;
-                stopping.stop();
+                state.stop();
             },
             SHUTDOWN_GRACE,
         )
@@ -390,6 +393,7 @@ impl Application {
         let result: std::io::Result<()> = Ok(());
         cleanup.abort();
         maintenance.abort();
+        pings.abort();
         outbox.abort();
         if let Some(turn) = &self.turn {
             turn.close().await;

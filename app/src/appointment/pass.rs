@@ -30,7 +30,7 @@ pub struct PatientPass {
     /// ("Einladung erneut senden", a change with a new code) ends every pass of the old one.
     /// Passes from before this field have none and open nothing.
     #[serde(default)]
-    pub code_tag: String,
+    pub code_tag: CodeTag,
     /// This pass among others of the same appointment (another device), for the socket cap.
     #[serde(default)]
     pub id: Uuid,
@@ -53,10 +53,45 @@ impl PatientPass {
 
 /// A short tag of the stored code hash: enough to tell two codes apart, nothing to look a code
 /// up with (the session store never holds the hash itself).
-pub fn code_tag(code_hash: &str) -> String {
+pub fn code_tag(code_hash: &str) -> CodeTag {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("patient-pass:{code_hash}").as_bytes());
-    data_encoding::HEXLOWER.encode(&digest[..16])
+    let mut tag = [0; 16];
+    tag.copy_from_slice(&digest[..16]);
+    CodeTag(Some(tag))
+}
+
+/// A [`code_tag`]: 16 bytes (a waiting socket keeps its pass for hours, so no string), in the
+/// session as 32 lower-case hex digits. Empty for a pass from before tags; such a pass, or one
+/// whose tag cannot be read, opens nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeTag(Option<[u8; 16]>);
+
+impl CodeTag {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl Serialize for CodeTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let hex = self
+            .0
+            .map(|tag| data_encoding::HEXLOWER.encode(&tag))
+            .unwrap_or_default();
+        serializer.serialize_str(&hex)
+    }
+}
+
+impl<'de> Deserialize<'de> for CodeTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let hex = String::deserialize(deserializer)?;
+        let tag = data_encoding::HEXLOWER
+            .decode(hex.as_bytes())
+            .ok()
+            .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok());
+        Ok(Self(tag))
+    }
 }
 
 /// Gives the browser a pass for `appointment`, as the patient or as `guest` (a new session
@@ -258,5 +293,50 @@ impl axum::extract::FromRequestParts<crate::state::AppState> for PatientsOwnPass
             return Err(AppError::Forbidden.into_response());
         }
         Ok(PatientsOwnPass(pass, row))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass_json(tag: Option<&str>) -> serde_json::Value {
+        let mut pass = serde_json::json!({
+            "appointment_id": Uuid::from_u128(1),
+            "practice_id": Uuid::from_u128(2),
+            "entered_at": "2026-12-06T10:00:00Z",
+            "expires_at": "2026-12-06T12:00:00Z",
+            "id": Uuid::from_u128(3),
+        });
+        if let Some(tag) = tag {
+            pass["code_tag"] = tag.into();
+        }
+        pass
+    }
+
+    #[test]
+    fn a_code_tag_is_kept_in_the_session_as_before_and_an_unreadable_one_opens_nothing() {
+        // The form sessions stored before the tag became bytes: 32 hex digits of the hash.
+        let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+        let tag = code_tag(hash);
+        let stored = serde_json::to_value(PatientPass {
+            code_tag: tag,
+            ..serde_json::from_value(pass_json(None)).expect("a pass")
+        })
+        .expect("serialised");
+        let hex = stored["code_tag"].as_str().expect("a string");
+        assert_eq!(hex.len(), 32);
+        assert!(hex
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        let read: PatientPass = serde_json::from_value(pass_json(Some(hex))).expect("read back");
+        assert_eq!(read.code_tag, tag);
+        assert_ne!(read.code_tag, code_tag("$argon2id$another"));
+
+        for unreadable in [None, Some(""), Some("zz"), Some(&hex[..30])] {
+            let read: PatientPass =
+                serde_json::from_value(pass_json(unreadable)).expect("still a pass");
+            assert!(read.code_tag.is_empty(), "{unreadable:?}");
+        }
     }
 }

@@ -20,11 +20,19 @@ pub struct WebSocket(WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>);
 impl WebSocket {
     /// The next data or control frame; `None` once the connection is closed. Cancel-safe.
     pub async fn recv(&mut self) -> Option<Result<Message, tokio_tungstenite::tungstenite::Error>> {
+        std::future::poll_fn(|cx| self.poll_recv(cx)).await
+    }
+
+    /// [`WebSocket::recv`] polled in place.
+    pub fn poll_recv(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Message, tokio_tungstenite::tungstenite::Error>>> {
         loop {
-            match self.0.next().await? {
+            match std::task::ready!(self.0.poll_next_unpin(cx)) {
                 // Raw frames are only ever written, never read; skipped like axum does.
-                Ok(Message::Frame(_)) => continue,
-                other => return Some(other),
+                Some(Ok(Message::Frame(_))) => continue,
+                other => return std::task::Poll::Ready(other),
             }
         }
     }

@@ -47,6 +47,12 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     /// call) and sends it at once; returns the appointments it may have reached (the caller
     /// stores the note for those not let in).
     async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid>;
+    /// The server stops: every waiting patient's socket on this instance is woken, sees
+    /// [`crate::state::Stopping`] and closes with 1012 (the page reconnects by itself).
+    fn wake_patients(&self);
+    /// A tick for the sockets of the patients on this instance whose id falls into `share`
+    /// of `shares` (their ping is due; see `socket::ping_clock`).
+    fn tick_patients(&self, share: u32, shares: u32);
     /// Appointments of `practice` whose patient is connected, or lost the connection less than
     /// [`RECONNECT_GRACE`] ago.
     async fn present(&self, practice: Uuid) -> HashSet<Uuid>;
@@ -287,6 +293,24 @@ impl Rooms for InMemoryRooms {
 
     async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
         self.note_here(practice, note)
+    }
+
+    fn tick_patients(&self, share: u32, shares: u32) {
+        self.with(|rooms| {
+            for (patient, slot) in rooms.values().flat_map(|room| &room.patients) {
+                if patient.as_u128() % u128::from(shares) == u128::from(share) {
+                    slot.view.tick();
+                }
+            }
+        });
+    }
+
+    fn wake_patients(&self) {
+        self.with(|rooms| {
+            for slot in rooms.values().flat_map(|room| room.patients.values()) {
+                slot.view.wake();
+            }
+        });
     }
 
     async fn present(&self, practice: Uuid) -> HashSet<Uuid> {

@@ -40,20 +40,27 @@ const READ_BUFFER: usize = 256;
 /// [`crate::signalling::types::MAX_MESSAGE_BYTES`] but below this get a polite error.
 const FRAME_LIMIT: usize = 64 * 1024;
 /// A ping this often; a socket silent for [`DEAD_AFTER`] is closed.
-const PING_EVERY: Duration = Duration::from_secs(15);
+const PING_EVERY: Duration = Duration::from_secs(PING_SHARES as u64);
+/// The waiting patients' pings come from the registry's clock ([`ping_clock`]): once a
+/// second, one of this many shares of them (by their id) gets its tick.
+const PING_SHARES: u32 = 15;
 const DEAD_AFTER: Duration = Duration::from_secs(40);
 /// Messages a socket may send in a burst, and the steady rate after it.
-const BURST: f64 = 20.0;
-const PER_SECOND: f64 = 5.0;
+const ACTIONS: Limit = Limit {
+    burst: 20.0,
+    per_second: 5.0,
+};
 /// The same for a call's negotiation messages: a browser trickles a few dozen ICE candidates
 /// at once (Firefox more than Chromium), and none of them may be lost.
-const SIGNAL_BURST: f64 = 200.0;
-const SIGNALS_PER_SECOND: f64 = 50.0;
+const SIGNALS: Limit = Limit {
+    burst: 200.0,
+    per_second: 50.0,
+};
 /// Refused messages after which the socket is closed.
 const STRIKES: u32 = 50;
 /// How often a waiting patient's session is kept alive, and a doctor's login checked again.
 const REFRESH_EVERY: Duration = Duration::from_secs(60);
-/// The same for a waiting patient, in pings: one timer per patient socket instead of two.
+/// The same for a waiting patient, in pings of the registry's clock.
 const REFRESH_EVERY_PINGS: u32 = 4;
 const _: () = assert!(PING_EVERY.as_secs() * REFRESH_EVERY_PINGS as u64 == REFRESH_EVERY.as_secs());
 
@@ -134,11 +141,13 @@ fn caps(
     let own = match caller {
         Caller::Doctor(me, _) => Some((CapKey::Login(me.user.id), limits.sockets_per_login)),
         Caller::Patient(pass, _) => Some((
-            CapKey::Pass {
-                appointment: pass.appointment_id,
-                pass: pass.id,
-                entered_micros: pass.entered_at.timestamp_micros(),
-            },
+            // A pass from before passes had an id (nil) opens nothing any more (it has no
+            // code tag either): its appointment stands in, so such passes share one cap.
+            CapKey::Pass(if pass.id.is_nil() {
+                pass.appointment_id
+            } else {
+                pass.id
+            }),
             limits.sockets_per_pass,
         )),
         Caller::Closed(_) => None,
@@ -295,27 +304,31 @@ fn every(period: Duration) -> tokio::time::Interval {
     tokio::time::interval_at(tokio::time::Instant::now() + period, period)
 }
 
-/// A token bucket: `burst` messages at once, `rate` per second after that.
+/// `burst` messages at once, `per_second` after that.
+#[derive(Clone, Copy)]
+struct Limit {
+    burst: f64,
+    per_second: f64,
+}
+
+/// A token bucket under a [`Limit`] (the limit is a constant, not kept per socket).
 struct Bucket {
     tokens: f64,
-    burst: f64,
-    rate: f64,
     refilled: Instant,
 }
 
 impl Bucket {
-    fn new(burst: f64, rate: f64, now: Instant) -> Self {
+    fn full(limit: Limit, now: Instant) -> Self {
         Self {
-            tokens: burst,
-            burst,
-            rate,
+            tokens: limit.burst,
             refilled: now,
         }
     }
 
-    fn take(&mut self, now: Instant) -> bool {
-        self.tokens = (self.tokens + now.duration_since(self.refilled).as_secs_f64() * self.rate)
-            .min(self.burst);
+    fn take(&mut self, limit: Limit, now: Instant) -> bool {
+        self.tokens = (self.tokens
+            + now.duration_since(self.refilled).as_secs_f64() * limit.per_second)
+            .min(limit.burst);
         self.refilled = now;
         if self.tokens < 1.0 {
             return false;
@@ -339,8 +352,8 @@ impl Connection {
         let now = Instant::now();
         Self {
             socket,
-            actions: Bucket::new(BURST, PER_SECOND, now),
-            signals: Bucket::new(SIGNAL_BURST, SIGNALS_PER_SECOND, now),
+            actions: Bucket::full(ACTIONS, now),
+            signals: Bucket::full(SIGNALS, now),
             strikes: 0,
             heard: now,
         }
@@ -360,37 +373,53 @@ impl Connection {
     /// closed (or closed for too many refusals). Control frames only count as a sign of life.
     /// Cancel-safe: it only awaits the socket's next frame.
     async fn receive(&mut self) -> Option<Result<ClientMessage, ErrorCode>> {
+        std::future::poll_fn(|cx| self.poll_receive(cx)).await
+    }
+
+    /// [`Connection::receive`] polled in place.
+    fn poll_receive(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<ClientMessage, ErrorCode>>> {
         loop {
-            let frame = match self.socket.recv().await? {
-                Ok(frame) => frame,
-                Err(e) => {
+            let frame = match std::task::ready!(self.socket.poll_recv(cx)) {
+                None => return std::task::Poll::Ready(None),
+                Some(Ok(frame)) => frame,
+                Some(Err(e)) => {
                     tracing::debug!(error = %e, "signalling socket read error");
-                    return None;
+                    return std::task::Poll::Ready(None);
                 }
             };
-            let now = Instant::now();
-            self.heard = now;
-            let text = match frame {
-                Message::Text(text) => text,
-                Message::Binary(_) => return self.refuse(ErrorCode::Malformed),
-                Message::Close(_) => return None,
-                // (Raw frames never come from `recv`.)
-                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
-            };
-            let message = match parse_client_message(text.as_str()) {
-                Ok(message) => message,
-                Err(code) => return self.refuse(code),
-            };
-            let bucket = match message {
-                ClientMessage::Signal { .. } => &mut self.signals,
-                _ => &mut self.actions,
-            };
-            return if bucket.take(now) {
-                Some(Ok(message))
-            } else {
-                self.refuse(ErrorCode::RateLimited)
-            };
+            if let Some(taken) = self.take(frame) {
+                return std::task::Poll::Ready(taken);
+            }
         }
+    }
+
+    /// What a frame from the browser is: `None` for a control frame (a sign of life only).
+    fn take(&mut self, frame: Message) -> Option<Option<Result<ClientMessage, ErrorCode>>> {
+        let now = Instant::now();
+        self.heard = now;
+        let text = match frame {
+            Message::Text(text) => text,
+            Message::Binary(_) => return Some(self.refuse(ErrorCode::Malformed)),
+            Message::Close(_) => return Some(None),
+            // (Raw frames never come from `recv`.)
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => return None,
+        };
+        let message = match parse_client_message(text.as_str()) {
+            Ok(message) => message,
+            Err(code) => return Some(self.refuse(code)),
+        };
+        let (bucket, limit) = match message {
+            ClientMessage::Signal { .. } => (&mut self.signals, SIGNALS),
+            _ => (&mut self.actions, ACTIONS),
+        };
+        Some(if bucket.take(limit, now) {
+            Some(Ok(message))
+        } else {
+            self.refuse(ErrorCode::RateLimited)
+        })
     }
 
     fn refuse(&mut self, code: ErrorCode) -> Option<Result<ClientMessage, ErrorCode>> {
@@ -440,9 +469,17 @@ impl CallPart {
 
     /// The next event of the seat; never ready while the page has none.
     async fn next_event(&mut self) -> Option<CallEvent> {
+        std::future::poll_fn(|cx| self.poll_next_event(cx)).await
+    }
+
+    /// [`CallPart::next_event`] polled in place.
+    fn poll_next_event(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<CallEvent>> {
         match &mut self.seat {
-            Some(seat) => seat.events.recv().await,
-            None => std::future::pending().await,
+            Some(seat) => seat.events.poll_recv(cx),
+            None => std::task::Poll::Pending,
         }
     }
 
@@ -756,18 +793,14 @@ async fn serve_doctor(
     }
 }
 
-/// Takes the patient off the list when their socket task ends, however it ends; the doctors
-/// hear of it once the reconnect grace is over.
-struct Presence {
-    rooms: std::sync::Arc<dyn super::rooms::Rooms>,
-    practice: uuid::Uuid,
-    appointment: uuid::Uuid,
-}
-
-impl Drop for Presence {
+/// Takes the patient off the list when their socket task ends, however it ends (the
+/// `Waiting` is dropped); the doctors hear of it once the reconnect grace is over. Runs
+/// before the fields are dropped, so before the socket's cap place is given back.
+impl Drop for Waiting {
     fn drop(&mut self) {
-        let rooms = self.rooms.clone();
-        let (practice, appointment) = (self.practice, self.appointment);
+        let rooms = self.socket.state.rooms.clone();
+        let pass = &self.socket.pass;
+        let (practice, appointment) = (pass.practice_id, pass.participant());
         rooms.patient_disconnected(practice, appointment);
         // Within the grace the patient still counts as present; the doctors' lists change
         // only after it (leave, removal and end tell them at once themselves).
@@ -792,17 +825,15 @@ struct PatientSocket {
 }
 
 /// What a waiting patient's socket keeps: the socket, the view's feed, the call and the
-/// timers. Boxed, so the waiting loop's future holds a pointer and the futures it waits on.
+/// timer; its presence in the registry ends when it is dropped. Boxed, so the waiting loop's
+/// future holds a pointer.
 struct Waiting {
-    /// First, so the patient leaves the list before the socket's cap place is given back.
-    _presence: Presence,
     socket: PatientSocket,
     views: super::view_slot::ViewReceiver,
     phase: PatientPhase,
     call: CallPart,
-    /// One timer: a ping every [`PING_EVERY`], the pass checked every
+    /// The registry's ticks taken ([`ping_clock`]): a ping each, the pass checked every
     /// [`REFRESH_EVERY_PINGS`]th time.
-    ticks: tokio::time::Interval,
     ticks_seen: u32,
 }
 
@@ -840,22 +871,13 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
     let views = state
         .rooms
         .patient_connected(pass.practice_id, pass.participant(), view.clone());
-    let presence = Presence {
-        rooms: state.rooms.clone(),
-        practice: pass.practice_id,
-        appointment: pass.participant(),
-    };
     state.rooms.practice_changed(pass.practice_id);
-    let phase = view.phase;
-    if !connection.send(ServerMessage::WaitingRoom(view)).await {
-        return None;
-    }
     let seat = pass
         .guest_id
         .map_or(Participant::Patient, Participant::Guest);
     let call = CallPart::new(seat, pass.appointment_id);
-    Some(Box::new(Waiting {
-        _presence: presence,
+    // From here on, dropping it takes the patient off the list again.
+    let mut waiting = Box::new(Waiting {
         socket: PatientSocket {
             state,
             connection,
@@ -864,11 +886,17 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
             _ticket,
         },
         views,
-        phase,
+        phase: view.phase,
         call,
-        ticks: every(PING_EVERY),
         ticks_seen: 0,
-    }))
+    });
+    let first = ServerMessage::WaitingRoom(view);
+    waiting
+        .socket
+        .connection
+        .send(first)
+        .await
+        .then_some(waiting)
 }
 
 /// Notes the arrival of the pass's holder (the patient, or a further person in their own row)
@@ -901,24 +929,52 @@ enum Wake {
     Tick,
 }
 
+/// The clock of the waiting patients' pings (spawned with the server): every second one
+/// [`PING_SHARES`]th of them gets a tick through the registry, so each socket pings every
+/// [`PING_EVERY`], spread over the period, without a timer of its own (a tokio timer took
+/// 144 bytes of every waiting socket).
+pub async fn ping_clock(rooms: std::sync::Arc<dyn super::rooms::Rooms>) {
+    let mut clock = every(PING_EVERY / PING_SHARES);
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    for share in (0..PING_SHARES).cycle() {
+        clock.tick().await;
+        rooms.tick_patients(share, PING_SHARES);
+    }
+}
+
 /// The waiting patient's loop: the practice's changes out, the call's messages both ways.
-/// While idle its future holds only what it waits on; each wake-up is handled in its own
+/// While idle its future holds only a pointer to the socket's state: what it waits on is
+/// polled in place ([`Waiting::poll_wake`]), and each wake-up is handled in its own
 /// allocation, freed when handled.
 async fn wait(mut w: Box<Waiting>) {
     loop {
-        let wake = {
-            let w = &mut *w;
-            tokio::select! {
-                changed = w.views.changed() => Wake::View(changed.is_ok()),
-                event = w.call.next_event() => Wake::Call(event),
-                incoming = w.socket.connection.receive() => Wake::Incoming(incoming),
-                () = w.socket.state.stopping.wait() => Wake::Stopping,
-                _ = w.ticks.tick() => Wake::Tick,
-            }
-        };
+        let wake = std::future::poll_fn(|cx| w.poll_wake(cx)).await;
         if !Box::pin(woken(&mut w, wake)).await {
             break;
         }
+    }
+}
+
+impl Waiting {
+    /// What woke the socket, if anything did; otherwise each source keeps `cx`'s waker. The
+    /// shutdown is looked at first (the registry wakes every patient socket when the server
+    /// stops), the rare sources before the browser's messages, so a browser that keeps
+    /// sending cannot hold back the practice's news or the ping.
+    fn poll_wake(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Wake> {
+        use std::task::Poll;
+        if self.socket.state.stopping.is_stopped() {
+            return Poll::Ready(Wake::Stopping);
+        }
+        if let Poll::Ready(changed) = self.views.poll_changed(cx) {
+            return Poll::Ready(Wake::View(changed.is_ok()));
+        }
+        if let Poll::Ready(event) = self.call.poll_next_event(cx) {
+            return Poll::Ready(Wake::Call(event));
+        }
+        if self.views.poll_tick(cx).is_ready() {
+            return Poll::Ready(Wake::Tick);
+        }
+        self.socket.connection.poll_receive(cx).map(Wake::Incoming)
     }
 }
 
@@ -1099,14 +1155,17 @@ mod tests {
     #[test]
     fn an_idle_patient_socket_keeps_its_futures_small() {
         // With 10,000 waiting patients every byte here counts 10,000 times. The loop's future
-        // was 3.9 KB while it held the socket's data and each step's await inline.
+        // was 3.9 KB while it held the socket's data and each step's await inline, 440 B while
+        // it held a `select!` of five futures; it now polls each source in place.
         let waiting_loop = returned_size(wait);
         assert!(
-            waiting_loop <= 640,
+            waiting_loop <= 64,
             "the waiting loop's future: {waiting_loop} B"
         );
+        // 848 B before the presence came from the pass, the buckets' limits became constants,
+        // the cap key became the pass id, the code tag bytes and the ping timer the registry's.
         let kept = std::mem::size_of::<Waiting>();
-        assert!(kept <= 1_100, "what a waiting socket keeps: {kept} B");
+        assert!(kept <= 680, "what a waiting socket keeps: {kept} B");
         // The task of every socket; axum's, which this replaced, took 640 bytes a socket.
         let task = returned_size(|(upgrade, start)| socket_task(upgrade, start));
         assert!(task <= 64, "the socket task's future: {task} B");

@@ -2,11 +2,13 @@
 //! a `tokio::sync::watch` channel does, for a registry of thousands of waiting patients. A
 //! watch channel's shared part took 408 bytes per patient (heaptrack, issue 24: it keeps eight
 //! `Notify`s so that many receivers of one channel do not contend); a patient has one or two
-//! sockets, and one `Notify` is enough.
+//! sockets, so the slot keeps one waker per receiver. A receiver is polled in place
+//! ([`ViewReceiver::poll_changed`]): an idle socket holds no wait of its own (a `Notify` wait
+//! took 104 bytes of every waiting socket's future).
 
 use super::rooms::Told;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use tokio::sync::Notify;
+use std::task::{Context, Poll, Waker};
 
 #[derive(Debug, Default)]
 struct State {
@@ -15,32 +17,37 @@ struct State {
     told: Option<Told>,
     /// The sender is gone (the registry forgot the patient).
     closed: bool,
+    /// Counts the registry's ticks (a ping is due, [`ViewSender::tick`]).
+    ticks: u32,
+    /// The receivers waiting for a change, by receiver number; woken and emptied on each.
+    wakers: Vec<(u32, Waker)>,
+    /// The next receiver's number.
+    next_receiver: u32,
+}
+
+impl State {
+    fn wake_all(&mut self) {
+        for (_, waker) in self.wakers.drain(..) {
+            waker.wake();
+        }
+    }
+
+    fn new_receiver(&mut self) -> u32 {
+        let id = self.next_receiver;
+        self.next_receiver = self.next_receiver.wrapping_add(1);
+        id
+    }
 }
 
 #[derive(Debug, Default)]
 struct Shared {
     state: Mutex<State>,
-    changed: Notify,
 }
 
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
         // Each change is one assignment, so a poisoned lock holds a whole value.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// Waits until `check` finds something, woken by `notify`. Cancel-safe, and no wake-up is
-/// lost: the wait is registered before each check, so a `notify_waiters` right after the
-/// check still ends it. (The shutdown signal waits the same way.)
-pub async fn notified_until<T>(notify: &Notify, mut check: impl FnMut() -> Option<T>) -> T {
-    loop {
-        let mut notified = std::pin::pin!(notify.notified());
-        notified.as_mut().enable();
-        if let Some(found) = check() {
-            return found;
-        }
-        notified.await;
     }
 }
 
@@ -60,12 +67,25 @@ impl ViewSender {
 
     /// Changes the view in place and wakes the sockets.
     pub fn send_modify(&self, change: impl FnOnce(&mut Option<Told>)) {
-        {
-            let mut state = self.0.state();
-            change(&mut state.told);
-            state.version = state.version.wrapping_add(1);
-        }
-        self.0.changed.notify_waiters();
+        let mut state = self.0.state();
+        change(&mut state.told);
+        state.version = state.version.wrapping_add(1);
+        // Waking only schedules the socket's task; it never runs it here.
+        state.wake_all();
+    }
+
+    /// Wakes the sockets without a new view: they look at what else changed (the server
+    /// stopping).
+    pub fn wake(&self) {
+        self.0.state().wake_all();
+    }
+
+    /// Tells the sockets a ping is due: one clock in the registry instead of a timer per
+    /// socket (a tokio timer took 144 bytes of every waiting socket).
+    pub fn tick(&self) {
+        let mut state = self.0.state();
+        state.ticks = state.ticks.wrapping_add(1);
+        state.wake_all();
     }
 
     /// Reads the current view.
@@ -75,8 +95,11 @@ impl ViewSender {
 
     /// A receiver that has read the current view: only views sent from now on count.
     pub fn subscribe(&self) -> ViewReceiver {
+        let mut state = self.0.state();
         ViewReceiver {
-            seen: self.0.state().version,
+            seen: state.version,
+            ticks_seen: state.ticks,
+            id: state.new_receiver(),
             shared: self.0.clone(),
         }
     }
@@ -84,39 +107,97 @@ impl ViewSender {
 
 impl Drop for ViewSender {
     fn drop(&mut self) {
-        self.0.state().closed = true;
-        self.0.changed.notify_waiters();
+        let mut state = self.0.state();
+        state.closed = true;
+        state.wake_all();
     }
 }
 
 /// A socket's side; a clone has read what the original has.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ViewReceiver {
     shared: Arc<Shared>,
     seen: u64,
+    ticks_seen: u32,
+    /// Its number among the slot's receivers (its waker's key).
+    id: u32,
+}
+
+impl Clone for ViewReceiver {
+    fn clone(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            seen: self.seen,
+            ticks_seen: self.ticks_seen,
+            id: self.shared.state().new_receiver(),
+        }
+    }
+}
+
+impl Drop for ViewReceiver {
+    fn drop(&mut self) {
+        // A waker keeps its task's memory alive: a receiver gone takes its own along.
+        self.shared.state().wakers.retain(|(id, _)| *id != self.id);
+    }
 }
 
 impl ViewReceiver {
     /// Whether a view came that this receiver has not read; `Err` once the sender is gone and
     /// nothing new came.
     pub fn has_changed(&self) -> Result<bool, Closed> {
-        let state = self.shared.state();
-        match (state.version != self.seen, state.closed) {
+        Self::compare(&self.shared.state(), self.seen)
+    }
+
+    fn compare(state: &State, seen: u64) -> Result<bool, Closed> {
+        match (state.version != seen, state.closed) {
             (true, _) => Ok(true),
             (false, true) => Err(Closed),
             (false, false) => Ok(false),
         }
     }
 
+    /// Ready once a view came this receiver has not read (or the sender is gone); otherwise
+    /// `cx`'s task is woken by the next view. No wake-up is lost: the check and the waker's
+    /// registration are one step under the slot's lock, where every sender changes it.
+    pub fn poll_changed(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Closed>> {
+        let mut state = self.shared.state();
+        match Self::compare(&state, self.seen) {
+            Ok(true) => Poll::Ready(Ok(())),
+            Err(closed) => Poll::Ready(Err(closed)),
+            Ok(false) => {
+                self.register(&mut state, cx);
+                Poll::Pending
+            }
+        }
+    }
+
+    /// Ready once per registry tick since the last one this receiver took (ticks missed
+    /// meanwhile count as one); otherwise `cx`'s task is woken by the next.
+    pub fn poll_tick(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self.shared.state();
+        if state.ticks != self.ticks_seen {
+            self.ticks_seen = state.ticks;
+            return Poll::Ready(());
+        }
+        self.register(&mut state, cx);
+        Poll::Pending
+    }
+
+    fn register(&self, state: &mut State, cx: &Context<'_>) {
+        let id = self.id;
+        match state.wakers.iter_mut().find(|(other, _)| *other == id) {
+            Some((_, waker)) => waker.clone_from(cx.waker()),
+            None => {
+                // One socket per patient is the rule: room for exactly one at first.
+                state.wakers.reserve_exact(1);
+                state.wakers.push((id, cx.waker().clone()));
+            }
+        }
+    }
+
     /// Waits for a view this receiver has not read. Cancel-safe: dropped, it loses nothing.
     pub async fn changed(&mut self) -> Result<(), Closed> {
-        let this = &*self;
-        notified_until(&this.shared.changed, || match this.has_changed() {
-            Ok(false) => None,
-            Ok(true) => Some(Ok(())),
-            Err(closed) => Some(Err(closed)),
-        })
-        .await
+        std::future::poll_fn(|cx| self.poll_changed(cx)).await
     }
 
     /// The current view, now read.
@@ -194,6 +275,97 @@ mod tests {
         assert_eq!(receiver.changed().await, Ok(()), "the last view first");
         assert_eq!(note(&mut receiver).as_deref(), Some("zuletzt"));
         assert_eq!(receiver.changed().await, Err(Closed));
+    }
+
+    /// A waker that counts its wake-ups.
+    struct Counter(std::sync::atomic::AtomicUsize);
+
+    impl std::task::Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    fn counter() -> (Arc<Counter>, Waker) {
+        let counter = Arc::new(Counter(0.into()));
+        (counter.clone(), Waker::from(counter))
+    }
+
+    fn woken(counter: &Counter) -> usize {
+        counter.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    #[test]
+    fn a_polled_receiver_is_woken_once_per_change_and_by_a_bare_wake() {
+        let sender = ViewSender::default();
+        let mut receiver = sender.subscribe();
+        let (count, waker) = counter();
+        let mut cx = Context::from_waker(&waker);
+        assert!(receiver.poll_changed(&mut cx).is_pending());
+        assert!(receiver.poll_changed(&mut cx).is_pending(), "polled again");
+        sender.send_replace(told("eins"));
+        assert_eq!(woken(&count), 1, "one wake-up, not one per poll");
+        assert_eq!(receiver.poll_changed(&mut cx), Poll::Ready(Ok(())));
+        receiver.mark_unchanged();
+        // The shutdown wakes the sockets without a view: the receiver is still pending.
+        assert!(receiver.poll_changed(&mut cx).is_pending());
+        sender.wake();
+        assert_eq!(woken(&count), 2);
+        assert!(receiver.poll_changed(&mut cx).is_pending());
+        drop(sender);
+        assert_eq!(woken(&count), 3, "the sender's end wakes the receiver");
+        assert_eq!(receiver.poll_changed(&mut cx), Poll::Ready(Err(Closed)));
+    }
+
+    #[test]
+    fn a_tick_wakes_every_receiver_once_and_is_no_view() {
+        let sender = ViewSender::default();
+        let mut first = sender.subscribe();
+        let mut second = sender.subscribe();
+        let (count, waker) = counter();
+        let mut cx = Context::from_waker(&waker);
+        assert!(first.poll_tick(&mut cx).is_pending());
+        assert!(second.poll_tick(&mut cx).is_pending());
+        sender.tick();
+        sender.tick();
+        assert_eq!(woken(&count), 2, "each receiver's task once");
+        assert_eq!(
+            first.poll_tick(&mut cx),
+            Poll::Ready(()),
+            "two ticks missed, one taken"
+        );
+        assert!(first.poll_tick(&mut cx).is_pending());
+        assert_eq!(first.has_changed(), Ok(false), "a tick is no view");
+        assert!(first.poll_changed(&mut cx).is_pending());
+        assert_eq!(second.poll_tick(&mut cx), Poll::Ready(()));
+    }
+
+    #[test]
+    fn a_receiver_gone_leaves_no_waker_behind() {
+        // A waker holds its task's memory: a socket closed while the patient stays in the
+        // registry (another device, the reconnect grace) must not keep it.
+        let sender = ViewSender::default();
+        let mut first = sender.subscribe();
+        let mut second = first.clone();
+        let (first_count, first_waker) = counter();
+        let (second_count, second_waker) = counter();
+        assert!(first
+            .poll_changed(&mut Context::from_waker(&first_waker))
+            .is_pending());
+        assert!(second
+            .poll_changed(&mut Context::from_waker(&second_waker))
+            .is_pending());
+        assert_eq!(
+            Arc::strong_count(&first_count),
+            3,
+            "the test's, the waker's, the slot's"
+        );
+        drop(first);
+        assert_eq!(Arc::strong_count(&first_count), 2, "the slot let go of it");
+        sender.send_replace(told("zwei"));
+        assert_eq!((woken(&first_count), woken(&second_count)), (0, 1));
+        drop(first_waker);
+        assert_eq!(Arc::strong_count(&first_count), 1);
     }
 
     #[test]

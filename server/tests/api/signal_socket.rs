@@ -364,7 +364,7 @@ async fn a_restart_closes_every_socket_with_1012_so_the_pages_reconnect() {
     }
     assert!(silent(&mut call).await);
 
-    app.state.stopping.stop();
+    app.state.stop();
     for (who, socket) in [
         ("list", &mut doctor),
         ("call page", &mut call),
