@@ -330,6 +330,54 @@ mod tests {
         }
     }
 
+    #[test]
+    fn each_patient_of_every_practice_gets_one_tick_per_round_of_shares() {
+        let rooms = InMemoryRooms::default();
+        let mut patients: Vec<_> = (0..40)
+            .map(|n| {
+                let practice = Uuid::from_u128(n % 3);
+                rooms.patient_connected(practice, Uuid::new_v4(), view("wartet"))
+            })
+            .collect();
+        let (woken, waker) = {
+            struct Count(std::sync::atomic::AtomicUsize);
+            impl std::task::Wake for Count {
+                fn wake(self: std::sync::Arc<Self>) {
+                    self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+            let count = std::sync::Arc::new(Count(0.into()));
+            (count.clone(), std::task::Waker::from(count))
+        };
+        let mut cx = std::task::Context::from_waker(&waker);
+        let mut ticked = vec![0; patients.len()];
+        for share in 0..15 {
+            for patient in &mut patients {
+                assert!(patient.poll_tick(&mut cx).is_pending());
+            }
+            rooms.tick_patients(share, 15);
+            for (n, patient) in patients.iter_mut().enumerate() {
+                if patient.poll_tick(&mut cx).is_ready() {
+                    ticked[n] += 1;
+                }
+            }
+        }
+        assert_eq!(
+            ticked,
+            vec![1; patients.len()],
+            "once per round, nobody left out"
+        );
+        assert_eq!(
+            woken.0.load(std::sync::atomic::Ordering::SeqCst),
+            patients.len(),
+            "only the ticked sockets were woken"
+        );
+        assert!(
+            patients.iter().all(|p| p.has_changed() == Ok(false)),
+            "a tick is no new view"
+        );
+    }
+
     #[tokio::test]
     async fn a_patient_hears_only_their_own_news_and_doctors_hear_every_change() {
         let rooms = InMemoryRooms::default();
