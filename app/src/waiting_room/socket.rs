@@ -957,8 +957,8 @@ async fn wait(mut w: Box<Waiting>) {
 
 impl Waiting {
     /// What woke the socket, if anything did; otherwise each source keeps `cx`'s waker. The
-    /// shutdown is looked at first (the registry wakes every patient socket when the server
-    /// stops), the rare sources before the browser's messages, so a browser that keeps
+    /// shutdown is looked at first and again once the slot holds the waker (the registry wakes
+    /// every patient socket in it when the server stops), the rare sources before the browser's messages, so a browser that keeps
     /// sending cannot hold back the practice's news or the ping.
     fn poll_wake(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Wake> {
         use std::task::Poll;
@@ -973,6 +973,11 @@ impl Waiting {
         }
         if self.views.poll_tick(cx).is_ready() {
             return Poll::Ready(Wake::Tick);
+        }
+        // Once more now that the slot holds this task's waker: a `stop` since the first look
+        // found no waker to wake, but it set the flag before it looked.
+        if self.socket.state.stopping.is_stopped() {
+            return Poll::Ready(Wake::Stopping);
         }
         self.socket.connection.poll_receive(cx).map(Wake::Incoming)
     }

@@ -365,6 +365,7 @@ async fn a_restart_closes_every_socket_with_1012_so_the_pages_reconnect() {
     assert!(silent(&mut call).await);
 
     app.state.stop();
+    let stopped = std::time::Instant::now();
     for (who, socket) in [
         ("list", &mut doctor),
         ("call page", &mut call),
@@ -383,4 +384,10 @@ async fn a_restart_closes_every_socket_with_1012_so_the_pages_reconnect() {
             }
         }
     }
+    // At once, not at the patient's next ping (0–15 s away): the registry woke the socket.
+    assert!(
+        stopped.elapsed() < Duration::from_secs(2),
+        "closed after {:?}",
+        stopped.elapsed()
+    );
 }
