@@ -824,8 +824,8 @@ struct PatientSocket {
     _ticket: SocketTicket,
 }
 
-/// What a waiting patient's socket keeps: the socket, the view's feed, the call and the
-/// timer; its presence in the registry ends when it is dropped. Boxed, so the waiting loop's
+/// What a waiting patient's socket keeps: the socket, the view's feed and the call; its
+/// presence in the registry ends when it is dropped. Boxed, so the waiting loop's
 /// future holds a pointer.
 struct Waiting {
     socket: PatientSocket,
@@ -958,8 +958,9 @@ async fn wait(mut w: Box<Waiting>) {
 impl Waiting {
     /// What woke the socket, if anything did; otherwise each source keeps `cx`'s waker. The
     /// shutdown is looked at first and again once the slot holds the waker (the registry wakes
-    /// every patient socket in it when the server stops), the rare sources before the browser's messages, so a browser that keeps
-    /// sending cannot hold back the practice's news or the ping.
+    /// every patient socket in it when the server stops), the rare sources before the
+    /// browser's messages, so a browser that keeps sending cannot hold back the practice's
+    /// news or the ping.
     fn poll_wake(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Wake> {
         use std::task::Poll;
         if self.socket.state.stopping.is_stopped() {
