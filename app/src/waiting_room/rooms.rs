@@ -345,16 +345,7 @@ mod tests {
                 rooms.patient_connected(practice, Uuid::new_v4(), view("wartet"))
             })
             .collect();
-        let (woken, waker) = {
-            struct Count(std::sync::atomic::AtomicUsize);
-            impl std::task::Wake for Count {
-                fn wake(self: std::sync::Arc<Self>) {
-                    self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                }
-            }
-            let count = std::sync::Arc::new(Count(0.into()));
-            (count.clone(), std::task::Waker::from(count))
-        };
+        let (count, waker) = super::super::view_slot::tests::counter();
         let mut cx = std::task::Context::from_waker(&waker);
         let mut ticked = vec![0; patients.len()];
         for share in 0..15 {
@@ -374,7 +365,7 @@ mod tests {
             "once per round, nobody left out"
         );
         assert_eq!(
-            woken.0.load(std::sync::atomic::Ordering::SeqCst),
+            super::super::view_slot::tests::woken(&count),
             patients.len(),
             "only the ticked sockets were woken"
         );

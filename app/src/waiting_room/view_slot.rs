@@ -214,7 +214,7 @@ impl ViewReceiver {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::signalling::types::{PatientPhase, PatientView};
     use std::time::{Duration, Instant};
@@ -278,7 +278,7 @@ mod tests {
     }
 
     /// A waker that counts its wake-ups.
-    struct Counter(std::sync::atomic::AtomicUsize);
+    pub(in crate::waiting_room) struct Counter(std::sync::atomic::AtomicUsize);
 
     impl std::task::Wake for Counter {
         fn wake(self: Arc<Self>) {
@@ -286,12 +286,13 @@ mod tests {
         }
     }
 
-    fn counter() -> (Arc<Counter>, Waker) {
+    /// A waker that counts its wake-ups (also for the registry's tests).
+    pub(in crate::waiting_room) fn counter() -> (Arc<Counter>, Waker) {
         let counter = Arc::new(Counter(0.into()));
         (counter.clone(), Waker::from(counter))
     }
 
-    fn woken(counter: &Counter) -> usize {
+    pub(in crate::waiting_room) fn woken(counter: &Counter) -> usize {
         counter.0.load(std::sync::atomic::Ordering::SeqCst)
     }
 
