@@ -45,15 +45,31 @@ impl WebSocket {
         self.0.send(message).await
     }
 
-    /// Sends a close frame with `code` and `reason` (at most 123 bytes).
+    /// Sends a close frame with `code` and `reason` (at most 123 bytes), then reads on until
+    /// the browser's own close frame, for at most [`CLOSE_DRAIN`] (RFC 6455, 7.1.1). Dropping
+    /// the connection with the browser's frames unread (a pong on its way) makes the kernel
+    /// reset it, and the page may see 1006 instead of `code`.
     pub async fn close(&mut self, code: u16, reason: &str) {
         let frame = CloseFrame {
             code: CloseCode::from(code),
             reason: reason.into(),
         };
-        let _ = self.0.send(Message::Close(Some(frame))).await;
+        if self.0.send(Message::Close(Some(frame))).await.is_err() {
+            return;
+        }
+        let _ = tokio::time::timeout(CLOSE_DRAIN, async {
+            while let Some(Ok(message)) = self.recv().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
 }
+
+/// How long a closing socket waits for the browser's close frame.
+const CLOSE_DRAIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Why a request is no WebSocket opening handshake the server takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -166,8 +166,6 @@ async fn tell_closed(mut connection: Connection, view: crate::signalling::types:
     let _ = tokio::time::timeout(LAST_WORDS, async {
         connection.send(ServerMessage::WaitingRoom(view)).await;
         connection.socket.close(1000, "").await;
-        // Wait briefly for the browser's answer so the close is clean, then let go.
-        let _ = connection.socket.recv().await;
     })
     .await;
 }
@@ -178,12 +176,7 @@ const LAST_WORDS: Duration = Duration::from_secs(3);
 /// Closes a socket over its cap with [`TOO_MANY_SOCKETS`] and a German reason.
 async fn refuse_over_cap(mut socket: WebSocket) {
     let reason = crate::i18n::translate_with(crate::i18n::Locale::De, "socket-too-many", &[]);
-    let _ = tokio::time::timeout(LAST_WORDS, async {
-        socket.close(TOO_MANY_SOCKETS, &reason).await;
-        // Wait briefly for the browser's answer so the close is clean, then let go.
-        let _ = socket.recv().await;
-    })
-    .await;
+    let _ = tokio::time::timeout(LAST_WORDS, socket.close(TOO_MANY_SOCKETS, &reason)).await;
 }
 
 async fn upgrade(

@@ -391,3 +391,51 @@ async fn a_restart_closes_every_socket_with_1012_so_the_pages_reconnect() {
         stopped.elapsed()
     );
 }
+
+/// A page that is still sending when the server stops hears 1012 all the same: the server reads
+/// on until the page's own Close (RFC 6455, 7.1.1). Closing the connection with the page's
+/// frames unread makes the kernel reset it, and the page would see 1006 instead.
+#[tokio::test]
+async fn a_page_still_sending_when_the_server_stops_hears_1012_and_a_clean_end() {
+    let app = spawn_app().await;
+    let code = ten_minutes_before(&app, "vera@praxis.de").await;
+    let patient = open(
+        &app,
+        &patient_enters(&app, "Erika Mustermann", &code).await,
+        "patient",
+    )
+    .await
+    .unwrap();
+    let (mut sink, mut stream) = patient.split();
+    match tokio::time::timeout(WAIT, stream.next()).await {
+        Ok(Some(Ok(Message::Text(_)))) => {}
+        other => panic!("expected the waiting room's view, got {other:?}"),
+    }
+    // Pongs: signs of life the server reads without answering, as a page's are.
+    let writer = tokio::spawn(async move {
+        while sink.send(Message::Pong(Default::default())).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    app.state.stop();
+    loop {
+        match tokio::time::timeout(WAIT, stream.next())
+            .await
+            .expect("a frame within 10 s")
+        {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                assert_eq!(frame.code, CloseCode::Restart);
+                break;
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            other => panic!("expected close 1012, got {other:?}"),
+        }
+    }
+    // The closing handshake ends in a clean end of the connection, not a reset.
+    match tokio::time::timeout(WAIT, stream.next()).await {
+        Ok(None) => {}
+        other => panic!("expected the connection's clean end, got {other:?}"),
+    }
+    writer.abort();
+}
