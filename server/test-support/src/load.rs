@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use uuid::Uuid;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -114,7 +115,16 @@ pub async fn socket(
         .into_client_request()?;
     request.headers_mut().insert("cookie", cookie.parse()?);
     request.headers_mut().insert("origin", base.parse()?);
-    Ok(tokio_tungstenite::connect_async(request).await?.0)
+    // tungstenite's default read buffer is 128 KiB, zeroed again for every read: with a
+    // thousand sockets hearing one note at once, that memset took a whole core of the two the
+    // server shares with this client (perf during the note of `waiting_room_load`). Pages get small
+    // messages; 4 KiB is plenty.
+    let config = WebSocketConfig::default().read_buffer_size(4096);
+    Ok(
+        tokio_tungstenite::connect_async_with_config(request, Some(config), false)
+            .await?
+            .0,
+    )
 }
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -1,0 +1,111 @@
+//! The floor under the waiting room's note (issue 24, point 6): `fanout_floor <sockets>`.
+//!
+//! No HTTP, no WebSocket library, no registry, no database: `sockets` bare tokio tasks on two
+//! worker threads (as the server has here), each owning one loopback TCP connection and
+//! waiting on one `watch` channel; a second process of this program reads every connection,
+//! as the load client does. One send on the channel wakes them all, and each writes the
+//! patient's view with the note as one WebSocket text frame, then notes how long after the
+//! send its write returned. Prints p50, p99 and max, measured in the serving process like the
+//! server's own figures: what tokio and the kernel's loopback cost on these cores, shared with
+//! the reader, before any of the server's work.
+
+use app::signalling::types::{Envelope, PatientPhase, PatientView, ServerMessage};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+fn main() -> Result<(), Error> {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    match args.get(1).map(String::as_str) {
+        Some("read") => runtime.block_on(read(&args[2], args[3].parse()?)),
+        Some(sockets) => runtime.block_on(serve(sockets.parse()?)),
+        None => Err("usage: fanout_floor <sockets>".into()),
+    }
+}
+
+/// The view a waiting patient gets with the note, framed as the server frames it.
+fn frame() -> Result<Vec<u8>, Error> {
+    let view = PatientView {
+        phase: PatientPhase::Waiting,
+        appointment_time: "Montag, 7. Dezember 2026, 14:30 Uhr".into(),
+        note: Some("Heute etwa 10 Minuten Verspätung".into()),
+    };
+    let text = serde_json::to_string(&Envelope::new(ServerMessage::WaitingRoom(view)))?;
+    let length = u16::try_from(text.len())?;
+    let mut frame = vec![0x81, 126];
+    frame.extend_from_slice(&length.to_be_bytes());
+    frame.extend_from_slice(text.as_bytes());
+    Ok(frame)
+}
+
+async fn serve(sockets: usize) -> Result<(), Error> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?.to_string();
+    let mut reader = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["read", &address, &sockets.to_string()])
+        .spawn()?;
+    let frame: Arc<[u8]> = frame()?.into();
+    let (told, _) = watch::channel(None::<Instant>);
+    let sent = Arc::new(Mutex::new(Vec::with_capacity(sockets)));
+    for _ in 0..sockets {
+        let (mut stream, _) = listener.accept().await?;
+        let mut note = told.subscribe();
+        let sent = sent.clone();
+        let frame = frame.clone();
+        tokio::spawn(async move {
+            if note.changed().await.is_err() {
+                return;
+            }
+            let Some(at) = *note.borrow_and_update() else {
+                return;
+            };
+            if stream.write_all(&frame).await.is_ok() {
+                if let Ok(mut sent) = sent.lock() {
+                    sent.push(at.elapsed());
+                }
+            }
+            // Open until the reader has read it.
+            let _ = stream.read(&mut [0; 1]).await;
+        });
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    told.send_replace(Some(Instant::now()));
+    reader.wait().await?;
+    let mut sent = sent.lock().map_err(|_| "poisoned")?.clone();
+    sent.sort();
+    if sent.len() < sockets {
+        return Err(format!("only {} of {sockets} writes", sent.len()).into());
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "floor: {sockets} bare tokio tasks, one loopback write each: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms after the wake-up",
+        ms(test_support::load::percentile(&sent, 0.5)),
+        ms(test_support::load::percentile(&sent, 0.99)),
+        ms(sent[sent.len() - 1])
+    );
+    Ok(())
+}
+
+/// Connects `sockets` times and reads one frame from each.
+async fn read(address: &str, sockets: usize) -> Result<(), Error> {
+    let mut readers = Vec::with_capacity(sockets);
+    for _ in 0..sockets {
+        let mut stream = TcpStream::connect(address).await?;
+        readers.push(tokio::spawn(async move {
+            let mut buffer = [0; 4096];
+            let _ = stream.read(&mut buffer).await;
+        }));
+    }
+    for reader in readers {
+        reader.await?;
+    }
+    Ok(())
+}
