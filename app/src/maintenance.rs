@@ -303,6 +303,29 @@ pub async fn run_once(state: &AppState) {
 }
 
 /// Runs [`run_round`] now and then every [`EVERY`]; errors are logged and retried next time.
+/// Runs the background task `start` makes and starts it again, a second later and with an
+/// error in the log, should it ever panic (the server is built to unwind, and a task that
+/// panicked would otherwise just be gone: no more clean-up, or no more pings for the waiting
+/// patients). Returns when the task returns; aborting this aborts the task.
+pub async fn restart_on_panic<F, Fut>(task: &'static str, mut start: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use futures_util::FutureExt as _;
+    while std::panic::AssertUnwindSafe(start())
+        .catch_unwind()
+        .await
+        .is_err()
+    {
+        tracing::error!(
+            task,
+            "a background task panicked; it starts again in a second"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
 pub async fn run(state: AppState) {
     let mut interval = tokio::time::interval(EVERY);
     let mut first = true;
@@ -396,4 +419,25 @@ async fn round(state: &AppState, now_anyway: bool) -> Result<bool, DbErr> {
     }
     lock.commit().await?;
     Ok(due)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::restart_on_panic;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn a_background_task_that_panics_starts_again_and_one_that_ends_is_not() {
+        let starts = Arc::new(AtomicU32::new(0));
+        let counted = starts.clone();
+        restart_on_panic("test", move || {
+            let start = counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                assert!(start >= 1, "the first start fails");
+            }
+        })
+        .await;
+        assert_eq!(starts.load(Ordering::SeqCst), 2);
+    }
 }

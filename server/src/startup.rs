@@ -368,9 +368,15 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let maintenance = tokio::spawn(app::maintenance::run(self.state.clone()));
-        let pings = tokio::spawn(app::waiting_room::socket::ping_clock(
-            self.state.rooms.clone(),
+        let state = self.state.clone();
+        let maintenance = tokio::spawn(app::maintenance::restart_on_panic(
+            "maintenance",
+            move || app::maintenance::run(state.clone()),
+        ));
+        let rooms = self.state.rooms.clone();
+        let pings = tokio::spawn(app::maintenance::restart_on_panic(
+            "ping clock",
+            move || app::waiting_room::socket::ping_clock(rooms.clone()),
         ));
         let outbox = tokio::spawn(self.outbox_worker.run());
         let cleanup = tokio::spawn(
