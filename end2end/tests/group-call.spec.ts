@@ -8,6 +8,12 @@ import { waitForMail } from './mail';
 import { newPracticeLoggedIn } from './practice';
 import { admitWithoutConsent, bookNow, connected, enterAndPassTechTest, explainFailure, lettersOf, recordPeers } from './room';
 
+// The group calls of this file run one after the other in one worker (the suite is otherwise
+// fully parallel): side by side they were seven pages sending video, four of them through the
+// relay, on two cores, and the relayed media of the four failed in one full run of six (ICE
+// lost 28–84 s into the call, the patient's page back in the waiting room).
+test.describe.configure({ mode: 'default' });
+
 /** Every live connection of the page (see `recordPeers`): its state and the video frames it
  * decoded. A string, so Playwright and puppeteer evaluate the same code. */
 const MESH = `(async () => {
