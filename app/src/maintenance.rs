@@ -302,17 +302,19 @@ pub async fn run_once(state: &AppState) {
     }
 }
 
-/// Runs [`run_round`] now and then every [`EVERY`]; errors are logged and retried next time.
-/// Runs the background task `start` makes and starts it again, a second later and with an
-/// error in the log, should it ever panic (the server is built to unwind, and a task that
-/// panicked would otherwise just be gone: no more clean-up, or no more pings for the waiting
-/// patients). Returns when the task returns; aborting this aborts the task.
+/// Runs the background task `start` makes and starts it again, with an error in the log,
+/// should it ever panic (the server is built to unwind, and a task that panicked would
+/// otherwise just be gone: no more clean-up, or no more pings for the waiting patients). The
+/// pause before a restart doubles from a second up to [`EVERY`], so a task that panics every
+/// time (a restarted maintenance round runs at once) soon runs no more often than its timer
+/// would have it. Returns when the task returns; aborting this aborts the task.
 pub async fn restart_on_panic<F, Fut>(task: &'static str, mut start: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     use futures_util::FutureExt as _;
+    let mut pause = Duration::from_secs(1);
     while std::panic::AssertUnwindSafe(start())
         .catch_unwind()
         .await
@@ -320,12 +322,15 @@ where
     {
         tracing::error!(
             task,
-            "a background task panicked; it starts again in a second"
+            pause_seconds = pause.as_secs(),
+            "a background task panicked; it starts again after the pause"
         );
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(EVERY);
     }
 }
 
+/// Runs [`run_round`] now and then every [`EVERY`]; errors are logged and retried next time.
 pub async fn run(state: AppState) {
     let mut interval = tokio::time::interval(EVERY);
     let mut first = true;

@@ -51,6 +51,10 @@ const OUTBOX_POLL: Duration = Duration::from_secs(2);
 /// How long running requests may take to finish after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
+/// How long the signalling sockets may take to close after that (each waits at most 2 s for
+/// its browser's close frame).
+const SOCKETS_GRACE: Duration = Duration::from_secs(3);
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
@@ -396,6 +400,18 @@ impl Application {
             SHUTDOWN_GRACE,
         )
         .await;
+        // `stop` told the signalling sockets to close (1012); each waits for its browser's close
+        // frame (`WebSocket::close`, at most 2 s). `main` ends when this returns, which would cut
+        // them off mid-close and reset the connections.
+        if tokio::time::timeout(SOCKETS_GRACE, self.state.sockets.all_closed())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                open = self.state.sockets.running(),
+                "signalling sockets still open after the grace; stopping anyway"
+            );
+        }
         let result: std::io::Result<()> = Ok(());
         cleanup.abort();
         maintenance.abort();

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 /// What a cap counts open sockets of. Plain values, no text: every open socket keeps its keys,
@@ -20,10 +22,14 @@ pub enum CapKey {
     Address(IpAddr),
 }
 
-/// Open sockets per key.
+/// Open sockets per key, and in all.
 #[derive(Debug, Default)]
 pub struct SocketCounts {
     open: Mutex<HashMap<CapKey, u32>>,
+    /// Tickets given out and not yet given back: the sockets running now.
+    tickets: AtomicUsize,
+    /// Told when the last ticket is given back.
+    none_open: Notify,
 }
 
 /// One open socket's place under its caps (at most two: its own and its address's); given
@@ -58,6 +64,7 @@ impl SocketCounts {
             for key in keys.iter().flatten() {
                 *open.entry(*key).or_insert(0) += 1;
             }
+            self.tickets.fetch_add(1, Ordering::SeqCst);
             Some(SocketTicket {
                 counts: Arc::clone(self),
                 keys,
@@ -68,6 +75,26 @@ impl SocketCounts {
     /// Open sockets under `key` (for tests and metrics).
     pub fn open(&self, key: &CapKey) -> u32 {
         self.with(|open| open.get(key).copied().unwrap_or(0))
+    }
+
+    /// Sockets running now, under any key.
+    pub fn running(&self) -> usize {
+        self.tickets.load(Ordering::SeqCst)
+    }
+
+    /// Completes once no socket runs (at once if none does).
+    pub async fn all_closed(&self) {
+        loop {
+            let closed = self.none_open.notified();
+            tokio::pin!(closed);
+            // Registered before the count is read: a last ticket given back in between still
+            // wakes this.
+            closed.as_mut().enable();
+            if self.running() == 0 {
+                return;
+            }
+            closed.await;
+        }
     }
 }
 
@@ -84,6 +111,9 @@ impl Drop for SocketTicket {
                 }
             }
         });
+        if self.counts.tickets.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.counts.none_open.notify_waiters();
+        }
     }
 }
 
@@ -103,12 +133,39 @@ mod tests {
         let _third = counts.try_open(caps(2)).unwrap();
         assert!(counts.try_open(caps(3)).is_none(), "address full");
         assert_eq!(counts.open(&pass(3)), 0, "a refusal takes nothing");
+        assert_eq!(counts.running(), 3);
         drop(first);
         assert_eq!(counts.open(&address), 2);
+        assert_eq!(counts.running(), 2);
         assert!(counts.try_open(caps(1)).is_some());
+        assert_eq!(counts.running(), 2, "the ticket went with the statement");
         assert!(
             std::mem::size_of::<SocketTicket>() <= 48,
             "every open socket keeps its ticket"
         );
+    }
+
+    #[tokio::test]
+    async fn all_closed_completes_when_the_last_socket_goes_and_at_once_when_none_runs() {
+        let counts = Arc::new(SocketCounts::default());
+        counts.all_closed().await;
+        let key = |n: u128| Some((CapKey::Pass(Uuid::from_u128(n)), 1));
+        let tickets = vec![
+            counts.try_open([key(1), None]).unwrap(),
+            counts.try_open([key(2), None]).unwrap(),
+        ];
+        let waiting = tokio::spawn({
+            let counts = counts.clone();
+            async move { counts.all_closed().await }
+        });
+        let mut tickets = tickets.into_iter();
+        drop(tickets.next());
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "one socket still runs");
+        drop(tickets.next());
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("all_closed completes")
+            .unwrap();
     }
 }

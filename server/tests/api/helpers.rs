@@ -248,6 +248,9 @@ pub struct TestApp {
     /// The embedded STUN/TURN service (its TCP address, its open relays).
     pub turn: Option<server::turn::TurnService>,
     database_url: String,
+    /// Ends the server's `run_until_stopped` as SIGTERM does ([`TestApp::shut_down`]).
+    shutdown: Arc<tokio::sync::Notify>,
+    running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     /// The first instance on a database owns it; [`TestApp::another_instance`]s share it.
     _database: Option<TestDatabase>,
     _site_root: tempfile::TempDir,
@@ -424,7 +427,11 @@ async fn spawn_instance(
     let state = app.state().clone();
     let turn_address = app.turn_address();
     let turn = app.turn();
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let running = Some(tokio::spawn(app.run_until_stopped({
+        let shutdown = shutdown.clone();
+        async move { shutdown.notified().await }
+    })));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -440,6 +447,8 @@ async fn spawn_instance(
         turn_address,
         turn,
         database_url,
+        shutdown,
+        running,
         _database: database,
         _site_root: site_root,
     }
@@ -456,6 +465,20 @@ impl Drop for TestApp {
                 Vec::<String>::new(),
                 "texts formatted without all their variables (a user would read {{$…}})"
             );
+        }
+    }
+}
+
+impl TestApp {
+    /// Shuts the server down as SIGTERM does and waits until `run_until_stopped` returned: in the
+    /// binary, `main` ends then, and with it every task still running.
+    pub async fn shut_down(&mut self) {
+        self.shutdown.notify_one();
+        if let Some(running) = self.running.take() {
+            running
+                .await
+                .expect("the server's task")
+                .expect("the server stops cleanly");
         }
     }
 }

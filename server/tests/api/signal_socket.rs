@@ -439,3 +439,46 @@ async fn a_page_still_sending_when_the_server_stops_hears_1012_and_a_clean_end()
     }
     writer.abort();
 }
+
+/// SIGTERM: the server's shutdown returns (and the process ends) only once every socket has
+/// closed cleanly, the browsers' answers to the 1012 read.
+#[tokio::test]
+async fn a_shutdown_returns_once_every_socket_has_closed_cleanly() {
+    let mut app = spawn_app().await;
+    let code = ten_minutes_before(&app, "vera@praxis.de").await;
+    let cookie = doctor_cookie(&app, "vera@praxis.de").await;
+    let doctor = open(&app, &cookie, "praxis").await.unwrap();
+    let patient = open(
+        &app,
+        &patient_enters(&app, "Erika Mustermann", &code).await,
+        "patient",
+    )
+    .await
+    .unwrap();
+    // The pages read all the time, as browsers do: the close code, then whether the
+    // connection ended cleanly.
+    let pages = [doctor, patient].map(|mut socket| {
+        tokio::spawn(async move {
+            let code = loop {
+                match socket.next().await {
+                    Some(Ok(Message::Close(frame))) => break frame.map(|frame| frame.code),
+                    Some(Ok(_)) => continue,
+                    other => panic!("expected a close frame, got {other:?}"),
+                }
+            };
+            (code, socket.next().await.is_none())
+        })
+    });
+    crate::helpers::eventually("both sockets run", || async {
+        (app.state.sockets.running() == 2).then_some(())
+    })
+    .await;
+
+    app.shut_down().await;
+    assert_eq!(app.state.sockets.running(), 0, "sockets left to be cut off");
+    for page in pages {
+        let (code, clean) = tokio::time::timeout(WAIT, page).await.unwrap().unwrap();
+        assert_eq!(code, Some(CloseCode::Restart));
+        assert!(clean, "the connection was reset");
+    }
+}
