@@ -33,6 +33,17 @@ async fn raw(socket: &mut Socket) -> Option<Message> {
     }
 }
 
+/// Erika enters with `code` and opens her waiting room's socket.
+async fn erika_waits(app: &crate::helpers::TestApp, code: &str) -> Socket {
+    open(
+        app,
+        &patient_enters(app, "Erika Mustermann", code).await,
+        "patient",
+    )
+    .await
+    .unwrap()
+}
+
 async fn answer_to(socket: &mut Socket, text: String) -> Option<ServerMessage> {
     socket.send(Message::text(text)).await.unwrap();
     next(socket).await
@@ -351,13 +362,7 @@ async fn a_restart_closes_every_socket_with_1012_so_the_pages_reconnect() {
     let mut call = open(&app, &cookie, &format!("gespraech&termin={id}"))
         .await
         .unwrap();
-    let mut patient = open(
-        &app,
-        &patient_enters(&app, "Erika Mustermann", &code).await,
-        "patient",
-    )
-    .await
-    .unwrap();
+    let mut patient = erika_waits(&app, &code).await;
     match next(&mut patient).await {
         Some(ServerMessage::WaitingRoom(view)) => assert_eq!(view.phase, PatientPhase::Waiting),
         other => panic!("{other:?}"),
@@ -399,13 +404,7 @@ async fn a_restart_closes_every_socket_with_1012_so_the_pages_reconnect() {
 async fn a_page_still_sending_when_the_server_stops_hears_1012_and_a_clean_end() {
     let app = spawn_app().await;
     let code = ten_minutes_before(&app, "vera@praxis.de").await;
-    let patient = open(
-        &app,
-        &patient_enters(&app, "Erika Mustermann", &code).await,
-        "patient",
-    )
-    .await
-    .unwrap();
+    let patient = erika_waits(&app, &code).await;
     let (mut sink, mut stream) = patient.split();
     match tokio::time::timeout(WAIT, stream.next()).await {
         Ok(Some(Ok(Message::Text(_)))) => {}
@@ -448,13 +447,7 @@ async fn a_shutdown_returns_once_every_socket_has_closed_cleanly() {
     let code = ten_minutes_before(&app, "vera@praxis.de").await;
     let cookie = doctor_cookie(&app, "vera@praxis.de").await;
     let doctor = open(&app, &cookie, "praxis").await.unwrap();
-    let patient = open(
-        &app,
-        &patient_enters(&app, "Erika Mustermann", &code).await,
-        "patient",
-    )
-    .await
-    .unwrap();
+    let patient = erika_waits(&app, &code).await;
     // The pages read all the time, as browsers do: the close code, then whether the
     // connection ended cleanly.
     let pages = [doctor, patient].map(|mut socket| {
