@@ -305,28 +305,43 @@ pub async fn run_once(state: &AppState) {
 /// Runs the background task `start` makes and starts it again, with an error in the log,
 /// should it ever panic (the server is built to unwind, and a task that panicked would
 /// otherwise just be gone: no more clean-up, or no more pings for the waiting patients). The
-/// pause before a restart doubles from a second up to [`EVERY`], so a task that panics every
-/// time (a restarted maintenance round runs at once) soon runs no more often than its timer
-/// would have it. Returns when the task returns; aborting this aborts the task.
+/// pause before a restart is [`next_pause`]'s. Returns when the task returns; aborting this
+/// aborts the task.
 pub async fn restart_on_panic<F, Fut>(task: &'static str, mut start: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     use futures_util::FutureExt as _;
-    let mut pause = Duration::from_secs(1);
-    while std::panic::AssertUnwindSafe(start())
-        .catch_unwind()
-        .await
-        .is_err()
-    {
+    let mut pause = None;
+    loop {
+        let started = std::time::Instant::now();
+        if std::panic::AssertUnwindSafe(start())
+            .catch_unwind()
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        let wait = next_pause(pause, started.elapsed());
         tracing::error!(
             task,
-            pause_seconds = pause.as_secs(),
+            pause_seconds = wait.as_secs(),
             "a background task panicked; it starts again after the pause"
         );
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(EVERY);
+        tokio::time::sleep(wait).await;
+        pause = Some(wait);
+    }
+}
+
+/// The pause before a background task that panicked starts again, after `last` (none yet)
+/// and a run of `ran`: a second, doubling while it keeps panicking, up to [`EVERY`] (a task
+/// that panics every time — a restarted maintenance round runs at once — then runs no more
+/// often than the round's timer); a run longer than [`EVERY`] starts from a second again.
+pub fn next_pause(last: Option<Duration>, ran: Duration) -> Duration {
+    match last {
+        Some(last) if ran <= EVERY => (last * 2).min(EVERY),
+        _ => Duration::from_secs(1),
     }
 }
 
@@ -428,9 +443,10 @@ async fn round(state: &AppState, now_anyway: bool) -> Result<bool, DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use super::restart_on_panic;
+    use super::{next_pause, restart_on_panic, EVERY};
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::Arc;
+    use std::time::Duration;
 
     #[tokio::test]
     async fn a_background_task_that_panics_starts_again_and_one_that_ends_is_not() {
@@ -444,5 +460,15 @@ mod tests {
         })
         .await;
         assert_eq!(starts.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn the_pause_doubles_while_a_task_keeps_panicking_and_starts_over_after_a_long_run() {
+        let second = Duration::from_secs(1);
+        assert_eq!(next_pause(None, Duration::ZERO), second);
+        assert_eq!(next_pause(Some(second), Duration::ZERO), 2 * second);
+        assert_eq!(next_pause(Some(Duration::from_secs(200)), second), EVERY);
+        assert_eq!(next_pause(Some(EVERY), second), EVERY);
+        assert_eq!(next_pause(Some(EVERY), EVERY + second), second);
     }
 }

@@ -160,7 +160,8 @@ mod tests {
         });
         let mut tickets = tickets.into_iter();
         drop(tickets.next());
-        tokio::task::yield_now().await;
+        // The test runs on one thread: the waiter runs (and waits) while this sleeps.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         assert!(!waiting.is_finished(), "one socket still runs");
         drop(tickets.next());
         tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
