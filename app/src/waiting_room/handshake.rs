@@ -15,7 +15,12 @@ use tokio_tungstenite::WebSocketStream;
 pub use tokio_tungstenite::tungstenite::Message;
 
 /// A signalling socket once the handshake is done.
-pub struct WebSocket(WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>);
+pub struct WebSocket {
+    stream: WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>,
+    /// A write did not finish within [`SEND_LIMIT`]: the connection is given up, and its
+    /// close frame is not tried (it would wait behind the unwritten one).
+    stalled: bool,
+}
 
 impl WebSocket {
     /// The next data or control frame; `None` once the connection is closed. Cancel-safe.
@@ -29,7 +34,7 @@ impl WebSocket {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<Message, tokio_tungstenite::tungstenite::Error>>> {
         loop {
-            match std::task::ready!(self.0.poll_next_unpin(cx)) {
+            match std::task::ready!(self.stream.poll_next_unpin(cx)) {
                 // Raw frames are only ever written, never read; skipped like axum does.
                 Some(Ok(Message::Frame(_))) => continue,
                 other => return std::task::Poll::Ready(other),
@@ -37,12 +42,35 @@ impl WebSocket {
         }
     }
 
-    /// Writes `message` and flushes it.
+    /// Writes `message` and flushes it, for at most [`SEND_LIMIT`]: a page that stopped
+    /// reading (or a connection that died without a word) would otherwise hold its task, its
+    /// place under the socket caps and a full kernel send buffer for as long as it lasts.
     pub async fn send(
         &mut self,
         message: Message,
     ) -> Result<(), tokio_tungstenite::tungstenite::Error> {
-        self.0.send(message).await
+        self.send_within(SEND_LIMIT, message).await
+    }
+
+    async fn send_within(
+        &mut self,
+        limit: std::time::Duration,
+        message: Message,
+    ) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        if self.stalled {
+            return Err(stalled());
+        }
+        match tokio::time::timeout(limit, self.stream.send(message)).await {
+            Ok(sent) => sent,
+            Err(_) => {
+                tracing::info!(
+                    seconds = limit.as_secs(),
+                    "signalling socket given up: the page took no message"
+                );
+                self.stalled = true;
+                Err(stalled())
+            }
+        }
     }
 
     /// Sends a close frame with `code` and `reason` (at most 123 bytes), then reads on until
@@ -54,7 +82,11 @@ impl WebSocket {
             code: CloseCode::from(code),
             reason: reason.into(),
         };
-        if self.0.send(Message::Close(Some(frame))).await.is_err() {
+        if self
+            .send_within(CLOSE_DRAIN, Message::Close(Some(frame)))
+            .await
+            .is_err()
+        {
             return;
         }
         let _ = tokio::time::timeout(CLOSE_DRAIN, async {
@@ -68,8 +100,17 @@ impl WebSocket {
     }
 }
 
-/// How long a closing socket waits for the browser's close frame.
+/// How long a closing socket waits to write its close frame, and for the browser's.
 const CLOSE_DRAIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long one message may take to be written. A page that reads takes a message as soon as
+/// it is sent: only a full send buffer (hundreds of kilobytes the page has not taken) makes a
+/// write wait, and a connection that cannot take them for this long is dead or hostile.
+pub const SEND_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn stalled() -> tokio_tungstenite::tungstenite::Error {
+    std::io::Error::from(std::io::ErrorKind::TimedOut).into()
+}
 
 /// Why a request is no WebSocket opening handshake the server takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -182,10 +223,15 @@ impl Handshake {
 /// `None` when the client went away before.
 pub async fn connect(on_upgrade: OnUpgrade, config: WebSocketConfig) -> Option<WebSocket> {
     match on_upgrade.await {
-        Ok(upgraded) => Some(WebSocket(
-            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
-                .await,
-        )),
+        Ok(upgraded) => Some(WebSocket {
+            stream: WebSocketStream::from_raw_socket(
+                TokioIo::new(upgraded),
+                Role::Server,
+                Some(config),
+            )
+            .await,
+            stalled: false,
+        }),
         Err(e) => {
             tracing::debug!(error = %e, "signalling socket upgrade failed");
             None

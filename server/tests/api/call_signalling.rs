@@ -429,3 +429,74 @@ async fn the_patients_hang_up_ends_once_let_in_seated_or_not_and_never_while_wai
     })
     .await;
 }
+
+/// A call page that stops reading (a hostile client, or a connection gone without a word)
+/// while the other side keeps sending: once the server has not been able to write to it for
+/// [`app::waiting_room::handshake::SEND_LIMIT`], it gives that socket up. The other page hears
+/// the doctor left, and the doctor's next page takes the seat again instead of being refused
+/// as busy for as long as the dead connection would last.
+#[tokio::test]
+async fn a_call_page_that_stops_reading_is_given_up_and_its_seat_is_free_again() {
+    use app::signalling::types::{Envelope, MAX_MESSAGE_BYTES};
+    use app::waiting_room::handshake::SEND_LIMIT;
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let app = crate::helpers::spawn_app().await;
+    let (cookie, mut list, _, mut patient, id) = patient_waiting(&app, "ines@praxis.de").await;
+    admit(&mut list, &mut patient, &id).await;
+    let side = format!("gespraech&termin={id}");
+    let mut stalled = crate::waiting_room::open_small(&app, &cookie, &side).await;
+    send(&mut stalled, join("doctor-1")).await;
+    assert!(matches!(
+        next(&mut stalled).await,
+        Some(ServerMessage::CallReady { .. })
+    ));
+    send(&mut patient, join("patient-1")).await;
+    assert!(matches!(
+        next(&mut patient).await,
+        Some(ServerMessage::CallReady { .. })
+    ));
+
+    // From here on the doctor's page reads nothing, and the patient's page sends ≈ 9.6 MB of
+    // offers: more than the kernel buffers between the server and that page hold (4 MB at
+    // most for sending on this machine), less than the relay's queue of 256.
+    let sdp = "v".repeat(MAX_MESSAGE_BYTES - 200);
+    let flood = async {
+        for _ in 0..300 {
+            let signal = offer(&sdp);
+            send(&mut patient, ClientMessage::Signal { signal, to: None }).await;
+            // The patient's own limit: 200 at once, then 50 a second.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(SEND_LIMIT, flood)
+        .await
+        .expect("the patient's page sends without waiting for the doctor's");
+    let left = async {
+        loop {
+            match patient.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    let envelope: Envelope<ServerMessage> = serde_json::from_str(&text).unwrap();
+                    if let ServerMessage::PeerLeft { peer, .. } = envelope.message {
+                        assert_eq!(peer, "doctor");
+                        return;
+                    }
+                }
+                Some(Ok(_)) => continue,
+                other => panic!("the patient's socket ended: {other:?}"),
+            }
+        }
+    };
+    tokio::time::timeout(SEND_LIMIT * 3, left)
+        .await
+        .expect("the patient's page hears that the doctor's page is gone");
+
+    // The doctor's page, opened again, has its seat back at once.
+    let mut doctor = call_page(&app, &cookie, &id).await;
+    send(&mut doctor, join("doctor-2")).await;
+    assert!(
+        matches!(next(&mut doctor).await, Some(ServerMessage::CallReady { .. })),
+        "the seat is free again"
+    );
+    drop(stalled);
+}

@@ -26,8 +26,12 @@ pub(crate) async fn open(app: &TestApp, cookie: &str, side: &str) -> Result<Sock
     open_at(&app.address, cookie, side).await
 }
 
-/// [`open`] on the server at `address` (`http://…`).
-pub(crate) async fn open_at(address: &str, cookie: &str, side: &str) -> Result<Socket, u16> {
+/// The socket's handshake as a browser on our page at `address` (`http://…`) sends it.
+fn handshake(
+    address: &str,
+    cookie: &str,
+    side: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     let url = format!(
         "{}/signal?seite={side}",
         address.replace("http://", "ws://")
@@ -39,7 +43,26 @@ pub(crate) async fn open_at(address: &str, cookie: &str, side: &str) -> Result<S
     request
         .headers_mut()
         .insert("origin", address.parse().unwrap());
-    match tokio_tungstenite::connect_async(request).await {
+    request
+}
+
+/// [`open`] over a connection whose receive buffer is the smallest the kernel allows, for a
+/// page that stops reading: what the server sends it piles up in the server's send buffer.
+pub(crate) async fn open_small(app: &TestApp, cookie: &str, side: &str) -> Socket {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(1024).unwrap();
+    let address = app.address.trim_start_matches("http://");
+    let stream = socket.connect(address.parse().unwrap()).await.unwrap();
+    let request = handshake(&app.address, cookie, side);
+    tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+        .await
+        .expect("socket")
+        .0
+}
+
+/// [`open`] on the server at `address` (`http://…`).
+pub(crate) async fn open_at(address: &str, cookie: &str, side: &str) -> Result<Socket, u16> {
+    match tokio_tungstenite::connect_async(handshake(address, cookie, side)).await {
         Ok((socket, _)) => Ok(socket),
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             Err(response.status().as_u16())
