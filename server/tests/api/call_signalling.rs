@@ -495,7 +495,10 @@ async fn a_call_page_that_stops_reading_is_given_up_and_its_seat_is_free_again()
     let mut doctor = call_page(&app, &cookie, &id).await;
     send(&mut doctor, join("doctor-2")).await;
     assert!(
-        matches!(next(&mut doctor).await, Some(ServerMessage::CallReady { .. })),
+        matches!(
+            next(&mut doctor).await,
+            Some(ServerMessage::CallReady { .. })
+        ),
         "the seat is free again"
     );
     drop(stalled);
