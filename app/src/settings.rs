@@ -148,6 +148,9 @@ pub struct HttpSettings {
     pub header_read_timeout_seconds: u64,
     /// A request body that sends nothing for this many seconds is cut off (408).
     pub body_idle_timeout_seconds: u64,
+    /// A connection whose client takes nothing of the answer for this many seconds (its
+    /// buffers full) is closed; also for the signalling sockets.
+    pub write_idle_timeout_seconds: u64,
     /// Most HTTP connections open at once (WebSockets, once upgraded, have their own caps);
     /// further connections are closed at once.
     pub max_connections: usize,
@@ -158,6 +161,7 @@ impl Default for HttpSettings {
         Self {
             header_read_timeout_seconds: 10,
             body_idle_timeout_seconds: 30,
+            write_idle_timeout_seconds: 30,
             max_connections: 10_000,
         }
     }

@@ -16,3 +16,4 @@ pub mod startup;
 pub mod telemetry;
 pub mod turn;
 pub mod turn_tcp;
+pub mod write_limit;

@@ -2,8 +2,10 @@
 //! kept its connection (and a file descriptor) for as long as it liked: 200 such clients held
 //! 200 descriptors for minutes. Here every connection gets hyper's header read timeout (which
 //! also ends kept-alive connections that send no new request), a body that stalls is cut off
-//! (`tower_http`'s body timeout, in the router), and at most `max_connections` are open.
+//! (`tower_http`'s body timeout, in the router), an answer the client takes nothing of ends the
+//! connection ([`crate::write_limit`]), and at most `max_connections` are open.
 
+use crate::write_limit::WriteLimit;
 use app::settings::HttpSettings;
 use axum::{extract::ConnectInfo, Router};
 use hyper::body::Incoming;
@@ -40,6 +42,7 @@ pub async fn serve(
         .max_concurrent_streams(100);
     let builder = Arc::new(builder);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let write_limit = Duration::from_secs(limits.write_idle_timeout_seconds.max(1));
     let graceful = GracefulShutdown::new();
     let mut refused_since_log = 0u64;
     tokio::pin!(shutdown);
@@ -82,7 +85,10 @@ pub async fn serve(
             },
         ));
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .serve_connection_with_upgrades(
+                TokioIo::new(WriteLimit::new(stream, write_limit)),
+                service,
+            )
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

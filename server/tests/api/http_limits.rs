@@ -171,3 +171,47 @@ async fn each_route_reads_its_body_under_its_own_limit() {
     assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
     assert_eq!(app.get("/health/live").await.status(), 200);
 }
+
+/// A client that asks for a long answer — here 400 privacy pages in one pipelined write,
+/// about 6 MB; the browser code or a PDF would do the same — and then reads nothing: the
+/// server's writes wait once the buffers between them are full. After the write limit the
+/// connection is closed, so its place under `max_connections` is free for others.
+#[tokio::test]
+async fn an_answer_the_client_takes_nothing_of_ends_its_connection_and_frees_its_place() {
+    const PAGES: usize = 400;
+    let app = spawn_app_with(|s| {
+        s.http.write_idle_timeout_seconds = 1;
+        s.http.max_connections = 1;
+    })
+    .await;
+    let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let request = "GET /datenschutz HTTP/1.1\r\nHost: sprechzimmer\r\n\r\n".repeat(PAGES);
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(1024).unwrap();
+    let mut stalled = socket.connect(address).await.unwrap();
+    stalled.write_all(request.as_bytes()).await.unwrap();
+    let mut got = vec![0u8; 12];
+    stalled.read_exact(&mut got).await.unwrap();
+    assert_eq!(got, b"HTTP/1.1 200");
+    // It reads nothing more for longer than the limit …
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // … and then finds its answers cut short.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        let mut buf = [0u8; 65536];
+        while let Ok(n @ 1..) = stalled.read(&mut buf).await {
+            got.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("the server closed the connection");
+    let answers = got.windows(12).filter(|w| w == b"HTTP/1.1 200").count();
+    assert!(answers < PAGES, "{answers} of {PAGES} pages arrived");
+    // The place is free again: a page is served.
+    crate::helpers::eventually("a page is served again", || async {
+        let response = reqwest::get(format!("{}/datenschutz", app.address))
+            .await
+            .ok()?;
+        (response.status() == 200).then_some(())
+    })
+    .await;
+}
