@@ -107,7 +107,7 @@ test('Kalender: Woche, Tag, neuer Termin und Einstellungen ohne Barrierefreiheit
       const results = await new AxeBuilder({ page })
         .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
         .analyze();
-      expect(results.violations.map((v) => `${width}px ${path} ${v.id}: ${v.help}`)).toEqual([]);
+      expect(results.violations.map((v) => `${width}px ${path} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import puppeteer, { Page as FirefoxPage } from 'puppeteer-core';
 import { test, expect } from './fixtures';
 import { inspectPage, isKnownTextDefect } from './look';
@@ -5,7 +6,10 @@ import { PASSWORD, newPracticeLoggedIn } from './practice';
 import { bookNow, lettersOf } from './room';
 
 // The page checks of pages-look.spec.ts in Firefox ESR (puppeteer-core over WebDriver BiDi):
-// Firefox lays out date fields, fonts and line breaks differently from Chromium.
+// Firefox lays out date fields, fonts and line breaks differently from Chromium. axe (WCAG 2.2
+// AA, touch targets among it) runs here too: sizes and spacing are Firefox's own.
+const AXE = readFileSync(`${__dirname}/../node_modules/axe-core/axe.min.js`, 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const VIEWPORTS = [
   { width: 360, height: 740 },
   { width: 1366, height: 900 },
@@ -46,6 +50,15 @@ test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtex
       for (const problem of await fp.evaluate(inspectPage)) {
         if (!isKnownTextDefect(new URL(fp.url()).pathname, problem)) found.push(`firefox ${width} ${path}: ${problem}`);
       }
+      // Evaluated, not a script tag: the page's CSP allows no inline script.
+      await fp.evaluate(AXE);
+      const violations: string[] = await fp.evaluate(async (tags: string[]) => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const results = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: tags } });
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        return results.violations.map((v: any) => `axe ${v.id} (${v.help}) at ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+      }, AXE_TAGS);
+      for (const v of violations) found.push(`firefox ${width} ${path}: ${v}`);
     };
     const look = async (path: string, width: number) => {
       await fp.goto(base + path, { waitUntil: 'load' });

@@ -1,4 +1,5 @@
 import { Browser, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { isKnownTextDefect, layoutShiftProblems, lookAt, recordLayoutShifts } from './look';
 import { newPracticeLoggedIn } from './practice';
@@ -9,7 +10,8 @@ import { bookNow, lettersOf, patientChromium } from './room';
  * practice and a patient meet (an appointment booked, a patient waiting, the public page on):
  * no raw Fluent, every text readable (contrast), no word broken inside or glued to its
  * neighbour, no sideways scrolling, no content jumping under the reader (layout shift, from
- * the first paint until the check — in the room that includes the whole tech test). A full-page screenshot of each lands in test-results/.
+ * the first paint until the check — in the room that includes the whole tech test), no axe finding
+ * of WCAG 2.2 AA (touch targets of 24 px among them). A full-page screenshot of each lands in test-results/.
  * Text defects fixed on another branch are listed in look.ts (KNOWN_TEXT_DEFECTS).
  */
 const VIEWPORTS = [
@@ -38,6 +40,10 @@ async function check(page: Page, name: string, found: string[], since = 0) {
   const url = new URL(page.url());
   for (const problem of [...(await lookAt(page)), ...(await layoutShiftProblems(page, since))]) {
     if (!isKnownTextDefect(url.pathname, problem)) found.push(`${width} ${url.pathname}${url.search}: ${problem}`);
+  }
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  for (const v of axe.violations) {
+    found.push(`${width} ${url.pathname}${url.search}: axe ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 }
 
