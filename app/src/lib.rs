@@ -23,6 +23,7 @@ mod layering;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
+pub mod markup;
 pub mod paths;
 pub mod patient;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
 //! The practice's appointment calendar: video appointments with a personal access code for the
 //! patient, invitation/change/cancellation e-mails with an `.ics`, week view.
 
+pub mod cards;
 mod guest_section;
 pub mod pages;
 pub mod server_fns;

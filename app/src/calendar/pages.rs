@@ -129,29 +129,8 @@ fn Day(
 ) -> impl IntoView {
     let t = use_i18n();
     let empty = day.appointments.is_empty();
-    let items = day
-        .appointments
-        .into_iter()
-        .map(|a| {
-            let t = use_i18n();
-            let href = crate::paths::appointment(&a.id);
-            view! {
-                <li class:cancelled=a.cancelled>
-                    <a href=href>
-                        <span class="appointment-time">{a.time}</span> " "
-                        <span class="appointment-patient">{a.patient_name}</span>
-                        {(a.guests > 0 && !a.cancelled).then(|| view! {
-                            " " <span class="appointment-guests">{t.t_with("calendar-guests-count", &[("count", &a.guests.to_string())])}</span>
-                        })}
-                    </a>
-                    // The dot stays with the line before it, never alone at a line's start.
-                    <span class="hint">"\u{a0}· " {a.doctor_name}</span>
-                    {a.cancelled.then(|| view! { <span class="badge">{t.t("calendar-cancelled")}</span> })}
-                    {(!a.cancelled).then(|| view! { " " <crate::consent::components::ConsentBadge status=a.consent /> })}
-                </li>
-            }
-        })
-        .collect_view();
+    // Written as one string: a busy week has hundreds of cards (see `cards`).
+    let items = super::cards::cards(&day.appointments, t);
     let today = day.is_today;
     let availability = match (&day.blocked, day.closed) {
         (Some(reason), _) if reason.is_empty() => Some(t.t("calendar-blocked-day")),
@@ -184,7 +163,7 @@ fn Day(
             {if empty {
                 view! { <p class="hint">{t.t("calendar-free")}</p> }.into_any()
             } else {
-                view! { <ul class="appointments">{items}</ul> }.into_any()
+                view! { <ul class="appointments" inner_html=items></ul> }.into_any()
             }}
         </li>
     }

@@ -5,6 +5,7 @@ use super::short_name::ShortName;
 use super::types::{PageSettings, PublicPractice};
 use crate::entities::{practice, practice_user, retired_short_name};
 use crate::forms::{Checker, FormError};
+use crate::markup::escape;
 use crate::practice::auth::{display_name, CurrentUser};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -63,11 +64,6 @@ pub fn snippet(address: &str, practice_name: &str) -> String {
         escape(address),
         escape(practice_name)
     )
-}
-
-/// Escaped for an attribute value as well as for text.
-fn escape(text: &str) -> String {
-    crate::forms::escape_raw_text(text).replace('"', "&quot;")
 }
 
 /// The page as patients see it.

@@ -761,3 +761,37 @@ async fn the_day_view_shows_one_day_and_links_its_neighbours() {
     );
     assert!(day.contains("Dienstag,"), "the day's heading");
 }
+
+/// The week's cards are written as HTML by hand (app/src/calendar/cards.rs): a patient's name
+/// that looks like markup is shown as the text it is, in the week and in the day view, and
+/// the card still links its appointment and shows time, doctor and consent.
+#[tokio::test]
+async fn a_name_that_looks_like_markup_is_shown_as_text_on_every_card() {
+    let app = spawn_practice("karla@praxis.de").await;
+    let (monday, _) = next_mondays(&app);
+    let name = r#"<img src=x onerror=alert(1)> O'Brien & "Zoë""#;
+    app.post_form("/praxis/termine/neu", &appointment(&monday, "09:00", name))
+        .await;
+    for path in [
+        format!("/praxis/termine?datum={monday}"),
+        format!("/praxis/termine?ansicht=tag&datum={monday}"),
+    ] {
+        let html = app.html(&path).await;
+        let page = Page::parse(&html);
+        assert_eq!(page.count(".appointments img"), 0, "{path}: {html}");
+        assert_eq!(page.text_of(".appointment-patient"), vec![name], "{path}");
+        assert_eq!(
+            page.text_of(".appointment-time"),
+            vec!["09:00–09:50"],
+            "{path}"
+        );
+        let card = page.text_of(".appointments li").concat();
+        assert!(
+            card.contains("Dr. med. Anna Beispiel") && card.contains("Einwilligung: fehlt"),
+            "{path}: {card}"
+        );
+        let links = page.attr(".appointments a", "href");
+        assert_eq!(links.len(), 1, "{path}");
+        assert!(links[0].starts_with("/praxis/termin/"), "{links:?}");
+    }
+}
