@@ -54,7 +54,10 @@ jar="$data/cookies"
 curl -sf -c "$jar" -o /dev/null \
   -d 'email=demo%40sprechzimmer.test&password=Sprechstunde-am-Bildschirm' \
   "http://127.0.0.1:$port/anmelden" || true
-monday=$(date -d 'next monday' +%F)
+# Next week in Berlin, where the practice is: in UTC, Sunday from 23:00 (22:00 in summer) is
+# already Monday there, and "next Monday" would be today — its 200 appointments then also fill
+# the live panel's list of today on every page.
+monday=$(TZ=Europe/Berlin date -d 'next monday' +%F)
 created=0
 for day in 0 1 2 3 4 5 6; do
   date=$(date -d "$monday + $day days" +%F)
