@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import puppeteer, { Page as FirefoxPage } from 'puppeteer-core';
 import { test, expect } from './fixtures';
 import { inspectPage, isKnownTextDefect } from './look';
@@ -8,7 +9,8 @@ import { bookNow, lettersOf } from './room';
 // The page checks of pages-look.spec.ts in Firefox ESR (puppeteer-core over WebDriver BiDi):
 // Firefox lays out date fields, fonts and line breaks differently from Chromium. axe (WCAG 2.2
 // AA, touch targets among it) runs here too: sizes and spacing are Firefox's own.
-const AXE = readFileSync(`${__dirname}/../node_modules/axe-core/axe.min.js`, 'utf8');
+// axe-core as @axe-core/playwright (the declared dependency) brings it.
+const AXE = readFileSync(createRequire(require.resolve('@axe-core/playwright')).resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const VIEWPORTS = [
   { width: 360, height: 740 },

@@ -17,8 +17,11 @@ use tokio::time::Sleep;
 pub struct WriteLimit<S> {
     inner: S,
     limit: Duration,
-    /// Since when the writes wait (boxed: only a stalled connection has one).
-    stalled: Option<Pin<Box<Sleep>>>,
+    /// The deadline of the current wait; boxed and made at the first wait only (most
+    /// connections never wait), then reset for each later one.
+    deadline: Option<Pin<Box<Sleep>>>,
+    /// Whether the last write had to wait (no write has completed since).
+    waiting: bool,
 }
 
 impl<S> WriteLimit<S> {
@@ -26,26 +29,36 @@ impl<S> WriteLimit<S> {
         Self {
             inner,
             limit,
-            stalled: None,
+            deadline: None,
+            waiting: false,
         }
     }
 
-    /// What a write that returned `poll` means: progress ends the stall; waiting is allowed
-    /// until `limit` after the first write that had to wait.
+    /// What a write that returned `poll` means: a completed write (or an error) ends the wait;
+    /// waiting is allowed until `limit` after the first write that had to wait.
     fn checked<T>(
         &mut self,
         cx: &mut Context<'_>,
         poll: Poll<io::Result<T>>,
     ) -> Poll<io::Result<T>> {
         if poll.is_ready() {
-            self.stalled = None;
+            self.waiting = false;
             return poll;
         }
-        let limit = self.limit;
-        let stalled = self
-            .stalled
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
-        ready!(stalled.as_mut().poll(cx));
+        let until = tokio::time::Instant::now() + self.limit;
+        let deadline = match &mut self.deadline {
+            Some(deadline) => {
+                if !self.waiting {
+                    deadline.as_mut().reset(until);
+                }
+                deadline
+            }
+            None => self
+                .deadline
+                .insert(Box::pin(tokio::time::sleep_until(until))),
+        };
+        self.waiting = true;
+        ready!(deadline.as_mut().poll(cx));
         Poll::Ready(Err(io::Error::new(
             io::ErrorKind::TimedOut,
             "the client took nothing of the answer",
@@ -114,7 +127,10 @@ mod tests {
         let (ours, _theirs) = tokio::io::duplex(64);
         let mut limited = WriteLimit::new(ours, LIMIT);
         let started = Instant::now();
-        let err = limited.write_all(&[7; 1024]).await.unwrap_err();
+        let err = tokio::time::timeout(LIMIT * 10, limited.write_all(&[7; 1024]))
+            .await
+            .expect("the write ends")
+            .unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
         assert!(started.elapsed() >= LIMIT, "{:?}", started.elapsed());
     }
@@ -137,8 +153,12 @@ mod tests {
             }
         });
         let started = Instant::now();
-        limited.write_all(&[7; 2048]).await.unwrap();
-        limited.shutdown().await.unwrap();
+        tokio::time::timeout(LIMIT * 20, async {
+            limited.write_all(&[7; 2048]).await.unwrap();
+            limited.shutdown().await.unwrap();
+        })
+        .await
+        .expect("the whole answer is written");
         assert_eq!(reader.await.unwrap(), vec![7; 2048]);
         assert!(started.elapsed() > LIMIT * 3 / 2, "{:?}", started.elapsed());
     }
