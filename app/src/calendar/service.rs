@@ -612,13 +612,7 @@ pub async fn between(
         .into_partial_model::<WeekRow>()
         .all(&state.db)
         .await?;
-    let names = practice_user::Entity::find()
-        .filter(practice_user::Column::PracticeId.eq(me.practice.id))
-        .all(&state.db)
-        .await?
-        .iter()
-        .map(|user| (user.id, display_name(user)))
-        .collect();
+    let names = crate::practice::auth::member_names(&state.db, me.practice.id).await?;
     Ok((rows, names))
 }
 

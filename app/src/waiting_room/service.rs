@@ -5,8 +5,8 @@
 use crate::appointment::lifecycle::{self, Transition};
 use crate::appointment::name::PatientName;
 use crate::appointment::pass::{self, PatientPass};
-use crate::entities::{appointment, practice_user};
-use crate::practice::auth::{display_name, CurrentUser};
+use crate::entities::appointment;
+use crate::practice::auth::CurrentUser;
 use crate::signalling::relay::Participant;
 use crate::signalling::types::{
     clean_note, CallEnd, ClientMessage, ErrorCode, PatientPhase, PatientView, Roster, RosterEntry,
@@ -43,8 +43,37 @@ pub fn patient_view(row: &appointment::Model) -> PatientView {
 /// Whether the patient's current stay in the waiting room began after their last leave or
 /// removal (an arrival from before it does not count).
 pub fn arrived_now(row: &appointment::Model) -> bool {
-    row.arrived_at
-        .is_some_and(|arrived| row.entry_valid_after.is_none_or(|t| arrived > t))
+    arrived_since_entry(row.arrived_at, row.entry_valid_after)
+}
+
+/// [`arrived_now`] of the two columns it reads.
+fn arrived_since_entry(
+    arrived_at: Option<DateTime<Utc>>,
+    entry_valid_after: Option<DateTime<Utc>>,
+) -> bool {
+    arrived_at.is_some_and(|arrived| entry_valid_after.is_none_or(|t| arrived > t))
+}
+
+/// What the live list shows of an appointment: twelve of the row's 25 columns; the doctor's
+/// name comes from one query of the practice's people ([`member_names`]), not a join per row
+/// (on a day with many appointments the whole rows were most of every practice page's frame).
+///
+/// [`member_names`]: crate::practice::auth::member_names
+#[derive(Debug, Clone, sea_orm::DerivePartialModel, sea_orm::FromQueryResult)]
+#[sea_orm(entity = "appointment::Entity")]
+struct RosterRow {
+    id: Uuid,
+    doctor_id: Uuid,
+    patient_name: String,
+    patient_email: String,
+    entered_name: Option<String>,
+    starts_at: DateTime<Utc>,
+    arrived_at: Option<DateTime<Utc>>,
+    entry_valid_after: Option<DateTime<Utc>>,
+    admitted_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+    removed_at: Option<DateTime<Utc>>,
+    doctor_note: Option<String>,
 }
 
 /// The patient's socket opened on `row` (as the pass opened it): the arrival time is set once
@@ -132,27 +161,30 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .filter(appointment::Column::StartsAt.lt(end))
         .filter(lifecycle::not_cancelled())
         .order_by_asc(appointment::Column::StartsAt)
-        .find_also_related(practice_user::Entity)
+        .into_partial_model::<RosterRow>()
         .all(&state.db)
         .await?;
+    let names = crate::practice::auth::member_names(&state.db, practice).await?;
     let present = state.rooms.present(practice).await;
     let consents = crate::consent::service::status::statuses_of(
         &state.db,
         practice,
         rows.iter()
-            .map(|(r, _)| (r.id, r.patient_name.as_str(), r.patient_email.as_str())),
+            .map(|r| (r.id, r.patient_name.as_str(), r.patient_email.as_str())),
     )
     .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.id).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut guests = super::guests::roster_guests(state, &ids, &present).await?;
     let entries: Vec<RosterEntry> =
         rows.into_iter()
-            .map(|(row, doctor)| {
+            .map(|row| {
                 let (status, since) = if row.finished_at.is_some() {
                     (RosterStatus::Finished, row.finished_at)
                 } else if row.admitted_at.is_some() {
                     (RosterStatus::InCall, row.admitted_at)
-                } else if present.contains(&row.id) && arrived_now(&row) {
+                } else if present.contains(&row.id)
+                    && arrived_since_entry(row.arrived_at, row.entry_valid_after)
+                {
                     (RosterStatus::Waiting, row.arrived_at)
                 } else if row.removed_at.is_some() {
                     (RosterStatus::Removed, row.removed_at)
@@ -172,7 +204,7 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
                     guests: guests.remove(&row.id).unwrap_or_default(),
                     appointment: row.id.to_string(),
                     time: german_time(row.starts_at),
-                    doctor: doctor.as_ref().map(display_name).unwrap_or_default(),
+                    doctor: names.get(&row.doctor_id).cloned().unwrap_or_default(),
                     booked_name: row.patient_name,
                     entered_name: row.entered_name,
                     names_differ,
