@@ -1,44 +1,9 @@
-use super::Locale;
-use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
-use std::sync::{LazyLock, Mutex};
+//! The server's texts: the Fluent runtime (`fluent-bundle`) over every Fluent file.
 
-/// The Fluent sources, compiled into both the server and the wasm build.
-const DE_SOURCES: &[&str] = &[
-    include_str!("../../locales/de/main.ftl"),
-    include_str!("../../locales/de/fields.ftl"),
-    include_str!("../../locales/de/practice.ftl"),
-    include_str!("../../locales/de/patient.ftl"),
-    include_str!("../../locales/de/consent.ftl"),
-    include_str!("../../locales/de/layout.ftl"),
-];
-const EN_SOURCES: &[&str] = &[
-    include_str!("../../locales/en/main.ftl"),
-    include_str!("../../locales/en/fields.ftl"),
-];
-/// E-mails and island-free pages are written on the server only; the browser bundle stays
-/// smaller without them.
-#[cfg(feature = "ssr")]
-const DE_SERVER_SOURCES: &[&str] = &[
-    include_str!("../../locales/de/email.ftl"),
-    // The practice accounts' pages (registration, login, links from e-mails, team, security,
-    // master data): none is an island; the idle warning's texts stay in practice.ftl.
-    include_str!("../../locales/de/accounts.ftl"),
-    // Terms and privacy notice (a third of all texts), and the calendar pages: no island shows
-    // them (issue 24: ~30 KB less in each browser bundle).
-    include_str!("../../locales/de/legal.ftl"),
-    include_str!("../../locales/de/calendar.ftl"),
-    // The KV-Antrag page has no island: its texts are rendered on the server only.
-    include_str!("../../locales/de/kv.ftl"),
-    // So have the contract pages and the notice banner of the practice area.
-    include_str!("../../locales/de/contract.ftl"),
-    // The public practice page and its settings have no island either.
-    include_str!("../../locales/de/public.ftl"),
-    // The processing agreement and the pages' descriptions are rendered on the server only.
-    include_str!("../../locales/de/avv.ftl"),
-    include_str!("../../locales/de/meta.ftl"),
-];
-#[cfg(not(feature = "ssr"))]
-const DE_SERVER_SOURCES: &[&str] = &[];
+use super::sources::{DE_SERVER_SOURCES, DE_SOURCES, EN_SOURCES};
+use super::{record_formatting_error, Locale};
+use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
+use std::sync::LazyLock;
 
 // Immutable lookup tables, built on first use; not mutable global state.
 static DE: LazyLock<FluentBundle<FluentResource>> =
@@ -62,19 +27,6 @@ fn build(locale: Locale, sources: &[&str]) -> FluentBundle<FluentResource> {
     bundle
 }
 
-// A diagnostic record, not application state: the keys of messages formatted with errors (a
-// variable not passed, so the user would read `{$when}`), each once. Tests fail when it fills.
-static FORMATTING_ERRORS: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-/// The keys of the messages this process formatted with errors (missing variables) so far. The
-/// integration tests check it is empty after every test, whatever page or e-mail it rendered.
-pub fn formatting_errors() -> Vec<String> {
-    FORMATTING_ERRORS
-        .lock()
-        .map(|keys| keys.clone())
-        .unwrap_or_default()
-}
-
 fn bundle(locale: Locale) -> &'static FluentBundle<FluentResource> {
     match locale {
         Locale::De => &DE,
@@ -87,12 +39,7 @@ pub fn has_message(locale: Locale, key: &str) -> bool {
     bundle(locale).has_message(key) || DE.has_message(key)
 }
 
-/// The message `key` in `locale`; German if the locale lacks it; the key itself if both do.
-pub fn translate(locale: Locale, key: &str) -> String {
-    translate_with(locale, key, &[])
-}
-
-/// Like [`translate`], with Fluent variables.
+/// Like [`translate`](super::translate), with Fluent variables.
 pub fn translate_with(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     let fluent_args = (!args.is_empty()).then(|| {
         let mut a = FluentArgs::new();
@@ -110,13 +57,7 @@ pub fn translate_with(locale: Locale, key: &str, args: &[(&str, &str)]) -> Strin
                 .format_pattern(pattern, fluent_args.as_ref(), &mut errors)
                 .into_owned();
             if !errors.is_empty() {
-                if let Ok(mut keys) = FORMATTING_ERRORS.lock() {
-                    if !keys.iter().any(|k| k == key) && keys.len() < 100 {
-                        keys.push(key.to_owned());
-                    }
-                }
-                #[cfg(feature = "ssr")]
-                tracing::error!(key, "a text was formatted without all its variables");
+                record_formatting_error(key);
             }
             Some(text)
         })
@@ -126,6 +67,7 @@ pub fn translate_with(locale: Locale, key: &str, args: &[(&str, &str)]) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{formatting_errors, translate};
     use fluent_syntax::parser::parse;
     use std::collections::HashSet;
 

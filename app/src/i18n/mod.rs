@@ -4,14 +4,53 @@
 //! The server chooses the language from `Accept-Language` and writes it into `<html lang>`; the
 //! browser reads it back from there when it hydrates, so both render the same text.
 
+// The server formats with the Fluent runtime; the browser bundles with a formatter of the part
+// of Fluent the islands' texts use (lite.rs), compared message by message in the unit tests.
+#[cfg(feature = "ssr")]
 mod bundles;
+#[cfg(any(test, not(feature = "ssr")))]
+mod lite;
 mod locale;
 pub mod numbers;
+mod sources;
 
-pub use bundles::{formatting_errors, has_message, translate, translate_with};
+#[cfg(feature = "ssr")]
+pub use bundles::{has_message, translate_with};
+#[cfg(not(feature = "ssr"))]
+pub use lite::{has_message, translate_with};
 pub use locale::Locale;
 
 use leptos::prelude::*;
+use std::sync::Mutex;
+
+/// The message `key` in `locale`; German if the locale lacks it; the key itself if both do.
+pub fn translate(locale: Locale, key: &str) -> String {
+    translate_with(locale, key, &[])
+}
+
+// A diagnostic record, not application state: the keys of messages formatted with errors (a
+// variable not passed, so the user would read `{$when}`), each once. Tests fail when it fills.
+static FORMATTING_ERRORS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The keys of the messages this process formatted with errors (missing variables) so far. The
+/// integration tests check it is empty after every test, whatever page or e-mail it rendered.
+pub fn formatting_errors() -> Vec<String> {
+    FORMATTING_ERRORS
+        .lock()
+        .map(|keys| keys.clone())
+        .unwrap_or_default()
+}
+
+/// Notes that `key` was formatted without all its variables (see [`formatting_errors`]).
+fn record_formatting_error(key: &str) {
+    if let Ok(mut keys) = FORMATTING_ERRORS.lock() {
+        if !keys.iter().any(|k| k == key) && keys.len() < 100 {
+            keys.push(key.to_owned());
+        }
+    }
+    #[cfg(feature = "ssr")]
+    tracing::error!(key, "a text was formatted without all its variables");
+}
 
 /// The language of the current page, provided once by `App` and read by every component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
