@@ -313,33 +313,17 @@ where
             }
         }
 
+        // Sprechzimmer: no asynchronous hydration (see README.sprechzimmer.md). Islands hydrate
+        // synchronously (`leptos::mount::hydrate_islands`); only `hydrate_body`/`hydrate_lazy`
+        // and lazy islands, which the application does not use, reach this entry. A generic
+        // function here put one future per view type into every browser bundle (≈ 65 KB).
         #[cfg(feature = "hydrate")]
-        fn hydrate_async<T: RenderHtml + 'static>(
-            value: Erased,
-            cursor: &Cursor,
-            position: &PositionState,
+        fn no_hydrate_async(
+            _: Erased,
+            _: &Cursor,
+            _: &PositionState,
         ) -> Pin<Box<dyn Future<Output = AnyViewState>>> {
-            let cursor = cursor.clone();
-            let position = position.clone();
-            Box::pin(async move {
-                let state = ErasedLocal::new(
-                    value
-                        .into_inner::<T>()
-                        .hydrate_async(&cursor, &position)
-                        .await,
-                );
-                let placeholder =
-                    (!T::EXISTS).then(|| cursor.next_placeholder(&position));
-                AnyViewState {
-                    type_id: TypeId::of::<T>(),
-                    state,
-                    mount: mount_any::<T>,
-                    unmount: unmount_any::<T>,
-                    insert_before_this: insert_before_this::<T>,
-                    elements: elements::<T>,
-                    placeholder,
-                }
-            })
+            panic!("asynchronous hydration is not built into this application")
         }
 
         fn rebuild<T: RenderHtml + 'static>(
@@ -370,7 +354,7 @@ where
             #[cfg(feature = "hydrate")]
             hydrate_from_server: hydrate_from_server::<T::Owned>,
             #[cfg(feature = "hydrate")]
-            hydrate_async: hydrate_async::<T::Owned>,
+            hydrate_async: no_hydrate_async,
             value: Erased::new(value),
         }
     }
