@@ -92,21 +92,35 @@ BUNDLES=(patient practice)
 # two cargo processes on one directory would wait for each other's lock, and either build alone
 # leaves a core idle for minutes (macro expansion and type checks of a crate run on one core).
 WASM_TARGET_DIR="$CARGO_TARGET_DIR/front"
+# Modules a bundle loads when it needs them, each a crate of its own: `seal` (consent-seal, the
+# sealing of a consent document, loaded when a file is chosen for upload).
+MODULES=(seal)
 build_bundles() {
-  local wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+  local wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
   local out=$1 name=sprechzimmer bundle
   ensure_bundle_tools
   for bundle in "${BUNDLES[@]}"; do
     log "browser bundle '$bundle': cargo build (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p frontend --lib \
       --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle"
-    "$BINDGEN" "$wasm" "$out" "$name-$bundle"
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      "$out/$name-${bundle}_bg.wasm" -o "$out/$name-$bundle.wasm"
-    rm "$out/$name-${bundle}_bg.wasm"
-    esbuild --minify --log-level=warning "$out/$name-$bundle.js" --outfile="$out/$name-$bundle.min.js"
-    mv "$out/$name-$bundle.min.js" "$out/$name-$bundle.js"
+    finish_wasm "$wasm/frontend.wasm" "$out" "$name-$bundle"
   done
+  log "browser module 'seal': cargo build -p consent-seal (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p consent-seal --lib \
+    --target wasm32-unknown-unknown --profile wasm-release
+  finish_wasm "$wasm/consent_seal.wasm" "$out" "$name-seal"
+}
+
+# wasm-bindgen, wasm-opt -Oz and esbuild for one built module: $1 the linked wasm, $2 the output
+# directory, $3 the files' stem there (`<stem>.js`, `<stem>.wasm`).
+finish_wasm() {
+  local input=$1 out=$2 stem=$3
+  "$BINDGEN" "$input" "$out" "$stem"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$out/${stem}_bg.wasm" -o "$out/$stem.wasm"
+  rm "$out/${stem}_bg.wasm"
+  esbuild --minify --log-level=warning "$out/$stem.js" --outfile="$out/$stem.min.js"
+  mv "$out/$stem.min.js" "$out/$stem.js"
 }
 
 # The site's files (both browser bundles, the stylesheet, their brotli and gzip forms, public/)

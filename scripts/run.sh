@@ -9,8 +9,9 @@ cd "$ROOT"
 # no input is newer than the last successful build of this checkout.
 stamp="$ROOT/target/site/.built"
 server="$CARGO_TARGET_DIR/release/server"
-inputs=(app frontend server migrations style public scripts/lib.sh Cargo.toml Cargo.lock Leptos.toml)
+inputs=(app frontend server migrations style public vendor scripts/lib.sh Cargo.toml Cargo.lock Leptos.toml .cargo)
 if [ -f "$stamp" ] && [ -x "$server" ] && [ -f target/site/pkg/sprechzimmer-patient.wasm ] && [ -f target/site/pkg/sprechzimmer-practice.wasm ] \
+  && [ -f target/site/pkg/sprechzimmer-seal.wasm ] \
   && [ "$server" -ot "$stamp" ] && [ -z "$(find "${inputs[@]}" -newer "$stamp" -print -quit)" ]; then
   log "nothing changed since the last build"
 else

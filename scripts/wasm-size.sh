@@ -3,18 +3,19 @@
 # and fails when a bundle's wasm + JavaScript (brotli) is above its budget:
 #   WASM_BUDGET_PATIENT  the patient's room and the landing page (issue 24: ≤ 200 KB)
 #   WASM_BUDGET_PRACTICE the practice area (live waiting room, call page, consent crypto)
+#   WASM_BUDGET_SEAL     the consent upload's sealing, loaded when a file is chosen
 # An empty or unset budget only prints. With a file as argument, the table between
 # `<!-- wasm-size:start -->` and `<!-- wasm-size:end -->` in it is rewritten (scripts/bench.sh
 # does that for BENCHMARKS.md). Run after `bash scripts/build.sh`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# The bundle names (BUNDLES) from the build's own list.
-eval "$(grep '^BUNDLES=' "$ROOT/scripts/lib.sh")"
+# The bundle names (BUNDLES) and the modules loaded on demand (MODULES) from the build's lists.
+eval "$(grep -E '^(BUNDLES|MODULES)=' "$ROOT/scripts/lib.sh")"
 pkg="$ROOT/target/site/pkg"
 table="| Bundle | File | Raw | gzip -9 | brotli -q 11 |
 |---|---|---|---|---|"
 failed=0
-for bundle in "${BUNDLES[@]}"; do
+for bundle in "${BUNDLES[@]}" "${MODULES[@]}"; do
   total=0
   for ext in wasm js; do
     file="$pkg/sprechzimmer-$bundle.$ext"

@@ -69,9 +69,17 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
     await picker.setInputFiles(`${fixtures}/umbenannt.pdf`);
     await expect(section.getByRole('alert')).toContainText('kein PDF, JPEG, PNG oder HEIC');
 
-    // The photo of the signed form: preview, progress to 100 %, done.
+    // The encryption is a module of its own, loaded when a file is chosen: when it cannot be
+    // loaded the patient reads why, nothing is sent, and choosing the file again loads it.
+    await p.route('**/sprechzimmer-seal.*', (route) => route.abort());
     await picker.setInputFiles(`${fixtures}/foto.png`);
-    const item = section.getByRole('listitem').filter({ hasText: 'foto.png' });
+    await expect(section.getByRole('listitem').filter({ hasText: 'foto.png' }).getByRole('alert'))
+      .toHaveText('Die Verschlüsselung für das Hochladen ließ sich nicht laden. Bitte prüfen Sie Ihre Internetverbindung und wählen Sie die Datei noch einmal.');
+    await p.unroute('**/sprechzimmer-seal.*');
+
+    // The photo of the signed form, chosen again: preview, progress to 100 %, done.
+    await picker.setInputFiles(`${fixtures}/foto.png`);
+    const item = section.getByRole('listitem').filter({ hasText: 'foto.png' }).last();
     await expect(item.getByRole('img', { name: 'Vorschau der gewählten Seite' })).toBeVisible();
     await expect(item.getByRole('progressbar', { name: 'Fortschritt des Hochladens' })).toHaveAttribute('value', '100', { timeout: 20_000 });
     await expect(item.getByRole('status')).toHaveText('Hochgeladen.');

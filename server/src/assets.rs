@@ -1,5 +1,5 @@
-//! The browser code (`<site>/pkg/<output name>.css` and one `<output name>-<bundle>.{js,wasm}`
-//! per [`Bundle`]), served under names that carry its content hash
+//! The browser code (`<site>/pkg/<output name>.css`, one `<output name>-<bundle>.{js,wasm}`
+//! per [`Bundle`] and the consent upload's `<output name>-seal.{js,wasm}`), served under names that carry its content hash
 //! (`sprechzimmer-patient.3f9c0a1b2d4e.js`) and cached by browsers for a year (`immutable`): a
 //! phone fetches it once per release instead of revalidating it on every page. At start the
 //! server reads the files, names the stylesheet and each bundle by the SHA-256 of their files,
@@ -112,6 +112,7 @@ impl Assets {
         let plain = BrowserCode::plain(output_name);
         let mut groups = vec![(plain.stylesheet.clone(), vec!["css"])];
         groups.extend(Bundle::ALL.map(|b| (plain.bundle(b).to_owned(), vec!["js", "wasm"])));
+        groups.push((plain.seal.clone(), vec!["js", "wasm"]));
         let mut assets = Self {
             files: HashMap::new(),
             addresses: HashMap::new(),
@@ -151,11 +152,13 @@ impl Assets {
             }
             versioned_stems.push(versioned);
         }
-        let [stylesheet, patient, practice] = <[String; 3]>::try_from(versioned_stems).ok()?;
+        let [stylesheet, patient, practice, seal] =
+            <[String; 4]>::try_from(versioned_stems).ok()?;
         assets.code = BrowserCode {
             stylesheet,
             patient,
             practice,
+            seal,
         };
         Some(Arc::new(assets))
     }
@@ -341,12 +344,14 @@ mod tests {
     use super::*;
 
     /// The files of a site whose output name is `app`.
-    const FILES: [&str; 5] = [
+    const FILES: [&str; 7] = [
         "app.css",
         "app-patient.js",
         "app-patient.wasm",
         "app-practice.js",
         "app-practice.wasm",
+        "app-seal.js",
+        "app-seal.wasm",
     ];
 
     #[test]
@@ -458,6 +463,7 @@ mod tests {
             (&code.stylesheet, "app."),
             (&code.patient, "app-patient."),
             (&code.practice, "app-practice."),
+            (&code.seal, "app-seal."),
         ] {
             assert!(
                 name.starts_with(stem) && name.len() == stem.len() + 12,
@@ -490,6 +496,10 @@ mod tests {
             changed.code().patient,
             code.patient,
             "the other bundle keeps its name"
+        );
+        assert_eq!(
+            content(&format!("{}.wasm", code.seal)).as_deref(),
+            Some(&b"app-seal.wasm"[..])
         );
         std::fs::remove_file(dir.path().join("app-patient.js")).unwrap();
         assert!(Assets::load(dir.path(), "app").is_none());

@@ -52,6 +52,7 @@ consent-upload-too-large = Die Datei ist zu groß: höchstens { $max_mb } MB. Ei
 consent-upload-wrong-type = Diese Datei ist kein PDF, JPEG, PNG oder HEIC – egal, wie sie heißt. Bitte fotografieren oder scannen Sie die Erklärung.
 consent-upload-unreadable = Die Datei konnte nicht gelesen werden.
 consent-upload-network = Die Verbindung zum Server ist unterbrochen. Bitte versuchen Sie es noch einmal.
+consent-upload-seal-unavailable = Die Verschlüsselung für das Hochladen ließ sich nicht laden. Bitte prüfen Sie Ihre Internetverbindung und wählen Sie die Datei noch einmal.
 consent-upload-checking = Wird geprüft und verschlüsselt …
 consent-upload-progress = Wird hochgeladen: { $percent } %
 consent-upload-progress-label = Fortschritt des Hochladens

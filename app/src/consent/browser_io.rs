@@ -124,3 +124,51 @@ pub async fn post_json<T: serde::Serialize>(url: &str, body: &T) -> Result<u16, 
 pub async fn yield_to_browser() {
     crate::wait::sleep_ms(30).await;
 }
+
+/// Why [`seal`] gave no sealed document.
+pub enum SealError {
+    /// The seal module could not be loaded or started (no connection, an old page after an
+    /// update): the upload may be tried again.
+    Unavailable,
+    /// The module refused the document: the Fluent key of the message to show.
+    Refused(String),
+}
+
+/// `bytes` (a document of `kind`) sealed to the practice's key by the seal module
+/// (`consent-seal`), which `globalThis.sprechzimmerSeal()` (`layout::scripts::SEAL_LOADER`)
+/// loads on the first call; the bundles do not carry the encryption themselves.
+pub async fn seal(
+    public_key: &str,
+    kind: consent_format::document::DocumentKind,
+    bytes: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    let function = |target: &JsValue, name: &str| {
+        js_sys::Reflect::get(target, &JsValue::from_str(name))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    let load = function(&js_sys::global(), "sprechzimmerSeal").ok_or(SealError::Unavailable)?;
+    let loading = load
+        .call0(&JsValue::NULL)
+        .ok()
+        .and_then(|p| p.dyn_into::<Promise>().ok())
+        .ok_or(SealError::Unavailable)?;
+    let module = JsFuture::from(loading)
+        .await
+        .map_err(|_| SealError::Unavailable)?;
+    let seal = function(&module, "seal").ok_or(SealError::Unavailable)?;
+    let input = Uint8Array::from(bytes);
+    let sealed = seal.call3(
+        &JsValue::NULL,
+        &JsValue::from_str(public_key),
+        &JsValue::from(kind.to_byte()),
+        &input,
+    );
+    drop(input);
+    match sealed {
+        Ok(sealed) => Ok(Uint8Array::new(&sealed).to_vec()),
+        Err(key) => Err(key
+            .as_string()
+            .map_or(SealError::Unavailable, SealError::Refused)),
+    }
+}

@@ -440,11 +440,12 @@ mod browser {
                 .set(browser_io::object_url(&bytes, kind.mime()));
         }
         browser_io::yield_to_browser().await;
-        let sealed = match crypto::public_key_from_b64(public_key)
-            .and_then(|key| crypto::seal_document(&key, kind, &bytes))
-        {
+        let sealed = match browser_io::seal(public_key, kind, &bytes).await {
             Ok(sealed) => sealed,
-            Err(e) => return UploadState::Failed(t.t(e.message_key())),
+            Err(browser_io::SealError::Refused(key)) => return UploadState::Failed(t.t(&key)),
+            Err(browser_io::SealError::Unavailable) => {
+                return UploadState::Failed(t.t("consent-upload-seal-unavailable"))
+            }
         };
         drop(bytes);
         item.state.set(UploadState::Uploading);

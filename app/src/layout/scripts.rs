@@ -42,6 +42,9 @@ pub struct BrowserCode {
     /// `sprechzimmer-patient.0c1d2e3f4a5b` → `….js` and `…_bg.wasm`.
     pub patient: String,
     pub practice: String,
+    /// `sprechzimmer-seal.…`: the consent upload's sealing (`consent-seal`), which both bundles
+    /// load through [`SEAL_LOADER`] when a file is chosen.
+    pub seal: String,
 }
 
 impl BrowserCode {
@@ -51,6 +54,7 @@ impl BrowserCode {
             stylesheet: output_name.to_owned(),
             patient: format!("{output_name}-{}", Bundle::Patient.suffix()),
             practice: format!("{output_name}-{}", Bundle::Practice.suffix()),
+            seal: format!("{output_name}-seal"),
         }
     }
 
@@ -61,6 +65,14 @@ impl BrowserCode {
         }
     }
 }
+
+/// Defines `globalThis.sprechzimmerSeal()`: imports the seal module (`$JS`) and starts it with its
+/// wasm (`$WASM`) once, and gives the module's exports; a failed load is tried again on the next
+/// call. The island script defines it, so the import is allowed by the page's CSP (a script the
+/// nonce admitted may load further scripts: `'strict-dynamic'`); the upload calls it
+/// (`consent::islands`).
+pub const SEAL_LOADER: &str = "globalThis.sprechzimmerSeal=(()=>{let m;return()=>m??=import($JS)\
+    .then(async s=>{await s.default({module_or_path:$WASM});return s}).catch(e=>{m=undefined;throw e})})();";
 
 /// `false` where the server renders an island and until its code runs in the browser, then
 /// `true`. The bundle loads when the browser is idle after the first paint, so a control that
@@ -96,10 +108,14 @@ fn hydration_scripts(bundle: Bundle) -> Option<impl IntoView> {
         let name = state.browser_code.bundle(bundle);
         let pkg = &state.leptos_options.site_pkg_dir;
         let wasm = format!("{name}_bg");
+        let seal = &state.browser_code.seal;
+        let seal_loader = SEAL_LOADER
+            .replace("$JS", &format!("{:?}", format!("/{pkg}/{seal}.js")))
+            .replace("$WASM", &format!("{:?}", format!("/{pkg}/{seal}.wasm")));
         let nonce = leptos::nonce::use_nonce();
         view! {
             <script type="module" nonce=nonce>
-                {format!("{LOADER}(\"\", {pkg:?}, {name:?}, {wasm:?}, false);")}
+                {format!("{seal_loader}{LOADER}(\"\", {pkg:?}, {name:?}, {wasm:?}, false);")}
             </script>
         }
     })

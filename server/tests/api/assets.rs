@@ -36,6 +36,19 @@ fn loaded(html: &str, stem: &str, extension: &str) -> String {
 }
 
 /// The hash in a versioned address: `/pkg/<stem>.<hash>[_bg].<extension>`.
+/// The seal module's `/pkg/sprechzimmer-seal.<hash>.js` or `….wasm`, as the island script's
+/// `globalThis.sprechzimmerSeal` names it.
+fn seal_address(html: &str, extension: &str) -> String {
+    let page = crate::html::Page::parse(html);
+    let modules = page.select("script[type=module]");
+    let text = crate::html::text(*modules.first().expect("a module script"));
+    assert!(text.contains("globalThis.sprechzimmerSeal="), "{text}");
+    text.split('"')
+        .find(|s| s.starts_with("/pkg/sprechzimmer-seal.") && s.ends_with(&format!(".{extension}")))
+        .unwrap_or_else(|| panic!("the loader names the seal module's .{extension}"))
+        .to_owned()
+}
+
 fn hash_of(address: &str, stem: &str) -> String {
     let rest = address.trim_start_matches(&format!("/pkg/{stem}."));
     let hash: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
@@ -59,6 +72,14 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
     assert!(
         !html.contains("sprechzimmer-practice"),
         "the practice's code stays off a patient's page"
+    );
+    // The consent upload's seal module, loaded on demand: the island script names its two
+    // files with their hash.
+    let seal_js = seal_address(&html, "js");
+    let seal_hash = hash_of(&seal_js, "sprechzimmer-seal");
+    assert_eq!(
+        hash_of(&seal_address(&html, "wasm"), "sprechzimmer-seal"),
+        seal_hash
     );
 
     // Without reqwest's decompression features: the bytes arrive as sent.
@@ -146,6 +167,14 @@ async fn the_browser_code_has_hashed_names_is_cached_for_a_year_and_sent_precomp
         assert!(response.headers().get("content-encoding").is_none());
         assert_eq!(response.bytes().await.unwrap(), original.as_bytes());
     }
+
+    let seal = get(seal_js, "identity").await;
+    assert_eq!(seal.status(), 200);
+    assert_eq!(
+        seal.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(seal.text().await.unwrap().contains("Testaufbau Versiegeln"));
 
     // An earlier build's name is gone; the plain name is still there, revalidated.
     let old = get("/pkg/sprechzimmer-patient.000000000000.wasm".into(), "br").await;

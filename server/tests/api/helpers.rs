@@ -297,9 +297,9 @@ pub fn test_settings(db_url: &str) -> Settings {
     settings
 }
 
-/// The stand-in browser build every test app serves: the stylesheet and each bundle's files
-/// (`pkg/<output name>.css`, `pkg/<output name>-<bundle>.{js,wasm}`).
-pub const TEST_BUILD: [(&str, &str); 5] = [
+/// The stand-in browser build every test app serves: the stylesheet, each bundle's files and the
+/// seal module's (`pkg/<output name>.css`, `pkg/<output name>-<bundle>.{js,wasm}`).
+pub const TEST_BUILD: [(&str, &str); 7] = [
     ("css", "body { color: #1a1a1a; }\n"),
     (
         "patient.js",
@@ -316,6 +316,14 @@ pub const TEST_BUILD: [(&str, &str); 5] = [
     (
         "practice.wasm",
         "\0asm Testaufbau Praxis Testaufbau Testaufbau Testaufbau Testaufbau",
+    ),
+    (
+        "seal.js",
+        "export default function init() { /* Testaufbau Versiegeln */ }\n",
+    ),
+    (
+        "seal.wasm",
+        "\0asm Testaufbau Versiegeln Testaufbau Testaufbau",
     ),
 ];
 
