@@ -634,7 +634,7 @@ impl Call {
                 let (Some(call), Some(text)) = (alive(), event.data().as_string()) else {
                     return;
                 };
-                if let Ok(message) = serde_json::from_str::<PeerMessage>(&text) {
+                if let Some(message) = crate::call::types::read_peer_message(&text) {
                     call.received(&id, message);
                 }
             }

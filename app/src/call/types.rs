@@ -16,6 +16,29 @@ pub enum PeerMessage {
     Media { microphone: bool, camera: bool },
 }
 
+/// A data channel message as the browser reads it: its `type`, then that type's fields with a
+/// plain struct (like [`crate::signalling::types::read_server_message`]: no buffering of the
+/// internally tagged enum in the bundles). `None` for an unknown type or a missing field.
+pub fn read_peer_message(text: &str) -> Option<PeerMessage> {
+    #[derive(Deserialize)]
+    struct Fields {
+        #[serde(rename = "type")]
+        kind: String,
+        text: Option<String>,
+        microphone: Option<bool>,
+        camera: Option<bool>,
+    }
+    let m: Fields = serde_json::from_str(text).ok()?;
+    match m.kind.as_str() {
+        "chat" => Some(PeerMessage::Chat { text: m.text? }),
+        "media" => Some(PeerMessage::Media {
+            microphone: m.microphone?,
+            camera: m.camera?,
+        }),
+        _ => None,
+    }
+}
+
 /// A chat line as typed: trimmed, 1 to [`CHAT_MAX_CHARS`] characters, no control characters
 /// except line breaks.
 pub fn clean_chat(text: &str) -> Option<String> {
@@ -94,6 +117,34 @@ pub fn verification_code(digest: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browser_reads_every_peer_message_as_serde_does() {
+        for message in [
+            PeerMessage::Chat {
+                text: "Hallo \"Sie\"\nzweite Zeile".into(),
+            },
+            PeerMessage::Media {
+                microphone: true,
+                camera: false,
+            },
+        ] {
+            let text = serde_json::to_string(&message).unwrap();
+            assert_eq!(read_peer_message(&text), Some(message.clone()), "{text}");
+            assert_eq!(serde_json::from_str::<PeerMessage>(&text).unwrap(), message);
+        }
+        for text in [
+            r#"{"type":"shout","text":"x"}"#,
+            r#"{"type":"chat"}"#,
+            r#"{"type":"chat","text":null}"#,
+            r#"{"type":"media","microphone":true}"#,
+            r#"{"text":"x"}"#,
+            "Hallo",
+        ] {
+            assert_eq!(read_peer_message(text), None, "{text}");
+            assert!(serde_json::from_str::<PeerMessage>(text).is_err(), "{text}");
+        }
+    }
     use serde_json::json;
 
     #[test]

@@ -43,7 +43,7 @@ pub struct BrowserCode {
     pub patient: String,
     pub practice: String,
     /// `sprechzimmer-seal.…`: the consent upload's sealing (`consent-seal`), which both bundles
-    /// load through [`SEAL_LOADER`] when a file is chosen.
+    /// load through `SEAL_LOADER` when a file is chosen.
     pub seal: String,
 }
 
@@ -71,7 +71,8 @@ impl BrowserCode {
 /// call. The island script defines it, so the import is allowed by the page's CSP (a script the
 /// nonce admitted may load further scripts: `'strict-dynamic'`); the upload calls it
 /// (`consent::islands`).
-pub const SEAL_LOADER: &str = "globalThis.sprechzimmerSeal=(()=>{let m;return()=>m??=import($JS)\
+#[cfg(feature = "ssr")]
+const SEAL_LOADER: &str = "globalThis.sprechzimmerSeal=(()=>{let m;return()=>m??=import($JS)\
     .then(async s=>{await s.default({module_or_path:$WASM});return s}).catch(e=>{m=undefined;throw e})})();";
 
 /// `false` where the server renders an island and until its code runs in the browser, then

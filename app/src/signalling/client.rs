@@ -1,7 +1,7 @@
 //! The browser's end of the signalling socket: typed messages in and out, and reconnecting
 //! with growing pauses when the connection drops. Browser only (`hydrate`).
 
-use super::types::{ClientMessage, Envelope, ServerMessage, SIGNAL_PATH};
+use super::types::{read_server_message, ClientMessage, Envelope, ServerMessage, SIGNAL_PATH};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -117,12 +117,12 @@ impl SignalClient {
                 let Some(text) = event.data().as_string() else {
                     return;
                 };
-                let Ok(envelope) = serde_json::from_str::<Envelope<ServerMessage>>(&text) else {
+                let Some(message) = read_server_message(&text) else {
                     return;
                 };
                 if let Some(inner) = weak.upgrade() {
                     let handler = inner.borrow().on_message.clone();
-                    handler(envelope.message);
+                    handler(message);
                 }
             }
         });

@@ -171,6 +171,147 @@ pub enum ServerMessage {
     CallEnded(CallEnd),
 }
 
+/// A server message as the browser reads it: first the version and the `type`, then that type's
+/// fields, each with a plain struct. serde reads an internally tagged enum (`ServerMessage`,
+/// `Signal`, `CallEnd`) by buffering the whole message in its `Content` tree first; that code
+/// alone was ≈ 11 KB of the patient's bundle (BENCHMARKS.md, issue 24, sixteenth session), and
+/// the browser only ever reads what this server wrote. `None` for another version, an unknown
+/// type or a missing field — the same messages `Envelope<ServerMessage>`'s derived reading
+/// refuses (unit test, every variant).
+pub fn read_server_message(text: &str) -> Option<ServerMessage> {
+    use serde::de::DeserializeOwned;
+    fn fields<T: DeserializeOwned>(text: &str) -> Option<T> {
+        serde_json::from_str(text).ok()
+    }
+    #[derive(Deserialize)]
+    struct Head {
+        v: u32,
+        #[serde(rename = "type")]
+        kind: String,
+    }
+    #[derive(Deserialize)]
+    struct Appointment {
+        appointment: String,
+    }
+    #[derive(Deserialize)]
+    struct Error {
+        code: ErrorCode,
+    }
+    #[derive(Deserialize)]
+    struct CallReady {
+        polite: bool,
+        ice_servers: Vec<IceServer>,
+        #[serde(default)]
+        relay_only: bool,
+    }
+    #[derive(Deserialize)]
+    struct PeerJoined {
+        instance: String,
+        peer: CallPeer,
+    }
+    #[derive(Deserialize)]
+    struct PeerLeft {
+        peer: String,
+        #[serde(default)]
+        gone: bool,
+    }
+    #[derive(Deserialize)]
+    struct SignalFrom {
+        signal: SignalFields,
+        from: String,
+    }
+    #[derive(Deserialize)]
+    struct CallEnded {
+        reason: String,
+        started: Option<String>,
+        ended: Option<String>,
+    }
+    let head: Head = fields(text)?;
+    if head.v != PROTOCOL_VERSION {
+        return None;
+    }
+    Some(match head.kind.as_str() {
+        "waiting_room" => ServerMessage::WaitingRoom(fields(text)?),
+        "roster" => ServerMessage::Roster(fields(text)?),
+        "admitted" => ServerMessage::Admitted {
+            appointment: fields::<Appointment>(text)?.appointment,
+        },
+        "error" => ServerMessage::Error {
+            code: fields::<Error>(text)?.code,
+        },
+        "call_ready" => {
+            let m: CallReady = fields(text)?;
+            ServerMessage::CallReady {
+                polite: m.polite,
+                ice_servers: m.ice_servers,
+                relay_only: m.relay_only,
+            }
+        }
+        "peer_joined" => {
+            let m: PeerJoined = fields(text)?;
+            ServerMessage::PeerJoined {
+                instance: m.instance,
+                peer: m.peer,
+            }
+        }
+        "peer_left" => {
+            let m: PeerLeft = fields(text)?;
+            ServerMessage::PeerLeft {
+                peer: m.peer,
+                gone: m.gone,
+            }
+        }
+        "signal" => {
+            let m: SignalFrom = fields(text)?;
+            ServerMessage::Signal {
+                signal: m.signal.into_signal()?,
+                from: m.from,
+            }
+        }
+        "call_ended" => {
+            let m: CallEnded = fields(text)?;
+            ServerMessage::CallEnded(match m.reason.as_str() {
+                "finished" => CallEnd::Finished {
+                    started: m.started?,
+                    ended: m.ended?,
+                },
+                "back_to_waiting" => CallEnd::BackToWaiting,
+                "patient_left" => CallEnd::PatientLeft,
+                _ => return None,
+            })
+        }
+        _ => return None,
+    })
+}
+
+/// A [`Signal`]'s fields of either kind, for [`read_server_message`].
+#[derive(Deserialize)]
+struct SignalFields {
+    kind: String,
+    sdp_type: Option<SdpType>,
+    sdp: Option<String>,
+    candidate: Option<String>,
+    sdp_mid: Option<String>,
+    sdp_m_line_index: Option<u16>,
+}
+
+impl SignalFields {
+    fn into_signal(self) -> Option<Signal> {
+        match self.kind.as_str() {
+            "description" => Some(Signal::Description {
+                sdp_type: self.sdp_type?,
+                sdp: self.sdp?,
+            }),
+            "candidate" => Some(Signal::Candidate {
+                candidate: self.candidate?,
+                sdp_mid: self.sdp_mid,
+                sdp_m_line_index: self.sdp_m_line_index,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Another participant of the call, as this page shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallPeer {
@@ -574,6 +715,174 @@ mod tests {
                 code: ErrorCode::WrongState
             }
         );
+    }
+
+    /// One message of every kind the server sends, with every optional part once set and once
+    /// not; `kind` makes a new kind a compile error here until it has its samples.
+    fn every_server_message() -> Vec<ServerMessage> {
+        use crate::appointment::guest_role::GuestRole;
+        fn kind(message: &ServerMessage) -> &'static str {
+            match message {
+                ServerMessage::WaitingRoom(_) => "waiting_room",
+                ServerMessage::Roster(_) => "roster",
+                ServerMessage::Admitted { .. } => "admitted",
+                ServerMessage::Error { .. } => "error",
+                ServerMessage::CallReady { .. } => "call_ready",
+                ServerMessage::PeerJoined { .. } => "peer_joined",
+                ServerMessage::PeerLeft { .. } => "peer_left",
+                ServerMessage::Signal { .. } => "signal",
+                ServerMessage::CallEnded(_) => "call_ended",
+            }
+        }
+        let peer = |typed: Option<&str>, role| CallPeer {
+            id: "g-1".into(),
+            polite: true,
+            name: "Erika \"Eri\" Mustermann".into(),
+            typed: typed.map(str::to_owned),
+            role,
+        };
+        let entry = RosterEntry {
+            appointment: "a1".into(),
+            time: "14:30".into(),
+            doctor: "Dr. Weber".into(),
+            booked_name: "Erika Mustermann".into(),
+            entered_name: Some("Erika Musterfrau".into()),
+            names_differ: true,
+            status: RosterStatus::Waiting,
+            since: Some("14:27".into()),
+            note: None,
+            consent: crate::consent::types::ConsentStatus::ToCheck,
+            guests: vec![RosterGuest {
+                guest: "g-1".into(),
+                role: GuestRole::Interpreter,
+                booked_name: "Ayşe Yılmaz".into(),
+                entered_name: None,
+                names_differ: false,
+                status: RosterStatus::NotArrived,
+                since: None,
+                note: Some("Bitte warten".into()),
+            }],
+        };
+        let messages = vec![
+            ServerMessage::WaitingRoom(PatientView {
+                phase: PatientPhase::InCall,
+                appointment_time: "Montag, 23. November 2026, 14:30 Uhr".into(),
+                note: Some("Ich komme in 5 Minuten".into()),
+            }),
+            ServerMessage::WaitingRoom(PatientView {
+                phase: PatientPhase::Waiting,
+                appointment_time: "Montag".into(),
+                note: None,
+            }),
+            ServerMessage::Roster(Roster {
+                waiting: 1,
+                entries: vec![entry],
+            }),
+            ServerMessage::Roster(Roster::default()),
+            ServerMessage::Admitted {
+                appointment: "a1".into(),
+            },
+            ServerMessage::Error {
+                code: ErrorCode::CallFull,
+            },
+            ServerMessage::CallReady {
+                polite: false,
+                ice_servers: vec![IceServer {
+                    url: "turn:example.org:3478?transport=udp".into(),
+                    username: Some("1700000000:a1".into()),
+                    credential: Some("c2VjcmV0".into()),
+                }],
+                relay_only: true,
+            },
+            ServerMessage::CallReady {
+                polite: true,
+                ice_servers: vec![],
+                relay_only: false,
+            },
+            ServerMessage::PeerJoined {
+                instance: "i-1".into(),
+                peer: peer(Some("Ayse"), Some(GuestRole::Relative)),
+            },
+            ServerMessage::PeerJoined {
+                instance: "i-2".into(),
+                peer: peer(None, None),
+            },
+            ServerMessage::PeerLeft {
+                peer: "patient".into(),
+                gone: true,
+            },
+            ServerMessage::PeerLeft {
+                peer: "doctor".into(),
+                gone: false,
+            },
+            ServerMessage::Signal {
+                signal: Signal::Description {
+                    sdp_type: SdpType::Answer,
+                    sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n".into(),
+                },
+                from: "doctor".into(),
+            },
+            ServerMessage::Signal {
+                signal: Signal::Candidate {
+                    candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_m_line_index: Some(0),
+                },
+                from: "patient".into(),
+            },
+            ServerMessage::Signal {
+                signal: Signal::Candidate {
+                    candidate: String::new(),
+                    sdp_mid: None,
+                    sdp_m_line_index: None,
+                },
+                from: "g-1".into(),
+            },
+            ServerMessage::CallEnded(CallEnd::Finished {
+                started: "14:31".into(),
+                ended: "14:52".into(),
+            }),
+            ServerMessage::CallEnded(CallEnd::BackToWaiting),
+            ServerMessage::CallEnded(CallEnd::PatientLeft),
+        ];
+        let kinds: std::collections::HashSet<_> = messages.iter().map(kind).collect();
+        assert_eq!(kinds.len(), 9, "a sample of every kind");
+        messages
+    }
+
+    #[test]
+    fn the_browser_reads_every_server_message_as_serde_does() {
+        for message in every_server_message() {
+            let text = serde_json::to_string(&Envelope::new(message.clone())).unwrap();
+            assert_eq!(read_server_message(&text), Some(message.clone()), "{text}");
+            let derived: Envelope<ServerMessage> = serde_json::from_str(&text).unwrap();
+            assert_eq!(derived.message, message);
+        }
+        // What either refuses, both refuse: another version, no version, an unknown type or
+        // kind or reason, a field missing or of the wrong type, no JSON object.
+        for text in [
+            r#"{"v":2,"type":"admitted","appointment":"a1"}"#,
+            r#"{"type":"admitted","appointment":"a1"}"#,
+            r#"{"v":1,"type":"admit_everyone"}"#,
+            r#"{"v":1,"type":"admitted"}"#,
+            r#"{"v":1,"type":"admitted","appointment":7}"#,
+            r#"{"v":1,"type":"error","code":"shout"}"#,
+            r#"{"v":1,"type":"signal","from":"doctor","signal":{"kind":"shout"}}"#,
+            r#"{"v":1,"type":"signal","from":"doctor","signal":{"kind":"description","sdp":"v=0"}}"#,
+            r#"{"v":1,"type":"call_ended","reason":"finished","started":"14:31"}"#,
+            r#"{"v":1,"type":"call_ended","reason":"lost"}"#,
+            r#"{"v":1,"type":"peer_left"}"#,
+            r#"[1,"admitted"]"#,
+            "",
+        ] {
+            assert_eq!(read_server_message(text), None, "{text}");
+            let derived = serde_json::from_str::<Envelope<ServerMessage>>(text);
+            // The derived reading takes any version (the browser's does not).
+            assert!(
+                derived.is_err() || text.contains(r#""v":2"#),
+                "serde reads {text}"
+            );
+        }
     }
 
     #[test]
