@@ -92,9 +92,10 @@ BUNDLES=(patient practice)
 # two cargo processes on one directory would wait for each other's lock, and either build alone
 # leaves a core idle for minutes (macro expansion and type checks of a crate run on one core).
 WASM_TARGET_DIR="$CARGO_TARGET_DIR/front"
-# Modules a bundle loads when it needs them, each a crate of its own: `seal` (consent-seal, the
-# sealing of a consent document, loaded when a file is chosen for upload).
+# Modules a bundle loads when it needs them, each a crate of its own (MODULE_CRATES): `seal`
+# (consent-seal, the sealing of a consent document, loaded when a file is chosen for upload).
 MODULES=(seal)
+declare -A MODULE_CRATES=([seal]=consent-seal)
 build_bundles() {
   local wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
   local out=$1 name=sprechzimmer bundle
@@ -105,10 +106,14 @@ build_bundles() {
       --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle"
     finish_wasm "$wasm/frontend.wasm" "$out" "$name-$bundle"
   done
-  log "browser module 'seal': cargo build -p consent-seal (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
-  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p consent-seal --lib \
-    --target wasm32-unknown-unknown --profile wasm-release
-  finish_wasm "$wasm/consent_seal.wasm" "$out" "$name-seal"
+  local module crate
+  for module in "${MODULES[@]}"; do
+    crate=${MODULE_CRATES[$module]}
+    log "browser module '$module': cargo build -p $crate (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
+    CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p "$crate" --lib \
+      --target wasm32-unknown-unknown --profile wasm-release
+    finish_wasm "$wasm/${crate//-/_}.wasm" "$out" "$name-$module"
+  done
 }
 
 # wasm-bindgen, wasm-opt -Oz and esbuild for one built module: $1 the linked wasm, $2 the output

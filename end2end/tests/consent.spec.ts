@@ -1,11 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { launchFirefox, text, until } from './firefox';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
 import { bookNow, lettersOf } from './room';
 
 const fixtures = `${__dirname}/../../server/tests/fixtures/consent`;
+
+/** The owner creates the practice's key with `passphrase` (the recovery code is then shown). */
+async function createKey(page: Page, passphrase: string) {
+  await page.goto('/praxis/einwilligungen');
+  await expect(page.getByRole('heading', { name: 'Einwilligungen', level: 1 })).toBeVisible();
+  await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
+  await page.getByLabel('Passphrase wiederholen').fill(passphrase);
+  await page.getByRole('button', { name: 'Schlüssel erzeugen' }).click();
+  await expect(page.getByText('Der Schlüssel ist eingerichtet.')).toBeVisible({ timeout: 20_000 });
+}
 
 test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unterschriebene Erklärung verschlüsselt hoch, die Ärztin öffnet und bestätigt sie', async ({ page, browser }) => {
   test.setTimeout(120_000);
@@ -15,13 +27,8 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   const code = await bookNow(page, patient, `einwilligung.${stamp}@example.org`);
 
   // The owner creates the practice's key: the recovery code is shown once.
-  await page.goto('/praxis/einwilligungen');
-  await expect(page.getByRole('heading', { name: 'Einwilligungen', level: 1 })).toBeVisible();
   const passphrase = 'Sonnige Praxis am Markt 2026';
-  await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
-  await page.getByLabel('Passphrase wiederholen').fill(passphrase);
-  await page.getByRole('button', { name: 'Schlüssel erzeugen' }).click();
-  await expect(page.getByText('Der Schlüssel ist eingerichtet.')).toBeVisible({ timeout: 20_000 });
+  await createKey(page, passphrase);
   const recovery = await page.getByRole('status').locator('output').textContent();
   expect(recovery?.trim()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{2,4}){6}$/);
   // The text says to print it: "Drucken" is there, and on paper only the code's sheet appears.
@@ -46,6 +53,9 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   });
   try {
     const p = await context.newPage();
+    // The sealing is loaded when a file is chosen, not with the page.
+    const sealRequests: string[] = [];
+    p.on('request', (request) => { if (request.url().includes('/pkg/sprechzimmer-seal.')) sealRequests.push(request.url()); });
     await p.goto('/videosprechstunde');
     await p.getByLabel(/^Ihr Name/).fill(patient);
     await p.getByLabel(/^Zugangscode/).fill(code);
@@ -71,11 +81,16 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
 
     // The encryption is a module of its own, loaded when a file is chosen: when it cannot be
     // loaded the patient reads why, nothing is sent, and choosing the file again loads it.
+    expect(sealRequests).toEqual([]);
     await p.route('**/sprechzimmer-seal.*', (route) => route.abort());
     await picker.setInputFiles(`${fixtures}/foto.png`);
     await expect(section.getByRole('listitem').filter({ hasText: 'foto.png' }).getByRole('alert'))
-      .toHaveText('Die Verschlüsselung für das Hochladen ließ sich nicht laden. Bitte prüfen Sie Ihre Internetverbindung und wählen Sie die Datei noch einmal.');
+      .toHaveText('Die Verschlüsselung für das Hochladen ließ sich nicht laden. Bitte prüfen Sie Ihre Internetverbindung und wählen Sie die Datei noch einmal; hilft das nicht, laden Sie die Seite neu.');
+    // Nothing reached the practice.
+    await expect(entry).toContainText('Einwilligung: fehlt');
+    await p.screenshot({ path: test.info().outputPath('seal-unavailable-360.png'), fullPage: true });
     await p.unroute('**/sprechzimmer-seal.*');
+    expect(sealRequests.length).toBeGreaterThan(0);
 
     // The photo of the signed form, chosen again: preview, progress to 100 %, done.
     await picker.setInputFiles(`${fixtures}/foto.png`);
@@ -177,5 +192,38 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await page.goto('/praxis/protokoll');
   for (const line of ['Schlüssel eingerichtet', 'Dokument hochgeladen', 'Dokument geöffnet', 'Einwilligung bestätigt', 'Passphrase geändert']) {
     await expect(page.getByRole('cell', { name: line }).first()).toBeVisible();
+  }
+});
+
+test('Einwilligung in Firefox ESR: die Patientin lädt ihre Erklärung auf dem Telefon hoch, die Praxis sieht sie', async ({ page }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now();
+  const patient = `Fanny Fuchsbau ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `fuchsbau.${stamp}@praxis-e2e.de`, 'Praxis Fuchsbau');
+  const code = await bookNow(page, patient, `fuchsbau.${stamp}@example.org`);
+  await createKey(page, 'Fuchsbau am Waldrand 2026');
+  await page.getByRole('link', { name: 'Ich habe den Code sicher notiert' }).click();
+  const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
+  await expect(entry).toContainText('Einwilligung: fehlt');
+
+  const firefox = await launchFirefox(true);
+  try {
+    const fp = await firefox.newPage();
+    await fp.setViewport({ width: 360, height: 740 });
+    await fp.goto(`${test.info().project.use.baseURL}/videosprechstunde`);
+    await fp.locator('#entry-name').fill(patient);
+    await fp.locator('#entry-code').fill(code);
+    await fp.locator('button::-p-text(Raum betreten)').click();
+    await fp.waitForFunction(() => location.pathname === '/videosprechstunde/raum');
+    // The seal module is imported by the island script's loader (CSP 'strict-dynamic') and
+    // seals the photo in Firefox too.
+    const input = await fp.waitForSelector('#consent-file');
+    await input!.uploadFile(`${fixtures}/foto.png`);
+    await until('the upload is done in Firefox', () => text(fp, '.upload-item .upload-state'), (t) => t === 'Hochgeladen.', 30_000);
+    await fp.$eval('.upload-item', (item) => item.scrollIntoView({ block: 'center' }));
+    await fp.screenshot({ path: test.info().outputPath('firefox-upload-360.png'), fullPage: true });
+    await expect(entry).toContainText('Einwilligung: zu prüfen', { timeout: 20_000 });
+  } finally {
+    await firefox.close();
   }
 });

@@ -127,7 +127,13 @@ impl Application {
                 assets.compress_in_background();
                 assets.code().clone()
             }
-            None => app::layout::BrowserCode::plain(&leptos_options.output_name),
+            None => {
+                tracing::warn!(
+                    "the site's browser code is incomplete (a bundle, the seal module or the \
+                     stylesheet is missing): served under plain names, revalidated on every page"
+                );
+                app::layout::BrowserCode::plain(&leptos_options.output_name)
+            }
         };
         if settings.application.base_url.trim().is_empty() {
             settings.application.base_url = format!("http://{address}");

@@ -127,8 +127,9 @@ pub async fn yield_to_browser() {
 
 /// Why [`seal`] gave no sealed document.
 pub enum SealError {
-    /// The seal module could not be loaded or started (no connection, an old page after an
-    /// update): the upload may be tried again.
+    /// The seal module could not be loaded, started or run (no connection, a page older than
+    /// the server's update, a crash): the upload may be tried again, with the module loaded
+    /// anew.
     Unavailable,
     /// The module refused the document: the Fluent key of the message to show.
     Refused(String),
@@ -148,15 +149,23 @@ pub async fn seal(
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     };
     let load = function(&js_sys::global(), "sprechzimmerSeal").ok_or(SealError::Unavailable)?;
+    // A module that crashed (or answered with something else than bytes) is not used again.
+    let forget = || {
+        if let Some(reset) = function(&load, "reset") {
+            let _ = reset.call0(&load);
+        }
+        SealError::Unavailable
+    };
     let loading = load
         .call0(&JsValue::NULL)
         .ok()
         .and_then(|p| p.dyn_into::<Promise>().ok())
         .ok_or(SealError::Unavailable)?;
+    // A failed load has already reset the loader.
     let module = JsFuture::from(loading)
         .await
         .map_err(|_| SealError::Unavailable)?;
-    let seal = function(&module, "seal").ok_or(SealError::Unavailable)?;
+    let seal = function(&module, "seal").ok_or_else(forget)?;
     let input = Uint8Array::from(bytes);
     let sealed = seal.call3(
         &JsValue::NULL,
@@ -166,9 +175,13 @@ pub async fn seal(
     );
     drop(input);
     match sealed {
-        Ok(sealed) => Ok(Uint8Array::new(&sealed).to_vec()),
-        Err(key) => Err(key
-            .as_string()
-            .map_or(SealError::Unavailable, SealError::Refused)),
+        Ok(sealed) => sealed
+            .dyn_into::<Uint8Array>()
+            .map(|sealed| sealed.to_vec())
+            .map_err(|_| forget()),
+        Err(thrown) => match thrown.as_string() {
+            Some(key) => Err(SealError::Refused(key)),
+            None => Err(forget()),
+        },
     }
 }

@@ -67,13 +67,26 @@ impl BrowserCode {
 }
 
 /// Defines `globalThis.sprechzimmerSeal()`: imports the seal module (`$JS`) and starts it with its
-/// wasm (`$WASM`) once, and gives the module's exports; a failed load is tried again on the next
-/// call. The island script defines it, so the import is allowed by the page's CSP (a script the
-/// nonce admitted may load further scripts: `'strict-dynamic'`); the upload calls it
-/// (`consent::islands`).
+/// wasm (`$WASM`) once, and gives the module's exports; `sprechzimmerSeal.reset()` forgets them
+/// (after a failed load, which it calls itself, or a crashed module), and the next call imports
+/// the module under a new address (`?1`, `?2` …): a browser remembers a failed `import()` of an
+/// address for the page's life. The island script defines it, so the import is allowed by the
+/// page's CSP (a script the nonce admitted may load further scripts: `'strict-dynamic'`); the
+/// upload calls it (`consent::browser_io::seal`). ES2017 like the rest of the island script: an
+/// older browser's syntax error here would stop every island.
 #[cfg(feature = "ssr")]
-const SEAL_LOADER: &str = "globalThis.sprechzimmerSeal=(()=>{let m;return()=>m??=import($JS)\
-    .then(async s=>{await s.default({module_or_path:$WASM});return s}).catch(e=>{m=undefined;throw e})})();";
+const SEAL_LOADER: &str = "globalThis.sprechzimmerSeal=(()=>{let m,n=0;const f=()=>m||(m=import($JS+(n?\"?\"+n:\"\"))\
+    .then(async s=>{await s.default({module_or_path:$WASM});return s}).catch(e=>{f.reset();throw e}));\
+    f.reset=()=>{m=undefined;n++};return f})();";
+
+/// `text` as a JavaScript string literal that can stand inside a `<script>` element: JSON's
+/// escapes, and `<` as `\u003c` so that no `</script>` ends the element early.
+#[cfg(feature = "ssr")]
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text)
+        .unwrap_or_else(|_| "\"\"".to_owned())
+        .replace('<', "\\u003c")
+}
 
 /// `false` where the server renders an island and until its code runs in the browser, then
 /// `true`. The bundle loads when the browser is idle after the first paint, so a control that
@@ -111,12 +124,13 @@ fn hydration_scripts(bundle: Bundle) -> Option<impl IntoView> {
         let wasm = format!("{name}_bg");
         let seal = &state.browser_code.seal;
         let seal_loader = SEAL_LOADER
-            .replace("$JS", &format!("{:?}", format!("/{pkg}/{seal}.js")))
-            .replace("$WASM", &format!("{:?}", format!("/{pkg}/{seal}.wasm")));
+            .replace("$JS", &js_string(&format!("/{pkg}/{seal}.js")))
+            .replace("$WASM", &js_string(&format!("/{pkg}/{seal}.wasm")));
+        let (pkg, name, wasm) = (js_string(pkg), js_string(name), js_string(&wasm));
         let nonce = leptos::nonce::use_nonce();
         view! {
             <script type="module" nonce=nonce>
-                {format!("{seal_loader}{LOADER}(\"\", {pkg:?}, {name:?}, {wasm:?}, false);")}
+                {format!("{seal_loader}{LOADER}(\"\", {pkg}, {name}, {wasm}, false);")}
             </script>
         }
     })
@@ -144,6 +158,18 @@ pub fn stylesheet_href() -> String {
 #[cfg(test)]
 mod tests {
     use super::Bundle;
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn names_go_into_the_script_as_string_literals_that_cannot_end_it() {
+        assert_eq!(super::js_string("/pkg/a.1f2e"), r#""/pkg/a.1f2e""#);
+        let hostile = super::js_string("</script><script>alert(1)</script>\"\u{2028}\0");
+        assert!(!hostile.contains('<'), "{hostile}");
+        let back: String = serde_json::from_str(&hostile).unwrap();
+        assert_eq!(back, "</script><script>alert(1)</script>\"\u{2028}\0");
+        // The loader is ES2017: no `??`, `??=` or `?.` for a browser to stumble over.
+        assert!(!super::SEAL_LOADER.contains("??") && !super::SEAL_LOADER.contains("?."));
+    }
 
     /// The build scripts name the bundles once (`BUNDLES` in scripts/lib.sh, which
     /// scripts/wasm-size.sh reads too), and the frontend crate has one feature per bundle: both

@@ -175,9 +175,11 @@ pub enum ServerMessage {
 /// fields, each with a plain struct. serde reads an internally tagged enum (`ServerMessage`,
 /// `Signal`, `CallEnd`) by buffering the whole message in its `Content` tree first; that code
 /// alone was ≈ 11 KB of the patient's bundle (BENCHMARKS.md, issue 24, sixteenth session), and
-/// the browser only ever reads what this server wrote. `None` for another version, an unknown
-/// type or a missing field — the same messages `Envelope<ServerMessage>`'s derived reading
-/// refuses (unit test, every variant).
+/// the browser only ever reads what this server wrote. `None` for an unknown type, a missing
+/// field or a field of the wrong type — what `Envelope<ServerMessage>`'s derived reading refuses
+/// too (unit test, every variant) — and for another protocol version, which the derived reading
+/// would take. A field of another type's with a wrong value (a `sdp_type` on a candidate) is
+/// refused here and ignored there; the server never writes one.
 pub fn read_server_message(text: &str) -> Option<ServerMessage> {
     use serde::de::DeserializeOwned;
     fn fields<T: DeserializeOwned>(text: &str) -> Option<T> {

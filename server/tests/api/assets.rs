@@ -35,7 +35,6 @@ fn loaded(html: &str, stem: &str, extension: &str) -> String {
     }
 }
 
-/// The hash in a versioned address: `/pkg/<stem>.<hash>[_bg].<extension>`.
 /// The seal module's `/pkg/sprechzimmer-seal.<hash>.js` or `….wasm`, as the island script's
 /// `globalThis.sprechzimmerSeal` names it.
 fn seal_address(html: &str, extension: &str) -> String {
@@ -49,6 +48,7 @@ fn seal_address(html: &str, extension: &str) -> String {
         .to_owned()
 }
 
+/// The hash in a versioned address: `/pkg/<stem>.<hash>[_bg].<extension>`.
 fn hash_of(address: &str, stem: &str) -> String {
     let rest = address.trim_start_matches(&format!("/pkg/{stem}."));
     let hash: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();

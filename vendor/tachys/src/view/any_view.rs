@@ -314,9 +314,10 @@ where
         }
 
         // Sprechzimmer: no asynchronous hydration (see README.sprechzimmer.md). Islands hydrate
-        // synchronously (`leptos::mount::hydrate_islands`); only `hydrate_body`/`hydrate_lazy`
-        // and lazy islands, which the application does not use, reach this entry. A generic
-        // function here put one future per view type into every browser bundle (≈ 65 KB).
+        // synchronously (`leptos::mount::hydrate_islands`); only `hydrate_from_async` and
+        // `hydrate_lazy` (and the lazy routes through them), which the application does not use,
+        // reach this entry. A generic function here put one future per view type into every
+        // browser bundle (≈ 65 KB of wasm).
         #[cfg(feature = "hydrate")]
         fn no_hydrate_async(
             _: Erased,
