@@ -126,10 +126,27 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     await expect(p.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();
     await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible();
     expect(errors, 'no script errors on either side').toEqual([]);
-    await page.getByRole('link', { name: 'Zurück zur Warteliste' }).click();
     // Finished appointments wait folded under "heute erledigt".
-    await page.locator('details.waiting-panel').getByText('heute erledigt (1)').click();
-    await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient })).toContainText('beendet');
+    await page.getByRole('link', { name: 'Zurück zur Warteliste' }).click();
+    const doneSummary = page.locator('details.waiting-panel').getByText('heute erledigt (1)');
+    await expect(doneSummary).toBeVisible();
+    // Unfolded before the page's code has run (held back here, as on a slow phone), the list
+    // stays unfolded when the live list arrives over the socket and is drawn again.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.reload();
+    const rosterArrived = new Promise<void>((resolve) => page.on('websocket', (socket) => socket.on('framereceived', (frame) => {
+      if (String(frame.payload).includes('"type":"roster"')) resolve();
+    })));
+    await doneSummary.click();
+    const done = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
+    await expect(done).toContainText('beendet');
+    release();
+    await rosterArrived;
+    await page.evaluate(() => new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn))));
+    await expect(done).toContainText('beendet');
+    await page.unroute('**/*.wasm');
   } finally {
     await patientBrowser.close();
   }

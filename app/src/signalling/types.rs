@@ -644,19 +644,7 @@ mod tests {
         }
         let roster = Roster {
             waiting: 1,
-            entries: vec![RosterEntry {
-                appointment: "a1".into(),
-                time: "14:30".into(),
-                doctor: "Dr. Anna Beispiel".into(),
-                booked_name: "Erika Mustermann".into(),
-                entered_name: Some("Erika Musterfrau".into()),
-                names_differ: true,
-                status: RosterStatus::Waiting,
-                since: Some("14:27".into()),
-                note: None,
-                consent: crate::consent::types::ConsentStatus::ToCheck,
-                guests: Vec::new(),
-            }],
+            entries: vec![roster_entry()],
         };
         let mut with_guest = roster.clone();
         with_guest.entries[0].guests.push(RosterGuest {
@@ -719,6 +707,23 @@ mod tests {
         );
     }
 
+    /// An appointment in the doctor's list, with a typed name that differs from the booked one.
+    fn roster_entry() -> RosterEntry {
+        RosterEntry {
+            appointment: "a1".into(),
+            time: "14:30".into(),
+            doctor: "Dr. Anna Beispiel".into(),
+            booked_name: "Erika Mustermann".into(),
+            entered_name: Some("Erika Musterfrau".into()),
+            names_differ: true,
+            status: RosterStatus::Waiting,
+            since: Some("14:27".into()),
+            note: None,
+            consent: crate::consent::types::ConsentStatus::ToCheck,
+            guests: Vec::new(),
+        }
+    }
+
     /// One message of every kind the server sends, with every optional part once set and once
     /// not; `kind` makes a new kind a compile error here until it has its samples.
     fn every_server_message() -> Vec<ServerMessage> {
@@ -743,28 +748,17 @@ mod tests {
             typed: typed.map(str::to_owned),
             role,
         };
-        let entry = RosterEntry {
-            appointment: "a1".into(),
-            time: "14:30".into(),
-            doctor: "Dr. Weber".into(),
-            booked_name: "Erika Mustermann".into(),
-            entered_name: Some("Erika Musterfrau".into()),
-            names_differ: true,
-            status: RosterStatus::Waiting,
-            since: Some("14:27".into()),
-            note: None,
-            consent: crate::consent::types::ConsentStatus::ToCheck,
-            guests: vec![RosterGuest {
-                guest: "g-1".into(),
-                role: GuestRole::Interpreter,
-                booked_name: "Ayşe Yılmaz".into(),
-                entered_name: None,
-                names_differ: false,
-                status: RosterStatus::NotArrived,
-                since: None,
-                note: Some("Bitte warten".into()),
-            }],
-        };
+        let mut entry = roster_entry();
+        entry.guests.push(RosterGuest {
+            guest: "g-1".into(),
+            role: GuestRole::Interpreter,
+            booked_name: "Ayşe Yılmaz".into(),
+            entered_name: None,
+            names_differ: false,
+            status: RosterStatus::NotArrived,
+            since: None,
+            note: Some("Bitte warten".into()),
+        });
         let messages = vec![
             ServerMessage::WaitingRoom(PatientView {
                 phase: PatientPhase::InCall,

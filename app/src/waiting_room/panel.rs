@@ -332,9 +332,12 @@ pub fn WaitingPanel(initial: Option<Roster>) -> impl IntoView {
             .into_iter()
             .partition(|e| e.status == RosterStatus::Finished);
         let count = done.len();
+        // Unfolded by a click before the island's code ran (no `toggle` handler yet, on a slow
+        // phone for seconds): the live list's first update keeps it unfolded.
+        let unfolded = done_open.get_untracked() || browser::is_open("roster-done");
         let done = (count > 0).then(|| {
             view! {
-                <details class="roster-done" id="roster-done" open=done_open.get_untracked()
+                <details class="roster-done" id="roster-done" open=unfolded
                     on:toggle=move |_| done_open.set(browser::is_open("roster-done"))>
                     <summary>{use_i18n().t_with("panel-done", &[("count", &count.to_string())])}</summary>
                     <ul class="roster">{done.into_iter().map(entry_view).collect_view()}</ul>
