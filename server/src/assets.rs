@@ -1,15 +1,15 @@
-//! The browser code (`<site>/pkg/<output name>.css`, one `<output name>-<bundle>.{js,wasm}`
-//! per [`Bundle`] and the consent upload's `<output name>-seal.{js,wasm}`), served under names that carry its content hash
-//! (`sprechzimmer-patient.3f9c0a1b2d4e.js`) and cached by browsers for a year (`immutable`): a
-//! phone fetches it once per release instead of revalidating it on every page. At start the
-//! server reads the files, names the stylesheet and each bundle by the SHA-256 of their files,
-//! and takes their compressed forms (brotli -q 11, gzip -9) from the build (`<file>.br`,
-//! `<file>.gz`, written by `scripts/precompress.mjs`) when they decompress to the file; files
-//! without them it compresses once in the background (about 3 s of one core), and until that is
-//! done they go out as they are (the compression layer compresses on the fly). The pages get the hashed
-//! names through [`BrowserCode`]; an old page asking for an earlier build's name gets 404 (its
-//! HTML was never cached: `no-store`). Nothing is renamed on disk, so an operator deploys the
-//! site directory as it is built.
+//! The browser code (`<site>/pkg/<output name>.css`, one `<output name>-<bundle>.{js,wasm}` per
+//! [`Bundle`] and the consent upload's `<output name>-seal.{js,wasm}`), served under names that
+//! carry its content hash (`sprechzimmer-patient.3f9c0a1b2d4e.js`) and cached by browsers for a
+//! year (`immutable`): a phone fetches it once per release instead of revalidating it on every
+//! page. At start the server reads the files, names each group of files by the SHA-256
+//! of their files, and takes their compressed forms (brotli -q 11, gzip -9) from the build
+//! (`<file>.br`, `<file>.gz`, written by `scripts/precompress.mjs`) when they decompress to the
+//! file; files without them it compresses once in the background (about 3 s of one core), and until
+//! that is done they go out as they are (the compression layer compresses on the fly). The pages
+//! get the hashed names through [`BrowserCode`]; an old page asking for an earlier build's name
+//! gets 404 (its HTML was never cached: `no-store`). Nothing is renamed on disk, so an operator
+//! deploys the site directory as it is built.
 
 use app::layout::{BrowserCode, Bundle};
 use axum::{
