@@ -101,10 +101,13 @@ build_bundles() {
   local out=$1 name=sprechzimmer bundle
   ensure_bundle_tools
   for bundle in "${BUNDLES[@]}"; do
-    log "browser bundle '$bundle': cargo build (wasm-release), wasm-bindgen, wasm-opt -Oz, esbuild"
-    CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --locked -p frontend --lib \
-      --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle"
-    finish_wasm "$wasm/frontend.wasm" "$out" "$name-$bundle"
+    log "browser bundle '$bundle': cargo build (wasm-release), split, wasm-bindgen, wasm-opt -Oz, esbuild"
+    # Linked with its relocations: the bindgen step cuts the call's code off into a part that
+    # the page loads when a call begins (`app::call::peer::start`; `--split`).
+    CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo rustc --locked -p frontend --lib \
+      --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features "$bundle" \
+      -- -C link-arg=--emit-relocs
+    finish_wasm "$wasm/frontend.wasm" "$out" "$name-$bundle" --split
   done
   local module crate
   for module in "${MODULES[@]}"; do
@@ -117,15 +120,27 @@ build_bundles() {
 }
 
 # wasm-bindgen, wasm-opt -Oz and esbuild for one built module: $1 the linked wasm, $2 the output
-# directory, $3 the files' stem there (`<stem>.js`, `<stem>.wasm`).
+# directory, $3 the files' stem there (`<stem>.js`, `<stem>.wasm`); $4 `--split` to cut it at
+# its split points first (also `<stem>.split.js`, one `<stem>.split_<part>.wasm` per part and
+# `<stem>.chunk_<n>.wasm` for code that parts share).
 finish_wasm() {
-  local input=$1 out=$2 stem=$3
-  "$BINDGEN" "$input" "$out" "$stem"
+  local input=$1 out=$2 stem=$3 split=${4:-} part script
+  "$BINDGEN" "$input" "$out" "$stem" ${split:+"$split"}
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     "$out/${stem}_bg.wasm" -o "$out/$stem.wasm"
   rm "$out/${stem}_bg.wasm"
-  esbuild --minify --log-level=warning "$out/$stem.js" --outfile="$out/$stem.min.js"
-  mv "$out/$stem.min.js" "$out/$stem.js"
+  for part in "$out/$stem".split_*.wasm "$out/$stem".chunk_*.wasm; do
+    [ -e "$part" ] || continue
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$part" -o "$part.opt"
+    mv "$part.opt" "$part"
+  done
+  for script in "$out/$stem.js" "$out/$stem.split.js"; do
+    [ -e "$script" ] || continue
+    # wasm-bindgen names the loader once per split point among the module's imports.
+    esbuild --minify --log-level=warning --log-override:duplicate-object-key=silent \
+      "$script" --outfile="$script.min"
+    mv "$script.min" "$script"
+  done
 }
 
 # The site's files (both browser bundles, the stylesheet, their brotli and gzip forms, public/)

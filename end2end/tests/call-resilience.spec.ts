@@ -2,7 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
 import { OwnServer } from './own-server';
-import { admitAndSeeEachOther, bookNow, callOn, callStats, connected, enterAndPassTechTest, expectFramesFlowing, explainFailure, frameSamples, lettersOf, patientChromium, recordPeers } from './room';
+import { admitAndSeeEachOther, admitWithoutConsent, bookNow, callOn, callStats, connected, enterAndPassTechTest, expectFramesFlowing, explainFailure, frameSamples, lettersOf, patientChromium, recordPeers } from './room';
+import { lookAt } from './look';
 
 test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen; Neuladen tritt wieder bei', async ({ page }) => {
   test.setTimeout(120_000);
@@ -105,5 +106,53 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
     await patientBrowser.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Der Code des Gesprächs lädt erst im Wartezimmer; lässt er sich beim Eintreten nicht laden, sagt das Gespräch es und verbindet, sobald er da ist', async ({ page }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now();
+  const patient = `Lena Laden ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `laden.${stamp}@praxis-e2e.de`, 'Praxis Nachladen');
+  const code = await bookNow(page, patient, `laden.${stamp}@example.org`);
+  await page.addInitScript(recordPeers(false));
+  await page.goto('/praxis');
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientBrowser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
+    await context.addInitScript(recordPeers(false));
+    const p = await context.newPage();
+    // The call's code (a part of the patient's bundle, loaded on use) is not part of the first
+    // load: the start page and the entry form fetch none of it.
+    const parts: string[] = [];
+    p.on('request', (request) => { if (/\/pkg\/sprechzimmer-patient\.[0-9a-f]{12}\.(split|chunk)_/.test(request.url())) parts.push(request.url()); });
+    await p.goto('/');
+    await p.goto('/videosprechstunde');
+    await p.waitForLoadState('networkidle');
+    expect(parts).toEqual([]);
+
+    // Without a connection for it (blocked here), the waiting room works as before.
+    await p.route(/\.split_call\.wasm$/, (route) => route.abort());
+    await enterAndPassTechTest(p, patient, code);
+    // Fetched while the patient waits (blocked here), so that letting in does not wait for it.
+    await expect.poll(() => parts.filter((u) => u.includes('.split_call.')).length).toBeGreaterThan(0);
+
+    // Let in while the code cannot be loaded: the patient reads why, nothing connects…
+    await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
+    await expect(p.getByRole('alert').filter({ hasText: 'Die Videoverbindung kann gerade nicht geladen werden.' })).toBeVisible({ timeout: 20_000 });
+    await expect(connected(page)).toBeHidden();
+    expect(await lookAt(p), 'the call screen with the message').toEqual([]);
+    await p.screenshot({ path: test.info().outputPath('call-not-loaded.png') });
+    // … and once it can, the call connects by itself and the message goes.
+    await p.unroute(/\.split_call\.wasm$/);
+    await explainFailure({ Ärztin: page, Patientin: p }, async () => {
+      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+      await expect(connected(p)).toBeVisible();
+      await expectFramesFlowing(page);
+      await expectFramesFlowing(p);
+    });
+    await expect(p.getByRole('alert').filter({ hasText: 'Die Videoverbindung kann gerade nicht geladen werden.' })).toBeHidden();
+  } finally {
+    await patientBrowser.close();
   }
 });

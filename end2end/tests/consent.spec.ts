@@ -56,6 +56,9 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
     // The sealing is loaded when a file is chosen, not with the page.
     const sealRequests: string[] = [];
     p.on('request', (request) => { if (request.url().includes('/pkg/sprechzimmer-seal.')) sealRequests.push(request.url()); });
+    // So is the upload's own code (a part of the page's bundle, loaded on use).
+    const uploadParts: string[] = [];
+    p.on('request', (request) => { if (request.url().includes('.split_upload.')) uploadParts.push(request.url()); });
     await p.goto('/videosprechstunde');
     await p.getByLabel(/^Ihr Name/).fill(patient);
     await p.getByLabel(/^Zugangscode/).fill(code);
@@ -76,8 +79,16 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
 
     // A renamed program is refused by its content, with a German message; nothing is sent.
     const picker = section.getByLabel('Unterschriebene Erklärung hochladen');
+    // Without a connection for the upload's code the patient reads why; choosing again loads it.
+    expect(uploadParts).toEqual([]);
+    await p.route(/\.split_upload\.wasm$/, (route) => route.abort());
     await picker.setInputFiles(`${fixtures}/umbenannt.pdf`);
-    await expect(section.getByRole('alert')).toContainText('kein PDF, JPEG, PNG oder HEIC');
+    await expect(section.getByRole('listitem').filter({ hasText: 'umbenannt.pdf' }).getByRole('alert'))
+      .toHaveText('Die Verbindung zum Server ist unterbrochen. Bitte versuchen Sie es noch einmal.');
+    await p.unroute(/\.split_upload\.wasm$/);
+    expect(uploadParts.length).toBeGreaterThan(0);
+    await picker.setInputFiles(`${fixtures}/umbenannt.pdf`);
+    await expect(section.getByRole('alert').filter({ hasText: 'kein PDF, JPEG, PNG oder HEIC' })).toBeVisible();
 
     // The encryption is a module of its own, loaded when a file is chosen: when it cannot be
     // loaded the patient reads why, nothing is sent, and choosing the file again loads it.

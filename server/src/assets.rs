@@ -54,6 +54,18 @@ impl Asset {
         asset
     }
 
+    /// A file the server changed (see [`name_split_files`]): the build's compressed forms are
+    /// of the file before, so it is compressed here (a few kilobytes of script).
+    fn compressed_now(content_type: &'static str, raw: Vec<u8>) -> Self {
+        Self {
+            content_type,
+            br: OnceLock::from(brotli_11(&raw)),
+            gzip: OnceLock::from(gzip_9(&raw)),
+            len: raw.len(),
+            raw: Mutex::new(None),
+        }
+    }
+
     /// Drops the plain file once both compressed forms are there.
     fn forget_raw_when_compressed(&self) {
         if self.br.get().is_some() && self.gzip.get().is_some() {
@@ -105,14 +117,75 @@ fn content_type(extension: &str) -> &'static str {
     }
 }
 
+/// A bundle cut at its split points (`scripts/bindgen --split`) has, beside `<stem>.js` and
+/// `<stem>.wasm`, this loader (`<stem>.split.js`, imported by the bundle's script) and one
+/// `<stem>.split_<part>.wasm` per part, which the loader fetches when its code is first needed
+/// (with `<stem>.chunk_<n>.wasm`, code that several parts share).
+const SPLIT_LOADER: &str = ".split.js";
+
+/// The split files of the bundle `stem` in `pkg_dir` (their suffixes after the stem, sorted):
+/// none for a bundle without split points.
+fn split_parts(pkg_dir: &std::path::Path, stem: &str) -> Vec<String> {
+    let mut parts: Vec<String> = std::fs::read_dir(pkg_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_prefix(stem).map(str::to_owned))
+        .filter(|suffix| {
+            suffix == SPLIT_LOADER
+                || ((suffix.starts_with(".split_") || suffix.starts_with(".chunk_"))
+                    && suffix.ends_with(".wasm"))
+        })
+        .collect();
+    parts.sort();
+    parts
+}
+
+/// A split bundle's script (`text`) with the addresses of its group's files (`"./<stem><suffix>"`
+/// after `from` or `URL(`, as the build writes them) replaced by their versioned names: the bundle
+/// imports its loader, the loader imports the bundle — by the very address the page loaded it
+/// from, else the browser would start a second copy — and fetches the parts. The same string as
+/// a key of the module's imports (the name the wasm asks for) stays. `None` when the script
+/// names none of them (a build that no longer matches this server).
+fn name_split_files(text: &str, stem: &str, versioned: &str, suffixes: &[String]) -> Option<String> {
+    let mut named = String::with_capacity(text.len() + 64);
+    let mut found = false;
+    let mut rest = text;
+    'scan: while let Some(at) = rest.find("\"./") {
+        let before = rest[..at].trim_end();
+        if before.ends_with("from") || before.ends_with("URL(") {
+            for suffix in suffixes {
+                let plain = format!("\"./{stem}{suffix}\"");
+                if rest[at..].starts_with(&plain) {
+                    named.push_str(&rest[..at]);
+                    named.push_str(&format!("\"./{versioned}{suffix}\""));
+                    rest = &rest[at + plain.len()..];
+                    found = true;
+                    continue 'scan;
+                }
+            }
+        }
+        named.push_str(&rest[..at + 3]);
+        rest = &rest[at + 3..];
+    }
+    named.push_str(rest);
+    found.then_some(named)
+}
+
 impl Assets {
     /// Reads the stylesheet and the bundles under `pkg_dir`; `None` when a file is missing (a
     /// site without a browser build, as in most tests), and then pages use the plain names.
     pub fn load(pkg_dir: &std::path::Path, output_name: &str) -> Option<Arc<Self>> {
         let plain = BrowserCode::plain(output_name);
-        let mut groups = vec![(plain.stylesheet.clone(), vec!["css"])];
-        groups.extend(Bundle::ALL.map(|b| (plain.bundle(b).to_owned(), vec!["js", "wasm"])));
-        groups.push((plain.seal.clone(), vec!["js", "wasm"]));
+        let code = |ext: &str| vec![format!(".{ext}")];
+        let mut groups = vec![(plain.stylesheet.clone(), code("css"))];
+        for bundle in Bundle::ALL {
+            let stem = plain.bundle(bundle).to_owned();
+            let mut files = vec![".js".to_owned(), ".wasm".to_owned()];
+            files.extend(split_parts(pkg_dir, &stem));
+            groups.push((stem, files));
+        }
+        groups.push((plain.seal.clone(), vec![".js".to_owned(), ".wasm".to_owned()]));
         let mut assets = Self {
             files: HashMap::new(),
             addresses: HashMap::new(),
@@ -120,32 +193,46 @@ impl Assets {
             decompressing: tokio::sync::Semaphore::new(DECOMPRESSING_AT_ONCE),
         };
         let mut versioned_stems = Vec::new();
-        for (stem, extensions) in groups {
+        for (stem, suffixes) in groups {
             let mut hash = Sha256::new();
-            for extension in &extensions {
-                let raw = std::fs::read(pkg_dir.join(format!("{stem}.{extension}"))).ok()?;
-                hash.update(extension.as_bytes());
+            let mut contents = Vec::new();
+            for suffix in &suffixes {
+                let raw = std::fs::read(pkg_dir.join(format!("{stem}{suffix}"))).ok()?;
+                hash.update(suffix.trim_start_matches('.').as_bytes());
                 hash.update((raw.len() as u64).to_le_bytes());
                 hash.update(&raw);
-                let path = pkg_dir.join(format!("{stem}.{extension}"));
-                let asset = Asset::new(content_type(extension), &path, raw);
-                assets.files.insert(format!("{stem}.{extension}"), asset);
+                contents.push(raw);
             }
             let hex: String = hash.finalize()[..6]
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
             let versioned = format!("{stem}.{hex}");
-            for extension in &extensions {
-                let file = format!("{stem}.{extension}");
+            let split = suffixes.iter().any(|s| s == SPLIT_LOADER);
+            for (suffix, raw) in suffixes.iter().zip(contents) {
+                let file = format!("{stem}{suffix}");
+                let path = pkg_dir.join(&file);
+                let extension = suffix.rsplit('.').next().unwrap_or_default();
+                let asset = if split && extension == "js" {
+                    // The bundle and its loader name each other: by this build's names.
+                    let text = String::from_utf8(raw).ok()?;
+                    let Some(named) = name_split_files(&text, &stem, &versioned, &suffixes) else {
+                        tracing::error!(file, "a split bundle's script does not name its files");
+                        return None;
+                    };
+                    Asset::compressed_now(content_type(extension), named.into_bytes())
+                } else {
+                    Asset::new(content_type(extension), &path, raw)
+                };
+                assets.files.insert(file.clone(), asset);
                 for (name, is_versioned) in [(&versioned, true), (&stem, false)] {
                     let mut add = |address: String| {
                         assets
                             .addresses
                             .insert(address, (file.clone(), is_versioned));
                     };
-                    add(format!("{name}.{extension}"));
-                    if *extension == "wasm" {
+                    add(format!("{name}{suffix}"));
+                    if suffix == ".wasm" {
                         add(format!("{name}_bg.wasm"));
                     }
                 }
@@ -449,6 +536,53 @@ mod tests {
             file("app-practice.js").br.get().is_none(),
             "longer: not used"
         );
+    }
+
+    #[test]
+    fn a_split_bundle_and_its_loader_name_each_other_by_this_builds_names() {
+        // As the build writes them (esbuild's output of wasm-bindgen's and the splitter's).
+        let bundle = r#"import*as i1 from"./app-patient.split.js";function g(){const i={};i["./app-patient.split.js"]=i1;return i}"#;
+        let loader = r#"import{initSync as s}from"./app-patient.js";const l=()=>fetch(new URL("./app-patient.split_call.wasm",import.meta.url));"#;
+        let dir = tempfile::tempdir().unwrap();
+        for name in FILES {
+            std::fs::write(dir.path().join(name), name).unwrap();
+        }
+        std::fs::write(dir.path().join("app-patient.js"), bundle).unwrap();
+        std::fs::write(dir.path().join("app-patient.split.js"), loader).unwrap();
+        std::fs::write(dir.path().join("app-patient.split_call.wasm"), "part").unwrap();
+        std::fs::write(dir.path().join("app-patient.split_call.wasm.br"), "stale").unwrap();
+        let assets = Assets::load(dir.path(), "app").unwrap();
+        let v = assets.code().patient.clone();
+        let text = |n: &str| {
+            let (asset, versioned) = assets.lookup(n).unwrap();
+            assert!(versioned, "{n}");
+            String::from_utf8(asset.plain().unwrap().to_vec()).unwrap()
+        };
+        assert_eq!(
+            text(&format!("{v}.js")),
+            format!(r#"import*as i1 from"./{v}.split.js";function g(){{const i={{}};i["./app-patient.split.js"]=i1;return i}}"#),
+            "the import is versioned, the wasm's import name is not"
+        );
+        assert_eq!(
+            text(&format!("{v}.split.js")),
+            format!(r#"import{{initSync as s}}from"./{v}.js";const l=()=>fetch(new URL("./{v}.split_call.wasm",import.meta.url));"#)
+        );
+        assert_eq!(text(&format!("{v}.split_call.wasm")), "part");
+        // The changed scripts go out compressed; the part's stale brotli form is not used.
+        for name in [format!("{v}.js"), format!("{v}.split.js")] {
+            let (asset, _) = assets.lookup(&name).unwrap();
+            let br = asset.br.get().unwrap();
+            assert_eq!(unbrotli(br, asset.len).unwrap(), text(&name).as_bytes());
+        }
+        assert!(assets.lookup(&format!("{v}.split_call.wasm")).unwrap().0.br.get().is_none());
+        // The part belongs to the bundle's name: a new part, a new name.
+        std::fs::write(dir.path().join("app-patient.split_call.wasm"), "new part").unwrap();
+        let changed = Assets::load(dir.path(), "app").unwrap();
+        assert_ne!(changed.code().patient, v);
+        assert_eq!(changed.code().practice, assets.code().practice);
+        // A loader that names none of the files is a build this server does not fit.
+        std::fs::write(dir.path().join("app-patient.split.js"), "export const x = 1;").unwrap();
+        assert!(Assets::load(dir.path(), "app").is_none());
     }
 
     #[test]

@@ -180,13 +180,13 @@ fn PeopleOfCall(people: People) -> impl IntoView {
 mod browser {
     use super::*;
     use crate::call::media;
-    use crate::call::peer::Call;
+    use crate::call::peer::{self, RunningCall};
     use crate::signalling::client::{Link, SignalClient};
     use crate::signalling::types::{ClientMessage, ServerMessage};
     use leptos::task::spawn_local;
 
     pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi, people: People) {
-        let call = StoredValue::new_local(None::<Call>);
+        let call = StoredValue::new_local(None::<RunningCall>);
         let socket = StoredValue::new_local(None::<SignalClient>);
         let end = move || {
             if let Some(c) = call.get_value() {
@@ -264,6 +264,10 @@ mod browser {
             },
         );
         socket.set_value(Some(client.clone()));
+        // The call's code loads while the camera starts.
+        spawn_local(async {
+            let _ = peer::preload().await;
+        });
         spawn_local(async move {
             // Without camera or microphone (refused, or held by another program) the page
             // takes no seat, but its socket stays: "Sprechstunde beenden" and the list's
@@ -293,7 +297,23 @@ mod browser {
                     }
                 }
             };
-            let started = Call::new(ui, client.clone(), stream, back);
+            // Without the call's code (no connection when the page loaded it) the page tries
+            // again every few seconds and says so.
+            while peer::preload().await.is_err() {
+                ui.problem.set(Some("call-problem-not-loaded"));
+                crate::wait::sleep_ms(3000).await;
+                if !matches!(stage.try_get_untracked(), Some(Stage::Live)) {
+                    media::stop(&stream);
+                    return;
+                }
+            }
+            if ui.problem.get_untracked() == Some("call-problem-not-loaded") {
+                ui.problem.set(None);
+            }
+            let Ok(started) = peer::start(ui, client.clone(), stream.clone(), back).await else {
+                media::stop(&stream);
+                return;
+            };
             if call.try_set_value(Some(started.clone())).is_some() {
                 started.stop_media();
                 return;

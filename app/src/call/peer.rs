@@ -185,6 +185,89 @@ async fn page_certificate() -> Option<JsValue> {
     JsFuture::from(promise).await.ok()
 }
 
+/// What a page holds of a running call. The call's code (this module, the negotiation, the
+/// quality measurement) is a chunk of the browser bundle of its own, loaded by [`start`] when
+/// a call begins (or [`preload`] earlier): the pages reach it only through this interface, so
+/// none of it is in the code every page loads first (issue 24).
+pub trait CallControl {
+    /// See [`Call::join`].
+    fn join(&self);
+    /// See [`Call::handle`].
+    fn handle(&self, message: &ServerMessage) -> bool;
+    /// See [`Call::close`].
+    fn close(&self);
+    /// See [`Call::stop_media`].
+    fn stop_media(&self);
+}
+
+impl CallControl for Call {
+    fn join(&self) {
+        Call::join(self);
+    }
+    fn handle(&self, message: &ServerMessage) -> bool {
+        Call::handle(self, message)
+    }
+    fn close(&self) {
+        Call::close(self);
+    }
+    fn stop_media(&self) {
+        Call::stop_media(self);
+    }
+}
+
+/// A running call, as the pages hold it.
+pub type RunningCall = Rc<dyn CallControl>;
+
+/// The call's code could not be loaded (no connection when it was needed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// Starts a call (see [`Call::new`]) once its code is loaded; `Err` when it could not be
+/// (a later call tries again).
+#[leptos::wasm_split::wasm_split(
+    call,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_code),
+    fallible
+)]
+fn start_call(
+    ui: CallUi,
+    socket: SignalClient,
+    stream: MediaStream,
+    on_failed: Box<dyn Fn(&str)>,
+    owner: Option<Owner>,
+) -> Result<RunningCall, NotLoaded> {
+    let make = move || -> RunningCall { Rc::new(Call::new(ui, socket, stream, on_failed)) };
+    // The call's effects belong where the call was asked for, as when it started at once.
+    Ok(match owner {
+        Some(owner) => owner.with(make),
+        None => make(),
+    })
+}
+
+/// Starts a call (see [`Call::new`]) once its code is loaded; `Err` when it could not be
+/// (a later call tries again).
+pub async fn start(
+    ui: CallUi,
+    socket: SignalClient,
+    stream: MediaStream,
+    on_failed: impl Fn(&str) + 'static,
+) -> Result<RunningCall, NotLoaded> {
+    start_call(ui, socket, stream, Box::new(on_failed), Owner::current()).await
+}
+
+/// Loads the call's code ahead of the call (the patient in the waiting room), so that the
+/// admission does not wait for it.
+pub async fn preload() -> Result<(), NotLoaded> {
+    preload_code().await.map_err(NotLoaded::from)
+}
+
 impl Call {
     /// A call with the page's camera and microphone in `stream`; `on_failed` runs with a
     /// participant's id when no connection to them could be restored.

@@ -332,7 +332,12 @@ mod browser {
                     name: StoredValue::new(file.name()),
                 };
                 items.update(|list| list.push(item));
-                let outcome = send_file(&file, &key, &endpoint, item).await;
+                let outcome = match upload_code(file, key.clone(), endpoint.clone(), item).await {
+                    Ok(upload) => upload.await,
+                    Err(UploadNotLoaded) => {
+                        UploadState::Failed(use_i18n().t("consent-upload-network"))
+                    }
+                };
                 item.state.set(outcome);
             }
             element.set_value("");
@@ -347,6 +352,31 @@ mod browser {
                 }
             }
         });
+    }
+
+    /// The upload's code could not be loaded (no connection when the file was chosen).
+    struct UploadNotLoaded;
+
+    impl From<leptos::wasm_split::SplitLoaderError> for UploadNotLoaded {
+        fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+            UploadNotLoaded
+        }
+    }
+
+    /// Reading, checking, sealing and sending one file ([`send_file`]): a part of the browser
+    /// bundle of its own, loaded when the first file is chosen (issue 24); a failed load is
+    /// tried again with the next file.
+    #[leptos::wasm_split::wasm_split(upload, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn upload_code(
+        file: web_sys::File,
+        public_key: String,
+        endpoint: String,
+        item: UploadItem,
+    ) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = UploadState>>>, UploadNotLoaded>
+    {
+        Ok(Box::pin(async move {
+            send_file(&file, &public_key, &endpoint, item).await
+        }))
     }
 
     /// Checks the passphrase typed twice and creates the key pair.

@@ -8,7 +8,14 @@ pub(super) const DE_SOURCES: &[&str] = &[
     include_str!("../../locales/de/patient.ftl"),
     include_str!("../../locales/de/consent.ftl"),
     include_str!("../../locales/de/layout.ftl"),
+    // The practice's live waiting room and call page: the patient's bundle goes without them.
+    #[cfg(any(not(feature = "hydrate"), feature = "islands-practice"))]
+    LIVE_SOURCE,
 ];
+/// See [`DE_SOURCES`]; `the_patients_islands_need_no_text_of_the_practices_live_pages` checks
+/// that no code of the patient's bundle names one of its messages.
+#[cfg(any(not(feature = "hydrate"), feature = "islands-practice"))]
+const LIVE_SOURCE: &str = include_str!("../../locales/de/live.ftl");
 pub(super) const EN_SOURCES: &[&str] = &[
     include_str!("../../locales/en/main.ftl"),
     include_str!("../../locales/en/fields.ftl"),
@@ -35,3 +42,56 @@ pub(super) const DE_SERVER_SOURCES: &[&str] = &[
     include_str!("../../locales/de/avv.ftl"),
     include_str!("../../locales/de/meta.ftl"),
 ];
+
+#[cfg(test)]
+mod tests {
+    /// The code of the patient's browser bundle (its islands: the room with the call, the
+    /// consent upload, the landing page's browser check; and what they use).
+    const PATIENT_BUNDLE: &[&str] = &[
+        "src/patient/room.rs",
+        "src/call/screen.rs",
+        "src/call/ui.rs",
+        "src/call/media.rs",
+        "src/call/peer.rs",
+        "src/call/negotiation.rs",
+        "src/call/stats.rs",
+        "src/call/types.rs",
+        "src/consent/islands.rs",
+        "src/consent/browser_io.rs",
+        "src/site/landing.rs",
+        "src/signalling/client.rs",
+        "src/signalling/types.rs",
+        "src/layout/",
+        "src/i18n/",
+        "src/wait.rs",
+    ];
+
+    #[test]
+    fn the_patients_islands_need_no_text_of_the_practices_live_pages() {
+        let live: Vec<&str> = super::LIVE_SOURCE
+            .lines()
+            .filter_map(|line| line.split_once(" = ").map(|(id, _)| id))
+            .filter(|id| !id.starts_with('#'))
+            .collect();
+        assert!(live.len() > 30, "live.ftl: only {} messages read", live.len());
+        let sources = crate::i18n::rust_sources();
+        let mut checked = 0;
+        for (file, text) in &sources {
+            let file = file.replace('\\', "/");
+            if !PATIENT_BUNDLE.iter().any(|part| file.contains(part)) {
+                continue;
+            }
+            checked += 1;
+            for id in &live {
+                assert!(
+                    !text.contains(&format!("\"{id}\"")),
+                    "{file} names {id}, which the patient's bundle does not carry (live.ftl)"
+                );
+            }
+        }
+        assert!(checked >= PATIENT_BUNDLE.len(), "only {checked} files checked");
+        // The check finds a use where there is one: the practice's live list.
+        let panel = sources.iter().find(|(f, _)| f.ends_with("waiting_room/panel.rs")).unwrap();
+        assert!(live.iter().any(|id| panel.1.contains(&format!("\"{id}\""))));
+    }
+}

@@ -348,7 +348,7 @@ mod browser {
     //! The browser half: media, checks, the socket.
     use super::*;
     use crate::call::media::{self, LevelMeter};
-    use crate::call::peer::Call;
+    use crate::call::peer::{self, RunningCall};
     use crate::signalling::client::{Link, SignalClient};
     use crate::signalling::types::ServerMessage;
     use leptos::task::spawn_local;
@@ -363,12 +363,18 @@ mod browser {
         });
     }
 
+    /// The message while the call's code could not be loaded, and when it is tried again.
+    const CALL_NOT_LOADED: &str = "call-problem-not-loaded";
+    const RETRY_LOAD: std::time::Duration = std::time::Duration::from_secs(3);
+
     pub fn start(w: Wiring) {
         let stream = StoredValue::new_local(None::<MediaStream>);
         let stream_ready = RwSignal::new(0u32);
         let meter = StoredValue::new_local(None::<LevelMeter>);
         let socket = StoredValue::new_local(None::<SignalClient>);
-        let call = StoredValue::new_local(None::<Call>);
+        let call = StoredValue::new_local(None::<RunningCall>);
+        // The call's code is being loaded (see `peer::start`).
+        let loading = StoredValue::new_local(false);
 
         // The tech test runs at load and again on "Erneut prüfen" or a device change (in the
         // call, the call switches devices itself).
@@ -466,6 +472,17 @@ mod browser {
         });
         // Let in: the call starts with the camera of the waiting room; it ends with the stage.
         let in_call = Memo::new(move |_| w.stage.get() == Stage::InCall);
+        // The call's code is fetched while the patient waits, so that the admission does not
+        // wait for it (a failure here is tried again when the call starts).
+        let preloaded = StoredValue::new_local(false);
+        Effect::new(move |_| {
+            if w.stage.get() == Stage::Waiting && !preloaded.get_value() {
+                preloaded.set_value(true);
+                spawn_local(async {
+                    let _ = peer::preload().await;
+                });
+            }
+        });
         Effect::new(move |_| {
             let _ = stream_ready.get();
             let wanted = in_call.get();
@@ -474,10 +491,44 @@ mod browser {
                 let (Some(client), Some(local)) = (socket.get_value(), stream.get_value()) else {
                     return;
                 };
+                if loading.get_value() {
+                    return;
+                }
+                loading.set_value(true);
                 w.call.camera.set(w.camera_on.get_untracked());
-                let started = Call::new(w.call, client, local, |_| {});
-                started.join();
-                call.set_value(Some(started));
+                spawn_local(async move {
+                    let started = peer::start(w.call, client, local, |_| {}).await;
+                    if loading.try_set_value(false).is_some() {
+                        // The page was left meanwhile.
+                        if let Ok(started) = started {
+                            started.close();
+                        }
+                        return;
+                    }
+                    match started {
+                        Ok(started) => {
+                            if w.call.problem.get_untracked() == Some(CALL_NOT_LOADED) {
+                                w.call.problem.set(None);
+                            }
+                            if in_call.get_untracked() {
+                                started.join();
+                            }
+                            // Out of the call again while it loaded: the next run ends it.
+                            call.set_value(Some(started));
+                            stream_ready.update(|n| *n += 1);
+                        }
+                        // Tried again in a few seconds; the call screen says why it waits.
+                        Err(peer::NotLoaded) => {
+                            w.call.problem.set(Some(CALL_NOT_LOADED));
+                            set_timeout(
+                                move || {
+                                    stream_ready.try_update(|n| *n += 1);
+                                },
+                                RETRY_LOAD,
+                            );
+                        }
+                    }
+                });
             } else if !wanted && running {
                 if let Some(ended) = call.get_value() {
                     ended.close();

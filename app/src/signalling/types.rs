@@ -234,6 +234,8 @@ pub fn read_server_message(text: &str) -> Option<ServerMessage> {
     }
     Some(match head.kind.as_str() {
         "waiting_room" => ServerMessage::WaitingRoom(fields(text)?),
+        // Only the practice's pages get the live list: the patient's bundle leaves out reading it.
+        #[cfg(any(not(feature = "hydrate"), feature = "islands-practice"))]
         "roster" => ServerMessage::Roster(fields(text)?),
         "admitted" => ServerMessage::Admitted {
             appointment: fields::<Appointment>(text)?.appointment,
