@@ -147,7 +147,12 @@ fn split_parts(pkg_dir: &std::path::Path, stem: &str) -> Vec<String> {
 /// from, else the browser would start a second copy — and fetches the parts. The same string as
 /// a key of the module's imports (the name the wasm asks for) stays. `None` when the script
 /// names none of them (a build that no longer matches this server).
-fn name_split_files(text: &str, stem: &str, versioned: &str, suffixes: &[String]) -> Option<String> {
+fn name_split_files(
+    text: &str,
+    stem: &str,
+    versioned: &str,
+    suffixes: &[String],
+) -> Option<String> {
     let mut named = String::with_capacity(text.len() + 64);
     let mut found = false;
     let mut rest = text;
@@ -185,7 +190,10 @@ impl Assets {
             files.extend(split_parts(pkg_dir, &stem));
             groups.push((stem, files));
         }
-        groups.push((plain.seal.clone(), vec![".js".to_owned(), ".wasm".to_owned()]));
+        groups.push((
+            plain.seal.clone(),
+            vec![".js".to_owned(), ".wasm".to_owned()],
+        ));
         let mut assets = Self {
             files: HashMap::new(),
             addresses: HashMap::new(),
@@ -560,12 +568,16 @@ mod tests {
         };
         assert_eq!(
             text(&format!("{v}.js")),
-            format!(r#"import*as i1 from"./{v}.split.js";function g(){{const i={{}};i["./app-patient.split.js"]=i1;return i}}"#),
+            format!(
+                r#"import*as i1 from"./{v}.split.js";function g(){{const i={{}};i["./app-patient.split.js"]=i1;return i}}"#
+            ),
             "the import is versioned, the wasm's import name is not"
         );
         assert_eq!(
             text(&format!("{v}.split.js")),
-            format!(r#"import{{initSync as s}}from"./{v}.js";const l=()=>fetch(new URL("./{v}.split_call.wasm",import.meta.url));"#)
+            format!(
+                r#"import{{initSync as s}}from"./{v}.js";const l=()=>fetch(new URL("./{v}.split_call.wasm",import.meta.url));"#
+            )
         );
         assert_eq!(text(&format!("{v}.split_call.wasm")), "part");
         // The changed scripts go out compressed; the part's stale brotli form is not used.
@@ -574,14 +586,24 @@ mod tests {
             let br = asset.br.get().unwrap();
             assert_eq!(unbrotli(br, asset.len).unwrap(), text(&name).as_bytes());
         }
-        assert!(assets.lookup(&format!("{v}.split_call.wasm")).unwrap().0.br.get().is_none());
+        assert!(assets
+            .lookup(&format!("{v}.split_call.wasm"))
+            .unwrap()
+            .0
+            .br
+            .get()
+            .is_none());
         // The part belongs to the bundle's name: a new part, a new name.
         std::fs::write(dir.path().join("app-patient.split_call.wasm"), "new part").unwrap();
         let changed = Assets::load(dir.path(), "app").unwrap();
         assert_ne!(changed.code().patient, v);
         assert_eq!(changed.code().practice, assets.code().practice);
         // A loader that names none of the files is a build this server does not fit.
-        std::fs::write(dir.path().join("app-patient.split.js"), "export const x = 1;").unwrap();
+        std::fs::write(
+            dir.path().join("app-patient.split.js"),
+            "export const x = 1;",
+        )
+        .unwrap();
         assert!(Assets::load(dir.path(), "app").is_none());
     }
 

@@ -73,7 +73,11 @@ mod tests {
             .filter_map(|line| line.split_once(" = ").map(|(id, _)| id))
             .filter(|id| !id.starts_with('#'))
             .collect();
-        assert!(live.len() > 30, "live.ftl: only {} messages read", live.len());
+        assert!(
+            live.len() > 30,
+            "live.ftl: only {} messages read",
+            live.len()
+        );
         let sources = crate::i18n::rust_sources();
         let mut checked = 0;
         for (file, text) in &sources {
@@ -89,9 +93,15 @@ mod tests {
                 );
             }
         }
-        assert!(checked >= PATIENT_BUNDLE.len(), "only {checked} files checked");
+        assert!(
+            checked >= PATIENT_BUNDLE.len(),
+            "only {checked} files checked"
+        );
         // The check finds a use where there is one: the practice's live list.
-        let panel = sources.iter().find(|(f, _)| f.ends_with("waiting_room/panel.rs")).unwrap();
+        let panel = sources
+            .iter()
+            .find(|(f, _)| f.ends_with("waiting_room/panel.rs"))
+            .unwrap();
         assert!(live.iter().any(|id| panel.1.contains(&format!("\"{id}\""))));
     }
 }

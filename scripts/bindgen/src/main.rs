@@ -38,7 +38,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn bind(input: &Path, out_dir: &Path, out_name: &str, keep_lld_exports: bool) -> Result<(), String> {
+fn bind(
+    input: &Path,
+    out_dir: &Path,
+    out_name: &str,
+    keep_lld_exports: bool,
+) -> Result<(), String> {
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen
         .input_path(input)
