@@ -125,6 +125,17 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await expect(entry).toContainText(/wartet seit/);
     await admitWithoutConsent(entry);
     await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
+    // The second call's clock counts one second per second: the first call's timers ended with
+    // it (they once went on, each adding its second).
+    const clock = p.locator('.call-timer time');
+    await expect(p.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 20_000 });
+    await expect(clock).not.toHaveText('00:00');
+    const seconds = async () => (await clock.textContent())!.split(':').map(Number).reduce((a, b) => a * 60 + b, 0);
+    const before = await seconds();
+    await p.waitForTimeout(4_000);
+    const counted = (await seconds()) - before;
+    expect(counted, 'seconds the call clock counted in 4 s').toBeGreaterThanOrEqual(3);
+    expect(counted, 'seconds the call clock counted in 4 s').toBeLessThanOrEqual(5);
     await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
     await page.getByRole('button', { name: 'Ja, beenden' }).click();
     await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible();

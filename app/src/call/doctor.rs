@@ -187,6 +187,13 @@ mod browser {
 
     pub fn start(appointment: String, stage: RwSignal<Stage>, ui: CallUi, people: People) {
         let call = StoredValue::new_local(None::<RunningCall>);
+        // The call's own reactive owner, under the island's: see `peer::start`. Held here for
+        // the page's life: an owner whose last handle is dropped cleans up what it owns (the
+        // call's timers and effects stopped as soon as the task that started it ended).
+        let call_owner = StoredValue::new_local(match Owner::current() {
+            Some(island) => island.with(Owner::new),
+            None => Owner::new(),
+        });
         let socket = StoredValue::new_local(None::<SignalClient>);
         let end = move || {
             if let Some(c) = call.get_value() {
@@ -299,21 +306,32 @@ mod browser {
             };
             // Without the call's code (no connection when the page loaded it) the page tries
             // again every few seconds and says so.
-            while peer::preload().await.is_err() {
+            let started = loop {
+                let Some(owner) = call_owner.try_get_value() else {
+                    media::stop(&stream);
+                    return;
+                };
+                let attempt =
+                    peer::start(ui, client.clone(), stream.clone(), back.clone(), owner).await;
+                if let Ok(started) = attempt {
+                    break started;
+                }
                 ui.problem.set(Some("call-problem-not-loaded"));
                 crate::wait::sleep_ms(3000).await;
                 if !matches!(stage.try_get_untracked(), Some(Stage::Live)) {
                     media::stop(&stream);
                     return;
                 }
-            }
+            };
             if ui.problem.get_untracked() == Some("call-problem-not-loaded") {
                 ui.problem.set(None);
             }
-            let Ok(started) = peer::start(ui, client.clone(), stream.clone(), back).await else {
-                media::stop(&stream);
+            // The consultation ended (or the page was left) while the code loaded.
+            if !matches!(stage.try_get_untracked(), Some(Stage::Live)) {
+                started.close();
+                started.stop_media();
                 return;
-            };
+            }
             if call.try_set_value(Some(started.clone())).is_some() {
                 started.stop_media();
                 return;

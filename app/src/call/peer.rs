@@ -228,8 +228,7 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
     }
 }
 
-/// Starts a call (see [`Call::new`]) once its code is loaded; `Err` when it could not be
-/// (a later call tries again).
+/// See [`start`].
 #[leptos::wasm_split::wasm_split(
     call,
     wasm_split_path = ::leptos::wasm_split,
@@ -241,25 +240,23 @@ fn start_call(
     socket: SignalClient,
     stream: MediaStream,
     on_failed: Box<dyn Fn(&str)>,
-    owner: Option<Owner>,
+    owner: Owner,
 ) -> Result<RunningCall, NotLoaded> {
-    let make = move || -> RunningCall { Rc::new(Call::new(ui, socket, stream, on_failed)) };
-    // The call's effects belong where the call was asked for, as when it started at once.
-    Ok(match owner {
-        Some(owner) => owner.with(make),
-        None => make(),
-    })
+    Ok(owner.with(move || -> RunningCall { Rc::new(Call::new(ui, socket, stream, on_failed)) }))
 }
 
 /// Starts a call (see [`Call::new`]) once its code is loaded; `Err` when it could not be
-/// (a later call tries again).
+/// (a later call tries again). The call's effects, timers and stored values belong to `owner`
+/// (a reactive owner of its own, made for this call): cleaning it up when the call ends ends
+/// them — the call starts inside a task, where no owner of the page is current.
 pub async fn start(
     ui: CallUi,
     socket: SignalClient,
     stream: MediaStream,
     on_failed: impl Fn(&str) + 'static,
+    owner: Owner,
 ) -> Result<RunningCall, NotLoaded> {
-    start_call(ui, socket, stream, Box::new(on_failed), Owner::current()).await
+    start_call(ui, socket, stream, Box::new(on_failed), owner).await
 }
 
 /// Loads the call's code ahead of the call (the patient in the waiting room), so that the

@@ -79,6 +79,15 @@ mod tests {
             live.len()
         );
         let sources = crate::i18n::rust_sources();
+        // Every entry of the list is still there (a renamed file would go unchecked).
+        for part in PATIENT_BUNDLE {
+            assert!(
+                sources
+                    .iter()
+                    .any(|(f, _)| f.replace('\\', "/").contains(part)),
+                "{part}: no such source file"
+            );
+        }
         let mut checked = 0;
         for (file, text) in &sources {
             let file = file.replace('\\', "/");

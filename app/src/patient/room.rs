@@ -373,6 +373,10 @@ mod browser {
         let meter = StoredValue::new_local(None::<LevelMeter>);
         let socket = StoredValue::new_local(None::<SignalClient>);
         let call = StoredValue::new_local(None::<RunningCall>);
+        // The running call's reactive owner, cleaned up when it ends (see `peer::start`); held
+        // here, since an owner whose last handle is dropped cleans up what it owns.
+        let call_owner = StoredValue::new_local(None::<Owner>);
+        let island = Owner::current();
         // The call's code is being loaded (see `peer::start`).
         let loading = StoredValue::new_local(false);
 
@@ -496,17 +500,23 @@ mod browser {
                 }
                 loading.set_value(true);
                 w.call.camera.set(w.camera_on.get_untracked());
+                let owner = match &island {
+                    Some(island) => island.with(Owner::new),
+                    None => Owner::new(),
+                };
                 spawn_local(async move {
-                    let started = peer::start(w.call, client, local, |_| {}).await;
+                    let started = peer::start(w.call, client, local, |_| {}, owner.clone()).await;
                     if loading.try_set_value(false).is_some() {
                         // The page was left meanwhile.
                         if let Ok(started) = started {
                             started.close();
                         }
+                        owner.cleanup();
                         return;
                     }
                     match started {
                         Ok(started) => {
+                            call_owner.set_value(Some(owner));
                             if w.call.problem.get_untracked() == Some(CALL_NOT_LOADED) {
                                 w.call.problem.set(None);
                             }
@@ -519,6 +529,7 @@ mod browser {
                         }
                         // Tried again in a few seconds; the call screen says why it waits.
                         Err(peer::NotLoaded) => {
+                            owner.cleanup();
                             w.call.problem.set(Some(CALL_NOT_LOADED));
                             set_timeout(
                                 move || {
@@ -534,6 +545,10 @@ mod browser {
                     ended.close();
                 }
                 call.set_value(None);
+                if let Some(owner) = call_owner.get_value() {
+                    owner.cleanup();
+                }
+                call_owner.set_value(None);
                 w.camera_on.set(w.call.camera.get_untracked());
                 if let (Some(video), Some(s)) = (w.preview.get_untracked(), stream.get_value()) {
                     media::show(&video, Some(&s));
