@@ -477,10 +477,11 @@ mod browser {
         // Let in: the call starts with the camera of the waiting room; it ends with the stage.
         let in_call = Memo::new(move |_| w.stage.get() == Stage::InCall);
         // The call's code is fetched while the patient waits, so that the admission does not
-        // wait for it (a failure here is tried again when the call starts).
+        // wait for it, and at once on a page opened in the call (while the camera starts); a
+        // failure here is tried again when the call starts.
         let preloaded = StoredValue::new_local(false);
         Effect::new(move |_| {
-            if w.stage.get() == Stage::Waiting && !preloaded.get_value() {
+            if matches!(w.stage.get(), Stage::Waiting | Stage::InCall) && !preloaded.get_value() {
                 preloaded.set_value(true);
                 spawn_local(async {
                     let _ = peer::preload().await;
