@@ -13,7 +13,7 @@ async function logInDemo(page: Page) {
 }
 
 test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absagen; die Patientin bekommt jedes Mal Post', async ({ page, browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const stamp = Date.now();
   const patient = `Erika Mustermann ${stamp}`;
   const email = `erika.${stamp}@example.org`;
@@ -97,7 +97,7 @@ test('Kalender: Termin in der Wochenansicht anlegen, sehen, verschieben und absa
 });
 
 test('Kalender: Woche, Tag, neuer Termin und Einstellungen ohne Barrierefreiheitsfehler, als Liste auf 360 px', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   await logInDemo(page);
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 800 });

@@ -5,7 +5,7 @@ import { newPracticeLoggedIn } from './practice';
 import { admitWithoutConsent, bookNow, callStats, expectFramesFlowing, lettersOf, recordPeers } from './room';
 
 test('Videosprechstunde zwischen Chromium (Ärztin) und Firefox ESR (Patientin)', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   const stamp = Date.now();
   const patient = `Frieda Fuchs ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `fuchs.${stamp}@praxis-e2e.de`, 'Praxis Fuchs');
@@ -24,7 +24,7 @@ test('Videosprechstunde zwischen Chromium (Ärztin) und Firefox ESR (Patientin)'
     await enterInFirefox(fp, base, patient, code);
 
     await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
-    await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 40_000 });
     await expectFramesFlowing(page);
 
     // Firefox receives and decodes the doctor's video, on a direct path.

@@ -6,7 +6,7 @@ import { admitAndSeeEachOther, admitWithoutConsent, bookNow, callOn, callStats, 
 import { lookAt } from './look';
 
 test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen; Neuladen tritt wieder bei', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const stamp = Date.now();
   const patient = `Rita Relais ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `relais.${stamp}@praxis-e2e.de`, 'Praxis Relais');
@@ -28,7 +28,7 @@ test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Re
       expect(stats.localType, 'through the TURN relay').toBe('relay');
     }
     expect((await callStats(page)).relayProtocol).toBe('udp');
-    await expect(page.locator('.quality')).toContainText('über den Vermittlungsserver', { timeout: 10_000 });
+    await expect(page.locator('.quality')).toContainText('über den Vermittlungsserver', { timeout: 20_000 });
     const codeBefore = await page.locator('.verification .code').textContent();
     expect(await p.locator('.verification .code').textContent()).toBe(codeBefore);
 
@@ -42,7 +42,7 @@ test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Re
     // The patient reloads: the same call again, a fresh connection with a new code.
     await p.reload();
     await explainFailure({ Ärztin: page, Patientin: p }, async () => {
-      await expect(connected(p)).toBeVisible({ timeout: 20_000 });
+      await expect(connected(p)).toBeVisible({ timeout: 40_000 });
       await expectFramesFlowing(p);
       await expectFramesFlowing(page);
     });
@@ -54,7 +54,7 @@ test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Re
 });
 
 test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beide Seiten verbinden sich wieder', async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   const stamp = Date.now();
   const patient = `Nora Neustart ${lettersOf(stamp)}`;
   const dir = `${process.env.E2E_DATA_DIR}/restart-${stamp}`;
@@ -83,7 +83,7 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
     await sample();
     // Both pages reconnect their signalling socket by themselves and show the call again.
     await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }))
-      .toContainText('im Gespräch seit', { timeout: 30_000 });
+      .toContainText('im Gespräch seit', { timeout: 60_000 });
     await expect(connected(page)).toBeVisible();
     await expect(connected(p)).toBeVisible();
     await sample();
@@ -96,11 +96,11 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
     // (If the call page's socket is still waiting to reconnect, the hang-up goes out once it is
     // back: its pauses are 1, 2, 4, then 8 s, each spread to half to one and a half times, so
     // up to 12 s after the server is back; 20 s here failed once in a full run.)
-    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible({ timeout: 60_000 });
     // The hang-up travels over two sockets that may both still be in their reconnect pause:
     // up to about 24 s after the server is back, more on a loaded machine (seen with four
     // workers in parallel).
-    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 40_000 });
+    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 80_000 });
     await doctorContext.close();
   } finally {
     await patientBrowser.close();
@@ -110,7 +110,7 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
 });
 
 test('Der Code des Gesprächs lädt erst im Wartezimmer; lässt er sich beim Eintreten nicht laden, sagt das Gespräch es und verbindet, sobald er da ist', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const stamp = Date.now();
   const patient = `Lena Laden ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `laden.${stamp}@praxis-e2e.de`, 'Praxis Nachladen');
@@ -139,14 +139,14 @@ test('Der Code des Gesprächs lädt erst im Wartezimmer; lässt er sich beim Ein
 
     // Let in while the code cannot be loaded: the patient reads why, nothing connects…
     await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
-    await expect(p.getByRole('alert').filter({ hasText: 'Die Videoverbindung kann gerade nicht geladen werden.' })).toBeVisible({ timeout: 20_000 });
+    await expect(p.getByRole('alert').filter({ hasText: 'Die Videoverbindung kann gerade nicht geladen werden.' })).toBeVisible({ timeout: 40_000 });
     await expect(connected(page)).toBeHidden();
     expect(await lookAt(p), 'the call screen with the message').toEqual([]);
     await p.screenshot({ path: test.info().outputPath('call-not-loaded.png') });
     // … and once it can, the call connects by itself and the message goes.
     await p.unroute(/\.split_call\.wasm$/);
     await explainFailure({ Ärztin: page, Patientin: p }, async () => {
-      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+      await expect(connected(page)).toBeVisible({ timeout: 40_000 });
       await expect(connected(p)).toBeVisible();
       await expectFramesFlowing(page);
       await expectFramesFlowing(p);

@@ -31,7 +31,7 @@ test('Nur über einen externen TURN-Server (coturn): Zugangsdaten im TURN-REST-F
     throw new Error('SPRECHZIMMER_TEST_COTURN_URL/_SECRET are not set: this journey needs coturn. Run `bash scripts/test.sh`, '
       + 'or start it inside the loopback namespace with `source scripts/lib.sh && start_coturn` before `npx playwright test` (see README, Security).');
   }
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const stamp = Date.now();
   const patient = `Clara Coturn ${lettersOf(stamp)}`;
   const dir = `${process.env.E2E_DATA_DIR}/coturn-${stamp}`;
@@ -66,7 +66,7 @@ test('Nur über einen externen TURN-Server (coturn): Zugangsdaten im TURN-REST-F
     expect(await codeOf(p).textContent()).toBe(await codeOf(page).textContent());
     await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
     await page.getByRole('button', { name: 'Ja, beenden' }).click();
-    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 15_000 });
+    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 30_000 });
     await doctorContext.close();
   } finally {
     await patientBrowser.close();

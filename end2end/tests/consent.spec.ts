@@ -16,11 +16,11 @@ async function createKey(page: Page, passphrase: string) {
   await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
   await page.getByLabel('Passphrase wiederholen').fill(passphrase);
   await page.getByRole('button', { name: 'Schlüssel erzeugen' }).click();
-  await expect(page.getByText('Der Schlüssel ist eingerichtet.')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText('Der Schlüssel ist eingerichtet.')).toBeVisible({ timeout: 40_000 });
 }
 
 test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unterschriebene Erklärung verschlüsselt hoch, die Ärztin öffnet und bestätigt sie', async ({ page, browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const stamp = Date.now();
   const patient = `Jürgen Einwilligung ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `einwilligung.${stamp}@praxis-e2e.de`, 'Praxis Einwilligung');
@@ -107,7 +107,7 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
     await picker.setInputFiles(`${fixtures}/foto.png`);
     const item = section.getByRole('listitem').filter({ hasText: 'foto.png' }).last();
     await expect(item.getByRole('img', { name: 'Vorschau der gewählten Seite' })).toBeVisible();
-    await expect(item.getByRole('progressbar', { name: 'Fortschritt des Hochladens' })).toHaveAttribute('value', '100', { timeout: 20_000 });
+    await expect(item.getByRole('progressbar', { name: 'Fortschritt des Hochladens' })).toHaveAttribute('value', '100', { timeout: 40_000 });
     await expect(item.getByRole('status')).toHaveText('Hochgeladen.');
     await expect(section.getByText('Danke! Ihre Erklärung ist verschlüsselt bei der Praxis angekommen.')).toBeVisible();
     // The doctor's open page changes at once, without a reload.
@@ -123,7 +123,7 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
     await section.getByLabel('Unterschriebene Erklärung hochladen').setInputFiles(`${fixtures}/foto.png`);
     release();
     const early = section.getByRole('listitem').filter({ hasText: 'foto.png' });
-    await expect(early.getByRole('status')).toHaveText('Hochgeladen.', { timeout: 30_000 });
+    await expect(early.getByRole('status')).toHaveText('Hochgeladen.', { timeout: 60_000 });
     await p.unroute('**/*.wasm');
   } finally {
     await context.close();
@@ -144,11 +144,11 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await expect(page.getByRole('paragraph').filter({ hasText: 'hochgeladen am' })).toContainText('Einwilligung: zu prüfen');
   await page.getByLabel('Passphrase der Praxis', { exact: true }).fill('nicht die richtige Passphrase');
   await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'stimmt nicht' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'stimmt nicht' })).toBeVisible({ timeout: 40_000 });
   await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
   await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
   const shown = page.getByRole('img', { name: /^Dokument 1/ });
-  await expect(shown).toBeVisible({ timeout: 20_000 });
+  await expect(shown).toBeVisible({ timeout: 40_000 });
   // The same picture the patient chose: pixel by pixel equal to the file on disk (decoded from
   // a data: URL in the same page; the CSP keeps blob: addresses out of fetch).
   const original = readFileSync(`${fixtures}/foto.png`).toString('base64');
@@ -189,15 +189,15 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await page.getByLabel('Neue Passphrase der Praxis').fill(renewed);
   await page.getByLabel('Passphrase wiederholen').fill(renewed);
   await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
-  await expect(page.getByText('Die neue Passphrase ist gespeichert.')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText('Die neue Passphrase ist gespeichert.')).toBeVisible({ timeout: 40_000 });
   await expect(page.getByRole('img', { name: /^Dokument 1/ })).toBeVisible();
   await page.reload();
   await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
   await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'stimmt nicht' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'stimmt nicht' })).toBeVisible({ timeout: 40_000 });
   await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(renewed);
   await page.getByRole('button', { name: 'Dokumente entschlüsseln' }).click();
-  await expect(page.getByRole('img', { name: /^Dokument 1/ })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('img', { name: /^Dokument 1/ })).toBeVisible({ timeout: 40_000 });
 
   // The audit log names every step.
   await page.goto('/praxis/protokoll');
@@ -207,7 +207,7 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
 });
 
 test('Einwilligung in Firefox ESR: die Patientin lädt ihre Erklärung auf dem Telefon hoch, die Praxis sieht sie', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const stamp = Date.now();
   const patient = `Fanny Fuchsbau ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `fuchsbau.${stamp}@praxis-e2e.de`, 'Praxis Fuchsbau');
@@ -233,7 +233,7 @@ test('Einwilligung in Firefox ESR: die Patientin lädt ihre Erklärung auf dem T
     await until('the upload is done in Firefox', () => text(fp, '.upload-item .upload-state'), (t) => t === 'Hochgeladen.', 30_000);
     await fp.$eval('.upload-item', (item) => item.scrollIntoView({ block: 'center' }));
     await fp.screenshot({ path: test.info().outputPath('firefox-upload-360.png'), fullPage: true });
-    await expect(entry).toContainText('Einwilligung: zu prüfen', { timeout: 20_000 });
+    await expect(entry).toContainText('Einwilligung: zu prüfen', { timeout: 40_000 });
   } finally {
     await firefox.close();
   }

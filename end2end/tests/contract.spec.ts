@@ -7,7 +7,7 @@ const axe = (page: import('@playwright/test').Page) =>
   new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
 
 test('Vertrag: die Inhaberin kündigt mit Passwort, sieht das Löschdatum und widerruft die Kündigung', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const stamp = Date.now();
   const email = `vertrag.${stamp}@praxis-e2e.de`;
   await newPracticeLoggedIn(page, email, 'Praxis Vertrag');

@@ -11,7 +11,7 @@ export const firefoxPrefs = {
   'permissions.default.microphone': 1,
 };
 
-export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
+export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 40_000): Promise<T> {
   const end = Date.now() + timeout;
   let last: T | undefined;
   while (Date.now() < end) {
@@ -24,7 +24,7 @@ export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) 
 
 /** Clicks `selector` in Firefox until `done` holds: under load a click can land while the
  * button moves (the tech test's list grows), as a person would simply click again. */
-export async function clickUntil(fp: FirefoxPage, selector: string, done: () => Promise<boolean>, timeout = 20_000) {
+export async function clickUntil(fp: FirefoxPage, selector: string, done: () => Promise<boolean>, timeout = 40_000) {
   const end = Date.now() + timeout;
   while (Date.now() < end) {
     await fp.locator(selector).setTimeout(Math.max(1_000, end - Date.now())).click();
@@ -63,6 +63,6 @@ export async function enterInFirefox(fp: FirefoxPage, base: string, name: string
   await clickUntil(fp, 'button::-p-text(Testton abspielen)', () => exists(fp, 'button::-p-text(Ich höre den Ton)'));
   await until('the microphone level moves in Firefox', () => fp.$eval('#mic-level', (m) => (m as HTMLMeterElement).value), (v) => v > 0);
   await fp.locator('button::-p-text(Ich höre den Ton)').click();
-  await fp.locator('button::-p-text(Weiter ins Wartezimmer)').setTimeout(20_000).click();
+  await fp.locator('button::-p-text(Weiter ins Wartezimmer)').setTimeout(40_000).click();
   await fp.locator('h2::-p-text(Sie sind im Wartezimmer)').wait();
 }

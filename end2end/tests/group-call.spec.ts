@@ -55,7 +55,7 @@ async function inviteInterpreter(page: Page, patient: string, email: string): Pr
 }
 
 test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in Firefox ESR – alle sehen sich, derselbe Sicherheitscode, Nachrichten an alle, die Ärztin entfernt die Dolmetscherin', async ({ page, browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const stamp = Date.now();
   const patient = `Erika Gruppe ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `gruppe.${stamp}@praxis-e2e.de`, 'Praxis Gruppe');
@@ -82,7 +82,7 @@ test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in F
       // The doctor lets the patient in, then, from the call page, the interpreter.
       await page.goto('/praxis');
       await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).first());
-      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+      await expect(connected(page)).toBeVisible({ timeout: 40_000 });
       const people = page.getByRole('region', { name: 'Personen dieser Sprechstunde' });
       const dana = people.getByRole('listitem').filter({ hasText: 'Dana Dolmetscherin (Dolmetscher/in)' });
       await expect(dana).toContainText('wartet seit');
@@ -97,14 +97,14 @@ test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in F
       await expect(p.getByLabel('Video von Praxis Gruppe')).toBeVisible();
       await expect(p.getByLabel('Video von Dana Dolmetscherin')).toBeVisible();
       await expect(page.locator('.tile').filter({ hasText: 'Dana Dolmetscherin (Dolmetscher/in)' })).toBeVisible();
-      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
-      await expect(connected(p)).toBeVisible({ timeout: 20_000 });
+      await expect(connected(page)).toBeVisible({ timeout: 40_000 });
+      await expect(connected(p)).toBeVisible({ timeout: 40_000 });
 
       // One code for the group, the same on all three screens.
       const codeOf = (side: Page) => side.locator('.verification .code').textContent();
-      await expect.poll(() => codeOf(page), { timeout: 20_000 }).toMatch(/^\d{3} \d{3}$/);
+      await expect.poll(() => codeOf(page), { timeout: 40_000 }).toMatch(/^\d{3} \d{3}$/);
       const groupCode = (await codeOf(page))!;
-      await expect.poll(() => codeOf(p), { timeout: 20_000 }).toBe(groupCode);
+      await expect.poll(() => codeOf(p), { timeout: 40_000 }).toBe(groupCode);
       await until('the same code in Firefox', () => text(fp, '.verification .code'), (c) => c === groupCode);
       await expect(page.getByText('Alle sehen denselben Code')).toBeVisible();
 
@@ -150,8 +150,8 @@ test('Gruppensprechstunde: Ärztin und Patientin in Chromium, Dolmetscherin in F
       await dana.getByRole('button', { name: 'Entfernen' }).click();
       await page.getByRole('alertdialog').getByRole('button', { name: 'Ja, entfernen' }).click();
       await until('the interpreter is told', () => text(fp, 'main'), (t) => t.includes('Ihre Praxis hat Sie aus dem Wartezimmer genommen'));
-      await expect(page.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 20_000 });
-      await expect(p.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 20_000 });
+      await expect(page.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 40_000 });
+      await expect(p.getByLabel('Video von Dana Dolmetscherin')).toHaveCount(0, { timeout: 40_000 });
       await expect(connected(page)).toBeVisible();
       await expect(connected(p)).toBeVisible();
 
@@ -180,7 +180,7 @@ const PATHS = `(async () => {
 })()`;
 
 test('Vier im Gespräch, nur über den TURN-Server: jede Verbindung läuft über das Relay, ein fünftes Fenster wird abgewiesen, der Angehörige verlässt das Gespräch und tritt wieder ein', async ({ page, browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const stamp = Date.now();
   const patient = `Erika Vierer ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `vierer.${stamp}@praxis-e2e.de`, 'Praxis Vierer');
@@ -206,19 +206,19 @@ test('Vier im Gespräch, nur über den TURN-Server: jede Verbindung läuft über
     await explainFailure(sides, async () => {
       await page.goto('/praxis');
       await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }).first());
-      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+      await expect(connected(page)).toBeVisible({ timeout: 40_000 });
       const people = page.getByRole('region', { name: 'Personen dieser Sprechstunde' });
       for (const name of ['Dana Dolmetscherin', 'Bert Bruder']) {
         await people.getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: 'Eintreten lassen' }).click();
       }
       // Four pages, three connections each, every one decoding video and relayed.
       for (const [who, side] of Object.entries(sides)) {
-        await expect.poll(async () => decoding(await side.evaluate(MESH) as Link[]), { message: who, timeout: 40_000 }).toBe(3);
+        await expect.poll(async () => decoding(await side.evaluate(MESH) as Link[]), { message: who, timeout: 80_000 }).toBe(3);
         expect(await side.evaluate(PATHS), `${who}: every path through the relay`).toEqual(['relay', 'relay', 'relay']);
       }
-      await expect(page.locator('.quality')).toContainText('über den Vermittlungsserver', { timeout: 10_000 });
+      await expect(page.locator('.quality')).toContainText('über den Vermittlungsserver', { timeout: 20_000 });
       const groupCode = (await page.locator('.verification .code').textContent())!;
-      for (const side of [p, dana, bert]) await expect(side.locator('.verification .code')).toHaveText(groupCode, { timeout: 20_000 });
+      for (const side of [p, dana, bert]) await expect(side.locator('.verification .code')).toHaveText(groupCode, { timeout: 40_000 });
 
       // A fifth page: Bert's code in a second window. Refused; the four talk on.
       const fifth = await device(1024);
@@ -228,20 +228,20 @@ test('Vier im Gespräch, nur über den TURN-Server: jede Verbindung läuft über
       await fifth.getByLabel(/^Zugangscode/).fill(bertCode);
       await fifth.getByRole('button', { name: 'Raum betreten' }).click();
       // Four pages sending video through the relay keep both cores busy: the fifth page's
-      // code may take a while to start (40 s, as for the connections above).
-      await expect(fifth.getByRole('alert').filter({ hasText: 'bereits in einem anderen Fenster geöffnet' })).toBeVisible({ timeout: 40_000 });
+      // code may take a while to start (80 s, as for the connections above).
+      await expect(fifth.getByRole('alert').filter({ hasText: 'bereits in einem anderen Fenster geöffnet' })).toBeVisible({ timeout: 80_000 });
       await fifth.context().close();
-      await expect.poll(async () => decoding(await page.evaluate(MESH) as Link[]), { timeout: 10_000 }).toBe(3);
+      await expect.poll(async () => decoding(await page.evaluate(MESH) as Link[]), { timeout: 20_000 }).toBe(3);
 
       // Bert leaves the call: his picture goes, nothing ends for the others; he comes back.
       await bert.getByRole('button', { name: 'Gespräch verlassen' }).click();
       await bert.getByRole('button', { name: 'Ja, verlassen' }).click();
       await expect(bert.getByText('Sie haben das Wartezimmer verlassen.')).toBeVisible();
-      for (const side of [page, p, dana]) await expect(side.getByLabel('Video von Bert Bruder')).toHaveCount(0, { timeout: 20_000 });
+      for (const side of [page, p, dana]) await expect(side.getByLabel('Video von Bert Bruder')).toHaveCount(0, { timeout: 40_000 });
       await expect(connected(p)).toBeVisible();
       await enterAndPassTechTest(bert, 'Bert Bruder', bertCode);
       await people.getByRole('listitem').filter({ hasText: 'Bert Bruder' }).getByRole('button', { name: 'Eintreten lassen' }).click();
-      await expect.poll(async () => decoding(await bert.evaluate(MESH) as Link[]), { timeout: 40_000 }).toBe(3);
+      await expect.poll(async () => decoding(await bert.evaluate(MESH) as Link[]), { timeout: 80_000 }).toBe(3);
       await expect(page.getByLabel('Video von Bert Bruder')).toBeVisible();
 
       await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();

@@ -6,7 +6,7 @@ import { bookNow, enterAndPassTechTest } from './room';
 import { lookAt } from './look';
 
 test('Weitere Person: die Praxis lädt eine Dolmetscherin ein, sie tritt mit eigenem Code ein, wartet und erscheint unter dem Termin mit ihrer Rolle', async ({ page, browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const stamp = Date.now();
   const patient = `Erika Gruppe ${stamp}`;
   const guestEmail = `dana.${stamp}@example.org`;

@@ -8,7 +8,7 @@ import { admitWithoutConsent, bookNow, enterAndPassTechTest, expectFramesFlowing
 const RENEWAL = /\/praxis\/sitzung-verlaengern/;
 
 test('Ein Gespräch von 60 Minuten wird nicht durch die automatische Abmeldung unterbrochen', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const stamp = Date.now();
   const patient = `Petra Lang ${lettersOf(stamp)}`;
   await page.clock.install();
@@ -31,7 +31,7 @@ test('Ein Gespräch von 60 Minuten wird nicht durch die automatische Abmeldung u
     await expect(page).toHaveURL(/\/praxis\/gespraech\/[0-9a-f-]{36}$/);
     const connected = page.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' });
     await explainFailure({ Ärztin: page, Patientin: p }, async () => {
-      await expect(connected).toBeVisible({ timeout: 20_000 });
+      await expect(connected).toBeVisible({ timeout: 40_000 });
       await expectFramesFlowing(page);
     });
     const callUrl = page.url();
@@ -45,7 +45,7 @@ test('Ein Gespräch von 60 Minuten wird nicht durch die automatische Abmeldung u
     }
     await expect.poll(() => renewals.length, 'the session was renewed twice in the hour').toBeGreaterThanOrEqual(2);
     await explainFailure({ Ärztin: page, Patientin: p }, async () => {
-      await expect(connected).toBeVisible({ timeout: 20_000 });
+      await expect(connected).toBeVisible({ timeout: 40_000 });
       await expectFramesFlowing(page);
       await expectFramesFlowing(p);
     });

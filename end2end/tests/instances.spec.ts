@@ -52,13 +52,13 @@ ${upstreams.map((u) => `    server 127.0.0.1:${u} max_fails=1 fail_timeout=5s;`)
 
 /** The instance id a server announced at its start (`server::bus`). */
 async function instanceOf(server: OwnServer): Promise<string> {
-  await expect.poll(() => server.log.some((l) => l.includes('shared over PostgreSQL')), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => server.log.some((l) => l.includes('shared over PostgreSQL')), { timeout: 20_000 }).toBe(true);
   const line = server.log.find((l) => l.includes('shared over PostgreSQL'))!;
   return JSON.parse(line).fields.instance;
 }
 
 test('Zwei Server hinter nginx: Ärztin und Patientin auf verschiedenen Instanzen, die der Ärztin fällt mitten im Gespräch aus, Bild und Ton laufen weiter', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const stamp = Date.now();
   const database = `e2e_${stamp}`;
   psql('postgres', `CREATE DATABASE ${database}`);
@@ -101,14 +101,14 @@ test('Zwei Server hinter nginx: Ärztin und Patientin auf verschiedenen Instanze
     for (let i = 0; i < 6 && seat('doctor') === seat('patient'); i++) {
       if (i % 2 === 1) await fetch(`${front}/health/live`);
       await page.reload();
-      await expect(connected(page)).toBeVisible({ timeout: 20_000 });
-      await expect.poll(() => seat('doctor'), { timeout: 10_000 }).not.toBe('');
+      await expect(connected(page)).toBeVisible({ timeout: 40_000 });
+      await expect.poll(() => seat('doctor'), { timeout: 20_000 }).not.toBe('');
     }
     const doctorOn = seat('doctor');
     expect(doctorOn, 'the doctor and the patient on different instances').not.toBe(seat('patient'));
     const doctorsServer = servers[ids.indexOf(doctorOn)];
     expect(doctorsServer, `instance ${doctorOn} is one of ${ids}`).toBeDefined();
-    await expect(connected(p)).toBeVisible({ timeout: 20_000 });
+    await expect(connected(p)).toBeVisible({ timeout: 40_000 });
     const code = await page.locator('.verification .code').textContent();
 
     // Frames keep increasing on both sides while the doctor's instance is killed (SIGKILL)
@@ -120,7 +120,7 @@ test('Zwei Server hinter nginx: Ärztin und Patientin auf verschiedenen Instanze
     await sample();
     await sample();
     // The doctor's page takes its seat again on the surviving instance, as the same page.
-    await expect.poll(() => seat('doctor'), { timeout: 30_000 }).toBe(seat('patient'));
+    await expect.poll(() => seat('doctor'), { timeout: 60_000 }).toBe(seat('patient'));
     await expect(connected(page)).toBeVisible();
     await expect(connected(p)).toBeVisible();
     await sample();
@@ -129,11 +129,11 @@ test('Zwei Server hinter nginx: Ärztin und Patientin auf verschiedenen Instanze
     await expect(page.locator('.verification .code')).toHaveText(code!);
     // The waiting list and the end work through the surviving instance.
     await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: 'Ines Instanz' }))
-      .toContainText('im Gespräch seit', { timeout: 30_000 });
+      .toContainText('im Gespräch seit', { timeout: 60_000 });
     await page.getByRole('button', { name: 'Sprechstunde beenden' }).click();
     await page.getByRole('button', { name: 'Ja, beenden' }).click();
-    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible({ timeout: 20_000 });
-    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible({ timeout: 40_000 });
+    await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 60_000 });
     await doctorContext.close();
   } finally {
     await patientBrowser.close();

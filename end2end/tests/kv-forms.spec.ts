@@ -17,7 +17,7 @@ async function download(page: Page, button: string) {
 }
 
 test('KV-Antrag: die KV aus den Stammdaten ist vorausgewählt, Formular und Bestätigung kommen als ausgefüllte PDFs', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const stamp = Date.now();
   await newPracticeLoggedIn(page, `kv.${stamp}@praxis-e2e.de`, 'Praxis KV-Antrag');
 

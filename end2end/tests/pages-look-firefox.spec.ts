@@ -24,7 +24,7 @@ const PRACTICE = [
 ];
 
 test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtext, mit lesbarem Kontrast, ohne zerbrochene oder verklebte Wörter, ohne Querscrollen', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const stamp = Date.now() + 7;
   const email = `fuchsansicht.${stamp}@praxis-e2e.de`;
   await newPracticeLoggedIn(page, email, `Praxis Fuchsansicht ${lettersOf(stamp)}`);
@@ -82,7 +82,7 @@ test('Firefox ESR: die wichtigsten Seiten bei 360 und 1366 px ohne Fluent-Rohtex
     await Promise.all([fp.waitForNavigation(), fp.click('form[action="/videosprechstunde"] button[type="submit"]')]);
     expect(new URL(fp.url()).pathname).toBe('/videosprechstunde/raum');
     await fp.waitForFunction(() => Array.from(document.querySelectorAll('button'))
-      .some((b) => b.textContent?.trim() === 'Testton abspielen' && !(b as HTMLButtonElement).disabled), { timeout: 20_000 });
+      .some((b) => b.textContent?.trim() === 'Testton abspielen' && !(b as HTMLButtonElement).disabled), { timeout: 40_000 });
     for (const viewport of [...VIEWPORTS].reverse()) {
       await fp.setViewport(viewport);
       await check('/videosprechstunde/raum', viewport.width);

@@ -23,7 +23,7 @@ const VIEWPORTS = [
 async function settle(page: Page) {
   await page.waitForLoadState('load');
   await expect
-    .poll(() => page.evaluate(() => !document.querySelector('.waiting-panel')?.textContent?.includes('wird geladen')), { timeout: 10_000 })
+    .poll(() => page.evaluate(() => !document.querySelector('.waiting-panel')?.textContent?.includes('wird geladen')), { timeout: 20_000 })
     .toBe(true);
 }
 
@@ -60,14 +60,14 @@ async function patientWaits(browser: Browser, viewport: { width: number; height:
   await p.getByRole('button', { name: 'Raum betreten' }).click();
   await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
   await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
-  await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeEnabled({ timeout: 15_000 });
+  await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeEnabled({ timeout: 30_000 });
   await check(p, 'patient-tech-test', found);
   await expect(async () => {
     await p.getByRole('button', { name: 'Testton abspielen' }).click({ timeout: 2_000 });
     await expect(p.getByRole('button', { name: 'Ich höre den Ton' })).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-  await p.getByRole('button', { name: 'Ich höre den Ton' }).click({ timeout: 10_000 });
-  await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click({ timeout: 20_000 });
+  }).toPass({ timeout: 40_000 });
+  await p.getByRole('button', { name: 'Ich höre den Ton' }).click({ timeout: 20_000 });
+  await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click({ timeout: 40_000 });
   await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
   await check(p, 'patient-waiting-room', found);
   // In the room the header leads nowhere else (no login, no second entrance).
@@ -170,7 +170,7 @@ test('Die Seitenprüfung erkennt Inhalt, der nach dem Laden springt, und lässt 
 
 for (const viewport of VIEWPORTS) {
   test(`Jede Seite bei ${viewport.width} × ${viewport.height}: kein Fluent-Rohtext, lesbarer Kontrast, keine zerbrochenen oder verklebten Wörter, kein Querscrollen`, async ({ page, browser }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(480_000);
     await page.setViewportSize(viewport);
     await page.context().addInitScript(recordLayoutShifts);
     const found: string[] = [];

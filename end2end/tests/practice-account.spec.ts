@@ -14,7 +14,7 @@ test('TOTP im Test rechnet wie RFC 6238 (Anhang B)', async () => {
 });
 
 test('Praxis: registrieren, E-Mail bestätigen, anmelden, 2FA einschalten, mit 2FA anmelden, Stammdaten ändern', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const email = `anna.${Date.now()}@praxis-e2e.de`;
 
   await submitRegistration(page, email);
@@ -110,7 +110,7 @@ test.describe('ohne JavaScript', () => {
 });
 
 test('Praxisseiten: keine Barrierefreiheitsfehler (axe, WCAG 2.2 AA) und kein seitliches Scrollen auf 360 px', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 360, height: 740 });
   const check = async (path: string) => {
     await page.goto(path);

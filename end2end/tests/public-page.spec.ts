@@ -18,7 +18,7 @@ async function download(page: Page, link: string) {
 }
 
 test('Praxisseite: einrichten, öffentlich ohne JavaScript lesen, Unterlagen laden, zur Videosprechstunde', async ({ page, browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const stamp = Date.now();
   const practice = `Praxis Seite ${stamp}`;
   await newPracticeLoggedIn(page, `seite.${stamp}@praxis-e2e.de`, practice);

@@ -63,15 +63,15 @@ export async function enterAndPassTechTest(p: Page, name: string, code: string) 
   await p.getByRole('button', { name: 'Raum betreten' }).click();
   await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
   await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
-  await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeEnabled({ timeout: 15_000 });
+  await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeEnabled({ timeout: 30_000 });
   // Under load a click can come before the island listens (seen once in a full run, as in
   // Firefox): click again until the question appears.
   await expect(async () => {
     await p.getByRole('button', { name: 'Testton abspielen' }).click({ timeout: 2_000 });
     await expect(p.getByRole('button', { name: 'Ich höre den Ton' })).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-  await p.getByRole('button', { name: 'Ich höre den Ton' }).click({ timeout: 10_000 });
-  await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click({ timeout: 20_000 });
+  }).toPass({ timeout: 40_000 });
+  await p.getByRole('button', { name: 'Ich höre den Ton' }).click({ timeout: 20_000 });
+  await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click({ timeout: 40_000 });
   await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
 }
 
@@ -225,9 +225,9 @@ export function frameSamples(page: Page, p: Page) {
 
 /** The remote video plays and its decoded frames keep increasing. */
 export async function expectFramesFlowing(p: Page) {
-  await expect.poll(async () => (await callStats(p)).state, { timeout: 20_000 }).toBe('connected');
+  await expect.poll(async () => (await callStats(p)).state, { timeout: 40_000 }).toBe('connected');
   const first = (await callStats(p)).framesDecoded;
-  await expect.poll(async () => (await callStats(p)).framesDecoded, { timeout: 10_000 }).toBeGreaterThan(first + 10);
+  await expect.poll(async () => (await callStats(p)).framesDecoded, { timeout: 20_000 }).toBeGreaterThan(first + 10);
   await expect.poll(() => p.locator('video.remote-video').evaluate((v) => (v as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
 }
 
@@ -246,7 +246,7 @@ export const connected = (side: Page) => side.getByRole('status').filter({ hasTe
 export async function admitAndSeeEachOther(page: Page, p: Page, patient: string) {
   await admitWithoutConsent(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }));
   await explainFailure({ Ärztin: page, Patientin: p }, async () => {
-    await expect(connected(page)).toBeVisible({ timeout: 20_000 });
+    await expect(connected(page)).toBeVisible({ timeout: 40_000 });
     await expectFramesFlowing(page);
     await expectFramesFlowing(p);
   });

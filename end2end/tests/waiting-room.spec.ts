@@ -5,7 +5,7 @@ import { Page } from '@playwright/test';
 import { admitWithoutConsent, bookNow, enterAndPassTechTest, lettersOf, patientChromium, patientPhone } from './room';
 
 test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-Test und wartet; die Ärztin sieht sie live, schreibt ihr, lässt sie eintreten und beendet', async ({ page, browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const stamp = Date.now();
   const patient = `Erika Warteraum ${stamp}`;
   const typed = 'Erika W. Mustermann';
@@ -68,7 +68,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     await expect(check('Internetverbindung')).toContainText('in Ordnung');
     await expect(check('Internetverbindung')).toContainText(/schnell genug \(Upload etwa \d+(,\d)? Mbit\/s\)/);
     await expect(p.getByRole('progressbar', { name: 'Fortschritt' })).toHaveAttribute('value', '5');
-    await expect.poll(() => p.getByRole('meter', { name: /Mikrofonpegel/ }).evaluate((m) => (m as HTMLMeterElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => p.getByRole('meter', { name: /Mikrofonpegel/ }).evaluate((m) => (m as HTMLMeterElement).value), { timeout: 20_000 }).toBeGreaterThan(0);
     const preview = p.getByLabel('Ihr eigenes Kamerabild');
     await expect.poll(() => preview.evaluate((v) => (v as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
     await p.getByRole('button', { name: 'Weiter ins Wartezimmer' }).click();
@@ -128,7 +128,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
     // The second call's clock counts one second per second: the first call's timers ended with
     // it (they once went on, each adding its second).
     const clock = p.locator('.call-timer time');
-    await expect(p.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 20_000 });
+    await expect(p.getByRole('status').filter({ hasText: 'Verbunden – Ende-zu-Ende-verschlüsselt' })).toBeVisible({ timeout: 40_000 });
     await expect(clock).not.toHaveText('00:00');
     const seconds = async () => (await clock.textContent())!.split(':').map(Number).reduce((a, b) => a * 60 + b, 0);
     const before = await seconds();
@@ -156,7 +156,7 @@ test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-T
 });
 
 test('Wartezimmer in einem dritten Fenster: die Seite sagt, dass zu viele Fenster offen sind, und kommt nach dem Schließen eines anderen von selbst wieder', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const stamp = Date.now();
   const patient = `Fenja Fenster ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `fenster.${stamp}@praxis-e2e.de`, 'Praxis Fenster');
@@ -166,7 +166,7 @@ test('Wartezimmer in einem dritten Fenster: die Seite sagt, dass zu viele Fenste
     const context = await patientBrowser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
     const first = await context.newPage();
     await enterAndPassTechTest(first, patient, code);
-    const waiting = (p: Page) => expect(p.getByText('Ihre Praxis wurde benachrichtigt und holt Sie gleich herein.', { exact: false })).toBeVisible({ timeout: 20_000 });
+    const waiting = (p: Page) => expect(p.getByText('Ihre Praxis wurde benachrichtigt und holt Sie gleich herein.', { exact: false })).toBeVisible({ timeout: 40_000 });
     await waiting(first);
     // A pass holds two sockets (the page and a reload that overlaps it): the second window
     // waits too, the third hears why it cannot.
@@ -186,7 +186,7 @@ test('Wartezimmer in einem dritten Fenster: die Seite sagt, dass zu viele Fenste
 });
 
 test('Wartezimmer verlassen: die Patientin geht, die Ärztin sieht es sofort, der alte Raum öffnet sich nicht mehr, mit dem Code kommt sie wieder herein', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const stamp = Date.now();
   const patient = `Lena Leave ${lettersOf(stamp)}`;
   await newPracticeLoggedIn(page, `verlassen.${stamp}@praxis-e2e.de`, 'Praxis Verlassen');
