@@ -48,7 +48,7 @@ ensure_wasm_target() {
 # wasm-bindgen-cli` compiled 161 crates in 2 minutes of a cold first command, this 43 in 45 s.
 # Cargo's own check makes a second call a no-op.
 ensure_bindgen() {
-  [ -x "$BINDGEN" ] || log "building the wasm-bindgen step (scripts/bindgen, under a minute)"
+  [ -x "$BINDGEN" ] || log "building the wasm-bindgen step (scripts/bindgen: about 3 minutes of one core, once)"
   env -u RUSTC_WORKSPACE_WRAPPER CARGO_TARGET_DIR="$CARGO_TARGET_DIR/bindgen" \
     cargo build --quiet --release --locked --manifest-path "$ROOT/scripts/bindgen/Cargo.toml"
 }

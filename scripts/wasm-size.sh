@@ -3,7 +3,8 @@
 # and fails when what a page loads first of a bundle (wasm, JavaScript and the loader of its
 # parts, brotli) is above its budget (the parts split off, loaded on use, are listed apart):
 #   WASM_BUDGET_PATIENT  the patient's room and the landing page (issue 24: ≤ 200 KB)
-#   WASM_BUDGET_PRACTICE the practice area (live waiting room, call page, consent crypto)
+#   WASM_BUDGET_PRACTICE the practice area (live waiting room, idle warning; the call page and the
+#                        consent keys are parts loaded on use)
 #   WASM_BUDGET_SEAL     the consent upload's sealing, loaded when a file is chosen
 # An empty or unset budget only prints. With a file as argument, the table between
 # `<!-- wasm-size:start -->` and `<!-- wasm-size:end -->` in it is rewritten (scripts/bench.sh

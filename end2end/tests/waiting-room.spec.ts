@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
-import { Page } from '@playwright/test';
+import { Page, WebSocketRoute } from '@playwright/test';
+import { lookAt } from './look';
 import { admitWithoutConsent, bookNow, enterAndPassTechTest, lettersOf, patientChromium, patientPhone } from './room';
 
 test('Wartezimmer: Patientin tritt mit Namen und Code ein, besteht den Technik-Test und wartet; die Ärztin sieht sie live, schreibt ihr, lässt sie eintreten und beendet', async ({ page, browser }) => {
@@ -220,6 +221,46 @@ test('Wartezimmer verlassen: die Patientin geht, die Ärztin sieht es sofort, de
     await enterAndPassTechTest(p, patient, code);
     await expect(entry).toContainText(/wartet seit/);
     await expect(panel.locator(':scope > summary')).toContainText('1 wartet');
+  } finally {
+    await patientBrowser.close();
+  }
+});
+
+test('Ein Server mit neuer Protokollversion, während das Wartezimmer offen ist: die Seite bittet, sie neu zu laden, und wartet danach weiter', async ({ page }) => {
+  test.setTimeout(180_000);
+  const stamp = Date.now();
+  const patient = `Vera Version ${lettersOf(stamp)}`;
+  await newPracticeLoggedIn(page, `version.${stamp}@praxis-e2e.de`, 'Praxis Version');
+  const code = await bookNow(page, patient, `version.${stamp}@example.org`);
+  await page.goto('/praxis');
+  const entry = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
+  const patientBrowser = await patientChromium();
+  try {
+    const context = await patientPhone(patientBrowser, test.info().project.use.baseURL!);
+    const p = await context.newPage();
+    // The page's socket passes through the test, which can speak as a server deployed meanwhile.
+    const sockets: WebSocketRoute[] = [];
+    await p.routeWebSocket(/\/signal/, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await enterAndPassTechTest(p, patient, code);
+    await expect(entry).toContainText(/wartet seit/);
+    const notice = p.getByRole('status').filter({ hasText: 'Sprechzimmer wurde gerade aktualisiert. Bitte laden Sie die Seite neu; es geht dort weiter, wo Sie waren.' });
+    await expect(notice).toHaveCount(0);
+
+    // Version 2 of the protocol: a message this page would otherwise read field by field.
+    sockets.at(-1)!.send(JSON.stringify({ v: 2, type: 'waiting_room', phase: 'waiting', note: null, practice: 'Praxis Version' }));
+    await expect(notice).toBeVisible();
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+    expect(await lookAt(p), 'the waiting room asking for a reload, 360 px').toEqual([]);
+    await p.screenshot({ path: test.info().outputPath('reload-asked-360.png') });
+
+    // Reloaded, the page speaks the server's version again: still waiting, the doctor sees her.
+    await p.reload();
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+    await expect(notice).toHaveCount(0);
+    await expect(entry).toContainText(/wartet seit/);
   } finally {
     await patientBrowser.close();
   }

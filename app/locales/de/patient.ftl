@@ -181,6 +181,7 @@ signal-error-state = Das geht gerade nicht: der Stand hat sich geändert. Die Li
 signal-error-note = Die Nachricht ist leer oder länger als 200 Zeichen.
 signal-error-not-allowed = Dafür fehlt Ihnen die Berechtigung.
 signal-error-reload = Bitte laden Sie die Seite neu.
+signal-error-version = Sprechzimmer wurde gerade aktualisiert. Bitte laden Sie die Seite neu; es geht dort weiter, wo Sie waren.
 signal-error-internal = Das hat nicht geklappt. Bitte versuchen Sie es erneut.
 signal-error-busy = Dieses Gespräch ist bereits in einem anderen Fenster geöffnet. Bitte schließen Sie das andere Fenster.
 signal-error-full = Diese Sprechstunde ist voll: Es sind bereits alle Plätze belegt. Bitte wenden Sie sich an Ihre Praxis.

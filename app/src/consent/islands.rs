@@ -379,6 +379,71 @@ mod browser {
         }))
     }
 
+    /// The practice key's code could not be loaded (no connection when the form was sent).
+    struct KeyNotLoaded;
+
+    impl From<leptos::wasm_split::SplitLoaderError> for KeyNotLoaded {
+        fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+            KeyNotLoaded
+        }
+    }
+
+    /// Work a part of the bundle does once it is loaded.
+    type Job<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+    /// The documents opened (and whether a new passphrase was stored), or the message why not.
+    type OpenedAll = Result<(Vec<Opened>, bool), String>;
+
+    /// Creating the practice's key ([`make_keys`]) and unwrapping it to open documents
+    /// ([`open_all`]) — Argon2id, X25519, AES-GCM: one part of the practice's browser bundle,
+    /// loaded when one of the two forms is sent (issue 24). The patient's bundle has neither
+    /// form and links none of it (below).
+    #[cfg(feature = "islands-practice")]
+    #[leptos::wasm_split::wasm_split(keys, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn key_code(
+        passphrase: String,
+        repeat: String,
+        step: RwSignal<KeyStep>,
+    ) -> Result<Job<KeyStep>, KeyNotLoaded> {
+        Ok(Box::pin(async move {
+            make_keys(passphrase, repeat, step).await
+        }))
+    }
+
+    /// See [`key_code`].
+    #[cfg(feature = "islands-practice")]
+    #[leptos::wasm_split::wasm_split(keys, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn open_code(
+        typed: String,
+        recovery: bool,
+        renewal: Option<(String, String)>,
+        documents: Vec<(String, String)>,
+    ) -> Result<Job<OpenedAll>, KeyNotLoaded> {
+        Ok(Box::pin(async move {
+            open_all(&typed, recovery, renewal, documents).await
+        }))
+    }
+
+    #[cfg(not(feature = "islands-practice"))]
+    #[allow(clippy::unused_async)]
+    async fn key_code(
+        _: String,
+        _: String,
+        _: RwSignal<KeyStep>,
+    ) -> Result<Job<KeyStep>, KeyNotLoaded> {
+        Err(KeyNotLoaded)
+    }
+
+    #[cfg(not(feature = "islands-practice"))]
+    #[allow(clippy::unused_async)]
+    async fn open_code(
+        _: String,
+        _: bool,
+        _: Option<(String, String)>,
+        _: Vec<(String, String)>,
+    ) -> Result<Job<OpenedAll>, KeyNotLoaded> {
+        Err(KeyNotLoaded)
+    }
+
     /// Checks the passphrase typed twice and creates the key pair.
     pub fn create_key(
         passphrase: NodeRef<leptos::html::Input>,
@@ -390,7 +455,10 @@ mod browser {
         };
         let (a, b) = (a.value(), b.value());
         leptos::task::spawn_local(async move {
-            step.set(make_keys(a, b, step).await);
+            step.set(match key_code(a, b, step).await {
+                Ok(job) => job.await,
+                Err(KeyNotLoaded) => KeyStep::Failed(use_i18n().t("consent-upload-network")),
+            });
         });
     }
 
@@ -424,7 +492,11 @@ mod browser {
         busy.set(true);
         problem.set(None);
         leptos::task::spawn_local(async move {
-            match open_all(&typed, recovery, renewal, documents.get_value()).await {
+            let outcome = match open_code(typed, recovery, renewal, documents.get_value()).await {
+                Ok(job) => job.await,
+                Err(KeyNotLoaded) => Err(use_i18n().t("consent-upload-network")),
+            };
+            match outcome {
                 Ok((list, renewed)) => {
                     rewrapped.set(renewed);
                     opened.update(|old| old.iter().for_each(|o| browser_io::revoke(&o.url)));
@@ -505,6 +577,7 @@ mod browser {
         use_i18n().t_with(key, &args)
     }
 
+    #[cfg_attr(not(feature = "islands-practice"), allow(dead_code))]
     async fn make_keys(passphrase: String, repeat: String, step: RwSignal<KeyStep>) -> KeyStep {
         let t = use_i18n();
         if let Err(e) = wrapped_key::check_passphrase(&passphrase) {
@@ -536,12 +609,13 @@ mod browser {
     }
 
     /// Unwraps the key, then fetches and opens every document.
+    #[cfg_attr(not(feature = "islands-practice"), allow(dead_code))]
     async fn open_all(
         typed: &str,
         recovery: bool,
         renewal: Option<(String, String)>,
         documents: Vec<(String, String)>,
-    ) -> Result<(Vec<Opened>, bool), String> {
+    ) -> OpenedAll {
         let t = use_i18n();
         let wraps: KeyWraps = browser_io::get_json(crate::paths::CONSENT_KEY)
             .await

@@ -350,7 +350,7 @@ mod browser {
     use crate::call::media::{self, LevelMeter};
     use crate::call::peer::{self, RunningCall};
     use crate::signalling::client::{Link, SignalClient};
-    use crate::signalling::types::ServerMessage;
+    use crate::signalling::types::{ErrorCode, ServerMessage};
     use leptos::task::spawn_local;
     use web_sys::MediaStream;
 
@@ -686,6 +686,14 @@ mod browser {
 
     /// Applies a message from the server to the page.
     fn apply(message: &ServerMessage, w: &Wiring) {
+        // A server of another version: nothing the page sends is understood any more.
+        if let ServerMessage::Error {
+            code: code @ ErrorCode::UnsupportedVersion,
+        } = message
+        {
+            w.link_lost.set(Some(code.message_key()));
+            w.call.problem.set(Some(code.message_key()));
+        }
         if let ServerMessage::WaitingRoom(view) = message {
             w.note.set(view.note.clone());
             let next = match view.phase {

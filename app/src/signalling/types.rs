@@ -177,9 +177,10 @@ pub enum ServerMessage {
 /// alone was ≈ 11 KB of the patient's bundle (BENCHMARKS.md, issue 24, sixteenth session), and
 /// the browser only ever reads what this server wrote. `None` for an unknown type, a missing
 /// field or a field of the wrong type — what `Envelope<ServerMessage>`'s derived reading refuses
-/// too (unit test, every variant) — and for another protocol version, which the derived reading
-/// would take. A field of another type's with a wrong value (a `sdp_type` on a candidate) is
-/// refused here and ignored there; the server never writes one.
+/// too (unit test, every variant). A message of another protocol version (which the derived
+/// reading would take) is read as [`ErrorCode::UnsupportedVersion`]. A field of another type's
+/// with a wrong value (a `sdp_type` on a candidate) is refused here and ignored there; the
+/// server never writes one.
 pub fn read_server_message(text: &str) -> Option<ServerMessage> {
     use serde::de::DeserializeOwned;
     fn fields<T: DeserializeOwned>(text: &str) -> Option<T> {
@@ -229,8 +230,12 @@ pub fn read_server_message(text: &str) -> Option<ServerMessage> {
         ended: Option<String>,
     }
     let head: Head = fields(text)?;
+    // A server of another version (deployed while the page was open) reads none of this
+    // page's messages either: the page asks to be reloaded instead of going deaf.
     if head.v != PROTOCOL_VERSION {
-        return None;
+        return Some(ServerMessage::Error {
+            code: ErrorCode::UnsupportedVersion,
+        });
     }
     Some(match head.kind.as_str() {
         "waiting_room" => ServerMessage::WaitingRoom(fields(text)?),
@@ -484,7 +489,9 @@ impl ErrorCode {
             Self::WrongState => "signal-error-state",
             Self::InvalidNote => "signal-error-note",
             Self::NotAllowed => "signal-error-not-allowed",
-            Self::Malformed | Self::TooLarge | Self::UnsupportedVersion => "signal-error-reload",
+            Self::Malformed | Self::TooLarge => "signal-error-reload",
+            // A server of another version: deployed while the page was open.
+            Self::UnsupportedVersion => "signal-error-version",
             Self::Internal => "signal-error-internal",
             Self::CallBusy => "signal-error-busy",
             Self::CallFull => "signal-error-full",
@@ -856,10 +863,9 @@ mod tests {
             let derived: Envelope<ServerMessage> = serde_json::from_str(&text).unwrap();
             assert_eq!(derived.message, message);
         }
-        // What either refuses, both refuse: another version, no version, an unknown type or
-        // kind or reason, a field missing or of the wrong type, no JSON object.
+        // What either refuses, both refuse: no version, an unknown type or kind or reason, a
+        // field missing or of the wrong type, no JSON object.
         for text in [
-            r#"{"v":2,"type":"admitted","appointment":"a1"}"#,
             r#"{"type":"admitted","appointment":"a1"}"#,
             r#"{"v":1,"type":"admit_everyone"}"#,
             r#"{"v":1,"type":"admitted"}"#,
@@ -874,13 +880,36 @@ mod tests {
             "",
         ] {
             assert_eq!(read_server_message(text), None, "{text}");
-            let derived = serde_json::from_str::<Envelope<ServerMessage>>(text);
-            // The derived reading takes any version (the browser's does not).
             assert!(
-                derived.is_err() || text.contains(r#""v":2"#),
+                serde_json::from_str::<Envelope<ServerMessage>>(text).is_err(),
                 "serde reads {text}"
             );
         }
+    }
+
+    #[test]
+    fn a_message_of_another_protocol_version_asks_the_page_to_reload() {
+        // A server deployed while the page was open, one version on or back, with a message
+        // this page could read field by field otherwise — or one it never heard of.
+        for text in [
+            r#"{"v":2,"type":"admitted","appointment":"a1"}"#,
+            r#"{"v":0,"type":"admitted","appointment":"a1"}"#,
+            r#"{"v":2,"type":"something_new","fields":[1,2]}"#,
+        ] {
+            assert_eq!(
+                read_server_message(text),
+                Some(ServerMessage::Error {
+                    code: ErrorCode::UnsupportedVersion
+                }),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            ErrorCode::UnsupportedVersion.message_key(),
+            "signal-error-version"
+        );
+        // Without a version or a type it is no message of this protocol at all.
+        assert_eq!(read_server_message(r#"{"v":2}"#), None);
     }
 
     #[test]
