@@ -42,6 +42,7 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   await page.getByRole('button', { name: 'Schlüssel erzeugen' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Die Verbindung zum Server ist unterbrochen' })).toBeVisible();
   expect(keyParts.length, 'the key part requested on sending').toBeGreaterThan(0);
+  await page.screenshot({ path: test.info().outputPath('key-part-blocked.png'), fullPage: true });
   await page.unroute(/\.split_keys\.wasm$/);
   await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
   await page.getByLabel('Passphrase wiederholen').fill(passphrase);
