@@ -10,6 +10,8 @@ export default defineConfig({
   webServer: { ...server, env: { ...server.env, APP_APPOINTMENTS__MAX_PARTICIPANTS: '6' } },
   testDir: './bench',
   testMatch: '**/*.bench.ts',
+  // One project (the journeys' split into calls and pages does not apply to benchmarks).
+  projects: [{ name: 'bench' }],
   workers: 1,
   fullyParallel: false,
   timeout: 600_000,

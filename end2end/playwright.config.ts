@@ -29,9 +29,9 @@ export const chromiumArgs = [
 ];
 
 // The calls: every one opens two to five pages that send and decode video (some through the
-// relay, one in Firefox). They run one at a time (the `calls` project's one worker), beside one
+// relay, one in Firefox; the waiting room's first journey holds a call too). They run one at a time (the `calls` project's one worker), beside one
 // journey of the rest; two of them side by side on two cores were what timed out.
-const CALLS = /\/(call[^/]*|group-call|idle-logout|instances)\.spec\.ts$/;
+const CALLS = /\/(call[^/]*|group-call|idle-logout|instances|waiting-room)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: './tests',

@@ -45,7 +45,8 @@ ensure_wasm_target() {
 }
 
 # The wasm-bindgen step as a small program of our own (scripts/bindgen): `cargo install
-# wasm-bindgen-cli` compiled 161 crates in 2 minutes of a cold first command, this 43 in 45 s.
+# wasm-bindgen-cli` compiled 161 crates in 2 minutes of a cold first command; this one, with the
+# splitting library (`--split`), takes about 3 minutes of one core, once.
 # Cargo's own check makes a second call a no-op.
 ensure_bindgen() {
   [ -x "$BINDGEN" ] || log "building the wasm-bindgen step (scripts/bindgen: about 3 minutes of one core, once)"

@@ -249,7 +249,7 @@ test('Einwilligung in Firefox ESR: die Patientin lädt ihre Erklärung auf dem T
     // seals the photo in Firefox too.
     const input = await fp.waitForSelector('#consent-file');
     await input!.uploadFile(`${fixtures}/foto.png`);
-    await until('the upload is done in Firefox', () => text(fp, '.upload-item .upload-state'), (t) => t === 'Hochgeladen.', 30_000);
+    await until('the upload is done in Firefox', () => text(fp, '.upload-item .upload-state'), (t) => t === 'Hochgeladen.', 60_000);
     await fp.$eval('.upload-item', (item) => item.scrollIntoView({ block: 'center' }));
     await fp.screenshot({ path: test.info().outputPath('firefox-upload-360.png'), fullPage: true });
     await expect(entry).toContainText('Einwilligung: zu prüfen', { timeout: 40_000 });

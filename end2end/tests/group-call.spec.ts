@@ -31,7 +31,7 @@ const frames = (links: Link[]) => links.map((l) => l.frames);
 
 /** Two live connections on the page, each decoding video, and both keep decoding. */
 async function seesBothOthers(read: () => Promise<Link[]>, who: string) {
-  const first = await until(`${who}: two connections decoding`, read, (l) => l.length === 2 && decoding(l) === 2, 30_000);
+  const first = await until(`${who}: two connections decoding`, read, (l) => l.length === 2 && decoding(l) === 2, 60_000);
   await until(`${who}: frames increasing on both`, read, (l) => l.length === 2 && frames(l).every((f, i) => f > frames(first)[i] + 5));
 }
 

@@ -76,7 +76,7 @@ export function parseMail(raw: string): Mail & { to: string } {
 }
 
 /** Waits until a message to `address` whose subject matches arrives in the outbox. */
-export async function waitForMail(address: string, subject: RegExp, timeoutMs = 15_000): Promise<Mail> {
+export async function waitForMail(address: string, subject: RegExp, timeoutMs = 30_000): Promise<Mail> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const names = await readdir(outboxDir()).catch(() => [] as string[]);
@@ -90,7 +90,7 @@ export async function waitForMail(address: string, subject: RegExp, timeoutMs = 
 }
 
 /** At least `count` e-mails to `address` whose subject matches, oldest first (by file time). */
-export async function waitForMails(address: string, subject: RegExp, count: number, timeoutMs = 15_000): Promise<Mail[]> {
+export async function waitForMails(address: string, subject: RegExp, count: number, timeoutMs = 30_000): Promise<Mail[]> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const names = await readdir(outboxDir()).catch(() => [] as string[]);
