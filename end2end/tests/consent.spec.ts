@@ -44,10 +44,18 @@ test('Einwilligung: Praxis richtet den Schlüssel ein, Patientin lädt die unter
   expect(keyParts.length, 'the key part requested on sending').toBeGreaterThan(0);
   await page.screenshot({ path: test.info().outputPath('key-part-blocked.png'), fullPage: true });
   await page.unroute(/\.split_keys\.wasm$/);
+  // Sent again on a slow line: while the code loads, the button takes no second click (a second
+  // key's refusal would have hidden the first one's recovery code).
+  await page.route(/\.split_keys\.wasm$/, async (route) => {
+    await new Promise((done) => setTimeout(done, 3_000));
+    await route.continue();
+  });
   await page.getByLabel('Passphrase der Praxis', { exact: true }).fill(passphrase);
   await page.getByLabel('Passphrase wiederholen').fill(passphrase);
   await page.getByRole('button', { name: 'Schlüssel erzeugen' }).click();
+  await expect(page.getByRole('button', { name: 'Schlüssel erzeugen' })).toBeDisabled({ timeout: 2_000 });
   await expect(page.getByText('Der Schlüssel ist eingerichtet.')).toBeVisible({ timeout: 40_000 });
+  await page.unroute(/\.split_keys\.wasm$/);
   const recovery = await page.getByRole('status').locator('output').textContent();
   expect(recovery?.trim()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{2,4}){6}$/);
   // The text says to print it: "Drucken" is there, and on paper only the code's sheet appears.

@@ -453,12 +453,21 @@ mod browser {
         let (Some(a), Some(b)) = (passphrase.get_untracked(), repeat.get_untracked()) else {
             return;
         };
+        // Once: a second click while the key's code loads (or after the key is made) would make a
+        // second key, whose refusal ("exists") would hide the first one's recovery code.
+        if matches!(step.get_untracked(), KeyStep::Working | KeyStep::Done(_)) {
+            return;
+        }
         let (a, b) = (a.value(), b.value());
+        step.set(KeyStep::Working);
         leptos::task::spawn_local(async move {
-            step.set(match key_code(a, b, step).await {
+            let next = match key_code(a, b, step).await {
                 Ok(job) => job.await,
                 Err(KeyNotLoaded) => KeyStep::Failed(use_i18n().t("consent-upload-network")),
-            });
+            };
+            if !matches!(step.get_untracked(), KeyStep::Done(_)) {
+                step.set(next);
+            }
         });
     }
 

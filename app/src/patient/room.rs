@@ -448,7 +448,12 @@ mod browser {
                         }
                     },
                     move |link| {
-                        w.link_lost.set(link.notice("waiting-link-lost"));
+                        // The request to reload (a server of another version) stays until the
+                        // page is reloaded.
+                        let outdated = ErrorCode::UnsupportedVersion.message_key();
+                        if w.link_lost.get_untracked() != Some(outdated) {
+                            w.link_lost.set(link.notice("waiting-link-lost"));
+                        }
                         if link == Link::Refused && w.stage.get_untracked() == Stage::InCall {
                             w.call.problem.set(Some("socket-too-many"));
                         }
