@@ -255,6 +255,13 @@ test('Ein Server mit neuer Protokollversion, während das Wartezimmer offen ist:
     await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
     expect(await lookAt(p), 'the waiting room asking for a reload, 360 px').toEqual([]);
     await p.screenshot({ path: test.info().outputPath('reload-asked-360.png') });
+    // The connection drops and comes back: the page still runs the old code, so the request
+    // stays (a lost and a restored connection each set their own line there otherwise).
+    const before = sockets.length;
+    await sockets.at(-1)!.close();
+    await expect.poll(() => sockets.length).toBeGreaterThan(before);
+    await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+    await expect(notice).toBeVisible();
 
     // Reloaded, the page speaks the server's version again: still waiting, the doctor sees her.
     await p.reload();
