@@ -334,9 +334,7 @@ mod browser {
                 items.update(|list| list.push(item));
                 let outcome = match upload_code(file, key.clone(), endpoint.clone(), item).await {
                     Ok(upload) => upload.await,
-                    Err(UploadNotLoaded) => {
-                        UploadState::Failed(use_i18n().t("consent-upload-network"))
-                    }
+                    Err(NotLoaded) => UploadState::Failed(use_i18n().t("consent-upload-network")),
                 };
                 item.state.set(outcome);
             }
@@ -354,14 +352,18 @@ mod browser {
         });
     }
 
-    /// The upload's code could not be loaded (no connection when the file was chosen).
-    struct UploadNotLoaded;
+    /// A part of the bundle (the upload's or the practice key's code) could not be loaded: no
+    /// connection when the file was chosen or the form sent; the next try loads it anew.
+    struct NotLoaded;
 
-    impl From<leptos::wasm_split::SplitLoaderError> for UploadNotLoaded {
+    impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
         fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-            UploadNotLoaded
+            NotLoaded
         }
     }
+
+    /// Work a part of the bundle does once it is loaded.
+    type Job<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
     /// Reading, checking, sealing and sending one file ([`send_file`]): a part of the browser
     /// bundle of its own, loaded when the first file is chosen (issue 24); a failed load is
@@ -372,24 +374,12 @@ mod browser {
         public_key: String,
         endpoint: String,
         item: UploadItem,
-    ) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = UploadState>>>, UploadNotLoaded>
-    {
+    ) -> Result<Job<UploadState>, NotLoaded> {
         Ok(Box::pin(async move {
             send_file(&file, &public_key, &endpoint, item).await
         }))
     }
 
-    /// The practice key's code could not be loaded (no connection when the form was sent).
-    struct KeyNotLoaded;
-
-    impl From<leptos::wasm_split::SplitLoaderError> for KeyNotLoaded {
-        fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-            KeyNotLoaded
-        }
-    }
-
-    /// Work a part of the bundle does once it is loaded.
-    type Job<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
     /// The documents opened (and whether a new passphrase was stored), or the message why not.
     type OpenedAll = Result<(Vec<Opened>, bool), String>;
 
@@ -403,7 +393,7 @@ mod browser {
         passphrase: String,
         repeat: String,
         step: RwSignal<KeyStep>,
-    ) -> Result<Job<KeyStep>, KeyNotLoaded> {
+    ) -> Result<Job<KeyStep>, NotLoaded> {
         Ok(Box::pin(async move {
             make_keys(passphrase, repeat, step).await
         }))
@@ -417,7 +407,7 @@ mod browser {
         recovery: bool,
         renewal: Option<(String, String)>,
         documents: Vec<(String, String)>,
-    ) -> Result<Job<OpenedAll>, KeyNotLoaded> {
+    ) -> Result<Job<OpenedAll>, NotLoaded> {
         Ok(Box::pin(async move {
             open_all(&typed, recovery, renewal, documents).await
         }))
@@ -429,8 +419,8 @@ mod browser {
         _: String,
         _: String,
         _: RwSignal<KeyStep>,
-    ) -> Result<Job<KeyStep>, KeyNotLoaded> {
-        Err(KeyNotLoaded)
+    ) -> Result<Job<KeyStep>, NotLoaded> {
+        Err(NotLoaded)
     }
 
     #[cfg(not(feature = "islands-practice"))]
@@ -440,8 +430,8 @@ mod browser {
         _: bool,
         _: Option<(String, String)>,
         _: Vec<(String, String)>,
-    ) -> Result<Job<OpenedAll>, KeyNotLoaded> {
-        Err(KeyNotLoaded)
+    ) -> Result<Job<OpenedAll>, NotLoaded> {
+        Err(NotLoaded)
     }
 
     /// Checks the passphrase typed twice and creates the key pair.
@@ -463,7 +453,7 @@ mod browser {
         leptos::task::spawn_local(async move {
             let next = match key_code(a, b, step).await {
                 Ok(job) => job.await,
-                Err(KeyNotLoaded) => KeyStep::Failed(use_i18n().t("consent-upload-network")),
+                Err(NotLoaded) => KeyStep::Failed(use_i18n().t("consent-upload-network")),
             };
             if !matches!(step.get_untracked(), KeyStep::Done(_)) {
                 step.set(next);
@@ -503,7 +493,7 @@ mod browser {
         leptos::task::spawn_local(async move {
             let outcome = match open_code(typed, recovery, renewal, documents.get_value()).await {
                 Ok(job) => job.await,
-                Err(KeyNotLoaded) => Err(use_i18n().t("consent-upload-network")),
+                Err(NotLoaded) => Err(use_i18n().t("consent-upload-network")),
             };
             match outcome {
                 Ok((list, renewed)) => {
