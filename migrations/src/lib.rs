@@ -16,6 +16,7 @@ mod m20261203_000020_code_hash_version;
 mod m20261203_000030_appointment_removed;
 mod m20261205_000001_appointment_guest;
 mod m20261205_000010_instances;
+mod m20261207_000001_calendar_version;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000030_appointment_removed::Migration),
             Box::new(m20261205_000001_appointment_guest::Migration),
             Box::new(m20261205_000010_instances::Migration),
+            Box::new(m20261207_000001_calendar_version::Migration),
         ]
     }
 }

@@ -72,6 +72,7 @@ fn main() {
         public_page_enabled: false,
         public_intro: None,
         guide_in_invitation: true,
+        calendar_version: 0,
         created_at: now,
         updated_at: now,
     };

@@ -84,7 +84,12 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, DbError> {
                 source,
             })?;
         }
+        // No ping before each use: an SQLite connection is a file handle on its own thread
+        // that cannot have gone away, and the ping was a second round trip to that thread for
+        // every statement (PostgreSQL keeps it: there the server may have dropped the
+        // connection).
         let pool = pool_options(settings)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;

@@ -198,6 +198,7 @@ impl Application {
             calls,
             sockets: Arc::default(),
             rosters: Arc::default(),
+            calendar_cache: Arc::default(),
             uploads: Arc::new(tokio::sync::Semaphore::new(upload_permits)),
             stopping: Default::default(),
             ice: Arc::new(ice),

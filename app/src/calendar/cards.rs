@@ -5,10 +5,31 @@
 //! [`crate::markup::escape_into`]. The markup is the same as a `view!` of it would give: plain
 //! HTML with nothing to hydrate (the week page has no island around its days).
 
-use super::types::AppointmentRow;
+use super::types::{AppointmentList, AppointmentRow};
 use crate::consent::types::ConsentStatus;
 use crate::i18n::I18n;
 use crate::markup::escape_into;
+use std::sync::Arc;
+
+/// The day's cards as [`cards`] writes them, written once per list and language on the server:
+/// a kept week's lists are shared by every page that shows it (the first language asked for is
+/// kept; another is written each time).
+pub fn day_html(list: &AppointmentList, t: I18n) -> Arc<str> {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some((locale, html)) = list.html.get() {
+            if *locale == t.locale {
+                return html.clone();
+            }
+        }
+        let html: Arc<str> = cards(&list.rows, t).into();
+        // Two pages writing the same new list at once: one of the equal strings is kept.
+        let _ = list.html.set((t.locale, html.clone()));
+        html
+    }
+    #[cfg(not(feature = "ssr"))]
+    cards(&list.rows, t).into()
+}
 
 /// The `<li>` of each appointment, for `<ul class="appointments">`.
 pub fn cards(appointments: &[AppointmentRow], t: I18n) -> String {
@@ -95,6 +116,18 @@ mod tests {
              <span class=\"hint\">\u{a0}· Dr. med. Anna Beispiel</span> \
              <span class=\"consent-badge consent-badge--missing\">Einwilligung: fehlt</span></li>"
         );
+    }
+
+    #[test]
+    fn a_shared_list_is_written_once_per_language() {
+        let list = AppointmentList::new(vec![row("Erika Mustermann"), row("Max Muster")]);
+        let first = day_html(&list, german());
+        assert_eq!(&*first, cards(&list.rows, german()));
+        let again = day_html(&list, german());
+        assert!(Arc::ptr_eq(&first, &again), "written again");
+        let english = I18n { locale: Locale::En };
+        assert_eq!(&*day_html(&list, english), cards(&list.rows, english));
+        assert!(Arc::ptr_eq(&first, &day_html(&list, german())));
     }
 
     #[test]

@@ -246,6 +246,7 @@ mod tests {
             public_page_enabled: false,
             public_intro: None,
             guide_in_invitation: true,
+            calendar_version: 0,
             created_at: now,
             updated_at: now,
         }

@@ -12,6 +12,8 @@ pub mod access_code;
 #[cfg(feature = "ssr")]
 pub mod availability;
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod guests;

@@ -15,10 +15,7 @@ use crate::forms::{use_form_feedback, ErrorSummary, Field, FormFeedback, Success
 use crate::i18n::use_i18n;
 use crate::layout::{has_flag, query_value, LoadError, PageTitle, PracticeArea};
 use leptos::prelude::*;
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/praxis/termine?datum=YYYY-MM-DD`: the week with that day, Monday first; with
 /// `&ansicht=tag` only that day.
@@ -69,9 +66,9 @@ fn Week(week: WeekView) -> impl IntoView {
         .collect_view();
     view! {
         <nav class="week-nav" aria-label=t.t("calendar-nav-label")>
-            <A href=crate::paths::week_of(&week.previous)>{t.t("calendar-previous")}</A>
-            <A href=crate::paths::WEEK>{t.t("calendar-today")}</A>
-            <A href=crate::paths::week_of(&week.next)>{t.t("calendar-next")}</A>
+            <a href=crate::paths::week_of(&week.previous)>{t.t("calendar-previous")}</a>
+            <a href=crate::paths::WEEK>{t.t("calendar-today")}</a>
+            <a href=crate::paths::week_of(&week.next)>{t.t("calendar-next")}</a>
             <form method="get" action=crate::paths::WEEK class="inline-form date-jump">
                 <label for="calendar-date">{t.t("calendar-jump")}</label>
                 <input id="calendar-date" type="date" name="datum" value=week.monday.clone() />
@@ -101,10 +98,10 @@ fn OneDay(week: WeekView) -> impl IntoView {
     let label = day.as_ref().map(|d| d.label.clone()).unwrap_or_default();
     view! {
         <nav class="week-nav" aria-label=t.t("calendar-nav-label")>
-            <A href=neighbour(&week.selected_previous)>{t.t("calendar-previous-day")}</A>
-            <A href=format!("{}?ansicht=tag", crate::paths::WEEK)>{t.t("calendar-today")}</A>
-            <A href=neighbour(&week.selected_next)>{t.t("calendar-next-day")}</A>
-            <A href=crate::paths::week_of(&date)>{t.t("calendar-week-view")}</A>
+            <a href=neighbour(&week.selected_previous)>{t.t("calendar-previous-day")}</a>
+            <a href=format!("{}?ansicht=tag", crate::paths::WEEK)>{t.t("calendar-today")}</a>
+            <a href=neighbour(&week.selected_next)>{t.t("calendar-next-day")}</a>
+            <a href=crate::paths::week_of(&date)>{t.t("calendar-week-view")}</a>
         </nav>
         <p class="button-row">
             <a class="button primary" href=new_link>{t.t("calendar-new")}</a>
@@ -130,7 +127,7 @@ fn Day(
     let t = use_i18n();
     let empty = day.appointments.is_empty();
     // Written as one string: a busy week has hundreds of cards (see `cards`).
-    let items = super::cards::cards(&day.appointments, t);
+    let items = super::cards::day_html(&day.appointments, t);
     let today = day.is_today;
     let availability = match (&day.blocked, day.closed) {
         (Some(reason), _) if reason.is_empty() => Some(t.t("calendar-blocked-day")),
@@ -361,7 +358,7 @@ pub fn AppointmentPage() -> impl IntoView {
                                     return view! {
                                         <p>{when}</p>
                                         <p class="notice" role="status">{t.t("calendar-is-cancelled")}</p>
-                                        <p><A href=crate::paths::WEEK>{t.t("calendar-back")}</A></p>
+                                        <p><a href=crate::paths::WEEK>{t.t("calendar-back")}</a></p>
                                     }.into_any();
                                 }
                                 let date = feedback.value("appointment", "date").map(str::to_owned).unwrap_or(d.date.clone());
@@ -403,7 +400,7 @@ pub fn AppointmentPage() -> impl IntoView {
                                     {consent.map(|consent| view! {
                                         <crate::consent::pages::AppointmentConsentSection appointment_id=d.id.clone() consent />
                                     })}
-                                    <p><A href=crate::paths::week_of(&d.date)>{t.t("calendar-back")}</A></p>
+                                    <p><a href=crate::paths::week_of(&d.date)>{t.t("calendar-back")}</a></p>
                                 }.into_any()
                             }
                             (Ok(None), _) => view! { <LoadError error=crate::error::AppError::NotFound /> }.into_any(),
@@ -542,7 +539,7 @@ fn AvailabilityForms(data: AvailabilityView, feedback: FormFeedback) -> impl Int
                 <button type="submit" class="button primary">{t.t("calendar-blocked-add")}</button>
             </form>
         </section>
-        <p><A href=crate::paths::WEEK>{t.t("calendar-back")}</A></p>
+        <p><a href=crate::paths::WEEK>{t.t("calendar-back")}</a></p>
     }
 }
 

@@ -104,7 +104,53 @@ pub struct DayView {
     pub closed: bool,
     /// Set when the day is blocked: the reason, possibly empty.
     pub blocked: Option<String>,
-    pub appointments: Vec<AppointmentRow>,
+    pub appointments: std::sync::Arc<AppointmentList>,
+}
+
+/// A day's appointments, shared: the server keeps a practice's week between requests
+/// (`calendar::cache`) and every page showing it gets the same list — and its cards written
+/// as HTML once ([`super::cards::day_html`]) — instead of a copy written anew.
+#[derive(Debug, Default)]
+pub struct AppointmentList {
+    pub rows: Vec<AppointmentRow>,
+    /// The cards as HTML and the language they are written in (server only).
+    #[cfg(feature = "ssr")]
+    pub(crate) html: std::sync::OnceLock<(crate::i18n::Locale, std::sync::Arc<str>)>,
+}
+
+impl AppointmentList {
+    pub fn new(rows: Vec<AppointmentRow>) -> Self {
+        Self {
+            rows,
+            #[cfg(feature = "ssr")]
+            html: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+impl PartialEq for AppointmentList {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
+}
+
+impl Eq for AppointmentList {}
+
+/// On the wire the list is its rows (the written cards stay on the server).
+impl Serialize for AppointmentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.rows.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppointmentList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::deserialize(deserializer).map(Self::new)
+    }
 }
 
 /// An appointment as the calendar lists it.

@@ -3,7 +3,8 @@
 use super::availability::format_day;
 use super::service;
 use super::types::{
-    AppointmentDetail, AppointmentRow, DayView, DoctorChoice, FormChoices, WeekView,
+    AppointmentDetail, AppointmentList, AppointmentRow, DayView, DoctorChoice, FormChoices,
+    WeekView,
 };
 use super::types::{AvailabilityView, BlockedRow};
 use crate::appointment::lifecycle;
@@ -33,6 +34,39 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
         crate::time::parse_iso_date(date).ok_or(crate::error::AppError::InvalidDate)?
     };
     let monday = monday_of(shown);
+    // Kept while the practice's calendar and the date stay the same (see `cache`).
+    let days = state
+        .calendar_cache
+        .weeks
+        .get_or_load(
+            (me.practice.id, monday),
+            me.practice.calendar_version,
+            today,
+            days_of_week(state, me, monday, today),
+        )
+        .await?;
+    Ok(WeekView {
+        monday: monday.to_string(),
+        label: german_week_label(monday),
+        previous: (monday - Duration::days(7)).to_string(),
+        next: (monday + Duration::days(7)).to_string(),
+        today: today.to_string(),
+        // The days share their appointment lists with the kept week.
+        days: days.to_vec(),
+        can_configure: me.role.manages_practice(),
+        selected: shown.to_string(),
+        selected_previous: (shown - Duration::days(1)).to_string(),
+        selected_next: (shown + Duration::days(1)).to_string(),
+    })
+}
+
+/// The seven days from `monday` with their appointments, opening hours and blocked periods.
+async fn days_of_week(
+    state: &AppState,
+    me: &CurrentUser,
+    monday: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<DayView>, FormError> {
     let midnight = NaiveTime::MIN;
     let from =
         crate::time::berlin_to_utc(monday, midnight).ok_or(crate::error::AppError::Internal)?;
@@ -68,7 +102,7 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
             patient_name: a.patient_name,
         });
     }
-    let days = by_day
+    Ok(by_day
         .into_iter()
         .zip(0..)
         .map(|(appointments, offset)| {
@@ -85,22 +119,10 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
                 hours,
                 closed,
                 blocked,
-                appointments,
+                appointments: std::sync::Arc::new(AppointmentList::new(appointments)),
             }
         })
-        .collect();
-    Ok(WeekView {
-        monday: monday.to_string(),
-        label: german_week_label(monday),
-        previous: (monday - Duration::days(7)).to_string(),
-        next: (monday + Duration::days(7)).to_string(),
-        today: today.to_string(),
-        days,
-        can_configure: me.role.manages_practice(),
-        selected: shown.to_string(),
-        selected_previous: (shown - Duration::days(1)).to_string(),
-        selected_next: (shown + Duration::days(1)).to_string(),
-    })
+        .collect())
 }
 
 /// The practice's people who hold calls, and the default duration.

@@ -48,6 +48,9 @@ pub struct Model {
     pub public_intro: Option<String>,
     /// Whether invitation e-mails link the patient guide.
     pub guide_in_invitation: bool,
+    /// Counts every change to what the calendar and the live list show; kept by database
+    /// triggers (migration `m20261207_000001_calendar_version`), never written by the program.
+    pub calendar_version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -10,24 +10,54 @@ use crate::layout::{FrameKind, LoadError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The links of the practice area (shown as a row on wide screens and in the menu on phones).
-fn practice_links(manager: bool) -> impl IntoView {
+/// The practice area's pages in the menu: address, text key, whether only a manager sees it,
+/// whether only the address itself (not the pages under it) makes it current.
+const PRACTICE_LINKS: [(&str, &str, bool, bool); 10] = [
+    // "Übersicht" is the current page on /praxis only, not on every page under it.
+    (crate::paths::PRACTICE, "practice-home-title", false, true),
+    (crate::paths::WEEK, "calendar-title", false, false),
+    (crate::paths::CONSENTS, "consents-title", false, false),
+    (crate::paths::KV_APPLICATION, "kv-title", false, false),
+    (
+        crate::paths::PUBLIC_PAGE_SETTINGS,
+        "public-settings-title",
+        false,
+        false,
+    ),
+    (crate::paths::STAMMDATEN, "stammdaten-title", false, false),
+    (
+        crate::paths::RECHNUNGSDATEN,
+        "rechnungsdaten-title",
+        true,
+        false,
+    ),
+    (crate::paths::CONTRACT, "vertrag-title", true, false),
+    (crate::paths::TEAM, "team-title", true, false),
+    (crate::paths::SECURITY, "security-title", false, false),
+];
+
+/// Whether the page at `path` is `href` or (unless `exact`) a page under it.
+fn is_current(href: &str, path: &str, exact: bool) -> bool {
+    path == href
+        || (!exact
+            && path
+                .strip_prefix(href)
+                .is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// The links of the practice area (shown as a row on wide screens and in the menu on phones),
+/// the one of the page at `path` marked current. Plain links: the router's `<A>` made a
+/// reactive owner and memo per link, twenty per page, a sixth of an empty week page's time.
+fn practice_links(manager: bool, path: &str) -> impl IntoView {
     let t = use_i18n();
-    view! {
-        // `exact`: "Übersicht" is the current page on /praxis only, not on every page under it.
-        <li><A href=crate::paths::PRACTICE exact=true>{t.t("practice-home-title")}</A></li>
-        <li><A href=crate::paths::WEEK>{t.t("calendar-title")}</A></li>
-        <li><A href=crate::paths::CONSENTS>{t.t("consents-title")}</A></li>
-        <li><A href=crate::paths::KV_APPLICATION>{t.t("kv-title")}</A></li>
-        <li><A href=crate::paths::PUBLIC_PAGE_SETTINGS>{t.t("public-settings-title")}</A></li>
-        <li><A href=crate::paths::STAMMDATEN>{t.t("stammdaten-title")}</A></li>
-        {manager.then(|| view! {
-            <li><A href=crate::paths::RECHNUNGSDATEN>{use_i18n().t("rechnungsdaten-title")}</A></li>
-            <li><A href=crate::paths::CONTRACT>{use_i18n().t("vertrag-title")}</A></li>
-            <li><A href=crate::paths::TEAM>{use_i18n().t("team-title")}</A></li>
-        })}
-        <li><A href=crate::paths::SECURITY>{t.t("security-title")}</A></li>
-    }
+    PRACTICE_LINKS
+        .into_iter()
+        .filter(|(_, _, managers_only, _)| manager || !managers_only)
+        .map(|(href, key, _, exact)| {
+            let current = is_current(href, path, exact).then_some("page");
+            view! { <li><a href=href aria-current=current>{t.t(key)}</a></li> }
+        })
+        .collect_view()
 }
 
 /// Navigation of the logged-in area with the logout button. Phones get the links folded into a
@@ -40,6 +70,9 @@ fn practice_links(manager: bool) -> impl IntoView {
 fn PracticeNav(info: SessionInfo, scripts: bool) -> impl IntoView {
     let t = use_i18n();
     let manager = info.role.manages_practice();
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
     let (practice_name, display_name, role) = (
         info.practice_name.clone(),
         info.display_name.clone(),
@@ -57,13 +90,13 @@ fn PracticeNav(info: SessionInfo, scripts: bool) -> impl IntoView {
                 <details class="practice-menu">
                     <summary>{t.t("practice-menu")}</summary>
                     <p class="practice-who-menu">{who()}</p>
-                    <ul class="practice-links">{practice_links(manager)}</ul>
+                    <ul class="practice-links">{practice_links(manager, &path)}</ul>
                 </details>
                 <form method="post" action=crate::paths::LOGOUT class="inline-form logout">
                     <button type="submit" class="button small">{t.t("logout-submit")}</button>
                 </form>
             </div>
-            <ul class="practice-links practice-links-wide">{practice_links(manager)}</ul>
+            <ul class="practice-links practice-links-wide">{practice_links(manager, &path)}</ul>
         </nav>
         {info.contract_ends_on.clone().map(|date| view! {
             <p class="notice contract-banner" role="note">
@@ -117,4 +150,31 @@ pub fn practice_frame(
         </Suspense>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_current;
+
+    #[test]
+    fn a_menu_link_is_current_on_its_page_and_the_pages_under_it() {
+        for (href, path, exact, current) in [
+            ("/praxis", "/praxis", true, true),
+            ("/praxis", "/praxis/termine", true, false),
+            ("/praxis/termine", "/praxis/termine", false, true),
+            ("/praxis/termine", "/praxis/termine/neu", false, true),
+            (
+                "/praxis/termine",
+                "/praxis/termine/einstellungen",
+                false,
+                true,
+            ),
+            // Another word that begins alike is another page.
+            ("/praxis/termine", "/praxis/termin/1f0c", false, false),
+            ("/praxis/team", "/praxis/teamfoo", false, false),
+            ("/praxis/vertrag", "/praxis", false, false),
+        ] {
+            assert_eq!(is_current(href, path, exact), current, "{href} on {path}");
+        }
+    }
 }

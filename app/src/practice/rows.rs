@@ -7,7 +7,7 @@ use crate::entities::{practice, practice_user};
 use crate::fields::KvRegion;
 use crate::policy::TERMS_VERSION;
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
+use sea_orm::ActiveValue::{NotSet, Set};
 use uuid::Uuid;
 
 /// What a new practice is registered with (checked before).
@@ -54,6 +54,7 @@ pub fn new_practice(id: Uuid, p: NewPractice, now: DateTime<Utc>) -> practice::A
         public_page_enabled: Set(false),
         public_intro: Set(None),
         guide_in_invitation: Set(true),
+        calendar_version: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -140,26 +140,32 @@ pub fn passes_ended(state: &AppState, row: &appointment::Model, guest: &appointm
     state.rooms.practice_changed(row.practice_id);
 }
 
-/// The invited guests of `appointments` as the doctor's list shows them, per appointment.
-pub async fn roster_guests(
-    state: &AppState,
+/// The guests still invited to `appointments`, first invited first.
+pub async fn invited_to(
+    db: &impl sea_orm::ConnectionTrait,
     appointments: &[Uuid],
-    present: &HashSet<Uuid>,
-) -> Result<HashMap<Uuid, Vec<RosterGuest>>, DbErr> {
-    let mut by_appointment: HashMap<Uuid, Vec<RosterGuest>> = HashMap::new();
+) -> Result<Vec<appointment_guest::Model>, DbErr> {
     if appointments.is_empty() {
-        return Ok(by_appointment);
+        return Ok(Vec::new());
     }
-    let guests = appointment_guest::Entity::find()
+    appointment_guest::Entity::find()
         .filter(C::AppointmentId.is_in(appointments.iter().copied()))
         .filter(C::UninvitedAt.is_null())
         .order_by_asc(C::CreatedAt)
-        .all(&state.db)
-        .await?;
+        .all(db)
+        .await
+}
+
+/// The `guests` as the doctor's list shows them with who is connected now, per appointment.
+pub fn roster_guests(
+    guests: &[appointment_guest::Model],
+    present: &HashSet<Uuid>,
+) -> HashMap<Uuid, Vec<RosterGuest>> {
+    let mut by_appointment: HashMap<Uuid, Vec<RosterGuest>> = HashMap::new();
     for guest in guests {
         let (status, since) = if guest.admitted_at.is_some() {
             (RosterStatus::InCall, guest.admitted_at)
-        } else if present.contains(&guest.id) && arrived_now(&guest) {
+        } else if present.contains(&guest.id) && arrived_now(guest) {
             (RosterStatus::Waiting, guest.arrived_at)
         } else if guest.removed_at.is_some() {
             (RosterStatus::Removed, guest.removed_at)
@@ -182,15 +188,15 @@ pub async fn roster_guests(
             .push(RosterGuest {
                 guest: guest.id.to_string(),
                 role: guest.role,
-                booked_name: guest.name,
-                entered_name: guest.entered_name,
+                booked_name: guest.name.clone(),
+                entered_name: guest.entered_name.clone(),
                 names_differ,
                 status,
                 since: since.map(german_time),
-                note: guest.doctor_note,
+                note: guest.doctor_note.clone(),
             });
     }
-    Ok(by_appointment)
+    by_appointment
 }
 
 /// The practice's own guest with this id, invited to a not cancelled, not finished appointment.

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 /// Today's list of the logged-in doctor's practice, rendered with the page so that the list
 /// stands when the page appears (the socket then keeps it current): filled in by the socket
 /// after load, it pushed every page's content down on a phone. The last list the practice's
-/// open lists were given when there is one (at most a second old), else read now. `None` for
+/// open lists were given when there is one (at most a second old), else today's rows as kept
+/// while the practice's calendar has not changed ([`crate::calendar::cache`]). `None` for
 /// logins that hold no calls (the Praxisteam has no live list; no error status, since the
 /// frame asks for every page).
 #[server(endpoint = "praxis/warteliste", input = server_fn::codec::GetUrl)]
@@ -19,7 +20,7 @@ pub async fn load_roster() -> Result<Option<Roster>, AppError> {
     if let Some(roster) = state.rosters.latest(me.practice.id) {
         return Ok(Some(roster));
     }
-    super::service::roster(&state, me.practice.id)
+    super::service::kept_roster(&state, &me)
         .await
         .map(Some)
         .map_err(|e| {

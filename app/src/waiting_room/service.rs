@@ -152,9 +152,30 @@ fn today(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     (start, end)
 }
 
-/// Today's video appointments of the practice with where each patient stands.
-pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
-    let (start, end) = today(state.clock.now());
+/// Today's appointments of a practice as stored: everything the live list shows except who
+/// has a socket open now (added per request by [`roster_of`]); kept between requests by
+/// [`crate::calendar::cache`].
+#[derive(Debug)]
+pub struct TodayRows {
+    rows: Vec<RosterRow>,
+    names: std::collections::HashMap<Uuid, String>,
+    consents: std::collections::HashMap<Uuid, crate::consent::types::ConsentStatus>,
+    guests: Vec<crate::entities::appointment_guest::Model>,
+}
+
+impl crate::calendar::cache::Weight for TodayRows {
+    fn weight(&self) -> usize {
+        1 + self.rows.len() + self.guests.len()
+    }
+}
+
+/// Reads [`TodayRows`] of `practice` for the Berlin day of `now`.
+pub async fn today_rows(
+    db: &sea_orm::DatabaseConnection,
+    practice: Uuid,
+    now: DateTime<Utc>,
+) -> Result<TodayRows, DbErr> {
+    let (start, end) = today(now);
     let rows = appointment::Entity::find()
         .filter(appointment::Column::PracticeId.eq(practice))
         .filter(appointment::Column::StartsAt.gte(start))
@@ -162,58 +183,95 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
         .filter(lifecycle::not_cancelled())
         .order_by_asc(appointment::Column::StartsAt)
         .into_partial_model::<RosterRow>()
-        .all(&state.db)
+        .all(db)
         .await?;
-    let names = crate::practice::auth::member_names(&state.db, practice).await?;
-    let present = state.rooms.present(practice).await;
+    let names = crate::practice::auth::member_names(db, practice).await?;
     let consents = crate::consent::service::status::statuses_of(
-        &state.db,
+        db,
         practice,
         rows.iter()
             .map(|r| (r.id, r.patient_name.as_str(), r.patient_email.as_str())),
     )
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut guests = super::guests::roster_guests(state, &ids, &present).await?;
-    let entries: Vec<RosterEntry> =
-        rows.into_iter()
-            .map(|row| {
-                let (status, since) = if row.finished_at.is_some() {
-                    (RosterStatus::Finished, row.finished_at)
-                } else if row.admitted_at.is_some() {
-                    (RosterStatus::InCall, row.admitted_at)
-                } else if present.contains(&row.id)
-                    && arrived_since_entry(row.arrived_at, row.entry_valid_after)
-                {
-                    (RosterStatus::Waiting, row.arrived_at)
-                } else if row.removed_at.is_some() {
-                    (RosterStatus::Removed, row.removed_at)
-                } else if row.arrived_at.is_some() {
-                    (RosterStatus::Left, None)
-                } else {
-                    (RosterStatus::NotArrived, None)
-                };
-                let names_differ = row.entered_name.as_deref().is_some_and(|typed| {
-                    match PatientName::parse(typed) {
+    let guests = super::guests::invited_to(db, &ids).await?;
+    Ok(TodayRows {
+        rows,
+        names,
+        consents,
+        guests,
+    })
+}
+
+/// Today's video appointments of the practice with where each patient stands, read now.
+pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
+    let today = today_rows(&state.db, practice, state.clock.now()).await?;
+    let present = state.rooms.present(practice).await;
+    Ok(roster_of(&today, &present))
+}
+
+/// [`roster`] of the logged-in person's practice from the rows kept while its calendar has
+/// not changed (the list on every practice page: no reads of today's appointments for it).
+pub async fn kept_roster(state: &AppState, me: &CurrentUser) -> Result<Roster, DbErr> {
+    let now = state.clock.now();
+    let today = state
+        .calendar_cache
+        .today
+        .get_or_load(
+            me.practice.id,
+            me.practice.calendar_version,
+            berlin_date(now),
+            today_rows(&state.db, me.practice.id, now),
+        )
+        .await?;
+    let present = state.rooms.present(me.practice.id).await;
+    Ok(roster_of(&today, &present))
+}
+
+/// The live list of `today`'s rows with the patients and guests connected now.
+pub fn roster_of(today: &TodayRows, present: &std::collections::HashSet<Uuid>) -> Roster {
+    let mut guests = super::guests::roster_guests(&today.guests, present);
+    let entries: Vec<RosterEntry> = today
+        .rows
+        .iter()
+        .map(|row| {
+            let (status, since) = if row.finished_at.is_some() {
+                (RosterStatus::Finished, row.finished_at)
+            } else if row.admitted_at.is_some() {
+                (RosterStatus::InCall, row.admitted_at)
+            } else if present.contains(&row.id)
+                && arrived_since_entry(row.arrived_at, row.entry_valid_after)
+            {
+                (RosterStatus::Waiting, row.arrived_at)
+            } else if row.removed_at.is_some() {
+                (RosterStatus::Removed, row.removed_at)
+            } else if row.arrived_at.is_some() {
+                (RosterStatus::Left, None)
+            } else {
+                (RosterStatus::NotArrived, None)
+            };
+            let names_differ =
+                row.entered_name
+                    .as_deref()
+                    .is_some_and(|typed| match PatientName::parse(typed) {
                         Ok(name) => !name.matches(&row.patient_name),
                         Err(_) => true,
-                    }
-                });
-                RosterEntry {
-                    consent: consents.get(&row.id).copied().unwrap_or_default(),
-                    guests: guests.remove(&row.id).unwrap_or_default(),
-                    appointment: row.id.to_string(),
-                    time: german_time(row.starts_at),
-                    doctor: names.get(&row.doctor_id).cloned().unwrap_or_default(),
-                    booked_name: row.patient_name,
-                    entered_name: row.entered_name,
-                    names_differ,
-                    status,
-                    since: since.map(german_time),
-                    note: row.doctor_note,
-                }
-            })
-            .collect();
+                    });
+            RosterEntry {
+                consent: today.consents.get(&row.id).copied().unwrap_or_default(),
+                guests: guests.remove(&row.id).unwrap_or_default(),
+                appointment: row.id.to_string(),
+                time: german_time(row.starts_at),
+                doctor: today.names.get(&row.doctor_id).cloned().unwrap_or_default(),
+                booked_name: row.patient_name.clone(),
+                entered_name: row.entered_name.clone(),
+                names_differ,
+                status,
+                since: since.map(german_time),
+                note: row.doctor_note.clone(),
+            }
+        })
+        .collect();
     let waiting = entries
         .iter()
         .map(|e| {
@@ -224,10 +282,10 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
                     .count()
         })
         .sum::<usize>();
-    Ok(Roster {
+    Roster {
         waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
         entries,
-    })
+    }
 }
 
 fn internal(e: DbErr) -> ErrorCode {

@@ -6,6 +6,7 @@ mod accounts;
 mod assets;
 mod auth_abuse;
 mod calendar;
+mod calendar_cache;
 mod call_signalling;
 mod column_lengths;
 mod concurrent_writes;

@@ -1,0 +1,280 @@
+//! A practice's calendar reads kept between requests: the days of a week and today's list as
+//! stored. An entry is used only while the practice's `calendar_version` — counted by database
+//! triggers on every table the calendar shows, so every write path and every instance sharing
+//! the database moves it — and the Berlin date are the ones it was read under.
+//!
+//! The version comes with the logged-in person's practice row, read at the start of the request
+//! before the calendar rows: an entry therefore never holds rows older than its version.
+
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError};
+use uuid::Uuid;
+
+/// The weight the weeks may hold together: one per day and one per appointment, each about
+/// 0.5–1 KB with its written card, so a few megabytes however many practices and weeks are
+/// looked at (a member paging through years of empty weeks evicts, not grows).
+pub const WEEK_CAPACITY: usize = 10_000;
+/// The same for today's lists (one per appointment and further person, one per list).
+pub const TODAY_CAPACITY: usize = 10_000;
+
+/// What the calendar keeps; one per server.
+#[derive(Debug)]
+pub struct CalendarCache {
+    /// The days of a practice's week (key: practice, Monday).
+    pub weeks: Kept<(Uuid, NaiveDate), Vec<super::types::DayView>>,
+    /// Today's appointments of a practice as stored (who is connected is added per request).
+    pub today: Kept<Uuid, crate::waiting_room::service::TodayRows>,
+}
+
+impl Default for CalendarCache {
+    fn default() -> Self {
+        Self {
+            weeks: Kept::new(WEEK_CAPACITY),
+            today: Kept::new(TODAY_CAPACITY),
+        }
+    }
+}
+
+/// A value's size for the capacity.
+pub trait Weight {
+    fn weight(&self) -> usize;
+}
+
+impl Weight for Vec<super::types::DayView> {
+    fn weight(&self) -> usize {
+        self.len()
+            + self
+                .iter()
+                .map(|d| d.appointments.rows.len())
+                .sum::<usize>()
+    }
+}
+
+#[derive(Debug)]
+struct Entry<V> {
+    version: i64,
+    date: NaiveDate,
+    value: Arc<V>,
+    weight: usize,
+    /// When last used (a counter): the least recently used go first when full.
+    used: u64,
+}
+
+#[derive(Debug)]
+struct Entries<K, V> {
+    map: HashMap<K, Entry<V>>,
+    weight: usize,
+    clock: u64,
+}
+
+/// Values kept per key while their version and date hold, up to a total weight.
+#[derive(Debug)]
+pub struct Kept<K, V> {
+    entries: Mutex<Entries<K, V>>,
+    capacity: usize,
+}
+
+impl<K: Hash + Eq + Clone, V: Weight> Kept<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            entries: Mutex::new(Entries {
+                map: HashMap::new(),
+                weight: 0,
+                clock: 0,
+            }),
+            capacity,
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Entries<K, V>) -> R) -> R {
+        f(&mut self.entries.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The value kept for `key` under this version and date, else `load`'s (then kept).
+    pub async fn get_or_load<E>(
+        &self,
+        key: K,
+        version: i64,
+        date: NaiveDate,
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<Arc<V>, E> {
+        if let Some(value) = self.get(&key, version, date) {
+            return Ok(value);
+        }
+        let value = Arc::new(load.await?);
+        self.put(key, version, date, value.clone());
+        Ok(value)
+    }
+
+    fn get(&self, key: &K, version: i64, date: NaiveDate) -> Option<Arc<V>> {
+        self.with(|entries| {
+            entries.clock += 1;
+            let now = entries.clock;
+            let entry = entries.map.get_mut(key)?;
+            if entry.version != version || entry.date != date {
+                return None;
+            }
+            entry.used = now;
+            Some(entry.value.clone())
+        })
+    }
+
+    fn put(&self, key: K, version: i64, date: NaiveDate, value: Arc<V>) {
+        let weight = value.weight();
+        if weight > self.capacity {
+            return;
+        }
+        self.with(|entries| {
+            entries.clock += 1;
+            let entry = Entry {
+                version,
+                date,
+                value,
+                weight,
+                used: entries.clock,
+            };
+            if let Some(old) = entries.map.insert(key, entry) {
+                entries.weight -= old.weight;
+            }
+            entries.weight += weight;
+            if entries.weight > self.capacity {
+                entries.shrink(self.capacity / 4 * 3);
+            }
+        });
+    }
+
+    /// Entries kept now (a test-visible figure).
+    pub fn len(&self) -> usize {
+        self.with(|entries| entries.map.len())
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The total weight kept now.
+    pub fn weight(&self) -> usize {
+        self.with(|entries| entries.weight)
+    }
+}
+
+impl<K: Hash + Eq + Clone, V> Entries<K, V> {
+    /// Drops the least recently used entries until at most `target` weight is kept (sorting
+    /// once for many evictions: a burst of new keys costs no scan per insert).
+    fn shrink(&mut self, target: usize) {
+        let mut by_use: Vec<(u64, K)> = self
+            .map
+            .iter()
+            .map(|(key, entry)| (entry.used, key.clone()))
+            .collect();
+        by_use.sort_unstable_by_key(|(used, _)| *used);
+        for (_, key) in by_use {
+            if self.weight <= target {
+                break;
+            }
+            if let Some(old) = self.map.remove(&key) {
+                self.weight -= old.weight;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Weight for Vec<u32> {
+        fn weight(&self) -> usize {
+            1 + self.len()
+        }
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 1, d).unwrap()
+    }
+
+    async fn load(
+        kept: &Kept<u32, Vec<u32>>,
+        key: u32,
+        version: i64,
+        date: NaiveDate,
+    ) -> (Vec<u32>, bool) {
+        let mut loaded = false;
+        let value = kept
+            .get_or_load(key, version, date, async {
+                loaded = true;
+                Ok::<_, ()>(vec![key; 3])
+            })
+            .await
+            .unwrap();
+        ((*value).clone(), loaded)
+    }
+
+    #[tokio::test]
+    async fn a_value_is_read_again_only_when_the_version_or_the_date_moved() {
+        let kept = Kept::new(100);
+        assert_eq!(load(&kept, 1, 7, day(11)).await, (vec![1, 1, 1], true));
+        assert!(
+            !load(&kept, 1, 7, day(11)).await.1,
+            "same version and day: kept"
+        );
+        assert!(
+            load(&kept, 1, 8, day(11)).await.1,
+            "a change to the calendar"
+        );
+        assert!(!load(&kept, 1, 8, day(11)).await.1);
+        assert!(load(&kept, 1, 8, day(12)).await.1, "midnight: today moved");
+        assert!(load(&kept, 2, 8, day(12)).await.1, "another key");
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept.weight(), 8);
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_keeps_nothing() {
+        let kept: Kept<u32, Vec<u32>> = Kept::new(100);
+        let failed = kept.get_or_load(1, 1, day(11), async { Err("down") }).await;
+        assert_eq!(failed.unwrap_err(), "down");
+        assert!(kept.is_empty());
+    }
+
+    #[tokio::test]
+    async fn when_full_the_least_recently_used_go_first() {
+        // Each value weighs 4: 25 fit into 100.
+        let kept = Kept::new(100);
+        for key in 0..25 {
+            load(&kept, key, 1, day(11)).await;
+        }
+        assert_eq!(kept.weight(), 100);
+        load(&kept, 0, 1, day(11)).await; // 0 used again: now the most recent
+        load(&kept, 25, 1, day(11)).await; // over: shrinks to 75
+        assert!(kept.weight() <= 75, "{}", kept.weight());
+        assert!(!load(&kept, 0, 1, day(11)).await.1, "recently used: kept");
+        assert!(!load(&kept, 25, 1, day(11)).await.1, "just read: kept");
+        assert!(
+            load(&kept, 1, 1, day(11)).await.1,
+            "least recently used: gone"
+        );
+    }
+
+    #[tokio::test]
+    async fn ten_thousand_distinct_keys_stay_within_the_capacity() {
+        let kept = Kept::new(1_000);
+        for key in 0..10_000 {
+            load(&kept, key, 1, day(11)).await;
+            assert!(kept.weight() <= 1_000);
+        }
+        assert!(kept.len() <= 250);
+    }
+
+    #[tokio::test]
+    async fn a_value_larger_than_everything_is_not_kept() {
+        let kept = Kept::new(3);
+        assert!(load(&kept, 1, 1, day(11)).await.1);
+        assert!(load(&kept, 1, 1, day(11)).await.1);
+        assert!(kept.is_empty());
+    }
+}
