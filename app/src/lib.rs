@@ -17,6 +17,8 @@ pub mod error;
 pub mod fields;
 pub mod forms;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod kept;
 pub mod kv_forms;
 #[cfg(test)]
 mod layering;

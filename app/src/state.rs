@@ -58,8 +58,13 @@ pub struct AppStateInner {
     pub sockets: Arc<crate::waiting_room::limits::SocketCounts>,
     /// The practices' lists, read once per burst of changes for all doctor sockets.
     pub rosters: Arc<crate::waiting_room::roster_feed::RosterFeeds>,
-    /// The practices' weeks and today's lists kept while their calendars do not change.
-    pub calendar_cache: Arc<crate::calendar::cache::CalendarCache>,
+    /// The practices' calendar weeks (practice, Monday), kept while their calendars do not
+    /// change ([`crate::kept`]).
+    pub kept_weeks: Arc<
+        crate::kept::Kept<(uuid::Uuid, chrono::NaiveDate), Vec<crate::calendar::types::DayView>>,
+    >,
+    /// The practices' lists of today as stored (who is connected is added per request).
+    pub kept_today: Arc<crate::kept::Kept<uuid::Uuid, crate::waiting_room::service::TodayRows>>,
     /// Consent uploads being received now (`uploads.concurrent` permits).
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// Set when the server begins to shut down: open sockets close at once, so the browsers

@@ -2,7 +2,8 @@
 //! week and the live list show — the practice's appointments, their further persons, consents,
 //! opening hours, blocked days and its people's names. Database triggers keep it, so no write
 //! path can forget it and every instance sharing the database sees it; the server keeps a
-//! practice's week and today's list while the number stays the same.
+//! practice's week and today's list while the number stays the same. On PostgreSQL the count
+//! happens at commit (deferred constraint triggers), in the same transaction as the change.
 
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -75,8 +76,14 @@ fn postgres_triggers() -> Vec<String> {
                 Some(columns) => format!("UPDATE OF {columns}"),
                 None => "UPDATE".to_owned(),
             };
+            // Deferred to the commit: the practice row is locked last and briefly. At the end
+            // of each statement, a transaction that changed an appointment held the practice
+            // row while it went on to a guest's row, which a guest's arrival held while it
+            // waited for the practice row — a deadlock.
             format!(
-                "CREATE TRIGGER {table}_calendar AFTER INSERT OR {update} OR DELETE ON {table} \
+                "CREATE CONSTRAINT TRIGGER {table}_calendar \
+                 AFTER INSERT OR {update} OR DELETE ON {table} \
+                 DEFERRABLE INITIALLY DEFERRED \
                  FOR EACH ROW EXECUTE FUNCTION calendar_changed()"
             )
         }))

@@ -12,8 +12,6 @@ pub mod access_code;
 #[cfg(feature = "ssr")]
 pub mod availability;
 #[cfg(feature = "ssr")]
-pub mod cache;
-#[cfg(feature = "ssr")]
 pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod guests;

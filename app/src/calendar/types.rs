@@ -108,7 +108,7 @@ pub struct DayView {
 }
 
 /// A day's appointments, shared: the server keeps a practice's week between requests
-/// (`calendar::cache`) and every page showing it gets the same list — and its cards written
+/// (`crate::kept`) and every page showing it gets the same list — and its cards written
 /// as HTML once ([`super::cards::day_html`]) — instead of a copy written anew.
 #[derive(Debug, Default)]
 pub struct AppointmentList {

@@ -34,10 +34,9 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
         crate::time::parse_iso_date(date).ok_or(crate::error::AppError::InvalidDate)?
     };
     let monday = monday_of(shown);
-    // Kept while the practice's calendar and the date stay the same (see `cache`).
+    // Kept while the practice's calendar and the date stay the same (see `crate::kept`).
     let days = state
-        .calendar_cache
-        .weeks
+        .kept_weeks
         .get_or_load(
             (me.practice.id, monday),
             me.practice.calendar_version,
@@ -58,6 +57,30 @@ pub async fn week(state: &AppState, me: &CurrentUser, date: &str) -> Result<Week
         selected_previous: (shown - Duration::days(1)).to_string(),
         selected_next: (shown + Duration::days(1)).to_string(),
     })
+}
+
+/// About the bytes a kept week holds: the days' texts, each appointment's row and its card once
+/// written (the texts escaped, the markup around them).
+impl crate::kept::Weight for Vec<DayView> {
+    fn weight(&self) -> usize {
+        self.iter()
+            .map(|day| {
+                let texts =
+                    day.label.len() + day.hours.len() + day.blocked.as_ref().map_or(0, String::len);
+                let cards = day
+                    .appointments
+                    .rows
+                    .iter()
+                    .map(|a| {
+                        let texts =
+                            a.id.len() + a.time.len() + a.patient_name.len() + a.doctor_name.len();
+                        600 + 3 * texts
+                    })
+                    .sum::<usize>();
+                200 + texts + cards
+            })
+            .sum()
+    }
 }
 
 /// The seven days from `monday` with their appointments, opening hours and blocked periods.

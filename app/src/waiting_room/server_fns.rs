@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// stands when the page appears (the socket then keeps it current): filled in by the socket
 /// after load, it pushed every page's content down on a phone. The last list the practice's
 /// open lists were given when there is one (at most a second old), else today's rows as kept
-/// while the practice's calendar has not changed ([`crate::calendar::cache`]). `None` for
+/// while the practice's calendar has not changed (`kept`). `None` for
 /// logins that hold no calls (the Praxisteam has no live list; no error status, since the
 /// frame asks for every page).
 #[server(endpoint = "praxis/warteliste", input = server_fn::codec::GetUrl)]

@@ -153,8 +153,8 @@ fn today(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// Today's appointments of a practice as stored: everything the live list shows except who
-/// has a socket open now (added per request by [`roster_of`]); kept between requests by
-/// [`crate::calendar::cache`].
+/// has a socket open now (added per request by [`roster_of`]); kept between requests
+/// ([`crate::kept`]).
 #[derive(Debug)]
 pub struct TodayRows {
     rows: Vec<RosterRow>,
@@ -163,9 +163,33 @@ pub struct TodayRows {
     guests: Vec<crate::entities::appointment_guest::Model>,
 }
 
-impl crate::calendar::cache::Weight for TodayRows {
+/// About the bytes of the rows, names and guests.
+impl crate::kept::Weight for TodayRows {
     fn weight(&self) -> usize {
-        1 + self.rows.len() + self.guests.len()
+        let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| {
+                300 + r.patient_name.len()
+                    + r.patient_email.len()
+                    + text(&r.entered_name)
+                    + text(&r.doctor_note)
+            })
+            .sum::<usize>();
+        let names = self.names.values().map(|n| 64 + n.len()).sum::<usize>();
+        let guests = self
+            .guests
+            .iter()
+            .map(|g| {
+                500 + g.name.len()
+                    + g.email.len()
+                    + g.code_hash.len()
+                    + text(&g.entered_name)
+                    + text(&g.doctor_note)
+            })
+            .sum::<usize>();
+        200 + rows + names + guests
     }
 }
 
@@ -215,8 +239,7 @@ pub async fn roster(state: &AppState, practice: Uuid) -> Result<Roster, DbErr> {
 pub async fn kept_roster(state: &AppState, me: &CurrentUser) -> Result<Roster, DbErr> {
     let now = state.clock.now();
     let today = state
-        .calendar_cache
-        .today
+        .kept_today
         .get_or_load(
             me.practice.id,
             me.practice.calendar_version,

@@ -325,3 +325,75 @@ async fn a_booking_through_another_instance_is_on_this_instances_next_page() {
     assert_eq!(booked.status(), 303);
     assert!(week(&a).await.contains("Erika Mustermann"));
 }
+
+/// PostgreSQL: a change to an appointment that goes on to its guests' rows (as a cancellation or
+/// a new time does, telling each guest) and a guest's arrival at that moment do not wait for
+/// each other: the counter is taken at commit. Counted at the end of each statement, the open
+/// change held the practice row, the arrival waited for it while holding the guest's row, and
+/// the change then waited for that — a deadlock PostgreSQL ends by failing one of them.
+#[tokio::test]
+async fn a_change_going_on_to_the_guests_and_a_guests_arrival_at_once_both_go_through() {
+    if crate::helpers::engine() != crate::helpers::Engine::Postgres {
+        return;
+    }
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = spawn_practice(EMAIL).await;
+    let monday = next_monday(&app);
+    app.post_form(
+        "/praxis/termine/neu",
+        &booking(monday, "10:00", "Erika Mustermann"),
+    )
+    .await;
+    let id = appointment::Entity::find()
+        .one(app.conn())
+        .await
+        .unwrap()
+        .expect("booked")
+        .id;
+    let invited = app
+        .post_form(
+            &format!("/praxis/termin/{id}/personen"),
+            &[
+                ("action", "invite".into()),
+                ("name", "Max Mustermann".into()),
+                ("email", "max@example.org".into()),
+                ("role", "relative".into()),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 303);
+    let guest = app::entities::appointment_guest::Entity::find()
+        .one(app.conn())
+        .await
+        .unwrap()
+        .expect("invited")
+        .id;
+    let before = version(&app).await;
+
+    let change = app.conn().begin().await.unwrap();
+    change
+        .execute_unprepared(&format!(
+            "UPDATE appointment SET note = 'verschoben' WHERE id = '{id}'"
+        ))
+        .await
+        .unwrap();
+    let arrival = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        app.conn().execute_unprepared(&format!(
+            "UPDATE appointment_guest SET arrived_at = now() WHERE id = '{guest}'"
+        )),
+    )
+    .await;
+    assert!(
+        matches!(arrival, Ok(Ok(_))),
+        "the arrival waited for the open change: {arrival:?}"
+    );
+    change
+        .execute_unprepared(&format!(
+            "UPDATE appointment_guest SET sequence = sequence + 1 WHERE id = '{guest}'"
+        ))
+        .await
+        .unwrap();
+    change.commit().await.unwrap();
+    assert!(version(&app).await >= before + 3, "each change counted");
+}

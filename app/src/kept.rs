@@ -1,7 +1,8 @@
-//! A practice's calendar reads kept between requests: the days of a week and today's list as
-//! stored. An entry is used only while the practice's `calendar_version` — counted by database
-//! triggers on every table the calendar shows, so every write path and every instance sharing
-//! the database moves it — and the Berlin date are the ones it was read under.
+//! Values kept between requests while the version and the date they were read under hold: a
+//! practice's calendar week and today's list (`AppState::kept_weeks`, `kept_today`), valid while
+//! the practice's `calendar_version` — counted by database triggers on every table they show,
+//! so every write path and every instance sharing the database moves it — and the Berlin date
+//! are the ones the entry was read under.
 //!
 //! The version comes with the logged-in person's practice row, read at the start of the request
 //! before the calendar rows: an entry therefore never holds rows older than its version.
@@ -11,46 +12,17 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
-use uuid::Uuid;
 
-/// The weight the weeks may hold together: one per day and one per appointment, each about
-/// 0.5–1 KB with its written card, so a few megabytes however many practices and weeks are
-/// looked at (a member paging through years of empty weeks evicts, not grows).
-pub const WEEK_CAPACITY: usize = 10_000;
-/// The same for today's lists (one per appointment and further person, one per list).
-pub const TODAY_CAPACITY: usize = 10_000;
+/// About how many bytes the kept weeks may hold together (their rows and written cards), however
+/// many practices and weeks are looked at: a member paging through years of weeks evicts, not
+/// grows.
+pub const WEEK_CAPACITY: usize = 8 << 20;
+/// The same for today's lists (one per practice).
+pub const TODAY_CAPACITY: usize = 4 << 20;
 
-/// What the calendar keeps; one per server.
-#[derive(Debug)]
-pub struct CalendarCache {
-    /// The days of a practice's week (key: practice, Monday).
-    pub weeks: Kept<(Uuid, NaiveDate), Vec<super::types::DayView>>,
-    /// Today's appointments of a practice as stored (who is connected is added per request).
-    pub today: Kept<Uuid, crate::waiting_room::service::TodayRows>,
-}
-
-impl Default for CalendarCache {
-    fn default() -> Self {
-        Self {
-            weeks: Kept::new(WEEK_CAPACITY),
-            today: Kept::new(TODAY_CAPACITY),
-        }
-    }
-}
-
-/// A value's size for the capacity.
+/// A value's size for the capacity: about the bytes it holds.
 pub trait Weight {
     fn weight(&self) -> usize;
-}
-
-impl Weight for Vec<super::types::DayView> {
-    fn weight(&self) -> usize {
-        self.len()
-            + self
-                .iter()
-                .map(|d| d.appointments.rows.len())
-                .sum::<usize>()
-    }
 }
 
 #[derive(Debug)]
@@ -124,10 +96,19 @@ impl<K: Hash + Eq + Clone, V: Weight> Kept<K, V> {
 
     fn put(&self, key: K, version: i64, date: NaiveDate, value: Arc<V>) {
         let weight = value.weight();
-        if weight > self.capacity {
+        // One value that would push out nearly everything else is read anew each time instead.
+        if weight > self.capacity / 4 {
             return;
         }
         self.with(|entries| {
+            // A slow read of an older version does not replace a newer one already kept.
+            if entries
+                .map
+                .get(&key)
+                .is_some_and(|kept| kept.date == date && kept.version > version)
+            {
+                return;
+            }
             entries.clock += 1;
             let entry = Entry {
                 version,
@@ -271,10 +252,24 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_value_larger_than_everything_is_not_kept() {
-        let kept = Kept::new(3);
+    async fn a_value_of_more_than_a_quarter_of_the_capacity_is_not_kept() {
+        let kept = Kept::new(15);
         assert!(load(&kept, 1, 1, day(11)).await.1);
         assert!(load(&kept, 1, 1, day(11)).await.1);
         assert!(kept.is_empty());
+        let kept = Kept::new(16);
+        load(&kept, 1, 1, day(11)).await;
+        assert!(!load(&kept, 1, 1, day(11)).await.1);
+    }
+
+    #[tokio::test]
+    async fn a_late_read_of_an_older_version_does_not_replace_a_newer_one() {
+        let kept = Kept::new(100);
+        load(&kept, 1, 8, day(11)).await;
+        load(&kept, 1, 7, day(11)).await;
+        assert!(!load(&kept, 1, 8, day(11)).await.1, "version 8 still kept");
+        // A new day replaces whatever version: the old day's entry is of no use any more.
+        load(&kept, 1, 7, day(12)).await;
+        assert!(!load(&kept, 1, 7, day(12)).await.1);
     }
 }
