@@ -35,14 +35,19 @@ const WATCHED: [(&str, Option<&str>); 6] = [
 
 const BUMP: &str = "UPDATE practice SET calendar_version = calendar_version + 1 WHERE id =";
 
+/// The trigger's update event: every update, or one of `columns`.
+fn update_event(columns: Option<&str>) -> String {
+    match columns {
+        Some(columns) => format!("UPDATE OF {columns}"),
+        None => "UPDATE".to_owned(),
+    }
+}
+
 fn sqlite_triggers() -> Vec<String> {
     WATCHED
         .iter()
         .flat_map(|(table, columns)| {
-            let update = match columns {
-                Some(columns) => format!("UPDATE OF {columns}"),
-                None => "UPDATE".to_owned(),
-            };
+            let update = update_event(*columns);
             [
                 format!(
                     "CREATE TRIGGER {table}_calendar_insert AFTER INSERT ON {table} \
@@ -72,10 +77,7 @@ fn postgres_triggers() -> Vec<String> {
     );
     std::iter::once(function)
         .chain(WATCHED.iter().map(|(table, columns)| {
-            let update = match columns {
-                Some(columns) => format!("UPDATE OF {columns}"),
-                None => "UPDATE".to_owned(),
-            };
+            let update = update_event(*columns);
             // Deferred to the commit: the practice row is locked last and briefly. At the end
             // of each statement, a transaction that changed an appointment held the practice
             // row while it went on to a guest's row, which a guest's arrival held while it

@@ -52,6 +52,22 @@ fn booking(date: NaiveDate, time: &str, patient: &str) -> Vec<(&'static str, Str
     ]
 }
 
+/// Invites Max Mustermann as a relative to appointment `id`.
+async fn invite_guest(app: &TestApp, id: &impl std::fmt::Display) {
+    let invited = app
+        .post_form(
+            &format!("/praxis/termin/{id}/personen"),
+            &[
+                ("action", "invite".into()),
+                ("name", "Max Mustermann".into()),
+                ("email", "max@example.org".into()),
+                ("role", "relative".into()),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 303, "{}", invited.text().await.unwrap());
+}
+
 #[tokio::test]
 async fn every_change_the_week_shows_is_on_the_next_page_at_once() {
     let app = spawn_practice(EMAIL).await;
@@ -77,18 +93,7 @@ async fn every_change_the_week_shows_is_on_the_next_page_at_once() {
     let id = href[0].trim_start_matches("/praxis/termin/").to_owned();
 
     // A further person invited.
-    let invited = app
-        .post_form(
-            &format!("/praxis/termin/{id}/personen"),
-            &[
-                ("action", "invite".into()),
-                ("name", "Max Mustermann".into()),
-                ("email", "max@example.org".into()),
-                ("role", "relative".into()),
-            ],
-        )
-        .await;
-    assert_eq!(invited.status(), 303, "{}", invited.text().await.unwrap());
+    invite_guest(&app, &id).await;
     assert!(
         cards(&app, monday).await[0].contains("+ 1"),
         "guest counted"
@@ -350,18 +355,7 @@ async fn a_change_going_on_to_the_guests_and_a_guests_arrival_at_once_both_go_th
         .unwrap()
         .expect("booked")
         .id;
-    let invited = app
-        .post_form(
-            &format!("/praxis/termin/{id}/personen"),
-            &[
-                ("action", "invite".into()),
-                ("name", "Max Mustermann".into()),
-                ("email", "max@example.org".into()),
-                ("role", "relative".into()),
-            ],
-        )
-        .await;
-    assert_eq!(invited.status(), 303);
+    invite_guest(&app, &id).await;
     let guest = app::entities::appointment_guest::Entity::find()
         .one(app.conn())
         .await
