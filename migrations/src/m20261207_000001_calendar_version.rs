@@ -68,14 +68,25 @@ fn sqlite_triggers() -> Vec<String> {
 }
 
 fn postgres_triggers() -> Vec<String> {
-    let function = format!(
-        "CREATE OR REPLACE FUNCTION calendar_changed() RETURNS trigger AS $$ BEGIN \
-         IF TG_OP <> 'INSERT' THEN {BUMP} OLD.practice_id; END IF; \
-         IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.practice_id IS DISTINCT FROM OLD.practice_id) \
-         THEN {BUMP} NEW.practice_id; END IF; \
-         RETURN NULL; END $$ LANGUAGE plpgsql"
+    // Once per practice and transaction (a transaction-local setting remembers it): the note to
+    // all waiting patients changes up to 500 rows in one statement, and each count is a new
+    // version of the practice row. One count is enough, since the rows commit together.
+    let count_once = format!(
+        "CREATE OR REPLACE FUNCTION calendar_count(changed uuid) RETURNS void AS $$ \
+         DECLARE flag text := 'sprechzimmer.calendar_' || replace(changed::text, '-', ''); \
+         BEGIN \
+         IF current_setting(flag, true) IS DISTINCT FROM 'counted' THEN \
+         {BUMP} changed; PERFORM set_config(flag, 'counted', true); END IF; \
+         END $$ LANGUAGE plpgsql"
     );
-    std::iter::once(function)
+    let function = "CREATE OR REPLACE FUNCTION calendar_changed() RETURNS trigger AS $$ BEGIN \
+         IF TG_OP <> 'INSERT' THEN PERFORM calendar_count(OLD.practice_id); END IF; \
+         IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.practice_id IS DISTINCT FROM OLD.practice_id) \
+         THEN PERFORM calendar_count(NEW.practice_id); END IF; \
+         RETURN NULL; END $$ LANGUAGE plpgsql"
+        .to_owned();
+    [count_once, function]
+        .into_iter()
         .chain(WATCHED.iter().map(|(table, columns)| {
             let update = update_event(*columns);
             // Deferred to the commit: the practice row is locked last and briefly. At the end
@@ -97,9 +108,10 @@ fn drop_triggers(backend: DbBackend) -> Vec<String> {
         DbBackend::Postgres => WATCHED
             .iter()
             .map(|(table, _)| format!("DROP TRIGGER IF EXISTS {table}_calendar ON {table}"))
-            .chain(std::iter::once(
+            .chain([
                 "DROP FUNCTION IF EXISTS calendar_changed()".to_owned(),
-            ))
+                "DROP FUNCTION IF EXISTS calendar_count(uuid)".to_owned(),
+            ])
             .collect(),
         _ => WATCHED
             .iter()
