@@ -52,6 +52,19 @@ fn booking(date: NaiveDate, time: &str, patient: &str) -> Vec<(&'static str, Str
     ]
 }
 
+/// The page at `url` as the browser holding the session `cookie` gets it.
+async fn page_with_cookie(url: String, cookie: &str) -> String {
+    reqwest::Client::new()
+        .get(url)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// Invites Max Mustermann as a relative to appointment `id`.
 async fn invite_guest(app: &TestApp, id: &impl std::fmt::Display) {
     let invited = app
@@ -243,20 +256,7 @@ async fn the_live_list_of_every_page_shows_todays_changes_at_once() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = |path: &'static str| {
-        let (browser, cookie, address) = (browser.clone(), cookie.clone(), app.address.clone());
-        async move {
-            browser
-                .get(format!("{address}{path}"))
-                .header("cookie", cookie)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
-    };
+    let page = |path: &str| page_with_cookie(format!("{}{path}", app.address), &cookie);
     let first = page("/praxis").await;
     assert!(first.contains("Erika Mustermann"), "{first}");
     assert!(first.contains("niemand wartet"), "{first}");
@@ -301,19 +301,10 @@ async fn a_booking_through_another_instance_is_on_this_instances_next_page() {
     let cookie = crate::waiting_room::doctor_cookie(&a, EMAIL).await;
     let monday = next_monday(&a);
     let week = |app: &TestApp| {
-        let url = format!("{}/praxis/termine?datum={monday}", app.address);
-        let cookie = cookie.clone();
-        async move {
-            reqwest::Client::new()
-                .get(url)
-                .header("cookie", cookie)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
+        page_with_cookie(
+            format!("{}/praxis/termine?datum={monday}", app.address),
+            &cookie,
+        )
     };
     assert!(!week(&a).await.contains("Erika Mustermann"));
     let booked = reqwest::Client::builder()
