@@ -4,7 +4,6 @@
 //! (`appointment_guest`), the live registry knows them by their guest id.
 
 use super::service::patient_view;
-use crate::appointment::name::PatientName;
 use crate::appointment::pass::{self, PatientPass};
 use crate::entities::{appointment, appointment_guest};
 use crate::practice::auth::CurrentUser;
@@ -174,14 +173,7 @@ pub fn roster_guests(
         } else {
             (RosterStatus::NotArrived, None)
         };
-        let names_differ =
-            guest
-                .entered_name
-                .as_deref()
-                .is_some_and(|typed| match PatientName::parse(typed) {
-                    Ok(name) => !name.matches(&guest.name),
-                    Err(_) => true,
-                });
+        let names_differ = super::service::names_differ(guest.entered_name.as_deref(), &guest.name);
         by_appointment
             .entry(guest.appointment_id)
             .or_default()

@@ -152,6 +152,15 @@ fn today(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     (start, end)
 }
 
+/// Whether the name typed at the entrance (if any) is not the booked one; a typed name that is
+/// not a valid name differs too.
+pub fn names_differ(typed: Option<&str>, booked: &str) -> bool {
+    typed.is_some_and(|typed| match PatientName::parse(typed) {
+        Ok(name) => !name.matches(booked),
+        Err(_) => true,
+    })
+}
+
 /// Today's appointments of a practice as stored: everything the live list shows except who
 /// has a socket open now (added per request by [`roster_of`]); kept between requests
 /// ([`crate::kept`]).
@@ -273,13 +282,7 @@ pub fn roster_of(today: &TodayRows, present: &std::collections::HashSet<Uuid>) -
             } else {
                 (RosterStatus::NotArrived, None)
             };
-            let names_differ =
-                row.entered_name
-                    .as_deref()
-                    .is_some_and(|typed| match PatientName::parse(typed) {
-                        Ok(name) => !name.matches(&row.patient_name),
-                        Err(_) => true,
-                    });
+            let names_differ = names_differ(row.entered_name.as_deref(), &row.patient_name);
             RosterEntry {
                 consent: today.consents.get(&row.id).copied().unwrap_or_default(),
                 guests: guests.remove(&row.id).unwrap_or_default(),
