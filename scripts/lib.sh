@@ -46,10 +46,10 @@ ensure_wasm_target() {
 
 # The wasm-bindgen step as a small program of our own (scripts/bindgen): `cargo install
 # wasm-bindgen-cli` compiled 161 crates in 2 minutes of a cold first command; this one, with the
-# splitting library (`--split`), takes about 3 minutes of one core, once.
+# splitting library (`--split`), unoptimised, takes under a minute of one core, once.
 # Cargo's own check makes a second call a no-op.
 ensure_bindgen() {
-  [ -x "$BINDGEN" ] || log "building the wasm-bindgen step (scripts/bindgen: about 3 minutes of one core, once)"
+  [ -x "$BINDGEN" ] || log "building the wasm-bindgen step (scripts/bindgen: under a minute, once)"
   env -u RUSTC_WORKSPACE_WRAPPER CARGO_TARGET_DIR="$CARGO_TARGET_DIR/bindgen" \
     cargo build --quiet --release --locked --manifest-path "$ROOT/scripts/bindgen/Cargo.toml"
 }
