@@ -1,14 +1,15 @@
 //! The server's texts: the Fluent runtime (`fluent-bundle`) over every Fluent file.
 
-use super::sources::{DE_SERVER_SOURCES, DE_SOURCES, EN_SOURCES};
-use super::{record_formatting_error, Locale};
+use super::sources::{DE_SERVER_SOURCES, DE_SOURCES, EN_SERVER_SOURCES, EN_SOURCES};
+use super::{record_fallback, record_formatting_error, Locale};
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
 use std::sync::LazyLock;
 
 // Immutable lookup tables, built on first use; not mutable global state.
 static DE: LazyLock<FluentBundle<FluentResource>> =
     LazyLock::new(|| build(Locale::De, &[DE_SOURCES, DE_SERVER_SOURCES].concat()));
-static EN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| build(Locale::En, EN_SOURCES));
+static EN: LazyLock<FluentBundle<FluentResource>> =
+    LazyLock::new(|| build(Locale::En, &[EN_SOURCES, EN_SERVER_SOURCES].concat()));
 
 fn build(locale: Locale, sources: &[&str]) -> FluentBundle<FluentResource> {
     let lang = locale
@@ -48,7 +49,11 @@ pub fn translate_with(locale: Locale, key: &str, args: &[(&str, &str)]) -> Strin
         }
         a
     });
-    [bundle(locale), &*DE]
+    let own = bundle(locale);
+    if locale != Locale::De && !own.has_message(key) && DE.has_message(key) {
+        record_fallback(key);
+    }
+    [own, &*DE]
         .into_iter()
         .find_map(|b| {
             let pattern = b.get_message(key)?.value()?;
@@ -104,7 +109,7 @@ mod tests {
         let de: HashSet<_> = message_ids(&[DE_SOURCES, DE_SERVER_SOURCES].concat())
             .into_iter()
             .collect();
-        for id in message_ids(EN_SOURCES) {
+        for id in message_ids(&[EN_SOURCES, EN_SERVER_SOURCES].concat()) {
             assert!(de.contains(&id), "en has {id}, which de lacks");
         }
     }

@@ -41,6 +41,31 @@ pub fn formatting_errors() -> Vec<String> {
         .unwrap_or_default()
 }
 
+// A diagnostic record like the one above: the keys of messages a page asked for in another
+// language than German and got in German (no translation yet), each once.
+#[cfg(feature = "ssr")]
+static FALLBACKS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The keys of the messages shown in German on a page in another language since the last call,
+/// and the record emptied: the integration tests check that a page shown in English has none.
+#[cfg(feature = "ssr")]
+pub fn take_fallbacks() -> Vec<String> {
+    FALLBACKS
+        .lock()
+        .map(|mut keys| std::mem::take(&mut *keys))
+        .unwrap_or_default()
+}
+
+/// Notes that `key` was asked for in a language that lacks it (see [`take_fallbacks`]).
+#[cfg(feature = "ssr")]
+fn record_fallback(key: &str) {
+    if let Ok(mut keys) = FALLBACKS.lock() {
+        if !keys.iter().any(|k| k == key) && keys.len() < 100 {
+            keys.push(key.to_owned());
+        }
+    }
+}
+
 /// Notes that `key` was formatted without all its variables (see [`formatting_errors`]).
 fn record_formatting_error(key: &str) {
     if let Ok(mut keys) = FORMATTING_ERRORS.lock() {
@@ -103,9 +128,17 @@ pub fn use_i18n() -> I18n {
     })
 }
 
+/// The pages whose every text exists in English: only these are shown in English to a browser
+/// that asks for it; every other page stays German. A page in English with German texts in it
+/// (the fallback, message by message) is half written in a language its `<html lang>` denies,
+/// and a screen reader reads those parts with English rules. `server/tests/api/pages.rs` renders
+/// every page for an English browser and fails when a page shown in English falls back.
+pub const ENGLISH_PAGES: &[&str] = &["/"];
+
 #[cfg(feature = "ssr")]
 fn request_locale() -> Locale {
     use_context::<http::request::Parts>()
+        .filter(|parts| ENGLISH_PAGES.contains(&parts.uri.path()))
         .and_then(|parts| {
             parts
                 .headers

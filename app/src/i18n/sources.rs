@@ -20,6 +20,10 @@ pub(super) const EN_SOURCES: &[&str] = &[
     include_str!("../../locales/en/main.ftl"),
     include_str!("../../locales/en/fields.ftl"),
 ];
+/// The English texts the server alone writes (see [`DE_SERVER_SOURCES`]): the start page's
+/// parts outside its island (`crate::i18n::ENGLISH_PAGES`).
+#[cfg(feature = "ssr")]
+pub(super) const EN_SERVER_SOURCES: &[&str] = &[include_str!("../../locales/en/landing.ftl")];
 /// E-mails and island-free pages are written on the server only; the browser bundles stay
 /// smaller without them.
 #[cfg(feature = "ssr")]

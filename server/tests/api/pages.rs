@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
 use crate::html::Page;
 
 #[tokio::test]
@@ -22,17 +22,25 @@ async fn landing_page_is_german_by_default_and_server_rendered() {
     }
 }
 
+/// The start page is translated: an English browser gets it in English. The patient's entry
+/// form is not (yet): it stays German throughout, `lang` included.
 #[tokio::test]
-async fn accept_language_english_gives_english_with_german_fallback() {
+async fn accept_language_english_gives_the_english_start_page_and_german_elsewhere() {
     let app = spawn_app().await;
-    let response = app
-        .get_with_header("/", "accept-language", "en-GB,en;q=0.9,de;q=0.5")
-        .await;
-    let html = response.text().await.unwrap();
+    let english = "en-GB,en;q=0.9,de;q=0.5";
+    let html = app.get_with_header("/", "accept-language", english).await;
+    let html = html.text().await.unwrap();
     assert_eq!(Page::parse(&html).attr("html", "lang"), ["en"]);
     assert!(html.contains("Join a video consultation"));
-    // Not yet translated: shown in German rather than as a raw key.
-    assert!(html.contains("So schützen wir die Gespräche"));
+    assert!(html.contains("How we protect the consultations"));
+    assert!(!html.contains("So schützen wir die Gespräche"));
+    let html = app
+        .get_with_header("/videosprechstunde", "accept-language", english)
+        .await;
+    let html = html.text().await.unwrap();
+    assert_eq!(Page::parse(&html).attr("html", "lang"), ["de"]);
+    assert!(html.contains("Zur Videosprechstunde"));
+    assert!(!html.contains("Join a video consultation"));
 }
 
 #[tokio::test]
@@ -166,21 +174,18 @@ async fn pages_reference_no_other_host() {
     }
 }
 
-/// Every page a practice and a patient meet, rendered with data in it: each gives 200, has one
-/// `<h1>`, no element id twice (a label would point at the wrong element), and no text left
-/// with a Fluent placeholder (`{$when}`) a person would read.
-#[tokio::test]
-async fn every_page_renders_without_placeholders_or_duplicate_ids() {
+/// The paths of every page: the practice's (logged in, with one appointment booked, whose
+/// access code comes first) and the public ones.
+async fn every_page(app: &TestApp) -> (String, Vec<String>, [&'static str; 10]) {
     use sea_orm::EntityTrait;
-    let app = spawn_app().await;
-    let (code, _) = crate::patient_entry::booked(&app, "rundgang@praxis.de").await;
+    let (code, _) = crate::patient_entry::booked(app, "rundgang@praxis.de").await;
     let appointment = app::entities::appointment::Entity::find()
         .one(app.conn())
         .await
         .unwrap()
         .expect("the booked appointment")
         .id;
-    let practice_pages = [
+    let practice_pages = vec![
         "/praxis".to_owned(),
         "/praxis/stammdaten".into(),
         "/praxis/rechnungsdaten".into(),
@@ -210,6 +215,16 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
         "/passwort-vergessen",
         "/nix",
     ];
+    (code, practice_pages, public_pages)
+}
+
+/// Every page a practice and a patient meet, rendered with data in it: each gives 200, has one
+/// `<h1>`, no element id twice (a label would point at the wrong element), and no text left
+/// with a Fluent placeholder (`{$when}`) a person would read.
+#[tokio::test]
+async fn every_page_renders_without_placeholders_or_duplicate_ids() {
+    let app = spawn_app().await;
+    let (code, practice_pages, public_pages) = every_page(&app).await;
     let mut pages: Vec<(String, String)> = vec![];
     for path in practice_pages {
         pages.push((path.clone(), app.html(&path).await));
@@ -318,6 +333,53 @@ async fn every_page_renders_without_placeholders_or_duplicate_ids() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every page for a browser that prefers English: a page shown in English (`<html lang="en">`)
+/// has no text left in German, every other page is German throughout, and the pages of
+/// [`app::i18n::ENGLISH_PAGES`] are the ones shown in English. A page in English with German
+/// fallbacks in it was half in a language its `lang` denied (a screen reader reads it with
+/// English rules).
+#[tokio::test]
+async fn a_page_shown_in_english_has_no_german_text() {
+    let app = spawn_app().await;
+    let (_, practice_pages, public_pages) = every_page(&app).await;
+    let english = "en-GB,en;q=0.9,de;q=0.5";
+    let stranger = app.new_browser();
+    let _ = app::i18n::take_fallbacks();
+    let mut problems = vec![];
+    let mut shown_in_english = vec![];
+    let practice = practice_pages.iter().map(|path| (path.as_str(), true));
+    let public = public_pages.iter().map(|path| (*path, false));
+    for (path, logged_in) in practice.chain(public) {
+        let response = if logged_in {
+            app.get_with_header(path, "accept-language", english).await
+        } else {
+            stranger
+                .get(format!("{}{path}", app.address))
+                .header("accept-language", english)
+                .send()
+                .await
+                .expect("request")
+        };
+        let html = response.text().await.expect("body");
+        let fallbacks = app::i18n::take_fallbacks();
+        let lang = Page::parse(&html).attr("html", "lang");
+        match lang.as_slice() {
+            [lang] if lang == "en" => {
+                shown_in_english.push(path.to_owned());
+                if !fallbacks.is_empty() {
+                    problems.push(format!(
+                        "{path}: shown in English with German {fallbacks:?}"
+                    ));
+                }
+            }
+            [lang] if lang == "de" => {}
+            other => problems.push(format!("{path}: <html lang> {other:?}")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(shown_in_english, app::i18n::ENGLISH_PAGES);
 }
 
 /// The page's text as a reader sees it: tags (and Leptos' marker comments) removed, whitespace
