@@ -167,17 +167,32 @@ finish_site() {
 
 # The release server and the site's files (the first command, scripts/build.sh).
 build_site() {
-  local out="$SITE_DIR/pkg.new" front rc=0
+  local out="$SITE_DIR/pkg.new" front server first other rc=0
   rm -rf "$out" && mkdir -p "$out"
   ( set -e; build_bundles "$out" ) &
   front=$!
   log "cargo build --release (server), the browser bundles alongside"
-  cargo build --release --locked -p server --bin server || rc=$?
-  local front_rc=0
-  wait "$front" || front_rc=$?
-  [ "$rc" != 0 ] || rc=$front_rc
-  [ "$rc" = 0 ] || die "the release build failed (exit $rc)"
+  cargo build --release --locked -p server --bin server &
+  server=$!
+  # Whichever ends first: when it failed, the other is stopped at once — the bundles' tools
+  # install in the first minute, and their failure must not wait for the server's 10 minutes.
+  wait -n -p first "$front" "$server" || rc=$?
+  other=$server; [ "$first" = "$front" ] || other=$front
+  if [ "$rc" != 0 ]; then
+    kill_tree "$other"
+    die "the release build failed (exit $rc): $([ "$first" = "$front" ] && echo "the browser bundles" || echo "the server")"
+  fi
+  wait "$other" || rc=$?
+  [ "$rc" = 0 ] || die "the release build failed (exit $rc): $([ "$other" = "$front" ] && echo "the browser bundles" || echo "the server")"
   finish_site "$out"
+}
+
+# kill_tree PID — stops a background job and every process it started (cargo's compilers).
+kill_tree() {
+  local children child
+  children=$(pgrep -P "$1" || true)
+  kill "$1" 2>/dev/null || true
+  for child in $children; do kill_tree "$child"; done
 }
 
 # Tools the test command needs on top of the build tools: the Rust ones here, the Debian and npm

@@ -69,9 +69,16 @@ start_site_build() {
   set +m
 }
 wait_site_build() {
+  [ -n "$SITE_PID" ] || return 0
   local pid=$SITE_PID
   SITE_PID=""
   wait_logged "$pid" "$SITE_LOG" "the browser bundles"
+}
+# When the background build has ended already, its result now: a failure (its tools install
+# first, in its first minute) stops the run here instead of after the Rust tests.
+check_site_build() {
+  [ -n "$SITE_PID" ] && ! kill -0 "$SITE_PID" 2>/dev/null || return 0
+  wait_site_build
 }
 stop_site_build() { [ -z "$SITE_PID" ] || kill -- -"$SITE_PID" 2>/dev/null || true; }
 # The server binary's dependency graph (what it links, not its tests) must not contain the
@@ -107,12 +114,14 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 start_site_build
 step "test build (clippy -D warnings on the way)" \
   env CARGO_TARGET_DIR="$TEST_TARGET_DIR" cargo nextest run --workspace --exclude frontend --locked --no-run
+check_site_build
 wait_test_packages
 step "deployment kit (systemd, nginx, Caddy, coturn read deploy/)" scripts/check-deploy.sh
 # coturn for the call relayed through an external TURN server (native_call::…_through_coturn).
 start_coturn
 step "rust tests on SQLite" \
   env SPRECHZIMMER_TEST_DATABASE=sqlite CARGO_TARGET_DIR="$TEST_TARGET_DIR" cargo nextest run --workspace --exclude frontend --locked --no-fail-fast
+check_site_build
 start_postgres
 # The same package selection as above, so the build is reused (with `-p server` cargo resolved
 # the features anew and compiled for 2 more minutes); only the integration tests run.
