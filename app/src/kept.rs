@@ -17,8 +17,34 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// many practices and weeks are looked at: a member paging through years of weeks evicts, not
 /// grows.
 pub const WEEK_CAPACITY: usize = 8 << 20;
+/// How much of [`WEEK_CAPACITY`] one practice's weeks may hold: a member paging through years of
+/// weeks pushes out the practice's own older weeks, not the weeks of every other practice. A
+/// week of more than half of it (some 1,200 appointments) is read anew each time.
+pub const WEEK_SHARE: usize = WEEK_CAPACITY / 4;
 /// The same for today's lists (one per practice).
 pub const TODAY_CAPACITY: usize = 4 << 20;
+
+/// Whose an entry is: no owner keeps more than its share of the capacity ([`Kept::with_share`]).
+pub trait Owned {
+    type Owner: Hash + Eq + Clone + std::fmt::Debug;
+    fn owner(&self) -> Self::Owner;
+}
+
+/// A practice's week: the practice.
+impl Owned for (uuid::Uuid, NaiveDate) {
+    type Owner = uuid::Uuid;
+    fn owner(&self) -> uuid::Uuid {
+        self.0
+    }
+}
+
+/// A practice's list of today: the practice.
+impl Owned for uuid::Uuid {
+    type Owner = uuid::Uuid;
+    fn owner(&self) -> uuid::Uuid {
+        *self
+    }
+}
 
 /// A value's size for the capacity: about the bytes it holds.
 pub trait Weight {
@@ -36,28 +62,39 @@ struct Entry<V> {
 }
 
 #[derive(Debug)]
-struct Entries<K, V> {
+struct Entries<K: Owned, V> {
     map: HashMap<K, Entry<V>>,
     weight: usize,
+    /// The weight kept per owner (owners with none are not listed).
+    owners: HashMap<K::Owner, usize>,
     clock: u64,
 }
 
 /// Values kept per key while their version and date hold, up to a total weight.
 #[derive(Debug)]
-pub struct Kept<K, V> {
+pub struct Kept<K: Owned, V> {
     entries: Mutex<Entries<K, V>>,
     capacity: usize,
+    share: usize,
 }
 
-impl<K: Hash + Eq + Clone, V: Weight> Kept<K, V> {
+impl<K: Hash + Eq + Clone + Owned, V: Weight> Kept<K, V> {
     pub fn new(capacity: usize) -> Self {
+        Self::with_share(capacity, capacity)
+    }
+
+    /// Like [`Kept::new`], with at most `share` of the weight kept for one owner: an owner
+    /// over it loses its own least recently used entries first.
+    pub fn with_share(capacity: usize, share: usize) -> Self {
         Self {
             entries: Mutex::new(Entries {
                 map: HashMap::new(),
                 weight: 0,
+                owners: HashMap::new(),
                 clock: 0,
             }),
             capacity,
+            share: share.min(capacity),
         }
     }
 
@@ -96,8 +133,9 @@ impl<K: Hash + Eq + Clone, V: Weight> Kept<K, V> {
 
     fn put(&self, key: K, version: i64, date: NaiveDate, value: Arc<V>) {
         let weight = value.weight();
-        // One value that would push out nearly everything else is read anew each time instead.
-        if weight > self.capacity / 4 {
+        // One value that would push out nearly everything else (or its owner's other entries)
+        // is read anew each time instead.
+        if weight > self.capacity / 4 || weight > self.share / 2 {
             return;
         }
         self.with(|entries| {
@@ -117,12 +155,18 @@ impl<K: Hash + Eq + Clone, V: Weight> Kept<K, V> {
                 weight,
                 used: entries.clock,
             };
+            let owner = key.owner();
             if let Some(old) = entries.map.insert(key, entry) {
-                entries.weight -= old.weight;
+                entries.took(&owner, old.weight);
             }
             entries.weight += weight;
+            let owned = entries.owners.entry(owner.clone()).or_default();
+            *owned += weight;
+            if *owned > self.share {
+                entries.shrink(self.share / 4 * 3, Some(&owner));
+            }
             if entries.weight > self.capacity {
-                entries.shrink(self.capacity / 4 * 3);
+                entries.shrink(self.capacity / 4 * 3, None);
             }
         });
     }
@@ -141,24 +185,46 @@ impl<K: Hash + Eq + Clone, V: Weight> Kept<K, V> {
     pub fn weight(&self) -> usize {
         self.with(|entries| entries.weight)
     }
+
+    /// The weight kept now for `owner`.
+    pub fn weight_of(&self, owner: &K::Owner) -> usize {
+        self.with(|entries| entries.owners.get(owner).copied().unwrap_or(0))
+    }
 }
 
-impl<K: Hash + Eq + Clone, V> Entries<K, V> {
-    /// Drops the least recently used entries until at most `target` weight is kept (sorting
-    /// once for many evictions: a burst of new keys costs no scan per insert).
-    fn shrink(&mut self, target: usize) {
+impl<K: Hash + Eq + Clone + Owned, V> Entries<K, V> {
+    /// Drops the least recently used entries — of `owner` only, if given — until at most
+    /// `target` weight is kept (of theirs); sorting once for many evictions: a burst of new
+    /// keys costs no scan per insert.
+    fn shrink(&mut self, target: usize, owner: Option<&K::Owner>) {
         let mut by_use: Vec<(u64, K)> = self
             .map
             .iter()
+            .filter(|(key, _)| owner.is_none_or(|owner| key.owner() == *owner))
             .map(|(key, entry)| (entry.used, key.clone()))
             .collect();
         by_use.sort_unstable_by_key(|(used, _)| *used);
         for (_, key) in by_use {
-            if self.weight <= target {
+            let kept = match owner {
+                Some(owner) => self.owners.get(owner).copied().unwrap_or(0),
+                None => self.weight,
+            };
+            if kept <= target {
                 break;
             }
             if let Some(old) = self.map.remove(&key) {
-                self.weight -= old.weight;
+                self.took(&key.owner(), old.weight);
+            }
+        }
+    }
+
+    /// Counts `weight` of `owner`'s as gone.
+    fn took(&mut self, owner: &K::Owner, weight: usize) {
+        self.weight -= weight;
+        if let Some(owned) = self.owners.get_mut(owner) {
+            *owned -= weight;
+            if *owned == 0 {
+                self.owners.remove(owner);
             }
         }
     }
@@ -171,6 +237,14 @@ mod tests {
     impl Weight for Vec<u32> {
         fn weight(&self) -> usize {
             1 + self.len()
+        }
+    }
+
+    /// Keys 0–999 are one owner's, 1000–1999 another's.
+    impl Owned for u32 {
+        type Owner = u32;
+        fn owner(&self) -> u32 {
+            self / 1000
         }
     }
 
@@ -271,5 +345,27 @@ mod tests {
         // A new day replaces whatever version: the old day's entry is of no use any more.
         load(&kept, 1, 7, day(12)).await;
         assert!(!load(&kept, 1, 7, day(12)).await.1);
+    }
+
+    #[tokio::test]
+    async fn one_owner_paging_through_many_keys_pushes_out_only_its_own() {
+        // Each value weighs 4; one owner may keep 40 of 100.
+        let kept = Kept::with_share(100, 40);
+        for key in 1000..1010 {
+            load(&kept, key, 1, day(11)).await;
+        }
+        assert_eq!(kept.weight_of(&1), 40);
+        for key in 0..1_000 {
+            load(&kept, key, 1, day(11)).await;
+            assert!(kept.weight_of(&0) <= 40);
+        }
+        assert_eq!(kept.weight_of(&1), 40, "the other owner's entries stay");
+        assert!(!load(&kept, 1000, 1, day(11)).await.1);
+        assert!(
+            !load(&kept, 999, 1, day(11)).await.1,
+            "its latest key is kept"
+        );
+        assert!(load(&kept, 0, 1, day(11)).await.1, "its first key is gone");
+        assert_eq!(kept.weight(), kept.weight_of(&0) + kept.weight_of(&1));
     }
 }

@@ -198,7 +198,10 @@ impl Application {
             calls,
             sockets: Arc::default(),
             rosters: Arc::default(),
-            kept_weeks: Arc::new(app::kept::Kept::new(app::kept::WEEK_CAPACITY)),
+            kept_weeks: Arc::new(app::kept::Kept::with_share(
+                app::kept::WEEK_CAPACITY,
+                app::kept::WEEK_SHARE,
+            )),
             kept_today: Arc::new(app::kept::Kept::new(app::kept::TODAY_CAPACITY)),
             uploads: Arc::new(tokio::sync::Semaphore::new(upload_permits)),
             stopping: Default::default(),

@@ -413,3 +413,49 @@ async fn many_rows_changed_at_once_count_once_on_postgresql() {
         crate::helpers::Engine::Sqlite => assert_eq!(after, before + 3),
     }
 }
+
+/// A member paging through hundreds of weeks (a script, or a curious person) keeps at most its
+/// practice's share of the kept weeks: the other practice's week stays kept.
+#[tokio::test]
+async fn one_practice_paging_through_1000_weeks_leaves_the_other_practices_week_kept() {
+    let app = spawn_practice(EMAIL).await;
+    let monday = next_monday(&app);
+    let b = app.practice_b("b@praxis.de").await;
+    let page_of_b = |monday: NaiveDate| {
+        b.get(format!("{}/praxis/termine?datum={monday}", app.address))
+            .send()
+    };
+    assert_eq!(page_of_b(monday).await.unwrap().status(), 200);
+    let practices = practice::Entity::find().all(app.conn()).await.unwrap();
+    let id_of = |name_is_b: bool| {
+        practices
+            .iter()
+            .find(|p| (p.name == "Praxis B") == name_is_b)
+            .expect("both practices")
+            .id
+    };
+    let (a, b_id) = (id_of(false), id_of(true));
+    let kept_of_b = app.state.kept_weeks.weight_of(&b_id);
+    assert!(kept_of_b > 0, "practice B's week is kept");
+    for week in 1..=1000 {
+        let html = app
+            .html(&format!(
+                "/praxis/termine?datum={}",
+                monday + ChronoDuration::weeks(week)
+            ))
+            .await;
+        assert!(html.contains("Termine"), "week {week}");
+        assert!(
+            app.state.kept_weeks.weight_of(&a) <= app::kept::WEEK_SHARE,
+            "week {week}: practice A keeps {} bytes",
+            app.state.kept_weeks.weight_of(&a)
+        );
+    }
+    assert!(app.state.kept_weeks.weight_of(&a) > app::kept::WEEK_SHARE / 2);
+    assert_eq!(
+        app.state.kept_weeks.weight_of(&b_id),
+        kept_of_b,
+        "B's week stays"
+    );
+    assert_eq!(page_of_b(monday).await.unwrap().status(), 200);
+}
