@@ -448,33 +448,47 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
     tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes on Ctrl-C (SIGINT) or SIGTERM. The handlers are registered when this is called,
+/// not when the future is first polled: `main` calls it before the server answers its first
+/// request, so a SIGTERM right after a readiness check (an orchestrator, a test) finds them —
+/// registered on the first poll, the accept loop could answer first and the signal killed the
+/// process outright (exit by signal 15, no graceful stop).
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let (interrupt, terminate) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let wait =
+                |name: &'static str, registered: std::io::Result<tokio::signal::unix::Signal>| async move {
+                    match registered {
+                        Ok(mut s) => {
+                            s.recv().await;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, signal = name, "cannot listen for the signal");
+                            std::future::pending::<()>().await;
+                        }
+                    }
+                };
+            tokio::select! {
+                () = wait("SIGINT", interrupt) => {}
+                () = wait("SIGTERM", terminate) => {}
+            }
+        }
+        #[cfg(not(unix))]
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+        tracing::info!("shutdown signal received, finishing open requests");
     }
-    tracing::info!("shutdown signal received, finishing open requests");
 }
 
 /// Whether a static file could have this address: short enough for the file system (no name
