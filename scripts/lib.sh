@@ -167,32 +167,35 @@ finish_site() {
 
 # The release server and the site's files (the first command, scripts/build.sh).
 build_site() {
-  local out="$SITE_DIR/pkg.new" front server first other rc=0
+  local out="$SITE_DIR/pkg.new" front server first="" other rc=0
   rm -rf "$out" && mkdir -p "$out"
+  # Each branch in a process group of its own (job control): a failed branch or Ctrl-C stops
+  # the other with every compiler it started (without job control, background commands also
+  # ignore Ctrl-C, and cargo went on compiling after the script had ended).
+  set -m
   ( set -e; build_bundles "$out" ) &
   front=$!
   log "cargo build --release (server), the browser bundles alongside"
   cargo build --release --locked -p server --bin server &
   server=$!
+  set +m
+  trap 'kill -- -"$front" -"$server" 2>/dev/null; exit 130' INT TERM
   # Whichever ends first: when it failed, the other is stopped at once — the bundles' tools
   # install in the first minute, and their failure must not wait for the server's 10 minutes.
   wait -n -p first "$front" "$server" || rc=$?
+  if [ -z "${first:-}" ]; then
+    kill -- -"$front" -"$server" 2>/dev/null || true
+    die "the release build stopped (exit $rc)"
+  fi
   other=$server; [ "$first" = "$front" ] || other=$front
   if [ "$rc" != 0 ]; then
-    kill_tree "$other"
+    kill -- -"$other" 2>/dev/null || true
     die "the release build failed (exit $rc): $([ "$first" = "$front" ] && echo "the browser bundles" || echo "the server")"
   fi
   wait "$other" || rc=$?
+  trap - INT TERM
   [ "$rc" = 0 ] || die "the release build failed (exit $rc): $([ "$other" = "$front" ] && echo "the browser bundles" || echo "the server")"
   finish_site "$out"
-}
-
-# kill_tree PID — stops a background job and every process it started (cargo's compilers).
-kill_tree() {
-  local children child
-  children=$(pgrep -P "$1" || true)
-  kill "$1" 2>/dev/null || true
-  for child in $children; do kill_tree "$child"; done
 }
 
 # Tools the test command needs on top of the build tools: the Rust ones here, the Debian and npm

@@ -448,8 +448,8 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
     tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
 }
 
-/// Completes on Ctrl-C (SIGINT) or SIGTERM. The handlers are registered when this is called,
-/// not when the future is first polled: `main` calls it before the server answers its first
+/// Completes on Ctrl-C (SIGINT) or SIGTERM. On Unix the handlers are registered when this is
+/// called, not when the future is first polled: `main` calls it before the server answers its first
 /// request, so a SIGTERM right after a readiness check (an orchestrator, a test) finds them —
 /// registered on the first poll, the accept loop could answer first and the signal killed the
 /// process outright (exit by signal 15, no graceful stop).

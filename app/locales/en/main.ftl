@@ -1,53 +1,8 @@
-# Sprechzimmer – English UI texts. Anything missing here is shown in German.
+### The English texts of the islands on the pages shown in English (app::i18n::ENGLISH_PAGES):
+### the browser bundles carry only these (app/src/i18n/sources.rs, EN_SOURCES). The start page's
+### browser check. Other English texts are written on the server only (landing.ftl, later.ftl).
 
-brand = Sprechzimmer
-skip-to-content = Skip to content
-nav-main-label = Main navigation
-nav-footer-label = Legal
-nav-patient = Join a video consultation
-nav-login = Log in
-nav-register = Register
-footer-note = Video consultations browser to browser. No ads, no tracking, no recording.
-loading = Loading …
-landing-heading = Video consultations – direct, encrypted, no patient account
-landing-lead = Sprechzimmer connects your practice and your patients directly, browser to browser. Picture and sound are end-to-end encrypted and never recorded.
-landing-patients-heading = For patients
-landing-patients-text = Has your practice sent you an email with a personal access code? Then you need neither an account nor an app – just a device with camera, microphone and speaker and an up-to-date browser.
-landing-practices-heading = For practices
-landing-practices-text = Create appointments in the online calendar, send invitations by email, keep an eye on the waiting room and admit patients with one click. Prefilled documents for your KV are ready.
 landing-check-button = Check my browser
 landing-check-ok = Your browser supports video consultations. Camera and microphone are only requested when you enter the room.
 landing-check-fail = Your browser does not support video consultations. Please use a current Chrome, Firefox, Safari or Edge.
 landing-noscript = Video consultations need JavaScript switched on in your browser.
-not-found-title = Page not found
-not-found-text = This address does not exist. Please check the link in your email or start on the home page.
-error-page-title = That did not work
-not-found-home = To the home page
-error-invalid-date = We cannot show this date. Please choose a date between 01/01/2000 and 31/12/2099.
-error-unclean-form = The form contained characters we cannot accept (such as control characters). Please enter your details again.
-calendar-too-far-ahead = Appointments can be booked at most two years ahead. Please choose an earlier date.
-
-# Login, second factor and patient entry under load (issue 22)
-second-factor-locked = Too many wrong codes. Logging in with the second factor is locked for this account for 24 hours. If this was not you, someone knows your password: please set a new one with “Forgot password?”.
-security-on-password-hint = For your security: your current password.
-entry-busy = Right now very many sign-ins arrive over the same internet connection as yours; this is not your fault. Please try again in a few seconds.
-login-busy = Right now very many login attempts arrive over the same internet connection as yours. Please try again in a few seconds.
-verify-title = Confirm your email address
-verify-text = Please confirm with one click that this email address is yours. Then you can log in.
-verify-submit = Confirm email address
-register-too-many = Very many registrations came from your internet connection in the last hour. Please try again in an hour; your input has been kept.
-
-# Issue 22 — patient passes, sockets, uploads
-waiting-removed = Your practice has taken you out of the waiting room; your access code no longer opens it. If this was a mistake, please call your practice: it can send you a new invitation with a new access code.
-waiting-closed = Your access to this appointment is no longer valid: your practice has sent you a new invitation with a new access code, or cancelled the appointment. Please check your e-mail.
-waiting-expired = Your access has expired: it is valid until one hour after your appointment's planned end. If you have another appointment, please enter with the access code from its invitation.
-call-advice-browser = This browser cannot hold a video consultation. Please open the page in a current Chrome, Edge, Firefox or Safari.
-call-advice-denied = Your browser refused access to camera and microphone. Allow both with the camera or lock symbol next to the address bar and reload the page. „Sprechstunde beenden“ (end the consultation) works anyway.
-call-advice-in-use = Another program is using the camera. Close other programs or browser tabs with video calls and reload the page. „Sprechstunde beenden“ (end the consultation) works anyway.
-call-link-no-media = Without camera and microphone this page does not take part in the call.
-entry-removed = Your practice has taken you out of the waiting room of your appointment ({ $when }); this access code no longer opens it. Please call your practice: it can send you a new invitation with a new access code.
-socket-too-many = Too many open connections: please close other windows of this page.
-consent-error-quota = Your practice's storage for consent forms is full; the file was not accepted. Please contact your practice or bring the signed form to your appointment.
-consent-error-crowded = Very many files are being uploaded right now. Please try again in a minute.
-panel-remove-confirm = Remove { $name } from the waiting room? Their access ends and the access code no longer opens the waiting room. To let them in again, use “Einladung erneut senden” on the appointment (new access code).
-roster-removed = removed – they can only come back with “Einladung erneut senden” (new access code)

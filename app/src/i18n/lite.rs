@@ -181,7 +181,12 @@ mod tests {
             let fluent = fluent_bundle(sources);
             let lite = messages(locale);
             let all = fluent_messages(sources);
-            assert!(all.len() > 60, "{locale:?}: only {} messages", all.len());
+            // German has all the islands' texts; English those of the start page's island.
+            let least = match locale {
+                Locale::De => 60,
+                Locale::En => 3,
+            };
+            assert!(all.len() > least, "{locale:?}: only {} messages", all.len());
             assert_eq!(lite.0.len(), all.len(), "{locale:?}: messages read");
             for (id, vars) in all {
                 let values: Vec<String> = (0..vars.len()).map(|i| format!("<Wert {i}>")).collect();

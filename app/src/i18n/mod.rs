@@ -1,5 +1,6 @@
 //! Translations. Texts live in Fluent files under `app/locales/<lang>/`; German is complete and
-//! the default, English may lag and falls back to German message by message.
+//! the default. English is offered on the pages translated throughout ([`ENGLISH_PAGES`]); every
+//! other page is German for everyone, so no page mixes two languages under one `lang`.
 //!
 //! The server chooses the language from `Accept-Language` and writes it into `<html lang>`; the
 //! browser reads it back from there when it hydrates, so both render the same text.

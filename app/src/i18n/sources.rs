@@ -16,14 +16,19 @@ pub(super) const DE_SOURCES: &[&str] = &[
 /// that no code of the patient's bundle names one of its messages.
 #[cfg(any(not(feature = "hydrate"), feature = "islands-practice"))]
 const LIVE_SOURCE: &str = include_str!("../../locales/de/live.ftl");
-pub(super) const EN_SOURCES: &[&str] = &[
-    include_str!("../../locales/en/main.ftl"),
+/// The English texts of islands on pages shown in English (`crate::i18n::ENGLISH_PAGES`): the
+/// only English a browser bundle carries (the islands read their language from `<html lang>`,
+/// which is German on every other page).
+pub(super) const EN_SOURCES: &[&str] = &[include_str!("../../locales/en/main.ftl")];
+/// The English texts the server alone writes (see [`DE_SERVER_SOURCES`]): the start page's
+/// parts outside its island and the frame, and the translations of pages not yet shown in
+/// English (`crate::i18n::ENGLISH_PAGES`).
+#[cfg(feature = "ssr")]
+pub(super) const EN_SERVER_SOURCES: &[&str] = &[
+    include_str!("../../locales/en/landing.ftl"),
+    include_str!("../../locales/en/later.ftl"),
     include_str!("../../locales/en/fields.ftl"),
 ];
-/// The English texts the server alone writes (see [`DE_SERVER_SOURCES`]): the start page's
-/// parts outside its island (`crate::i18n::ENGLISH_PAGES`).
-#[cfg(feature = "ssr")]
-pub(super) const EN_SERVER_SOURCES: &[&str] = &[include_str!("../../locales/en/landing.ftl")];
 /// E-mails and island-free pages are written on the server only; the browser bundles stay
 /// smaller without them.
 #[cfg(feature = "ssr")]
@@ -69,6 +74,41 @@ mod tests {
         "src/i18n/",
         "src/wait.rs",
     ];
+
+    /// The start page is shown in English (`ENGLISH_PAGES`), and its island renders once on the
+    /// server (every English text) and again in the browser (only `EN_SOURCES`): a text of the
+    /// island missing from the browser's files would hydrate in German over the server's English.
+    #[test]
+    fn the_start_pages_island_has_its_english_texts_in_the_browser() {
+        let landing = include_str!("../site/landing.rs");
+        let island = landing
+            .split_once("fn BrowserCheck()")
+            .and_then(|(_, rest)| rest.split_once("\nmod browser"))
+            .map(|(body, _)| body)
+            .expect("the island BrowserCheck in site/landing.rs");
+        let keys: Vec<&str> = island
+            .split("t.t(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(key, _)| key))
+            .collect();
+        assert!(keys.len() >= 3, "found only {keys:?}");
+        let english: Vec<&str> = super::EN_SOURCES
+            .iter()
+            .flat_map(|source| source.lines())
+            .filter_map(|line| line.split_once(" = ").map(|(id, _)| id))
+            .collect();
+        for key in keys {
+            assert!(
+                english.contains(&key),
+                "{key} is not in the browser's English texts"
+            );
+        }
+        assert_eq!(
+            crate::i18n::ENGLISH_PAGES,
+            ["/"],
+            "a new English page: check its islands"
+        );
+    }
 
     #[test]
     fn the_patients_islands_need_no_text_of_the_practices_live_pages() {
