@@ -60,7 +60,12 @@ pub fn take_fallbacks() -> Vec<String> {
 /// Notes that `key` was asked for in a language that lacks it (see [`take_fallbacks`]).
 #[cfg(feature = "ssr")]
 fn record_fallback(key: &str) {
-    if let Ok(mut keys) = FALLBACKS.lock() {
+    note_once(&FALLBACKS, key);
+}
+
+/// Adds `key` to a diagnostic record unless it is there; at most 100 keys.
+fn note_once(record: &Mutex<Vec<String>>, key: &str) {
+    if let Ok(mut keys) = record.lock() {
         if !keys.iter().any(|k| k == key) && keys.len() < 100 {
             keys.push(key.to_owned());
         }
@@ -69,11 +74,7 @@ fn record_fallback(key: &str) {
 
 /// Notes that `key` was formatted without all its variables (see [`formatting_errors`]).
 fn record_formatting_error(key: &str) {
-    if let Ok(mut keys) = FORMATTING_ERRORS.lock() {
-        if !keys.iter().any(|k| k == key) && keys.len() < 100 {
-            keys.push(key.to_owned());
-        }
-    }
+    note_once(&FORMATTING_ERRORS, key);
     #[cfg(feature = "ssr")]
     tracing::error!(key, "a text was formatted without all its variables");
 }
