@@ -139,8 +139,12 @@ grep 'patient view sent' "$data/server.log" | sed 's/\x1b\[[0-9;]*m//g' | grep -
   END { if (NR == 0) { print "server side: no deliveries logged"; exit 1 }
         printf "server side: note to %d patients sent, p50 %.2f ms, p99 %.2f ms, max %.2f ms after the practice told them\n",
           NR, v[int((NR - 1) * 0.5 + 1.5)] / 1000, v[int((NR - 1) * 0.99 + 1.5)] / 1000, v[NR] / 1000 }'
-# The floor under that figure: bare tokio tasks on the same cores, one loopback write each.
-for _ in 1 2 3; do "$CARGO_TARGET_DIR/release/examples/fanout_floor" 1000; done
+# The floor under that figure: bare tokio tasks on the same cores, one loopback write each; and
+# the same writes from two loops without a task per connection (`direct`).
+for _ in 1 2 3; do
+  "$CARGO_TARGET_DIR/release/examples/fanout_floor" 1000
+  "$CARGO_TARGET_DIR/release/examples/fanout_floor" 1000 direct
+done
 [ "${1:-}" != sockets ] || exit 0
 spare=$(echo "$load_out" | awk '/^spare-code:/ { print $2 }')
 echo "== patient room page (Chromium, loopback)"

@@ -24,10 +24,14 @@ fn main() -> Result<(), Error> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    match args.get(1).map(String::as_str) {
-        Some("read") => runtime.block_on(read(&args[2], args[3].parse()?)),
-        Some(sockets) => runtime.block_on(serve(sockets.parse()?)),
-        None => Err("usage: fanout_floor <sockets>".into()),
+    match (
+        args.get(1).map(String::as_str),
+        args.get(2).map(String::as_str),
+    ) {
+        (Some("read"), _) => runtime.block_on(read(&args[2], args[3].parse()?)),
+        (Some(sockets), Some("direct")) => runtime.block_on(serve_direct(sockets.parse()?)),
+        (Some(sockets), None) => runtime.block_on(serve(sockets.parse()?)),
+        _ => Err("usage: fanout_floor <sockets> [direct]".into()),
     }
 }
 
@@ -87,6 +91,75 @@ async fn serve(sockets: usize) -> Result<(), Error> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "floor: {sockets} bare tokio tasks, one loopback write each: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms after the wake-up",
+        ms(test_support::load::percentile(&sent, 0.5)),
+        ms(test_support::load::percentile(&sent, 0.99)),
+        ms(sent[sent.len() - 1])
+    );
+    Ok(())
+}
+
+/// The same connections and frame written without a task per connection: two loops (one per
+/// worker thread), each writing to its half of the connections straight after the send,
+/// waiting only where a connection's buffer is full. What a note would cost if the sender wrote
+/// to the sockets itself instead of waking each socket's task.
+async fn serve_direct(sockets: usize) -> Result<(), Error> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?.to_string();
+    let mut reader = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["read", &address, &sockets.to_string()])
+        .spawn()?;
+    let frame: Arc<[u8]> = frame()?.into();
+    let mut halves = [Vec::new(), Vec::new()];
+    for i in 0..sockets {
+        halves[i % 2].push(listener.accept().await?.0);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (told, _) = watch::channel(None::<Instant>);
+    let mut loops = vec![];
+    for mut streams in halves {
+        let mut note = told.subscribe();
+        let frame = frame.clone();
+        loops.push(tokio::spawn(async move {
+            let mut sent = Vec::with_capacity(streams.len());
+            if note.changed().await.is_err() {
+                return (sent, streams);
+            }
+            let Some(at) = *note.borrow_and_update() else {
+                return (sent, streams);
+            };
+            for stream in &mut streams {
+                let written = match stream.try_write(&frame) {
+                    Ok(n) if n == frame.len() => true,
+                    Ok(n) => stream.write_all(&frame[n..]).await.is_ok(),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        stream.write_all(&frame).await.is_ok()
+                    }
+                    Err(_) => false,
+                };
+                if written {
+                    sent.push(at.elapsed());
+                }
+            }
+            (sent, streams)
+        }));
+    }
+    told.send_replace(Some(Instant::now()));
+    let mut sent = vec![];
+    let mut open = vec![];
+    for done in loops {
+        let (times, streams) = done.await?;
+        sent.extend(times);
+        open.push(streams);
+    }
+    reader.wait().await?;
+    drop(open);
+    sent.sort();
+    if sent.len() < sockets {
+        return Err(format!("only {} of {sockets} writes", sent.len()).into());
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "direct: {sockets} connections written by two loops: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms after the send",
         ms(test_support::load::percentile(&sent, 0.5)),
         ms(test_support::load::percentile(&sent, 0.99)),
         ms(sent[sent.len() - 1])
