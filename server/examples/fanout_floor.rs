@@ -51,11 +51,7 @@ fn frame() -> Result<Vec<u8>, Error> {
 }
 
 async fn serve(sockets: usize) -> Result<(), Error> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?.to_string();
-    let mut reader = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["read", &address, &sockets.to_string()])
-        .spawn()?;
+    let (listener, mut reader) = listen_with_reader(sockets).await?;
     let frame: Arc<[u8]> = frame()?.into();
     let (told, _) = watch::channel(None::<Instant>);
     let sent = Arc::new(Mutex::new(Vec::with_capacity(sockets)));
@@ -83,14 +79,34 @@ async fn serve(sockets: usize) -> Result<(), Error> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     told.send_replace(Some(Instant::now()));
     reader.wait().await?;
-    let mut sent = sent.lock().map_err(|_| "poisoned")?.clone();
+    let sent = sent.lock().map_err(|_| "poisoned")?.clone();
+    report(
+        sent,
+        sockets,
+        &format!("floor: {sockets} bare tokio tasks, one loopback write each"),
+    )
+}
+
+/// A loopback listener and a second process of this program that connects `sockets` times
+/// and reads one frame from each.
+async fn listen_with_reader(sockets: usize) -> Result<(TcpListener, tokio::process::Child), Error> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?.to_string();
+    let reader = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["read", &address, &sockets.to_string()])
+        .spawn()?;
+    Ok((listener, reader))
+}
+
+/// Prints p50, p99 and max of the write times (each since the send), after `what`.
+fn report(mut sent: Vec<Duration>, sockets: usize, what: &str) -> Result<(), Error> {
     sent.sort();
     if sent.len() < sockets {
         return Err(format!("only {} of {sockets} writes", sent.len()).into());
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "floor: {sockets} bare tokio tasks, one loopback write each: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms after the wake-up",
+        "{what}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms after the send",
         ms(test_support::load::percentile(&sent, 0.5)),
         ms(test_support::load::percentile(&sent, 0.99)),
         ms(sent[sent.len() - 1])
@@ -103,11 +119,7 @@ async fn serve(sockets: usize) -> Result<(), Error> {
 /// waiting only where a connection's buffer is full. What a note would cost if the sender wrote
 /// to the sockets itself instead of waking each socket's task.
 async fn serve_direct(sockets: usize) -> Result<(), Error> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?.to_string();
-    let mut reader = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["read", &address, &sockets.to_string()])
-        .spawn()?;
+    let (listener, mut reader) = listen_with_reader(sockets).await?;
     let frame: Arc<[u8]> = frame()?.into();
     let mut halves = [Vec::new(), Vec::new()];
     for i in 0..sockets {
@@ -153,18 +165,11 @@ async fn serve_direct(sockets: usize) -> Result<(), Error> {
     }
     reader.wait().await?;
     drop(open);
-    sent.sort();
-    if sent.len() < sockets {
-        return Err(format!("only {} of {sockets} writes", sent.len()).into());
-    }
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "direct: {sockets} connections written by two loops: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms after the send",
-        ms(test_support::load::percentile(&sent, 0.5)),
-        ms(test_support::load::percentile(&sent, 0.99)),
-        ms(sent[sent.len() - 1])
-    );
-    Ok(())
+    report(
+        sent,
+        sockets,
+        &format!("direct: {sockets} connections written by two loops"),
+    )
 }
 
 /// Connects `sockets` times and reads one frame from each.
