@@ -77,8 +77,16 @@ async fn serve(sockets: usize) -> Result<(), Error> {
         });
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    told.send_replace(Some(Instant::now()));
+    // Sent from a task, as the doctor's socket task sends the note in the server: woken from a
+    // worker thread, the tasks go to that worker's own queue (woken from outside the runtime,
+    // every one of them would pass through its shared queue and its lock).
+    let told = tokio::spawn(async move {
+        told.send_replace(Some(Instant::now()));
+        told
+    })
+    .await?;
     reader.wait().await?;
+    drop(told);
     let sent = sent.lock().map_err(|_| "poisoned")?.clone();
     report(
         sent,

@@ -46,6 +46,7 @@ pub async fn security_headers(
 ) -> Response {
     let nonce = CspNonce::generate();
     request.extensions_mut().insert(nonce.clone());
+    let negotiated = app::i18n::ENGLISH_PAGES.contains(&request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     set(
@@ -75,6 +76,11 @@ pub async fn security_headers(
         .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
     if is_dynamic {
         set(headers, header::CACHE_CONTROL, "no-store");
+        // The language of these pages follows the browser's: say so to any cache, also one
+        // that keeps pages against `no-store`.
+        if negotiated {
+            headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+        }
     } else if !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, header::CACHE_CONTROL, "no-cache");
     }

@@ -72,6 +72,17 @@ impl SocketCounts {
         })
     }
 
+    /// A place under no cap for a socket refused over one: it only counts as running, so a
+    /// shutdown also waits for its close (its page's answer read, see `socket::refuse_over_cap`)
+    /// instead of ending the process under it and resetting the connection.
+    pub fn refusing(self: &Arc<Self>) -> SocketTicket {
+        self.tickets.fetch_add(1, Ordering::SeqCst);
+        SocketTicket {
+            counts: Arc::clone(self),
+            keys: [None, None],
+        }
+    }
+
     /// Open sockets under `key` (for tests and metrics).
     pub fn open(&self, key: &CapKey) -> u32 {
         self.with(|open| open.get(key).copied().unwrap_or(0))
@@ -139,6 +150,11 @@ mod tests {
         assert_eq!(counts.running(), 2);
         assert!(counts.try_open(caps(1)).is_some());
         assert_eq!(counts.running(), 2, "the ticket went with the statement");
+        let refusing = counts.refusing();
+        assert_eq!(counts.running(), 3, "a refused socket runs until closed");
+        assert_eq!(counts.open(&address), 2, "under no cap");
+        drop(refusing);
+        assert_eq!(counts.running(), 2);
         assert!(
             std::mem::size_of::<SocketTicket>() <= 48,
             "every open socket keeps its ticket"

@@ -202,7 +202,10 @@ async fn upgrade(
         Err(e) => return e.into_response(),
     };
     let address = crate::web::client_ip(&state, &parts);
-    let ticket = state.sockets.try_open(caps(&state, &caller, address));
+    let ticket = state
+        .sockets
+        .try_open(caps(&state, &caller, address))
+        .ok_or_else(|| state.sockets.refusing());
     let start = Start {
         state,
         caller,
@@ -244,7 +247,9 @@ struct Start {
     state: AppState,
     caller: Caller,
     session: Session,
-    ticket: Option<SocketTicket>,
+    /// The socket's place under its caps; over a cap, a place under none, held while it is
+    /// told so and closed.
+    ticket: Result<SocketTicket, SocketTicket>,
 }
 
 /// The running socket: each kind is one boxed future, so the task holds a pointer, not room
@@ -256,9 +261,15 @@ fn serve(start: Start, socket: WebSocket) -> BoxFuture {
         session,
         ticket,
     } = start;
-    let Some(ticket) = ticket else {
-        tracing::info!("signalling socket over its cap refused");
-        return Box::pin(refuse_over_cap(socket));
+    let ticket = match ticket {
+        Ok(ticket) => ticket,
+        Err(refusing) => {
+            tracing::info!("signalling socket over its cap refused");
+            return Box::pin(async move {
+                refuse_over_cap(socket).await;
+                drop(refusing);
+            });
+        }
     };
     let connection = Connection::new(socket);
     match caller {

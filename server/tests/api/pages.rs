@@ -29,6 +29,7 @@ async fn accept_language_english_gives_the_english_start_page_and_german_elsewhe
     let app = spawn_app().await;
     let english = "en-GB,en;q=0.9,de;q=0.5";
     let html = app.get_with_header("/", "accept-language", english).await;
+    assert!(varies_by_language(&html), "{:?}", html.headers());
     let html = html.text().await.unwrap();
     assert_eq!(Page::parse(&html).attr("html", "lang"), ["en"]);
     assert!(html.contains("Join a video consultation"));
@@ -37,10 +38,22 @@ async fn accept_language_english_gives_the_english_start_page_and_german_elsewhe
     let html = app
         .get_with_header("/videosprechstunde", "accept-language", english)
         .await;
+    assert!(!varies_by_language(&html), "{:?}", html.headers());
     let html = html.text().await.unwrap();
     assert_eq!(Page::parse(&html).attr("html", "lang"), ["de"]);
     assert!(html.contains("Zur Videosprechstunde"));
     assert!(!html.contains("Join a video consultation"));
+}
+
+/// Whether the response says its content follows `Accept-Language` (for caches).
+fn varies_by_language(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("accept-language"))
 }
 
 #[tokio::test]

@@ -439,6 +439,56 @@ async fn a_page_still_sending_when_the_server_stops_hears_1012_and_a_clean_end()
     writer.abort();
 }
 
+/// A socket refused over its cap is still closing (its close frame sent, the page's answer not
+/// yet read) when the server stops: the shutdown waits for it as for every other socket, so the
+/// page reads its close code and a clean end instead of a reset when the process ends.
+#[tokio::test]
+async fn a_shutdown_waits_for_a_socket_refused_over_its_cap_to_close() {
+    let mut app = spawn_app().await;
+    let code = ten_minutes_before(&app, "vera@praxis.de").await;
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    // Two pages of one pass (its cap) read all the time and answer the 1012.
+    let mut pages = vec![];
+    for _ in 0..2 {
+        let mut socket = open(&app, &pass, "patient").await.unwrap();
+        pages.push(tokio::spawn(async move {
+            while let Some(Ok(_)) = socket.next().await {}
+        }));
+    }
+    crate::helpers::eventually("both pages run", || async {
+        (app.state.sockets.running() == 2).then_some(())
+    })
+    .await;
+    // A third is refused; its page reads only after the server began to stop.
+    let mut refused = open(&app, &pass, "patient").await.unwrap();
+    let stopping = tokio::spawn(async move {
+        app.shut_down().await;
+        std::time::Instant::now()
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answered = std::time::Instant::now();
+    match raw(&mut refused).await {
+        Some(Message::Close(Some(frame))) => assert_eq!(
+            u16::from(frame.code),
+            app::signalling::types::TOO_MANY_SOCKETS
+        ),
+        other => panic!("expected the cap's close frame, got {other:?}"),
+    }
+    match tokio::time::timeout(WAIT, refused.next()).await {
+        Ok(None) => {}
+        other => panic!("expected the connection's clean end, got {other:?}"),
+    }
+    let stopped = tokio::time::timeout(WAIT, stopping).await.unwrap().unwrap();
+    assert!(
+        stopped >= answered,
+        "the shutdown returned {:?} before the refused page answered",
+        answered - stopped
+    );
+    for page in pages {
+        tokio::time::timeout(WAIT, page).await.unwrap().unwrap();
+    }
+}
+
 /// SIGTERM: the server's shutdown returns (and the process ends) only once every socket has
 /// closed cleanly, the browsers' answers to the 1012 read.
 #[tokio::test]
