@@ -20,7 +20,16 @@ pub enum CapKey {
     Login(Uuid),
     /// A client address.
     Address(IpAddr),
+    /// Sockets being told they are over a cap: per client address, and in all (`None`).
+    Refusing(Option<IpAddr>),
 }
+
+/// Sockets refused over a cap, still being told so (each at most a few seconds, see
+/// `socket::refuse_over_cap`), per client address: a browser answers the close at once, so
+/// only a client that holds them open reaches this. Past it the handshake is answered 429.
+pub const REFUSING_PER_ADDRESS: u32 = 16;
+/// The same in all: what clients holding refusals open can take of tasks and file handles.
+pub const REFUSING_IN_ALL: u32 = 1024;
 
 /// Open sockets per key, and in all.
 #[derive(Debug, Default)]
@@ -72,15 +81,16 @@ impl SocketCounts {
         })
     }
 
-    /// A place under no cap for a socket refused over one: it only counts as running, so a
+    /// A place for a socket refused over a cap while it is told so: it counts as running, so a
     /// shutdown also waits for its close (its page's answer read, see `socket::refuse_over_cap`)
-    /// instead of ending the process under it and resetting the connection.
-    pub fn refusing(self: &Arc<Self>) -> SocketTicket {
-        self.tickets.fetch_add(1, Ordering::SeqCst);
-        SocketTicket {
-            counts: Arc::clone(self),
-            keys: [None, None],
-        }
+    /// instead of ending the process under it and resetting the connection. `None` past
+    /// [`REFUSING_PER_ADDRESS`] or [`REFUSING_IN_ALL`]: refusals cost a task and a file handle
+    /// each, and a client could otherwise open them without end.
+    pub fn try_refuse(self: &Arc<Self>, address: IpAddr) -> Option<SocketTicket> {
+        self.try_open([
+            Some((CapKey::Refusing(Some(address)), REFUSING_PER_ADDRESS)),
+            Some((CapKey::Refusing(None), REFUSING_IN_ALL)),
+        ])
     }
 
     /// Open sockets under `key` (for tests and metrics).
@@ -150,11 +160,17 @@ mod tests {
         assert_eq!(counts.running(), 2);
         assert!(counts.try_open(caps(1)).is_some());
         assert_eq!(counts.running(), 2, "the ticket went with the statement");
-        let refusing = counts.refusing();
-        assert_eq!(counts.running(), 3, "a refused socket runs until closed");
-        assert_eq!(counts.open(&address), 2, "under no cap");
+        let ip = IpAddr::from([192, 0, 2, 1]);
+        let refusing: Vec<_> = (0..REFUSING_PER_ADDRESS)
+            .map(|_| counts.try_refuse(ip).unwrap())
+            .collect();
+        assert_eq!(counts.running(), 2 + refusing.len(), "refusals run until closed");
+        assert_eq!(counts.open(&address), 2, "under their own caps");
+        assert!(counts.try_refuse(ip).is_none(), "the address's refusals full");
+        assert!(counts.try_refuse(IpAddr::from([192, 0, 2, 2])).is_some());
         drop(refusing);
         assert_eq!(counts.running(), 2);
+        assert!(counts.try_refuse(ip).is_some());
         assert!(
             std::mem::size_of::<SocketTicket>() <= 48,
             "every open socket keeps its ticket"

@@ -202,10 +202,17 @@ async fn upgrade(
         Err(e) => return e.into_response(),
     };
     let address = crate::web::client_ip(&state, &parts);
-    let ticket = state
-        .sockets
-        .try_open(caps(&state, &caller, address))
-        .ok_or_else(|| state.sockets.refusing());
+    let ticket = match state.sockets.try_open(caps(&state, &caller, address)) {
+        Some(ticket) => Ok(ticket),
+        None => match state.sockets.try_refuse(address) {
+            Some(refusing) => Err(refusing),
+            // Refusals held open by one client (or by many): not even upgraded.
+            None => {
+                tracing::info!("signalling socket over its cap refused without an upgrade");
+                return AppError::Busy.into_response();
+            }
+        },
+    };
     let start = Start {
         state,
         caller,

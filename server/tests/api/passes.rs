@@ -386,6 +386,45 @@ async fn open_or_capped(app: &TestApp, cookie: &str) -> Option<Socket> {
     }
 }
 
+/// A socket refused over its cap holds a task and a file handle while it is told so (a browser
+/// answers the close at once). A client holding its refusals open gets at most
+/// `REFUSING_PER_ADDRESS` of them, then a plain 429 without an upgrade; a refusal again once
+/// one of them has ended.
+#[tokio::test]
+async fn refusals_held_open_by_one_client_are_capped() {
+    use app::waiting_room::limits::REFUSING_PER_ADDRESS;
+    let app = crate::helpers::spawn_app().await;
+    let code = ten_minutes_before(&app, "tara@praxis.de").await;
+    let pass = patient_enters(&app, "Erika Mustermann", &code).await;
+    let mut pages = Vec::new();
+    for _ in 0..2 {
+        pages.push(open(&app, &pass, "patient").await.unwrap());
+    }
+    // Refused sockets whose close frames nobody reads.
+    let mut held = Vec::new();
+    for _ in 0..REFUSING_PER_ADDRESS {
+        held.push(open(&app, &pass, "patient").await.expect("refused after the upgrade"));
+    }
+    assert_eq!(open(&app, &pass, "patient").await.err(), Some(429));
+    // One page reads its refusal and answers it: that refusal ends and makes room.
+    let mut first = held.remove(0);
+    match tokio::time::timeout(Duration::from_secs(10), first.next()).await {
+        Ok(Some(Ok(Message::Close(Some(frame))))) => assert_eq!(
+            u16::from(frame.code),
+            app::signalling::types::TOO_MANY_SOCKETS
+        ),
+        other => panic!("expected the cap's close frame, got {other:?}"),
+    }
+    closes(&mut first).await;
+    let again = crate::helpers::eventually("a refusal again", || async {
+        open(&app, &pass, "patient").await.ok()
+    })
+    .await;
+    held.push(again);
+    assert_eq!(open(&app, &pass, "patient").await.err(), Some(429), "full again");
+    drop(pages);
+}
+
 #[tokio::test]
 async fn one_pass_holds_at_most_two_sockets_and_a_login_and_an_address_are_capped() {
     let app = crate::helpers::spawn_app_with(|s| {
