@@ -212,12 +212,25 @@ impl Assets {
                 hash.update(&raw);
                 contents.push(raw);
             }
+            let split = suffixes.iter().any(|s| s == SPLIT_LOADER);
+            if split {
+                // A split bundle's scripts go out rewritten (below): the name stands for what
+                // is served, so a release that changes only the rewrite gets new names too
+                // (browsers keep these files a year).
+                for (suffix, raw) in suffixes.iter().zip(&contents) {
+                    if suffix.ends_with(".js") {
+                        let served = std::str::from_utf8(raw).ok().and_then(|text| {
+                            name_split_files(text, &stem, &format!("{stem}.hash"), &suffixes)
+                        });
+                        hash.update(served.unwrap_or_default().as_bytes());
+                    }
+                }
+            }
             let hex: String = hash.finalize()[..6]
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
             let versioned = format!("{stem}.{hex}");
-            let split = suffixes.iter().any(|s| s == SPLIT_LOADER);
             for (suffix, raw) in suffixes.iter().zip(contents) {
                 let file = format!("{stem}{suffix}");
                 let path = pkg_dir.join(&file);
@@ -369,7 +382,8 @@ fn gzip_9(raw: &[u8]) -> axum::body::Bytes {
     encoder.finish().unwrap_or_default().into()
 }
 
-/// Whether the request accepts `coding` (a q of 0 refuses it).
+/// Whether the request accepts `coding`: named, with no weight or one above 0 (`q=0`,
+/// `q=0.000` and a weight that is no number refuse it; RFC 9110, 12.4.2).
 fn accepts(headers: &HeaderMap, coding: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
@@ -379,7 +393,13 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
         .any(|item| {
             let mut parts = item.split(';').map(str::trim);
             parts.next().is_some_and(|c| c.eq_ignore_ascii_case(coding))
-                && !parts.any(|p| p.replace(' ', "").starts_with("q=0") && !p.contains("q=0."))
+                && parts.all(|p| match p.split_once('=') {
+                    Some((name, weight)) if name.trim().eq_ignore_ascii_case("q") => weight
+                        .trim()
+                        .parse::<f32>()
+                        .is_ok_and(|q| q > 0.0 && q <= 1.0),
+                    _ => true,
+                })
         })
 }
 
@@ -470,6 +490,11 @@ mod tests {
         assert!(!accepts(&with("gzip, br;q=0"), "br"));
         assert!(accepts(&with("gzip, br;q=0.1"), "br"));
         assert!(!accepts(&with("gzip"), "br"));
+        for refused in ["br;q=0.0", "br;q=0.000", "br; Q=0", "br;q = 0", "br;q=x", "br;q=-1"] {
+            assert!(!accepts(&with(refused), "br"), "{refused}");
+        }
+        assert!(accepts(&with("br;q=0.001"), "br"));
+        assert!(accepts(&with("BR; Q=1"), "br"));
         assert!(!accepts(&HeaderMap::new(), "gzip"));
     }
 
