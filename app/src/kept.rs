@@ -6,12 +6,22 @@
 //!
 //! The version comes with the logged-in person's practice row, read at the start of the request
 //! before the calendar rows: an entry therefore never holds rows older than its version.
+//!
+//! Kept values hold patients' names. Rows deleted in the database are never shown from here
+//! again (their version moved on), and they leave memory too: a deleted practice's entries at
+//! once ([`Kept::forget_owner`]), everything else once unused for [`UNUSED_FOR`] (the
+//! maintenance round, [`Kept::forget_unused_since`]), not only when the capacity is full.
 
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// An entry not used for this long is forgotten at the next maintenance round (every five
+/// minutes): a week nobody looks at keeps no patient's name in memory, also one deleted since.
+pub const UNUSED_FOR: Duration = Duration::from_secs(15 * 60);
 
 /// About how many bytes the kept weeks may hold together (their rows and written cards), however
 /// many practices and weeks are looked at: a member paging through years of weeks evicts, not
@@ -59,6 +69,8 @@ struct Entry<V> {
     weight: usize,
     /// When last used (a counter): the least recently used go first when full.
     used: u64,
+    /// When last used (the clock): unused entries are forgotten ([`UNUSED_FOR`]).
+    used_at: Instant,
 }
 
 #[derive(Debug)]
@@ -127,6 +139,7 @@ impl<K: Hash + Eq + Clone + Owned, V: Weight> Kept<K, V> {
                 return None;
             }
             entry.used = now;
+            entry.used_at = Instant::now();
             Some(entry.value.clone())
         })
     }
@@ -154,6 +167,7 @@ impl<K: Hash + Eq + Clone + Owned, V: Weight> Kept<K, V> {
                 value,
                 weight,
                 used: entries.clock,
+                used_at: Instant::now(),
             };
             let owner = key.owner();
             if let Some(old) = entries.map.insert(key, entry) {
@@ -169,6 +183,16 @@ impl<K: Hash + Eq + Clone + Owned, V: Weight> Kept<K, V> {
                 entries.shrink(self.capacity / 4 * 3, None);
             }
         });
+    }
+
+    /// Forgets every entry of `owner` (its practice was deleted: nothing of it stays in memory).
+    pub fn forget_owner(&self, owner: &K::Owner) {
+        self.with(|entries| entries.forget(|key, _| key.owner() == *owner));
+    }
+
+    /// Forgets the entries not used since `since`.
+    pub fn forget_unused_since(&self, since: Instant) {
+        self.with(|entries| entries.forget(|_, entry| entry.used_at < since));
     }
 
     /// Entries kept now (a test-visible figure).
@@ -212,6 +236,21 @@ impl<K: Hash + Eq + Clone + Owned, V> Entries<K, V> {
             if kept <= target {
                 break;
             }
+            if let Some(old) = self.map.remove(&key) {
+                self.took(&key.owner(), old.weight);
+            }
+        }
+    }
+
+    /// Drops the entries `gone` picks.
+    fn forget(&mut self, gone: impl Fn(&K, &Entry<V>) -> bool) {
+        let keys: Vec<K> = self
+            .map
+            .iter()
+            .filter(|(key, entry)| gone(key, entry))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in keys {
             if let Some(old) = self.map.remove(&key) {
                 self.took(&key.owner(), old.weight);
             }
@@ -367,5 +406,28 @@ mod tests {
         );
         assert!(load(&kept, 0, 1, day(11)).await.1, "its first key is gone");
         assert_eq!(kept.weight(), kept.weight_of(&0) + kept.weight_of(&1));
+    }
+
+    #[tokio::test]
+    async fn an_owner_is_forgotten_whole_and_unused_entries_after_their_time() {
+        let kept = Kept::new(100);
+        for key in [1, 2, 1001] {
+            load(&kept, key, 1, day(11)).await;
+        }
+        kept.forget_owner(&0);
+        assert_eq!((kept.len(), kept.weight(), kept.weight_of(&0)), (1, 4, 0));
+        assert!(
+            !load(&kept, 1001, 1, day(11)).await.1,
+            "another owner's stays"
+        );
+
+        load(&kept, 2, 1, day(11)).await;
+        let since = Instant::now();
+        // Used after `since`: kept; 1001 (used before) goes.
+        load(&kept, 2, 1, day(11)).await;
+        kept.forget_unused_since(since);
+        assert_eq!((kept.len(), kept.weight()), (1, 4));
+        assert!(!load(&kept, 2, 1, day(11)).await.1);
+        assert!(load(&kept, 1001, 1, day(11)).await.1);
     }
 }

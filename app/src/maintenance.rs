@@ -291,6 +291,12 @@ pub async fn run_once(state: &AppState) {
     if let Err(e) = crate::contract::jobs::send_reminders(state).await {
         tracing::warn!(error = %e, "contract reminders failed; next try in five minutes");
     }
+    // What was read for pages and is no longer looked at leaves memory (also rows the
+    // clean-up above deleted).
+    if let Some(since) = std::time::Instant::now().checked_sub(crate::kept::UNUSED_FOR) {
+        state.kept_weeks.forget_unused_since(since);
+        state.kept_today.forget_unused_since(since);
+    }
     match crate::contract::jobs::delete_due(state).await {
         Ok(deleted) if deleted.practices > 0 => tracing::info!(
             practices = deleted.practices,

@@ -490,7 +490,14 @@ mod tests {
         assert!(!accepts(&with("gzip, br;q=0"), "br"));
         assert!(accepts(&with("gzip, br;q=0.1"), "br"));
         assert!(!accepts(&with("gzip"), "br"));
-        for refused in ["br;q=0.0", "br;q=0.000", "br; Q=0", "br;q = 0", "br;q=x", "br;q=-1"] {
+        for refused in [
+            "br;q=0.0",
+            "br;q=0.000",
+            "br; Q=0",
+            "br;q = 0",
+            "br;q=x",
+            "br;q=-1",
+        ] {
             assert!(!accepts(&with(refused), "br"), "{refused}");
         }
         assert!(accepts(&with("br;q=0.001"), "br"));

@@ -123,6 +123,9 @@ async fn delete_practice(state: &AppState, id: Uuid, now: DateTime<Utc>) -> Resu
     match delete_rows(&txn, id, now).await {
         Ok(rows) => {
             txn.commit().await?;
+            // Its calendar kept for the next page (patients' names) goes with it.
+            state.kept_weeks.forget_owner(&id);
+            state.kept_today.forget_owner(&id);
             Ok(rows)
         }
         Err(e) => {

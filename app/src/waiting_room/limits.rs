@@ -164,9 +164,16 @@ mod tests {
         let refusing: Vec<_> = (0..REFUSING_PER_ADDRESS)
             .map(|_| counts.try_refuse(ip).unwrap())
             .collect();
-        assert_eq!(counts.running(), 2 + refusing.len(), "refusals run until closed");
+        assert_eq!(
+            counts.running(),
+            2 + refusing.len(),
+            "refusals run until closed"
+        );
         assert_eq!(counts.open(&address), 2, "under their own caps");
-        assert!(counts.try_refuse(ip).is_none(), "the address's refusals full");
+        assert!(
+            counts.try_refuse(ip).is_none(),
+            "the address's refusals full"
+        );
         assert!(counts.try_refuse(IpAddr::from([192, 0, 2, 2])).is_some());
         drop(refusing);
         assert_eq!(counts.running(), 2);

@@ -335,6 +335,10 @@ async fn only_the_owner_cancels_and_a_broken_off_deletion_is_completed_by_the_ne
         )
         .await;
     assert_eq!(location(&cancelled), "/praxis/vertrag?gekuendigt");
+    // The owner's week page read the calendar, kept for the next page.
+    let week = app.get("/praxis/termine").await;
+    assert_eq!(week.status(), 200);
+    assert!(app.state.kept_weeks.weight_of(&a_id) > 0);
     let end = termination(app.clock.now());
     app.clock
         .set(end.deletion_at + chrono::Duration::seconds(1));
@@ -375,6 +379,14 @@ async fn only_the_owner_cancels_and_a_broken_off_deletion_is_completed_by_the_ne
     assert_eq!(done.practices, 1);
     let after = rows_of(&app, a_id).await;
     assert_eq!(total(&after), 0, "{after:?}");
+    assert_eq!(
+        (
+            app.state.kept_weeks.weight_of(&a_id),
+            app.state.kept_today.weight_of(&a_id)
+        ),
+        (0, 0),
+        "nothing of the practice kept in memory"
+    );
     let again = app::contract::jobs::delete_due(&app.state).await.unwrap();
     assert_eq!(again.practices, 0);
 }

@@ -403,7 +403,11 @@ async fn refusals_held_open_by_one_client_are_capped() {
     // Refused sockets whose close frames nobody reads.
     let mut held = Vec::new();
     for _ in 0..REFUSING_PER_ADDRESS {
-        held.push(open(&app, &pass, "patient").await.expect("refused after the upgrade"));
+        held.push(
+            open(&app, &pass, "patient")
+                .await
+                .expect("refused after the upgrade"),
+        );
     }
     assert_eq!(open(&app, &pass, "patient").await.err(), Some(429));
     // One page reads its refusal and answers it: that refusal ends and makes room.
@@ -421,7 +425,11 @@ async fn refusals_held_open_by_one_client_are_capped() {
     })
     .await;
     held.push(again);
-    assert_eq!(open(&app, &pass, "patient").await.err(), Some(429), "full again");
+    assert_eq!(
+        open(&app, &pass, "patient").await.err(),
+        Some(429),
+        "full again"
+    );
     drop(pages);
 }
 
