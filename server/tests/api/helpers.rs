@@ -351,7 +351,15 @@ pub async fn spawn_app_on(
     customise: impl FnOnce(&mut Settings),
 ) -> TestApp {
     let url = database.url.clone();
-    spawn_instance(Some(database), url, customise).await
+    spawn_instance(Some(database), url, customise, &TEST_BUILD).await
+}
+
+/// Starts the app with `build` as its browser build instead of [`TEST_BUILD`] (another
+/// release's files, under other hashed names).
+pub async fn spawn_app_with_build(build: &[(&str, &str)]) -> TestApp {
+    let database = TestDatabase::migrated().await;
+    let url = database.url.clone();
+    spawn_instance(Some(database), url, |_| {}, build).await
 }
 
 impl TestApp {
@@ -360,10 +368,15 @@ impl TestApp {
     /// access-code key (the operator's shared setting) and `customise`.
     pub async fn another_instance(&self, customise: impl FnOnce(&mut Settings)) -> TestApp {
         let key = self.state.settings.security.code_secret.clone();
-        spawn_instance(None, self.database_url.clone(), move |settings| {
-            settings.security.code_secret = key;
-            customise(settings);
-        })
+        spawn_instance(
+            None,
+            self.database_url.clone(),
+            move |settings| {
+                settings.security.code_secret = key;
+                customise(settings);
+            },
+            &TEST_BUILD,
+        )
         .await
     }
 }
@@ -375,10 +388,15 @@ pub async fn instance_on(
     key: SecretString,
     customise: impl FnOnce(&mut Settings),
 ) -> TestApp {
-    spawn_instance(None, database_url, move |settings| {
-        settings.security.code_secret = key;
-        customise(settings);
-    })
+    spawn_instance(
+        None,
+        database_url,
+        move |settings| {
+            settings.security.code_secret = key;
+            customise(settings);
+        },
+        &TEST_BUILD,
+    )
     .await
 }
 
@@ -394,6 +412,7 @@ async fn spawn_instance(
     database: Option<TestDatabase>,
     database_url: String,
     customise: impl FnOnce(&mut Settings),
+    build: &[(&str, &str)],
 ) -> TestApp {
     let inbox = SmtpInbox::start().await;
     let mut settings = test_settings(&database_url);
@@ -418,7 +437,7 @@ async fn spawn_instance(
     // A stand-in browser build: the server names it by its content hash (see `server::assets`).
     let pkg = site_root.path().join(&*leptos_options.site_pkg_dir);
     std::fs::create_dir_all(&pkg).expect("pkg dir");
-    for (file, content) in TEST_BUILD {
+    for &(file, content) in build {
         let separator = if file == "css" { "." } else { "-" };
         std::fs::write(
             pkg.join(format!("{}{separator}{file}", leptos_options.output_name)),

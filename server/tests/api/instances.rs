@@ -1426,6 +1426,47 @@ impl Drop for Balancer {
     }
 }
 
+/// A rolling upgrade behind nginx (the shipped proxy part): a page made by the newer instance
+/// names its browser code by the newer build's hashes, which the older instance still running
+/// beside it does not have (404). nginx asks the next instance for such a file, so every
+/// request for either build's stylesheet is answered while both run.
+#[tokio::test]
+async fn behind_nginx_each_release_gets_its_browser_code_while_both_run() {
+    let older = crate::helpers::spawn_app().await;
+    let mut build = crate::helpers::TEST_BUILD;
+    build[0].1 = "body { color: #000; }\n";
+    let newer = crate::helpers::spawn_app_with_build(&build).await;
+    let stylesheet = |html: String| {
+        let at = html
+            .find("/pkg/sprechzimmer.")
+            .expect("the stylesheet's link");
+        let end = at + html[at..].find(".css").expect(".css") + 4;
+        html[at..end].to_owned()
+    };
+    let old_css = stylesheet(older.get("/").await.text().await.unwrap());
+    let new_css = stylesheet(newer.get("/").await.text().await.unwrap());
+    assert_ne!(old_css, new_css, "two releases, two names");
+    let port = crate::helpers::free_port();
+    let _balancer = Balancer::start(port, &[&older.address, &newer.address]);
+    let client = reqwest::Client::new();
+    for (path, content) in [
+        (&old_css, crate::helpers::TEST_BUILD[0].1),
+        (&new_css, build[0].1),
+    ] {
+        // Round-robin: each name reaches either instance first.
+        for _ in 0..6 {
+            let response = client
+                .get(format!("http://127.0.0.1:{port}{path}"))
+                .header("accept-encoding", "identity")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(response.text().await.unwrap(), content);
+        }
+    }
+}
+
 /// Login lockouts count across instances: ten wrong passwords, five on each of two instances,
 /// lock the account on both (the counts live in the database).
 #[tokio::test]
