@@ -51,9 +51,11 @@ const OUTBOX_POLL: Duration = Duration::from_secs(2);
 /// How long running requests may take to finish after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-/// How long the signalling sockets may take to close after that (each waits at most 2 s for
-/// its browser's close frame).
-const SOCKETS_GRACE: Duration = Duration::from_secs(3);
+/// How long the signalling sockets may take to close after that: each waits at most 2 s for
+/// its browser's close frame, one refused over a cap is told so for at most
+/// [`app::waiting_room::socket::LAST_WORDS`] — begun just before the stop, it still ends within.
+const SOCKETS_GRACE: Duration = Duration::from_secs(4);
+const _: () = assert!(SOCKETS_GRACE.as_secs() > app::waiting_room::socket::LAST_WORDS.as_secs());
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {

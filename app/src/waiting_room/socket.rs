@@ -170,8 +170,9 @@ async fn tell_closed(mut connection: Connection, view: crate::signalling::types:
     .await;
 }
 
-/// How long a socket that is only told why it closes may take.
-const LAST_WORDS: Duration = Duration::from_secs(3);
+/// How long a socket that is only told why it closes may take (the server's shutdown waits
+/// longer for the sockets).
+pub const LAST_WORDS: Duration = Duration::from_secs(3);
 
 /// Closes a socket over its cap with [`TOO_MANY_SOCKETS`] and a German reason.
 async fn refuse_over_cap(mut socket: WebSocket) {
