@@ -190,12 +190,17 @@ build_site() {
   other=$server; [ "$first" = "$front" ] || other=$front
   if [ "$rc" != 0 ]; then
     kill -- -"$other" 2>/dev/null || true
-    die "the release build failed (exit $rc): $([ "$first" = "$front" ] && echo "the browser bundles" || echo "the server")"
+    die "the release build failed (exit $rc): $(branch_name "$first" "$front")"
   fi
   wait "$other" || rc=$?
   trap - INT TERM
-  [ "$rc" = 0 ] || die "the release build failed (exit $rc): $([ "$other" = "$front" ] && echo "the browser bundles" || echo "the server")"
+  [ "$rc" = 0 ] || die "the release build failed (exit $rc): $(branch_name "$other" "$front")"
   finish_site "$out"
+}
+
+# What `build_site` calls the branch with process id $1 ($2: the bundles' branch).
+branch_name() {
+  if [ "$1" = "$2" ]; then echo "the browser bundles"; else echo "the server"; fi
 }
 
 # Tools the test command needs on top of the build tools: the Rust ones here, the Debian and npm
