@@ -219,14 +219,7 @@ impl CallControl for Call {
 pub type RunningCall = Rc<dyn CallControl>;
 
 /// The call's code could not be loaded (no connection when it was needed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotLoaded;
-
-impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        NotLoaded
-    }
-}
+pub use crate::layout::NotLoaded;
 
 /// See [`start`].
 #[leptos::wasm_split::wasm_split(

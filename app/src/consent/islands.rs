@@ -352,15 +352,9 @@ mod browser {
         });
     }
 
-    /// A part of the bundle (the upload's or the practice key's code) could not be loaded: no
-    /// connection when the file was chosen or the form sent; the next try loads it anew.
-    struct NotLoaded;
-
-    impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
-        fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-            NotLoaded
-        }
-    }
+    // The upload's or the practice key's code could not be loaded (no connection when the
+    // file was chosen or the form sent).
+    use crate::layout::NotLoaded;
 
     /// Work a part of the bundle does once it is loaded.
     type Job<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;

@@ -10,4 +10,4 @@ pub use area::{AreaFrame, FrameKind, PracticeArea};
 pub use page::{
     has_flag, query_value, title_text, ErrorNotice, LoadError, PageTitle, WaitingCountTitle,
 };
-pub use scripts::{island_ready, stylesheet_href, BrowserCode, Bundle, IslandScripts};
+pub use scripts::{island_ready, stylesheet_href, BrowserCode, Bundle, IslandScripts, NotLoaded};

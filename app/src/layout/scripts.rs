@@ -155,6 +155,18 @@ pub fn stylesheet_href() -> String {
     "/pkg/sprechzimmer.css".to_owned()
 }
 
+/// A part of a bundle split off to load on first use (the call's code, the consent upload's,
+/// the practice key's) could not be loaded: no connection when it was needed; the next try
+/// loads it anew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Bundle;
