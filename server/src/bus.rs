@@ -178,6 +178,8 @@ enum Command {
         appointment: Uuid,
         who: String,
     },
+    /// Answered once everything queued before it is committed ([`PgBus::flush`]).
+    Flushed(tokio::sync::oneshot::Sender<()>),
 }
 
 /// The waiting room and the call seats of an instance that shares its database with others.
@@ -209,6 +211,7 @@ impl std::fmt::Debug for Command {
             Self::Publish(_) => "Publish",
             Self::Free { .. } => "Free",
             Self::Evict { .. } => "Evict",
+            Self::Flushed(_) => "Flushed",
         })
     }
 }
@@ -547,6 +550,16 @@ impl Rooms for PgBus {
         self.here.tick_patients(share, shares);
     }
 
+    /// Waits until the writer has committed everything queued so far: at a stop, the
+    /// presence changes of the sockets just closed and the last news reach the others now,
+    /// not when this instance's lease runs out.
+    async fn flush(&self) {
+        let (done, written) = tokio::sync::oneshot::channel();
+        if self.commands.send(Command::Flushed(done)).await.is_ok() {
+            let _ = written.await;
+        }
+    }
+
     async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
         let present = self.present(practice).await;
         self.publish(&Event::Note {
@@ -612,7 +625,11 @@ async fn write(
                 }
             }
         }
-        batch.clear();
+        for command in batch.drain(..) {
+            if let Command::Flushed(done) = command {
+                let _ = done.send(());
+            }
+        }
     }
 }
 
@@ -658,6 +675,7 @@ async fn write_batch(pool: &PgPool, instance: Uuid, batch: &[Command]) -> Result
                 };
                 notify(&mut tx, &gone).await?;
             }
+            Command::Flushed(_) => {}
         }
     }
     tx.commit().await

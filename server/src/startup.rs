@@ -57,6 +57,9 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const SOCKETS_GRACE: Duration = Duration::from_secs(4);
 const _: () = assert!(SOCKETS_GRACE.as_secs() > app::waiting_room::socket::LAST_WORDS.as_secs());
 
+/// How long a stopping instance may take to write what its sockets changed for the others.
+const BUS_GRACE: Duration = Duration::from_secs(2);
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
@@ -424,6 +427,14 @@ impl Application {
                 open = self.state.sockets.running(),
                 "signalling sockets still open after the grace; stopping anyway"
             );
+        }
+        // With several instances: the sockets' last presence changes and news to the others
+        // before the database pool closes.
+        if tokio::time::timeout(BUS_GRACE, self.state.rooms.flush())
+            .await
+            .is_err()
+        {
+            tracing::warn!("changes for the other instances not written within the grace");
         }
         let result: std::io::Result<()> = Ok(());
         cleanup.abort();

@@ -47,6 +47,9 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     /// call) and sends it at once; returns the appointments it may have reached (the caller
     /// stores the note for those not let in).
     async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid>;
+    /// Completes once what this instance has to tell the others is out (several instances:
+    /// written to the database); at once for the single instance.
+    async fn flush(&self) {}
     /// The server stops: every waiting patient's socket on this instance is woken, sees
     /// [`crate::state::Stopping`] and closes with 1012 (the page reconnects by itself).
     fn wake_patients(&self);

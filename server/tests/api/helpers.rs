@@ -247,7 +247,8 @@ pub struct TestApp {
     pub turn_address: Option<std::net::SocketAddr>,
     /// The embedded STUN/TURN service (its TCP address, its open relays).
     pub turn: Option<server::turn::TurnService>,
-    database_url: String,
+    /// The database's address (a test's own connection outlives the app's pool).
+    pub database_url: String,
     /// Ends the server's `run_until_stopped` as SIGTERM does ([`TestApp::shut_down`]).
     shutdown: Arc<tokio::sync::Notify>,
     running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,

@@ -1426,6 +1426,77 @@ impl Drop for Balancer {
     }
 }
 
+/// A stopping instance writes what its closing sockets changed before it ends: its patient's
+/// socket leaves the presence table at the stop, not only when the instance's lease runs out
+/// 10 s later (until then the others counted her as there). The test holds the presence row
+/// locked while the instance stops, so its writer waits: the stop must wait for it too (at a
+/// real SIGTERM the process ends when the stop returns, and anything unwritten is lost).
+#[tokio::test]
+async fn a_stopping_instance_writes_its_sockets_last_changes_before_it_ends() {
+    use futures_util::StreamExt;
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    if !on_postgres() {
+        return;
+    }
+    let mut a = crate::helpers::spawn_app().await;
+    let instance = a.state.rooms.instance().expect("a bus on PostgreSQL");
+    let code = ten_minutes_before(&a, "abschied@praxis.de").await;
+    let pass = patient_enters(&a, "Erika Mustermann", &code).await;
+    let mut patient = open(&a, &pass, "patient").await.expect("patient on A");
+    assert_eq!(view(&mut patient).await.phase, PatientPhase::Waiting);
+    // Its own connection: the instance closes its pool when it stops.
+    let db = sea_orm::Database::connect(&a.database_url).await.unwrap();
+    let sql = |text: &str| {
+        Statement::from_sql_and_values(sea_orm::DatabaseBackend::Postgres, text, [instance.into()])
+    };
+    let open_sockets = || {
+        let db = db.clone();
+        async move {
+            db.query_one(sql("SELECT count(*)::bigint AS n FROM room_presence \
+                 WHERE instance_id = $1 AND connections > 0"))
+                .await
+                .unwrap()
+                .expect("a count")
+                .try_get::<i64>("", "n")
+                .unwrap()
+        }
+    };
+    eventually("the patient's socket written", || async {
+        (open_sockets().await == 1).then_some(())
+    })
+    .await;
+    let lock = db.begin().await.unwrap();
+    lock.execute(sql(
+        "SELECT 1 FROM room_presence WHERE instance_id = $1 FOR UPDATE",
+    ))
+    .await
+    .unwrap();
+    // The page reads on and answers the 1012, as a browser does.
+    let page = tokio::spawn(async move { while let Some(Ok(_)) = patient.next().await {} });
+    let stopping = tokio::spawn(async move {
+        a.shut_down().await;
+        std::time::Instant::now()
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let released = std::time::Instant::now();
+    lock.commit().await.unwrap();
+    let stopped = tokio::time::timeout(Duration::from_secs(10), stopping)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        stopped >= released,
+        "the stop returned {:?} before its changes were written",
+        released - stopped
+    );
+    assert_eq!(
+        open_sockets().await,
+        0,
+        "the stopped instance still lists her socket"
+    );
+    page.await.unwrap();
+}
+
 /// A rolling upgrade behind nginx (the shipped proxy part): a page made by the newer instance
 /// names its browser code by the newer build's hashes, which the older instance still running
 /// beside it does not have (404). nginx asks the next instance for such a file, so every
