@@ -9,8 +9,9 @@
 //!
 //! Kept values hold patients' names. Rows deleted in the database are never shown from here
 //! again (their version moved on), and they leave memory too: a deleted practice's entries at
-//! once ([`Kept::forget_owner`]), everything else once unused for [`UNUSED_FOR`] (the
-//! maintenance round, [`Kept::forget_unused_since`]), not only when the capacity is full.
+//! once on the instance that deleted it ([`Kept::forget_owner`]), every entry on every instance
+//! once unused for [`UNUSED_FOR`] (`maintenance::run`, [`Kept::forget_unused_since`]), not only
+//! when the capacity is full.
 
 use chrono::NaiveDate;
 use std::collections::HashMap;

@@ -291,12 +291,6 @@ pub async fn run_once(state: &AppState) {
     if let Err(e) = crate::contract::jobs::send_reminders(state).await {
         tracing::warn!(error = %e, "contract reminders failed; next try in five minutes");
     }
-    // What was read for pages and is no longer looked at leaves memory (also rows the
-    // clean-up above deleted).
-    if let Some(since) = std::time::Instant::now().checked_sub(crate::kept::UNUSED_FOR) {
-        state.kept_weeks.forget_unused_since(since);
-        state.kept_today.forget_unused_since(since);
-    }
     match crate::contract::jobs::delete_due(state).await {
         Ok(deleted) if deleted.practices > 0 => tracing::info!(
             practices = deleted.practices,
@@ -357,6 +351,7 @@ pub async fn run(state: AppState) {
     let mut first = true;
     loop {
         interval.tick().await;
+        forget_unused_pages(&state);
         let round = if first {
             // At start the round runs unless another instance runs one right now (so a start
             // completes what a crash left).
@@ -372,6 +367,17 @@ pub async fn run(state: AppState) {
                 tracing::warn!(error = %e, "cannot take the clean-up's turn; next try in five minutes")
             }
         }
+    }
+}
+
+/// What this instance read for pages and nobody looked at for [`crate::kept::UNUSED_FOR`]
+/// leaves its memory — also rows deleted since, on this instance or another (a deleted
+/// practice's on the instance that deleted it at once). Every instance, every tick: the round
+/// itself runs on one of them.
+fn forget_unused_pages(state: &AppState) {
+    if let Some(since) = std::time::Instant::now().checked_sub(crate::kept::UNUSED_FOR) {
+        state.kept_weeks.forget_unused_since(since);
+        state.kept_today.forget_unused_since(since);
     }
 }
 

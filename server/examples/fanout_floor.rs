@@ -78,8 +78,8 @@ async fn serve(sockets: usize) -> Result<(), Error> {
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     // Sent from a task, as the doctor's socket task sends the note in the server: woken from a
-    // worker thread, the tasks go to that worker's own queue (woken from outside the runtime,
-    // every one of them would pass through its shared queue and its lock).
+    // worker thread, the tasks go to that worker's own queue first (256 of them; the rest
+    // overflow to the shared queue), not every one through the shared queue and its lock.
     let told = tokio::spawn(async move {
         told.send_replace(Some(Instant::now()));
         told

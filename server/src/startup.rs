@@ -59,6 +59,9 @@ const _: () = assert!(SOCKETS_GRACE.as_secs() > app::waiting_room::socket::LAST_
 
 /// How long a stopping instance may take to write what its sockets changed for the others.
 const BUS_GRACE: Duration = Duration::from_secs(2);
+/// How long closing the database pool may wait for connections still in use (SQLite also
+/// checkpoints its write-ahead log then).
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -444,7 +447,13 @@ impl Application {
         if let Some(turn) = &self.turn {
             turn.close().await;
         }
-        self.database.conn.close().await.ok();
+        // Closing waits for connections still in use (a writer held by a lock): bounded too.
+        if tokio::time::timeout(CLOSE_GRACE, self.database.conn.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database connections still in use after the grace; stopping anyway");
+        }
         tracing::info!("server stopped");
         result
     }

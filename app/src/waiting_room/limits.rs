@@ -88,7 +88,10 @@ impl SocketCounts {
     /// each, and a client could otherwise open them without end.
     pub fn try_refuse(self: &Arc<Self>, address: IpAddr) -> Option<SocketTicket> {
         self.try_open([
-            Some((CapKey::Refusing(Some(address)), REFUSING_PER_ADDRESS)),
+            Some((
+                CapKey::Refusing(Some(network(address))),
+                REFUSING_PER_ADDRESS,
+            )),
             Some((CapKey::Refusing(None), REFUSING_IN_ALL)),
         ])
     }
@@ -116,6 +119,15 @@ impl SocketCounts {
             }
             closed.await;
         }
+    }
+}
+
+/// Whose refusals count together: an IPv4 address, or an IPv6 address's /64 (one client or
+/// household gets a whole /64 and may take any address in it).
+fn network(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
     }
 }
 
@@ -175,6 +187,19 @@ mod tests {
             "the address's refusals full"
         );
         assert!(counts.try_refuse(IpAddr::from([192, 0, 2, 2])).is_some());
+        // One IPv6 /64 counts as one address.
+        let v6 = |last: u16| IpAddr::from([0x2001, 0xdb8, 0, 1, 0, 0, 0, last]);
+        let in_one_net: Vec<_> = (0..REFUSING_PER_ADDRESS)
+            .map(|n| counts.try_refuse(v6(n as u16)).unwrap())
+            .collect();
+        assert!(
+            counts.try_refuse(v6(9999)).is_none(),
+            "the /64's refusals full"
+        );
+        assert!(counts
+            .try_refuse(IpAddr::from([0x2001, 0xdb8, 0, 2, 0, 0, 0, 1]))
+            .is_some());
+        drop(in_one_net);
         drop(refusing);
         assert_eq!(counts.running(), 2);
         assert!(counts.try_refuse(ip).is_some());

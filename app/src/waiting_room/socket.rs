@@ -209,7 +209,7 @@ async fn upgrade(
             Some(refusing) => Err(refusing),
             // Refusals held open by one client (or by many): not even upgraded.
             None => {
-                tracing::info!("signalling socket over its cap refused without an upgrade");
+                tracing::debug!("signalling socket over its cap refused without an upgrade");
                 return AppError::Busy.into_response();
             }
         },

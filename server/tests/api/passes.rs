@@ -424,13 +424,8 @@ async fn refusals_held_open_by_one_client_are_capped() {
         open(&app, &pass, "patient").await.ok()
     })
     .await;
-    held.push(again);
-    assert_eq!(
-        open(&app, &pass, "patient").await.err(),
-        Some(429),
-        "full again"
-    );
-    drop(pages);
+    // (A refusal nobody answers ends by itself after 2 s: the test asks no more of them.)
+    drop((held, again, pages));
 }
 
 #[tokio::test]
