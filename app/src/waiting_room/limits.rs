@@ -20,7 +20,8 @@ pub enum CapKey {
     Login(Uuid),
     /// A client address.
     Address(IpAddr),
-    /// Sockets being told they are over a cap: per client address, and in all (`None`).
+    /// Sockets being told they are over a cap: per client network (an IPv4 address, an IPv6
+    /// /64), and in all (`None`).
     Refusing(Option<IpAddr>),
 }
 

@@ -255,8 +255,8 @@ struct Start {
     state: AppState,
     caller: Caller,
     session: Session,
-    /// The socket's place under its caps; over a cap, a place under none, held while it is
-    /// told so and closed.
+    /// The socket's place under its caps; over a cap, its place among the refusals
+    /// (`SocketCounts::try_refuse`), held while it is told so and closed.
     ticket: Result<SocketTicket, SocketTicket>,
 }
 
