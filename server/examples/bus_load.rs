@@ -14,7 +14,7 @@
 
 use app::signalling::relay::CallRelay;
 use app::signalling::types::{PatientPhase, PatientView};
-use app::waiting_room::rooms::Rooms;
+use app::waiting_room::rooms::{Rooms, ToldSoFar};
 use server::bus::PgBus;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -86,7 +86,7 @@ async fn main() -> Result<(), Error> {
     let started = Instant::now();
     let mut receivers: Vec<_> = ids
         .iter()
-        .map(|id| b.patient_connected(practice, *id, view(None)))
+        .map(|id| b.patient_connected(practice, *id, view(None), ToldSoFar::NOTHING))
         .collect();
     // Their presence rows written (one writer, batches of 256 per transaction).
     loop {
@@ -120,7 +120,7 @@ async fn main() -> Result<(), Error> {
     let alone = app::waiting_room::rooms::InMemoryRooms::default();
     let local: Vec<_> = ids
         .iter()
-        .map(|id| alone.patient_connected(practice, *id, view(None)))
+        .map(|id| alone.patient_connected(practice, *id, view(None), ToldSoFar::NOTHING))
         .collect();
     let start = Instant::now();
     alone

@@ -24,6 +24,16 @@ pub struct Told {
     pub at: Instant,
 }
 
+/// How many views this instance had passed to a patient's sockets when their page's view was
+/// about to be read from the database ([`Rooms::told_so_far`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ToldSoFar(Option<u64>);
+
+impl ToldSoFar {
+    /// The patient had no place on this instance: nothing told can be missed.
+    pub const NOTHING: Self = Self(None);
+}
+
 /// The rooms of all practices.
 #[async_trait::async_trait]
 pub trait Rooms: Send + Sync + std::fmt::Debug {
@@ -31,13 +41,19 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64>;
     /// Something in the practice's list changed (arrival, leave, admission, note).
     fn practice_changed(&self, practice: Uuid);
-    /// A patient socket of `appointment` opened, showing `view`; the receiver gets each new
-    /// view the practice sends ([`Rooms::tell_patient`]).
+    /// Read before a patient's view is read from the database, for
+    /// [`Rooms::patient_connected`].
+    fn told_so_far(&self, practice: Uuid, appointment: Uuid) -> ToldSoFar;
+    /// A patient socket of `appointment` opened, showing `view`, read from the database after
+    /// `before` ([`Rooms::told_so_far`]); the receiver gets each new view the practice sends
+    /// ([`Rooms::tell_patient`]). A view told to the patient's other or earlier socket while
+    /// `view` was read may be newer: it is kept, and the receiver has it unread.
     fn patient_connected(
         &self,
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
+        before: ToldSoFar,
     ) -> ViewReceiver;
     /// A patient socket closed.
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid);
@@ -144,10 +160,15 @@ impl InMemoryRooms {
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
+        before: ToldSoFar,
         counted: impl FnOnce(u32),
     ) -> ViewReceiver {
         self.with(|rooms| {
             let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
+            let kept = room
+                .patients
+                .get(&appointment)
+                .map(|slot| slot.view.version());
             let slot = room
                 .patients
                 .entry(appointment)
@@ -158,13 +179,34 @@ impl InMemoryRooms {
                 });
             slot.connections += 1;
             slot.lost_at = None;
-            slot.view.send_replace(Some(Told {
-                view,
-                at: Instant::now(),
-            }));
+            // A view told while `view` was read (a note, an admission; `None` after missed
+            // news) came from a change `view` may not have seen: replacing it would lose the
+            // change until the next one. It stays, and the socket sends it after `view`.
+            let told_meanwhile = before.0.is_some_and(|before| kept != Some(before));
+            let receiver = if told_meanwhile {
+                slot.view.subscribe_unread()
+            } else {
+                slot.view.send_replace(Some(Told {
+                    view,
+                    at: Instant::now(),
+                }));
+                // Only views sent from now on count.
+                slot.view.subscribe()
+            };
             counted(slot.connections);
-            // Only views sent from now on count.
-            slot.view.subscribe()
+            receiver
+        })
+    }
+
+    /// [`Rooms::told_so_far`].
+    pub fn told_here(&self, practice: Uuid, appointment: Uuid) -> ToldSoFar {
+        self.with(|rooms| {
+            ToldSoFar(
+                rooms
+                    .get(&practice)
+                    .and_then(|room| room.patients.get(&appointment))
+                    .map(|slot| slot.view.version()),
+            )
         })
     }
 
@@ -267,13 +309,18 @@ impl Rooms for InMemoryRooms {
         });
     }
 
+    fn told_so_far(&self, practice: Uuid, appointment: Uuid) -> ToldSoFar {
+        self.told_here(practice, appointment)
+    }
+
     fn patient_connected(
         &self,
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
+        before: ToldSoFar,
     ) -> ViewReceiver {
-        self.connect_counted(practice, appointment, view, |_| {})
+        self.connect_counted(practice, appointment, view, before, |_| {})
     }
 
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid) {
@@ -345,7 +392,12 @@ mod tests {
         let mut patients: Vec<_> = (0..40)
             .map(|n| {
                 let practice = Uuid::from_u128(n % 3);
-                rooms.patient_connected(practice, Uuid::new_v4(), view("wartet"))
+                rooms.patient_connected(
+                    practice,
+                    Uuid::new_v4(),
+                    view("wartet"),
+                    ToldSoFar::NOTHING,
+                )
             })
             .collect();
         let (count, waker) = super::super::view_slot::tests::counter();
@@ -385,8 +437,8 @@ mod tests {
         let (x, y) = (Uuid::new_v4(), Uuid::new_v4());
         let doctor = rooms.watch_practice(practice);
         let mut other_doctor = rooms.watch_practice(other_practice);
-        let mut patient_x = rooms.patient_connected(practice, x, view("x"));
-        let mut patient_y = rooms.patient_connected(practice, y, view("y"));
+        let mut patient_x = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
+        let mut patient_y = rooms.patient_connected(practice, y, view("y"), ToldSoFar::NOTHING);
         rooms.practice_changed(practice);
         assert!(doctor.has_changed().unwrap());
         assert!(!other_doctor.has_changed().unwrap());
@@ -421,13 +473,58 @@ mod tests {
         other_doctor.mark_unchanged();
     }
 
+    /// The page reconnects (a reload, a restart): while its view is read from the database, the
+    /// doctor's note reaches the patient's place. The older view read must not replace it.
+    #[test]
+    fn a_view_told_while_a_page_reconnects_is_not_replaced_by_the_older_one_it_read() {
+        let rooms = InMemoryRooms::default();
+        let practice = Uuid::new_v4();
+        let (x, y) = (Uuid::new_v4(), Uuid::new_v4());
+        let first = rooms.patient_connected(practice, x, view("alt"), ToldSoFar::NOTHING);
+        drop(first);
+        rooms.patient_disconnected(practice, x);
+        let before = rooms.told_so_far(practice, x);
+        rooms.tell_patient(practice, x, view("Gleich sind Sie dran"));
+        let mut again = rooms.patient_connected(practice, x, view("alt"), before);
+        assert_eq!(
+            again.has_changed(),
+            Ok(true),
+            "the socket sends the kept view next"
+        );
+        let note = again.borrow_and_update().and_then(|told| told.view.note);
+        assert_eq!(note.as_deref(), Some("Gleich sind Sie dran"));
+        // Nothing came meanwhile: the view read is the one, and already sent.
+        let before = rooms.told_so_far(practice, x);
+        let third = rooms.patient_connected(practice, x, view("neu"), before);
+        assert_eq!(third.has_changed(), Ok(false));
+        assert!(
+            again.has_changed().unwrap(),
+            "the other tab hears the new view"
+        );
+        let note = again.borrow_and_update().and_then(|told| told.view.note);
+        assert_eq!(note.as_deref(), Some("neu"));
+        // News missed meanwhile (`None`): the page asks again instead of showing what it read.
+        let before = rooms.told_so_far(practice, y);
+        drop(rooms.patient_connected(practice, y, view("y"), before));
+        let before = rooms.told_so_far(practice, y);
+        rooms.resync();
+        let mut late = rooms.patient_connected(practice, y, view("y"), before);
+        assert!(late.has_changed().unwrap());
+        assert!(late.borrow_and_update().is_none());
+        // Read after the resync: shown.
+        let before = rooms.told_so_far(practice, y);
+        let mut after = rooms.patient_connected(practice, y, view("y"), before);
+        assert!(!after.has_changed().unwrap());
+        assert!(after.borrow_and_update().is_some());
+    }
+
     #[tokio::test]
     async fn a_lost_patient_keeps_the_place_for_the_grace_period_only() {
         let rooms = InMemoryRooms::default();
         let practice = Uuid::new_v4();
         let x = Uuid::new_v4();
-        let _first = rooms.patient_connected(practice, x, view("x"));
-        let _second = rooms.patient_connected(practice, x, view("x"));
+        let _first = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
+        let _second = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
         rooms.patient_disconnected(practice, x);
         assert!(
             rooms.present(practice).await.contains(&x),
@@ -439,7 +536,7 @@ mod tests {
             "within the grace period"
         );
         // Back within the grace period: the same place.
-        let _again = rooms.patient_connected(practice, x, view("x"));
+        let _again = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
         rooms.patient_disconnected(practice, x);
         rooms.with(|r| {
             let slot = r.get_mut(&practice).unwrap().patients.get_mut(&x).unwrap();
@@ -451,7 +548,7 @@ mod tests {
             "nothing is kept for a practice nobody watches"
         );
         // Nobody asks: the clock forgets them.
-        let _back = rooms.patient_connected(practice, x, view("x"));
+        let _back = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
         rooms.patient_disconnected(practice, x);
         rooms.tick_patients(0, 1);
         assert!(

@@ -866,6 +866,10 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
         session,
         _ticket,
     } = *socket;
+    // What this instance tells the patient's sockets while their view is read is kept if newer.
+    let before = state
+        .rooms
+        .told_so_far(pass.practice_id, pass.participant());
     let view = match arrival_view(&state, &pass, *row).await {
         Ok(Some(view)) => view,
         Ok(None) => {
@@ -880,9 +884,10 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
             return None;
         }
     };
-    let views = state
-        .rooms
-        .patient_connected(pass.practice_id, pass.participant(), view.clone());
+    let views =
+        state
+            .rooms
+            .patient_connected(pass.practice_id, pass.participant(), view.clone(), before);
     state.rooms.practice_changed(pass.practice_id);
     let seat = pass
         .guest_id

@@ -93,11 +93,25 @@ impl ViewSender {
         read(self.0.state().told.as_ref())
     }
 
+    /// How many views were sent so far.
+    pub fn version(&self) -> u64 {
+        self.0.state().version
+    }
+
     /// A receiver that has read the current view: only views sent from now on count.
     pub fn subscribe(&self) -> ViewReceiver {
+        self.receiver(0)
+    }
+
+    /// A receiver that has not read the current view yet: its first wait ends at once.
+    pub fn subscribe_unread(&self) -> ViewReceiver {
+        self.receiver(1)
+    }
+
+    fn receiver(&self, unread: u64) -> ViewReceiver {
         let mut state = self.0.state();
         ViewReceiver {
-            seen: state.version,
+            seen: state.version.wrapping_sub(unread),
             ticks_seen: state.ticks,
             id: state.new_receiver(),
             shared: self.0.clone(),
