@@ -14,7 +14,7 @@
 
 use app::signalling::relay::CallRelay;
 use app::signalling::types::{PatientPhase, PatientView};
-use app::waiting_room::rooms::{Rooms, ToldSoFar};
+use app::waiting_room::rooms::Rooms;
 use server::bus::PgBus;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -86,7 +86,7 @@ async fn main() -> Result<(), Error> {
     let started = Instant::now();
     let mut receivers: Vec<_> = ids
         .iter()
-        .map(|id| b.patient_connected(practice, *id, view(None), ToldSoFar::NOTHING))
+        .map(|id| b.patient_connected(practice, *id, view(None)))
         .collect();
     // Their presence rows written (one writer, batches of 256 per transaction).
     loop {
@@ -107,8 +107,7 @@ async fn main() -> Result<(), Error> {
         }
         let before = transactions();
         let start = Instant::now();
-        from.note_to_waiting(practice, "Heute etwa 10 Minuten Verspätung")
-            .await;
+        from.note_to_waiting(practice, "Heute etwa 10 Minuten Verspätung");
         let times = arrivals(receivers.clone(), start).await?;
         report(&format!("note to {patients} waiting on B, {name}"), &times);
         println!(
@@ -120,12 +119,10 @@ async fn main() -> Result<(), Error> {
     let alone = app::waiting_room::rooms::InMemoryRooms::default();
     let local: Vec<_> = ids
         .iter()
-        .map(|id| alone.patient_connected(practice, *id, view(None), ToldSoFar::NOTHING))
+        .map(|id| alone.patient_connected(practice, *id, view(None)))
         .collect();
     let start = Instant::now();
-    alone
-        .note_to_waiting(practice, "Heute etwa 10 Minuten Verspätung")
-        .await;
+    alone.note_to_waiting(practice, "Heute etwa 10 Minuten Verspätung");
     let times = arrivals(local, start).await?;
     report(
         &format!("note to {patients} waiting, one instance in memory (SQLite)"),

@@ -30,7 +30,7 @@ use app::signalling::relay::{
     CallRelay, Card, Heard, Participant, Present, Refused, Remote, SharedSeats,
 };
 use app::signalling::types::{CallEnd, PatientView, Signal};
-use app::waiting_room::rooms::{InMemoryRooms, Rooms, ToldSoFar};
+use app::waiting_room::rooms::{InMemoryRooms, Rooms};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 use std::collections::HashSet;
@@ -507,19 +507,14 @@ impl Rooms for PgBus {
         self.publish(&Event::Changed { p: practice });
     }
 
-    fn told_so_far(&self, practice: Uuid, appointment: Uuid) -> ToldSoFar {
-        self.here.told_here(practice, appointment)
-    }
-
     fn patient_connected(
         &self,
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-        before: ToldSoFar,
     ) -> app::waiting_room::view_slot::ViewReceiver {
         self.here
-            .connect_counted(practice, appointment, view, before, |connections| {
+            .connect_counted(practice, appointment, view, |connections| {
                 self.queue(Command::Presence {
                     practice,
                     appointment,
@@ -565,13 +560,11 @@ impl Rooms for PgBus {
         }
     }
 
-    async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
-        let present = self.present(practice).await;
+    fn note_to_waiting(&self, practice: Uuid, note: &str) {
         self.publish(&Event::Note {
             p: practice,
             n: note.to_owned(),
         });
-        present.into_iter().collect()
     }
 
     async fn present(&self, practice: Uuid) -> HashSet<Uuid> {
@@ -1104,8 +1097,8 @@ mod tests {
             note: Some(note.into()),
         };
         let mut doctor = here.watch_practice(practice);
-        let mut patient_x = here.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
-        let mut patient_y = here.patient_connected(practice, y, view("y"), ToldSoFar::NOTHING);
+        let mut patient_x = here.patient_connected(practice, x, view("x"));
+        let mut patient_y = here.patient_connected(practice, y, view("y"));
         let told = Event::Told {
             p: practice,
             a: x,

@@ -198,12 +198,22 @@ pub fn leave(now: DateTime<Utc>) -> Transition {
     )
 }
 
+/// Arrived since the last leave or removal (what the waiting room's `arrived_now` reads), in
+/// SQL, for the patient's and for a further person's row.
+pub fn arrived_now(arrived_at: impl ColumnTrait, entry_valid_after: impl ColumnTrait) -> Condition {
+    Condition::all().add(arrived_at.is_not_null()).add(
+        Condition::any()
+            .add(entry_valid_after.is_null())
+            .add(Expr::col(arrived_at).gt(Expr::col(entry_valid_after))),
+    )
+}
+
 /// In the call: a doctor lets the waiting patient in (the first time is kept as the call's
-/// start).
+/// start). Not a patient who left (or was removed) since arriving: their place on the list
+/// is kept a few seconds after, and a click on the list then must not admit nobody.
 pub fn admit(now: DateTime<Utc>) -> Transition {
     Transition::new(
-        Condition::all()
-            .add(C::ArrivedAt.is_not_null())
+        arrived_now(C::ArrivedAt, C::EntryValidAfter)
             .add(C::AdmittedAt.is_null())
             .add(C::FinishedAt.is_null()),
         vec![

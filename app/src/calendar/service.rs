@@ -251,6 +251,7 @@ pub async fn create(
         Some(&code),
     )
     .await?;
+    crate::waiting_room::service::appointment_changed(state, None, &row).await;
     tracing::info!(practice_id = %me.practice.id, appointment_id = %row.id, "appointment created");
     Ok(row.id)
 }
@@ -413,6 +414,8 @@ pub async fn update(
     .await?;
     if code.is_some() {
         crate::waiting_room::service::passes_ended(state, &row);
+    } else {
+        crate::waiting_room::service::appointment_changed(state, Some(&existing), &row).await;
     }
     tracing::info!(appointment_id = %row.id, new_code = code.is_some(), "appointment changed");
     Ok(true)
@@ -452,7 +455,7 @@ pub async fn cancel(state: &AppState, me: &CurrentUser, id: &str) -> Result<bool
         crate::waiting_room::service::passes_ended(state, &existing);
         let closed = crate::signalling::types::PatientPhase::Closed;
         if let Err(e) =
-            crate::waiting_room::guests::tell_every_guest(state, &existing, closed).await
+            crate::waiting_room::guests::tell_every_guest(state, &existing, Some(closed)).await
         {
             tracing::warn!(error = %e, "cannot tell the guests the appointment was cancelled");
         }

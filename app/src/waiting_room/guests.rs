@@ -307,22 +307,23 @@ pub async fn store_note_to_all(
     Ok(())
 }
 
-/// The consultation ended or the appointment was cancelled: every guest's open page hears
-/// `phase` at once (their passes stop opening the room with the appointment).
+/// Every guest's open page hears their view of `row` at once: with `phase` when the
+/// consultation ended or the appointment was cancelled (their passes stop opening the room
+/// with the appointment), otherwise their own (a new time).
 pub async fn tell_every_guest(
     state: &AppState,
     row: &appointment::Model,
-    phase: PatientPhase,
+    phase: Option<PatientPhase>,
 ) -> Result<(), DbErr> {
     let guests = appointment_guest::Entity::find()
         .filter(C::AppointmentId.eq(row.id))
         .all(&state.db)
         .await?;
     for guest in guests {
-        let view = PatientView {
-            phase,
-            ..guest_view(row, &guest)
-        };
+        let mut view = guest_view(row, &guest);
+        if let Some(phase) = phase {
+            view.phase = phase;
+        }
         state.rooms.tell_patient(row.practice_id, guest.id, view);
     }
     state.rooms.practice_changed(row.practice_id);
@@ -349,8 +350,7 @@ pub async fn admit(
         return Err(ErrorCode::WrongState);
     }
     let now = state.clock.now();
-    let waiting = Condition::all()
-        .add(C::ArrivedAt.is_not_null())
+    let waiting = crate::appointment::lifecycle::arrived_now(C::ArrivedAt, C::EntryValidAfter)
         .add(C::AdmittedAt.is_null());
     if !change(
         state,
@@ -432,6 +432,13 @@ pub async fn back_to_waiting(state: &AppState, row: &appointment::Model) -> Resu
             vec![(C::AdmittedAt, at(None))],
         )
         .await?;
+        // Read again: a note sent meanwhile is in the row, not in the one read above.
+        let Some(guest) = appointment_guest::Entity::find_by_id(guest.id)
+            .one(&state.db)
+            .await?
+        else {
+            continue;
+        };
         let view = PatientView {
             phase: PatientPhase::Waiting,
             ..guest_view(row, &guest)

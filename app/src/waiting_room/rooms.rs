@@ -24,16 +24,6 @@ pub struct Told {
     pub at: Instant,
 }
 
-/// How many views this instance had passed to a patient's sockets when their page's view was
-/// about to be read from the database ([`Rooms::told_so_far`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ToldSoFar(Option<u64>);
-
-impl ToldSoFar {
-    /// The patient had no place on this instance: nothing told can be missed.
-    pub const NOTHING: Self = Self(None);
-}
-
 /// The rooms of all practices.
 #[async_trait::async_trait]
 pub trait Rooms: Send + Sync + std::fmt::Debug {
@@ -41,28 +31,26 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     fn watch_practice(&self, practice: Uuid) -> watch::Receiver<u64>;
     /// Something in the practice's list changed (arrival, leave, admission, note).
     fn practice_changed(&self, practice: Uuid);
-    /// Read before a patient's view is read from the database, for
-    /// [`Rooms::patient_connected`].
-    fn told_so_far(&self, practice: Uuid, appointment: Uuid) -> ToldSoFar;
-    /// A patient socket of `appointment` opened, showing `view`, read from the database after
-    /// `before` ([`Rooms::told_so_far`]); the receiver gets each new view the practice sends
-    /// ([`Rooms::tell_patient`]). A view told to the patient's other or earlier socket while
-    /// `view` was read may be newer: it is kept, and the receiver has it unread.
+    /// A patient socket of `appointment` opened; the receiver gets each new view the practice
+    /// sends ([`Rooms::tell_patient`]). `view` (read before) becomes the patient's view only
+    /// if the registry has none: a view it has was told since, or to another socket of the
+    /// patient, and is as new. The socket reads its view again after this and puts it in with
+    /// [`ViewReceiver::replace_if_unread`]: what was told before the registration was
+    /// committed before, and what is told after it is newer still.
     fn patient_connected(
         &self,
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-        before: ToldSoFar,
     ) -> ViewReceiver;
     /// A patient socket closed.
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid);
     /// Sends `view` to every open socket of the patient of `appointment`.
     fn tell_patient(&self, practice: Uuid, appointment: Uuid, view: PatientView);
     /// Puts `note` into the view of every patient of `practice` who is waiting now (not in a
-    /// call) and sends it at once; returns the appointments it may have reached (the caller
-    /// stores the note for those not let in).
-    async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid>;
+    /// call) and sends it at once. The caller has stored it first (for those
+    /// [`Rooms::present`]): a page that reads its view after this finds it in its row.
+    fn note_to_waiting(&self, practice: Uuid, note: &str);
     /// Completes once what this instance has to tell the others is out (several instances:
     /// written to the database); at once for the single instance.
     async fn flush(&self) {}
@@ -160,15 +148,10 @@ impl InMemoryRooms {
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-        before: ToldSoFar,
         counted: impl FnOnce(u32),
     ) -> ViewReceiver {
         self.with(|rooms| {
             let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
-            let kept = room
-                .patients
-                .get(&appointment)
-                .map(|slot| slot.view.version());
             let slot = room
                 .patients
                 .entry(appointment)
@@ -179,34 +162,15 @@ impl InMemoryRooms {
                 });
             slot.connections += 1;
             slot.lost_at = None;
-            // A view told while `view` was read (a note, an admission; `None` after missed
-            // news) came from a change `view` may not have seen: replacing it would lose the
-            // change until the next one. It stays, and the socket sends it after `view`.
-            let told_meanwhile = before.0.is_some_and(|before| kept != Some(before));
-            let receiver = if told_meanwhile {
-                slot.view.subscribe_unread()
-            } else {
+            if slot.view.with(|told| told.is_none()) {
                 slot.view.send_replace(Some(Told {
                     view,
                     at: Instant::now(),
                 }));
-                // Only views sent from now on count.
-                slot.view.subscribe()
-            };
+            }
             counted(slot.connections);
-            receiver
-        })
-    }
-
-    /// [`Rooms::told_so_far`].
-    pub fn told_here(&self, practice: Uuid, appointment: Uuid) -> ToldSoFar {
-        self.with(|rooms| {
-            ToldSoFar(
-                rooms
-                    .get(&practice)
-                    .and_then(|room| room.patients.get(&appointment))
-                    .map(|slot| slot.view.version()),
-            )
+            // Only views sent from now on count.
+            slot.view.subscribe()
         })
     }
 
@@ -309,18 +273,13 @@ impl Rooms for InMemoryRooms {
         });
     }
 
-    fn told_so_far(&self, practice: Uuid, appointment: Uuid) -> ToldSoFar {
-        self.told_here(practice, appointment)
-    }
-
     fn patient_connected(
         &self,
         practice: Uuid,
         appointment: Uuid,
         view: PatientView,
-        before: ToldSoFar,
     ) -> ViewReceiver {
-        self.connect_counted(practice, appointment, view, before, |_| {})
+        self.connect_counted(practice, appointment, view, |_| {})
     }
 
     fn patient_disconnected(&self, practice: Uuid, appointment: Uuid) {
@@ -341,8 +300,8 @@ impl Rooms for InMemoryRooms {
         });
     }
 
-    async fn note_to_waiting(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
-        self.note_here(practice, note)
+    fn note_to_waiting(&self, practice: Uuid, note: &str) {
+        self.note_here(practice, note);
     }
 
     fn tick_patients(&self, share: u32, shares: u32) {
@@ -392,12 +351,7 @@ mod tests {
         let mut patients: Vec<_> = (0..40)
             .map(|n| {
                 let practice = Uuid::from_u128(n % 3);
-                rooms.patient_connected(
-                    practice,
-                    Uuid::new_v4(),
-                    view("wartet"),
-                    ToldSoFar::NOTHING,
-                )
+                rooms.patient_connected(practice, Uuid::new_v4(), view("wartet"))
             })
             .collect();
         let (count, waker) = super::super::view_slot::tests::counter();
@@ -437,8 +391,8 @@ mod tests {
         let (x, y) = (Uuid::new_v4(), Uuid::new_v4());
         let doctor = rooms.watch_practice(practice);
         let mut other_doctor = rooms.watch_practice(other_practice);
-        let mut patient_x = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
-        let mut patient_y = rooms.patient_connected(practice, y, view("y"), ToldSoFar::NOTHING);
+        let mut patient_x = rooms.patient_connected(practice, x, view("x"));
+        let mut patient_y = rooms.patient_connected(practice, y, view("y"));
         rooms.practice_changed(practice);
         assert!(doctor.has_changed().unwrap());
         assert!(!other_doctor.has_changed().unwrap());
@@ -466,56 +420,95 @@ mod tests {
             },
         );
         patient_y.mark_unchanged();
-        assert_eq!(rooms.note_to_waiting(practice, "Verspätung").await, vec![x]);
+        assert_eq!(rooms.note_here(practice, "Verspätung"), vec![x]);
         assert!(patient_x.has_changed().unwrap());
         assert!(!patient_y.has_changed().unwrap());
         assert!(rooms.present(other_practice).await.is_empty());
         other_doctor.mark_unchanged();
     }
 
-    /// The page reconnects (a reload, a restart): while its view is read from the database, the
-    /// doctor's note reaches the patient's place. The older view read must not replace it.
+    fn note_of(receiver: &mut ViewReceiver) -> Option<String> {
+        receiver.borrow_and_update().and_then(|told| told.view.note)
+    }
+
+    fn told(note: &str) -> Told {
+        Told {
+            view: view(note),
+            at: Instant::now(),
+        }
+    }
+
+    /// A page reconnects (a reload, a restart) with the view read at its handshake; the
+    /// doctor's note reaches the patient's place meanwhile. The older view must not replace
+    /// it, and what the socket reads after its registration goes in unless newer news came.
     #[test]
-    fn a_view_told_while_a_page_reconnects_is_not_replaced_by_the_older_one_it_read() {
+    fn a_reconnecting_page_keeps_what_was_told_while_its_view_was_read() {
         let rooms = InMemoryRooms::default();
         let practice = Uuid::new_v4();
-        let (x, y) = (Uuid::new_v4(), Uuid::new_v4());
-        let first = rooms.patient_connected(practice, x, view("alt"), ToldSoFar::NOTHING);
-        drop(first);
+        let x = Uuid::new_v4();
+        drop(rooms.patient_connected(practice, x, view("alt")));
         rooms.patient_disconnected(practice, x);
-        let before = rooms.told_so_far(practice, x);
+        // Told while the page's view was read (within the grace: the place is kept).
         rooms.tell_patient(practice, x, view("Gleich sind Sie dran"));
-        let mut again = rooms.patient_connected(practice, x, view("alt"), before);
+        let mut again = rooms.patient_connected(practice, x, view("alt"));
+        assert_eq!(again.has_changed(), Ok(false));
+        // The socket reads again: the database has the note too.
+        again.replace_if_unread(told("Gleich sind Sie dran"));
+        assert_eq!(note_of(&mut again).as_deref(), Some("Gleich sind Sie dran"));
+
+        // Told between the registration and the read again: newer, kept, unread.
+        let mut tab = rooms.patient_connected(practice, x, view("alt"));
         assert_eq!(
             again.has_changed(),
-            Ok(true),
-            "the socket sends the kept view next"
+            Ok(false),
+            "the open socket never sees the older view read by another"
         );
-        let note = again.borrow_and_update().and_then(|told| told.view.note);
-        assert_eq!(note.as_deref(), Some("Gleich sind Sie dran"));
-        // Nothing came meanwhile: the view read is the one, and already sent.
-        let before = rooms.told_so_far(practice, x);
-        let third = rooms.patient_connected(practice, x, view("neu"), before);
-        assert_eq!(third.has_changed(), Ok(false));
-        assert!(
-            again.has_changed().unwrap(),
-            "the other tab hears the new view"
+        rooms.tell_patient(practice, x, view("Sie sind dran"));
+        tab.replace_if_unread(told("Gleich sind Sie dran"));
+        assert_eq!(tab.has_changed(), Ok(true));
+        assert_eq!(note_of(&mut tab).as_deref(), Some("Sie sind dran"));
+        assert_eq!(note_of(&mut again).as_deref(), Some("Sie sind dran"));
+
+        // A view read again that differs goes to the patient's other socket too; the same one
+        // wakes nobody.
+        let mut third = rooms.patient_connected(practice, x, view("alt"));
+        third.replace_if_unread(told("Neu"));
+        assert_eq!(
+            third.has_changed(),
+            Ok(false),
+            "its own view is no news to it"
         );
-        let note = again.borrow_and_update().and_then(|told| told.view.note);
-        assert_eq!(note.as_deref(), Some("neu"));
-        // News missed meanwhile (`None`): the page asks again instead of showing what it read.
-        let before = rooms.told_so_far(practice, y);
-        drop(rooms.patient_connected(practice, y, view("y"), before));
-        let before = rooms.told_so_far(practice, y);
+        assert!(again.has_changed().unwrap());
+        assert_eq!(note_of(&mut again).as_deref(), Some("Neu"));
+        let mut fourth = rooms.patient_connected(practice, x, view("alt"));
+        fourth.replace_if_unread(told("Neu"));
+        assert_eq!(
+            again.has_changed(),
+            Ok(false),
+            "the same view: nobody woken"
+        );
+        assert_eq!(fourth.has_changed(), Ok(false));
+        assert_eq!(note_of(&mut fourth).as_deref(), Some("Neu"));
+    }
+
+    /// A patient without a place on this instance (their first arrival, or after the grace):
+    /// a change told before the registration reaches nobody, but it was committed before, so
+    /// the read after the registration has it; the view read before never replaces it.
+    #[test]
+    fn a_first_arrival_gets_what_its_read_after_the_registration_says() {
+        let rooms = InMemoryRooms::default();
+        let practice = Uuid::new_v4();
+        let x = Uuid::new_v4();
+        rooms.tell_patient(practice, x, view("Sie sind dran"));
+        let mut first = rooms.patient_connected(practice, x, view("alt"));
+        first.replace_if_unread(told("Sie sind dran"));
+        assert_eq!(note_of(&mut first).as_deref(), Some("Sie sind dran"));
+        // News missed (the bus was lost): the page asks again rather than show what it read.
+        let mut second = rooms.patient_connected(practice, x, view("alt"));
         rooms.resync();
-        let mut late = rooms.patient_connected(practice, y, view("y"), before);
-        assert!(late.has_changed().unwrap());
-        assert!(late.borrow_and_update().is_none());
-        // Read after the resync: shown.
-        let before = rooms.told_so_far(practice, y);
-        let mut after = rooms.patient_connected(practice, y, view("y"), before);
-        assert!(!after.has_changed().unwrap());
-        assert!(after.borrow_and_update().is_some());
+        second.replace_if_unread(told("Sie sind dran"));
+        assert!(second.has_changed().unwrap());
+        assert!(second.borrow_and_update().is_none());
     }
 
     #[tokio::test]
@@ -523,8 +516,8 @@ mod tests {
         let rooms = InMemoryRooms::default();
         let practice = Uuid::new_v4();
         let x = Uuid::new_v4();
-        let _first = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
-        let _second = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
+        let _first = rooms.patient_connected(practice, x, view("x"));
+        let _second = rooms.patient_connected(practice, x, view("x"));
         rooms.patient_disconnected(practice, x);
         assert!(
             rooms.present(practice).await.contains(&x),
@@ -536,7 +529,7 @@ mod tests {
             "within the grace period"
         );
         // Back within the grace period: the same place.
-        let _again = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
+        let _again = rooms.patient_connected(practice, x, view("x"));
         rooms.patient_disconnected(practice, x);
         rooms.with(|r| {
             let slot = r.get_mut(&practice).unwrap().patients.get_mut(&x).unwrap();
@@ -548,7 +541,7 @@ mod tests {
             "nothing is kept for a practice nobody watches"
         );
         // Nobody asks: the clock forgets them.
-        let _back = rooms.patient_connected(practice, x, view("x"), ToldSoFar::NOTHING);
+        let _back = rooms.patient_connected(practice, x, view("x"));
         rooms.patient_disconnected(practice, x);
         rooms.tick_patients(0, 1);
         assert!(

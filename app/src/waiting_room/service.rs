@@ -4,7 +4,7 @@
 
 use crate::appointment::lifecycle::{self, Transition};
 use crate::appointment::name::PatientName;
-use crate::appointment::pass::{self, PatientPass};
+use crate::appointment::pass::PatientPass;
 use crate::entities::appointment;
 use crate::practice::auth::CurrentUser;
 use crate::signalling::relay::Participant;
@@ -77,21 +77,16 @@ struct RosterRow {
 }
 
 /// The patient's socket opened on `row` (as the pass opened it): the arrival time is set once
-/// per stay (a reload keeps it). `None` when the pass no longer opens the appointment.
-pub async fn arrive(
-    state: &AppState,
-    pass: &PatientPass,
-    row: appointment::Model,
-) -> Result<Option<appointment::Model>, DbErr> {
-    if arrived_now(&row) {
-        return Ok(Some(row));
+/// per stay (a reload keeps it).
+pub async fn note_arrival(state: &AppState, row: &appointment::Model) -> Result<(), DbErr> {
+    if arrived_now(row) {
+        return Ok(());
     }
-    let now = state.clock.now();
-    lifecycle::arrive(now, row.entry_valid_after)
+    lifecycle::arrive(state.clock.now(), row.entry_valid_after)
         .apply(&state.db, row.id)
         .await?;
     tracing::info!(appointment_id = %row.id, "patient entered the waiting room");
-    pass::open_appointment(&state.db, pass, now).await
+    Ok(())
 }
 
 /// The patient leaves ("Wartezimmer verlassen"): the doctor's list says so at once, the place
@@ -137,6 +132,25 @@ pub fn passes_ended(state: &AppState, row: &appointment::Model) {
         ..patient_view(row)
     };
     state.rooms.tell_patient(row.practice_id, row.id, view);
+    state.rooms.practice_changed(row.practice_id);
+}
+
+/// The practice booked or changed an appointment (without a new code): the doctors' open
+/// lists show it at once, and a new time reaches the open pages of the patient and the
+/// further persons.
+pub async fn appointment_changed(
+    state: &AppState,
+    before: Option<&appointment::Model>,
+    row: &appointment::Model,
+) {
+    if before.is_some_and(|before| before.starts_at != row.starts_at) {
+        state
+            .rooms
+            .tell_patient(row.practice_id, row.id, patient_view(row));
+        if let Err(e) = super::guests::tell_every_guest(state, row, None).await {
+            tracing::warn!(error = %e, "cannot tell the further persons the new time");
+        }
+    }
     state.rooms.practice_changed(row.practice_id);
 }
 
@@ -496,7 +510,8 @@ pub async fn finish(state: &AppState, row: &appointment::Model) -> Result<CallEn
         ended: german_time(now),
     };
     state.calls.end(row.id, end.clone());
-    if let Err(e) = super::guests::tell_every_guest(state, row, PatientPhase::Finished).await {
+    if let Err(e) = super::guests::tell_every_guest(state, row, Some(PatientPhase::Finished)).await
+    {
         tracing::warn!(error = %e, "cannot tell the guests the consultation ended");
     }
     if let Err(e) = super::guests::call_over(state, row).await {
@@ -525,13 +540,13 @@ pub async fn call_of_doctor(
     }
 }
 
-/// One note to everybody waiting for the practice right now (not those in a call). The
-/// waiting patients get it at once from the live registry; then it is stored, so a reload
-/// shows it again.
-pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result<usize, DbErr> {
-    let told = state.rooms.note_to_waiting(practice, text).await;
+/// One note to everybody waiting for the practice right now (not those in a call): stored
+/// first, then sent to the waiting patients' pages at once. In this order a page reading its
+/// view meanwhile (a reload, a reconnect) finds the note in its row, or hears it after.
+pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result<(), DbErr> {
+    let present: Vec<Uuid> = state.rooms.present(practice).await.into_iter().collect();
     // Chunks keep each statement under the databases' parameter limits.
-    for ids in told.chunks(500) {
+    for ids in present.chunks(500) {
         appointment::Entity::update_many()
             .col_expr(appointment::Column::DoctorNote, Expr::value(text))
             .filter(appointment::Column::Id.is_in(ids.iter().copied()))
@@ -543,8 +558,9 @@ pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result
         // The registry knows guests by their own id; their notes are kept in their rows.
         super::guests::store_note_to_all(state, practice, ids, text).await?;
     }
+    state.rooms.note_to_waiting(practice, text);
     state.rooms.practice_changed(practice);
-    Ok(told.len())
+    Ok(())
 }
 
 #[cfg(test)]

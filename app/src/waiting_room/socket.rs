@@ -17,7 +17,7 @@ use crate::practice::auth::{current_user, CurrentUser};
 use crate::signalling::relay::{CallEvent, Card, Participant, Refused, Seat};
 use crate::signalling::types::{
     parse_client_message, valid_instance, CallPeer, ClientMessage, Envelope, ErrorCode,
-    PatientPhase, ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
+    PatientPhase, PatientView, ServerMessage, Signal, SIGNAL_PATH, TOO_MANY_SOCKETS,
 };
 use crate::state::AppState;
 use crate::waiting_room::limits::{CapKey, SocketTicket};
@@ -83,7 +83,7 @@ enum Caller {
     /// The pass and the appointment it opened at the handshake.
     Patient(PatientPass, Box<appointment::Model>),
     /// A pass that no longer opens the room, and why: its page hears it and the socket closes.
-    Closed(Box<crate::signalling::types::PatientView>),
+    Closed(Box<PatientView>),
 }
 
 /// Browsers always send `Origin` with a WebSocket handshake; a page of another site must not
@@ -162,7 +162,7 @@ fn caps(
 /// 1000): the page shows the end and stops reconnecting. The pass stays in the session (it
 /// opens nothing): another window of it, or a page whose connection died before it read this,
 /// hears the same when it connects. At most [`LAST_WORDS`], however slowly the browser reads.
-async fn tell_closed(mut connection: Connection, view: crate::signalling::types::PatientView) {
+async fn tell_closed(mut connection: Connection, view: PatientView) {
     let _ = tokio::time::timeout(LAST_WORDS, async {
         connection.send(ServerMessage::WaitingRoom(view)).await;
         connection.socket.close(1000, "").await;
@@ -866,17 +866,10 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
         session,
         _ticket,
     } = *socket;
-    // What this instance tells the patient's sockets while their view is read is kept if newer.
-    let before = state
-        .rooms
-        .told_so_far(pass.practice_id, pass.participant());
     let view = match arrival_view(&state, &pass, *row).await {
         Ok(Some(view)) => view,
         Ok(None) => {
-            // The pass stopped opening the room just now: the page hears why.
-            if let Ok(view) = super::closed::closed_view(&state, &pass).await {
-                let _ = connection.send(ServerMessage::WaitingRoom(view)).await;
-            }
+            tell_why_closed(&state, &pass, &mut connection).await;
             return None;
         }
         Err(e) => {
@@ -884,10 +877,9 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
             return None;
         }
     };
-    let views =
-        state
-            .rooms
-            .patient_connected(pass.practice_id, pass.participant(), view.clone(), before);
+    let views = state
+        .rooms
+        .patient_connected(pass.practice_id, pass.participant(), view.clone());
     state.rooms.practice_changed(pass.practice_id);
     let seat = pass
         .guest_id
@@ -907,22 +899,55 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
         call,
         ticks_seen: 0,
     });
-    let first = ServerMessage::WaitingRoom(view);
+    // Read again now that the registry passes on what the practice tells this patient: a
+    // change committed while `view` was read (since the handshake, for a patient who arrived
+    // before) was told to no place or to the one `view` then went into, and this read sees
+    // it. A view told since the registration is newer still and stays.
+    let socket = &mut waiting.socket;
+    match current_view(&socket.state, &socket.pass).await {
+        Ok(Some(view)) => waiting.views.replace_if_unread(super::rooms::Told {
+            view,
+            at: Instant::now(),
+        }),
+        Ok(None) => {
+            tell_why_closed(&socket.state, &socket.pass, &mut socket.connection).await;
+            return None;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading the arriving patient's view failed");
+            return None;
+        }
+    }
+    // No view: news was missed meanwhile (the bus to the other instances was lost); the
+    // page reconnects at once.
+    let Some(super::rooms::Told { view, .. }) = waiting.views.borrow_and_update() else {
+        waiting.socket.connection.going_away().await;
+        return None;
+    };
+    waiting.phase = view.phase;
     waiting
         .socket
         .connection
-        .send(first)
+        .send(ServerMessage::WaitingRoom(view))
         .await
         .then_some(waiting)
 }
 
+/// The pass stopped opening the room just now: the page hears why.
+async fn tell_why_closed(state: &AppState, pass: &PatientPass, connection: &mut Connection) {
+    if let Ok(view) = super::closed::closed_view(state, pass).await {
+        let _ = connection.send(ServerMessage::WaitingRoom(view)).await;
+    }
+}
+
 /// Notes the arrival of the pass's holder (the patient, or a further person in their own row)
-/// and returns what their page shows; `None` when the pass no longer opens the room.
+/// and returns what their page shows, as far as the rows read before tell; `None` when the
+/// pass no longer opens the room.
 async fn arrival_view(
     state: &AppState,
     pass: &PatientPass,
     row: appointment::Model,
-) -> Result<Option<crate::signalling::types::PatientView>, sea_orm::DbErr> {
+) -> Result<Option<PatientView>, sea_orm::DbErr> {
     if pass.is_guest() {
         let Some((_, guest)) = pass::open_guest(&state.db, pass, state.clock.now()).await? else {
             return Ok(None);
@@ -931,7 +956,23 @@ async fn arrival_view(
             .await?
             .map(|(row, guest)| super::guests::guest_view(&row, &guest)));
     }
-    Ok(service::arrive(state, pass, row)
+    service::note_arrival(state, &row).await?;
+    Ok(Some(service::patient_view(&row)))
+}
+
+/// What the page of the pass's holder shows as the database has it now; `None` when the pass
+/// no longer opens the room.
+async fn current_view(
+    state: &AppState,
+    pass: &PatientPass,
+) -> Result<Option<PatientView>, sea_orm::DbErr> {
+    let now = state.clock.now();
+    if pass.is_guest() {
+        return Ok(pass::open_guest(&state.db, pass, now)
+            .await?
+            .map(|(row, guest)| super::guests::guest_view(&row, &guest)));
+    }
+    Ok(pass::open_appointment(&state.db, pass, now)
         .await?
         .map(|row| service::patient_view(&row)))
 }

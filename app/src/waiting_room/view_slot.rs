@@ -93,25 +93,11 @@ impl ViewSender {
         read(self.0.state().told.as_ref())
     }
 
-    /// How many views were sent so far.
-    pub fn version(&self) -> u64 {
-        self.0.state().version
-    }
-
     /// A receiver that has read the current view: only views sent from now on count.
     pub fn subscribe(&self) -> ViewReceiver {
-        self.receiver(0)
-    }
-
-    /// A receiver that has not read the current view yet: its first wait ends at once.
-    pub fn subscribe_unread(&self) -> ViewReceiver {
-        self.receiver(1)
-    }
-
-    fn receiver(&self, unread: u64) -> ViewReceiver {
         let mut state = self.0.state();
         ViewReceiver {
-            seen: state.version.wrapping_sub(unread),
+            seen: state.version,
             ticks_seen: state.ticks,
             id: state.new_receiver(),
             shared: self.0.clone(),
@@ -219,6 +205,25 @@ impl ViewReceiver {
         let state = self.shared.state();
         self.seen = state.version;
         state.told.clone()
+    }
+
+    /// Replaces the view with `told` unless a view came that this receiver has not read: told
+    /// after its last read, that one is newer and stays (unread). The other receivers are
+    /// woken if the view changed.
+    pub fn replace_if_unread(&mut self, told: Told) {
+        let mut state = self.shared.state();
+        if state.version != self.seen
+            || state
+                .told
+                .as_ref()
+                .is_some_and(|current| current.view == told.view)
+        {
+            return;
+        }
+        state.told = Some(told);
+        state.version = state.version.wrapping_add(1);
+        self.seen = state.version;
+        state.wake_all();
     }
 
     /// Counts the current view as read without reading it.
