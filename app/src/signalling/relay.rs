@@ -135,6 +135,11 @@ struct Calls {
     /// last heard. A signal from another page of that person is stale (sent before the person
     /// moved to a new page) and is dropped.
     afar: HashMap<Uuid, HashMap<Participant, String>>,
+    /// With shared seats: the calls a page of this instance is joining now (its seat being
+    /// taken in the database), with the joins and leaves heard from afar meanwhile, in order
+    /// (`None`: left). The join's answer applies them to what it read: news heard before the
+    /// page's seat is here has no seat to reach.
+    joining: HashMap<Uuid, Vec<(Participant, Option<Present>)>>,
 }
 
 impl Calls {
@@ -198,6 +203,29 @@ pub trait SharedSeats: Send + Sync + std::fmt::Debug {
     async fn is_seated(&self, appointment: Uuid, participant: Participant) -> bool;
 }
 
+/// While a page of this instance takes its seat in the shared rows: the joins and leaves
+/// heard from afar for that call are kept for its answer ([`Calls::joining`]); dropped (also
+/// when the join is given up half way), nothing more is kept.
+struct HearingWhileJoining<'a> {
+    relay: &'a CallRelay,
+    appointment: Uuid,
+}
+
+impl<'a> HearingWhileJoining<'a> {
+    fn start(relay: &'a CallRelay, appointment: Uuid) -> Self {
+        relay.with(|calls| calls.joining.insert(appointment, Vec::new()));
+        Self { relay, appointment }
+    }
+}
+
+impl Drop for HearingWhileJoining<'_> {
+    fn drop(&mut self) {
+        // The answer took the news already, unless the join failed.
+        self.relay
+            .with(|calls| calls.joining.remove(&self.appointment));
+    }
+}
+
 /// Why a page gets no seat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
@@ -256,6 +284,11 @@ impl CallRelay {
             Some(_) => Some(self.joining.lock().await),
             None => None,
         };
+        // Until the page's seat is here (the answer below takes what was heard meanwhile).
+        let _hearing = self
+            .shared
+            .get()
+            .map(|_| HearingWhileJoining::start(self, appointment));
         let elsewhere = match self.shared.get() {
             Some(shared) => {
                 let here: Vec<Participant> = self.with(|calls| {
@@ -290,6 +323,7 @@ impl CallRelay {
         let card = Arc::new(card);
         let checked = elsewhere.is_some();
         let present = self.with(|calls| {
+            let heard_meanwhile = calls.joining.remove(&appointment).unwrap_or_default();
             let seats = calls.seats.entry(appointment).or_default();
             match seats.iter().position(|o| o.card.participant == participant) {
                 // With shared seats the rows decided (a page that lost its seat to the same
@@ -330,10 +364,19 @@ impl CallRelay {
             if let Some(afar) = calls.afar.get_mut(&appointment) {
                 afar.remove(&participant);
             }
-            Ok(present)
+            Ok((present, heard_meanwhile))
         });
-        let mut present = present.inspect_err(|_| self.forget_if_empty(appointment))?;
+        let (mut present, heard_meanwhile) =
+            present.inspect_err(|_| self.forget_if_empty(appointment))?;
         present.extend(elsewhere.into_iter().flatten());
+        // What was heard while the seat was taken is newer than the rows read for it.
+        for (who, joined) in heard_meanwhile {
+            if who == participant {
+                continue;
+            }
+            present.retain(|(card, _)| card.participant != who);
+            present.extend(joined);
+        }
         Ok((
             Seat {
                 relay: self.clone(),
@@ -350,7 +393,21 @@ impl CallRelay {
     /// News of a call from another instance, for this instance's pages of it.
     pub fn hear(&self, appointment: Uuid, news: Heard) {
         self.with(|calls| {
-            let Calls { seats: all, afar } = calls;
+            let Calls {
+                seats: all,
+                afar,
+                joining,
+            } = calls;
+            if let Some(heard) = joining.get_mut(&appointment) {
+                match &news {
+                    Heard::Joined { card, instance } => heard.push((
+                        card.participant,
+                        Some((Arc::new(card.clone()), instance.clone())),
+                    )),
+                    Heard::Left(who) | Heard::Remote(Remote::Gone(who)) => heard.push((*who, None)),
+                    Heard::Remote(_) => {}
+                }
+            }
             let Some(seats) = all.get_mut(&appointment) else {
                 return;
             };
@@ -682,6 +739,70 @@ mod tests {
             }) => sdp,
             other => panic!("expected a signal, got {other:?}"),
         }
+    }
+
+    /// Shared seats whose `take` hears, while the seat is taken, the patient take theirs on
+    /// another instance and then the guest come and go there (their joins committed after
+    /// this take read the rows; the notifications came before the seat was here).
+    #[derive(Debug, Default)]
+    struct NewsWhileTaking {
+        relay: std::sync::OnceLock<std::sync::Weak<CallRelay>>,
+    }
+
+    #[async_trait::async_trait]
+    impl SharedSeats for NewsWhileTaking {
+        async fn take(
+            &self,
+            appointment: Uuid,
+            _: &Card,
+            _: &str,
+            _: u64,
+            _: &[Participant],
+            _: usize,
+        ) -> Result<Vec<Present>, Refused> {
+            let relay = self.relay.get().and_then(std::sync::Weak::upgrade);
+            let relay = relay.expect("the relay");
+            let guest = Participant::Guest(Uuid::from_u128(7));
+            for (who, page) in [(Participant::Patient, "p1"), (guest, "g1")] {
+                let instance = page.into();
+                relay.hear(
+                    appointment,
+                    Heard::Joined {
+                        card: card(who),
+                        instance,
+                    },
+                );
+            }
+            relay.hear(appointment, Heard::Left(guest));
+            Ok(Vec::new())
+        }
+        fn free(&self, _: Uuid, _: Participant, _: u64) {}
+        fn publish(&self, _: Uuid, _: Remote) {}
+        async fn is_seated(&self, _: Uuid, _: Participant) -> bool {
+            false
+        }
+    }
+
+    #[tokio::test]
+    async fn joins_and_leaves_heard_while_a_seat_is_taken_reach_the_joining_page() {
+        let relay = Arc::new(CallRelay::default());
+        let shared = Arc::new(NewsWhileTaking::default());
+        shared.relay.set(Arc::downgrade(&relay)).unwrap();
+        relay.share(shared);
+        let call = Uuid::new_v4();
+        let (_doctor, present) = relay
+            .join(call, card(Participant::Doctor), "d1", 3)
+            .await
+            .unwrap();
+        let present: Vec<_> = present
+            .iter()
+            .map(|(card, page)| (card.participant, page.as_str()))
+            .collect();
+        assert_eq!(present, vec![(Participant::Patient, "p1")]);
+        assert!(
+            relay.with(|calls| calls.joining.is_empty()),
+            "nothing kept after the join"
+        );
     }
 
     #[tokio::test]
