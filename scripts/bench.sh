@@ -26,7 +26,9 @@ start_server() {
     APP_EMAIL__OUTBOX_DIR="$data/outbox" APP_APPLICATION__BASE_URL="http://127.0.0.1:$port" \
     RUST_LOG="${SERVER_LOG_FILTER:-warn}" "$server" >"$data/server.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.1; done
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && return 0; sleep 0.1; done
+  tail -5 "$data/server.log" >&2
+  die "the server did not get ready on port $port"
 }
 start_server
 if [ "$mode" != sockets ]; then

@@ -290,9 +290,9 @@ pub async fn remove(
     told(state, guest.id, Some(PatientPhase::Removed)).await
 }
 
-/// Stores a note to everybody waiting for guests that were told (`ids` from the registry).
+/// Stores a note to everybody waiting for the guests among `ids` (those present).
 pub async fn store_note_to_all(
-    state: &AppState,
+    conn: &impl sea_orm::ConnectionTrait,
     practice: Uuid,
     ids: &[Uuid],
     text: &str,
@@ -302,7 +302,7 @@ pub async fn store_note_to_all(
         .filter(C::Id.is_in(ids.iter().copied()))
         .filter(C::PracticeId.eq(practice))
         .filter(C::AdmittedAt.is_null())
-        .exec(&state.db)
+        .exec(conn)
         .await?;
     Ok(())
 }

@@ -545,7 +545,9 @@ pub async fn call_of_doctor(
 /// view meanwhile (a reload, a reconnect) finds the note in its row, or hears it after.
 pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result<(), DbErr> {
     let present: Vec<Uuid> = state.rooms.present(practice).await.into_iter().collect();
-    // Chunks keep each statement under the databases' parameter limits.
+    // One commit (the patients go on waiting for it): statements in chunks, each under the
+    // databases' parameter limits.
+    let txn = crate::transaction::begin_write(&state.db).await?;
     for ids in present.chunks(500) {
         appointment::Entity::update_many()
             .col_expr(appointment::Column::DoctorNote, Expr::value(text))
@@ -553,11 +555,12 @@ pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result
             .filter(appointment::Column::PracticeId.eq(practice))
             .filter(appointment::Column::AdmittedAt.is_null())
             .filter(appointment::Column::FinishedAt.is_null())
-            .exec(&state.db)
+            .exec(&txn)
             .await?;
         // The registry knows guests by their own id; their notes are kept in their rows.
-        super::guests::store_note_to_all(state, practice, ids, text).await?;
+        super::guests::store_note_to_all(&txn, practice, ids, text).await?;
     }
+    txn.commit().await?;
     state.rooms.note_to_waiting(practice, text);
     state.rooms.practice_changed(practice);
     Ok(())
