@@ -139,7 +139,15 @@ struct Calls {
     /// taken in the database), with the joins and leaves heard from afar meanwhile, in order
     /// (`None`: left). The join's answer applies them to what it read: news heard before the
     /// page's seat is here has no seat to reach.
-    joining: HashMap<Uuid, Vec<(Participant, Option<Present>)>>,
+    joining: HashMap<Uuid, Vec<Meanwhile>>,
+}
+
+/// News of a call heard from afar while a page here takes its seat ([`Calls::joining`]).
+#[derive(Debug)]
+enum Meanwhile {
+    Joined(Participant, Present),
+    Left(Participant),
+    Ended(CallEnd),
 }
 
 impl Calls {
@@ -280,16 +288,14 @@ impl CallRelay {
     ) -> Result<(Seat, Vec<Present>), Refused> {
         let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
         let participant = card.participant;
-        let _one_at_a_time = match self.shared.get() {
+        let shared = self.shared.get();
+        let _one_at_a_time = match shared {
             Some(_) => Some(self.joining.lock().await),
             None => None,
         };
         // Until the page's seat is here (the answer below takes what was heard meanwhile).
-        let _hearing = self
-            .shared
-            .get()
-            .map(|_| HearingWhileJoining::start(self, appointment));
-        let elsewhere = match self.shared.get() {
+        let _hearing = shared.map(|_| HearingWhileJoining::start(self, appointment));
+        let elsewhere = match shared {
             Some(shared) => {
                 let here: Vec<Participant> = self.with(|calls| {
                     calls
@@ -351,12 +357,31 @@ impl CallRelay {
                     (other.card.clone(), other.instance.clone())
                 })
                 .collect();
-            seats.push(Occupant {
+            let occupant = Occupant {
                 ticket,
                 instance: instance.to_owned(),
                 card: card.clone(),
                 events: sender,
-            });
+            };
+            // What was heard while the seat was taken is newer than the rows read for it: the
+            // joins and leaves go into the answer (below) and into who holds which seat afar.
+            let mut joined_meanwhile = Vec::new();
+            for news in heard_meanwhile {
+                let afar = calls.afar.entry(appointment).or_default();
+                match news {
+                    Meanwhile::Joined(who, _) | Meanwhile::Left(who) if who == participant => {}
+                    Meanwhile::Ended(how) => occupant.tell(CallEvent::Ended(how)),
+                    Meanwhile::Joined(who, ref joined) => {
+                        afar.insert(who, joined.1.clone());
+                        joined_meanwhile.push(news);
+                    }
+                    Meanwhile::Left(who) => {
+                        afar.remove(&who);
+                        joined_meanwhile.push(news);
+                    }
+                }
+            }
+            seats.push(occupant);
             // The person's page is here now. (Pages elsewhere are learnt from their joins
             // heard from now on, not from the rows read before: a join heard between that
             // read and this insert was not applied, and an older page must not be taken for
@@ -364,18 +389,20 @@ impl CallRelay {
             if let Some(afar) = calls.afar.get_mut(&appointment) {
                 afar.remove(&participant);
             }
-            Ok((present, heard_meanwhile))
+            Ok((present, joined_meanwhile))
         });
-        let (mut present, heard_meanwhile) =
+        let (mut present, joined_meanwhile) =
             present.inspect_err(|_| self.forget_if_empty(appointment))?;
         present.extend(elsewhere.into_iter().flatten());
-        // What was heard while the seat was taken is newer than the rows read for it.
-        for (who, joined) in heard_meanwhile {
-            if who == participant {
-                continue;
+        for news in joined_meanwhile {
+            match news {
+                Meanwhile::Joined(who, joined) => {
+                    present.retain(|(card, _)| card.participant != who);
+                    present.push(joined);
+                }
+                Meanwhile::Left(who) => present.retain(|(card, _)| card.participant != who),
+                Meanwhile::Ended(_) => {}
             }
-            present.retain(|(card, _)| card.participant != who);
-            present.extend(joined);
         }
         Ok((
             Seat {
@@ -400,12 +427,15 @@ impl CallRelay {
             } = calls;
             if let Some(heard) = joining.get_mut(&appointment) {
                 match &news {
-                    Heard::Joined { card, instance } => heard.push((
+                    Heard::Joined { card, instance } => heard.push(Meanwhile::Joined(
                         card.participant,
-                        Some((Arc::new(card.clone()), instance.clone())),
+                        (Arc::new(card.clone()), instance.clone()),
                     )),
-                    Heard::Left(who) | Heard::Remote(Remote::Gone(who)) => heard.push((*who, None)),
-                    Heard::Remote(_) => {}
+                    Heard::Left(who) | Heard::Remote(Remote::Gone(who)) => {
+                        heard.push(Meanwhile::Left(*who));
+                    }
+                    Heard::Remote(Remote::Ended(how)) => heard.push(Meanwhile::Ended(how.clone())),
+                    Heard::Remote(Remote::Signal { .. }) => {}
                 }
             }
             let Some(seats) = all.get_mut(&appointment) else {
@@ -747,6 +777,8 @@ mod tests {
     #[derive(Debug, Default)]
     struct NewsWhileTaking {
         relay: std::sync::OnceLock<std::sync::Weak<CallRelay>>,
+        /// And then the call's end.
+        end: bool,
     }
 
     #[async_trait::async_trait]
@@ -774,6 +806,12 @@ mod tests {
                 );
             }
             relay.hear(appointment, Heard::Left(guest));
+            if self.end {
+                relay.hear(
+                    appointment,
+                    Heard::Remote(Remote::Ended(CallEnd::PatientLeft)),
+                );
+            }
             Ok(Vec::new())
         }
         fn free(&self, _: Uuid, _: Participant, _: u64) {}
@@ -783,14 +821,22 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn joins_and_leaves_heard_while_a_seat_is_taken_reach_the_joining_page() {
+    fn relay_with_news_while_taking(end: bool) -> Arc<CallRelay> {
         let relay = Arc::new(CallRelay::default());
-        let shared = Arc::new(NewsWhileTaking::default());
+        let shared = Arc::new(NewsWhileTaking {
+            end,
+            ..NewsWhileTaking::default()
+        });
         shared.relay.set(Arc::downgrade(&relay)).unwrap();
         relay.share(shared);
+        relay
+    }
+
+    #[tokio::test]
+    async fn joins_and_leaves_heard_while_a_seat_is_taken_reach_the_joining_page() {
+        let relay = relay_with_news_while_taking(false);
         let call = Uuid::new_v4();
-        let (_doctor, present) = relay
+        let (mut doctor, present) = relay
             .join(call, card(Participant::Doctor), "d1", 3)
             .await
             .unwrap();
@@ -803,6 +849,24 @@ mod tests {
             relay.with(|calls| calls.joining.is_empty()),
             "nothing kept after the join"
         );
+        // Who holds the patient's seat afar is known: an older page's signal is stale.
+        relay.hear(call, from_afar("p0", "alt"));
+        relay.hear(call, from_afar("p1", "neu"));
+        assert_eq!(signalled(doctor.events.recv().await), "neu");
+        assert!(doctor.events.try_recv().is_err(), "nothing else");
+    }
+
+    #[tokio::test]
+    async fn a_call_ended_while_a_seat_is_taken_ends_for_the_joining_page() {
+        let relay = relay_with_news_while_taking(true);
+        let (mut doctor, _) = relay
+            .join(Uuid::new_v4(), card(Participant::Doctor), "d1", 3)
+            .await
+            .unwrap();
+        assert!(matches!(
+            doctor.events.try_recv(),
+            Ok(CallEvent::Ended(CallEnd::PatientLeft))
+        ));
     }
 
     #[tokio::test]

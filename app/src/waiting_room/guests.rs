@@ -301,6 +301,10 @@ pub async fn store_note_to_all(
         .col_expr(C::DoctorNote, Expr::value(text))
         .filter(C::Id.is_in(ids.iter().copied()))
         .filter(C::PracticeId.eq(practice))
+        .filter(crate::appointment::lifecycle::arrived_now(
+            C::ArrivedAt,
+            C::EntryValidAfter,
+        ))
         .filter(C::AdmittedAt.is_null())
         .exec(conn)
         .await?;
@@ -432,18 +436,17 @@ pub async fn back_to_waiting(state: &AppState, row: &appointment::Model) -> Resu
             vec![(C::AdmittedAt, at(None))],
         )
         .await?;
-        // Read again: a note sent meanwhile is in the row, not in the one read above.
+        // Read again: a note sent meanwhile (or a new admission) is in the row, not in the
+        // one read above.
         let Some(guest) = appointment_guest::Entity::find_by_id(guest.id)
             .one(&state.db)
             .await?
         else {
             continue;
         };
-        let view = PatientView {
-            phase: PatientPhase::Waiting,
-            ..guest_view(row, &guest)
-        };
-        state.rooms.tell_patient(row.practice_id, guest.id, view);
+        state
+            .rooms
+            .tell_patient(row.practice_id, guest.id, guest_view(row, &guest));
     }
     Ok(())
 }

@@ -33,10 +33,11 @@ pub trait Rooms: Send + Sync + std::fmt::Debug {
     fn practice_changed(&self, practice: Uuid);
     /// A patient socket of `appointment` opened; the receiver gets each new view the practice
     /// sends ([`Rooms::tell_patient`]). `view` (read before) becomes the patient's view only
-    /// if the registry has none: a view it has was told since, or to another socket of the
-    /// patient, and is as new. The socket reads its view again after this and puts it in with
+    /// if the registry has no place for the patient yet: a view it has was told since, or to
+    /// another socket of the patient (`None`: news was missed, and the other sockets are to
+    /// reconnect). The socket reads its view again after this and puts it in with
     /// [`ViewReceiver::replace_if_unread`]: what was told before the registration was
-    /// committed before, and what is told after it is newer still.
+    /// committed before; after a view told since, it reads again.
     fn patient_connected(
         &self,
         practice: Uuid,
@@ -152,6 +153,7 @@ impl InMemoryRooms {
     ) -> ViewReceiver {
         self.with(|rooms| {
             let room = rooms.entry(practice).or_insert_with(PracticeRoom::new);
+            let new = !room.patients.contains_key(&appointment);
             let slot = room
                 .patients
                 .entry(appointment)
@@ -162,7 +164,7 @@ impl InMemoryRooms {
                 });
             slot.connections += 1;
             slot.lost_at = None;
-            if slot.view.with(|told| told.is_none()) {
+            if new {
                 slot.view.send_replace(Some(Told {
                     view,
                     at: Instant::now(),
@@ -453,7 +455,7 @@ mod tests {
         let mut again = rooms.patient_connected(practice, x, view("alt"));
         assert_eq!(again.has_changed(), Ok(false));
         // The socket reads again: the database has the note too.
-        again.replace_if_unread(told("Gleich sind Sie dran"));
+        assert!(again.replace_if_unread(told("Gleich sind Sie dran")));
         assert_eq!(note_of(&mut again).as_deref(), Some("Gleich sind Sie dran"));
 
         // Told between the registration and the read again: newer, kept, unread.
@@ -464,7 +466,10 @@ mod tests {
             "the open socket never sees the older view read by another"
         );
         rooms.tell_patient(practice, x, view("Sie sind dran"));
-        tab.replace_if_unread(told("Gleich sind Sie dran"));
+        assert!(
+            !tab.replace_if_unread(told("Gleich sind Sie dran")),
+            "newer news came"
+        );
         assert_eq!(tab.has_changed(), Ok(true));
         assert_eq!(note_of(&mut tab).as_deref(), Some("Sie sind dran"));
         assert_eq!(note_of(&mut again).as_deref(), Some("Sie sind dran"));
@@ -472,7 +477,7 @@ mod tests {
         // A view read again that differs goes to the patient's other socket too; the same one
         // wakes nobody.
         let mut third = rooms.patient_connected(practice, x, view("alt"));
-        third.replace_if_unread(told("Neu"));
+        assert!(third.replace_if_unread(told("Neu")));
         assert_eq!(
             third.has_changed(),
             Ok(false),
@@ -481,7 +486,7 @@ mod tests {
         assert!(again.has_changed().unwrap());
         assert_eq!(note_of(&mut again).as_deref(), Some("Neu"));
         let mut fourth = rooms.patient_connected(practice, x, view("alt"));
-        fourth.replace_if_unread(told("Neu"));
+        assert!(fourth.replace_if_unread(told("Neu")));
         assert_eq!(
             again.has_changed(),
             Ok(false),
@@ -501,14 +506,31 @@ mod tests {
         let x = Uuid::new_v4();
         rooms.tell_patient(practice, x, view("Sie sind dran"));
         let mut first = rooms.patient_connected(practice, x, view("alt"));
-        first.replace_if_unread(told("Sie sind dran"));
+        assert!(first.replace_if_unread(told("Sie sind dran")));
         assert_eq!(note_of(&mut first).as_deref(), Some("Sie sind dran"));
         // News missed (the bus was lost): the page asks again rather than show what it read.
         let mut second = rooms.patient_connected(practice, x, view("alt"));
         rooms.resync();
-        second.replace_if_unread(told("Sie sind dran"));
+        assert!(!second.replace_if_unread(told("Sie sind dran")));
         assert!(second.has_changed().unwrap());
         assert!(second.borrow_and_update().is_none());
+        // Admitted while the handshake's view was read, then a note to all changes that older
+        // view in place: the socket reads once more after it (as `socket::arrive` does).
+        let y = Uuid::new_v4();
+        let mut page = rooms.patient_connected(practice, y, view("alt"));
+        rooms.note_here(practice, "Verspätung");
+        let in_call = Told {
+            view: PatientView {
+                phase: PatientPhase::InCall,
+                ..view("alt")
+            },
+            at: Instant::now(),
+        };
+        assert!(!page.replace_if_unread(in_call.clone()));
+        page.mark_unchanged();
+        assert!(page.replace_if_unread(in_call));
+        let phase = page.borrow_and_update().map(|told| told.view.phase);
+        assert_eq!(phase, Some(PatientPhase::InCall));
     }
 
     #[tokio::test]

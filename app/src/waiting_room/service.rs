@@ -541,20 +541,29 @@ pub async fn call_of_doctor(
 }
 
 /// One note to everybody waiting for the practice right now (not those in a call): stored
-/// first, then sent to the waiting patients' pages at once. In this order a page reading its
-/// view meanwhile (a reload, a reconnect) finds the note in its row, or hears it after.
+/// first, then sent to the waiting patients' pages at once. In this order a page that reads
+/// its view meanwhile (a reload, a reconnect) finds the note in its row, or hears it after
+/// (a patient arriving in that moment may hear it without its being stored for them).
 pub async fn note_to_all(state: &AppState, practice: Uuid, text: &str) -> Result<(), DbErr> {
-    let present: Vec<Uuid> = state.rooms.present(practice).await.into_iter().collect();
+    let mut present: Vec<Uuid> = state.rooms.present(practice).await.into_iter().collect();
+    if present.is_empty() {
+        return Ok(());
+    }
+    // In one order: two notes at once lock the rows in the same order (PostgreSQL).
+    present.sort_unstable();
     // One commit (the patients go on waiting for it): statements in chunks, each under the
-    // databases' parameter limits.
+    // databases' parameter limits. Only those waiting now: not a patient who left or was
+    // removed a moment ago (their place is kept a few seconds).
     let txn = crate::transaction::begin_write(&state.db).await?;
     for ids in present.chunks(500) {
+        use appointment::Column as C;
         appointment::Entity::update_many()
-            .col_expr(appointment::Column::DoctorNote, Expr::value(text))
-            .filter(appointment::Column::Id.is_in(ids.iter().copied()))
-            .filter(appointment::Column::PracticeId.eq(practice))
-            .filter(appointment::Column::AdmittedAt.is_null())
-            .filter(appointment::Column::FinishedAt.is_null())
+            .col_expr(C::DoctorNote, Expr::value(text))
+            .filter(C::Id.is_in(ids.iter().copied()))
+            .filter(C::PracticeId.eq(practice))
+            .filter(lifecycle::arrived_now(C::ArrivedAt, C::EntryValidAfter))
+            .filter(C::AdmittedAt.is_null())
+            .filter(C::FinishedAt.is_null())
             .exec(&txn)
             .await?;
         // The registry knows guests by their own id; their notes are kept in their rows.

@@ -902,35 +902,68 @@ async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Opt
     // Read again now that the registry passes on what the practice tells this patient: a
     // change committed while `view` was read (since the handshake, for a patient who arrived
     // before) was told to no place or to the one `view` then went into, and this read sees
-    // it. A view told since the registration is newer still and stays.
-    let socket = &mut waiting.socket;
-    match current_view(&socket.state, &socket.pass).await {
-        Ok(Some(view)) => waiting.views.replace_if_unread(super::rooms::Told {
-            view,
-            at: Instant::now(),
-        }),
-        Ok(None) => {
-            tell_why_closed(&socket.state, &socket.pass, &mut socket.connection).await;
-            return None;
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "reading the arriving patient's view failed");
-            return None;
+    // it. A view told meanwhile may still be the older one changed in place (a note to all):
+    // read once more, after it — every view is told after its change was committed.
+    let mut settled = false;
+    for _ in 0..READS_ON_ARRIVAL {
+        let socket = &mut waiting.socket;
+        match current_view(&socket.state, &socket.pass).await {
+            Ok(Some(view)) => {
+                let told = super::rooms::Told {
+                    view,
+                    at: Instant::now(),
+                };
+                if waiting.views.replace_if_unread(told) {
+                    settled = true;
+                    break;
+                }
+                waiting.views.mark_unchanged();
+            }
+            Ok(None) => {
+                tell_why_closed(&socket.state, &socket.pass, &mut socket.connection).await;
+                return None;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "reading the arriving patient's view failed");
+                return None;
+            }
         }
     }
-    // No view: news was missed meanwhile (the bus to the other instances was lost); the
-    // page reconnects at once.
-    let Some(super::rooms::Told { view, .. }) = waiting.views.borrow_and_update() else {
+    // No view: news was missed meanwhile (the bus to the other instances was lost); or the
+    // practice kept changing it: the page reconnects at once.
+    let first = waiting.views.borrow_and_update().filter(|_| settled);
+    let Some(super::rooms::Told { view, .. }) = first else {
         waiting.socket.connection.going_away().await;
         return None;
     };
     waiting.phase = view.phase;
-    waiting
+    let last = is_last(view.phase);
+    let sent = waiting
         .socket
         .connection
         .send(ServerMessage::WaitingRoom(view))
-        .await
-        .then_some(waiting)
+        .await;
+    // A last view (the patient left, was removed, the appointment ended) ends the socket.
+    (sent && !last).then_some(waiting)
+}
+
+/// How often an arriving patient's socket reads its view while the practice keeps telling
+/// it something new, before the page is asked to reconnect.
+const READS_ON_ARRIVAL: usize = 3;
+
+/// Whether a view with `phase` is the page's last: the socket is done after it. The pass
+/// stays in the session (it opens nothing any more), so a page whose connection died before
+/// it read this, or a second window, hears the same reason when it connects (see
+/// `tell_closed`) instead of a refused handshake it would retry for ever.
+fn is_last(phase: PatientPhase) -> bool {
+    matches!(
+        phase,
+        PatientPhase::Removed
+            | PatientPhase::Finished
+            | PatientPhase::Left
+            | PatientPhase::Closed
+            | PatientPhase::Expired
+    )
 }
 
 /// The pass stopped opening the room just now: the page hears why.
@@ -1059,14 +1092,7 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
             if w.phase != PatientPhase::InCall {
                 w.call.seat = None;
             }
-            let last = matches!(
-                view.phase,
-                PatientPhase::Removed
-                    | PatientPhase::Finished
-                    | PatientPhase::Left
-                    | PatientPhase::Closed
-                    | PatientPhase::Expired
-            );
+            let last = is_last(view.phase);
             if !socket
                 .connection
                 .send(ServerMessage::WaitingRoom(view))
@@ -1075,10 +1101,6 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
                 return false;
             }
             tracing::debug!(target: "delivery", micros = u64::try_from(at.elapsed().as_micros()).unwrap_or(u64::MAX), "patient view sent");
-            // The last view: the socket is done. The pass stays in the session (it opens
-            // nothing any more), so a page whose connection died before it read this, or a
-            // second window, hears the same reason when it connects (see `tell_closed`)
-            // instead of a refused handshake it would retry for ever.
             !last
         }
         Wake::Call(Some(CallEvent::Reconnect)) => {

@@ -207,23 +207,25 @@ impl ViewReceiver {
         state.told.clone()
     }
 
-    /// Replaces the view with `told` unless a view came that this receiver has not read: told
-    /// after its last read, that one is newer and stays (unread). The other receivers are
-    /// woken if the view changed.
-    pub fn replace_if_unread(&mut self, told: Told) {
+    /// Replaces the view with `told` unless a view came that this receiver has not read (it
+    /// was told after this receiver's last read); `false` then, and nothing changes. The
+    /// other receivers are woken if the view changed.
+    pub fn replace_if_unread(&mut self, told: Told) -> bool {
         let mut state = self.shared.state();
-        if state.version != self.seen
-            || state
-                .told
-                .as_ref()
-                .is_some_and(|current| current.view == told.view)
-        {
-            return;
+        if state.version != self.seen {
+            return false;
         }
-        state.told = Some(told);
-        state.version = state.version.wrapping_add(1);
-        self.seen = state.version;
-        state.wake_all();
+        if state
+            .told
+            .as_ref()
+            .is_none_or(|current| current.view != told.view)
+        {
+            state.told = Some(told);
+            state.version = state.version.wrapping_add(1);
+            self.seen = state.version;
+            state.wake_all();
+        }
+        true
     }
 
     /// Counts the current view as read without reading it.

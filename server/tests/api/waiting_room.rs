@@ -377,12 +377,26 @@ async fn the_doctor_sees_the_patient_arrive_sends_a_note_admits_and_sees_them_le
     );
     let roster = roster_until(&mut doctor, |r| r.entries[0].status == RosterStatus::Left).await;
     assert_eq!(roster.waiting, 0);
-    // Their place is kept a few seconds (a reload would come back to it): a click on a list
-    // that still showed them waiting admits nobody.
+    // Their place is kept a few seconds (a reload would come back to it): a note to all
+    // waiting is not stored for them, and a click on a list that still showed them waiting
+    // admits nobody (the socket carries out one message after the other).
+    send(
+        &mut doctor,
+        ClientMessage::NoteToAll {
+            text: "Nur für Wartende".into(),
+        },
+    )
+    .await;
     assert_eq!(
         admitting(&mut doctor, &id).await,
         Err(ErrorCode::WrongState)
     );
+    let note = crate::helpers::query_one_string(
+        app.conn(),
+        "SELECT COALESCE(doctor_note, '') FROM appointment",
+    )
+    .await;
+    assert_ne!(note, "Nur für Wartende");
     opens_no_room(&app, &pass).await;
 }
 
