@@ -136,8 +136,8 @@ struct Calls {
     /// moved to a new page) and is dropped.
     afar: HashMap<Uuid, HashMap<Participant, String>>,
     /// With shared seats: the calls a page of this instance is joining now (its seat being
-    /// taken in the database), with the joins and leaves heard from afar meanwhile, in order
-    /// (`None`: left). The join's answer applies them to what it read: news heard before the
+    /// taken in the database), with the joins, leaves and the end heard from afar meanwhile,
+    /// in order. The join applies them to its answer and its new seat: news heard before the
     /// page's seat is here has no seat to reach.
     joining: HashMap<Uuid, Vec<Meanwhile>>,
 }
@@ -211,9 +211,9 @@ pub trait SharedSeats: Send + Sync + std::fmt::Debug {
     async fn is_seated(&self, appointment: Uuid, participant: Participant) -> bool;
 }
 
-/// While a page of this instance takes its seat in the shared rows: the joins and leaves
-/// heard from afar for that call are kept for its answer ([`Calls::joining`]); dropped (also
-/// when the join is given up half way), nothing more is kept.
+/// While a page of this instance takes its seat in the shared rows: the joins, leaves and the
+/// end heard from afar for that call are kept for it ([`Calls::joining`]); dropped (also when
+/// the join is given up half way), nothing more is kept.
 struct HearingWhileJoining<'a> {
     relay: &'a CallRelay,
     appointment: Uuid,
