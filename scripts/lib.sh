@@ -263,10 +263,15 @@ ensure_npm_packages() {
 }
 
 # A TCP port nobody listens on right now (bash only: a fresh Debian may lack python3).
+# Below the kernel's ephemeral range: a port in that range can be taken by any outgoing
+# connection between this check and the server's bind, and after a load test thousands of
+# them sit there in TIME_WAIT (a benchmark's server failed to bind so).
 free_port() {
-  local port
+  local port ephemeral
+  ephemeral=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$ephemeral" -gt 11000 ] || die "the ephemeral port range starts at $ephemeral: no room below it for test ports"
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 20000))
+    port=$((10000 + RANDOM % (ephemeral - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   die "no free TCP port found"

@@ -1,4 +1,5 @@
-//! The floor under the waiting room's note (issue 24, point 6): `fanout_floor <sockets>`.
+//! The floor under the waiting room's note (issue 24, point 6):
+//! `fanout_floor <sockets> [direct] [parked]`.
 //!
 //! No HTTP, no WebSocket library, no registry, no database: `sockets` bare tokio tasks on two
 //! worker threads (as the server has here), each owning one loopback TCP connection and
@@ -7,7 +8,8 @@
 //! patient's view with the note as one WebSocket text frame, then notes how long after the
 //! send its write returned. Prints p50, p99 and max, measured in the serving process like the
 //! server's own figures: what tokio and the kernel's loopback cost on these cores, shared with
-//! the reader, before any of the server's work.
+//! the reader, before any of the server's work. `parked` stops the reader while the writes go
+//! out (the server's cores to itself, as with the patients' phones elsewhere).
 
 use app::signalling::types::{Envelope, PatientPhase, PatientView, ServerMessage};
 use std::sync::{Arc, Mutex};
@@ -17,6 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
+type Serving = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>>>>;
 
 fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().collect();
@@ -24,14 +27,19 @@ fn main() -> Result<(), Error> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    match (
-        args.get(1).map(String::as_str),
-        args.get(2).map(String::as_str),
-    ) {
+    let words: Vec<&str> = args.iter().skip(2).map(String::as_str).collect();
+    let parked = words.contains(&"parked");
+    match (args.get(1).map(String::as_str), words.contains(&"direct")) {
         (Some("read"), _) => runtime.block_on(read(&args[2], args[3].parse()?)),
-        (Some(sockets), Some("direct")) => runtime.block_on(serve_direct(sockets.parse()?)),
-        (Some(sockets), None) => runtime.block_on(serve(sockets.parse()?)),
-        _ => Err("usage: fanout_floor <sockets> [direct]".into()),
+        (Some(sockets), direct) if words.iter().all(|w| ["direct", "parked"].contains(w)) => {
+            let sockets = sockets.parse()?;
+            runtime.block_on(if direct {
+                Box::pin(serve_direct(sockets, parked)) as Serving
+            } else {
+                Box::pin(serve(sockets, parked))
+            })
+        }
+        _ => Err("usage: fanout_floor <sockets> [direct] [parked]".into()),
     }
 }
 
@@ -50,7 +58,7 @@ fn frame() -> Result<Vec<u8>, Error> {
     Ok(frame)
 }
 
-async fn serve(sockets: usize) -> Result<(), Error> {
+async fn serve(sockets: usize, parked: bool) -> Result<(), Error> {
     let (listener, mut reader) = listen_with_reader(sockets).await?;
     let frame: Arc<[u8]> = frame()?.into();
     let (told, _) = watch::channel(None::<Instant>);
@@ -80,18 +88,23 @@ async fn serve(sockets: usize) -> Result<(), Error> {
     // Sent from a task, as the doctor's socket task sends the note in the server: woken from a
     // worker thread, the tasks go to that worker's own queue first (256 of them; the rest
     // overflow to the shared queue), not every one through the shared queue and its lock.
+    let reading = Reading::park(&reader, parked)?;
     let told = tokio::spawn(async move {
         told.send_replace(Some(Instant::now()));
         told
     })
     .await?;
+    reading.resume().await?;
     reader.wait().await?;
     drop(told);
     let sent = sent.lock().map_err(|_| "poisoned")?.clone();
     report(
         sent,
         sockets,
-        &format!("floor: {sockets} bare tokio tasks, one loopback write each"),
+        &format!(
+            "floor: {sockets} bare tokio tasks, one loopback write each{}",
+            parked_words(parked)
+        ),
     )
 }
 
@@ -104,6 +117,49 @@ async fn listen_with_reader(sockets: usize) -> Result<(TcpListener, tokio::proce
         .args(["read", &address, &sockets.to_string()])
         .spawn()?;
     Ok((listener, reader))
+}
+
+/// `parked`: the reading process is stopped (SIGSTOP) from before the send until 300 ms
+/// after, so the writes have the two cores to themselves, as a server has when the patients'
+/// phones are elsewhere.
+struct Reading(Option<u32>);
+
+impl Reading {
+    fn park(reader: &tokio::process::Child, parked: bool) -> Result<Self, Error> {
+        if !parked {
+            return Ok(Self(None));
+        }
+        let pid = reader.id().ok_or("the reader has ended")?;
+        signal(pid, "-STOP")?;
+        Ok(Self(Some(pid)))
+    }
+
+    async fn resume(self) -> Result<(), Error> {
+        if let Some(pid) = self.0 {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            signal(pid, "-CONT")?;
+        }
+        Ok(())
+    }
+}
+
+fn parked_words(parked: bool) -> &'static str {
+    if parked {
+        ", reader parked"
+    } else {
+        ""
+    }
+}
+
+fn signal(pid: u32, which: &str) -> Result<(), Error> {
+    let status = std::process::Command::new("kill")
+        .args([which, &pid.to_string()])
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("kill {which} {pid}: {status}").into())
+    }
 }
 
 /// Prints p50, p99 and max of the write times (each since the send), after `what`.
@@ -126,7 +182,7 @@ fn report(mut sent: Vec<Duration>, sockets: usize, what: &str) -> Result<(), Err
 /// worker thread), each writing to its half of the connections straight after the send,
 /// waiting only where a connection's buffer is full. What a note would cost if the sender wrote
 /// to the sockets itself instead of waking each socket's task.
-async fn serve_direct(sockets: usize) -> Result<(), Error> {
+async fn serve_direct(sockets: usize, parked: bool) -> Result<(), Error> {
     let (listener, mut reader) = listen_with_reader(sockets).await?;
     let frame: Arc<[u8]> = frame()?.into();
     let mut halves = [Vec::new(), Vec::new()];
@@ -163,6 +219,7 @@ async fn serve_direct(sockets: usize) -> Result<(), Error> {
             (sent, streams)
         }));
     }
+    let reading = Reading::park(&reader, parked)?;
     told.send_replace(Some(Instant::now()));
     let mut sent = vec![];
     let mut open = vec![];
@@ -171,12 +228,16 @@ async fn serve_direct(sockets: usize) -> Result<(), Error> {
         sent.extend(times);
         open.push(streams);
     }
+    reading.resume().await?;
     reader.wait().await?;
     drop(open);
     report(
         sent,
         sockets,
-        &format!("direct: {sockets} connections written by two loops"),
+        &format!(
+            "direct: {sockets} connections written by two loops{}",
+            parked_words(parked)
+        ),
     )
 }
 

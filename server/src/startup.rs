@@ -401,6 +401,7 @@ impl Application {
             "ping clock",
             move || app::waiting_room::socket::ping_clock(rooms.clone()),
         ));
+        let deliveries = tokio::spawn(app::waiting_room::delivery::write_to_log());
         let outbox = tokio::spawn(self.outbox_worker.run());
         let cleanup = tokio::spawn(
             self.session_store
@@ -443,6 +444,7 @@ impl Application {
         cleanup.abort();
         maintenance.abort();
         pings.abort();
+        deliveries.abort();
         outbox.abort();
         if let Some(turn) = &self.turn {
             turn.close().await;

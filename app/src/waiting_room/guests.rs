@@ -4,7 +4,7 @@
 //! (`appointment_guest`), the live registry knows them by their guest id.
 
 use super::service::patient_view;
-use crate::appointment::pass::{self, PatientPass};
+use crate::appointment::pass::PatientPass;
 use crate::entities::{appointment, appointment_guest};
 use crate::practice::auth::CurrentUser;
 use crate::signalling::types::{ErrorCode, PatientPhase, PatientView, RosterGuest, RosterStatus};
@@ -61,22 +61,22 @@ fn at(time: Option<DateTime<Utc>>) -> SimpleExpr {
     Expr::value(time)
 }
 
-/// The guest's socket opened: the arrival is noted once per stay. `None` when the pass no
-/// longer opens the room.
-pub async fn arrive(
+/// The guest's socket opened: the arrival is noted once per stay (only written: the socket
+/// reads the guest's view after registering, as for the patient).
+pub async fn note_arrival(
     state: &AppState,
     pass: &PatientPass,
-    guest: appointment_guest::Model,
-) -> Result<Option<(appointment::Model, appointment_guest::Model)>, DbErr> {
-    let now = state.clock.now();
-    if !arrived_now(&guest) {
+    guest: &appointment_guest::Model,
+) -> Result<(), DbErr> {
+    if !arrived_now(guest) {
         let fresh = Condition::any()
             .add(C::ArrivedAt.is_null())
             .add(C::ArrivedAt.lte(guest.entry_valid_after));
+        let now = state.clock.now();
         change(state, guest.id, fresh, vec![(C::ArrivedAt, at(Some(now)))]).await?;
         tracing::info!(appointment_id = %pass.appointment_id, guest_id = %guest.id, "guest entered the waiting room");
     }
-    pass::open_guest(&state.db, pass, now).await
+    Ok(())
 }
 
 /// The guest leaves ("Wartezimmer verlassen"): off the list at once, the pass ends.

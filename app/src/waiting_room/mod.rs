@@ -9,6 +9,8 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod closed;
 #[cfg(feature = "ssr")]
+pub mod delivery;
+#[cfg(feature = "ssr")]
 pub mod guests;
 #[cfg(feature = "ssr")]
 pub mod handlers;

@@ -16,8 +16,8 @@ use uuid::Uuid;
 /// it, the doctor's list shows them as gone.
 pub const RECONNECT_GRACE: Duration = Duration::from_secs(5);
 
-/// A patient's view as the practice last told it, and when: the socket logs how long the view
-/// took to go out (`delivery` at debug level, read by the waiting-room benchmark).
+/// A patient's view as the practice last told it, and when: the socket notes how long the view
+/// took to go out ([`super::delivery`]).
 #[derive(Clone, Debug)]
 pub struct Told {
     pub view: PatientView,
@@ -212,15 +212,14 @@ impl InMemoryRooms {
     }
 
     /// [`Rooms::note_to_waiting`] for the sockets open on this instance.
-    pub fn note_here(&self, practice: Uuid, note: &str) -> Vec<Uuid> {
+    pub fn note_here(&self, practice: Uuid, note: &str) {
         let now = Instant::now();
         self.with(|rooms| {
             let Some(room) = rooms.get_mut(&practice) else {
-                return Vec::new();
+                return;
             };
             room.forget_lost(now);
-            let mut told = Vec::new();
-            for (appointment, slot) in &room.patients {
+            for slot in room.patients.values() {
                 let waiting = slot
                     .view
                     .with(|told| told.is_some_and(|told| told.view.phase == PatientPhase::Waiting));
@@ -231,11 +230,9 @@ impl InMemoryRooms {
                             told.at = now;
                         }
                     });
-                    told.push(*appointment);
                 }
             }
-            told
-        })
+        });
     }
 
     /// [`Rooms::present`] as far as this instance knows.
@@ -422,7 +419,7 @@ mod tests {
             },
         );
         patient_y.mark_unchanged();
-        assert_eq!(rooms.note_here(practice, "Verspätung"), vec![x]);
+        rooms.note_here(practice, "Verspätung");
         assert!(patient_x.has_changed().unwrap());
         assert!(!patient_y.has_changed().unwrap());
         assert!(rooms.present(other_practice).await.is_empty());

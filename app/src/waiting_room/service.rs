@@ -147,8 +147,10 @@ pub async fn appointment_changed(
         state
             .rooms
             .tell_patient(row.practice_id, row.id, patient_view(row));
-        if let Err(e) = super::guests::tell_every_guest(state, row, None).await {
-            tracing::warn!(error = %e, "cannot tell the further persons the new time");
+        // Telling the guests tells the doctors' lists too.
+        match super::guests::tell_every_guest(state, row, None).await {
+            Ok(()) => return,
+            Err(e) => tracing::warn!(error = %e, "cannot tell the further persons the new time"),
         }
     }
     state.rooms.practice_changed(row.practice_id);

@@ -982,12 +982,11 @@ async fn arrival_view(
     row: appointment::Model,
 ) -> Result<Option<PatientView>, sea_orm::DbErr> {
     if pass.is_guest() {
-        let Some((_, guest)) = pass::open_guest(&state.db, pass, state.clock.now()).await? else {
+        let Some((row, guest)) = pass::open_guest(&state.db, pass, state.clock.now()).await? else {
             return Ok(None);
         };
-        return Ok(super::guests::arrive(state, pass, guest)
-            .await?
-            .map(|(row, guest)| super::guests::guest_view(&row, &guest)));
+        super::guests::note_arrival(state, pass, &guest).await?;
+        return Ok(Some(super::guests::guest_view(&row, &guest)));
     }
     service::note_arrival(state, &row).await?;
     Ok(Some(service::patient_view(&row)))
@@ -1100,7 +1099,7 @@ async fn woken(w: &mut Waiting, wake: Wake) -> bool {
             {
                 return false;
             }
-            tracing::debug!(target: "delivery", micros = u64::try_from(at.elapsed().as_micros()).unwrap_or(u64::MAX), "patient view sent");
+            super::delivery::note(at.elapsed());
             !last
         }
         Wake::Call(Some(CallEvent::Reconnect)) => {
