@@ -53,14 +53,6 @@ start_instance() {
   die "instance $1 did not start (log: $data/server$1.log)"
 }
 
-server_side() {
-  cat "$@" | sed 's/\x1b\[[0-9;]*m//g' | grep 'patient view sent' | grep -o 'micros=[0-9]*' | cut -d= -f2 | sort -n | awk '
-    { v[NR] = $1 }
-    END { if (NR == 0) { print "  server side: no deliveries logged"; exit 1 }
-          printf "  server side: %d views sent, p50 %.2f ms, p99 %.2f ms after the instance heard the note\n",
-            NR, v[int((NR - 1) * 0.5 + 1.5)] / 1000, v[int((NR - 1) * 0.99 + 1.5)] / 1000 }'
-}
-
 if [ "$mode" = resync ]; then
   resync_sockets=${BENCH_RESYNC_SOCKETS:-2000}
   echo "== a resynchronisation: $resync_sockets waiting patients on one instance, its LISTEN connection cut"
@@ -77,7 +69,7 @@ echo "== one instance on PostgreSQL: $sockets idle sockets, note to 1000"
 db=$(fresh_db)
 start_instance 1 "$db"
 "$CARGO_TARGET_DIR/release/examples/waiting_room_load" "http://127.0.0.1:${ports[1]}" "$db" "${pids[0]}" "$sockets" 1000 | grep -v '^spare-code'
-server_side "$data/server1.log"
+delivery_figures 1000 "$data/server1.log"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
 
 echo "== two instances on PostgreSQL: $((sockets / 2)) idle sockets each, note to 1000 spread over both"
@@ -86,4 +78,4 @@ start_instance 2 "$db"
 start_instance 3 "$db"
 "$CARGO_TARGET_DIR/release/examples/waiting_room_load" \
   "http://127.0.0.1:${ports[2]},http://127.0.0.1:${ports[3]}" "$db" "${pids[0]},${pids[1]}" "$sockets" 1000 | grep -v '^spare-code'
-server_side "$data/server2.log" "$data/server3.log"
+delivery_figures 1000 "$data/server2.log" "$data/server3.log"

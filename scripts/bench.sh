@@ -136,23 +136,7 @@ sockets=${BENCH_SOCKETS:-10000}
 echo "== waiting room: $sockets idle sockets, note to 1000"
 load_out=$("$CARGO_TARGET_DIR/release/examples/waiting_room_load" "http://127.0.0.1:$port" "sqlite://$data/bench.db" "$pid" "$sockets" 1000)
 echo "$load_out" | grep -v '^spare-code'
-# The log's first 1000 deliveries are the first note (the client reading as it comes), the
-# next 1000 the second (the client's readers parked, so the server has the two cores).
-# (The times of the last second reach the log up to a second later.)
-for _ in $(seq 1 50); do
-  [ "$(grep -c 'patient view sent' "$data/server.log")" -lt 2000 ] || break
-  sleep 0.1
-done
-grep 'patient view sent' "$data/server.log" | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'micros=[0-9]*' | cut -d= -f2 > "$data/deliveries.txt"
-deliveries() {
-  sort -n | awk -v what="$1" '
-    { v[NR] = $1 }
-    END { if (NR != 1000) { printf "server side (%s): %d deliveries logged, not 1000\n", what, NR; exit 1 }
-          printf "server side (%s): note to %d patients sent, p50 %.2f ms, p99 %.2f ms, max %.2f ms after the practice told them\n",
-            what, NR, v[int((NR - 1) * 0.5 + 1.5)] / 1000, v[int((NR - 1) * 0.99 + 1.5)] / 1000, v[NR] / 1000 }'
-}
-head -n 1000 "$data/deliveries.txt" | deliveries "client reading"
-tail -n +1001 "$data/deliveries.txt" | deliveries "client parked"
+delivery_figures 1000 "$data/server.log"
 # The floor under that figure: bare tokio tasks on the same cores, one loopback write each; and
 # the same writes from two loops without a task per connection (`direct`); each also with the
 # reading process stopped while the writes go out (`parked`).

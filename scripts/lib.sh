@@ -277,6 +277,39 @@ free_port() {
   die "no free TCP port found"
 }
 
+# The waiting-room benchmarks' figures at the server, from the logs of `waiting_room_load`'s
+# run: `delivery_figures <patients> <server log>...`. Each log holds the time of every view sent
+# (`delivery` at debug level, written once a second), for the client's two notes to the same
+# patients: the first half of each log the first note (the client reading as it comes), the
+# second half the second (the client's readers parked, so the server has the cores).
+delivery_figures() {
+  local patients=$1; shift
+  local dir; dir=$(mktemp -d)
+  # The times of the last second reach the logs up to a second later.
+  for _ in $(seq 1 50); do
+    [ "$(cat "$@" | grep -c 'patient view sent')" -lt $((2 * patients)) ] || break
+    sleep 0.1
+  done
+  : >"$dir/first"; : >"$dir/second"
+  local log n
+  for log in "$@"; do
+    { grep 'patient view sent' "$log" | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'micros=[0-9]*' | cut -d= -f2 >"$dir/times"; } || true
+    n=$(wc -l <"$dir/times")
+    head -n $((n / 2)) "$dir/times" >>"$dir/first"
+    tail -n +$((n / 2 + 1)) "$dir/times" >>"$dir/second"
+  done
+  local round status=0
+  for round in first second; do
+    sort -n "$dir/$round" | awk -v what="$([ "$round" = first ] && echo "client reading" || echo "client parked")" -v patients="$patients" '
+      { v[NR] = $1 }
+      END { if (NR != patients) { printf "server side (%s): %d deliveries logged, not %d\n", what, NR, patients; exit 1 }
+            printf "server side (%s): note to %d patients sent, p50 %.2f ms, p99 %.2f ms, max %.2f ms after the practice told them\n",
+              what, NR, v[int((NR - 1) * 0.5 + 1.5)] / 1000, v[int((NR - 1) * 0.99 + 1.5)] / 1000, v[NR] / 1000 }' || status=1
+  done
+  rm -rf "$dir"
+  return "$status"
+}
+
 # Starts a throw-away PostgreSQL cluster in a temporary directory on a free port, as a
 # non-root user, and exports SPRECHZIMMER_TEST_POSTGRES_URL. stop_postgres removes it.
 PG_TMP=""

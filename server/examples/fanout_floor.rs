@@ -134,12 +134,21 @@ impl Reading {
         Ok(Self(Some(pid)))
     }
 
-    async fn resume(self) -> Result<(), Error> {
-        if let Some(pid) = self.0 {
+    async fn resume(mut self) -> Result<(), Error> {
+        if let Some(pid) = self.0.take() {
             tokio::time::sleep(Duration::from_millis(300)).await;
             signal(pid, "-CONT")?;
         }
         Ok(())
+    }
+}
+
+/// A run that fails between the two does not leave the reader stopped.
+impl Drop for Reading {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0.take() {
+            let _ = signal(pid, "-CONT");
+        }
     }
 }
 

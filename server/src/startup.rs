@@ -445,6 +445,7 @@ impl Application {
         maintenance.abort();
         pings.abort();
         deliveries.abort();
+        app::waiting_room::delivery::write_noted();
         outbox.abort();
         if let Some(turn) = &self.turn {
             turn.close().await;

@@ -7,8 +7,16 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Times noted and not yet written, in microseconds.
-static NOTED: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// Times noted and not yet written, in microseconds, and how many were dropped over [`MOST`].
+static NOTED: Mutex<Noted> = Mutex::new(Noted {
+    times: Vec::new(),
+    dropped: 0,
+});
+
+struct Noted {
+    times: Vec<u32>,
+    dropped: u64,
+}
 
 /// Times kept between two writes at most; further ones are dropped (the log says how many).
 const MOST: usize = 100_000;
@@ -27,14 +35,16 @@ pub fn note(since: Duration) {
     }
     let micros = u32::try_from(since.as_micros()).unwrap_or(u32::MAX);
     if let Ok(mut noted) = NOTED.lock() {
-        if noted.len() < MOST {
-            noted.push(micros);
+        if noted.times.len() < MOST {
+            noted.times.push(micros);
+        } else {
+            noted.dropped += 1;
         }
     }
 }
 
 /// Writes the noted times to the log, one line each, once a second; ends at once when
-/// `delivery` is not logged.
+/// `delivery` is not logged. The server writes what is left when it stops ([`write_noted`]).
 pub async fn write_to_log() {
     if !wanted() {
         return;
@@ -46,15 +56,22 @@ pub async fn write_to_log() {
     }
 }
 
-fn write_noted() {
-    let noted = match NOTED.lock() {
-        Ok(mut noted) => std::mem::take(&mut *noted),
+/// Writes the times noted so far to the log.
+pub fn write_noted() {
+    let Noted { times, dropped } = match NOTED.lock() {
+        Ok(mut noted) => std::mem::replace(
+            &mut *noted,
+            Noted {
+                times: Vec::new(),
+                dropped: 0,
+            },
+        ),
         Err(_) => return,
     };
-    if noted.len() == MOST {
-        tracing::debug!(target: "delivery", "patient views sent: only the first {MOST} of this second noted");
+    if dropped > 0 {
+        tracing::debug!(target: "delivery", dropped, "patient views sent but not noted (over {MOST} a second)");
     }
-    for micros in noted {
+    for micros in times {
         tracing::debug!(target: "delivery", micros, "patient view sent");
     }
 }
