@@ -13,6 +13,7 @@ static NOTED: Mutex<Noted> = Mutex::new(Noted {
     dropped: 0,
 });
 
+#[derive(Default)]
 struct Noted {
     times: Vec<u32>,
     dropped: u64,
@@ -59,13 +60,7 @@ pub async fn write_to_log() {
 /// Writes the times noted so far to the log.
 pub fn write_noted() {
     let Noted { times, dropped } = match NOTED.lock() {
-        Ok(mut noted) => std::mem::replace(
-            &mut *noted,
-            Noted {
-                times: Vec::new(),
-                dropped: 0,
-            },
-        ),
+        Ok(mut noted) => std::mem::take(&mut *noted),
         Err(_) => return,
     };
     if dropped > 0 {

@@ -4,8 +4,8 @@
 //! force and races, e-mail links opened by scanners, switching the second factor on.
 
 use crate::helpers::{
-    location, query_one_string, registration, spawn_app, spawn_app_with, spawn_practice, TestApp,
-    PASSWORD,
+    location, query_one_string, registration, spawn_app, spawn_app_with, spawn_practice,
+    CapturedLog, TestApp, PASSWORD,
 };
 use crate::patient_entry::{booked, entry_response};
 use crate::smtp::link_in;
@@ -38,29 +38,6 @@ async fn wrong_login(app: &TestApp, header: Option<(&str, &str)>) -> reqwest::Re
         request = request.header(name, value);
     }
     request.send().await.expect("login")
-}
-
-/// What the app logs while a test runs on its (current-thread) runtime.
-#[derive(Clone, Default)]
-struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl CapturedLog {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
-    }
 }
 
 #[tokio::test]
@@ -114,14 +91,7 @@ async fn rfc_7239_forwarded_is_read_when_configured() {
 
 #[tokio::test]
 async fn forwarded_headers_from_an_untrusted_peer_are_ignored_with_one_warning() {
-    let log = CapturedLog::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (log, _guard) = CapturedLog::on_this_thread("warn");
     let app = spawn_app_with(|s| s.security.trusted_proxies = vec!["10.0.0.0/8".into()]).await;
     for _ in 0..3 {
         wrong_login(&app, Some(("x-forwarded-for", "203.0.113.7"))).await;

@@ -2,7 +2,7 @@
 //! the waiting room only from 30 minutes before the start until the end. Guessing is limited
 //! per client address and per code.
 
-use crate::helpers::{location, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{location, spawn_app, CapturedLog, TestApp, PASSWORD};
 use crate::html::Page;
 use app::clock::Clock;
 use chrono::Duration as ChronoDuration;
@@ -169,43 +169,13 @@ async fn one_code_is_locked_after_thirty_attempts_whatever_the_address() {
     assert_eq!(status, 422);
 }
 
-/// Everything the app logs on this test's thread, at debug level and above.
-#[derive(Clone, Default)]
-struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl CapturedLog {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
-    }
-}
-
 /// The invitation's link carries the code in the fragment, which the page reads and browsers
 /// never send; the HTML part shows the code boxed for reading it off, on a phone too.
 #[tokio::test]
 async fn the_invitation_links_the_code_in_the_fragment_shows_it_boxed_and_the_server_never_logs_it()
 {
-    let log = CapturedLog::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
     // The test runs on one thread (current-thread runtime), the app's tasks with it.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (log, _guard) = CapturedLog::on_this_thread("debug");
 
     let app = spawn_app().await;
     let (code, _) = booked(&app, "anna@praxis.de").await;

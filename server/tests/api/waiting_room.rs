@@ -3,7 +3,7 @@
 //! doctor within seconds; other practices and other patients see nothing; bad frames are
 //! answered and never stop the server.
 
-use crate::helpers::{location, session_cookie, TestApp, PASSWORD};
+use crate::helpers::{location, session_cookie, CapturedLog, TestApp, PASSWORD};
 use crate::patient_entry::booked;
 use app::clock::Clock;
 use app::signalling::types::{
@@ -1118,4 +1118,49 @@ async fn pages_without_script_show_the_waiting_count_and_a_timed_idle_warning() 
     assert_eq!(home.count("script[type=module]"), 1);
     assert_eq!(home.count(r#"meta[http-equiv="refresh"]"#), 0);
     assert_eq!(home.count("style"), 0);
+}
+
+/// The waiting-room benchmark reads the note's times at the server from the log: every time
+/// noted reaches it, in order, a second's times over the cap are counted as dropped, and
+/// nothing is noted while `delivery` is not logged.
+#[test]
+fn every_delivery_time_noted_reaches_the_log_and_drops_are_counted() {
+    use app::waiting_room::delivery;
+    {
+        let (log, _guard) = CapturedLog::on_this_thread("warn");
+        delivery::note(Duration::from_micros(700));
+        delivery::write_noted();
+        assert_eq!(log.text(), "");
+    }
+    let (log, _guard) = CapturedLog::on_this_thread("warn,delivery=debug");
+    // Not noted before (the filter was off): nothing of it comes now.
+    delivery::write_noted();
+    assert_eq!(log.text(), "");
+    for micros in [1500, 250, 9000] {
+        delivery::note(Duration::from_micros(micros));
+    }
+    delivery::write_noted();
+    let times: Vec<String> = log
+        .text()
+        .lines()
+        .filter(|line| line.contains("patient view sent"))
+        .filter_map(|line| line.split("micros=").nth(1).map(str::to_owned))
+        .collect();
+    assert_eq!(times, ["1500", "250", "9000"]);
+    // Written once: the next write has nothing new.
+    delivery::write_noted();
+    assert_eq!(log.text().lines().count(), 3);
+
+    let (log, _guard) = CapturedLog::on_this_thread("warn,delivery=debug");
+    for _ in 0..100_002 {
+        delivery::note(Duration::from_micros(1));
+    }
+    delivery::write_noted();
+    let text = log.text();
+    assert_eq!(text.matches("patient view sent micros=1").count(), 100_000);
+    assert!(
+        text.contains("dropped=2"),
+        "{}",
+        &text[..200.min(text.len())]
+    );
 }
