@@ -900,8 +900,9 @@ pub fn access_code_in(text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// What the app logs on the test's thread under a `tracing` filter (a test on a
-/// current-thread runtime: the app's tasks too), kept to be read by the test.
+/// What the app logs, kept to be read by the test: on the test's thread under a `tracing`
+/// filter ([`CapturedLog::on_this_thread`]; on a current-thread runtime the app's tasks too),
+/// or as the writer of a subscriber the test sets up itself.
 #[derive(Clone, Default)]
 pub struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 

@@ -4,7 +4,7 @@
 //! read timeout for half-sent TCP frames, and no relaying to special-purpose addresses or to
 //! the relay's own address.
 
-use crate::helpers::{eventually, spawn_app_with, TestApp};
+use crate::helpers::{eventually, spawn_app_with, CapturedLog, TestApp};
 use crate::turn::TcpClientConn;
 use app::call::ice::turn_password;
 use app::clock::Clock;
@@ -721,26 +721,10 @@ async fn unauthenticated_requests_leave_no_state_behind() {
     client.allocate().await;
 }
 
-/// What the app logs (the whole process: nextest runs each test in its own).
-#[derive(Clone, Default)]
-struct CapturedLog(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn garbage_and_unpermitted_packets_write_no_log_lines() {
     use tracing_subscriber::util::SubscriberInitExt;
+    // What the app logs, the whole process (nextest runs each test in its own).
     let log = CapturedLog::default();
     let writer = log.clone();
     // As in production: the shipped filter, and the `turn` crate's `log` records bridged.
@@ -757,7 +741,7 @@ async fn garbage_and_unpermitted_packets_write_no_log_lines() {
     let server = app.turn_address.unwrap();
     let mut client = RawClient::new(server, &credential(&app, "log")).await;
     let relay = client.allocate().await;
-    let before = log.0.lock().unwrap().len();
+    let before = log.text().len();
     let spray = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     for _ in 0..200 {
         // No STUN magic cookie; ChannelData without an allocation; a Send without one.
@@ -786,7 +770,7 @@ async fn garbage_and_unpermitted_packets_write_no_log_lines() {
         client.roundtrip(&msg).await.typ.class,
         CLASS_SUCCESS_RESPONSE
     );
-    let logged = String::from_utf8_lossy(&log.0.lock().unwrap()[before..]).into_owned();
+    let logged = log.text()[before..].to_owned();
     let spray_port = spray.local_addr().unwrap().port().to_string();
     assert!(
         !logged.contains(&spray_port) && logged.lines().count() < 10,
