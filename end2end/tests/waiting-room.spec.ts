@@ -167,12 +167,23 @@ test('Wartezimmer in einem dritten Fenster: die Seite sagt, dass zu viele Fenste
     const context = await patientBrowser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', permissions: ['camera', 'microphone'] });
     const first = await context.newPage();
     await enterAndPassTechTest(first, patient, code);
+    // Said once the server has the window's socket (and the practice's list the patient).
     const waiting = (p: Page) => expect(p.getByText('Ihre Praxis wurde benachrichtigt und holt Sie gleich herein.', { exact: false })).toBeVisible({ timeout: 40_000 });
     await waiting(first);
     // A pass holds two sockets (the page and a reload that overlaps it): the second window
-    // waits too, the third hears why it cannot.
+    // waits too, the third hears why it cannot. The second's socket is held back first: until
+    // it is through, the page does not claim the practice was notified.
     const second = await context.newPage();
+    let letThrough = () => {};
+    const through = new Promise<void>((resolve) => { letThrough = resolve; });
+    await second.routeWebSocket(/\/signal/, async (ws) => {
+      await through;
+      ws.connectToServer();
+    });
     await second.goto('/videosprechstunde/raum');
+    await expect(second.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+    await expect(second.getByRole('status').filter({ hasText: 'Ihre Praxis wird benachrichtigt … Bitte lassen Sie diese Seite geöffnet.' })).toBeVisible();
+    letThrough();
     await waiting(second);
     const third = await context.newPage();
     await third.goto('/videosprechstunde/raum');

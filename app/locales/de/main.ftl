@@ -8,7 +8,7 @@ nav-patient = Zur Videosprechstunde
 nav-login = Anmelden
 nav-register = Registrieren
 footer-note = Videosprechstunde von Browser zu Browser. Keine Werbung, kein Tracking, keine Aufzeichnung.
-loading = Wird geladen …
+loading = Wird geladen …
 
 ## Startseite
 landing-heading = Videosprechstunde – direkt, verschlüsselt, ohne Konto für Patienten

@@ -2,7 +2,7 @@
 ### texts are here (app::i18n::ENGLISH_PAGES). Written on the server only, never into a browser
 ### bundle; the unit tests check that each translates a German message.
 
-loading = Loading …
+loading = Loading …
 not-found-title = Page not found
 not-found-text = This address does not exist. Please check the link in your email or start on the home page.
 error-page-title = That did not work

@@ -114,6 +114,27 @@ mod tests {
         }
     }
 
+    /// After an ordinary space an ellipsis can begin a line of its own (Firefox at 360 px
+    /// broke "Ihre Praxis wird benachrichtigt" / "… Bitte lassen Sie …"): every one is bound
+    /// to the word before it by a no-break space.
+    #[test]
+    fn no_ellipsis_can_begin_a_line() {
+        let all = [DE_SOURCES, DE_SERVER_SOURCES, EN_SOURCES, EN_SERVER_SOURCES].concat();
+        let loose: Vec<_> = all
+            .iter()
+            .flat_map(|source| source.lines())
+            .filter(|line| line.contains(" …") || line.contains(" ..."))
+            .collect();
+        assert!(
+            loose.is_empty(),
+            "an ellipsis after a breaking space: {loose:#?}"
+        );
+        assert!(
+            all.iter().any(|source| source.contains("\u{a0}…")),
+            "no bound ellipsis found: sources missing?"
+        );
+    }
+
     #[test]
     fn every_key_used_in_the_code_exists_in_german() {
         let de: HashSet<_> = message_ids(&[DE_SOURCES, DE_SERVER_SOURCES].concat())

@@ -130,6 +130,9 @@ pub struct Wiring {
     pub note: RwSignal<Option<String>>,
     /// What to say about the socket's link instead of the waiting text, if anything.
     pub link_lost: RwSignal<Option<&'static str>>,
+    /// The server has told this page its view: the practice's list shows the patient. Until
+    /// then the page does not say the practice was notified (its socket may still connect).
+    pub notified: RwSignal<bool>,
     /// Back in the waiting room after the call was interrupted or the practice sent them.
     pub back_from_call: RwSignal<bool>,
     pub devices: DeviceSignals,
@@ -158,6 +161,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
     let camera_on = RwSignal::new(true);
     let note = RwSignal::new(None::<String>);
     let link_lost = RwSignal::new(None);
+    let notified = RwSignal::new(false);
     let back_from_call = RwSignal::new(false);
     let tone_played = RwSignal::new(false);
     let devices = DeviceSignals::new();
@@ -173,6 +177,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
         camera_on,
         note,
         link_lost,
+        notified,
         back_from_call,
         devices,
         preview,
@@ -274,7 +279,7 @@ pub fn PatientRoom(info: PatientRoomInfo) -> impl IntoView {
             <section class="waiting" aria-labelledby="waiting-title">
                 <h2 id="waiting-title">{t.t("waiting-title")}</h2>
                 <p>{t.t_with("waiting-appointment", &[("when", &appointment_time.get_value()), ("practice", &practice_name.get_value())])}</p>
-                <p class="notice" role="status" aria-live="polite">{move || use_i18n().t(link_lost.get().unwrap_or("waiting-notified"))}</p>
+                <p class="notice" role="status" aria-live="polite">{move || use_i18n().t(link_lost.get().unwrap_or(if notified.get() { "waiting-notified" } else { "waiting-notifying" }))}</p>
                 {move || back_from_call.get().then(|| view! {
                     <p class="notice warning" role="alert">{use_i18n().t("waiting-back-from-call")}</p>
                 })}
@@ -700,6 +705,7 @@ mod browser {
             w.call.problem.set(Some(code.message_key()));
         }
         if let ServerMessage::WaitingRoom(view) = message {
+            w.notified.set(true);
             w.note.set(view.note.clone());
             let next = match view.phase {
                 PatientPhase::Waiting => Stage::Waiting,
