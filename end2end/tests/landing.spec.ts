@@ -44,9 +44,10 @@ test('Startseite: rendert, hydriert, ohne CSP-Verstöße und ohne fremde Hosts',
   await expect(page.getByRole('link', { name: 'Zur Videosprechstunde' }).first()).toBeVisible();
   await expect(page.getByRole('link', { name: 'Registrieren' })).toBeVisible();
 
-  // The check button only reacts once the wasm has hydrated the page.
-  await waitForHydration(page);
-  await page.getByRole('button', { name: 'Browser prüfen' }).click();
+  // The check button only reacts once the wasm has hydrated the page: until then it is disabled.
+  const check = page.getByRole('button', { name: 'Browser prüfen' });
+  await expect(check).toBeEnabled();
+  await check.click();
   await expect(page.getByRole('status')).toHaveText(/Ihr Browser unterstützt die Videosprechstunde/);
 
   expect(cspViolations).toEqual([]);
@@ -86,8 +87,9 @@ test('Englischer Browser bekommt die englische Startseite', async ({ browser }) 
   const page = await context.newPage();
   await page.goto('/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await waitForHydration(page);
-  await page.getByRole('button', { name: 'Check my browser' }).click();
+  const check = page.getByRole('button', { name: 'Check my browser' });
+  await expect(check).toBeEnabled();
+  await check.click();
   await expect(page.getByRole('status')).toHaveText(/Your browser supports video consultations/);
   await context.close();
 });

@@ -303,3 +303,28 @@ export async function layoutShiftProblems(page: Page, since = 0): Promise<string
   const top = [...moved.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([el]) => el);
   return [`layout-shift: ${worst.value.toFixed(3)} > ${MAX_LAYOUT_SHIFT} (${worst.shifts.length} shifts; moved: ${top.join(', ')})`];
 }
+
+/**
+ * Controls a reader can press on a page whose code has not run (yet): a visible, enabled
+ * button that only works through the page's code — `type="button"`, or a submit button
+ * outside a form or in a form without `action` (it would post the page to itself). Pressed
+ * before the code runs, such a button does nothing (on a slow phone for seconds). Each entry
+ * names one: `type "label"`.
+ */
+export async function controlsThatNeedCode(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    for (const control of document.querySelectorAll<HTMLButtonElement | HTMLInputElement>(
+      'button, input[type=button], input[type=submit], input[type=reset]',
+    )) {
+      if (control.disabled || !control.checkVisibility({ visibilityProperty: true } as any)) continue;
+      const type = control.type;
+      const form = control.form;
+      const dead = type === 'button' || (type === 'submit' && (!form || !form.hasAttribute('action')));
+      if (!dead) continue;
+      const label = (control.getAttribute('aria-label') ?? control.textContent ?? control.value ?? '').trim().replace(/\s+/g, ' ');
+      found.push(`${type} "${label}"`);
+    }
+    return found;
+  });
+}

@@ -75,14 +75,29 @@ export function parseMail(raw: string): Mail & { to: string } {
   return { subject, to, text };
 }
 
+/** The message in the outbox file at `path`, or `undefined` while it is not whole: the server
+ * writes the file in place (lettre's file transport), so a wait may read it half-written (a
+ * multipart message without its closing boundary, or one that does not parse); the next poll
+ * reads it again. */
+async function readMail(path: string): Promise<(Mail & { to: string }) | undefined> {
+  try {
+    const raw = await readFile(path, 'utf8');
+    const boundary = /boundary="?([^";\r\n]+)"?/i.exec(split(raw).headers.get('content-type') ?? '')?.[1];
+    if (boundary && !raw.includes(`--${boundary}--`)) return undefined;
+    return parseMail(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Waits until a message to `address` whose subject matches arrives in the outbox. */
 export async function waitForMail(address: string, subject: RegExp, timeoutMs = 30_000): Promise<Mail> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const names = await readdir(outboxDir()).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.eml'))) {
-      const mail = parseMail(await readFile(join(outboxDir(), name), 'utf8'));
-      if (mail.to.includes(address) && subject.test(mail.subject)) return mail;
+      const mail = await readMail(join(outboxDir(), name));
+      if (mail && mail.to.includes(address) && subject.test(mail.subject)) return mail;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -97,8 +112,8 @@ export async function waitForMails(address: string, subject: RegExp, count: numb
     const found: { at: number; mail: Mail }[] = [];
     for (const name of names.filter((n) => n.endsWith('.eml'))) {
       const path = join(outboxDir(), name);
-      const mail = parseMail(await readFile(path, 'utf8'));
-      if (mail.to.includes(address) && subject.test(mail.subject)) found.push({ at: (await stat(path)).mtimeMs, mail });
+      const mail = await readMail(path);
+      if (mail && mail.to.includes(address) && subject.test(mail.subject)) found.push({ at: (await stat(path)).mtimeMs, mail });
     }
     if (found.length >= count) return found.sort((a, b) => a.at - b.at).map((f) => f.mail);
     await new Promise((r) => setTimeout(r, 200));

@@ -1,7 +1,7 @@
-import { Browser, Page } from '@playwright/test';
+import { Browser, BrowserContext, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
-import { isKnownTextDefect, layoutShiftProblems, lookAt, recordLayoutShifts } from './look';
+import { controlsThatNeedCode, isKnownTextDefect, layoutShiftProblems, lookAt, recordLayoutShifts } from './look';
 import { newPracticeLoggedIn } from './practice';
 import { bookNow, lettersOf, patientChromium } from './room';
 
@@ -309,3 +309,55 @@ for (const viewport of VIEWPORTS) {
     expect(found, found.join('\n')).toEqual([]);
   });
 }
+
+/** Blocks the pages' code (every script and WebAssembly file) in `context`: the pages as a
+ * phone shows them before their code has loaded. */
+async function withoutCode(context: BrowserContext) {
+  await context.route(/\.(js|wasm)(\?.*)?$/, (route) => route.abort());
+}
+
+test('Bevor der Seitencode geladen ist, bietet keine Seite einen Knopf an, der dann nichts täte', async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  const stamp = Date.now();
+  await newPracticeLoggedIn(page, `ohnecode.${stamp}@praxis-e2e.de`, `Praxis Ohne Code ${lettersOf(stamp)}`);
+  const patient = `Paula Ohnecode ${lettersOf(stamp)}`;
+  const code = await bookNow(page, patient, `ohnecode.${stamp}@example.org`);
+  await page.goto('/praxis/termine');
+  const appointment = (await page.locator('a[href^="/praxis/termin/"]').first().getAttribute('href'))!.split('/').pop();
+  const found: string[] = [];
+  const inspect = async (p: Page, path: string) => {
+    for (const control of await controlsThatNeedCode(p)) found.push(`${path}: ${control}`);
+  };
+
+  // The patient: entrance and room (entered with a plain form post).
+  const patientContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 740 } });
+  await withoutCode(patientContext);
+  const p = await patientContext.newPage();
+  for (const path of ['/', '/videosprechstunde', '/anmelden', '/registrieren', '/passwort-vergessen', '/datenschutz']) {
+    await p.goto(path);
+    await inspect(p, path);
+  }
+  await p.goto('/videosprechstunde');
+  await p.getByLabel(/^Ihr Name/).fill(patient);
+  await p.getByLabel(/^Zugangscode/).fill(code);
+  await p.getByRole('button', { name: 'Raum betreten' }).click();
+  await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
+  await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
+  await inspect(p, '/videosprechstunde/raum');
+  await patientContext.close();
+
+  // The practice's pages.
+  await withoutCode(page.context());
+  for (const path of [
+    '/praxis', '/praxis/termine', '/praxis/termine?ansicht=tag', '/praxis/termine/neu', '/praxis/termine/einstellungen',
+    `/praxis/termin/${appointment}`, `/praxis/gespraech/${appointment}`, '/praxis/einwilligungen', '/praxis/protokoll',
+    '/praxis/kv-antrag', '/praxis/praxisseite', '/praxis/stammdaten', '/praxis/rechnungsdaten', '/praxis/vertrag',
+    '/praxis/vertrag/kuendigen', '/praxis/team', '/praxis/sicherheit',
+  ]) {
+    await page.goto(path);
+    // The code is really held back: the live panel's sound button waits for it.
+    if (path === '/praxis') await expect(page.locator('details.waiting-panel button[aria-pressed]')).toBeDisabled();
+    await inspect(page, path);
+  }
+  expect(found, found.join('\n')).toEqual([]);
+});

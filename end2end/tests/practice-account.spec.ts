@@ -149,7 +149,10 @@ test('Inaktivität: zwei Minuten vor der Abmeldung erscheint die Warnung, „Ang
   await page.clock.install();
   await logIn(page, 'demo@sprechzimmer.test', 'Sprechstunde-am-Bildschirm');
   await expect(page).toHaveURL(/\/praxis$/);
-  await page.waitForLoadState('networkidle');
+  // The idle timer starts when the page's code runs, which loads when the browser is idle and
+  // may not have run at "network idle" on a loaded machine: wait until it works (the live
+  // panel's buttons are enabled then) before the clock jumps.
+  await expect(page.locator('details.waiting-panel').getByRole('button', { name: 'Ton aus' })).toBeEnabled();
   const warning = page.getByRole('alertdialog');
   await expect(warning).toBeHidden();
   await page.clock.fastForward('27:00');

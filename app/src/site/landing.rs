@@ -62,7 +62,8 @@ pub fn LandingPage() -> impl IntoView {
 }
 
 /// Checks in the browser, without asking for the camera, whether video calls can work here.
-/// Only works once the page is hydrated; without JavaScript a note says it is needed.
+/// Only works once the page is hydrated, so the button is disabled until then; without
+/// JavaScript a note says it is needed.
 // An island where the server renders it and in the `patient` browser bundle; a plain (unused,
 // so dropped) component in the other bundle (see `layout::scripts::Bundle`).
 #[cfg_attr(any(not(feature = "hydrate"), feature = "islands-patient"), island)]
@@ -70,11 +71,13 @@ pub fn LandingPage() -> impl IntoView {
 fn BrowserCheck() -> impl IntoView {
     let t = use_i18n();
     let (supported, set_supported) = signal(None::<bool>);
+    let ready = crate::layout::island_ready();
     view! {
         <div class="browser-check">
             <button
                 type="button"
                 class="button secondary"
+                disabled=move || !ready.get()
                 on:click=move |_| set_supported.set(Some(browser::supports_video_calls()))
             >
                 {t.t("landing-check-button")}
