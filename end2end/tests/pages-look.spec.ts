@@ -324,6 +324,11 @@ test('Bevor der Seitencode geladen ist, bietet keine Seite einen Knopf an, der d
   const code = await bookNow(page, patient, `ohnecode.${stamp}@example.org`);
   await page.goto('/praxis/termine');
   const appointment = (await page.locator('a[href^="/praxis/termin/"]').first().getAttribute('href'))!.split('/').pop();
+  await page.goto('/praxis/praxisseite');
+  await page.getByLabel('Praxisseite einschalten (öffentlich erreichbar)').check();
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await expect(page.getByRole('status')).toHaveText('Die Einstellungen der Praxisseite sind gespeichert.');
+  const publicPath = new URL(await page.getByLabel('Adresse der Praxisseite').inputValue()).pathname;
   const found: string[] = [];
   const inspect = async (p: Page, path: string) => {
     for (const control of await controlsThatNeedCode(p)) found.push(`${path}: ${control}`);
@@ -333,7 +338,12 @@ test('Bevor der Seitencode geladen ist, bietet keine Seite einen Knopf an, der d
   const patientContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'de-DE', viewport: { width: 360, height: 740 } });
   await withoutCode(patientContext);
   const p = await patientContext.newPage();
-  for (const path of ['/', '/videosprechstunde', '/anmelden', '/registrieren', '/passwort-vergessen', '/datenschutz']) {
+  for (const path of [
+    '/', '/videosprechstunde', '/nutzungsbedingungen', '/datenschutz', '/auftragsverarbeitung', '/impressum',
+    '/registrieren', '/registrieren/gesendet', '/registrieren/link-ungueltig', '/registrieren/bestaetigen?token=x',
+    '/anmelden', '/passwort-vergessen', '/passwort-neu', '/passwort-neu?token=x', '/einladung', '/diese-seite-gibt-es-nicht',
+    publicPath,
+  ]) {
     await p.goto(path);
     await inspect(p, path);
   }
@@ -343,6 +353,7 @@ test('Bevor der Seitencode geladen ist, bietet keine Seite einen Knopf an, der d
   await p.getByRole('button', { name: 'Raum betreten' }).click();
   await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
   await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
+  await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeDisabled();
   await inspect(p, '/videosprechstunde/raum');
   await patientContext.close();
 
