@@ -275,8 +275,11 @@ test('Ein Server mit neuer Protokollversion, während das Wartezimmer offen ist:
     await expect(notice).toBeVisible();
 
     // Reloaded, the page speaks the server's version again: still waiting, the doctor sees her.
+    // (The list keeps a patient 5 s after her socket closes, so the page's own word that the
+    // server has its new socket is the proof.)
     await p.reload();
     await expect(p.getByRole('heading', { name: 'Sie sind im Wartezimmer' })).toBeVisible();
+    await expect(p.getByRole('status').filter({ hasText: 'Ihre Praxis wurde benachrichtigt' })).toBeVisible();
     await expect(notice).toHaveCount(0);
     await expect(entry).toContainText(/wartet seit/);
   } finally {
