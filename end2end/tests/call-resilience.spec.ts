@@ -79,9 +79,16 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
     await server.stop();
     await sample();
     await sample();
+    // The list keeps showing what it had while its link is down: a list sent by the new
+    // server is the proof that the doctor's page reconnected.
+    let listFromNewServer = false;
+    page.on('websocket', (socket) => socket.on('framereceived', (frame) => {
+      if (String(frame.payload).includes('"type":"roster"')) listFromNewServer = true;
+    }));
     await server.start();
     await sample();
     // Both pages reconnect their signalling socket by themselves and show the call again.
+    await expect.poll(() => listFromNewServer, { timeout: 60_000 }).toBe(true);
     await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }))
       .toContainText('im Gespräch seit', { timeout: 60_000 });
     await expect(connected(page)).toBeVisible();

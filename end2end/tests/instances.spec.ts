@@ -134,6 +134,9 @@ test('Zwei Server hinter nginx: Ärztin und Patientin auf verschiedenen Instanze
     await page.getByRole('button', { name: 'Ja, beenden' }).click();
     await expect(page.getByRole('heading', { name: 'Die Sprechstunde ist beendet' })).toBeVisible({ timeout: 40_000 });
     await expect(p.getByText('Sie können das Fenster jetzt schließen.')).toBeVisible({ timeout: 60_000 });
+    // The list shows the end: a change after the kill reached it (it kept showing "im
+    // Gespräch" from before the kill on its own, whichever instance its socket was on).
+    await expect(page.locator('details.waiting-panel').getByText('heute erledigt (1)')).toBeVisible({ timeout: 40_000 });
     await doctorContext.close();
   } finally {
     await patientBrowser.close();
