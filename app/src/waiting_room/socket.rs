@@ -11,7 +11,7 @@ use super::roster_feed::RosterUpdate;
 use super::service;
 use crate::appointment::name::PatientName;
 use crate::appointment::pass::{self, PatientPass};
-use crate::entities::appointment;
+use crate::entities::{appointment, appointment_guest};
 use crate::error::AppError;
 use crate::practice::auth::{current_user, CurrentUser};
 use crate::signalling::relay::{CallEvent, Card, Participant, Refused, Seat};
@@ -77,11 +77,18 @@ struct Side {
     termin: Option<uuid::Uuid>,
 }
 
+/// What a patient's pass opened at the handshake: the appointment and, for a further person's
+/// pass, their own row (read there once, so the arrival need not read both again).
+struct Opened {
+    row: appointment::Model,
+    guest: Option<appointment_guest::Model>,
+}
+
 enum Caller {
     /// The doctor's waiting list (`None`) or call page (the appointment).
     Doctor(Box<CurrentUser>, Option<uuid::Uuid>),
-    /// The pass and the appointment it opened at the handshake.
-    Patient(PatientPass, Box<appointment::Model>),
+    /// The pass and what it opened at the handshake.
+    Patient(PatientPass, Box<Opened>),
     /// A pass that no longer opens the room, and why: its page hears it and the socket closes.
     Closed(Box<PatientView>),
 }
@@ -106,8 +113,20 @@ async fn identify(state: &AppState, session: &Session, side: &Side) -> Result<Ca
             return Err(AppError::Unauthorized);
         };
         let read = async {
-            match pass::open_appointment(&state.db, &pass, now).await? {
-                Some(row) => Ok(Caller::Patient(pass.clone(), Box::new(row))),
+            let opened = if pass.is_guest() {
+                pass::open_guest(&state.db, &pass, now)
+                    .await?
+                    .map(|(row, guest)| Opened {
+                        row,
+                        guest: Some(guest),
+                    })
+            } else {
+                pass::open_appointment(&state.db, &pass, now)
+                    .await?
+                    .map(|row| Opened { row, guest: None })
+            };
+            match opened {
+                Some(opened) => Ok(Caller::Patient(pass.clone(), Box::new(opened))),
                 None => Ok(Caller::Closed(Box::new(
                     super::closed::closed_view(state, &pass).await?,
                 ))),
@@ -289,7 +308,7 @@ fn serve(start: Start, socket: WebSocket) -> BoxFuture {
             tell_closed(connection, *view).await;
             drop(ticket);
         }),
-        Caller::Patient(pass, row) => {
+        Caller::Patient(pass, opened) => {
             // The pass came from this session, so it has an id.
             let Some(session) = session.id() else {
                 tracing::error!("patient socket without a session id");
@@ -303,7 +322,7 @@ fn serve(start: Start, socket: WebSocket) -> BoxFuture {
                     session,
                     _ticket: ticket,
                 }),
-                row,
+                opened,
             ))
         }
     }
@@ -849,29 +868,25 @@ struct Waiting {
     ticks_seen: u32,
 }
 
-async fn serve_patient(socket: Box<PatientSocket>, row: Box<appointment::Model>) {
+async fn serve_patient(socket: Box<PatientSocket>, opened: Box<Opened>) {
     // The arrival's database steps run in their own allocation, freed before the wait.
-    if let Some(waiting) = Box::pin(arrive(socket, row)).await {
+    if let Some(waiting) = Box::pin(arrive(socket, opened)).await {
         wait(waiting).await;
     }
 }
 
 /// The patient arrives: the appointment notes it, the practice's list shows them, the page
 /// gets its view. `None` when the socket is done already.
-async fn arrive(socket: Box<PatientSocket>, row: Box<appointment::Model>) -> Option<Box<Waiting>> {
+async fn arrive(socket: Box<PatientSocket>, opened: Box<Opened>) -> Option<Box<Waiting>> {
     let PatientSocket {
         state,
-        mut connection,
+        connection,
         pass,
         session,
         _ticket,
     } = *socket;
-    let view = match arrival_view(&state, &pass, *row).await {
-        Ok(Some(view)) => view,
-        Ok(None) => {
-            tell_why_closed(&state, &pass, &mut connection).await;
-            return None;
-        }
+    let view = match arrival_view(&state, &pass, *opened).await {
+        Ok(view) => view,
         Err(e) => {
             tracing::error!(error = %e, "patient arrival failed");
             return None;
@@ -974,22 +989,19 @@ async fn tell_why_closed(state: &AppState, pass: &PatientPass, connection: &mut 
 }
 
 /// Notes the arrival of the pass's holder (the patient, or a further person in their own row)
-/// and returns what their page shows, as far as the rows read before tell; `None` when the
-/// pass no longer opens the room.
+/// and returns what their page shows, as far as the rows read at the handshake tell (the
+/// arrival reads the current view after registering anyway).
 async fn arrival_view(
     state: &AppState,
     pass: &PatientPass,
-    row: appointment::Model,
-) -> Result<Option<PatientView>, sea_orm::DbErr> {
-    if pass.is_guest() {
-        let Some((row, guest)) = pass::open_guest(&state.db, pass, state.clock.now()).await? else {
-            return Ok(None);
-        };
+    Opened { row, guest }: Opened,
+) -> Result<PatientView, sea_orm::DbErr> {
+    if let Some(guest) = guest {
         super::guests::note_arrival(state, pass, &guest).await?;
-        return Ok(Some(super::guests::guest_view(&row, &guest)));
+        return Ok(super::guests::guest_view(&row, &guest));
     }
     service::note_arrival(state, &row).await?;
-    Ok(Some(service::patient_view(&row)))
+    Ok(service::patient_view(&row))
 }
 
 /// What the page of the pass's holder shows as the database has it now; `None` when the pass
