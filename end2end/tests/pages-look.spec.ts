@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { controlsThatNeedCode, isKnownTextDefect, layoutShiftProblems, lookAt, recordLayoutShifts } from './look';
 import { newPracticeLoggedIn } from './practice';
-import { bookNow, lettersOf, patientChromium } from './room';
+import { bookNow, enterRoom, lettersOf, patientChromium } from './room';
 
 /**
  * Every page of the app, on a phone (360 × 740) and a laptop (1366 × 900), in the states a
@@ -347,12 +347,7 @@ test('Bevor der Seitencode geladen ist, bietet keine Seite einen Knopf an, der d
     await p.goto(path);
     await inspect(p, path);
   }
-  await p.goto('/videosprechstunde');
-  await p.getByLabel(/^Ihr Name/).fill(patient);
-  await p.getByLabel(/^Zugangscode/).fill(code);
-  await p.getByRole('button', { name: 'Raum betreten' }).click();
-  await expect(p).toHaveURL(/\/videosprechstunde\/raum$/);
-  await expect(p.getByRole('heading', { name: 'Technik-Test' })).toBeVisible();
+  await enterRoom(p, patient, code);
   await expect(p.getByRole('button', { name: 'Testton abspielen' })).toBeDisabled();
   await inspect(p, '/videosprechstunde/raum');
   await patientContext.close();
