@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { newPracticeLoggedIn } from './practice';
 import { OwnServer } from './own-server';
-import { admitAndSeeEachOther, admitWithoutConsent, bookNow, callOn, callStats, connected, enterAndPassTechTest, expectFramesFlowing, explainFailure, frameSamples, lettersOf, patientChromium, recordPeers } from './room';
+import { admitAndSeeEachOther, admitWithoutConsent, bookNow, callOn, callStats, connected, enterAndPassTechTest, expectFramesFlowing, explainFailure, frameSamples, lettersOf, nextListOnNewSocket, patientChromium, recordPeers } from './room';
 import { lookAt } from './look';
 
 test('Nur über den eingebetteten TURN-Server: die Verbindung steht über das Relay; ein drittes Fenster wird abgewiesen; Neuladen tritt wieder bei', async ({ page }) => {
@@ -79,16 +79,12 @@ test('Neustart des Servers mitten im Gespräch: Bild und Ton laufen weiter, beid
     await server.stop();
     await sample();
     await sample();
-    // The list keeps showing what it had while its link is down: a list sent by the new
-    // server is the proof that the doctor's page reconnected.
-    let listFromNewServer = false;
-    page.on('websocket', (socket) => socket.on('framereceived', (frame) => {
-      if (String(frame.payload).includes('"type":"roster"')) listFromNewServer = true;
-    }));
+    // A list sent by the new server is the proof that the doctor's page reconnected.
+    const listFromNewServer = nextListOnNewSocket(page);
     await server.start();
     await sample();
     // Both pages reconnect their signalling socket by themselves and show the call again.
-    await expect.poll(() => listFromNewServer, { timeout: 60_000 }).toBe(true);
+    await listFromNewServer;
     await expect(page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient }))
       .toContainText('im Gespräch seit', { timeout: 60_000 });
     await expect(connected(page)).toBeVisible();

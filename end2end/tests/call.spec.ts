@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { lookAt } from './look';
 import { newPracticeLoggedIn } from './practice';
-import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, patientChromium, patientPhone, recordPeers } from './room';
+import { admitWithoutConsent, bookNow, callStats, enterAndPassTechTest, expectFramesFlowing, explainFailure, lettersOf, nextListOnNewSocket, patientChromium, patientPhone, recordPeers } from './room';
 
 test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleichen den Sicherheitscode, schreiben, schalten Mikrofon und Kamera aus und beenden', async ({ page }) => {
   test.setTimeout(240_000);
@@ -136,9 +136,7 @@ test('Videosprechstunde: Ärztin lässt ein, beide sehen sich direkt, vergleiche
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
     await page.reload();
-    const rosterArrived = new Promise<void>((resolve) => page.on('websocket', (socket) => socket.on('framereceived', (frame) => {
-      if (String(frame.payload).includes('"type":"roster"')) resolve();
-    })));
+    const rosterArrived = nextListOnNewSocket(page);
     await doneSummary.click();
     const done = page.locator('details.waiting-panel').getByRole('listitem').filter({ hasText: patient });
     await expect(done).toContainText('beendet');

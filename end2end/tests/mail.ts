@@ -50,11 +50,14 @@ function decodeBody(headers: Map<string, string>, body: string): string {
   return body;
 }
 
+/** The boundary between a multipart entity's parts, from its Content-Type. */
+const boundaryOf = (type: string) => /boundary="?([^";\r\n]+)"?/i.exec(type)?.[1];
+
 /** The first text/plain entity, looking into nested multiparts (mixed → alternative). */
 function findText(headers: Map<string, string>, body: string): string | undefined {
   const type = headers.get('content-type') ?? 'text/plain';
   if (type.startsWith('text/plain')) return decodeBody(headers, body);
-  const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
+  const boundary = boundaryOf(type);
   if (!boundary) return undefined;
   for (const part of body.split(`--${boundary}`).slice(1)) {
     if (part.startsWith('--')) break;
@@ -82,7 +85,7 @@ export function parseMail(raw: string): Mail & { to: string } {
 async function readMail(path: string): Promise<(Mail & { to: string }) | undefined> {
   try {
     const raw = await readFile(path, 'utf8');
-    const boundary = /boundary="?([^";\r\n]+)"?/i.exec(split(raw).headers.get('content-type') ?? '')?.[1];
+    const boundary = boundaryOf(split(raw).headers.get('content-type') ?? '');
     if (boundary && !raw.includes(`--${boundary}--`)) return undefined;
     return parseMail(raw);
   } catch {

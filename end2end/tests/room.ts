@@ -54,6 +54,15 @@ export async function patientPhone(patientBrowser: Browser, baseURL: string): Pr
   });
 }
 
+/** Resolves on the first waiting list (a `roster` message) that a socket `page` opens from now
+ * on receives: the proof that the page's list is live again, since a list keeps showing what
+ * it had while its link is down. */
+export function nextListOnNewSocket(page: Page): Promise<void> {
+  return new Promise((resolve) => page.on('websocket', (socket) => socket.on('framereceived', (frame) => {
+    if (String(frame.payload).includes('"type":"roster"')) resolve();
+  })));
+}
+
 /** Name and code at the entrance, "Raum betreten": the room opens with its tech test. */
 export async function enterRoom(p: Page, name: string, code: string) {
   await p.goto('/videosprechstunde');
